@@ -1,0 +1,26 @@
+import { Command, CommanderError } from "commander";
+import { OpenLedgerError } from "../protocol/errors.ts";
+
+/** Builds the `openledger` command tree. Each component registers its own subcommand. */
+export function buildProgram(): Command {
+  const program = new Command("openledger")
+    .description("OpenLedger rollup: Proof of Attribution payouts proven with Groth16 and finalized on L1")
+    .version(process.env.npm_package_version ?? "0.1.0")
+    .showHelpAfterError()
+    .exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    if (err instanceof OpenLedgerError) {
+      console.error(`error ${err.code}: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Every failure the protocol can report, with a stable code. The state transition, the
+ * JSON-RPC layer, the SDK and the CLI all speak these codes, so a rejected transaction says
+ * the same thing everywhere.
+ */
+export const ErrorCode = {
+  // Encoding and input validation.
+  InvalidField: "INVALID_FIELD",
+  InvalidEncoding: "INVALID_ENCODING",
+  InvalidKey: "INVALID_KEY",
+  // Signatures and replay protection.
+  InvalidSignature: "INVALID_SIGNATURE",
+  WrongChain: "WRONG_CHAIN",
+  BadNonce: "BAD_NONCE",
+  // State.
+  UnknownAccount: "UNKNOWN_ACCOUNT",
+  InsufficientBalance: "INSUFFICIENT_BALANCE",
+  InsufficientStake: "INSUFFICIENT_STAKE",
+  UnknownContribution: "UNKNOWN_CONTRIBUTION",
+  UnknownModel: "UNKNOWN_MODEL",
+  FeeTooLow: "FEE_TOO_LOW",
+  TreeFull: "TREE_FULL",
+  InvalidProof: "INVALID_PROOF",
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class OpenLedgerError extends Error {
+  override readonly name = "OpenLedgerError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Throws an OpenLedgerError with `code` unless `condition` holds. */
+export function ensure(condition: unknown, code: ErrorCode, message: string): asserts condition {
+  if (!condition) throw new OpenLedgerError(code, message);
+}
