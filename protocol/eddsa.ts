@@ -1,0 +1,76 @@
+import { blake512 } from "@noble/hashes/blake1.js";
+import { ErrorCode, OpenLedgerError } from "./errors.ts";
+import { type AffinePoint, fromAffine, Point, SUBGROUP_ORDER, toAffine } from "./babyjub.ts";
+import { bigIntToBytesLE, bytesToBigIntLE, type Field, isField } from "./field.ts";
+import { poseidon } from "./poseidon.ts";
+
+/**
+ * EdDSA-Poseidon on BabyJubJub, the scheme circomlib's EdDSAPoseidonVerifier checks
+ * (and circomlibjs / @zk-kit/eddsa-poseidon implement):
+ *   h = Blake-512(sk); s = prune(h[0..32]) read little-endian; A = Base8·(s >> 3)
+ *   r = Blake-512(h[32..64] ‖ msg as 32 LE bytes) mod l; R8 = Base8·r
+ *   S = r + Poseidon(R8.x, R8.y, A.x, A.y, msg)·s mod l
+ * and a signature is valid iff S < l and Base8·S = R8 + (8·A)·Poseidon(...).
+ */
+export interface Signature {
+  readonly R8: AffinePoint;
+  readonly S: bigint;
+}
+
+export type PrivateKey = Uint8Array;
+export type PublicKey = AffinePoint;
+
+function expand(sk: PrivateKey): { s: bigint; prefix: Uint8Array } {
+  if (sk.length !== 32) throw new OpenLedgerError(ErrorCode.InvalidKey, "an L2 private key is 32 bytes");
+  const h = blake512(sk);
+  const sBuf = h.slice(0, 32);
+  sBuf[0]! &= 0xf8;
+  sBuf[31]! &= 0x7f;
+  sBuf[31]! |= 0x40;
+  return { s: bytesToBigIntLE(sBuf), prefix: h.slice(32, 64) };
+}
+
+export function derivePublicKey(sk: PrivateKey): PublicKey {
+  return publicKeyOf(expand(sk).s);
+}
+
+// s >> 3 can exceed l; Base8 has order l, so reducing it first gives the same point.
+function publicKeyOf(s: bigint): PublicKey {
+  return toAffine(Point.BASE.multiply((s >> 3n) % SUBGROUP_ORDER));
+}
+
+export function signMessage(sk: PrivateKey, msg: Field): Signature {
+  if (!isField(msg)) throw new OpenLedgerError(ErrorCode.InvalidField, "message is not a field element");
+  const { s, prefix } = expand(sk);
+  const A = publicKeyOf(s);
+  const rBytes = blake512(concat(prefix, bigIntToBytesLE(msg, 32)));
+  const r = bytesToBigIntLE(rBytes) % SUBGROUP_ORDER;
+  const R8 = toAffine(Point.BASE.multiply(r));
+  const hm = poseidon([R8.x, R8.y, A.x, A.y, msg]);
+  const S = (r + hm * s) % SUBGROUP_ORDER;
+  return { R8, S };
+}
+
+/** Checks one signature; never throws on malformed input, returns false instead. */
+export function verifySignature(msg: Field, sig: Signature, pub: PublicKey): boolean {
+  if (!isField(msg) || typeof sig.S !== "bigint" || sig.S < 0n || sig.S >= SUBGROUP_ORDER) return false;
+  let R8: InstanceType<typeof Point>;
+  let A: InstanceType<typeof Point>;
+  try {
+    R8 = fromAffine(sig.R8);
+    A = fromAffine(pub);
+  } catch {
+    return false;
+  }
+  const hm = poseidon([sig.R8.x, sig.R8.y, pub.x, pub.y, msg]);
+  const left = Point.BASE.multiplyUnsafe(sig.S);
+  const right = R8.add(A.multiplyUnsafe(8n).multiplyUnsafe(hm % SUBGROUP_ORDER));
+  return left.equals(right);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

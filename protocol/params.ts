@@ -1,0 +1,36 @@
+import type { TreeShape } from "./smt.ts";
+
+/**
+ * Sizes fixed per deployment. Circuits are compiled for one set, so the sequencer, the
+ * prover and the circuits must agree on it; it is part of the chain's genesis.
+ */
+export interface ProtocolParams {
+  /** Accounts, indexed from 1 (slot 0 stays empty: it means "no account"). */
+  readonly accounts: TreeShape;
+  /** Registered data contributions, indexed from 1. */
+  readonly contributions: TreeShape;
+  /** Registered models, indexed from 1. */
+  readonly models: TreeShape;
+  /** Inference log, indexed from 1 in order of execution. */
+  readonly inferences: TreeShape;
+  /** Per model: the contributions it was trained on, slot j holding a contribution id. */
+  readonly trainingSet: TreeShape;
+}
+
+/** Production: 4^12 = 2^24 accounts; every registry as large. */
+export const PRODUCTION_PARAMS: ProtocolParams = {
+  accounts: { arity: 4, depth: 12 },
+  contributions: { arity: 4, depth: 12 },
+  models: { arity: 4, depth: 10 },
+  inferences: { arity: 4, depth: 16 },
+  trainingSet: { arity: 4, depth: 6 },
+};
+
+/** Tiny trees for tests and the devnet's circuits. */
+export const TEST_PARAMS: ProtocolParams = {
+  accounts: { arity: 4, depth: 3 },
+  contributions: { arity: 4, depth: 3 },
+  models: { arity: 4, depth: 2 },
+  inferences: { arity: 4, depth: 3 },
+  trainingSet: { arity: 4, depth: 2 },
+};

@@ -1,0 +1,188 @@
+import { ErrorCode, OpenLedgerError } from "./errors.ts";
+import type { Field } from "./field.ts";
+import { poseidon } from "./poseidon.ts";
+
+/**
+ * Index-addressed sparse Merkle tree of arity A and depth D over Poseidon(A).
+ *
+ * Leaf i sits at the slot whose base-A digits, least significant first, give the child taken
+ * at each level from the bottom. Empty leaves are 0 and an empty subtree of height h hashes
+ * to zeros[h] (zeros[0] = 0, zeros[h+1] = Poseidon(zeros[h] repeated A times)), so only
+ * non-empty nodes are stored. Non-inclusion of i is inclusion of the value 0 at slot i.
+ * Spec: docs/protocol.md, "Trees". Twin: circuits/lib/trees/*.circom.
+ */
+export interface TreeShape {
+  readonly arity: number;
+  readonly depth: number;
+}
+
+export interface MerkleProof {
+  readonly index: bigint;
+  readonly leaf: Field;
+  /** For each level from the bottom, the A-1 siblings in slot order, own slot left out. */
+  readonly siblings: readonly (readonly Field[])[];
+}
+
+const zerosCache = new Map<number, Field[]>();
+
+/** zeros[h] for h = 0..depth: the root of an empty subtree of height h. */
+export function zeroHashes(shape: TreeShape): readonly Field[] {
+  checkShape(shape);
+  let zeros = zerosCache.get(shape.arity);
+  if (!zeros) {
+    zeros = [0n];
+    zerosCache.set(shape.arity, zeros);
+  }
+  while (zeros.length <= shape.depth) {
+    zeros.push(poseidon(new Array<Field>(shape.arity).fill(zeros[zeros.length - 1]!)));
+  }
+  return zeros.slice(0, shape.depth + 1);
+}
+
+export function checkShape({ arity, depth }: TreeShape): void {
+  if (![2, 4, 8, 16].includes(arity)) throw new RangeError(`tree arity must be 2, 4, 8 or 16, got ${arity}`);
+  if (!Number.isInteger(depth) || depth < 1 || depth > 64) throw new RangeError(`tree depth must be 1..64`);
+}
+
+export function capacity({ arity, depth }: TreeShape): bigint {
+  return BigInt(arity) ** BigInt(depth);
+}
+
+/** The base-A digits of `index`, least significant first: the slot taken at each level. */
+export function pathDigits(index: bigint, { arity, depth }: TreeShape): number[] {
+  const digits: number[] = [];
+  let rest = index;
+  const a = BigInt(arity);
+  for (let level = 0; level < depth; level++) {
+    digits.push(Number(rest % a));
+    rest /= a;
+  }
+  return digits;
+}
+
+/** Root obtained by placing `leaf` at `index` and hashing up with the proof's siblings. */
+export function rootFromProof(shape: TreeShape, index: bigint, leaf: Field, siblings: MerkleProof["siblings"]): Field {
+  const digits = pathDigits(index, shape);
+  let node = leaf;
+  for (let level = 0; level < shape.depth; level++) {
+    const sibs = siblings[level];
+    if (!sibs || sibs.length !== shape.arity - 1) {
+      throw new OpenLedgerError(ErrorCode.InvalidProof, `proof level ${level} must hold ${shape.arity - 1} siblings`);
+    }
+    const children = [...sibs];
+    children.splice(digits[level]!, 0, node);
+    node = poseidon(children);
+  }
+  return node;
+}
+
+export function verifyProof(shape: TreeShape, root: Field, proof: MerkleProof): boolean {
+  if (proof.index < 0n || proof.index >= capacity(shape) || proof.siblings.length !== shape.depth) return false;
+  try {
+    return rootFromProof(shape, proof.index, proof.leaf, proof.siblings) === root;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * In-memory tree. Nodes are kept in one map keyed by (level, index); a caller that persists
+ * the tree stores `dirtyNodes()` after a batch of updates, and restores with `loadNodes`.
+ */
+export class SparseMerkleTree {
+  readonly shape: TreeShape;
+  private readonly zeros: readonly Field[];
+  private readonly nodes = new Map<string, Field>();
+  private readonly dirty = new Set<string>();
+
+  constructor(shape: TreeShape) {
+    checkShape(shape);
+    this.shape = { arity: shape.arity, depth: shape.depth };
+    this.zeros = zeroHashes(shape);
+  }
+
+  get root(): Field {
+    return this.node(this.shape.depth, 0n);
+  }
+
+  get(index: bigint): Field {
+    this.checkIndex(index);
+    return this.node(0, index);
+  }
+
+  /** Sets leaf `index` to `value` and rehashes its path; returns the new root. */
+  set(index: bigint, value: Field): Field {
+    this.checkIndex(index);
+    this.put(0, index, value);
+    const a = BigInt(this.shape.arity);
+    let idx = index;
+    for (let level = 0; level < this.shape.depth; level++) {
+      const first = (idx / a) * a;
+      const children: Field[] = [];
+      for (let k = 0n; k < a; k++) children.push(this.node(level, first + k));
+      idx /= a;
+      this.put(level + 1, idx, poseidon(children));
+    }
+    return this.root;
+  }
+
+  proof(index: bigint): MerkleProof {
+    this.checkIndex(index);
+    const a = BigInt(this.shape.arity);
+    const siblings: Field[][] = [];
+    let idx = index;
+    for (let level = 0; level < this.shape.depth; level++) {
+      const first = (idx / a) * a;
+      const sibs: Field[] = [];
+      for (let k = 0n; k < a; k++) if (first + k !== idx) sibs.push(this.node(level, first + k));
+      siblings.push(sibs);
+      idx /= a;
+    }
+    return { index, leaf: this.get(index), siblings };
+  }
+
+  /** Nodes written since the last call, as [level, index, value] (value 0n marks a deletion). */
+  takeDirtyNodes(): Array<[number, bigint, Field]> {
+    const out: Array<[number, bigint, Field]> = [];
+    for (const key of this.dirty) {
+      const [level, index] = parseKey(key);
+      out.push([level, index, this.nodes.get(key) ?? 0n]);
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  /** Restores nodes written by `takeDirtyNodes` (for example from disk). */
+  loadNodes(entries: Iterable<[number, bigint, Field]>): void {
+    for (const [level, index, value] of entries) {
+      if (value === 0n || value === this.zeros[level]) this.nodes.delete(key(level, index));
+      else this.nodes.set(key(level, index), value);
+    }
+  }
+
+  private node(level: number, index: bigint): Field {
+    return this.nodes.get(key(level, index)) ?? this.zeros[level]!;
+  }
+
+  private put(level: number, index: bigint, value: Field): void {
+    const k = key(level, index);
+    if (value === this.zeros[level]) this.nodes.delete(k);
+    else this.nodes.set(k, value);
+    this.dirty.add(k);
+  }
+
+  private checkIndex(index: bigint): void {
+    if (index < 0n || index >= capacity(this.shape)) {
+      throw new OpenLedgerError(ErrorCode.TreeFull, `leaf index ${index} is outside a tree of ${capacity(this.shape)} leaves`);
+    }
+  }
+}
+
+function key(level: number, index: bigint): string {
+  return `${level}:${index}`;
+}
+
+function parseKey(k: string): [number, bigint] {
+  const sep = k.indexOf(":");
+  return [Number(k.slice(0, sep)), BigInt(k.slice(sep + 1))];
+}

@@ -1,0 +1,140 @@
+import { addressToField, type Domain, domainHash } from "../domain.ts";
+import { ErrorCode, OpenLedgerError } from "../errors.ts";
+import { checkUint, type Field, toField } from "../field.ts";
+import type { ProtocolParams } from "../params.ts";
+import { poseidon } from "../poseidon.ts";
+import { SparseMerkleTree } from "../smt.ts";
+import { type Tx, TxType } from "./types.ts";
+
+/** Every transaction is 11 field elements: [type, from, nonce, fee, payload × 7]. */
+export const TX_FIELDS = 11;
+
+/**
+ * The transaction's field elements in the order docs/protocol.md ("Transactions") lists
+ * them. The circuit reads the same vector, so this is the one place their order is defined.
+ */
+export function txFields(tx: Tx, params: ProtocolParams): Field[] {
+  checkRanges(tx);
+  const head = (payload: Field[]): Field[] => {
+    const padded = [...payload, ...new Array<Field>(TX_FIELDS - 4 - payload.length).fill(0n)];
+    if (tx.type === TxType.Deposit) return [BigInt(tx.type), 0n, 0n, 0n, ...padded];
+    return [BigInt(tx.type), BigInt(tx.from), BigInt(tx.nonce), tx.fee, ...padded];
+  };
+  switch (tx.type) {
+    case TxType.Transfer:
+      return head([BigInt(tx.to), tx.amount]);
+    case TxType.Withdraw:
+      return head([tx.amount, addressToField(tx.recipient)]);
+    case TxType.Stake:
+    case TxType.Unstake:
+      return head([tx.amount]);
+    case TxType.RegisterContribution:
+      return head([
+        BigInt(tx.datanet),
+        toField(tx.contentRoot, "contentRoot"),
+        BigInt(tx.rowCount),
+        BigInt(tx.license),
+        toField(tx.uriCommitment, "uriCommitment"),
+        tx.stake,
+      ]);
+    case TxType.RegisterModel:
+      return head([
+        toField(tx.modelHash, "modelHash"),
+        trainingDescriptor(tx.trainingConfigHash, tx.contributions, params),
+        toField(tx.checkpointCommitment, "checkpointCommitment"),
+        tx.inferenceFee,
+        BigInt(tx.baseModel),
+      ]);
+    case TxType.Inference:
+      return head([
+        BigInt(tx.model),
+        toField(tx.inputHash, "inputHash"),
+        toField(tx.outputHash, "outputHash"),
+        toField(tx.featureCommitment, "featureCommitment"),
+        tx.payment,
+      ]);
+    case TxType.Deposit:
+      return head([
+        tx.queueIndex,
+        addressToField(tx.l1Sender),
+        BigInt(tx.to),
+        toField(tx.publicKey.x, "publicKey.x"),
+        toField(tx.publicKey.y, "publicKey.y"),
+        tx.amount,
+      ]);
+  }
+}
+
+/** The message an L2 key signs: Poseidon(domainHash, ...txFields). */
+export function txHash(tx: Tx, domain: Domain, params: ProtocolParams): Field {
+  return poseidon([domainHash(domain), ...txFields(tx, params)]);
+}
+
+/** Root of the model's training-set tree, slot j holding the j-th contribution id. */
+export function trainingSetRoot(contributions: readonly number[], params: ProtocolParams): Field {
+  const tree = new SparseMerkleTree(params.trainingSet);
+  const cap = BigInt(params.trainingSet.arity) ** BigInt(params.trainingSet.depth);
+  if (contributions.length === 0 || BigInt(contributions.length) > cap) {
+    throw new OpenLedgerError(
+      ErrorCode.InvalidEncoding,
+      `a model names between 1 and ${cap} training contributions, got ${contributions.length}`,
+    );
+  }
+  contributions.forEach((id, j) => {
+    if (!Number.isInteger(id) || id < 1 || id >= 2 ** 32) {
+      throw new OpenLedgerError(ErrorCode.InvalidEncoding, `training contribution id ${id} is not a u32 >= 1`);
+    }
+    tree.set(BigInt(j), BigInt(id));
+  });
+  return tree.root;
+}
+
+/** Poseidon(trainingConfigHash, trainingSetRoot): what the model leaf stores. */
+export function trainingDescriptor(configHash: Field, contributions: readonly number[], params: ProtocolParams): Field {
+  return poseidon([toField(configHash, "trainingConfigHash"), trainingSetRoot(contributions, params)]);
+}
+
+function u32(x: number, what: string): void {
+  if (!Number.isInteger(x) || x < 0 || x >= 2 ** 32) {
+    throw new OpenLedgerError(ErrorCode.InvalidField, `${what} must be an unsigned 32-bit integer`);
+  }
+}
+
+function checkRanges(tx: Tx): void {
+  if (tx.type === TxType.Deposit) {
+    checkUint(tx.queueIndex, 64, "queueIndex");
+    u32(tx.to, "to");
+    checkUint(tx.amount, 96, "amount");
+    return;
+  }
+  u32(tx.from, "from");
+  u32(tx.nonce, "nonce");
+  checkUint(tx.fee, 96, "fee");
+  switch (tx.type) {
+    case TxType.Transfer:
+      u32(tx.to, "to");
+      checkUint(tx.amount, 96, "amount");
+      return;
+    case TxType.Withdraw:
+    case TxType.Stake:
+    case TxType.Unstake:
+      checkUint(tx.amount, 96, "amount");
+      return;
+    case TxType.RegisterContribution:
+      u32(tx.datanet, "datanet");
+      u32(tx.rowCount, "rowCount");
+      if (!Number.isInteger(tx.license) || tx.license < 0 || tx.license >= 2 ** 16) {
+        throw new OpenLedgerError(ErrorCode.InvalidField, "license must be an unsigned 16-bit integer");
+      }
+      checkUint(tx.stake, 96, "stake");
+      return;
+    case TxType.RegisterModel:
+      u32(tx.baseModel, "baseModel");
+      checkUint(tx.inferenceFee, 96, "inferenceFee");
+      return;
+    case TxType.Inference:
+      u32(tx.model, "model");
+      checkUint(tx.payment, 96, "payment");
+      return;
+  }
+}

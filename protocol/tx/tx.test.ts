@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { derivePublicKey } from "../eddsa.ts";
+import { OpenLedgerError } from "../errors.ts";
+import { TEST_PARAMS } from "../params.ts";
+import { decodeTx, encodeTx } from "./codec.ts";
+import { TX_FIELDS, txFields, txHash } from "./fields.ts";
+import { signTx, verifyTx } from "./sign.ts";
+import { type Deposit, type L2Tx, TxType } from "./types.ts";
+
+const domain = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
+const sk = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+const pub = derivePublicKey(sk);
+const common = { from: 3, nonce: 7, fee: 10n ** 15n };
+
+export const SAMPLE_TXS: L2Tx[] = [
+  { type: TxType.Transfer, ...common, to: 4, amount: 5n * 10n ** 18n },
+  { type: TxType.Withdraw, ...common, amount: 1n, recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" },
+  { type: TxType.Stake, ...common, amount: 100n },
+  { type: TxType.Unstake, ...common, amount: 50n },
+  {
+    type: TxType.RegisterContribution,
+    ...common,
+    datanet: 2,
+    contentRoot: 123456789n,
+    rowCount: 1000,
+    license: 3,
+    uriCommitment: 987654321n,
+    stake: 10n ** 18n,
+  },
+  {
+    type: TxType.RegisterModel,
+    ...common,
+    modelHash: 11n,
+    trainingConfigHash: 12n,
+    contributions: [1, 2, 5],
+    checkpointCommitment: 13n,
+    inferenceFee: 10n ** 16n,
+    baseModel: 0,
+  },
+  {
+    type: TxType.Inference,
+    ...common,
+    model: 1,
+    inputHash: 21n,
+    outputHash: 22n,
+    featureCommitment: 23n,
+    payment: 10n ** 16n,
+  },
+];
+
+const deposit: Deposit = {
+  type: TxType.Deposit,
+  queueIndex: 9n,
+  l1Sender: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+  to: 0,
+  publicKey: pub,
+  amount: 10n ** 20n,
+};
+
+describe("transactions", () => {
+  it("round-trip through the wire encoding, signed and verified", () => {
+    for (const tx of SAMPLE_TXS) {
+      const signed = signTx(tx, sk, domain, TEST_PARAMS);
+      expect(verifyTx(signed, pub, domain, TEST_PARAMS)).toBe(true);
+      const decoded = decodeTx(encodeTx(signed));
+      expect(decoded).toEqual(signed);
+      expect(txFields(tx, TEST_PARAMS)).toHaveLength(TX_FIELDS);
+    }
+    expect(decodeTx(encodeTx(deposit))).toEqual(deposit);
+  });
+
+  it("bind chain id, rollup address, nonce and every field", () => {
+    const tx = SAMPLE_TXS[0]!;
+    const signed = signTx(tx, sk, domain, TEST_PARAMS);
+    expect(verifyTx(signed, pub, { ...domain, chainId: 1n }, TEST_PARAMS)).toBe(false);
+    expect(verifyTx(signed, pub, { ...domain, rollup: "0x0000000000000000000000000000000000000001" }, TEST_PARAMS)).toBe(
+      false,
+    );
+    expect(verifyTx({ ...signed, nonce: 8 }, pub, domain, TEST_PARAMS)).toBe(false);
+    expect(verifyTx({ ...signed, amount: signed.amount + 1n }, pub, domain, TEST_PARAMS)).toBe(false);
+    expect(verifyTx(signed, derivePublicKey(new Uint8Array(32)), domain, TEST_PARAMS)).toBe(false);
+    // Same fields under another type tag hash differently.
+    const stake = { type: TxType.Stake, ...common, amount: 100n } as const;
+    const unstake = { ...stake, type: TxType.Unstake } as const;
+    expect(txHash(stake, domain, TEST_PARAMS)).not.toBe(txHash(unstake, domain, TEST_PARAMS));
+  });
+
+  it("model hashes depend on the training set", () => {
+    const model = SAMPLE_TXS[5]! as Extract<L2Tx, { type: 6 }>;
+    const other = { ...model, contributions: [1, 2, 6] };
+    expect(txHash(model, domain, TEST_PARAMS)).not.toBe(txHash(other, domain, TEST_PARAMS));
+    expect(() => txHash({ ...model, contributions: [] }, domain, TEST_PARAMS)).toThrow(/between 1 and 16/);
+    expect(() => txHash({ ...model, contributions: [0] }, domain, TEST_PARAMS)).toThrow(/u32 >= 1/);
+  });
+
+  it("reject malformed bytes with a typed error", () => {
+    const bytes = encodeTx(signTx(SAMPLE_TXS[0]!, sk, domain, TEST_PARAMS));
+    const cases: Array<[Uint8Array, RegExp]> = [
+      [bytes.subarray(0, bytes.length - 1), /end early/],
+      [Uint8Array.from([...bytes, 0]), /trailing/],
+      [Uint8Array.from([2, ...bytes.subarray(1)]), /version/],
+      [Uint8Array.from([1, 99, ...bytes.subarray(2)]), /unknown transaction type 99/],
+    ];
+    for (const [b, msg] of cases) {
+      expect(() => decodeTx(b)).toThrow(OpenLedgerError);
+      expect(() => decodeTx(b)).toThrow(msg);
+    }
+    // A content root at or above the field modulus is not canonical.
+    const reg = encodeTx(signTx(SAMPLE_TXS[4]!, sk, domain, TEST_PARAMS));
+    const tampered = Uint8Array.from(reg);
+    tampered.fill(0xff, 26, 58);
+    expect(() => decodeTx(tampered)).toThrow(/contentRoot is outside the BN254 scalar field/);
+  });
+
+  it("reject out-of-range amounts", () => {
+    const tx = { ...SAMPLE_TXS[0]!, amount: 1n << 96n } as L2Tx;
+    expect(() => txHash(tx, domain, TEST_PARAMS)).toThrow(/unsigned 96-bit/);
+    expect(() => txHash({ ...SAMPLE_TXS[0]!, from: -1 } as L2Tx, domain, TEST_PARAMS)).toThrow(/from must be/);
+  });
+});
