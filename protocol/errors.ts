@@ -21,6 +21,8 @@ export const ErrorCode = {
   FeeTooLow: "FEE_TOO_LOW",
   TreeFull: "TREE_FULL",
   InvalidProof: "INVALID_PROOF",
+  // Attribution engine.
+  InvalidAttribution: "INVALID_ATTRIBUTION",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
