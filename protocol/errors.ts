@@ -23,6 +23,9 @@ export const ErrorCode = {
   InvalidProof: "INVALID_PROOF",
   // Attribution engine.
   InvalidAttribution: "INVALID_ATTRIBUTION",
+  // Circuit build pipeline (circuits/tools).
+  UnknownCircuit: "UNKNOWN_CIRCUIT",
+  CircuitBuildFailed: "CIRCUIT_BUILD_FAILED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
