@@ -70,7 +70,7 @@ describe("transactions", () => {
   });
 
   it("bind chain id, rollup address, nonce and every field", () => {
-    const tx = SAMPLE_TXS[0]!;
+    const tx = SAMPLE_TXS[0]! as Extract<L2Tx, { type: 1 }>;
     const signed = signTx(tx, sk, domain, TEST_PARAMS);
     expect(verifyTx(signed, pub, { ...domain, chainId: 1n }, TEST_PARAMS)).toBe(false);
     expect(verifyTx(signed, pub, { ...domain, rollup: "0x0000000000000000000000000000000000000001" }, TEST_PARAMS)).toBe(
