@@ -150,7 +150,15 @@ export interface StateRoots {
   readonly params: Field;
 }
 
-/** The state root: Poseidon(accounts, contributions, models, inferences, counters, params). */
+/**
+ * stateRoot = Poseidon(accountsRoot, Poseidon(contributions, models, inferences, counters, params)).
+ * Two levels so that L1 can open an account for an exit with one Poseidon(2) (poseidon-solidity
+ * hashes at most 5 inputs).
+ */
+export function registriesHash(r: StateRoots): Field {
+  return poseidon([r.contributions, r.models, r.inferences, r.counters, r.params]);
+}
+
 export function stateRoot(r: StateRoots): Field {
-  return poseidon([r.accounts, r.contributions, r.models, r.inferences, r.counters, r.params]);
+  return poseidon([r.accounts, registriesHash(r)]);
 }
