@@ -57,3 +57,19 @@ export function ptauHeader(q: bigint, power: number): Uint8Array {
   out.writeUInt32LE(power, 40);
   return out;
 }
+
+/** The power (log2 of the largest domain) in a .ptau header, read without loading the file. */
+export async function readPtauPower(path: string): Promise<number> {
+  const file = await open(path, "r");
+  try {
+    const head = Buffer.alloc(12 + 12 + 44);
+    await file.read(head, 0, head.length, 0);
+    if (head.toString("ascii", 0, 4) !== MAGIC || head.readUInt32LE(12) !== 1) {
+      throw new Error(`${path} is not a .ptau file starting with its header section`);
+    }
+    const n8 = head.readUInt32LE(24);
+    return head.readUInt32LE(24 + 4 + n8);
+  } finally {
+    await file.close();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Build into a private temporary folder, then rename it into place: concurrent builders of
+ * the same artifact (two vitest workers) never see a half-written folder. The first rename
+ * wins; the loser discards its copy and uses the winner's.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+
+export async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+/** Runs `fill(tmpDir)` unless `target` exists, then moves tmpDir to `target`. Returns true if it built. */
+export async function buildAtomically(
+  target: string,
+  fill: (tmpDir: string) => Promise<void>,
+): Promise<boolean> {
+  if (await isDirectory(target)) return false;
+  const tmp = join(dirname(target), `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+  await mkdir(tmp, { recursive: true });
+  try {
+    await fill(tmp);
+    try {
+      await rename(tmp, target);
+    } catch (error) {
+      if (!(await isDirectory(target))) throw error;
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return true;
+}
+
+/** Write a file via a temporary sibling and rename; left untouched (mtime too) when already equal. */
+export async function writeFileIfChanged(path: string, content: string): Promise<void> {
+  const current = await readFile(path, "utf8").catch(() => undefined);
+  if (current === content) return;
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, path);
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { OpenLedgerError } from "../../protocol/errors.ts";
+import { mainWrapperSource } from "./main-wrapper.ts";
+import { REPO_ROOT } from "./paths.ts";
+import { getCircuitSpec, loadRegistry, renderParams } from "./registry.ts";
+import { pascalName } from "./solidity-verifier.ts";
+import { collectSources } from "./sources.ts";
+
+describe("circuit registry", () => {
+  it("lists poseidon2 with its template, params and public inputs", async () => {
+    const spec = await getCircuitSpec("poseidon2");
+    expect(spec).toMatchObject({ template: "Poseidon", params: [2], publicInputs: ["inputs"] });
+    for (const entry of (await loadRegistry()).values()) expect(entry.file.endsWith(".circom")).toBe(true);
+  });
+
+  it("rejects an unknown circuit with UNKNOWN_CIRCUIT", async () => {
+    await expect(getCircuitSpec("no-such-circuit")).rejects.toMatchObject({
+      name: "OpenLedgerError",
+      code: "UNKNOWN_CIRCUIT",
+    });
+    await expect(getCircuitSpec("no-such-circuit")).rejects.toBeInstanceOf(OpenLedgerError);
+  });
+
+  it("renders nested template arguments as circom source", () => {
+    expect(renderParams([2, [1, "3"], []])).toBe("2, [1, 3], []");
+  });
+});
+
+describe("main wrapper", () => {
+  it("includes the template by a path relative to the wrapper and marks public inputs", () => {
+    const spec = {
+      name: "tree",
+      file: "circuits/lib/trees/inclusion.circom",
+      template: "Inclusion",
+      params: [4, 2],
+      publicInputs: ["root", "leaf"],
+    };
+    const source = mainWrapperSource(spec, `${REPO_ROOT}build/circuits/tree/x`, `${REPO_ROOT}${spec.file}`);
+    expect(source).toContain('include "../../../../circuits/lib/trees/inclusion.circom";');
+    expect(source).toContain("component main {public [root, leaf]} = Inclusion(4, 2);");
+  });
+
+  it("omits the public list when there are no public inputs", () => {
+    const spec = { name: "h", file: "a.circom", template: "H", params: [], publicInputs: [] };
+    expect(mainWrapperSource(spec, REPO_ROOT, `${REPO_ROOT}a.circom`)).toContain("component main = H();");
+  });
+});
+
+describe("sources and names", () => {
+  it("follows includes transitively into circomlib", async () => {
+    const sources = await collectSources(REPO_ROOT, "node_modules/circomlib/circuits/poseidon.circom", [
+      "node_modules",
+    ]);
+    expect(sources.map((s) => s.path)).toEqual([
+      "node_modules/circomlib/circuits/poseidon.circom",
+      "node_modules/circomlib/circuits/poseidon_constants.circom",
+    ]);
+  });
+
+  it("names verifier contracts in PascalCase", () => {
+    expect(pascalName("poseidon2")).toBe("Poseidon2");
+    expect(pascalName("state-transition")).toBe("StateTransition");
+    expect(pascalName("reward_epoch")).toBe("RewardEpoch");
+  });
+});
