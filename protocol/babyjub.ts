@@ -71,7 +71,8 @@ export function unpackPoint(bytes: Uint8Array, what = "point"): AffinePoint {
   let x = sqrt(x2);
   if (x === undefined) throw new OpenLedgerError(ErrorCode.InvalidKey, `${what} is not on the curve`);
   if (x > HALF !== sign) x = mod(-x);
-  if (sign && x === 0n) throw new OpenLedgerError(ErrorCode.InvalidKey, `${what} has a non-canonical sign bit`);
+  if (sign && x === 0n)
+    throw new OpenLedgerError(ErrorCode.InvalidKey, `${what} has a non-canonical sign bit`);
   return { x, y };
 }
 

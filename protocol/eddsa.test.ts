@@ -36,7 +36,13 @@ describe("EdDSA-Poseidon", () => {
     const sig = signMessage(sk, 7n);
     expect(verifySignature(8n, sig, pub)).toBe(false);
     expect(verifySignature(7n, sig, derivePublicKey(key(10)))).toBe(false);
-    expect(verifySignature(7n, { ...sig, S: sig.S + 2736030358979909402780800718157159386076813972158567259200215660948447373041n }, pub)).toBe(false);
+    expect(
+      verifySignature(
+        7n,
+        { ...sig, S: sig.S + 2736030358979909402780800718157159386076813972158567259200215660948447373041n },
+        pub,
+      ),
+    ).toBe(false);
     expect(verifySignature(7n, { ...sig, R8: { x: sig.R8.x, y: sig.R8.y + 1n } }, pub)).toBe(false);
     expect(verifySignature(7n, sig, { x: 1n, y: 2n })).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { blake512 } from "@noble/hashes/blake1.js";
-import { ErrorCode, OpenLedgerError } from "./errors.ts";
 import { type AffinePoint, fromAffine, Point, SUBGROUP_ORDER, toAffine } from "./babyjub.ts";
+import { ErrorCode, OpenLedgerError } from "./errors.ts";
 import { bigIntToBytesLE, bytesToBigIntLE, type Field, isField } from "./field.ts";
 import { poseidon } from "./poseidon.ts";
 

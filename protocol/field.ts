@@ -55,7 +55,8 @@ export function bigIntToBytesBE(x: bigint, length: number): Uint8Array {
     out[i] = Number(v & 0xffn);
     v >>= 8n;
   }
-  if (v !== 0n) throw new OpenLedgerError(ErrorCode.InvalidEncoding, `integer does not fit in ${length} bytes`);
+  if (v !== 0n)
+    throw new OpenLedgerError(ErrorCode.InvalidEncoding, `integer does not fit in ${length} bytes`);
   return out;
 }
 

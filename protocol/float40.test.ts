@@ -3,7 +3,15 @@ import { decodeFloat40, encodeFloat40, isFloat40 } from "./float40.ts";
 
 describe("float40", () => {
   it("round-trips representable amounts with one encoding each", () => {
-    for (const v of [0n, 1n, 10n, 10n ** 18n, 123_456n * 10n ** 15n, (1n << 35n) - 1n, ((1n << 35n) - 1n) * 10n ** 31n]) {
+    for (const v of [
+      0n,
+      1n,
+      10n,
+      10n ** 18n,
+      123_456n * 10n ** 15n,
+      (1n << 35n) - 1n,
+      ((1n << 35n) - 1n) * 10n ** 31n,
+    ]) {
       const f = encodeFloat40(v);
       expect(f < 1n << 40n).toBe(true);
       expect(decodeFloat40(f)).toBe(v);

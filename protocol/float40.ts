@@ -28,7 +28,8 @@ export function encodeFloat40(value: bigint): bigint {
 }
 
 export function decodeFloat40(packed: bigint): bigint {
-  if (packed < 0n || packed >= 1n << 40n) throw new OpenLedgerError(ErrorCode.InvalidEncoding, "float40 out of range");
+  if (packed < 0n || packed >= 1n << 40n)
+    throw new OpenLedgerError(ErrorCode.InvalidEncoding, "float40 out of range");
   return (packed & MAX_MANTISSA) * 10n ** (packed >> MANTISSA_BITS);
 }
 

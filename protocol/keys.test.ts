@@ -1,6 +1,6 @@
 import { Wallet } from "ethers";
 import { describe, expect, it } from "vitest";
-import { verifySignature, signMessage } from "./eddsa.ts";
+import { signMessage, verifySignature } from "./eddsa.ts";
 import { deriveL2Key, l2KeyFromSignature, l2KeyTypedData } from "./keys.ts";
 
 const domain = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
@@ -15,9 +15,9 @@ describe("L2 key derivation", () => {
     expect(again.publicKey).toEqual(a.publicKey);
     expect((await deriveL2Key(w2, domain)).publicKey).not.toEqual(a.publicKey);
     expect((await deriveL2Key(w1, { ...domain, chainId: 1n })).publicKey).not.toEqual(a.publicKey);
-    expect((await deriveL2Key(w1, { ...domain, rollup: "0x0000000000000000000000000000000000000001" })).publicKey).not.toEqual(
-      a.publicKey,
-    );
+    expect(
+      (await deriveL2Key(w1, { ...domain, rollup: "0x0000000000000000000000000000000000000001" })).publicKey,
+    ).not.toEqual(a.publicKey);
     expect((await deriveL2Key(w1, domain, 1)).publicKey).not.toEqual(a.publicKey);
   });
 

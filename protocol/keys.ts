@@ -1,4 +1,4 @@
-import { getBytes, keccak256, Signature as EthSignature, type TypedDataDomain } from "ethers";
+import { Signature as EthSignature, getBytes, keccak256, type TypedDataDomain } from "ethers";
 import { derivePublicKey, type PrivateKey, type PublicKey } from "./eddsa.ts";
 
 /**
@@ -52,7 +52,11 @@ export function l2KeyFromSignature(signature: string): L2KeyPair {
   return { privateKey, publicKey: derivePublicKey(privateKey) };
 }
 
-export async function deriveL2Key(signer: TypedDataSigner, domain: L2KeyDomain, keyIndex = 0): Promise<L2KeyPair> {
+export async function deriveL2Key(
+  signer: TypedDataSigner,
+  domain: L2KeyDomain,
+  keyIndex = 0,
+): Promise<L2KeyPair> {
   const { domain: d, types, value } = l2KeyTypedData(domain, keyIndex);
   return l2KeyFromSignature(await signer.signTypedData(d, types, value));
 }

@@ -61,13 +61,21 @@ export function pathDigits(index: bigint, { arity, depth }: TreeShape): number[]
 }
 
 /** Root obtained by placing `leaf` at `index` and hashing up with the proof's siblings. */
-export function rootFromProof(shape: TreeShape, index: bigint, leaf: Field, siblings: MerkleProof["siblings"]): Field {
+export function rootFromProof(
+  shape: TreeShape,
+  index: bigint,
+  leaf: Field,
+  siblings: MerkleProof["siblings"],
+): Field {
   const digits = pathDigits(index, shape);
   let node = leaf;
   for (let level = 0; level < shape.depth; level++) {
     const sibs = siblings[level];
     if (!sibs || sibs.length !== shape.arity - 1) {
-      throw new OpenLedgerError(ErrorCode.InvalidProof, `proof level ${level} must hold ${shape.arity - 1} siblings`);
+      throw new OpenLedgerError(
+        ErrorCode.InvalidProof,
+        `proof level ${level} must hold ${shape.arity - 1} siblings`,
+      );
     }
     const children = [...sibs];
     children.splice(digits[level]!, 0, node);
@@ -77,7 +85,8 @@ export function rootFromProof(shape: TreeShape, index: bigint, leaf: Field, sibl
 }
 
 export function verifyProof(shape: TreeShape, root: Field, proof: MerkleProof): boolean {
-  if (proof.index < 0n || proof.index >= capacity(shape) || proof.siblings.length !== shape.depth) return false;
+  if (proof.index < 0n || proof.index >= capacity(shape) || proof.siblings.length !== shape.depth)
+    return false;
   try {
     return rootFromProof(shape, proof.index, proof.leaf, proof.siblings) === root;
   } catch {
@@ -173,7 +182,10 @@ export class SparseMerkleTree {
 
   private checkIndex(index: bigint): void {
     if (index < 0n || index >= capacity(this.shape)) {
-      throw new OpenLedgerError(ErrorCode.TreeFull, `leaf index ${index} is outside a tree of ${capacity(this.shape)} leaves`);
+      throw new OpenLedgerError(
+        ErrorCode.TreeFull,
+        `leaf index ${index} is outside a tree of ${capacity(this.shape)} leaves`,
+      );
     }
   }
 }

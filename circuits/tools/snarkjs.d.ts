@@ -34,3 +34,8 @@ declare module "snarkjs" {
     preparePhase2(oldPtau: string, newPtau: string): Promise<void>;
   };
 }
+
+/** circom's witness generator runtime (snarkjs's own dependency). */
+declare module "circom_runtime" {
+  export function WitnessCalculatorBuilder(code: Uint8Array, options?: object): Promise<unknown>;
+}

@@ -2,7 +2,14 @@ import { getAddress } from "ethers";
 import { packPoint, unpackPoint } from "../babyjub.ts";
 import type { Signature } from "../eddsa.ts";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
-import { bigIntToBytesBE, bigIntToBytesLE, bytesToBigIntBE, bytesToBigIntLE, type Field, toField } from "../field.ts";
+import {
+  bigIntToBytesBE,
+  bigIntToBytesLE,
+  bytesToBigIntBE,
+  bytesToBigIntLE,
+  type Field,
+  toField,
+} from "../field.ts";
 import { type Deposit, type L2Tx, type SignedTx, type Tx, TxType } from "./types.ts";
 
 /**
@@ -49,7 +56,10 @@ class Reader {
   constructor(private readonly buf: Uint8Array) {}
   take(n: number): Uint8Array {
     if (this.o + n > this.buf.length) {
-      throw new OpenLedgerError(ErrorCode.InvalidEncoding, `transaction bytes end early (wanted ${n} at offset ${this.o})`);
+      throw new OpenLedgerError(
+        ErrorCode.InvalidEncoding,
+        `transaction bytes end early (wanted ${n} at offset ${this.o})`,
+      );
     }
     const s = this.buf.subarray(this.o, this.o + n);
     this.o += n;
@@ -72,7 +82,10 @@ class Reader {
   }
   end() {
     if (this.o !== this.buf.length) {
-      throw new OpenLedgerError(ErrorCode.InvalidEncoding, `${this.buf.length - this.o} trailing bytes after the transaction`);
+      throw new OpenLedgerError(
+        ErrorCode.InvalidEncoding,
+        `${this.buf.length - this.o} trailing bytes after the transaction`,
+      );
     }
   }
 }
@@ -139,7 +152,11 @@ export function encodeTx(tx: Tx | SignedTx): Uint8Array {
   writeBody(w, tx);
   if (tx.type !== TxType.Deposit) {
     const sig = (tx as SignedTx).signature;
-    if (!sig) throw new OpenLedgerError(ErrorCode.InvalidSignature, "an L2 transaction is encoded with its signature");
+    if (!sig)
+      throw new OpenLedgerError(
+        ErrorCode.InvalidSignature,
+        "an L2 transaction is encoded with its signature",
+      );
     w.raw(encodeSignature(sig));
   }
   return w.bytes();
@@ -233,6 +250,7 @@ export function encodeSignature(sig: Signature): Uint8Array {
 }
 
 export function decodeSignature(bytes: Uint8Array): Signature {
-  if (bytes.length !== SIGNATURE_BYTES) throw new OpenLedgerError(ErrorCode.InvalidSignature, "a signature is 64 bytes");
+  if (bytes.length !== SIGNATURE_BYTES)
+    throw new OpenLedgerError(ErrorCode.InvalidSignature, "a signature is 64 bytes");
   return { R8: unpackPoint(bytes.subarray(0, 32), "signature R8"), S: bytesToBigIntLE(bytes.subarray(32)) };
 }

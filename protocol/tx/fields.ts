@@ -82,7 +82,10 @@ export function trainingSetRoot(contributions: readonly number[], params: Protoc
   }
   contributions.forEach((id, j) => {
     if (!Number.isInteger(id) || id < 1 || id >= 2 ** 32) {
-      throw new OpenLedgerError(ErrorCode.InvalidEncoding, `training contribution id ${id} is not a u32 >= 1`);
+      throw new OpenLedgerError(
+        ErrorCode.InvalidEncoding,
+        `training contribution id ${id} is not a u32 >= 1`,
+      );
     }
     tree.set(BigInt(j), BigInt(id));
   });
@@ -90,7 +93,11 @@ export function trainingSetRoot(contributions: readonly number[], params: Protoc
 }
 
 /** Poseidon(trainingConfigHash, trainingSetRoot): what the model leaf stores. */
-export function trainingDescriptor(configHash: Field, contributions: readonly number[], params: ProtocolParams): Field {
+export function trainingDescriptor(
+  configHash: Field,
+  contributions: readonly number[],
+  params: ProtocolParams,
+): Field {
   return poseidon([toField(configHash, "trainingConfigHash"), trainingSetRoot(contributions, params)]);
 }
 

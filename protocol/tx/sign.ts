@@ -4,7 +4,12 @@ import type { ProtocolParams } from "../params.ts";
 import { txHash } from "./fields.ts";
 import type { L2Tx, SignedTx } from "./types.ts";
 
-export function signTx<T extends L2Tx>(tx: T, sk: PrivateKey, domain: Domain, params: ProtocolParams): SignedTx<T> {
+export function signTx<T extends L2Tx>(
+  tx: T,
+  sk: PrivateKey,
+  domain: Domain,
+  params: ProtocolParams,
+): SignedTx<T> {
   return { ...tx, signature: signMessage(sk, txHash(tx, domain, params)) };
 }
 

@@ -12,7 +12,7 @@ const sk = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 const pub = derivePublicKey(sk);
 const common = { from: 3, nonce: 7, fee: 10n ** 15n };
 
-export const SAMPLE_TXS: L2Tx[] = [
+const SAMPLE_TXS: L2Tx[] = [
   { type: TxType.Transfer, ...common, to: 4, amount: 5n * 10n ** 18n },
   { type: TxType.Withdraw, ...common, amount: 1n, recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" },
   { type: TxType.Stake, ...common, amount: 100n },
@@ -73,9 +73,9 @@ describe("transactions", () => {
     const tx = SAMPLE_TXS[0]! as Extract<L2Tx, { type: 1 }>;
     const signed = signTx(tx, sk, domain, TEST_PARAMS);
     expect(verifyTx(signed, pub, { ...domain, chainId: 1n }, TEST_PARAMS)).toBe(false);
-    expect(verifyTx(signed, pub, { ...domain, rollup: "0x0000000000000000000000000000000000000001" }, TEST_PARAMS)).toBe(
-      false,
-    );
+    expect(
+      verifyTx(signed, pub, { ...domain, rollup: "0x0000000000000000000000000000000000000001" }, TEST_PARAMS),
+    ).toBe(false);
     expect(verifyTx({ ...signed, nonce: 8 }, pub, domain, TEST_PARAMS)).toBe(false);
     expect(verifyTx({ ...signed, amount: signed.amount + 1n }, pub, domain, TEST_PARAMS)).toBe(false);
     expect(verifyTx(signed, derivePublicKey(new Uint8Array(32)), domain, TEST_PARAMS)).toBe(false);
@@ -115,6 +115,8 @@ describe("transactions", () => {
   it("reject out-of-range amounts", () => {
     const tx = { ...SAMPLE_TXS[0]!, amount: 1n << 96n } as L2Tx;
     expect(() => txHash(tx, domain, TEST_PARAMS)).toThrow(/unsigned 96-bit/);
-    expect(() => txHash({ ...SAMPLE_TXS[0]!, from: -1 } as L2Tx, domain, TEST_PARAMS)).toThrow(/from must be/);
+    expect(() => txHash({ ...SAMPLE_TXS[0]!, from: -1 } as L2Tx, domain, TEST_PARAMS)).toThrow(
+      /from must be/,
+    );
   });
 });

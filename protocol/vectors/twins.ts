@@ -1,0 +1,136 @@
+/**
+ * Test vectors shared by the TypeScript protocol and its circuit twins. `npm run vectors`
+ * writes them to twins.json; protocol tests check the TypeScript still produces the file,
+ * circuit tests check the circuits produce the same outputs. Neither side can drift alone.
+ */
+
+import { domainHash } from "../domain.ts";
+import { derivePublicKey, signMessage } from "../eddsa.ts";
+import type { Field } from "../field.ts";
+import { TEST_PARAMS } from "../params.ts";
+import { poseidon } from "../poseidon.ts";
+import { SparseMerkleTree } from "../smt.ts";
+import { accountLeaf } from "../state/leaves.ts";
+import { txFields, txHash } from "../tx/fields.ts";
+import { type L2Tx, TxType } from "../tx/types.ts";
+
+export const VECTOR_DOMAIN = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
+
+/** Deterministic pseudo-random field elements (xorshift over a seed). */
+function fieldStream(seed: bigint): () => Field {
+  let s = seed;
+  return () => {
+    s = poseidon([s, 1n]);
+    return s;
+  };
+}
+
+function keyOf(i: number): Uint8Array {
+  return Uint8Array.from({ length: 32 }, (_, j) => (i * 37 + j * 11 + 5) & 0xff);
+}
+
+const common = { from: 3, nonce: 7, fee: 10n ** 15n };
+export const VECTOR_TXS: L2Tx[] = [
+  { type: TxType.Transfer, ...common, to: 4, amount: 5n * 10n ** 18n },
+  {
+    type: TxType.Withdraw,
+    ...common,
+    amount: 10n ** 18n,
+    recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+  },
+  { type: TxType.Stake, ...common, amount: 100n },
+  {
+    type: TxType.RegisterContribution,
+    ...common,
+    datanet: 2,
+    contentRoot: 123456789n,
+    rowCount: 1000,
+    license: 3,
+    uriCommitment: 987654321n,
+    stake: 10n ** 18n,
+  },
+  {
+    type: TxType.RegisterModel,
+    ...common,
+    modelHash: 11n,
+    trainingConfigHash: 12n,
+    contributions: [1, 2, 5],
+    checkpointCommitment: 13n,
+    inferenceFee: 10n ** 16n,
+    baseModel: 0,
+  },
+  {
+    type: TxType.Inference,
+    ...common,
+    model: 1,
+    inputHash: 21n,
+    outputHash: 22n,
+    featureCommitment: 23n,
+    payment: 10n ** 16n,
+  },
+];
+
+export function generateTwinVectors() {
+  const next = fieldStream(20261124n);
+  const poseidon2 = Array.from({ length: 4 }, () => {
+    const inputs = [next(), next()];
+    return { inputs, out: poseidon(inputs) };
+  });
+
+  const shape = TEST_PARAMS.accounts;
+  const tree = new SparseMerkleTree(shape);
+  for (const i of [1n, 2n, 17n, 63n]) tree.set(i, next());
+  const inclusion = [5n, 17n, 63n].map((index) => {
+    const p = tree.proof(index);
+    return { root: tree.root, index, leaf: p.leaf, siblings: p.siblings };
+  });
+  const updates = [2n, 40n].map((index) => {
+    const before = tree.proof(index);
+    const oldRoot = tree.root;
+    const newLeaf = next();
+    tree.set(index, newLeaf);
+    return { index, oldLeaf: before.leaf, newLeaf, siblings: before.siblings, oldRoot, newRoot: tree.root };
+  });
+
+  const eddsa = [0, 1, 2].map((i) => {
+    const sk = keyOf(i);
+    const A = derivePublicKey(sk);
+    const M = next();
+    const sig = signMessage(sk, M);
+    return { Ax: A.x, Ay: A.y, R8x: sig.R8.x, R8y: sig.R8.y, S: sig.S, M };
+  });
+
+  const dh = domainHash(VECTOR_DOMAIN);
+  const txHashes = VECTOR_TXS.map((tx) => ({
+    domainHash: dh,
+    fields: txFields(tx, TEST_PARAMS),
+    hash: txHash(tx, VECTOR_DOMAIN, TEST_PARAMS),
+  }));
+
+  const accounts = [
+    { balance: 0n, nonce: 0, staked: 0n },
+    { balance: (1n << 96n) - 1n, nonce: 2 ** 32 - 1, staked: (1n << 96n) - 1n },
+    { balance: 12345n * 10n ** 18n, nonce: 17, staked: 10n ** 18n },
+  ].map((state, i) => {
+    const pk = derivePublicKey(keyOf(10 + i));
+    const account = { publicKey: pk, l1Address: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", ...state };
+    return {
+      ax: pk.x,
+      ay: pk.y,
+      l1Address: BigInt(account.l1Address),
+      balance: state.balance,
+      nonce: BigInt(state.nonce),
+      staked: state.staked,
+      leaf: accountLeaf(account),
+    };
+  });
+
+  return { poseidon2, merkle: { shape, inclusion, updates }, eddsa, txHashes, accounts };
+}
+
+export type TwinVectors = ReturnType<typeof generateTwinVectors>;
+
+/** JSON with bigints as decimal strings (what circuits take as input). */
+export function vectorsToJson(v: unknown): string {
+  return `${JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x), 2)}\n`;
+}
