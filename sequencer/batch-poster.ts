@@ -1,0 +1,48 @@
+/**
+ * The seam between the sequencer and L1. The sequencer seals batches and hands each one,
+ * in order, to a BatchPoster; the L1 implementation (`sequencer/l1-poster.ts`) turns it into
+ * a `commitBatch` call (docs/protocol.md, section 8). The sequencer never talks to L1 itself.
+ */
+
+/** One L2 -> L1 withdrawal produced by a batch: a leaf Poseidon(recipient, amount). */
+export interface BatchWithdrawal {
+  /** L1 address, checksummed. */
+  readonly recipient: string;
+  readonly amount: bigint;
+}
+
+/** What a sealed batch commits to; every root and hash is a BN254 field element. */
+export interface SealedBatch {
+  /** Batch number, from 1, consecutive. */
+  readonly number: number;
+  readonly preStateRoot: bigint;
+  readonly postStateRoot: bigint;
+  /** Compact batch data (docs/protocol.md section 8), posted as calldata. */
+  readonly batchData: Uint8Array;
+  /** sha256(batchData), 0x-prefixed hex: what the contract recomputes on commit. */
+  readonly batchDataHash: string;
+  /** L1 priority-queue range consumed: indices [queueStart, queueEnd). */
+  readonly queueStart: bigint;
+  readonly queueEnd: bigint;
+  /** Rolling queue hash before and after the consumed range. */
+  readonly queueHashStart: bigint;
+  readonly queueHashEnd: bigint;
+  readonly withdrawals: readonly BatchWithdrawal[];
+  /** Root of the binary Poseidon tree over the withdrawals (depth `withdrawalsDepth`). */
+  readonly withdrawalsRoot: bigint;
+  /** Transaction ids (txHash as 0x hex) in execution order. */
+  readonly txHashes: readonly string[];
+}
+
+export interface PostedBatch {
+  /** L1 transaction that committed the batch. */
+  readonly l1TxHash: string;
+}
+
+export interface BatchPoster {
+  /**
+   * Commits `batch` on L1. Called once per batch, in batch order, never concurrently; a
+   * rejection is logged and the same batch is offered again later.
+   */
+  post(batch: SealedBatch): Promise<PostedBatch>;
+}
