@@ -1,0 +1,72 @@
+import { aggregate } from "./aggregate.ts";
+import { inferenceFeatures, type ModelContext, memo, modelContext } from "./context.ts";
+import { influenceScores } from "./influence.ts";
+import { knnInput, knnShapley } from "./knn-shapley.ts";
+import { looScores } from "./loo.ts";
+import { knnIncrementalUtility, tmcShapley } from "./tmc-shapley.ts";
+import { quantizedTestGradient, tracinScores } from "./tracin.ts";
+import type { AttributionResult, Inference, MethodName, TrainingRows } from "./types.ts";
+
+/** Method parameters; governance fixes them per epoch so every replay uses the same. */
+export interface MethodParams {
+  /** Neighbours of KNN-Shapley and of the TMC reference's utility. */
+  readonly k: number;
+  /** Added to the head Hessian's diagonal by the influence method. */
+  readonly damping: number;
+  readonly permutations: number;
+  /** TMC truncation tolerance; < 0 keeps only exact truncation. */
+  readonly tolerance: number;
+  readonly seed: string;
+}
+
+export const DEFAULT_PARAMS: MethodParams = {
+  k: 5,
+  damping: 1e-3,
+  permutations: 100,
+  tolerance: -1,
+  seed: "openledger/tmc",
+};
+
+export const METHODS: readonly MethodName[] = ["knnShapley", "tracin", "influence", "tmcShapley", "loo"];
+
+/**
+ * Attribution of one inference to the training rows and contributions of one model:
+ * a pure function of its arguments, returning fixed-point scores (same inputs, same bytes).
+ */
+export function attribute(
+  method: MethodName,
+  modelBytes: Uint8Array,
+  rows: TrainingRows,
+  inference: Inference,
+  params: Partial<MethodParams> = {},
+): AttributionResult {
+  const ctx = modelContext(modelBytes, rows);
+  const { f, label } = inferenceFeatures(ctx, inference);
+  return aggregate(method, ctx, rowScores(method, ctx, f, label, { ...DEFAULT_PARAMS, ...params }));
+}
+
+/** Real-valued scores of the non-duplicate rows (ctx.active order) for one test embedding. */
+export function rowScores(
+  method: MethodName,
+  ctx: ModelContext,
+  f: Float64Array,
+  label: number,
+  params: MethodParams,
+): Float64Array {
+  switch (method) {
+    case "knnShapley":
+      return knnShapley(knnIndex(ctx), f, label, params.k);
+    case "tmcShapley":
+      return tmcShapley(ctx.data.y.length, knnIncrementalUtility(knnIndex(ctx), f, label, params.k), params);
+    case "tracin":
+      return tracinScores(ctx, quantizedTestGradient(ctx, f, label));
+    case "influence":
+      return influenceScores(ctx, f, label, params.damping);
+    case "loo":
+      return looScores(ctx, { f, labels: Int32Array.of(label) });
+  }
+}
+
+export function knnIndex(ctx: ModelContext) {
+  return memo(ctx, "knn/index", () => knnInput(ctx.data.dim, ctx.data.f, ctx.data.y));
+}

@@ -1,0 +1,76 @@
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { type HeadData, gradient, hessian, objective } from "./head.ts";
+import { type Cholesky, cholesky, choleskySolve } from "./linalg.ts";
+
+export interface FitOptions {
+  readonly l2: number;
+  /** Rows to fit on (weight 1); all rows when omitted. */
+  readonly keep?: Uint8Array;
+  readonly maxIterations?: number;
+  /** Stop when the largest gradient entry is below this. */
+  readonly tolerance?: number;
+}
+
+/**
+ * The minimiser of the (strictly convex) head objective by Newton's method with
+ * backtracking from `init`. Influence functions assume the head sits at this optimum, so
+ * the training pipeline ends with it, and leave-one-out retrains with it.
+ */
+export function fitHead(data: HeadData, init: Float64Array, options: FitOptions): Float64Array {
+  const { l2, keep } = options;
+  const tolerance = options.tolerance ?? 1e-10;
+  let theta = init.slice();
+  let value = objective(theta, data, l2, keep);
+  for (let it = 0; it < (options.maxIterations ?? 50); it++) {
+    const g = gradient(theta, data, l2, keep);
+    if (maxAbs(g) < tolerance) return theta;
+    const factor = factorOrThrow(hessian(theta, data, l2), theta.length);
+    const step = choleskySolve(factor, g);
+    let t = 1;
+    for (;;) {
+      const next = theta.map((v, k) => v - t * step[k]!);
+      const nextValue = objective(next, data, l2, keep);
+      if (nextValue <= value || t < 1e-8) {
+        theta = next;
+        value = nextValue;
+        break;
+      }
+      t /= 2;
+    }
+  }
+  return theta;
+}
+
+/**
+ * Leave-one-out refit: from the full-data optimum, iterate theta -= H^-1 grad_{-i}(theta)
+ * with the full-data Hessian H fixed. Removing one row perturbs the objective by O(1/n), so
+ * this contracts fast to the exact minimiser without rebuilding H per row.
+ */
+export function refitWithout(
+  data: HeadData,
+  optimum: Float64Array,
+  factor: Cholesky,
+  keep: Uint8Array,
+  l2: number,
+  tolerance = 1e-12,
+): Float64Array {
+  let theta = optimum;
+  for (let it = 0; it < 30; it++) {
+    const step = choleskySolve(factor, gradient(theta, data, l2, keep));
+    theta = theta.map((v, k) => v - step[k]!);
+    if (maxAbs(step) < tolerance) break;
+  }
+  return theta;
+}
+
+export function factorOrThrow(h: Float64Array, size: number): Cholesky {
+  const factor = cholesky(h, size);
+  if (!factor) throw new OpenLedgerError(ErrorCode.InvalidAttribution, "head Hessian is not positive definite");
+  return factor;
+}
+
+function maxAbs(v: Float64Array): number {
+  let m = 0;
+  for (const x of v) m = Math.max(m, Math.abs(x));
+  return m;
+}

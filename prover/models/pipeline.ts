@@ -1,0 +1,35 @@
+import { features, headTheta } from "../attribution/context.ts";
+import { fitHead } from "../attribution/head-fit.ts";
+import type { Dataset } from "../datasets/dataset.ts";
+import { type Dense, type Mlp, hiddenLayers } from "./mlp.ts";
+import { decodeMlp, encodeMlp, roundToFloat32 } from "./onnx.ts";
+import { type TrainConfig, trainMlp } from "./train.ts";
+
+export interface TrainedModel {
+  /** The ONNX model: what is hashed, registered and run. */
+  readonly bytes: Uint8Array;
+  /** decodeMlp(bytes). */
+  readonly mlp: Mlp;
+}
+
+/**
+ * Seeded training pipeline: SGD on the whole network, then the head refitted to the exact
+ * optimum of its L2-regularized objective on the quantized float32 embeddings (influence
+ * functions and leave-one-out assume that optimum), then written as ONNX.
+ */
+export function trainModel(data: Dataset, config: TrainConfig, headL2: number): TrainedModel {
+  const sgd = roundToFloat32(trainMlp(data, config, headL2));
+  const n = data.y.length;
+  const f = features(sgd, data.x, n);
+  const hidden = hiddenLayers(sgd);
+  const dim = hidden[hidden.length - 1]!.outDim;
+  const theta = fitHead({ dim, classes: data.classes, f, y: data.y }, headTheta(sgd), { l2: headL2 });
+  const fitted: Dense = {
+    inDim: dim,
+    outDim: data.classes,
+    w: Float64Array.from({ length: dim * data.classes }, (_, k) => theta[Math.floor(k / dim) * (dim + 1) + (k % dim)]!),
+    b: Float64Array.from({ length: data.classes }, (_, a) => theta[a * (dim + 1) + dim]!),
+  };
+  const bytes = encodeMlp({ layers: [...hidden, fitted], headL2 });
+  return { bytes, mlp: decodeMlp(bytes) };
+}
