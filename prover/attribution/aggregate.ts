@@ -8,7 +8,11 @@ import type { AttributionResult, ContributionScore, MethodName } from "./types.t
  * (reported). Clipping per row, in integers, makes the totals additive over rows: however a
  * contribution's rows are split across identities, the parts add up to the same payable sum.
  */
-export function aggregate(method: MethodName, ctx: ModelContext, activeScores: Float64Array): AttributionResult {
+export function aggregate(
+  method: MethodName,
+  ctx: ModelContext,
+  activeScores: Float64Array,
+): AttributionResult {
   const q = quantizeScores(activeScores);
   const rows = new BigInt64Array(ctx.rows.y.length);
   ctx.active.forEach((row, r) => {

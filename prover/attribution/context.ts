@@ -47,7 +47,10 @@ export function modelContext(modelBytes: Uint8Array, rows: TrainingRows): ModelC
 
 export function buildContext(mlp: Mlp, rows: TrainingRows): ModelContext {
   if (rows.dim !== inputDim(mlp) || rows.classes !== classCount(mlp)) {
-    throw new OpenLedgerError(ErrorCode.InvalidAttribution, "training rows do not fit the model's input or classes");
+    throw new OpenLedgerError(
+      ErrorCode.InvalidAttribution,
+      "training rows do not fit the model's input or classes",
+    );
   }
   const duplicates = duplicateMask(rows);
   const active = Uint32Array.from(duplicates.keys()).filter((r) => !duplicates[r]);
@@ -76,7 +79,10 @@ export function features(mlp: Mlp, x: Float64Array, n: number): Float64Array {
 }
 
 /** The inference's embedding and the label attributed (the model's prediction by default). */
-export function inferenceFeatures(ctx: ModelContext, inference: Inference): { f: Float64Array; label: number } {
+export function inferenceFeatures(
+  ctx: ModelContext,
+  inference: Inference,
+): { f: Float64Array; label: number } {
   if (inference.x.length !== inputDim(ctx.mlp)) {
     throw new OpenLedgerError(ErrorCode.InvalidAttribution, "inference input has the wrong width");
   }

@@ -20,7 +20,13 @@ describe("TracIn on the head", () => {
       gradients.forEach((gc) => {
         const direction = Float64Array.from(gc, (v) => Number(v) / 2 ** VECTOR_BITS);
         const eps = 1e-6;
-        const loss = (s: number) => rowLoss(ctx.theta.map((v, k) => v + s * direction[k]!), f, label, ctx.data.classes);
+        const loss = (s: number) =>
+          rowLoss(
+            ctx.theta.map((v, k) => v + s * direction[k]!),
+            f,
+            label,
+            ctx.data.classes,
+          );
         const fd = (loss(eps) - loss(-eps)) / (2 * eps);
         const score = gc.reduce((s, v, k) => s + Number(v) * gTest[k]!, 0) / 2 ** SCORE_BITS;
         // Quantizing g_test to 2^-16 is the only difference.

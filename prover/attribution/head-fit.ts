@@ -65,7 +65,8 @@ export function refitWithout(
 
 export function factorOrThrow(h: Float64Array, size: number): Cholesky {
   const factor = cholesky(h, size);
-  if (!factor) throw new OpenLedgerError(ErrorCode.InvalidAttribution, "head Hessian is not positive definite");
+  if (!factor)
+    throw new OpenLedgerError(ErrorCode.InvalidAttribution, "head Hessian is not positive definite");
   return factor;
 }
 

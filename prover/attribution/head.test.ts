@@ -27,7 +27,9 @@ describe("linear softmax head", () => {
     const x = data.f.subarray(0, dim);
     const g = rowGradient(theta, x, 2, classes);
     for (let k = 0; k < theta.length; k++) {
-      const fd = (rowLoss(bump(theta, k, eps), x, 2, classes) - rowLoss(bump(theta, k, -eps), x, 2, classes)) / (2 * eps);
+      const fd =
+        (rowLoss(bump(theta, k, eps), x, 2, classes) - rowLoss(bump(theta, k, -eps), x, 2, classes)) /
+        (2 * eps);
       expect(g[k]).toBeCloseTo(fd, 7);
     }
   });
@@ -36,11 +38,13 @@ describe("linear softmax head", () => {
     const g = gradient(theta, data, l2);
     const h = hessian(theta, data, l2);
     for (let k = 0; k < theta.length; k++) {
-      const fd = (objective(bump(theta, k, eps), data, l2) - objective(bump(theta, k, -eps), data, l2)) / (2 * eps);
+      const fd =
+        (objective(bump(theta, k, eps), data, l2) - objective(bump(theta, k, -eps), data, l2)) / (2 * eps);
       expect(g[k]).toBeCloseTo(fd, 7);
       const gp = gradient(bump(theta, k, eps), data, l2);
       const gm = gradient(bump(theta, k, -eps), data, l2);
-      for (let j = 0; j < theta.length; j++) expect(h[j * theta.length + k]).toBeCloseTo((gp[j]! - gm[j]!) / (2 * eps), 6);
+      for (let j = 0; j < theta.length; j++)
+        expect(h[j * theta.length + k]).toBeCloseTo((gp[j]! - gm[j]!) / (2 * eps), 6);
     }
   });
 });

@@ -23,7 +23,14 @@ export function rows(data: HeadData): number {
 }
 
 /** Softmax probabilities of the head for embedding row `r` of `f`, written to `out`. */
-export function probsAt(theta: Float64Array, f: Float64Array, r: number, dim: number, classes: number, out: Float64Array): void {
+export function probsAt(
+  theta: Float64Array,
+  f: Float64Array,
+  r: number,
+  dim: number,
+  classes: number,
+  out: Float64Array,
+): void {
   const w = dim + 1;
   let max = Number.NEGATIVE_INFINITY;
   for (let a = 0; a < classes; a++) {
@@ -54,7 +61,12 @@ export function residuals(theta: Float64Array, data: HeadData): Float64Array {
 }
 
 /** Gradient of one row's cross-entropy: (p - onehot(label)) x [embedding, 1]. */
-export function rowGradient(theta: Float64Array, x: Float64Array, label: number, classes: number): Float64Array {
+export function rowGradient(
+  theta: Float64Array,
+  x: Float64Array,
+  label: number,
+  classes: number,
+): Float64Array {
   const dim = x.length;
   const p = new Float64Array(classes);
   probsAt(theta, x, 0, dim, classes, p);

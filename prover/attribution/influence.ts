@@ -10,7 +10,12 @@ import { choleskySolve } from "./linalg.ts";
  * helps the test point. One Cholesky factor per (model, rows, damping); per test point one
  * solve, then n rank-one dot products since g_i = (p_i - onehot(y_i)) x [f_i, 1].
  */
-export function influenceScores(ctx: ModelContext, f: Float64Array, label: number, damping: number): Float64Array {
+export function influenceScores(
+  ctx: ModelContext,
+  f: Float64Array,
+  label: number,
+  damping: number,
+): Float64Array {
   const { dim, classes, f: feats } = ctx.data;
   const n = ctx.data.y.length;
   const factor = memo(ctx, `influence/factor/${damping}`, () =>

@@ -36,8 +36,12 @@ describe("exact KNN-Shapley", () => {
 
   it("orders by distance then index, like a comparison sort", () => {
     const rng = createRng("order");
-    const dist = Float64Array.from({ length: 5000 }, () => (rng.int(4) === 0 ? rng.int(50) : rng.next() * 1e6));
-    const expected = Array.from({ length: dist.length }, (_, i) => i).sort((a, b) => dist[a]! - dist[b]! || a - b);
+    const dist = Float64Array.from({ length: 5000 }, () =>
+      rng.int(4) === 0 ? rng.int(50) : rng.next() * 1e6,
+    );
+    const expected = Array.from({ length: dist.length }, (_, i) => i).sort(
+      (a, b) => dist[a]! - dist[b]! || a - b,
+    );
     expect(Array.from(orderByDistance(dist))).toEqual(expected);
   });
 });

@@ -28,7 +28,11 @@ export function knnInput(dim: number, f: Float64Array, y: Int32Array): KnnInput 
  * square reads each embedding once with one multiply-add per coordinate (the inner loop is
  * memory-bound); the fixed evaluation order keeps replays bit-identical.
  */
-export function squaredDistances(input: KnnInput, t: Float64Array, out = new Float64Array(input.y.length)): Float64Array {
+export function squaredDistances(
+  input: KnnInput,
+  t: Float64Array,
+  out = new Float64Array(input.y.length),
+): Float64Array {
   const { dim, f, norms } = input;
   const tt = dotRow(t, 0, t, dim);
   const tail = dim - (dim % 4);
@@ -104,7 +108,7 @@ export function orderByDistance(dist: Float64Array): Uint32Array {
     }
     [idx, tmp] = [tmp, idx];
   }
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     const hi = words[2 * idx[start]! + 1]!;
     let end = start + 1;
     while (end < n && words[2 * idx[end]! + 1] === hi) end++;
@@ -146,7 +150,13 @@ export function knnShapley(input: KnnInput, t: Float64Array, label: number, k: n
 }
 
 /** The utility U(S) above, for a set given as row indices. */
-export function knnUtility(input: KnnInput, t: Float64Array, label: number, k: number, subset: readonly number[]): number {
+export function knnUtility(
+  input: KnnInput,
+  t: Float64Array,
+  label: number,
+  k: number,
+  subset: readonly number[],
+): number {
   if (subset.length === 0) return 0;
   const dist = squaredDistances(input, t);
   const sorted = [...subset].sort((a, b) => dist[a]! - dist[b]! || a - b);

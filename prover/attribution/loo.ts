@@ -27,7 +27,12 @@ export function looScores(ctx: ModelContext, tests: TestPoints): Float64Array {
   const keep = new Uint8Array(n).fill(1);
   for (let i = 0; i < n; i++) {
     keep[i] = 0;
-    const without = logLikelihoods(refitWithout(ctx.data, optimum, factor, keep, ctx.l2), tests, dim, classes);
+    const without = logLikelihoods(
+      refitWithout(ctx.data, optimum, factor, keep, ctx.l2),
+      tests,
+      dim,
+      classes,
+    );
     keep[i] = 1;
     for (let t = 0; t < m; t++) out[t * n + i] = base[t]! - without[t]!;
   }

@@ -6,9 +6,17 @@ import { DEFAULT_TRAIN } from "../models/train.ts";
 import type { TrainingRows } from "./types.ts";
 
 /** A small real model for tests: iris, 4-16-8-3, trained in well under a second. */
-export function irisFixture(): { model: TrainedModel; rows: TrainingRows; test: { x: Float64Array; y: Int32Array } } {
+export function irisFixture(): {
+  model: TrainedModel;
+  rows: TrainingRows;
+  test: { x: Float64Array; y: Int32Array };
+} {
   const [train, test] = splitBySizes(loadIris(), [110, 40], "test/iris");
-  const model = trainModel(train!, { ...DEFAULT_TRAIN, hidden: [16, 8], epochs: 40, batchSize: 8, seed: "test/iris" }, 1e-2);
+  const model = trainModel(
+    train!,
+    { ...DEFAULT_TRAIN, hidden: [16, 8], epochs: 40, batchSize: 8, seed: "test/iris" },
+    1e-2,
+  );
   return { model, rows: dealContributions(train!, 5, "test/iris"), test: { x: test!.x, y: test!.y } };
 }
 

@@ -15,9 +15,16 @@ const t = Float64Array.of(0.5, 0.5, 0.5, 0.5);
 describe("truncated Monte Carlo Shapley", () => {
   it("converges to the exact KNN-Shapley values", () => {
     const exact = knnShapley(input, t, 1, 3);
-    const mc = tmcShapley(n, knnIncrementalUtility(input, t, 1, 3), { permutations: 4000, seed: "s", tolerance: -1 });
+    const mc = tmcShapley(n, knnIncrementalUtility(input, t, 1, 3), {
+      permutations: 4000,
+      seed: "s",
+      tolerance: -1,
+    });
     for (let i = 0; i < n; i++) expect(Math.abs(mc[i]! - exact[i]!)).toBeLessThan(0.03);
-    expect(mc.reduce((a, b) => a + b, 0)).toBeCloseTo(exact.reduce((a, b) => a + b, 0), 9);
+    expect(mc.reduce((a, b) => a + b, 0)).toBeCloseTo(
+      exact.reduce((a, b) => a + b, 0),
+      9,
+    );
   });
 
   it("loses nothing by exact truncation: same values as running every permutation to the end", () => {

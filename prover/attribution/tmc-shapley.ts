@@ -32,7 +32,8 @@ export function tmcShapley(n: number, utility: IncrementalUtility, options: TmcO
     const order = permutation(n, rng);
     let prev = utility.reset();
     for (const i of order) {
-      if (utility.settled() || (options.tolerance >= 0 && Math.abs(prev - utility.full) <= options.tolerance)) break;
+      if (utility.settled() || (options.tolerance >= 0 && Math.abs(prev - utility.full) <= options.tolerance))
+        break;
       const next = utility.add(i);
       sum[i]! += next - prev;
       prev = next;
@@ -46,7 +47,12 @@ export function tmcShapley(n: number, utility: IncrementalUtility, options: TmcO
  * it keeps the distance ranks of the K nearest rows added so far. It settles once those
  * are the K nearest of all rows.
  */
-export function knnIncrementalUtility(input: KnnInput, t: Float64Array, label: number, k: number): IncrementalUtility {
+export function knnIncrementalUtility(
+  input: KnnInput,
+  t: Float64Array,
+  label: number,
+  k: number,
+): IncrementalUtility {
   const n = input.y.length;
   const order = orderByDistance(squaredDistances(input, t));
   const rank = new Uint32Array(n);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { packageRoot } from "./package-root.ts";
 import type { Dataset } from "./dataset.ts";
 
 /**
@@ -9,7 +9,7 @@ import type { Dataset } from "./dataset.ts";
  * with Math.random, which would make every split irreproducible.
  */
 export function loadMnist(): Dataset {
-  const root = dirname(createRequire(import.meta.url).resolve("mnist/package.json"));
+  const root = packageRoot("mnist");
   const dim = 784;
   const parts: number[][] = [];
   for (let digit = 0; digit < 10; digit++) {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { packageRoot } from "./package-root.ts";
 import { type Dataset, standardize } from "./dataset.ts";
 
 const COLUMNS = ["Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)", "Body Mass (g)"] as const;
@@ -10,7 +10,7 @@ type Penguin = Record<(typeof COLUMNS)[number], number | null> & { Species: stri
 
 /** Palmer penguins from vega-datasets: 4 measurements, 3 species; rows with gaps dropped. */
 export function loadPenguins(): Dataset {
-  const root = dirname(createRequire(import.meta.url).resolve("vega-datasets/package.json"));
+  const root = packageRoot("vega-datasets");
   const all = JSON.parse(readFileSync(join(root, "data", "penguins.json"), "utf8")) as Penguin[];
   const rows = all.filter((p) => COLUMNS.every((c) => typeof p[c] === "number"));
   return standardize({

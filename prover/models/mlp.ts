@@ -78,7 +78,11 @@ export function embed(mlp: Mlp, x: Float64Array, n: number): Float64Array {
 }
 
 /** The JS reference forward pass: the ONNX model must agree with it. */
-export function forward(mlp: Mlp, x: Float64Array, n: number): { embedding: Float64Array; probs: Float64Array } {
+export function forward(
+  mlp: Mlp,
+  x: Float64Array,
+  n: number,
+): { embedding: Float64Array; probs: Float64Array } {
   const embedding = embed(mlp, x, n);
   const logits = dense(head(mlp), embedding, n, false);
   return { embedding, probs: softmax(logits, n, classCount(mlp)) };

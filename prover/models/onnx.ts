@@ -23,14 +23,19 @@ export function encodeMlp(mlp: Mlp): Uint8Array {
   let current = INPUT;
   mlp.layers.forEach((layer, i) => {
     const isHead = i === mlp.layers.length - 1;
-    initializer.push(tensor(`w${i}`, [layer.outDim, layer.inDim], layer.w), tensor(`b${i}`, [layer.outDim], layer.b));
+    initializer.push(
+      tensor(`w${i}`, [layer.outDim, layer.inDim], layer.w),
+      tensor(`b${i}`, [layer.outDim], layer.b),
+    );
     const gemmOut = isHead ? "logits" : `z${i}`;
     node.push(
       onnx.NodeProto.create({
         opType: "Gemm",
         input: [current, `w${i}`, `b${i}`],
         output: [gemmOut],
-        attribute: [onnx.AttributeProto.create({ name: "transB", type: onnx.AttributeProto.AttributeType.INT, i: 1 })],
+        attribute: [
+          onnx.AttributeProto.create({ name: "transB", type: onnx.AttributeProto.AttributeType.INT, i: 1 }),
+        ],
       }),
     );
     if (isHead) return;
@@ -42,7 +47,9 @@ export function encodeMlp(mlp: Mlp): Uint8Array {
       opType: "Softmax",
       input: ["logits"],
       output: [PROBS],
-      attribute: [onnx.AttributeProto.create({ name: "axis", type: onnx.AttributeProto.AttributeType.INT, i: 1 })],
+      attribute: [
+        onnx.AttributeProto.create({ name: "axis", type: onnx.AttributeProto.AttributeType.INT, i: 1 }),
+      ],
     }),
   );
   const headLayer = mlp.layers[mlp.layers.length - 1]!;
@@ -68,7 +75,12 @@ export function decodeMlp(bytes: Uint8Array): Mlp {
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (cause) {
-    throw new OpenLedgerError(ErrorCode.InvalidEncoding, "model bytes are not an ONNX ModelProto", {}, { cause });
+    throw new OpenLedgerError(
+      ErrorCode.InvalidEncoding,
+      "model bytes are not an ONNX ModelProto",
+      {},
+      { cause },
+    );
   }
   const weights = new Map<string, { dims: number[]; data: Float64Array }>();
   for (const t of model.graph?.initializer ?? []) {
@@ -95,7 +107,11 @@ export function decodeMlp(bytes: Uint8Array): Mlp {
 export function roundToFloat32(mlp: Mlp): Mlp {
   return {
     headL2: mlp.headL2,
-    layers: mlp.layers.map((l) => ({ ...l, w: Float64Array.from(new Float32Array(l.w)), b: Float64Array.from(new Float32Array(l.b)) })),
+    layers: mlp.layers.map((l) => ({
+      ...l,
+      w: Float64Array.from(new Float32Array(l.w)),
+      b: Float64Array.from(new Float32Array(l.b)),
+    })),
   };
 }
 

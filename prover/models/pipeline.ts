@@ -27,7 +27,10 @@ export function trainModel(data: Dataset, config: TrainConfig, headL2: number): 
   const fitted: Dense = {
     inDim: dim,
     outDim: data.classes,
-    w: Float64Array.from({ length: dim * data.classes }, (_, k) => theta[Math.floor(k / dim) * (dim + 1) + (k % dim)]!),
+    w: Float64Array.from(
+      { length: dim * data.classes },
+      (_, k) => theta[Math.floor(k / dim) * (dim + 1) + (k % dim)]!,
+    ),
     b: Float64Array.from({ length: data.classes }, (_, a) => theta[a * (dim + 1) + dim]!),
   };
   const bytes = encodeMlp({ layers: [...hidden, fitted], headL2 });

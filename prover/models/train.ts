@@ -72,7 +72,12 @@ interface Layer {
 function initLayer(inDim: number, outDim: number, normal: () => number): Layer {
   // He initialisation suits ReLU layers.
   const sd = Math.sqrt(2 / inDim);
-  return { inDim, outDim, wt: Float64Array.from({ length: inDim * outDim }, () => normal() * sd), b: new Float64Array(outDim) };
+  return {
+    inDim,
+    outDim,
+    wt: Float64Array.from({ length: inDim * outDim }, () => normal() * sd),
+    b: new Float64Array(outDim),
+  };
 }
 
 /** acts[i+1] = layer_i(acts[i]); the last entry becomes softmax probabilities. */
@@ -152,6 +157,7 @@ function step(
 
 function toDense(l: Layer): Dense {
   const w = new Float64Array(l.inDim * l.outDim);
-  for (let j = 0; j < l.inDim; j++) for (let o = 0; o < l.outDim; o++) w[o * l.inDim + j] = l.wt[j * l.outDim + o]!;
+  for (let j = 0; j < l.inDim; j++)
+    for (let o = 0; o < l.outDim; o++) w[o * l.inDim + j] = l.wt[j * l.outDim + o]!;
   return { inDim: l.inDim, outDim: l.outDim, w, b: l.b.slice() };
 }
