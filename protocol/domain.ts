@@ -20,10 +20,19 @@ export function addressToField(address: string): Field {
   }
 }
 
+// Every transaction hash starts with the domain hash: remember it per domain rather than
+// spend a Poseidon(3) and an address parse on every transaction.
+const domainHashes = new Map<string, Field>();
+
 /** Poseidon(tag, chainId, rollup): the first input of every transaction hash. */
 export function domainHash(domain: Domain): Field {
+  const key = `${domain.chainId}:${domain.rollup.toLowerCase()}`;
+  const cached = domainHashes.get(key);
+  if (cached !== undefined) return cached;
   if (domain.chainId <= 0n || domain.chainId >= 1n << 64n) {
     throw new OpenLedgerError(ErrorCode.WrongChain, "chain id must be a positive 64-bit integer");
   }
-  return poseidon([TX_DOMAIN_TAG, domain.chainId, addressToField(domain.rollup)]);
+  const h = poseidon([TX_DOMAIN_TAG, domain.chainId, addressToField(domain.rollup)]);
+  domainHashes.set(key, h);
+  return h;
 }

@@ -21,6 +21,12 @@ export const ErrorCode = {
   FeeTooLow: "FEE_TOO_LOW",
   TreeFull: "TREE_FULL",
   InvalidProof: "INVALID_PROOF",
+  // Transactions and the sequencer (state transition, mempool, storage).
+  InvalidTransaction: "INVALID_TRANSACTION",
+  QueueOrder: "QUEUE_ORDER",
+  MempoolFull: "MEMPOOL_FULL",
+  ReplacementUnderpriced: "REPLACEMENT_UNDERPRICED",
+  StateCorrupt: "STATE_CORRUPT",
   // Attribution engine.
   InvalidAttribution: "INVALID_ATTRIBUTION",
   // Circuit build pipeline (circuits/tools).

@@ -15,6 +15,8 @@ export interface ProtocolParams {
   readonly inferences: TreeShape;
   /** Per model: the contributions it was trained on, slot j holding a contribution id. */
   readonly trainingSet: TreeShape;
+  /** Depth of a batch's binary withdrawals tree: at most 2^depth withdrawals per batch. */
+  readonly withdrawalsDepth: number;
 }
 
 /** Production: 4^12 = 2^24 accounts; every registry as large. */
@@ -24,6 +26,7 @@ export const PRODUCTION_PARAMS: ProtocolParams = {
   models: { arity: 4, depth: 10 },
   inferences: { arity: 4, depth: 16 },
   trainingSet: { arity: 4, depth: 6 },
+  withdrawalsDepth: 10,
 };
 
 /** Tiny trees for tests and the devnet's circuits. */
@@ -33,4 +36,5 @@ export const TEST_PARAMS: ProtocolParams = {
   models: { arity: 4, depth: 2 },
   inferences: { arity: 4, depth: 3 },
   trainingSet: { arity: 4, depth: 2 },
+  withdrawalsDepth: 4,
 };

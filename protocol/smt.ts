@@ -135,6 +135,31 @@ export class SparseMerkleTree {
     return this.root;
   }
 
+  /**
+   * Sets many leaves and rehashes each touched inner node once, level by level: paths that
+   * share ancestors (every path shares the root) are hashed once instead of once per leaf.
+   */
+  setMany(entries: Iterable<readonly [bigint, Field]>): Field {
+    let touched = new Set<bigint>();
+    for (const [index, value] of entries) {
+      this.checkIndex(index);
+      this.put(0, index, value);
+      touched.add(index);
+    }
+    const a = BigInt(this.shape.arity);
+    for (let level = 0; level < this.shape.depth && touched.size > 0; level++) {
+      const parents = new Set<bigint>();
+      for (const idx of touched) parents.add(idx / a);
+      for (const parent of parents) {
+        const children: Field[] = [];
+        for (let k = 0n; k < a; k++) children.push(this.node(level, parent * a + k));
+        this.put(level + 1, parent, poseidon(children));
+      }
+      touched = parents;
+    }
+    return this.root;
+  }
+
   proof(index: bigint): MerkleProof {
     this.checkIndex(index);
     const a = BigInt(this.shape.arity);

@@ -1,0 +1,210 @@
+import { describe, expect, it } from "vitest";
+import { decodeBatchData, encodeBatchData } from "../batch/data.ts";
+import { derivePublicKey } from "../eddsa.ts";
+import { ErrorCode, OpenLedgerError } from "../errors.ts";
+import { TEST_PARAMS } from "../params.ts";
+import { rootFromProof } from "../smt.ts";
+import { signTx } from "../tx/sign.ts";
+import { type Deposit, type L2Tx, type SignedTx, TxType } from "../tx/types.ts";
+import { applyTx } from "./apply.ts";
+import { beginBatch, closeBatch } from "./batch.ts";
+import type { GovernanceParams } from "./leaves.ts";
+import { RollupState } from "./state.ts";
+
+const domain = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
+const governance: GovernanceParams = {
+  dataBps: 7000,
+  modelBps: 2000,
+  baseModelBps: 2000,
+  proverBps: 500,
+  protocolBps: 500,
+  epochLength: 10,
+  attributionMethod: 1,
+  minContributionStake: 100n,
+  minModelStake: 1000n,
+};
+const keys = [1, 2, 3].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (s * 17 + i) & 0xff));
+const L1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
+function deposit(queueIndex: number, key: number, amount: bigint, to = 0): Deposit {
+  return { type: TxType.Deposit, queueIndex: BigInt(queueIndex), l1Sender: L1, to, publicKey: derivePublicKey(keys[key]!), amount };
+}
+
+function sign<T extends L2Tx>(tx: T, key: number): SignedTx<T> {
+  return signTx(tx, keys[key]!, domain, TEST_PARAMS);
+}
+
+/** Three accounts funded by deposits, account 1 staked enough to register models. */
+function funded(witness = false) {
+  const state = new RollupState({ domain, params: TEST_PARAMS, governance }, { witness });
+  const batch = beginBatch(state);
+  for (let i = 0; i < 3; i++) applyTx(state, batch, deposit(i, i, 10n ** 6n));
+  return { state, batch };
+}
+
+const codeOf = (f: () => unknown): string | undefined => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof OpenLedgerError) return e.code;
+    throw e;
+  }
+  return undefined;
+};
+
+/** One of each L2 type, by accounts 1 and 2, valid in order after `funded()`. */
+function everyType(): SignedTx[] {
+  return [
+    sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 10n, to: 2, amount: 500n }, 0),
+    sign({ type: TxType.Stake, from: 1, nonce: 1, fee: 10n, amount: 5000n }, 0),
+    sign({ type: TxType.Unstake, from: 1, nonce: 2, fee: 10n, amount: 1000n }, 0),
+    sign(
+      {
+        type: TxType.RegisterContribution,
+        from: 2,
+        nonce: 0,
+        fee: 10n,
+        datanet: 1,
+        contentRoot: 77n,
+        rowCount: 100,
+        license: 1,
+        uriCommitment: 88n,
+        stake: 200n,
+      },
+      1,
+    ),
+    sign(
+      {
+        type: TxType.RegisterModel,
+        from: 1,
+        nonce: 3,
+        fee: 10n,
+        modelHash: 5n,
+        trainingConfigHash: 6n,
+        contributions: [1],
+        checkpointCommitment: 7n,
+        inferenceFee: 50n,
+        baseModel: 0,
+      },
+      0,
+    ),
+    sign(
+      {
+        type: TxType.Inference,
+        from: 2,
+        nonce: 1,
+        fee: 10n,
+        model: 1,
+        inputHash: 1n,
+        outputHash: 2n,
+        featureCommitment: 3n,
+        payment: 60n,
+      },
+      1,
+    ),
+    sign({ type: TxType.Withdraw, from: 2, nonce: 2, fee: 10n, amount: 300n, recipient: L1 }, 1),
+  ];
+}
+
+describe("state transition", () => {
+  it("applies every transaction type with the effects section 7 lists", () => {
+    const { state, batch } = funded();
+    const receipts = everyType().map((tx) => applyTx(state, batch, tx).receipt);
+    const a1 = state.accounts.get(1)!;
+    const a2 = state.accounts.get(2)!;
+    expect(a1).toMatchObject({ nonce: 4, staked: 4000n, balance: 10n ** 6n - 500n - 5000n + 1000n - 40n });
+    expect(a2).toMatchObject({ nonce: 3, balance: 10n ** 6n + 500n - 200n - 60n - 300n - 30n });
+    expect(state.contributions.get(1)).toMatchObject({ owner: 2, stake: 200n, contentRoot: 77n });
+    expect(state.models.get(1)).toMatchObject({ owner: 1, inferenceFee: 50n, escrow: 60n });
+    expect(state.trainingSets.get(1)).toEqual({ trainingConfigHash: 6n, contributions: [1] });
+    expect(state.inferences.get(1)).toMatchObject({ user: 2, model: 1, payment: 60n });
+    expect(state.counters).toEqual({ accounts: 3, contributions: 1, models: 1, inferences: 1 });
+    expect(receipts.map((r) => r.created?.registry)).toEqual([undefined, undefined, undefined, "contribution", "model", "inference", undefined]);
+    expect(batch.withdrawals).toEqual([{ recipient: L1, amount: 300n }]);
+    expect(batch.feeTotal).toBe(70n);
+    const closed = closeBatch(state, batch, 3);
+    expect(closed.feesCredited).toBe(70n);
+    expect(state.accounts.get(3)!.balance).toBe(10n ** 6n + 70n);
+    expect(closed.queueEnd.next).toBe(3n);
+  });
+
+  it("gives the same roots in witness mode, with leaf updates that chain root to root", () => {
+    const lazy = funded();
+    const eager = funded(true);
+    for (const tx of everyType()) {
+      applyTx(lazy.state, lazy.batch, tx);
+      const { updates } = applyTx(eager.state, eager.batch, tx);
+      expect(updates.length).toBeGreaterThan(0);
+      for (const u of updates) {
+        const shape = TEST_PARAMS[u.tree];
+        expect(rootFromProof(shape, BigInt(u.index), u.oldLeaf, u.siblings)).toBe(u.oldRoot);
+        expect(rootFromProof(shape, BigInt(u.index), u.newLeaf, u.siblings)).toBe(u.newRoot);
+      }
+    }
+    expect(closeBatch(eager.state, eager.batch, 3).stateRoot).toBe(closeBatch(lazy.state, lazy.batch, 3).stateRoot);
+  });
+
+  it("refuses each invalid transaction with its code and leaves the state unchanged", () => {
+    const { state, batch } = funded();
+    const before = state.root();
+    const t = (p: Partial<L2Tx> & { type: L2Tx["type"] }, key = 0) =>
+      sign({ from: 1, nonce: 0, fee: 10n, to: 2, amount: 5n, ...p } as L2Tx, key);
+    const cases: Array<[SignedTx, string]> = [
+      [t({ type: TxType.Transfer }, 1), ErrorCode.InvalidSignature],
+      [t({ type: TxType.Transfer, nonce: 1 }), ErrorCode.BadNonce],
+      [t({ type: TxType.Transfer, amount: 10n ** 7n }), ErrorCode.InsufficientBalance],
+      [t({ type: TxType.Transfer, to: 9 }), ErrorCode.UnknownAccount],
+      [t({ type: TxType.Transfer, to: 1 }), ErrorCode.InvalidTransaction],
+      [t({ type: TxType.Transfer, from: 9 }), ErrorCode.UnknownAccount],
+      [t({ type: TxType.Transfer, amount: 123456789012345678n }), ErrorCode.InvalidTransaction],
+      [t({ type: TxType.Unstake, amount: 1n }), ErrorCode.InsufficientStake],
+      [
+        t({ type: TxType.RegisterContribution, datanet: 1, contentRoot: 1n, rowCount: 1, license: 0, uriCommitment: 1n, stake: 99n } as never),
+        ErrorCode.InsufficientStake,
+      ],
+      [
+        t({ type: TxType.RegisterModel, modelHash: 1n, trainingConfigHash: 1n, contributions: [1], checkpointCommitment: 1n, inferenceFee: 1n, baseModel: 0 } as never),
+        ErrorCode.UnknownContribution,
+      ],
+      [
+        t({ type: TxType.Inference, model: 1, inputHash: 1n, outputHash: 1n, featureCommitment: 1n, payment: 1n } as never),
+        ErrorCode.UnknownModel,
+      ],
+    ];
+    for (const [tx, code] of cases) expect([tx.type, codeOf(() => applyTx(state, batch, tx))]).toEqual([tx.type, code]);
+    expect(state.root()).toBe(before);
+    expect(batch.feeTotal).toBe(0n);
+
+    // A replayed transaction fails on its nonce; an underpaid inference and a missing base model fail too.
+    const ok = everyType();
+    for (const tx of ok.slice(0, 5)) applyTx(state, batch, tx);
+    expect(codeOf(() => applyTx(state, batch, ok[0]!))).toBe(ErrorCode.BadNonce);
+    const cheap = sign({ ...(ok[5] as SignedTx & { payment: bigint }), payment: 40n } as L2Tx, 1);
+    expect(codeOf(() => applyTx(state, batch, cheap))).toBe(ErrorCode.FeeTooLow);
+    const fineTune = sign({ ...(ok[4] as L2Tx), nonce: 4, baseModel: 7 } as L2Tx, 0);
+    expect(codeOf(() => applyTx(state, batch, fineTune))).toBe(ErrorCode.UnknownModel);
+  });
+
+  it("consumes deposits in queue order, credits existing accounts and refunds when the tree is full", () => {
+    const state = new RollupState({ domain, params: TEST_PARAMS, governance });
+    const batch = beginBatch(state);
+    expect(codeOf(() => applyTx(state, batch, deposit(1, 0, 5n)))).toBe(ErrorCode.QueueOrder);
+    applyTx(state, batch, deposit(0, 0, 5n));
+    applyTx(state, batch, deposit(1, 0, 7n, 1));
+    expect(state.accounts.get(1)!.balance).toBe(12n);
+    // Fill the 4^3 = 64-slot tree (ids 1..63), then one more deposit is refunded on L1.
+    for (let i = 2; i < 64; i++) applyTx(state, batch, deposit(i, 1, 1n));
+    const { receipt } = applyTx(state, batch, deposit(64, 1, 9n));
+    expect(receipt.withdrawal).toEqual({ recipient: L1, amount: 9n });
+    expect(state.counters.accounts).toBe(63);
+  });
+
+  it("encodes batch data compactly and decodes it back", () => {
+    const txs = everyType().map(({ signature: _s, nonce: _n, ...rest }) => rest);
+    const all = [...txs, { type: TxType.Deposit, account: 4 } as const];
+    const data = encodeBatchData(all);
+    expect(encodeBatchData([all[0]!]).length).toBe(19);
+    expect(decodeBatchData(data)).toEqual(all);
+    expect(() => decodeBatchData(data.subarray(0, data.length - 1))).toThrow(OpenLedgerError);
+  });
+});

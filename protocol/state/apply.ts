@@ -1,0 +1,261 @@
+import { addressToField } from "../domain.ts";
+import { ErrorCode, ensure, OpenLedgerError } from "../errors.ts";
+import type { Field } from "../field.ts";
+import { isFloat40 } from "../float40.ts";
+import { poseidon } from "../poseidon.ts";
+import { capacity } from "../smt.ts";
+import { trainingDescriptor, txHash } from "../tx/fields.ts";
+import { verifyTx } from "../tx/sign.ts";
+import { type Deposit, type L2Tx, type SignedTx, TxType } from "../tx/types.ts";
+import type { Withdrawal } from "./batch.ts";
+import type { Account } from "./leaves.ts";
+import type { LeafUpdate, RollupState } from "./state.ts";
+
+/**
+ * The state transition (docs/protocol.md, section 7): one transaction applied to the state.
+ * Every check runs before the first write, so a refused transaction leaves the state as it
+ * was. Pure: no clock, no storage, no randomness; the sequencer executes with it and the
+ * prover replays it in witness mode to collect Merkle paths.
+ */
+export interface BatchContext {
+  /** Fees collected so far; credited to the fee recipient when the batch closes. */
+  feeTotal: bigint;
+  readonly withdrawals: Withdrawal[];
+}
+
+export type Registry = "account" | "contribution" | "model" | "inference";
+
+export interface Receipt {
+  readonly txHash: Field;
+  readonly type: TxType;
+  /** Sender, or for a deposit the account credited. */
+  readonly account: number;
+  readonly fee: bigint;
+  /** Registry entry the transaction created, if any. */
+  readonly created?: { readonly registry: Registry; readonly id: number };
+  readonly withdrawal?: Withdrawal;
+}
+
+export interface AppliedTx {
+  readonly receipt: Receipt;
+  /** Leaf updates in the order made; empty unless the state is in witness mode. */
+  readonly updates: readonly LeafUpdate[];
+}
+
+export interface ApplyOptions {
+  /**
+   * The caller already verified this transaction's signature under the sender's key (the
+   * sequencer does it on worker threads). Keys never change once an account exists, so a
+   * check made before execution stays true.
+   */
+  readonly signatureChecked?: boolean;
+  /** txHash if the caller computed it already (it costs a Poseidon(12)). */
+  readonly txHash?: Field;
+}
+
+export function applyTx(state: RollupState, batch: BatchContext, tx: SignedTx | Deposit, opts: ApplyOptions = {}): AppliedTx {
+  state.takeUpdates();
+  const hash = opts.txHash ?? txHash(tx, state.domain, state.params);
+  const receipt = tx.type === TxType.Deposit ? applyDeposit(state, batch, tx, hash) : applyL2(state, batch, tx, hash, opts);
+  return { receipt, updates: state.takeUpdates() };
+}
+
+function applyL2(state: RollupState, batch: BatchContext, tx: SignedTx, hash: Field, opts: ApplyOptions): Receipt {
+  const sender = state.accounts.get(tx.from);
+  if (!sender) throw new OpenLedgerError(ErrorCode.UnknownAccount, `sender account ${tx.from} does not exist`);
+  checkAmounts(tx);
+  if (!opts.signatureChecked && !verifyTx(tx, sender.publicKey, state.domain, state.params)) {
+    throw new OpenLedgerError(ErrorCode.InvalidSignature, `signature does not verify under account ${tx.from}'s key`);
+  }
+  if (tx.nonce !== sender.nonce) {
+    throw new OpenLedgerError(ErrorCode.BadNonce, `nonce ${tx.nonce} is not account ${tx.from}'s next nonce ${sender.nonce}`, {
+      expected: sender.nonce,
+    });
+  }
+  const debit = tx.fee + debitOf(tx);
+  if (debit > sender.balance) {
+    throw new OpenLedgerError(
+      ErrorCode.InsufficientBalance,
+      `account ${tx.from} holds ${sender.balance}, the transaction needs ${debit} (fee included)`,
+    );
+  }
+  const base: Account = { ...sender, balance: sender.balance - debit, nonce: sender.nonce + 1 };
+  const receipt = { txHash: hash, type: tx.type, account: tx.from, fee: tx.fee };
+  let out: Receipt = receipt;
+  switch (tx.type) {
+    case TxType.Transfer: {
+      ensure(tx.to !== tx.from, ErrorCode.InvalidTransaction, "a transfer to the sender itself is refused");
+      const to = state.accounts.get(tx.to);
+      if (!to) throw new OpenLedgerError(ErrorCode.UnknownAccount, `recipient account ${tx.to} does not exist`);
+      state.setAccount(tx.from, base);
+      state.setAccount(tx.to, { ...to, balance: to.balance + tx.amount });
+      break;
+    }
+    case TxType.Withdraw: {
+      ensure(
+        batch.withdrawals.length < 2 ** state.params.withdrawalsDepth,
+        ErrorCode.TreeFull,
+        "this batch's withdrawals tree is full",
+      );
+      const withdrawal = { recipient: tx.recipient, amount: tx.amount };
+      state.setAccount(tx.from, base);
+      batch.withdrawals.push(withdrawal);
+      out = { ...receipt, withdrawal };
+      break;
+    }
+    case TxType.Stake:
+      state.setAccount(tx.from, { ...base, staked: base.staked + tx.amount });
+      break;
+    case TxType.Unstake:
+      if (tx.amount > sender.staked) {
+        throw new OpenLedgerError(ErrorCode.InsufficientStake, `account ${tx.from} has ${sender.staked} staked, cannot unstake ${tx.amount}`);
+      }
+      state.setAccount(tx.from, { ...base, balance: base.balance + tx.amount, staked: sender.staked - tx.amount });
+      break;
+    case TxType.RegisterContribution: {
+      const min = state.governance.minContributionStake;
+      if (tx.stake < min) {
+        throw new OpenLedgerError(ErrorCode.InsufficientStake, `a contribution stakes at least ${min}, got ${tx.stake}`);
+      }
+      const id = nextId(state, "contributions");
+      state.setAccount(tx.from, base);
+      state.counters = { ...state.counters, contributions: id };
+      state.setContribution(id, {
+        owner: tx.from,
+        datanet: tx.datanet,
+        contentRoot: tx.contentRoot,
+        rowCount: tx.rowCount,
+        license: tx.license,
+        uriCommitment: tx.uriCommitment,
+        stake: tx.stake,
+      });
+      out = { ...receipt, created: { registry: "contribution", id } };
+      break;
+    }
+    case TxType.RegisterModel: {
+      for (const c of tx.contributions) {
+        if (!state.contributions.has(c)) {
+          throw new OpenLedgerError(ErrorCode.UnknownContribution, `training contribution ${c} does not exist`);
+        }
+      }
+      if (tx.baseModel !== 0 && !state.models.has(tx.baseModel)) {
+        throw new OpenLedgerError(ErrorCode.UnknownModel, `base model ${tx.baseModel} does not exist`);
+      }
+      const min = state.governance.minModelStake;
+      if (sender.staked < min) {
+        throw new OpenLedgerError(ErrorCode.InsufficientStake, `registering a model needs ${min} staked, account ${tx.from} has ${sender.staked}`);
+      }
+      const descriptor = trainingDescriptor(tx.trainingConfigHash, tx.contributions, state.params);
+      const id = nextId(state, "models");
+      state.setAccount(tx.from, base);
+      state.counters = { ...state.counters, models: id };
+      state.setModel(
+        id,
+        {
+          owner: tx.from,
+          modelHash: tx.modelHash,
+          trainingDescriptor: descriptor,
+          checkpointCommitment: tx.checkpointCommitment,
+          inferenceFee: tx.inferenceFee,
+          baseModel: tx.baseModel,
+          escrow: 0n,
+        },
+        { trainingConfigHash: tx.trainingConfigHash, contributions: [...tx.contributions] },
+      );
+      out = { ...receipt, created: { registry: "model", id } };
+      break;
+    }
+    case TxType.Inference: {
+      const model = state.models.get(tx.model);
+      if (!model) throw new OpenLedgerError(ErrorCode.UnknownModel, `model ${tx.model} does not exist`);
+      if (tx.payment < model.inferenceFee) {
+        throw new OpenLedgerError(ErrorCode.FeeTooLow, `model ${tx.model} charges ${model.inferenceFee} per inference, payment is ${tx.payment}`);
+      }
+      const id = nextId(state, "inferences");
+      state.setAccount(tx.from, base);
+      state.setModel(tx.model, { ...model, escrow: model.escrow + tx.payment });
+      state.counters = { ...state.counters, inferences: id };
+      state.setInference(id, {
+        user: tx.from,
+        model: tx.model,
+        inputHash: tx.inputHash,
+        outputHash: tx.outputHash,
+        featureCommitment: tx.featureCommitment,
+        payment: tx.payment,
+      });
+      out = { ...receipt, created: { registry: "inference", id } };
+      break;
+    }
+  }
+  batch.feeTotal += tx.fee;
+  return out;
+}
+
+/** What the transaction takes from the sender's balance besides the fee. */
+function debitOf(tx: L2Tx): bigint {
+  switch (tx.type) {
+    case TxType.Transfer:
+    case TxType.Withdraw:
+    case TxType.Stake:
+      return tx.amount;
+    case TxType.RegisterContribution:
+      return tx.stake;
+    case TxType.Inference:
+      return tx.payment;
+    case TxType.Unstake:
+    case TxType.RegisterModel:
+      return 0n;
+  }
+}
+
+/** Batch data carries amounts as float40 (section 8): a value without that form cannot be posted. */
+function checkAmounts(tx: L2Tx): void {
+  const amounts: Array<[string, bigint]> = [["fee", tx.fee]];
+  if ("amount" in tx) amounts.push(["amount", tx.amount]);
+  if (tx.type === TxType.RegisterContribution) amounts.push(["stake", tx.stake]);
+  if (tx.type === TxType.RegisterModel) amounts.push(["inferenceFee", tx.inferenceFee]);
+  if (tx.type === TxType.Inference) amounts.push(["payment", tx.payment]);
+  for (const [what, v] of amounts) {
+    if (!isFloat40(v)) {
+      throw new OpenLedgerError(ErrorCode.InvalidTransaction, `${what} ${v} has no float40 form (m·10^e, m < 2^35): round it`);
+    }
+  }
+}
+
+function nextId(state: RollupState, registry: "contributions" | "models" | "inferences" | "accounts"): number {
+  const id = state.counters[registry] + 1;
+  ensure(BigInt(id) < capacity(state.params[registry]), ErrorCode.TreeFull, `the ${registry} tree is full`);
+  return id;
+}
+
+/** Rolling hash of the L1 priority queue (section 8) for a deposit (kind 1). */
+export function depositQueueHash(prev: Field, d: Deposit): Field {
+  const header = 1n + (BigInt(d.to) << 8n) + (d.amount << 40n);
+  return poseidon([prev, header, addressToField(d.l1Sender), d.publicKey.x, d.publicKey.y]);
+}
+
+/**
+ * Deposits never fail once in queue order (their funds are locked on L1): credit `to` if it
+ * is an account, otherwise open one; with the accounts tree full, refund on L1.
+ */
+function applyDeposit(state: RollupState, batch: BatchContext, d: Deposit, hash: Field): Receipt {
+  if (d.queueIndex !== state.queue.next) {
+    throw new OpenLedgerError(ErrorCode.QueueOrder, `deposit has queue index ${d.queueIndex}, the next to consume is ${state.queue.next}`);
+  }
+  state.queue = { next: state.queue.next + 1n, hash: depositQueueHash(state.queue.hash, d) };
+  const receipt = { txHash: hash, type: d.type, fee: 0n };
+  const existing = d.to === 0 ? undefined : state.accounts.get(d.to);
+  if (existing) {
+    state.setAccount(d.to, { ...existing, balance: existing.balance + d.amount });
+    return { ...receipt, account: d.to };
+  }
+  const id = state.counters.accounts + 1;
+  if (BigInt(id) >= capacity(state.params.accounts)) {
+    const withdrawal = { recipient: d.l1Sender, amount: d.amount };
+    batch.withdrawals.push(withdrawal);
+    return { ...receipt, account: 0, withdrawal };
+  }
+  state.counters = { ...state.counters, accounts: id };
+  state.setAccount(id, { publicKey: d.publicKey, l1Address: d.l1Sender, balance: d.amount, nonce: 0, staked: 0n });
+  return { ...receipt, account: id, created: { registry: "account", id } };
+}

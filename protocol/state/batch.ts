@@ -1,0 +1,63 @@
+import { addressToField } from "../domain.ts";
+import type { Field } from "../field.ts";
+import { poseidon } from "../poseidon.ts";
+import { SparseMerkleTree } from "../smt.ts";
+import type { BatchContext } from "./apply.ts";
+import type { LeafUpdate, QueueCursor, RollupState } from "./state.ts";
+
+/** An L2 -> L1 payout: leaf Poseidon(recipient, amount) of the batch's withdrawals tree. */
+export interface Withdrawal {
+  /** L1 address. */
+  readonly recipient: string;
+  readonly amount: bigint;
+}
+
+export interface ClosedBatch {
+  /** Fees credited to the fee recipient (0 when it holds no account: the fees are burnt). */
+  readonly feesCredited: bigint;
+  readonly withdrawals: readonly Withdrawal[];
+  readonly withdrawalsRoot: Field;
+  readonly queueStart: QueueCursor;
+  readonly queueEnd: QueueCursor;
+  readonly stateRoot: Field;
+  /** The fee credit's leaf update, in witness mode. */
+  readonly updates: readonly LeafUpdate[];
+}
+
+export interface OpenBatch extends BatchContext {
+  readonly queueStart: QueueCursor;
+  readonly preStateRoot: Field;
+}
+
+export function beginBatch(state: RollupState): OpenBatch {
+  return { feeTotal: 0n, withdrawals: [], queueStart: state.queue, preStateRoot: state.root() };
+}
+
+/**
+ * Closes a batch after its last transaction: one credit of all fees to `feeRecipient`
+ * (section 7, step 2), then the roots the batch commits to.
+ */
+export function closeBatch(state: RollupState, batch: OpenBatch, feeRecipient: number): ClosedBatch {
+  state.takeUpdates();
+  const recipient = state.accounts.get(feeRecipient);
+  const credit = recipient && batch.feeTotal > 0n ? batch.feeTotal : 0n;
+  if (recipient && credit > 0n) state.setAccount(feeRecipient, { ...recipient, balance: recipient.balance + credit });
+  const updates = state.takeUpdates();
+  return {
+    feesCredited: credit,
+    withdrawals: [...batch.withdrawals],
+    withdrawalsRoot: withdrawalsRoot(batch.withdrawals, state.params.withdrawalsDepth),
+    queueStart: batch.queueStart,
+    queueEnd: state.queue,
+    stateRoot: state.root(),
+    updates,
+  };
+}
+
+export const withdrawalLeaf = (w: Withdrawal): Field => poseidon([addressToField(w.recipient), w.amount]);
+
+export function withdrawalsRoot(withdrawals: readonly Withdrawal[], depth: number): Field {
+  const tree = new SparseMerkleTree({ arity: 2, depth });
+  tree.setMany(withdrawals.map((w, i) => [BigInt(i), withdrawalLeaf(w)] as const));
+  return tree.root;
+}

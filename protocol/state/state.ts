@@ -1,0 +1,189 @@
+import type { Domain } from "../domain.ts";
+import type { Field } from "../field.ts";
+import type { ProtocolParams } from "../params.ts";
+import { type MerkleProof, SparseMerkleTree } from "../smt.ts";
+import {
+  type Account,
+  accountLeaf,
+  type Contribution,
+  type Counters,
+  contributionLeaf,
+  countersHash,
+  type GovernanceParams,
+  type InferenceRecord,
+  inferenceLeaf,
+  type Model,
+  modelLeaf,
+  paramsHash,
+  type StateRoots,
+  stateRoot,
+} from "./leaves.ts";
+
+/**
+ * The rollup state: the four registries as records and as sparse Merkle trees, the
+ * counters, the governance parameters and the L1 queue position (docs/protocol.md, section 6).
+ *
+ * Leaf hashing is lazy by default: a write marks the slot dirty and `root()` rehashes all
+ * dirty slots at once, sharing the upper levels, because the sequencer only needs a root per
+ * batch. In witness mode every write updates its tree at once and records the Merkle path,
+ * which is what the prover needs per transaction. Both modes give the same roots.
+ */
+export type TreeName = "accounts" | "contributions" | "models" | "inferences";
+
+/** What the batch circuit needs to check one leaf update. */
+export interface LeafUpdate {
+  readonly tree: TreeName;
+  readonly index: number;
+  readonly oldLeaf: Field;
+  readonly newLeaf: Field;
+  /** Siblings of the path, bottom level first (section 3); the same before and after. */
+  readonly siblings: MerkleProof["siblings"];
+  readonly oldRoot: Field;
+  readonly newRoot: Field;
+}
+
+/** A model's training set, kept beside the leaf (the leaf holds only its descriptor). */
+export interface TrainingSet {
+  readonly trainingConfigHash: Field;
+  readonly contributions: readonly number[];
+}
+
+/** L1 priority queue position: next index to consume and the rolling hash so far. */
+export interface QueueCursor {
+  readonly next: bigint;
+  readonly hash: Field;
+}
+
+export interface Genesis {
+  /** Chain and rollup deployment every signature is bound to. */
+  readonly domain: Domain;
+  readonly params: ProtocolParams;
+  readonly governance: GovernanceParams;
+}
+
+export class RollupState {
+  readonly domain: Domain;
+  readonly params: ProtocolParams;
+  governance: GovernanceParams;
+  readonly accounts = new Map<number, Account>();
+  readonly contributions = new Map<number, Contribution>();
+  readonly models = new Map<number, Model>();
+  readonly trainingSets = new Map<number, TrainingSet>();
+  readonly inferences = new Map<number, InferenceRecord>();
+  counters: Counters = { accounts: 0, contributions: 0, models: 0, inferences: 0 };
+  queue: QueueCursor = { next: 0n, hash: 0n };
+  private witness: boolean;
+
+  private readonly trees: Record<TreeName, SparseMerkleTree>;
+  private readonly dirty: Record<TreeName, Set<number>> = {
+    accounts: new Set(),
+    contributions: new Set(),
+    models: new Set(),
+    inferences: new Set(),
+  };
+  private updates: LeafUpdate[] = [];
+
+  constructor(genesis: Genesis, options: { witness?: boolean } = {}) {
+    this.domain = genesis.domain;
+    this.params = genesis.params;
+    this.governance = genesis.governance;
+    this.witness = options.witness ?? false;
+    this.trees = {
+      accounts: new SparseMerkleTree(genesis.params.accounts),
+      contributions: new SparseMerkleTree(genesis.params.contributions),
+      models: new SparseMerkleTree(genesis.params.models),
+      inferences: new SparseMerkleTree(genesis.params.inferences),
+    };
+  }
+
+  setAccount(id: number, a: Account): void {
+    this.accounts.set(id, a);
+    this.touch("accounts", id);
+  }
+
+  setContribution(id: number, c: Contribution): void {
+    this.contributions.set(id, c);
+    this.touch("contributions", id);
+  }
+
+  setModel(id: number, m: Model, training?: TrainingSet): void {
+    this.models.set(id, m);
+    if (training) this.trainingSets.set(id, training);
+    this.touch("models", id);
+  }
+
+  setInference(id: number, r: InferenceRecord): void {
+    this.inferences.set(id, r);
+    this.touch("inferences", id);
+  }
+
+  /** Eager hashing with per-update Merkle paths (see the class comment); flushes first. */
+  setWitnessMode(on: boolean): void {
+    this.flush();
+    this.witness = on;
+  }
+
+  /** Leaf updates recorded in witness mode since the last call. */
+  takeUpdates(): LeafUpdate[] {
+    const out = this.updates;
+    this.updates = [];
+    return out;
+  }
+
+  roots(): StateRoots {
+    this.flush();
+    return {
+      accounts: this.trees.accounts.root,
+      contributions: this.trees.contributions.root,
+      models: this.trees.models.root,
+      inferences: this.trees.inferences.root,
+      counters: countersHash(this.counters),
+      params: paramsHash(this.governance),
+    };
+  }
+
+  root(): Field {
+    return stateRoot(this.roots());
+  }
+
+  proof(tree: TreeName, id: number): MerkleProof {
+    this.flush();
+    return this.trees[tree].proof(BigInt(id));
+  }
+
+  /** Rehashes every dirty slot; a no-op in witness mode, where nothing is left dirty. */
+  flush(): void {
+    for (const name of Object.keys(this.dirty) as TreeName[]) {
+      const ids = this.dirty[name];
+      if (ids.size === 0) continue;
+      this.trees[name].setMany([...ids].map((id) => [BigInt(id), this.leaf(name, id)] as const));
+      ids.clear();
+    }
+  }
+
+  private touch(tree: TreeName, id: number): void {
+    if (!this.witness) {
+      this.dirty[tree].add(id);
+      return;
+    }
+    const t = this.trees[tree];
+    const before = t.proof(BigInt(id));
+    const oldRoot = t.root;
+    const newLeaf = this.leaf(tree, id);
+    const newRoot = t.set(BigInt(id), newLeaf);
+    this.updates.push({ tree, index: id, oldLeaf: before.leaf, newLeaf, siblings: before.siblings, oldRoot, newRoot });
+  }
+
+  private leaf(tree: TreeName, id: number): Field {
+    switch (tree) {
+      case "accounts":
+        return accountLeaf(this.accounts.get(id)!);
+      case "contributions":
+        return contributionLeaf(this.contributions.get(id)!);
+      case "models":
+        return modelLeaf(this.models.get(id)!);
+      case "inferences":
+        return inferenceLeaf(this.inferences.get(id)!);
+    }
+  }
+}
