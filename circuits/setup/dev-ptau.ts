@@ -16,6 +16,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { withBuildLock } from "../tools/build-lock.ts";
 import { PTAU_DIR, REPO_ROOT } from "../tools/paths.ts";
 import { encodeScalars, FR_ORDER, lagrangeEvaluations, powers } from "./bn254-scalars.ts";
 import { FixedBasePool } from "./fixed-base-pool.ts";
@@ -49,14 +50,22 @@ export async function ensureDevPtau(power: number, options: DevPtauOptions = {})
   const path = join(dir, devPtauFileName(power, shape));
   if (await exists(path)) return path;
   await mkdir(dir, { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    await writeDevPtau(tmp, power, shape, options.log);
-    // rename is atomic: a concurrent builder sees either no file or a whole one.
-    await rename(tmp, path);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  const log = options.log ?? (() => {});
+  await withBuildLock(
+    `${path}.lock`,
+    () => log(`waiting for another process writing ${devPtauFileName(power, shape)}`),
+    async () => {
+      if (await exists(path)) return;
+      const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+      try {
+        await writeDevPtau(tmp, power, shape, log);
+        // rename is atomic: a reader sees either no file or a whole one.
+        await rename(tmp, path);
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    },
+  );
   return path;
 }
 

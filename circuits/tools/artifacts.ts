@@ -4,7 +4,7 @@
  * build/circuits/<name>/<hash>/. Tests and other components call `buildCircuit` in their
  * `beforeAll`; a second call (any process) returns the cached files in milliseconds.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import { buildAtomically, writeFileIfChanged } from "./atomic-dir.ts";
 import { compileKey, packageVersion } from "./cache-key.ts";
@@ -75,17 +75,20 @@ export async function compileCircuit(name: string, options: BuildOptions = {}): 
   const circom2 = await packageVersion(REPO_ROOT, "circom2");
   const hash = compileKey(spec, sources, circom2, CIRCOM_FLAGS);
   const dir = join(buildRoot, name, hash);
-  await mkdir(join(buildRoot, name), { recursive: true });
-  const compiled = await buildAtomically(dir, async (tmp) => {
-    log(
-      `${name}: compiling ${spec.template}(${JSON.stringify(spec.params).slice(1, -1)}) with circom2 ${circom2}`,
-    );
-    const started = performance.now();
-    const main = join(tmp, `${name}.circom`);
-    await writeFile(main, mainWrapperSource(spec, tmp, join(REPO_ROOT, spec.file)));
-    await compileCircom(REPO_ROOT, main, tmp);
-    log(`${name}: compiled in ${seconds(started)}`);
-  });
+  const compiled = await buildAtomically(
+    dir,
+    async (tmp) => {
+      log(
+        `${name}: compiling ${spec.template}(${JSON.stringify(spec.params).slice(1, -1)}) with circom2 ${circom2}`,
+      );
+      const started = performance.now();
+      const main = join(tmp, `${name}.circom`);
+      await writeFile(main, mainWrapperSource(spec, tmp, join(REPO_ROOT, spec.file)));
+      await compileCircom(REPO_ROOT, main, tmp);
+      log(`${name}: compiled in ${seconds(started)}`);
+    },
+    () => log(`${name}: waiting for another process compiling it`),
+  );
   return describeCompiled(spec, hash, dir, compiled);
 }
 
@@ -97,13 +100,17 @@ export async function buildCircuit(name: string, options: BuildOptions = {}): Pr
     : { kind: "insecure-dev" };
   const setupDir = join(compiled.dir, await setupDirName(setup, await packageVersion(REPO_ROOT, "snarkjs")));
   const verifierContract = verifierContractName(name);
-  const setupRan = await buildAtomically(setupDir, async (tmp) => {
-    const started = performance.now();
-    const { zkey } = await groth16Setup(compiled.r1cs, compiled.domainPower, setup, tmp, log);
-    const source = await exportSolidityVerifier(REPO_ROOT, zkey, verifierContract);
-    await writeFile(join(tmp, `${verifierContract}.sol`), source);
-    log(`${name}: Groth16 setup (${setup.kind}) done in ${seconds(started)}`);
-  });
+  const setupRan = await buildAtomically(
+    setupDir,
+    async (tmp) => {
+      const started = performance.now();
+      const { zkey } = await groth16Setup(compiled.r1cs, compiled.domainPower, setup, tmp, log);
+      const source = await exportSolidityVerifier(REPO_ROOT, zkey, verifierContract);
+      await writeFile(join(tmp, `${verifierContract}.sol`), source);
+      log(`${name}: Groth16 setup (${setup.kind}) done in ${seconds(started)}`);
+    },
+    () => log(`${name}: waiting for another process running its setup`),
+  );
   const artifacts: CircuitArtifacts = {
     ...compiled,
     setup: setup.kind,
