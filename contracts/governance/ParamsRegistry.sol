@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {IGovernanceOrders} from "../rollup/interfaces/IGovernanceOrders.sol";
+import {IRollupParams} from "../rollup/interfaces/IRollupParams.sol";
+
+/// @title Protocol parameters set by governance
+/// @notice Owned by the timelock. L2 parameters (reward split, epoch length, attribution
+/// method, minimum L2 stakes) reach L2 as governance orders in the rollup's priority queue;
+/// L1 parameters (queue deadline, operator bonds, prover reward, sequencer, Datanet
+/// curation) take effect on L1 at once. Parameter ids and order encodings: docs/protocol.md 8.
+contract ParamsRegistry is Ownable, IRollupParams {
+    uint8 internal constant ORDER_SET_PARAM = 3;
+    uint8 internal constant ORDER_SLASH = 4;
+
+    uint32 public constant PARAM_REWARD_SPLIT = 0;
+    uint32 public constant PARAM_EPOCH_LENGTH = 1;
+    uint32 public constant PARAM_ATTRIBUTION_METHOD = 2;
+    uint32 public constant PARAM_MIN_CONTRIBUTION_STAKE = 3;
+    uint32 public constant PARAM_MIN_MODEL_STAKE = 4;
+
+    /// @notice Shares of an inference payment in basis points; baseModelBps is the share of
+    /// the model portion that goes to the base model of a fine-tune.
+    struct RewardSplit {
+        uint16 dataBps;
+        uint16 modelBps;
+        uint16 baseModelBps;
+        uint16 proverBps;
+        uint16 protocolBps;
+    }
+
+    struct L2Params {
+        RewardSplit split;
+        uint32 epochLength;
+        uint32 attributionMethod;
+        uint96 minContributionStake;
+        uint96 minModelStake;
+    }
+
+    struct L1Params {
+        uint64 queueDeadline;
+        address sequencer;
+        uint96 minSequencerBond;
+        uint96 minProverBond;
+        uint96 proverRewardPerBatch;
+        address treasury;
+    }
+
+    /// @notice Who may curate a Datanet (accept contributions into it), and whether it is open.
+    struct Datanet {
+        address curator;
+        bool open;
+    }
+
+    RewardSplit public rewardSplit;
+    uint32 public epochLength;
+    uint32 public attributionMethod;
+    uint96 public minContributionStake;
+    uint96 public minModelStake;
+
+    uint64 public queueDeadline;
+    address public sequencer;
+    uint96 public minSequencerBond;
+    uint96 public minProverBond;
+    uint96 public proverRewardPerBatch;
+    address public treasury;
+
+    mapping(uint32 datanetId => Datanet) public datanets;
+
+    /// @notice The rollup whose priority queue carries L2 parameter changes; set once.
+    IGovernanceOrders public rollup;
+    address private immutable _deployer;
+
+    event L2ParamChanged(uint32 indexed paramId, uint256 value);
+    event L1ParamsChanged(L1Params params);
+    event DatanetCurationChanged(uint32 indexed datanetId, address curator, bool open);
+    event L2StakeSlashed(uint32 indexed account, uint96 amount);
+
+    error RollupAlreadyBound();
+    error NotDeployer();
+    error RollupNotBound();
+    error BadRewardSplit();
+    error ZeroValue();
+    error ZeroAddress();
+
+    /// @param owner_ the timelock
+    /// @param l2 genesis L2 parameters (they are part of the genesis state root, not queued)
+    constructor(address owner_, L2Params memory l2, L1Params memory l1) Ownable(owner_) {
+        _deployer = msg.sender;
+        _checkSplit(l2.split);
+        rewardSplit = l2.split;
+        epochLength = l2.epochLength;
+        attributionMethod = l2.attributionMethod;
+        minContributionStake = l2.minContributionStake;
+        minModelStake = l2.minModelStake;
+        _setL1(l1);
+    }
+
+    /// @notice Binds the rollup once, right after it is deployed (the two reference each other).
+    function bindRollup(IGovernanceOrders rollup_) external {
+        if (msg.sender != _deployer) revert NotDeployer();
+        if (address(rollup) != address(0)) revert RollupAlreadyBound();
+        if (address(rollup_) == address(0)) revert ZeroAddress();
+        rollup = rollup_;
+    }
+
+    /// @notice Sets the reward split (one atomic order, so L2 never sees a split that does not sum to 10,000).
+    function setRewardSplit(RewardSplit calldata split) external onlyOwner {
+        _checkSplit(split);
+        rewardSplit = split;
+        uint256 packed = uint256(split.dataBps) | (uint256(split.modelBps) << 16)
+            | (uint256(split.baseModelBps) << 32) | (uint256(split.proverBps) << 48)
+            | (uint256(split.protocolBps) << 64);
+        _order(PARAM_REWARD_SPLIT, packed);
+    }
+
+    /// @notice Sets the reward epoch length in L2 batches.
+    function setEpochLength(uint32 value) external onlyOwner {
+        if (value == 0) revert ZeroValue();
+        epochLength = value;
+        _order(PARAM_EPOCH_LENGTH, value);
+    }
+
+    /// @notice Selects the attribution method (ids in docs/attribution.md).
+    function setAttributionMethod(uint32 value) external onlyOwner {
+        attributionMethod = value;
+        _order(PARAM_ATTRIBUTION_METHOD, value);
+    }
+
+    /// @notice Sets the minimum stake of a data contribution on L2.
+    function setMinContributionStake(uint96 value) external onlyOwner {
+        minContributionStake = value;
+        _order(PARAM_MIN_CONTRIBUTION_STAKE, value);
+    }
+
+    /// @notice Sets the minimum stake a model owner must hold on L2.
+    function setMinModelStake(uint96 value) external onlyOwner {
+        minModelStake = value;
+        _order(PARAM_MIN_MODEL_STAKE, value);
+    }
+
+    /// @notice Slashes `amount` of an L2 account's stake (a governance order through the queue).
+    function slashL2Stake(uint32 account, uint96 amount) external onlyOwner {
+        if (address(rollup) == address(0)) revert RollupNotBound();
+        if (amount == 0) revert ZeroValue();
+        emit L2StakeSlashed(account, amount);
+        rollup.enqueueGovernanceOrder(ORDER_SLASH, account, amount, 0);
+    }
+
+    /// @notice Replaces the L1 parameters (queue deadline, bonds, prover reward, sequencer, treasury).
+    function setL1Params(L1Params calldata l1) external onlyOwner {
+        _setL1(l1);
+    }
+
+    /// @notice Sets who curates a Datanet and whether it accepts contributions. L1 record in v1;
+    /// the sequencer reads it when admitting contributions.
+    function setDatanet(uint32 datanetId, address curator, bool open) external onlyOwner {
+        datanets[datanetId] = Datanet(curator, open);
+        emit DatanetCurationChanged(datanetId, curator, open);
+    }
+
+    /// @inheritdoc IRollupParams
+    function sequencerConfig() external view returns (address, uint96) {
+        return (sequencer, minSequencerBond);
+    }
+
+    function _setL1(L1Params memory l1) private {
+        if (l1.queueDeadline == 0) revert ZeroValue();
+        if (l1.sequencer == address(0) || l1.treasury == address(0)) revert ZeroAddress();
+        queueDeadline = l1.queueDeadline;
+        sequencer = l1.sequencer;
+        minSequencerBond = l1.minSequencerBond;
+        minProverBond = l1.minProverBond;
+        proverRewardPerBatch = l1.proverRewardPerBatch;
+        treasury = l1.treasury;
+        emit L1ParamsChanged(l1);
+    }
+
+    function _order(uint32 paramId, uint256 value) private {
+        if (address(rollup) == address(0)) revert RollupNotBound();
+        emit L2ParamChanged(paramId, value);
+        rollup.enqueueGovernanceOrder(ORDER_SET_PARAM, paramId, 0, value);
+    }
+
+    function _checkSplit(RewardSplit memory s) private pure {
+        uint256 sum = uint256(s.dataBps) + s.modelBps + s.proverBps + s.protocolBps;
+        if (sum != 10_000 || s.baseModelBps > 10_000) revert BadRewardSplit();
+    }
+}

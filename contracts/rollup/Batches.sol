@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {PoseidonMerkle} from "./lib/PoseidonMerkle.sol";
+import {PublicInput} from "./lib/PublicInput.sol";
+import {Bonds} from "./Bonds.sol";
+import {PriorityQueue} from "./PriorityQueue.sol";
+import {VerifierRegistry} from "./VerifierRegistry.sol";
+
+/// @notice The batch lifecycle: the bonded sequencer commits batch data chained by state
+/// roots; a bonded prover finalizes each batch, in order, with a Groth16 proof of its one
+/// folded public input.
+abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
+    /// @notice What the sequencer states about a batch; the contract adds the data hash and
+    /// the queue hashes and folds them into the public input.
+    struct Commitment {
+        /// @dev Must be lastCommitted + 1: a retried post fails instead of posting twice.
+        uint64 batchIndex;
+        bytes32 preStateRoot;
+        bytes32 postStateRoot;
+        bytes32 withdrawalsRoot;
+        /// @dev Priority-queue operations consumed once this batch applies (a prefix length).
+        uint64 queueEnd;
+    }
+
+    event BatchCommitted(
+        uint64 indexed batchIndex,
+        bytes32 postStateRoot,
+        bytes32 withdrawalsRoot,
+        uint64 queueEnd,
+        bytes32 batchDataHash,
+        uint256 publicInput
+    );
+    event BatchFinalized(uint64 indexed batchIndex, address indexed prover);
+
+    error NotBondedSequencer();
+    error NotBondedProver();
+    error WrongBatchIndex(uint64 given, uint64 expected);
+    error WrongPreStateRoot(bytes32 given, bytes32 expected);
+    error BadQueueEnd(uint64 queueEnd);
+    error BatchNotCommitted(uint64 batchIndex);
+    error InvalidProof();
+
+    /// @notice Commits a batch: `batchData` is posted as calldata and only its sha256 is kept.
+    /// @dev Only the designated, bonded sequencer; the pre-state root must be the post-state
+    /// root of the last committed batch.
+    function commitBatch(Commitment calldata c, bytes calldata batchData) external whenNotFrozen {
+        if (!_isBondedSequencer(msg.sender)) revert NotBondedSequencer();
+        Head memory h = _head;
+        if (c.batchIndex != h.lastCommitted + 1) revert WrongBatchIndex(c.batchIndex, h.lastCommitted + 1);
+        bytes32 expectedPre = _batches[h.lastCommitted].postStateRoot;
+        if (c.preStateRoot != expectedPre) revert WrongPreStateRoot(c.preStateRoot, expectedPre);
+        if (c.queueEnd < h.queueCommitted || c.queueEnd > _rollingHashes.length) revert BadQueueEnd(c.queueEnd);
+        PoseidonMerkle.checkField(uint256(c.postStateRoot));
+        PoseidonMerkle.checkField(uint256(c.withdrawalsRoot));
+
+        bytes32 dataHash = sha256(batchData);
+        uint256 publicInput = PublicInput.fold(
+            c.preStateRoot,
+            c.postStateRoot,
+            dataHash,
+            queueHashAt(h.queueCommitted),
+            queueHashAt(c.queueEnd),
+            c.withdrawalsRoot
+        );
+        _batches[c.batchIndex] =
+            Batch(c.postStateRoot, c.withdrawalsRoot, publicInput, c.queueEnd, uint64(block.timestamp));
+        _head.lastCommitted = c.batchIndex;
+        _head.queueCommitted = c.queueEnd;
+        emit BatchCommitted(c.batchIndex, c.postStateRoot, c.withdrawalsRoot, c.queueEnd, dataHash, publicInput);
+    }
+
+    /// @notice Finalizes batch `batchIndex` (the one after the last finalized) with a Groth16
+    /// proof [a0, a1, b00, b01, b10, b11, c0, c1] (b pairs as the EVM precompile takes them)
+    /// checked by the verifier registered for `circuitId`.
+    /// @dev Only a bonded prover; the prover is recorded for its reward.
+    function proveBatch(uint64 batchIndex, uint32 circuitId, uint256[8] calldata proof) external {
+        Head memory h = _head;
+        if (h.frozen) revert Frozen();
+        if (batchIndex != h.lastFinalized + 1) revert WrongBatchIndex(batchIndex, h.lastFinalized + 1);
+        if (!operators[msg.sender].prover) revert NotBondedProver();
+        Batch storage b = _batches[batchIndex];
+        uint256 publicInput = b.proofSlot;
+        if (publicInput == 0) revert BatchNotCommitted(batchIndex);
+        bool ok = _verifierFor(circuitId, PURPOSE_BATCH).verifyProof(
+            [proof[0], proof[1]], [[proof[2], proof[3]], [proof[4], proof[5]]], [proof[6], proof[7]], [publicInput]
+        );
+        if (!ok) revert InvalidProof();
+        b.proofSlot = PROVEN | uint160(msg.sender);
+        _head.lastFinalized = batchIndex;
+        emit BatchFinalized(batchIndex, msg.sender);
+    }
+
+    /// @notice The public input a proof of batch `batchIndex` must carry (0 once proven).
+    function publicInputOf(uint64 batchIndex) external view returns (uint256) {
+        uint256 slot = _batches[batchIndex].proofSlot;
+        return slot & PROVEN == 0 ? slot : 0;
+    }
+}

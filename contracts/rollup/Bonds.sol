@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {RollupStorage} from "./RollupStorage.sol";
+
+/// @notice OPEN bonded by sequencer and prover operators, the prover reward pool, and slashing.
+abstract contract Bonds is RollupStorage {
+    using SafeERC20 for IERC20;
+
+    /// @dev One slot, so proveBatch checks a prover with one read.
+    struct Operator {
+        uint128 bond;
+        /// @dev 0 while bonded; otherwise when the bond may be withdrawn.
+        uint64 unlockAt;
+        /// @dev Set when the bond met the minimum prover bond; cleared on unbonding.
+        bool prover;
+    }
+
+    /// @notice Delay between asking to unbond and withdrawing, so a misdeed can still be slashed.
+    uint64 public immutable unbondDelay;
+
+    mapping(address operator => Operator) public operators;
+    /// @notice OPEN set aside for prover rewards.
+    uint256 public rewardPool;
+
+    event Bonded(address indexed operator, uint256 amount, bool prover);
+    event UnbondRequested(address indexed operator, uint64 unlockAt);
+    event BondWithdrawn(address indexed operator, uint256 amount);
+    event BondSlashed(address indexed operator, uint256 amount, address to);
+    event RewardPoolFunded(address indexed from, uint256 amount);
+    event ProverRewardsPaid(address indexed prover, uint256 batches, uint256 amount);
+
+    error BondTooSmall(uint256 bond, uint256 minimum);
+    error Unbonding();
+    error BondLocked(uint64 unlockAt);
+    error ActiveSequencer();
+    error NothingToWithdraw();
+    error NotRewardable(uint64 batchIndex);
+    error RewardPoolEmpty(uint256 owed, uint256 available);
+
+    constructor(uint64 unbondDelay_) {
+        unbondDelay = unbondDelay_;
+    }
+
+    /// @notice Adds `amount` OPEN to the caller's bond; with `asProver` the total must reach
+    /// the minimum prover bond, and the caller may then prove batches.
+    function bond(uint128 amount, bool asProver) external whenNotFrozen {
+        if (amount == 0) revert ZeroAmount();
+        Operator storage op = operators[msg.sender];
+        if (op.unlockAt != 0) revert Unbonding();
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        op.bond += amount;
+        if (asProver) {
+            uint256 minimum = params.minProverBond();
+            if (op.bond < minimum) revert BondTooSmall(op.bond, minimum);
+            op.prover = true;
+        }
+        emit Bonded(msg.sender, amount, op.prover);
+    }
+
+    /// @notice Stops proving and starts the unbonding delay. The designated sequencer cannot
+    /// unbond until governance names another.
+    function requestUnbond() external {
+        Operator storage op = operators[msg.sender];
+        if (op.bond == 0) revert NothingToWithdraw();
+        if (op.unlockAt != 0) revert Unbonding();
+        (address sequencer,) = params.sequencerConfig();
+        if (msg.sender == sequencer) revert ActiveSequencer();
+        op.prover = false;
+        op.unlockAt = uint64(block.timestamp) + unbondDelay;
+        emit UnbondRequested(msg.sender, op.unlockAt);
+    }
+
+    /// @notice Withdraws the caller's whole bond once the unbonding delay has passed.
+    function withdrawBond() external {
+        Operator memory op = operators[msg.sender];
+        if (op.unlockAt == 0 || op.bond == 0) revert NothingToWithdraw();
+        if (block.timestamp < op.unlockAt) revert BondLocked(op.unlockAt);
+        delete operators[msg.sender];
+        token.safeTransfer(msg.sender, op.bond);
+        emit BondWithdrawn(msg.sender, op.bond);
+    }
+
+    /// @notice Adds OPEN to the prover reward pool (the treasury funds it through governance).
+    function fundRewardPool(uint256 amount) external {
+        if (amount == 0) revert ZeroAmount();
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        rewardPool += amount;
+        emit RewardPoolFunded(msg.sender, amount);
+    }
+
+    /// @notice Pays the caller the prover reward of each listed batch it proved, at the
+    /// current reward per batch; each batch pays once.
+    function claimProverRewards(uint64[] calldata batchIndices) external {
+        uint256 expected = PROVEN | uint160(msg.sender);
+        for (uint256 i; i < batchIndices.length; ++i) {
+            Batch storage b = _batches[batchIndices[i]];
+            if (b.proofSlot != expected) revert NotRewardable(batchIndices[i]);
+            b.proofSlot = PROVEN | REWARD_PAID;
+        }
+        uint256 owed = batchIndices.length * params.proverRewardPerBatch();
+        if (owed > rewardPool) revert RewardPoolEmpty(owed, rewardPool);
+        rewardPool -= owed;
+        token.safeTransfer(msg.sender, owed);
+        emit ProverRewardsPaid(msg.sender, batchIndices.length, owed);
+    }
+
+    /// @notice Governance slashes up to `amount` of an operator's bond to the treasury.
+    function slashBond(address operator, uint128 amount) external onlyGovernance {
+        _slash(operator, amount);
+    }
+
+    function _slash(address operator, uint128 amount) internal {
+        Operator storage op = operators[operator];
+        uint128 taken = amount < op.bond ? amount : op.bond;
+        op.bond -= taken;
+        if (op.bond < params.minProverBond()) op.prover = false;
+        address treasury = params.treasury();
+        if (taken > 0) token.safeTransfer(treasury, taken);
+        emit BondSlashed(operator, taken, treasury);
+    }
+
+    /// @dev The designated sequencer holds at least the minimum bond and is not unbonding.
+    function _isBondedSequencer(address account) internal view returns (bool) {
+        (address sequencer, uint96 minimum) = params.sequencerConfig();
+        Operator memory op = operators[account];
+        return account == sequencer && op.unlockAt == 0 && op.bond >= minimum && op.bond > 0;
+    }
+}

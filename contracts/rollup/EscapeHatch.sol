@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
+import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
+import {Bonds} from "./Bonds.sol";
+import {PoseidonMerkle} from "./lib/PoseidonMerkle.sol";
+import {PriorityQueue} from "./PriorityQueue.sol";
+
+/// @notice The escape hatch: once a queued operation outlives its deadline without being
+/// processed by a finalized batch, anyone freezes the rollup (slashing the sequencer's bond).
+/// Then every account exits once with a proof of its leaf against the last finalized state
+/// root, paid to the leaf's l1Address, and unprocessed deposits are refunded.
+abstract contract EscapeHatch is PriorityQueue, Bonds {
+    using SafeERC20 for IERC20;
+
+    /// @notice The account leaf of docs/protocol.md section 6.
+    struct AccountLeaf {
+        uint256 publicKeyX;
+        uint256 publicKeyY;
+        uint256 l1Address;
+        /// @dev balance + nonce·2^96 + staked·2^128
+        uint256 packed;
+    }
+
+    /// @notice Depth of the arity-4 accounts tree.
+    uint256 public immutable accountsDepth;
+
+    mapping(uint32 account => bool) public exited;
+    mapping(uint256 queueIndex => bool) public refunded;
+
+    event AccountExited(uint32 indexed account, address indexed to, uint256 amount);
+    event DepositRefunded(uint256 indexed queueIndex, address indexed to, uint96 amount);
+
+    error NothingExpired();
+    error AlreadyExited(uint32 account);
+    error InvalidAccountProof();
+    error BadAccountLeaf();
+    error NotRefundable(uint256 queueIndex);
+
+    constructor(uint256 accountsDepth_) {
+        accountsDepth = accountsDepth_;
+    }
+
+    /// @notice Freezes the rollup if the oldest operation not processed by a finalized batch
+    /// is past its deadline; slashes the sequencer's bond to the treasury.
+    function freeze() external whenNotFrozen {
+        uint64 pending = _batches[_head.lastFinalized].queueEnd;
+        if (pending >= _rollingHashes.length || block.timestamp <= _deadlines[pending]) revert NothingExpired();
+        _head.frozen = true;
+        (address sequencer,) = params.sequencerConfig();
+        _slash(sequencer, type(uint128).max);
+        emit RollupFrozen(_head.lastFinalized, pending, msg.sender);
+    }
+
+    /// @notice Pays account `account` its balance and stake at the last finalized state root,
+    /// once, to the leaf's l1Address. Anyone may submit the proof.
+    /// @param siblings per level of the accounts tree, the 3 siblings in slot order
+    /// @param registriesHash the second half of stateRoot = Poseidon(accountsRoot, registriesHash)
+    function exit(
+        uint32 account,
+        AccountLeaf calldata leaf,
+        uint256[3][] calldata siblings,
+        uint256 registriesHash
+    ) external {
+        if (!_head.frozen) revert NotFrozen();
+        if (exited[account]) revert AlreadyExited(account);
+        if (leaf.l1Address == 0 || leaf.l1Address >> 160 != 0) revert BadAccountLeaf();
+        uint256 leafHash = PoseidonT5.hash(
+            [
+                PoseidonMerkle.checkField(leaf.publicKeyX),
+                PoseidonMerkle.checkField(leaf.publicKeyY),
+                leaf.l1Address,
+                PoseidonMerkle.checkField(leaf.packed)
+            ]
+        );
+        uint256 accountsRoot = PoseidonMerkle.quaternaryRoot(leafHash, account, siblings, accountsDepth);
+        uint256 root = PoseidonT3.hash([accountsRoot, PoseidonMerkle.checkField(registriesHash)]);
+        if (bytes32(root) != finalizedStateRoot()) revert InvalidAccountProof();
+        exited[account] = true;
+        uint256 amount = (leaf.packed & type(uint96).max) + (leaf.packed >> 128);
+        address to = address(uint160(leaf.l1Address));
+        if (amount > 0) token.safeTransfer(to, amount);
+        emit AccountExited(account, to, amount);
+    }
+
+    /// @notice After a freeze, returns a deposit that no finalized batch processed to its sender.
+    function refundDeposit(uint256 queueIndex, uint32 to, uint256 pubX, uint256 pubY, uint96 amount) external {
+        if (!_head.frozen) revert NotFrozen();
+        if (
+            refunded[queueIndex] || queueIndex < _batches[_head.lastFinalized].queueEnd
+                || !_isQueuedDeposit(queueIndex, to, msg.sender, pubX, pubY, amount)
+        ) revert NotRefundable(queueIndex);
+        refunded[queueIndex] = true;
+        token.safeTransfer(msg.sender, amount);
+        emit DepositRefunded(queueIndex, msg.sender, amount);
+    }
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
+import {IGovernanceOrders} from "./interfaces/IGovernanceOrders.sol";
+import {PoseidonMerkle} from "./lib/PoseidonMerkle.sol";
+import {RollupStorage} from "./RollupStorage.sol";
+
+/// @notice The queue of L1 operations L2 must process in order (docs/protocol.md section 8):
+/// H_0 = 0, H_{i+1} = Poseidon(H_i, kind + account·2^8 + amount·2^40, w1, w2, w3). A batch
+/// consumes a prefix; an operation left unprocessed past its deadline lets anyone freeze.
+abstract contract PriorityQueue is RollupStorage, IGovernanceOrders {
+    using SafeERC20 for IERC20;
+
+    uint8 internal constant KIND_DEPOSIT = 1;
+    uint8 internal constant KIND_FORCED_WITHDRAWAL = 2;
+    uint8 internal constant KIND_SET_PARAM = 3;
+    uint8 internal constant KIND_SLASH = 4;
+
+    /// @dev _rollingHashes[i] = H_{i+1}.
+    uint256[] internal _rollingHashes;
+    /// @dev Non-decreasing, so the oldest pending operation is the first to expire.
+    uint64[] internal _deadlines;
+
+    event OperationQueued(
+        uint64 indexed index,
+        uint8 indexed kind,
+        uint32 account,
+        uint96 amount,
+        uint256 w1,
+        uint256 w2,
+        uint256 w3,
+        uint256 rollingHash,
+        uint64 deadline
+    );
+
+    error NotParamsRegistry();
+    error UnknownOrderKind(uint8 kind);
+    error NoAccount();
+
+    /// @notice Locks `amount` OPEN and queues its credit to L2 account `to`; if `to` holds no
+    /// account, L2 opens one for public key (pubX, pubY) with l1Address = msg.sender.
+    /// @dev Needs an allowance (or a permit) for `amount` on the OPEN token.
+    function deposit(uint32 to, uint256 pubX, uint256 pubY, uint96 amount) external whenNotFrozen {
+        if (amount == 0) revert ZeroAmount();
+        PoseidonMerkle.checkField(pubX);
+        PoseidonMerkle.checkField(pubY);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        _enqueue(KIND_DEPOSIT, to, amount, uint160(msg.sender), pubX, pubY);
+    }
+
+    /// @notice Forces L2 to withdraw min(amount, balance) of `account` to msg.sender, which
+    /// L2 honours only if msg.sender is the account's l1Address (censorship resistance).
+    function forceWithdrawal(uint32 account, uint96 amount) external whenNotFrozen {
+        if (account == 0) revert NoAccount();
+        if (amount == 0) revert ZeroAmount();
+        _enqueue(KIND_FORCED_WITHDRAWAL, account, amount, uint160(msg.sender), 0, 0);
+    }
+
+    /// @notice Queues a governance order (3: set parameter `account` to `word`; 4: slash
+    /// `amount` of the stake of `account`). Only the parameters registry calls this.
+    function enqueueGovernanceOrder(uint8 kind, uint32 account, uint96 amount, uint256 word)
+        external
+        whenNotFrozen
+    {
+        if (msg.sender != address(params)) revert NotParamsRegistry();
+        if (kind != KIND_SET_PARAM && kind != KIND_SLASH) revert UnknownOrderKind(kind);
+        PoseidonMerkle.checkField(word);
+        _enqueue(kind, account, amount, word, 0, 0);
+    }
+
+    /// @notice Number of operations ever queued.
+    function queueLength() external view returns (uint256) {
+        return _rollingHashes.length;
+    }
+
+    /// @notice H_n, the rolling hash after the first n operations.
+    function queueHashAt(uint256 n) public view returns (uint256) {
+        return n == 0 ? 0 : _rollingHashes[n - 1];
+    }
+
+    /// @notice The time after which operation `index` may no longer be pending.
+    function deadlineOf(uint256 index) external view returns (uint64) {
+        return _deadlines[index];
+    }
+
+    function _enqueue(uint8 kind, uint32 account, uint96 amount, uint256 w1, uint256 w2, uint256 w3) private {
+        uint256 n = _rollingHashes.length;
+        uint256 header = uint256(kind) | (uint256(account) << 8) | (uint256(amount) << 40);
+        uint256 h = PoseidonT6.hash([queueHashAt(n), header, w1, w2, w3]);
+        uint64 deadline = uint64(block.timestamp) + params.queueDeadline();
+        if (n > 0 && _deadlines[n - 1] > deadline) deadline = _deadlines[n - 1];
+        _rollingHashes.push(h);
+        _deadlines.push(deadline);
+        emit OperationQueued(uint64(n), kind, account, amount, w1, w2, w3, h, deadline);
+    }
+
+    /// @dev Recomputes H_{index+1} from H_index and a deposit's fields (for refunds after a freeze).
+    function _isQueuedDeposit(uint256 index, uint32 to, address sender, uint256 pubX, uint256 pubY, uint96 amount)
+        internal
+        view
+        returns (bool)
+    {
+        if (index >= _rollingHashes.length) return false;
+        uint256 header = uint256(KIND_DEPOSIT) | (uint256(to) << 8) | (uint256(amount) << 40);
+        return PoseidonT6.hash([queueHashAt(index), header, uint160(sender), pubX, pubY]) == _rollingHashes[index];
+    }
+}

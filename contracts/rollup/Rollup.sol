@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Batches} from "./Batches.sol";
+import {Bonds} from "./Bonds.sol";
+import {EscapeHatch} from "./EscapeHatch.sol";
+import {IRollupParams} from "./interfaces/IRollupParams.sol";
+import {PoseidonMerkle} from "./lib/PoseidonMerkle.sol";
+import {RollupStorage} from "./RollupStorage.sol";
+import {Withdrawals} from "./Withdrawals.sol";
+
+/// @title OpenLedger rollup
+/// @notice Batches, proofs and finalized roots, the priority queue of L1 operations,
+/// withdrawals, the escape hatch and operator bonds (docs/protocol.md section 8).
+contract Rollup is Batches, Withdrawals, EscapeHatch {
+    struct Config {
+        IERC20 token;
+        IRollupParams params;
+        /// @dev The timelock.
+        address governance;
+        /// @dev Post-state root of batch 0: the empty state with the genesis parameters.
+        bytes32 genesisStateRoot;
+        uint256 accountsDepth;
+        uint256 withdrawalsDepth;
+        uint64 unbondDelay;
+        uint32 batchCircuitId;
+        address batchVerifier;
+    }
+
+    constructor(Config memory c)
+        RollupStorage(c.token, c.params, c.governance)
+        Bonds(c.unbondDelay)
+        Withdrawals(c.withdrawalsDepth)
+        EscapeHatch(c.accountsDepth)
+    {
+        PoseidonMerkle.checkField(uint256(c.genesisStateRoot));
+        _batches[0] = Batch(c.genesisStateRoot, 0, PROVEN | REWARD_PAID, 0, uint64(block.timestamp));
+        _setVerifier(c.batchCircuitId, c.batchVerifier, PURPOSE_BATCH);
+    }
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IRollupParams} from "./interfaces/IRollupParams.sol";
+
+/// @notice State shared by the rollup's modules: the chain of batches and its head.
+abstract contract RollupStorage {
+    /// @dev A batch's proof slot holds its public input (top three bits clear) until it is
+    /// proven, then PROVEN | prover address, then PROVEN | REWARD_PAID once the prover is paid.
+    /// One slot read and rewritten keeps proveBatch within its gas budget.
+    uint256 internal constant PROVEN = 1 << 255;
+    uint256 internal constant REWARD_PAID = 1 << 254;
+
+    /// @notice Progress of the chain, packed in one slot because commit and prove both touch it.
+    struct Head {
+        uint64 lastCommitted;
+        uint64 lastFinalized;
+        /// @dev Priority-queue operations consumed by committed batches.
+        uint64 queueCommitted;
+        bool frozen;
+    }
+
+    struct Batch {
+        bytes32 postStateRoot;
+        bytes32 withdrawalsRoot;
+        uint256 proofSlot;
+        /// @dev Priority-queue operations consumed once this batch is final (a prefix length).
+        uint64 queueEnd;
+        uint64 committedAt;
+    }
+
+    IERC20 public immutable token;
+    IRollupParams public immutable params;
+    /// @notice The timelock: sets verifiers and slashes bonds.
+    address public immutable governance;
+
+    Head internal _head;
+    mapping(uint256 batchIndex => Batch) internal _batches;
+
+    error Frozen();
+    error NotFrozen();
+    error NotGovernance();
+    error ZeroAmount();
+
+    event RollupFrozen(uint64 lastFinalizedBatch, uint64 expiredOperation, address by);
+
+    modifier whenNotFrozen() {
+        if (_head.frozen) revert Frozen();
+        _;
+    }
+
+    modifier onlyGovernance() {
+        if (msg.sender != governance) revert NotGovernance();
+        _;
+    }
+
+    constructor(IERC20 token_, IRollupParams params_, address governance_) {
+        token = token_;
+        params = params_;
+        governance = governance_;
+    }
+
+    /// @notice The chain's progress: last committed and finalized batch, queue consumed, frozen.
+    function head() external view returns (Head memory) {
+        return _head;
+    }
+
+    /// @notice A committed batch (index 0 is genesis).
+    function batch(uint64 batchIndex) external view returns (Batch memory) {
+        return _batches[batchIndex];
+    }
+
+    /// @notice The state root of the last finalized batch: what exits prove against.
+    function finalizedStateRoot() public view returns (bytes32) {
+        return _batches[_head.lastFinalized].postStateRoot;
+    }
+}
