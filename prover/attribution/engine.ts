@@ -20,7 +20,7 @@ export interface MethodParams {
 }
 
 export const DEFAULT_PARAMS: MethodParams = {
-  k: 5,
+  k: 10,
   damping: 1e-3,
   permutations: 100,
   tolerance: -1,

@@ -12,30 +12,40 @@ export interface FitOptions {
 }
 
 /**
- * The minimiser of the (strictly convex) head objective by Newton's method with
- * backtracking from `init`. Influence functions assume the head sits at this optimum, so
- * the training pipeline ends with it, and leave-one-out retrains with it.
+ * The minimiser of the (strictly convex) head objective from `init`, by Newton's method
+ * with backtracking, reusing each Hessian factor for further steps while they still lower
+ * the objective (building and factoring the Hessian costs far more than a gradient).
+ * Influence functions assume the head sits at this optimum, so the training pipeline ends
+ * with it, and leave-one-out retrains with it.
  */
 export function fitHead(data: HeadData, init: Float64Array, options: FitOptions): Float64Array {
   const { l2, keep } = options;
   const tolerance = options.tolerance ?? 1e-10;
   let theta = init.slice();
   let value = objective(theta, data, l2, keep);
-  for (let it = 0; it < (options.maxIterations ?? 50); it++) {
-    const g = gradient(theta, data, l2, keep);
-    if (maxAbs(g) < tolerance) return theta;
+  let g = gradient(theta, data, l2, keep);
+  for (let it = 0; it < (options.maxIterations ?? 50) && maxAbs(g) >= tolerance; it++) {
     const factor = factorOrThrow(hessian(theta, data, l2), theta.length);
-    const step = choleskySolve(factor, g);
-    let t = 1;
-    for (;;) {
-      const next = theta.map((v, k) => v - t * step[k]!);
-      const nextValue = objective(next, data, l2, keep);
-      if (nextValue <= value || t < 1e-8) {
-        theta = next;
-        value = nextValue;
+    // The first step from a fresh factor is a damped Newton step; later ones are kept
+    // only while they still decrease the objective.
+    for (let step = 0; step < 10 && maxAbs(g) >= tolerance; step++) {
+      const direction = choleskySolve(factor, g);
+      let t = 1;
+      let next = theta.map((v, k) => v - direction[k]!);
+      let nextValue = objective(next, data, l2, keep);
+      while (step === 0 && nextValue > value && t > 1e-8) {
+        t /= 2;
+        next = theta.map((v, k) => v - t * direction[k]!);
+        nextValue = objective(next, data, l2, keep);
+      }
+      if (nextValue > value) {
+        // Newton itself cannot lower the objective: converged to float64 precision.
+        if (step === 0) return theta;
         break;
       }
-      t /= 2;
+      theta = next;
+      value = nextValue;
+      g = gradient(theta, data, l2, keep);
     }
   }
   return theta;
@@ -52,7 +62,7 @@ export function refitWithout(
   factor: Cholesky,
   keep: Uint8Array,
   l2: number,
-  tolerance = 1e-12,
+  tolerance = 1e-10,
 ): Float64Array {
   let theta = optimum;
   for (let it = 0; it < 30; it++) {
