@@ -1,0 +1,37 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+
+/** The deployment as written to JSON: what the sequencer, bridge, prover and explorer read. */
+export interface DeploymentFile {
+  chainId: string;
+  deployer: string;
+  /** First block to scan for the rollup's events. */
+  deployedAtBlock: number;
+  genesisStateRoot: string;
+  accountsDepth: number;
+  withdrawalsDepth: number;
+  batchCircuitId: number;
+  contracts: {
+    token: string;
+    timelock: string;
+    governor: string;
+    paramsRegistry: string;
+    rollup: string;
+    batchVerifier: string;
+    poseidonT3: string;
+    poseidonT5: string;
+    poseidonT6: string;
+  };
+}
+
+/** Writes atomically (temp file + rename), so a reader never sees half a file. */
+export async function writeDeploymentFile(path: string, deployment: DeploymentFile): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(deployment, null, 2)}\n`);
+  await rename(tmp, path);
+}
+
+export async function readDeploymentFile(path: string): Promise<DeploymentFile> {
+  return JSON.parse(await readFile(path, "utf8")) as DeploymentFile;
+}

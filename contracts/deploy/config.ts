@@ -1,0 +1,75 @@
+import { type GovernanceParams, type ProtocolParams, TEST_PARAMS } from "../../protocol/index.ts";
+
+/** Everything a deployment is parameterised by; `devDeployConfig` gives tests and the devnet. */
+export interface DeployConfig {
+  /** Tree sizes: the rollup checks exits and withdrawals against these depths. */
+  protocol: ProtocolParams;
+  /** Genesis L2 parameters (part of the genesis state root). */
+  governance: GovernanceParams;
+  token: {
+    /** Total OPEN supply in base units (18 decimals), minted once to `treasury`. */
+    supply: bigint;
+    treasury: string;
+  };
+  /** The one address allowed to commit batches (it must also bond). */
+  sequencer: string;
+  l1: {
+    queueDeadlineSeconds: bigint;
+    minSequencerBond: bigint;
+    minProverBond: bigint;
+    proverRewardPerBatch: bigint;
+    unbondDelaySeconds: bigint;
+  };
+  dao: {
+    votingDelayBlocks: bigint;
+    votingPeriodBlocks: bigint;
+    proposalThreshold: bigint;
+    quorumPercent: bigint;
+    timelockDelaySeconds: bigint;
+  };
+  /** The verifier contract (an artifact name) registered for batch proofs, and its circuit id. */
+  batchVerifier: { contract: string; circuitId: number };
+}
+
+export const OPEN = 10n ** 18n;
+
+/** Genesis L2 parameters: 70% data, 20% model (30% of it to a base model), 5% prover, 5% protocol. */
+export const DEV_GOVERNANCE_PARAMS: GovernanceParams = {
+  dataBps: 7000,
+  modelBps: 2000,
+  baseModelBps: 3000,
+  proverBps: 500,
+  protocolBps: 500,
+  epochLength: 10,
+  attributionMethod: 1,
+  minContributionStake: 10n * OPEN,
+  minModelStake: 100n * OPEN,
+};
+
+/**
+ * Short delays and small bonds so a test or the devnet runs through proposals, deadlines and
+ * unbonding in seconds. The batch verifier is the stub circuit's until the batch circuit exists.
+ */
+export function devDeployConfig(treasury: string, sequencer: string): DeployConfig {
+  return {
+    protocol: TEST_PARAMS,
+    governance: DEV_GOVERNANCE_PARAMS,
+    token: { supply: 1_000_000_000n * OPEN, treasury },
+    sequencer,
+    l1: {
+      queueDeadlineSeconds: 3600n,
+      minSequencerBond: 10_000n * OPEN,
+      minProverBond: 1_000n * OPEN,
+      proverRewardPerBatch: 10n * OPEN,
+      unbondDelaySeconds: 3600n,
+    },
+    dao: {
+      votingDelayBlocks: 1n,
+      votingPeriodBlocks: 10n,
+      proposalThreshold: 0n,
+      quorumPercent: 4n,
+      timelockDelaySeconds: 60n,
+    },
+    batchVerifier: { contract: "BatchInputStubVerifier", circuitId: 1 },
+  };
+}

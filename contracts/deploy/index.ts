@@ -1,0 +1,6 @@
+export * from "./addresses.ts";
+export * from "./artifacts.ts";
+export * from "./bootstrap.ts";
+export * from "./config.ts";
+export * from "./deploy.ts";
+export * from "./genesis.ts";

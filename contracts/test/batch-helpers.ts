@@ -1,0 +1,55 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { type Contract, toBeHex } from "ethers";
+import { foldPublicInput } from "../client/public-input.ts";
+
+export interface TestBatch {
+  batchIndex: bigint;
+  preStateRoot: bigint;
+  postStateRoot: bigint;
+  withdrawalsRoot: bigint;
+  queueEnd: bigint;
+  data: Uint8Array;
+}
+
+export const hex32 = (v: bigint) => toBeHex(v, 32);
+
+/** The `Commitment` struct argument of commitBatch. */
+export function commitment(b: TestBatch) {
+  return {
+    batchIndex: b.batchIndex,
+    preStateRoot: hex32(b.preStateRoot),
+    postStateRoot: hex32(b.postStateRoot),
+    withdrawalsRoot: hex32(b.withdrawalsRoot),
+    queueEnd: b.queueEnd,
+  };
+}
+
+/** The next batch on top of the rollup's head, with the given post-state. */
+export async function nextBatch(
+  rollup: Contract,
+  post: { postStateRoot: bigint; withdrawalsRoot?: bigint; queueEnd?: bigint; data?: Uint8Array },
+): Promise<TestBatch> {
+  const head = await rollup.getFunction("head")();
+  const last = await rollup.getFunction("batch")(head.lastCommitted);
+  return {
+    batchIndex: head.lastCommitted + 1n,
+    preStateRoot: BigInt(last.postStateRoot),
+    postStateRoot: post.postStateRoot,
+    withdrawalsRoot: post.withdrawalsRoot ?? 0n,
+    queueEnd: post.queueEnd ?? head.queueCommitted,
+    data: post.data ?? new Uint8Array([8, 0, 0, 0, 1]),
+  };
+}
+
+/** The public input the contract must derive for `b`, recomputed independently in TypeScript. */
+export async function expectedPublicInput(rollup: Contract, b: TestBatch, queueStart: bigint): Promise<bigint> {
+  const queueHashAt = rollup.getFunction("queueHashAt");
+  return foldPublicInput({
+    preStateRoot: b.preStateRoot,
+    postStateRoot: b.postStateRoot,
+    batchDataHash: BigInt(`0x${Buffer.from(sha256(b.data)).toString("hex")}`),
+    queueHashStart: await queueHashAt(queueStart),
+    queueHashEnd: await queueHashAt(b.queueEnd),
+    withdrawalsRoot: b.withdrawalsRoot,
+  });
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
+import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { commitment, expectedPublicInput, nextBatch, type TestBatch } from "./batch-helpers.ts";
+import { deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
+
+describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
+  let circuit: CircuitArtifacts;
+  let s: System;
+
+  beforeAll(async () => {
+    circuit = await prepareArtifacts();
+    s = await deploySystem(circuit);
+  });
+  afterAll(terminateSnarkjsCurve);
+
+  const commit = async (b: TestBatch, who = s.sequencer) =>
+    (await s.rollupAs(who).getFunction("commitBatch")(commitment(b), b.data)).wait();
+  const prove = async (index: bigint, proof: bigint[], who = s.prover, circuitId = 1) =>
+    (await s.rollupAs(who).getFunction("proveBatch")(index, circuitId, proof)).wait();
+
+  it("starts at genesis: batch 0 final with the genesis state root", async () => {
+    const head = await s.d.rollup.getFunction("head")();
+    expect([head.lastCommitted, head.lastFinalized, head.frozen]).toEqual([0n, 0n, false]);
+    expect(await s.d.rollup.getFunction("finalizedStateRoot")()).toBe(s.d.file.genesisStateRoot);
+  });
+
+  it("refuses commits from anyone but the bonded sequencer", async () => {
+    const b = await nextBatch(s.d.rollup, { postStateRoot: 11n });
+    await expect(commit(b, s.alice)).rejects.toThrow(/NotBondedSequencer/);
+  });
+
+  it("refuses a wrong pre-state root, a wrong batch index and a queue end past the queue", async () => {
+    const b = await nextBatch(s.d.rollup, { postStateRoot: 11n });
+    await expect(commit({ ...b, preStateRoot: b.preStateRoot + 1n })).rejects.toThrow(/WrongPreStateRoot/);
+    await expect(commit({ ...b, batchIndex: 2n })).rejects.toThrow(/WrongBatchIndex/);
+    await expect(commit({ ...b, queueEnd: 1n })).rejects.toThrow(/BadQueueEnd/);
+  });
+
+  it("commits a batch: stores the roots and the folded public input, computed as in TypeScript", async () => {
+    const b = await nextBatch(s.d.rollup, { postStateRoot: 11n, withdrawalsRoot: 5n });
+    await commit(b);
+    const stored = await s.d.rollup.getFunction("batch")(1n);
+    expect(BigInt(stored.postStateRoot)).toBe(11n);
+    expect(BigInt(stored.withdrawalsRoot)).toBe(5n);
+    expect(await s.d.rollup.getFunction("publicInputOf")(1n)).toBe(await expectedPublicInput(s.d.rollup, b, 0n));
+    expect((await s.d.rollup.getFunction("head")()).lastCommitted).toBe(1n);
+    // A retried post of the same batch fails instead of posting twice.
+    await expect(commit(b)).rejects.toThrow(/WrongBatchIndex/);
+  });
+
+  it("refuses a proof from a prover without bond", async () => {
+    const proof = await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(1n));
+    await expect(prove(1n, proof, s.alice)).rejects.toThrow(/NotBondedProver/);
+  });
+
+  it("refuses a proof of a tampered public input and a malformed proof", async () => {
+    const input = await s.d.rollup.getFunction("publicInputOf")(1n);
+    const tampered = await proveStub(circuit, input + 1n);
+    await expect(prove(1n, tampered)).rejects.toThrow(/InvalidProof/);
+    const good = await proveStub(circuit, input);
+    const bad = [...good];
+    bad[0] = good[6]!;
+    bad[1] = good[7]!;
+    await expect(prove(1n, bad)).rejects.toThrow(/InvalidProof|reverted/);
+    await expect(prove(1n, good, s.prover, 9)).rejects.toThrow(/UnknownCircuit/);
+  });
+
+  it("refuses to prove a batch out of order or one not committed", async () => {
+    const proof = await proveStub(circuit, 1n);
+    await expect(prove(2n, proof)).rejects.toThrow(/WrongBatchIndex/);
+  });
+
+  it("finalizes a batch with a real proof of its public input", async () => {
+    const proof = await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(1n));
+    await prove(1n, proof);
+    const head = await s.d.rollup.getFunction("head")();
+    expect(head.lastFinalized).toBe(1n);
+    expect(BigInt(await s.d.rollup.getFunction("finalizedStateRoot")())).toBe(11n);
+    await expect(prove(1n, proof)).rejects.toThrow(/WrongBatchIndex/);
+  });
+
+  it("chains the next batch on the previous post-state root", async () => {
+    const b = await nextBatch(s.d.rollup, { postStateRoot: 12n });
+    expect(b.preStateRoot).toBe(11n);
+    await commit(b);
+    const proof = await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(2n));
+    await prove(2n, proof);
+    expect((await s.d.rollup.getFunction("head")()).lastFinalized).toBe(2n);
+  });
+
+  it("pays the prover's reward once per proven batch from the reward pool", async () => {
+    const rollupAsProver = s.rollupAs(s.prover);
+    await expect(rollupAsProver.getFunction("claimProverRewards")([1n, 2n])).rejects.toThrow(/RewardPoolEmpty/);
+    const pool = 100n * 10n ** 18n;
+    await (await s.tokenAs(s.deployer).getFunction("approve")(s.d.rollup.target, pool)).wait();
+    await (await s.rollupAs(s.deployer).getFunction("fundRewardPool")(pool)).wait();
+    const before = await s.d.token.getFunction("balanceOf")(await s.prover.getAddress());
+    await (await rollupAsProver.getFunction("claimProverRewards")([1n, 2n])).wait();
+    const after = await s.d.token.getFunction("balanceOf")(await s.prover.getAddress());
+    expect(after - before).toBe(2n * s.config.l1.proverRewardPerBatch);
+    await expect(rollupAsProver.getFunction("claimProverRewards")([1n])).rejects.toThrow(/NotRewardable/);
+    await expect(s.rollupAs(s.alice).getFunction("claimProverRewards")([2n])).rejects.toThrow(/NotRewardable/);
+  });
+});

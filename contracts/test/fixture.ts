@@ -1,0 +1,82 @@
+/**
+ * Shared setup of the contract suites: the stub batch circuit (real Groth16 keys from the
+ * circuit pipeline), the compiled contracts, and a fresh in-process EDR chain with the whole
+ * system deployed by the deploy module, OPEN handed out and operators bonded.
+ */
+import { join } from "node:path";
+import type { Contract, Signer } from "ethers";
+import hre from "hardhat";
+import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
+import { withBuildLock } from "../../circuits/tools/build-lock.ts";
+import { proveGroth16, toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
+import { REPO_ROOT } from "../../circuits/tools/paths.ts";
+import { proofWords } from "../client/proof-calldata.ts";
+import { bondOperator, fundAccounts } from "../deploy/bootstrap.ts";
+import { type DeployConfig, devDeployConfig, OPEN } from "../deploy/config.ts";
+import { type Deployment, deployOpenLedger } from "../deploy/deploy.ts";
+
+export const STUB_CIRCUIT = "batch_input_stub";
+
+/** Builds the stub circuit (cached) and compiles the contracts, once across vitest workers. */
+export async function prepareArtifacts(): Promise<CircuitArtifacts> {
+  const circuit = await buildCircuit(STUB_CIRCUIT, { log: () => {} });
+  await withBuildLock(
+    join(REPO_ROOT, "build/hardhat-build.lock"),
+    () => {},
+    () => hre.tasks.getTask("build").run({ quiet: true }),
+  );
+  return circuit;
+}
+
+export interface System {
+  ethers: Awaited<ReturnType<typeof hre.network.create>>["ethers"];
+  config: DeployConfig;
+  d: Deployment;
+  circuit: CircuitArtifacts;
+  deployer: Signer;
+  sequencer: Signer;
+  prover: Signer;
+  alice: Signer;
+  bob: Signer;
+  /** The rollup, token and registry as seen by `signer`. */
+  rollupAs(signer: Signer): Contract;
+  tokenAs(signer: Signer): Contract;
+}
+
+export const USER_FUNDS = 1_000_000n * OPEN;
+
+export async function deploySystem(circuit: CircuitArtifacts): Promise<System> {
+  const { ethers } = await hre.network.create();
+  const [deployer, sequencer, prover, alice, bob] = await ethers.getSigners();
+  const config = devDeployConfig(await deployer!.getAddress(), await sequencer!.getAddress());
+  const d = await deployOpenLedger(deployer!, config);
+  const users = await Promise.all([sequencer!, prover!, alice!, bob!].map((s) => s.getAddress()));
+  await fundAccounts(d.token, deployer!, users, USER_FUNDS);
+  await bondOperator(d.token, d.rollup, sequencer!, config.l1.minSequencerBond, false);
+  await bondOperator(d.token, d.rollup, prover!, config.l1.minProverBond, true);
+  return {
+    ethers,
+    config,
+    d,
+    circuit,
+    deployer: deployer!,
+    sequencer: sequencer!,
+    prover: prover!,
+    alice: alice!,
+    bob: bob!,
+    rollupAs: (s) => d.rollup.connect(s) as Contract,
+    tokenAs: (s) => d.token.connect(s) as Contract,
+  };
+}
+
+/** A real Groth16 proof of the stub circuit for `publicInput`, as proveBatch takes it. */
+export async function proveStub(circuit: CircuitArtifacts, publicInput: bigint): Promise<bigint[]> {
+  const { proof, publicSignals } = await proveGroth16(circuit, { publicInput: publicInput.toString(), blinding: "7" });
+  return proofWords(toSolidityProof(proof, publicSignals));
+}
+
+/** Seconds forward on the chain, with a block mined so views see the new time. */
+export async function advanceTime(system: System, seconds: bigint | number): Promise<void> {
+  await system.ethers.provider.send("evm_increaseTime", [Number(seconds)]);
+  await system.ethers.provider.send("evm_mine", []);
+}
