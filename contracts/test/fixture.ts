@@ -45,10 +45,14 @@ export interface System {
 
 export const USER_FUNDS = 1_000_000n * OPEN;
 
-export async function deploySystem(circuit: CircuitArtifacts): Promise<System> {
+/** `adjust` changes the dev configuration (tree sizes for the gas benchmark, for instance). */
+export async function deploySystem(
+  circuit: CircuitArtifacts,
+  adjust: (config: DeployConfig) => DeployConfig = (c) => c,
+): Promise<System> {
   const { ethers } = await hre.network.create();
   const [deployer, sequencer, prover, alice, bob] = await ethers.getSigners();
-  const config = devDeployConfig(await deployer!.getAddress(), await sequencer!.getAddress());
+  const config = adjust(devDeployConfig(await deployer!.getAddress(), await sequencer!.getAddress()));
   const d = await deployOpenLedger(deployer!, config);
   const users = await Promise.all([sequencer!, prover!, alice!, bob!].map((s) => s.getAddress()));
   await fundAccounts(d.token, deployer!, users, USER_FUNDS);

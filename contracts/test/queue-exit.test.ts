@@ -1,0 +1,171 @@
+import type { Contract } from "ethers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { poseidon } from "../../protocol/poseidon.ts";
+import { depositQueueHash } from "../../protocol/state/apply.ts";
+import { registriesHash } from "../../protocol/state/leaves.ts";
+import { RollupState } from "../../protocol/state/state.ts";
+import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { commitment, hex32, nextBatch } from "./batch-helpers.ts";
+import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
+
+const KEY = { x: 123n, y: 456n };
+
+describe("Rollup: priority queue, freeze on an expired operation, exits and refunds", () => {
+  let s: System;
+  let rollup: Contract;
+  let alice: string;
+  let bob: string;
+  let state: RollupState;
+
+  const deposit = async (who: System["alice"], to: number, amount: bigint) => {
+    await (await s.tokenAs(who).getFunction("approve")(rollup.target, amount)).wait();
+    return (await s.rollupAs(who).getFunction("deposit")(to, KEY.x, KEY.y, amount)).wait();
+  };
+  const commitAndProve = async (postStateRoot: bigint, queueEnd: bigint) => {
+    const b = await nextBatch(rollup, { postStateRoot, queueEnd });
+    await (await s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)).wait();
+    const proof = await proveStub(s.circuit, await rollup.getFunction("publicInputOf")(b.batchIndex));
+    await (await s.rollupAs(s.prover).getFunction("proveBatch")(b.batchIndex, 1, proof)).wait();
+  };
+  const accountProof = (id: number) => {
+    const account = state.accounts.get(id)!;
+    const proof = state.proof("accounts", id);
+    const leaf = {
+      publicKeyX: account.publicKey.x,
+      publicKeyY: account.publicKey.y,
+      l1Address: BigInt(account.l1Address),
+      packed: account.balance | (BigInt(account.nonce) << 96n) | (account.staked << 128n),
+    };
+    return { leaf, siblings: proof.siblings.map((level) => [...level]), registries: registriesHash(state.roots()) };
+  };
+
+  beforeAll(async () => {
+    s = await deploySystem(await prepareArtifacts());
+    rollup = s.d.rollup;
+    alice = await s.alice.getAddress();
+    bob = await s.bob.getAddress();
+    const chainId = BigInt(s.d.file.chainId);
+    state = new RollupState({
+      domain: { chainId, rollup: String(rollup.target) },
+      params: s.config.protocol,
+      governance: s.config.governance,
+    });
+  });
+  afterAll(terminateSnarkjsCurve);
+
+  it("starts from the same genesis root as the sequencer's RollupState", () => {
+    expect(hex32(state.root())).toBe(s.d.file.genesisStateRoot);
+  });
+
+  it("Poseidon on chain equals protocol/poseidon.ts (2, 4 and 5 inputs)", async () => {
+    const lib = (name: "poseidonT3" | "poseidonT5" | "poseidonT6", n: number) =>
+      new s.ethers.Contract(s.d.file.contracts[name], [`function hash(uint256[${n}]) pure returns (uint256)`], s.deployer);
+    const inputs = [1n, 2n, 3n, 4n, 5n].map((x) => x * 0x1234567890abcdefn);
+    for (const [name, n] of [["poseidonT3", 2], ["poseidonT5", 4], ["poseidonT6", 5]] as const) {
+      expect(await lib(name, n).getFunction("hash")(inputs.slice(0, n))).toBe(poseidon(inputs.slice(0, n)));
+    }
+  });
+
+  it("queues a deposit with the rolling hash of protocol/state/apply.ts", async () => {
+    await deposit(s.alice, 0, 1000n);
+    const expected = depositQueueHash(0n, {
+      type: 8,
+      queueIndex: 0n,
+      l1Sender: alice,
+      to: 0,
+      publicKey: KEY,
+      amount: 1000n,
+    });
+    expect(await rollup.getFunction("queueHashAt")(1n)).toBe(expected);
+    expect(await rollup.getFunction("queueLength")()).toBe(1n);
+  });
+
+  it("refuses deposits of 0 or with a public key outside the field, and forced withdrawals of account 0", async () => {
+    const r = s.rollupAs(s.alice);
+    await expect(r.getFunction("deposit")(0, KEY.x, KEY.y, 0n)).rejects.toThrow(/ZeroAmount/);
+    await expect(r.getFunction("deposit")(0, 2n ** 254n, KEY.y, 1n)).rejects.toThrow(/NotAFieldElement/);
+    await expect(r.getFunction("forceWithdrawal")(0, 5n)).rejects.toThrow(/NoAccount/);
+  });
+
+  it("accepts governance orders only from the parameters registry", async () => {
+    await expect(s.rollupAs(s.alice).getFunction("enqueueGovernanceOrder")(3, 1, 0, 20n)).rejects.toThrow(
+      /NotParamsRegistry/,
+    );
+  });
+
+  it("a batch that consumes the queue before its deadline leaves nothing to freeze", async () => {
+    state.setAccount(1, { publicKey: KEY, l1Address: alice, balance: 980n, nonce: 3, staked: 20n });
+    state.setAccount(2, { publicKey: KEY, l1Address: bob, balance: 0n, nonce: 0, staked: 0n });
+    await commitAndProve(state.root(), 1n);
+    await advanceTime(s, s.config.l1.queueDeadlineSeconds + 10n);
+    await expect(rollup.getFunction("freeze")()).rejects.toThrow(/NothingExpired/);
+  });
+
+  it("refuses exits and refunds while the rollup is live", async () => {
+    const p = accountProof(1);
+    await expect(rollup.getFunction("exit")(1, p.leaf, p.siblings, p.registries)).rejects.toThrow(/NotFrozen/);
+    await expect(rollup.getFunction("refundDeposit")(0, 0, KEY.x, KEY.y, 1000n)).rejects.toThrow(/NotFrozen/);
+  });
+
+  it("queues a forced withdrawal with kind 2 and the sender as w1", async () => {
+    await deposit(s.alice, 1, 300n);
+    await (await s.rollupAs(s.bob).getFunction("forceWithdrawal")(2, 50n)).wait();
+    const h1 = await rollup.getFunction("queueHashAt")(2n);
+    const header = 2n + (2n << 8n) + (50n << 40n);
+    expect(await rollup.getFunction("queueHashAt")(3n)).toBe(poseidon([h1, header, BigInt(bob), 0n, 0n]));
+  });
+
+  it("refuses to freeze before the oldest pending operation's deadline", async () => {
+    await expect(rollup.getFunction("freeze")()).rejects.toThrow(/NothingExpired/);
+  });
+
+  it("freezes once an operation expires unprocessed and slashes the sequencer's bond", async () => {
+    await advanceTime(s, s.config.l1.queueDeadlineSeconds + 1n);
+    const treasury = s.d.file.contracts.timelock;
+    const before = await s.d.token.getFunction("balanceOf")(treasury);
+    await (await s.rollupAs(s.bob).getFunction("freeze")()).wait();
+    expect((await rollup.getFunction("head")()).frozen).toBe(true);
+    const after = await s.d.token.getFunction("balanceOf")(treasury);
+    expect(after - before).toBe(s.config.l1.minSequencerBond);
+    await expect(rollup.getFunction("freeze")()).rejects.toThrow(/Frozen/);
+  });
+
+  it("stops commits, proofs and new operations once frozen", async () => {
+    const b = await nextBatch(rollup, { postStateRoot: 7n });
+    await expect(s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)).rejects.toThrow(
+      /Frozen|NotBondedSequencer/,
+    );
+    await expect(s.rollupAs(s.prover).getFunction("proveBatch")(2n, 1, Array(8).fill(1n))).rejects.toThrow(/Frozen/);
+    await expect(s.rollupAs(s.alice).getFunction("forceWithdrawal")(1, 5n)).rejects.toThrow(/Frozen/);
+  });
+
+  it("pays an exit (balance + stake) to the leaf's l1Address, once, whoever submits it", async () => {
+    const p = accountProof(1);
+    const before = await s.d.token.getFunction("balanceOf")(alice);
+    await (await s.rollupAs(s.bob).getFunction("exit")(1, p.leaf, p.siblings, p.registries)).wait();
+    expect((await s.d.token.getFunction("balanceOf")(alice)) - before).toBe(1000n);
+    await expect(rollup.getFunction("exit")(1, p.leaf, p.siblings, p.registries)).rejects.toThrow(/AlreadyExited/);
+  });
+
+  it("refuses an exit with a forged balance or a proof for another account", async () => {
+    const p = accountProof(2);
+    const forged = { ...p.leaf, packed: 10n ** 20n };
+    await expect(rollup.getFunction("exit")(2, forged, p.siblings, p.registries)).rejects.toThrow(/InvalidAccountProof/);
+    await expect(rollup.getFunction("exit")(3, p.leaf, p.siblings, p.registries)).rejects.toThrow(/InvalidAccountProof/);
+  });
+
+  it("refunds an unprocessed deposit to its sender once, and never a processed one", async () => {
+    await expect(s.rollupAs(s.bob).getFunction("refundDeposit")(1, 1, KEY.x, KEY.y, 300n)).rejects.toThrow(
+      /NotRefundable/,
+    );
+    const before = await s.d.token.getFunction("balanceOf")(alice);
+    await (await s.rollupAs(s.alice).getFunction("refundDeposit")(1, 1, KEY.x, KEY.y, 300n)).wait();
+    expect((await s.d.token.getFunction("balanceOf")(alice)) - before).toBe(300n);
+    await expect(s.rollupAs(s.alice).getFunction("refundDeposit")(1, 1, KEY.x, KEY.y, 300n)).rejects.toThrow(
+      /NotRefundable/,
+    );
+    await expect(s.rollupAs(s.alice).getFunction("refundDeposit")(0, 0, KEY.x, KEY.y, 1000n)).rejects.toThrow(
+      /NotRefundable/,
+    );
+  });
+});
