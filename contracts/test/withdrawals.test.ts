@@ -1,0 +1,78 @@
+import type { Contract } from "ethers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { SparseMerkleTree } from "../../protocol/smt.ts";
+import { withdrawalLeaf, withdrawalsRoot } from "../../protocol/state/batch.ts";
+import { commitment, nextBatch } from "./batch-helpers.ts";
+import { deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
+
+describe("Rollup: withdrawals claimed with a Poseidon Merkle proof after finality", () => {
+  let s: System;
+  let rollup: Contract;
+  let withdrawals: { recipient: string; amount: bigint }[];
+  let tree: SparseMerkleTree;
+
+  const claim = (leafIndex: number, w = withdrawals[leafIndex]!, batchIndex = 1n, who = s.bob) =>
+    s
+      .rollupAs(who)
+      .getFunction("claimWithdrawal")(
+        batchIndex,
+        leafIndex,
+        w.recipient,
+        w.amount,
+        tree.proof(BigInt(leafIndex)).siblings.map((level) => level[0]!),
+      )
+      .then((tx: { wait(): Promise<unknown> }) => tx.wait());
+
+  beforeAll(async () => {
+    s = await deploySystem(await prepareArtifacts());
+    rollup = s.d.rollup;
+    withdrawals = [
+      { recipient: await s.alice.getAddress(), amount: 400n },
+      { recipient: await s.bob.getAddress(), amount: 250n },
+    ];
+    const depth = s.config.protocol.withdrawalsDepth;
+    tree = new SparseMerkleTree({ arity: 2, depth });
+    withdrawals.forEach((w, i) => {
+      tree.set(BigInt(i), withdrawalLeaf(w));
+    });
+    expect(tree.root).toBe(withdrawalsRoot(withdrawals, depth));
+    // Funds locked by a deposit back the withdrawals.
+    await (await s.tokenAs(s.alice).getFunction("approve")(rollup.target, 650n)).wait();
+    await (await s.rollupAs(s.alice).getFunction("deposit")(0, 1n, 2n, 650n)).wait();
+    const b = await nextBatch(rollup, { postStateRoot: 99n, withdrawalsRoot: tree.root, queueEnd: 1n });
+    await (await s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)).wait();
+  });
+  afterAll(terminateSnarkjsCurve);
+
+  it("refuses a claim before the batch is final", async () => {
+    await expect(claim(0)).rejects.toThrow(/NotFinalized/);
+  });
+
+  it("pays a claim to the leaf's recipient once the batch is final, whoever submits it", async () => {
+    const proof = await proveStub(s.circuit, await rollup.getFunction("publicInputOf")(1n));
+    await (await s.rollupAs(s.prover).getFunction("proveBatch")(1n, 1, proof)).wait();
+    const before = await s.d.token.getFunction("balanceOf")(withdrawals[0]!.recipient);
+    await claim(0);
+    expect((await s.d.token.getFunction("balanceOf")(withdrawals[0]!.recipient)) - before).toBe(400n);
+    expect(await rollup.getFunction("isClaimed")(1n, 0)).toBe(true);
+    expect(await rollup.getFunction("isClaimed")(1n, 1)).toBe(false);
+  });
+
+  it("refuses a second claim of the same withdrawal", async () => {
+    await expect(claim(0)).rejects.toThrow(/AlreadyClaimed/);
+  });
+
+  it("refuses a claim with a wrong amount, recipient or index, and against the genesis batch", async () => {
+    const w = withdrawals[1]!;
+    await expect(claim(1, { ...w, amount: 251n })).rejects.toThrow(/InvalidMerkleProof/);
+    await expect(claim(1, { ...w, recipient: withdrawals[0]!.recipient })).rejects.toThrow(/InvalidMerkleProof/);
+    await expect(claim(1, w, 0n)).rejects.toThrow(/NotFinalized/);
+    await expect(claim(1, w, 2n)).rejects.toThrow(/NotFinalized/);
+  });
+
+  it("pays the second withdrawal of the batch independently", async () => {
+    await claim(1, withdrawals[1], 1n, s.alice);
+    expect(await rollup.getFunction("isClaimed")(1n, 1)).toBe(true);
+  });
+});
