@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { OpenLedgerError } from "../protocol/errors.ts";
+import { sequencerCommand } from "./commands/sequencer.ts";
 
 /** Builds the `openledger` command tree. Each component registers its own subcommand. */
 export function buildProgram(): Command {
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .version(process.env.npm_package_version ?? "0.1.0")
     .showHelpAfterError()
     .exitOverride();
+  program.addCommand(sequencerCommand());
   return program;
 }
 

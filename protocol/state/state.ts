@@ -75,13 +75,9 @@ export class RollupState {
   private witness: boolean;
 
   private readonly trees: Record<TreeName, SparseMerkleTree>;
-  private readonly dirty: Record<TreeName, Set<number>> = {
-    accounts: new Set(),
-    contributions: new Set(),
-    models: new Set(),
-    inferences: new Set(),
-  };
+  private readonly dirty = emptyChanges();
   private updates: LeafUpdate[] = [];
+  private changed = emptyChanges();
 
   constructor(genesis: Genesis, options: { witness?: boolean } = {}) {
     this.domain = genesis.domain;
@@ -161,7 +157,15 @@ export class RollupState {
     }
   }
 
+  /** Ids written since the last call, per registry: what a store must persist. */
+  takeChanges(): Record<TreeName, Set<number>> {
+    const out = this.changed;
+    this.changed = emptyChanges();
+    return out;
+  }
+
   private touch(tree: TreeName, id: number): void {
+    this.changed[tree].add(id);
     if (!this.witness) {
       this.dirty[tree].add(id);
       return;
@@ -186,4 +190,8 @@ export class RollupState {
         return inferenceLeaf(this.inferences.get(id)!);
     }
   }
+}
+
+function emptyChanges(): Record<TreeName, Set<number>> {
+  return { accounts: new Set(), contributions: new Set(), models: new Set(), inferences: new Set() };
 }

@@ -1,0 +1,52 @@
+import { Command, Option } from "commander";
+import { pino } from "pino";
+import { PARAM_SETS, nodeConfig } from "../../sequencer/config.ts";
+import { startNode } from "../../sequencer/node.ts";
+import { chainOptions, domainFrom, intArg } from "./common.ts";
+
+/** `openledger sequencer`: runs the sequencer node until SIGINT/SIGTERM. */
+export function sequencerCommand(): Command {
+  return chainOptions(new Command("sequencer"))
+    .description("run the sequencer: JSON-RPC at POST /rpc, batches sealed into LevelDB")
+    .option("--data-dir <dir>", "LevelDB directory", "data/sequencer")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port to listen on (0 picks a free one)", intArg, 8547)
+    .addOption(new Option("--params <set>", "tree sizes").choices(Object.keys(PARAM_SETS)).default("production"))
+    .option("--batch-max-txs <n>", "seal a batch when it holds this many transactions", intArg, 512)
+    .option("--batch-interval-ms <ms>", "seal the open batch this often", intArg, 2000)
+    .option("--min-fee <amount>", "smallest fee accepted, in base units", "0")
+    .option("--fee-recipient <account>", "account credited with batch fees", intArg, 1)
+    .option("--verify-workers <n>", "signature-checking worker threads (0: main thread)", intArg, 2)
+    .option("--rate-limit <calls>", "JSON-RPC calls per second per client", intArg, 500)
+    .option("--body-limit <bytes>", "largest HTTP request body", intArg, 1024 * 1024)
+    .option("--rpc-deposits", "accept ol_submitDeposit (devnet and tests only)", false)
+    .option("--pretty", "human-readable logs instead of JSON lines", false)
+    .action(async (o) => {
+      const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
+      const node = await startNode(
+        nodeConfig({
+          dataDir: o.dataDir,
+          host: o.host,
+          port: o.port,
+          domain: domainFrom(o),
+          params: PARAM_SETS[o.params]!,
+          batchMaxTxs: o.batchMaxTxs,
+          batchIntervalMs: o.batchIntervalMs,
+          minFee: BigInt(o.minFee),
+          feeRecipient: o.feeRecipient,
+          verifyWorkers: o.verifyWorkers,
+          ratePerSecond: o.rateLimit,
+          bodyLimitBytes: o.bodyLimit,
+          rpcDeposits: o.rpcDeposits,
+        }),
+        logger,
+      );
+      const stop = async () => {
+        logger.info("stopping: sealing the open batch");
+        await node.stop();
+        process.exit(0);
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+}

@@ -1,0 +1,160 @@
+import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
+import type { SignedTx } from "../protocol/tx/types.ts";
+import { encodeTx } from "../protocol/tx/codec.ts";
+
+/**
+ * Typed client of the sequencer's JSON-RPC (ethers-style provider). A refused call throws
+ * an OpenLedgerError with the protocol code the sequencer reported (error.data.code), so
+ * callers handle the same codes as the state transition; transport failures and other
+ * JSON-RPC errors throw RpcCallError.
+ */
+export class RpcCallError extends Error {
+  override readonly name = "RpcCallError";
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export type SubmitResult =
+  | { readonly txHash: string; readonly status: "executed"; readonly batch: number; readonly position: number }
+  | { readonly txHash: string; readonly status: "queued" };
+
+export interface AccountInfo {
+  readonly id: number;
+  readonly publicKey: { readonly x: string; readonly y: string };
+  readonly l1Address: string;
+  readonly balance: string;
+  readonly nonce: number;
+  readonly staked: string;
+  readonly proof: {
+    readonly stateRoot: string;
+    readonly accountsRoot: string;
+    readonly registriesHash: string;
+    readonly leaf: string;
+    readonly siblings: string[][];
+    readonly includesOpenBatch: boolean;
+  };
+}
+
+export interface ReceiptInfo {
+  readonly txHash: string;
+  readonly status: "executed" | "sealed";
+  readonly batch: number;
+  readonly position: number;
+  readonly type: string;
+  readonly account: number;
+  readonly fee: string;
+  readonly created: { readonly registry: string; readonly id: number } | null;
+  readonly withdrawal: { readonly recipient: string; readonly amount: string } | null;
+}
+
+export interface BatchInfo {
+  readonly number: number;
+  readonly preStateRoot: string;
+  readonly postStateRoot: string;
+  readonly batchDataHash: string;
+  readonly batchData?: string;
+  readonly txHashes: string[];
+  readonly withdrawals: { recipient: string; amount: string }[];
+  readonly withdrawalsRoot: string;
+  readonly sealedAt: string;
+}
+
+interface Page {
+  readonly offset?: number;
+  readonly limit?: number;
+}
+
+export class OpenLedgerProvider {
+  private nextId = 1;
+
+  constructor(readonly url: string) {}
+
+  /** One JSON-RPC call; `params` is the positional array. */
+  async call<T>(method: string, params: unknown[] = []): Promise<T> {
+    const id = this.nextId++;
+    let res: Response;
+    try {
+      res = await fetch(this.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id, method, params }),
+      });
+    } catch (e) {
+      throw new RpcCallError(-32603, `cannot reach the sequencer at ${this.url}: ${(e as Error).message}`);
+    }
+    const body = (await res.json().catch(() => undefined)) as
+      | { result?: T; error?: { code: number; message: string; data?: { code?: string } } }
+      | undefined;
+    if (!body) throw new RpcCallError(-32603, `the sequencer answered HTTP ${res.status} without a JSON body`);
+    if (body.error) {
+      const code = body.error.data?.code;
+      if (code && (Object.values(ErrorCode) as string[]).includes(code)) {
+        throw new OpenLedgerError(code as ErrorCode, body.error.message, body.error.data as Record<string, unknown>);
+      }
+      throw new RpcCallError(body.error.code, body.error.message, body.error.data);
+    }
+    return body.result as T;
+  }
+
+  async chainId(): Promise<bigint> {
+    return BigInt(await this.call<string>("ol_chainId"));
+  }
+
+  sendRawTransaction(raw: Uint8Array): Promise<SubmitResult> {
+    return this.call("ol_sendTransaction", [`0x${Buffer.from(raw).toString("hex")}`]);
+  }
+
+  sendTransaction(tx: SignedTx): Promise<SubmitResult> {
+    return this.sendRawTransaction(encodeTx(tx));
+  }
+
+  getTransaction(hash: string): Promise<Record<string, unknown> | null> {
+    return this.call("ol_getTransaction", [hash]);
+  }
+
+  getTransactionReceipt(hash: string): Promise<ReceiptInfo | null> {
+    return this.call("ol_getTransactionReceipt", [hash]);
+  }
+
+  getAccount(id: number): Promise<AccountInfo | null> {
+    return this.call("ol_getAccount", [id]);
+  }
+
+  /** The nonce the account's next transaction should carry (waiting ones counted). */
+  getNonce(id: number): Promise<number | null> {
+    return this.call("ol_getNonce", [id]);
+  }
+
+  getBatchNumber(): Promise<number> {
+    return this.call("ol_getBatchNumber");
+  }
+
+  getBatch(n: number): Promise<BatchInfo | null> {
+    return this.call("ol_getBatch", [n]);
+  }
+
+  getContribution(id: number): Promise<Record<string, unknown> | null> {
+    return this.call("ol_getContribution", [id]);
+  }
+
+  getModel(id: number): Promise<Record<string, unknown> | null> {
+    return this.call("ol_getModel", [id]);
+  }
+
+  getInference(id: number): Promise<Record<string, unknown> | null> {
+    return this.call("ol_getInference", [id]);
+  }
+
+  listBatches(page: Page = {}): Promise<BatchInfo[]> {
+    return this.call("ol_listBatches", [page]);
+  }
+
+  listTransactions(filter: { account?: number; batch?: number; limit?: number } = {}): Promise<string[]> {
+    return this.call("ol_listTransactions", [filter]);
+  }
+}

@@ -1,0 +1,105 @@
+import type { Logger } from "pino";
+import type { BatchPoster } from "./batch-poster.ts";
+import { SequencerMetrics } from "./rpc/metrics.ts";
+import { buildRpcServer, type RpcServerConfig } from "./rpc/server.ts";
+import { type BatchRecord, KEY, Sequencer, type SequencerConfig } from "./sequencer.ts";
+import { Store } from "./store.ts";
+import { InlineVerifier, type TxVerifier } from "./verifier.ts";
+import { VerifyPool } from "./verify-pool.ts";
+
+/**
+ * A running sequencer node: LevelDB store, signature workers, the sequencer core, the
+ * JSON-RPC server, the seal timer and the batch poster loop, started and stopped together.
+ */
+export interface NodeConfig {
+  readonly dataDir: string;
+  readonly host: string;
+  /** 0 picks a free port; the bound URL is in `SequencerNode.url`. */
+  readonly port: number;
+  readonly sequencer: SequencerConfig;
+  readonly rpc: RpcServerConfig;
+  /** Signature-checking worker threads; 0 checks on the main thread. */
+  readonly verifyWorkers: number;
+}
+
+export interface SequencerNode {
+  readonly url: string;
+  readonly sequencer: Sequencer;
+  stop(): Promise<void>;
+}
+
+export async function startNode(config: NodeConfig, logger: Logger, poster?: BatchPoster): Promise<SequencerNode> {
+  const store = await Store.open(config.dataDir);
+  const ctx = { domain: config.sequencer.domain, params: config.sequencer.params };
+  const verifier: TxVerifier = config.verifyWorkers > 0 ? new VerifyPool(ctx, config.verifyWorkers) : new InlineVerifier(ctx);
+  const posting = poster ? new PostingLoop(poster, store, logger) : undefined;
+  let sequencer: Sequencer;
+  try {
+    sequencer = await Sequencer.open(config.sequencer, {
+      store,
+      verifier,
+      logger,
+      onSealed: (b) => posting?.enqueue(b),
+    });
+  } catch (e) {
+    await verifier.close();
+    await store.close();
+    throw e;
+  }
+  const metrics = new SequencerMetrics(sequencer);
+  const app = await buildRpcServer(sequencer, config.rpc, metrics, logger);
+  const address = await app.listen({ host: config.host, port: config.port });
+  const timer = setInterval(() => {
+    sequencer.seal().catch((err) => logger.error({ err }, "sealing failed"));
+  }, config.sequencer.batchIntervalMs);
+  logger.info({ url: address, dataDir: config.dataDir, sealedBatches: sequencer.sealedBatches }, "sequencer listening");
+  return {
+    url: address,
+    sequencer,
+    async stop() {
+      clearInterval(timer);
+      await app.close();
+      // Seal what was executed, so a clean stop leaves no write-ahead entries behind.
+      await sequencer.seal();
+      await sequencer.close();
+    },
+  };
+}
+
+/**
+ * Hands sealed batches to the poster one at a time, in order; a failed post is retried
+ * after a delay. The L1 transaction hash is stored beside the batch.
+ */
+class PostingLoop {
+  private readonly queue: BatchRecord[] = [];
+  private busy = false;
+
+  constructor(
+    private readonly poster: BatchPoster,
+    private readonly store: Store,
+    private readonly logger: Logger,
+  ) {}
+
+  enqueue(batch: BatchRecord): void {
+    this.queue.push(batch);
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue[0]!;
+      try {
+        const { l1TxHash } = await this.poster.post(batch);
+        await this.store.write([{ type: "put", key: KEY.batch(batch.number), value: { ...batch, l1TxHash } }]);
+        this.queue.shift();
+        this.logger.info({ batch: batch.number, l1TxHash }, "batch posted to L1");
+      } catch (err) {
+        this.logger.warn({ err, batch: batch.number }, "posting the batch to L1 failed; retrying in 5 s");
+        await new Promise((r) => setTimeout(r, 5000).unref());
+      }
+    }
+    this.busy = false;
+  }
+}

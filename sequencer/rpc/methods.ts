@@ -1,0 +1,213 @@
+import { fromAffine } from "../../protocol/babyjub.ts";
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { fieldToHex } from "../../protocol/field.ts";
+import { registriesHash } from "../../protocol/state/leaves.ts";
+import { type Deposit, TxType } from "../../protocol/tx/types.ts";
+import type { Sequencer } from "../sequencer.ts";
+import {
+  accountView,
+  batchView,
+  contributionView,
+  inferenceView,
+  modelView,
+  receiptView,
+  siblingsView,
+  transactionView,
+} from "./views.ts";
+
+/**
+ * The JSON-RPC methods. Each declares the JSON schema of its params (always an array,
+ * positional, as in Ethereum's JSON-RPC); the server validates before the handler runs, so
+ * handlers read params without checking them again.
+ */
+export interface Method {
+  readonly params: Record<string, unknown>;
+  readonly handler: (params: never) => unknown;
+}
+
+const MAX_TX_BYTES = 64 * 1024;
+const id = { type: "integer", minimum: 1, maximum: 0xffffffff } as const;
+const hash = { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" } as const;
+const uint = { type: "string", pattern: "^[0-9]{1,40}$" } as const;
+const page = {
+  type: "object",
+  additionalProperties: false,
+  properties: { offset: { type: "integer", minimum: 0 }, limit: { type: "integer", minimum: 1, maximum: 100 } },
+} as const;
+
+const positional = (...items: object[]) =>
+  items.length === 0 ? { type: "array", maxItems: 0 } : { type: "array", prefixItems: items, minItems: items.length, maxItems: items.length };
+const optionalOne = (item: object) => ({ type: "array", prefixItems: [item], minItems: 0, maxItems: 1 });
+
+function range(p: { offset?: number; limit?: number } | undefined, count: number): number[] {
+  const offset = p?.offset ?? 0;
+  const limit = p?.limit ?? 20;
+  const ids: number[] = [];
+  for (let i = offset + 1; i <= Math.min(count, offset + limit); i++) ids.push(i);
+  return ids;
+}
+
+export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Record<string, Method> {
+  const table: Record<string, Method> = {
+    ol_chainId: { params: positional(), handler: () => `0x${seq.config.domain.chainId.toString(16)}` },
+    ol_sendTransaction: {
+      params: positional({ type: "string", pattern: "^0x([0-9a-fA-F]{2})+$", maxLength: 2 + 2 * MAX_TX_BYTES }),
+      handler: ([raw]: [string]) => seq.submit(Buffer.from(raw.slice(2), "hex")),
+    },
+    ol_getTransaction: {
+      params: positional(hash),
+      handler: async ([h]: [string]) => {
+        const t = await seq.transaction(h.toLowerCase());
+        return t ? transactionView(t) : null;
+      },
+    },
+    ol_getTransactionReceipt: {
+      params: positional(hash),
+      handler: async ([h]: [string]) => {
+        const t = await seq.transaction(h.toLowerCase());
+        return t && t.status !== "queued" ? receiptView(t) : null;
+      },
+    },
+    ol_getAccount: {
+      params: positional(id),
+      handler: ([n]: [number]) => {
+        const a = seq.account(n);
+        if (!a) return null;
+        const proof = seq.state.proof("accounts", n);
+        const roots = seq.state.roots();
+        return {
+          ...accountView(n, a),
+          proof: {
+            stateRoot: fieldToHex(seq.state.root()),
+            accountsRoot: fieldToHex(roots.accounts),
+            registriesHash: fieldToHex(registriesHash(roots)),
+            leaf: fieldToHex(proof.leaf),
+            siblings: siblingsView(proof.siblings),
+            // The proof is against the live state, which includes the unsealed batch.
+            includesOpenBatch: seq.openBatch.size > 0,
+          },
+        };
+      },
+    },
+    ol_getNonce: { params: positional(id), handler: ([n]: [number]) => seq.nonceOf(n) ?? null },
+    ol_getBatchNumber: { params: positional(), handler: () => seq.sealedBatches },
+    ol_getBatch: {
+      params: positional({ type: "integer", minimum: 1 }),
+      handler: async ([n]: [number]) => {
+        const b = await seq.batch(n);
+        return b ? batchView(b, true) : null;
+      },
+    },
+    ol_getContribution: {
+      params: positional(id),
+      handler: ([n]: [number]) => {
+        const c = seq.contribution(n);
+        return c ? contributionView(n, c) : null;
+      },
+    },
+    ol_getModel: {
+      params: positional(id),
+      handler: ([n]: [number]) => {
+        const m = seq.model(n);
+        return m ? modelView(n, m) : null;
+      },
+    },
+    ol_getInference: {
+      params: positional(id),
+      handler: ([n]: [number]) => {
+        const r = seq.inference(n);
+        return r ? inferenceView(n, r) : null;
+      },
+    },
+    ol_getStateRoot: {
+      params: positional(),
+      handler: () => {
+        const roots = seq.state.roots();
+        return {
+          stateRoot: fieldToHex(seq.state.root()),
+          accountsRoot: fieldToHex(roots.accounts),
+          registriesHash: fieldToHex(registriesHash(roots)),
+          counters: seq.state.counters,
+          sealedBatches: seq.sealedBatches,
+          openBatch: seq.openBatch,
+        };
+      },
+    },
+    ol_listBatches: {
+      params: optionalOne(page),
+      handler: async ([p]: [{ offset?: number; limit?: number }?]) => {
+        const list = await seq.batches((p?.offset ?? 0) + 1, p?.limit ?? 20);
+        return list.map((b) => batchView(b, false));
+      },
+    },
+    ol_listTransactions: {
+      params: optionalOne({
+        type: "object",
+        additionalProperties: false,
+        properties: { account: id, batch: { type: "integer", minimum: 1 }, limit: { type: "integer", minimum: 1, maximum: 100 } },
+      }),
+      handler: async ([p]: [{ account?: number; batch?: number; limit?: number }?]) => {
+        const limit = p?.limit ?? 20;
+        if (p?.account !== undefined) return seq.accountTransactions(p.account, limit);
+        const batch = await seq.batch(p?.batch ?? seq.sealedBatches);
+        return batch ? batch.txHashes.slice(0, limit) : [];
+      },
+    },
+    ol_listAccounts: {
+      params: optionalOne(page),
+      handler: ([p]: [{ offset?: number; limit?: number }?]) =>
+        range(p, seq.state.counters.accounts).map((n) => accountView(n, seq.account(n)!)),
+    },
+    ol_listContributions: {
+      params: optionalOne(page),
+      handler: ([p]: [{ offset?: number; limit?: number }?]) =>
+        range(p, seq.state.counters.contributions).map((n) => contributionView(n, seq.contribution(n)!)),
+    },
+    ol_listModels: {
+      params: optionalOne(page),
+      handler: ([p]: [{ offset?: number; limit?: number }?]) =>
+        range(p, seq.state.counters.models).map((n) => modelView(n, seq.model(n)!)),
+    },
+    ol_listInferences: {
+      params: optionalOne(page),
+      handler: ([p]: [{ offset?: number; limit?: number }?]) =>
+        range(p, seq.state.counters.inferences).map((n) => inferenceView(n, seq.inference(n)!)),
+    },
+  };
+  if (options.rpcDeposits) {
+    // Devnet and tests only: on a real deployment deposits come from the L1 relay in-process.
+    table.ol_submitDeposit = {
+      params: positional({
+        type: "object",
+        additionalProperties: false,
+        required: ["queueIndex", "l1Sender", "to", "publicKey", "amount"],
+        properties: {
+          queueIndex: uint,
+          l1Sender: { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" },
+          to: { type: "integer", minimum: 0, maximum: 0xffffffff },
+          publicKey: {
+            type: "object",
+            required: ["x", "y"],
+            additionalProperties: false,
+            properties: { x: hash, y: hash },
+          },
+          amount: uint,
+        },
+      }),
+      handler: ([d]: [{ queueIndex: string; l1Sender: string; to: number; publicKey: { x: string; y: string }; amount: string }]) => {
+        const deposit: Deposit = {
+          type: TxType.Deposit,
+          queueIndex: BigInt(d.queueIndex),
+          l1Sender: d.l1Sender,
+          to: d.to,
+          publicKey: { x: BigInt(d.publicKey.x), y: BigInt(d.publicKey.y) },
+          amount: BigInt(d.amount),
+        };
+        if (deposit.amount >= 1n << 96n) throw new OpenLedgerError(ErrorCode.InvalidField, "amount must be below 2^96");
+        fromAffine(deposit.publicKey, "publicKey");
+        return seq.deposit(deposit);
+      },
+    };
+  }
+  return table;
+}

@@ -1,0 +1,122 @@
+import { type Field, fieldToHex } from "../../protocol/field.ts";
+import type { Receipt } from "../../protocol/state/apply.ts";
+import type { Account, Contribution, InferenceRecord, Model } from "../../protocol/state/leaves.ts";
+import type { TrainingSet } from "../../protocol/state/state.ts";
+import { decodeTx } from "../../protocol/tx/codec.ts";
+import { TX_TYPE_NAMES, type TxType } from "../../protocol/tx/types.ts";
+import type { BatchRecord, TxRecord } from "../sequencer.ts";
+
+/**
+ * JSON shapes of the RPC answers. Amounts and counts that may exceed 2^53 are decimal
+ * strings; hashes, roots and other field elements are 0x hex of 32 bytes; bytes are 0x hex.
+ */
+export const hex = (b: Uint8Array): string => `0x${Buffer.from(b).toString("hex")}`;
+
+/** Any value with bigints as decimal strings and bytes as hex (for decoded transactions). */
+export function plain(v: unknown): unknown {
+  if (typeof v === "bigint") return v.toString();
+  if (v instanceof Uint8Array) return hex(v);
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
+
+export function accountView(id: number, a: Account) {
+  return {
+    id,
+    publicKey: { x: fieldToHex(a.publicKey.x), y: fieldToHex(a.publicKey.y) },
+    l1Address: a.l1Address,
+    balance: a.balance.toString(),
+    nonce: a.nonce,
+    staked: a.staked.toString(),
+  };
+}
+
+export function contributionView(id: number, c: Contribution) {
+  return {
+    id,
+    owner: c.owner,
+    datanet: c.datanet,
+    contentRoot: fieldToHex(c.contentRoot),
+    rowCount: c.rowCount,
+    license: c.license,
+    uriCommitment: fieldToHex(c.uriCommitment),
+    stake: c.stake.toString(),
+  };
+}
+
+export function modelView(id: number, m: Model & { training?: TrainingSet }) {
+  return {
+    id,
+    owner: m.owner,
+    modelHash: fieldToHex(m.modelHash),
+    trainingDescriptor: fieldToHex(m.trainingDescriptor),
+    trainingConfigHash: m.training ? fieldToHex(m.training.trainingConfigHash) : null,
+    contributions: m.training ? [...m.training.contributions] : null,
+    checkpointCommitment: fieldToHex(m.checkpointCommitment),
+    inferenceFee: m.inferenceFee.toString(),
+    baseModel: m.baseModel,
+    escrow: m.escrow.toString(),
+  };
+}
+
+export function inferenceView(id: number, r: InferenceRecord) {
+  return {
+    id,
+    user: r.user,
+    model: r.model,
+    inputHash: fieldToHex(r.inputHash),
+    outputHash: fieldToHex(r.outputHash),
+    featureCommitment: fieldToHex(r.featureCommitment),
+    payment: r.payment.toString(),
+  };
+}
+
+export function receiptView(t: TxRecord & { status: string }) {
+  const r: Receipt = t.receipt;
+  return {
+    txHash: t.hash,
+    status: t.status,
+    batch: t.batch,
+    position: t.position,
+    type: TX_TYPE_NAMES[r.type as TxType],
+    account: r.account,
+    fee: r.fee.toString(),
+    created: r.created ?? null,
+    withdrawal: r.withdrawal ? { recipient: r.withdrawal.recipient, amount: r.withdrawal.amount.toString() } : null,
+  };
+}
+
+export function transactionView(t: { hash: string; raw: Uint8Array; status: string; batch?: number; position?: number }) {
+  const tx = decodeTx(t.raw);
+  return {
+    hash: t.hash,
+    status: t.status,
+    batch: t.batch ?? null,
+    position: t.position ?? null,
+    type: TX_TYPE_NAMES[tx.type],
+    raw: hex(t.raw),
+    tx: plain({ ...tx, type: TX_TYPE_NAMES[tx.type] }),
+  };
+}
+
+export function batchView(b: BatchRecord, withData: boolean) {
+  return {
+    number: b.number,
+    preStateRoot: fieldToHex(b.preStateRoot),
+    postStateRoot: fieldToHex(b.postStateRoot),
+    batchDataHash: b.batchDataHash,
+    batchData: withData ? hex(b.batchData) : undefined,
+    queueStart: b.queueStart.toString(),
+    queueEnd: b.queueEnd.toString(),
+    queueHashStart: fieldToHex(b.queueHashStart),
+    queueHashEnd: fieldToHex(b.queueHashEnd),
+    withdrawals: b.withdrawals.map((w) => ({ recipient: w.recipient, amount: w.amount.toString() })),
+    withdrawalsRoot: fieldToHex(b.withdrawalsRoot),
+    feesCredited: b.feesCredited.toString(),
+    txHashes: [...b.txHashes],
+    sealedAt: new Date(b.sealedAt).toISOString(),
+  };
+}
+
+export const siblingsView = (s: readonly (readonly Field[])[]) => s.map((level) => level.map(fieldToHex));

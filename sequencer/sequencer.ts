@@ -1,0 +1,483 @@
+import type { Logger } from "pino";
+import { batchDataHash, type CompactTx, compactDeposit, encodeBatchData } from "../protocol/batch/data.ts";
+import type { Domain } from "../protocol/domain.ts";
+import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
+import { type Field, fieldToHex } from "../protocol/field.ts";
+import type { ProtocolParams } from "../protocol/params.ts";
+import { applyTx, type Receipt } from "../protocol/state/apply.ts";
+import { beginBatch, closeBatch, type OpenBatch } from "../protocol/state/batch.ts";
+import type { Account, Contribution, GovernanceParams, InferenceRecord, Model } from "../protocol/state/leaves.ts";
+import { RollupState, type TrainingSet } from "../protocol/state/state.ts";
+import { decodeTx, encodeTx } from "../protocol/tx/codec.ts";
+import { type Deposit, type SignedTx, TxType } from "../protocol/tx/types.ts";
+import type { SealedBatch } from "./batch-poster.ts";
+import { Mempool, type MempoolLimits, type PooledTx } from "./mempool.ts";
+import { pad, type Store, type StoreOp } from "./store.ts";
+import type { TxVerifier } from "./verifier.ts";
+
+/**
+ * The sequencer core: executes transactions on the rollup state as they arrive, answers
+ * with a soft confirmation (batch number and position), seals batches, and keeps everything
+ * in LevelDB so that a confirmed transaction survives a crash. No HTTP here (`rpc/`), no
+ * L1 (`batch-poster.ts`).
+ *
+ * Durability: a transaction is executed in memory, its bytes are appended to the open
+ * batch's write-ahead entries (`wal:<batch>:<position>`), and only then is it answered.
+ * Sealing writes the batch, the changed records and the receipts and deletes those entries
+ * in one atomic LevelDB batch. On start the stored records are loaded, the state root is
+ * recomputed and checked, and the write-ahead entries are executed again in order: the
+ * state transition is deterministic, so they land at the same positions with the same effects.
+ */
+export interface SequencerConfig {
+  readonly domain: Domain;
+  readonly params: ProtocolParams;
+  readonly governance: GovernanceParams;
+  /** Account credited with each batch's fees. */
+  readonly feeRecipient: number;
+  /** Smallest fee accepted (FEE_TOO_LOW below it). */
+  readonly minFee: bigint;
+  readonly batchMaxTxs: number;
+  readonly batchIntervalMs: number;
+  readonly mempool: MempoolLimits;
+}
+
+export type SubmitResult =
+  | { readonly txHash: string; readonly status: "executed"; readonly batch: number; readonly position: number }
+  | { readonly txHash: string; readonly status: "queued" };
+
+/** A transaction as stored and served: executed in a batch, or dropped from the mempool. */
+export interface TxRecord {
+  readonly hash: string;
+  readonly raw: Uint8Array;
+  readonly batch: number;
+  readonly position: number;
+  readonly receipt: Receipt;
+}
+
+export interface BatchRecord extends SealedBatch {
+  readonly sealedAt: number;
+  readonly feesCredited: bigint;
+  readonly l1TxHash?: string;
+}
+
+interface Executed extends TxRecord {
+  readonly compact: CompactTx;
+}
+
+interface OpenBatchState {
+  readonly number: number;
+  readonly ctx: OpenBatch;
+  readonly txs: Executed[];
+}
+
+interface Meta {
+  readonly chain: string;
+  readonly sealed: number;
+  readonly stateRoot: Field;
+  readonly counters: RollupState["counters"];
+  readonly queue: RollupState["queue"];
+  readonly governance: GovernanceParams;
+}
+
+interface WalEntry {
+  readonly raw: Uint8Array;
+  readonly hash: string;
+}
+
+export const KEY = {
+  meta: "meta",
+  account: (id: number) => `acct:${pad(id)}`,
+  contribution: (id: number) => `contrib:${pad(id)}`,
+  model: (id: number) => `model:${pad(id)}`,
+  inference: (id: number) => `inf:${pad(id)}`,
+  batch: (n: number) => `batch:${pad(n)}`,
+  tx: (hash: string) => `tx:${hash}`,
+  accountTx: (id: number, batch: number, pos: number) => `acctx:${pad(id)}:${pad(batch)}:${pad(pos, 6)}`,
+  wal: (batch: number, pos: number) => `wal:${pad(batch)}:${pad(pos, 6)}`,
+  pooled: (hash: string) => `mp:${hash}`,
+} as const;
+
+export interface SequencerDeps {
+  readonly store: Store;
+  readonly verifier: TxVerifier;
+  readonly logger: Logger;
+  /** Called with each batch once it is durably sealed. */
+  readonly onSealed?: (batch: BatchRecord) => void;
+}
+
+export class Sequencer {
+  readonly state: RollupState;
+  readonly mempool: Mempool;
+  private open!: OpenBatchState;
+  private sealedCount = 0;
+  private readonly openByHash = new Map<string, Executed>();
+  private readonly pooledByHash = new Map<string, PooledTx>();
+  private failure: unknown;
+  /** Re-executing write-ahead entries on start: they are on disk already. */
+  private replaying = false;
+
+  private constructor(
+    readonly config: SequencerConfig,
+    private readonly deps: SequencerDeps,
+  ) {
+    this.state = new RollupState({ domain: config.domain, params: config.params, governance: config.governance });
+    this.mempool = new Mempool(config.mempool);
+  }
+
+  /** Opens the sequencer on `store`: genesis on an empty store, otherwise checked recovery. */
+  static async open(config: SequencerConfig, deps: SequencerDeps): Promise<Sequencer> {
+    const s = new Sequencer(config, deps);
+    await s.recover();
+    return s;
+  }
+
+  get sealedBatches(): number {
+    return this.sealedCount;
+  }
+
+  get openBatch(): { readonly number: number; readonly size: number } {
+    return { number: this.open.number, size: this.open.txs.length };
+  }
+
+  /** Validates, executes (or queues, after a nonce gap) and durably records an L2 transaction. */
+  async submit(raw: Uint8Array): Promise<SubmitResult> {
+    this.checkHealthy();
+    const tx = decodeTx(raw);
+    if (tx.type === TxType.Deposit) {
+      throw new OpenLedgerError(ErrorCode.InvalidTransaction, "deposits enter only from the L1 priority queue");
+    }
+    if (tx.fee < this.config.minFee) {
+      throw new OpenLedgerError(ErrorCode.FeeTooLow, `fee ${tx.fee} is below this sequencer's minimum ${this.config.minFee}`);
+    }
+    const account = this.senderOf(tx);
+    this.checkNonceNotUsed(tx, account);
+    const { txHash, valid } = await this.deps.verifier.verify({ raw, publicKey: account.publicKey });
+    if (!valid) throw new OpenLedgerError(ErrorCode.InvalidSignature, `signature does not verify under account ${tx.from}'s key`);
+    const hash = fieldToHex(txHash);
+    const known = this.known(hash);
+    if (known) return known;
+    // The state may have moved while the signature was checked.
+    const next = this.senderOf(tx).nonce;
+    this.checkNonceNotUsed(tx, this.senderOf(tx));
+    if (tx.nonce > next) return this.enqueue({ hash, tx, raw }, next);
+    const executed = this.execute(tx, raw, txHash);
+    const promoted = this.promote(tx.from);
+    this.sealIfFull();
+    await Promise.all([executed.written, ...promoted]);
+    return { txHash: hash, status: "executed", batch: executed.batch, position: executed.position };
+  }
+
+  /** Executes a deposit from the L1 queue (the bridge relay calls this, in queue order). */
+  async deposit(d: Deposit): Promise<SubmitResult> {
+    this.checkHealthy();
+    const raw = encodeTx(d);
+    const executed = this.execute(d, raw);
+    this.sealIfFull();
+    await executed.written;
+    return { txHash: executed.hash, status: "executed", batch: executed.batch, position: executed.position };
+  }
+
+  /** Seals the open batch if it holds any transaction; resolves once it is on disk. */
+  async seal(): Promise<BatchRecord | undefined> {
+    this.checkHealthy();
+    return this.sealOpen();
+  }
+
+  /**
+   * The synchronous part of sealing closes the batch and opens the next one at once, and
+   * queues the write behind every write-ahead entry of the batch already queued.
+   */
+  private sealOpen(): Promise<BatchRecord | undefined> {
+    const open = this.open;
+    if (open.txs.length === 0) return Promise.resolve(undefined);
+    const closed = closeBatch(this.state, open.ctx, this.config.feeRecipient);
+    const batchData = encodeBatchData(open.txs.map((t) => t.compact));
+    const record: BatchRecord = {
+      number: open.number,
+      preStateRoot: open.ctx.preStateRoot,
+      postStateRoot: closed.stateRoot,
+      batchData,
+      batchDataHash: batchDataHash(batchData),
+      queueStart: closed.queueStart.next,
+      queueEnd: closed.queueEnd.next,
+      queueHashStart: closed.queueStart.hash,
+      queueHashEnd: closed.queueEnd.hash,
+      withdrawals: closed.withdrawals,
+      withdrawalsRoot: closed.withdrawalsRoot,
+      txHashes: open.txs.map((t) => t.hash),
+      sealedAt: Date.now(),
+      feesCredited: closed.feesCredited,
+    };
+    const ops = this.recordOps();
+    ops.push({ type: "put", key: KEY.batch(record.number), value: record });
+    for (const t of open.txs) {
+      const { compact: _c, ...stored } = t;
+      ops.push({ type: "put", key: KEY.tx(t.hash), value: stored });
+      ops.push({ type: "put", key: KEY.accountTx(t.receipt.account, t.batch, t.position), value: t.hash });
+      ops.push({ type: "del", key: KEY.wal(t.batch, t.position) });
+    }
+    this.sealedCount = open.number;
+    ops.push({ type: "put", key: KEY.meta, value: this.meta(closed.stateRoot) });
+    this.open = { number: open.number + 1, ctx: beginBatch(this.state), txs: [] };
+    return this.persist(ops).then(() => {
+      for (const t of open.txs) this.openByHash.delete(t.hash);
+      this.deps.logger.info(
+        { batch: record.number, txs: record.txHashes.length, stateRoot: fieldToHex(record.postStateRoot) },
+        "batch sealed",
+      );
+      this.deps.onSealed?.(record);
+      return record;
+    });
+  }
+
+  /** A batch holds at most `batchMaxTxs`: seal as soon as it is full rather than at the timer. */
+  private sealIfFull(): void {
+    if (this.open.txs.length >= this.config.batchMaxTxs) this.sealOpen().catch(() => undefined);
+  }
+
+  // ---- queries ----
+
+  nonceOf(id: number): number | undefined {
+    const a = this.state.accounts.get(id);
+    return a && this.mempool.pendingNonce(id, a.nonce);
+  }
+
+  async transaction(hash: string): Promise<(TxRecord & { status: "executed" | "sealed" }) | { hash: string; status: "queued"; raw: Uint8Array } | undefined> {
+    const open = this.openByHash.get(hash);
+    if (open) {
+      const { compact: _c, ...rest } = open;
+      return { ...rest, status: "executed" };
+    }
+    const pooled = this.pooledByHash.get(hash);
+    if (pooled) return { hash, status: "queued", raw: pooled.raw };
+    const stored = await this.deps.store.get<TxRecord>(KEY.tx(hash));
+    return stored && { ...stored, status: "sealed" };
+  }
+
+  batch(n: number): Promise<BatchRecord | undefined> {
+    return this.deps.store.get<BatchRecord>(KEY.batch(n));
+  }
+
+  async batches(from: number, limit: number): Promise<BatchRecord[]> {
+    const rows = await this.deps.store.list<BatchRecord>("batch:", { limit: limit + Math.max(0, this.sealedCount - from + 1) });
+    return rows.map(([, b]) => b).filter((b) => b.number >= from).slice(0, limit);
+  }
+
+  /** Hashes of an account's sealed transactions, newest first. */
+  async accountTransactions(id: number, limit: number): Promise<string[]> {
+    const rows = await this.deps.store.list<string>(`acctx:${pad(id)}:`, { limit, reverse: true });
+    const open = this.open.txs.filter((t) => t.receipt.account === id).map((t) => t.hash).reverse();
+    return [...open, ...rows.map(([, h]) => h)].slice(0, limit);
+  }
+
+  account(id: number): Account | undefined {
+    return this.state.accounts.get(id);
+  }
+
+  contribution(id: number): Contribution | undefined {
+    return this.state.contributions.get(id);
+  }
+
+  model(id: number): (Model & { training?: TrainingSet }) | undefined {
+    const m = this.state.models.get(id);
+    return m && { ...m, training: this.state.trainingSets.get(id) };
+  }
+
+  inference(id: number): InferenceRecord | undefined {
+    return this.state.inferences.get(id);
+  }
+
+  async close(): Promise<void> {
+    await this.deps.store.close();
+    await this.deps.verifier.close();
+  }
+
+  // ---- internals ----
+
+  /**
+   * Applies `tx` at the next position and queues its write-ahead entry at once, so that the
+   * entry is always queued before the write that seals its batch.
+   */
+  private execute(tx: SignedTx | Deposit, raw: Uint8Array, txHash?: Field, extra: StoreOp[] = []): Executed & { written: Promise<void> } {
+    this.sealIfFull();
+    const { receipt } = applyTx(this.state, this.open.ctx, tx, { signatureChecked: true, txHash });
+    const hash = fieldToHex(receipt.txHash);
+    const { signature: _s, nonce: _n, ...rest } = tx as SignedTx;
+    const compact = tx.type === TxType.Deposit ? compactDeposit(tx, receipt.account) : (rest as CompactTx);
+    const executed: Executed = { hash, raw, batch: this.open.number, position: this.open.txs.length, receipt, compact };
+    this.open.txs.push(executed);
+    this.openByHash.set(hash, executed);
+    const written = this.replaying ? Promise.resolve() : this.persist([walPut(executed), ...extra]);
+    return { ...executed, written };
+  }
+
+  /** Executes the sender's waiting transactions that its new nonce unblocked. */
+  private promote(from: number): Promise<void>[] {
+    const out: Promise<void>[] = [];
+    for (;;) {
+      const next = this.state.accounts.get(from)!.nonce;
+      const p = this.mempool.take(from, next);
+      if (!p) return out;
+      this.pooledByHash.delete(p.hash);
+      try {
+        out.push(this.execute(p.tx, p.raw, undefined, [{ type: "del", key: KEY.pooled(p.hash) }]).written);
+      } catch (e) {
+        // It was valid when queued; an earlier transaction spent what it needed.
+        this.deps.logger.info({ tx: p.hash, err: (e as Error).message }, "waiting transaction dropped");
+        void this.persist([{ type: "del", key: KEY.pooled(p.hash) }]);
+      }
+    }
+  }
+
+  private async enqueue(p: PooledTx, next: number): Promise<SubmitResult> {
+    const { replaced, evicted } = this.mempool.add(p, next);
+    this.pooledByHash.set(p.hash, p);
+    const ops: StoreOp[] = [{ type: "put", key: KEY.pooled(p.hash), value: p.raw }];
+    for (const gone of [replaced, evicted]) {
+      if (!gone) continue;
+      this.pooledByHash.delete(gone.hash);
+      ops.push({ type: "del", key: KEY.pooled(gone.hash) });
+    }
+    await this.persist(ops);
+    return { txHash: p.hash, status: "queued" };
+  }
+
+  private known(hash: string): SubmitResult | undefined {
+    const e = this.openByHash.get(hash);
+    if (e) return { txHash: hash, status: "executed", batch: e.batch, position: e.position };
+    if (this.pooledByHash.has(hash)) return { txHash: hash, status: "queued" };
+    return undefined;
+  }
+
+  private senderOf(tx: SignedTx): Account {
+    const a = this.state.accounts.get(tx.from);
+    if (!a) throw new OpenLedgerError(ErrorCode.UnknownAccount, `sender account ${tx.from} does not exist`);
+    return a;
+  }
+
+  private checkNonceNotUsed(tx: SignedTx, account: Account): void {
+    if (tx.nonce < account.nonce) {
+      throw new OpenLedgerError(ErrorCode.BadNonce, `nonce ${tx.nonce} of account ${tx.from} is already used (next is ${account.nonce})`, {
+        expected: account.nonce,
+      });
+    }
+  }
+
+  /**
+   * Writes `ops` after every earlier write. The state already holds their effects, so a
+   * failed write leaves memory ahead of disk: the sequencer stops taking transactions.
+   */
+  private async persist(ops: StoreOp[]): Promise<void> {
+    try {
+      await this.deps.store.write(ops);
+    } catch (e) {
+      this.failure = e;
+      this.deps.logger.fatal({ err: e }, "LevelDB write failed; the sequencer stops accepting transactions");
+      throw new OpenLedgerError(ErrorCode.StateCorrupt, "the sequencer could not write to its database", undefined, { cause: e });
+    }
+  }
+
+  private checkHealthy(): void {
+    if (this.failure) throw new OpenLedgerError(ErrorCode.StateCorrupt, "the sequencer stopped after a database write failure");
+  }
+
+  private recordOps(): StoreOp[] {
+    const changes = this.state.takeChanges();
+    const ops: StoreOp[] = [];
+    for (const id of changes.accounts) ops.push({ type: "put", key: KEY.account(id), value: this.state.accounts.get(id) });
+    for (const id of changes.contributions) {
+      ops.push({ type: "put", key: KEY.contribution(id), value: this.state.contributions.get(id) });
+    }
+    for (const id of changes.models) {
+      ops.push({ type: "put", key: KEY.model(id), value: { model: this.state.models.get(id), training: this.state.trainingSets.get(id) } });
+    }
+    for (const id of changes.inferences) ops.push({ type: "put", key: KEY.inference(id), value: this.state.inferences.get(id) });
+    return ops;
+  }
+
+  private meta(stateRoot: Field): Meta {
+    return {
+      chain: chainFingerprint(this.config),
+      sealed: this.sealedCount,
+      stateRoot,
+      counters: this.state.counters,
+      queue: this.state.queue,
+      governance: this.state.governance,
+    };
+  }
+
+  private async recover(): Promise<void> {
+    const { store, logger } = this.deps;
+    const meta = await store.get<Meta>(KEY.meta);
+    if (!meta) {
+      this.open = { number: 1, ctx: beginBatch(this.state), txs: [] };
+      this.state.takeChanges();
+      await store.write([{ type: "put", key: KEY.meta, value: this.meta(this.state.root()) }]);
+      logger.info({ stateRoot: fieldToHex(this.state.root()) }, "genesis state written");
+      return;
+    }
+    if (meta.chain !== chainFingerprint(this.config)) {
+      throw new OpenLedgerError(
+        ErrorCode.StateCorrupt,
+        `the database belongs to another chain configuration (${meta.chain}), not ${chainFingerprint(this.config)}`,
+      );
+    }
+    const s = this.state;
+    s.governance = meta.governance;
+    s.counters = meta.counters;
+    s.queue = meta.queue;
+    for (const [k, a] of await store.list<Account>("acct:")) s.setAccount(idOf(k), a);
+    for (const [k, c] of await store.list<Contribution>("contrib:")) s.setContribution(idOf(k), c);
+    for (const [k, m] of await store.list<{ model: Model; training?: TrainingSet }>("model:")) s.setModel(idOf(k), m.model, m.training);
+    for (const [k, r] of await store.list<InferenceRecord>("inf:")) s.setInference(idOf(k), r);
+    s.takeChanges();
+    const root = s.root();
+    if (root !== meta.stateRoot) {
+      throw new OpenLedgerError(
+        ErrorCode.StateCorrupt,
+        `stored state root ${fieldToHex(meta.stateRoot)} does not match the root ${fieldToHex(root)} recomputed from the stored records: the database is damaged; refusing to start`,
+      );
+    }
+    this.sealedCount = meta.sealed;
+    this.open = { number: meta.sealed + 1, ctx: beginBatch(s), txs: [] };
+    const wal = await store.list<WalEntry>("wal:");
+    this.replaying = true;
+    for (const [key, entry] of wal) {
+      const [, batchKey, posKey] = key.split(":");
+      const batch = Number(batchKey);
+      // A crash between queueing a seal and its landing leaves two batches of entries.
+      if (batch > this.open.number) await this.sealOpen();
+      const executed = this.execute(decodeTx(entry.raw), entry.raw);
+      if (executed.batch !== batch || executed.position !== Number(posKey) || executed.hash !== entry.hash) {
+        throw new OpenLedgerError(ErrorCode.StateCorrupt, `write-ahead entry ${key} replayed at a different place (${executed.hash})`);
+      }
+    }
+    this.replaying = false;
+    let queued = 0;
+    for (const [key, raw] of await store.list<Uint8Array>("mp:")) {
+      const tx = decodeTx(raw) as SignedTx;
+      const p: PooledTx = { hash: key.slice(3), tx, raw };
+      const account = s.accounts.get(tx.from);
+      if (!account || tx.nonce < account.nonce) continue;
+      this.mempool.add(p, account.nonce);
+      this.pooledByHash.set(p.hash, p);
+      queued++;
+    }
+    logger.info({ sealed: meta.sealed, replayed: wal.length, queued, stateRoot: fieldToHex(root) }, "state recovered and checked");
+  }
+}
+
+function walPut(e: Executed): StoreOp {
+  const value: WalEntry = { raw: e.raw, hash: e.hash };
+  return { type: "put", key: KEY.wal(e.batch, e.position), value };
+}
+
+function idOf(key: string): number {
+  return Number(key.slice(key.indexOf(":") + 1));
+}
+
+function chainFingerprint(c: SequencerConfig): string {
+  const shape = (t: { arity: number; depth: number }) => `${t.arity}^${t.depth}`;
+  const p = c.params;
+  return `${c.domain.chainId}/${c.domain.rollup.toLowerCase()}/${shape(p.accounts)},${shape(p.contributions)},${shape(p.models)},${shape(p.inferences)},${shape(p.trainingSet)},w${p.withdrawalsDepth}`;
+}

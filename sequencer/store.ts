@@ -1,0 +1,88 @@
+import { deserialize, serialize } from "node:v8";
+import { Level } from "level";
+
+/**
+ * LevelDB access for the sequencer. Values are V8-serialized (bigints, byte arrays and nested
+ * records survive exactly). Writes go through one ordered queue and every call's operations
+ * land in one atomic LevelDB batch; calls that queue up while a batch is being written share
+ * the next one (group commit), so a burst of transactions costs one write, not one each.
+ *
+ * Durability: LevelDB appends each batch to its log with write(2) before the promise
+ * resolves, so a resolved write survives the process being killed (kill -9); only losing the
+ * machine itself could drop it, which `sync: true` would cover at a large cost per write.
+ */
+export type StoreOp = { readonly type: "put"; readonly key: string; readonly value: unknown } | { readonly type: "del"; readonly key: string };
+
+interface PendingWrite {
+  readonly ops: readonly StoreOp[];
+  readonly resolve: () => void;
+  readonly reject: (e: unknown) => void;
+}
+
+export class Store {
+  private queue: PendingWrite[] = [];
+  private writing = false;
+
+  private constructor(private readonly db: Level<string, Buffer>) {}
+
+  static async open(dir: string): Promise<Store> {
+    const db = new Level<string, Buffer>(dir, { keyEncoding: "utf8", valueEncoding: "buffer" });
+    await db.open();
+    return new Store(db);
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const v = await this.db.get(key);
+    return v === undefined ? undefined : (deserialize(v) as T);
+  }
+
+  /** All entries whose key starts with `prefix`, in key order (at most `limit`). */
+  async list<T>(prefix: string, options: { limit?: number; reverse?: boolean } = {}): Promise<Array<[string, T]>> {
+    const out: Array<[string, T]> = [];
+    for await (const [k, v] of this.db.iterator({
+      gte: prefix,
+      lt: `${prefix}\xff`,
+      limit: options.limit ?? -1,
+      reverse: options.reverse ?? false,
+    })) {
+      out.push([k, deserialize(v) as T]);
+    }
+    return out;
+  }
+
+  /** Writes `ops` atomically, after every write queued before it. */
+  write(ops: readonly StoreOp[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ops, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  async close(): Promise<void> {
+    while (this.writing) await new Promise((r) => setTimeout(r, 5));
+    await this.db.close();
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.queue.length > 0) {
+      const group = this.queue;
+      this.queue = [];
+      const ops = group.flatMap((w) =>
+        w.ops.map((op) =>
+          op.type === "put" ? { type: "put" as const, key: op.key, value: serialize(op.value) } : { type: "del" as const, key: op.key },
+        ),
+      );
+      try {
+        await this.db.batch(ops);
+        for (const w of group) w.resolve();
+      } catch (e) {
+        for (const w of group) w.reject(e);
+      }
+    }
+    this.writing = false;
+  }
+}
+
+/** Zero-padded decimal, so that LevelDB's key order is numeric order. */
+export const pad = (n: number | bigint, width = 10): string => n.toString().padStart(width, "0");

@@ -1,0 +1,81 @@
+import { Worker } from "node:worker_threads";
+import type { TxVerifier, VerifyContext, VerifyJob, VerifyResult } from "./verifier.ts";
+
+interface Pending {
+  readonly job: VerifyJob;
+  readonly resolve: (r: VerifyResult) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  inFlight: number;
+  readonly waiting: Map<number, Pending[]>;
+}
+
+/**
+ * Signature checks on worker threads. Jobs arriving in the same turn of the event loop are
+ * sent together, one message per worker, so the cost of a message is shared; each goes to the
+ * worker with the fewest jobs in flight.
+ */
+export class VerifyPool implements TxVerifier {
+  private readonly slots: Slot[];
+  private queued: Pending[] = [];
+  private scheduled = false;
+  private nextId = 0;
+
+  constructor(ctx: VerifyContext, size: number) {
+    // Workers load TypeScript through tsx, as the main program does.
+    const url = new URL("./verify-worker.ts", import.meta.url);
+    this.slots = Array.from({ length: Math.max(1, size) }, () => {
+      const slot: Slot = {
+        worker: new Worker(url, { workerData: ctx, execArgv: ["--import", "tsx"] }),
+        inFlight: 0,
+        waiting: new Map(),
+      };
+      slot.worker.on("message", (msg: { id: number; results: VerifyResult[] }) => {
+        const batch = slot.waiting.get(msg.id)!;
+        slot.waiting.delete(msg.id);
+        slot.inFlight -= batch.length;
+        batch.forEach((p, i) => p.resolve(msg.results[i]!));
+      });
+      slot.worker.on("error", (e) => {
+        for (const batch of slot.waiting.values()) for (const p of batch) p.reject(e);
+        slot.waiting.clear();
+      });
+      slot.worker.unref();
+      return slot;
+    });
+  }
+
+  verify(job: VerifyJob): Promise<VerifyResult> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ job, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.dispatch());
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    this.scheduled = false;
+    const jobs = this.queued;
+    this.queued = [];
+    // Split the turn's jobs evenly, more to the less busy workers first.
+    const slots = [...this.slots].sort((a, b) => a.inFlight - b.inFlight);
+    const per = Math.ceil(jobs.length / slots.length);
+    slots.forEach((slot, i) => {
+      const part = jobs.slice(i * per, (i + 1) * per);
+      if (part.length === 0) return;
+      const id = this.nextId++;
+      slot.waiting.set(id, part);
+      slot.inFlight += part.length;
+      slot.worker.postMessage({ id, jobs: part.map((p) => p.job) });
+    });
+  }
+}
