@@ -150,13 +150,13 @@ export class Sequencer {
       throw new OpenLedgerError(ErrorCode.FeeTooLow, `fee ${tx.fee} is below this sequencer's minimum ${this.config.minFee}`);
     }
     const account = this.senderOf(tx);
-    this.checkNonceNotUsed(tx, account);
     const { txHash, valid } = await this.deps.verifier.verify({ raw, publicKey: account.publicKey });
     if (!valid) throw new OpenLedgerError(ErrorCode.InvalidSignature, `signature does not verify under account ${tx.from}'s key`);
     const hash = fieldToHex(txHash);
+    // A client retrying after a lost answer gets the first answer again.
     const known = this.known(hash);
     if (known) return known;
-    // The state may have moved while the signature was checked.
+    // Read the nonce now: the state may have moved while the signature was checked.
     const next = this.senderOf(tx).nonce;
     this.checkNonceNotUsed(tx, this.senderOf(tx));
     if (tx.nonce > next) return this.enqueue({ hash, tx, raw }, next);

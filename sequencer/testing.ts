@@ -1,0 +1,88 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { derivePublicKey } from "../protocol/eddsa.ts";
+import { fieldToHex } from "../protocol/field.ts";
+import { TEST_PARAMS } from "../protocol/params.ts";
+import type { GovernanceParams } from "../protocol/state/leaves.ts";
+import { encodeTx } from "../protocol/tx/codec.ts";
+import { signTx } from "../protocol/tx/sign.ts";
+import type { L2Tx } from "../protocol/tx/types.ts";
+import { DEV_DOMAIN, type NodeOptions, nodeConfig } from "./config.ts";
+import type { NodeConfig } from "./node.ts";
+
+/** Fixtures shared by the sequencer's tests and its benchmark. */
+export const TEST_GOVERNANCE: GovernanceParams = {
+  dataBps: 7000,
+  modelBps: 2000,
+  baseModelBps: 2000,
+  proverBps: 500,
+  protocolBps: 500,
+  epochLength: 10,
+  attributionMethod: 1,
+  minContributionStake: 100n,
+  minModelStake: 1000n,
+};
+
+export const L1_SENDER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
+export function testKey(i: number): Uint8Array {
+  return Uint8Array.from({ length: 32 }, (_, k) => (i * 131 + k * 7 + 1) & 0xff);
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `openledger-${prefix}-`));
+}
+
+/** A node on a free loopback port over tiny trees, sealing only when told (or when full). */
+export function testNodeConfig(dataDir: string, o: Partial<NodeOptions> = {}): NodeConfig {
+  return nodeConfig({
+    dataDir,
+    port: 0,
+    params: TEST_PARAMS,
+    governance: TEST_GOVERNANCE,
+    batchIntervalMs: 3_600_000,
+    verifyWorkers: 0,
+    rpcDeposits: true,
+    ratePerSecond: 100_000,
+    ...o,
+  });
+}
+
+/** The ol_submitDeposit param opening (or crediting) an account for key `key`. */
+export function depositParam(queueIndex: number, key: number, amount: bigint, to = 0) {
+  const pub = derivePublicKey(testKey(key));
+  return {
+    queueIndex: String(queueIndex),
+    l1Sender: L1_SENDER,
+    to,
+    publicKey: { x: fieldToHex(pub.x), y: fieldToHex(pub.y) },
+    amount: amount.toString(),
+  };
+}
+
+/** Signed wire bytes as the 0x hex ol_sendTransaction takes. */
+export function signedHex(tx: L2Tx, key: number, params = TEST_PARAMS): string {
+  return `0x${Buffer.from(encodeTx(signTx(tx, testKey(key), DEV_DOMAIN, params))).toString("hex")}`;
+}
+
+export interface RpcReply {
+  readonly status: number;
+  readonly body: { result?: unknown; error?: { code: number; message: string; data?: { code?: string } } } & Record<string, unknown>;
+}
+
+/** Raw POST /rpc: returns the HTTP status and the parsed body. */
+export async function post(url: string, body: unknown, raw = false): Promise<RpcReply> {
+  const res = await fetch(`${url}/rpc`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: raw ? (body as string) : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : {} };
+}
+
+let nextId = 1;
+export async function rpc(url: string, method: string, params: unknown[] = []): Promise<RpcReply["body"]> {
+  return (await post(url, { jsonrpc: "2.0", id: nextId++, method, params })).body;
+}
