@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../datasets/random.ts";
-import { knnInput, knnShapley, knnUtility, orderByDistance } from "./knn-shapley.ts";
+import { knnInput, knnShapley, knnUtility, orderByDistance, squaredDistances } from "./knn-shapley.ts";
 import { exactShapley } from "./shapley-exact.ts";
 
 function randomSet(seed: string, n: number, dim: number, classes: number, grid: number) {
@@ -43,5 +43,20 @@ describe("exact KNN-Shapley", () => {
       (a, b) => dist[a]! - dist[b]! || a - b,
     );
     expect(Array.from(orderByDistance(dist))).toEqual(expected);
+  });
+
+  it("computes distances in WebAssembly SIMD bit-identically to the JavaScript loop", () => {
+    const rng = createRng("simd");
+    const n = 3000;
+    for (const dim of [4, 64, 12]) {
+      // Values on the 2^-16 grid below 256: exact in float32, so the SIMD path is taken.
+      const f = Float64Array.from({ length: n * dim }, () => Math.round(rng.next() * 40 * 65536) / 65536);
+      const input = knnInput(dim, f, new Int32Array(n));
+      expect(input.simd).not.toBeNull();
+      const t = Float64Array.from({ length: dim }, () => rng.next() * 40);
+      expect(squaredDistances(input, t)).toEqual(squaredDistances({ ...input, simd: null }, t));
+    }
+    const offGrid = knnInput(4, Float64Array.of(0.1, 0.2, 0.3, 0.4), new Int32Array(1));
+    expect(offGrid.simd).toBeNull();
   });
 });

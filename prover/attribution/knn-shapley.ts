@@ -7,6 +7,8 @@
  *   s(a_i) = s(a_{i+1}) + ([y(a_i) = y] - [y(a_{i+1}) = y]) / K * min(K, i) / i
  * which are the Shapley values of U, in O(N log N) instead of O(2^N).
  */
+import { type SimdRows, simdRows } from "./simd-dots.ts";
+
 export interface KnnInput {
   readonly dim: number;
   /** n x dim training embeddings. */
@@ -14,13 +16,15 @@ export interface KnnInput {
   readonly y: Int32Array;
   /** Squared norm of every row (see `knnInput`). */
   readonly norms: Float64Array;
+  /** The rows in WebAssembly SIMD memory, when that gives the same numbers (simd-dots.ts). */
+  readonly simd: SimdRows | null;
 }
 
 export function knnInput(dim: number, f: Float64Array, y: Int32Array): KnnInput {
   const n = y.length;
   const norms = new Float64Array(n);
   for (let r = 0; r < n; r++) norms[r] = dotRow(f, r * dim, f.subarray(r * dim, (r + 1) * dim), dim);
-  return { dim, f, y, norms };
+  return { dim, f, y, norms, simd: simdRows(f, n, dim) };
 }
 
 /**
@@ -35,6 +39,14 @@ export function squaredDistances(
 ): Float64Array {
   const { dim, f, norms } = input;
   const tt = dotRow(t, 0, t, dim);
+  if (input.simd) {
+    const dots = input.simd.dots(t);
+    for (let r = 0; r < out.length; r++) {
+      const d = norms[r]! - 2 * dots[r]! + tt;
+      out[r] = d > 0 ? d : 0;
+    }
+    return out;
+  }
   const tail = dim - (dim % 4);
   for (let r = 0; r < out.length; r++) {
     // dotRow inlined by hand: this loop is the whole cost of KNN-Shapley at 60,000 rows.
