@@ -28,102 +28,35 @@ const ZERO_V128 = [SIMD, 0x0c, ...new Array<number>(16).fill(0)];
 // Locals: params f=0 t=1 out=2 n=3 dim=4; r=5 j=6 tp=7 (i32); acc0=8 acc1=9 v=10 (v128).
 const [F, T, OUT, N, DIM, R, J, TP, ACC0, ACC1, V] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 
+const SHUFFLE_HIGH_TO_LOW = [SIMD, 0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+const [BLOCK, LOOP, END, BR, BR_IF] = [[0x02, 0x40], [0x03, 0x40], 0x0b, 0x0c, 0x0d];
+const [I32_GE_U, I32_LT_U, F64_ADD, LOCAL_TEE] = [0x4f, 0x49, 0xa0, 0x22];
+const F64_STORE = [0x39, 3, 0];
+
+// One instruction group per line, as in the text form above.
+// prettier-ignore
 const body = [
-  ...[0x02, 0x03, 0x7f, 0x03, 0x7b],
-  ...[0x02, 0x40, 0x03, 0x40],
-  ...get(R),
-  ...get(N),
-  0x4f,
-  0x0d,
-  1,
-  ...ZERO_V128,
-  ...set(ACC0),
-  ...ZERO_V128,
-  ...set(ACC1),
-  ...i32(0),
-  ...set(J),
-  ...get(T),
-  ...set(TP),
-  ...[0x03, 0x40],
-  ...get(F),
-  ...v128Load(2, 0),
-  ...set(V),
-  ...get(ACC0),
-  ...get(V),
-  ...PROMOTE_LOW,
-  ...get(TP),
-  ...v128Load(3, 0),
-  ...F64X2_MUL,
-  ...F64X2_ADD,
-  ...set(ACC0),
-  ...get(ACC1),
-  ...get(V),
-  ...get(V),
-  SIMD,
-  0x0d,
-  8,
-  9,
-  10,
-  11,
-  12,
-  13,
-  14,
-  15,
-  0,
-  1,
-  2,
-  3,
-  4,
-  5,
-  6,
-  7,
-  ...PROMOTE_LOW,
-  ...get(TP),
-  ...v128Load(3, 16),
-  ...F64X2_MUL,
-  ...F64X2_ADD,
-  ...set(ACC1),
-  ...get(F),
-  ...i32(16),
-  I32_ADD,
-  ...set(F),
-  ...get(TP),
-  ...i32(32),
-  I32_ADD,
-  ...set(TP),
-  ...get(J),
-  ...i32(4),
-  I32_ADD,
-  0x22,
-  J,
-  ...get(DIM),
-  0x49,
-  0x0d,
-  0,
-  0x0b,
-  ...get(OUT),
-  ...get(ACC0),
-  ...lane(0),
-  ...get(ACC0),
-  ...lane(1),
-  0xa0,
-  ...get(ACC1),
-  ...lane(0),
-  ...get(ACC1),
-  ...lane(1),
-  0xa0,
-  0xa0,
-  ...[0x39, 3, 0],
-  ...get(OUT),
-  ...i32(8),
-  I32_ADD,
-  ...set(OUT),
-  ...get(R),
-  ...i32(1),
-  I32_ADD,
-  ...set(R),
-  ...[0x0c, 0, 0x0b, 0x0b, 0x0b],
-];
+  [0x02, 0x03, 0x7f, 0x03, 0x7b], // locals: 3 x i32, 3 x v128
+  BLOCK, LOOP,
+  get(R), get(N), I32_GE_U, BR_IF, 1,
+  ZERO_V128, set(ACC0), ZERO_V128, set(ACC1),
+  i32(0), set(J), get(T), set(TP),
+  LOOP,
+  get(F), v128Load(2, 0), set(V),
+  get(ACC0), get(V), PROMOTE_LOW, get(TP), v128Load(3, 0), F64X2_MUL, F64X2_ADD, set(ACC0),
+  get(ACC1), get(V), get(V), SHUFFLE_HIGH_TO_LOW, PROMOTE_LOW, get(TP), v128Load(3, 16), F64X2_MUL, F64X2_ADD, set(ACC1),
+  get(F), i32(16), I32_ADD, set(F),
+  get(TP), i32(32), I32_ADD, set(TP),
+  get(J), i32(4), I32_ADD, LOCAL_TEE, J, get(DIM), I32_LT_U, BR_IF, 0,
+  END,
+  get(OUT),
+  get(ACC0), lane(0), get(ACC0), lane(1), F64_ADD,
+  get(ACC1), lane(0), get(ACC1), lane(1), F64_ADD, F64_ADD,
+  F64_STORE,
+  get(OUT), i32(8), I32_ADD, set(OUT),
+  get(R), i32(1), I32_ADD, set(R),
+  BR, 0, END, END, END,
+].flat();
 
 const name = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
 const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
@@ -158,7 +91,7 @@ const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
 
 let compiled: object | null | undefined;
 
-function module(): object | null {
+function compiledModule(): object | null {
   if (compiled === undefined) compiled = wasm.validate(MODULE) ? new wasm.Module(MODULE) : null;
   return compiled;
 }
@@ -174,8 +107,8 @@ export interface SimdRows {
  * runtime lacks SIMD: callers then use the JavaScript loop, which gives the same numbers.
  */
 export function simdRows(f: Float64Array, n: number, dim: number): SimdRows | null {
-  const mod = module();
-  if (!mod || dim % 4 !== 0 || n === 0) return null;
+  const mod = compiledModule();
+  if (!mod || dim === 0 || dim % 4 !== 0 || n === 0) return null;
   for (const v of f) if (Math.fround(v) !== v) return null;
   const tOffset = n * dim * 4;
   const outOffset = tOffset + dim * 8;
