@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { afterEach, describe, expect, it } from "vitest";
+import { TxType } from "../protocol/tx/types.ts";
+import { depositParam, rpc, signedHex, tempDir } from "./testing.ts";
+
+/**
+ * Durability under kill -9: a real sequencer process takes transfers from several
+ * concurrent clients, sealing small batches all the time, and is killed with SIGKILL at a
+ * random moment, again and again. After every restart each transaction that was answered
+ * "executed" must be found at the batch and position it was given.
+ */
+const ROUNDS = 8;
+const SENDERS = 6;
+
+interface Confirmed {
+  readonly txHash: string;
+  readonly batch: number;
+  readonly position: number;
+}
+
+let child: ChildProcess | undefined;
+afterEach(() => {
+  child?.kill("SIGKILL");
+});
+
+function start(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(
+    "node_modules/.bin/node",
+    [
+      "bin/openledger.mjs",
+      "sequencer",
+      ...["--data-dir", dataDir, "--port", "0", "--params", "test", "--rpc-deposits"],
+      ...["--batch-max-txs", "16", "--batch-interval-ms", "40", "--verify-workers", "0", "--rate-limit", "100000"],
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  child = proc;
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: proc.stdout! });
+    lines.on("line", (line) => {
+      const msg = JSON.parse(line) as { msg?: string; url?: string };
+      if (msg.msg === "sequencer listening") resolve({ proc, url: msg.url! });
+    });
+    proc.once("exit", (code) => reject(new Error(`sequencer exited with ${code} before listening`)));
+  });
+}
+
+describe("durability", () => {
+  it(`loses no confirmed transaction across ${ROUNDS} kill -9 under load`, async () => {
+    const dir = tempDir("kill");
+    const confirmed: Confirmed[] = [];
+    let { proc, url } = await start(dir);
+    for (let i = 0; i < SENDERS + 1; i++) {
+      const r = await rpc(url, "ol_submitDeposit", [depositParam(i, i, 10n ** 9n)]);
+      confirmed.push(r.result as Confirmed);
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      let stop = false;
+      const clients = Array.from({ length: SENDERS }, async (_, s) => {
+        const from = s + 1;
+        let nonce = (await rpc(url, "ol_getNonce", [from])).result as number;
+        while (!stop) {
+          const hex = signedHex({ type: TxType.Transfer, from, nonce, fee: 1n, to: SENDERS + 1, amount: 1n }, s);
+          try {
+            const r = await rpc(url, "ol_sendTransaction", [hex]);
+            if (r.error) throw new Error(`unexpected refusal: ${r.error.message}`);
+            confirmed.push(r.result as Confirmed);
+            nonce++;
+          } catch (e) {
+            if (stop) return;
+            throw e;
+          }
+        }
+      });
+      await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 250)));
+      stop = true;
+      proc.kill("SIGKILL");
+      // A client only fails if a refusal came before the kill (after it, errors are expected).
+      const outcomes = await Promise.allSettled(clients);
+      expect(outcomes.filter((o) => o.status === "rejected")).toEqual([]);
+      await new Promise((r) => proc.once("exit", r));
+      ({ proc, url } = await start(dir));
+      for (const c of confirmed) {
+        const receipt = (await rpc(url, "ol_getTransactionReceipt", [c.txHash])).result;
+        expect(receipt, `${c.txHash} confirmed at ${c.batch}:${c.position}`).toMatchObject({ batch: c.batch, position: c.position });
+      }
+    }
+    // Every round carried load: far more confirmed transfers than rounds.
+    expect(confirmed.length).toBeGreaterThan(ROUNDS * SENDERS);
+    proc.kill("SIGKILL");
+  });
+});
