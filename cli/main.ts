@@ -1,6 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { OpenLedgerError } from "../protocol/errors.ts";
+import { accountCommand } from "./commands/account.ts";
+import { keyCommand } from "./commands/key.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
+import { txCommand } from "./commands/tx.ts";
 
 /** Builds the `openledger` command tree. Each component registers its own subcommand. */
 export function buildProgram(): Command {
@@ -10,6 +13,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(sequencerCommand());
+  program.addCommand(keyCommand());
+  program.addCommand(txCommand());
+  program.addCommand(accountCommand());
   return program;
 }
 

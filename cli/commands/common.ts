@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
-import { DEV_DOMAIN } from "../../sequencer/config.ts";
+import { Wallet } from "ethers";
 import type { Domain } from "../../protocol/domain.ts";
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { DEV_DOMAIN } from "../../sequencer/config.ts";
 
 /** Options shared by the commands that talk to one rollup deployment. */
 export function chainOptions(cmd: Command): Command {
@@ -22,4 +25,32 @@ export function intArg(value: string): number {
 /** Prints `value` as JSON (bigints as decimal strings) or through `human`. */
 export function output(json: boolean, value: unknown, human: () => string): void {
   console.log(json ? JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2) : human());
+}
+
+/** Options naming where the Ethereum key comes from; the key itself is never an argument. */
+export function ethKeyOptions(cmd: Command): Command {
+  return cmd
+    .option("--eth-key-env <name>", "environment variable holding the Ethereum private key", "OPENLEDGER_ETH_KEY")
+    .option("--eth-key-file <path>", "file holding the Ethereum private key (instead of the environment)")
+    .option("--key-index <n>", "L2 key index derived from the same Ethereum key", intArg, 0);
+}
+
+/** The Ethereum wallet the L2 key is derived from; errors never echo the key. */
+export function loadEthWallet(o: { ethKeyEnv: string; ethKeyFile?: string }): Wallet {
+  const raw = o.ethKeyFile ? readFileSync(o.ethKeyFile, "utf8").trim() : process.env[o.ethKeyEnv];
+  if (!raw) {
+    throw new OpenLedgerError(
+      ErrorCode.InvalidKey,
+      `no Ethereum key: set ${o.ethKeyEnv} or pass --eth-key-file (the key is never taken on the command line)`,
+    );
+  }
+  try {
+    return new Wallet(raw.startsWith("0x") ? raw : `0x${raw}`);
+  } catch {
+    throw new OpenLedgerError(ErrorCode.InvalidKey, "the Ethereum key is not a 32-byte hex private key");
+  }
+}
+
+export function rpcOption(cmd: Command): Command {
+  return cmd.option("--rpc <url>", "sequencer JSON-RPC endpoint", "http://127.0.0.1:8547/rpc");
 }

@@ -1,0 +1,134 @@
+import { Command, Option } from "commander";
+import { deriveL2Key } from "../../protocol/keys.ts";
+import { OpenLedgerProvider } from "../../sdk/provider.ts";
+import { L2Wallet } from "../../sdk/wallet.ts";
+import { PARAM_SETS } from "../../sequencer/config.ts";
+import { chainOptions, domainFrom, ethKeyOptions, intArg, loadEthWallet, output, rpcOption } from "./common.ts";
+
+interface CommonOptions {
+  readonly rpc: string;
+  readonly chainId: string;
+  readonly rollup: string;
+  readonly ethKeyEnv: string;
+  readonly ethKeyFile?: string;
+  readonly keyIndex: number;
+  readonly account: number;
+  readonly fee: string;
+  readonly nonce?: number;
+  readonly params: string;
+  readonly json: boolean;
+}
+
+/** `openledger tx <type>`: signs one L2 transaction with the derived L2 key and sends it. */
+export function txCommand(): Command {
+  const tx = new Command("tx").description("sign and send an L2 transaction");
+  const sub = (name: string, description: string) =>
+    ethKeyOptions(chainOptions(rpcOption(new Command(name))))
+      .description(description)
+      .requiredOption("--account <id>", "your L2 account id", intArg)
+      .option("--fee <amount>", "fee in base units", "0")
+      .option("--nonce <n>", "nonce (default: the sequencer's next one for the account)", intArg)
+      .addOption(new Option("--params <set>", "tree sizes of the deployment").choices(Object.keys(PARAM_SETS)).default("production"))
+      .option("--json", "print JSON", false);
+  const big = (v: string) => BigInt(v);
+  const field = (v: string) => BigInt(v);
+
+  const run = async (o: CommonOptions, send: (w: L2Wallet, fee: { fee: bigint; nonce?: number }) => Promise<unknown>) => {
+    const provider = new OpenLedgerProvider(o.rpc);
+    const domain = domainFrom(o);
+    const key = await deriveL2Key(loadEthWallet(o), domain, o.keyIndex);
+    const wallet = new L2Wallet(key, o.account, provider, domain, PARAM_SETS[o.params]!);
+    const result = (await send(wallet, { fee: BigInt(o.fee), nonce: o.nonce })) as {
+      txHash: string;
+      status: string;
+      batch?: number;
+      position?: number;
+    };
+    output(o.json, result, () =>
+      result.status === "executed"
+        ? `executed: batch ${result.batch}, position ${result.position}\ntx ${result.txHash}`
+        : `queued until the account's earlier nonces arrive\ntx ${result.txHash}`,
+    );
+  };
+
+  tx.addCommand(
+    sub("transfer", "move OPEN to another L2 account")
+      .requiredOption("--to <id>", "recipient account", intArg)
+      .requiredOption("--amount <amount>", "base units", big)
+      .action((o) => run(o, (w, f) => w.transfer(o.to, o.amount, f))),
+  );
+  tx.addCommand(
+    sub("withdraw", "withdraw OPEN to an L1 address")
+      .requiredOption("--amount <amount>", "base units", big)
+      .requiredOption("--recipient <address>", "L1 address")
+      .action((o) => run(o, (w, f) => w.withdraw(o.amount, o.recipient, f))),
+  );
+  tx.addCommand(
+    sub("stake", "bond OPEN from the balance")
+      .requiredOption("--amount <amount>", "base units", big)
+      .action((o) => run(o, (w, f) => w.stake(o.amount, f))),
+  );
+  tx.addCommand(
+    sub("unstake", "return bonded OPEN to the balance")
+      .requiredOption("--amount <amount>", "base units", big)
+      .action((o) => run(o, (w, f) => w.unstake(o.amount, f))),
+  );
+  tx.addCommand(
+    sub("register-contribution", "register a data contribution to a Datanet")
+      .requiredOption("--datanet <id>", "Datanet id", intArg)
+      .requiredOption("--content-root <field>", "Merkle root of the rows' content hashes", field)
+      .requiredOption("--row-count <n>", "number of rows", intArg)
+      .option("--license <id>", "license id", intArg, 0)
+      .requiredOption("--uri-commitment <field>", "commitment to the storage URI", field)
+      .requiredOption("--stake <amount>", "stake in base units", big)
+      .action((o) =>
+        run(o, (w, f) =>
+          w.registerContribution(
+            { datanet: o.datanet, contentRoot: o.contentRoot, rowCount: o.rowCount, license: o.license, uriCommitment: o.uriCommitment, stake: o.stake },
+            f,
+          ),
+        ),
+      ),
+  );
+  tx.addCommand(
+    sub("register-model", "register a model trained on registered contributions")
+      .requiredOption("--model-hash <field>", "hash of the ONNX bytes", field)
+      .requiredOption("--training-config-hash <field>", "hash of the training configuration", field)
+      .requiredOption("--contributions <ids>", "comma-separated contribution ids", (v) => v.split(",").map((x) => intArg(x.trim())))
+      .requiredOption("--checkpoint-commitment <field>", "commitment to the final checkpoint's gradients", field)
+      .requiredOption("--inference-fee <amount>", "price of one inference in base units", big)
+      .option("--base-model <id>", "model this one fine-tunes", intArg, 0)
+      .action((o) =>
+        run(o, (w, f) =>
+          w.registerModel(
+            {
+              modelHash: o.modelHash,
+              trainingConfigHash: o.trainingConfigHash,
+              contributions: o.contributions,
+              checkpointCommitment: o.checkpointCommitment,
+              inferenceFee: o.inferenceFee,
+              baseModel: o.baseModel,
+            },
+            f,
+          ),
+        ),
+      ),
+  );
+  tx.addCommand(
+    sub("inference", "pay for one inference of a model")
+      .requiredOption("--model <id>", "model id", intArg)
+      .requiredOption("--input-hash <field>", "hash of the input", field)
+      .requiredOption("--output-hash <field>", "hash of the output", field)
+      .requiredOption("--feature-commitment <field>", "commitment to the test-point features", field)
+      .requiredOption("--payment <amount>", "payment in base units (at least the model's fee)", big)
+      .action((o) =>
+        run(o, (w, f) =>
+          w.inference(
+            { model: o.model, inputHash: o.inputHash, outputHash: o.outputHash, featureCommitment: o.featureCommitment, payment: o.payment },
+            f,
+          ),
+        ),
+      ),
+  );
+  return tx;
+}
