@@ -1,0 +1,19 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { PRODUCTION_PARAMS } from "../protocol/params.ts";
+import { encodeTx } from "../protocol/tx/codec.ts";
+import { signTx } from "../protocol/tx/sign.ts";
+import { TxType } from "../protocol/tx/types.ts";
+import { DEV_DOMAIN } from "../sequencer/config.ts";
+import { testKey } from "../sequencer/testing.ts";
+
+/** Signs the benchmark's transfers off the main thread: [sender, nonce) pairs in, hex out. */
+const { senders, perSender, accounts } = workerData as { senders: number[]; perSender: number; accounts: number };
+const out: Record<number, string[]> = {};
+for (const s of senders) {
+  out[s] = [];
+  for (let nonce = 0; nonce < perSender; nonce++) {
+    const tx = { type: TxType.Transfer, from: s, nonce, fee: 1n, to: (s % accounts) + 1, amount: 1n } as const;
+    out[s].push(Buffer.from(encodeTx(signTx(tx, testKey(s), DEV_DOMAIN, PRODUCTION_PARAMS))).toString("hex"));
+  }
+}
+parentPort!.postMessage(out);
