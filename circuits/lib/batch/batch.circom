@@ -1,0 +1,168 @@
+pragma circom 2.1.0;
+
+include "circomlib/circuits/bitify.circom";
+include "../tx/account_slot.circom";
+include "../utils/bits_be.circom";
+include "../utils/field_bits_be.circom";
+include "./fee_credit.circom";
+include "./public_input_hash.circom";
+include "./state_root.circom";
+include "./withdrawals_match.circom";
+include "./withdrawals_root.circom";
+
+// A batch of NTX account slots over an accounts tree of arity ARITY and depth DEPTH: the twin
+// of beginBatch / applyTx / closeBatch (protocol/state) for transfers, withdrawals, stakes,
+// unstakes and deposits, padded with no-ops. Its one public signal is
+//   sha256(preStateRoot ‖ postStateRoot ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ batchData)
+// with the top three bits cleared (docs/protocol.md section 8), batchData being the fixed
+// layout of protocol/batch/layout.ts: feeRecipient u24, NTX records of 17 bytes, NWD
+// recipients of 20 bytes. DOMAIN_HASH binds signatures to one chain and rollup deployment.
+template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH) {
+    signal output publicInput;
+
+    // The state before the batch. Registries and governance parameters are carried through
+    // unchanged (no account slot touches them).
+    signal input accountsRoot;
+    signal input contributionsRoot;
+    signal input modelsRoot;
+    signal input inferencesRoot;
+    signal input counters[4];
+    signal input paramsHash;
+    signal input queueStart;
+
+    signal input type[NTX];
+    signal input a[NTX];
+    signal input b[NTX];
+    signal input amountF40[NTX];
+    signal input feeF40[NTX];
+    signal input recipient[NTX];
+    signal input ax[NTX];
+    signal input ay[NTX];
+    signal input r8x[NTX];
+    signal input r8y[NTX];
+    signal input s[NTX];
+    signal input l1A[NTX];
+    signal input packedA[NTX];
+    signal input siblingsA[NTX][DEPTH][ARITY - 1];
+    signal input bx[NTX];
+    signal input by[NTX];
+    signal input l1B[NTX];
+    signal input packedB[NTX];
+    signal input siblingsB[NTX][DEPTH][ARITY - 1];
+    signal input depTo[NTX];
+    signal input depAmount[NTX];
+    signal input depSender[NTX];
+    signal input depX[NTX];
+    signal input depY[NTX];
+    signal input credit[NTX];
+
+    signal input recipients[NWD];
+
+    signal input feeRecipient;
+    signal input feeRecipientExists;
+    signal input feeX;
+    signal input feeY;
+    signal input feeL1;
+    signal input feePacked;
+    signal input feeSiblings[DEPTH][ARITY - 1];
+
+    component pre = StateRoot();
+    pre.accountsRoot <== accountsRoot;
+    pre.contributionsRoot <== contributionsRoot;
+    pre.modelsRoot <== modelsRoot;
+    pre.inferencesRoot <== inferencesRoot;
+    pre.counters <== counters;
+    pre.paramsHash <== paramsHash;
+
+    component slot[NTX];
+    component wd = WithdrawalsMatch(NTX, NWD);
+    for (var i = 0; i < NTX; i++) {
+        slot[i] = AccountSlot(ARITY, DEPTH, DOMAIN_HASH);
+        slot[i].type <== type[i];
+        slot[i].a <== a[i];
+        slot[i].b <== b[i];
+        slot[i].amountF40 <== amountF40[i];
+        slot[i].feeF40 <== feeF40[i];
+        slot[i].recipient <== recipient[i];
+        slot[i].ax <== ax[i];
+        slot[i].ay <== ay[i];
+        slot[i].r8x <== r8x[i];
+        slot[i].r8y <== r8y[i];
+        slot[i].s <== s[i];
+        slot[i].l1A <== l1A[i];
+        slot[i].packedA <== packedA[i];
+        slot[i].siblingsA <== siblingsA[i];
+        slot[i].bx <== bx[i];
+        slot[i].by <== by[i];
+        slot[i].l1B <== l1B[i];
+        slot[i].packedB <== packedB[i];
+        slot[i].siblingsB <== siblingsB[i];
+        slot[i].depTo <== depTo[i];
+        slot[i].depAmount <== depAmount[i];
+        slot[i].depSender <== depSender[i];
+        slot[i].depX <== depX[i];
+        slot[i].depY <== depY[i];
+        slot[i].credit <== credit[i];
+        if (i == 0) {
+            slot[i].rootIn <== accountsRoot;
+            slot[i].queueIn <== queueStart;
+            slot[i].countIn <== counters[0];
+            slot[i].feesIn <== 0;
+        } else {
+            slot[i].rootIn <== slot[i - 1].rootOut;
+            slot[i].queueIn <== slot[i - 1].queueOut;
+            slot[i].countIn <== slot[i - 1].countOut;
+            slot[i].feesIn <== slot[i - 1].feesOut;
+        }
+        wd.flags[i] <== slot[i].withdrawFlag;
+        wd.amounts[i] <== slot[i].withdrawAmount;
+        wd.slotRecipients[i] <== recipient[i];
+    }
+    wd.recipients <== recipients;
+
+    component fees = FeeCredit(ARITY, DEPTH);
+    fees.recipient <== feeRecipient;
+    fees.exists <== feeRecipientExists;
+    fees.ax <== feeX;
+    fees.ay <== feeY;
+    fees.l1Address <== feeL1;
+    fees.packed <== feePacked;
+    fees.siblings <== feeSiblings;
+    fees.fees <== slot[NTX - 1].feesOut;
+    fees.rootIn <== slot[NTX - 1].rootOut;
+
+    component post = StateRoot();
+    post.accountsRoot <== fees.rootOut;
+    post.contributionsRoot <== contributionsRoot;
+    post.modelsRoot <== modelsRoot;
+    post.inferencesRoot <== inferencesRoot;
+    post.counters <== [slot[NTX - 1].countOut, counters[1], counters[2], counters[3]];
+    post.paramsHash <== paramsHash;
+
+    component withdrawals = WithdrawalsRoot(NWD, WD_DEPTH);
+    withdrawals.leaves <== wd.leaves;
+
+    // sha256 input: five words, then the batch data.
+    var NBITS = 5 * 256 + 24 + NTX * 136 + NWD * 160;
+    component words[5];
+    signal wordValues[5] <== [pre.root, post.root, queueStart, slot[NTX - 1].queueOut, withdrawals.root];
+    component hash = PublicInputHash(NBITS);
+    for (var w = 0; w < 5; w++) {
+        words[w] = FieldBitsBE();
+        words[w].in <== wordValues[w];
+        for (var i = 0; i < 256; i++) hash.bits[w * 256 + i] <== words[w].bits[i];
+    }
+    component feeRecipientBits = BitsBE(24);
+    feeRecipientBits.in <== feeRecipient;
+    for (var i = 0; i < 24; i++) hash.bits[1280 + i] <== feeRecipientBits.bits[i];
+    for (var t = 0; t < NTX; t++) {
+        for (var i = 0; i < 136; i++) hash.bits[1304 + t * 136 + i] <== slot[t].recordBits[i];
+    }
+    component recipientBits[NWD];
+    for (var k = 0; k < NWD; k++) {
+        recipientBits[k] = BitsBE(160);
+        recipientBits[k].in <== recipients[k];
+        for (var i = 0; i < 160; i++) hash.bits[1304 + NTX * 136 + k * 160 + i] <== recipientBits[k].bits[i];
+    }
+    publicInput <== hash.out;
+}

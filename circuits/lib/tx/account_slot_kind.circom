@@ -1,0 +1,31 @@
+pragma circom 2.1.0;
+
+// The type of an account slot as one flag per kind it executes: no-op padding (0),
+// transfer (1), withdraw (2), stake (3), unstake (4), deposit (8). Any other type has no
+// satisfying flags, so a batch holding it cannot be proven in an account slot. The flags need
+// no boolean check: every flag but the one matching `type` is forced to 0, and the sum to 1.
+template AccountSlotKind() {
+    signal input type;
+    signal output isNoop;
+    signal output isTransfer;
+    signal output isWithdraw;
+    signal output isStake;
+    signal output isUnstake;
+    signal output isDeposit;
+
+    var TYPES[6] = [0, 1, 2, 3, 4, 8];
+    signal flags[6];
+    var sum = 0;
+    for (var i = 0; i < 6; i++) {
+        flags[i] <-- type == TYPES[i] ? 1 : 0;
+        flags[i] * (type - TYPES[i]) === 0;
+        sum += flags[i];
+    }
+    sum === 1;
+    isNoop <== flags[0];
+    isTransfer <== flags[1];
+    isWithdraw <== flags[2];
+    isStake <== flags[3];
+    isUnstake <== flags[4];
+    isDeposit <== flags[5];
+}
