@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IBatchVerifier} from "./interfaces/IBatchVerifier.sol";
 import {PoseidonMerkle} from "./lib/PoseidonMerkle.sol";
 import {PublicInput} from "./lib/PublicInput.sol";
 import {Bonds} from "./Bonds.sol";
@@ -8,8 +9,8 @@ import {PriorityQueue} from "./PriorityQueue.sol";
 import {VerifierRegistry} from "./VerifierRegistry.sol";
 
 /// @notice The batch lifecycle: the bonded sequencer commits batch data chained by state
-/// roots; a bonded prover finalizes each batch, in order, with a Groth16 proof of its one
-/// folded public input.
+/// roots; bonded provers prove batches, in any order, with a Groth16 proof of each one's
+/// folded public input; the proven prefix of the chain is final.
 abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
     /// @notice What the sequencer states about a batch; the contract adds the data hash and
     /// the queue hashes and folds them into the public input.
@@ -31,14 +32,14 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         bytes32 batchDataHash,
         uint256 publicInput
     );
-    event BatchFinalized(uint64 indexed batchIndex, address indexed prover);
+    event BatchProven(uint64 indexed batchIndex, address prover);
 
     error NotBondedSequencer();
     error NotBondedProver();
     error WrongBatchIndex(uint64 given, uint64 expected);
     error WrongPreStateRoot(bytes32 given, bytes32 expected);
     error BadQueueEnd(uint64 queueEnd);
-    error BatchNotCommitted(uint64 batchIndex);
+    error BatchNotProvable(uint64 batchIndex);
     error InvalidProof();
 
     /// @notice Commits a batch: `batchData` is posted as calldata and only its sha256 is kept.
@@ -46,6 +47,7 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
     /// root of the last committed batch.
     function commitBatch(Commitment calldata c, bytes calldata batchData) external whenNotFrozen {
         if (!_isBondedSequencer(msg.sender)) revert NotBondedSequencer();
+        _syncFinality();
         Head memory h = _head;
         if (c.batchIndex != h.lastCommitted + 1) revert WrongBatchIndex(c.batchIndex, h.lastCommitted + 1);
         bytes32 expectedPre = _batches[h.lastCommitted].postStateRoot;
@@ -70,30 +72,44 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         emit BatchCommitted(c.batchIndex, c.postStateRoot, c.withdrawalsRoot, c.queueEnd, dataHash, publicInput);
     }
 
-    /// @notice Finalizes batch `batchIndex` (the one after the last finalized) with a Groth16
-    /// proof [a0, a1, b00, b01, b10, b11, c0, c1] (b pairs as the EVM precompile takes them)
-    /// checked by the verifier registered for `circuitId`.
-    /// @dev Only a bonded prover; the prover is recorded for its reward.
+    /// @notice Proves batch `batchIndex` with a Groth16 proof [a0, a1, b00, b01, b10, b11, c0, c1]
+    /// (b pairs as the EVM precompile takes them) checked by the verifier registered for
+    /// `circuitId`. Batches may be proven in any order, so provers work in parallel; a batch is
+    /// final once it and every batch before it are proven (see syncFinality).
+    /// @dev Only a bonded prover, which is recorded for its reward. No frozen check: after a
+    /// freeze finality no longer advances, so a late proof changes nothing. Kept to one storage
+    /// write so verification stays within its gas budget.
     function proveBatch(uint64 batchIndex, uint32 circuitId, uint256[8] calldata proof) external {
-        Head memory h = _head;
-        if (h.frozen) revert Frozen();
-        if (batchIndex != h.lastFinalized + 1) revert WrongBatchIndex(batchIndex, h.lastFinalized + 1);
         if (!operators[msg.sender].prover) revert NotBondedProver();
         Batch storage b = _batches[batchIndex];
         uint256 publicInput = b.proofSlot;
-        if (publicInput == 0) revert BatchNotCommitted(batchIndex);
-        bool ok = _verifierFor(circuitId, PURPOSE_BATCH).verifyProof(
-            [proof[0], proof[1]], [[proof[2], proof[3]], [proof[4], proof[5]]], [proof[6], proof[7]], [publicInput]
-        );
-        if (!ok) revert InvalidProof();
+        if (publicInput == 0 || publicInput > PublicInput.MASK) revert BatchNotProvable(batchIndex);
+        if (!_verifyProof(_verifierFor(circuitId, PURPOSE_BATCH), proof, publicInput)) revert InvalidProof();
         b.proofSlot = PROVEN | uint160(msg.sender);
-        _head.lastFinalized = batchIndex;
-        emit BatchFinalized(batchIndex, msg.sender);
+        emit BatchProven(batchIndex, msg.sender);
     }
 
     /// @notice The public input a proof of batch `batchIndex` must carry (0 once proven).
     function publicInputOf(uint64 batchIndex) external view returns (uint256) {
         uint256 slot = _batches[batchIndex].proofSlot;
         return slot & PROVEN == 0 ? slot : 0;
+    }
+
+    /// @dev The verifier's arguments (uint[2], uint[2][2], uint[2], uint[1]) are nine static
+    /// words: the proof is copied from calldata as it is, which costs less than ABI-encoding it.
+    function _verifyProof(IBatchVerifier verifier, uint256[8] calldata proof, uint256 publicInput)
+        private
+        view
+        returns (bool ok)
+    {
+        bytes4 selector = IBatchVerifier.verifyProof.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            calldatacopy(add(ptr, 4), proof, 256)
+            mstore(add(ptr, 260), publicInput)
+            let success := staticcall(gas(), verifier, ptr, 292, ptr, 32)
+            ok := and(success, and(gt(returndatasize(), 31), eq(mload(ptr), 1)))
+        }
     }
 }

@@ -91,13 +91,14 @@ abstract contract Bonds is RollupStorage {
         emit RewardPoolFunded(msg.sender, amount);
     }
 
-    /// @notice Pays the caller the prover reward of each listed batch it proved, at the
+    /// @notice Pays the caller the prover reward of each listed final batch it proved, at the
     /// current reward per batch; each batch pays once.
     function claimProverRewards(uint64[] calldata batchIndices) external {
         uint256 expected = PROVEN | uint160(msg.sender);
+        uint64 finalized = _syncFinality();
         for (uint256 i; i < batchIndices.length; ++i) {
             Batch storage b = _batches[batchIndices[i]];
-            if (b.proofSlot != expected) revert NotRewardable(batchIndices[i]);
+            if (batchIndices[i] > finalized || b.proofSlot != expected) revert NotRewardable(batchIndices[i]);
             b.proofSlot = PROVEN | REWARD_PAID;
         }
         uint256 owed = batchIndices.length * params.proverRewardPerBatch();

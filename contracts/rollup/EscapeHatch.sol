@@ -47,12 +47,13 @@ abstract contract EscapeHatch is PriorityQueue, Bonds {
     /// @notice Freezes the rollup if the oldest operation not processed by a finalized batch
     /// is past its deadline; slashes the sequencer's bond to the treasury.
     function freeze() external whenNotFrozen {
-        uint64 pending = _batches[_head.lastFinalized].queueEnd;
+        uint64 finalized = _syncFinality();
+        uint64 pending = _batches[finalized].queueEnd;
         if (pending >= _rollingHashes.length || block.timestamp <= _deadlines[pending]) revert NothingExpired();
         _head.frozen = true;
         (address sequencer,) = params.sequencerConfig();
         _slash(sequencer, type(uint128).max);
-        emit RollupFrozen(_head.lastFinalized, pending, msg.sender);
+        emit RollupFrozen(finalized, pending, msg.sender);
     }
 
     /// @notice Pays account `account` its balance and stake at the last finalized state root,

@@ -44,6 +44,7 @@ abstract contract RollupStorage {
     error ZeroAmount();
 
     event RollupFrozen(uint64 lastFinalizedBatch, uint64 expiredOperation, address by);
+    event BatchesFinalized(uint64 lastFinalized);
 
     modifier whenNotFrozen() {
         if (_head.frozen) revert Frozen();
@@ -73,6 +74,29 @@ abstract contract RollupStorage {
 
     /// @notice The state root of the last finalized batch: what exits prove against.
     function finalizedStateRoot() public view returns (bytes32) {
-        return _batches[_head.lastFinalized].postStateRoot;
+        return _batches[lastFinalizedBatch()].postStateRoot;
+    }
+
+    /// @notice Advances the last finalized batch over every proven batch that follows it and
+    /// returns it. Commits, claims, rewards and freeze call it; anyone may.
+    function syncFinality() external returns (uint64) {
+        return _syncFinality();
+    }
+
+    /// @notice The last finalized batch, counting proofs not yet synced. Frozen: where it stopped.
+    function lastFinalizedBatch() public view returns (uint64 n) {
+        Head memory h = _head;
+        n = h.lastFinalized;
+        if (h.frozen) return n;
+        while (n < h.lastCommitted && _batches[n + 1].proofSlot & PROVEN != 0) ++n;
+    }
+
+    /// @dev A batch is final once it and every batch before it are proven.
+    function _syncFinality() internal returns (uint64 n) {
+        n = lastFinalizedBatch();
+        if (n != _head.lastFinalized) {
+            _head.lastFinalized = n;
+            emit BatchesFinalized(n);
+        }
     }
 }

@@ -36,7 +36,7 @@ abstract contract Withdrawals is RollupStorage {
         uint96 amount,
         uint256[] calldata siblings
     ) external {
-        if (batchIndex == 0 || batchIndex > _head.lastFinalized) revert NotFinalized(batchIndex);
+        if (batchIndex == 0 || batchIndex > _syncFinality()) revert NotFinalized(batchIndex);
         if (isClaimed(batchIndex, leafIndex)) revert AlreadyClaimed(batchIndex, leafIndex);
         if (amount == 0) revert ZeroAmount();
         uint256 leaf = PoseidonT3.hash([uint256(uint160(recipient)), uint256(amount)]);

@@ -66,27 +66,34 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     await expect(prove(1n, good, s.prover, 9)).rejects.toThrow(/UnknownCircuit/);
   });
 
-  it("refuses to prove a batch out of order or one not committed", async () => {
+  it("refuses to prove a batch not committed, or genesis", async () => {
     const proof = await proveStub(circuit, 1n);
-    await expect(prove(2n, proof)).rejects.toThrow(/WrongBatchIndex/);
+    await expect(prove(2n, proof)).rejects.toThrow(/BatchNotProvable/);
+    await expect(prove(0n, proof)).rejects.toThrow(/BatchNotProvable/);
   });
 
-  it("finalizes a batch with a real proof of its public input", async () => {
+  it("finalizes a batch with a real proof of its public input, once", async () => {
     const proof = await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(1n));
     await prove(1n, proof);
-    const head = await s.d.rollup.getFunction("head")();
-    expect(head.lastFinalized).toBe(1n);
+    expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(1n);
     expect(BigInt(await s.d.rollup.getFunction("finalizedStateRoot")())).toBe(11n);
-    await expect(prove(1n, proof)).rejects.toThrow(/WrongBatchIndex/);
+    await expect(prove(1n, proof)).rejects.toThrow(/BatchNotProvable/);
   });
 
-  it("chains the next batch on the previous post-state root", async () => {
-    const b = await nextBatch(s.d.rollup, { postStateRoot: 12n });
-    expect(b.preStateRoot).toBe(11n);
-    await commit(b);
-    const proof = await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(2n));
-    await prove(2n, proof);
-    expect((await s.d.rollup.getFunction("head")()).lastFinalized).toBe(2n);
+  it("chains batches on post-state roots; proofs out of order finalize the proven prefix", async () => {
+    const b2 = await nextBatch(s.d.rollup, { postStateRoot: 12n });
+    expect(b2.preStateRoot).toBe(11n);
+    await commit(b2);
+    const b3 = await nextBatch(s.d.rollup, { postStateRoot: 13n });
+    expect(b3.preStateRoot).toBe(12n);
+    await commit(b3);
+    const lastFinalized = s.d.rollup.getFunction("lastFinalizedBatch");
+    await prove(3n, await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(3n)));
+    expect(await lastFinalized()).toBe(1n);
+    await prove(2n, await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(2n)));
+    expect(await lastFinalized()).toBe(3n);
+    await (await s.d.rollup.getFunction("syncFinality")()).wait();
+    expect((await s.d.rollup.getFunction("head")()).lastFinalized).toBe(3n);
   });
 
   it("pays the prover's reward once per proven batch from the reward pool", async () => {
@@ -96,10 +103,20 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     await (await s.tokenAs(s.deployer).getFunction("approve")(s.d.rollup.target, pool)).wait();
     await (await s.rollupAs(s.deployer).getFunction("fundRewardPool")(pool)).wait();
     const before = await s.d.token.getFunction("balanceOf")(await s.prover.getAddress());
-    await (await rollupAsProver.getFunction("claimProverRewards")([1n, 2n])).wait();
+    await (await rollupAsProver.getFunction("claimProverRewards")([1n, 2n, 3n])).wait();
     const after = await s.d.token.getFunction("balanceOf")(await s.prover.getAddress());
-    expect(after - before).toBe(2n * s.config.l1.proverRewardPerBatch);
+    expect(after - before).toBe(3n * s.config.l1.proverRewardPerBatch);
     await expect(rollupAsProver.getFunction("claimProverRewards")([1n])).rejects.toThrow(/NotRewardable/);
     await expect(s.rollupAs(s.alice).getFunction("claimProverRewards")([2n])).rejects.toThrow(/NotRewardable/);
+  });
+  it("pays no reward for a proven batch that is not final yet", async () => {
+    const b = await nextBatch(s.d.rollup, { postStateRoot: 14n });
+    await commit(b);
+    const next = await nextBatch(s.d.rollup, { postStateRoot: 15n });
+    await commit(next);
+    await prove(next.batchIndex, await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(next.batchIndex)));
+    await expect(s.rollupAs(s.prover).getFunction("claimProverRewards")([next.batchIndex])).rejects.toThrow(
+      /NotRewardable/,
+    );
   });
 });

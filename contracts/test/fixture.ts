@@ -30,6 +30,8 @@ export async function prepareArtifacts(): Promise<CircuitArtifacts> {
 
 export interface System {
   ethers: Awaited<ReturnType<typeof hre.network.create>>["ethers"];
+  /** The EVM rules of the chain (Hardhat's latest by default). */
+  hardfork: string;
   config: DeployConfig;
   d: Deployment;
   circuit: CircuitArtifacts;
@@ -49,8 +51,10 @@ export const USER_FUNDS = 1_000_000n * OPEN;
 export async function deploySystem(
   circuit: CircuitArtifacts,
   adjust: (config: DeployConfig) => DeployConfig = (c) => c,
+  hardfork?: string,
 ): Promise<System> {
-  const { ethers } = await hre.network.create();
+  const connection = await hre.network.create(hardfork ? { override: { hardfork } } : undefined);
+  const { ethers } = connection;
   const [deployer, sequencer, prover, alice, bob] = await ethers.getSigners();
   const config = adjust(devDeployConfig(await deployer!.getAddress(), await sequencer!.getAddress()));
   const d = await deployOpenLedger(deployer!, config);
@@ -60,6 +64,7 @@ export async function deploySystem(
   await bondOperator(d.token, d.rollup, prover!, config.l1.minProverBond, true);
   return {
     ethers,
+    hardfork: String(connection.networkConfig.type === "edr-simulated" ? connection.networkConfig.hardfork : "remote"),
     config,
     d,
     circuit,

@@ -130,12 +130,16 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
     await expect(rollup.getFunction("freeze")()).rejects.toThrow(/Frozen/);
   });
 
-  it("stops commits, proofs and new operations once frozen", async () => {
+  it("stops commits, finality and new operations once frozen", async () => {
     const b = await nextBatch(rollup, { postStateRoot: 7n });
     await expect(s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)).rejects.toThrow(
       /Frozen|NotBondedSequencer/,
     );
-    await expect(s.rollupAs(s.prover).getFunction("proveBatch")(2n, 1, Array(8).fill(1n))).rejects.toThrow(/Frozen/);
+    // Nothing committed can follow, and finality stays where the freeze found it.
+    await expect(s.rollupAs(s.prover).getFunction("proveBatch")(2n, 1, Array(8).fill(1n))).rejects.toThrow(
+      /BatchNotProvable/,
+    );
+    expect(await rollup.getFunction("lastFinalizedBatch")()).toBe(1n);
     await expect(s.rollupAs(s.alice).getFunction("forceWithdrawal")(1, 5n)).rejects.toThrow(/Frozen/);
   });
 
