@@ -94,7 +94,12 @@ export function generateBatch(n: number, mix: Record<Kind, number>, seed = 4): G
       }
       case "stake":
       case "unstake":
-        txs.push({ type: kind === "stake" ? TxType.Stake : TxType.Unstake, from, fee: fee(), amount: amount() });
+        txs.push({
+          type: kind === "stake" ? TxType.Stake : TxType.Unstake,
+          from,
+          fee: fee(),
+          amount: amount(),
+        });
         break;
       case "inference":
         txs.push({

@@ -12,7 +12,13 @@ import type { TransactionReceipt } from "ethers";
 import type { CircuitArtifacts } from "../circuits/tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
 import { commitment, nextBatch } from "../contracts/test/batch-helpers.ts";
-import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "../contracts/test/fixture.ts";
+import {
+  advanceTime,
+  deploySystem,
+  prepareArtifacts,
+  proveStub,
+  type System,
+} from "../contracts/test/fixture.ts";
 import { PRODUCTION_PARAMS } from "../protocol/params.ts";
 import { SparseMerkleTree } from "../protocol/smt.ts";
 import { withdrawalLeaf } from "../protocol/state/batch.ts";
@@ -42,10 +48,21 @@ async function chainWithDeposits(circuit: CircuitArtifacts, deposits: number, ha
 }
 
 /** Commits the next batch consuming `deposits` more queue operations; returns its gas. */
-async function commit(s: System, batch: GeneratedBatch, post: { postStateRoot: bigint; withdrawalsRoot?: bigint }) {
+async function commit(
+  s: System,
+  batch: GeneratedBatch,
+  post: { postStateRoot: bigint; withdrawalsRoot?: bigint },
+) {
   const head = await s.d.rollup.getFunction("head")();
-  const b = await nextBatch(s.d.rollup, { ...post, queueEnd: head.queueCommitted + BigInt(batch.deposits), data: batch.data });
-  return { index: b.batchIndex, gas: await gasOf(s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)) };
+  const b = await nextBatch(s.d.rollup, {
+    ...post,
+    queueEnd: head.queueCommitted + BigInt(batch.deposits),
+    data: batch.data,
+  });
+  return {
+    index: b.batchIndex,
+    gas: await gasOf(s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)),
+  };
 }
 
 /**
@@ -81,7 +98,13 @@ async function main() {
     params: PRODUCTION_PARAMS,
     governance: s.config.governance,
   });
-  state.setAccount(777, { publicKey: { x: 5n, y: 6n }, l1Address: alice, balance: 10n ** 21n, nonce: 9, staked: 10n ** 20n });
+  state.setAccount(777, {
+    publicKey: { x: 5n, y: 6n },
+    l1Address: alice,
+    balance: 10n ** 21n,
+    nonce: 9,
+    staked: 10n ** 20n,
+  });
   const withdrawals = new SparseMerkleTree({ arity: 2, depth: PRODUCTION_PARAMS.withdrawalsDepth });
   batch.withdrawals.forEach((w, i) => withdrawals.set(BigInt(i), withdrawalLeaf(w)));
   const full = await commit(s, batch, { postStateRoot: state.root(), withdrawalsRoot: withdrawals.root });

@@ -19,7 +19,14 @@ const MASK = (1n << 253n) - 1n;
  * words, top three bits cleared: what `PublicInput.fold` computes on chain.
  */
 export function foldPublicInput(w: BatchPublicWords): bigint {
-  const words = [w.preStateRoot, w.postStateRoot, w.batchDataHash, w.queueHashStart, w.queueHashEnd, w.withdrawalsRoot];
+  const words = [
+    w.preStateRoot,
+    w.postStateRoot,
+    w.batchDataHash,
+    w.queueHashStart,
+    w.queueHashEnd,
+    w.withdrawalsRoot,
+  ];
   const bytes = new Uint8Array(32 * words.length);
   words.forEach((word, i) => {
     bytes.set(Buffer.from(toBeHex(word, 32).slice(2), "hex"), 32 * i);

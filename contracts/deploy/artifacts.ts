@@ -34,7 +34,9 @@ export async function loadArtifact(contractName: string): Promise<Artifact> {
   try {
     return JSON.parse(await readFile(path, "utf8")) as Artifact;
   } catch (err) {
-    throw new Error(`no artifact for ${contractName} at ${path}: run \`npx hardhat build\` first`, { cause: err });
+    throw new Error(`no artifact for ${contractName} at ${path}: run \`npx hardhat build\` first`, {
+      cause: err,
+    });
   }
 }
 

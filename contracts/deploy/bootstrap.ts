@@ -10,7 +10,13 @@ export async function fundAccounts(token: Contract, treasury: Signer, recipients
 }
 
 /** Approves and bonds `amount` OPEN for `operator` (as a prover when `asProver`). */
-export async function bondOperator(token: Contract, rollup: Contract, operator: Signer, amount: bigint, asProver: boolean) {
+export async function bondOperator(
+  token: Contract,
+  rollup: Contract,
+  operator: Signer,
+  amount: bigint,
+  asProver: boolean,
+) {
   await (await (token.connect(operator) as Contract).getFunction("approve")(rollup.target, amount)).wait();
   await (await (rollup.connect(operator) as Contract).getFunction("bond")(amount, asProver)).wait();
 }

@@ -104,7 +104,11 @@ export async function deployOpenLedger(
         batchVerifier: batchVerifier.target,
       },
     ],
-    { PoseidonT3: String(poseidonT3.target), PoseidonT5: String(poseidonT5.target), PoseidonT6: String(poseidonT6.target) },
+    {
+      PoseidonT3: String(poseidonT3.target),
+      PoseidonT5: String(poseidonT5.target),
+      PoseidonT6: String(poseidonT6.target),
+    },
   );
   await send(paramsRegistry, "bindRollup", rollup.target);
 

@@ -42,7 +42,11 @@ export async function nextBatch(
 }
 
 /** The public input the contract must derive for `b`, recomputed independently in TypeScript. */
-export async function expectedPublicInput(rollup: Contract, b: TestBatch, queueStart: bigint): Promise<bigint> {
+export async function expectedPublicInput(
+  rollup: Contract,
+  b: TestBatch,
+  queueStart: bigint,
+): Promise<bigint> {
   const queueHashAt = rollup.getFunction("queueHashAt");
   return foldPublicInput({
     preStateRoot: b.preStateRoot,

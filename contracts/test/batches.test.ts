@@ -43,7 +43,9 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     const stored = await s.d.rollup.getFunction("batch")(1n);
     expect(BigInt(stored.postStateRoot)).toBe(11n);
     expect(BigInt(stored.withdrawalsRoot)).toBe(5n);
-    expect(await s.d.rollup.getFunction("publicInputOf")(1n)).toBe(await expectedPublicInput(s.d.rollup, b, 0n));
+    expect(await s.d.rollup.getFunction("publicInputOf")(1n)).toBe(
+      await expectedPublicInput(s.d.rollup, b, 0n),
+    );
     expect((await s.d.rollup.getFunction("head")()).lastCommitted).toBe(1n);
     // A retried post of the same batch fails instead of posting twice.
     await expect(commit(b)).rejects.toThrow(/WrongBatchIndex/);
@@ -98,7 +100,9 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
 
   it("pays the prover's reward once per proven batch from the reward pool", async () => {
     const rollupAsProver = s.rollupAs(s.prover);
-    await expect(rollupAsProver.getFunction("claimProverRewards")([1n, 2n])).rejects.toThrow(/RewardPoolEmpty/);
+    await expect(rollupAsProver.getFunction("claimProverRewards")([1n, 2n])).rejects.toThrow(
+      /RewardPoolEmpty/,
+    );
     const pool = 100n * 10n ** 18n;
     await (await s.tokenAs(s.deployer).getFunction("approve")(s.d.rollup.target, pool)).wait();
     await (await s.rollupAs(s.deployer).getFunction("fundRewardPool")(pool)).wait();
@@ -107,14 +111,19 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     const after = await s.d.token.getFunction("balanceOf")(await s.prover.getAddress());
     expect(after - before).toBe(3n * s.config.l1.proverRewardPerBatch);
     await expect(rollupAsProver.getFunction("claimProverRewards")([1n])).rejects.toThrow(/NotRewardable/);
-    await expect(s.rollupAs(s.alice).getFunction("claimProverRewards")([2n])).rejects.toThrow(/NotRewardable/);
+    await expect(s.rollupAs(s.alice).getFunction("claimProverRewards")([2n])).rejects.toThrow(
+      /NotRewardable/,
+    );
   });
   it("pays no reward for a proven batch that is not final yet", async () => {
     const b = await nextBatch(s.d.rollup, { postStateRoot: 14n });
     await commit(b);
     const next = await nextBatch(s.d.rollup, { postStateRoot: 15n });
     await commit(next);
-    await prove(next.batchIndex, await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(next.batchIndex)));
+    await prove(
+      next.batchIndex,
+      await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(next.batchIndex)),
+    );
     await expect(s.rollupAs(s.prover).getFunction("claimProverRewards")([next.batchIndex])).rejects.toThrow(
       /NotRewardable/,
     );

@@ -27,7 +27,8 @@ describe("Rollup: operator bonds, unbonding and slashing", () => {
   });
   afterAll(terminateSnarkjsCurve);
 
-  const asTimelock = async (c: Contract) => c.connect(await s.ethers.getSigner(s.d.file.contracts.timelock)) as Contract;
+  const asTimelock = async (c: Contract) =>
+    c.connect(await s.ethers.getSigner(s.d.file.contracts.timelock)) as Contract;
 
   it("refuses a prover bond below the minimum", async () => {
     await (await s.tokenAs(s.alice).getFunction("approve")(rollup.target, 10n)).wait();
@@ -37,7 +38,9 @@ describe("Rollup: operator bonds, unbonding and slashing", () => {
 
   it("refuses commits from a designated sequencer that has not bonded", async () => {
     const registry = await asTimelock(s.d.paramsRegistry);
-    await (await registry.getFunction("setL1Params")(await l1Params({ sequencer: await s.alice.getAddress() }))).wait();
+    await (
+      await registry.getFunction("setL1Params")(await l1Params({ sequencer: await s.alice.getAddress() }))
+    ).wait();
     const b = await nextBatch(rollup, { postStateRoot: 3n });
     await expect(s.rollupAs(s.alice).getFunction("commitBatch")(commitment(b), b.data)).rejects.toThrow(
       /NotBondedSequencer/,
@@ -63,7 +66,9 @@ describe("Rollup: operator bonds, unbonding and slashing", () => {
     // Below the minimum prover bond now: it may no longer prove.
     expect(after.prover).toBe(false);
     const proof = await proveStub(s.circuit, await rollup.getFunction("publicInputOf")(1n));
-    await expect(s.rollupAs(s.prover).getFunction("proveBatch")(1n, 1, proof)).rejects.toThrow(/NotBondedProver/);
+    await expect(s.rollupAs(s.prover).getFunction("proveBatch")(1n, 1, proof)).rejects.toThrow(
+      /NotBondedProver/,
+    );
   });
 
   it("unbonds a prover after the delay, not before, and stops it proving at once", async () => {
@@ -71,7 +76,9 @@ describe("Rollup: operator bonds, unbonding and slashing", () => {
     await (await s.rollupAs(s.bob).getFunction("bond")(s.config.l1.minProverBond, true)).wait();
     const proof = await proveStub(s.circuit, await rollup.getFunction("publicInputOf")(1n));
     await (await s.rollupAs(s.bob).getFunction("requestUnbond")()).wait();
-    await expect(s.rollupAs(s.bob).getFunction("proveBatch")(1n, 1, proof)).rejects.toThrow(/NotBondedProver/);
+    await expect(s.rollupAs(s.bob).getFunction("proveBatch")(1n, 1, proof)).rejects.toThrow(
+      /NotBondedProver/,
+    );
     await expect(s.rollupAs(s.bob).getFunction("withdrawBond")()).rejects.toThrow(/BondLocked/);
     await advanceTime(s, s.config.l1.unbondDelaySeconds + 1n);
     const bob = await s.bob.getAddress();

@@ -64,7 +64,9 @@ export async function deploySystem(
   await bondOperator(d.token, d.rollup, prover!, config.l1.minProverBond, true);
   return {
     ethers,
-    hardfork: String(connection.networkConfig.type === "edr-simulated" ? connection.networkConfig.hardfork : "remote"),
+    hardfork: String(
+      connection.networkConfig.type === "edr-simulated" ? connection.networkConfig.hardfork : "remote",
+    ),
     config,
     d,
     circuit,
@@ -80,7 +82,10 @@ export async function deploySystem(
 
 /** A real Groth16 proof of the stub circuit for `publicInput`, as proveBatch takes it. */
 export async function proveStub(circuit: CircuitArtifacts, publicInput: bigint): Promise<bigint[]> {
-  const { proof, publicSignals } = await proveGroth16(circuit, { publicInput: publicInput.toString(), blinding: "7" });
+  const { proof, publicSignals } = await proveGroth16(circuit, {
+    publicInput: publicInput.toString(),
+    blinding: "7",
+  });
   return proofWords(toSolidityProof(proof, publicSignals));
 }
 

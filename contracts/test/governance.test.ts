@@ -18,7 +18,12 @@ describe("OPEN token and governance: Governor, timelock, parameters and verifier
     const governor = s.d.governor.connect(s.deployer) as Contract;
     const values = targets.map(() => 0n);
     await (await governor.getFunction("propose")(targets, values, calldatas, description)).wait();
-    const proposalId = await governor.getFunction("hashProposal")(targets, values, calldatas, id(description));
+    const proposalId = await governor.getFunction("hashProposal")(
+      targets,
+      values,
+      calldatas,
+      id(description),
+    );
     await mine(s.config.dao.votingDelayBlocks + 1n);
     await (await governor.getFunction("castVote")(proposalId, VOTE_FOR)).wait();
     await mine(s.config.dao.votingPeriodBlocks + 1n);
@@ -65,7 +70,15 @@ describe("OPEN token and governance: Governor, timelock, parameters and verifier
       ),
     );
     await (
-      await s.tokenAs(s.bob).getFunction("permit")(owner, spender, 77n, deadline, signature.v, signature.r, signature.s)
+      await s.tokenAs(s.bob).getFunction("permit")(
+        owner,
+        spender,
+        77n,
+        deadline,
+        signature.v,
+        signature.r,
+        signature.s,
+      )
     ).wait();
     expect(await s.d.token.getFunction("allowance")(owner, spender)).toBe(77n);
   });
@@ -75,8 +88,12 @@ describe("OPEN token and governance: Governor, timelock, parameters and verifier
     await expect(r.getFunction("setEpochLength")(20)).rejects.toThrow(/OwnableUnauthorizedAccount/);
     await expect(r.getFunction("bindRollup")(rollup.target)).rejects.toThrow(/RollupAlreadyBound/);
     const asDeployer = s.rollupAs(s.deployer);
-    await expect(asDeployer.getFunction("setVerifier")(2, s.d.batchVerifier.target, 1)).rejects.toThrow(/NotGovernance/);
-    await expect(asDeployer.getFunction("slashBond")(await s.prover.getAddress(), 1n)).rejects.toThrow(/NotGovernance/);
+    await expect(asDeployer.getFunction("setVerifier")(2, s.d.batchVerifier.target, 1)).rejects.toThrow(
+      /NotGovernance/,
+    );
+    await expect(asDeployer.getFunction("slashBond")(await s.prover.getAddress(), 1n)).rejects.toThrow(
+      /NotGovernance/,
+    );
     const admin = await s.d.timelock.getFunction("DEFAULT_ADMIN_ROLE")();
     expect(await s.d.timelock.getFunction("hasRole")(admin, await s.deployer.getAddress())).toBe(false);
   });
@@ -89,14 +106,20 @@ describe("OPEN token and governance: Governor, timelock, parameters and verifier
     expect(await rollup.getFunction("queueLength")()).toBe(before + 1n);
     // kind 3 (set parameter), account = parameter id 1 (epoch length), w1 = the value.
     const prev = await rollup.getFunction("queueHashAt")(before);
-    expect(await rollup.getFunction("queueHashAt")(before + 1n)).toBe(poseidon([prev, 3n + (1n << 8n), 20n, 0n, 0n]));
+    expect(await rollup.getFunction("queueHashAt")(before + 1n)).toBe(
+      poseidon([prev, 3n + (1n << 8n), 20n, 0n, 0n]),
+    );
   });
 
   it("end to end: governance registers a new verifier and slashes an L2 stake in one proposal", async () => {
     const setVerifier = rollup.interface.encodeFunctionData("setVerifier", [2, s.d.batchVerifier.target, 2]);
     const slash = registry.interface.encodeFunctionData("slashL2Stake", [5, 1000n]);
     const before = await rollup.getFunction("queueLength")();
-    await govern([String(rollup.target), String(registry.target)], [setVerifier, slash], "Reward verifier; slash 5");
+    await govern(
+      [String(rollup.target), String(registry.target)],
+      [setVerifier, slash],
+      "Reward verifier; slash 5",
+    );
     const circuit = await rollup.getFunction("circuits")(2);
     expect([circuit.verifier, circuit.purpose]).toEqual([s.d.batchVerifier.target, 2n]);
     const prev = await rollup.getFunction("queueHashAt")(before);
@@ -139,7 +162,9 @@ describe("OPEN token and governance: Governor, timelock, parameters and verifier
       };
       await (await asTimelock.getFunction("setL1Params")(l1)).wait();
       expect(await registry.getFunction("queueDeadline")()).toBe(7200n);
-      await expect(asTimelock.getFunction("setL1Params")({ ...l1, queueDeadline: 0n })).rejects.toThrow(/ZeroValue/);
+      await expect(asTimelock.getFunction("setL1Params")({ ...l1, queueDeadline: 0n })).rejects.toThrow(
+        /ZeroValue/,
+      );
     });
   });
 });

@@ -36,7 +36,11 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
       l1Address: BigInt(account.l1Address),
       packed: account.balance | (BigInt(account.nonce) << 96n) | (account.staked << 128n),
     };
-    return { leaf, siblings: proof.siblings.map((level) => [...level]), registries: registriesHash(state.roots()) };
+    return {
+      leaf,
+      siblings: proof.siblings.map((level) => [...level]),
+      registries: registriesHash(state.roots()),
+    };
   };
 
   beforeAll(async () => {
@@ -59,9 +63,17 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
 
   it("Poseidon on chain equals protocol/poseidon.ts (2, 4 and 5 inputs)", async () => {
     const lib = (name: "poseidonT3" | "poseidonT5" | "poseidonT6", n: number) =>
-      new s.ethers.Contract(s.d.file.contracts[name], [`function hash(uint256[${n}]) pure returns (uint256)`], s.deployer);
+      new s.ethers.Contract(
+        s.d.file.contracts[name],
+        [`function hash(uint256[${n}]) pure returns (uint256)`],
+        s.deployer,
+      );
     const inputs = [1n, 2n, 3n, 4n, 5n].map((x) => x * 0x1234567890abcdefn);
-    for (const [name, n] of [["poseidonT3", 2], ["poseidonT5", 4], ["poseidonT6", 5]] as const) {
+    for (const [name, n] of [
+      ["poseidonT3", 2],
+      ["poseidonT5", 4],
+      ["poseidonT6", 5],
+    ] as const) {
       expect(await lib(name, n).getFunction("hash")(inputs.slice(0, n))).toBe(poseidon(inputs.slice(0, n)));
     }
   });
@@ -103,7 +115,9 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
 
   it("refuses exits and refunds while the rollup is live", async () => {
     const p = accountProof(1);
-    await expect(rollup.getFunction("exit")(1, p.leaf, p.siblings, p.registries)).rejects.toThrow(/NotFrozen/);
+    await expect(rollup.getFunction("exit")(1, p.leaf, p.siblings, p.registries)).rejects.toThrow(
+      /NotFrozen/,
+    );
     await expect(rollup.getFunction("refundDeposit")(0, 0, KEY.x, KEY.y, 1000n)).rejects.toThrow(/NotFrozen/);
   });
 
@@ -148,14 +162,20 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
     const before = await s.d.token.getFunction("balanceOf")(alice);
     await (await s.rollupAs(s.bob).getFunction("exit")(1, p.leaf, p.siblings, p.registries)).wait();
     expect((await s.d.token.getFunction("balanceOf")(alice)) - before).toBe(1000n);
-    await expect(rollup.getFunction("exit")(1, p.leaf, p.siblings, p.registries)).rejects.toThrow(/AlreadyExited/);
+    await expect(rollup.getFunction("exit")(1, p.leaf, p.siblings, p.registries)).rejects.toThrow(
+      /AlreadyExited/,
+    );
   });
 
   it("refuses an exit with a forged balance or a proof for another account", async () => {
     const p = accountProof(2);
     const forged = { ...p.leaf, packed: 10n ** 20n };
-    await expect(rollup.getFunction("exit")(2, forged, p.siblings, p.registries)).rejects.toThrow(/InvalidAccountProof/);
-    await expect(rollup.getFunction("exit")(3, p.leaf, p.siblings, p.registries)).rejects.toThrow(/InvalidAccountProof/);
+    await expect(rollup.getFunction("exit")(2, forged, p.siblings, p.registries)).rejects.toThrow(
+      /InvalidAccountProof/,
+    );
+    await expect(rollup.getFunction("exit")(3, p.leaf, p.siblings, p.registries)).rejects.toThrow(
+      /InvalidAccountProof/,
+    );
   });
 
   it("refunds an unprocessed deposit to its sender once, and never a processed one", async () => {

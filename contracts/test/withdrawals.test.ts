@@ -66,7 +66,9 @@ describe("Rollup: withdrawals claimed with a Poseidon Merkle proof after finalit
   it("refuses a claim with a wrong amount, recipient or index, and against the genesis batch", async () => {
     const w = withdrawals[1]!;
     await expect(claim(1, { ...w, amount: 251n })).rejects.toThrow(/InvalidMerkleProof/);
-    await expect(claim(1, { ...w, recipient: withdrawals[0]!.recipient })).rejects.toThrow(/InvalidMerkleProof/);
+    await expect(claim(1, { ...w, recipient: withdrawals[0]!.recipient })).rejects.toThrow(
+      /InvalidMerkleProof/,
+    );
     await expect(claim(1, w, 0n)).rejects.toThrow(/NotFinalized/);
     await expect(claim(1, w, 2n)).rejects.toThrow(/NotFinalized/);
   });
