@@ -86,8 +86,12 @@ export function inferenceFeatures(
   if (inference.x.length !== inputDim(ctx.mlp)) {
     throw new OpenLedgerError(ErrorCode.InvalidAttribution, "inference input has the wrong width");
   }
+  const { label } = inference;
+  if (label !== undefined && !(Number.isInteger(label) && label >= 0 && label < ctx.data.classes)) {
+    throw new OpenLedgerError(ErrorCode.InvalidAttribution, `label ${label} is not a class of the model`);
+  }
   const f = features(ctx.mlp, inference.x, 1);
-  return { f, label: inference.label ?? predict(ctx.theta, f, ctx.data.classes) };
+  return { f, label: label ?? predict(ctx.theta, f, ctx.data.classes) };
 }
 
 export function memo<T>(ctx: ModelContext, key: string, make: () => T): T {

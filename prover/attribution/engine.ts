@@ -67,6 +67,6 @@ export function rowScores(
   }
 }
 
-export function knnIndex(ctx: ModelContext) {
+function knnIndex(ctx: ModelContext) {
   return memo(ctx, "knn/index", () => knnInput(ctx.data.dim, ctx.data.f, ctx.data.y));
 }

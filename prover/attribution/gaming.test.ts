@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../datasets/random.ts";
 import { attribute, METHODS } from "./engine.ts";
 import { proportionalSplit } from "./payout.ts";
+import { duplicateMask } from "./row-hash.ts";
 import { irisFixture, testInput } from "./test-fixtures.ts";
 import type { AttributionResult, TrainingRows } from "./types.ts";
 
@@ -70,6 +71,17 @@ describe("gaming resistance", () => {
       expect(after.rows.subarray(0, rows.y.length)).toEqual(before.rows);
       expect(after.contributions.slice(0, -1)).toEqual(before.contributions);
     }
+  });
+
+  it("a copy nudged below the 2^-16 grid, or with -0 for 0, is still a duplicate", () => {
+    const padded = withExtraContribution(rows, [3, 4], 99n);
+    const x = padded.x.slice();
+    const base = rows.y.length * rows.dim;
+    x[base] = x[base]! + 1e-7;
+    x[base + rows.dim + 1] = x[base + rows.dim + 1] === 0 ? -0 : x[base + rows.dim + 1]! * (1 + 1e-9);
+    expect(Array.from(duplicateMask({ ...padded, x }).subarray(rows.y.length))).toEqual([1, 1]);
+    x[base] = x[base]! + 1e-3;
+    expect(Array.from(duplicateMask({ ...padded, x }).subarray(rows.y.length))).toEqual([0, 1]);
   });
 
   it.each(METHODS)("%s: splitting a contribution across k identities gains at most 1%%", (method) => {
