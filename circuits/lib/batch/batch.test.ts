@@ -1,0 +1,306 @@
+/**
+ * The batch circuit is the twin of the state transition: batches executed by protocol/state
+ * give witnesses whose public input is the one the TypeScript computes (roots, queue hashes,
+ * withdrawals root and batch data all inside it), and batches the TypeScript refuses (a bad
+ * signature, a replayed nonce, an overdraft) cannot produce a witness. Witness-only: no setup.
+ */
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { WitnessCalculatorBuilder } from "circom_runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { derivePublicKey } from "../../../protocol/eddsa.ts";
+import { ErrorCode, OpenLedgerError } from "../../../protocol/errors.ts";
+import { encodeFloat40 } from "../../../protocol/float40.ts";
+import { TEST_PARAMS } from "../../../protocol/params.ts";
+import { poseidon } from "../../../protocol/poseidon.ts";
+import type { GovernanceParams } from "../../../protocol/state/leaves.ts";
+import { RollupState } from "../../../protocol/state/state.ts";
+import { signTx } from "../../../protocol/tx/sign.ts";
+import { type Deposit, type L2Tx, type SignedTx, TxType } from "../../../protocol/tx/types.ts";
+import { VECTOR_DOMAIN } from "../../../protocol/vectors/twins.ts";
+import { type BatchTx, buildBatchWitness } from "../../../prover/node/batch-witness.ts";
+import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
+import { terminateSnarkjsCurve } from "../../tools/snarkjs-runtime.ts";
+import { type CircuitInput, calculateWitness, circuitOutputs } from "../../tools/witness.ts";
+
+const SHAPE = { slots: 2, withdrawals: 1 };
+const governance: GovernanceParams = {
+  dataBps: 7000,
+  modelBps: 2000,
+  baseModelBps: 2000,
+  proverBps: 500,
+  protocolBps: 500,
+  epochLength: 10,
+  attributionMethod: 1,
+  minContributionStake: 100n,
+  minModelStake: 1000n,
+};
+const keys = [1, 2, 3, 4].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (s * 29 + i * 7) & 0xff));
+const L1 = ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"];
+
+const slotSource = readFileSync(new URL("../tx/account_slot.circom", import.meta.url), "utf8");
+let circuit: CompiledCircuit;
+beforeAll(async () => {
+  circuit = await compileCircuit("batch_4x3_2tx", { log: () => {} });
+});
+afterAll(terminateSnarkjsCurve);
+
+let queueIndex = 0n;
+function deposit(key: number, amount: bigint, to = 0, sender = 0): Deposit {
+  return {
+    type: TxType.Deposit,
+    queueIndex: queueIndex++,
+    l1Sender: L1[sender]!,
+    to,
+    publicKey: derivePublicKey(keys[key]!),
+    amount,
+  };
+}
+const sign = <T extends L2Tx>(tx: T, key: number): SignedTx<T> =>
+  signTx(tx, keys[key]!, VECTOR_DOMAIN, TEST_PARAMS);
+
+function freshState(): RollupState {
+  queueIndex = 0n;
+  return new RollupState({ domain: VECTOR_DOMAIN, params: TEST_PARAMS, governance }, { witness: true });
+}
+
+/** Proves the batch in the circuit (witness only) and checks it reaches the TypeScript's public input. */
+async function twin(state: RollupState, txs: BatchTx[], feeRecipient = 1) {
+  const w = buildBatchWitness(state, txs, feeRecipient, SHAPE);
+  expect(await circuitOutputs(circuit, w.input as CircuitInput, 1)).toEqual([w.publicInput]);
+  expect(state.root()).toBe(w.claims.postStateRoot);
+  return w;
+}
+
+/** The witness generator stops at the first violated constraint; `where` names its template and line. */
+async function refuses(input: CircuitInput, where: RegExp): Promise<void> {
+  // A fresh calculator: a shared one keeps the messages of earlier failures in front.
+  const calc = (await WitnessCalculatorBuilder(await readFile(circuit.wasm))) as {
+    calculateWitness(input: CircuitInput, sanityCheck: boolean): Promise<bigint[]>;
+  };
+  const err = await calc.calculateWitness(input, true).then(
+    () => new Error("the witness was computed"),
+    (e: unknown) => e as Error,
+  );
+  expect(err.message).toMatch(where);
+}
+
+/** "AccountSlot_<n> line: <line of `text` in account_slot.circom>": where a refusal must happen. */
+function inSlot(text: string): RegExp {
+  const line = slotSource.split("\n").findIndex((l) => l.includes(text)) + 1;
+  expect(line).toBeGreaterThan(0);
+  return new RegExp(`Error in template AccountSlot_\\d+ line: ${line}$`, "m");
+}
+
+const codeOf = (f: () => unknown): string | undefined => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof OpenLedgerError) return e.code;
+    throw e;
+  }
+  return undefined;
+};
+
+/** Two funded accounts (1 and 2) after one batch of deposits. */
+async function funded(): Promise<RollupState> {
+  const state = freshState();
+  await twin(state, [deposit(0, 10n ** 6n), deposit(1, 10n ** 6n, 0, 1)]);
+  return state;
+}
+
+describe("batch circuit twin of the state transition", () => {
+  it("deposits open accounts, credit existing ones and consume the queue in order", async () => {
+    const state = await funded();
+    expect(state.counters.accounts).toBe(2);
+    // A deposit to account 2 credits it; one to an empty id opens the next account instead.
+    const w = await twin(state, [deposit(2, 500n, 2), deposit(2, 700n, 9)]);
+    expect(state.accounts.get(2)!.balance).toBe(10n ** 6n + 500n);
+    expect(state.accounts.get(3)!.balance).toBe(700n);
+    expect(w.closed.queueEnd.next).toBe(4n);
+    expect(w.claims.queueStart).not.toBe(w.claims.queueEnd);
+  });
+
+  it("transfers, withdraws, stakes and unstakes with fees credited to the fee recipient", async () => {
+    const state = await funded();
+    const w1 = await twin(
+      state,
+      [
+        sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 10n, to: 2, amount: 2500n }, 0),
+        sign({ type: TxType.Withdraw, from: 2, nonce: 0, fee: 20n, amount: 3000n, recipient: L1[1]! }, 1),
+      ],
+      1,
+    );
+    expect(w1.closed.withdrawals).toEqual([{ recipient: L1[1], amount: 3000n }]);
+    expect(state.accounts.get(1)!.balance).toBe(10n ** 6n - 2510n + 30n);
+    await twin(
+      state,
+      [
+        sign({ type: TxType.Stake, from: 1, nonce: 1, fee: 1n, amount: 4000n }, 0),
+        sign({ type: TxType.Unstake, from: 1, nonce: 2, fee: 1n, amount: 1500n }, 0),
+      ],
+      2,
+    );
+    expect(state.accounts.get(1)).toMatchObject({ staked: 2500n, nonce: 3 });
+  });
+
+  it("pads with no-ops and burns the fees of a fee recipient without account", async () => {
+    const state = await funded();
+    const w = await twin(
+      state,
+      [sign({ type: TxType.Transfer, from: 2, nonce: 0, fee: 5n, to: 1, amount: 1n }, 1)],
+      7,
+    );
+    expect(w.closed.feesCredited).toBe(0n);
+    const empty = await twin(state, [], 1);
+    expect(empty.claims.postStateRoot).toBe(empty.claims.preStateRoot);
+  });
+
+  it("refunds a deposit on L1 when the accounts tree is full", async () => {
+    const state = freshState();
+    // 4^3 = 64 slots, ids 1..63: fill them two per batch, then one more deposit is refunded.
+    for (let i = 0; i < 31; i++) buildBatchWitness(state, [deposit(0, 1n), deposit(1, 1n)], 1, SHAPE);
+    await twin(state, [deposit(0, 1n), deposit(1, 9n, 0, 1)]);
+    expect(state.counters.accounts).toBe(63);
+    const w = await twin(state, [deposit(2, 5n)]);
+    expect(w.closed.withdrawals).toEqual([{ recipient: L1[0], amount: 5n }]);
+  });
+
+  it("matches the TypeScript on random batches", async () => {
+    const state = await funded();
+    let seed = 12345n;
+    const rand = (n: number) => {
+      seed = poseidon([seed]);
+      return Number(seed % BigInt(n));
+    };
+    const nonces = new Map<number, number>();
+    for (let round = 0; round < 4; round++) {
+      const txs: BatchTx[] = [];
+      for (let i = 0; i < 1 + rand(2); i++) {
+        const from = 1 + rand(2);
+        const nonce = nonces.get(from) ?? 0;
+        const kind = rand(5);
+        const base = { from, nonce, fee: BigInt(rand(50)) };
+        const amount = BigInt(1 + rand(10_000));
+        const tx =
+          kind === 0
+            ? deposit(rand(3), amount, rand(4))
+            : kind === 1
+              ? sign({ type: TxType.Transfer, ...base, to: 3 - from, amount }, from - 1)
+              : kind === 2
+                ? sign({ type: TxType.Withdraw, ...base, amount, recipient: L1[rand(2)]! }, from - 1)
+                : sign({ type: TxType.Stake, ...base, amount }, from - 1);
+        if (tx.type === TxType.Withdraw && txs.some((t) => t.type === TxType.Withdraw)) continue;
+        if (tx.type !== TxType.Deposit) nonces.set(from, nonce + 1);
+        txs.push(tx);
+      }
+      await twin(state, txs, 1 + rand(3));
+    }
+  });
+});
+
+describe("batches the TypeScript refuses have no witness", () => {
+  it("a bad signature", async () => {
+    const state = await funded();
+    const tx = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: 10n }, 0);
+    const forged = { ...tx, signature: sign({ ...tx }, 1).signature };
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [forged], 1, SHAPE))).toBe(
+      ErrorCode.InvalidSignature,
+    );
+    const w = buildBatchWitness(state, [tx], 1, SHAPE);
+    await refuses(
+      {
+        ...w.input,
+        r8x: [forged.signature.R8.x.toString(), w.input.r8x![1]!],
+        r8y: [forged.signature.R8.y.toString(), w.input.r8y![1]!],
+        s: [forged.signature.S.toString(), w.input.s![1]!],
+      } as CircuitInput,
+      inSlot("sig.M <=="),
+    );
+  });
+
+  it("a replayed nonce", async () => {
+    const state = await funded();
+    const first = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: 10n }, 0);
+    await twin(state, [first]);
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [first], 1, SHAPE))).toBe(ErrorCode.BadNonce);
+    // The same transfer at the right nonce has a witness; with the old signature it has none.
+    const w = buildBatchWitness(
+      state,
+      [{ ...first, nonce: 1, signature: sign({ ...first, nonce: 1 }, 0).signature }],
+      1,
+      SHAPE,
+    );
+    await refuses(
+      {
+        ...w.input,
+        r8x: [first.signature.R8.x.toString(), w.input.r8x![1]!],
+        r8y: [first.signature.R8.y.toString(), w.input.r8y![1]!],
+        s: [first.signature.S.toString(), w.input.s![1]!],
+      } as CircuitInput,
+      inSlot("sig.M <=="),
+    );
+  });
+
+  it("an overdraft, an unstake beyond the stake, a wrong pre-state root, a registry transaction", async () => {
+    const state = await funded();
+    const big = 2n * 10n ** 6n;
+    const overdraft = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: big }, 0);
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [overdraft], 1, SHAPE))).toBe(
+      ErrorCode.InsufficientBalance,
+    );
+    const w = buildBatchWitness(
+      freshCopy(state),
+      [{ ...overdraft, amount: 10n, signature: sign({ ...overdraft, amount: 10n }, 0).signature }],
+      1,
+      SHAPE,
+    );
+    const withSig = (tx: SignedTx, extra: Partial<CircuitInput>) =>
+      ({
+        ...w.input,
+        r8x: [tx.signature.R8.x.toString(), w.input.r8x![1]!],
+        r8y: [tx.signature.R8.y.toString(), w.input.r8y![1]!],
+        s: [tx.signature.S.toString(), w.input.s![1]!],
+        ...extra,
+      }) as CircuitInput;
+    await calculateWitness(
+      circuit,
+      withSig(
+        {
+          ...overdraft,
+          amount: 10n,
+          signature: sign({ ...overdraft, amount: 10n }, 0).signature,
+        } as SignedTx,
+        {},
+      ),
+    );
+    await refuses(
+      withSig(overdraft, { amountF40: [encodeFloat40(big).toString(), "0"] }),
+      inSlot("afterDebit.in <=="),
+    );
+
+    const unstake = sign({ type: TxType.Unstake, from: 1, nonce: 0, fee: 1n, amount: 5n }, 0);
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [unstake], 1, SHAPE))).toBe(
+      ErrorCode.InsufficientStake,
+    );
+    await refuses(
+      withSig(unstake, { type: ["4", "0"], b: ["0", "0"], amountF40: [encodeFloat40(5n).toString(), "0"] }),
+      inSlot("newStaked.in <=="),
+    );
+
+    await refuses({ ...w.input, accountsRoot: "1" } as CircuitInput, inSlot("updateA.oldRoot === rootIn"));
+    await refuses({ ...w.input, type: ["5", "0"] } as CircuitInput, inSlot("kind.type <=="));
+  });
+});
+
+/** An independent copy of `state`, replayed, so that a refused batch leaves the original as it was. */
+function freshCopy(state: RollupState): RollupState {
+  const copy = new RollupState(
+    { domain: state.domain, params: state.params, governance: state.governance },
+    { witness: true },
+  );
+  for (const [id, a] of state.accounts) copy.setAccount(id, a);
+  copy.counters = state.counters;
+  copy.queue = state.queue;
+  return copy;
+}

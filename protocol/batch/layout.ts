@@ -1,0 +1,113 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { addressToField } from "../domain.ts";
+import { ErrorCode, OpenLedgerError } from "../errors.ts";
+import { bigIntToBytesBE, type Field } from "../field.ts";
+import { encodeFloat40 } from "../float40.ts";
+import { type Deposit, type SignedTx, TxType } from "../tx/types.ts";
+
+/**
+ * Fixed-layout batch data (docs/protocol.md section 8): what the batch circuit hashes, so its
+ * length depends only on the circuit's shape, never on the transactions.
+ *
+ *   feeRecipient u24 ‖ slots × (type u8, a u24, b u24, amount f40, fee f40) ‖ withdrawals × recipient 20
+ *
+ * A transfer's record is 17 bytes, at most 272 gas of calldata. Account ids fit 24 bits (the
+ * accounts tree holds 2^24 at production size). Unused records and recipients are zeros.
+ */
+export interface BatchShape {
+  /** Account slots: transactions per batch, the rest padded with no-ops. */
+  readonly slots: number;
+  /** Withdrawals per batch (a power of two): recipients posted after the records. */
+  readonly withdrawals: number;
+}
+
+export const SLOT_RECORD_BYTES = 17;
+export const RECIPIENT_BYTES = 20;
+const HEADER_BYTES = 3;
+
+/** One account slot's record: for a deposit, `a` is the account credited or opened (0 if refunded). */
+export interface SlotRecord {
+  readonly type: number;
+  readonly a: number;
+  readonly b: number;
+  readonly amount: bigint;
+  readonly fee: bigint;
+}
+
+export const NOOP_RECORD: SlotRecord = { type: 0, a: 0, b: 0, amount: 0n, fee: 0n };
+
+export function batchDataLength(shape: BatchShape): number {
+  return HEADER_BYTES + shape.slots * SLOT_RECORD_BYTES + shape.withdrawals * RECIPIENT_BYTES;
+}
+
+/** The record of an executed transaction; `account` is what a deposit's receipt names. */
+export function slotRecord(tx: SignedTx | Deposit, account: number): SlotRecord {
+  switch (tx.type) {
+    case TxType.Transfer:
+      return { type: tx.type, a: tx.from, b: tx.to, amount: tx.amount, fee: tx.fee };
+    case TxType.Withdraw:
+    case TxType.Stake:
+    case TxType.Unstake:
+      return { type: tx.type, a: tx.from, b: 0, amount: tx.amount, fee: tx.fee };
+    case TxType.Deposit:
+      return { type: tx.type, a: account, b: 0, amount: 0n, fee: 0n };
+    default:
+      throw new OpenLedgerError(
+        ErrorCode.InvalidTransaction,
+        `transaction type ${tx.type} has no account-slot record: registry transactions need registry slots`,
+      );
+  }
+}
+
+export function encodeBatchLayout(
+  shape: BatchShape,
+  feeRecipient: number,
+  records: readonly SlotRecord[],
+  recipients: readonly string[],
+): Uint8Array {
+  if (records.length > shape.slots || recipients.length > shape.withdrawals) {
+    throw new OpenLedgerError(
+      ErrorCode.InvalidTransaction,
+      `batch holds ${records.length} transactions and ${recipients.length} withdrawals, the circuit ${shape.slots} and ${shape.withdrawals}`,
+    );
+  }
+  const out = new Uint8Array(batchDataLength(shape));
+  let o = 0;
+  const put = (x: bigint | number, n: number) => {
+    out.set(bigIntToBytesBE(BigInt(x), n), o);
+    o += n;
+  };
+  put(feeRecipient, HEADER_BYTES);
+  for (let i = 0; i < shape.slots; i++) {
+    const r = records[i] ?? NOOP_RECORD;
+    put(r.type, 1);
+    put(r.a, 3);
+    put(r.b, 3);
+    put(encodeFloat40(r.amount), 5);
+    put(encodeFloat40(r.fee), 5);
+  }
+  for (const recipient of recipients) put(addressToField(recipient), RECIPIENT_BYTES);
+  return out;
+}
+
+export interface BatchClaims {
+  readonly preStateRoot: Field;
+  readonly postStateRoot: Field;
+  readonly queueStart: Field;
+  readonly queueEnd: Field;
+  readonly withdrawalsRoot: Field;
+}
+
+const PUBLIC_INPUT_MASK = (1n << 253n) - 1n;
+
+/**
+ * sha256(pre ‖ post ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ batchData), 32-byte big-endian words,
+ * top three bits cleared: the batch proof's one public input, as the contract computes it.
+ */
+export function batchPublicInput(c: BatchClaims, data: Uint8Array): Field {
+  const words = [c.preStateRoot, c.postStateRoot, c.queueStart, c.queueEnd, c.withdrawalsRoot];
+  const bytes = new Uint8Array(32 * words.length + data.length);
+  words.forEach((w, i) => bytes.set(bigIntToBytesBE(w, 32), 32 * i));
+  bytes.set(data, 32 * words.length);
+  return BigInt(`0x${Buffer.from(sha256(bytes)).toString("hex")}`) & PUBLIC_INPUT_MASK;
+}
