@@ -128,7 +128,7 @@ describe("sequencer JSON-RPC", () => {
     expect((await send(transfer({}))).result).toEqual(ok.result);
     const bad = await send("0x0101");
     expect(bad.error?.code).toBe(-32602);
-    expect(bad.error?.message).toMatch(/end early/);
+    expect(bad.error?.message).toMatch(/too short/);
   });
 
   it("queues a transaction after a nonce gap, replaces it only for a higher fee, and runs it when the gap fills", async () => {

@@ -8,7 +8,7 @@ import { applyTx, type Receipt } from "../protocol/state/apply.ts";
 import { beginBatch, closeBatch, type OpenBatch } from "../protocol/state/batch.ts";
 import type { Account, Contribution, GovernanceParams, InferenceRecord, Model } from "../protocol/state/leaves.ts";
 import { RollupState, type TrainingSet } from "../protocol/state/state.ts";
-import { decodeTx, encodeTx } from "../protocol/tx/codec.ts";
+import { decodeTx, encodeTx, peekSender } from "../protocol/tx/codec.ts";
 import { type Deposit, type SignedTx, TxType } from "../protocol/tx/types.ts";
 import type { SealedBatch } from "./batch-poster.ts";
 import { Mempool, type MempoolLimits, type PooledTx } from "./mempool.ts";
@@ -142,16 +142,16 @@ export class Sequencer {
   /** Validates, executes (or queues, after a nonce gap) and durably records an L2 transaction. */
   async submit(raw: Uint8Array): Promise<SubmitResult> {
     this.checkHealthy();
-    const tx = decodeTx(raw);
-    if (tx.type === TxType.Deposit) {
-      throw new OpenLedgerError(ErrorCode.InvalidTransaction, "deposits enter only from the L1 priority queue");
-    }
+    const from = peekSender(raw);
+    const account = this.state.accounts.get(from);
+    if (!account) throw new OpenLedgerError(ErrorCode.UnknownAccount, `sender account ${from} does not exist`);
+    const checked = await this.deps.verifier.verify({ raw, publicKey: account.publicKey });
+    if (!checked.ok) throw new OpenLedgerError(checked.code, checked.message);
+    const { tx, txHash, valid } = checked;
+    if (!valid) throw new OpenLedgerError(ErrorCode.InvalidSignature, `signature does not verify under account ${tx.from}'s key`);
     if (tx.fee < this.config.minFee) {
       throw new OpenLedgerError(ErrorCode.FeeTooLow, `fee ${tx.fee} is below this sequencer's minimum ${this.config.minFee}`);
     }
-    const account = this.senderOf(tx);
-    const { txHash, valid } = await this.deps.verifier.verify({ raw, publicKey: account.publicKey });
-    if (!valid) throw new OpenLedgerError(ErrorCode.InvalidSignature, `signature does not verify under account ${tx.from}'s key`);
     const hash = fieldToHex(txHash);
     // A client retrying after a lost answer gets the first answer again.
     const known = this.known(hash);

@@ -2,26 +2,28 @@ import type { AffinePoint } from "../protocol/babyjub.ts";
 import type { Domain } from "../protocol/domain.ts";
 import type { Field } from "../protocol/field.ts";
 import type { ProtocolParams } from "../protocol/params.ts";
+import { verifySignature } from "../protocol/eddsa.ts";
+import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { decodeTx } from "../protocol/tx/codec.ts";
-import { txHash } from "../protocol/tx/fields.ts";
-import { verifyTx } from "../protocol/tx/sign.ts";
-import { TxType } from "../protocol/tx/types.ts";
+import { txHash as computeTxHash } from "../protocol/tx/fields.ts";
+import { type SignedTx, TxType } from "../protocol/tx/types.ts";
 
 /**
- * Hashing and signature checking of submitted transactions, the sequencer's most expensive
- * step, behind an interface so that it can run on worker threads (`verify-pool.ts`) or inline.
+ * Decoding, hashing and signature checking of submitted transactions, the sequencer's most
+ * expensive step, behind an interface so that it can run on worker threads (`verify-pool.ts`)
+ * or inline.
  */
 export interface VerifyJob {
-  /** Wire bytes of an L2 transaction (already decoded once by the caller). */
+  /** Wire bytes of an L2 transaction. */
   readonly raw: Uint8Array;
   /** Public key of the sender's account. */
   readonly publicKey: AffinePoint;
 }
 
-export interface VerifyResult {
-  readonly txHash: Field;
-  readonly valid: boolean;
-}
+/** The decoded transaction with its hash and signature verdict, or why it could not be decoded. */
+export type VerifyResult =
+  | { readonly ok: true; readonly tx: SignedTx; readonly txHash: Field; readonly valid: boolean }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
 
 export interface TxVerifier {
   verify(job: VerifyJob): Promise<VerifyResult>;
@@ -33,11 +35,19 @@ export interface VerifyContext {
   readonly params: ProtocolParams;
 }
 
-/** The check itself, shared by the inline verifier and the worker threads. */
+/** Decoding, hashing and the signature check, shared by the inline verifier and the workers. */
 export function verifyRaw(ctx: VerifyContext, job: VerifyJob): VerifyResult {
-  const tx = decodeTx(job.raw);
-  if (tx.type === TxType.Deposit) return { txHash: txHash(tx, ctx.domain, ctx.params), valid: false };
-  return { txHash: txHash(tx, ctx.domain, ctx.params), valid: verifyTx(tx, job.publicKey, ctx.domain, ctx.params) };
+  try {
+    const tx = decodeTx(job.raw);
+    if (tx.type === TxType.Deposit) {
+      return { ok: false, code: ErrorCode.InvalidTransaction, message: "deposits enter only from the L1 priority queue" };
+    }
+    const txHash = computeTxHash(tx, ctx.domain, ctx.params);
+    return { ok: true, tx, txHash, valid: verifySignature(txHash, tx.signature, job.publicKey) };
+  } catch (e) {
+    if (e instanceof OpenLedgerError) return { ok: false, code: e.code, message: e.message };
+    throw e;
+  }
 }
 
 export class InlineVerifier implements TxVerifier {

@@ -242,6 +242,21 @@ export function decodeTx(bytes: Uint8Array): SignedTx | Deposit {
   return { ...tx, signature };
 }
 
+/**
+ * The sender of an L2 transaction read from its first bytes, without decoding the rest (the
+ * signature's point decompression costs a square root): a sequencer needs the sender's key
+ * before handing the full decoding and the signature check to a worker thread.
+ */
+export function peekSender(bytes: Uint8Array): number {
+  if (bytes.length < 6 || bytes[0] !== WIRE_VERSION) {
+    throw new OpenLedgerError(ErrorCode.InvalidEncoding, "not an encoded transaction (too short or unknown version)");
+  }
+  if (bytes[1] === TxType.Deposit) {
+    throw new OpenLedgerError(ErrorCode.InvalidTransaction, "deposits enter only from the L1 priority queue");
+  }
+  return Number(bytesToBigIntBE(bytes.subarray(2, 6)));
+}
+
 export function encodeSignature(sig: Signature): Uint8Array {
   const out = new Uint8Array(SIGNATURE_BYTES);
   out.set(packPoint(sig.R8));
