@@ -5,31 +5,24 @@ import { toBeHex } from "ethers";
 export interface BatchPublicWords {
   preStateRoot: bigint;
   postStateRoot: bigint;
-  /** sha256 of the batch data, as an integer. */
-  batchDataHash: bigint;
   queueHashStart: bigint;
   queueHashEnd: bigint;
   withdrawalsRoot: bigint;
+  batchData: Uint8Array;
 }
 
 const MASK = (1n << 253n) - 1n;
 
 /**
- * sha256(pre ‖ post ‖ dataHash ‖ H_start ‖ H_end ‖ withdrawalsRoot) as 32-byte big-endian
- * words, top three bits cleared: what `PublicInput.fold` computes on chain.
+ * sha256(pre ‖ post ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ batchData), words as 32 bytes
+ * big-endian, top three bits cleared: what `PublicInput.fold` computes on chain.
  */
 export function foldPublicInput(w: BatchPublicWords): bigint {
-  const words = [
-    w.preStateRoot,
-    w.postStateRoot,
-    w.batchDataHash,
-    w.queueHashStart,
-    w.queueHashEnd,
-    w.withdrawalsRoot,
-  ];
-  const bytes = new Uint8Array(32 * words.length);
+  const words = [w.preStateRoot, w.postStateRoot, w.queueHashStart, w.queueHashEnd, w.withdrawalsRoot];
+  const bytes = new Uint8Array(32 * words.length + w.batchData.length);
   words.forEach((word, i) => {
     bytes.set(Buffer.from(toBeHex(word, 32).slice(2), "hex"), 32 * i);
   });
+  bytes.set(w.batchData, 32 * words.length);
   return BigInt(`0x${Buffer.from(sha256(bytes)).toString("hex")}`) & MASK;
 }

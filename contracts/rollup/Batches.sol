@@ -60,10 +60,10 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         uint256 publicInput = PublicInput.fold(
             c.preStateRoot,
             c.postStateRoot,
-            dataHash,
             queueHashAt(h.queueCommitted),
             queueHashAt(c.queueEnd),
-            c.withdrawalsRoot
+            c.withdrawalsRoot,
+            batchData
         );
         _batches[c.batchIndex] =
             Batch(c.postStateRoot, c.withdrawalsRoot, publicInput, c.queueEnd, uint64(block.timestamp));

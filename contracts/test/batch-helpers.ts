@@ -1,4 +1,3 @@
-import { sha256 } from "@noble/hashes/sha2.js";
 import { type Contract, toBeHex } from "ethers";
 import { foldPublicInput } from "../client/public-input.ts";
 
@@ -51,9 +50,9 @@ export async function expectedPublicInput(
   return foldPublicInput({
     preStateRoot: b.preStateRoot,
     postStateRoot: b.postStateRoot,
-    batchDataHash: BigInt(`0x${Buffer.from(sha256(b.data)).toString("hex")}`),
     queueHashStart: await queueHashAt(queueStart),
     queueHashEnd: await queueHashAt(b.queueEnd),
     withdrawalsRoot: b.withdrawalsRoot,
+    batchData: b.data,
   });
 }
