@@ -30,9 +30,11 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}" stroke="black"/>`,
     ...[...new Set(xs)].map(
       (x) =>
-        `<text x="${px(x)}" y="${height - bottom + 16}" text-anchor="middle">${Math.round(x * 100)}%</text>`,
+        `<text x="${px(x).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle">${Math.round(x * 100)}%</text>`,
     ),
-    ...ticks.map((y) => `<text x="${left - 6}" y="${py(y) + 4}" text-anchor="end">${y.toFixed(3)}</text>`),
+    ...ticks.map(
+      (y) => `<text x="${left - 6}" y="${(py(y) + 4).toFixed(1)}" text-anchor="end">${y.toFixed(3)}</text>`,
+    ),
     `<text x="${(left + width - right) / 2}" y="${height - 12}" text-anchor="middle">${escape(xLabel)}</text>`,
     `<text x="16" y="${height / 2}" transform="rotate(-90 16 ${height / 2})" text-anchor="middle">${escape(yLabel)}</text>`,
   ];
