@@ -56,7 +56,7 @@ function startSequencer(dataDir: string): Promise<{ proc: ChildProcess; url: str
       ...["--batch-max-txs", String(BATCH_MAX_TXS), "--batch-interval-ms", String(BATCH_INTERVAL_MS)],
       ...["--verify-workers", String(VERIFY_WORKERS), "--rate-limit", "1000000"],
     ],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_OPTIONS: process.env.SEQ_NODE_OPTIONS ?? "" } },
   );
   return new Promise((resolve, reject) => {
     createInterface({ input: proc.stdout! }).on("line", (line) => {
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     writeFileSync("bench/results/sequencer.json", `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result));
   } finally {
-    proc.kill("SIGKILL");
+    proc.kill(process.env.SEQ_NODE_OPTIONS ? "SIGINT" : "SIGKILL");
     agent.destroy();
   }
 }
