@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { OpenLedgerError } from "../protocol/errors.ts";
 import { accountCommand } from "./commands/account.ts";
+import { devnetCommand } from "./commands/devnet.ts";
 import { keyCommand } from "./commands/key.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
 import { txCommand } from "./commands/tx.ts";
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   program.addCommand(keyCommand());
   program.addCommand(txCommand());
   program.addCommand(accountCommand());
+  program.addCommand(devnetCommand());
   return program;
 }
 

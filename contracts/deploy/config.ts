@@ -1,4 +1,5 @@
 import { type GovernanceParams, type ProtocolParams, TEST_PARAMS } from "../../protocol/index.ts";
+import { GENESIS_GOVERNANCE } from "../../sequencer/config.ts";
 
 /** Everything a deployment is parameterised by; `devDeployConfig` gives tests and the devnet. */
 export interface DeployConfig {
@@ -33,19 +34,6 @@ export interface DeployConfig {
 
 export const OPEN = 10n ** 18n;
 
-/** Genesis L2 parameters: 70% data, 20% model (30% of it to a base model), 5% prover, 5% protocol. */
-export const DEV_GOVERNANCE_PARAMS: GovernanceParams = {
-  dataBps: 7000,
-  modelBps: 2000,
-  baseModelBps: 3000,
-  proverBps: 500,
-  protocolBps: 500,
-  epochLength: 10,
-  attributionMethod: 1,
-  minContributionStake: 10n * OPEN,
-  minModelStake: 100n * OPEN,
-};
-
 /**
  * Short delays and small bonds so a test or the devnet runs through proposals, deadlines and
  * unbonding in seconds. The batch verifier is the stub circuit's until the batch circuit exists.
@@ -53,7 +41,8 @@ export const DEV_GOVERNANCE_PARAMS: GovernanceParams = {
 export function devDeployConfig(treasury: string, sequencer: string): DeployConfig {
   return {
     protocol: TEST_PARAMS,
-    governance: DEV_GOVERNANCE_PARAMS,
+    // The sequencer's genesis parameters: both sides must start from the same state root.
+    governance: GENESIS_GOVERNANCE,
     token: { supply: 1_000_000_000n * OPEN, treasury },
     sequencer,
     l1: {

@@ -1,5 +1,5 @@
 import { type Contract, toBeHex } from "ethers";
-import { foldPublicInput } from "../client/public-input.ts";
+import { batchPublicInput } from "../../protocol/batch/layout.ts";
 
 export interface TestBatch {
   batchIndex: bigint;
@@ -47,12 +47,14 @@ export async function expectedPublicInput(
   queueStart: bigint,
 ): Promise<bigint> {
   const queueHashAt = rollup.getFunction("queueHashAt");
-  return foldPublicInput({
-    preStateRoot: b.preStateRoot,
-    postStateRoot: b.postStateRoot,
-    queueHashStart: await queueHashAt(queueStart),
-    queueHashEnd: await queueHashAt(b.queueEnd),
-    withdrawalsRoot: b.withdrawalsRoot,
-    batchData: b.data,
-  });
+  return batchPublicInput(
+    {
+      preStateRoot: b.preStateRoot,
+      postStateRoot: b.postStateRoot,
+      queueStart: await queueHashAt(queueStart),
+      queueEnd: await queueHashAt(b.queueEnd),
+      withdrawalsRoot: b.withdrawalsRoot,
+    },
+    b.data,
+  );
 }

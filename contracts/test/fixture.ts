@@ -3,30 +3,18 @@
  * circuit pipeline), the compiled contracts, and a fresh in-process EDR chain with the whole
  * system deployed by the deploy module, OPEN handed out and operators bonded.
  */
-import { join } from "node:path";
 import type { Contract, Signer } from "ethers";
 import hre from "hardhat";
-import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
-import { withBuildLock } from "../../circuits/tools/build-lock.ts";
+import type { CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
 import { proveGroth16, toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
-import { REPO_ROOT } from "../../circuits/tools/paths.ts";
 import { proofWords } from "../client/proof-calldata.ts";
 import { bondOperator, fundAccounts } from "../deploy/bootstrap.ts";
+import { buildDeployArtifacts } from "../deploy/build.ts";
 import { type DeployConfig, devDeployConfig, OPEN } from "../deploy/config.ts";
 import { type Deployment, deployOpenLedger } from "../deploy/deploy.ts";
 
-export const STUB_CIRCUIT = "batch_input_stub";
-
 /** Builds the stub circuit (cached) and compiles the contracts, once across vitest workers. */
-export async function prepareArtifacts(): Promise<CircuitArtifacts> {
-  const circuit = await buildCircuit(STUB_CIRCUIT, { log: () => {} });
-  await withBuildLock(
-    join(REPO_ROOT, "build/hardhat-build.lock"),
-    () => {},
-    () => hre.tasks.getTask("build").run({ quiet: true }),
-  );
-  return circuit;
-}
+export const prepareArtifacts = (): Promise<CircuitArtifacts> => buildDeployArtifacts();
 
 export interface System {
   ethers: Awaited<ReturnType<typeof hre.network.create>>["ethers"];
