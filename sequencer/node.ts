@@ -22,6 +22,9 @@ export interface NodeConfig {
   readonly verifyWorkers: number;
 }
 
+/** How often the tree paths of executed transactions are hashed ahead of sealing. */
+const HASH_EVERY_MS = 20;
+
 export interface SequencerNode {
   readonly url: string;
   readonly sequencer: Sequencer;
@@ -52,12 +55,14 @@ export async function startNode(config: NodeConfig, logger: Logger, poster?: Bat
   const timer = setInterval(() => {
     sequencer.seal().catch((err) => logger.error({ err }, "sealing failed"));
   }, config.sequencer.batchIntervalMs);
+  const hashing = setInterval(() => sequencer.hashPending(), HASH_EVERY_MS);
   logger.info({ url: address, dataDir: config.dataDir, sealedBatches: sequencer.sealedBatches }, "sequencer listening");
   return {
     url: address,
     sequencer,
     async stop() {
       clearInterval(timer);
+      clearInterval(hashing);
       await app.close();
       // Seal what was executed, so a clean stop leaves no write-ahead entries behind.
       await sequencer.seal();
