@@ -1,0 +1,88 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
+import { deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
+import { batchPublicInput } from "../protocol/batch/layout.ts";
+import type { SealedBatch } from "./batch-poster.ts";
+import { L1BatchPoster, L1PosterFatalError } from "./l1-poster.ts";
+
+describe("L1BatchPoster: commits sealed batches, never twice", () => {
+  let s: System;
+  let genesis: bigint;
+
+  const sealed = (number: number, preStateRoot: bigint, postStateRoot: bigint): SealedBatch => {
+    const batchData = new Uint8Array([1, 0, 0, 0, number, 0, 0, 0, 2]);
+    return {
+      number,
+      preStateRoot,
+      postStateRoot,
+      batchData,
+      batchDataHash: `0x${Buffer.from(sha256(batchData)).toString("hex")}`,
+      queueStart: 0n,
+      queueEnd: 0n,
+      queueHashStart: 0n,
+      queueHashEnd: 0n,
+      withdrawals: [],
+      withdrawalsRoot: 0n,
+      txHashes: [],
+    };
+  };
+  const poster = () =>
+    new L1BatchPoster({
+      rollup: String(s.d.rollup.target),
+      signer: s.sequencer,
+      retryDelayMs: 10,
+      attempts: 3,
+    });
+  const lastCommitted = async () => (await s.d.rollup.getFunction("head")()).lastCommitted;
+
+  beforeAll(async () => {
+    s = await deploySystem(await prepareArtifacts());
+    genesis = BigInt(s.d.file.genesisStateRoot);
+  });
+  afterAll(terminateSnarkjsCurve);
+
+  it("commits a batch whose public input is the protocol's fold of it", async () => {
+    const batch = sealed(1, genesis, 101n);
+    const { l1TxHash } = await poster().post(batch);
+    expect(l1TxHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await lastCommitted()).toBe(1n);
+    const expected = batchPublicInput(
+      { preStateRoot: genesis, postStateRoot: 101n, queueStart: 0n, queueEnd: 0n, withdrawalsRoot: 0n },
+      batch.batchData,
+    );
+    expect(await s.d.rollup.getFunction("publicInputOf")(1n)).toBe(expected);
+  });
+
+  it("after a restart, recognises a batch already on L1 and returns its transaction", async () => {
+    const nonce = await s.sequencer.getNonce();
+    const first = await s.ethers.provider.getTransactionCount(await s.sequencer.getAddress());
+    const again = await poster().post(sealed(1, genesis, 101n));
+    const [event] = await s.d.rollup.queryFilter(s.d.rollup.filters.BatchCommitted!(1n));
+    expect(again.l1TxHash).toBe(event!.transactionHash);
+    expect(await s.sequencer.getNonce()).toBe(nonce);
+    expect(await s.ethers.provider.getTransactionCount(await s.sequencer.getAddress())).toBe(first);
+  });
+
+  it("refuses, without retrying, a batch that differs from the one L1 holds", async () => {
+    await expect(poster().post(sealed(1, genesis, 999n))).rejects.toThrow(L1PosterFatalError);
+  });
+
+  it("refuses to skip a batch", async () => {
+    await expect(poster().post(sealed(3, 102n, 103n))).rejects.toThrow(/batch 2 must be posted first/);
+  });
+
+  it("recovers when another transaction took its nonce", async () => {
+    const p = poster();
+    await p.post(sealed(2, 101n, 102n));
+    // The same key sends something else: the poster's cached nonce is stale now.
+    await (await s.tokenAs(s.sequencer).getFunction("approve")(s.d.rollup.target, 1n)).wait();
+    await p.post(sealed(3, 102n, 103n));
+    expect(await lastCommitted()).toBe(3n);
+  });
+
+  it("gives up with the contract's reason on a wrong pre-state root", async () => {
+    await expect(poster().post(sealed(4, 7n, 104n))).rejects.toThrow(/WrongPreStateRoot|reverted/);
+    expect(await lastCommitted()).toBe(3n);
+  });
+});

@@ -1,0 +1,139 @@
+import { Contract, type ContractTransactionResponse, type Signer, toBeHex } from "ethers";
+import type { Logger } from "pino";
+import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
+import type { BatchPoster, PostedBatch, SealedBatch } from "./batch-poster.ts";
+
+export interface L1PosterOptions {
+  /** The Rollup contract. */
+  rollup: string;
+  /** The designated, bonded sequencer's key, connected to an L1 provider. */
+  signer: Signer;
+  /** First L1 block to search for earlier commits (the deployment block). */
+  fromBlock?: number;
+  /** Confirmations before a commit counts as posted. */
+  confirmations?: number;
+  /** Attempts within one post() before the error goes back to the caller's retry loop. */
+  attempts?: number;
+  /** First delay between attempts; doubles each time. */
+  retryDelayMs?: number;
+  /** Without a receipt after this long, the commit is re-sent with the same nonce and higher fees. */
+  receiptTimeoutMs?: number;
+  logger?: Logger;
+}
+
+/** A disagreement between the sequencer and L1 that no retry can fix. */
+export class L1PosterFatalError extends Error {
+  override readonly name = "L1PosterFatalError";
+}
+
+/**
+ * Commits sealed batches to the Rollup contract (docs/protocol.md section 8). Idempotent:
+ * before sending it reads the contract, so a batch already on L1 (posted before a restart,
+ * or by a send whose receipt was lost) is recognised by its roots and not posted twice; the
+ * contract's batch-index check backs this up. Nonces are tracked locally and re-read from the
+ * chain after any failure; a commit stuck without receipt is replaced with higher fees.
+ */
+export class L1BatchPoster implements BatchPoster {
+  private readonly rollup: Contract;
+  private nonce: number | undefined;
+  private readonly o: Required<Omit<L1PosterOptions, "logger">> & { logger?: Logger };
+
+  constructor(options: L1PosterOptions) {
+    this.o = {
+      fromBlock: 0,
+      confirmations: 1,
+      attempts: 5,
+      retryDelayMs: 1000,
+      receiptTimeoutMs: 60_000,
+      ...options,
+    };
+    this.rollup = new Contract(options.rollup, ROLLUP_ABI, options.signer);
+  }
+
+  async post(batch: SealedBatch): Promise<PostedBatch> {
+    let delay = this.o.retryDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.findCommitted(batch)) ?? (await this.commit(batch));
+      } catch (err) {
+        this.nonce = undefined;
+        if (err instanceof L1PosterFatalError || attempt >= this.o.attempts) throw err;
+        this.o.logger?.warn({ err, batch: batch.number, attempt }, "commitBatch failed; retrying");
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay *= 2;
+      }
+    }
+  }
+
+  /** The commit of `batch` if L1 already holds it; throws if L1 holds something else. */
+  private async findCommitted(batch: SealedBatch): Promise<PostedBatch | undefined> {
+    const head = await this.rollup.getFunction("head")();
+    if (head.frozen) throw new L1PosterFatalError("the rollup is frozen: no batch can be committed");
+    const n = BigInt(batch.number);
+    if (n > head.lastCommitted + 1n) {
+      throw new Error(`L1 has batches up to ${head.lastCommitted}; batch ${n - 1n} must be posted first`);
+    }
+    if (n <= head.lastCommitted) {
+      const stored = await this.rollup.getFunction("batch")(n);
+      if (
+        BigInt(stored.postStateRoot) !== batch.postStateRoot ||
+        BigInt(stored.withdrawalsRoot) !== batch.withdrawalsRoot
+      ) {
+        throw new L1PosterFatalError(
+          `L1 holds a different batch ${n} (post-state root ${stored.postStateRoot})`,
+        );
+      }
+      const [event] = await this.rollup.queryFilter(this.rollup.filters.BatchCommitted!(n), this.o.fromBlock);
+      this.o.logger?.info({ batch: batch.number }, "batch already on L1; not posting it again");
+      return { l1TxHash: event?.transactionHash ?? "" };
+    }
+    const queueHashEnd = await this.rollup.getFunction("queueHashAt")(batch.queueEnd);
+    if (queueHashEnd !== batch.queueHashEnd) {
+      throw new L1PosterFatalError(`batch ${n} consumed L1 operations that differ from the L1 queue`);
+    }
+    return undefined;
+  }
+
+  private async commit(batch: SealedBatch): Promise<PostedBatch> {
+    const commitment = {
+      batchIndex: BigInt(batch.number),
+      preStateRoot: toBeHex(batch.preStateRoot, 32),
+      postStateRoot: toBeHex(batch.postStateRoot, 32),
+      withdrawalsRoot: toBeHex(batch.withdrawalsRoot, 32),
+      queueEnd: batch.queueEnd,
+    };
+    const method = this.rollup.getFunction("commitBatch");
+    const gasLimit = ((await method.estimateGas(commitment, batch.batchData)) * 6n) / 5n;
+    this.nonce ??= await this.o.signer.getNonce("pending");
+    const nonce = this.nonce;
+    const fees = await this.o.signer.provider!.getFeeData();
+    let maxFeePerGas = fees.maxFeePerGas;
+    let maxPriorityFeePerGas = fees.maxPriorityFeePerGas;
+    for (;;) {
+      const overrides = { nonce, gasLimit, maxFeePerGas, maxPriorityFeePerGas };
+      const tx: ContractTransactionResponse = await method(commitment, batch.batchData, overrides);
+      this.nonce = nonce + 1;
+      try {
+        const receipt = await tx.wait(this.o.confirmations, this.o.receiptTimeoutMs);
+        this.o.logger?.info(
+          { batch: batch.number, l1TxHash: tx.hash, gasUsed: receipt?.gasUsed.toString() },
+          "batch committed on L1",
+        );
+        return { l1TxHash: tx.hash };
+      } catch (err) {
+        if ((err as { code?: string }).code !== "TIMEOUT") throw err;
+        // Same nonce, fees up by a quarter: the stuck commit is replaced, never doubled.
+        maxFeePerGas = bump(maxFeePerGas);
+        maxPriorityFeePerGas = bump(maxPriorityFeePerGas);
+        this.o.logger?.warn(
+          { batch: batch.number, l1TxHash: tx.hash },
+          "no receipt in time; replacing with higher fees",
+        );
+      }
+    }
+  }
+}
+
+function bump(fee: bigint | null): bigint | null {
+  return fee === null ? null : (fee * 5n) / 4n + 1n;
+}
