@@ -17,8 +17,18 @@ export interface SealedBatch {
   readonly number: number;
   readonly preStateRoot: bigint;
   readonly postStateRoot: bigint;
-  /** Compact batch data (docs/protocol.md section 8), posted as calldata. */
+  /**
+   * Batch data posted as calldata (docs/protocol.md section 8): the circuit's fixed layout
+   * when every transaction has an account-slot record ("fixed"); a batch holding a registry
+   * transaction, which the batch circuit cannot prove yet, carries the compact encoding
+   * ("compact") so that its data is still available.
+   */
   readonly batchData: Uint8Array;
+  readonly dataLayout: "fixed" | "compact";
+  /** Account credited with the batch's fees (the fixed layout's header). */
+  readonly feeRecipient: number;
+  /** The proof's one public input, sha256 over the claims and the data (section 8). */
+  readonly publicInput: bigint;
   /** sha256(batchData), 0x-prefixed hex: what the contract recomputes on commit. */
   readonly batchDataHash: string;
   /** L1 priority-queue range consumed: indices [queueStart, queueEnd). */

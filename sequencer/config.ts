@@ -31,6 +31,7 @@ export interface NodeOptions {
   readonly feeRecipient?: number;
   readonly minFee?: bigint;
   readonly batchMaxTxs?: number;
+  readonly batchWithdrawals?: number;
   readonly batchIntervalMs?: number;
   readonly verifyWorkers?: number;
   readonly rpcDeposits?: boolean;
@@ -53,6 +54,7 @@ export function nodeConfig(o: NodeOptions): NodeConfig {
       feeRecipient: o.feeRecipient ?? 1,
       minFee: o.minFee ?? 0n,
       batchMaxTxs: o.batchMaxTxs ?? 512,
+      batchWithdrawals: o.batchWithdrawals ?? 16,
       batchIntervalMs: o.batchIntervalMs ?? 2000,
       mempool: { maxSize: 10_000, maxPerSender: 64, maxNonceGap: 64, replaceBumpPercent: 10 },
     },

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { batchDataHash, type CompactTx, compactDeposit, encodeBatchData } from "../protocol/batch/data.ts";
+import { batchPublicInput, encodeBatchLayout, type SlotRecord, slotRecord } from "../protocol/batch/layout.ts";
 import type { Domain } from "../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { type Field, fieldToHex } from "../protocol/field.ts";
@@ -36,7 +37,10 @@ export interface SequencerConfig {
   readonly feeRecipient: number;
   /** Smallest fee accepted (FEE_TOO_LOW below it). */
   readonly minFee: bigint;
+  /** Transactions per batch: the batch circuit's account slots. */
   readonly batchMaxTxs: number;
+  /** Withdrawals per batch (a power of two, at most 2^withdrawalsDepth): the circuit's entries. */
+  readonly batchWithdrawals: number;
   readonly batchIntervalMs: number;
   readonly mempool: MempoolLimits;
 }
@@ -62,6 +66,8 @@ export interface BatchRecord extends SealedBatch {
 
 interface Executed extends TxRecord {
   readonly compact: CompactTx;
+  /** Its record in the fixed layout; none for registry transactions (not in the circuit yet). */
+  readonly record?: SlotRecord;
 }
 
 interface OpenBatchState {
@@ -83,6 +89,9 @@ interface WalEntry {
   readonly raw: Uint8Array;
   readonly hash: string;
 }
+
+/** Transactions without an account-slot record in the batch circuit (registry slots are v1). */
+const REGISTRY_TYPES: ReadonlySet<number> = new Set([TxType.RegisterContribution, TxType.RegisterModel, TxType.Inference]);
 
 export const KEY = {
   meta: "meta",
@@ -190,13 +199,33 @@ export class Sequencer {
   private sealOpen(): Promise<BatchRecord | undefined> {
     const open = this.open;
     if (open.txs.length === 0) return Promise.resolve(undefined);
-    const closed = closeBatch(this.state, open.ctx, this.config.feeRecipient);
-    const batchData = encodeBatchData(open.txs.map((t) => t.compact));
+    const { feeRecipient, batchMaxTxs, batchWithdrawals } = this.config;
+    const closed = closeBatch(this.state, open.ctx, feeRecipient);
+    const records = open.txs.map((t) => t.record);
+    const fixed = records.every((r) => r !== undefined);
+    const batchData = fixed
+      ? encodeBatchLayout(
+          { slots: batchMaxTxs, withdrawals: batchWithdrawals },
+          feeRecipient,
+          records as SlotRecord[],
+          closed.withdrawals.map((w) => w.recipient),
+        )
+      : encodeBatchData(open.txs.map((t) => t.compact));
+    const claims = {
+      preStateRoot: open.ctx.preStateRoot,
+      postStateRoot: closed.stateRoot,
+      queueStart: closed.queueStart.hash,
+      queueEnd: closed.queueEnd.hash,
+      withdrawalsRoot: closed.withdrawalsRoot,
+    };
     const record: BatchRecord = {
       number: open.number,
       preStateRoot: open.ctx.preStateRoot,
       postStateRoot: closed.stateRoot,
       batchData,
+      dataLayout: fixed ? "fixed" : "compact",
+      feeRecipient,
+      publicInput: batchPublicInput(claims, batchData),
       batchDataHash: batchDataHash(batchData),
       queueStart: closed.queueStart.next,
       queueEnd: closed.queueEnd.next,
@@ -211,7 +240,7 @@ export class Sequencer {
     const ops = this.recordOps();
     ops.push({ type: "put", key: KEY.batch(record.number), value: record });
     for (const t of open.txs) {
-      const { compact: _c, ...stored } = t;
+      const { compact: _c, record: _r, ...stored } = t;
       ops.push({ type: "put", key: KEY.tx(t.hash), value: stored });
       ops.push({ type: "put", key: KEY.accountTx(t.receipt.account, t.batch, t.position), value: t.hash });
       ops.push({ type: "del", key: KEY.wal(t.batch, t.position) });
@@ -254,7 +283,7 @@ export class Sequencer {
   async transaction(hash: string): Promise<(TxRecord & { status: "executed" | "sealed" }) | { hash: string; status: "queued"; raw: Uint8Array } | undefined> {
     const open = this.openByHash.get(hash);
     if (open) {
-      const { compact: _c, ...rest } = open;
+      const { compact: _c, record: _r, ...rest } = open;
       return { ...rest, status: "executed" };
     }
     const pooled = this.pooledByHash.get(hash);
@@ -309,11 +338,15 @@ export class Sequencer {
    */
   private execute(tx: SignedTx | Deposit, raw: Uint8Array, txHash?: Field, extra: StoreOp[] = []): Executed & { written: Promise<void> } {
     this.sealIfFull();
+    // Withdrawals are bounded by the circuit too; a deposit may turn into one (a refund).
+    const mayWithdraw = tx.type === TxType.Withdraw || tx.type === TxType.Deposit;
+    if (mayWithdraw && this.open.ctx.withdrawals.length >= this.config.batchWithdrawals) this.sealOpen().catch(() => undefined);
     const { receipt } = applyTx(this.state, this.open.ctx, tx, { signatureChecked: true, txHash });
     const hash = fieldToHex(receipt.txHash);
     const { signature: _s, nonce: _n, ...rest } = tx as SignedTx;
     const compact = tx.type === TxType.Deposit ? compactDeposit(tx, receipt.account) : (rest as CompactTx);
-    const executed: Executed = { hash, raw, batch: this.open.number, position: this.open.txs.length, receipt, compact };
+    const record = REGISTRY_TYPES.has(tx.type) ? undefined : slotRecord(tx, receipt.account);
+    const executed: Executed = { hash, raw, batch: this.open.number, position: this.open.txs.length, receipt, compact, record };
     this.open.txs.push(executed);
     this.openByHash.set(hash, executed);
     const written = this.replaying ? Promise.resolve() : this.persist([walPut(executed), ...extra]);

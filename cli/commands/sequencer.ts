@@ -13,6 +13,7 @@ export function sequencerCommand(): Command {
     .option("--port <port>", "port to listen on (0 picks a free one)", intArg, 8547)
     .addOption(new Option("--params <set>", "tree sizes").choices(Object.keys(PARAM_SETS)).default("production"))
     .option("--batch-max-txs <n>", "seal a batch when it holds this many transactions", intArg, 512)
+    .option("--batch-withdrawals <n>", "withdrawals per batch (the batch circuit's entries)", intArg, 16)
     .option("--batch-interval-ms <ms>", "seal the open batch this often", intArg, 2000)
     .option("--min-fee <amount>", "smallest fee accepted, in base units", "0")
     .option("--fee-recipient <account>", "account credited with batch fees", intArg, 1)
@@ -31,6 +32,7 @@ export function sequencerCommand(): Command {
           domain: domainFrom(o),
           params: PARAM_SETS[o.params]!,
           batchMaxTxs: o.batchMaxTxs,
+          batchWithdrawals: o.batchWithdrawals,
           batchIntervalMs: o.batchIntervalMs,
           minFee: BigInt(o.minFee),
           feeRecipient: o.feeRecipient,

@@ -1,0 +1,62 @@
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { batchDataLength, batchPublicInput } from "../protocol/batch/layout.ts";
+import { batchDataHash } from "../protocol/batch/data.ts";
+import { TxType } from "../protocol/tx/types.ts";
+import { startNode } from "./node.ts";
+import { L1_SENDER, depositParam, rpc, signedHex, tempDir, testNodeConfig } from "./testing.ts";
+
+const logger = pino({ level: "silent" });
+
+describe("batch sealing", () => {
+  it("seals when the batch is full of transactions or of withdrawals, in the circuit's fixed layout", async () => {
+    const node = await startNode(testNodeConfig(tempDir("seal"), { batchMaxTxs: 4, batchWithdrawals: 2 }), logger);
+    try {
+      for (let i = 0; i < 2; i++) await rpc(node.url, "ol_submitDeposit", [depositParam(i, i, 10n ** 6n)]);
+      const send = (nonce: number, type: "transfer" | "withdraw") =>
+        rpc(node.url, "ol_sendTransaction", [
+          signedHex(
+            type === "transfer"
+              ? { type: TxType.Transfer, from: 1, nonce, fee: 2n, to: 2, amount: 10n }
+              : { type: TxType.Withdraw, from: 1, nonce, fee: 2n, amount: 7n, recipient: L1_SENDER },
+            0,
+          ),
+        ]);
+      // Batch 1: two deposits and two transfers fill its four slots.
+      expect((await send(0, "transfer")).result).toMatchObject({ batch: 1, position: 2 });
+      expect((await send(1, "transfer")).result).toMatchObject({ batch: 1, position: 3 });
+      // Batch 2 takes two withdrawals, then the third opens batch 3.
+      expect((await send(2, "withdraw")).result).toMatchObject({ batch: 2, position: 0 });
+      expect((await send(3, "withdraw")).result).toMatchObject({ batch: 2, position: 1 });
+      expect((await send(4, "withdraw")).result).toMatchObject({ batch: 3, position: 0 });
+      await node.sequencer.seal();
+
+      const b1 = (await node.sequencer.batch(1))!;
+      expect(b1.dataLayout).toBe("fixed");
+      expect(b1.batchData.length).toBe(batchDataLength({ slots: 4, withdrawals: 2 }));
+      expect(b1.batchDataHash).toBe(batchDataHash(b1.batchData));
+      const b2 = (await node.sequencer.batch(2))!;
+      expect(b2.preStateRoot).toBe(b1.postStateRoot);
+      expect(b2.withdrawals).toEqual([
+        { recipient: L1_SENDER, amount: 7n },
+        { recipient: L1_SENDER, amount: 7n },
+      ]);
+      expect(b2.publicInput).toBe(
+        batchPublicInput(
+          {
+            preStateRoot: b2.preStateRoot,
+            postStateRoot: b2.postStateRoot,
+            queueStart: b2.queueHashStart,
+            queueEnd: b2.queueHashEnd,
+            withdrawalsRoot: b2.withdrawalsRoot,
+          },
+          b2.batchData,
+        ),
+      );
+      expect([b1.queueStart, b1.queueEnd, b2.queueStart]).toEqual([0n, 2n, 2n]);
+      expect((await node.sequencer.batch(3))!.txHashes).toHaveLength(1);
+    } finally {
+      await node.stop();
+    }
+  });
+});
