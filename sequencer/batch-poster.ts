@@ -18,17 +18,11 @@ export interface SealedBatch {
   readonly preStateRoot: bigint;
   readonly postStateRoot: bigint;
   /**
-   * Batch data posted as calldata (docs/protocol.md section 8): the circuit's fixed layout
-   * when every transaction has an account-slot record ("fixed"); a batch holding a registry
-   * transaction, which the batch circuit cannot prove yet, carries the compact encoding
-   * ("compact") so that its data is still available.
+   * Batch data posted as calldata (docs/protocol.md section 8): the batch circuit's fixed
+   * layout, or for a batch holding a registry transaction (not in the circuit yet) the
+   * compact encoding, so that its data is available all the same.
    */
   readonly batchData: Uint8Array;
-  readonly dataLayout: "fixed" | "compact";
-  /** Account credited with the batch's fees (the fixed layout's header). */
-  readonly feeRecipient: number;
-  /** The proof's one public input, sha256 over the claims and the data (section 8). */
-  readonly publicInput: bigint;
   /** sha256(batchData), 0x-prefixed hex: what the contract recomputes on commit. */
   readonly batchDataHash: string;
   /** L1 priority-queue range consumed: indices [queueStart, queueEnd). */

@@ -59,6 +59,12 @@ export interface TxRecord {
 }
 
 export interface BatchRecord extends SealedBatch {
+  /** "fixed": the circuit's layout; "compact": a batch with registry transactions. */
+  readonly dataLayout: "fixed" | "compact";
+  /** Account credited with the batch's fees (the fixed layout's header). */
+  readonly feeRecipient: number;
+  /** The proof's one public input, sha256 over the claims and the data (section 8). */
+  readonly publicInput: bigint;
   readonly sealedAt: number;
   readonly feesCredited: bigint;
   readonly l1TxHash?: string;
