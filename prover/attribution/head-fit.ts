@@ -54,7 +54,9 @@ export function fitHead(data: HeadData, init: Float64Array, options: FitOptions)
 /**
  * Leave-one-out refit: from the full-data optimum, iterate theta -= H^-1 grad_{-i}(theta)
  * with the full-data Hessian H fixed. Removing one row perturbs the objective by O(1/n), so
- * this contracts fast to the exact minimiser without rebuilding H per row.
+ * this contracts fast to the exact minimiser without rebuilding H per row. `firstGradient`,
+ * the kept rows' gradient at the optimum, saves one pass when the caller has it (it is the
+ * full gradient minus the removed row's term).
  */
 export function refitWithout(
   data: HeadData,
@@ -62,13 +64,16 @@ export function refitWithout(
   factor: Cholesky,
   keep: Uint8Array,
   l2: number,
+  firstGradient?: Float64Array,
   tolerance = 1e-10,
 ): Float64Array {
   let theta = optimum;
+  let g = firstGradient ?? gradient(theta, data, l2, keep);
   for (let it = 0; it < 30; it++) {
-    const step = choleskySolve(factor, gradient(theta, data, l2, keep));
+    const step = choleskySolve(factor, g);
     theta = theta.map((v, k) => v - step[k]!);
     if (maxAbs(step) < tolerance) break;
+    g = gradient(theta, data, l2, keep);
   }
   return theta;
 }

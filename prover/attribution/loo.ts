@@ -1,6 +1,6 @@
 import { type ModelContext, memo } from "./context.ts";
 import { factorOrThrow, fitHead, refitWithout } from "./head-fit.ts";
-import { hessian, probsAt, thetaSize } from "./head.ts";
+import { gradient, hessian, probsAt, rowGradient, thetaSize } from "./head.ts";
 
 /** Labelled test points in embedding space. */
 export interface TestPoints {
@@ -23,12 +23,15 @@ export function looScores(ctx: ModelContext, tests: TestPoints): Float64Array {
     return { optimum, factor: factorOrThrow(hessian(optimum, ctx.data, ctx.l2), thetaSize(dim, classes)) };
   });
   const base = logLikelihoods(optimum, tests, dim, classes);
+  const full = gradient(optimum, ctx.data, ctx.l2);
   const out = new Float64Array(m * n);
   const keep = new Uint8Array(n).fill(1);
   for (let i = 0; i < n; i++) {
     keep[i] = 0;
+    const gi = rowGradient(optimum, ctx.data.f.subarray(i * dim, (i + 1) * dim), ctx.data.y[i]!, classes);
+    const first = full.map((v, k) => v - gi[k]! / n);
     const without = logLikelihoods(
-      refitWithout(ctx.data, optimum, factor, keep, ctx.l2),
+      refitWithout(ctx.data, optimum, factor, keep, ctx.l2, first),
       tests,
       dim,
       classes,
