@@ -14,7 +14,7 @@ export const ROLLUP_ABI = [
   "function claimWithdrawal(uint64 batchIndex, uint32 leafIndex, address recipient, uint96 amount, uint256[] siblings)",
   "function deposit(uint32 to, uint256 pubX, uint256 pubY, uint96 amount)",
   "function forceWithdrawal(uint32 account, uint96 amount)",
-  "event BatchCommitted(uint64 indexed batchIndex, bytes32 postStateRoot, bytes32 withdrawalsRoot, uint64 queueEnd, bytes32 batchDataHash, uint256 publicInput)",
+  "event BatchCommitted(uint64 indexed batchIndex, bytes32 postStateRoot, bytes32 withdrawalsRoot, uint64 queueEnd, uint256 publicInput)",
   "event BatchProven(uint64 indexed batchIndex, address prover)",
   "event BatchesFinalized(uint64 lastFinalized)",
   "event OperationQueued(uint64 indexed index, uint8 indexed kind, uint32 account, uint96 amount, uint256 w1, uint256 w2, uint256 w3, uint256 rollingHash, uint64 deadline)",

@@ -29,7 +29,6 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         bytes32 postStateRoot,
         bytes32 withdrawalsRoot,
         uint64 queueEnd,
-        bytes32 batchDataHash,
         uint256 publicInput
     );
     event BatchProven(uint64 indexed batchIndex, address prover);
@@ -42,7 +41,8 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
     error BatchNotProvable(uint64 batchIndex);
     error InvalidProof();
 
-    /// @notice Commits a batch: `batchData` is posted as calldata and only its sha256 is kept.
+    /// @notice Commits a batch: `batchData` is posted as calldata; only the public input that
+    /// folds it with the roots and queue hashes is kept.
     /// @dev Only the designated, bonded sequencer; the pre-state root must be the post-state
     /// root of the last committed batch.
     function commitBatch(Commitment calldata c, bytes calldata batchData) external whenNotFrozen {
@@ -56,7 +56,6 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         PoseidonMerkle.checkField(uint256(c.postStateRoot));
         PoseidonMerkle.checkField(uint256(c.withdrawalsRoot));
 
-        bytes32 dataHash = sha256(batchData);
         uint256 publicInput = PublicInput.fold(
             c.preStateRoot,
             c.postStateRoot,
@@ -69,7 +68,7 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
             Batch(c.postStateRoot, c.withdrawalsRoot, publicInput, c.queueEnd, uint64(block.timestamp));
         _head.lastCommitted = c.batchIndex;
         _head.queueCommitted = c.queueEnd;
-        emit BatchCommitted(c.batchIndex, c.postStateRoot, c.withdrawalsRoot, c.queueEnd, dataHash, publicInput);
+        emit BatchCommitted(c.batchIndex, c.postStateRoot, c.withdrawalsRoot, c.queueEnd, publicInput);
     }
 
     /// @notice Proves batch `batchIndex` with a Groth16 proof [a0, a1, b00, b01, b10, b11, c0, c1]
