@@ -22,7 +22,19 @@ declare module "snarkjs" {
       wasmFile: string,
       zkeyFile: string,
     ): Promise<{ proof: Groth16Proof; publicSignals: PublicSignals }>;
+    /** `witness`: a .wtns path or an in-memory `{ type: "mem", data }` from `wtns.calculate`. */
+    prove(
+      zkeyFile: string,
+      witness: string | { type: "mem"; data?: Uint8Array },
+    ): Promise<{ proof: Groth16Proof; publicSignals: PublicSignals }>;
     verify(vkey: VerificationKey, publicSignals: PublicSignals, proof: Groth16Proof): Promise<boolean>;
+  };
+  export const wtns: {
+    calculate(
+      input: CircuitSignals,
+      wasmFile: string,
+      out: string | { type: "mem"; data?: Uint8Array },
+    ): Promise<void>;
   };
   export const zKey: {
     newZKey(r1csFile: string, ptauFile: string, zkeyFile: string): Promise<Uint8Array>;

@@ -9,6 +9,7 @@ include "./public_input_hash.circom";
 include "./state_root.circom";
 include "./withdrawals_match.circom";
 include "./withdrawals_root.circom";
+include "../trees/empty_binary_root.circom";
 
 // A batch of NTX account slots over an accounts tree of arity ARITY and depth DEPTH: the twin
 // of beginBatch / applyTx / closeBatch (protocol/state) for transfers, withdrawals, stakes,
@@ -17,6 +18,8 @@ include "./withdrawals_root.circom";
 // with the top three bits cleared (docs/protocol.md section 8), batchData being the fixed
 // layout of protocol/batch/layout.ts: feeRecipient u24, NTX records of 17 bytes, NWD
 // recipients of 20 bytes. DOMAIN_HASH binds signatures to one chain and rollup deployment.
+// NWD = 0 gives a circuit for batches without withdrawals: one sha256 block fewer, which is
+// what keeps the smallest test circuit at 2^17.
 template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH) {
     signal output publicInput;
 
@@ -75,7 +78,8 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH) {
     pre.paramsHash <== paramsHash;
 
     component slot[NTX];
-    component wd = WithdrawalsMatch(NTX, NWD);
+    component wd;
+    if (NWD > 0) wd = WithdrawalsMatch(NTX, NWD);
     for (var i = 0; i < NTX; i++) {
         slot[i] = AccountSlot(ARITY, DEPTH, DOMAIN_HASH);
         slot[i].type <== type[i];
@@ -114,11 +118,15 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH) {
             slot[i].countIn <== slot[i - 1].countOut;
             slot[i].feesIn <== slot[i - 1].feesOut;
         }
-        wd.flags[i] <== slot[i].withdrawFlag;
-        wd.amounts[i] <== slot[i].withdrawAmount;
-        wd.slotRecipients[i] <== recipient[i];
+        if (NWD > 0) {
+            wd.flags[i] <== slot[i].withdrawFlag;
+            wd.amounts[i] <== slot[i].withdrawAmount;
+            wd.slotRecipients[i] <== recipient[i];
+        } else {
+            slot[i].withdrawFlag === 0;
+        }
     }
-    wd.recipients <== recipients;
+    if (NWD > 0) wd.recipients <== recipients;
 
     component fees = FeeCredit(ARITY, DEPTH);
     fees.recipient <== feeRecipient;
@@ -139,13 +147,20 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH) {
     post.counters <== [slot[NTX - 1].countOut, counters[1], counters[2], counters[3]];
     post.paramsHash <== paramsHash;
 
-    component withdrawals = WithdrawalsRoot(NWD, WD_DEPTH);
-    withdrawals.leaves <== wd.leaves;
+    signal withdrawalsRoot;
+    if (NWD > 0) {
+        component withdrawals = WithdrawalsRoot(NWD, WD_DEPTH);
+        withdrawals.leaves <== wd.leaves;
+        withdrawalsRoot <== withdrawals.root;
+    } else {
+        component noWithdrawals = EmptyBinaryRoot(WD_DEPTH);
+        withdrawalsRoot <== noWithdrawals.root;
+    }
 
     // sha256 input: five words, then the batch data.
     var NBITS = 5 * 256 + 24 + NTX * 136 + NWD * 160;
     component words[5];
-    signal wordValues[5] <== [pre.root, post.root, queueStart, slot[NTX - 1].queueOut, withdrawals.root];
+    signal wordValues[5] <== [pre.root, post.root, queueStart, slot[NTX - 1].queueOut, withdrawalsRoot];
     component hash = PublicInputHash(NBITS);
     for (var w = 0; w < 5; w++) {
         words[w] = FieldBitsBE();

@@ -1,0 +1,162 @@
+/**
+ * The prover node: follows the batches the sequencer seals and the rollup commits on L1,
+ * replays them through the shared state transition to build witnesses, proves the batches
+ * assigned to it and finalizes them with `proveBatch`, in batch order.
+ *
+ * Nothing is persisted: after a restart the node replays the sealed batches from genesis (the
+ * state transition without proving is cheap) and L1 tells it the oldest unproven batch, which
+ * is where it resumes.
+ */
+import type { Contract } from "ethers";
+import { toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
+import { proofWords } from "../../contracts/client/proof-calldata.ts";
+import type { BatchShape } from "../../protocol/batch/layout.ts";
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { fieldToHex } from "../../protocol/field.ts";
+import { type Genesis, RollupState } from "../../protocol/state/state.ts";
+import { type Assignment, assigned } from "./assignment.ts";
+import type { ProvingBackend } from "./backend.ts";
+import { type BatchWitness, buildBatchWitness } from "./batch-witness.ts";
+import type { BatchSource } from "./source.ts";
+
+export interface BatchCircuit {
+  readonly wasm: string;
+  readonly zkey: string;
+  /** The id its verifier is registered under in the rollup contract. */
+  readonly circuitId: number;
+  readonly shape: BatchShape;
+}
+
+export interface ProverNodeOptions {
+  readonly genesis: Genesis;
+  readonly source: BatchSource;
+  /** The rollup contract, connected to this node's bonded prover account. */
+  readonly rollup: Contract;
+  readonly backend: ProvingBackend;
+  readonly circuit: BatchCircuit;
+  readonly assignment: Assignment;
+  readonly log?: (line: string) => void;
+}
+
+export type StepResult =
+  | { readonly kind: "finalized"; readonly batch: number }
+  | {
+      readonly kind: "proved";
+      readonly batch: number;
+      readonly witnessSeconds: number;
+      readonly proveSeconds: number;
+    }
+  | { readonly kind: "idle" };
+
+interface Head {
+  lastCommitted: bigint;
+  lastFinalized: bigint;
+}
+
+export class ProverNode {
+  private readonly state: RollupState;
+  private replayed = 0;
+  private readonly witnesses = new Map<number, BatchWitness>();
+  private readonly proofs = new Map<number, bigint[]>();
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly o: ProverNodeOptions) {
+    this.state = new RollupState(o.genesis, { witness: true });
+    this.log = o.log ?? (() => {});
+  }
+
+  /** Batches this node replayed so far. */
+  get replayedBatches(): number {
+    return this.replayed;
+  }
+
+  /**
+   * One unit of work: finalize the next batch if this node holds its proof, else prove the
+   * oldest unproven batch assigned to it, else nothing.
+   */
+  async step(): Promise<StepResult> {
+    const head = (await this.o.rollup.getFunction("head")()) as Head;
+    const next = Number(head.lastFinalized) + 1;
+    for (const n of [...this.proofs.keys()]) if (n < next) this.proofs.delete(n);
+    for (const n of [...this.witnesses.keys()]) if (n < next) this.witnesses.delete(n);
+
+    const proof = this.proofs.get(next);
+    if (proof) {
+      this.proofs.delete(next);
+      try {
+        const tx = await this.o.rollup.getFunction("proveBatch")(next, this.o.circuit.circuitId, proof);
+        await tx.wait();
+        this.log(`batch ${next} finalized`);
+        return { kind: "finalized", batch: next };
+      } catch (e) {
+        // Another node finalized it first (after a takeover): nothing is lost.
+        this.log(`proveBatch(${next}) failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+      }
+    }
+
+    await this.replayTo(Number(head.lastCommitted), next);
+    const now = BigInt((await this.o.rollup.runner!.provider!.getBlock("latest"))!.timestamp);
+    for (let n = next; n <= this.replayed; n++) {
+      if (this.proofs.has(n)) continue;
+      const committedAt = ((await this.o.rollup.getFunction("batch")(n)) as { committedAt: bigint })
+        .committedAt;
+      if (!assigned(this.o.assignment, BigInt(n), committedAt, now)) continue;
+      return this.prove(n);
+    }
+    return { kind: "idle" };
+  }
+
+  /** Steps until `signal` aborts, pausing `idleMs` whenever there is nothing to do. */
+  async run(signal: AbortSignal, idleMs = 1000): Promise<void> {
+    while (!signal.aborted) {
+      let result: StepResult;
+      try {
+        result = await this.step();
+      } catch (e) {
+        this.log(`step failed: ${e instanceof Error ? e.message : String(e)}`);
+        result = { kind: "idle" };
+      }
+      if (result.kind === "idle") await new Promise((r) => setTimeout(r, idleMs));
+    }
+  }
+
+  private async replayTo(lastCommitted: number, next: number): Promise<void> {
+    while (this.replayed < lastCommitted) {
+      const n = this.replayed + 1;
+      const batch = await this.o.source.batch(n);
+      if (!batch) return;
+      const w = buildBatchWitness(this.state, batch.txs, batch.feeRecipient, this.o.circuit.shape);
+      const onChain = (await this.o.rollup.getFunction("batch")(n)) as { postStateRoot: string };
+      if (BigInt(onChain.postStateRoot) !== w.claims.postStateRoot) {
+        throw new OpenLedgerError(
+          ErrorCode.StateCorrupt,
+          `batch ${n}: the sequencer's transactions give root ${fieldToHex(w.claims.postStateRoot)}, L1 holds ${onChain.postStateRoot}`,
+        );
+      }
+      if (n >= next) this.witnesses.set(n, w);
+      this.replayed = n;
+    }
+  }
+
+  private async prove(n: number): Promise<StepResult> {
+    const w = this.witnesses.get(n)!;
+    const expected = BigInt(await this.o.rollup.getFunction("publicInputOf")(n));
+    if (expected === 0n) return { kind: "idle" };
+    if (expected !== w.publicInput) {
+      throw new OpenLedgerError(
+        ErrorCode.StateCorrupt,
+        `batch ${n}: L1 expects public input ${fieldToHex(expected)}, the witness gives ${fieldToHex(w.publicInput)} (batch data differs)`,
+      );
+    }
+    const r = await this.o.backend.prove({
+      wasm: this.o.circuit.wasm,
+      zkey: this.o.circuit.zkey,
+      input: w.input,
+    });
+    this.proofs.set(n, proofWords(toSolidityProof(r.proof, r.publicSignals)));
+    this.log(
+      `batch ${n} proved (witness ${r.witnessSeconds.toFixed(2)} s, proof ${r.proveSeconds.toFixed(2)} s, ${this.o.backend.name})`,
+    );
+    return { kind: "proved", batch: n, witnessSeconds: r.witnessSeconds, proveSeconds: r.proveSeconds };
+  }
+}
