@@ -56,7 +56,10 @@ function startSequencer(dataDir: string): Promise<{ proc: ChildProcess; url: str
       ...["--batch-max-txs", String(BATCH_MAX_TXS), "--batch-interval-ms", String(BATCH_INTERVAL_MS)],
       ...["--verify-workers", String(VERIFY_WORKERS), "--rate-limit", "1000000"],
     ],
-    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_OPTIONS: process.env.SEQ_NODE_OPTIONS ?? "" } },
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, NODE_OPTIONS: process.env.SEQ_NODE_OPTIONS ?? "" },
+    },
   );
   return new Promise((resolve, reject) => {
     createInterface({ input: proc.stdout! }).on("line", (line) => {
@@ -69,14 +72,26 @@ function startSequencer(dataDir: string): Promise<{ proc: ChildProcess; url: str
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-function call(url: string, method: string, params: unknown[]): Promise<{ result?: unknown; error?: { message: string } }> {
+function call(
+  url: string,
+  method: string,
+  params: unknown[],
+): Promise<{ result?: unknown; error?: { message: string } }> {
   const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method, params });
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/rpc`, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
-    });
+    const req = request(
+      `${url}/rpc`,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });

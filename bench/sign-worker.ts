@@ -7,12 +7,23 @@ import { DEV_DOMAIN } from "../sequencer/config.ts";
 import { testKey } from "../sequencer/testing.ts";
 
 /** Signs the benchmark's transfers off the main thread: [sender, nonce) pairs in, hex out. */
-const { senders, perSender, accounts } = workerData as { senders: number[]; perSender: number; accounts: number };
+const { senders, perSender, accounts } = workerData as {
+  senders: number[];
+  perSender: number;
+  accounts: number;
+};
 const out: Record<number, string[]> = {};
 for (const s of senders) {
   out[s] = [];
   for (let nonce = 0; nonce < perSender; nonce++) {
-    const tx = { type: TxType.Transfer, from: s, nonce, fee: 1n, to: (s % accounts) + 1, amount: 1n } as const;
+    const tx = {
+      type: TxType.Transfer,
+      from: s,
+      nonce,
+      fee: 1n,
+      to: (s % accounts) + 1,
+      amount: 1n,
+    } as const;
     out[s].push(Buffer.from(encodeTx(signTx(tx, testKey(s), DEV_DOMAIN, PRODUCTION_PARAMS))).toString("hex"));
   }
 }

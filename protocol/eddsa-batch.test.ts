@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { Point, toAffine } from "./babyjub.ts";
-import { derivePublicKey, type SignedMessage, signMessage, verifySignature, verifySignatureBatch } from "./eddsa.ts";
+import {
+  derivePublicKey,
+  type SignedMessage,
+  signMessage,
+  verifySignature,
+  verifySignatureBatch,
+} from "./eddsa.ts";
 
 const key = (seed: number) => Uint8Array.from({ length: 32 }, (_, i) => (seed * 29 + i * 3 + 5) & 0xff);
 
@@ -26,7 +32,10 @@ describe("EdDSA batch verification", () => {
       items[at] = { ...items[at]!, msg: items[at]!.msg + 1n };
       expect(verifySignatureBatch(items)).toBe(false);
       const swapped = batch(8);
-      swapped[at] = { ...swapped[at]!, sig: { ...swapped[at]!.sig, S: (swapped[at]!.sig.S + 1n) % Point.CURVE().n } };
+      swapped[at] = {
+        ...swapped[at]!,
+        sig: { ...swapped[at]!.sig, S: (swapped[at]!.sig.S + 1n) % Point.CURVE().n },
+      };
       expect(verifySignatureBatch(swapped)).toBe(false);
     }
   });
@@ -35,7 +44,10 @@ describe("EdDSA batch verification", () => {
     // (0, -1) has order 2: R8 + T fails the exact check, and an even z_i would hide it from the sum.
     const T = Point.fromAffine({ x: 0n, y: Point.Fp.neg(1n) });
     const items = batch(4);
-    const dirty = { ...items[1]!, sig: { ...items[1]!.sig, R8: toAffine(Point.fromAffine(items[1]!.sig.R8).add(T)) } };
+    const dirty = {
+      ...items[1]!,
+      sig: { ...items[1]!.sig, R8: toAffine(Point.fromAffine(items[1]!.sig.R8).add(T)) },
+    };
     expect(verifySignature(dirty.msg, dirty.sig, dirty.pub)).toBe(false);
     const evenWeights = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i === 0 ? 2 : 0x5a));
     expect(verifySignatureBatch([items[0]!, dirty, items[2]!], evenWeights)).toBe(false);

@@ -79,7 +79,10 @@ export interface SignedMessage {
  * torsion-free first (one scalar multiplication by l), which keeps batch and single
  * verification equal, at a cost that eats most of the batch's gain on BabyJubJub.
  */
-export function verifySignatureBatch(items: readonly SignedMessage[], random: (n: number) => Uint8Array = randomBytes): boolean {
+export function verifySignatureBatch(
+  items: readonly SignedMessage[],
+  random: (n: number) => Uint8Array = randomBytes,
+): boolean {
   const points: Point[] = [];
   const scalars: bigint[] = [];
   let sumS = 0n;

@@ -33,7 +33,9 @@ describe("poseidon", () => {
   });
 
   it("matches circomlib's published Poseidon(1, 2) vector", () => {
-    expect(poseidon([1n, 2n])).toBe(7853200120776062878684798364095072458815029376092732009249414926327459813530n);
+    expect(poseidon([1n, 2n])).toBe(
+      7853200120776062878684798364095072458815029376092732009249414926327459813530n,
+    );
   });
 
   it("refuses 0 or more than 16 inputs and chains lists", () => {

@@ -20,7 +20,12 @@ export class RpcCallError extends Error {
 }
 
 export type SubmitResult =
-  | { readonly txHash: string; readonly status: "executed"; readonly batch: number; readonly position: number }
+  | {
+      readonly txHash: string;
+      readonly status: "executed";
+      readonly batch: number;
+      readonly position: number;
+    }
   | { readonly txHash: string; readonly status: "queued" };
 
 export interface AccountInfo {
@@ -88,13 +93,17 @@ export class OpenLedgerProvider {
       throw new RpcCallError(-32603, `cannot reach the sequencer at ${this.url}: ${(e as Error).message}`);
     }
     const body = (await res.json().catch(() => undefined)) as
-      | { result?: T; error?: { code: number; message: string; data?: { code?: string } } }
-      | undefined;
-    if (!body) throw new RpcCallError(-32603, `the sequencer answered HTTP ${res.status} without a JSON body`);
+      { result?: T; error?: { code: number; message: string; data?: { code?: string } } } | undefined;
+    if (!body)
+      throw new RpcCallError(-32603, `the sequencer answered HTTP ${res.status} without a JSON body`);
     if (body.error) {
       const code = body.error.data?.code;
       if (code && (Object.values(ErrorCode) as string[]).includes(code)) {
-        throw new OpenLedgerError(code as ErrorCode, body.error.message, body.error.data as Record<string, unknown>);
+        throw new OpenLedgerError(
+          code as ErrorCode,
+          body.error.message,
+          body.error.data as Record<string, unknown>,
+        );
       }
       throw new RpcCallError(body.error.code, body.error.message, body.error.data);
     }

@@ -51,14 +51,20 @@ export class L2Wallet {
   }
 
   /** Signs `tx` with the L2 key, filling sender, nonce and fee. */
-  async sign<T extends L2Tx>(tx: Omit<T, "from" | "nonce" | "fee">, o: TxOverrides = {}): Promise<SignedTx<T>> {
+  async sign<T extends L2Tx>(
+    tx: Omit<T, "from" | "nonce" | "fee">,
+    o: TxOverrides = {},
+  ): Promise<SignedTx<T>> {
     const nonce = o.nonce ?? (await this.provider.getNonce(this.account));
     if (nonce === null) throw new Error(`account ${this.account} does not exist on L2 yet: deposit first`);
     const full = { ...tx, from: this.account, nonce, fee: o.fee ?? this.defaultFee } as T;
     return signTx(full, this.key.privateKey, this.domain, this.params);
   }
 
-  async send<T extends L2Tx>(tx: Omit<T, "from" | "nonce" | "fee">, o: TxOverrides = {}): Promise<SubmitResult> {
+  async send<T extends L2Tx>(
+    tx: Omit<T, "from" | "nonce" | "fee">,
+    o: TxOverrides = {},
+  ): Promise<SubmitResult> {
     return this.provider.sendTransaction((await this.sign<T>(tx, o)) as unknown as SignedTx);
   }
 

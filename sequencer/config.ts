@@ -19,7 +19,10 @@ export const GENESIS_GOVERNANCE: GovernanceParams = {
   minModelStake: 10n ** 19n,
 };
 
-export const PARAM_SETS: Record<string, ProtocolParams> = { production: PRODUCTION_PARAMS, test: TEST_PARAMS };
+export const PARAM_SETS: Record<string, ProtocolParams> = {
+  production: PRODUCTION_PARAMS,
+  test: TEST_PARAMS,
+};
 
 export interface NodeOptions {
   readonly dataDir: string;

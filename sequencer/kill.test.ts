@@ -32,7 +32,16 @@ function start(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
       "bin/openledger.mjs",
       "sequencer",
       ...["--data-dir", dataDir, "--port", "0", "--params", "test", "--rpc-deposits"],
-      ...["--batch-max-txs", "16", "--batch-interval-ms", "40", "--verify-workers", "1", "--rate-limit", "100000"],
+      ...[
+        "--batch-max-txs",
+        "16",
+        "--batch-interval-ms",
+        "40",
+        "--verify-workers",
+        "1",
+        "--rate-limit",
+        "100000",
+      ],
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
@@ -92,7 +101,10 @@ describe("durability", () => {
       ({ proc, url } = await start(dir));
       for (const c of confirmed) {
         const receipt = (await rpc(url, "ol_getTransactionReceipt", [c.txHash])).result;
-        expect(receipt, `${c.txHash} confirmed at ${c.batch}:${c.position}`).toMatchObject({ batch: c.batch, position: c.position });
+        expect(receipt, `${c.txHash} confirmed at ${c.batch}:${c.position}`).toMatchObject({
+          batch: c.batch,
+          position: c.position,
+        });
       }
     }
     // The rounds carried load: on average more than one confirmed transfer per client per round.

@@ -7,7 +7,14 @@ const limits = { maxSize: 3, maxPerSender: 2, maxNonceGap: 5, replaceBumpPercent
 const pooled = (from: number, nonce: number, fee: bigint): PooledTx => ({
   hash: `${from}:${nonce}:${fee}`,
   raw: new Uint8Array(),
-  tx: { type: TxType.Stake, from, nonce, fee, amount: 1n, signature: { R8: { x: 0n, y: 1n }, S: 0n } } as SignedTx,
+  tx: {
+    type: TxType.Stake,
+    from,
+    nonce,
+    fee,
+    amount: 1n,
+    signature: { R8: { x: 0n, y: 1n }, S: 0n },
+  } as SignedTx,
 });
 const codeOf = (f: () => unknown) => {
   try {

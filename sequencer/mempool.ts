@@ -66,13 +66,19 @@ export class Mempool {
       return { replaced: existing };
     }
     if (queue.size >= this.limits.maxPerSender) {
-      throw new OpenLedgerError(ErrorCode.MempoolFull, `account ${from} already has ${queue.size} transactions waiting`);
+      throw new OpenLedgerError(
+        ErrorCode.MempoolFull,
+        `account ${from} already has ${queue.size} transactions waiting`,
+      );
     }
     let evicted: PooledTx | undefined;
     if (this.count >= this.limits.maxSize) {
       const lowest = this.lowestFee();
       if (!lowest || lowest.tx.fee >= fee) {
-        throw new OpenLedgerError(ErrorCode.MempoolFull, `the mempool is full; a fee above ${lowest?.tx.fee ?? 0n} would enter it`);
+        throw new OpenLedgerError(
+          ErrorCode.MempoolFull,
+          `the mempool is full; a fee above ${lowest?.tx.fee ?? 0n} would enter it`,
+        );
       }
       this.remove(lowest);
       evicted = lowest;
@@ -100,7 +106,9 @@ export class Mempool {
 
   /** Every waiting transaction, highest fee first. */
   all(): PooledTx[] {
-    return [...this.bySender.values()].flatMap((q) => [...q.values()]).sort((a, b) => (b.tx.fee > a.tx.fee ? 1 : b.tx.fee < a.tx.fee ? -1 : 0));
+    return [...this.bySender.values()]
+      .flatMap((q) => [...q.values()])
+      .sort((a, b) => (b.tx.fee > a.tx.fee ? 1 : b.tx.fee < a.tx.fee ? -1 : 0));
   }
 
   private remove(p: PooledTx): void {

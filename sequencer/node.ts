@@ -31,10 +31,15 @@ export interface SequencerNode {
   stop(): Promise<void>;
 }
 
-export async function startNode(config: NodeConfig, logger: Logger, poster?: BatchPoster): Promise<SequencerNode> {
+export async function startNode(
+  config: NodeConfig,
+  logger: Logger,
+  poster?: BatchPoster,
+): Promise<SequencerNode> {
   const store = await Store.open(config.dataDir);
   const ctx = { domain: config.sequencer.domain, params: config.sequencer.params };
-  const verifier: TxVerifier = config.verifyWorkers > 0 ? new VerifyPool(ctx, config.verifyWorkers) : new InlineVerifier(ctx);
+  const verifier: TxVerifier =
+    config.verifyWorkers > 0 ? new VerifyPool(ctx, config.verifyWorkers) : new InlineVerifier(ctx);
   const posting = poster ? new PostingLoop(poster, store, logger) : undefined;
   let sequencer: Sequencer;
   try {
@@ -56,7 +61,10 @@ export async function startNode(config: NodeConfig, logger: Logger, poster?: Bat
     sequencer.seal().catch((err) => logger.error({ err }, "sealing failed"));
   }, config.sequencer.batchIntervalMs);
   const hashing = setInterval(() => sequencer.hashPending(), HASH_EVERY_MS);
-  logger.info({ url: address, dataDir: config.dataDir, sealedBatches: sequencer.sealedBatches }, "sequencer listening");
+  logger.info(
+    { url: address, dataDir: config.dataDir, sealedBatches: sequencer.sealedBatches },
+    "sequencer listening",
+  );
   return {
     url: address,
     sequencer,
@@ -97,7 +105,9 @@ class PostingLoop {
       const batch = this.queue[0]!;
       try {
         const { l1TxHash } = await this.poster.post(batch);
-        await this.store.write([{ type: "put", key: KEY.batch(batch.number), value: { ...batch, l1TxHash } }]);
+        await this.store.write([
+          { type: "put", key: KEY.batch(batch.number), value: { ...batch, l1TxHash } },
+        ]);
         this.queue.shift();
         this.logger.info({ batch: batch.number, l1TxHash }, "batch posted to L1");
       } catch (err) {

@@ -16,7 +16,8 @@ async function fundedNode(dir: string) {
   return node;
 }
 
-const transfer = (nonce: number) => signedHex({ type: TxType.Transfer, from: 1, nonce, fee: 1n, to: 2, amount: 10n }, 0);
+const transfer = (nonce: number) =>
+  signedHex({ type: TxType.Transfer, from: 1, nonce, fee: 1n, to: 2, amount: 10n }, 0);
 
 describe("sequencer restart", () => {
   it("recovers sealed batches and re-executes unsealed confirmed transactions at their positions", async () => {
@@ -25,7 +26,8 @@ describe("sequencer restart", () => {
     await rpc(node.url, "ol_sendTransaction", [transfer(0)]);
     await node.sequencer.seal();
     const confirmations = [];
-    for (let n = 1; n <= 3; n++) confirmations.push((await rpc(node.url, "ol_sendTransaction", [transfer(n)])).result);
+    for (let n = 1; n <= 3; n++)
+      confirmations.push((await rpc(node.url, "ol_sendTransaction", [transfer(n)])).result);
     const rootBefore = node.sequencer.state.root();
     // A crash: the process goes away without sealing; only the write-ahead entries hold batch 2.
     await node.sequencer.close();
@@ -35,16 +37,24 @@ describe("sequencer restart", () => {
       expect(again.sequencer.state.root()).toBe(rootBefore);
       expect(again.sequencer.sealedBatches).toBe(1);
       for (const c of confirmations as Array<{ txHash: string; batch: number; position: number }>) {
-        expect((await rpc(again.url, "ol_getTransactionReceipt", [c.txHash])).result).toMatchObject({ batch: c.batch, position: c.position });
+        expect((await rpc(again.url, "ol_getTransactionReceipt", [c.txHash])).result).toMatchObject({
+          batch: c.batch,
+          position: c.position,
+        });
       }
       expect((await rpc(again.url, "ol_getNonce", [1])).result).toBe(4);
-      expect((await rpc(again.url, "ol_sendTransaction", [transfer(4)])).result).toMatchObject({ batch: 2, position: 3 });
+      expect((await rpc(again.url, "ol_sendTransaction", [transfer(4)])).result).toMatchObject({
+        batch: 2,
+        position: 3,
+      });
     } finally {
       await again.stop();
     }
     const third = await startNode(testNodeConfig(dir), logger);
     expect(third.sequencer.sealedBatches).toBe(2);
-    expect((await rpc(third.url, "ol_getAccount", [2])).result).toMatchObject({ balance: String(10n ** 6n + 50n) });
+    expect((await rpc(third.url, "ol_getAccount", [2])).result).toMatchObject({
+      balance: String(10n ** 6n + 50n),
+    });
     await third.stop();
   });
 
@@ -59,6 +69,8 @@ describe("sequencer restart", () => {
     const err = await startNode(testNodeConfig(dir), logger).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenLedgerError);
     expect((err as OpenLedgerError).code).toBe(ErrorCode.StateCorrupt);
-    expect((err as Error).message).toMatch(/stored state root 0x[0-9a-f]{64} does not match the root 0x[0-9a-f]{64} recomputed/);
+    expect((err as Error).message).toMatch(
+      /stored state root 0x[0-9a-f]{64} does not match the root 0x[0-9a-f]{64} recomputed/,
+    );
   });
 });

@@ -14,7 +14,15 @@ let node: SequencerNode;
 let url: string;
 
 beforeAll(async () => {
-  node = await startNode(testNodeConfig(tempDir("rpc"), { bodyLimitBytes: 8192, ratePerSecond: 100_000, verifyWorkers: 1, minFee: 5n }), logger);
+  node = await startNode(
+    testNodeConfig(tempDir("rpc"), {
+      bodyLimitBytes: 8192,
+      ratePerSecond: 100_000,
+      verifyWorkers: 1,
+      minFee: 5n,
+    }),
+    logger,
+  );
   url = node.url;
   for (let i = 0; i < 3; i++) await rpc(url, "ol_submitDeposit", [depositParam(i, i, 10n ** 6n)]);
 });
@@ -36,7 +44,18 @@ describe("sequencer JSON-RPC", () => {
       signedHex({ type: TxType.Stake, from: 1, nonce: 1, fee: 10n, amount: 5000n }, 0),
       signedHex({ type: TxType.Unstake, from: 1, nonce: 2, fee: 10n, amount: 1000n }, 0),
       signedHex(
-        { type: TxType.RegisterContribution, from: 2, nonce: 0, fee: 10n, datanet: 1, contentRoot: 77n, rowCount: 100, license: 1, uriCommitment: 88n, stake: 200n },
+        {
+          type: TxType.RegisterContribution,
+          from: 2,
+          nonce: 0,
+          fee: 10n,
+          datanet: 1,
+          contentRoot: 77n,
+          rowCount: 100,
+          license: 1,
+          uriCommitment: 88n,
+          stake: 200n,
+        },
         1,
       ),
       signedHex(
@@ -55,10 +74,30 @@ describe("sequencer JSON-RPC", () => {
         0,
       ),
       signedHex(
-        { type: TxType.Inference, from: 2, nonce: 1, fee: 10n, model: 1, inputHash: 1n, outputHash: 2n, featureCommitment: 3n, payment: 60n },
+        {
+          type: TxType.Inference,
+          from: 2,
+          nonce: 1,
+          fee: 10n,
+          model: 1,
+          inputHash: 1n,
+          outputHash: 2n,
+          featureCommitment: 3n,
+          payment: 60n,
+        },
         1,
       ),
-      signedHex({ type: TxType.Withdraw, from: 2, nonce: 2, fee: 10n, amount: 300n, recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" }, 1),
+      signedHex(
+        {
+          type: TxType.Withdraw,
+          from: 2,
+          nonce: 2,
+          fee: 10n,
+          amount: 300n,
+          recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+        },
+        1,
+      ),
     ];
     const results = [];
     for (const tx of txs) {
@@ -66,8 +105,13 @@ describe("sequencer JSON-RPC", () => {
       expect(r.error).toBeUndefined();
       results.push(r.result as { txHash: string; status: string; batch: number; position: number });
     }
-    expect(results.map((r) => [r.status, r.batch, r.position])).toEqual(txs.map((_, i) => ["executed", 1, 3 + i]));
-    const receipt = (await rpc(url, "ol_getTransactionReceipt", [results[4]!.txHash])).result as { created: unknown; status: string };
+    expect(results.map((r) => [r.status, r.batch, r.position])).toEqual(
+      txs.map((_, i) => ["executed", 1, 3 + i]),
+    );
+    const receipt = (await rpc(url, "ol_getTransactionReceipt", [results[4]!.txHash])).result as {
+      created: unknown;
+      status: string;
+    };
     expect(receipt).toMatchObject({ status: "executed", created: { registry: "model", id: 1 } });
 
     const sealed = await node.sequencer.seal();
@@ -82,12 +126,29 @@ describe("sequencer JSON-RPC", () => {
     expect(batch.txHashes).toHaveLength(10);
     // Registry transactions have no record in the batch circuit's fixed layout yet.
     expect(batch.dataLayout).toBe("compact");
-    expect(batch.withdrawals).toEqual([{ recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", amount: "300" }]);
-    expect((await rpc(url, "ol_getTransactionReceipt", [results[0]!.txHash])).result).toMatchObject({ status: "sealed", batch: 1, position: 3 });
-    expect((await rpc(url, "ol_getTransaction", [results[6]!.txHash])).result).toMatchObject({ type: "withdraw", tx: { amount: "300" } });
-    expect((await rpc(url, "ol_getModel", [1])).result).toMatchObject({ owner: 1, escrow: "60", contributions: [1] });
+    expect(batch.withdrawals).toEqual([
+      { recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", amount: "300" },
+    ]);
+    expect((await rpc(url, "ol_getTransactionReceipt", [results[0]!.txHash])).result).toMatchObject({
+      status: "sealed",
+      batch: 1,
+      position: 3,
+    });
+    expect((await rpc(url, "ol_getTransaction", [results[6]!.txHash])).result).toMatchObject({
+      type: "withdraw",
+      tx: { amount: "300" },
+    });
+    expect((await rpc(url, "ol_getModel", [1])).result).toMatchObject({
+      owner: 1,
+      escrow: "60",
+      contributions: [1],
+    });
     expect((await rpc(url, "ol_getContribution", [1])).result).toMatchObject({ owner: 2, stake: "200" });
-    expect((await rpc(url, "ol_getInference", [1])).result).toMatchObject({ user: 2, model: 1, payment: "60" });
+    expect((await rpc(url, "ol_getInference", [1])).result).toMatchObject({
+      user: 2,
+      model: 1,
+      payment: "60",
+    });
     expect((await rpc(url, "ol_getNonce", [1])).result).toBe(4);
     expect(((await rpc(url, "ol_listAccounts", [{ limit: 2 }])).result as unknown[]).length).toBe(2);
     expect((await rpc(url, "ol_listModels")).result).toHaveLength(1);
@@ -100,31 +161,69 @@ describe("sequencer JSON-RPC", () => {
     // The account proof opens against the state root: accounts tree, then Poseidon(accountsRoot, registriesHash).
     const acct = (await rpc(url, "ol_getAccount", [3])).result as {
       balance: string;
-      proof: { stateRoot: string; accountsRoot: string; registriesHash: string; leaf: string; siblings: string[][] };
+      proof: {
+        stateRoot: string;
+        accountsRoot: string;
+        registriesHash: string;
+        leaf: string;
+        siblings: string[][];
+      };
     };
     expect(acct.balance).toBe(String(10n ** 6n));
     // Account 1 is the fee recipient: the batch's 70 in fees come back to it at sealing.
-    expect((await rpc(url, "ol_getAccount", [1])).result).toMatchObject({ balance: String(10n ** 6n - 4500n - 40n + 70n) });
+    expect((await rpc(url, "ol_getAccount", [1])).result).toMatchObject({
+      balance: String(10n ** 6n - 4500n - 40n + 70n),
+    });
     const sib = acct.proof.siblings.map((l) => l.map(BigInt));
-    expect(rootFromProof(TEST_PARAMS.accounts, 3n, BigInt(acct.proof.leaf), sib)).toBe(BigInt(acct.proof.accountsRoot));
-    expect(poseidon([BigInt(acct.proof.accountsRoot), BigInt(acct.proof.registriesHash)])).toBe(BigInt(acct.proof.stateRoot));
+    expect(rootFromProof(TEST_PARAMS.accounts, 3n, BigInt(acct.proof.leaf), sib)).toBe(
+      BigInt(acct.proof.accountsRoot),
+    );
+    expect(poseidon([BigInt(acct.proof.accountsRoot), BigInt(acct.proof.registriesHash)])).toBe(
+      BigInt(acct.proof.stateRoot),
+    );
     expect(BigInt(acct.proof.stateRoot)).toBe(BigInt(batch.postStateRoot));
   });
 
   it("refuses each invalid transaction with the JSON-RPC error of its protocol code", async () => {
-    const transfer = (p: { from?: number; nonce?: number; fee?: bigint; to?: number; amount?: bigint }, key = 2) =>
-      signedHex({ type: TxType.Transfer, from: 3, nonce: 0, fee: 10n, to: 1, amount: 5n, ...p }, key);
+    const transfer = (
+      p: { from?: number; nonce?: number; fee?: bigint; to?: number; amount?: bigint },
+      key = 2,
+    ) => signedHex({ type: TxType.Transfer, from: 3, nonce: 0, fee: 10n, to: 1, amount: 5n, ...p }, key);
     expectError(await send(transfer({}, 0)), ErrorCode.InvalidSignature);
     expectError(await send(transfer({ amount: 10n ** 9n })), ErrorCode.InsufficientBalance);
     expectError(await send(transfer({ fee: 1n })), ErrorCode.FeeTooLow);
     expectError(await send(transfer({ to: 40 })), ErrorCode.UnknownAccount);
     expectError(await send(transfer({ from: 50 })), ErrorCode.UnknownAccount);
     const inference = (model: number, payment: bigint, nonce = 0) =>
-      signedHex({ type: TxType.Inference, from: 3, nonce, fee: 10n, model, inputHash: 1n, outputHash: 2n, featureCommitment: 3n, payment }, 2);
+      signedHex(
+        {
+          type: TxType.Inference,
+          from: 3,
+          nonce,
+          fee: 10n,
+          model,
+          inputHash: 1n,
+          outputHash: 2n,
+          featureCommitment: 3n,
+          payment,
+        },
+        2,
+      );
     expectError(await send(inference(9, 100n)), ErrorCode.UnknownModel);
     expectError(await send(inference(1, 10n)), ErrorCode.FeeTooLow);
     const model = signedHex(
-      { type: TxType.RegisterModel, from: 3, nonce: 0, fee: 10n, modelHash: 1n, trainingConfigHash: 1n, contributions: [9], checkpointCommitment: 1n, inferenceFee: 1n, baseModel: 0 },
+      {
+        type: TxType.RegisterModel,
+        from: 3,
+        nonce: 0,
+        fee: 10n,
+        modelHash: 1n,
+        trainingConfigHash: 1n,
+        contributions: [9],
+        checkpointCommitment: 1n,
+        inferenceFee: 1n,
+        baseModel: 0,
+      },
       2,
     );
     expectError(await send(model), ErrorCode.UnknownContribution);
@@ -139,7 +238,8 @@ describe("sequencer JSON-RPC", () => {
   });
 
   it("queues a transaction after a nonce gap, replaces it only for a higher fee, and runs it when the gap fills", async () => {
-    const t = (nonce: number, fee: bigint, amount = 1n) => signedHex({ type: TxType.Transfer, from: 3, nonce, fee, to: 1, amount }, 2);
+    const t = (nonce: number, fee: bigint, amount = 1n) =>
+      signedHex({ type: TxType.Transfer, from: 3, nonce, fee, to: 1, amount }, 2);
     const next = (await rpc(url, "ol_getNonce", [3])).result as number;
     const queued = await send(t(next + 1, 10n));
     expect(queued.result).toMatchObject({ status: "queued" });
@@ -149,20 +249,32 @@ describe("sequencer JSON-RPC", () => {
     // The gap is still open: the next nonce to send is the missing one.
     expect((await rpc(url, "ol_getNonce", [3])).result).toBe(next);
     expect(await send(t(next, 10n))).toMatchObject({ result: { status: "executed" } });
-    const receipt = await rpc(url, "ol_getTransactionReceipt", [(replacement.result as { txHash: string }).txHash]);
+    const receipt = await rpc(url, "ol_getTransactionReceipt", [
+      (replacement.result as { txHash: string }).txHash,
+    ]);
     expect(receipt.result).toMatchObject({ status: "executed", fee: "20" });
-    expect((await rpc(url, "ol_getTransaction", [(queued.result as { txHash: string }).txHash])).result).toBeNull();
+    expect(
+      (await rpc(url, "ol_getTransaction", [(queued.result as { txHash: string }).txHash])).result,
+    ).toBeNull();
     expectError(await send(t(next + 200, 10n)), ErrorCode.BadNonce);
   });
 
   it("answers malformed, oversized and unknown requests with JSON-RPC errors", async () => {
     const parse = await post(url, "{not json", true);
     expect([parse.status, parse.body.error?.code]).toEqual([400, -32700]);
-    const big = await post(url, { jsonrpc: "2.0", id: 1, method: "ol_sendTransaction", params: [`0x${"ab".repeat(8192)}`] });
+    const big = await post(url, {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "ol_sendTransaction",
+      params: [`0x${"ab".repeat(8192)}`],
+    });
     expect([big.status, big.body.error?.code]).toEqual([413, -32600]);
     expect(big.body.error?.message).toMatch(/exceeds 8192 bytes/);
     expect((await post(url, { id: 1, method: "ol_chainId" })).body.error?.code).toBe(-32600);
-    expect((await rpc(url, "ol_nothing")).error).toMatchObject({ code: -32601, message: "unknown method ol_nothing" });
+    expect((await rpc(url, "ol_nothing")).error).toMatchObject({
+      code: -32601,
+      message: "unknown method ol_nothing",
+    });
     expect((await rpc(url, "ol_getAccount", ["1"])).error?.message).toMatch(/params\/0 must be integer/);
     expect((await rpc(url, "ol_getAccount", [])).error?.code).toBe(-32602);
     expect((await rpc(url, "ol_getTransaction", ["0x12"])).error?.message).toMatch(/must match pattern/);
@@ -184,7 +296,9 @@ describe("sequencer JSON-RPC", () => {
     expect(health).toMatchObject({ status: "ok", sealedBatches: 1 });
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/openledger_rpc_calls_total\{method="ol_sendTransaction",outcome="ok"\}/);
-    expect(metrics).toMatch(/openledger_rpc_calls_total\{method="ol_sendTransaction",outcome="INVALID_SIGNATURE"\} 1/);
+    expect(metrics).toMatch(
+      /openledger_rpc_calls_total\{method="ol_sendTransaction",outcome="INVALID_SIGNATURE"\} 1/,
+    );
     expect(metrics).toMatch(/openledger_batches_sealed 1/);
   });
 
@@ -192,10 +306,14 @@ describe("sequencer JSON-RPC", () => {
     const limited = await startNode(testNodeConfig(tempDir("rate"), { ratePerSecond: 3 }), logger);
     try {
       const replies = [];
-      for (let i = 0; i < 12; i++) replies.push(await post(limited.url, { jsonrpc: "2.0", id: i, method: "ol_chainId" }));
+      for (let i = 0; i < 12; i++)
+        replies.push(await post(limited.url, { jsonrpc: "2.0", id: i, method: "ol_chainId" }));
       expect(replies.slice(0, 6).every((r) => r.status === 200)).toBe(true);
       const refused = replies.find((r) => r.status === 429);
-      expect(refused?.body.error).toMatchObject({ code: -32029, message: expect.stringMatching(/at most 3 calls per second/) });
+      expect(refused?.body.error).toMatchObject({
+        code: -32029,
+        message: expect.stringMatching(/at most 3 calls per second/),
+      });
     } finally {
       await limited.stop();
     }

@@ -10,7 +10,10 @@ const logger = pino({ level: "silent" });
 
 describe("batch sealing", () => {
   it("seals when the batch is full of transactions or of withdrawals, in the circuit's fixed layout", async () => {
-    const node = await startNode(testNodeConfig(tempDir("seal"), { batchMaxTxs: 4, batchWithdrawals: 2 }), logger);
+    const node = await startNode(
+      testNodeConfig(tempDir("seal"), { batchMaxTxs: 4, batchWithdrawals: 2 }),
+      logger,
+    );
     try {
       for (let i = 0; i < 2; i++) await rpc(node.url, "ol_submitDeposit", [depositParam(i, i, 10n ** 6n)]);
       const send = (nonce: number, type: "transfer" | "withdraw") =>

@@ -1,13 +1,24 @@
 import type { Logger } from "pino";
 import { batchDataHash, type CompactTx, compactDeposit, encodeBatchData } from "../protocol/batch/data.ts";
-import { batchPublicInput, encodeBatchLayout, type SlotRecord, slotRecord } from "../protocol/batch/layout.ts";
+import {
+  batchPublicInput,
+  encodeBatchLayout,
+  type SlotRecord,
+  slotRecord,
+} from "../protocol/batch/layout.ts";
 import type { Domain } from "../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { type Field, fieldToHex } from "../protocol/field.ts";
 import type { ProtocolParams } from "../protocol/params.ts";
 import { applyTx, type Receipt } from "../protocol/state/apply.ts";
 import { beginBatch, closeBatch, type OpenBatch } from "../protocol/state/batch.ts";
-import type { Account, Contribution, GovernanceParams, InferenceRecord, Model } from "../protocol/state/leaves.ts";
+import type {
+  Account,
+  Contribution,
+  GovernanceParams,
+  InferenceRecord,
+  Model,
+} from "../protocol/state/leaves.ts";
 import { RollupState, type TrainingSet } from "../protocol/state/state.ts";
 import { decodeTx, encodeTx, peekSender } from "../protocol/tx/codec.ts";
 import { type Deposit, type SignedTx, TxType } from "../protocol/tx/types.ts";
@@ -46,7 +57,12 @@ export interface SequencerConfig {
 }
 
 export type SubmitResult =
-  | { readonly txHash: string; readonly status: "executed"; readonly batch: number; readonly position: number }
+  | {
+      readonly txHash: string;
+      readonly status: "executed";
+      readonly batch: number;
+      readonly position: number;
+    }
   | { readonly txHash: string; readonly status: "queued" };
 
 /** A transaction as stored and served: executed in a batch, or dropped from the mempool. */
@@ -97,7 +113,11 @@ interface WalEntry {
 }
 
 /** Transactions without an account-slot record in the batch circuit (registry slots are v1). */
-const REGISTRY_TYPES: ReadonlySet<number> = new Set([TxType.RegisterContribution, TxType.RegisterModel, TxType.Inference]);
+const REGISTRY_TYPES: ReadonlySet<number> = new Set([
+  TxType.RegisterContribution,
+  TxType.RegisterModel,
+  TxType.Inference,
+]);
 
 export const KEY = {
   meta: "meta",
@@ -135,7 +155,11 @@ export class Sequencer {
     readonly config: SequencerConfig,
     private readonly deps: SequencerDeps,
   ) {
-    this.state = new RollupState({ domain: config.domain, params: config.params, governance: config.governance });
+    this.state = new RollupState({
+      domain: config.domain,
+      params: config.params,
+      governance: config.governance,
+    });
     this.mempool = new Mempool(config.mempool);
   }
 
@@ -159,13 +183,21 @@ export class Sequencer {
     this.checkHealthy();
     const from = peekSender(raw);
     const account = this.state.accounts.get(from);
-    if (!account) throw new OpenLedgerError(ErrorCode.UnknownAccount, `sender account ${from} does not exist`);
+    if (!account)
+      throw new OpenLedgerError(ErrorCode.UnknownAccount, `sender account ${from} does not exist`);
     const checked = await this.deps.verifier.verify({ raw, publicKey: account.publicKey });
     if (!checked.ok) throw new OpenLedgerError(checked.code, checked.message);
     const { tx, txHash, valid } = checked;
-    if (!valid) throw new OpenLedgerError(ErrorCode.InvalidSignature, `signature does not verify under account ${tx.from}'s key`);
+    if (!valid)
+      throw new OpenLedgerError(
+        ErrorCode.InvalidSignature,
+        `signature does not verify under account ${tx.from}'s key`,
+      );
     if (tx.fee < this.config.minFee) {
-      throw new OpenLedgerError(ErrorCode.FeeTooLow, `fee ${tx.fee} is below this sequencer's minimum ${this.config.minFee}`);
+      throw new OpenLedgerError(
+        ErrorCode.FeeTooLow,
+        `fee ${tx.fee} is below this sequencer's minimum ${this.config.minFee}`,
+      );
     }
     const hash = fieldToHex(txHash);
     // A client retrying after a lost answer gets the first answer again.
@@ -286,7 +318,13 @@ export class Sequencer {
     return a && this.mempool.pendingNonce(id, a.nonce);
   }
 
-  async transaction(hash: string): Promise<(TxRecord & { status: "executed" | "sealed" }) | { hash: string; status: "queued"; raw: Uint8Array } | undefined> {
+  async transaction(
+    hash: string,
+  ): Promise<
+    | (TxRecord & { status: "executed" | "sealed" })
+    | { hash: string; status: "queued"; raw: Uint8Array }
+    | undefined
+  > {
     const open = this.openByHash.get(hash);
     if (open) {
       const { compact: _c, record: _r, ...rest } = open;
@@ -303,14 +341,22 @@ export class Sequencer {
   }
 
   async batches(from: number, limit: number): Promise<BatchRecord[]> {
-    const rows = await this.deps.store.list<BatchRecord>("batch:", { limit: limit + Math.max(0, this.sealedCount - from + 1) });
-    return rows.map(([, b]) => b).filter((b) => b.number >= from).slice(0, limit);
+    const rows = await this.deps.store.list<BatchRecord>("batch:", {
+      limit: limit + Math.max(0, this.sealedCount - from + 1),
+    });
+    return rows
+      .map(([, b]) => b)
+      .filter((b) => b.number >= from)
+      .slice(0, limit);
   }
 
   /** Hashes of an account's sealed transactions, newest first. */
   async accountTransactions(id: number, limit: number): Promise<string[]> {
     const rows = await this.deps.store.list<string>(`acctx:${pad(id)}:`, { limit, reverse: true });
-    const open = this.open.txs.filter((t) => t.receipt.account === id).map((t) => t.hash).reverse();
+    const open = this.open.txs
+      .filter((t) => t.receipt.account === id)
+      .map((t) => t.hash)
+      .reverse();
     return [...open, ...rows.map(([, h]) => h)].slice(0, limit);
   }
 
@@ -342,17 +388,31 @@ export class Sequencer {
    * Applies `tx` at the next position and queues its write-ahead entry at once, so that the
    * entry is always queued before the write that seals its batch.
    */
-  private execute(tx: SignedTx | Deposit, raw: Uint8Array, txHash?: Field, extra: StoreOp[] = []): Executed & { written: Promise<void> } {
+  private execute(
+    tx: SignedTx | Deposit,
+    raw: Uint8Array,
+    txHash?: Field,
+    extra: StoreOp[] = [],
+  ): Executed & { written: Promise<void> } {
     this.sealIfFull();
     // Withdrawals are bounded by the circuit too; a deposit may turn into one (a refund).
     const mayWithdraw = tx.type === TxType.Withdraw || tx.type === TxType.Deposit;
-    if (mayWithdraw && this.open.ctx.withdrawals.length >= this.config.batchWithdrawals) this.sealOpen().catch(() => undefined);
+    if (mayWithdraw && this.open.ctx.withdrawals.length >= this.config.batchWithdrawals)
+      this.sealOpen().catch(() => undefined);
     const { receipt } = applyTx(this.state, this.open.ctx, tx, { signatureChecked: true, txHash });
     const hash = fieldToHex(receipt.txHash);
     const { signature: _s, nonce: _n, ...rest } = tx as SignedTx;
     const compact = tx.type === TxType.Deposit ? compactDeposit(tx, receipt.account) : (rest as CompactTx);
     const record = REGISTRY_TYPES.has(tx.type) ? undefined : slotRecord(tx, receipt.account);
-    const executed: Executed = { hash, raw, batch: this.open.number, position: this.open.txs.length, receipt, compact, record };
+    const executed: Executed = {
+      hash,
+      raw,
+      batch: this.open.number,
+      position: this.open.txs.length,
+      receipt,
+      compact,
+      record,
+    };
     this.open.txs.push(executed);
     this.openByHash.set(hash, executed);
     const written = this.replaying ? Promise.resolve() : this.persist([walPut(executed), ...extra]);
@@ -405,9 +465,13 @@ export class Sequencer {
 
   private checkNonceNotUsed(tx: SignedTx, account: Account): void {
     if (tx.nonce < account.nonce) {
-      throw new OpenLedgerError(ErrorCode.BadNonce, `nonce ${tx.nonce} of account ${tx.from} is already used (next is ${account.nonce})`, {
-        expected: account.nonce,
-      });
+      throw new OpenLedgerError(
+        ErrorCode.BadNonce,
+        `nonce ${tx.nonce} of account ${tx.from} is already used (next is ${account.nonce})`,
+        {
+          expected: account.nonce,
+        },
+      );
     }
   }
 
@@ -421,25 +485,40 @@ export class Sequencer {
     } catch (e) {
       this.failure = e;
       this.deps.logger.fatal({ err: e }, "LevelDB write failed; the sequencer stops accepting transactions");
-      throw new OpenLedgerError(ErrorCode.StateCorrupt, "the sequencer could not write to its database", undefined, { cause: e });
+      throw new OpenLedgerError(
+        ErrorCode.StateCorrupt,
+        "the sequencer could not write to its database",
+        undefined,
+        { cause: e },
+      );
     }
   }
 
   private checkHealthy(): void {
-    if (this.failure) throw new OpenLedgerError(ErrorCode.StateCorrupt, "the sequencer stopped after a database write failure");
+    if (this.failure)
+      throw new OpenLedgerError(
+        ErrorCode.StateCorrupt,
+        "the sequencer stopped after a database write failure",
+      );
   }
 
   private recordOps(): StoreOp[] {
     const changes = this.state.takeChanges();
     const ops: StoreOp[] = [];
-    for (const id of changes.accounts) ops.push({ type: "put", key: KEY.account(id), value: this.state.accounts.get(id) });
+    for (const id of changes.accounts)
+      ops.push({ type: "put", key: KEY.account(id), value: this.state.accounts.get(id) });
     for (const id of changes.contributions) {
       ops.push({ type: "put", key: KEY.contribution(id), value: this.state.contributions.get(id) });
     }
     for (const id of changes.models) {
-      ops.push({ type: "put", key: KEY.model(id), value: { model: this.state.models.get(id), training: this.state.trainingSets.get(id) } });
+      ops.push({
+        type: "put",
+        key: KEY.model(id),
+        value: { model: this.state.models.get(id), training: this.state.trainingSets.get(id) },
+      });
     }
-    for (const id of changes.inferences) ops.push({ type: "put", key: KEY.inference(id), value: this.state.inferences.get(id) });
+    for (const id of changes.inferences)
+      ops.push({ type: "put", key: KEY.inference(id), value: this.state.inferences.get(id) });
     return ops;
   }
 
@@ -476,7 +555,8 @@ export class Sequencer {
     s.queue = meta.queue;
     for (const [k, a] of await store.list<Account>("acct:")) s.setAccount(idOf(k), a);
     for (const [k, c] of await store.list<Contribution>("contrib:")) s.setContribution(idOf(k), c);
-    for (const [k, m] of await store.list<{ model: Model; training?: TrainingSet }>("model:")) s.setModel(idOf(k), m.model, m.training);
+    for (const [k, m] of await store.list<{ model: Model; training?: TrainingSet }>("model:"))
+      s.setModel(idOf(k), m.model, m.training);
     for (const [k, r] of await store.list<InferenceRecord>("inf:")) s.setInference(idOf(k), r);
     s.takeChanges();
     const root = s.root();
@@ -497,7 +577,10 @@ export class Sequencer {
       if (batch > this.open.number) await this.sealOpen();
       const executed = this.execute(decodeTx(entry.raw), entry.raw);
       if (executed.batch !== batch || executed.position !== Number(posKey) || executed.hash !== entry.hash) {
-        throw new OpenLedgerError(ErrorCode.StateCorrupt, `write-ahead entry ${key} replayed at a different place (${executed.hash})`);
+        throw new OpenLedgerError(
+          ErrorCode.StateCorrupt,
+          `write-ahead entry ${key} replayed at a different place (${executed.hash})`,
+        );
       }
     }
     this.replaying = false;
@@ -511,7 +594,10 @@ export class Sequencer {
       this.pooledByHash.set(p.hash, p);
       queued++;
     }
-    logger.info({ sealed: meta.sealed, replayed: wal.length, queued, stateRoot: fieldToHex(root) }, "state recovered and checked");
+    logger.info(
+      { sealed: meta.sealed, replayed: wal.length, queued, stateRoot: fieldToHex(root) },
+      "state recovered and checked",
+    );
   }
 }
 

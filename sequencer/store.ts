@@ -11,7 +11,9 @@ import { Level } from "level";
  * resolves, so a resolved write survives the process being killed (kill -9); only losing the
  * machine itself could drop it, which `sync: true` would cover at a large cost per write.
  */
-export type StoreOp = { readonly type: "put"; readonly key: string; readonly value: unknown } | { readonly type: "del"; readonly key: string };
+export type StoreOp =
+  | { readonly type: "put"; readonly key: string; readonly value: unknown }
+  | { readonly type: "del"; readonly key: string };
 
 interface PendingWrite {
   readonly ops: readonly StoreOp[];
@@ -37,7 +39,10 @@ export class Store {
   }
 
   /** All entries whose key starts with `prefix`, in key order (at most `limit`). */
-  async list<T>(prefix: string, options: { limit?: number; reverse?: boolean } = {}): Promise<Array<[string, T]>> {
+  async list<T>(
+    prefix: string,
+    options: { limit?: number; reverse?: boolean } = {},
+  ): Promise<Array<[string, T]>> {
     const out: Array<[string, T]> = [];
     for await (const [k, v] of this.db.iterator({
       gte: prefix,
@@ -70,7 +75,9 @@ export class Store {
       this.queue = [];
       const ops = group.flatMap((w) =>
         w.ops.map((op) =>
-          op.type === "put" ? { type: "put" as const, key: op.key, value: serialize(op.value) } : { type: "del" as const, key: op.key },
+          op.type === "put"
+            ? { type: "put" as const, key: op.key, value: serialize(op.value) }
+            : { type: "del" as const, key: op.key },
         ),
       );
       try {

@@ -68,7 +68,10 @@ export function signedHex(tx: L2Tx, key: number, params = TEST_PARAMS): string {
 
 export interface RpcReply {
   readonly status: number;
-  readonly body: { result?: unknown; error?: { code: number; message: string; data?: { code?: string } } } & Record<string, unknown>;
+  readonly body: {
+    result?: unknown;
+    error?: { code: number; message: string; data?: { code?: string } };
+  } & Record<string, unknown>;
 }
 
 /** Raw POST /rpc: returns the HTTP status and the parsed body. */

@@ -40,7 +40,11 @@ export function verifyRaw(ctx: VerifyContext, job: VerifyJob): VerifyResult {
   try {
     const tx = decodeTx(job.raw);
     if (tx.type === TxType.Deposit) {
-      return { ok: false, code: ErrorCode.InvalidTransaction, message: "deposits enter only from the L1 priority queue" };
+      return {
+        ok: false,
+        code: ErrorCode.InvalidTransaction,
+        message: "deposits enter only from the L1 priority queue",
+      };
     }
     const txHash = computeTxHash(tx, ctx.domain, ctx.params);
     return { ok: true, tx, txHash, valid: verifySignature(txHash, tx.signature, job.publicKey) };

@@ -9,7 +9,11 @@ parentPort!.on("message", (msg: { id: number; jobs: VerifyJob[] }) => {
     try {
       return verifyRaw(ctx, job);
     } catch (e) {
-      return { ok: false, code: ErrorCode.InvalidEncoding, message: `transaction could not be decoded: ${(e as Error).message}` };
+      return {
+        ok: false,
+        code: ErrorCode.InvalidEncoding,
+        message: `transaction could not be decoded: ${(e as Error).message}`,
+      };
     }
   });
   parentPort!.postMessage({ id: msg.id, results });

@@ -15,12 +15,17 @@ const ETH_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b786
 let node: SequencerNode;
 
 const cli = (args: string[]) =>
-  run("node_modules/.bin/node", ["bin/openledger.mjs", ...args], { env: { ...process.env, OPENLEDGER_ETH_KEY: ETH_KEY } });
+  run("node_modules/.bin/node", ["bin/openledger.mjs", ...args], {
+    env: { ...process.env, OPENLEDGER_ETH_KEY: ETH_KEY },
+  });
 
 beforeAll(async () => {
   node = await startNode(testNodeConfig(tempDir("cli")), pino({ level: "silent" }));
   const { publicKey } = await deriveL2Key(new Wallet(ETH_KEY), DEV_DOMAIN);
-  const deposit = { ...depositParam(0, 0, 1000n), publicKey: { x: fieldToHex(publicKey.x), y: fieldToHex(publicKey.y) } };
+  const deposit = {
+    ...depositParam(0, 0, 1000n),
+    publicKey: { x: fieldToHex(publicKey.x), y: fieldToHex(publicKey.y) },
+  };
   await rpc(node.url, "ol_submitDeposit", [deposit]);
   await rpc(node.url, "ol_submitDeposit", [depositParam(1, 1, 1000n)]);
 });
@@ -37,7 +42,22 @@ describe("openledger CLI", () => {
     expect(JSON.stringify(key)).not.toContain(ETH_KEY.slice(2));
 
     const rpcUrl = `${node.url}/rpc`;
-    const sent = await cli(["tx", "transfer", "--rpc", rpcUrl, "--params", "test", "--account", "1", "--to", "2", "--amount", "25", "--fee", "1"]);
+    const sent = await cli([
+      "tx",
+      "transfer",
+      "--rpc",
+      rpcUrl,
+      "--params",
+      "test",
+      "--account",
+      "1",
+      "--to",
+      "2",
+      "--amount",
+      "25",
+      "--fee",
+      "1",
+    ]);
     expect(sent.stdout).toMatch(/^executed: batch 1, position 2\ntx 0x[0-9a-f]{64}/);
 
     const shown = await cli(["account", "2", "--rpc", rpcUrl]);
@@ -45,7 +65,18 @@ describe("openledger CLI", () => {
     const json = JSON.parse((await cli(["account", "1", "--rpc", rpcUrl, "--json"])).stdout);
     expect(json).toMatchObject({ id: 1, balance: "974", nonce: 1, l1Address: L1_SENDER });
 
-    const refused = await cli(["tx", "stake", "--rpc", rpcUrl, "--params", "test", "--account", "1", "--amount", "5000"]).catch((e) => e);
+    const refused = await cli([
+      "tx",
+      "stake",
+      "--rpc",
+      rpcUrl,
+      "--params",
+      "test",
+      "--account",
+      "1",
+      "--amount",
+      "5000",
+    ]).catch((e) => e);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/error INSUFFICIENT_BALANCE: account 1 holds 974/);
 

@@ -24,13 +24,19 @@ export function intArg(value: string): number {
 
 /** Prints `value` as JSON (bigints as decimal strings) or through `human`. */
 export function output(json: boolean, value: unknown, human: () => string): void {
-  console.log(json ? JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2) : human());
+  console.log(
+    json ? JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2) : human(),
+  );
 }
 
 /** Options naming where the Ethereum key comes from; the key itself is never an argument. */
 export function ethKeyOptions(cmd: Command): Command {
   return cmd
-    .option("--eth-key-env <name>", "environment variable holding the Ethereum private key", "OPENLEDGER_ETH_KEY")
+    .option(
+      "--eth-key-env <name>",
+      "environment variable holding the Ethereum private key",
+      "OPENLEDGER_ETH_KEY",
+    )
     .option("--eth-key-file <path>", "file holding the Ethereum private key (instead of the environment)")
     .option("--key-index <n>", "L2 key index derived from the same Ethereum key", intArg, 0);
 }

@@ -11,7 +11,9 @@ export function sequencerCommand(): Command {
     .option("--data-dir <dir>", "LevelDB directory", "data/sequencer")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0 picks a free one)", intArg, 8547)
-    .addOption(new Option("--params <set>", "tree sizes").choices(Object.keys(PARAM_SETS)).default("production"))
+    .addOption(
+      new Option("--params <set>", "tree sizes").choices(Object.keys(PARAM_SETS)).default("production"),
+    )
     .option("--batch-max-txs <n>", "seal a batch when it holds this many transactions", intArg, 512)
     .option("--batch-withdrawals <n>", "withdrawals per batch (the batch circuit's entries)", intArg, 16)
     .option("--batch-interval-ms <ms>", "seal the open batch this often", intArg, 2000)

@@ -3,7 +3,15 @@ import { deriveL2Key } from "../../protocol/keys.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
 import { PARAM_SETS } from "../../sequencer/config.ts";
-import { chainOptions, domainFrom, ethKeyOptions, intArg, loadEthWallet, output, rpcOption } from "./common.ts";
+import {
+  chainOptions,
+  domainFrom,
+  ethKeyOptions,
+  intArg,
+  loadEthWallet,
+  output,
+  rpcOption,
+} from "./common.ts";
 
 interface CommonOptions {
   readonly rpc: string;
@@ -28,12 +36,19 @@ export function txCommand(): Command {
       .requiredOption("--account <id>", "your L2 account id", intArg)
       .option("--fee <amount>", "fee in base units", "0")
       .option("--nonce <n>", "nonce (default: the sequencer's next one for the account)", intArg)
-      .addOption(new Option("--params <set>", "tree sizes of the deployment").choices(Object.keys(PARAM_SETS)).default("production"))
+      .addOption(
+        new Option("--params <set>", "tree sizes of the deployment")
+          .choices(Object.keys(PARAM_SETS))
+          .default("production"),
+      )
       .option("--json", "print JSON", false);
   const big = (v: string) => BigInt(v);
   const field = (v: string) => BigInt(v);
 
-  const run = async (o: CommonOptions, send: (w: L2Wallet, fee: { fee: bigint; nonce?: number }) => Promise<unknown>) => {
+  const run = async (
+    o: CommonOptions,
+    send: (w: L2Wallet, fee: { fee: bigint; nonce?: number }) => Promise<unknown>,
+  ) => {
     const provider = new OpenLedgerProvider(o.rpc);
     const domain = domainFrom(o);
     const key = await deriveL2Key(loadEthWallet(o), domain, o.keyIndex);
@@ -84,7 +99,14 @@ export function txCommand(): Command {
       .action((o) =>
         run(o, (w, f) =>
           w.registerContribution(
-            { datanet: o.datanet, contentRoot: o.contentRoot, rowCount: o.rowCount, license: o.license, uriCommitment: o.uriCommitment, stake: o.stake },
+            {
+              datanet: o.datanet,
+              contentRoot: o.contentRoot,
+              rowCount: o.rowCount,
+              license: o.license,
+              uriCommitment: o.uriCommitment,
+              stake: o.stake,
+            },
             f,
           ),
         ),
@@ -94,8 +116,14 @@ export function txCommand(): Command {
     sub("register-model", "register a model trained on registered contributions")
       .requiredOption("--model-hash <field>", "hash of the ONNX bytes", field)
       .requiredOption("--training-config-hash <field>", "hash of the training configuration", field)
-      .requiredOption("--contributions <ids>", "comma-separated contribution ids", (v) => v.split(",").map((x) => intArg(x.trim())))
-      .requiredOption("--checkpoint-commitment <field>", "commitment to the final checkpoint's gradients", field)
+      .requiredOption("--contributions <ids>", "comma-separated contribution ids", (v) =>
+        v.split(",").map((x) => intArg(x.trim())),
+      )
+      .requiredOption(
+        "--checkpoint-commitment <field>",
+        "commitment to the final checkpoint's gradients",
+        field,
+      )
       .requiredOption("--inference-fee <amount>", "price of one inference in base units", big)
       .option("--base-model <id>", "model this one fine-tunes", intArg, 0)
       .action((o) =>
@@ -124,7 +152,13 @@ export function txCommand(): Command {
       .action((o) =>
         run(o, (w, f) =>
           w.inference(
-            { model: o.model, inputHash: o.inputHash, outputHash: o.outputHash, featureCommitment: o.featureCommitment, payment: o.payment },
+            {
+              model: o.model,
+              inputHash: o.inputHash,
+              outputHash: o.outputHash,
+              featureCommitment: o.featureCommitment,
+              payment: o.payment,
+            },
             f,
           ),
         ),

@@ -11,7 +11,8 @@ import { type Deposit, type L2Tx, TxType } from "../tx/types.ts";
  * deposit is only its type and the account credited; the rest is in the L1 queue.
  */
 type WithoutNonce<T> = T extends L2Tx ? Omit<T, "nonce"> : never;
-export type CompactTx = WithoutNonce<L2Tx> | { readonly type: typeof TxType.Deposit; readonly account: number };
+export type CompactTx =
+  WithoutNonce<L2Tx> | { readonly type: typeof TxType.Deposit; readonly account: number };
 
 /** A deposit as posted: `account` is the account it credited or opened (0 if refunded). */
 export function compactDeposit(d: Deposit, account: number): CompactTx {
@@ -81,7 +82,8 @@ export function encodeBatchData(txs: readonly CompactTx[]): Uint8Array {
 export function decodeBatchData(data: Uint8Array): CompactTx[] {
   let o = 0;
   const take = (n: number): Uint8Array => {
-    if (o + n > data.length) throw new OpenLedgerError(ErrorCode.InvalidEncoding, `batch data ends early at offset ${o}`);
+    if (o + n > data.length)
+      throw new OpenLedgerError(ErrorCode.InvalidEncoding, `batch data ends early at offset ${o}`);
     o += n;
     return data.subarray(o - n, o);
   };
@@ -106,7 +108,13 @@ export function decodeBatchData(data: Uint8Array): CompactTx[] {
       case TxType.Withdraw: {
         const amount = f40();
         const fee = f40();
-        txs.push({ type, from, amount, fee, recipient: getAddress(`0x${big(20).toString(16).padStart(40, "0")}`) });
+        txs.push({
+          type,
+          from,
+          amount,
+          fee,
+          recipient: getAddress(`0x${big(20).toString(16).padStart(40, "0")}`),
+        });
         break;
       }
       case TxType.Stake:
@@ -160,7 +168,10 @@ export function decodeBatchData(data: Uint8Array): CompactTx[] {
         });
         break;
       default:
-        throw new OpenLedgerError(ErrorCode.InvalidEncoding, `unknown transaction type ${type} in batch data at offset ${o - 5}`);
+        throw new OpenLedgerError(
+          ErrorCode.InvalidEncoding,
+          `unknown transaction type ${type} in batch data at offset ${o - 5}`,
+        );
     }
   }
   return txs;

@@ -27,7 +27,14 @@ const keys = [1, 2, 3].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (s *
 const L1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
 function deposit(queueIndex: number, key: number, amount: bigint, to = 0): Deposit {
-  return { type: TxType.Deposit, queueIndex: BigInt(queueIndex), l1Sender: L1, to, publicKey: derivePublicKey(keys[key]!), amount };
+  return {
+    type: TxType.Deposit,
+    queueIndex: BigInt(queueIndex),
+    l1Sender: L1,
+    to,
+    publicKey: derivePublicKey(keys[key]!),
+    amount,
+  };
 }
 
 function sign<T extends L2Tx>(tx: T, key: number): SignedTx<T> {
@@ -119,7 +126,15 @@ describe("state transition", () => {
     expect(state.trainingSets.get(1)).toEqual({ trainingConfigHash: 6n, contributions: [1] });
     expect(state.inferences.get(1)).toMatchObject({ user: 2, model: 1, payment: 60n });
     expect(state.counters).toEqual({ accounts: 3, contributions: 1, models: 1, inferences: 1 });
-    expect(receipts.map((r) => r.created?.registry)).toEqual([undefined, undefined, undefined, "contribution", "model", "inference", undefined]);
+    expect(receipts.map((r) => r.created?.registry)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      "contribution",
+      "model",
+      "inference",
+      undefined,
+    ]);
     expect(batch.withdrawals).toEqual([{ recipient: L1, amount: 300n }]);
     expect(batch.feeTotal).toBe(70n);
     const closed = closeBatch(state, batch, 3);
@@ -141,7 +156,9 @@ describe("state transition", () => {
         expect(rootFromProof(shape, BigInt(u.index), u.newLeaf, u.siblings)).toBe(u.newRoot);
       }
     }
-    expect(closeBatch(eager.state, eager.batch, 3).stateRoot).toBe(closeBatch(lazy.state, lazy.batch, 3).stateRoot);
+    expect(closeBatch(eager.state, eager.batch, 3).stateRoot).toBe(
+      closeBatch(lazy.state, lazy.batch, 3).stateRoot,
+    );
   });
 
   it("refuses each invalid transaction with its code and leaves the state unchanged", () => {
@@ -159,19 +176,43 @@ describe("state transition", () => {
       [t({ type: TxType.Transfer, amount: 123456789012345678n }), ErrorCode.InvalidTransaction],
       [t({ type: TxType.Unstake, amount: 1n }), ErrorCode.InsufficientStake],
       [
-        t({ type: TxType.RegisterContribution, datanet: 1, contentRoot: 1n, rowCount: 1, license: 0, uriCommitment: 1n, stake: 99n } as never),
+        t({
+          type: TxType.RegisterContribution,
+          datanet: 1,
+          contentRoot: 1n,
+          rowCount: 1,
+          license: 0,
+          uriCommitment: 1n,
+          stake: 99n,
+        } as never),
         ErrorCode.InsufficientStake,
       ],
       [
-        t({ type: TxType.RegisterModel, modelHash: 1n, trainingConfigHash: 1n, contributions: [1], checkpointCommitment: 1n, inferenceFee: 1n, baseModel: 0 } as never),
+        t({
+          type: TxType.RegisterModel,
+          modelHash: 1n,
+          trainingConfigHash: 1n,
+          contributions: [1],
+          checkpointCommitment: 1n,
+          inferenceFee: 1n,
+          baseModel: 0,
+        } as never),
         ErrorCode.UnknownContribution,
       ],
       [
-        t({ type: TxType.Inference, model: 1, inputHash: 1n, outputHash: 1n, featureCommitment: 1n, payment: 1n } as never),
+        t({
+          type: TxType.Inference,
+          model: 1,
+          inputHash: 1n,
+          outputHash: 1n,
+          featureCommitment: 1n,
+          payment: 1n,
+        } as never),
         ErrorCode.UnknownModel,
       ],
     ];
-    for (const [tx, code] of cases) expect([tx.type, codeOf(() => applyTx(state, batch, tx))]).toEqual([tx.type, code]);
+    for (const [tx, code] of cases)
+      expect([tx.type, codeOf(() => applyTx(state, batch, tx))]).toEqual([tx.type, code]);
     expect(state.root()).toBe(before);
     expect(batch.feeTotal).toBe(0n);
 

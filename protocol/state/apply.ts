@@ -53,24 +53,44 @@ export interface ApplyOptions {
   readonly txHash?: Field;
 }
 
-export function applyTx(state: RollupState, batch: BatchContext, tx: SignedTx | Deposit, opts: ApplyOptions = {}): AppliedTx {
+export function applyTx(
+  state: RollupState,
+  batch: BatchContext,
+  tx: SignedTx | Deposit,
+  opts: ApplyOptions = {},
+): AppliedTx {
   state.takeUpdates();
   const hash = opts.txHash ?? txHash(tx, state.domain, state.params);
-  const receipt = tx.type === TxType.Deposit ? applyDeposit(state, batch, tx, hash) : applyL2(state, batch, tx, hash, opts);
+  const receipt =
+    tx.type === TxType.Deposit ? applyDeposit(state, batch, tx, hash) : applyL2(state, batch, tx, hash, opts);
   return { receipt, updates: state.takeUpdates() };
 }
 
-function applyL2(state: RollupState, batch: BatchContext, tx: SignedTx, hash: Field, opts: ApplyOptions): Receipt {
+function applyL2(
+  state: RollupState,
+  batch: BatchContext,
+  tx: SignedTx,
+  hash: Field,
+  opts: ApplyOptions,
+): Receipt {
   const sender = state.accounts.get(tx.from);
-  if (!sender) throw new OpenLedgerError(ErrorCode.UnknownAccount, `sender account ${tx.from} does not exist`);
+  if (!sender)
+    throw new OpenLedgerError(ErrorCode.UnknownAccount, `sender account ${tx.from} does not exist`);
   checkAmounts(tx);
   if (!opts.signatureChecked && !verifyTx(tx, sender.publicKey, state.domain, state.params)) {
-    throw new OpenLedgerError(ErrorCode.InvalidSignature, `signature does not verify under account ${tx.from}'s key`);
+    throw new OpenLedgerError(
+      ErrorCode.InvalidSignature,
+      `signature does not verify under account ${tx.from}'s key`,
+    );
   }
   if (tx.nonce !== sender.nonce) {
-    throw new OpenLedgerError(ErrorCode.BadNonce, `nonce ${tx.nonce} is not account ${tx.from}'s next nonce ${sender.nonce}`, {
-      expected: sender.nonce,
-    });
+    throw new OpenLedgerError(
+      ErrorCode.BadNonce,
+      `nonce ${tx.nonce} is not account ${tx.from}'s next nonce ${sender.nonce}`,
+      {
+        expected: sender.nonce,
+      },
+    );
   }
   const debit = tx.fee + debitOf(tx);
   if (debit > sender.balance) {
@@ -86,7 +106,8 @@ function applyL2(state: RollupState, batch: BatchContext, tx: SignedTx, hash: Fi
     case TxType.Transfer: {
       ensure(tx.to !== tx.from, ErrorCode.InvalidTransaction, "a transfer to the sender itself is refused");
       const to = state.accounts.get(tx.to);
-      if (!to) throw new OpenLedgerError(ErrorCode.UnknownAccount, `recipient account ${tx.to} does not exist`);
+      if (!to)
+        throw new OpenLedgerError(ErrorCode.UnknownAccount, `recipient account ${tx.to} does not exist`);
       state.setAccount(tx.from, base);
       state.setAccount(tx.to, { ...to, balance: to.balance + tx.amount });
       break;
@@ -108,14 +129,24 @@ function applyL2(state: RollupState, batch: BatchContext, tx: SignedTx, hash: Fi
       break;
     case TxType.Unstake:
       if (tx.amount > sender.staked) {
-        throw new OpenLedgerError(ErrorCode.InsufficientStake, `account ${tx.from} has ${sender.staked} staked, cannot unstake ${tx.amount}`);
+        throw new OpenLedgerError(
+          ErrorCode.InsufficientStake,
+          `account ${tx.from} has ${sender.staked} staked, cannot unstake ${tx.amount}`,
+        );
       }
-      state.setAccount(tx.from, { ...base, balance: base.balance + tx.amount, staked: sender.staked - tx.amount });
+      state.setAccount(tx.from, {
+        ...base,
+        balance: base.balance + tx.amount,
+        staked: sender.staked - tx.amount,
+      });
       break;
     case TxType.RegisterContribution: {
       const min = state.governance.minContributionStake;
       if (tx.stake < min) {
-        throw new OpenLedgerError(ErrorCode.InsufficientStake, `a contribution stakes at least ${min}, got ${tx.stake}`);
+        throw new OpenLedgerError(
+          ErrorCode.InsufficientStake,
+          `a contribution stakes at least ${min}, got ${tx.stake}`,
+        );
       }
       const id = nextId(state, "contributions");
       state.setAccount(tx.from, base);
@@ -135,7 +166,10 @@ function applyL2(state: RollupState, batch: BatchContext, tx: SignedTx, hash: Fi
     case TxType.RegisterModel: {
       for (const c of tx.contributions) {
         if (!state.contributions.has(c)) {
-          throw new OpenLedgerError(ErrorCode.UnknownContribution, `training contribution ${c} does not exist`);
+          throw new OpenLedgerError(
+            ErrorCode.UnknownContribution,
+            `training contribution ${c} does not exist`,
+          );
         }
       }
       if (tx.baseModel !== 0 && !state.models.has(tx.baseModel)) {
@@ -143,7 +177,10 @@ function applyL2(state: RollupState, batch: BatchContext, tx: SignedTx, hash: Fi
       }
       const min = state.governance.minModelStake;
       if (sender.staked < min) {
-        throw new OpenLedgerError(ErrorCode.InsufficientStake, `registering a model needs ${min} staked, account ${tx.from} has ${sender.staked}`);
+        throw new OpenLedgerError(
+          ErrorCode.InsufficientStake,
+          `registering a model needs ${min} staked, account ${tx.from} has ${sender.staked}`,
+        );
       }
       const descriptor = trainingDescriptor(tx.trainingConfigHash, tx.contributions, state.params);
       const id = nextId(state, "models");
@@ -169,7 +206,10 @@ function applyL2(state: RollupState, batch: BatchContext, tx: SignedTx, hash: Fi
       const model = state.models.get(tx.model);
       if (!model) throw new OpenLedgerError(ErrorCode.UnknownModel, `model ${tx.model} does not exist`);
       if (tx.payment < model.inferenceFee) {
-        throw new OpenLedgerError(ErrorCode.FeeTooLow, `model ${tx.model} charges ${model.inferenceFee} per inference, payment is ${tx.payment}`);
+        throw new OpenLedgerError(
+          ErrorCode.FeeTooLow,
+          `model ${tx.model} charges ${model.inferenceFee} per inference, payment is ${tx.payment}`,
+        );
       }
       const id = nextId(state, "inferences");
       state.setAccount(tx.from, base);
@@ -217,12 +257,18 @@ function checkAmounts(tx: L2Tx): void {
   if (tx.type === TxType.Inference) amounts.push(["payment", tx.payment]);
   for (const [what, v] of amounts) {
     if (!isFloat40(v)) {
-      throw new OpenLedgerError(ErrorCode.InvalidTransaction, `${what} ${v} has no float40 form (m·10^e, m < 2^35): round it`);
+      throw new OpenLedgerError(
+        ErrorCode.InvalidTransaction,
+        `${what} ${v} has no float40 form (m·10^e, m < 2^35): round it`,
+      );
     }
   }
 }
 
-function nextId(state: RollupState, registry: "contributions" | "models" | "inferences" | "accounts"): number {
+function nextId(
+  state: RollupState,
+  registry: "contributions" | "models" | "inferences" | "accounts",
+): number {
   const id = state.counters[registry] + 1;
   ensure(BigInt(id) < capacity(state.params[registry]), ErrorCode.TreeFull, `the ${registry} tree is full`);
   return id;
@@ -240,7 +286,10 @@ export function depositQueueHash(prev: Field, d: Deposit): Field {
  */
 function applyDeposit(state: RollupState, batch: BatchContext, d: Deposit, hash: Field): Receipt {
   if (d.queueIndex !== state.queue.next) {
-    throw new OpenLedgerError(ErrorCode.QueueOrder, `deposit has queue index ${d.queueIndex}, the next to consume is ${state.queue.next}`);
+    throw new OpenLedgerError(
+      ErrorCode.QueueOrder,
+      `deposit has queue index ${d.queueIndex}, the next to consume is ${state.queue.next}`,
+    );
   }
   state.queue = { next: state.queue.next + 1n, hash: depositQueueHash(state.queue.hash, d) };
   const receipt = { txHash: hash, type: d.type, fee: 0n };
@@ -256,6 +305,12 @@ function applyDeposit(state: RollupState, batch: BatchContext, d: Deposit, hash:
     return { ...receipt, account: 0, withdrawal };
   }
   state.counters = { ...state.counters, accounts: id };
-  state.setAccount(id, { publicKey: d.publicKey, l1Address: d.l1Sender, balance: d.amount, nonce: 0, staked: 0n });
+  state.setAccount(id, {
+    publicKey: d.publicKey,
+    l1Address: d.l1Sender,
+    balance: d.amount,
+    nonce: 0,
+    staked: 0n,
+  });
   return { ...receipt, account: id, created: { registry: "account", id } };
 }

@@ -41,7 +41,8 @@ export function closeBatch(state: RollupState, batch: OpenBatch, feeRecipient: n
   state.takeUpdates();
   const recipient = state.accounts.get(feeRecipient);
   const credit = recipient && batch.feeTotal > 0n ? batch.feeTotal : 0n;
-  if (recipient && credit > 0n) state.setAccount(feeRecipient, { ...recipient, balance: recipient.balance + credit });
+  if (recipient && credit > 0n)
+    state.setAccount(feeRecipient, { ...recipient, balance: recipient.balance + credit });
   const updates = state.takeUpdates();
   return {
     feesCredited: credit,

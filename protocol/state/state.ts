@@ -175,7 +175,15 @@ export class RollupState {
     const oldRoot = t.root;
     const newLeaf = this.leaf(tree, id);
     const newRoot = t.set(BigInt(id), newLeaf);
-    this.updates.push({ tree, index: id, oldLeaf: before.leaf, newLeaf, siblings: before.siblings, oldRoot, newRoot });
+    this.updates.push({
+      tree,
+      index: id,
+      oldLeaf: before.leaf,
+      newLeaf,
+      siblings: before.siblings,
+      oldRoot,
+      newRoot,
+    });
   }
 
   private leaf(tree: TreeName, id: number): Field {

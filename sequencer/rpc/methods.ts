@@ -32,11 +32,16 @@ const uint = { type: "string", pattern: "^[0-9]{1,40}$" } as const;
 const page = {
   type: "object",
   additionalProperties: false,
-  properties: { offset: { type: "integer", minimum: 0 }, limit: { type: "integer", minimum: 1, maximum: 100 } },
+  properties: {
+    offset: { type: "integer", minimum: 0 },
+    limit: { type: "integer", minimum: 1, maximum: 100 },
+  },
 } as const;
 
 const positional = (...items: object[]) =>
-  items.length === 0 ? { type: "array", maxItems: 0 } : { type: "array", prefixItems: items, minItems: items.length, maxItems: items.length };
+  items.length === 0
+    ? { type: "array", maxItems: 0 }
+    : { type: "array", prefixItems: items, minItems: items.length, maxItems: items.length };
 const optionalOne = (item: object) => ({ type: "array", prefixItems: [item], minItems: 0, maxItems: 1 });
 
 function range(p: { offset?: number; limit?: number } | undefined, count: number): number[] {
@@ -51,7 +56,11 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
   const table: Record<string, Method> = {
     ol_chainId: { params: positional(), handler: () => `0x${seq.config.domain.chainId.toString(16)}` },
     ol_sendTransaction: {
-      params: positional({ type: "string", pattern: "^0x([0-9a-fA-F]{2})+$", maxLength: 2 + 2 * MAX_TX_BYTES }),
+      params: positional({
+        type: "string",
+        pattern: "^0x([0-9a-fA-F]{2})+$",
+        maxLength: 2 + 2 * MAX_TX_BYTES,
+      }),
       handler: ([raw]: [string]) => seq.submit(Buffer.from(raw.slice(2), "hex")),
     },
     ol_getTransaction: {
@@ -144,7 +153,11 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
       params: optionalOne({
         type: "object",
         additionalProperties: false,
-        properties: { account: id, batch: { type: "integer", minimum: 1 }, limit: { type: "integer", minimum: 1, maximum: 100 } },
+        properties: {
+          account: id,
+          batch: { type: "integer", minimum: 1 },
+          limit: { type: "integer", minimum: 1, maximum: 100 },
+        },
       }),
       handler: async ([p]: [{ account?: number; batch?: number; limit?: number }?]) => {
         const limit = p?.limit ?? 20;
@@ -194,7 +207,15 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
           amount: uint,
         },
       }),
-      handler: ([d]: [{ queueIndex: string; l1Sender: string; to: number; publicKey: { x: string; y: string }; amount: string }]) => {
+      handler: ([d]: [
+        {
+          queueIndex: string;
+          l1Sender: string;
+          to: number;
+          publicKey: { x: string; y: string };
+          amount: string;
+        },
+      ]) => {
         const deposit: Deposit = {
           type: TxType.Deposit,
           queueIndex: BigInt(d.queueIndex),
@@ -203,7 +224,8 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
           publicKey: { x: BigInt(d.publicKey.x), y: BigInt(d.publicKey.y) },
           amount: BigInt(d.amount),
         };
-        if (deposit.amount >= 1n << 96n) throw new OpenLedgerError(ErrorCode.InvalidField, "amount must be below 2^96");
+        if (deposit.amount >= 1n << 96n)
+          throw new OpenLedgerError(ErrorCode.InvalidField, "amount must be below 2^96");
         fromAffine(deposit.publicKey, "publicKey");
         return seq.deposit(deposit);
       },

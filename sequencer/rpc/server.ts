@@ -27,7 +27,8 @@ interface Call {
   readonly params?: unknown;
 }
 
-type Reply = { jsonrpc: "2.0"; id: unknown; result: unknown } | { jsonrpc: "2.0"; id: unknown; error: RpcErrorObject };
+type Reply =
+  { jsonrpc: "2.0"; id: unknown; result: unknown } | { jsonrpc: "2.0"; id: unknown; error: RpcErrorObject };
 
 export async function buildRpcServer(
   seq: Sequencer,
@@ -40,7 +41,9 @@ export async function buildRpcServer(
   const table = methods(seq, { rpcDeposits: config.rpcDeposits });
   // Optional trailing params are tuples with fewer required items, which strict tuples forbid.
   const ajv = new Ajv2020({ allErrors: false, strict: true, strictTuples: false });
-  const validators = new Map<string, ValidateFunction>(Object.entries(table).map(([name, m]) => [name, ajv.compile(m.params)]));
+  const validators = new Map<string, ValidateFunction>(
+    Object.entries(table).map(([name, m]) => [name, ajv.compile(m.params)]),
+  );
   const limiter = new RateLimiter(config.rateLimit);
 
   const call = async (c: Call): Promise<Reply | undefined> => {
@@ -50,7 +53,10 @@ export async function buildRpcServer(
     const started = performance.now();
     try {
       if (!isCall || c.jsonrpc !== "2.0" || typeof c.method !== "string") {
-        throw new RpcError(RpcCode.InvalidRequest, 'a call is an object with jsonrpc "2.0", a string method, optional params and id');
+        throw new RpcError(
+          RpcCode.InvalidRequest,
+          'a call is an object with jsonrpc "2.0", a string method, optional params and id',
+        );
       }
       if (id !== null && typeof id !== "string" && typeof id !== "number") {
         throw new RpcError(RpcCode.InvalidRequest, "id must be a string, a number or null");
@@ -61,7 +67,10 @@ export async function buildRpcServer(
       const validate = validators.get(c.method)!;
       if (!validate(params)) {
         const err = validate.errors?.[0];
-        throw new RpcError(RpcCode.InvalidParams, `invalid params for ${c.method}: params${err?.instancePath ?? ""} ${err?.message ?? "are invalid"}`);
+        throw new RpcError(
+          RpcCode.InvalidParams,
+          `invalid params for ${c.method}: params${err?.instancePath ?? ""} ${err?.message ?? "are invalid"}`,
+        );
       }
       const result = await m.handler(params as never);
       metrics.rpcCalls.inc({ method, outcome: "ok" });
@@ -84,7 +93,10 @@ export async function buildRpcServer(
       : badJson
         ? { code: RpcCode.ParseError, message: "request body is not valid JSON" }
         : (err.statusCode ?? 500) < 500
-          ? { code: RpcCode.InvalidRequest, message: `bad request (${err.code ?? "unknown"}): send a JSON body with content-type application/json` }
+          ? {
+              code: RpcCode.InvalidRequest,
+              message: `bad request (${err.code ?? "unknown"}): send a JSON body with content-type application/json`,
+            }
           : { code: RpcCode.Internal, message: "internal error" };
     if (error.code === RpcCode.Internal) logger.error({ err }, "HTTP request failed");
     void reply.code(tooLarge ? 413 : (err.statusCode ?? 500)).send({ jsonrpc: "2.0", id: null, error });
@@ -98,7 +110,10 @@ export async function buildRpcServer(
       return reply.code(429).send({
         jsonrpc: "2.0",
         id: null,
-        error: { code: RpcCode.RateLimited, message: `rate limit exceeded: at most ${config.rateLimit.perSecond} calls per second per client` },
+        error: {
+          code: RpcCode.RateLimited,
+          message: `rate limit exceeded: at most ${config.rateLimit.perSecond} calls per second per client`,
+        },
       });
     }
     if (Array.isArray(body)) {
@@ -109,7 +124,10 @@ export async function buildRpcServer(
         return {
           jsonrpc: "2.0",
           id: null,
-          error: { code: RpcCode.InvalidRequest, message: `a batch holds at most ${config.maxBatchCalls} calls, got ${body.length}` },
+          error: {
+            code: RpcCode.InvalidRequest,
+            message: `a batch holds at most ${config.maxBatchCalls} calls, got ${body.length}`,
+          },
         };
       }
       const replies = (await Promise.all(body.map(call))).filter((r) => r !== undefined);

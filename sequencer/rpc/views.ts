@@ -83,11 +83,19 @@ export function receiptView(t: TxRecord & { status: string }) {
     account: r.account,
     fee: r.fee.toString(),
     created: r.created ?? null,
-    withdrawal: r.withdrawal ? { recipient: r.withdrawal.recipient, amount: r.withdrawal.amount.toString() } : null,
+    withdrawal: r.withdrawal
+      ? { recipient: r.withdrawal.recipient, amount: r.withdrawal.amount.toString() }
+      : null,
   };
 }
 
-export function transactionView(t: { hash: string; raw: Uint8Array; status: string; batch?: number; position?: number }) {
+export function transactionView(t: {
+  hash: string;
+  raw: Uint8Array;
+  status: string;
+  batch?: number;
+  position?: number;
+}) {
   const tx = decodeTx(t.raw);
   return {
     hash: t.hash,
