@@ -11,12 +11,6 @@ export default defineConfig({
   solidity: {
     version: "0.8.28",
     path: soljson,
-    // The rollup links these Poseidon libraries; their artifacts are needed to deploy them.
-    npmFilesToBuild: [
-      "poseidon-solidity/PoseidonT3.sol",
-      "poseidon-solidity/PoseidonT5.sol",
-      "poseidon-solidity/PoseidonT6.sol",
-    ],
     settings: {
       evmVersion: "cancun",
       optimizer: { enabled: true, runs: 200 },

@@ -12,9 +12,6 @@ const SOURCES: Record<string, string> = {
   OpenGovernor: "contracts/governance/OpenGovernor.sol",
   ParamsRegistry: "contracts/governance/ParamsRegistry.sol",
   Rollup: "contracts/rollup/Rollup.sol",
-  PoseidonT3: "poseidon-solidity/PoseidonT3.sol",
-  PoseidonT5: "poseidon-solidity/PoseidonT5.sol",
-  PoseidonT6: "poseidon-solidity/PoseidonT6.sol",
 };
 
 export interface Artifact {

@@ -3,6 +3,7 @@ import type { DeploymentFile } from "./addresses.ts";
 import { linkBytecode, loadArtifact } from "./artifacts.ts";
 import type { DeployConfig } from "./config.ts";
 import { genesisStateRoot } from "./genesis.ts";
+import { type PoseidonLibrary, poseidonAbi, poseidonCreationCode } from "./poseidon.ts";
 
 /** The deployed system: handles connected to the deployer, and what goes to the JSON file. */
 export interface Deployment {
@@ -84,9 +85,16 @@ export async function deployOpenLedger(
       treasury: timelock.target,
     },
   ]);
-  const poseidonT3 = await deploy("PoseidonT3", []);
-  const poseidonT5 = await deploy("PoseidonT5", []);
-  const poseidonT6 = await deploy("PoseidonT6", []);
+  const deployPoseidon = async (name: PoseidonLibrary) => {
+    const factory = new ContractFactory(poseidonAbi(name), poseidonCreationCode(name), deployer);
+    const contract = (await factory.deploy()) as Contract;
+    await contract.waitForDeployment();
+    log(`deployed ${name}`, { address: contract.target });
+    return contract;
+  };
+  const poseidonT3 = await deployPoseidon("PoseidonT3");
+  const poseidonT5 = await deployPoseidon("PoseidonT5");
+  const poseidonT6 = await deployPoseidon("PoseidonT6");
   const batchVerifier = await deploy(config.batchVerifier.contract, []);
   const genesis = genesisStateRoot(config.protocol, config.governance);
   const rollup = await deploy(

@@ -5,3 +5,4 @@ export * from "./build.ts";
 export * from "./config.ts";
 export * from "./deploy.ts";
 export * from "./genesis.ts";
+export * from "./poseidon.ts";
