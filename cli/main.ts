@@ -3,6 +3,7 @@ import { OpenLedgerError } from "../protocol/errors.ts";
 import { accountCommand } from "./commands/account.ts";
 import { devnetCommand } from "./commands/devnet.ts";
 import { keyCommand } from "./commands/key.ts";
+import { proverCommand } from "./commands/prover.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
 import { txCommand } from "./commands/tx.ts";
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(txCommand());
   program.addCommand(accountCommand());
   program.addCommand(devnetCommand());
+  program.addCommand(proverCommand());
   return program;
 }
 

@@ -1,0 +1,62 @@
+import { Command } from "commander";
+import { Contract, JsonRpcProvider } from "ethers";
+import { pino } from "pino";
+import { buildCircuit } from "../../circuits/tools/artifacts.ts";
+import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
+import { GENESIS_GOVERNANCE, PARAM_SETS } from "../../sequencer/config.ts";
+import { checkAssignment } from "../../prover/node/assignment.ts";
+import { createBackend } from "../../prover/node/backend.ts";
+import { ProverNode } from "../../prover/node/node.ts";
+import { SequencerRpcSource } from "../../prover/node/source.ts";
+import { chainOptions, domainFrom, ethKeyOptions, intArg, loadEthWallet, rpcOption } from "./common.ts";
+
+/** `openledger prover`: proves sealed batches and finalizes them on L1 until SIGINT/SIGTERM. */
+export function proverCommand(): Command {
+  return ethKeyOptions(rpcOption(chainOptions(new Command("prover"))))
+    .description(
+      "run a prover node: witnesses from the sequencer's batches, Groth16 proofs, proveBatch on L1",
+    )
+    .option("--l1 <url>", "L1 JSON-RPC endpoint", "http://127.0.0.1:8545")
+    .option("--circuit <name>", "batch circuit (circuits/circuits.json)", "batch_4x3_1tx")
+    .option("--circuit-id <id>", "id its verifier is registered under in the rollup", intArg, 2)
+    .option("--slots <n>", "account slots of the circuit", intArg, 1)
+    .option("--withdrawals <n>", "withdrawal entries of the circuit", intArg, 0)
+    .option("--params <set>", "tree sizes", "test")
+    .option("--ptau <file>", "production keys: a Powers-of-Tau ceremony file (default: INSECURE dev setup)")
+    .option("--native-prover <path>", "rapidsnark-style prover binary: <bin> <zkey> <wtns> <proof> <public>")
+    .option("--index <n>", "this node's index among the prover nodes", intArg, 0)
+    .option("--of <n>", "number of prover nodes splitting the batches", intArg, 1)
+    .option("--takeover <seconds>", "prove any batch left unproven this long", intArg, 600)
+    .action(async (o) => {
+      const logger = pino();
+      const circuit = await buildCircuit(o.circuit, { ptau: o.ptau, log: (line) => logger.info(line) });
+      const provider = new JsonRpcProvider(o.l1);
+      const signer = loadEthWallet(o).connect(provider);
+      const rollup = new Contract(o.rollup, (await loadArtifact("Rollup")).abi, signer);
+      const backend = createBackend(o.nativeProver);
+      const node = new ProverNode({
+        genesis: { domain: domainFrom(o), params: PARAM_SETS[o.params]!, governance: GENESIS_GOVERNANCE },
+        source: new SequencerRpcSource(o.rpc),
+        rollup,
+        backend,
+        circuit: {
+          wasm: circuit.wasm,
+          zkey: circuit.zkey,
+          circuitId: o.circuitId,
+          shape: { slots: o.slots, withdrawals: o.withdrawals },
+        },
+        assignment: checkAssignment({ index: o.index, of: o.of, takeoverSeconds: o.takeover }),
+        log: (line) => logger.info(line),
+      });
+      const stop = new AbortController();
+      for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stop.abort());
+      logger.info(
+        `prover ${o.index}/${o.of} on ${backend.name}, circuit ${o.circuit} (${circuit.constraints} constraints)`,
+      );
+      await node.run(stop.signal);
+      await backend.close();
+      await terminateSnarkjsCurve();
+      provider.destroy();
+    });
+}
