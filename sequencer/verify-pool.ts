@@ -19,33 +19,48 @@ interface Slot {
  * worker with the fewest jobs in flight.
  */
 export class VerifyPool implements TxVerifier {
-  private readonly slots: Slot[];
+  private readonly slots: Slot[] = [];
   private queued: Pending[] = [];
   private scheduled = false;
   private nextId = 0;
+  private closing = false;
 
-  constructor(ctx: VerifyContext, size: number) {
+  constructor(
+    private readonly ctx: VerifyContext,
+    size: number,
+  ) {
+    for (let i = 0; i < Math.max(1, size); i++) this.slots.push(this.spawn());
+  }
+
+  /**
+   * A worker that dies (an uncaught error, out of memory) fails the jobs it held and is
+   * replaced, so later jobs never wait on a dead thread.
+   */
+  private spawn(): Slot {
     // Workers load TypeScript through tsx, as the main program does.
-    const url = new URL("./verify-worker.ts", import.meta.url);
-    this.slots = Array.from({ length: Math.max(1, size) }, () => {
-      const slot: Slot = {
-        worker: new Worker(url, { workerData: ctx, execArgv: ["--import", "tsx"] }),
-        inFlight: 0,
-        waiting: new Map(),
-      };
-      slot.worker.on("message", (msg: { id: number; results: VerifyResult[] }) => {
-        const batch = slot.waiting.get(msg.id)!;
-        slot.waiting.delete(msg.id);
-        slot.inFlight -= batch.length;
-        batch.forEach((p, i) => p.resolve(msg.results[i]!));
-      });
-      slot.worker.on("error", (e) => {
-        for (const batch of slot.waiting.values()) for (const p of batch) p.reject(e);
-        slot.waiting.clear();
-      });
-      slot.worker.unref();
-      return slot;
+    const worker = new Worker(new URL("./verify-worker.ts", import.meta.url), {
+      workerData: this.ctx,
+      execArgv: ["--import", "tsx"],
     });
+    const slot: Slot = { worker, inFlight: 0, waiting: new Map() };
+    worker.on("message", (msg: { id: number; results: VerifyResult[] }) => {
+      const batch = slot.waiting.get(msg.id)!;
+      slot.waiting.delete(msg.id);
+      slot.inFlight -= batch.length;
+      batch.forEach((p, i) => p.resolve(msg.results[i]!));
+    });
+    worker.on("error", (e) => this.fail(slot, e));
+    worker.on("exit", (code) => this.fail(slot, new Error(`signature worker exited with code ${code}`)));
+    worker.unref();
+    return slot;
+  }
+
+  private fail(slot: Slot, e: unknown): void {
+    for (const batch of slot.waiting.values()) for (const p of batch) p.reject(e);
+    slot.waiting.clear();
+    slot.inFlight = 0;
+    const i = this.slots.indexOf(slot);
+    if (i >= 0 && !this.closing) this.slots[i] = this.spawn();
   }
 
   verify(job: VerifyJob): Promise<VerifyResult> {
@@ -59,6 +74,7 @@ export class VerifyPool implements TxVerifier {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
