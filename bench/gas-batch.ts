@@ -1,13 +1,37 @@
 /**
- * Realistic batch data for the gas benchmark: a seeded mix of compact transactions
- * (docs/protocol.md section 8) encoded by protocol/batch/data.ts, with human-looking amounts
- * (few significant digits, as wallets produce) and account ids up to a million.
+ * Realistic batch data for the gas benchmark, with human-looking amounts (few significant
+ * digits, as wallets produce) and account ids up to a million: the fixed layout the sequencer
+ * posts (docs/protocol.md section 8, protocol/batch/layout.ts), and the compact encoding of
+ * protocol/batch/data.ts that batches holding registry transactions fall back to.
  */
 import { type CompactTx, encodeBatchData } from "../protocol/batch/data.ts";
+import { encodeBatchLayout, type SlotRecord } from "../protocol/batch/layout.ts";
 import { TxType } from "../protocol/tx/types.ts";
 
-/** Share of each transaction type in a batch, in percent. */
-export const REALISTIC_MIX = {
+type Kind =
+  | "transfer"
+  | "deposit"
+  | "inference"
+  | "withdraw"
+  | "stake"
+  | "unstake"
+  | "registerContribution"
+  | "registerModel";
+
+/** Share of each transaction type in a batch, in percent: what the fixed layout carries. */
+export const REALISTIC_MIX: Record<Kind, number> = {
+  transfer: 70,
+  deposit: 10,
+  withdraw: 10,
+  stake: 7,
+  unstake: 3,
+  inference: 0,
+  registerContribution: 0,
+  registerModel: 0,
+};
+
+/** With registry transactions (inferences, contributions): posted in the compact encoding. */
+export const REGISTRY_MIX: Record<Kind, number> = {
   transfer: 55,
   deposit: 10,
   inference: 10,
@@ -16,9 +40,7 @@ export const REALISTIC_MIX = {
   unstake: 3,
   registerContribution: 3,
   registerModel: 0,
-} as const;
-
-type Kind = keyof typeof REALISTIC_MIX;
+};
 
 /** A mix with every share 0, to spread and override: `{ ...NO_TXS, transfer: 100 }`. */
 export const NO_TXS: Record<Kind, number> = {
@@ -52,12 +74,19 @@ export interface GeneratedBatch {
   deposits: number;
 }
 
+/** Withdrawal entries of the fixed layout at 256 slots (a power of two above the mix's share). */
+export const LAYOUT_WITHDRAWALS = 32;
+
+/**
+ * `n` transactions of `mix`, posted in the fixed layout (`n` slots, LAYOUT_WITHDRAWALS
+ * recipients) when every type has a record there, else in the compact encoding.
+ */
 export function generateBatch(n: number, mix: Record<Kind, number>, seed = 4): GeneratedBatch {
   const random = rng(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const account = () => int(1, 1_000_000);
   // 1 to 4 significant digits times a power of ten, as people type amounts.
-  const amount = () => BigInt(int(1, 9999)) * 10n ** BigInt(int(14, 19));
+  const amount = () => BigInt(int(1, 9999)) * 10n ** BigInt(int(14, 18));
   const fee = () => BigInt(int(1, 99)) * 10n ** 13n;
   const field = () => BigInt(`0x${Array.from({ length: 62 }, () => int(0, 15).toString(16)).join("")}`);
   const address = () => `0x${Array.from({ length: 40 }, () => int(0, 15).toString(16)).join("")}`;
@@ -129,5 +158,29 @@ export function generateBatch(n: number, mix: Record<Kind, number>, seed = 4): G
         break;
     }
   }
-  return { data: encodeBatchData(txs), txs, withdrawals, deposits };
+  const registry = txs.some((tx) => tx.type > TxType.Unstake && tx.type !== TxType.Deposit);
+  const data = registry
+    ? encodeBatchData(txs)
+    : encodeBatchLayout(
+        { slots: n, withdrawals: LAYOUT_WITHDRAWALS },
+        1,
+        txs.map(slotOf),
+        withdrawals.map((w) => w.recipient),
+      );
+  return { data, txs, withdrawals, deposits };
+}
+
+function slotOf(tx: CompactTx): SlotRecord {
+  switch (tx.type) {
+    case TxType.Deposit:
+      return { type: tx.type, a: tx.account, b: 0, amount: 0n, fee: 0n };
+    case TxType.Transfer:
+      return { type: tx.type, a: tx.from, b: tx.to, amount: tx.amount, fee: tx.fee };
+    case TxType.Withdraw:
+    case TxType.Stake:
+    case TxType.Unstake:
+      return { type: tx.type, a: tx.from, b: 0, amount: tx.amount, fee: tx.fee };
+    default:
+      throw new Error(`type ${tx.type} has no fixed-layout record`);
+  }
 }

@@ -24,7 +24,14 @@ import { SparseMerkleTree } from "../protocol/smt.ts";
 import { withdrawalLeaf } from "../protocol/state/batch.ts";
 import { registriesHash } from "../protocol/state/leaves.ts";
 import { RollupState } from "../protocol/state/state.ts";
-import { type GeneratedBatch, generateBatch, NO_TXS, REALISTIC_MIX } from "./gas-batch.ts";
+import {
+  type GeneratedBatch,
+  generateBatch,
+  LAYOUT_WITHDRAWALS,
+  NO_TXS,
+  REALISTIC_MIX,
+  REGISTRY_MIX,
+} from "./gas-batch.ts";
 
 const TXS = 256;
 const TARGETS = { proveBatchGas: 230_000, perTxL1Gas: 300 };
@@ -42,7 +49,7 @@ async function chainWithDeposits(circuit: CircuitArtifacts, deposits: number, ha
   await (await s.tokenAs(s.alice).getFunction("approve")(s.d.rollup.target, 10n ** 30n)).wait();
   let depositGas = 0;
   for (let i = 0; i < deposits; i++) {
-    depositGas = await gasOf(s.rollupAs(s.alice).getFunction("deposit")(0, 1n + BigInt(i), 2n, 10n ** 21n));
+    depositGas = await gasOf(s.rollupAs(s.alice).getFunction("deposit")(0, 1n + BigInt(i), 2n, 10n ** 22n));
   }
   return { s, depositGas };
 }
@@ -141,13 +148,20 @@ async function main() {
   );
   log(`exit at accounts depth ${PRODUCTION_PARAMS.accounts.depth}: ${exitGas} gas`);
 
-  // Where the per-transaction cost comes from: the same data under Cancun calldata pricing
-  // (no EIP-7623 floor), and a batch of transfers only.
+  // Where the per-transaction cost comes from: transfers only; a batch with registry
+  // transactions (compact encoding, their 32-byte hashes are most of the bytes); the same
+  // batches under Cancun calldata pricing (no EIP-7623 floor).
   const transfers = generateBatch(TXS, { ...NO_TXS, transfer: 100 });
+  const registry = generateBatch(TXS, REGISTRY_MIX);
   const comparison = {
     transfersOnly: await commitCost(circuit, transfers),
+    withRegistryTxs: {
+      mix: REGISTRY_MIX,
+      bytes: registry.data.length,
+      ...(await commitCost(circuit, registry)),
+    },
     cancunRealistic: await commitCost(circuit, batch, "cancun"),
-    cancunTransfersOnly: await commitCost(circuit, transfers, "cancun"),
+    cancunWithRegistryTxs: await commitCost(circuit, registry, "cancun"),
   };
   log(`comparison: ${JSON.stringify(comparison)}`);
 
@@ -156,6 +170,7 @@ async function main() {
     hardfork: s.hardfork,
     txsPerBatch: TXS,
     batchDataBytes: batch.data.length,
+    batchLayout: { slots: TXS, withdrawals: LAYOUT_WITHDRAWALS },
     mix: REALISTIC_MIX,
     commitBatchGas,
     perTxL1Gas,
