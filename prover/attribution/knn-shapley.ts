@@ -150,12 +150,14 @@ export function knnShapley(input: KnnInput, t: Float64Array, label: number, k: n
   const values = new Float64Array(n);
   if (n === 0) return values;
   const order = orderByDistance(squaredDistances(input, t));
-  const match = (rank: number) => (input.y[order[rank]!] === label ? 1 : 0);
-  let next = match(n - 1) / n;
+  const hit = new Uint8Array(n);
+  for (let r = 0; r < n; r++) hit[r] = input.y[order[r]!] === label ? 1 : 0;
+  let next = hit[n - 1]! / n;
   values[order[n - 1]!] = next;
   for (let i = n - 1; i >= 1; i--) {
-    // 1-based rank i is 0-based index i - 1.
-    next += ((match(i - 1) - match(i)) / k) * (Math.min(k, i) / i);
+    // 1-based rank i is 0-based index i - 1; equal neighbours add exactly 0.
+    const step = hit[i - 1]! - hit[i]!;
+    if (step !== 0) next += (step / k) * (Math.min(k, i) / i);
     values[order[i - 1]!] = next;
   }
   return values;
