@@ -20,6 +20,8 @@ export interface NodeConfig {
   readonly rpc: RpcServerConfig;
   /** Signature-checking worker threads; 0 checks on the main thread. */
   readonly verifyWorkers: number;
+  /** Delay before offering a batch the poster failed on again (default 5 s). */
+  readonly postRetryMs?: number;
 }
 
 /** How often the tree paths of executed transactions are hashed ahead of sealing. */
@@ -40,7 +42,7 @@ export async function startNode(
   const ctx = { domain: config.sequencer.domain, params: config.sequencer.params };
   const verifier: TxVerifier =
     config.verifyWorkers > 0 ? new VerifyPool(ctx, config.verifyWorkers) : new InlineVerifier(ctx);
-  const posting = poster ? new PostingLoop(poster, store, logger) : undefined;
+  const posting = poster ? new PostingLoop(poster, store, logger, config.postRetryMs ?? 5000) : undefined;
   let sequencer: Sequencer;
   try {
     sequencer = await Sequencer.open(config.sequencer, {
@@ -53,6 +55,16 @@ export async function startNode(
     await verifier.close();
     await store.close();
     throw e;
+  }
+  if (posting) {
+    // Batches sealed before a restart but not yet on L1 are offered again, oldest first.
+    const unposted: BatchRecord[] = [];
+    for (let n = sequencer.sealedBatches; n >= 1; n--) {
+      const b = await sequencer.batch(n);
+      if (!b || b.l1TxHash !== undefined) break;
+      unposted.unshift(b);
+    }
+    for (const b of unposted) posting.enqueue(b);
   }
   const metrics = new SequencerMetrics(sequencer);
   const app = await buildRpcServer(sequencer, config.rpc, metrics, logger);
@@ -91,10 +103,14 @@ class PostingLoop {
     private readonly poster: BatchPoster,
     private readonly store: Store,
     private readonly logger: Logger,
+    private readonly retryMs: number,
   ) {}
 
+  /** Queues `batch` unless it is queued already; the queue stays in batch order. */
   enqueue(batch: BatchRecord): void {
+    if (this.queue.some((b) => b.number === batch.number)) return;
     this.queue.push(batch);
+    this.queue.sort((a, b) => a.number - b.number);
     void this.run();
   }
 
@@ -111,8 +127,11 @@ class PostingLoop {
         this.queue.shift();
         this.logger.info({ batch: batch.number, l1TxHash }, "batch posted to L1");
       } catch (err) {
-        this.logger.warn({ err, batch: batch.number }, "posting the batch to L1 failed; retrying in 5 s");
-        await new Promise((r) => setTimeout(r, 5000).unref());
+        this.logger.warn(
+          { err, batch: batch.number },
+          `posting the batch to L1 failed; retrying in ${this.retryMs} ms`,
+        );
+        await new Promise((r) => setTimeout(r, this.retryMs).unref());
       }
     }
     this.busy = false;
