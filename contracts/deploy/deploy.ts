@@ -1,4 +1,4 @@
-import { type Contract, ContractFactory, type Signer, toBeHex, ZeroAddress } from "ethers";
+import { type Contract, ContractFactory, getCreateAddress, type Signer, toBeHex, ZeroAddress } from "ethers";
 import type { DeploymentFile } from "./addresses.ts";
 import { linkBytecode, loadArtifact } from "./artifacts.ts";
 import type { DeployConfig } from "./config.ts";
@@ -18,6 +18,19 @@ export interface Deployment {
 
 export type DeployLog = (message: string, fields?: Record<string, unknown>) => void;
 
+/** Contracts deployOpenLedger creates before the rollup, each with one deployer transaction. */
+const CONTRACTS_BEFORE_ROLLUP = 8;
+
+/**
+ * Where `deployOpenLedger(deployer, ...)` will put the rollup if the deployer sends nothing
+ * else first. A batch circuit binds the rollup's address (its domain, docs/protocol.md 8), so
+ * its verifier can be built for the right address before the deployment that registers it.
+ */
+export async function predictRollupAddress(deployer: Signer): Promise<string> {
+  const nonce = await deployer.getNonce("pending");
+  return getCreateAddress({ from: await deployer.getAddress(), nonce: nonce + CONTRACTS_BEFORE_ROLLUP });
+}
+
 /**
  * Deploys and wires OPEN, the timelock and Governor, the parameters registry, the Poseidon
  * libraries, the batch verifier and the rollup. Afterwards the timelock alone governs: the
@@ -32,6 +45,7 @@ export async function deployOpenLedger(
   const network = await deployer.provider!.getNetwork();
   const deployerAddress = await deployer.getAddress();
   const deployedAtBlock = await deployer.provider!.getBlockNumber();
+  const predictedRollup = await predictRollupAddress(deployer);
   const deploy = async (name: string, args: unknown[], libraries: Record<string, string> = {}) => {
     const artifact = await loadArtifact(name);
     const factory = new ContractFactory(artifact.abi, linkBytecode(artifact, libraries), deployer);
@@ -118,6 +132,11 @@ export async function deployOpenLedger(
       PoseidonT6: String(poseidonT6.target),
     },
   );
+  if (rollup.target !== predictedRollup) {
+    throw new Error(
+      `the rollup landed at ${rollup.target}, not ${predictedRollup}: the deployer sent other transactions`,
+    );
+  }
   await send(paramsRegistry, "bindRollup", rollup.target);
 
   const [proposer, canceller, admin] = await Promise.all(
