@@ -1,14 +1,18 @@
 /**
  * Proving backends. The prover node hands a job (circuit wasm, zkey, input) to one of them:
- * snarkjs on a worker thread by default, or a rapidsnark-style native prover when configured
- * (`<bin> <zkey> <witness.wtns> <proof.json> <public.json>`), the witness then coming from
- * snarkjs on the worker.
+ * snarkjs in a proving process by default, or a rapidsnark-style native prover when
+ * configured (`<bin> <zkey> <witness.wtns> <proof.json> <public.json>`), the witness then
+ * coming from snarkjs in the proving process.
+ *
+ * A child process rather than a worker thread: ffjavascript's `web-worker` dependency takes
+ * over any worker thread that imports it (docs/circuits.md), and snarkjs already spreads the
+ * multi-exponentiations over worker threads of its own inside that process. The node's event
+ * loop stays free, and the proving memory (gigabytes at production size) goes with the process.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, fork, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import type { Groth16Proof, PublicSignals } from "snarkjs";
 
 export interface ProvingJob {
@@ -22,6 +26,8 @@ export interface ProvingResult {
   readonly publicSignals: PublicSignals;
   readonly witnessSeconds: number;
   readonly proveSeconds: number;
+  /** Peak resident memory of the proving process so far (MB). */
+  readonly peakRssMb: number;
 }
 
 export interface ProvingBackend {
@@ -43,9 +49,9 @@ export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly result: WorkerResult }
   | { readonly id: number; readonly ok: false; readonly error: string };
 
-/** One worker thread, one job at a time: a Groth16 proof already uses every core. */
+/** One proving process, one job at a time: a Groth16 proof already uses every core. */
 class ProveWorker {
-  private readonly worker: Worker;
+  private readonly worker: ChildProcess;
   private readonly pending = new Map<
     number,
     { resolve: (r: WorkerResult) => void; reject: (e: Error) => void }
@@ -54,8 +60,11 @@ class ProveWorker {
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor() {
-    this.worker = new Worker(new URL("./prove-worker.ts", import.meta.url), {
+    // The child loads TypeScript through tsx, as the main program does.
+    this.worker = fork(new URL("./prove-worker.ts", import.meta.url), {
       execArgv: ["--import", "tsx"],
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.worker.on("message", (msg: WorkerReply) => {
       const p = this.pending.get(msg.id);
@@ -63,10 +72,12 @@ class ProveWorker {
       if (msg.ok) p?.resolve(msg.result);
       else p?.reject(new Error(msg.error));
     });
-    this.worker.on("error", (e) => {
+    const fail = (e: Error) => {
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
-    });
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", (code) => fail(new Error(`the proving process exited (${code})`)));
   }
 
   run(job: ProvingJob, witnessOnly?: string): Promise<WorkerResult> {
@@ -75,7 +86,7 @@ class ProveWorker {
         new Promise<WorkerResult>((resolve, reject) => {
           const id = this.nextId++;
           this.pending.set(id, { resolve, reject });
-          this.worker.postMessage({ id, job, witnessOnly } satisfies WorkerRequest);
+          this.worker.send({ id, job, witnessOnly } satisfies WorkerRequest);
         }),
     );
     this.chain = result.catch(() => undefined);
@@ -83,7 +94,10 @@ class ProveWorker {
   }
 
   async close(): Promise<void> {
-    await this.worker.terminate();
+    if (this.worker.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.worker.once("exit", resolve));
+    this.worker.disconnect();
+    await exited;
   }
 }
 
@@ -92,8 +106,8 @@ export class SnarkjsBackend implements ProvingBackend {
   private readonly worker = new ProveWorker();
 
   async prove(job: ProvingJob): Promise<ProvingResult> {
-    const { proof, publicSignals, witnessSeconds, proveSeconds } = await this.worker.run(job);
-    return { proof: proof!, publicSignals: publicSignals!, witnessSeconds, proveSeconds };
+    const { proof, publicSignals, ...times } = await this.worker.run(job);
+    return { proof: proof!, publicSignals: publicSignals!, ...times };
   }
 
   close(): Promise<void> {
@@ -113,13 +127,14 @@ export class NativeProverBackend implements ProvingBackend {
     const dir = await mkdtemp(join(tmpdir(), "openledger-prove-"));
     try {
       const wtns = join(dir, "witness.wtns");
-      const { witnessSeconds } = await this.worker.run(job, wtns);
+      const { witnessSeconds, peakRssMb } = await this.worker.run(job, wtns);
       const started = performance.now();
       await run(this.binary, [job.zkey, wtns, join(dir, "proof.json"), join(dir, "public.json")]);
       const proveSeconds = (performance.now() - started) / 1000;
       const proof = JSON.parse(await readFile(join(dir, "proof.json"), "utf8")) as Groth16Proof;
       const publicSignals = JSON.parse(await readFile(join(dir, "public.json"), "utf8")) as PublicSignals;
-      return { proof, publicSignals, witnessSeconds, proveSeconds };
+      // The native prover's own memory is not measured here.
+      return { proof, publicSignals, witnessSeconds, proveSeconds, peakRssMb };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

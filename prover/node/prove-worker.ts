@@ -1,19 +1,24 @@
 /**
- * The proving worker thread: witness with snarkjs (circom's WebAssembly), then a Groth16
- * proof with snarkjs, or only the witness file when a native prover takes over.
+ * The proving process (forked by backend.ts): witness with snarkjs (circom's WebAssembly),
+ * then a Groth16 proof with snarkjs, or only the witness file when a native prover takes
+ * over. It exits when the node disconnects.
  */
 import { writeFile } from "node:fs/promises";
-import { parentPort } from "node:worker_threads";
 import { groth16, wtns } from "snarkjs";
+import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
 import type { WorkerReply, WorkerRequest } from "./backend.ts";
 
-const port = parentPort!;
+const send = (reply: WorkerReply) => process.send!(reply);
 
-port.on("message", (req: WorkerRequest) => {
+process.on("disconnect", () => {
+  void terminateSnarkjsCurve().then(() => process.exit(0));
+});
+
+process.on("message", (req: WorkerRequest) => {
   handle(req).then(
-    (reply) => port.postMessage(reply),
+    (reply) => send(reply),
     (e: unknown) =>
-      port.postMessage({
+      send({
         id: req.id,
         ok: false,
         error: e instanceof Error ? e.message : String(e),
@@ -28,13 +33,23 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
   const witnessSeconds = (performance.now() - t0) / 1000;
   if (req.witnessOnly) {
     await writeFile(req.witnessOnly, witness.data!);
-    return { id: req.id, ok: true, result: { witnessSeconds, proveSeconds: 0 } };
+    return { id: req.id, ok: true, result: { witnessSeconds, proveSeconds: 0, peakRssMb: peakRssMb() } };
   }
   const t1 = performance.now();
   const { proof, publicSignals } = await groth16.prove(req.job.zkey, witness);
   return {
     id: req.id,
     ok: true,
-    result: { proof, publicSignals, witnessSeconds, proveSeconds: (performance.now() - t1) / 1000 },
+    result: {
+      proof,
+      publicSignals,
+      witnessSeconds,
+      proveSeconds: (performance.now() - t1) / 1000,
+      peakRssMb: peakRssMb(),
+    },
   };
+}
+
+function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
