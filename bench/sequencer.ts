@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { request, Agent } from "node:http";
-import { availableParallelism, cpus, totalmem } from "node:os";
+import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { createInterface } from "node:readline";
 import { Worker } from "node:worker_threads";
 import { depositParam, tempDir } from "../sequencer/testing.ts";
@@ -10,8 +10,8 @@ import { depositParam, tempDir } from "../sequencer/testing.ts";
  * npm run bench:sequencer [-- --quick]: sustained accepted transactions per second of a real
  * sequencer process (LevelDB on disk, production tree sizes, signature workers) under a
  * closed-loop load of signed transfers over HTTP on 127.0.0.1, and the latency of each
- * answer. Transactions are signed before the server starts, so signing does not compete
- * with it. The last stdout line is the JSON result, also written to bench/results/sequencer.json.
+ * answer; then a light phase with a few clients shows the latency of an unsaturated node.
+ * Transactions are signed before the server starts, so signing does not compete with it. The last stdout line is the JSON result, also written to bench/results/sequencer.json.
  */
 const quick = process.argv.includes("--quick");
 const SENDERS = quick ? 32 : 64;
@@ -19,6 +19,9 @@ const PER_SENDER = quick ? 60 : 160;
 const VERIFY_WORKERS = Number(process.env.VERIFY_WORKERS ?? 2);
 const BATCH_MAX_TXS = 512;
 const BATCH_INTERVAL_MS = 1000;
+/** A second, light phase: this many clients, to show latency when the node is not saturated. */
+const LIGHT_SENDERS = 4;
+const LIGHT_PER_SENDER = quick ? 40 : 100;
 
 function log(msg: string): void {
   process.stderr.write(`${msg}\n`);
@@ -29,10 +32,12 @@ async function presign(): Promise<Record<number, string[]>> {
   const all = Array.from({ length: SENDERS }, (_, i) => i + 1);
   const parts = await Promise.all(
     Array.from({ length: workers }, (_, w) => {
-      const senders = all.filter((s) => s % workers === w);
+      const jobs = all
+        .filter((s) => s % workers === w)
+        .map((s) => [s, PER_SENDER + (s <= LIGHT_SENDERS ? LIGHT_PER_SENDER : 0)]);
       return new Promise<Record<number, string[]>>((resolve, reject) => {
         const worker = new Worker(new URL("./sign-worker.ts", import.meta.url), {
-          workerData: { senders, perSender: PER_SENDER, accounts: SENDERS },
+          workerData: { jobs, accounts: SENDERS },
           execArgv: ["--import", "tsx"],
         });
         worker.once("message", (m) => {
@@ -101,8 +106,45 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** Closed loop: `clients` senders each send their transactions one after the other. */
+async function phase(url: string, clients: number, txsOf: (sender: number) => string[]) {
+  const latencies: number[] = [];
+  let rejected = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, i) => {
+      for (const hex of txsOf(i + 1)) {
+        const t0 = performance.now();
+        const r = await call(url, "ol_sendTransaction", [`0x${hex}`]);
+        latencies.push(performance.now() - t0);
+        if (r.error) {
+          rejected++;
+          firstError ??= r.error.message;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const txs = latencies.length;
+  return {
+    txs,
+    accepted: txs - rejected,
+    rejected,
+    firstError: firstError ?? null,
+    seconds: Number(seconds.toFixed(2)),
+    acceptedTxPerSec: Math.round((txs - rejected) / seconds),
+    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    maxMs: Number(latencies[txs - 1]!.toFixed(2)),
+  };
+}
+
 async function main(): Promise<void> {
-  log(`signing ${SENDERS * PER_SENDER} transfers from ${SENDERS} senders...`);
+  log(
+    `signing ${SENDERS * PER_SENDER + LIGHT_SENDERS * LIGHT_PER_SENDER} transfers from ${SENDERS} senders...`,
+  );
   const signed = await presign();
   const dir = tempDir("bench");
   const { proc, url } = await startSequencer(dir);
@@ -112,47 +154,26 @@ async function main(): Promise<void> {
       if (r.error) throw new Error(r.error.message);
     }
     log(`sequencer at ${url}, ${SENDERS} accounts funded; loading...`);
-    const latencies: number[] = [];
-    let rejected = 0;
-    let firstError: string | undefined;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: SENDERS }, async (_, i) => {
-        for (const hex of signed[i + 1]!) {
-          const t0 = performance.now();
-          const r = await call(url, "ol_sendTransaction", [`0x${hex}`]);
-          latencies.push(performance.now() - t0);
-          if (r.error) {
-            rejected++;
-            firstError ??= r.error.message;
-          }
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
+    const loadAverage = loadavg()[0]!;
+    const full = await phase(url, SENDERS, (s) => signed[s]!.slice(0, PER_SENDER));
     const batches = (await call(url, "ol_getBatchNumber", [])).result;
-    latencies.sort((a, b) => a - b);
-    const txs = latencies.length;
+    log(`saturated: ${full.acceptedTxPerSec} tx/s; light phase with ${LIGHT_SENDERS} clients...`);
+    const light = await phase(url, LIGHT_SENDERS, (s) => signed[s]!.slice(PER_SENDER));
     const result = {
       benchmark: "sequencer",
       quick,
-      txs,
-      accepted: txs - rejected,
-      rejected,
-      firstError: firstError ?? null,
-      seconds: Number(seconds.toFixed(2)),
-      acceptedTxPerSec: Math.round((txs - rejected) / seconds),
-      p50Ms: Number(percentile(latencies, 50).toFixed(2)),
-      p99Ms: Number(percentile(latencies, 99).toFixed(2)),
-      maxMs: Number(latencies[txs - 1]!.toFixed(2)),
+      ...full,
       concurrency: SENDERS,
       batchesSealedDuringLoad: batches,
+      lightLoad: { concurrency: LIGHT_SENDERS, ...light },
       verifyWorkers: VERIFY_WORKERS,
       params: "production (accounts 4^12)",
       storage: "LevelDB on disk, write-ahead before each answer",
       cores: availableParallelism(),
       cpu: cpus()[0]?.model ?? "unknown",
       memoryGiB: Math.round(totalmem() / 2 ** 30),
+      // The machine is shared: the 1-minute load average when the load started.
+      loadAverage: Number(loadAverage.toFixed(2)),
       node: process.version,
       date: new Date().toISOString(),
     };

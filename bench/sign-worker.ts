@@ -6,16 +6,12 @@ import { TxType } from "../protocol/tx/types.ts";
 import { DEV_DOMAIN } from "../sequencer/config.ts";
 import { testKey } from "../sequencer/testing.ts";
 
-/** Signs the benchmark's transfers off the main thread: [sender, nonce) pairs in, hex out. */
-const { senders, perSender, accounts } = workerData as {
-  senders: number[];
-  perSender: number;
-  accounts: number;
-};
+/** Signs the benchmark's transfers off the main thread: [sender, count] jobs in, hex by sender out. */
+const { jobs, accounts } = workerData as { jobs: Array<[number, number]>; accounts: number };
 const out: Record<number, string[]> = {};
-for (const s of senders) {
+for (const [s, count] of jobs) {
   out[s] = [];
-  for (let nonce = 0; nonce < perSender; nonce++) {
+  for (let nonce = 0; nonce < count; nonce++) {
     const tx = {
       type: TxType.Transfer,
       from: s,
