@@ -6,15 +6,17 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import { type Devnet, startDevnet, USER_OPEN } from "./devnet.ts";
+import { sequencerService } from "./sequencer-service.ts";
+import type { DevnetService } from "./services.ts";
 import { devnetSummary } from "./summary.ts";
 
 describe("openledger devnet: L1 up, contracts deployed, state kept across restarts", () => {
   let dataDir: string;
   let devnet: Devnet | undefined;
-  const start = (fresh = false) =>
+  const start = (fresh = false, services: DevnetService[] = []) =>
     startDevnet(
       { host: "127.0.0.1", port: 0, dataDir, fresh, users: 2, logger: pino({ level: "silent" }) },
-      [],
+      services,
     );
 
   beforeAll(async () => {
@@ -55,5 +57,18 @@ describe("openledger devnet: L1 up, contracts deployed, state kept across restar
     await devnet!.stop();
     devnet = await start(true);
     expect(devnet.l1.replayed).toBe(0);
+  });
+
+  it("runs the sequencer against the deployed rollup and stops it with the rest", async () => {
+    await devnet!.stop();
+    devnet = await start(false, [sequencerService]);
+    const url = devnet.services.find((svc) => svc.name === "sequencer")?.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const reply = await fetch(`${url}/rpc`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "no_such_method", params: [] }),
+    });
+    expect(((await reply.json()) as { error?: unknown }).error).toBeDefined();
   });
 });

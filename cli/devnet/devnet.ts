@@ -87,6 +87,7 @@ export async function startDevnet(
       logger.info({ service: service.name }, "starting");
       const running = await service.start({
         l1Url: l1.url,
+        l1Port: opts.port,
         chainId: l1.chainId,
         deployment,
         dataDir: opts.dataDir,

@@ -1,10 +1,13 @@
 import type { Logger } from "pino";
 import type { DeploymentFile } from "../../contracts/deploy/addresses.ts";
 import type { DevAccount } from "./dev-accounts.ts";
+import { sequencerService } from "./sequencer-service.ts";
 
 /** What every devnet service gets: the running L1, the deployment and a folder of its own. */
 export interface DevnetContext {
   l1Url: string;
+  /** The port the L1 listens on; services take the ports above it (0: pick free ports). */
+  l1Port: number;
   chainId: bigint;
   deployment: DeploymentFile;
   /** The devnet's data directory; a service keeps its state in a subfolder named after it. */
@@ -28,5 +31,5 @@ export interface DevnetService {
   start(ctx: DevnetContext): Promise<RunningService>;
 }
 
-/** The sequencer, bridge relay, prover and explorer join this list as they land. */
-export const DEVNET_SERVICES: DevnetService[] = [];
+/** The bridge relay, prover and explorer join this list as they land. */
+export const DEVNET_SERVICES: DevnetService[] = [sequencerService];
