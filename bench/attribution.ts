@@ -6,7 +6,7 @@
  *   npm run bench:attribution [-- --quick]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { buildContext, features } from "../prover/attribution/context.ts";
 import { DEFAULT_PARAMS, METHODS, type MethodParams, rowScores } from "../prover/attribution/engine.ts";
 import { lineChart, type Series } from "../prover/attribution/evaluation/chart.ts";
@@ -33,6 +33,8 @@ const params: MethodParams = { ...DEFAULT_PARAMS, permutations: quick ? 30 : 100
 const FRACTIONS = [0, 0.1, 0.2, 0.3];
 const log = (msg: string) => process.stderr.write(`[bench:attribution] ${msg}\n`);
 const started = performance.now();
+// Other jobs on a shared 2-core machine slow the timings down: record the load around the run.
+const loadBefore = loadavg()[0]!;
 
 log(`${quick ? "quick" : "full"} run; loading MNIST`);
 const mnist = loadMnist();
@@ -130,7 +132,12 @@ const knnMsPerTestPoint60k = (performance.now() - t0) / sizes.knnPoints;
 
 const round = (x: number, digits = 4) => Number(x.toFixed(digits));
 const result: Record<string, unknown> = {
-  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version },
+  machine: {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? "unknown",
+    node: process.version,
+    loadAverage: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
+  },
   quick,
   setup: {
     ...sizes,
