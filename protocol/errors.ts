@@ -21,6 +21,7 @@ export const ErrorCode = {
   FeeTooLow: "FEE_TOO_LOW",
   TreeFull: "TREE_FULL",
   InvalidProof: "INVALID_PROOF",
+  NotFinal: "NOT_FINAL",
   // Transactions and the sequencer (state transition, mempool, storage).
   InvalidTransaction: "INVALID_TRANSACTION",
   QueueOrder: "QUEUE_ORDER",
