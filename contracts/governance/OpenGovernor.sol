@@ -22,19 +22,20 @@ contract OpenGovernor is
     GovernorVotesQuorumFraction,
     GovernorTimelockControl
 {
-    /// @param votingDelay blocks between proposal and the start of voting
-    /// @param votingPeriod blocks the vote stays open
+    /// @param votingDelay_ blocks between proposal and the start of voting
+    /// @param votingPeriod_ blocks the vote stays open
+    /// @param proposalThreshold_ votes needed to propose
     /// @param quorumPercent share of the supply (percent) that must vote for
     constructor(
         IVotes token,
         TimelockController timelock,
-        uint48 votingDelay,
-        uint32 votingPeriod,
-        uint256 proposalThreshold,
+        uint48 votingDelay_,
+        uint32 votingPeriod_,
+        uint256 proposalThreshold_,
         uint256 quorumPercent
     )
         Governor("OpenLedger Governor")
-        GovernorSettings(votingDelay, votingPeriod, proposalThreshold)
+        GovernorSettings(votingDelay_, votingPeriod_, proposalThreshold_)
         GovernorVotes(token)
         GovernorVotesQuorumFraction(quorumPercent)
         GovernorTimelockControl(timelock)
