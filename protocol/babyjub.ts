@@ -86,11 +86,55 @@ function inverse(x: bigint): bigint {
   return Fp.inv(x);
 }
 
-function sqrt(x: bigint): bigint | undefined {
-  try {
-    const r = Fp.sqrt(x);
-    return Fp.eql(Fp.sqr(r), x) ? r : undefined;
-  } catch {
-    return undefined;
+/**
+ * Square root in the BN254 scalar field, or undefined for a non-residue: Tonelli-Shanks with
+ * one exponentiation. p - 1 = Q·2^28; w = x^((Q-1)/2) gives both the first root guess x·w and
+ * the fudge factor x·w², and a non-residue shows itself when the loop runs out of powers of
+ * two. Every signature check decompresses R8 with it, so it is kept lean (noble's generic
+ * version spends three more exponentiations, one of them a Legendre symbol).
+ */
+export function sqrt(x: bigint): bigint | undefined {
+  const n = mod(x);
+  if (n === 0n) return 0n;
+  const w = powMod(n, (SQRT.Q - 1n) >> 1n);
+  let r = (n * w) % FIELD_MODULUS;
+  let t = (r * w) % FIELD_MODULUS;
+  let c = SQRT.c;
+  let m = SQRT.S;
+  while (t !== 1n) {
+    let i = 0;
+    for (let t2 = t; t2 !== 1n; t2 = (t2 * t2) % FIELD_MODULUS) {
+      if (++i === m) return undefined;
+    }
+    let b = c;
+    for (let j = 0; j < m - i - 1; j++) b = (b * b) % FIELD_MODULUS;
+    m = i;
+    c = (b * b) % FIELD_MODULUS;
+    t = (t * c) % FIELD_MODULUS;
+    r = (r * b) % FIELD_MODULUS;
   }
+  return r;
 }
+
+function powMod(base: bigint, exp: bigint): bigint {
+  let result = 1n;
+  let b = base;
+  for (let e = exp; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * b) % FIELD_MODULUS;
+    b = (b * b) % FIELD_MODULUS;
+  }
+  return result;
+}
+
+/** p - 1 = Q·2^S with Q odd, and c = z^Q for the least quadratic non-residue z. */
+const SQRT = (() => {
+  let Q = FIELD_MODULUS - 1n;
+  let S = 0;
+  while ((Q & 1n) === 0n) {
+    Q >>= 1n;
+    S++;
+  }
+  let z = 2n;
+  while (powMod(z, (FIELD_MODULUS - 1n) >> 1n) === 1n) z++;
+  return { Q, S, c: powMod(z, Q) };
+})();
