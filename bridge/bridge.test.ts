@@ -1,0 +1,163 @@
+/**
+ * The bridge against real parts: the contracts deployed on an in-process EDR chain, a real
+ * sequencer node (LevelDB, JSON-RPC) whose batches the L1 poster commits, real Groth16 proofs
+ * (of the stub batch circuit the contracts use until the batch circuit lands).
+ */
+import { Contract } from "ethers";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
+import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
+import { deploySystem, prepareArtifacts, proveStub, type System } from "../contracts/test/fixture.ts";
+import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
+import { encodeTx } from "../protocol/tx/codec.ts";
+import { signTx } from "../protocol/tx/sign.ts";
+import { TxType } from "../protocol/tx/types.ts";
+import { nodeConfig } from "../sequencer/config.ts";
+import { L1BatchPoster } from "../sequencer/l1-poster.ts";
+import { type SequencerNode, startNode } from "../sequencer/node.ts";
+import { tempDir } from "../sequencer/testing.ts";
+import { claimWithdrawals } from "./claims.ts";
+import { L1QueueRelay, type QueueSink } from "./queue-relay.ts";
+
+const OPEN = 10n ** 18n;
+const logger = pino({ level: "silent" });
+
+describe("bridge: L1 deposits reach L2, L2 withdrawals are claimed on L1", () => {
+  let s: System;
+  let node: SequencerNode;
+  let rollupAddress: string;
+  let domain: { chainId: bigint; rollup: string };
+  let aliceKey: L2KeyPair;
+  let aliceAccount: number;
+  let sink: QueueSink;
+
+  const relay = (over: Partial<ConstructorParameters<typeof L1QueueRelay>[0]> = {}) =>
+    new L1QueueRelay({
+      rollup: new Contract(rollupAddress, ROLLUP_ABI, s.ethers.provider),
+      sink,
+      fromBlock: s.d.file.deployedAtBlock,
+      confirmations: 0,
+      pollMs: 50,
+      logger,
+      ...over,
+    });
+  const deposit = async (to: number, amount: bigint) => {
+    await (await s.tokenAs(s.alice).getFunction("approve")(rollupAddress, amount)).wait();
+    const { x, y } = aliceKey.publicKey;
+    await (await s.rollupAs(s.alice).getFunction("deposit")(to, x, y, amount)).wait();
+  };
+
+  beforeAll(async () => {
+    s = await deploySystem(await prepareArtifacts());
+    rollupAddress = String(s.d.rollup.target);
+    domain = { chainId: (await s.ethers.provider.getNetwork()).chainId, rollup: rollupAddress };
+    aliceKey = await deriveL2Key(s.alice, domain);
+    node = await startNode(
+      nodeConfig({
+        dataDir: tempDir("bridge"),
+        port: 0,
+        domain,
+        params: s.config.protocol,
+        governance: s.config.governance,
+        batchIntervalMs: 3_600_000,
+        verifyWorkers: 0,
+      }),
+      logger,
+      new L1BatchPoster({ rollup: rollupAddress, signer: s.sequencer, retryDelayMs: 10 }),
+    );
+    sink = { queue: () => node.sequencer.state.queue, deposit: (d) => node.sequencer.deposit(d) };
+  });
+
+  afterAll(async () => {
+    await node?.stop();
+    await terminateSnarkjsCurve();
+  });
+
+  it("relays a deposit once, opening an account for the depositor's L2 key, with L1's queue hash", async () => {
+    await deposit(0, 100n * OPEN);
+    const r = relay();
+    expect(await r.poll()).toBe(1);
+    aliceAccount = node.sequencer.state.counters.accounts;
+    const account = node.sequencer.account(aliceAccount)!;
+    expect(account.balance).toBe(100n * OPEN);
+    expect(account.publicKey).toEqual(aliceKey.publicKey);
+    expect(account.l1Address).toBe(await s.alice.getAddress());
+    const l1Hash = await s.d.rollup.getFunction("queueHashAt")(1n);
+    expect(node.sequencer.state.queue).toEqual({ next: 1n, hash: l1Hash });
+    // Polling again, or a relay restarted from the deployment block, relays nothing twice.
+    expect(await r.poll()).toBe(0);
+    expect(await relay().poll()).toBe(0);
+    expect(node.sequencer.account(aliceAccount)!.balance).toBe(100n * OPEN);
+  });
+
+  it("waits for confirmations before relaying", async () => {
+    await deposit(aliceAccount, 5n * OPEN);
+    const careful = relay({ confirmations: 3 });
+    expect(await careful.poll()).toBe(0);
+    for (let i = 0; i < 3; i++) await s.ethers.provider.send("evm_mine", []);
+    expect(await careful.poll()).toBe(1);
+    expect(node.sequencer.account(aliceAccount)!.balance).toBe(105n * OPEN);
+  });
+
+  it("pays an L2 withdrawal on L1 once its batch is final, once", async () => {
+    const recipient = await s.alice.getAddress();
+    const withdraw = signTx(
+      { type: TxType.Withdraw, from: aliceAccount, nonce: 0, fee: 0n, amount: 40n * OPEN, recipient },
+      aliceKey.privateKey,
+      domain,
+      s.config.protocol,
+    );
+    await node.sequencer.submit(encodeTx(withdraw));
+    const sealed = (await node.sequencer.seal())!;
+    expect(sealed.withdrawals).toEqual([{ recipient, amount: 40n * OPEN }]);
+    const rollup = s.d.rollup;
+    await waitFor(async () => (await rollup.getFunction("head")()).lastCommitted >= BigInt(sealed.number));
+
+    // Not final yet: the tooling says so before sending anything.
+    await expect(claimWithdrawals(rollupAddress, s.bob, sealed.number, sealed.withdrawals)).rejects.toThrow(
+      /not final on L1 yet/,
+    );
+    const proof = await proveStub(s.circuit, await rollup.getFunction("publicInputOf")(sealed.number));
+    await (await s.rollupAs(s.prover).getFunction("proveBatch")(sealed.number, 1, proof)).wait();
+
+    // A list that is not the batch's is refused, whoever serves it.
+    await expect(
+      claimWithdrawals(rollupAddress, s.bob, sealed.number, [{ recipient, amount: 41n * OPEN }]),
+    ).rejects.toThrow(/do not hash to batch/);
+
+    const before = await s.d.token.getFunction("balanceOf")(recipient);
+    // Bob relays the claim; the OPEN goes to Alice, the leaf's recipient.
+    const [paid] = await claimWithdrawals(rollupAddress, s.bob, sealed.number, sealed.withdrawals);
+    expect(paid!.l1TxHash).toMatch(/^0x/);
+    expect(await s.d.token.getFunction("balanceOf")(recipient)).toBe(before + 40n * OPEN);
+    const [again] = await claimWithdrawals(rollupAddress, s.bob, sealed.number, sealed.withdrawals);
+    expect(again!.l1TxHash).toBeUndefined();
+    expect(await s.d.token.getFunction("balanceOf")(recipient)).toBe(before + 40n * OPEN);
+  });
+
+  it("stops on a queue hash L2 does not reproduce instead of feeding L2 a wrong operation", async () => {
+    await deposit(aliceAccount, 1n * OPEN);
+    const lying: QueueSink = { queue: () => ({ ...sink.queue(), hash: 12345n }), deposit: sink.deposit };
+    await expect(relay({ sink: lying }).poll()).rejects.toThrow(/queue hash mismatch at operation 2/);
+    expect(await relay().poll()).toBe(1);
+  });
+
+  it("stops with a clear error on a queued operation L2 cannot execute yet", async () => {
+    await (await s.rollupAs(s.alice).getFunction("forceWithdrawal")(aliceAccount, 1n)).wait();
+    const r = relay();
+    await expect(r.poll()).rejects.toThrow(/operation 3 is of kind 2, not a deposit/);
+    r.start();
+    await waitFor(async () => r.error !== undefined);
+    await r.stop();
+    expect(r.error?.message).toMatch(/kind 2/);
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
