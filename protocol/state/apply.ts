@@ -1,11 +1,11 @@
 import { addressToField } from "../domain.ts";
+import { verifySignature } from "../eddsa.ts";
 import { ErrorCode, ensure, OpenLedgerError } from "../errors.ts";
 import type { Field } from "../field.ts";
 import { isFloat40 } from "../float40.ts";
 import { poseidon } from "../poseidon.ts";
 import { capacity } from "../smt.ts";
 import { trainingDescriptor, txHash } from "../tx/fields.ts";
-import { verifyTx } from "../tx/sign.ts";
 import { type Deposit, type L2Tx, type SignedTx, TxType } from "../tx/types.ts";
 import type { Withdrawal } from "./batch.ts";
 import type { Account } from "./leaves.ts";
@@ -77,7 +77,7 @@ function applyL2(
   if (!sender)
     throw new OpenLedgerError(ErrorCode.UnknownAccount, `sender account ${tx.from} does not exist`);
   checkAmounts(tx);
-  if (!opts.signatureChecked && !verifyTx(tx, sender.publicKey, state.domain, state.params)) {
+  if (!opts.signatureChecked && !verifySignature(hash, tx.signature, sender.publicKey)) {
     throw new OpenLedgerError(
       ErrorCode.InvalidSignature,
       `signature does not verify under account ${tx.from}'s key`,
