@@ -249,7 +249,10 @@ export function decodeTx(bytes: Uint8Array): SignedTx | Deposit {
  */
 export function peekSender(bytes: Uint8Array): number {
   if (bytes.length < 6 || bytes[0] !== WIRE_VERSION) {
-    throw new OpenLedgerError(ErrorCode.InvalidEncoding, "not an encoded transaction (too short or unknown version)");
+    throw new OpenLedgerError(
+      ErrorCode.InvalidEncoding,
+      "not an encoded transaction (too short or unknown version)",
+    );
   }
   if (bytes[1] === TxType.Deposit) {
     throw new OpenLedgerError(ErrorCode.InvalidTransaction, "deposits enter only from the L1 priority queue");
