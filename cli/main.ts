@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { OpenLedgerError } from "../protocol/errors.ts";
 import { accountCommand } from "./commands/account.ts";
+import { bridgeCommand } from "./commands/bridge.ts";
 import { devnetCommand } from "./commands/devnet.ts";
 import { keyCommand } from "./commands/key.ts";
 import { proverCommand } from "./commands/prover.ts";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   program.addCommand(accountCommand());
   program.addCommand(devnetCommand());
   program.addCommand(proverCommand());
+  program.addCommand(bridgeCommand());
   return program;
 }
 
