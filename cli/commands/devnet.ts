@@ -32,14 +32,20 @@ export function devnetCommand(): Command {
       // Loaded here: Hardhat reads its config at import, which only this command needs.
       const { startDevnet } = await import("../devnet/devnet.ts");
       const { devnetSummary } = await import("../devnet/summary.ts");
-      const devnet = await startDevnet({
-        host: o.host,
-        port: o.port,
-        dataDir: o.dataDir,
-        fresh: o.fresh,
-        users: o.users,
-        logger,
-      });
+      let devnet: Awaited<ReturnType<typeof startDevnet>>;
+      try {
+        devnet = await startDevnet({
+          host: o.host,
+          port: o.port,
+          dataDir: o.dataDir,
+          fresh: o.fresh,
+          users: o.users,
+          logger,
+        });
+      } catch (err) {
+        logger.error({ err }, "the devnet did not start");
+        process.exit(1);
+      }
       console.log(devnetSummary(devnet));
       let stopping = false;
       const stop = async () => {

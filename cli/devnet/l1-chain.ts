@@ -65,10 +65,17 @@ export async function startL1Chain(opts: {
       res.end(body);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port, opts.host, resolve);
+    });
+  } catch (err) {
+    await connection.close();
+    throw new Error(`the L1 cannot listen on ${opts.host}:${opts.port} (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
   const { address, port } = server.address() as AddressInfo;
   const chainId = BigInt((await provider.request({ method: "eth_chainId" })) as string);
   return {

@@ -74,9 +74,10 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     await expect(prove(0n, proof)).rejects.toThrow(/BatchNotProvable/);
   });
 
-  it("finalizes a batch with a real proof of its public input, once", async () => {
+  it("finalizes a batch with a real proof of its public input, once, within 230k gas", async () => {
     const proof = await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(1n));
-    await prove(1n, proof);
+    const receipt = await prove(1n, proof);
+    expect(Number(receipt.gasUsed)).toBeLessThanOrEqual(230_000);
     expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(1n);
     expect(BigInt(await s.d.rollup.getFunction("finalizedStateRoot")())).toBe(11n);
     await expect(prove(1n, proof)).rejects.toThrow(/BatchNotProvable/);
