@@ -30,10 +30,7 @@ function amountArg(value: string): bigint {
     if (v <= 0n) throw new Error();
     return v;
   } catch {
-    throw new OpenLedgerError(
-      ErrorCode.InvalidField,
-      `amount must be a positive number of OPEN, got "${value}"`,
-    );
+    throw new InvalidArgumentError(`expected a positive number of OPEN, got "${value}"`);
   }
 }
 
