@@ -109,6 +109,13 @@ describe("durability", () => {
     }
     // The rounds carried load: on average more than one confirmed transfer per client per round.
     expect(transfers).toBeGreaterThan(ROUNDS * SENDERS);
+    // Nothing ran twice on replay: each executed transfer moved 1 to the recipient and took one nonce.
+    let nonces = 0;
+    for (let from = 1; from <= SENDERS; from++)
+      nonces += (await rpc(url, "ol_getNonce", [from])).result as number;
+    expect(nonces).toBeGreaterThanOrEqual(transfers);
+    const recipient = (await rpc(url, "ol_getAccount", [SENDERS + 1])).result as { balance: string };
+    expect(BigInt(recipient.balance)).toBe(10n ** 9n + BigInt(nonces));
     proc.kill("SIGKILL");
   });
 });
