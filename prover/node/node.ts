@@ -1,7 +1,8 @@
 /**
  * The prover node: follows the batches the sequencer seals and the rollup commits on L1,
  * replays them through the shared state transition to build witnesses, proves the batches
- * assigned to it and finalizes them with `proveBatch`, in batch order.
+ * assigned to it and submits each proof with `proveBatch` at once (the rollup takes proofs in
+ * any order; its proven prefix is final).
  *
  * Nothing is persisted: after a restart the node replays the sealed batches from genesis (the
  * state transition without proving is cheap) and L1 tells it the oldest unproven batch, which
@@ -57,7 +58,6 @@ export class ProverNode {
   private readonly state: RollupState;
   private replayed = 0;
   private readonly witnesses = new Map<number, BatchWitness>();
-  private readonly proofs = new Map<number, bigint[]>();
   private readonly log: (line: string) => void;
 
   constructor(private readonly o: ProverNodeOptions) {
@@ -70,38 +70,22 @@ export class ProverNode {
     return this.replayed;
   }
 
-  /**
-   * One unit of work: finalize the next batch if this node holds its proof, else prove the
-   * oldest unproven batch assigned to it, else nothing.
-   */
+  /** One unit of work: prove and submit the oldest unproven batch assigned to this node, if any. */
   async step(): Promise<StepResult> {
-    const head = (await this.o.rollup.getFunction("head")()) as Head;
-    const next = Number(head.lastFinalized) + 1;
-    for (const n of [...this.proofs.keys()]) if (n < next) this.proofs.delete(n);
+    const rollup = this.o.rollup;
+    const lastCommitted = Number(
+      ((await rollup.getFunction("head")()) as { lastCommitted: bigint }).lastCommitted,
+    );
+    const next = Number(await rollup.getFunction("lastFinalizedBatch")()) + 1;
     for (const n of [...this.witnesses.keys()]) if (n < next) this.witnesses.delete(n);
-
-    const proof = this.proofs.get(next);
-    if (proof) {
-      this.proofs.delete(next);
-      try {
-        const tx = await this.o.rollup.getFunction("proveBatch")(next, this.o.circuit.circuitId, proof);
-        await tx.wait();
-        this.log(`batch ${next} finalized`);
-        return { kind: "finalized", batch: next };
-      } catch (e) {
-        // Another node finalized it first (after a takeover): nothing is lost.
-        this.log(`proveBatch(${next}) failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
-      }
-    }
-
-    await this.replayTo(Number(head.lastCommitted), next);
-    const now = BigInt((await this.o.rollup.runner!.provider!.getBlock("latest"))!.timestamp);
+    await this.replayTo(lastCommitted, next);
+    const now = BigInt((await rollup.runner!.provider!.getBlock("latest"))!.timestamp);
     for (let n = next; n <= this.replayed; n++) {
-      if (this.proofs.has(n)) continue;
-      const committedAt = ((await this.o.rollup.getFunction("batch")(n)) as { committedAt: bigint })
-        .committedAt;
-      if (!assigned(this.o.assignment, BigInt(n), committedAt, now)) continue;
-      return this.prove(n);
+      const batch = (await rollup.getFunction("batch")(n)) as { committedAt: bigint };
+      if (!assigned(this.o.assignment, BigInt(n), batch.committedAt, now)) continue;
+      const expected = BigInt(await rollup.getFunction("publicInputOf")(n));
+      if (expected === 0n) continue; // proven already
+      return this.prove(n, expected);
     }
     return { kind: "idle" };
   }
@@ -138,10 +122,8 @@ export class ProverNode {
     }
   }
 
-  private async prove(n: number): Promise<StepResult> {
+  private async prove(n: number, expected: bigint): Promise<StepResult> {
     const w = this.witnesses.get(n)!;
-    const expected = BigInt(await this.o.rollup.getFunction("publicInputOf")(n));
-    if (expected === 0n) return { kind: "idle" };
     if (expected !== w.publicInput) {
       throw new OpenLedgerError(
         ErrorCode.StateCorrupt,
@@ -153,9 +135,18 @@ export class ProverNode {
       zkey: this.o.circuit.zkey,
       input: w.input,
     });
-    this.proofs.set(n, proofWords(toSolidityProof(r.proof, r.publicSignals)));
+    const proof = proofWords(toSolidityProof(r.proof, r.publicSignals));
+    try {
+      await (await this.o.rollup.getFunction("proveBatch")(n, this.o.circuit.circuitId, proof)).wait();
+    } catch (e) {
+      // After a takeover another node may have proven it first: nothing is lost.
+      if (BigInt(await this.o.rollup.getFunction("publicInputOf")(n)) !== 0n) throw e;
+      this.log(`batch ${n} was proven by another node meanwhile`);
+      return { kind: "idle" };
+    }
+    this.witnesses.delete(n);
     this.log(
-      `batch ${n} proved (witness ${r.witnessSeconds.toFixed(2)} s, proof ${r.proveSeconds.toFixed(2)} s, ${this.o.backend.name})`,
+      `batch ${n} proved and submitted (witness ${r.witnessSeconds.toFixed(2)} s, proof ${r.proveSeconds.toFixed(2)} s, ${this.o.backend.name})`,
     );
     return { kind: "proved", batch: n, witnessSeconds: r.witnessSeconds, proveSeconds: r.proveSeconds };
   }
