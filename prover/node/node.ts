@@ -49,11 +49,6 @@ export type StepResult =
     }
   | { readonly kind: "idle" };
 
-interface Head {
-  lastCommitted: bigint;
-  lastFinalized: bigint;
-}
-
 export class ProverNode {
   private readonly state: RollupState;
   private replayed = 0;
