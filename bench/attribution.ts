@@ -112,12 +112,17 @@ const bigLabels = Int32Array.from({ length: 60_000 }, (_, i) => mnist.y[i % 10_0
 const batch = 10_000;
 const embedding = new Float64Array(60_000 * 64);
 await session.run(big.subarray(0, batch * 784), batch);
-let t0 = performance.now();
-for (let s = 0; s < 60_000; s += batch) {
-  const out = await session.run(big.subarray(s * 784, (s + batch) * 784), batch);
-  embedding.set(out.embedding, s * 64);
+// Best of three passes: on a shared machine the slowest passes measure the neighbours.
+let bestPass = Number.POSITIVE_INFINITY;
+for (let pass = 0; pass < 3; pass++) {
+  const t0 = performance.now();
+  for (let s = 0; s < 60_000; s += batch) {
+    const out = await session.run(big.subarray(s * 784, (s + batch) * 784), batch);
+    embedding.set(out.embedding, s * 64);
+  }
+  bestPass = Math.min(bestPass, performance.now() - t0);
 }
-const embedSamplesPerSec = 60_000 / ((performance.now() - t0) / 1000);
+const embedSamplesPerSec = 60_000 / (bestPass / 1000);
 await session.release();
 
 log(`exact KNN-Shapley at N = 60,000, ${sizes.knnPoints} test points`);
@@ -125,10 +130,14 @@ const grid = embedding.map((v) => quantize(v, VECTOR_BITS) / 2 ** VECTOR_BITS);
 const index = knnInput(64, grid, bigLabels);
 const probe = features(model.mlp, test!.x, sizes.knnPoints);
 knnShapley(index, probe.subarray(0, 64), test!.y[0]!, params.k);
-t0 = performance.now();
-for (let t = 0; t < sizes.knnPoints; t++)
+// Median over test points, for the same reason.
+const perPoint = Array.from({ length: sizes.knnPoints }, (_, t) => {
+  const t0 = performance.now();
   knnShapley(index, probe.subarray(t * 64, (t + 1) * 64), test!.y[t]!, params.k);
-const knnMsPerTestPoint60k = (performance.now() - t0) / sizes.knnPoints;
+  return performance.now() - t0;
+}).sort((a, b) => a - b);
+const knnMsPerTestPoint60k = perPoint[Math.floor(perPoint.length / 2)]!;
+const knnMean60k = perPoint.reduce((a, b) => a + b, 0) / perPoint.length;
 
 const round = (x: number, digits = 4) => Number(x.toFixed(digits));
 const result: Record<string, unknown> = {
@@ -148,6 +157,7 @@ const result: Record<string, unknown> = {
     damping: params.damping,
   },
   knnMsPerTestPoint60k: round(knnMsPerTestPoint60k, 3),
+  knnMsPerTestPoint60kMean: round(knnMean60k, 3),
   embedSamplesPerSec: Math.round(embedSamplesPerSec),
 };
 for (const method of METHODS) {
