@@ -12,8 +12,8 @@ import {VerifierRegistry} from "./VerifierRegistry.sol";
 /// roots; bonded provers prove batches, in any order, with a Groth16 proof of each one's
 /// folded public input; the proven prefix of the chain is final.
 abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
-    /// @notice What the sequencer states about a batch; the contract adds the data hash and
-    /// the queue hashes and folds them into the public input.
+    /// @notice What the sequencer states about a batch; the contract adds the queue hashes and
+    /// the batch data and folds them all into the public input.
     struct Commitment {
         /// @dev Must be lastCommitted + 1: a retried post fails instead of posting twice.
         uint64 batchIndex;

@@ -12,9 +12,10 @@ abstract contract RollupStorage {
     uint256 internal constant PROVEN = 1 << 255;
     uint256 internal constant REWARD_PAID = 1 << 254;
 
-    /// @notice Progress of the chain, packed in one slot because commit and prove both touch it.
+    /// @notice Progress of the chain, packed in one slot: a commit reads and updates all of it.
     struct Head {
         uint64 lastCommitted;
+        /// @dev Synced lazily (syncFinality); lastFinalizedBatch() also counts unsynced proofs.
         uint64 lastFinalized;
         /// @dev Priority-queue operations consumed by committed batches.
         uint64 queueCommitted;
