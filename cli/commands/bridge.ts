@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
-import { Contract, formatUnits, JsonRpcProvider, parseUnits } from "ethers";
+import { Contract, formatUnits, JsonRpcProvider, NonceManager, parseUnits } from "ethers";
 import { claimWithdrawals } from "../../bridge/claims.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
@@ -50,12 +50,12 @@ export function bridgeCommand(): Command {
         try {
           const wallet = loadEthWallet(o).connect(provider);
           const key = await deriveL2Key(wallet, domain, o.keyIndex);
-          const rollup = new Contract(
-            domain.rollup,
-            [...ROLLUP_ABI, "function token() view returns (address)"],
-            wallet,
-          );
-          const token = new Contract(await rollup.token!(), TOKEN_ABI, wallet);
+          // Approve then deposit back to back: count nonces locally rather than trust the node's
+          // pending count, which can lag right after a block (seen on the devnet's EDR chain).
+          const sender = new NonceManager(wallet);
+          const rollupAbi = [...ROLLUP_ABI, "function token() view returns (address)"];
+          const rollup = new Contract(domain.rollup, rollupAbi, sender);
+          const token = new Contract(await rollup.token!(), TOKEN_ABI, sender);
           if ((await token.allowance!(wallet.address, domain.rollup)) < o.amount) {
             await (await token.approve!(domain.rollup, o.amount)).wait();
           }

@@ -1,5 +1,7 @@
 import { join } from "node:path";
-import { JsonRpcProvider } from "ethers";
+import { Contract, JsonRpcProvider } from "ethers";
+import { L1QueueRelay } from "../../bridge/queue-relay.ts";
+import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { nodeConfig } from "../../sequencer/config.ts";
 import { L1BatchPoster } from "../../sequencer/l1-poster.ts";
@@ -9,7 +11,8 @@ import type { DevnetService } from "./services.ts";
 /**
  * The sequencer on the devnet: JSON-RPC two ports above the L1 (8547 by default), LevelDB in
  * `<data-dir>/sequencer`, sealed batches committed to the devnet's rollup by the L1 poster with
- * the dev sequencer key (unlocked on the devnet L1). Tree sizes are the deployment's.
+ * the dev sequencer key (unlocked on the devnet L1), L1 deposits relayed into it as soon as
+ * they are mined (the devnet's L1 does not reorganise). Tree sizes are the deployment's.
  */
 export const sequencerService: DevnetService = {
   name: "sequencer",
@@ -34,9 +37,19 @@ export const sequencerService: DevnetService = {
       ctx.logger,
       poster,
     );
+    const relay = new L1QueueRelay({
+      rollup: new Contract(rollup, ROLLUP_ABI, provider),
+      sink: { queue: () => node.sequencer.state.queue, deposit: (d) => node.sequencer.deposit(d) },
+      fromBlock: ctx.deployment.deployedAtBlock,
+      confirmations: 0,
+      pollMs: 500,
+      logger: ctx.logger,
+    });
+    relay.start();
     return {
       url: node.url,
       stop: async () => {
+        await relay.stop();
         await node.stop();
         provider.destroy();
       },
