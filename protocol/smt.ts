@@ -140,6 +140,17 @@ export class SparseMerkleTree {
    * share ancestors (every path shares the root) are hashed once instead of once per leaf.
    */
   setMany(entries: Iterable<readonly [bigint, Field]>): Field {
+    const steps = this.setManySteps(entries);
+    while (!steps.next().done);
+    return this.root;
+  }
+
+  /**
+   * `setMany` one hash at a time: the generator yields after each inner node, so a caller
+   * can spread a large update over several turns of an event loop. The tree must not be
+   * changed otherwise until the generator has finished.
+   */
+  *setManySteps(entries: Iterable<readonly [bigint, Field]>): Generator<void, Field> {
     let touched = new Set<bigint>();
     for (const [index, value] of entries) {
       this.checkIndex(index);
@@ -154,6 +165,7 @@ export class SparseMerkleTree {
         const children: Field[] = [];
         for (let k = 0n; k < a; k++) children.push(this.node(level, parent * a + k));
         this.put(level + 1, parent, poseidon(children));
+        yield;
       }
       touched = parents;
     }

@@ -24,9 +24,6 @@ export interface NodeConfig {
   readonly postRetryMs?: number;
 }
 
-/** How often the tree paths of executed transactions are hashed ahead of sealing. */
-const HASH_EVERY_MS = 20;
-
 export interface SequencerNode {
   readonly url: string;
   readonly sequencer: Sequencer;
@@ -72,7 +69,6 @@ export async function startNode(
   const timer = setInterval(() => {
     sequencer.seal().catch((err) => logger.error({ err }, "sealing failed"));
   }, config.sequencer.batchIntervalMs);
-  const hashing = setInterval(() => sequencer.hashPending(), HASH_EVERY_MS);
   logger.info(
     { url: address, dataDir: config.dataDir, sealedBatches: sequencer.sealedBatches },
     "sequencer listening",
@@ -82,10 +78,9 @@ export async function startNode(
     sequencer,
     async stop() {
       clearInterval(timer);
-      clearInterval(hashing);
       await app.close();
       // Seal what was executed, so a clean stop leaves no write-ahead entries behind.
-      await sequencer.seal();
+      await sequencer.drain();
       await sequencer.close();
     },
   };

@@ -10,8 +10,8 @@ import type { Domain } from "../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { type Field, fieldToHex } from "../protocol/field.ts";
 import type { ProtocolParams } from "../protocol/params.ts";
-import { applyTx, type Receipt } from "../protocol/state/apply.ts";
-import { beginBatch, closeBatch, type OpenBatch } from "../protocol/state/batch.ts";
+import { applyTx, type BatchContext, type Receipt } from "../protocol/state/apply.ts";
+import { finishBatch } from "../protocol/state/batch.ts";
 import type {
   Account,
   Contribution,
@@ -19,7 +19,7 @@ import type {
   InferenceRecord,
   Model,
 } from "../protocol/state/leaves.ts";
-import { RollupState, type TrainingSet } from "../protocol/state/state.ts";
+import { type QueueCursor, RollupState, type TrainingSet } from "../protocol/state/state.ts";
 import { decodeTx, encodeTx, peekSender } from "../protocol/tx/codec.ts";
 import { type Deposit, type SignedTx, TxType } from "../protocol/tx/types.ts";
 import type { SealedBatch } from "./batch-poster.ts";
@@ -94,8 +94,10 @@ interface Executed extends TxRecord {
 
 interface OpenBatchState {
   readonly number: number;
-  readonly ctx: OpenBatch;
+  readonly ctx: BatchContext & { readonly queueStart: QueueCursor };
   readonly txs: Executed[];
+  /** The previous batch's post-state root, known once its trees are hashed. */
+  readonly preStateRoot: Promise<Field>;
 }
 
 interface Meta {
@@ -148,6 +150,8 @@ export class Sequencer {
   private readonly openByHash = new Map<string, Executed>();
   private readonly pooledByHash = new Map<string, PooledTx>();
   private failure: unknown;
+  /** The last sealing in progress: batches are hashed and written one after the other. */
+  private sealChain: Promise<unknown> = Promise.resolve();
   /** Re-executing write-ahead entries on start: they are on disk already. */
   private replaying = false;
 
@@ -231,14 +235,17 @@ export class Sequencer {
   }
 
   /**
-   * The synchronous part of sealing closes the batch and opens the next one at once, and
-   * queues the write behind every write-ahead entry of the batch already queued.
+   * Seals in two parts. At once: the fee credit, the batch data, the changed records and the
+   * leaf values the root needs are taken, and the next batch opens, so execution never waits
+   * for hashing. Then, in batch order, the trees are hashed a few milliseconds at a time
+   * between answers, and the batch is written in one LevelDB batch queued behind every
+   * write-ahead entry of its transactions.
    */
   private sealOpen(): Promise<BatchRecord | undefined> {
     const open = this.open;
     if (open.txs.length === 0) return Promise.resolve(undefined);
     const { feeRecipient, batchMaxTxs, batchWithdrawals } = this.config;
-    const closed = closeBatch(this.state, open.ctx, feeRecipient);
+    const finished = finishBatch(this.state, open.ctx, feeRecipient);
     const records = open.txs.map((t) => t.record);
     const fixed = records.every((r) => r !== undefined);
     const batchData = fixed
@@ -246,55 +253,77 @@ export class Sequencer {
           { slots: batchMaxTxs, withdrawals: batchWithdrawals },
           feeRecipient,
           records as SlotRecord[],
-          closed.withdrawals.map((w) => w.recipient),
+          finished.withdrawals.map((w) => w.recipient),
         )
       : encodeBatchData(open.txs.map((t) => t.compact));
-    const claims = {
-      preStateRoot: open.ctx.preStateRoot,
-      postStateRoot: closed.stateRoot,
-      queueStart: closed.queueStart.hash,
-      queueEnd: closed.queueEnd.hash,
-      withdrawalsRoot: closed.withdrawalsRoot,
-    };
-    const record: BatchRecord = {
-      number: open.number,
-      preStateRoot: open.ctx.preStateRoot,
-      postStateRoot: closed.stateRoot,
-      batchData,
-      dataLayout: fixed ? "fixed" : "compact",
-      feeRecipient,
-      publicInput: batchPublicInput(claims, batchData),
-      batchDataHash: batchDataHash(batchData),
-      queueStart: closed.queueStart.next,
-      queueEnd: closed.queueEnd.next,
-      queueHashStart: closed.queueStart.hash,
-      queueHashEnd: closed.queueEnd.hash,
-      withdrawals: closed.withdrawals,
-      withdrawalsRoot: closed.withdrawalsRoot,
-      txHashes: open.txs.map((t) => t.hash),
-      sealedAt: Date.now(),
-      feesCredited: closed.feesCredited,
-    };
     const ops = this.recordOps();
-    ops.push({ type: "put", key: KEY.batch(record.number), value: record });
     for (const t of open.txs) {
       const { compact: _c, record: _r, ...stored } = t;
       ops.push({ type: "put", key: KEY.tx(t.hash), value: stored });
       ops.push({ type: "put", key: KEY.accountTx(t.receipt.account, t.batch, t.position), value: t.hash });
       ops.push({ type: "del", key: KEY.wal(t.batch, t.position) });
     }
-    this.sealedCount = open.number;
-    ops.push({ type: "put", key: KEY.meta, value: this.meta(closed.stateRoot) });
-    this.open = { number: open.number + 1, ctx: beginBatch(this.state), txs: [] };
-    return this.persist(ops).then(() => {
+    const meta = {
+      counters: this.state.counters,
+      queue: this.state.queue,
+      governance: this.state.governance,
+    };
+    const snapshot = this.state.snapshotForRoot();
+    const previous = this.sealChain;
+    const hashed = previous.then(() => hashInSlices(this.state.hashSnapshot(snapshot)));
+    this.open = {
+      number: open.number + 1,
+      ctx: { feeTotal: 0n, withdrawals: [], queueStart: this.state.queue },
+      txs: [],
+      preStateRoot: hashed,
+    };
+    const sealed = hashed.then(async (postStateRoot) => {
+      const preStateRoot = await open.preStateRoot;
+      const claims = {
+        preStateRoot,
+        postStateRoot,
+        queueStart: finished.queueStart.hash,
+        queueEnd: finished.queueEnd.hash,
+        withdrawalsRoot: finished.withdrawalsRoot,
+      };
+      const record: BatchRecord = {
+        number: open.number,
+        preStateRoot,
+        postStateRoot,
+        batchData,
+        dataLayout: fixed ? "fixed" : "compact",
+        feeRecipient,
+        publicInput: batchPublicInput(claims, batchData),
+        batchDataHash: batchDataHash(batchData),
+        queueStart: finished.queueStart.next,
+        queueEnd: finished.queueEnd.next,
+        queueHashStart: finished.queueStart.hash,
+        queueHashEnd: finished.queueEnd.hash,
+        withdrawals: finished.withdrawals,
+        withdrawalsRoot: finished.withdrawalsRoot,
+        txHashes: open.txs.map((t) => t.hash),
+        sealedAt: Date.now(),
+        feesCredited: finished.feesCredited,
+      };
+      ops.push({ type: "put", key: KEY.batch(record.number), value: record });
+      ops.push({ type: "put", key: KEY.meta, value: this.meta(open.number, postStateRoot, meta) });
+      await this.persist(ops);
+      this.sealedCount = open.number;
       for (const t of open.txs) this.openByHash.delete(t.hash);
       this.deps.logger.info(
-        { batch: record.number, txs: record.txHashes.length, stateRoot: fieldToHex(record.postStateRoot) },
+        { batch: record.number, txs: record.txHashes.length, stateRoot: fieldToHex(postStateRoot) },
         "batch sealed",
       );
       this.deps.onSealed?.(record);
       return record;
     });
+    this.sealChain = sealed.catch(() => undefined);
+    return sealed;
+  }
+
+  /** Waits until no sealed batch is still being hashed, so that the trees can be read. */
+  private async treesIdle(): Promise<void> {
+    while (!this.state.treesIdle) await this.sealChain;
   }
 
   /** A batch holds at most `batchMaxTxs`: seal as soon as it is full rather than at the timer. */
@@ -302,16 +331,22 @@ export class Sequencer {
     if (this.open.txs.length >= this.config.batchMaxTxs) this.sealOpen().catch(() => undefined);
   }
 
-  /**
-   * Rehashes the tree paths of the records written since the last call. The node calls it
-   * every few milliseconds so that sealing, which needs every root, finds little left to
-   * hash: one long pause per batch becomes many short ones, and answers stay prompt.
-   */
-  hashPending(): void {
-    this.state.flush();
+  // ---- queries ----
+
+  /** An account with its Merkle proof against the live state root (open batch included). */
+  async accountWithProof(id: number) {
+    await this.treesIdle();
+    const account = this.state.accounts.get(id);
+    if (!account) return undefined;
+    const proof = this.state.proof("accounts", id);
+    return { account, proof, roots: this.state.roots(), stateRoot: this.state.root() };
   }
 
-  // ---- queries ----
+  /** The live state roots (open batch included). */
+  async roots() {
+    await this.treesIdle();
+    return { roots: this.state.roots(), stateRoot: this.state.root() };
+  }
 
   nonceOf(id: number): number | undefined {
     const a = this.state.accounts.get(id);
@@ -378,6 +413,7 @@ export class Sequencer {
   }
 
   async close(): Promise<void> {
+    await this.sealChain;
     await this.deps.store.close();
     await this.deps.verifier.close();
   }
@@ -522,24 +558,39 @@ export class Sequencer {
     return ops;
   }
 
-  private meta(stateRoot: Field): Meta {
+  private meta(
+    sealed: number,
+    stateRoot: Field,
+    at: Pick<Meta, "counters" | "queue" | "governance"> = this.state,
+  ): Meta {
     return {
       chain: chainFingerprint(this.config),
-      sealed: this.sealedCount,
+      sealed,
       stateRoot,
-      counters: this.state.counters,
-      queue: this.state.queue,
-      governance: this.state.governance,
+      counters: at.counters,
+      queue: at.queue,
+      governance: at.governance,
     };
+  }
+
+  private firstOpenBatch(number: number): OpenBatchState {
+    const ctx = { feeTotal: 0n, withdrawals: [], queueStart: this.state.queue };
+    return { number, ctx, txs: [], preStateRoot: Promise.resolve(this.state.root()) };
+  }
+
+  /** Seals and waits for every batch being sealed to be on disk (a clean stop). */
+  async drain(): Promise<void> {
+    await this.seal();
+    await this.sealChain;
   }
 
   private async recover(): Promise<void> {
     const { store, logger } = this.deps;
     const meta = await store.get<Meta>(KEY.meta);
     if (!meta) {
-      this.open = { number: 1, ctx: beginBatch(this.state), txs: [] };
+      this.open = this.firstOpenBatch(1);
       this.state.takeChanges();
-      await store.write([{ type: "put", key: KEY.meta, value: this.meta(this.state.root()) }]);
+      await store.write([{ type: "put", key: KEY.meta, value: this.meta(0, this.state.root()) }]);
       logger.info({ stateRoot: fieldToHex(this.state.root()) }, "genesis state written");
       return;
     }
@@ -567,7 +618,7 @@ export class Sequencer {
       );
     }
     this.sealedCount = meta.sealed;
-    this.open = { number: meta.sealed + 1, ctx: beginBatch(s), txs: [] };
+    this.open = this.firstOpenBatch(meta.sealed + 1);
     const wal = await store.list<WalEntry>("wal:");
     this.replaying = true;
     for (const [key, entry] of wal) {
@@ -614,4 +665,17 @@ function chainFingerprint(c: SequencerConfig): string {
   const shape = (t: { arity: number; depth: number }) => `${t.arity}^${t.depth}`;
   const p = c.params;
   return `${c.domain.chainId}/${c.domain.rollup.toLowerCase()}/${shape(p.accounts)},${shape(p.contributions)},${shape(p.models)},${shape(p.inferences)},${shape(p.trainingSet)},w${p.withdrawalsDepth}`;
+}
+
+/** Drives a hashing generator a few milliseconds at a time, yielding to pending I/O between. */
+async function hashInSlices<T>(steps: Generator<void, T>, sliceMs = 4): Promise<T> {
+  let started = performance.now();
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    if (performance.now() - started > sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      started = performance.now();
+    }
+  }
 }

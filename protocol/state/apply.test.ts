@@ -248,4 +248,26 @@ describe("state transition", () => {
     expect(decodeBatchData(data)).toEqual(all);
     expect(() => decodeBatchData(data.subarray(0, data.length - 1))).toThrow(OpenLedgerError);
   });
+
+  it("hashes a root snapshot later, unaffected by writes made meanwhile", () => {
+    const txs = everyType();
+    const reference = funded();
+    for (const tx of txs.slice(0, 3)) applyTx(reference.state, reference.batch, tx);
+    const expected = reference.state.root();
+
+    const { state, batch } = funded();
+    for (const tx of txs.slice(0, 3)) applyTx(state, batch, tx);
+    const snapshot = state.snapshotForRoot();
+    for (const tx of txs.slice(3)) applyTx(state, batch, tx);
+    expect(() => state.root()).toThrow(/still being hashed/);
+    const steps = state.hashSnapshot(snapshot);
+    let n = 0;
+    let next = steps.next();
+    for (; !next.done && n < 10_000; n++) next = steps.next();
+    expect(n).toBeGreaterThan(1);
+    expect(next.value).toBe(expected);
+    // The later writes are still dirty and land in the next root.
+    for (const tx of txs.slice(3)) applyTx(reference.state, reference.batch, tx);
+    expect(state.root()).toBe(reference.state.root());
+  });
 });

@@ -12,16 +12,20 @@ export interface Withdrawal {
   readonly amount: bigint;
 }
 
-export interface ClosedBatch {
+/** A batch after its fee credit: everything it commits to but the state root. */
+export interface FinishedBatch {
   /** Fees credited to the fee recipient (0 when it holds no account: the fees are burnt). */
   readonly feesCredited: bigint;
   readonly withdrawals: readonly Withdrawal[];
   readonly withdrawalsRoot: Field;
   readonly queueStart: QueueCursor;
   readonly queueEnd: QueueCursor;
-  readonly stateRoot: Field;
   /** The fee credit's leaf update, in witness mode. */
   readonly updates: readonly LeafUpdate[];
+}
+
+export interface ClosedBatch extends FinishedBatch {
+  readonly stateRoot: Field;
 }
 
 export interface OpenBatch extends BatchContext {
@@ -38,20 +42,29 @@ export function beginBatch(state: RollupState): OpenBatch {
  * (section 7, step 2), then the roots the batch commits to.
  */
 export function closeBatch(state: RollupState, batch: OpenBatch, feeRecipient: number): ClosedBatch {
+  const finished = finishBatch(state, batch, feeRecipient);
+  return { ...finished, stateRoot: state.root() };
+}
+
+/** `closeBatch` without the state root, for a caller that hashes the trees in steps (`rootSteps`). */
+export function finishBatch(
+  state: RollupState,
+  batch: BatchContext & { readonly queueStart: QueueCursor },
+  feeRecipient: number,
+): FinishedBatch {
   state.takeUpdates();
   const recipient = state.accounts.get(feeRecipient);
   const credit = recipient && batch.feeTotal > 0n ? batch.feeTotal : 0n;
-  if (recipient && credit > 0n)
+  if (recipient && credit > 0n) {
     state.setAccount(feeRecipient, { ...recipient, balance: recipient.balance + credit });
-  const updates = state.takeUpdates();
+  }
   return {
     feesCredited: credit,
     withdrawals: [...batch.withdrawals],
     withdrawalsRoot: withdrawalsRoot(batch.withdrawals, state.params.withdrawalsDepth),
     queueStart: batch.queueStart,
     queueEnd: state.queue,
-    stateRoot: state.root(),
-    updates,
+    updates: state.takeUpdates(),
   };
 }
 

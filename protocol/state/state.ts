@@ -54,6 +54,13 @@ export interface QueueCursor {
   readonly hash: Field;
 }
 
+/** What a state root needs, taken at one moment (see `RollupState.snapshotForRoot`). */
+export interface RootSnapshot {
+  readonly leaves: ReadonlyArray<readonly [TreeName, ReadonlyArray<readonly [bigint, Field]>]>;
+  readonly counters: Field;
+  readonly params: Field;
+}
+
 export interface Genesis {
   /** Chain and rollup deployment every signature is bound to. */
   readonly domain: Domain;
@@ -77,6 +84,8 @@ export class RollupState {
   private readonly trees: Record<TreeName, SparseMerkleTree>;
   private readonly dirty = emptyChanges();
   private updates: LeafUpdate[] = [];
+  /** Snapshots taken by snapshotForRoot and not hashed yet. */
+  private pendingSnapshots = 0;
   private changed = emptyChanges();
 
   constructor(genesis: Genesis, options: { witness?: boolean } = {}) {
@@ -147,13 +156,60 @@ export class RollupState {
     return this.trees[tree].proof(BigInt(id));
   }
 
+  /**
+   * Takes what the state root of this moment needs, to hash later with `hashSnapshot`: the
+   * leaf values of the dirty slots, the counters hash and the parameters hash. A sequencer
+   * seals a batch this way and hashes its trees over several turns of its event loop while
+   * the next batch executes (writes only mark slots dirty again). Snapshots must be hashed in
+   * the order they were taken; until the last is hashed, `flush` (so `root`, `roots` and
+   * `proof`) throws.
+   */
+  snapshotForRoot(): RootSnapshot {
+    const leaves = (Object.keys(this.dirty) as TreeName[]).map((name) => {
+      const entries = [...this.dirty[name]].map((id) => [BigInt(id), this.leaf(name, id)] as const);
+      this.dirty[name].clear();
+      return [name, entries] as const;
+    });
+    this.pendingSnapshots++;
+    return { leaves, counters: countersHash(this.counters), params: paramsHash(this.governance) };
+  }
+
+  /** Hashes a snapshot into the trees one inner node per step; returns its state root. */
+  *hashSnapshot(snapshot: RootSnapshot): Generator<void, Field> {
+    try {
+      for (const [name, entries] of snapshot.leaves) yield* this.trees[name].setManySteps(entries);
+      return stateRoot({
+        accounts: this.trees.accounts.root,
+        contributions: this.trees.contributions.root,
+        models: this.trees.models.root,
+        inferences: this.trees.inferences.root,
+        counters: snapshot.counters,
+        params: snapshot.params,
+      });
+    } finally {
+      this.pendingSnapshots--;
+    }
+  }
+
+  /** No snapshot waits to be hashed: the trees may be read and flushed. */
+  get treesIdle(): boolean {
+    return this.pendingSnapshots === 0;
+  }
+
   /** Rehashes every dirty slot; a no-op in witness mode, where nothing is left dirty. */
   flush(): void {
+    this.checkNotHashing();
     for (const name of Object.keys(this.dirty) as TreeName[]) {
       const ids = this.dirty[name];
       if (ids.size === 0) continue;
       this.trees[name].setMany([...ids].map((id) => [BigInt(id), this.leaf(name, id)] as const));
       ids.clear();
+    }
+  }
+
+  private checkNotHashing(): void {
+    if (this.pendingSnapshots > 0) {
+      throw new Error("root snapshots are still being hashed: wait until treesIdle");
     }
   }
 

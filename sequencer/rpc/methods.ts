@@ -79,19 +79,17 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
     },
     ol_getAccount: {
       params: positional(id),
-      handler: ([n]: [number]) => {
-        const a = seq.account(n);
-        if (!a) return null;
-        const proof = seq.state.proof("accounts", n);
-        const roots = seq.state.roots();
+      handler: async ([n]: [number]) => {
+        const found = await seq.accountWithProof(n);
+        if (!found) return null;
         return {
-          ...accountView(n, a),
+          ...accountView(n, found.account),
           proof: {
-            stateRoot: fieldToHex(seq.state.root()),
-            accountsRoot: fieldToHex(roots.accounts),
-            registriesHash: fieldToHex(registriesHash(roots)),
-            leaf: fieldToHex(proof.leaf),
-            siblings: siblingsView(proof.siblings),
+            stateRoot: fieldToHex(found.stateRoot),
+            accountsRoot: fieldToHex(found.roots.accounts),
+            registriesHash: fieldToHex(registriesHash(found.roots)),
+            leaf: fieldToHex(found.proof.leaf),
+            siblings: siblingsView(found.proof.siblings),
             // The proof is against the live state, which includes the unsealed batch.
             includesOpenBatch: seq.openBatch.size > 0,
           },
@@ -130,10 +128,10 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
     },
     ol_getStateRoot: {
       params: positional(),
-      handler: () => {
-        const roots = seq.state.roots();
+      handler: async () => {
+        const { roots, stateRoot } = await seq.roots();
         return {
-          stateRoot: fieldToHex(seq.state.root()),
+          stateRoot: fieldToHex(stateRoot),
           accountsRoot: fieldToHex(roots.accounts),
           registriesHash: fieldToHex(registriesHash(roots)),
           counters: seq.state.counters,
