@@ -35,6 +35,7 @@ let s: System;
 let seq: SequencerNode;
 const backends: SnarkjsBackend[] = [];
 
+// On a clean build/ the 2^17 dev keys take several minutes on two cores: a longer hook timeout.
 beforeAll(async () => {
   // The batch circuit first: its build writes the verifier contract that hardhat compiles.
   circuit = await buildCircuit(CIRCUIT, { log: () => {} });
@@ -53,7 +54,7 @@ beforeAll(async () => {
     pino({ level: "silent" }),
     new L1BatchPoster({ rollup: String(s.d.rollup.target), signer: s.sequencer, retryDelayMs: 50 }),
   );
-});
+}, 1_200_000);
 
 afterAll(async () => {
   await seq?.stop();
@@ -100,78 +101,87 @@ async function waitCommitted(n: bigint): Promise<void> {
 }
 
 describe("end to end: sequencer, L1, two prover nodes", () => {
-  it("finalizes every batch on L1 with the sequencer's root, the provers splitting the batches", async () => {
-    // One transaction per batch (the circuit has one slot): four batches.
-    await deposit(0, 1, 10n ** 6n);
-    await deposit(1, 2, 10n ** 6n);
-    for (const nonce of [0, 1]) {
-      const tx = { type: TxType.Transfer, from: 1, nonce, fee: 3n, to: 2, amount: 1000n } as const;
-      const reply = await rpc(seq.url, "ol_sendTransaction", [signedHex(tx, 1)]);
-      expect(reply.error).toBeUndefined();
-    }
-    await waitCommitted(4n);
+  // Six Groth16 proofs of a 2^17 circuit on two shared cores: minutes, not the default 2.
+  it(
+    "finalizes every batch on L1 with the sequencer's root, the provers splitting the batches",
+    { timeout: 900_000 },
+    async () => {
+      // One transaction per batch (the circuit has one slot): four batches.
+      await deposit(0, 1, 10n ** 6n);
+      await deposit(1, 2, 10n ** 6n);
+      for (const nonce of [0, 1]) {
+        const tx = { type: TxType.Transfer, from: 1, nonce, fee: 3n, to: 2, amount: 1000n } as const;
+        const reply = await rpc(seq.url, "ol_sendTransaction", [signedHex(tx, 1)]);
+        expect(reply.error).toBeUndefined();
+      }
+      await waitCommitted(4n);
 
-    const provers = [proverNode(0, 2, s.rollupAs(s.prover)), proverNode(1, 2, s.rollupAs(s.deployer))];
-    // Both accounts must be bonded provers: the deployer bonds here.
-    const bond = s.config.l1.minProverBond;
-    await (await s.tokenAs(s.deployer).getFunction("approve")(s.d.rollup.target, bond)).wait();
-    await (await s.rollupAs(s.deployer).getFunction("bond")(bond, true)).wait();
+      const provers = [proverNode(0, 2, s.rollupAs(s.prover)), proverNode(1, 2, s.rollupAs(s.deployer))];
+      // Both accounts must be bonded provers: the deployer bonds here.
+      const bond = s.config.l1.minProverBond;
+      await (await s.tokenAs(s.deployer).getFunction("approve")(s.d.rollup.target, bond)).wait();
+      await (await s.rollupAs(s.deployer).getFunction("bond")(bond, true)).wait();
 
-    const provedBy: Record<number, number> = {};
-    for (let round = 0; round < 20; round++) {
-      if ((await s.d.rollup.getFunction("lastFinalizedBatch")()) === 4n) break;
-      // The two nodes prove in parallel, as two machines would.
-      const results: StepResult[] = await Promise.all(provers.map((p) => p.step()));
-      results.forEach((r, i) => {
-        if (r.kind === "proved") {
-          expect(provedBy[r.batch]).toBeUndefined();
-          provedBy[r.batch] = i;
-        }
-      });
-    }
-    expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(4n);
-    expect(provedBy).toEqual({ 1: 1, 2: 0, 3: 1, 4: 0 });
-    const finalized = BigInt(await s.d.rollup.getFunction("finalizedStateRoot")());
-    expect(finalized).toBe(seq.sequencer.state.root());
-  });
+      const provedBy: Record<number, number> = {};
+      for (let round = 0; round < 20; round++) {
+        if ((await s.d.rollup.getFunction("lastFinalizedBatch")()) === 4n) break;
+        // The two nodes prove in parallel, as two machines would.
+        const results: StepResult[] = await Promise.all(provers.map((p) => p.step()));
+        results.forEach((r, i) => {
+          if (r.kind === "proved") {
+            expect(provedBy[r.batch]).toBeUndefined();
+            provedBy[r.batch] = i;
+          }
+        });
+      }
+      expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(4n);
+      expect(provedBy).toEqual({ 1: 1, 2: 0, 3: 1, 4: 0 });
+      const finalized = BigInt(await s.d.rollup.getFunction("finalizedStateRoot")());
+      expect(finalized).toBe(seq.sequencer.state.root());
+    },
+  );
 
-  it("refuses a tampered proof and another batch's proof; a restarted node resumes at the oldest unproven batch", async () => {
-    for (const nonce of [0, 1]) {
-      const tx = { type: TxType.Transfer, from: 2, nonce, fee: 1n, to: 1, amount: 7n } as const;
-      expect((await rpc(seq.url, "ol_sendTransaction", [signedHex(tx, 2)])).error).toBeUndefined();
-    }
-    await waitCommitted(6n);
+  it(
+    "refuses a tampered proof and another batch's proof; a restarted node resumes at the oldest unproven batch",
+    { timeout: 900_000 },
+    async () => {
+      for (const nonce of [0, 1]) {
+        const tx = { type: TxType.Transfer, from: 2, nonce, fee: 1n, to: 1, amount: 7n } as const;
+        expect((await rpc(seq.url, "ol_sendTransaction", [signedHex(tx, 2)])).error).toBeUndefined();
+      }
+      await waitCommitted(6n);
 
-    // Batch 5's witness, replayed through the shared state transition as a node builds it.
-    const source = new SequencerRpcSource(`${seq.url}/rpc`);
-    const state = new RollupState(
-      { domain: DEV_DOMAIN, params: TEST_PARAMS, governance: GENESIS_GOVERNANCE },
-      { witness: true },
-    );
-    let witness: BatchWitness | undefined;
-    for (let n = 1; n <= 5; n++) {
-      const b = (await source.batch(n))!;
-      witness = buildBatchWitness(state, b.txs, b.feeRecipient, SHAPE);
-    }
-    expect(witness!.publicInput).toBe(await s.d.rollup.getFunction("publicInputOf")(5));
-    const backend = new SnarkjsBackend();
-    backends.push(backend);
-    const r = await backend.prove({ wasm: circuit.wasm, zkey: circuit.zkey, input: witness!.input });
-    const words = proofWords(toSolidityProof(r.proof, r.publicSignals));
-    const proveBatch = (n: number, proof: bigint[]) =>
-      s.rollupAs(s.prover).getFunction("proveBatch")(n, CIRCUIT_ID, proof);
-    // pi_a and pi_c swapped: points on the curve, but not a proof.
-    const tampered = [words[6]!, words[7]!, ...words.slice(2, 6), words[0]!, words[1]!];
-    await expect(proveBatch(5, tampered)).rejects.toThrow(/InvalidProof/);
-    // Batch 5's proof does not prove batch 6, whose roots and data differ.
-    await expect(proveBatch(6, words)).rejects.toThrow(/InvalidProof/);
+      // Batch 5's witness, replayed through the shared state transition as a node builds it.
+      const source = new SequencerRpcSource(`${seq.url}/rpc`);
+      const state = new RollupState(
+        { domain: DEV_DOMAIN, params: TEST_PARAMS, governance: GENESIS_GOVERNANCE },
+        { witness: true },
+      );
+      let witness: BatchWitness | undefined;
+      for (let n = 1; n <= 5; n++) {
+        const b = (await source.batch(n))!;
+        witness = buildBatchWitness(state, b.txs, b.feeRecipient, SHAPE);
+      }
+      expect(witness!.publicInput).toBe(await s.d.rollup.getFunction("publicInputOf")(5));
+      const backend = new SnarkjsBackend();
+      backends.push(backend);
+      const r = await backend.prove({ wasm: circuit.wasm, zkey: circuit.zkey, input: witness!.input });
+      const words = proofWords(toSolidityProof(r.proof, r.publicSignals));
+      const proveBatch = (n: number, proof: bigint[]) =>
+        s.rollupAs(s.prover).getFunction("proveBatch")(n, CIRCUIT_ID, proof);
+      // pi_a and pi_c swapped: points on the curve, but not a proof.
+      const tampered = [words[6]!, words[7]!, ...words.slice(2, 6), words[0]!, words[1]!];
+      await expect(proveBatch(5, tampered)).rejects.toThrow(/InvalidProof/);
+      // Batch 5's proof does not prove batch 6, whose roots and data differ.
+      await expect(proveBatch(6, words)).rejects.toThrow(/InvalidProof/);
 
-    // A node started now replays from genesis and proves 5, then 6.
-    const restarted = proverNode(0, 1, s.rollupAs(s.prover));
-    expect(await restarted.step()).toMatchObject({ kind: "proved", batch: 5 });
-    expect(await restarted.step()).toMatchObject({ kind: "proved", batch: 6 });
-    expect(await restarted.step()).toEqual({ kind: "idle" });
-    expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(6n);
-    expect(BigInt(await s.d.rollup.getFunction("finalizedStateRoot")())).toBe(seq.sequencer.state.root());
-  });
+      // A node started now replays from genesis and proves 5, then 6.
+      const restarted = proverNode(0, 1, s.rollupAs(s.prover));
+      expect(await restarted.step()).toMatchObject({ kind: "proved", batch: 5 });
+      expect(await restarted.step()).toMatchObject({ kind: "proved", batch: 6 });
+      expect(await restarted.step()).toEqual({ kind: "idle" });
+      expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(6n);
+      expect(BigInt(await s.d.rollup.getFunction("finalizedStateRoot")())).toBe(seq.sequencer.state.root());
+    },
+  );
 });
