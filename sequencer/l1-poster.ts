@@ -6,7 +6,11 @@ import type { BatchPoster, PostedBatch, SealedBatch } from "./batch-poster.ts";
 export interface L1PosterOptions {
   /** The Rollup contract. */
   rollup: string;
-  /** The designated, bonded sequencer's key, connected to an L1 provider. */
+  /**
+   * The designated, bonded sequencer's key, connected to an L1 provider. Give an ethers
+   * JsonRpcProvider `cacheTimeout: -1`: its default 250 ms read cache can show the contract's
+   * head or the nonce as they were before the previous commit (a retry, not a double post).
+   */
   signer: Signer;
   /** First L1 block to search for earlier commits (the deployment block). */
   fromBlock?: number;

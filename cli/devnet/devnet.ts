@@ -70,7 +70,11 @@ export async function startDevnet(
     logger.info("devnet stopped");
   };
   try {
-    const provider = new JsonRpcProvider(l1.url, undefined, { staticNetwork: true, pollingInterval: 100 });
+    const provider = new JsonRpcProvider(l1.url, undefined, {
+      staticNetwork: true,
+      pollingInterval: 100,
+      cacheTimeout: -1,
+    });
     let deployment: DeploymentFile;
     if (existsSync(deploymentPath) && l1.replayed > 0) {
       deployment = await readDeploymentFile(deploymentPath);

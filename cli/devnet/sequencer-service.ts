@@ -17,7 +17,13 @@ import type { DevnetService } from "./services.ts";
 export const sequencerService: DevnetService = {
   name: "sequencer",
   async start(ctx) {
-    const provider = new JsonRpcProvider(ctx.l1Url, undefined, { staticNetwork: true, pollingInterval: 200 });
+    const provider = new JsonRpcProvider(ctx.l1Url, undefined, {
+      staticNetwork: true,
+      pollingInterval: 200,
+      // ethers caches identical reads for 250 ms by default: a nonce read right after a send
+      // would be stale.
+      cacheTimeout: -1,
+    });
     const signer = await provider.getSigner(ctx.accounts[1]!.address);
     const rollup = ctx.deployment.contracts.rollup;
     const poster = new L1BatchPoster({
