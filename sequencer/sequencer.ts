@@ -189,7 +189,7 @@ export class Sequencer {
     const account = this.state.accounts.get(from);
     if (!account)
       throw new OpenLedgerError(ErrorCode.UnknownAccount, `sender account ${from} does not exist`);
-    const checked = await this.deps.verifier.verify({ raw, publicKey: account.publicKey });
+    const checked = await this.deps.verifier.verify({ raw, sender: from, publicKey: account.publicKey });
     if (!checked.ok) throw new OpenLedgerError(checked.code, checked.message);
     const { tx, txHash, valid } = checked;
     if (!valid)

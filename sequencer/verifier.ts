@@ -16,6 +16,8 @@ import { type SignedTx, TxType } from "../protocol/tx/types.ts";
 export interface VerifyJob {
   /** Wire bytes of an L2 transaction. */
   readonly raw: Uint8Array;
+  /** Sender account id, as the bytes claim it (spreads the work across workers by sender). */
+  readonly sender: number;
   /** Public key of the sender's account. */
   readonly publicKey: AffinePoint;
 }

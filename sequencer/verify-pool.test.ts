@@ -12,14 +12,14 @@ afterAll(() => pool.close());
 
 const raw = (key: number) =>
   Buffer.from(signedHex({ type: TxType.Stake, from: 1, nonce: 0, fee: 1n, amount: 5n }, key).slice(2), "hex");
-const job = (signer: number) => ({ raw: raw(signer), publicKey: derivePublicKey(testKey(0)) });
+const job = (signer: number) => ({ raw: raw(signer), sender: 1, publicKey: derivePublicKey(testKey(0)) });
 
 describe("signature worker pool", () => {
   it("decodes, hashes and checks signatures on worker threads", async () => {
     const [good, forged, junk] = await Promise.all([
       pool.verify(job(0)),
       pool.verify(job(1)),
-      pool.verify({ raw: Uint8Array.of(1, 1, 0), publicKey: derivePublicKey(testKey(0)) }),
+      pool.verify({ raw: Uint8Array.of(1, 1, 0), sender: 2, publicKey: derivePublicKey(testKey(0)) }),
     ]);
     expect(good).toMatchObject({ ok: true, valid: true, tx: { type: TxType.Stake, amount: 5n } });
     expect(forged).toMatchObject({ ok: true, valid: false });
@@ -31,7 +31,7 @@ describe("signature worker pool", () => {
     const dead = slots[0]!.worker;
     await dead.terminate();
     expect(slots[0]!.worker).not.toBe(dead);
-    const results = await Promise.all([0, 0, 0, 0].map(() => pool.verify(job(0))));
+    const results = await Promise.all([0, 1, 2, 3].map((sender) => pool.verify({ ...job(0), sender })));
     expect(results.every((r) => r.ok && r.valid)).toBe(true);
   });
 });

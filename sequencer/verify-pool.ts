@@ -9,14 +9,13 @@ interface Pending {
 
 interface Slot {
   readonly worker: Worker;
-  inFlight: number;
   readonly waiting: Map<number, Pending[]>;
 }
 
 /**
  * Signature checks on worker threads. Jobs arriving in the same turn of the event loop are
- * sent together, one message per worker, so the cost of a message is shared; each goes to the
- * worker with the fewest jobs in flight.
+ * sent together, one message per worker, so the cost of a message is shared; each sender's
+ * jobs go to one worker.
  */
 export class VerifyPool implements TxVerifier {
   private readonly slots: Slot[] = [];
@@ -42,11 +41,10 @@ export class VerifyPool implements TxVerifier {
       workerData: this.ctx,
       execArgv: ["--import", "tsx"],
     });
-    const slot: Slot = { worker, inFlight: 0, waiting: new Map() };
+    const slot: Slot = { worker, waiting: new Map() };
     worker.on("message", (msg: { id: number; results: VerifyResult[] }) => {
       const batch = slot.waiting.get(msg.id)!;
       slot.waiting.delete(msg.id);
-      slot.inFlight -= batch.length;
       batch.forEach((p, i) => p.resolve(msg.results[i]!));
     });
     worker.on("error", (e) => this.fail(slot, e));
@@ -58,7 +56,6 @@ export class VerifyPool implements TxVerifier {
   private fail(slot: Slot, e: unknown): void {
     for (const batch of slot.waiting.values()) for (const p of batch) p.reject(e);
     slot.waiting.clear();
-    slot.inFlight = 0;
     const i = this.slots.indexOf(slot);
     if (i >= 0 && !this.closing) this.slots[i] = this.spawn();
   }
@@ -82,15 +79,15 @@ export class VerifyPool implements TxVerifier {
     this.scheduled = false;
     const jobs = this.queued;
     this.queued = [];
-    // Split the turn's jobs evenly, more to the less busy workers first.
-    const slots = [...this.slots].sort((a, b) => a.inFlight - b.inFlight);
-    const per = Math.ceil(jobs.length / slots.length);
-    slots.forEach((slot, i) => {
-      const part = jobs.slice(i * per, (i + 1) * per);
+    // A sender's transactions go to the same worker, which then holds its key's
+    // precomputed table (protocol/eddsa.ts) once instead of once per worker.
+    const parts = this.slots.map((): Pending[] => []);
+    for (const p of jobs) parts[p.job.sender % this.slots.length]!.push(p);
+    parts.forEach((part, i) => {
       if (part.length === 0) return;
+      const slot = this.slots[i]!;
       const id = this.nextId++;
       slot.waiting.set(id, part);
-      slot.inFlight += part.length;
       slot.worker.postMessage({ id, jobs: part.map((p) => p.job) });
     });
   }
