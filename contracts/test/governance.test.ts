@@ -146,6 +146,13 @@ describe("OPEN token and governance: Governor, timelock, parameters and verifier
       expect(await rollup.getFunction("queueHashAt")(before + 1n)).toBe(poseidon([prev, 3n, packed, 0n, 0n]));
     });
 
+    it("registers verifiers only for a known purpose and only with code behind them", async () => {
+      const rollupAsTimelock = rollup.connect(await s.ethers.getSigner(timelock)) as Contract;
+      const setVerifier = rollupAsTimelock.getFunction("setVerifier");
+      await expect(setVerifier(3, s.d.batchVerifier.target, 3)).rejects.toThrow(/BadPurpose/);
+      await expect(setVerifier(3, await s.alice.getAddress(), 1)).rejects.toThrow(/NotAContract/);
+    });
+
     it("records Datanet curation and L1 parameters without touching the queue", async () => {
       const before = await rollup.getFunction("queueLength")();
       await (await asTimelock.getFunction("setDatanet")(3, await s.alice.getAddress(), true)).wait();

@@ -77,4 +77,15 @@ describe("Rollup: withdrawals claimed with a Poseidon Merkle proof after finalit
     await claim(1, withdrawals[1], 1n, s.alice);
     expect(await rollup.getFunction("isClaimed")(1n, 1)).toBe(true);
   });
+  it("refuses malformed proofs: wrong length, index past the tree, sibling outside the field", async () => {
+    const w = withdrawals[1]!;
+    const siblings = tree.proof(1n).siblings.map((level) => level[0]!);
+    const claimWith = (leafIndex: number, sibs: bigint[]) =>
+      s.rollupAs(s.bob).getFunction("claimWithdrawal")(1n, leafIndex, w.recipient, w.amount, sibs);
+    await expect(claimWith(2, siblings.slice(1))).rejects.toThrow(/BadProofLength/);
+    await expect(claimWith(2 ** s.config.protocol.withdrawalsDepth, siblings)).rejects.toThrow(
+      /IndexOutOfRange/,
+    );
+    await expect(claimWith(2, [2n ** 255n, ...siblings.slice(1)])).rejects.toThrow(/NotAFieldElement/);
+  });
 });
