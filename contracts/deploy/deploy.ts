@@ -18,22 +18,37 @@ export interface Deployment {
 
 export type DeployLog = (message: string, fields?: Record<string, unknown>) => void;
 
-/** Contracts deployOpenLedger creates before the rollup, each with one deployer transaction. */
-const CONTRACTS_BEFORE_ROLLUP = 8;
+/**
+ * The order of the deployer's creations. The rollup comes first, so a fresh chain's first
+ * deployment puts it where the devnet's defaults expect it (Hardhat's first contract address,
+ * `DEV_DOMAIN` in sequencer/config.ts); the contracts it names are created right after, at
+ * addresses computed from the deployer's nonce.
+ */
+const ORDER = [
+  "rollup",
+  "token",
+  "timelock",
+  "governor",
+  "paramsRegistry",
+  "poseidonT3",
+  "poseidonT5",
+  "poseidonT6",
+  "batchVerifier",
+] as const;
+type Name = (typeof ORDER)[number];
 
 /**
- * Where `deployOpenLedger(deployer, ...)` will put the rollup if the deployer sends nothing
- * else first. A batch circuit binds the rollup's address (its domain, docs/protocol.md 8), so
- * its verifier can be built for the right address before the deployment that registers it.
+ * Where `deployOpenLedger(deployer, ...)` will put the rollup: the deployer's next contract
+ * address. A batch circuit binds the rollup's address (its domain, docs/protocol.md 8), so its
+ * verifier can be built for the right address before the deployment that registers it.
  */
 export async function predictRollupAddress(deployer: Signer): Promise<string> {
-  const nonce = await deployer.getNonce("pending");
-  return getCreateAddress({ from: await deployer.getAddress(), nonce: nonce + CONTRACTS_BEFORE_ROLLUP });
+  return getCreateAddress({ from: await deployer.getAddress(), nonce: await deployer.getNonce("pending") });
 }
 
 /**
- * Deploys and wires OPEN, the timelock and Governor, the parameters registry, the Poseidon
- * libraries, the batch verifier and the rollup. Afterwards the timelock alone governs: the
+ * Deploys and wires the rollup, OPEN, the timelock and Governor, the parameters registry, the
+ * Poseidon libraries and the batch verifier. Afterwards the timelock alone governs: the
  * Governor proposes and cancels, anyone executes, the deployer keeps no role.
  * Needs the artifacts of `npx hardhat build` (and of the verifier's circuit build).
  */
@@ -45,38 +60,77 @@ export async function deployOpenLedger(
   const network = await deployer.provider!.getNetwork();
   const deployerAddress = await deployer.getAddress();
   const deployedAtBlock = await deployer.provider!.getBlockNumber();
-  const predictedRollup = await predictRollupAddress(deployer);
-  const deploy = async (name: string, args: unknown[], libraries: Record<string, string> = {}) => {
-    const artifact = await loadArtifact(name);
-    const factory = new ContractFactory(artifact.abi, linkBytecode(artifact, libraries), deployer);
+  const firstNonce = await deployer.getNonce("pending");
+  const at = Object.fromEntries(
+    ORDER.map((name, i) => [name, getCreateAddress({ from: deployerAddress, nonce: firstNonce + i })]),
+  ) as Record<Name, string>;
+  const created = async (name: Name, factory: ContractFactory, args: unknown[]) => {
     const contract = (await factory.deploy(...args)) as Contract;
     await contract.waitForDeployment();
+    if (contract.target !== at[name]) {
+      throw new Error(
+        `${name} landed at ${contract.target}, not ${at[name]}: the deployer sent other transactions`,
+      );
+    }
     log(`deployed ${name}`, { address: contract.target });
     return contract;
   };
+  const deploy = async (
+    name: Name,
+    contract: string,
+    args: unknown[],
+    libraries: Record<string, string> = {},
+  ) => {
+    const artifact = await loadArtifact(contract);
+    return created(
+      name,
+      new ContractFactory(artifact.abi, linkBytecode(artifact, libraries), deployer),
+      args,
+    );
+  };
+  const deployPoseidon = (name: Name, library: PoseidonLibrary) =>
+    created(name, new ContractFactory(poseidonAbi(library), poseidonCreationCode(library), deployer), []);
   const send = async (contract: Contract, method: string, ...args: unknown[]) => {
-    const tx = await contract.getFunction(method)(...args);
-    await tx.wait();
+    await (await contract.getFunction(method)(...args)).wait();
   };
 
-  const token = await deploy("OpenToken", [config.token.treasury, config.token.supply]);
-  const timelock = await deploy("OpenTimelock", [
+  const genesis = genesisStateRoot(config.protocol, config.governance);
+  const rollup = await deploy(
+    "rollup",
+    "Rollup",
+    [
+      {
+        token: at.token,
+        params: at.paramsRegistry,
+        governance: at.timelock,
+        genesisStateRoot: toBeHex(genesis, 32),
+        accountsDepth: config.protocol.accounts.depth,
+        withdrawalsDepth: config.protocol.withdrawalsDepth,
+        unbondDelay: config.l1.unbondDelaySeconds,
+        batchCircuitId: config.batchVerifier.circuitId,
+        batchVerifier: at.batchVerifier,
+      },
+    ],
+    { PoseidonT3: at.poseidonT3, PoseidonT5: at.poseidonT5, PoseidonT6: at.poseidonT6 },
+  );
+  const token = await deploy("token", "OpenToken", [config.token.treasury, config.token.supply]);
+  const timelock = await deploy("timelock", "OpenTimelock", [
     config.dao.timelockDelaySeconds,
     [],
     [ZeroAddress],
     deployerAddress,
   ]);
-  const governor = await deploy("OpenGovernor", [
-    token.target,
-    timelock.target,
+  const governor = await deploy("governor", "OpenGovernor", [
+    at.token,
+    at.timelock,
     config.dao.votingDelayBlocks,
     config.dao.votingPeriodBlocks,
     config.dao.proposalThreshold,
     config.dao.quorumPercent,
   ]);
   const g = config.governance;
-  const paramsRegistry = await deploy("ParamsRegistry", [
-    timelock.target,
+  const paramsRegistry = await deploy("paramsRegistry", "ParamsRegistry", [
+    at.timelock,
     {
       split: {
         dataBps: g.dataBps,
@@ -96,58 +150,23 @@ export async function deployOpenLedger(
       minSequencerBond: config.l1.minSequencerBond,
       minProverBond: config.l1.minProverBond,
       proverRewardPerBatch: config.l1.proverRewardPerBatch,
-      treasury: timelock.target,
+      treasury: at.timelock,
     },
   ]);
-  const deployPoseidon = async (name: PoseidonLibrary) => {
-    const factory = new ContractFactory(poseidonAbi(name), poseidonCreationCode(name), deployer);
-    const contract = (await factory.deploy()) as Contract;
-    await contract.waitForDeployment();
-    log(`deployed ${name}`, { address: contract.target });
-    return contract;
-  };
-  const poseidonT3 = await deployPoseidon("PoseidonT3");
-  const poseidonT5 = await deployPoseidon("PoseidonT5");
-  const poseidonT6 = await deployPoseidon("PoseidonT6");
-  const batchVerifier = await deploy(config.batchVerifier.contract, []);
-  const genesis = genesisStateRoot(config.protocol, config.governance);
-  const rollup = await deploy(
-    "Rollup",
-    [
-      {
-        token: token.target,
-        params: paramsRegistry.target,
-        governance: timelock.target,
-        genesisStateRoot: toBeHex(genesis, 32),
-        accountsDepth: config.protocol.accounts.depth,
-        withdrawalsDepth: config.protocol.withdrawalsDepth,
-        unbondDelay: config.l1.unbondDelaySeconds,
-        batchCircuitId: config.batchVerifier.circuitId,
-        batchVerifier: batchVerifier.target,
-      },
-    ],
-    {
-      PoseidonT3: String(poseidonT3.target),
-      PoseidonT5: String(poseidonT5.target),
-      PoseidonT6: String(poseidonT6.target),
-    },
-  );
-  if (rollup.target !== predictedRollup) {
-    throw new Error(
-      `the rollup landed at ${rollup.target}, not ${predictedRollup}: the deployer sent other transactions`,
-    );
-  }
-  await send(paramsRegistry, "bindRollup", rollup.target);
+  const poseidonT3 = await deployPoseidon("poseidonT3", "PoseidonT3");
+  const poseidonT5 = await deployPoseidon("poseidonT5", "PoseidonT5");
+  const poseidonT6 = await deployPoseidon("poseidonT6", "PoseidonT6");
+  const batchVerifier = await deploy("batchVerifier", config.batchVerifier.contract, []);
+  await send(paramsRegistry, "bindRollup", at.rollup);
 
   const [proposer, canceller, admin] = await Promise.all(
     ["PROPOSER_ROLE", "CANCELLER_ROLE", "DEFAULT_ADMIN_ROLE"].map((role) => timelock.getFunction(role)()),
   );
-  await send(timelock, "grantRole", proposer, governor.target);
-  await send(timelock, "grantRole", canceller, governor.target);
+  await send(timelock, "grantRole", proposer, at.governor);
+  await send(timelock, "grantRole", canceller, at.governor);
   await send(timelock, "renounceRole", admin, deployerAddress);
   log("timelock handed to the Governor; the deployer keeps no role");
 
-  const address = (c: Contract) => String(c.target);
   const file: DeploymentFile = {
     chainId: network.chainId.toString(),
     deployer: deployerAddress,
@@ -157,15 +176,15 @@ export async function deployOpenLedger(
     withdrawalsDepth: config.protocol.withdrawalsDepth,
     batchCircuitId: config.batchVerifier.circuitId,
     contracts: {
-      token: address(token),
-      timelock: address(timelock),
-      governor: address(governor),
-      paramsRegistry: address(paramsRegistry),
-      rollup: address(rollup),
-      batchVerifier: address(batchVerifier),
-      poseidonT3: address(poseidonT3),
-      poseidonT5: address(poseidonT5),
-      poseidonT6: address(poseidonT6),
+      token: at.token,
+      timelock: at.timelock,
+      governor: at.governor,
+      paramsRegistry: at.paramsRegistry,
+      rollup: at.rollup,
+      batchVerifier: at.batchVerifier,
+      poseidonT3: at.poseidonT3,
+      poseidonT5: at.poseidonT5,
+      poseidonT6: at.poseidonT6,
     },
   };
   return { file, token, timelock, governor, paramsRegistry, rollup, batchVerifier };

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Batches} from "./Batches.sol";
 import {Bonds} from "./Bonds.sol";
 import {EscapeHatch} from "./EscapeHatch.sol";
+import {IBatchVerifier} from "./interfaces/IBatchVerifier.sol";
 import {IRollupParams} from "./interfaces/IRollupParams.sol";
 import {PoseidonMerkle} from "./lib/PoseidonMerkle.sol";
 import {RollupStorage} from "./RollupStorage.sol";
@@ -36,6 +37,9 @@ contract Rollup is Batches, Withdrawals, EscapeHatch {
     {
         PoseidonMerkle.checkField(uint256(c.genesisStateRoot));
         _batches[0] = Batch(c.genesisStateRoot, 0, PROVEN | REWARD_PAID, 0, uint64(block.timestamp));
-        _setVerifier(c.batchCircuitId, c.batchVerifier, PURPOSE_BATCH);
+        // The rollup is deployed first and the verifier right after it, at a precomputed
+        // address, so there is no code to check yet (the deploy module checks it landed).
+        circuits[c.batchCircuitId] = Circuit(IBatchVerifier(c.batchVerifier), PURPOSE_BATCH);
+        emit VerifierSet(c.batchCircuitId, c.batchVerifier, PURPOSE_BATCH);
     }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { DEV_DOMAIN } from "../../sequencer/config.ts";
 import { commitment, expectedPublicInput, nextBatch, type TestBatch } from "./batch-helpers.ts";
 import { deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
 
@@ -18,6 +19,10 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     (await s.rollupAs(who).getFunction("commitBatch")(commitment(b), b.data)).wait();
   const prove = async (index: bigint, proof: bigint[], who = s.prover, circuitId = 1) =>
     (await s.rollupAs(who).getFunction("proveBatch")(index, circuitId, proof)).wait();
+
+  it("is the first contract of a fresh chain, where the devnet defaults (DEV_DOMAIN) expect it", () => {
+    expect(s.d.file.contracts.rollup).toBe(DEV_DOMAIN.rollup);
+  });
 
   it("starts at genesis: batch 0 final with the genesis state root", async () => {
     const head = await s.d.rollup.getFunction("head")();
