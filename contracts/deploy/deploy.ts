@@ -153,9 +153,9 @@ export async function deployOpenLedger(
       treasury: at.timelock,
     },
   ]);
-  const poseidonT3 = await deployPoseidon("poseidonT3", "PoseidonT3");
-  const poseidonT5 = await deployPoseidon("poseidonT5", "PoseidonT5");
-  const poseidonT6 = await deployPoseidon("poseidonT6", "PoseidonT6");
+  await deployPoseidon("poseidonT3", "PoseidonT3");
+  await deployPoseidon("poseidonT5", "PoseidonT5");
+  await deployPoseidon("poseidonT6", "PoseidonT6");
   const batchVerifier = await deploy("batchVerifier", config.batchVerifier.contract, []);
   await send(paramsRegistry, "bindRollup", at.rollup);
 
