@@ -63,6 +63,8 @@ export async function startNode(
     }
     for (const b of unposted) posting.enqueue(b);
   }
+  // Listen only once signatures can be checked: "listening" means ready for load.
+  await verifier.ready();
   const metrics = new SequencerMetrics(sequencer);
   const app = await buildRpcServer(sequencer, config.rpc, metrics, logger);
   const address = await app.listen({ host: config.host, port: config.port });

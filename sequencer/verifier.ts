@@ -28,6 +28,8 @@ export type VerifyResult =
   | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
 
 export interface TxVerifier {
+  /** Resolves when jobs can be checked without start-up delay. */
+  ready(): Promise<void>;
   verify(job: VerifyJob): Promise<VerifyResult>;
   close(): Promise<void>;
 }
@@ -58,6 +60,7 @@ export function verifyRaw(ctx: VerifyContext, job: VerifyJob): VerifyResult {
 
 export class InlineVerifier implements TxVerifier {
   constructor(private readonly ctx: VerifyContext) {}
+  async ready(): Promise<void> {}
   async verify(job: VerifyJob): Promise<VerifyResult> {
     return verifyRaw(this.ctx, job);
   }

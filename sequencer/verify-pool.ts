@@ -10,6 +10,8 @@ interface Pending {
 interface Slot {
   readonly worker: Worker;
   readonly waiting: Map<number, Pending[]>;
+  /** Resolves when the worker has loaded its modules. */
+  readonly ready: Promise<void>;
 }
 
 /**
@@ -41,15 +43,20 @@ export class VerifyPool implements TxVerifier {
       workerData: this.ctx,
       execArgv: ["--import", "tsx"],
     });
-    const slot: Slot = { worker, waiting: new Map() };
-    worker.on("message", (msg: { id: number; results: VerifyResult[] }) => {
+    let markReady!: () => void;
+    const slot: Slot = { worker, waiting: new Map(), ready: new Promise((r) => (markReady = r)) };
+    worker.on("message", (msg: { ready: true } | { id: number; results: VerifyResult[] }) => {
+      if ("ready" in msg) {
+        // Held by the event loop until then: a node waiting for its workers must not exit.
+        worker.unref();
+        return markReady();
+      }
       const batch = slot.waiting.get(msg.id)!;
       slot.waiting.delete(msg.id);
       batch.forEach((p, i) => p.resolve(msg.results[i]!));
     });
     worker.on("error", (e) => this.fail(slot, e));
     worker.on("exit", (code) => this.fail(slot, new Error(`signature worker exited with code ${code}`)));
-    worker.unref();
     return slot;
   }
 
@@ -68,6 +75,10 @@ export class VerifyPool implements TxVerifier {
         setImmediate(() => this.dispatch());
       }
     });
+  }
+
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.ready));
   }
 
   async close(): Promise<void> {
