@@ -10,19 +10,25 @@ import { type Deposit, type SignedTx, TxType } from "../tx/types.ts";
  * length depends only on the circuit's shape, never on the transactions.
  *
  *   feeRecipient u24 ‖ slots × (type u8, a u24, b u24, amount f40, fee f40) ‖ withdrawals × recipient 20
+ *   ‖ registrySlots × (type u8, w0 u32, h1 32, h2 32, h3 32, w4 u32, w5 u16)
  *
  * A transfer's record is 17 bytes, at most 272 gas of calldata. Account ids fit 24 bits (the
- * accounts tree holds 2^24 at production size). Unused records and recipients are zeros.
+ * accounts tree holds 2^24 at production size). A registry transaction has an account record
+ * (its stake or payment as `amount`) and a registry record with the rest of its payload.
+ * Unused records, recipients and registry records are zeros.
  */
 export interface BatchShape {
   /** Account slots: transactions per batch, the rest padded with no-ops. */
   readonly slots: number;
   /** Withdrawals per batch (a power of two): recipients posted after the records. */
   readonly withdrawals: number;
+  /** Registry transactions (register contribution, inference) per batch; 0 if absent. */
+  readonly registrySlots?: number;
 }
 
 export const SLOT_RECORD_BYTES = 17;
 export const RECIPIENT_BYTES = 20;
+export const REGISTRY_RECORD_BYTES = 107;
 const HEADER_BYTES = 3;
 
 /** One account slot's record: for a deposit, `a` is the account credited or opened (0 if refunded). */
@@ -36,8 +42,24 @@ export interface SlotRecord {
 
 export const NOOP_RECORD: SlotRecord = { type: 0, a: 0, b: 0, amount: 0n, fee: 0n };
 
+/** A registry slot's record: contribution (datanet, contentRoot, uriCommitment, 0, rowCount, license), inference (model, inputHash, outputHash, featureCommitment, 0, 0). */
+export interface RegistryRecord {
+  readonly type: number;
+  readonly w0: number;
+  readonly h1: Field;
+  readonly h2: Field;
+  readonly h3: Field;
+  readonly w4: number;
+  readonly w5: number;
+}
+
 export function batchDataLength(shape: BatchShape): number {
-  return HEADER_BYTES + shape.slots * SLOT_RECORD_BYTES + shape.withdrawals * RECIPIENT_BYTES;
+  return (
+    HEADER_BYTES +
+    shape.slots * SLOT_RECORD_BYTES +
+    shape.withdrawals * RECIPIENT_BYTES +
+    (shape.registrySlots ?? 0) * REGISTRY_RECORD_BYTES
+  );
 }
 
 /** The record of an executed transaction; `account` is what a deposit's receipt names. */
@@ -49,14 +71,45 @@ export function slotRecord(tx: SignedTx | Deposit, account: number): SlotRecord 
     case TxType.Stake:
     case TxType.Unstake:
       return { type: tx.type, a: tx.from, b: 0, amount: tx.amount, fee: tx.fee };
+    case TxType.RegisterContribution:
+      return { type: tx.type, a: tx.from, b: 0, amount: tx.stake, fee: tx.fee };
+    case TxType.Inference:
+      return { type: tx.type, a: tx.from, b: 0, amount: tx.payment, fee: tx.fee };
     case TxType.Deposit:
       return { type: tx.type, a: account, b: 0, amount: 0n, fee: 0n };
-    default:
+    case TxType.RegisterModel:
       throw new OpenLedgerError(
         ErrorCode.InvalidTransaction,
-        `transaction type ${tx.type} has no account-slot record: registry transactions need registry slots`,
+        "register model is not in the batch circuit yet",
       );
   }
+}
+
+/** The registry record of a register contribution or an inference; undefined for other types. */
+export function registryRecord(tx: SignedTx | Deposit): RegistryRecord | undefined {
+  if (tx.type === TxType.RegisterContribution) {
+    return {
+      type: tx.type,
+      w0: tx.datanet,
+      h1: tx.contentRoot,
+      h2: tx.uriCommitment,
+      h3: 0n,
+      w4: tx.rowCount,
+      w5: tx.license,
+    };
+  }
+  if (tx.type === TxType.Inference) {
+    return {
+      type: tx.type,
+      w0: tx.model,
+      h1: tx.inputHash,
+      h2: tx.outputHash,
+      h3: tx.featureCommitment,
+      w4: 0,
+      w5: 0,
+    };
+  }
+  return undefined;
 }
 
 export function encodeBatchLayout(
@@ -64,11 +117,17 @@ export function encodeBatchLayout(
   feeRecipient: number,
   records: readonly SlotRecord[],
   recipients: readonly string[],
+  registryRecords: readonly RegistryRecord[] = [],
 ): Uint8Array {
-  if (records.length > shape.slots || recipients.length > shape.withdrawals) {
+  const registrySlots = shape.registrySlots ?? 0;
+  if (
+    records.length > shape.slots ||
+    recipients.length > shape.withdrawals ||
+    registryRecords.length > registrySlots
+  ) {
     throw new OpenLedgerError(
       ErrorCode.InvalidTransaction,
-      `batch holds ${records.length} transactions and ${recipients.length} withdrawals, the circuit ${shape.slots} and ${shape.withdrawals}`,
+      `batch holds ${records.length} transactions, ${recipients.length} withdrawals and ${registryRecords.length} registry transactions, the circuit ${shape.slots}, ${shape.withdrawals} and ${registrySlots}`,
     );
   }
   const out = new Uint8Array(batchDataLength(shape));
@@ -87,6 +146,16 @@ export function encodeBatchLayout(
     put(encodeFloat40(r.fee), 5);
   }
   for (const recipient of recipients) put(addressToField(recipient), RECIPIENT_BYTES);
+  o = HEADER_BYTES + shape.slots * SLOT_RECORD_BYTES + shape.withdrawals * RECIPIENT_BYTES;
+  for (const r of registryRecords) {
+    put(r.type, 1);
+    put(r.w0, 4);
+    put(r.h1, 32);
+    put(r.h2, 32);
+    put(r.h3, 32);
+    put(r.w4, 4);
+    put(r.w5, 2);
+  }
   return out;
 }
 

@@ -10,6 +10,8 @@ import {
   batchPublicInput,
   encodeBatchLayout,
   NOOP_RECORD,
+  type RegistryRecord,
+  registryRecord,
   type SlotRecord,
   slotRecord,
 } from "../../protocol/batch/layout.ts";
@@ -26,8 +28,12 @@ import {
   closeBatch,
   type Receipt,
 } from "../../protocol/state/index.ts";
-import { packAccountState } from "../../protocol/state/leaves.ts";
-import type { Account } from "../../protocol/state/leaves.ts";
+import {
+  type Account,
+  governanceParamsFields,
+  modelFields,
+  packAccountState,
+} from "../../protocol/state/leaves.ts";
 import type { LeafUpdate, RollupState } from "../../protocol/state/state.ts";
 import { type Deposit, type SignedTx, TxType } from "../../protocol/tx/types.ts";
 
@@ -59,6 +65,7 @@ const dummy = (() => {
 interface SlotInput {
   record: SlotRecord;
   recipient: Field;
+  payload: readonly Field[];
   sig: { ax: Field; ay: Field; r8x: Field; r8y: Field; s: Field };
   leafA: { l1: Field; packed: Field };
   siblingsA: readonly (readonly Field[])[];
@@ -67,6 +74,20 @@ interface SlotInput {
   deposit: { to: Field; amount: Field; sender: Field; x: Field; y: Field; credit: Field };
 }
 
+/** A registry slot: the transaction's fields, the account slot it pairs with, the model it pays. */
+interface RegistryInput {
+  record: RegistryRecord;
+  slot: number;
+  from: number;
+  nonce: number;
+  fee: bigint;
+  amount: bigint;
+  payload: readonly Field[];
+  model: readonly Field[];
+  siblings: Record<"contributions" | "models" | "inferences", readonly (readonly Field[])[]>;
+}
+
+const NO_PAYLOAD: readonly Field[] = [0n, 0n, 0n, 0n, 0n];
 const NO_LEAF = { x: 0n, y: 0n, l1: 0n, packed: 0n };
 const NO_DEPOSIT = { to: 0n, amount: 0n, sender: 0n, x: 0n, y: 0n, credit: 0n };
 
@@ -74,8 +95,12 @@ function leafOf(a: Account) {
   return { x: a.publicKey.x, y: a.publicKey.y, l1: addressToField(a.l1Address), packed: packAccountState(a) };
 }
 
-function accountUpdate(updates: readonly LeafUpdate[], n: number): LeafUpdate {
-  const u = updates.filter((x) => x.tree === "accounts")[n];
+function accountUpdate(
+  updates: readonly LeafUpdate[],
+  n: number,
+  tree: LeafUpdate["tree"] = "accounts",
+): LeafUpdate {
+  const u = updates.filter((x) => x.tree === tree)[n];
   if (!u)
     throw new OpenLedgerError(
       ErrorCode.StateCorrupt,
@@ -106,7 +131,13 @@ export function buildBatchWitness(
   const counters = state.counters;
   const batch = beginBatch(state);
   const slots: SlotInput[] = [];
+  const registry: RegistryInput[] = [];
   const receipts: Receipt[] = [];
+  const registryPaths = (updates: readonly LeafUpdate[]) => {
+    const path = (tree: "contributions" | "models" | "inferences") =>
+      updates.find((u) => u.tree === tree)?.siblings ?? state.proof(tree, 0).siblings;
+    return { contributions: path("contributions"), models: path("models"), inferences: path("inferences") };
+  };
 
   for (const tx of txs) {
     if (tx.type === TxType.Deposit) {
@@ -118,6 +149,7 @@ export function buildBatchWitness(
       slots.push({
         record: slotRecord(tx, receipt.account),
         recipient: receipt.withdrawal ? addressToField(receipt.withdrawal.recipient) : 0n,
+        payload: NO_PAYLOAD,
         sig: dummy,
         leafA: { l1: 0n, packed: 0n },
         siblingsA,
@@ -137,13 +169,36 @@ export function buildBatchWitness(
     }
     const sender = state.accounts.get(tx.from);
     const receiver = tx.type === TxType.Transfer ? state.accounts.get(tx.to) : undefined;
+    const model = tx.type === TxType.Inference ? state.models.get(tx.model) : undefined;
     const { receipt, updates } = applyTx(state, batch, tx);
     const record = slotRecord(tx, receipt.account);
+    const regRecord = registryRecord(tx);
+    const payload =
+      tx.type === TxType.RegisterContribution
+        ? [BigInt(tx.datanet), tx.contentRoot, BigInt(tx.rowCount), BigInt(tx.license), tx.uriCommitment]
+        : tx.type === TxType.Inference
+          ? [BigInt(tx.model), tx.inputHash, tx.outputHash, tx.featureCommitment, 0n]
+          : NO_PAYLOAD;
+    if (regRecord) {
+      registry.push({
+        record: regRecord,
+        slot: slots.length,
+        from: tx.from,
+        nonce: tx.nonce,
+        fee: tx.fee,
+        amount: record.amount,
+        payload,
+        // applyTx succeeded, so an inference's model exists.
+        model: model ? modelFields(model) : [0n, 0n, 0n, 0n, 0n, 0n, 0n],
+        siblings: registryPaths(updates),
+      });
+    }
     // applyTx succeeded, so the sender exists.
     const from = leafOf(sender as Account);
     slots.push({
       record,
       recipient: tx.type === TxType.Withdraw ? addressToField(tx.recipient) : 0n,
+      payload,
       sig: { ax: from.x, ay: from.y, r8x: tx.signature.R8.x, r8y: tx.signature.R8.y, s: tx.signature.S },
       leafA: { l1: from.l1, packed: from.packed },
       siblingsA: accountUpdate(updates, 0).siblings,
@@ -158,12 +213,35 @@ export function buildBatchWitness(
     slots.push({
       record: NOOP_RECORD,
       recipient: 0n,
+      payload: NO_PAYLOAD,
       sig: dummy,
       leafA: { l1: 0n, packed: 0n },
       siblingsA: zeroPath,
       leafB: NO_LEAF,
       siblingsB: zeroPath,
       deposit: NO_DEPOSIT,
+    });
+  }
+
+  const registrySlots = shape.registrySlots ?? 0;
+  if (registry.length > registrySlots) {
+    throw new OpenLedgerError(
+      ErrorCode.InvalidTransaction,
+      `batch has ${registry.length} registry transactions, the circuit takes ${registrySlots}`,
+    );
+  }
+  const emptyRegistry = registryPaths([]);
+  while (registry.length < registrySlots) {
+    registry.push({
+      record: { type: 0, w0: 0, h1: 0n, h2: 0n, h3: 0n, w4: 0, w5: 0 },
+      slot: 0,
+      from: 0,
+      nonce: 0,
+      fee: 0n,
+      amount: 0n,
+      payload: NO_PAYLOAD,
+      model: [0n, 0n, 0n, 0n, 0n, 0n, 0n],
+      siblings: emptyRegistry,
     });
   }
 
@@ -183,6 +261,7 @@ export function buildBatchWitness(
     feeRecipient,
     slots.map((s) => s.record),
     recipients,
+    registry.filter((r) => r.record.type !== 0).map((r) => r.record),
   );
   const claims: BatchClaims = {
     preStateRoot: batch.preStateRoot,
@@ -209,6 +288,7 @@ export function buildBatchWitness(
     amountF40: col((s) => str(encodeFloat40(s.record.amount))),
     feeF40: col((s) => str(encodeFloat40(s.record.fee))),
     recipient: col((s) => str(s.recipient)),
+    payload: col((s) => s.payload.map(str)),
     ax: col((s) => str(s.sig.ax)),
     ay: col((s) => str(s.sig.ay)),
     r8x: col((s) => str(s.sig.r8x)),
@@ -231,6 +311,18 @@ export function buildBatchWitness(
     recipients: Array.from({ length: shape.withdrawals }, (_, k) =>
       str(recipients[k] === undefined ? 0n : addressToField(recipients[k])),
     ),
+    governance: registrySlots > 0 ? governanceParamsFields(state.governance).map(str) : [],
+    regType: registry.map((r) => str(r.record.type)),
+    regSlot: registry.map((r) => str(r.slot)),
+    regFrom: registry.map((r) => str(r.from)),
+    regNonce: registry.map((r) => str(r.nonce)),
+    regFee: registry.map((r) => str(r.fee)),
+    regAmount: registry.map((r) => str(r.amount)),
+    regPayload: registry.map((r) => r.payload.map(str)),
+    regModel: registry.map((r) => r.model.map(str)),
+    regSiblingsC: registry.map((r) => paths(r.siblings.contributions)),
+    regSiblingsM: registry.map((r) => paths(r.siblings.models)),
+    regSiblingsI: registry.map((r) => paths(r.siblings.inferences)),
     feeRecipient: str(feeRecipient),
     feeRecipientExists: feeAccount ? "1" : "0",
     feeX: str(fee.x),

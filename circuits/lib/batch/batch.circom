@@ -2,6 +2,9 @@ pragma circom 2.1.0;
 
 include "circomlib/circuits/bitify.circom";
 include "../tx/account_slot.circom";
+include "../tx/registry_slot.circom";
+include "../state/governance_params.circom";
+include "./registry_match.circom";
 include "../utils/bits_be.circom";
 include "../utils/field_bits_be.circom";
 include "./fee_credit.circom";
@@ -11,16 +14,21 @@ include "./withdrawals_match.circom";
 include "./withdrawals_root.circom";
 include "../trees/empty_binary_root.circom";
 
-// A batch of NTX account slots over an accounts tree of arity ARITY and depth DEPTH: the twin
-// of beginBatch / applyTx / closeBatch (protocol/state) for transfers, withdrawals, stakes,
-// unstakes and deposits, padded with no-ops. Its one public signal is
+// A batch of NTX account slots over an accounts tree of arity ARITY and depth DEPTH, and NREG
+// registry slots over registry trees of depths DEPTH_C (contributions), DEPTH_M (models),
+// DEPTH_I (inferences): the twin of beginBatch / applyTx / closeBatch (protocol/state) for
+// transfers, withdrawals, stakes, unstakes, deposits, contribution registrations and
+// inferences, padded with no-ops. Each registry transaction takes an account slot (signature,
+// nonce, fee, debit) and a registry slot (its registry writes), in execution order on each
+// side; registry trees are touched by registry slots only, so the order within every tree is
+// the TypeScript's. Its one public signal is
 //   sha256(preStateRoot ‖ postStateRoot ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ batchData)
 // with the top three bits cleared (docs/protocol.md section 8), batchData being the fixed
 // layout of protocol/batch/layout.ts: feeRecipient u24, NTX records of 17 bytes, NWD
-// recipients of 20 bytes. DOMAIN_HASH binds signatures to one chain and rollup deployment.
+// recipients of 20 bytes, NREG registry records of 107 bytes. DOMAIN_HASH binds signatures to one chain and rollup deployment.
 // NWD = 0 gives a circuit for batches without withdrawals: one sha256 block fewer, which is
 // what keeps the smallest test circuit at 2^17.
-template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH) {
+template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, DEPTH_C, DEPTH_M, DEPTH_I, NREG) {
     signal output publicInput;
 
     // The state before the batch. Registries and governance parameters are carried through
@@ -59,7 +67,23 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH) {
     signal input depY[NTX];
     signal input credit[NTX];
 
+    signal input payload[NTX][5];
     signal input recipients[NWD];
+
+    // Registry slots (NREG > 0): the governance parameters (for the minimum stake), and per
+    // slot its transaction, the account slot it pairs with and the model leaf it pays.
+    signal input governance[NREG > 0 ? 9 : 0];
+    signal input regType[NREG];
+    signal input regSlot[NREG];
+    signal input regFrom[NREG];
+    signal input regNonce[NREG];
+    signal input regFee[NREG];
+    signal input regAmount[NREG];
+    signal input regPayload[NREG][5];
+    signal input regModel[NREG][7];
+    signal input regSiblingsC[NREG][DEPTH_C][ARITY - 1];
+    signal input regSiblingsM[NREG][DEPTH_M][ARITY - 1];
+    signal input regSiblingsI[NREG][DEPTH_I][ARITY - 1];
 
     signal input feeRecipient;
     signal input feeRecipientExists;
@@ -88,6 +112,7 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH) {
         slot[i].amountF40 <== amountF40[i];
         slot[i].feeF40 <== feeF40[i];
         slot[i].recipient <== recipient[i];
+        slot[i].payload <== payload[i];
         slot[i].ax <== ax[i];
         slot[i].ay <== ay[i];
         slot[i].r8x <== r8x[i];
@@ -125,8 +150,62 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH) {
         } else {
             slot[i].withdrawFlag === 0;
         }
+        if (NREG == 0) slot[i].registryFlag === 0;
     }
     if (NWD > 0) wd.recipients <== recipients;
+
+    // Registry slots, after every account slot: they read the account slots' transactions
+    // through the match, and only they write the registry trees.
+    component reg[NREG];
+    component regMatch;
+    component governanceHash;
+    signal registryRoots[NREG + 1][3];
+    signal registryCounts[NREG + 1][2];
+    registryRoots[0] <== [contributionsRoot, modelsRoot, inferencesRoot];
+    registryCounts[0] <== [counters[1], counters[3]];
+    if (NREG > 0) {
+        governanceHash = GovernanceParams();
+        governanceHash.params <== governance;
+        governanceHash.hash === paramsHash;
+        regMatch = RegistryMatch(NTX, NREG);
+        for (var i = 0; i < NTX; i++) {
+            regMatch.accountFlags[i] <== slot[i].registryFlag;
+            regMatch.accountHashes[i] <== slot[i].txHashOut;
+        }
+    }
+    for (var j = 0; j < NREG; j++) {
+        // The transaction's fields are inputs: the txHash match binds them to the paired
+        // account slot's record, nonce and payload.
+        reg[j] = RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH);
+        reg[j].type <== regType[j];
+        reg[j].from <== regFrom[j];
+        reg[j].nonce <== regNonce[j];
+        reg[j].fee <== regFee[j];
+        reg[j].amount <== regAmount[j];
+        reg[j].payload <== regPayload[j];
+        reg[j].minContributionStake <== governance[7];
+        reg[j].modelOwner <== regModel[j][0];
+        reg[j].modelHash <== regModel[j][1];
+        reg[j].modelDescriptor <== regModel[j][2];
+        reg[j].modelCheckpoint <== regModel[j][3];
+        reg[j].modelFee <== regModel[j][4];
+        reg[j].modelBase <== regModel[j][5];
+        reg[j].modelEscrow <== regModel[j][6];
+        reg[j].siblingsC <== regSiblingsC[j];
+        reg[j].siblingsM <== regSiblingsM[j];
+        reg[j].siblingsI <== regSiblingsI[j];
+        reg[j].contributionsIn <== registryRoots[j][0];
+        reg[j].modelsIn <== registryRoots[j][1];
+        reg[j].inferencesIn <== registryRoots[j][2];
+        reg[j].contributionCountIn <== registryCounts[j][0];
+        reg[j].inferenceCountIn <== registryCounts[j][1];
+        registryRoots[j + 1] <== [reg[j].contributionsOut, reg[j].modelsOut, reg[j].inferencesOut];
+        registryCounts[j + 1] <== [reg[j].contributionCountOut, reg[j].inferenceCountOut];
+        regMatch.used[j] <== reg[j].used;
+        regMatch.slotIndex[j] <== regSlot[j];
+        regMatch.registryHashes[j] <== reg[j].txHash;
+    }
+
 
     component fees = FeeCredit(ARITY, DEPTH);
     fees.recipient <== feeRecipient;
@@ -141,10 +220,10 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH) {
 
     component post = StateRoot();
     post.accountsRoot <== fees.rootOut;
-    post.contributionsRoot <== contributionsRoot;
-    post.modelsRoot <== modelsRoot;
-    post.inferencesRoot <== inferencesRoot;
-    post.counters <== [slot[NTX - 1].countOut, counters[1], counters[2], counters[3]];
+    post.contributionsRoot <== registryRoots[NREG][0];
+    post.modelsRoot <== registryRoots[NREG][1];
+    post.inferencesRoot <== registryRoots[NREG][2];
+    post.counters <== [slot[NTX - 1].countOut, registryCounts[NREG][0], counters[2], registryCounts[NREG][1]];
     post.paramsHash <== paramsHash;
 
     signal withdrawalsRoot;
@@ -158,7 +237,7 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH) {
     }
 
     // sha256 input: five words, then the batch data.
-    var NBITS = 5 * 256 + 24 + NTX * 136 + NWD * 160;
+    var NBITS = 5 * 256 + 24 + NTX * 136 + NWD * 160 + NREG * 856;
     component words[5];
     signal wordValues[5] <== [pre.root, post.root, queueStart, slot[NTX - 1].queueOut, withdrawalsRoot];
     component hash = PublicInputHash(NBITS);
@@ -178,6 +257,9 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH) {
         recipientBits[k] = BitsBE(160);
         recipientBits[k].in <== recipients[k];
         for (var i = 0; i < 160; i++) hash.bits[1304 + NTX * 136 + k * 160 + i] <== recipientBits[k].bits[i];
+    }
+    for (var j = 0; j < NREG; j++) {
+        for (var i = 0; i < 856; i++) hash.bits[1304 + NTX * 136 + NWD * 160 + j * 856 + i] <== reg[j].recordBits[i];
     }
     publicInput <== hash.out;
 }

@@ -13,7 +13,9 @@ import { ErrorCode, OpenLedgerError } from "../../../protocol/errors.ts";
 import { encodeFloat40 } from "../../../protocol/float40.ts";
 import { TEST_PARAMS } from "../../../protocol/params.ts";
 import { poseidon } from "../../../protocol/poseidon.ts";
-import type { GovernanceParams } from "../../../protocol/state/leaves.ts";
+import { type GovernanceParams, governanceParamsFields, paramsHash } from "../../../protocol/state/leaves.ts";
+import { applyTx } from "../../../protocol/state/apply.ts";
+import { beginBatch, closeBatch } from "../../../protocol/state/batch.ts";
 import { RollupState } from "../../../protocol/state/state.ts";
 import { signTx } from "../../../protocol/tx/sign.ts";
 import { type Deposit, type L2Tx, type SignedTx, TxType } from "../../../protocol/tx/types.ts";
@@ -39,9 +41,12 @@ const keys = [1, 2, 3, 4].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (
 const L1 = ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"];
 
 const slotSource = readFileSync(new URL("../tx/account_slot.circom", import.meta.url), "utf8");
+const registrySource = readFileSync(new URL("../tx/registry_slot.circom", import.meta.url), "utf8");
 let circuit: CompiledCircuit;
+let withRegistry: CompiledCircuit;
 beforeAll(async () => {
   circuit = await compileCircuit("batch_4x3_2tx", { log: () => {} });
+  withRegistry = await compileCircuit("batch_4x3_2tx_1reg", { log: () => {} });
 });
 afterAll(terminateSnarkjsCurve);
 
@@ -73,9 +78,9 @@ async function twin(state: RollupState, txs: BatchTx[], feeRecipient = 1) {
 }
 
 /** The witness generator stops at the first violated constraint; `where` names its template and line. */
-async function refuses(input: CircuitInput, where: RegExp): Promise<void> {
+async function refuses(input: CircuitInput, where: RegExp, c: CompiledCircuit = circuit): Promise<void> {
   // A fresh calculator: a shared one keeps the messages of earlier failures in front.
-  const calc = (await WitnessCalculatorBuilder(await readFile(circuit.wasm))) as {
+  const calc = (await WitnessCalculatorBuilder(await readFile(c.wasm))) as {
     calculateWitness(input: CircuitInput, sanityCheck: boolean): Promise<bigint[]>;
   };
   const err = await calc.calculateWitness(input, true).then(
@@ -86,11 +91,12 @@ async function refuses(input: CircuitInput, where: RegExp): Promise<void> {
 }
 
 /** "AccountSlot_<n> line: <line of `text` in account_slot.circom>": where a refusal must happen. */
-function inSlot(text: string): RegExp {
-  const line = slotSource.split("\n").findIndex((l) => l.includes(text)) + 1;
+function inSlot(text: string, template = "AccountSlot", source = slotSource): RegExp {
+  const line = source.split("\n").findIndex((l) => l.includes(text)) + 1;
   expect(line).toBeGreaterThan(0);
-  return new RegExp(`Error in template AccountSlot_\\d+ line: ${line}$`, "m");
+  return new RegExp(`Error in template ${template}_\\d+ line: ${line}$`, "m");
 }
+const inRegistrySlot = (text: string) => inSlot(text, "RegistrySlot", registrySource);
 
 const codeOf = (f: () => unknown): string | undefined => {
   try {
@@ -242,7 +248,7 @@ describe("batches the TypeScript refuses have no witness", () => {
     );
   });
 
-  it("an overdraft, an unstake beyond the stake, a wrong pre-state root, a registry transaction", async () => {
+  it("an overdraft, an unstake beyond the stake, a wrong pre-state root, a register-model transaction", async () => {
     const state = await funded();
     const big = 2n * 10n ** 6n;
     const overdraft = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: big }, 0);
@@ -289,7 +295,8 @@ describe("batches the TypeScript refuses have no witness", () => {
     );
 
     await refuses({ ...w.input, accountsRoot: "1" } as CircuitInput, inSlot("updateA.oldRoot === rootIn"));
-    await refuses({ ...w.input, type: ["5", "0"] } as CircuitInput, inSlot("kind.type <=="));
+    // Register model (6) is not in the circuit yet.
+    await refuses({ ...w.input, type: ["6", "0"] } as CircuitInput, inSlot("kind.type <=="));
   });
 });
 
@@ -302,5 +309,157 @@ function freshCopy(state: RollupState): RollupState {
   for (const [id, a] of state.accounts) copy.setAccount(id, a);
   copy.counters = state.counters;
   copy.queue = state.queue;
+  return copy;
+}
+
+describe("registry slots: register contribution and inference", () => {
+  const SHAPE_REG = { slots: 2, withdrawals: 1, registrySlots: 1 };
+  const contribution = (from: number, nonce: number, stake: bigint) =>
+    sign(
+      {
+        type: TxType.RegisterContribution,
+        from,
+        nonce,
+        fee: 3n,
+        datanet: 4,
+        contentRoot: 77n,
+        rowCount: 120,
+        license: 2,
+        uriCommitment: 88n,
+        stake,
+      },
+      from - 1,
+    );
+  const inference = (from: number, nonce: number, payment: bigint) =>
+    sign(
+      {
+        type: TxType.Inference,
+        from,
+        nonce,
+        fee: 2n,
+        model: 1,
+        inputHash: 11n,
+        outputHash: 12n,
+        featureCommitment: 13n,
+        payment,
+      },
+      from - 1,
+    );
+
+  async function twinReg(state: RollupState, txs: BatchTx[]) {
+    const w = buildBatchWitness(state, txs, 1, SHAPE_REG);
+    expect(await circuitOutputs(withRegistry, w.input as CircuitInput, 1)).toEqual([w.publicInput]);
+    return w;
+  }
+
+  /**
+   * Accounts 1 and 2 funded, contribution 1 by account 2, and model 1 of staked account 1
+   * trained on it (registered outside the circuit: register model is not in it yet).
+   */
+  async function withModel(): Promise<RollupState> {
+    const state = freshState();
+    await twinReg(state, [deposit(0, 10n ** 6n), deposit(1, 10n ** 6n, 0, 1)]);
+    await twinReg(state, [
+      sign({ type: TxType.Stake, from: 1, nonce: 0, fee: 0n, amount: 5000n }, 0),
+      contribution(2, 0, 150n),
+    ]);
+    expect(state.contributions.get(1)).toMatchObject({ owner: 2, stake: 150n, rowCount: 120 });
+    const batch = beginBatch(state);
+    applyTx(
+      state,
+      batch,
+      sign(
+        {
+          type: TxType.RegisterModel,
+          from: 1,
+          nonce: 1,
+          fee: 0n,
+          modelHash: 5n,
+          trainingConfigHash: 6n,
+          contributions: [1],
+          checkpointCommitment: 7n,
+          inferenceFee: 50n,
+          baseModel: 0,
+        },
+        0,
+      ),
+    );
+    closeBatch(state, batch, 1);
+    return state;
+  }
+
+  it("registers contributions and records inferences with the model's escrow, as the TypeScript does", async () => {
+    const state = await withModel();
+    await twinReg(state, [
+      sign({ type: TxType.Transfer, from: 1, nonce: 2, fee: 1n, to: 2, amount: 9n }, 0),
+      contribution(2, 1, 400n),
+    ]);
+    expect(state.contributions.get(2)).toMatchObject({ owner: 2, stake: 400n });
+    await twinReg(state, [deposit(2, 5n, 2), inference(2, 2, 60n)]);
+    expect(state.models.get(1)!.escrow).toBe(60n);
+    expect(state.inferences.get(1)).toMatchObject({ user: 2, model: 1, payment: 60n });
+    await twinReg(state, [inference(2, 3, 50n)]);
+    // A batch without registry transactions leaves the registry slot a no-op.
+    await twinReg(state, [sign({ type: TxType.Unstake, from: 1, nonce: 3, fee: 1n, amount: 10n }, 0)]);
+    expect(state.counters).toMatchObject({ contributions: 2, models: 1, inferences: 2 });
+  });
+
+  it("refuses a stake below the minimum, an underpaid inference, a mismatched pairing, a registry transaction without a registry slot", async () => {
+    const state = await withModel();
+    const low = contribution(2, 1, 99n);
+    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [low], 1, SHAPE_REG))).toBe(
+      ErrorCode.InsufficientStake,
+    );
+    // The same accounts and registries under a minimum of 99 accept it; with the real
+    // parameters (minimum 100) in the state root, the registry slot refuses it.
+    const lenient = freshCopyWithRegistries(state);
+    lenient.governance = { ...governance, minContributionStake: 99n };
+    const w = buildBatchWitness(lenient, [low], 1, SHAPE_REG);
+    const realParams = {
+      paramsHash: paramsHash(governance).toString(),
+      governance: governanceParamsFields(governance).map(String),
+    };
+    await refuses(
+      { ...w.input, ...realParams } as CircuitInput,
+      inRegistrySlot("enough.in <=="),
+      withRegistry,
+    );
+
+    const cheap = inference(2, 1, 49n);
+    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [cheap], 1, SHAPE_REG))).toBe(
+      ErrorCode.FeeTooLow,
+    );
+    // Likewise a model charging 49 takes it; the real model (fee 50) does not.
+    const discounted = freshCopyWithRegistries(state);
+    discounted.setModel(1, { ...state.models.get(1)!, inferenceFee: 49n });
+    const wi = buildBatchWitness(discounted, [cheap], 1, SHAPE_REG);
+    const model = (wi.input.regModel as string[][])[0]!;
+    await refuses(
+      { ...wi.input, regModel: [[...model.slice(0, 4), "50", ...model.slice(5)]] } as CircuitInput,
+      inRegistrySlot("paid.in <=="),
+      withRegistry,
+    );
+    // The registry slot must name the account slot holding its transaction.
+    const paid = buildBatchWitness(freshCopyWithRegistries(state), [inference(2, 1, 50n)], 1, SHAPE_REG);
+    await calculateWitness(withRegistry, paid.input as CircuitInput);
+    await refuses(
+      { ...paid.input, regSlot: ["1"] } as CircuitInput,
+      /RegistryMatch_\d+ line: \d+/,
+      withRegistry,
+    );
+    // Without registry slots there is no witness for a registry transaction.
+    expect(
+      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [inference(2, 1, 50n)], 1, SHAPE)),
+    ).toBe(ErrorCode.InvalidTransaction);
+  });
+});
+
+/** freshCopy, with the registries too. */
+function freshCopyWithRegistries(state: RollupState): RollupState {
+  const copy = freshCopy(state);
+  for (const [id, c] of state.contributions) copy.setContribution(id, c);
+  for (const [id, m] of state.models) copy.setModel(id, m, state.trainingSets.get(id));
+  for (const [id, r] of state.inferences) copy.setInference(id, r);
+  copy.counters = state.counters;
   return copy;
 }

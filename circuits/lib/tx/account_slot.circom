@@ -10,10 +10,12 @@ include "../utils/float40.circom";
 include "./account_slot_kind.circom";
 
 // One account slot of a batch: the twin of protocol/state/apply.ts for transfer, withdraw,
-// stake, unstake and deposit, and a no-op for padding. It touches two leaves of the accounts
-// tree, A then B:
+// stake, unstake and deposit, the account side of register contribution and inference, and a
+// no-op for padding. It touches two leaves of the accounts tree, A then B:
 //   L2 transaction   A = the sender (signature over txHash with the leaf's nonce, fee and
 //                    debits range-checked); B = the transfer's recipient, else nothing.
+//                    A registry transaction's stake or payment is its `amount`; its registry
+//                    side runs in a registry slot, matched to this slot through txHash.
 //   deposit          A = proof that `to` holds no account when it is not credited;
 //                    B = the credited account, or the new account at id count + 1.
 // A leaf left alone is "updated" from 0 to 0 at index 0 (always empty), which leaves the root
@@ -30,6 +32,10 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     signal input feeF40;
     // Withdraw: the L1 recipient; refunded deposit: its L1 sender; otherwise 0.
     signal input recipient;
+    // Register contribution: datanet, contentRoot, rowCount, license, uriCommitment; inference:
+    // model, inputHash, outputHash, featureCommitment, 0 (docs/protocol.md section 5.1, p0..p4);
+    // otherwise zeros.
+    signal input payload[5];
 
     // The sender's key and signature (a fixed valid dummy in slots without one).
     signal input ax;
@@ -71,10 +77,17 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     signal output withdrawAmount;
     // The record's bits for the batch data hash: type 8, a 24, b 24, amount 40, fee 40.
     signal output recordBits[136];
+    // A registry transaction: its txHash, for the registry slot that executes it.
+    signal output registryFlag;
+    signal output txHashOut;
 
     component kind = AccountSlotKind();
     kind.type <== type;
-    signal isL2 <== kind.isTransfer + kind.isWithdraw + kind.isStake + kind.isUnstake;
+    signal isRegistry <== kind.isContribution + kind.isInference;
+    signal isL2 <== kind.isTransfer + kind.isWithdraw + kind.isStake + kind.isUnstake + isRegistry;
+    registryFlag <== isRegistry;
+    for (var k = 0; k < 5; k++) payload[k] * (1 - isRegistry) === 0;
+    kind.isInference * payload[4] === 0;
 
     component amountDec = Float40();
     amountDec.packed <== amountF40;
@@ -120,7 +133,7 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     // ---- leaf A: the sender, or the deposit's `to` shown empty ----
     component unpackA = AccountUnpack();
     unpackA.packed <== packedA;
-    signal debitAmount <== (kind.isTransfer + kind.isWithdraw + kind.isStake) * amount;
+    signal debitAmount <== (kind.isTransfer + kind.isWithdraw + kind.isStake + isRegistry) * amount;
     signal unstaked <== kind.isUnstake * amount;
     signal stakeDelta <== kind.isStake * amount - unstaked;
     // The fee and debits come out of the balance before an unstake adds to it, as in the
@@ -147,12 +160,20 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     updateA.oldRoot === rootIn;
 
     // ---- the signature over txHash, with the nonce the leaf holds ----
+    // p0..p6 as txFields (protocol/tx/fields.ts) orders them per type.
     signal transferTo <== kind.isTransfer * b;
-    signal p0 <== transferTo + (kind.isWithdraw + kind.isStake + kind.isUnstake) * amount;
+    signal p0Account <== transferTo + (kind.isWithdraw + kind.isStake + kind.isUnstake) * amount;
     signal transferAmount <== kind.isTransfer * amount;
-    signal p1 <== transferAmount + kind.isWithdraw * recipient;
+    signal p1Account <== transferAmount + kind.isWithdraw * recipient;
+    signal contributionP4 <== kind.isContribution * payload[4];
+    signal p5 <== kind.isContribution * amount;
     component txHash = Poseidon(12);
-    txHash.inputs <== [DOMAIN_HASH, type, a, unpackA.nonce, fee, p0, p1, 0, 0, 0, 0, 0];
+    txHash.inputs <== [
+        DOMAIN_HASH, type, a, unpackA.nonce, fee,
+        p0Account + payload[0], p1Account + payload[1], payload[2], payload[3],
+        contributionP4 + kind.isInference * amount, p5, 0
+    ];
+    txHashOut <== txHash.out;
     component sig = EdDSAPoseidonVerifier();
     sig.enabled <== isL2;
     sig.Ax <== ax;

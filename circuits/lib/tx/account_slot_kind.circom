@@ -1,8 +1,9 @@
 pragma circom 2.1.0;
 
 // The type of an account slot as one flag per kind it executes: no-op padding (0),
-// transfer (1), withdraw (2), stake (3), unstake (4), deposit (8). Any other type has no
-// satisfying flags, so a batch holding it cannot be proven in an account slot. The flags need
+// transfer (1), withdraw (2), stake (3), unstake (4), register contribution (5), inference
+// (7), deposit (8). Any other type (register model, 6, is not in the circuit yet) has no
+// satisfying flags, so a batch holding it cannot be proven. The flags need
 // no boolean check: every flag but the one matching `type` is forced to 0, and the sum to 1.
 template AccountSlotKind() {
     signal input type;
@@ -11,12 +12,14 @@ template AccountSlotKind() {
     signal output isWithdraw;
     signal output isStake;
     signal output isUnstake;
+    signal output isContribution;
+    signal output isInference;
     signal output isDeposit;
 
-    var TYPES[6] = [0, 1, 2, 3, 4, 8];
-    signal flags[6];
+    var TYPES[8] = [0, 1, 2, 3, 4, 5, 7, 8];
+    signal flags[8];
     var sum = 0;
-    for (var i = 0; i < 6; i++) {
+    for (var i = 0; i < 8; i++) {
         flags[i] <-- type == TYPES[i] ? 1 : 0;
         flags[i] * (type - TYPES[i]) === 0;
         sum += flags[i];
@@ -27,5 +30,7 @@ template AccountSlotKind() {
     isWithdraw <== flags[2];
     isStake <== flags[3];
     isUnstake <== flags[4];
-    isDeposit <== flags[5];
+    isContribution <== flags[5];
+    isInference <== flags[6];
+    isDeposit <== flags[7];
 }

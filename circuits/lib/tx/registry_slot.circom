@@ -1,0 +1,164 @@
+pragma circom 2.1.0;
+
+include "circomlib/circuits/bitify.circom";
+include "circomlib/circuits/comparators.circom";
+include "circomlib/circuits/poseidon.circom";
+include "../trees/merkle_update.circom";
+
+// One registry slot: the registry side of a register contribution (type 5) or an inference
+// (type 7) whose account side (signature, nonce, fee, stake or payment debit) ran in an
+// account slot; the batch matches the two through txHash. A no-op (type 0) pads. Each slot
+// updates one leaf in each registry tree, a tree it leaves alone "updated" from 0 to 0 at the
+// always-empty index 0:
+//   contribution   a new leaf Poseidon(owner, datanet, contentRoot, rowCount, license,
+//                  uriCommitment, stake) at id count + 1; stake >= minContributionStake
+//   inference      the model's escrow grows by the payment (payment >= its inference fee);
+//                  a new record Poseidon(user, model, inputHash, outputHash,
+//                  featureCommitment, payment) at id count + 1
+// Registry ids fit 32 bits and every registry tree holds at most 2^32 leaves.
+template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
+    // The transaction (txFields order), nonce and fee as its account slot read them.
+    signal input type;
+    signal input from;
+    signal input nonce;
+    signal input fee;
+    signal input amount;
+    signal input payload[5];
+    signal output txHash;
+    signal output used;
+
+    signal input minContributionStake;
+
+    // The model an inference pays, as its leaf holds it before.
+    signal input modelOwner;
+    signal input modelHash;
+    signal input modelDescriptor;
+    signal input modelCheckpoint;
+    signal input modelFee;
+    signal input modelBase;
+    signal input modelEscrow;
+
+    signal input siblingsC[DEPTH_C][ARITY - 1];
+    signal input siblingsM[DEPTH_M][ARITY - 1];
+    signal input siblingsI[DEPTH_I][ARITY - 1];
+
+    signal input contributionsIn;
+    signal input modelsIn;
+    signal input inferencesIn;
+    signal input contributionCountIn;
+    signal input inferenceCountIn;
+    signal output contributionsOut;
+    signal output modelsOut;
+    signal output inferencesOut;
+    signal output contributionCountOut;
+    signal output inferenceCountOut;
+    // The record posted in batch data: type 8, w0 32, h1 256, h2 256, h3 256, w4 32, w5 16.
+    signal output recordBits[856];
+
+    signal isNoop <-- type == 0 ? 1 : 0;
+    signal isContribution <-- type == 5 ? 1 : 0;
+    signal isInference <-- type == 7 ? 1 : 0;
+    isNoop * type === 0;
+    isContribution * (type - 5) === 0;
+    isInference * (type - 7) === 0;
+    isNoop + isContribution + isInference === 1;
+    used <== isContribution + isInference;
+    // A no-op's fields are zeros.
+    (1 - used) * (from + nonce + fee + amount) === 0;
+    for (var k = 0; k < 5; k++) (1 - used) * payload[k] === 0;
+    isInference * payload[4] === 0;
+
+    component hash = Poseidon(12);
+    signal contributionP4 <== isContribution * payload[4];
+    signal p5 <== isContribution * amount;
+    hash.inputs <== [
+        DOMAIN_HASH, type, from, nonce, fee,
+        payload[0], payload[1], payload[2], payload[3],
+        contributionP4 + isInference * amount, p5, 0
+    ];
+    txHash <== hash.out;
+
+    // ---- register contribution ----
+    component enough = Num2Bits(96);
+    enough.in <== isContribution * (amount - minContributionStake);
+    component cFull = LessThan(33);
+    cFull.in[0] <== contributionCountIn + 1;
+    cFull.in[1] <== ARITY ** DEPTH_C;
+    isContribution * (1 - cFull.out) === 0;
+    component cLeaf = Poseidon(7);
+    cLeaf.inputs <== [from, payload[0], payload[1], payload[2], payload[3], payload[4], amount];
+    component cUpdate = MerkleUpdate(ARITY, DEPTH_C);
+    cUpdate.index <== isContribution * (contributionCountIn + 1);
+    cUpdate.oldLeaf <== 0;
+    cUpdate.newLeaf <== isContribution * cLeaf.out;
+    cUpdate.siblings <== siblingsC;
+    cUpdate.oldRoot === contributionsIn;
+    contributionsOut <== cUpdate.newRoot;
+    contributionCountOut <== contributionCountIn + isContribution;
+
+    // ---- inference: the model's escrow, then the record ----
+    component paid = Num2Bits(96);
+    paid.in <== isInference * (amount - modelFee);
+    component mOld = Poseidon(7);
+    mOld.inputs <== [modelOwner, modelHash, modelDescriptor, modelCheckpoint, modelFee, modelBase, modelEscrow];
+    component mNew = Poseidon(7);
+    mNew.inputs <== [modelOwner, modelHash, modelDescriptor, modelCheckpoint, modelFee, modelBase, modelEscrow + amount];
+    component mUpdate = MerkleUpdate(ARITY, DEPTH_M);
+    mUpdate.index <== isInference * payload[0];
+    mUpdate.oldLeaf <== isInference * mOld.out;
+    mUpdate.newLeaf <== isInference * mNew.out;
+    mUpdate.siblings <== siblingsM;
+    mUpdate.oldRoot === modelsIn;
+    modelsOut <== mUpdate.newRoot;
+
+    component iFull = LessThan(33);
+    iFull.in[0] <== inferenceCountIn + 1;
+    iFull.in[1] <== ARITY ** DEPTH_I;
+    isInference * (1 - iFull.out) === 0;
+    component iLeaf = Poseidon(6);
+    iLeaf.inputs <== [from, payload[0], payload[1], payload[2], payload[3], amount];
+    component iUpdate = MerkleUpdate(ARITY, DEPTH_I);
+    iUpdate.index <== isInference * (inferenceCountIn + 1);
+    iUpdate.oldLeaf <== 0;
+    iUpdate.newLeaf <== isInference * iLeaf.out;
+    iUpdate.siblings <== siblingsI;
+    iUpdate.oldRoot === inferencesIn;
+    inferencesOut <== iUpdate.newRoot;
+    inferenceCountOut <== inferenceCountIn + isInference;
+
+    // ---- the record: contribution (datanet, contentRoot, uriCommitment, 0, rowCount, license),
+    // inference (model, inputHash, outputHash, featureCommitment, 0, 0) ----
+    signal uri <== isContribution * payload[4];
+    signal h2 <== uri + isInference * payload[2];
+    signal h3 <== isInference * payload[3];
+    signal w4 <== isContribution * payload[2];
+    signal w5 <== isContribution * payload[3];
+    component typeBits = Num2Bits(8);
+    typeBits.in <== type;
+    component w0Bits = Num2Bits(32);
+    w0Bits.in <== payload[0];
+    component h1Bits = Num2Bits_strict();
+    h1Bits.in <== payload[1];
+    component h2Bits = Num2Bits_strict();
+    h2Bits.in <== h2;
+    component h3Bits = Num2Bits_strict();
+    h3Bits.in <== h3;
+    component w4Bits = Num2Bits(32);
+    w4Bits.in <== w4;
+    component w5Bits = Num2Bits(16);
+    w5Bits.in <== w5;
+    for (var i = 0; i < 8; i++) recordBits[i] <== typeBits.out[7 - i];
+    for (var i = 0; i < 32; i++) recordBits[8 + i] <== w0Bits.out[31 - i];
+    for (var i = 0; i < 2; i++) {
+        recordBits[40 + i] <== 0;
+        recordBits[296 + i] <== 0;
+        recordBits[552 + i] <== 0;
+    }
+    for (var i = 0; i < 254; i++) {
+        recordBits[42 + i] <== h1Bits.out[253 - i];
+        recordBits[298 + i] <== h2Bits.out[253 - i];
+        recordBits[554 + i] <== h3Bits.out[253 - i];
+    }
+    for (var i = 0; i < 32; i++) recordBits[808 + i] <== w4Bits.out[31 - i];
+    for (var i = 0; i < 16; i++) recordBits[840 + i] <== w5Bits.out[15 - i];
+}
