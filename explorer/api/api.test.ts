@@ -1,0 +1,218 @@
+/**
+ * The read API against a real sequencer node and the rollup deployed on EDR (explorer/testing.ts):
+ * batch 1 committed and proven (final), batch 2 committed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ExplorerFixture, OPEN, startFixture } from "../testing.ts";
+import { startExplorer } from "../server.ts";
+import { batchStatus, type L1Head } from "./l1-status.ts";
+
+describe("explorer read API", () => {
+  let f: ExplorerFixture;
+  const get = async (path: string, base = f.explorer.url) => {
+    const res = await fetch(`${base}/api${path}`);
+    return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  beforeAll(async () => {
+    f = await startFixture();
+  });
+  afterAll(async () => {
+    await f?.stop();
+  });
+
+  it("reports both chains' heads", async () => {
+    const { status, body } = await get("/status");
+    expect(status).toBe(200);
+    expect(body.l2.sealedBatches).toBe(2);
+    expect(body.l2.counters).toMatchObject({ accounts: f.bob, contributions: 1, models: 1, inferences: 1 });
+    expect(body.l2.stateRoot).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(body.l1).toMatchObject({ lastCommitted: 2, lastFinalized: 1, frozen: false });
+    expect(body.l1.chainId).toBe((await f.s.ethers.provider.getNetwork()).chainId.toString());
+    expect(body.l1Error).toBeNull();
+  });
+
+  it("lists batches newest first with their L1 status, commit and proof transactions", async () => {
+    const { body } = await get("/batches");
+    expect(body.total).toBe(2);
+    expect(body.items.map((b: { number: number }) => b.number)).toEqual([2, 1]);
+    const [second, first] = body.items;
+    expect(first.l1).toMatchObject({
+      status: "final",
+      rootMatches: true,
+      prover: await f.s.prover.getAddress(),
+    });
+    expect(second.l1).toMatchObject({ status: "committed", rootMatches: true, prover: null, proveTx: null });
+    for (const b of body.items) {
+      const receipt = await f.s.ethers.provider.getTransactionReceipt(b.l1.commitTx);
+      expect(receipt?.to?.toLowerCase()).toBe(String(f.s.d.rollup.target).toLowerCase());
+      expect(receipt?.blockNumber).toBe(b.l1.commitBlock);
+    }
+    const proof = await f.s.ethers.provider.getTransactionReceipt(first.l1.proveTx);
+    expect(proof?.from).toBe(await f.s.prover.getAddress());
+    expect(second.txCount).toBe(5);
+    expect(second.withdrawalCount).toBe(1);
+
+    const page = await get("/batches?offset=1&limit=1");
+    expect(page.body.items.map((b: { number: number }) => b.number)).toEqual([1]);
+  });
+
+  it("shows a batch: roots, withdrawals and its transactions in order", async () => {
+    const { body } = await get("/batches/2");
+    const sealed = (await f.node.sequencer.batch(2))!;
+    expect(body.postStateRoot).toBe(`0x${sealed.postStateRoot.toString(16).padStart(64, "0")}`);
+    expect(body.withdrawals).toEqual([{ recipient: f.aliceAddress, amount: (3n * OPEN).toString() }]);
+    expect(body.dataLayout).toBe("compact");
+    expect(body).not.toHaveProperty("batchData");
+    const txs = await get("/batches/2/transactions");
+    expect(txs.body.total).toBe(5);
+    expect(txs.body.transactions.map((t: { type: string }) => t.type)).toEqual([
+      "stake",
+      "registerContribution",
+      "registerModel",
+      "inference",
+      "withdraw",
+    ]);
+    expect(txs.body.transactions[4]).toMatchObject({
+      hash: f.txs.withdraw,
+      status: "sealed",
+      batch: 2,
+      position: 4,
+      from: f.alice,
+      amount: (3n * OPEN).toString(),
+      fee: "1000",
+    });
+    expect((await get("/batches/2/transactions?offset=3&limit=1")).body.transactions).toHaveLength(1);
+  });
+
+  it("decodes a transaction with its receipt and its batch's L1 status", async () => {
+    const { body } = await get(`/transactions/${f.txs.transfer.toUpperCase().replace("0X", "0x")}`);
+    expect(body).toMatchObject({ hash: f.txs.transfer, type: "transfer", status: "sealed", batch: 1 });
+    expect(body.tx).toMatchObject({ from: f.alice, to: f.bob, amount: (5n * OPEN).toString(), nonce: 0 });
+    expect(body.receipt).toMatchObject({ account: f.alice, fee: "1000", created: null, withdrawal: null });
+    expect(body.l1.status).toBe("final");
+    const model = await get(`/transactions/${f.txs.model}`);
+    expect(model.body.receipt.created).toEqual({ registry: "model", id: 1 });
+    expect(model.body.l1.status).toBe("committed");
+  });
+
+  it("shows an account: balance, stake, nonce, L1 address and its transactions, newest first", async () => {
+    const { body } = await get(`/accounts/${f.alice}`);
+    const a = f.node.sequencer.account(f.alice)!;
+    expect(body).toMatchObject({
+      id: f.alice,
+      balance: a.balance.toString(),
+      staked: (20n * OPEN).toString(),
+      nonce: 5,
+      l1Address: f.aliceAddress,
+      includesOpenBatch: false,
+    });
+    expect(body.transactions.map((t: { hash: string }) => t.hash)).toEqual([
+      f.txs.withdraw,
+      f.txs.model,
+      f.txs.contribution,
+      f.txs.stake,
+      f.txs.transfer,
+      expect.stringMatching(/^0x/), // the deposit that opened it
+    ]);
+    const list = await get("/accounts?limit=2");
+    expect(list.body.items.map((x: { id: number }) => x.id)).toEqual([f.bob, f.alice]);
+  });
+
+  it("serves contributions, models (fee, training set, escrow) and inferences", async () => {
+    const c = await get("/contributions/1");
+    expect(c.body).toMatchObject({ id: 1, owner: f.alice, rowCount: 120, stake: (2n * OPEN).toString() });
+    const m = await get("/models/1");
+    expect(m.body).toMatchObject({
+      owner: f.alice,
+      inferenceFee: (OPEN / 10n).toString(),
+      contributions: [1],
+    });
+    expect(BigInt(m.body.escrow)).toBe(f.node.sequencer.model(1)!.escrow);
+    const i = await get("/inferences");
+    expect(i.body).toMatchObject({ total: 1, items: [{ id: 1, user: f.bob, model: 1 }] });
+  });
+
+  it("searches by transaction hash, batch number, account id and keyword", async () => {
+    const q = async (s: string) => (await get(`/search?q=${encodeURIComponent(s)}`)).body.results;
+    expect(await q(f.txs.inference)).toEqual([
+      { kind: "transaction", id: f.txs.inference, label: `inference transaction ${f.txs.inference}` },
+    ]);
+    expect((await q("1")).map((r: { kind: string }) => r.kind)).toEqual(["batch", "account"]);
+    expect(await q("model 1")).toEqual([{ kind: "model", id: "1", label: "model 1" }]);
+    expect(await q(`acct #${f.bob}`)).toEqual([
+      { kind: "account", id: String(f.bob), label: `account ${f.bob}` },
+    ]);
+    expect(await q("batch 99")).toEqual([]);
+    expect(await q(`0x${"ab".repeat(32)}`)).toEqual([]);
+    expect(await q("hello")).toEqual([]);
+  });
+
+  it("answers failures with a code and a message", async () => {
+    expect(await get("/batches/99")).toEqual({
+      status: 404,
+      body: { error: { code: "NOT_FOUND", message: "batch 99 not found" } },
+    });
+    expect((await get("/models/5")).body.error.message).toBe("model 5 not found");
+    const bad = await get("/batches/abc");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("INVALID_QUERY");
+    expect((await get("/transactions/0x12")).body.error.code).toBe("INVALID_QUERY");
+    expect((await get("/batches?limit=1000")).status).toBe(400);
+    expect(await get("/nothing")).toMatchObject({ status: 404, body: { error: { code: "NOT_FOUND" } } });
+  });
+
+  it("keeps L2 pages readable when L1 cannot be read, and names the sequencer's absence without its URL", async () => {
+    const noRollup = await startExplorer({
+      rpcUrl: `${f.node.url}/rpc`,
+      l1: f.s.ethers.provider,
+      rollup: "0x000000000000000000000000000000000000dEaD",
+      l1CacheMs: 0,
+      port: 0,
+    });
+    const noSequencer = await startExplorer({
+      rpcUrl: "http://user:secret@127.0.0.1:9/rpc",
+      l1: f.s.ethers.provider,
+      rollup: String(f.s.d.rollup.target),
+      port: 0,
+    });
+    try {
+      const { body } = await get("/batches", noRollup.url);
+      expect(body.items).toHaveLength(2);
+      expect(body.items[0].l1).toBeNull();
+      expect(body.l1Error).toMatch(/no contract at the rollup address/);
+      const down = await get("/status", noSequencer.url);
+      expect(down.status).toBe(502);
+      expect(down.body.error).toEqual({
+        code: "SEQUENCER_UNAVAILABLE",
+        message: "the sequencer did not answer ol_getStateRoot",
+      });
+    } finally {
+      await noRollup.stop();
+      await noSequencer.stop();
+    }
+  });
+
+  it("serves the UI with a strict content policy, the app for every page path", async () => {
+    for (const path of ["/", `/tx/${f.txs.transfer}`, "/batch/1"]) {
+      const res = await fetch(`${f.explorer.url}${path}`);
+      expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(await res.text()).toContain('<script type="module" src="/app.js">');
+    }
+    const js = await fetch(`${f.explorer.url}/app.js`);
+    expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+  });
+});
+
+describe("batch status from L1", () => {
+  const head = { lastCommitted: 5, lastFinalized: 2 } as L1Head;
+  it("is final up to the last finalized batch, then proven, committed or only sealed", () => {
+    expect(batchStatus(2, head, true, true)).toBe("final");
+    expect(batchStatus(4, head, true, true)).toBe("proven");
+    expect(batchStatus(3, head, true, false)).toBe("committed");
+    // The head says committed even before the event index has caught up.
+    expect(batchStatus(5, head, false, false)).toBe("committed");
+    expect(batchStatus(6, head, false, false)).toBe("sealed");
+  });
+});

@@ -1,0 +1,49 @@
+import type { FastifyError, FastifyInstance } from "fastify";
+import type { ExplorerContext } from "./context.ts";
+import { ExplorerError, ExplorerErrorCode } from "./errors.ts";
+import { accountRoutes } from "./routes/accounts.ts";
+import { batchRoutes } from "./routes/batches.ts";
+import { chainRoutes } from "./routes/chain.ts";
+import { registryRoutes } from "./routes/registries.ts";
+import { transactionRoutes } from "./routes/transactions.ts";
+
+/**
+ * The read API, meant to be registered under a prefix (`/api`). Every failure is answered
+ * as `{ error: { code, message } }`: schema refusals as INVALID_QUERY, unknown routes and
+ * missing entries as NOT_FOUND, upstream failures as SEQUENCER_UNAVAILABLE or L1_UNAVAILABLE.
+ */
+export function explorerApi(ctx: ExplorerContext) {
+  return async (app: FastifyInstance) => {
+    app.setErrorHandler((err: FastifyError, req, reply) => {
+      if (err instanceof ExplorerError) {
+        if (err.statusCode >= 500) req.log.warn({ err }, err.message);
+        return reply.code(err.statusCode).send({ error: { code: err.code, message: err.message } });
+      }
+      if (err.validation) {
+        return reply.code(400).send({
+          error: {
+            code: ExplorerErrorCode.InvalidQuery,
+            message: `invalid ${err.validationContext}: ${err.message}`,
+          },
+        });
+      }
+      req.log.error({ err }, "explorer request failed");
+      return reply.code(500).send({ error: { code: ExplorerErrorCode.Internal, message: "internal error" } });
+    });
+    // A route, not a not-found handler: the UI's catch-all would otherwise answer /api/... with HTML.
+    app.all("/*", async (req, reply) =>
+      reply.code(404).send({
+        error: { code: ExplorerErrorCode.NotFound, message: `no API route ${req.method} ${req.url}` },
+      }),
+    );
+    // Pages change with every batch: browsers and proxies must ask again.
+    app.addHook("onSend", async (_req, reply) => {
+      reply.header("cache-control", "no-store");
+    });
+    await app.register(chainRoutes(ctx));
+    await app.register(batchRoutes(ctx));
+    await app.register(transactionRoutes(ctx));
+    await app.register(accountRoutes(ctx));
+    await app.register(registryRoutes(ctx));
+  };
+}

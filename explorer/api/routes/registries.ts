@@ -1,0 +1,32 @@
+import type { FastifyInstance } from "fastify";
+import { type ExplorerContext, mustFind, newestFirst } from "../context.ts";
+import { contribution, idParams, inference, listOf, model, type Page, pageQuery } from "../schemas.ts";
+
+const REGISTRIES = [
+  { name: "contributions", one: "contribution", schema: contribution },
+  { name: "models", one: "model", schema: model },
+  { name: "inferences", one: "inference", schema: inference },
+] as const;
+
+/** GET /contributions, /models, /inferences (newest first) and each entry by id. */
+export function registryRoutes(ctx: ExplorerContext) {
+  return async (app: FastifyInstance) => {
+    for (const r of REGISTRIES) {
+      app.get<{ Querystring: Page }>(
+        `/${r.name}`,
+        { schema: { querystring: pageQuery, response: { 200: listOf(r.schema) } } },
+        async (req) => {
+          const total = (await ctx.seq.head()).counters[r.name];
+          const { start, count } = newestFirst(total, req.query.offset, req.query.limit);
+          const items = count > 0 ? await ctx.seq.list<object>(r.name, start - 1, count) : [];
+          return { total, offset: req.query.offset, items: items.reverse() };
+        },
+      );
+      app.get<{ Params: { id: number } }>(
+        `/${r.name}/:id`,
+        { schema: { params: idParams("id"), response: { 200: r.schema } } },
+        async (req) => mustFind(ctx.seq.entry<object>(r.name, req.params.id), `${r.one} ${req.params.id}`),
+      );
+    }
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * JSON schemas of the read API's params and replies. Fastify validates requests and
+ * serializes replies with them, so a reply never carries a field the schema does not name.
+ * Amounts are decimal strings (they exceed 2^53); roots and hashes 0x hex.
+ */
+const str = { type: "string" } as const;
+const int = { type: "integer" } as const;
+const nullable = <T extends object>(s: T) => ({ anyOf: [s, { type: "null" }] }) as const;
+
+export const hashPattern = "^0x[0-9a-fA-F]{64}$";
+
+export const pageQuery = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    offset: { type: "integer", minimum: 0, default: 0 },
+    limit: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+  },
+} as const;
+
+export interface Page {
+  offset: number;
+  limit: number;
+}
+
+export const idParams = (name: string, max = 0xffffffff) =>
+  ({
+    type: "object",
+    required: [name],
+    properties: { [name]: { type: "integer", minimum: 1, maximum: max } },
+  }) as const;
+
+export const hashParams = {
+  type: "object",
+  required: ["hash"],
+  properties: { hash: { type: "string", pattern: hashPattern } },
+} as const;
+
+export const l1Error = nullable(str);
+
+export const l1Batch = nullable({
+  type: "object",
+  properties: {
+    status: { type: "string", enum: ["sealed", "committed", "proven", "final"] },
+    commitTx: nullable(str),
+    commitBlock: nullable(int),
+    postStateRoot: nullable(str),
+    rootMatches: nullable({ type: "boolean" }),
+    proveTx: nullable(str),
+    prover: nullable(str),
+  },
+});
+
+export const l1Head = nullable({
+  type: "object",
+  properties: {
+    chainId: str,
+    block: int,
+    rollup: str,
+    lastCommitted: int,
+    lastFinalized: int,
+    queueCommitted: str,
+    frozen: { type: "boolean" },
+  },
+});
+
+const withdrawal = { type: "object", properties: { recipient: str, amount: str } } as const;
+
+export const batchSummary = {
+  type: "object",
+  properties: {
+    number: int,
+    sealedAt: str,
+    txCount: int,
+    withdrawalCount: int,
+    postStateRoot: str,
+    feesCredited: str,
+    l1: l1Batch,
+  },
+} as const;
+
+export const batchDetail = {
+  type: "object",
+  properties: {
+    number: int,
+    sealedAt: str,
+    preStateRoot: str,
+    postStateRoot: str,
+    batchDataHash: str,
+    dataLayout: str,
+    feeRecipient: int,
+    publicInput: str,
+    queueStart: str,
+    queueEnd: str,
+    withdrawals: { type: "array", items: withdrawal },
+    withdrawalsRoot: str,
+    feesCredited: str,
+    txCount: int,
+    l1: l1Batch,
+    l1Error,
+  },
+} as const;
+
+export const txSummary = {
+  type: "object",
+  properties: {
+    hash: str,
+    type: str,
+    status: str,
+    batch: nullable(int),
+    position: nullable(int),
+    from: nullable(int),
+    to: nullable(int),
+    amount: nullable(str),
+    fee: nullable(str),
+  },
+} as const;
+
+export const txList = {
+  type: "object",
+  properties: { total: int, offset: int, transactions: { type: "array", items: txSummary } },
+} as const;
+
+export const receipt = nullable({
+  type: "object",
+  properties: {
+    status: str,
+    batch: int,
+    position: int,
+    type: str,
+    account: int,
+    fee: str,
+    created: nullable({ type: "object", properties: { registry: str, id: int } }),
+    withdrawal: nullable(withdrawal),
+  },
+});
+
+export const txDetail = {
+  type: "object",
+  properties: {
+    hash: str,
+    status: str,
+    batch: nullable(int),
+    position: nullable(int),
+    type: str,
+    raw: str,
+    // The decoded fields differ per transaction type (protocol/tx/types.ts).
+    tx: { type: "object", additionalProperties: true },
+    receipt,
+    l1: l1Batch,
+    l1Error,
+  },
+} as const;
+
+const publicKey = { type: "object", properties: { x: str, y: str } } as const;
+
+export const accountSummary = {
+  type: "object",
+  properties: { id: int, publicKey, l1Address: str, balance: str, nonce: int, staked: str },
+} as const;
+
+export const accountDetail = {
+  type: "object",
+  properties: {
+    ...accountSummary.properties,
+    stateRoot: str,
+    leaf: str,
+    includesOpenBatch: { type: "boolean" },
+    transactions: { type: "array", items: txSummary },
+  },
+} as const;
+
+export const contribution = {
+  type: "object",
+  properties: {
+    id: int,
+    owner: int,
+    datanet: int,
+    contentRoot: str,
+    rowCount: int,
+    license: int,
+    uriCommitment: str,
+    stake: str,
+  },
+} as const;
+
+export const model = {
+  type: "object",
+  properties: {
+    id: int,
+    owner: int,
+    modelHash: str,
+    trainingDescriptor: str,
+    trainingConfigHash: nullable(str),
+    contributions: nullable({ type: "array", items: int }),
+    checkpointCommitment: str,
+    inferenceFee: str,
+    baseModel: int,
+    escrow: str,
+  },
+} as const;
+
+export const inference = {
+  type: "object",
+  properties: {
+    id: int,
+    user: int,
+    model: int,
+    inputHash: str,
+    outputHash: str,
+    featureCommitment: str,
+    payment: str,
+  },
+} as const;
+
+/** A page of a list, newest first; `total` counts every entry. */
+export const listOf = (items: object, extra: Record<string, object> = {}) =>
+  ({
+    type: "object",
+    properties: { total: int, offset: int, items: { type: "array", items }, ...extra },
+  }) as const;
+
+export const status = {
+  type: "object",
+  properties: {
+    l2: {
+      type: "object",
+      properties: {
+        stateRoot: str,
+        sealedBatches: int,
+        openBatch: { type: "object", properties: { number: int, size: int } },
+        counters: {
+          type: "object",
+          properties: { accounts: int, contributions: int, models: int, inferences: int },
+        },
+      },
+    },
+    l1: l1Head,
+    l1Error,
+    l1TxUrl: nullable(str),
+  },
+} as const;
+
+export const searchReply = {
+  type: "object",
+  properties: {
+    query: str,
+    results: {
+      type: "array",
+      items: { type: "object", properties: { kind: str, id: str, label: str } },
+    },
+  },
+} as const;

@@ -1,0 +1,168 @@
+/**
+ * The explorer's test chain, all real parts: the contracts on an in-process EDR chain, a
+ * sequencer node whose batches the L1 poster commits, deposits relayed from L1, a Groth16
+ * proof (of the stub batch circuit the contracts verify) finalizing the first batch, and
+ * the explorer serving all of it.
+ */
+import { Contract } from "ethers";
+import { L1QueueRelay } from "../bridge/queue-relay.ts";
+import { pino } from "pino";
+import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
+import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
+import { deploySystem, prepareArtifacts, proveStub, type System } from "../contracts/test/fixture.ts";
+import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
+import { encodeTx } from "../protocol/tx/codec.ts";
+import { signTx } from "../protocol/tx/sign.ts";
+import { type L2Tx, TxType } from "../protocol/tx/types.ts";
+import { nodeConfig } from "../sequencer/config.ts";
+import { L1BatchPoster } from "../sequencer/l1-poster.ts";
+import { type SequencerNode, startNode } from "../sequencer/node.ts";
+import { tempDir } from "../sequencer/testing.ts";
+import { type RunningExplorer, startExplorer } from "./server.ts";
+
+export const OPEN = 10n ** 18n;
+const logger = pino({ level: "silent" });
+
+/** A transaction before the fixture numbers and prices it. */
+type Unsigned<T = L2Tx> = T extends L2Tx ? Omit<T, "nonce" | "fee"> : never;
+
+export interface ExplorerFixture {
+  readonly s: System;
+  readonly node: SequencerNode;
+  readonly explorer: RunningExplorer;
+  readonly alice: number;
+  readonly bob: number;
+  readonly aliceAddress: string;
+  /** Hashes by what they did: batch 1 holds the deposits and the transfer, batch 2 the rest. */
+  readonly txs: Record<"transfer" | "stake" | "contribution" | "model" | "inference" | "withdraw", string>;
+  stop(): Promise<void>;
+}
+
+export async function startFixture(): Promise<ExplorerFixture> {
+  const s = await deploySystem(await prepareArtifacts());
+  const rollup = String(s.d.rollup.target);
+  const domain = { chainId: (await s.ethers.provider.getNetwork()).chainId, rollup };
+  const params = s.config.protocol;
+  const node = await startNode(
+    nodeConfig({
+      dataDir: tempDir("explorer"),
+      port: 0,
+      domain,
+      params,
+      governance: s.config.governance,
+      batchIntervalMs: 3_600_000,
+      verifyWorkers: 0,
+    }),
+    logger,
+    new L1BatchPoster({ rollup, signer: s.sequencer, retryDelayMs: 10 }),
+  );
+  const seq = node.sequencer;
+  const relay = new L1QueueRelay({
+    rollup: new Contract(rollup, ROLLUP_ABI, s.ethers.provider),
+    sink: { queue: () => seq.state.queue, deposit: (d) => seq.deposit(d) },
+    fromBlock: s.d.file.deployedAtBlock,
+    confirmations: 0,
+    pollMs: 50,
+    logger,
+  });
+
+  const keys: L2KeyPair[] = [await deriveL2Key(s.alice, domain), await deriveL2Key(s.bob, domain)];
+  for (const [i, signer] of [s.alice, s.bob].entries()) {
+    const amount = 100n * OPEN;
+    await (await s.tokenAs(signer).getFunction("approve")(rollup, amount)).wait();
+    const { x, y } = keys[i]!.publicKey;
+    await (await s.rollupAs(signer).getFunction("deposit")(0, x, y, amount)).wait();
+  }
+  await relay.poll();
+  const [alice, bob] = [seq.state.counters.accounts - 1, seq.state.counters.accounts];
+  const nonces = new Map<number, number>();
+  const send = async (tx: Unsigned, key: L2KeyPair): Promise<string> => {
+    const nonce = nonces.get(tx.from) ?? 0;
+    nonces.set(tx.from, nonce + 1);
+    const signed = signTx({ ...tx, nonce, fee: 1000n } as L2Tx, key.privateKey, domain, params);
+    return (await seq.submit(encodeTx(signed))).txHash;
+  };
+  const [aliceKey, bobKey] = keys as [L2KeyPair, L2KeyPair];
+  const aliceAddress = await s.alice.getAddress();
+
+  const transfer = await send({ type: TxType.Transfer, from: alice, to: bob, amount: 5n * OPEN }, aliceKey);
+  await seq.seal();
+  const stake = await send({ type: TxType.Stake, from: alice, amount: 20n * OPEN }, aliceKey);
+  const contribution = await send(
+    {
+      type: TxType.RegisterContribution,
+      from: alice,
+      datanet: 1,
+      contentRoot: 77n,
+      rowCount: 120,
+      license: 1,
+      uriCommitment: 88n,
+      stake: 2n * OPEN,
+    },
+    aliceKey,
+  );
+  const model = await send(
+    {
+      type: TxType.RegisterModel,
+      from: alice,
+      modelHash: 5n,
+      trainingConfigHash: 6n,
+      contributions: [1],
+      checkpointCommitment: 7n,
+      inferenceFee: OPEN / 10n,
+      baseModel: 0,
+    },
+    aliceKey,
+  );
+  const inference = await send(
+    {
+      type: TxType.Inference,
+      from: bob,
+      model: 1,
+      inputHash: 11n,
+      outputHash: 12n,
+      featureCommitment: 13n,
+      payment: OPEN / 10n,
+    },
+    bobKey,
+  );
+  const withdraw = await send(
+    { type: TxType.Withdraw, from: alice, amount: 3n * OPEN, recipient: aliceAddress },
+    aliceKey,
+  );
+  await seq.seal();
+  await waitFor(async () => (await s.d.rollup.getFunction("head")()).lastCommitted >= 2n);
+  const proof = await proveStub(s.circuit, await s.d.rollup.getFunction("publicInputOf")(1n));
+  await (await s.rollupAs(s.prover).getFunction("proveBatch")(1n, 1, proof)).wait();
+
+  const explorer = await startExplorer({
+    rpcUrl: `${node.url}/rpc`,
+    l1: s.ethers.provider,
+    rollup,
+    fromBlock: s.d.file.deployedAtBlock,
+    l1CacheMs: 0,
+    port: 0,
+  });
+  return {
+    s,
+    node,
+    explorer,
+    alice,
+    bob,
+    aliceAddress,
+    txs: { transfer, stake, contribution, model, inference, withdraw },
+    async stop() {
+      await explorer.stop();
+      await node.stop();
+      await terminateSnarkjsCurve();
+    },
+  };
+}
+
+export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
