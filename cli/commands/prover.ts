@@ -22,6 +22,7 @@ export function proverCommand(): Command {
     .option("--circuit-id <id>", "id its verifier is registered under in the rollup", intArg, 2)
     .option("--slots <n>", "account slots of the circuit", intArg, 1)
     .option("--withdrawals <n>", "withdrawal entries of the circuit", intArg, 0)
+    .option("--registry-slots <n>", "registry slots of the circuit", intArg, 0)
     .option("--params <set>", "tree sizes", "test")
     .option("--ptau <file>", "production keys: a Powers-of-Tau ceremony file (default: INSECURE dev setup)")
     .option("--native-prover <path>", "rapidsnark-style prover binary: <bin> <zkey> <wtns> <proof> <public>")
@@ -44,7 +45,7 @@ export function proverCommand(): Command {
           wasm: circuit.wasm,
           zkey: circuit.zkey,
           circuitId: o.circuitId,
-          shape: { slots: o.slots, withdrawals: o.withdrawals },
+          shape: { slots: o.slots, withdrawals: o.withdrawals, registrySlots: o.registrySlots },
         },
         assignment: checkAssignment({ index: o.index, of: o.of, takeoverSeconds: o.takeover }),
         log: (line) => logger.info(line),
