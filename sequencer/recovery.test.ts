@@ -3,7 +3,12 @@ import { serialize, deserialize } from "node:v8";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
+import { fieldToHex } from "../protocol/field.ts";
+import { TEST_PARAMS } from "../protocol/params.ts";
+import { decodeTx } from "../protocol/tx/codec.ts";
+import { txHash } from "../protocol/tx/fields.ts";
 import { TxType } from "../protocol/tx/types.ts";
+import { DEV_DOMAIN } from "./config.ts";
 import { startNode } from "./node.ts";
 import { KEY } from "./sequencer.ts";
 import { depositParam, rpc, signedHex, tempDir, testNodeConfig } from "./testing.ts";
@@ -72,5 +77,37 @@ describe("sequencer restart", () => {
     expect((err as Error).message).toMatch(
       /stored state root 0x[0-9a-f]{64} does not match the root 0x[0-9a-f]{64} recomputed/,
     );
+  });
+
+  it("runs waiting transactions that a crash left executable", async () => {
+    const dir = tempDir("promote");
+    const node = await fundedNode(dir);
+    const queued = (await rpc(node.url, "ol_sendTransaction", [transfer(1)])).result as {
+      txHash: string;
+      status: string;
+    };
+    expect(queued.status).toBe("queued");
+    await node.sequencer.close();
+    // As if nonce 0 had been written ahead and the process died before promoting nonce 1.
+    const raw = Buffer.from(transfer(0).slice(2), "hex");
+    const hash = fieldToHex(txHash(decodeTx(raw), DEV_DOMAIN, TEST_PARAMS));
+    const db = new Level<string, Buffer>(dir, { keyEncoding: "utf8", valueEncoding: "buffer" });
+    await db.put(KEY.wal(1, 2), serialize({ raw: new Uint8Array(raw), hash }));
+    await db.close();
+
+    const again = await startNode(testNodeConfig(dir), logger);
+    try {
+      expect((await rpc(again.url, "ol_getTransactionReceipt", [hash])).result).toMatchObject({
+        batch: 1,
+        position: 2,
+      });
+      expect((await rpc(again.url, "ol_getTransactionReceipt", [queued.txHash])).result).toMatchObject({
+        batch: 1,
+        position: 3,
+      });
+      expect((await rpc(again.url, "ol_getNonce", [1])).result).toBe(2);
+    } finally {
+      await again.stop();
+    }
   });
 });

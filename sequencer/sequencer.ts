@@ -636,17 +636,32 @@ export class Sequencer {
     }
     this.replaying = false;
     let queued = 0;
+    const stale: StoreOp[] = [];
     for (const [key, raw] of await store.list<Uint8Array>("mp:")) {
       const tx = decodeTx(raw) as SignedTx;
       const p: PooledTx = { hash: key.slice(3), tx, raw };
       const account = s.accounts.get(tx.from);
-      if (!account || tx.nonce < account.nonce) continue;
+      if (!account || tx.nonce < account.nonce) {
+        stale.push({ type: "del", key });
+        continue;
+      }
       this.mempool.add(p, account.nonce);
       this.pooledByHash.set(p.hash, p);
       queued++;
     }
+    // A crash between a transaction's write and the promotion of the waiting ones it
+    // unblocked leaves some of them executable: run them now.
+    const senders = new Set([...this.pooledByHash.values()].map((p) => p.tx.from));
+    const promoted = [...senders].flatMap((from) => this.promote(from));
+    await Promise.all([...promoted, this.persist(stale)]);
     logger.info(
-      { sealed: meta.sealed, replayed: wal.length, queued, stateRoot: fieldToHex(root) },
+      {
+        sealed: meta.sealed,
+        replayed: wal.length,
+        queued,
+        promoted: promoted.length,
+        stateRoot: fieldToHex(root),
+      },
       "state recovered and checked",
     );
   }
