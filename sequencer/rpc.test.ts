@@ -248,6 +248,9 @@ describe("sequencer JSON-RPC", () => {
     expect(replacement.result).toMatchObject({ status: "queued" });
     // The gap is still open: the next nonce to send is the missing one.
     expect((await rpc(url, "ol_getNonce", [3])).result).toBe(next);
+    expect((await rpc(url, "ol_listQueued")).result).toEqual([
+      { hash: (replacement.result as { txHash: string }).txHash, from: 3, nonce: next + 1, fee: "20" },
+    ]);
     expect(await send(t(next, 10n))).toMatchObject({ result: { status: "executed" } });
     const receipt = await rpc(url, "ol_getTransactionReceipt", [
       (replacement.result as { txHash: string }).txHash,

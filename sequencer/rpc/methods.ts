@@ -164,6 +164,18 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
         return batch ? batch.txHashes.slice(0, limit) : [];
       },
     },
+    ol_listQueued: {
+      params: optionalOne({
+        type: "object",
+        additionalProperties: false,
+        properties: { limit: { type: "integer", minimum: 1, maximum: 100 } },
+      }),
+      handler: ([p]: [{ limit?: number }?]) =>
+        seq.mempool
+          .all()
+          .slice(0, p?.limit ?? 20)
+          .map(({ hash, tx }) => ({ hash, from: tx.from, nonce: tx.nonce, fee: tx.fee.toString() })),
+    },
     ol_listAccounts: {
       params: optionalOne(page),
       handler: ([p]: [{ offset?: number; limit?: number }?]) =>
