@@ -10,7 +10,7 @@ import { txHash } from "../protocol/tx/fields.ts";
 import { TxType } from "../protocol/tx/types.ts";
 import { DEV_DOMAIN } from "./config.ts";
 import { startNode } from "./node.ts";
-import { KEY } from "./sequencer.ts";
+import { KEY } from "./schema.ts";
 import { depositParam, rpc, signedHex, tempDir, testNodeConfig } from "./testing.ts";
 
 const logger = pino({ level: "silent" });

@@ -10,7 +10,7 @@ import type { Domain } from "../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { type Field, fieldToHex } from "../protocol/field.ts";
 import type { ProtocolParams } from "../protocol/params.ts";
-import { applyTx, type BatchContext, type Receipt } from "../protocol/state/apply.ts";
+import { applyTx, type BatchContext } from "../protocol/state/apply.ts";
 import { finishBatch } from "../protocol/state/batch.ts";
 import type {
   Account,
@@ -22,8 +22,16 @@ import type {
 import { type QueueCursor, RollupState, type TrainingSet } from "../protocol/state/state.ts";
 import { decodeTx, encodeTx, peekSender } from "../protocol/tx/codec.ts";
 import { type Deposit, type SignedTx, TxType } from "../protocol/tx/types.ts";
-import type { SealedBatch } from "./batch-poster.ts";
 import { Mempool, type MempoolLimits, type PooledTx } from "./mempool.ts";
+import {
+  type BatchRecord,
+  chainFingerprint,
+  idOf,
+  KEY,
+  type Meta,
+  type TxRecord,
+  type WalEntry,
+} from "./schema.ts";
 import { pad, type Store, type StoreOp } from "./store.ts";
 import type { TxVerifier } from "./verifier.ts";
 
@@ -65,27 +73,6 @@ export type SubmitResult =
     }
   | { readonly txHash: string; readonly status: "queued" };
 
-/** A transaction as stored and served: executed in a batch, or dropped from the mempool. */
-export interface TxRecord {
-  readonly hash: string;
-  readonly raw: Uint8Array;
-  readonly batch: number;
-  readonly position: number;
-  readonly receipt: Receipt;
-}
-
-export interface BatchRecord extends SealedBatch {
-  /** "fixed": the circuit's layout; "compact": a batch with registry transactions. */
-  readonly dataLayout: "fixed" | "compact";
-  /** Account credited with the batch's fees (the fixed layout's header). */
-  readonly feeRecipient: number;
-  /** The proof's one public input, sha256 over the claims and the data (section 8). */
-  readonly publicInput: bigint;
-  readonly sealedAt: number;
-  readonly feesCredited: bigint;
-  readonly l1TxHash?: string;
-}
-
 interface Executed extends TxRecord {
   readonly compact: CompactTx;
   /** Its record in the fixed layout; none for registry transactions (not in the circuit yet). */
@@ -100,39 +87,12 @@ interface OpenBatchState {
   readonly preStateRoot: Promise<Field>;
 }
 
-interface Meta {
-  readonly chain: string;
-  readonly sealed: number;
-  readonly stateRoot: Field;
-  readonly counters: RollupState["counters"];
-  readonly queue: RollupState["queue"];
-  readonly governance: GovernanceParams;
-}
-
-interface WalEntry {
-  readonly raw: Uint8Array;
-  readonly hash: string;
-}
-
 /** Transactions without an account-slot record in the batch circuit (registry slots are v1). */
 const REGISTRY_TYPES: ReadonlySet<number> = new Set([
   TxType.RegisterContribution,
   TxType.RegisterModel,
   TxType.Inference,
 ]);
-
-export const KEY = {
-  meta: "meta",
-  account: (id: number) => `acct:${pad(id)}`,
-  contribution: (id: number) => `contrib:${pad(id)}`,
-  model: (id: number) => `model:${pad(id)}`,
-  inference: (id: number) => `inf:${pad(id)}`,
-  batch: (n: number) => `batch:${pad(n)}`,
-  tx: (hash: string) => `tx:${hash}`,
-  accountTx: (id: number, batch: number, pos: number) => `acctx:${pad(id)}:${pad(batch)}:${pad(pos, 6)}`,
-  wal: (batch: number, pos: number) => `wal:${pad(batch)}:${pad(pos, 6)}`,
-  pooled: (hash: string) => `mp:${hash}`,
-} as const;
 
 export interface SequencerDeps {
   readonly store: Store;
@@ -670,16 +630,6 @@ export class Sequencer {
 function walPut(e: Executed): StoreOp {
   const value: WalEntry = { raw: e.raw, hash: e.hash };
   return { type: "put", key: KEY.wal(e.batch, e.position), value };
-}
-
-function idOf(key: string): number {
-  return Number(key.slice(key.indexOf(":") + 1));
-}
-
-function chainFingerprint(c: SequencerConfig): string {
-  const shape = (t: { arity: number; depth: number }) => `${t.arity}^${t.depth}`;
-  const p = c.params;
-  return `${c.domain.chainId}/${c.domain.rollup.toLowerCase()}/${shape(p.accounts)},${shape(p.contributions)},${shape(p.models)},${shape(p.inferences)},${shape(p.trainingSet)},w${p.withdrawalsDepth}`;
 }
 
 /** Drives a hashing generator a few milliseconds at a time, yielding to pending I/O between. */

@@ -4,7 +4,7 @@ import type { Account, Contribution, InferenceRecord, Model } from "../../protoc
 import type { TrainingSet } from "../../protocol/state/state.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
 import { TX_TYPE_NAMES, type TxType } from "../../protocol/tx/types.ts";
-import type { BatchRecord, TxRecord } from "../sequencer.ts";
+import type { BatchRecord, TxRecord } from "../schema.ts";
 
 /**
  * JSON shapes of the RPC answers. Amounts and counts that may exceed 2^53 are decimal
