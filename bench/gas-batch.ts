@@ -1,37 +1,17 @@
 /**
- * Realistic batch data for the gas benchmark, with human-looking amounts (few significant
- * digits, as wallets produce) and account ids up to a million: the fixed layout the sequencer
- * posts (docs/protocol.md section 8, protocol/batch/layout.ts), and the compact encoding of
- * protocol/batch/data.ts that batches holding registry transactions fall back to.
+ * Realistic batch data for the gas benchmark in the fixed layout the sequencer posts
+ * (docs/protocol.md section 8, protocol/batch/layout.ts): human-looking amounts (few
+ * significant digits, as wallets produce), account ids up to a million, random hashes for
+ * contributions and inferences. Seeded, so every run posts the same bytes.
  */
-import { type CompactTx, encodeBatchData } from "../protocol/batch/data.ts";
-import { encodeBatchLayout, type SlotRecord } from "../protocol/batch/layout.ts";
+import { encodeBatchLayout, type RegistryRecord, type SlotRecord } from "../protocol/batch/layout.ts";
 import { TxType } from "../protocol/tx/types.ts";
 
-type Kind =
-  | "transfer"
-  | "deposit"
-  | "inference"
-  | "withdraw"
-  | "stake"
-  | "unstake"
-  | "registerContribution"
-  | "registerModel";
+type Kind = "transfer" | "deposit" | "inference" | "withdraw" | "stake" | "unstake" | "registerContribution";
+export type Mix = Record<Kind, number>;
 
-/** Share of each transaction type in a batch, in percent: what the fixed layout carries. */
-export const REALISTIC_MIX: Record<Kind, number> = {
-  transfer: 70,
-  deposit: 10,
-  withdraw: 10,
-  stake: 7,
-  unstake: 3,
-  inference: 0,
-  registerContribution: 0,
-  registerModel: 0,
-};
-
-/** With registry transactions (inferences, contributions): posted in the compact encoding. */
-export const REGISTRY_MIX: Record<Kind, number> = {
+/** Share of each transaction type, in percent: payments with some AI-economy traffic. */
+export const REALISTIC_MIX: Mix = {
   transfer: 55,
   deposit: 10,
   inference: 10,
@@ -39,11 +19,21 @@ export const REGISTRY_MIX: Record<Kind, number> = {
   stake: 6,
   unstake: 3,
   registerContribution: 3,
-  registerModel: 0,
+};
+
+/** Payments only: no registry records. */
+export const PAYMENTS_MIX: Mix = {
+  transfer: 70,
+  deposit: 10,
+  withdraw: 10,
+  stake: 7,
+  unstake: 3,
+  inference: 0,
+  registerContribution: 0,
 };
 
 /** A mix with every share 0, to spread and override: `{ ...NO_TXS, transfer: 100 }`. */
-export const NO_TXS: Record<Kind, number> = {
+export const NO_TXS: Mix = {
   transfer: 0,
   deposit: 0,
   inference: 0,
@@ -51,10 +41,12 @@ export const NO_TXS: Record<Kind, number> = {
   stake: 0,
   unstake: 0,
   registerContribution: 0,
-  registerModel: 0,
 };
 
-/** mulberry32: a tiny seeded generator, so every run posts the same bytes. */
+/** Withdrawal entries of the layout at 256 slots (a power of two above the mixes' share). */
+export const LAYOUT_WITHDRAWALS = 32;
+
+/** mulberry32: a tiny seeded generator. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -68,20 +60,15 @@ function rng(seed: number): () => number {
 
 export interface GeneratedBatch {
   data: Uint8Array;
-  txs: CompactTx[];
   /** Withdrawals in order: the batch's withdrawals tree leaves. */
   withdrawals: { recipient: string; amount: bigint }[];
   deposits: number;
+  /** Registry records (contributions, inferences): the layout has exactly this many slots. */
+  registryTxs: number;
 }
 
-/** Withdrawal entries of the fixed layout at 256 slots (a power of two above the mix's share). */
-export const LAYOUT_WITHDRAWALS = 32;
-
-/**
- * `n` transactions of `mix`, posted in the fixed layout (`n` slots, LAYOUT_WITHDRAWALS
- * recipients) when every type has a record there, else in the compact encoding.
- */
-export function generateBatch(n: number, mix: Record<Kind, number>, seed = 4): GeneratedBatch {
+/** `n` transactions of `mix` in the fixed layout: `n` slots, LAYOUT_WITHDRAWALS recipients. */
+export function generateBatch(n: number, mix: Mix, seed = 4): GeneratedBatch {
   const random = rng(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const account = () => int(1, 1_000_000);
@@ -102,85 +89,69 @@ export function generateBatch(n: number, mix: Record<Kind, number>, seed = 4): G
     [kinds[i], kinds[j]] = [kinds[j]!, kinds[i]!];
   }
 
-  const txs: CompactTx[] = [];
+  const records: SlotRecord[] = [];
+  const registry: RegistryRecord[] = [];
   const withdrawals: GeneratedBatch["withdrawals"] = [];
   let deposits = 0;
   for (const kind of kinds) {
-    const from = account();
+    const a = account();
     switch (kind) {
       case "transfer":
-        txs.push({ type: TxType.Transfer, from, fee: fee(), to: account(), amount: amount() });
+        records.push({ type: TxType.Transfer, a, b: account(), amount: amount(), fee: fee() });
         break;
       case "deposit":
         deposits++;
-        txs.push({ type: TxType.Deposit, account: account() });
+        records.push({ type: TxType.Deposit, a, b: 0, amount: 0n, fee: 0n });
         break;
       case "withdraw": {
         const w = { recipient: address(), amount: amount() };
         withdrawals.push(w);
-        txs.push({ type: TxType.Withdraw, from, fee: fee(), ...w });
+        records.push({ type: TxType.Withdraw, a, b: 0, amount: w.amount, fee: fee() });
         break;
       }
       case "stake":
       case "unstake":
-        txs.push({
+        records.push({
           type: kind === "stake" ? TxType.Stake : TxType.Unstake,
-          from,
-          fee: fee(),
+          a,
+          b: 0,
           amount: amount(),
+          fee: fee(),
         });
         break;
       case "inference":
-        txs.push({
+        records.push({ type: TxType.Inference, a, b: 0, amount: amount(), fee: fee() });
+        registry.push({
           type: TxType.Inference,
-          from,
-          fee: fee(),
-          model: int(1, 5000),
-          inputHash: field(),
-          outputHash: field(),
-          featureCommitment: field(),
-          payment: amount(),
+          w0: int(1, 5000),
+          h1: field(),
+          h2: field(),
+          h3: field(),
+          w4: 0,
+          w5: 0,
         });
         break;
       case "registerContribution":
-      case "registerModel":
-        txs.push({
+        records.push({ type: TxType.RegisterContribution, a, b: 0, amount: amount(), fee: fee() });
+        registry.push({
           type: TxType.RegisterContribution,
-          from,
-          fee: fee(),
-          datanet: int(1, 200),
-          contentRoot: field(),
-          rowCount: int(1, 100_000),
-          license: int(1, 8),
-          uriCommitment: field(),
-          stake: amount(),
+          w0: int(1, 200),
+          h1: field(),
+          h2: field(),
+          h3: 0n,
+          w4: int(1, 100_000),
+          w5: int(1, 8),
         });
         break;
     }
   }
-  const registry = txs.some((tx) => tx.type > TxType.Unstake && tx.type !== TxType.Deposit);
-  const data = registry
-    ? encodeBatchData(txs)
-    : encodeBatchLayout(
-        { slots: n, withdrawals: LAYOUT_WITHDRAWALS },
-        1,
-        txs.map(slotOf),
-        withdrawals.map((w) => w.recipient),
-      );
-  return { data, txs, withdrawals, deposits };
-}
-
-function slotOf(tx: CompactTx): SlotRecord {
-  switch (tx.type) {
-    case TxType.Deposit:
-      return { type: tx.type, a: tx.account, b: 0, amount: 0n, fee: 0n };
-    case TxType.Transfer:
-      return { type: tx.type, a: tx.from, b: tx.to, amount: tx.amount, fee: tx.fee };
-    case TxType.Withdraw:
-    case TxType.Stake:
-    case TxType.Unstake:
-      return { type: tx.type, a: tx.from, b: 0, amount: tx.amount, fee: tx.fee };
-    default:
-      throw new Error(`type ${tx.type} has no fixed-layout record`);
-  }
+  const shape = { slots: n, withdrawals: LAYOUT_WITHDRAWALS, registrySlots: registry.length };
+  const data = encodeBatchLayout(
+    shape,
+    1,
+    records,
+    withdrawals.map((w) => w.recipient),
+    registry,
+  );
+  return { data, withdrawals, deposits, registryTxs: registry.length };
 }

@@ -1,8 +1,9 @@
 /**
  * L1 gas of the rollup's entry points (issue 4): commitBatch at 256 transactions of realistic
- * batch data, proveBatch with a real Groth16 proof, a withdrawal claim and an exit at the
- * production tree depths, on Hardhat's in-process EDR chain at its default hardfork, with
- * commit costs also measured for transfers only and under Cancun calldata pricing.
+ * batch data (fixed layout, with contributions and inferences), proveBatch with a real
+ * Groth16 proof, a withdrawal claim and an exit at the production tree depths, on Hardhat's
+ * in-process EDR chain at its default hardfork; commit costs also for payments only, transfers
+ * only and under Cancun calldata pricing.
  * Progress on stderr; the last stdout line is one JSON object, also written to
  * bench/results/gas.json.
  *   npm run bench:gas
@@ -29,8 +30,8 @@ import {
   generateBatch,
   LAYOUT_WITHDRAWALS,
   NO_TXS,
+  PAYMENTS_MIX,
   REALISTIC_MIX,
-  REGISTRY_MIX,
 } from "./gas-batch.ts";
 
 const TXS = 256;
@@ -80,7 +81,11 @@ async function commitCost(circuit: CircuitArtifacts, batch: GeneratedBatch, hard
   const { s } = await chainWithDeposits(circuit, batch.deposits + 2, hardfork);
   await commit(s, ONE_DEPOSIT, { postStateRoot: 1n });
   const one = await commit(s, ONE_DEPOSIT, { postStateRoot: 2n });
-  const full = await commit(s, batch, { postStateRoot: 3n });
+  // A non-zero withdrawals root costs a fresh storage slot, as a real batch with withdrawals does.
+  const full = await commit(s, batch, {
+    postStateRoot: 3n,
+    withdrawalsRoot: batch.withdrawals.length > 0 ? 5n : 0n,
+  });
   return {
     hardfork: s.hardfork,
     commitBatchGas: full.gas,
@@ -148,20 +153,19 @@ async function main() {
   );
   log(`exit at accounts depth ${PRODUCTION_PARAMS.accounts.depth}: ${exitGas} gas`);
 
-  // Where the per-transaction cost comes from: transfers only; a batch with registry
-  // transactions (compact encoding, their 32-byte hashes are most of the bytes); the same
-  // batches under Cancun calldata pricing (no EIP-7623 floor).
+  // Where the per-transaction cost comes from: payments only (no 107-byte registry records),
+  // transfers only, and the realistic batch under Cancun calldata pricing (no EIP-7623 floor).
+  const payments = generateBatch(TXS, PAYMENTS_MIX);
   const transfers = generateBatch(TXS, { ...NO_TXS, transfer: 100 });
-  const registry = generateBatch(TXS, REGISTRY_MIX);
   const comparison = {
-    transfersOnly: await commitCost(circuit, transfers),
-    withRegistryTxs: {
-      mix: REGISTRY_MIX,
-      bytes: registry.data.length,
-      ...(await commitCost(circuit, registry)),
+    paymentsOnly: {
+      mix: PAYMENTS_MIX,
+      bytes: payments.data.length,
+      ...(await commitCost(circuit, payments)),
     },
+    transfersOnly: { bytes: transfers.data.length, ...(await commitCost(circuit, transfers)) },
     cancunRealistic: await commitCost(circuit, batch, "cancun"),
-    cancunWithRegistryTxs: await commitCost(circuit, registry, "cancun"),
+    cancunPaymentsOnly: await commitCost(circuit, payments, "cancun"),
   };
   log(`comparison: ${JSON.stringify(comparison)}`);
 
@@ -170,7 +174,7 @@ async function main() {
     hardfork: s.hardfork,
     txsPerBatch: TXS,
     batchDataBytes: batch.data.length,
-    batchLayout: { slots: TXS, withdrawals: LAYOUT_WITHDRAWALS },
+    batchLayout: { slots: TXS, withdrawals: LAYOUT_WITHDRAWALS, registrySlots: batch.registryTxs },
     mix: REALISTIC_MIX,
     commitBatchGas,
     perTxL1Gas,
