@@ -3,6 +3,7 @@ import { OpenLedgerError } from "../protocol/errors.ts";
 import { accountCommand } from "./commands/account.ts";
 import { bridgeCommand } from "./commands/bridge.ts";
 import { devnetCommand } from "./commands/devnet.ts";
+import { explorerCommand } from "./commands/explorer.ts";
 import { keyCommand } from "./commands/key.ts";
 import { proverCommand } from "./commands/prover.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   program.addCommand(devnetCommand());
   program.addCommand(proverCommand());
   program.addCommand(bridgeCommand());
+  program.addCommand(explorerCommand());
   return program;
 }
 

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import { JsonRpcProvider, type Provider } from "ethers";
 import type { Logger } from "pino";
 import { OpenLedgerProvider } from "../sdk/provider.ts";
@@ -51,12 +51,10 @@ export async function buildExplorer(o: ExplorerOptions): Promise<{ app: FastifyI
       cacheMs: o.l1CacheMs,
     }),
     l1TxUrl: o.l1TxUrl ?? null,
+    logger: o.logger,
   };
-  // Per-request lines stay off: failures are logged by the API's error handler.
-  const app = Fastify({
-    loggerInstance: o.logger as FastifyBaseLogger | undefined,
-    disableRequestLogging: true,
-  });
+  // Fastify's own request logging stays off: the API's error handler logs what failed.
+  const app = Fastify();
   await app.register(explorerApi(ctx), { prefix: "/api" });
   await app.register(webUi());
   return { app, close: () => owned?.destroy() };

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { DeploymentFile } from "../../contracts/deploy/addresses.ts";
 import type { DevAccount } from "./dev-accounts.ts";
+import { explorerService } from "./explorer-service.ts";
 import { sequencerService } from "./sequencer-service.ts";
 
 /** What every devnet service gets: the running L1, the deployment and a folder of its own. */
@@ -32,4 +33,4 @@ export interface DevnetService {
 }
 
 /** The bridge relay, prover and explorer join this list as they land. */
-export const DEVNET_SERVICES: DevnetService[] = [sequencerService];
+export const DEVNET_SERVICES: DevnetService[] = [sequencerService, explorerService];

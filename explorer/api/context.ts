@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import { ExplorerError, notFound } from "./errors.ts";
 import type { L1BatchInfo, L1Snapshot, L1Status } from "./l1-status.ts";
 import type { L2Batch, L2Transaction, SequencerSource } from "./sequencer-source.ts";
@@ -8,6 +9,7 @@ export interface ExplorerContext {
   readonly l1: L1Status;
   /** L1 block explorer prefix for transaction links (`<prefix><hash>`), if any. */
   readonly l1TxUrl: string | null;
+  readonly logger?: Logger;
 }
 
 /**

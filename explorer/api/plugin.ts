@@ -16,7 +16,7 @@ export function explorerApi(ctx: ExplorerContext) {
   return async (app: FastifyInstance) => {
     app.setErrorHandler((err: FastifyError, req, reply) => {
       if (err instanceof ExplorerError) {
-        if (err.statusCode >= 500) req.log.warn({ err }, err.message);
+        if (err.statusCode >= 500) ctx.logger?.warn({ err, url: req.url }, err.message);
         return reply.code(err.statusCode).send({ error: { code: err.code, message: err.message } });
       }
       if (err.validation) {
@@ -27,7 +27,7 @@ export function explorerApi(ctx: ExplorerContext) {
           },
         });
       }
-      req.log.error({ err }, "explorer request failed");
+      ctx.logger?.error({ err, url: req.url }, "explorer request failed");
       return reply.code(500).send({ error: { code: ExplorerErrorCode.Internal, message: "internal error" } });
     });
     // A route, not a not-found handler: the UI's catch-all would otherwise answer /api/... with HTML.

@@ -45,15 +45,15 @@ export const mono = (/** @type {string} */ s) => h("span.mono.wrap", null, s);
 
 const DECIMALS = 18n;
 
-/** OPEN base units (a decimal string) as OPEN with grouping and up to 6 decimals. */
+/** OPEN base units (a decimal string) as OPEN, exact: grouped whole part, every non-zero decimal. */
 export function open(/** @type {string | null} */ units) {
   if (units === null) return "–";
   const v = BigInt(units);
-  // Below a millionth of an OPEN the decimals would round to zero: show base units.
+  // Below a millionth of an OPEN, decimals are a run of zeros: base units read better.
   if (v !== 0n && v < 10n ** 12n) return `${v.toLocaleString("en-US")} units`;
   const unit = 10n ** DECIMALS;
   const whole = (v / unit).toLocaleString("en-US");
-  const frac = (v % unit).toString().padStart(Number(DECIMALS), "0").slice(0, 6).replace(/0+$/, "");
+  const frac = (v % unit).toString().padStart(Number(DECIMALS), "0").replace(/0+$/, "");
   return `${frac ? `${whole}.${frac}` : whole} OPEN`;
 }
 
