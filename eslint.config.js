@@ -4,7 +4,16 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", "build/", "artifacts/", "cache/", "types/", "bench/results/", "data/", "**/*_js/"],
+    ignores: [
+      "node_modules/",
+      "build/",
+      "artifacts/",
+      "cache/",
+      "types/",
+      "bench/results/",
+      "data/",
+      "**/*_js/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
