@@ -33,8 +33,14 @@ export interface ExplorerFixture {
   readonly alice: number;
   readonly bob: number;
   readonly aliceAddress: string;
-  /** Hashes by what they did: batch 1 holds the deposits and the transfer, batch 2 the rest. */
-  readonly txs: Record<"transfer" | "stake" | "contribution" | "model" | "inference" | "withdraw", string>;
+  /**
+   * Hashes by what they did: batch 1 (final) holds the deposits and the transfer, batch 2
+   * (committed) the registrations, the inference and the withdrawal, batch 3 (committed) the refund.
+   */
+  readonly txs: Record<
+    "transfer" | "stake" | "contribution" | "model" | "inference" | "withdraw" | "refund",
+    string
+  >;
   stop(): Promise<void>;
 }
 
@@ -134,6 +140,9 @@ export async function startFixture(): Promise<ExplorerFixture> {
   await waitFor(async () => (await s.d.rollup.getFunction("head")()).lastCommitted >= 2n);
   const proof = await proveStub(s.circuit, await s.d.rollup.getFunction("publicInputOf")(1n));
   await (await s.rollupAs(s.prover).getFunction("proveBatch")(1n, 1, proof)).wait();
+  const refund = await send({ type: TxType.Transfer, from: bob, to: alice, amount: OPEN }, bobKey);
+  await seq.seal();
+  await waitFor(async () => (await s.d.rollup.getFunction("head")()).lastCommitted >= 3n);
 
   const explorer = await startExplorer({
     rpcUrl: `${node.url}/rpc`,
@@ -150,7 +159,7 @@ export async function startFixture(): Promise<ExplorerFixture> {
     alice,
     bob,
     aliceAddress,
-    txs: { transfer, stake, contribution, model, inference, withdraw },
+    txs: { transfer, stake, contribution, model, inference, withdraw, refund },
     async stop() {
       await explorer.stop();
       await node.stop();

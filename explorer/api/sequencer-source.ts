@@ -76,14 +76,12 @@ export class SequencerSource {
     const key = `b${n}`;
     const hit = this.sealed.get(key) as L2Batch | undefined;
     if (hit) return hit;
-    const b = await this.call<L2Batch | null>("ol_getBatch", [n]);
-    if (b) this.keep(key, b);
-    return b;
-  }
-
-  /** Batches `from` .. `from + limit - 1` that exist, ascending. */
-  listBatches(from: number, limit: number): Promise<L2Batch[]> {
-    return this.call("ol_listBatches", [{ offset: from - 1, limit }]);
+    const b = await this.call<(L2Batch & { batchData?: string }) | null>("ol_getBatch", [n]);
+    if (!b) return null;
+    // The calldata can be large and no page shows it: it is not kept.
+    const { batchData: _data, ...batch } = b;
+    this.keep(key, batch);
+    return batch;
   }
 
   async transaction(hash: string): Promise<L2Transaction | null> {

@@ -1,5 +1,14 @@
 import type { FastifyInstance } from "fastify";
-import { type ExplorerContext, l1Batch, l1View, mustFind, newestFirst, txSummaries } from "../context.ts";
+import {
+  type ExplorerContext,
+  l1Batch,
+  l1View,
+  mapLimit,
+  mustFind,
+  newestFirst,
+  txSummaries,
+} from "../context.ts";
+import type { L2Batch } from "../sequencer-source.ts";
 import {
   batchDetail,
   batchSummary,
@@ -25,12 +34,18 @@ export function batchRoutes(ctx: ExplorerContext) {
       async (req) => {
         const [head, { l1, l1Error }] = await Promise.all([ctx.seq.head(), l1View(ctx)]);
         const { start, count } = newestFirst(head.sealedBatches, req.query.offset, req.query.limit);
-        const batches = count > 0 ? await ctx.seq.listBatches(start, count) : [];
+        // Batch by batch rather than ol_listBatches: sealed batches are cached here, so a
+        // refreshed page only asks for the batches sealed since, and ol_listBatches answers
+        // pages near the head of a long chain with nothing (it reads from batch 1).
+        const numbers = Array.from({ length: count }, (_, i) => start + count - 1 - i);
+        const batches = (await mapLimit(numbers, 8, (n) => ctx.seq.batch(n))).filter(
+          (b): b is L2Batch => b !== null,
+        );
         return {
           total: head.sealedBatches,
           offset: req.query.offset,
           l1Error,
-          items: batches.reverse().map((b) => ({
+          items: batches.map((b) => ({
             number: b.number,
             sealedAt: b.sealedAt,
             txCount: b.txHashes.length,

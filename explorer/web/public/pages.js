@@ -38,7 +38,9 @@ function txRows(txs) {
     hashLink(`/tx/${t.hash}`, t.hash),
     h("span.type", null, t.type),
     badge(t.status),
-    accountLink(t.from),
+    t.type === "deposit"
+      ? h("span.empty", { title: "from the L1 priority queue" }, "L1")
+      : accountLink(t.from),
     accountLink(t.to),
     h("span.num", null, open(t.amount)),
     h("span.num", null, open(t.fee)),
