@@ -51,7 +51,7 @@ beforeAll(async () => {
       batchWithdrawals: SHAPE.withdrawals,
       feeRecipient: 1,
     }),
-    pino({ level: "silent" }),
+    pino({ level: "warn" }),
     new L1BatchPoster({ rollup: String(s.d.rollup.target), signer: s.sequencer, retryDelayMs: 50 }),
   );
 }, 1_200_000);
@@ -93,7 +93,7 @@ async function deposit(queueIndex: number, key: number, amount: bigint): Promise
 }
 
 async function waitCommitted(n: bigint): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 2400; i++) {
     if ((await s.d.rollup.getFunction("head")()).lastCommitted >= n) return;
     await new Promise((r) => setTimeout(r, 50));
   }
