@@ -106,6 +106,10 @@ describe("explorer UI in a browser", () => {
     await page.getByRole("link", { name: "Models" }).click();
     await page.getByRole("heading", { name: "Models" }).waitFor();
     expect(await page.locator("table.list tbody tr").innerText()).toMatch(/#1\s+#1\s+0\.1 OPEN/);
+    await page.getByRole("link", { name: "#1" }).first().click();
+    await page.getByRole("heading", { name: "Model #1" }).waitFor();
+    expect(await page.locator("table.kv").innerText()).toMatch(/contributions\s+#1/);
+    await shot("model");
   });
 
   it("loads nothing from outside the explorer and logs no error", () => {

@@ -92,7 +92,9 @@ const form = /** @type {HTMLFormElement} */ (document.getElementById("search"));
 form.addEventListener("submit", (ev) => {
   ev.preventDefault();
   const q = String(new FormData(form).get("q") ?? "").trim();
-  if (q) go(`/search?q=${encodeURIComponent(q)}`);
+  if (!q) return;
+  form.reset();
+  go(`/search?q=${encodeURIComponent(q)}`);
 });
 
 window.addEventListener("popstate", () => void render());

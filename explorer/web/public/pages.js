@@ -185,6 +185,7 @@ const FIELD = /** @type {Record<string, (v: any) => import("./dom.js").Child>} *
   stake: open,
   payment: open,
   inferenceFee: open,
+  escrow: open,
   contributions: (v) =>
     h(
       "span",
@@ -195,6 +196,9 @@ const FIELD = /** @type {Record<string, (v: any) => import("./dom.js").Child>} *
       ]),
     ),
 });
+
+/** "inferenceFee" as "inference fee": field names as labels. */
+const label = (/** @type {string} */ key) => key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 
 /** @param {string} key @param {any} v */
 function field(key, v) {
@@ -223,7 +227,7 @@ export async function tx({ id }) {
       ["committed in", l1Tx(t.l1?.commitTx ?? null, s.l1TxUrl)],
     ]),
     h("h2", null, "Fields"),
-    kv(decoded.map(([k, v]) => [k, field(k, v)])),
+    kv(decoded.map(([k, v]) => [label(k), field(k, v)])),
     h("h2", null, "Receipt"),
     r
       ? kv([
@@ -352,7 +356,7 @@ function entry(title, path) {
       kv(
         Object.entries(e)
           .filter(([k]) => k !== "id")
-          .map(([k, v]) => [k, v === null ? "–" : field(k, v)]),
+          .map(([k, v]) => [label(k), v === null ? "–" : field(k, v)]),
       ),
     ];
   };
