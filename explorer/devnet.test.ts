@@ -1,0 +1,66 @@
+/**
+ * `openledger devnet` with the explorer service: it finds the sequencer and the rollup on
+ * its own and its URL is printed with the others.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterAll, describe, expect, it } from "vitest";
+import { type Devnet, startDevnet } from "../cli/devnet/devnet.ts";
+import { explorerService } from "../cli/devnet/explorer-service.ts";
+import { sequencerService } from "../cli/devnet/sequencer-service.ts";
+import { devnetSummary } from "../cli/devnet/summary.ts";
+
+/** Whether `port` on the loopback is free to listen on. */
+const free = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = createServer()
+      .once("error", () => resolve(false))
+      .listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+
+/** A base port with the three ports above it free: the devnet uses L1 port + 2 and + 3. */
+async function freePorts(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    if ((await Promise.all([0, 2, 3].map((d) => free(base + d)))).every(Boolean)) return base;
+  }
+}
+
+describe("devnet explorer service", () => {
+  let dataDir: string;
+  let devnet: Devnet | undefined;
+  const start = async (port: number) => {
+    dataDir = await mkdtemp(join(tmpdir(), "openledger-explorer-devnet-"));
+    return startDevnet(
+      { host: "127.0.0.1", port, dataDir, fresh: true, users: 1, logger: pino({ level: "silent" }) },
+      [sequencerService, explorerService],
+    );
+  };
+  afterAll(async () => {
+    await devnet?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("serves the devnet's rollup three ports above the L1 and prints its URL", async () => {
+    const port = await freePorts();
+    devnet = await start(port);
+    const url = devnet.services.find((s) => s.name === "explorer")?.url;
+    expect(url).toBe(`http://127.0.0.1:${port + 3}`);
+    expect(devnetSummary(devnet)).toMatch(new RegExp(`explorer\\s+${url}`));
+    const status = (await (await fetch(`${url}/api/status`)).json()) as {
+      l1: { rollup: string; lastCommitted: number };
+      l2: { sealedBatches: number };
+    };
+    expect(status.l1).toMatchObject({ rollup: devnet.deployment.contracts.rollup, lastCommitted: 0 });
+    expect(status.l2.sealedBatches).toBe(0);
+  });
+
+  it("refuses a devnet on a random L1 port, where it cannot find the sequencer", async () => {
+    await expect(
+      explorerService.start({ l1Port: 0 } as Parameters<typeof explorerService.start>[0]),
+    ).rejects.toThrow(/needs a fixed L1 port/);
+  });
+});
