@@ -153,6 +153,25 @@ describe("explorer read API", () => {
     expect(await q("hello")).toEqual([]);
   });
 
+  it("reads L1 from block 0 and caches its snapshot when not told otherwise", async () => {
+    const defaults = await startExplorer({
+      rpcUrl: `${f.node.url}/rpc`,
+      l1: f.s.ethers.provider,
+      rollup: String(f.s.d.rollup.target),
+      port: 0,
+    });
+    try {
+      const { body } = await get("/batches", defaults.url);
+      expect(body.items.map((b: { l1: { status: string } }) => b.l1.status)).toEqual([
+        "committed",
+        "committed",
+        "final",
+      ]);
+    } finally {
+      await defaults.stop();
+    }
+  });
+
   it("answers failures with a code and a message", async () => {
     expect(await get("/batches/99")).toEqual({
       status: 404,

@@ -90,7 +90,14 @@ export class L1Status {
   private hasCode = false;
 
   constructor(private readonly options: L1StatusOptions) {
-    this.o = { fromBlock: 0, logRange: 5000, reorgDepth: 12, cacheMs: 1000, ...options };
+    // Field by field: an option given as undefined takes the default too.
+    this.o = {
+      rollup: options.rollup,
+      fromBlock: options.fromBlock ?? 0,
+      logRange: options.logRange ?? 5000,
+      reorgDepth: options.reorgDepth ?? 12,
+      cacheMs: options.cacheMs ?? 1000,
+    };
     this.rollup = new Contract(options.rollup, ROLLUP_ABI, options.provider);
     this.indexedTo = this.o.fromBlock;
   }
