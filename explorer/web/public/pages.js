@@ -154,7 +154,11 @@ export async function batch({ id }, query) {
       ["public input", mono(b.publicInput)],
       ["fee recipient", accountLink(b.feeRecipient)],
       ["fees credited", open(b.feesCredited)],
-      ["L1 queue", `operations ${b.queueStart} to ${b.queueEnd}`],
+      [
+        "L1 operations consumed",
+        // The batch consumes queue indices [queueStart, queueEnd).
+        b.queueStart === b.queueEnd ? "none" : `${b.queueStart} to ${BigInt(b.queueEnd) - 1n}`,
+      ],
     ]),
     h("h2", null, `Withdrawals (${b.withdrawals.length})`),
     table(
@@ -264,7 +268,7 @@ export async function account({ id }) {
         h("span", null, mono(a.stateRoot), a.includesOpenBatch ? " (includes the open batch)" : ""),
       ],
     ]),
-    h("h2", null, "Latest transactions"),
+    h("h2", null, "Latest transactions sent (and deposits received)"),
     table(TX_HEAD, txRows(a.transactions), "No transaction from this account yet."),
   ];
 }
