@@ -1,12 +1,13 @@
 /**
  * The explorer's test chain, all real parts: the contracts on an in-process EDR chain, a
  * sequencer node whose batches the L1 poster commits, deposits relayed from L1, a Groth16
- * proof (of the stub batch circuit the contracts verify) finalizing the first batch, and
+ * proof (of the stub batch circuit the contracts verify) finalizing the first batch, one
+ * proving the third (proven, not final while the second waits for its proof), and
  * the explorer serving all of it.
  */
 import { Contract } from "ethers";
-import { L1QueueRelay } from "../bridge/queue-relay.ts";
 import { pino } from "pino";
+import { L1QueueRelay } from "../bridge/queue-relay.ts";
 import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
 import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
 import { deploySystem, prepareArtifacts, proveStub, type System } from "../contracts/test/fixture.ts";
@@ -35,7 +36,7 @@ export interface ExplorerFixture {
   readonly aliceAddress: string;
   /**
    * Hashes by what they did: batch 1 (final) holds the deposits and the transfer, batch 2
-   * (committed) the registrations, the inference and the withdrawal, batch 3 (committed) the refund.
+   * (committed) the registrations, the inference and the withdrawal, batch 3 (proven) the refund.
    */
   readonly txs: Record<
     "transfer" | "stake" | "contribution" | "model" | "inference" | "withdraw" | "refund",
@@ -143,6 +144,9 @@ export async function startFixture(): Promise<ExplorerFixture> {
   const refund = await send({ type: TxType.Transfer, from: bob, to: alice, amount: OPEN }, bobKey);
   await seq.seal();
   await waitFor(async () => (await s.d.rollup.getFunction("head")()).lastCommitted >= 3n);
+  // Proven ahead of batch 2: proven, not final.
+  const proof3 = await proveStub(s.circuit, await s.d.rollup.getFunction("publicInputOf")(3n));
+  await (await s.rollupAs(s.prover).getFunction("proveBatch")(3n, 1, proof3)).wait();
 
   const explorer = await startExplorer({
     rpcUrl: `${node.url}/rpc`,

@@ -1,6 +1,6 @@
 /**
  * The read API against a real sequencer node and the rollup deployed on EDR (explorer/testing.ts):
- * batch 1 committed and proven (final), batches 2 and 3 committed.
+ * batch 1 proven (final), batch 2 committed, batch 3 proven but not final.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ExplorerFixture, OPEN, startFixture } from "../testing.ts";
@@ -36,13 +36,14 @@ describe("explorer read API", () => {
     const { body } = await get("/batches");
     expect(body.total).toBe(3);
     expect(body.items.map((b: { number: number }) => b.number)).toEqual([3, 2, 1]);
-    const [, second, first] = body.items;
+    const [third, second, first] = body.items;
     expect(first.l1).toMatchObject({
       status: "final",
       rootMatches: true,
       prover: await f.s.prover.getAddress(),
     });
     expect(second.l1).toMatchObject({ status: "committed", rootMatches: true, prover: null, proveTx: null });
+    expect(third.l1).toMatchObject({ status: "proven", prover: await f.s.prover.getAddress() });
     for (const b of body.items) {
       const receipt = await f.s.ethers.provider.getTransactionReceipt(b.l1.commitTx);
       expect(receipt?.to?.toLowerCase()).toBe(String(f.s.d.rollup.target).toLowerCase());
@@ -163,7 +164,7 @@ describe("explorer read API", () => {
     try {
       const { body } = await get("/batches", defaults.url);
       expect(body.items.map((b: { l1: { status: string } }) => b.l1.status)).toEqual([
-        "committed",
+        "proven",
         "committed",
         "final",
       ]);

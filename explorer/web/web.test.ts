@@ -56,6 +56,7 @@ describe("explorer UI in a browser", () => {
     await page.getByRole("heading", { name: "Latest batches" }).waitFor();
     const rows = page.locator("table.list tbody tr");
     await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.nth(0).innerText()).toMatch(/^#3\s+proven\s+1\s+0\b/);
     expect(await rows.nth(1).innerText()).toMatch(/^#2\s+committed\s+5\s+1\b/);
     expect(await rows.nth(2).innerText()).toMatch(/^#1\s+final\s+3\s+0\b/);
     expect(await page.locator(".stats").innerText()).toMatch(/final on L1\s+1/);
