@@ -42,6 +42,8 @@ export interface ExplorerFixture {
     "transfer" | "stake" | "contribution" | "model" | "inference" | "withdraw" | "refund",
     string
   >;
+  /** Signs (with the next nonce) and submits a transaction of Alice's or Bob's; returns its hash. */
+  send(tx: Unsigned, as: "alice" | "bob"): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -164,6 +166,7 @@ export async function startFixture(): Promise<ExplorerFixture> {
     bob,
     aliceAddress,
     txs: { transfer, stake, contribution, model, inference, withdraw, refund },
+    send: (tx, as) => send(tx, as === "alice" ? aliceKey : bobKey),
     async stop() {
       await explorer.stop();
       await node.stop();

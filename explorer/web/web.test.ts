@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TxType } from "../../protocol/tx/types.ts";
 import { type ExplorerFixture, startFixture } from "../testing.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -111,6 +112,15 @@ describe("explorer UI in a browser", () => {
     await page.getByRole("heading", { name: "Model #1" }).waitFor();
     expect(await page.locator("table.kv").innerText()).toMatch(/contributions\s+#1/);
     await shot("model");
+  });
+
+  it("follows the chain on the latest batches page", async () => {
+    await page.getByRole("link", { name: "Batches" }).click();
+    const rows = page.locator("table.list tbody tr");
+    await expect.poll(() => rows.count()).toBe(3);
+    await f.send({ type: TxType.Transfer, from: f.bob, to: f.alice, amount: 1n }, "bob");
+    await f.node.sequencer.seal();
+    await expect.poll(() => rows.first().innerText(), { timeout: 15_000 }).toMatch(/^#4\s/);
   });
 
   it("loads nothing from outside the explorer and logs no error", () => {

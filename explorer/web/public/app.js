@@ -1,5 +1,5 @@
 // @ts-check
-/* global document, window, history, location, URLSearchParams, HTMLAnchorElement, Element, FormData */
+/* global document, window, history, location, URLSearchParams, HTMLAnchorElement, Element, FormData, setInterval */
 /**
  * The explorer's single-page app: routes URL paths to page renderers (pages.js), intercepts
  * in-app links so navigation stays in the page, and shows errors from the API as they come.
@@ -31,11 +31,12 @@ const main = /** @type {HTMLElement} */ (document.getElementById("main"));
 /** Increases with each navigation, so a slow page never replaces a newer one. */
 let generation = 0;
 
-async function render() {
+/** Renders the page at the current URL; `quiet` (a refresh) skips the loading state. */
+async function render(quiet = false) {
   const mine = ++generation;
   const { pathname, search } = location;
   const route = ROUTES.find(([re]) => re.test(pathname));
-  main.setAttribute("aria-busy", "true");
+  if (!quiet) main.setAttribute("aria-busy", "true");
   let content;
   if (!route) {
     content = [h("h1", null, "Not found"), h("p", null, `No page at ${pathname}.`)];
@@ -98,4 +99,8 @@ form.addEventListener("submit", (ev) => {
 });
 
 window.addEventListener("popstate", () => void render());
+// The latest batches follow the chain: new batches and L1 progress show up without a reload.
+setInterval(() => {
+  if (location.pathname === "/" && document.visibilityState === "visible") void render(true);
+}, 5000);
 void render();
