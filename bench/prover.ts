@@ -19,7 +19,7 @@ import { signTx } from "../protocol/tx/sign.ts";
 import { TxType } from "../protocol/tx/types.ts";
 import { VECTOR_DOMAIN } from "../protocol/vectors/twins.ts";
 import { SnarkjsBackend } from "../prover/node/backend.ts";
-import { buildBatchWitness } from "../prover/node/batch-witness.ts";
+import { buildBatchWitness } from "../protocol/batch/witness.ts";
 import { GENESIS_GOVERNANCE } from "../sequencer/config.ts";
 
 const quick = process.argv.includes("--quick");

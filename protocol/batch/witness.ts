@@ -1,6 +1,6 @@
 /**
- * Builds the batch circuit's input by replaying a batch through the shared state transition
- * (protocol/state) in witness mode: every leaf the circuit opens is read from the state the
+ * Builds the batch circuit's input (circuits/lib/batch/batch.circom) by replaying a batch
+ * through the shared state transition (protocol/state) in witness mode: every leaf the circuit opens is read from the state the
  * TypeScript holds at that moment, and every Merkle path is the one applyTx recorded. The
  * circuit then recomputes everything and must reach the same roots and public input.
  */
@@ -14,28 +14,17 @@ import {
   registryRecord,
   type SlotRecord,
   slotRecord,
-} from "../../protocol/batch/layout.ts";
-import { addressToField } from "../../protocol/domain.ts";
-import { derivePublicKey, signMessage } from "../../protocol/eddsa.ts";
-import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
-import type { Field } from "../../protocol/field.ts";
-import { encodeFloat40 } from "../../protocol/float40.ts";
-import { capacity } from "../../protocol/smt.ts";
-import {
-  applyTx,
-  type ClosedBatch,
-  beginBatch,
-  closeBatch,
-  type Receipt,
-} from "../../protocol/state/index.ts";
-import {
-  type Account,
-  governanceParamsFields,
-  modelFields,
-  packAccountState,
-} from "../../protocol/state/leaves.ts";
-import type { LeafUpdate, RollupState } from "../../protocol/state/state.ts";
-import { type Deposit, type SignedTx, TxType } from "../../protocol/tx/types.ts";
+} from "./layout.ts";
+import { addressToField } from "../domain.ts";
+import { derivePublicKey, signMessage } from "../eddsa.ts";
+import { ErrorCode, OpenLedgerError } from "../errors.ts";
+import type { Field } from "../field.ts";
+import { encodeFloat40 } from "../float40.ts";
+import { capacity } from "../smt.ts";
+import { applyTx, type ClosedBatch, beginBatch, closeBatch, type Receipt } from "../state/index.ts";
+import { type Account, governanceParamsFields, modelFields, packAccountState } from "../state/leaves.ts";
+import type { LeafUpdate, RollupState } from "../state/state.ts";
+import { type Deposit, type SignedTx, TxType } from "../tx/types.ts";
 
 export type BatchTx = SignedTx | Deposit;
 

@@ -4,13 +4,16 @@
  * circuit tests check the circuits produce the same outputs. Neither side can drift alone.
  */
 
+import { buildBatchWitness } from "../batch/witness.ts";
 import { domainHash } from "../domain.ts";
 import { derivePublicKey, signMessage } from "../eddsa.ts";
 import type { Field } from "../field.ts";
 import { TEST_PARAMS } from "../params.ts";
 import { poseidon } from "../poseidon.ts";
 import { SparseMerkleTree } from "../smt.ts";
-import { accountLeaf } from "../state/leaves.ts";
+import { accountLeaf, type GovernanceParams } from "../state/leaves.ts";
+import { RollupState } from "../state/state.ts";
+import { signTx } from "../tx/sign.ts";
 import { txFields, txHash } from "../tx/fields.ts";
 import { type L2Tx, TxType } from "../tx/types.ts";
 
@@ -70,6 +73,71 @@ export const VECTOR_TXS: L2Tx[] = [
   },
 ];
 
+/** The batch vector's circuit shape: `batch_4x3_2tx_1reg` in circuits/circuits.json. */
+export const VECTOR_BATCH_SHAPE = { slots: 2, withdrawals: 1, registrySlots: 1 };
+
+const VECTOR_GOVERNANCE: GovernanceParams = {
+  dataBps: 7000,
+  modelBps: 2000,
+  baseModelBps: 2000,
+  proverBps: 500,
+  protocolBps: 500,
+  epochLength: 10,
+  attributionMethod: 1,
+  minContributionStake: 100n,
+  minModelStake: 1000n,
+};
+
+/**
+ * A batch of the state transition and its circuit input: two deposits open accounts 1 and 2,
+ * then a withdrawal and a contribution registration (an account slot and a registry slot).
+ */
+function batchVector(next: () => Field) {
+  const state = new RollupState(
+    { domain: VECTOR_DOMAIN, params: TEST_PARAMS, governance: VECTOR_GOVERNANCE },
+    { witness: true },
+  );
+  const l1Sender = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+  const [k1, k2] = [keyOf(20), keyOf(21)];
+  const deposit = (queueIndex: bigint, key: Uint8Array) =>
+    ({
+      type: TxType.Deposit,
+      queueIndex,
+      l1Sender,
+      to: 0,
+      publicKey: derivePublicKey(key),
+      amount: 10n ** 6n,
+    }) as const;
+  buildBatchWitness(state, [deposit(0n, k1), deposit(1n, k2)], 1, VECTOR_BATCH_SHAPE);
+  const sign = <T extends L2Tx>(tx: T, key: Uint8Array) => signTx(tx, key, VECTOR_DOMAIN, TEST_PARAMS);
+  const txs = [
+    sign({ type: TxType.Withdraw, from: 1, nonce: 0, fee: 5n, amount: 700n, recipient: l1Sender }, k1),
+    sign(
+      {
+        type: TxType.RegisterContribution,
+        from: 2,
+        nonce: 0,
+        fee: 3n,
+        datanet: 4,
+        contentRoot: next(),
+        rowCount: 10,
+        license: 1,
+        uriCommitment: next(),
+        stake: 500n,
+      },
+      k2,
+    ),
+  ];
+  const w = buildBatchWitness(state, txs, 2, VECTOR_BATCH_SHAPE);
+  return {
+    shape: VECTOR_BATCH_SHAPE,
+    input: w.input,
+    data: `0x${Buffer.from(w.data).toString("hex")}`,
+    postStateRoot: w.claims.postStateRoot,
+    publicInput: w.publicInput,
+  };
+}
+
 export function generateTwinVectors() {
   const next = fieldStream(20261124n);
   const poseidon2 = Array.from({ length: 4 }, () => {
@@ -125,7 +193,9 @@ export function generateTwinVectors() {
     };
   });
 
-  return { poseidon2, merkle: { shape, inclusion, updates }, eddsa, txHashes, accounts };
+  const batch = batchVector(next);
+
+  return { poseidon2, merkle: { shape, inclusion, updates }, eddsa, txHashes, accounts, batch };
 }
 
 export type TwinVectors = ReturnType<typeof generateTwinVectors>;

@@ -17,7 +17,7 @@ import { fieldToHex } from "../../protocol/field.ts";
 import { type Genesis, RollupState } from "../../protocol/state/state.ts";
 import { type Assignment, assigned } from "./assignment.ts";
 import type { ProvingBackend } from "./backend.ts";
-import { type BatchWitness, buildBatchWitness } from "./batch-witness.ts";
+import { type BatchWitness, buildBatchWitness } from "../../protocol/batch/witness.ts";
 import type { BatchSource } from "./source.ts";
 
 export interface BatchCircuit {

@@ -18,7 +18,7 @@ import { TEST_PARAMS } from "../../protocol/params.ts";
 import { RollupState } from "../../protocol/state/state.ts";
 import { TxType } from "../../protocol/tx/types.ts";
 import { SnarkjsBackend } from "../../prover/node/backend.ts";
-import { type BatchWitness, buildBatchWitness } from "../../prover/node/batch-witness.ts";
+import { type BatchWitness, buildBatchWitness } from "../../protocol/batch/witness.ts";
 import { ProverNode, type StepResult } from "../../prover/node/node.ts";
 import { SequencerRpcSource } from "../../prover/node/source.ts";
 import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../../sequencer/config.ts";

@@ -20,7 +20,7 @@ import { RollupState } from "../../../protocol/state/state.ts";
 import { signTx } from "../../../protocol/tx/sign.ts";
 import { type Deposit, type L2Tx, type SignedTx, TxType } from "../../../protocol/tx/types.ts";
 import { VECTOR_DOMAIN } from "../../../protocol/vectors/twins.ts";
-import { type BatchTx, buildBatchWitness } from "../../../prover/node/batch-witness.ts";
+import { type BatchTx, buildBatchWitness } from "../../../protocol/batch/witness.ts";
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../tools/snarkjs-runtime.ts";
 import { type CircuitInput, calculateWitness, circuitOutputs } from "../../tools/witness.ts";
@@ -313,6 +313,17 @@ function freshCopy(state: RollupState): RollupState {
 }
 
 describe("registry slots: register contribution and inference", () => {
+  it("reproduces the shared batch vector (protocol/vectors/twins.json)", async () => {
+    const vectors = JSON.parse(
+      readFileSync(new URL("../../../protocol/vectors/twins.json", import.meta.url), "utf8"),
+    ) as {
+      batch: { input: CircuitInput; publicInput: string };
+    };
+    expect(await circuitOutputs(withRegistry, vectors.batch.input, 1)).toEqual([
+      BigInt(vectors.batch.publicInput),
+    ]);
+  });
+
   const SHAPE_REG = { slots: 2, withdrawals: 1, registrySlots: 1 };
   const contribution = (from: number, nonce: number, stake: bigint) =>
     sign(
