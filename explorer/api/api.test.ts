@@ -195,6 +195,12 @@ describe("explorer read API", () => {
       l1CacheMs: 0,
       port: 0,
     });
+    const noL1 = await startExplorer({
+      rpcUrl: `${f.node.url}/rpc`,
+      l1: "http://user:secret@127.0.0.1:9",
+      rollup: String(f.s.d.rollup.target),
+      port: 0,
+    });
     const noSequencer = await startExplorer({
       rpcUrl: "http://user:secret@127.0.0.1:9/rpc",
       l1: f.s.ethers.provider,
@@ -206,6 +212,10 @@ describe("explorer read API", () => {
       expect(body.items).toHaveLength(3);
       expect(body.items[0].l1).toBeNull();
       expect(body.l1Error).toMatch(/no contract at the rollup address/);
+      const l1Down = await get("/batches", noL1.url);
+      expect(l1Down.body.items.map((b: { l1: unknown }) => b.l1)).toEqual([null, null, null]);
+      expect(l1Down.body.l1Error).toMatch(/^cannot read the rollup on L1: /);
+      expect(l1Down.body.l1Error).not.toContain("secret");
       const down = await get("/status", noSequencer.url);
       expect(down.status).toBe(502);
       expect(down.body.error).toEqual({
@@ -214,6 +224,7 @@ describe("explorer read API", () => {
       });
     } finally {
       await noRollup.stop();
+      await noL1.stop();
       await noSequencer.stop();
     }
   });

@@ -102,10 +102,6 @@ export class L1Status {
     this.indexedTo = this.o.fromBlock;
   }
 
-  get address(): string {
-    return this.o.rollup;
-  }
-
   /** The L1 view at the latest block; throws L1_UNAVAILABLE when L1 does not answer. */
   snapshot(): Promise<L1Snapshot> {
     if (this.latest && Date.now() - this.latest.at < this.o.cacheMs)
@@ -120,7 +116,8 @@ export class L1Status {
           ? e
           : new ExplorerError(
               ExplorerErrorCode.L1Unavailable,
-              `cannot read the rollup on L1: ${(e as { shortMessage?: string }).shortMessage ?? (e as Error).message}`,
+              // ethers' short message only: the full one can quote the request, URL (and key) included.
+              `cannot read the rollup on L1: ${(e as { shortMessage?: string }).shortMessage ?? "the L1 node did not answer"}`,
               { cause: e },
             );
       })
