@@ -35,6 +35,7 @@ export interface NodeOptions {
   readonly minFee?: bigint;
   readonly batchMaxTxs?: number;
   readonly batchWithdrawals?: number;
+  readonly batchRegistrySlots?: number;
   readonly batchIntervalMs?: number;
   readonly verifyWorkers?: number;
   readonly rpcDeposits?: boolean;
@@ -58,6 +59,7 @@ export function nodeConfig(o: NodeOptions): NodeConfig {
       minFee: o.minFee ?? 0n,
       batchMaxTxs: o.batchMaxTxs ?? 512,
       batchWithdrawals: o.batchWithdrawals ?? 16,
+      batchRegistrySlots: o.batchRegistrySlots ?? 0,
       batchIntervalMs: o.batchIntervalMs ?? 2000,
       mempool: { maxSize: 10_000, maxPerSender: 64, maxNonceGap: 64, replaceBumpPercent: 10 },
     },

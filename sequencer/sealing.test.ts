@@ -62,4 +62,50 @@ describe("batch sealing", () => {
       await node.stop();
     }
   });
+
+  it("gives each registry transaction a registry record and seals when the registry slots are used up", async () => {
+    const node = await startNode(
+      testNodeConfig(tempDir("registry"), { batchMaxTxs: 8, batchRegistrySlots: 1 }),
+      logger,
+    );
+    try {
+      await rpc(node.url, "ol_submitDeposit", [depositParam(0, 0, 10n ** 6n)]);
+      const contribution = (nonce: number) =>
+        signedHex(
+          {
+            type: TxType.RegisterContribution,
+            from: 1,
+            nonce,
+            fee: 2n,
+            datanet: 3,
+            contentRoot: 4n,
+            rowCount: 5,
+            license: 6,
+            uriCommitment: 7n,
+            stake: 100n,
+          },
+          0,
+        );
+      expect((await rpc(node.url, "ol_sendTransaction", [contribution(0)])).result).toMatchObject({
+        batch: 1,
+        position: 1,
+      });
+      expect((await rpc(node.url, "ol_sendTransaction", [contribution(1)])).result).toMatchObject({
+        batch: 2,
+        position: 0,
+      });
+      await node.sequencer.seal();
+      const shape = { slots: 8, withdrawals: 16, registrySlots: 1 };
+      for (const n of [1, 2]) {
+        const b = (await node.sequencer.batch(n))!;
+        expect([b.dataLayout, b.batchData.length]).toEqual(["fixed", batchDataLength(shape)]);
+      }
+      // The registry record sits after the account records and the recipients: type, then datanet.
+      const b2 = (await node.sequencer.batch(2))!;
+      const at = batchDataLength({ slots: 8, withdrawals: 16 });
+      expect([b2.batchData[at], b2.batchData[at + 4]]).toEqual([TxType.RegisterContribution, 3]);
+    } finally {
+      await node.stop();
+    }
+  });
 });

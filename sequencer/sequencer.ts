@@ -3,6 +3,8 @@ import { batchDataHash, type CompactTx, compactDeposit, encodeBatchData } from "
 import {
   batchPublicInput,
   encodeBatchLayout,
+  type RegistryRecord,
+  registryRecord,
   type SlotRecord,
   slotRecord,
 } from "../protocol/batch/layout.ts";
@@ -60,6 +62,8 @@ export interface SequencerConfig {
   readonly batchMaxTxs: number;
   /** Withdrawals per batch (a power of two, at most 2^withdrawalsDepth): the circuit's entries. */
   readonly batchWithdrawals: number;
+  /** Registry transactions per batch: the circuit's registry slots (0: the circuit has none). */
+  readonly batchRegistrySlots: number;
   readonly batchIntervalMs: number;
   readonly mempool: MempoolLimits;
 }
@@ -75,8 +79,10 @@ export type SubmitResult =
 
 interface Executed extends TxRecord {
   readonly compact: CompactTx;
-  /** Its record in the fixed layout; none for registry transactions (not in the circuit yet). */
+  /** Its account record in the fixed layout; none for register model (not in the circuit yet). */
   readonly record?: SlotRecord;
+  /** Its registry record (register contribution, inference). */
+  readonly registry?: RegistryRecord;
 }
 
 interface OpenBatchState {
@@ -86,13 +92,6 @@ interface OpenBatchState {
   /** The previous batch's post-state root, known once its trees are hashed. */
   readonly preStateRoot: Promise<Field>;
 }
-
-/** Transactions without an account-slot record in the batch circuit (registry slots are v1). */
-const REGISTRY_TYPES: ReadonlySet<number> = new Set([
-  TxType.RegisterContribution,
-  TxType.RegisterModel,
-  TxType.Inference,
-]);
 
 export interface SequencerDeps {
   readonly store: Store;
@@ -204,21 +203,25 @@ export class Sequencer {
   private sealOpen(): Promise<BatchRecord | undefined> {
     const open = this.open;
     if (open.txs.length === 0) return Promise.resolve(undefined);
-    const { feeRecipient, batchMaxTxs, batchWithdrawals } = this.config;
+    const { feeRecipient, batchMaxTxs, batchWithdrawals, batchRegistrySlots } = this.config;
     const finished = finishBatch(this.state, open.ctx, feeRecipient);
     const records = open.txs.map((t) => t.record);
-    const fixed = records.every((r) => r !== undefined);
+    const registryRecords = open.txs.flatMap((t) => (t.registry ? [t.registry] : []));
+    // The circuit's layout, unless the batch holds a register model (not in the circuit yet)
+    // or more registry transactions than the circuit has registry slots (none configured).
+    const fixed = records.every((r) => r !== undefined) && registryRecords.length <= batchRegistrySlots;
     const batchData = fixed
       ? encodeBatchLayout(
-          { slots: batchMaxTxs, withdrawals: batchWithdrawals },
+          { slots: batchMaxTxs, withdrawals: batchWithdrawals, registrySlots: batchRegistrySlots },
           feeRecipient,
           records as SlotRecord[],
           finished.withdrawals.map((w) => w.recipient),
+          registryRecords,
         )
       : encodeBatchData(open.txs.map((t) => t.compact));
     const ops = this.recordOps();
     for (const t of open.txs) {
-      const { compact: _c, record: _r, ...stored } = t;
+      const { compact: _c, record: _r, registry: _g, ...stored } = t;
       ops.push({ type: "put", key: KEY.tx(t.hash), value: stored });
       ops.push({ type: "put", key: KEY.accountTx(t.receipt.account, t.batch, t.position), value: t.hash });
       ops.push({ type: "del", key: KEY.wal(t.batch, t.position) });
@@ -322,7 +325,7 @@ export class Sequencer {
   > {
     const open = this.openByHash.get(hash);
     if (open) {
-      const { compact: _c, record: _r, ...rest } = open;
+      const { compact: _c, record: _r, registry: _g, ...rest } = open;
       return { ...rest, status: "executed" };
     }
     const pooled = this.pooledByHash.get(hash);
@@ -395,11 +398,17 @@ export class Sequencer {
     const mayWithdraw = tx.type === TxType.Withdraw || tx.type === TxType.Deposit;
     if (mayWithdraw && this.open.ctx.withdrawals.length >= this.config.batchWithdrawals)
       this.sealOpen().catch(() => undefined);
+    // So are registry transactions, when the circuit has registry slots.
+    const registry = registryRecord(tx);
+    const slots = this.config.batchRegistrySlots;
+    if (registry && slots > 0 && this.open.txs.filter((t) => t.registry).length >= slots) {
+      this.sealOpen().catch(() => undefined);
+    }
     const { receipt } = applyTx(this.state, this.open.ctx, tx, { signatureChecked: true, txHash });
     const hash = fieldToHex(receipt.txHash);
     const { signature: _s, nonce: _n, ...rest } = tx as SignedTx;
     const compact = tx.type === TxType.Deposit ? compactDeposit(tx, receipt.account) : (rest as CompactTx);
-    const record = REGISTRY_TYPES.has(tx.type) ? undefined : slotRecord(tx, receipt.account);
+    const record = tx.type === TxType.RegisterModel ? undefined : slotRecord(tx, receipt.account);
     const executed: Executed = {
       hash,
       raw,
@@ -408,6 +417,7 @@ export class Sequencer {
       receipt,
       compact,
       record,
+      registry,
     };
     this.open.txs.push(executed);
     this.openByHash.set(hash, executed);

@@ -16,6 +16,12 @@ export function sequencerCommand(): Command {
     )
     .option("--batch-max-txs <n>", "seal a batch when it holds this many transactions", intArg, 512)
     .option("--batch-withdrawals <n>", "withdrawals per batch (the batch circuit's entries)", intArg, 16)
+    .option(
+      "--batch-registry-slots <n>",
+      "registry transactions per batch (the batch circuit's registry slots)",
+      intArg,
+      0,
+    )
     .option("--batch-interval-ms <ms>", "seal the open batch this often", intArg, 2000)
     .option("--min-fee <amount>", "smallest fee accepted, in base units", "0")
     .option("--fee-recipient <account>", "account credited with batch fees", intArg, 1)
@@ -35,6 +41,7 @@ export function sequencerCommand(): Command {
           params: PARAM_SETS[o.params]!,
           batchMaxTxs: o.batchMaxTxs,
           batchWithdrawals: o.batchWithdrawals,
+          batchRegistrySlots: o.batchRegistrySlots,
           batchIntervalMs: o.batchIntervalMs,
           minFee: BigInt(o.minFee),
           feeRecipient: o.feeRecipient,
