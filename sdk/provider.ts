@@ -134,6 +134,11 @@ export class OpenLedgerProvider {
     return this.call("ol_getAccount", [id]);
   }
 
+  /** Ids of the accounts opened by deposits from an L1 address. */
+  getAccountsByL1Address(address: string): Promise<number[]> {
+    return this.call("ol_getAccountsByL1Address", [address]);
+  }
+
   /** The nonce the account's next transaction should carry (waiting ones counted). */
   getNonce(id: number): Promise<number | null> {
     return this.call("ol_getNonce", [id]);

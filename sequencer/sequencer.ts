@@ -107,6 +107,8 @@ export class Sequencer {
   private open!: OpenBatchState;
   private sealedCount = 0;
   private readonly openByHash = new Map<string, Executed>();
+  /** Accounts by the L1 address that opened them (it never changes). */
+  private readonly byL1Address = new Map<string, number[]>();
   private readonly pooledByHash = new Map<string, PooledTx>();
   private failure: unknown;
   /** The last sealing in progress: batches are hashed and written one after the other. */
@@ -362,6 +364,11 @@ export class Sequencer {
     return this.state.accounts.get(id);
   }
 
+  /** Ids of the accounts opened by deposits from `l1Address` (any checksum casing). */
+  accountsOf(l1Address: string): readonly number[] {
+    return this.byL1Address.get(l1Address.toLowerCase()) ?? [];
+  }
+
   contribution(id: number): Contribution | undefined {
     return this.state.contributions.get(id);
   }
@@ -405,6 +412,7 @@ export class Sequencer {
       this.sealOpen().catch(() => undefined);
     }
     const { receipt } = applyTx(this.state, this.open.ctx, tx, { signatureChecked: true, txHash });
+    if (receipt.created?.registry === "account") this.indexAccount(receipt.created.id);
     const hash = fieldToHex(receipt.txHash);
     const { signature: _s, nonce: _n, ...rest } = tx as SignedTx;
     const compact = tx.type === TxType.Deposit ? compactDeposit(tx, receipt.account) : (rest as CompactTx);
@@ -423,6 +431,13 @@ export class Sequencer {
     this.openByHash.set(hash, executed);
     const written = this.replaying ? Promise.resolve() : this.persist([walPut(executed), ...extra]);
     return { ...executed, written };
+  }
+
+  private indexAccount(id: number): void {
+    const key = this.state.accounts.get(id)!.l1Address.toLowerCase();
+    const ids = this.byL1Address.get(key) ?? [];
+    ids.push(id);
+    this.byL1Address.set(key, ids);
   }
 
   /** Executes the sender's waiting transactions that its new nonce unblocked. */
@@ -574,7 +589,10 @@ export class Sequencer {
     s.governance = meta.governance;
     s.counters = meta.counters;
     s.queue = meta.queue;
-    for (const [k, a] of await store.list<Account>("acct:")) s.setAccount(idOf(k), a);
+    for (const [k, a] of await store.list<Account>("acct:")) {
+      s.setAccount(idOf(k), a);
+      this.indexAccount(idOf(k));
+    }
     for (const [k, c] of await store.list<Contribution>("contrib:")) s.setContribution(idOf(k), c);
     for (const [k, m] of await store.list<{ model: Model; training?: TrainingSet }>("model:"))
       s.setModel(idOf(k), m.model, m.training);

@@ -64,6 +64,11 @@ describe("openledger CLI", () => {
     expect(shown.stdout).toMatch(/balance\s+1025/);
     const json = JSON.parse((await cli(["account", "1", "--rpc", rpcUrl, "--json"])).stdout);
     expect(json).toMatchObject({ id: 1, balance: "974", nonce: 1, l1Address: L1_SENDER });
+    // Both deposits came from the same L1 address.
+    const byAddress = JSON.parse(
+      (await cli(["account", L1_SENDER.toLowerCase(), "--rpc", rpcUrl, "--json"])).stdout,
+    );
+    expect(byAddress.map((a: { id: number }) => a.id)).toEqual([1, 2]);
 
     const refused = await cli([
       "tx",

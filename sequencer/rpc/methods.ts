@@ -96,6 +96,10 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
         };
       },
     },
+    ol_getAccountsByL1Address: {
+      params: positional({ type: "string", pattern: "^0x[0-9a-fA-F]{40}$" }),
+      handler: ([address]: [string]) => seq.accountsOf(address),
+    },
     ol_getNonce: { params: positional(id), handler: ([n]: [number]) => seq.nonceOf(n) ?? null },
     ol_getBatchNumber: { params: positional(), handler: () => seq.sealedBatches },
     ol_getBatch: {
