@@ -58,6 +58,16 @@ describe("batch sealing", () => {
       );
       expect([b1.queueStart, b1.queueEnd, b2.queueStart]).toEqual([0n, 2n, 2n]);
       expect((await node.sequencer.batch(3))!.txHashes).toHaveLength(1);
+      // Pages start where they are asked to, however far from batch 1.
+      const page = async (offset: number, limit: number) =>
+        ((await rpc(node.url, "ol_listBatches", [{ offset, limit }])).result as { number: number }[]).map(
+          (b) => b.number,
+        );
+      expect(await page(0, 2)).toEqual([1, 2]);
+      expect(await page(1, 1)).toEqual([2]);
+      expect(await page(2, 1)).toEqual([3]);
+      expect(await page(2, 20)).toEqual([3]);
+      expect(await page(3, 20)).toEqual([]);
     } finally {
       await node.stop();
     }

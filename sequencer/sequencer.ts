@@ -342,12 +342,10 @@ export class Sequencer {
 
   async batches(from: number, limit: number): Promise<BatchRecord[]> {
     const rows = await this.deps.store.list<BatchRecord>("batch:", {
-      limit: limit + Math.max(0, this.sealedCount - from + 1),
+      from: KEY.batch(Math.max(1, from)),
+      limit,
     });
-    return rows
-      .map(([, b]) => b)
-      .filter((b) => b.number >= from)
-      .slice(0, limit);
+    return rows.map(([, b]) => b);
   }
 
   /** Hashes of an account's sealed transactions, newest first. */

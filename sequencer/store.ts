@@ -41,11 +41,12 @@ export class Store {
   /** All entries whose key starts with `prefix`, in key order (at most `limit`). */
   async list<T>(
     prefix: string,
-    options: { limit?: number; reverse?: boolean } = {},
+    options: { limit?: number; reverse?: boolean; from?: string } = {},
   ): Promise<Array<[string, T]>> {
     const out: Array<[string, T]> = [];
     for await (const [k, v] of this.db.iterator({
-      gte: prefix,
+      // `from` (a key under `prefix`) starts the scan there: pages do not read what precedes them.
+      gte: options.from ?? prefix,
       lt: `${prefix}\xff`,
       limit: options.limit ?? -1,
       reverse: options.reverse ?? false,
