@@ -28,7 +28,7 @@ import { rpc, signedHex, tempDir, testKey, testNodeConfig } from "../../sequence
 
 const CIRCUIT = "batch_4x3_1tx";
 const CIRCUIT_ID = 2;
-const SHAPE = { slots: 1, withdrawals: 0 };
+const SHAPE = { slots: 1, withdrawals: 0, registrySlots: 0 };
 
 let circuit: CircuitArtifacts;
 let s: System;
@@ -49,6 +49,7 @@ beforeAll(async () => {
       governance: GENESIS_GOVERNANCE,
       batchMaxTxs: SHAPE.slots,
       batchWithdrawals: SHAPE.withdrawals,
+      batchRegistrySlots: SHAPE.registrySlots,
       feeRecipient: 1,
     }),
     pino({ level: "warn" }),
