@@ -1,8 +1,9 @@
 /**
  * Builds the batch circuit's input (circuits/lib/batch/batch.circom) by replaying a batch
- * through the shared state transition (protocol/state) in witness mode: every leaf the circuit opens is read from the state the
- * TypeScript holds at that moment, and every Merkle path is the one applyTx recorded. The
- * circuit then recomputes everything and must reach the same roots and public input.
+ * through the shared state transition (protocol/state) in witness mode: every leaf the
+ * circuit opens is read from the state the TypeScript holds at that moment, and every Merkle
+ * path is the one applyTx recorded. The circuit then recomputes everything and must reach the
+ * same roots and public input. The prover node and the shared test vectors use it.
  */
 import {
   type BatchClaims,
