@@ -4,25 +4,15 @@ import { join } from "node:path";
 import { derivePublicKey } from "../protocol/eddsa.ts";
 import { fieldToHex } from "../protocol/field.ts";
 import { TEST_PARAMS } from "../protocol/params.ts";
-import type { GovernanceParams } from "../protocol/state/leaves.ts";
 import { encodeTx } from "../protocol/tx/codec.ts";
 import { signTx } from "../protocol/tx/sign.ts";
 import type { L2Tx } from "../protocol/tx/types.ts";
 import { DEV_DOMAIN, type NodeOptions, nodeConfig } from "./config.ts";
 import type { NodeConfig } from "./node.ts";
+import { TEST_GOVERNANCE } from "../protocol/testing.ts";
 
 /** Fixtures shared by the sequencer's tests and its benchmark. */
-export const TEST_GOVERNANCE: GovernanceParams = {
-  dataBps: 7000,
-  modelBps: 2000,
-  baseModelBps: 2000,
-  proverBps: 500,
-  protocolBps: 500,
-  epochLength: 10,
-  attributionMethod: 1,
-  minContributionStake: 100n,
-  minModelStake: 1000n,
-};
+export { TEST_GOVERNANCE };
 
 export const L1_SENDER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 

@@ -8,21 +8,11 @@ import { signTx } from "../tx/sign.ts";
 import { type Deposit, type L2Tx, type SignedTx, TxType } from "../tx/types.ts";
 import { applyTx } from "./apply.ts";
 import { beginBatch, closeBatch } from "./batch.ts";
-import type { GovernanceParams } from "./leaves.ts";
 import { RollupState } from "./state.ts";
+import { TEST_GOVERNANCE } from "../testing.ts";
 
 const domain = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
-const governance: GovernanceParams = {
-  dataBps: 7000,
-  modelBps: 2000,
-  baseModelBps: 2000,
-  proverBps: 500,
-  protocolBps: 500,
-  epochLength: 10,
-  attributionMethod: 1,
-  minContributionStake: 100n,
-  minModelStake: 1000n,
-};
+const governance = TEST_GOVERNANCE;
 const keys = [1, 2, 3].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (s * 17 + i) & 0xff));
 const L1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 

@@ -6,47 +6,18 @@ import { decodeTx, encodeTx } from "./codec.ts";
 import { TX_FIELDS, txFields, txHash } from "./fields.ts";
 import { signTx, verifyTx } from "./sign.ts";
 import { type Deposit, type L2Tx, TxType } from "./types.ts";
+import { TEST_DOMAIN } from "../testing.ts";
+import { VECTOR_TXS } from "../vectors/twins.ts";
 
-const domain = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
+const domain = TEST_DOMAIN;
 const sk = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 const pub = derivePublicKey(sk);
 const common = { from: 3, nonce: 7, fee: 10n ** 15n };
 
-const SAMPLE_TXS: L2Tx[] = [
-  { type: TxType.Transfer, ...common, to: 4, amount: 5n * 10n ** 18n },
-  { type: TxType.Withdraw, ...common, amount: 1n, recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" },
-  { type: TxType.Stake, ...common, amount: 100n },
-  { type: TxType.Unstake, ...common, amount: 50n },
-  {
-    type: TxType.RegisterContribution,
-    ...common,
-    datanet: 2,
-    contentRoot: 123456789n,
-    rowCount: 1000,
-    license: 3,
-    uriCommitment: 987654321n,
-    stake: 10n ** 18n,
-  },
-  {
-    type: TxType.RegisterModel,
-    ...common,
-    modelHash: 11n,
-    trainingConfigHash: 12n,
-    contributions: [1, 2, 5],
-    checkpointCommitment: 13n,
-    inferenceFee: 10n ** 16n,
-    baseModel: 0,
-  },
-  {
-    type: TxType.Inference,
-    ...common,
-    model: 1,
-    inputHash: 21n,
-    outputHash: 22n,
-    featureCommitment: 23n,
-    payment: 10n ** 16n,
-  },
-];
+// Every L2 type: the shared vectors' transactions, plus an unstake.
+const SAMPLE_TXS: L2Tx[] = [...VECTOR_TXS, { type: TxType.Unstake, ...common, amount: 50n }];
+const byType = <T extends L2Tx["type"]>(type: T) =>
+  SAMPLE_TXS.find((t) => t.type === type)! as Extract<L2Tx, { type: T }>;
 
 const deposit: Deposit = {
   type: TxType.Deposit,
@@ -70,7 +41,7 @@ describe("transactions", () => {
   });
 
   it("bind chain id, rollup address, nonce and every field", () => {
-    const tx = SAMPLE_TXS[0]! as Extract<L2Tx, { type: 1 }>;
+    const tx = byType(TxType.Transfer);
     const signed = signTx(tx, sk, domain, TEST_PARAMS);
     expect(verifyTx(signed, pub, { ...domain, chainId: 1n }, TEST_PARAMS)).toBe(false);
     expect(
@@ -86,7 +57,7 @@ describe("transactions", () => {
   });
 
   it("model hashes depend on the training set", () => {
-    const model = SAMPLE_TXS[5]! as Extract<L2Tx, { type: 6 }>;
+    const model = byType(TxType.RegisterModel);
     const other = { ...model, contributions: [1, 2, 6] };
     expect(txHash(model, domain, TEST_PARAMS)).not.toBe(txHash(other, domain, TEST_PARAMS));
     expect(() => txHash({ ...model, contributions: [] }, domain, TEST_PARAMS)).toThrow(/between 1 and 16/);
@@ -94,7 +65,7 @@ describe("transactions", () => {
   });
 
   it("reject malformed bytes with a typed error", () => {
-    const bytes = encodeTx(signTx(SAMPLE_TXS[0]!, sk, domain, TEST_PARAMS));
+    const bytes = encodeTx(signTx(byType(TxType.Transfer), sk, domain, TEST_PARAMS));
     const cases: Array<[Uint8Array, RegExp]> = [
       [bytes.subarray(0, bytes.length - 1), /end early/],
       [Uint8Array.from([...bytes, 0]), /trailing/],
@@ -106,16 +77,16 @@ describe("transactions", () => {
       expect(() => decodeTx(b)).toThrow(msg);
     }
     // A content root at or above the field modulus is not canonical.
-    const reg = encodeTx(signTx(SAMPLE_TXS[4]!, sk, domain, TEST_PARAMS));
+    const reg = encodeTx(signTx(byType(TxType.RegisterContribution), sk, domain, TEST_PARAMS));
     const tampered = Uint8Array.from(reg);
     tampered.fill(0xff, 26, 58);
     expect(() => decodeTx(tampered)).toThrow(/contentRoot is outside the BN254 scalar field/);
   });
 
   it("reject out-of-range amounts", () => {
-    const tx = { ...SAMPLE_TXS[0]!, amount: 1n << 96n } as L2Tx;
+    const tx = { ...byType(TxType.Transfer), amount: 1n << 96n } as L2Tx;
     expect(() => txHash(tx, domain, TEST_PARAMS)).toThrow(/unsigned 96-bit/);
-    expect(() => txHash({ ...SAMPLE_TXS[0]!, from: -1 } as L2Tx, domain, TEST_PARAMS)).toThrow(
+    expect(() => txHash({ ...byType(TxType.Transfer), from: -1 } as L2Tx, domain, TEST_PARAMS)).toThrow(
       /from must be/,
     );
   });

@@ -11,11 +11,12 @@ import type { Field } from "../field.ts";
 import { TEST_PARAMS } from "../params.ts";
 import { poseidon } from "../poseidon.ts";
 import { SparseMerkleTree } from "../smt.ts";
-import { accountLeaf, type GovernanceParams } from "../state/leaves.ts";
+import { accountLeaf } from "../state/leaves.ts";
 import { RollupState } from "../state/state.ts";
 import { signTx } from "../tx/sign.ts";
 import { txFields, txHash } from "../tx/fields.ts";
 import { type L2Tx, TxType } from "../tx/types.ts";
+import { TEST_GOVERNANCE } from "../testing.ts";
 
 export const VECTOR_DOMAIN = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
 
@@ -76,17 +77,7 @@ export const VECTOR_TXS: L2Tx[] = [
 /** The batch vector's circuit shape: `batch_4x3_2tx_1reg` in circuits/circuits.json. */
 export const VECTOR_BATCH_SHAPE = { slots: 2, withdrawals: 1, registrySlots: 1 };
 
-const VECTOR_GOVERNANCE: GovernanceParams = {
-  dataBps: 7000,
-  modelBps: 2000,
-  baseModelBps: 2000,
-  proverBps: 500,
-  protocolBps: 500,
-  epochLength: 10,
-  attributionMethod: 1,
-  minContributionStake: 100n,
-  minModelStake: 1000n,
-};
+const VECTOR_GOVERNANCE = TEST_GOVERNANCE;
 
 /**
  * A batch of the state transition and its circuit input: two deposits open accounts 1 and 2,

@@ -13,7 +13,7 @@ import { ErrorCode, OpenLedgerError } from "../../../protocol/errors.ts";
 import { encodeFloat40 } from "../../../protocol/float40.ts";
 import { TEST_PARAMS } from "../../../protocol/params.ts";
 import { poseidon } from "../../../protocol/poseidon.ts";
-import { type GovernanceParams, governanceParamsFields, paramsHash } from "../../../protocol/state/leaves.ts";
+import { governanceParamsFields, paramsHash } from "../../../protocol/state/leaves.ts";
 import { applyTx } from "../../../protocol/state/apply.ts";
 import { beginBatch, closeBatch } from "../../../protocol/state/batch.ts";
 import { RollupState } from "../../../protocol/state/state.ts";
@@ -24,19 +24,10 @@ import { type BatchTx, buildBatchWitness } from "../../../protocol/batch/witness
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../tools/snarkjs-runtime.ts";
 import { type CircuitInput, calculateWitness, circuitOutputs } from "../../tools/witness.ts";
+import { TEST_GOVERNANCE } from "../../../protocol/testing.ts";
 
 const SHAPE = { slots: 2, withdrawals: 1 };
-const governance: GovernanceParams = {
-  dataBps: 7000,
-  modelBps: 2000,
-  baseModelBps: 2000,
-  proverBps: 500,
-  protocolBps: 500,
-  epochLength: 10,
-  attributionMethod: 1,
-  minContributionStake: 100n,
-  minModelStake: 1000n,
-};
+const governance = TEST_GOVERNANCE;
 const keys = [1, 2, 3, 4].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (s * 29 + i * 7) & 0xff));
 const L1 = ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"];
 
