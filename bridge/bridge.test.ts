@@ -1,7 +1,8 @@
 /**
  * The bridge against real parts: the contracts deployed on an in-process EDR chain, a real
  * sequencer node (LevelDB, JSON-RPC) whose batches the L1 poster commits, real Groth16 proofs
- * (of the stub batch circuit the contracts use until the batch circuit lands).
+ * of the stub batch circuit (one public input, proves nothing about the batch: the bridge
+ * tests the L1 flow; test/e2e proves batches with the real batch circuit).
  */
 import { Contract } from "ethers";
 import { pino } from "pino";

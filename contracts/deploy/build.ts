@@ -4,7 +4,7 @@ import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifa
 import { withBuildLock } from "../../circuits/tools/build-lock.ts";
 import { REPO_ROOT } from "../../circuits/tools/paths.ts";
 
-/** The circuit whose verifier is registered for batch proofs until the batch circuit exists. */
+/** The circuit registered for batch proofs on the devnet and in the contract suites: it proves nothing about a batch (test/e2e uses the real batch circuit). */
 export const BATCH_STUB_CIRCUIT = "batch_input_stub";
 
 /**

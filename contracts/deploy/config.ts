@@ -36,7 +36,8 @@ export const OPEN = 10n ** 18n;
 
 /**
  * Short delays and small bonds so a test or the devnet runs through proposals, deadlines and
- * unbonding in seconds. The batch verifier is the stub circuit's until the batch circuit exists.
+ * unbonding in seconds. The batch verifier is the stub circuit's (it proves nothing about a
+ * batch): the real batch circuit's keys take minutes to build, so only test/e2e registers it.
  */
 export function devDeployConfig(treasury: string, sequencer: string): DeployConfig {
   return {
