@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
 import { toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { committedBatch } from "../../contracts/client/batch-roots.ts";
 import { proofWords } from "../../contracts/client/proof-calldata.ts";
 import { deploySystem, prepareArtifacts, type System } from "../../contracts/test/fixture.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
@@ -137,8 +138,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       }
       expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(4n);
       expect(provedBy).toEqual({ 1: 1, 2: 0, 3: 1, 4: 0 });
-      const finalized = BigInt(await s.d.rollup.getFunction("finalizedStateRoot")());
-      expect(finalized).toBe(seq.sequencer.state.root());
+      expect((await committedBatch(s.d.rollup, 4n))?.roots.postStateRoot).toBe(seq.sequencer.state.root());
     },
   );
 
@@ -182,7 +182,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       expect(await restarted.step()).toMatchObject({ kind: "proved", batch: 6 });
       expect(await restarted.step()).toEqual({ kind: "idle" });
       expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(6n);
-      expect(BigInt(await s.d.rollup.getFunction("finalizedStateRoot")())).toBe(seq.sequencer.state.root());
+      expect((await committedBatch(s.d.rollup, 6n))?.roots.postStateRoot).toBe(seq.sequencer.state.root());
     },
   );
 });
