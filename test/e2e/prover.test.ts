@@ -12,6 +12,7 @@ import { toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
 import { committedBatch } from "../../contracts/client/batch-roots.ts";
 import { proofWords } from "../../contracts/client/proof-calldata.ts";
+import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { deploySystem, prepareArtifacts, type System } from "../../contracts/test/fixture.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { fieldToHex } from "../../protocol/field.ts";
@@ -27,9 +28,7 @@ import { L1BatchPoster } from "../../sequencer/l1-poster.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
 import { rpc, signedHex, tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
 
-const CIRCUIT = "batch_4x3_1tx";
-const CIRCUIT_ID = 2;
-const SHAPE = { slots: 1, withdrawals: 0, registrySlots: 0 };
+const { name: CIRCUIT, circuitId: CIRCUIT_ID, shape: SHAPE } = DEV_BATCH_CIRCUIT;
 
 let circuit: CircuitArtifacts;
 let s: System;
