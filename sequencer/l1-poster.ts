@@ -1,5 +1,6 @@
 import { Contract, type ContractTransactionResponse, type Signer, toBeHex } from "ethers";
 import type { Logger } from "pino";
+import { batchRootsHash } from "../contracts/client/batch-roots.ts";
 import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
 import type { BatchPoster, PostedBatch, SealedBatch } from "./batch-poster.ts";
 
@@ -78,14 +79,14 @@ export class L1BatchPoster implements BatchPoster {
       throw new Error(`L1 has batches up to ${head.lastCommitted}; batch ${n - 1n} must be posted first`);
     }
     if (n <= head.lastCommitted) {
-      const stored = await this.rollup.getFunction("batch")(n);
-      if (
-        BigInt(stored.postStateRoot) !== batch.postStateRoot ||
-        BigInt(stored.withdrawalsRoot) !== batch.withdrawalsRoot
-      ) {
-        throw new L1PosterFatalError(
-          `L1 holds a different batch ${n} (post-state root ${stored.postStateRoot})`,
-        );
+      const stored = (await this.rollup.getFunction("batch")(n)) as { rootsHash: string };
+      const ours = batchRootsHash({
+        postStateRoot: batch.postStateRoot,
+        withdrawalsRoot: batch.withdrawalsRoot,
+        queueEnd: batch.queueEnd,
+      });
+      if (stored.rootsHash !== ours) {
+        throw new L1PosterFatalError(`L1 holds a different batch ${n} (roots hash ${stored.rootsHash})`);
       }
       const [event] = await this.rollup.queryFilter(this.rollup.filters.BatchCommitted!(n), this.o.fromBlock);
       this.o.logger?.info({ batch: batch.number }, "batch already on L1; not posting it again");

@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { buildCircuit } from "../../circuits/tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
 import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
+import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { GENESIS_GOVERNANCE, PARAM_SETS } from "../../sequencer/config.ts";
 import { checkAssignment } from "../../prover/node/assignment.ts";
 import { createBackend } from "../../prover/node/backend.ts";
@@ -18,11 +19,26 @@ export function proverCommand(): Command {
       "run a prover node: witnesses from the sequencer's batches, Groth16 proofs, proveBatch on L1",
     )
     .option("--l1 <url>", "L1 JSON-RPC endpoint", "http://127.0.0.1:8545")
-    .option("--circuit <name>", "batch circuit (circuits/circuits.json)", "batch_4x3_1tx")
-    .option("--circuit-id <id>", "id its verifier is registered under in the rollup", intArg, 2)
-    .option("--slots <n>", "account slots of the circuit", intArg, 1)
-    .option("--withdrawals <n>", "withdrawal entries of the circuit", intArg, 0)
-    .option("--registry-slots <n>", "registry slots of the circuit", intArg, 0)
+    .option("--circuit <name>", "batch circuit (circuits/circuits.json)", DEV_BATCH_CIRCUIT.name)
+    .option(
+      "--circuit-id <id>",
+      "id its verifier is registered under in the rollup",
+      intArg,
+      DEV_BATCH_CIRCUIT.circuitId,
+    )
+    .option("--slots <n>", "account slots of the circuit", intArg, DEV_BATCH_CIRCUIT.shape.slots)
+    .option(
+      "--withdrawals <n>",
+      "withdrawal entries of the circuit",
+      intArg,
+      DEV_BATCH_CIRCUIT.shape.withdrawals,
+    )
+    .option(
+      "--registry-slots <n>",
+      "registry slots of the circuit",
+      intArg,
+      DEV_BATCH_CIRCUIT.shape.registrySlots,
+    )
     .option("--params <set>", "tree sizes", "test")
     .option("--ptau <file>", "production keys: a Powers-of-Tau ceremony file (default: INSECURE dev setup)")
     .option("--native-prover <path>", "rapidsnark-style prover binary: <bin> <zkey> <wtns> <proof> <public>")

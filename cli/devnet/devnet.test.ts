@@ -4,8 +4,13 @@ import { join } from "node:path";
 import { Contract, JsonRpcProvider } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildCircuit } from "../../circuits/tools/artifacts.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
+import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
+import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
+import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { type Devnet, startDevnet, USER_OPEN } from "./devnet.ts";
+import { proverService } from "./prover-service.ts";
 import { sequencerService } from "./sequencer-service.ts";
 import type { DevnetService } from "./services.ts";
 import { devnetSummary } from "./summary.ts";
@@ -71,4 +76,54 @@ describe("openledger devnet: L1 up, contracts deployed, state kept across restar
     });
     expect(((await reply.json()) as { error?: unknown }).error).toBeDefined();
   });
+
+  // The batch circuit's keys are built first (shared with test/e2e through the cache in build/;
+  // minutes on a clean clone), so the proof below takes seconds.
+  it(
+    "finalizes a batch on L1 with a real proof of the batch circuit, from the devnet's own prover",
+    { timeout: 1_200_000 },
+    async () => {
+      await buildCircuit(DEV_BATCH_CIRCUIT.name, { log: () => {}, verifiersDir: null });
+      await devnet!.stop();
+      devnet = await start(true, [sequencerService, proverService]);
+      const provider = new JsonRpcProvider(devnet.l1.url, undefined, {
+        staticNetwork: true,
+        cacheTimeout: -1,
+      });
+      const rollup = new Contract(
+        devnet.deployment.contracts.rollup,
+        [...ROLLUP_ABI, "function circuits(uint32) view returns (address verifier, uint8 purpose)"],
+        provider,
+      );
+      // The registered verifier is the batch circuit's, compiled from its committed source.
+      const verifier = devnet.deployment.contracts.batchVerifier;
+      expect(devnet.deployment.batchCircuitId).toBe(DEV_BATCH_CIRCUIT.circuitId);
+      expect((await rollup.getFunction("circuits")(DEV_BATCH_CIRCUIT.circuitId)).verifier).toBe(verifier);
+      const compiled = await loadArtifact("Batch4x31txVerifier");
+      expect(await provider.getCode(verifier)).toBe(
+        `0x${(compiled as unknown as { deployedBytecode: string }).deployedBytecode.replace(/^0x/, "")}`,
+      );
+
+      // A user deposits on L1; the relay hands it to the sequencer, which seals and commits it.
+      const user = await provider.getSigner(devnet.accounts[3]!.address);
+      const amount = 10n ** 18n;
+      const token = new Contract(
+        devnet.deployment.contracts.token,
+        ["function approve(address,uint256)"],
+        user,
+      );
+      await (await token.getFunction("approve")(rollup.target, amount)).wait();
+      const key = derivePublicKey(new Uint8Array(32).fill(3));
+      await (await (rollup.connect(user) as Contract).getFunction("deposit")(0, key.x, key.y, amount)).wait();
+
+      const proven = rollup.filters.BatchProven!(1n);
+      for (let i = 0; i < 600 && (await rollup.getFunction("lastFinalizedBatch")()) < 1n; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(await rollup.getFunction("lastFinalizedBatch")()).toBe(1n);
+      const [event] = await rollup.queryFilter(proven, devnet.deployment.deployedAtBlock);
+      expect(event && "args" in event ? event.args.prover : undefined).toBe(devnet.accounts[2]!.address);
+      provider.destroy();
+    },
+  );
 });

@@ -32,7 +32,7 @@ export interface Devnet {
   deployment: DeploymentFile;
   deploymentPath: string;
   accounts: DevAccount[];
-  services: { name: string; url?: string }[];
+  services: { name: string; url?: string; about?: string }[];
   stop(): Promise<void>;
 }
 
@@ -96,6 +96,7 @@ export async function startDevnet(
         deployment,
         dataDir: opts.dataDir,
         accounts,
+        urls: new Map(stack.flatMap(({ name, running }) => (running.url ? [[name, running.url]] : []))),
         logger: logger.child({ service: service.name }),
       });
       stack.push({ name: service.name, running });
@@ -105,7 +106,7 @@ export async function startDevnet(
       deployment,
       deploymentPath,
       accounts,
-      services: stack.map(({ name, running }) => ({ name, url: running.url })),
+      services: stack.map(({ name, running }) => ({ name, url: running.url, about: running.about })),
       stop,
     };
   } catch (err) {

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { Contract, JsonRpcProvider } from "ethers";
 import { L1QueueRelay } from "../../bridge/queue-relay.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
+import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { nodeConfig } from "../../sequencer/config.ts";
 import { L1BatchPoster } from "../../sequencer/l1-poster.ts";
@@ -12,7 +13,8 @@ import type { DevnetService } from "./services.ts";
  * The sequencer on the devnet: JSON-RPC two ports above the L1 (8547 by default), LevelDB in
  * `<data-dir>/sequencer`, sealed batches committed to the devnet's rollup by the L1 poster with
  * the dev sequencer key (unlocked on the devnet L1), L1 deposits relayed into it as soon as
- * they are mined (the devnet's L1 does not reorganise). Tree sizes are the deployment's.
+ * they are mined (the devnet's L1 does not reorganise). Tree sizes are the deployment's;
+ * batches take the layout of the devnet's batch circuit, so the prover can prove them.
  */
 export const sequencerService: DevnetService = {
   name: "sequencer",
@@ -39,6 +41,9 @@ export const sequencerService: DevnetService = {
         domain: { chainId: ctx.chainId, rollup },
         params: TEST_PARAMS,
         verifyWorkers: 1,
+        batchMaxTxs: DEV_BATCH_CIRCUIT.shape.slots,
+        batchWithdrawals: DEV_BATCH_CIRCUIT.shape.withdrawals,
+        batchRegistrySlots: DEV_BATCH_CIRCUIT.shape.registrySlots,
       }),
       ctx.logger,
       poster,

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { DeploymentFile } from "../../contracts/deploy/addresses.ts";
 import type { DevAccount } from "./dev-accounts.ts";
 import { explorerService } from "./explorer-service.ts";
+import { proverService } from "./prover-service.ts";
 import { sequencerService } from "./sequencer-service.ts";
 
 /** What every devnet service gets: the running L1, the deployment and a folder of its own. */
@@ -14,12 +15,16 @@ export interface DevnetContext {
   /** The devnet's data directory; a service keeps its state in a subfolder named after it. */
   dataDir: string;
   accounts: DevAccount[];
+  /** URLs of the services started before this one, by name. */
+  urls: ReadonlyMap<string, string>;
   logger: Logger;
 }
 
 export interface RunningService {
   /** Printed in the summary, when the service listens somewhere. */
   url?: string;
+  /** Printed in the summary when it has no URL: what it does. */
+  about?: string;
   stop(): Promise<void>;
 }
 
@@ -32,5 +37,5 @@ export interface DevnetService {
   start(ctx: DevnetContext): Promise<RunningService>;
 }
 
-/** The bridge relay, prover and explorer join this list as they land. */
-export const DEVNET_SERVICES: DevnetService[] = [sequencerService, explorerService];
+/** The sequencer (with the bridge relay), the explorer, then the prover, whose keys may still need building. */
+export const DEVNET_SERVICES: DevnetService[] = [sequencerService, explorerService, proverService];

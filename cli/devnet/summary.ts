@@ -10,7 +10,7 @@ export function devnetSummary(devnet: Devnet): string {
     "",
     "OpenLedger devnet is up",
     row("L1 RPC", `${devnet.l1.url}  (chain id ${devnet.l1.chainId})`),
-    ...devnet.services.filter((s) => s.url).map((s) => row(s.name, s.url!)),
+    ...devnet.services.flatMap((s) => (s.url || s.about ? [row(s.name, (s.url ?? s.about)!)] : [])),
     "",
     "Contracts",
     row("OPEN token", c.token),

@@ -4,14 +4,16 @@
  */
 export const ROLLUP_ABI = [
   "function head() view returns (tuple(uint64 lastCommitted, uint64 lastFinalized, uint64 queueCommitted, bool frozen))",
-  "function batch(uint64 batchIndex) view returns (tuple(bytes32 postStateRoot, bytes32 withdrawalsRoot, uint256 proofSlot, uint64 queueEnd, uint64 committedAt))",
+  "function batch(uint64 batchIndex) view returns (tuple(uint256 proofSlot, bytes32 rootsHash))",
+  "function committedStateRoot() view returns (bytes32)",
+  "function isBatchRoots(uint64 batchIndex, tuple(bytes32 postStateRoot, bytes32 withdrawalsRoot, uint64 queueEnd) roots) view returns (bool)",
   "function lastFinalizedBatch() view returns (uint64)",
   "function publicInputOf(uint64 batchIndex) view returns (uint256)",
   "function queueLength() view returns (uint256)",
   "function queueHashAt(uint256 n) view returns (uint256)",
   "function commitBatch(tuple(uint64 batchIndex, bytes32 preStateRoot, bytes32 postStateRoot, bytes32 withdrawalsRoot, uint64 queueEnd) c, bytes batchData)",
   "function proveBatch(uint64 batchIndex, uint32 circuitId, uint256[8] proof)",
-  "function claimWithdrawal(uint64 batchIndex, uint32 leafIndex, address recipient, uint96 amount, uint256[] siblings)",
+  "function claimWithdrawal(uint64 batchIndex, tuple(bytes32 postStateRoot, bytes32 withdrawalsRoot, uint64 queueEnd) roots, uint32 leafIndex, address recipient, uint96 amount, uint256[] siblings)",
   "function deposit(uint32 to, uint256 pubX, uint256 pubY, uint96 amount)",
   "function forceWithdrawal(uint32 account, uint96 amount)",
   "event BatchCommitted(uint64 indexed batchIndex, bytes32 postStateRoot, bytes32 withdrawalsRoot, uint64 queueEnd, uint256 publicInput)",

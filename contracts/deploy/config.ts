@@ -1,5 +1,19 @@
+import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
+import type { BatchShape } from "../../protocol/batch/layout.ts";
 import { type GovernanceParams, type ProtocolParams, TEST_PARAMS } from "../../protocol/index.ts";
 import { GENESIS_GOVERNANCE } from "../../sequencer/config.ts";
+
+/**
+ * The batch circuit of the dev deployment (the devnet, test/e2e): its circuits/circuits.json
+ * name, the id its verifier is registered under, and the batch layout it proves (what the
+ * sequencer must post). Tiny TEST_PARAMS trees bound to DEV_DOMAIN; one slot, no withdrawal
+ * entries, no registry slots. The one place that names it.
+ */
+export const DEV_BATCH_CIRCUIT: { name: string; circuitId: number; shape: Required<BatchShape> } = {
+  name: "batch_4x3_1tx",
+  circuitId: 2,
+  shape: { slots: 1, withdrawals: 0, registrySlots: 0 },
+};
 
 /** Everything a deployment is parameterised by; `devDeployConfig` gives tests and the devnet. */
 export interface DeployConfig {
@@ -36,10 +50,19 @@ export const OPEN = 10n ** 18n;
 
 /**
  * Short delays and small bonds so a test or the devnet runs through proposals, deadlines and
- * unbonding in seconds. The batch verifier is the stub circuit's (it proves nothing about a
- * batch): the real batch circuit's keys take minutes to build, so only test/e2e registers it.
+ * unbonding in seconds. The batch verifier is DEV_BATCH_CIRCUIT's unless one is given (the
+ * contract suites give a cheap stub). Its contract source is committed (contracts/verifiers;
+ * the dev setup is deterministic), so deploying needs no proving key: the devnet builds those
+ * while it runs.
  */
-export function devDeployConfig(treasury: string, sequencer: string): DeployConfig {
+export function devDeployConfig(
+  treasury: string,
+  sequencer: string,
+  batchVerifier: DeployConfig["batchVerifier"] = {
+    contract: verifierContractName(DEV_BATCH_CIRCUIT.name),
+    circuitId: DEV_BATCH_CIRCUIT.circuitId,
+  },
+): DeployConfig {
   return {
     protocol: TEST_PARAMS,
     // The sequencer's genesis parameters: both sides must start from the same state root.
@@ -60,6 +83,6 @@ export function devDeployConfig(treasury: string, sequencer: string): DeployConf
       quorumPercent: 4n,
       timelockDelaySeconds: 60n,
     },
-    batchVerifier: { contract: "BatchInputStubVerifier", circuitId: 1 },
+    batchVerifier,
   };
 }

@@ -42,7 +42,7 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
     error InvalidProof();
 
     /// @notice Commits a batch: `batchData` is posted as calldata; only the public input that
-    /// folds it with the roots and queue hashes is kept.
+    /// folds it with the roots and queue hashes is kept, with the hash of the roots.
     /// @dev Only the designated, bonded sequencer; the pre-state root must be the post-state
     /// root of the last committed batch.
     function commitBatch(Commitment calldata c, bytes calldata batchData) external whenNotFrozen {
@@ -50,7 +50,7 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         _syncFinality();
         Head memory h = _head;
         if (c.batchIndex != h.lastCommitted + 1) revert WrongBatchIndex(c.batchIndex, h.lastCommitted + 1);
-        bytes32 expectedPre = _batches[h.lastCommitted].postStateRoot;
+        bytes32 expectedPre = _tipStateRoot;
         if (c.preStateRoot != expectedPre) revert WrongPreStateRoot(c.preStateRoot, expectedPre);
         if (c.queueEnd < h.queueCommitted || c.queueEnd > _rollingHashes.length) revert BadQueueEnd(c.queueEnd);
         PoseidonMerkle.checkField(uint256(c.postStateRoot));
@@ -64,8 +64,10 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
             c.withdrawalsRoot,
             batchData
         );
-        _batches[c.batchIndex] =
-            Batch(c.postStateRoot, c.withdrawalsRoot, publicInput, c.queueEnd, uint64(block.timestamp));
+        _batches[c.batchIndex] = Batch(
+            publicInput, keccak256(abi.encode(BatchRoots(c.postStateRoot, c.withdrawalsRoot, c.queueEnd)))
+        );
+        _tipStateRoot = c.postStateRoot;
         _head.lastCommitted = c.batchIndex;
         _head.queueCommitted = c.queueEnd;
         emit BatchCommitted(c.batchIndex, c.postStateRoot, c.withdrawalsRoot, c.queueEnd, publicInput);

@@ -45,15 +45,18 @@ abstract contract EscapeHatch is PriorityQueue, Bonds {
     }
 
     /// @notice Freezes the rollup if the oldest operation not processed by a finalized batch
-    /// is past its deadline; slashes the sequencer's bond to the treasury.
-    function freeze() external whenNotFrozen {
-        uint64 finalized = _syncFinality();
-        uint64 pending = _batches[finalized].queueEnd;
+    /// is past its deadline; slashes the sequencer's bond to the treasury. `finalized` are the
+    /// last finalized batch's roots, recorded for exits and refunds.
+    function freeze(BatchRoots calldata finalized) external whenNotFrozen {
+        uint64 last = _syncFinality();
+        _checkRoots(last, finalized);
+        uint64 pending = finalized.queueEnd;
         if (pending >= _rollingHashes.length || block.timestamp <= _deadlines[pending]) revert NothingExpired();
         _head.frozen = true;
+        _frozenAt = FrozenAt(finalized.postStateRoot, pending);
         (address sequencer,) = params.sequencerConfig();
         _slash(sequencer, type(uint128).max);
-        emit RollupFrozen(finalized, pending, msg.sender);
+        emit RollupFrozen(last, pending, msg.sender);
     }
 
     /// @notice Pays account `account` its balance and stake at the last finalized state root,
@@ -91,7 +94,7 @@ abstract contract EscapeHatch is PriorityQueue, Bonds {
     function refundDeposit(uint256 queueIndex, uint32 to, uint256 pubX, uint256 pubY, uint96 amount) external {
         if (!_head.frozen) revert NotFrozen();
         if (
-            refunded[queueIndex] || queueIndex < _batches[_head.lastFinalized].queueEnd
+            refunded[queueIndex] || queueIndex < _frozenAt.queueEnd
                 || !_isQueuedDeposit(queueIndex, to, msg.sender, pubX, pubY, amount)
         ) revert NotRefundable(queueIndex);
         refunded[queueIndex] = true;

@@ -36,7 +36,8 @@ contract Rollup is Batches, Withdrawals, EscapeHatch {
         EscapeHatch(c.accountsDepth)
     {
         PoseidonMerkle.checkField(uint256(c.genesisStateRoot));
-        _batches[0] = Batch(c.genesisStateRoot, 0, PROVEN | REWARD_PAID, 0, uint64(block.timestamp));
+        _batches[0] = Batch(PROVEN | REWARD_PAID, keccak256(abi.encode(BatchRoots(c.genesisStateRoot, 0, 0))));
+        _tipStateRoot = c.genesisStateRoot;
         // The rollup is deployed first and the verifier right after it, at a precomputed
         // address, so there is no code to check yet (the deploy module checks it landed).
         circuits[c.batchCircuitId] = Circuit(IBatchVerifier(c.batchVerifier), PURPOSE_BATCH);

@@ -22,13 +22,27 @@ abstract contract RollupStorage {
         bool frozen;
     }
 
-    struct Batch {
+    /// @notice What later calls need of a committed batch. Only its hash is stored (one slot
+    /// instead of three); claims, the next commit's checks and freeze take the roots in calldata
+    /// and check them against it. BatchCommitted carries them.
+    struct BatchRoots {
         bytes32 postStateRoot;
         bytes32 withdrawalsRoot;
-        uint256 proofSlot;
         /// @dev Priority-queue operations consumed once this batch is final (a prefix length).
         uint64 queueEnd;
-        uint64 committedAt;
+    }
+
+    /// @notice A committed batch: two slots, the fewest a commit can write (see proveBatch).
+    struct Batch {
+        uint256 proofSlot;
+        /// @dev keccak256(abi.encode(BatchRoots)).
+        bytes32 rootsHash;
+    }
+
+    /// @notice Recorded by freeze from the last finalized batch: what exits and refunds read.
+    struct FrozenAt {
+        bytes32 stateRoot;
+        uint64 queueEnd;
     }
 
     IERC20 public immutable token;
@@ -37,12 +51,17 @@ abstract contract RollupStorage {
     address public immutable governance;
 
     Head internal _head;
+    /// @dev Post-state root of batch lastCommitted: the next commit's pre-state root. One slot
+    /// rewritten per commit costs less than a root stored per batch.
+    bytes32 internal _tipStateRoot;
+    FrozenAt internal _frozenAt;
     mapping(uint256 batchIndex => Batch) internal _batches;
 
     error Frozen();
     error NotFrozen();
     error NotGovernance();
     error ZeroAmount();
+    error WrongBatchRoots(uint64 batchIndex);
 
     event RollupFrozen(uint64 lastFinalizedBatch, uint64 expiredOperation, address by);
     event BatchesFinalized(uint64 lastFinalized);
@@ -68,14 +87,29 @@ abstract contract RollupStorage {
         return _head;
     }
 
-    /// @notice A committed batch (index 0 is genesis).
+    /// @notice A committed batch (index 0 is genesis): its proof slot and the hash of its roots.
     function batch(uint64 batchIndex) external view returns (Batch memory) {
         return _batches[batchIndex];
     }
 
-    /// @notice The state root of the last finalized batch: what exits prove against.
+    /// @notice Post-state root of the last committed batch (genesis before any commit).
+    function committedStateRoot() external view returns (bytes32) {
+        return _tipStateRoot;
+    }
+
+    /// @notice The state root exits prove against: the last finalized batch's, as freeze
+    /// recorded it (0 before a freeze). Before a freeze, batch roots come from BatchCommitted.
     function finalizedStateRoot() public view returns (bytes32) {
-        return _batches[lastFinalizedBatch()].postStateRoot;
+        return _frozenAt.stateRoot;
+    }
+
+    /// @notice Whether `roots` are batch `batchIndex`'s, as committed.
+    function isBatchRoots(uint64 batchIndex, BatchRoots calldata roots) public view returns (bool) {
+        return keccak256(abi.encode(roots)) == _batches[batchIndex].rootsHash;
+    }
+
+    function _checkRoots(uint64 batchIndex, BatchRoots calldata roots) internal view {
+        if (!isBatchRoots(batchIndex, roots)) revert WrongBatchRoots(batchIndex);
     }
 
     /// @notice Advances the last finalized batch over every proven batch that follows it and

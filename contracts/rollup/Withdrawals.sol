@@ -27,10 +27,12 @@ abstract contract Withdrawals is RollupStorage {
         withdrawalsDepth = withdrawalsDepth_;
     }
 
-    /// @notice Pays withdrawal `leafIndex` of finalized batch `batchIndex` to `recipient`.
+    /// @notice Pays withdrawal `leafIndex` of finalized batch `batchIndex` to `recipient`;
+    /// `roots` are the batch's (from its BatchCommitted event).
     /// @dev Anyone may submit it (relayers do); the OPEN always goes to the leaf's recipient.
     function claimWithdrawal(
         uint64 batchIndex,
+        BatchRoots calldata roots,
         uint32 leafIndex,
         address recipient,
         uint96 amount,
@@ -39,9 +41,10 @@ abstract contract Withdrawals is RollupStorage {
         if (batchIndex == 0 || batchIndex > _syncFinality()) revert NotFinalized(batchIndex);
         if (isClaimed(batchIndex, leafIndex)) revert AlreadyClaimed(batchIndex, leafIndex);
         if (amount == 0) revert ZeroAmount();
+        _checkRoots(batchIndex, roots);
         uint256 leaf = PoseidonT3.hash([uint256(uint160(recipient)), uint256(amount)]);
         uint256 root = PoseidonMerkle.binaryRoot(leaf, leafIndex, siblings, withdrawalsDepth);
-        if (bytes32(root) != _batches[batchIndex].withdrawalsRoot) revert InvalidMerkleProof();
+        if (bytes32(root) != roots.withdrawalsRoot) revert InvalidMerkleProof();
         _claimed[_word(batchIndex, leafIndex)] |= 1 << (leafIndex & 0xff);
         token.safeTransfer(recipient, amount);
         emit WithdrawalClaimed(batchIndex, leafIndex, recipient, amount);

@@ -1,4 +1,5 @@
 import { type Contract, toBeHex } from "ethers";
+import { type BatchRoots, rootsArg } from "../client/batch-roots.ts";
 import { batchPublicInput } from "../../protocol/batch/layout.ts";
 
 export interface TestBatch {
@@ -23,16 +24,23 @@ export function commitment(b: TestBatch) {
   };
 }
 
+/** The roots the rollup keeps the hash of, as claims and freeze take them. */
+export function rootsOf(b: TestBatch): BatchRoots {
+  return { postStateRoot: b.postStateRoot, withdrawalsRoot: b.withdrawalsRoot, queueEnd: b.queueEnd };
+}
+
+/** `rootsOf(b)` as the contract's BatchRoots argument. */
+export const rootsArgOf = (b: TestBatch) => rootsArg(rootsOf(b));
+
 /** The next batch on top of the rollup's head, with the given post-state. */
 export async function nextBatch(
   rollup: Contract,
   post: { postStateRoot: bigint; withdrawalsRoot?: bigint; queueEnd?: bigint; data?: Uint8Array },
 ): Promise<TestBatch> {
   const head = await rollup.getFunction("head")();
-  const last = await rollup.getFunction("batch")(head.lastCommitted);
   return {
     batchIndex: head.lastCommitted + 1n,
-    preStateRoot: BigInt(last.postStateRoot),
+    preStateRoot: BigInt(await rollup.getFunction("committedStateRoot")()),
     postStateRoot: post.postStateRoot,
     withdrawalsRoot: post.withdrawalsRoot ?? 0n,
     queueEnd: post.queueEnd ?? head.queueCommitted,

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
 import { DEV_DOMAIN } from "../../sequencer/config.ts";
-import { commitment, expectedPublicInput, nextBatch, type TestBatch } from "./batch-helpers.ts";
+import { batchRootsHash, genesisRoots, rootsArg } from "../client/batch-roots.ts";
+import {
+  commitment,
+  hex32,
+  expectedPublicInput,
+  nextBatch,
+  rootsArgOf,
+  rootsOf,
+  type TestBatch,
+} from "./batch-helpers.ts";
 import { deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
 
 describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
@@ -27,7 +36,11 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
   it("starts at genesis: batch 0 final with the genesis state root", async () => {
     const head = await s.d.rollup.getFunction("head")();
     expect([head.lastCommitted, head.lastFinalized, head.frozen]).toEqual([0n, 0n, false]);
-    expect(await s.d.rollup.getFunction("finalizedStateRoot")()).toBe(s.d.file.genesisStateRoot);
+    expect(await s.d.rollup.getFunction("committedStateRoot")()).toBe(s.d.file.genesisStateRoot);
+    const genesis = genesisRoots(BigInt(s.d.file.genesisStateRoot));
+    expect((await s.d.rollup.getFunction("batch")(0n)).rootsHash).toBe(batchRootsHash(genesis));
+    // Exits read the root a freeze records; there is none yet.
+    expect(BigInt(await s.d.rollup.getFunction("finalizedStateRoot")())).toBe(0n);
   });
 
   it("refuses commits from anyone but the bonded sequencer", async () => {
@@ -42,12 +55,21 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     await expect(commit({ ...b, queueEnd: 1n })).rejects.toThrow(/BadQueueEnd/);
   });
 
-  it("commits a batch: stores the roots and the folded public input, computed as in TypeScript", async () => {
+  it("commits a batch: stores the hash of its roots and the folded public input, computed as in TypeScript", async () => {
     const b = await nextBatch(s.d.rollup, { postStateRoot: 11n, withdrawalsRoot: 5n });
     await commit(b);
     const stored = await s.d.rollup.getFunction("batch")(1n);
-    expect(BigInt(stored.postStateRoot)).toBe(11n);
-    expect(BigInt(stored.withdrawalsRoot)).toBe(5n);
+    expect(stored.rootsHash).toBe(batchRootsHash(rootsOf(b)));
+    const isBatchRoots = s.d.rollup.getFunction("isBatchRoots");
+    expect(await isBatchRoots(1n, rootsArgOf(b))).toBe(true);
+    expect(await isBatchRoots(1n, rootsArg({ ...rootsOf(b), withdrawalsRoot: 6n }))).toBe(false);
+    expect(await s.d.rollup.getFunction("committedStateRoot")()).toBe(hex32(11n));
+    // The event carries the roots themselves, for claims and freeze.
+    const [event] = await s.d.rollup.queryFilter(s.d.rollup.filters.BatchCommitted!(1n));
+    expect(event && "args" in event ? [event.args.postStateRoot, event.args.withdrawalsRoot] : []).toEqual([
+      hex32(11n),
+      hex32(5n),
+    ]);
     expect(await s.d.rollup.getFunction("publicInputOf")(1n)).toBe(
       await expectedPublicInput(s.d.rollup, b, 0n),
     );
@@ -84,7 +106,6 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     const receipt = await prove(1n, proof);
     expect(Number(receipt.gasUsed)).toBeLessThanOrEqual(230_000);
     expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(1n);
-    expect(BigInt(await s.d.rollup.getFunction("finalizedStateRoot")())).toBe(11n);
     await expect(prove(1n, proof)).rejects.toThrow(/BatchNotProvable/);
   });
 

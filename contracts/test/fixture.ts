@@ -2,10 +2,14 @@
  * Shared setup of the contract suites: the stub batch circuit (real Groth16 keys from the
  * circuit pipeline), the compiled contracts, and a fresh in-process EDR chain with the whole
  * system deployed by the deploy module, OPEN handed out and operators bonded.
+ *
+ * The stub is registered instead of the batch circuit because the suites need proofs of
+ * arbitrary public inputs in milliseconds; it proves nothing about a batch. The devnet and
+ * test/e2e register the real batch circuit (DEV_BATCH_CIRCUIT).
  */
 import type { Contract, Signer } from "ethers";
 import hre from "hardhat";
-import type { CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
+import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
 import { proveGroth16, toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
 import { proofWords } from "../client/proof-calldata.ts";
 import { bondOperator, fundAccounts } from "../deploy/bootstrap.ts";
@@ -13,8 +17,19 @@ import { buildDeployArtifacts } from "../deploy/build.ts";
 import { type DeployConfig, devDeployConfig, OPEN } from "../deploy/config.ts";
 import { type Deployment, deployOpenLedger } from "../deploy/deploy.ts";
 
+/** A real Groth16 circuit whose one public signal is the batch's public input, and nothing else. */
+export const BATCH_STUB_CIRCUIT = "batch_input_stub";
+export const STUB_BATCH_VERIFIER: DeployConfig["batchVerifier"] = {
+  contract: "BatchInputStubVerifier",
+  circuitId: 1,
+};
+
 /** Builds the stub circuit (cached) and compiles the contracts, once across vitest workers. */
-export const prepareArtifacts = (): Promise<CircuitArtifacts> => buildDeployArtifacts();
+export async function prepareArtifacts(): Promise<CircuitArtifacts> {
+  const circuit = await buildCircuit(BATCH_STUB_CIRCUIT, { log: () => {} });
+  await buildDeployArtifacts();
+  return circuit;
+}
 
 export interface System {
   ethers: Awaited<ReturnType<typeof hre.network.create>>["ethers"];
@@ -44,7 +59,9 @@ export async function deploySystem(
   const connection = await hre.network.create(hardfork ? { override: { hardfork } } : undefined);
   const { ethers } = connection;
   const [deployer, sequencer, prover, alice, bob] = await ethers.getSigners();
-  const config = adjust(devDeployConfig(await deployer!.getAddress(), await sequencer!.getAddress()));
+  const config = adjust(
+    devDeployConfig(await deployer!.getAddress(), await sequencer!.getAddress(), STUB_BATCH_VERIFIER),
+  );
   const d = await deployOpenLedger(deployer!, config);
   const users = await Promise.all([sequencer!, prover!, alice!, bob!].map((s) => s.getAddress()));
   await fundAccounts(d.token, deployer!, users, USER_FUNDS);

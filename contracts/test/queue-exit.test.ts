@@ -5,7 +5,8 @@ import { depositQueueHash } from "../../protocol/state/apply.ts";
 import { registriesHash } from "../../protocol/state/leaves.ts";
 import { RollupState } from "../../protocol/state/state.ts";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
-import { commitment, hex32, nextBatch } from "./batch-helpers.ts";
+import { rootsArg } from "../client/batch-roots.ts";
+import { commitment, hex32, nextBatch, rootsArgOf, rootsOf, type TestBatch } from "./batch-helpers.ts";
 import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
 
 const KEY = { x: 123n, y: 456n };
@@ -16,6 +17,8 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
   let alice: string;
   let bob: string;
   let state: RollupState;
+  /** The last batch committed and proven: freeze takes its roots. */
+  let finalized: TestBatch;
 
   const deposit = async (who: System["alice"], to: number, amount: bigint) => {
     await (await s.tokenAs(who).getFunction("approve")(rollup.target, amount)).wait();
@@ -26,7 +29,9 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
     await (await s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)).wait();
     const proof = await proveStub(s.circuit, await rollup.getFunction("publicInputOf")(b.batchIndex));
     await (await s.rollupAs(s.prover).getFunction("proveBatch")(b.batchIndex, 1, proof)).wait();
+    finalized = b;
   };
+  const freeze = (who = s.bob, roots = rootsArgOf(finalized)) => s.rollupAs(who).getFunction("freeze")(roots);
   const accountProof = (id: number) => {
     const account = state.accounts.get(id)!;
     const proof = state.proof("accounts", id);
@@ -110,7 +115,7 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
     state.setAccount(2, { publicKey: KEY, l1Address: bob, balance: 0n, nonce: 0, staked: 0n });
     await commitAndProve(state.root(), 1n);
     await advanceTime(s, s.config.l1.queueDeadlineSeconds + 10n);
-    await expect(rollup.getFunction("freeze")()).rejects.toThrow(/NothingExpired/);
+    await expect(freeze()).rejects.toThrow(/NothingExpired/);
   });
 
   it("refuses exits and refunds while the rollup is live", async () => {
@@ -130,18 +135,23 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
   });
 
   it("refuses to freeze before the oldest pending operation's deadline", async () => {
-    await expect(rollup.getFunction("freeze")()).rejects.toThrow(/NothingExpired/);
+    await expect(freeze()).rejects.toThrow(/NothingExpired/);
   });
 
   it("freezes once an operation expires unprocessed and slashes the sequencer's bond", async () => {
     await advanceTime(s, s.config.l1.queueDeadlineSeconds + 1n);
     const treasury = s.d.file.contracts.timelock;
     const before = await s.d.token.getFunction("balanceOf")(treasury);
-    await (await s.rollupAs(s.bob).getFunction("freeze")()).wait();
+    // Roots that are not the last finalized batch's (a queue end that hides the expired one).
+    const lying = rootsArg({ ...rootsOf(finalized), queueEnd: 3n });
+    await expect(freeze(s.bob, lying)).rejects.toThrow(/WrongBatchRoots/);
+    await (await freeze()).wait();
     expect((await rollup.getFunction("head")()).frozen).toBe(true);
+    // The state root exits prove against is the last finalized batch's.
+    expect(BigInt(await rollup.getFunction("finalizedStateRoot")())).toBe(finalized.postStateRoot);
     const after = await s.d.token.getFunction("balanceOf")(treasury);
     expect(after - before).toBe(s.config.l1.minSequencerBond);
-    await expect(rollup.getFunction("freeze")()).rejects.toThrow(/Frozen/);
+    await expect(freeze()).rejects.toThrow(/Frozen/);
   });
 
   it("stops commits, finality and new operations once frozen", async () => {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
 import { SparseMerkleTree } from "../../protocol/smt.ts";
 import { withdrawalLeaf, withdrawalsRoot } from "../../protocol/state/batch.ts";
-import { commitment, nextBatch } from "./batch-helpers.ts";
+import { rootsArg } from "../client/batch-roots.ts";
+import { commitment, nextBatch, rootsArgOf, type TestBatch } from "./batch-helpers.ts";
 import { deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
 
 describe("Rollup: withdrawals claimed with a Poseidon Merkle proof after finality", () => {
@@ -11,12 +12,20 @@ describe("Rollup: withdrawals claimed with a Poseidon Merkle proof after finalit
   let rollup: Contract;
   let withdrawals: { recipient: string; amount: bigint }[];
   let tree: SparseMerkleTree;
+  let batch: TestBatch;
 
-  const claim = (leafIndex: number, w = withdrawals[leafIndex]!, batchIndex = 1n, who = s.bob) =>
+  const claim = (
+    leafIndex: number,
+    w = withdrawals[leafIndex]!,
+    batchIndex = 1n,
+    who = s.bob,
+    roots = rootsArgOf(batch),
+  ) =>
     s
       .rollupAs(who)
       .getFunction("claimWithdrawal")(
         batchIndex,
+        roots,
         leafIndex,
         w.recipient,
         w.amount,
@@ -40,8 +49,8 @@ describe("Rollup: withdrawals claimed with a Poseidon Merkle proof after finalit
     // Funds locked by a deposit back the withdrawals.
     await (await s.tokenAs(s.alice).getFunction("approve")(rollup.target, 650n)).wait();
     await (await s.rollupAs(s.alice).getFunction("deposit")(0, 1n, 2n, 650n)).wait();
-    const b = await nextBatch(rollup, { postStateRoot: 99n, withdrawalsRoot: tree.root, queueEnd: 1n });
-    await (await s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)).wait();
+    batch = await nextBatch(rollup, { postStateRoot: 99n, withdrawalsRoot: tree.root, queueEnd: 1n });
+    await (await s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(batch), batch.data)).wait();
   });
   afterAll(terminateSnarkjsCurve);
 
@@ -57,6 +66,18 @@ describe("Rollup: withdrawals claimed with a Poseidon Merkle proof after finalit
     expect((await s.d.token.getFunction("balanceOf")(withdrawals[0]!.recipient)) - before).toBe(400n);
     expect(await rollup.getFunction("isClaimed")(1n, 0)).toBe(true);
     expect(await rollup.getFunction("isClaimed")(1n, 1)).toBe(false);
+  });
+
+  it("refuses a claim against roots that are not the batch's", async () => {
+    // A withdrawals root holding only a made-up leaf: its proof is valid against it, not the batch.
+    const forged = new SparseMerkleTree({ arity: 2, depth: s.config.protocol.withdrawalsDepth });
+    const w = { recipient: await s.bob.getAddress(), amount: 650n };
+    forged.set(1n, withdrawalLeaf(w));
+    const roots = rootsArg({ postStateRoot: 99n, withdrawalsRoot: forged.root, queueEnd: 1n });
+    const siblings = forged.proof(1n).siblings.map((level) => level[0]!);
+    await expect(
+      s.rollupAs(s.bob).getFunction("claimWithdrawal")(1n, roots, 1, w.recipient, w.amount, siblings),
+    ).rejects.toThrow(/WrongBatchRoots/);
   });
 
   it("refuses a second claim of the same withdrawal", async () => {
@@ -81,7 +102,14 @@ describe("Rollup: withdrawals claimed with a Poseidon Merkle proof after finalit
     const w = withdrawals[1]!;
     const siblings = tree.proof(1n).siblings.map((level) => level[0]!);
     const claimWith = (leafIndex: number, sibs: bigint[]) =>
-      s.rollupAs(s.bob).getFunction("claimWithdrawal")(1n, leafIndex, w.recipient, w.amount, sibs);
+      s.rollupAs(s.bob).getFunction("claimWithdrawal")(
+        1n,
+        rootsArgOf(batch),
+        leafIndex,
+        w.recipient,
+        w.amount,
+        sibs,
+      );
     await expect(claimWith(2, siblings.slice(1))).rejects.toThrow(/BadProofLength/);
     await expect(claimWith(2 ** s.config.protocol.withdrawalsDepth, siblings)).rejects.toThrow(
       /IndexOutOfRange/,

@@ -10,6 +10,7 @@
  */
 import type { Contract } from "ethers";
 import { toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
+import { type CommittedBatch, committedBatch } from "../../contracts/client/batch-roots.ts";
 import { proofWords } from "../../contracts/client/proof-calldata.ts";
 import type { BatchShape } from "../../protocol/batch/layout.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
@@ -33,6 +34,8 @@ export interface ProverNodeOptions {
   readonly source: BatchSource;
   /** The rollup contract, connected to this node's bonded prover account. */
   readonly rollup: Contract;
+  /** First L1 block to read the rollup's BatchCommitted events from (its deployment block). */
+  readonly fromBlock?: number;
   readonly backend: ProvingBackend;
   readonly circuit: BatchCircuit;
   readonly assignment: Assignment;
@@ -53,6 +56,8 @@ export class ProverNode {
   private readonly state: RollupState;
   private replayed = 0;
   private readonly witnesses = new Map<number, BatchWitness>();
+  /** Commits of the unproven batches replayed: their roots and commit time, read once. */
+  private readonly commits = new Map<number, CommittedBatch & { committedAt: bigint }>();
   private readonly log: (line: string) => void;
 
   constructor(private readonly o: ProverNodeOptions) {
@@ -72,12 +77,13 @@ export class ProverNode {
       ((await rollup.getFunction("head")()) as { lastCommitted: bigint }).lastCommitted,
     );
     const next = Number(await rollup.getFunction("lastFinalizedBatch")()) + 1;
-    for (const n of [...this.witnesses.keys()]) if (n < next) this.witnesses.delete(n);
+    for (const map of [this.witnesses, this.commits])
+      for (const n of [...map.keys()]) if (n < next) map.delete(n);
     await this.replayTo(lastCommitted, next);
     const now = BigInt((await rollup.runner!.provider!.getBlock("latest"))!.timestamp);
     for (let n = next; n <= this.replayed; n++) {
-      const batch = (await rollup.getFunction("batch")(n)) as { committedAt: bigint };
-      if (!assigned(this.o.assignment, BigInt(n), batch.committedAt, now)) continue;
+      const { committedAt } = await this.commit(n);
+      if (!assigned(this.o.assignment, BigInt(n), committedAt, now)) continue;
       const expected = BigInt(await rollup.getFunction("publicInputOf")(n));
       if (expected === 0n) continue; // proven already
       return this.prove(n, expected);
@@ -105,16 +111,29 @@ export class ProverNode {
       const batch = await this.o.source.batch(n);
       if (!batch) return;
       const w = buildBatchWitness(this.state, batch.txs, batch.feeRecipient, this.o.circuit.shape);
-      const onChain = (await this.o.rollup.getFunction("batch")(n)) as { postStateRoot: string };
-      if (BigInt(onChain.postStateRoot) !== w.claims.postStateRoot) {
+      const { roots } = await this.commit(n);
+      if (roots.postStateRoot !== w.claims.postStateRoot) {
         throw new OpenLedgerError(
           ErrorCode.StateCorrupt,
-          `batch ${n}: the sequencer's transactions give root ${fieldToHex(w.claims.postStateRoot)}, L1 holds ${onChain.postStateRoot}`,
+          `batch ${n}: the sequencer's transactions give root ${fieldToHex(w.claims.postStateRoot)}, L1 holds ${fieldToHex(roots.postStateRoot)}`,
         );
       }
       if (n >= next) this.witnesses.set(n, w);
       this.replayed = n;
     }
+  }
+
+  /** Batch `n`'s commit on L1 (it is committed: n <= lastCommitted). */
+  private async commit(n: number): Promise<CommittedBatch & { committedAt: bigint }> {
+    let c = this.commits.get(n);
+    if (!c) {
+      const committed = await committedBatch(this.o.rollup, n, this.o.fromBlock);
+      if (!committed) throw new OpenLedgerError(ErrorCode.StateCorrupt, `batch ${n} is not committed on L1`);
+      const block = await this.o.rollup.runner!.provider!.getBlock(committed.l1Block);
+      c = { ...committed, committedAt: BigInt(block!.timestamp) };
+      this.commits.set(n, c);
+    }
+    return c;
   }
 
   private async prove(n: number, expected: bigint): Promise<StepResult> {

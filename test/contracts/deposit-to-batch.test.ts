@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { committedBatch } from "../../contracts/client/batch-roots.ts";
 import { deploySystem, prepareArtifacts, proveStub, type System } from "../../contracts/test/fixture.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
@@ -61,8 +62,9 @@ describe("an L1 deposit reaches L2 and its batch is committed and proven on L1",
       await new Promise((r) => setTimeout(r, 100));
     const h = await head();
     expect([h.lastCommitted, h.queueCommitted]).toEqual([1n, 1n]);
-    const batch = await s.d.rollup.getFunction("batch")(1n);
-    expect(BigInt(batch.postStateRoot)).toBe(node.sequencer.state.root());
+    const batch = await committedBatch(s.d.rollup, 1n);
+    expect(batch?.roots.postStateRoot).toBe(node.sequencer.state.root());
+    expect(batch?.roots.queueEnd).toBe(1n);
 
     const proof = await proveStub(s.circuit, await s.d.rollup.getFunction("publicInputOf")(1n));
     await (await s.rollupAs(s.prover).getFunction("proveBatch")(1n, 1, proof)).wait();

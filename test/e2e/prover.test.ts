@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
 import { toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { committedBatch } from "../../contracts/client/batch-roots.ts";
 import { proofWords } from "../../contracts/client/proof-calldata.ts";
+import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { deploySystem, prepareArtifacts, type System } from "../../contracts/test/fixture.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { fieldToHex } from "../../protocol/field.ts";
@@ -26,9 +28,7 @@ import { L1BatchPoster } from "../../sequencer/l1-poster.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
 import { rpc, signedHex, tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
 
-const CIRCUIT = "batch_4x3_1tx";
-const CIRCUIT_ID = 2;
-const SHAPE = { slots: 1, withdrawals: 0, registrySlots: 0 };
+const { name: CIRCUIT, circuitId: CIRCUIT_ID, shape: SHAPE } = DEV_BATCH_CIRCUIT;
 
 let circuit: CircuitArtifacts;
 let s: System;
@@ -137,8 +137,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       }
       expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(4n);
       expect(provedBy).toEqual({ 1: 1, 2: 0, 3: 1, 4: 0 });
-      const finalized = BigInt(await s.d.rollup.getFunction("finalizedStateRoot")());
-      expect(finalized).toBe(seq.sequencer.state.root());
+      expect((await committedBatch(s.d.rollup, 4n))?.roots.postStateRoot).toBe(seq.sequencer.state.root());
     },
   );
 
@@ -182,7 +181,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       expect(await restarted.step()).toMatchObject({ kind: "proved", batch: 6 });
       expect(await restarted.step()).toEqual({ kind: "idle" });
       expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(6n);
-      expect(BigInt(await s.d.rollup.getFunction("finalizedStateRoot")())).toBe(seq.sequencer.state.root());
+      expect((await committedBatch(s.d.rollup, 6n))?.roots.postStateRoot).toBe(seq.sequencer.state.root());
     },
   );
 });

@@ -1,0 +1,102 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Contract, JsonRpcProvider } from "ethers";
+import { REPO_ROOT, VERIFIERS_DIR } from "../../circuits/tools/paths.ts";
+import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
+import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
+import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
+import { TEST_PARAMS } from "../../protocol/params.ts";
+import { SOLO } from "../../prover/node/assignment.ts";
+import { createBackend } from "../../prover/node/backend.ts";
+import { ProverNode } from "../../prover/node/node.ts";
+import { SequencerRpcSource } from "../../prover/node/source.ts";
+import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../../sequencer/config.ts";
+import { KeyBuild } from "./key-build.ts";
+import type { DevnetService } from "./services.ts";
+
+/**
+ * The prover node on the devnet, as `openledger prover` runs it: the dev prover key (bonded at
+ * deployment), the devnet's batch circuit (DEV_BATCH_CIRCUIT, whose verifier the deployment
+ * registered), batches from the sequencer's JSON-RPC, proofs submitted with proveBatch, so
+ * batches become final on L1. The proving keys are built in the background on first use
+ * (minutes on a fresh clone; cached in build/ by content hash) while the rest of the devnet
+ * already runs; progress is logged. Stopping ends the build or the proving process.
+ */
+export const proverService: DevnetService = {
+  name: "prover",
+  async start(ctx) {
+    const log = ctx.logger;
+    const { circuitId, name, shape } = DEV_BATCH_CIRCUIT;
+    const rollupAddress = ctx.deployment.contracts.rollup;
+    if (ctx.deployment.batchCircuitId !== circuitId) {
+      log.warn(
+        { registered: ctx.deployment.batchCircuitId, expected: circuitId },
+        `this devnet's rollup was deployed without the ${name} verifier: no batch will be proven (start with --fresh)`,
+      );
+      return { stop: async () => {} };
+    }
+    if (
+      ctx.chainId !== DEV_DOMAIN.chainId ||
+      rollupAddress.toLowerCase() !== DEV_DOMAIN.rollup.toLowerCase()
+    ) {
+      // The circuit binds DEV_DOMAIN (docs/protocol.md section 8): its proofs hold nowhere else.
+      throw new Error(
+        `${name} is built for chain ${DEV_DOMAIN.chainId} and rollup ${DEV_DOMAIN.rollup}, the devnet has ${ctx.chainId} and ${rollupAddress}`,
+      );
+    }
+    const sequencerUrl = ctx.urls.get("sequencer");
+    if (!sequencerUrl) throw new Error("the prover service needs the sequencer service started before it");
+    // The verifier the deployment compiled; the built keys must be the ones it checks.
+    const deployedVerifier = await readFile(
+      join(REPO_ROOT, VERIFIERS_DIR, `${verifierContractName(name)}.sol`),
+      "utf8",
+    );
+
+    const stop = new AbortController();
+    const build = new KeyBuild(name, { progress: (line) => log.info(line) });
+    const provider = new JsonRpcProvider(ctx.l1Url, undefined, {
+      staticNetwork: true,
+      pollingInterval: 200,
+      cacheTimeout: -1,
+    });
+    const backend = createBackend();
+    const running = (async () => {
+      const circuit = await build.done;
+      if ((await readFile(circuit.verifierSol, "utf8")) !== deployedVerifier) {
+        log.error(
+          { verifier: circuit.verifierSol },
+          `the ${name} keys do not match the verifier this devnet deployed (the circuit changed): start with --fresh`,
+        );
+        return;
+      }
+      log.info(`${name} keys ready (${circuit.constraints} constraints): proving batches`);
+      const node = new ProverNode({
+        genesis: {
+          domain: { chainId: ctx.chainId, rollup: rollupAddress },
+          params: TEST_PARAMS,
+          governance: GENESIS_GOVERNANCE,
+        },
+        source: new SequencerRpcSource(`${sequencerUrl}/rpc`),
+        rollup: new Contract(rollupAddress, ROLLUP_ABI, await provider.getSigner(ctx.accounts[2]!.address)),
+        fromBlock: ctx.deployment.deployedAtBlock,
+        backend,
+        circuit: { wasm: circuit.wasm, zkey: circuit.zkey, circuitId, shape },
+        assignment: SOLO,
+        log: (line) => log.info(line),
+      });
+      await node.run(stop.signal, 500);
+    })().catch((err: unknown) => {
+      if (!stop.signal.aborted) log.error({ err }, "the prover stopped");
+    });
+    return {
+      about: `proves batches with ${name} (circuit id ${circuitId}) as account #2; key build progress in the log`,
+      stop: async () => {
+        stop.abort();
+        await build.stop();
+        await backend.close();
+        await running;
+        provider.destroy();
+      },
+    };
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * A committed batch's roots. The rollup stores only their hash (docs/protocol.md section 8):
+ * claims and freeze take them as an argument, and clients read them from the batch's
+ * BatchCommitted event, checked against the stored hash.
+ */
+import { AbiCoder, type Contract, keccak256, toBeHex } from "ethers";
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+
+export interface BatchRoots {
+  readonly postStateRoot: bigint;
+  readonly withdrawalsRoot: bigint;
+  /** Priority-queue operations consumed once the batch applies (a prefix length). */
+  readonly queueEnd: bigint;
+}
+
+/** The `BatchRoots` struct argument of claimWithdrawal and freeze. */
+export function rootsArg(r: BatchRoots) {
+  return {
+    postStateRoot: toBeHex(r.postStateRoot, 32),
+    withdrawalsRoot: toBeHex(r.withdrawalsRoot, 32),
+    queueEnd: r.queueEnd,
+  };
+}
+
+/** keccak256(abi.encode(roots)): what the rollup stores for a batch (`batch(i).rootsHash`). */
+export function batchRootsHash(r: BatchRoots): string {
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(
+      ["bytes32", "bytes32", "uint64"],
+      [toBeHex(r.postStateRoot, 32), toBeHex(r.withdrawalsRoot, 32), r.queueEnd],
+    ),
+  );
+}
+
+/** Genesis (batch 0): the genesis state root, no withdrawals, no queue consumed. */
+export function genesisRoots(genesisStateRoot: bigint): BatchRoots {
+  return { postStateRoot: genesisStateRoot, withdrawalsRoot: 0n, queueEnd: 0n };
+}
+
+export interface CommittedBatch {
+  readonly roots: BatchRoots;
+  readonly l1TxHash: string;
+  readonly l1Block: number;
+}
+
+/**
+ * Batch `batchIndex` (>= 1) as its BatchCommitted event gives it, checked against the hash L1
+ * stores; undefined if it is not committed. `rollup` needs the client ABI (contracts/client).
+ * `fromBlock`: the rollup's deployment block.
+ */
+export async function committedBatch(
+  rollup: Contract,
+  batchIndex: bigint | number,
+  fromBlock = 0,
+): Promise<CommittedBatch | undefined> {
+  const logs = await rollup.queryFilter(rollup.filters.BatchCommitted!(batchIndex), fromBlock);
+  const stored = ((await rollup.getFunction("batch")(batchIndex)) as { rootsHash: string }).rootsHash;
+  // A reorganised commit can leave a stale log beside the current one: the stored hash decides.
+  for (const log of logs.reverse()) {
+    if (!("args" in log)) continue;
+    const roots: BatchRoots = {
+      postStateRoot: BigInt(log.args.postStateRoot),
+      withdrawalsRoot: BigInt(log.args.withdrawalsRoot),
+      queueEnd: BigInt(log.args.queueEnd),
+    };
+    if (batchRootsHash(roots) === stored) {
+      return { roots, l1TxHash: log.transactionHash, l1Block: log.blockNumber };
+    }
+  }
+  if (BigInt(stored) === 0n) return undefined;
+  throw new OpenLedgerError(
+    ErrorCode.StateCorrupt,
+    `batch ${batchIndex} is committed on L1 but no BatchCommitted event from block ${fromBlock} matches it`,
+  );
+}
