@@ -18,7 +18,7 @@ export function proverCommand(): Command {
       "run a prover node: witnesses from the sequencer's batches, Groth16 proofs, proveBatch on L1",
     )
     .option("--l1 <url>", "L1 JSON-RPC endpoint", "http://127.0.0.1:8545")
-    .option("--circuit <name>", "batch circuit (circuits/circuits.json)", "batch_4x3_1tx")
+    .option("--circuit <name>", "batch circuit (circuits/circuits.json)", "batch_8x2_1tx")
     .option("--circuit-id <id>", "id its verifier is registered under in the rollup", intArg, 2)
     .option("--slots <n>", "account slots of the circuit", intArg, 1)
     .option("--withdrawals <n>", "withdrawal entries of the circuit", intArg, 0)

@@ -74,7 +74,7 @@ export const VECTOR_TXS: L2Tx[] = [
   },
 ];
 
-/** The batch vector's circuit shape: `batch_4x3_2tx_1reg` in circuits/circuits.json. */
+/** The batch vector's circuit shape: `batch_8x2_2tx_1reg` in circuits/circuits.json. */
 export const VECTOR_BATCH_SHAPE = { slots: 2, withdrawals: 1, registrySlots: 1 };
 
 const VECTOR_GOVERNANCE = TEST_GOVERNANCE;

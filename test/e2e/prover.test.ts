@@ -26,7 +26,7 @@ import { L1BatchPoster } from "../../sequencer/l1-poster.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
 import { rpc, signedHex, tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
 
-const CIRCUIT = "batch_4x3_1tx";
+const CIRCUIT = "batch_8x2_1tx";
 const CIRCUIT_ID = 2;
 const SHAPE = { slots: 1, withdrawals: 0, registrySlots: 0 };
 
