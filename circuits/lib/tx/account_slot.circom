@@ -116,9 +116,12 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
 
     credit * (credit - 1) === 0;
     credit * (1 - kind.isDeposit) === 0;
-    component toInRange = LessThan(33);
-    toInRange.in[0] <== depTo;
-    toInRange.in[1] <== CAPACITY;
+    // to < CAPACITY = 2^CAPACITY_BITS: the bits of `to` above those are all 0.
+    var CAPACITY_BITS = log2Exact(ARITY) * DEPTH;
+    var aboveCapacity = 0;
+    for (var i = CAPACITY_BITS; i < 32; i++) aboveCapacity += depToBits.out[i] * (1 << (i - CAPACITY_BITS));
+    component toInRange = IsZero();
+    toInRange.in <== aboveCapacity;
     component full = IsEqual();
     full.in[0] <== countIn + 1;
     full.in[1] <== CAPACITY;
@@ -142,8 +145,10 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     afterDebit.in <== unpackA.balance - fee - debitAmount;
     component newStaked = Num2Bits(96);
     newStaked.in <== unpackA.staked + stakeDelta;
-    component newNonce = Num2Bits(32);
-    newNonce.in <== unpackA.nonce + 1;
+    // nonce + 1 < 2^32: the nonce (32 bits, from the unpack) is not the largest one. One
+    // constraint (an inverse) instead of the range check of nonce + 1.
+    signal nonceHeadroom <-- 1 / (unpackA.nonce - ((1 << 32) - 1));
+    nonceHeadroom * (unpackA.nonce - ((1 << 32) - 1)) === 1;
 
     component oldLeafA = Poseidon(4);
     oldLeafA.inputs <== [ax, ay, l1A, packedA];
