@@ -7,7 +7,7 @@ import { type CircuitSpec, renderParams } from "./registry.ts";
  * by its path from the repository root (compileCircom passes the root as a library too):
  * circom2's sandbox resolves neither links nor ".." out of the wrapper's folder.
  */
-export function mainWrapperSource(spec: CircuitSpec): string {
+export function mainWrapperSource(spec: Omit<CircuitSpec, "breakdown">): string {
   const library = CIRCOM_LIBRARIES.find((l) => spec.file.startsWith(`${l}/`));
   const include = library ? spec.file.slice(library.length + 1) : spec.file;
   const publics = spec.publicInputs.length > 0 ? ` {public [${spec.publicInputs.join(", ")}]}` : "";
