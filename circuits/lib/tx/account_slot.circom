@@ -4,6 +4,7 @@ include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
 include "circomlib/circuits/eddsaposeidon.circom";
 include "circomlib/circuits/poseidon.circom";
+include "../hashers/tx_hash.circom";
 include "../state/account_unpack.circom";
 include "../trees/merkle_update.circom";
 include "../utils/float40.circom";
@@ -165,20 +166,23 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     updateA.oldRoot === rootIn;
 
     // ---- the signature over txHash, with the nonce the leaf holds ----
-    // p0..p6 as txFields (protocol/tx/fields.ts) orders them per type.
+    // p0..p5 as txFields (protocol/tx/fields.ts) orders them per type. The packed fields are
+    // in range: type by its kind, a < CAPACITY (its record bits), the nonce by the unpack, the
+    // fee <= the balance (the debit check).
     signal transferTo <== kind.isTransfer * b;
     signal p0Account <== transferTo + (kind.isWithdraw + kind.isStake + kind.isUnstake) * amount;
     signal transferAmount <== kind.isTransfer * amount;
     signal p1Account <== transferAmount + kind.isWithdraw * recipient;
     signal contributionP4 <== kind.isContribution * payload[4];
     signal p5 <== kind.isContribution * amount;
-    component txHash = Poseidon(12);
-    txHash.inputs <== [
-        DOMAIN_HASH, type, a, unpackA.nonce, fee,
+    component txHash = TxHash();
+    txHash.domainHash <== DOMAIN_HASH;
+    txHash.fields <== [
+        type, a, unpackA.nonce, fee,
         p0Account + payload[0], p1Account + payload[1], payload[2], payload[3],
-        contributionP4 + kind.isInference * amount, p5, 0
+        contributionP4 + kind.isInference * amount, p5
     ];
-    txHashOut <== txHash.out;
+    txHashOut <== txHash.hash;
     component sig = EdDSAPoseidonVerifier();
     sig.enabled <== isL2;
     sig.Ax <== ax;
@@ -186,7 +190,7 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     sig.S <== s;
     sig.R8x <== r8x;
     sig.R8y <== r8y;
-    sig.M <== txHash.out;
+    sig.M <== txHash.hash;
     feesOut <== feesIn + fee;
 
     // ---- leaf B: the transfer's recipient, the credited account or the opened one ----
