@@ -66,7 +66,8 @@ async function main(): Promise<number> {
     const constraintsOf = async (name: string) => (await compileCircuit(name)).constraints;
     for (const row of rows) {
       const spec = registry.get(row.name)!;
-      if (spec.breakdown.length > 0) breakdowns.push(await constraintBreakdown(spec, row.constraints, constraintsOf));
+      if (spec.breakdown.length > 0)
+        breakdowns.push(await constraintBreakdown(spec, row.constraints, constraintsOf));
     }
   }
   await writeConstraintReport(join(REPO_ROOT, CONSTRAINTS_REPORT), rows, breakdowns);

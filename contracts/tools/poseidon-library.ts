@@ -39,7 +39,10 @@ export function poseidonLibrarySource(inputs: number): string {
     `                let F := ${hex(FIELD_MODULUS)}`,
     ...Array.from({ length: t }, (_, k) => `                let s${k} := mload(${at(k)})`),
     ...M.flatMap((row, j) => [
-      `                let acc := mulmod(s0, ${hex(row[0]!)}, F)`.replace("let acc", j === 0 ? "let acc" : "acc"),
+      `                let acc := mulmod(s0, ${hex(row[0]!)}, F)`.replace(
+        "let acc",
+        j === 0 ? "let acc" : "acc",
+      ),
       ...row.slice(1).map((m, k) => `                acc := addmod(acc, mulmod(s${k + 1}, ${hex(m)}, F), F)`),
       `                mstore(${at(j)}, acc)`,
     ]),
@@ -64,17 +67,23 @@ export function poseidonLibrarySource(inputs: number): string {
       { length: inputs },
       (_, i) => `            mstore(${at(i + 1)}, mload(${i === 0 ? "inputs" : `add(inputs, ${hex32(i)})`}))`,
     ),
-    ...fullC.slice(0, half).flatMap((c, r) => [`            // full round ${r}`, ...fullRound(c), "            mix(p)"]),
+    ...fullC
+      .slice(0, half)
+      .flatMap((c, r) => [`            // full round ${r}`, ...fullRound(c), "            mix(p)"]),
     "            // partial rounds",
     ...partialC.map((c) => `            mstore(p, sbox(addmod(mload(p), ${hex(c)}, F))) mix(p)`),
-    ...fullC.slice(half).flatMap((c, r) => [
-      `            // full round ${half + r}`,
-      ...fullRound(c),
-      ...(r < half - 1 ? ["            mix(p)"] : []),
-    ]),
+    ...fullC
+      .slice(half)
+      .flatMap((c, r) => [
+        `            // full round ${half + r}`,
+        ...fullRound(c),
+        ...(r < half - 1 ? ["            mix(p)"] : []),
+      ]),
     "            // the hash is state[0] after the last linear layer",
     `            out := mulmod(mload(p), ${hex(M[0]![0]!)}, F)`,
-    ...M[0]!.slice(1).map((m, k) => `            out := addmod(out, mulmod(mload(${at(k + 1)}), ${hex(m)}, F), F)`),
+    ...M[0]!
+      .slice(1)
+      .map((m, k) => `            out := addmod(out, mulmod(mload(${at(k + 1)}), ${hex(m)}, F), F)`),
   ];
   return [
     "// SPDX-License-Identifier: MIT",
