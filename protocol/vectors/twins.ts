@@ -143,7 +143,8 @@ export function generateTwinVectors() {
     const p = tree.proof(index);
     return { root: tree.root, index, leaf: p.leaf, siblings: p.siblings };
   });
-  const updates = [2n, 40n].map((index) => {
+  // Every slot digit 0..7 at some level: 2 = (2, 0), 40 = (0, 5), 63 = (7, 7), 25 = (1, 3), 52 = (4, 6).
+  const updates = [2n, 40n, 63n, 25n, 52n].map((index) => {
     const before = tree.proof(index);
     const oldRoot = tree.root;
     const newLeaf = next();
