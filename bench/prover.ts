@@ -13,7 +13,7 @@ import { verifyGroth16 } from "../circuits/tools/groth16-proof.ts";
 import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
 import { SLOT_RECORD_BYTES } from "../protocol/batch/layout.ts";
 import { derivePublicKey } from "../protocol/eddsa.ts";
-import { TEST_PARAMS } from "../protocol/params.ts";
+import { PRODUCTION_PARAMS, TEST_PARAMS } from "../protocol/params.ts";
 import { RollupState } from "../protocol/state/state.ts";
 import { signTx } from "../protocol/tx/sign.ts";
 import { TxType } from "../protocol/tx/types.ts";
@@ -27,14 +27,15 @@ const PROOFS = quick ? 1 : 3;
 const SHAPE = { slots: 1, withdrawals: 0 };
 const log = (line: string) => process.stderr.write(`[bench:prover] ${line}\n`);
 
-const slot = await compileCircuit("account_slot_4x12", { log });
+const { arity, depth } = PRODUCTION_PARAMS.accounts;
+const slot = await compileCircuit(`account_slot_${arity}x${depth}`, { log });
 const [oneBlock, twoBlocks] = await Promise.all([
   compileCircuit("public_input_hash_1block", { log }),
   compileCircuit("public_input_hash_2blocks", { log }),
 ]);
 const sha256PerByte = (twoBlocks.constraints - oneBlock.constraints) / 64;
 const sha256PerTx = Math.round(sha256PerByte * SLOT_RECORD_BYTES);
-const circuit = await buildCircuit("batch_4x3_1tx", { log });
+const circuit = await buildCircuit("batch_8x2_1tx", { log });
 
 // Two deposits (one slot per batch) open accounts 1 and 2; the proved batches are transfers.
 const key = Uint8Array.from({ length: 32 }, (_, i) => i + 7);
@@ -90,7 +91,7 @@ const result = {
   constraintsPerTx: slot.constraints,
   sha256ConstraintsPerTx: sha256PerTx,
   constraintsPerTxWithData: slot.constraints + sha256PerTx,
-  productionAccounts: "2^24 (arity 4, depth 12)",
+  productionAccounts: `2^${Math.log2(arity) * depth} (arity ${arity}, depth ${depth})`,
   nTx: SHAPE.slots,
   batchCircuit: circuit.name,
   batchConstraints: circuit.constraints,

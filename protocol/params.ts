@@ -19,9 +19,12 @@ export interface ProtocolParams {
   readonly withdrawalsDepth: number;
 }
 
-/** Production: 4^12 = 2^24 accounts; every registry as large. */
+/**
+ * Production: 8^8 = 2^24 accounts (arity 8: the cheapest accounts-tree update per
+ * transaction, docs/circuits.md); registries of arity 4, as large.
+ */
 export const PRODUCTION_PARAMS: ProtocolParams = {
-  accounts: { arity: 4, depth: 12 },
+  accounts: { arity: 8, depth: 8 },
   contributions: { arity: 4, depth: 12 },
   models: { arity: 4, depth: 10 },
   inferences: { arity: 4, depth: 16 },
@@ -29,9 +32,9 @@ export const PRODUCTION_PARAMS: ProtocolParams = {
   withdrawalsDepth: 10,
 };
 
-/** Tiny trees for tests and the devnet's circuits. */
+/** Tiny trees for tests and the devnet's circuits, of the production arities. */
 export const TEST_PARAMS: ProtocolParams = {
-  accounts: { arity: 4, depth: 3 },
+  accounts: { arity: 8, depth: 2 },
   contributions: { arity: 4, depth: 3 },
   models: { arity: 4, depth: 2 },
   inferences: { arity: 4, depth: 3 },

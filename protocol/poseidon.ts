@@ -81,6 +81,23 @@ export function poseidon(inputs: readonly Field[]): Field {
 }
 
 /**
+ * Poseidon(n)'s constants in the form with one constant per partial round (step 1 above) and
+ * the plain MDS matrix in every round, for implementations elsewhere (contracts/tools):
+ *   full round r:     state = M·sbox(state + fullC[r])  (r = 0..3, then 4..7 after the partial rounds)
+ *   partial round i:  state[0] = sbox(state[0] + partialC[i]); state = M·state
+ * and the hash is state[0] after the last full round.
+ */
+export function poseidonDenseConstants(n: number): {
+  M: readonly (readonly bigint[])[];
+  fullC: readonly (readonly bigint[])[];
+  partialC: readonly bigint[];
+} {
+  if (n < 1 || n > POSEIDON_MAX_INPUTS) throw new RangeError(`no Poseidon with ${n} inputs`);
+  const plan = plans[n] ?? (plans[n] = makePlan(n));
+  return { M: plan.M, fullC: plan.fullC, partialC: plan.partialA };
+}
+
+/**
  * Hash of a list of any length: a chain of Poseidon(16) absorbing 15 fresh elements at a
  * time, seeded with the length so that lists differing only by trailing zeros differ.
  */

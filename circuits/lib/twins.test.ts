@@ -27,8 +27,8 @@ const big = (x: string) => BigInt(x);
 const circuits: Record<string, CompiledCircuit> = {};
 const names = [
   "poseidon2",
-  "merkle_inclusion_4x3",
-  "merkle_update_4x3",
+  "merkle_inclusion_8x2",
+  "merkle_update_8x2",
   "eddsa_poseidon",
   "tx_hash",
   "account_leaf",
@@ -52,7 +52,7 @@ describe("circuit twins of the protocol", () => {
   it("Merkle inclusion: accepts the TypeScript proofs, refuses altered ones as the TypeScript does", async () => {
     const shape = vectors.merkle.shape;
     for (const v of vectors.merkle.inclusion) {
-      await calculateWitness(circuits.merkle_inclusion_4x3!, v);
+      await calculateWitness(circuits.merkle_inclusion_8x2!, v);
       const proof = {
         index: big(v.index),
         leaf: big(v.leaf),
@@ -61,32 +61,32 @@ describe("circuit twins of the protocol", () => {
       expect(verifyProof(shape, big(v.root), proof)).toBe(true);
 
       const wrongLeaf = { ...v, leaf: (big(v.leaf) + 1n).toString() };
-      await refuses("merkle_inclusion_4x3", wrongLeaf);
+      await refuses("merkle_inclusion_8x2", wrongLeaf);
       expect(verifyProof(shape, big(v.root), { ...proof, leaf: proof.leaf + 1n })).toBe(false);
 
       // Moving a non-empty leaf to another slot changes the root (an empty one may not).
       if (big(v.leaf) !== 0n) {
         const moved = (big(v.index) + 1n) % 64n;
-        await refuses("merkle_inclusion_4x3", { ...v, index: moved.toString() });
+        await refuses("merkle_inclusion_8x2", { ...v, index: moved.toString() });
         expect(verifyProof(shape, big(v.root), { ...proof, index: moved })).toBe(false);
       }
 
       const siblings = v.siblings.map((l: string[]) => [...l]);
-      siblings[2]![1] = (big(siblings[2]![1]!) + 1n).toString();
-      await refuses("merkle_inclusion_4x3", { ...v, siblings });
+      siblings[1]![1] = (big(siblings[1]![1]!) + 1n).toString();
+      await refuses("merkle_inclusion_8x2", { ...v, siblings });
       expect(
         verifyProof(shape, big(v.root), { ...proof, siblings: siblings.map((l: string[]) => l.map(big)) }),
       ).toBe(false);
     }
     // An index past the tree's capacity has no digits: refused, as the TypeScript refuses it.
     const v = vectors.merkle.inclusion[0];
-    await refuses("merkle_inclusion_4x3", { ...v, index: "64" });
+    await refuses("merkle_inclusion_8x2", { ...v, index: "64" });
   });
 
   it("Merkle update: old and new roots", async () => {
     for (const v of vectors.merkle.updates) {
       const { oldRoot, newRoot, ...input } = v;
-      expect(await circuitOutputs(circuits.merkle_update_4x3!, input, 2)).toEqual([
+      expect(await circuitOutputs(circuits.merkle_update_8x2!, input, 2)).toEqual([
         big(oldRoot),
         big(newRoot),
       ]);

@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { OpenLedgerError } from "../../protocol/errors.ts";
 import { buildCircuit, compileCircuit, repoPath } from "./artifacts.ts";
-import { constraintRow, formatConstraintTable, writeConstraintReport } from "./constraint-report.ts";
+import {
+  constraintBreakdown,
+  constraintRow,
+  formatBreakdown,
+  formatConstraintTable,
+  writeConstraintReport,
+} from "./constraint-report.ts";
 import { CONSTRAINTS_REPORT, REGISTRY_FILE, REPO_ROOT } from "./paths.ts";
 import { loadRegistry } from "./registry.ts";
 import { terminateSnarkjsCurve } from "./snarkjs-runtime.ts";
@@ -21,7 +27,8 @@ Options:
   --circuit <name>  build only this circuit (repeatable; default: all)
   --ptau <file>     production: a Powers-of-Tau ceremony file, plus one phase-2 contribution
                     (default: the INSECURE dev setup, for tests and the devnet only)
-  --report          compile only and print constraint counts (also ${CONSTRAINTS_REPORT})
+  --report          compile only and print constraint counts (also ${CONSTRAINTS_REPORT}),
+                    and per component for the circuits whose entry has a breakdown
   --help            show this help
 `;
 
@@ -38,7 +45,8 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const names = values.circuit ?? [...(await loadRegistry()).keys()];
+  const registry = await loadRegistry();
+  const names = values.circuit ?? [...registry.keys()];
   const rows = [];
   // One at a time: compilation and setup each saturate the machine's cores.
   for (const name of names) {
@@ -53,8 +61,20 @@ async function main(): Promise<number> {
       `[circuits] ${name}: ${state}, ${repoPath(built.setupDir)}, ${built.verifierContract}.sol\n`,
     );
   }
-  await writeConstraintReport(join(REPO_ROOT, CONSTRAINTS_REPORT), rows);
-  if (values.report) process.stdout.write(`${formatConstraintTable(rows)}\n`);
+  const breakdowns = [];
+  if (values.report) {
+    const constraintsOf = async (name: string) => (await compileCircuit(name)).constraints;
+    for (const row of rows) {
+      const spec = registry.get(row.name)!;
+      if (spec.breakdown.length > 0)
+        breakdowns.push(await constraintBreakdown(spec, row.constraints, constraintsOf));
+    }
+  }
+  await writeConstraintReport(join(REPO_ROOT, CONSTRAINTS_REPORT), rows, breakdowns);
+  if (values.report) {
+    process.stdout.write(`${formatConstraintTable(rows)}\n`);
+    for (const b of breakdowns) process.stdout.write(`\n${formatBreakdown(b)}\n`);
+  }
   return 0;
 }
 

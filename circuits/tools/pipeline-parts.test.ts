@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OpenLedgerError } from "../../protocol/errors.ts";
+import { constraintBreakdown, formatBreakdown } from "./constraint-report.ts";
 import { mainWrapperSource } from "./main-wrapper.ts";
 import { REPO_ROOT } from "./paths.ts";
 import { getCircuitSpec, loadRegistry, renderParams } from "./registry.ts";
@@ -21,13 +22,41 @@ describe("circuit registry", () => {
     await expect(getCircuitSpec("no-such-circuit")).rejects.toBeInstanceOf(OpenLedgerError);
   });
 
+  it("gives the account slot a breakdown whose parts are registered circuits", async () => {
+    const registry = await loadRegistry();
+    const slot = [...registry.values()].find((s) => s.template === "AccountSlot")!;
+    expect(slot.breakdown.length).toBeGreaterThan(0);
+    for (const part of slot.breakdown) expect(registry.has(part.circuit)).toBe(true);
+  });
+
   it("renders nested template arguments as circom source", () => {
     expect(renderParams([2, [1, "3"], []])).toBe("2, [1, 3], []");
   });
 });
 
+describe("constraint breakdown", () => {
+  it("multiplies each part by its count and reports what the parts leave as the rest", async () => {
+    const spec = {
+      name: "slot",
+      file: "a.circom",
+      template: "Slot",
+      params: [],
+      publicInputs: [],
+      breakdown: [
+        { circuit: "update", count: 2, role: "tree updates" },
+        { circuit: "sig", count: 1, role: "signature" },
+      ],
+    };
+    const sizes: Record<string, number> = { update: 100, sig: 40 };
+    const b = await constraintBreakdown(spec, 250, async (name) => sizes[name]!);
+    expect(b.parts.map((p) => p.total)).toEqual([200, 40]);
+    expect(b.rest).toBe(10);
+    expect(formatBreakdown(b)).toMatch(/tree updates\s+\| update\s+\|\s+2 \|\s+100 \|\s+200 \|/);
+  });
+});
+
 describe("main wrapper", () => {
-  it("includes the template by a path relative to the wrapper and marks public inputs", () => {
+  it("includes the template by its path from the root and marks public inputs", () => {
     const spec = {
       name: "tree",
       file: "circuits/lib/trees/inclusion.circom",
@@ -35,14 +64,25 @@ describe("main wrapper", () => {
       params: [4, 2],
       publicInputs: ["root", "leaf"],
     };
-    const source = mainWrapperSource(spec, `${REPO_ROOT}build/circuits/tree/x`, `${REPO_ROOT}${spec.file}`);
-    expect(source).toContain('include "../../../../circuits/lib/trees/inclusion.circom";');
+    const source = mainWrapperSource(spec);
+    expect(source).toContain('include "circuits/lib/trees/inclusion.circom";');
     expect(source).toContain("component main {public [root, leaf]} = Inclusion(4, 2);");
   });
 
   it("omits the public list when there are no public inputs", () => {
     const spec = { name: "h", file: "a.circom", template: "H", params: [], publicInputs: [] };
-    expect(mainWrapperSource(spec, REPO_ROOT, `${REPO_ROOT}a.circom`)).toContain("component main = H();");
+    expect(mainWrapperSource(spec)).toContain("component main = H();");
+  });
+
+  it("includes a library's template by its path in the library", () => {
+    const spec = {
+      name: "p",
+      file: "node_modules/circomlib/p.circom",
+      template: "P",
+      params: [],
+      publicInputs: [],
+    };
+    expect(mainWrapperSource(spec)).toContain('include "circomlib/p.circom";');
   });
 });
 

@@ -18,6 +18,18 @@ export interface CircuitSpec {
   params: TemplateParam[];
   /** Input signals made public, in the order they are declared; outputs are always public. */
   publicInputs: string[];
+  /**
+   * The registered circuits this one instantiates, for the constraint report's per-component
+   * table (`npm run report:constraints`); what they leave uncovered is reported as the rest.
+   */
+  breakdown: BreakdownPart[];
+}
+
+export interface BreakdownPart {
+  circuit: string;
+  count: number;
+  /** What the part does in the circuit. */
+  role: string;
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -47,7 +59,7 @@ function parseEntry(name: string, entry: unknown): CircuitSpec {
   };
   if (!NAME.test(name)) fail("name must be letters, digits, '-' or '_', starting with a letter");
   if (typeof entry !== "object" || entry === null) return fail("entry must be an object");
-  const { file, template, params, publicInputs } = entry as Record<string, unknown>;
+  const { file, template, params, publicInputs, breakdown } = entry as Record<string, unknown>;
   if (typeof file !== "string" || !file.endsWith(".circom")) fail("file must be the path of a .circom file");
   if (typeof template !== "string" || !IDENTIFIER.test(template)) fail("template must be a template name");
   if (!Array.isArray(params) || !params.every(isParam)) fail("params must be an array of numbers or arrays");
@@ -55,13 +67,24 @@ function parseEntry(name: string, entry: unknown): CircuitSpec {
   if (!Array.isArray(inputs) || !inputs.every((s) => typeof s === "string" && IDENTIFIER.test(s))) {
     fail("publicInputs must be an array of signal names");
   }
+  const parts = breakdown ?? [];
+  if (!Array.isArray(parts) || !parts.every(isBreakdownPart)) {
+    fail("breakdown must be an array of { circuit, count, role }");
+  }
   return {
     name,
     file: file as string,
     template: template as string,
     params: params as TemplateParam[],
     publicInputs: inputs as string[],
+    breakdown: parts as BreakdownPart[],
   };
+}
+
+function isBreakdownPart(value: unknown): value is BreakdownPart {
+  if (typeof value !== "object" || value === null) return false;
+  const { circuit, count, role } = value as Record<string, unknown>;
+  return typeof circuit === "string" && Number.isSafeInteger(count) && typeof role === "string";
 }
 
 function isParam(value: unknown): value is TemplateParam {

@@ -5,6 +5,7 @@ import { Contract, JsonRpcProvider } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCircuit } from "../../circuits/tools/artifacts.ts";
+import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
 import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
@@ -99,7 +100,7 @@ describe("openledger devnet: L1 up, contracts deployed, state kept across restar
       const verifier = devnet.deployment.contracts.batchVerifier;
       expect(devnet.deployment.batchCircuitId).toBe(DEV_BATCH_CIRCUIT.circuitId);
       expect((await rollup.getFunction("circuits")(DEV_BATCH_CIRCUIT.circuitId)).verifier).toBe(verifier);
-      const compiled = await loadArtifact("Batch4x31txVerifier");
+      const compiled = await loadArtifact(verifierContractName(DEV_BATCH_CIRCUIT.name));
       expect(await provider.getCode(verifier)).toBe(
         `0x${(compiled as unknown as { deployedBytecode: string }).deployedBytecode.replace(/^0x/, "")}`,
       );

@@ -39,7 +39,7 @@ describe("devnet key build: a child process with progress, stoppable mid-build",
     async () => {
       let compiling!: () => void;
       const started = new Promise<void>((resolve) => (compiling = resolve));
-      const build = new KeyBuild("merkle_update_4x3", {
+      const build = new KeyBuild("merkle_update_8x2", {
         buildDir,
         progress: (l) => l.includes("compiling") && compiling(),
       });
@@ -49,7 +49,7 @@ describe("devnet key build: a child process with progress, stoppable mid-build",
       await expect(build.done).rejects.toThrow(/ended \(SIGTERM|exit 143\)/);
       // Nothing left in the build's process group (the circom2 compiler included).
       expect(() => process.kill(-pid, 0)).toThrow(/ESRCH/);
-      const left = await readdir(join(REPO_ROOT, buildDir, "merkle_update_4x3")).catch(() => []);
+      const left = await readdir(join(REPO_ROOT, buildDir, "merkle_update_8x2")).catch(() => []);
       expect(left.filter((f) => f.startsWith(".tmp-"))).toEqual([]);
     },
   );

@@ -21,6 +21,7 @@ export interface DeploymentFile {
     poseidonT3: string;
     poseidonT5: string;
     poseidonT6: string;
+    poseidonT9: string;
   };
 }
 

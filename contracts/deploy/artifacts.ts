@@ -12,6 +12,7 @@ const SOURCES: Record<string, string> = {
   OpenGovernor: "contracts/governance/OpenGovernor.sol",
   ParamsRegistry: "contracts/governance/ParamsRegistry.sol",
   Rollup: "contracts/rollup/Rollup.sol",
+  PoseidonT9: "contracts/rollup/lib/PoseidonT9.sol",
 };
 
 export interface Artifact {

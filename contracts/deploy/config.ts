@@ -10,7 +10,7 @@ import { GENESIS_GOVERNANCE } from "../../sequencer/config.ts";
  * entries, no registry slots. The one place that names it.
  */
 export const DEV_BATCH_CIRCUIT: { name: string; circuitId: number; shape: Required<BatchShape> } = {
-  name: "batch_4x3_1tx",
+  name: "batch_8x2_1tx",
   circuitId: 2,
   shape: { slots: 1, withdrawals: 0, registrySlots: 0 },
 };

@@ -33,6 +33,7 @@ const ORDER = [
   "poseidonT3",
   "poseidonT5",
   "poseidonT6",
+  "poseidonT9",
   "batchVerifier",
 ] as const;
 type Name = (typeof ORDER)[number];
@@ -111,7 +112,12 @@ export async function deployOpenLedger(
         batchVerifier: at.batchVerifier,
       },
     ],
-    { PoseidonT3: at.poseidonT3, PoseidonT5: at.poseidonT5, PoseidonT6: at.poseidonT6 },
+    {
+      PoseidonT3: at.poseidonT3,
+      PoseidonT5: at.poseidonT5,
+      PoseidonT6: at.poseidonT6,
+      PoseidonT9: at.poseidonT9,
+    },
   );
   const token = await deploy("token", "OpenToken", [config.token.treasury, config.token.supply]);
   const timelock = await deploy("timelock", "OpenTimelock", [
@@ -156,6 +162,8 @@ export async function deployOpenLedger(
   await deployPoseidon("poseidonT3", "PoseidonT3");
   await deployPoseidon("poseidonT5", "PoseidonT5");
   await deployPoseidon("poseidonT6", "PoseidonT6");
+  // Generated here (contracts/tools/poseidon-library.ts): poseidon-solidity has no 8-input hash.
+  await deploy("poseidonT9", "PoseidonT9", []);
   const batchVerifier = await deploy("batchVerifier", config.batchVerifier.contract, []);
   await send(paramsRegistry, "bindRollup", at.rollup);
 
@@ -185,6 +193,7 @@ export async function deployOpenLedger(
       poseidonT3: at.poseidonT3,
       poseidonT5: at.poseidonT5,
       poseidonT6: at.poseidonT6,
+      poseidonT9: at.poseidonT9,
     },
   };
   return { file, token, timelock, governor, paramsRegistry, rollup, batchVerifier };

@@ -25,7 +25,7 @@ abstract contract EscapeHatch is PriorityQueue, Bonds {
         uint256 packed;
     }
 
-    /// @notice Depth of the arity-4 accounts tree.
+    /// @notice Depth of the arity-8 accounts tree.
     uint256 public immutable accountsDepth;
 
     mapping(uint32 account => bool) public exited;
@@ -61,12 +61,12 @@ abstract contract EscapeHatch is PriorityQueue, Bonds {
 
     /// @notice Pays account `account` its balance and stake at the last finalized state root,
     /// once, to the leaf's l1Address. Anyone may submit the proof.
-    /// @param siblings per level of the accounts tree, the 3 siblings in slot order
+    /// @param siblings per level of the accounts tree, the 7 siblings in slot order
     /// @param registriesHash the second half of stateRoot = Poseidon(accountsRoot, registriesHash)
     function exit(
         uint32 account,
         AccountLeaf calldata leaf,
-        uint256[3][] calldata siblings,
+        uint256[7][] calldata siblings,
         uint256 registriesHash
     ) external {
         if (!_head.frozen) revert NotFrozen();
@@ -80,7 +80,7 @@ abstract contract EscapeHatch is PriorityQueue, Bonds {
                 PoseidonMerkle.checkField(leaf.packed)
             ]
         );
-        uint256 accountsRoot = PoseidonMerkle.quaternaryRoot(leafHash, account, siblings, accountsDepth);
+        uint256 accountsRoot = PoseidonMerkle.octalRoot(leafHash, account, siblings, accountsDepth);
         uint256 root = PoseidonT3.hash([accountsRoot, PoseidonMerkle.checkField(registriesHash)]);
         if (bytes32(root) != finalizedStateRoot()) revert InvalidAccountProof();
         exited[account] = true;

@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import type { Contract } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIELD_MODULUS } from "../../protocol/field.ts";
 import { poseidon } from "../../protocol/poseidon.ts";
 import { depositQueueHash } from "../../protocol/state/apply.ts";
 import { registriesHash } from "../../protocol/state/leaves.ts";
@@ -66,21 +68,32 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
     expect(hex32(state.root())).toBe(s.d.file.genesisStateRoot);
   });
 
-  it("Poseidon on chain equals protocol/poseidon.ts (2, 4 and 5 inputs)", async () => {
-    const lib = (name: "poseidonT3" | "poseidonT5" | "poseidonT6", n: number) =>
+  it("Poseidon on chain equals protocol/poseidon.ts (2, 4, 5 and 8 inputs)", async () => {
+    const lib = (name: "poseidonT3" | "poseidonT5" | "poseidonT6" | "poseidonT9", n: number) =>
       new s.ethers.Contract(
         s.d.file.contracts[name],
         [`function hash(uint256[${n}]) pure returns (uint256)`],
         s.deployer,
       );
-    const inputs = [1n, 2n, 3n, 4n, 5n].map((x) => x * 0x1234567890abcdefn);
+    const inputs = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n].map((x) => x * 0x1234567890abcdefn);
     for (const [name, n] of [
       ["poseidonT3", 2],
       ["poseidonT5", 4],
       ["poseidonT6", 5],
+      ["poseidonT9", 8],
     ] as const) {
       expect(await lib(name, n).getFunction("hash")(inputs.slice(0, n))).toBe(poseidon(inputs.slice(0, n)));
     }
+    // The generated PoseidonT9 (contracts/tools/poseidon-library.ts) on random field elements,
+    // zeros and p - 1.
+    const t9 = lib("poseidonT9", 8).getFunction("hash");
+    const random = () => BigInt(`0x${randomBytes(32).toString("hex")}`) % FIELD_MODULUS;
+    const cases = [
+      Array<bigint>(8).fill(0n),
+      Array<bigint>(8).fill(FIELD_MODULUS - 1n),
+      ...Array.from({ length: 12 }, () => Array.from({ length: 8 }, random)),
+    ];
+    for (const c of cases) expect(await t9(c)).toBe(poseidon(c));
   });
 
   it("queues a deposit with the rolling hash of protocol/state/apply.ts", async () => {

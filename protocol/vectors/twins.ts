@@ -74,7 +74,7 @@ export const VECTOR_TXS: L2Tx[] = [
   },
 ];
 
-/** The batch vector's circuit shape: `batch_4x3_2tx_1reg` in circuits/circuits.json. */
+/** The batch vector's circuit shape: `batch_8x2_2tx_1reg` in circuits/circuits.json. */
 export const VECTOR_BATCH_SHAPE = { slots: 2, withdrawals: 1, registrySlots: 1 };
 
 const VECTOR_GOVERNANCE = TEST_GOVERNANCE;
@@ -143,7 +143,8 @@ export function generateTwinVectors() {
     const p = tree.proof(index);
     return { root: tree.root, index, leaf: p.leaf, siblings: p.siblings };
   });
-  const updates = [2n, 40n].map((index) => {
+  // Every slot digit 0..7 at some level: 2 = (2, 0), 40 = (0, 5), 63 = (7, 7), 25 = (1, 3), 52 = (4, 6).
+  const updates = [2n, 40n, 63n, 25n, 52n].map((index) => {
     const before = tree.proof(index);
     const oldRoot = tree.root;
     const newLeaf = next();

@@ -15,8 +15,8 @@ include "./withdrawals_root.circom";
 include "../trees/empty_binary_root.circom";
 
 // A batch of NTX account slots over an accounts tree of arity ARITY and depth DEPTH, and NREG
-// registry slots over registry trees of depths DEPTH_C (contributions), DEPTH_M (models),
-// DEPTH_I (inferences): the twin of beginBatch / applyTx / closeBatch (protocol/state) for
+// registry slots over registry trees of arity REG_ARITY and depths DEPTH_C (contributions),
+// DEPTH_M (models), DEPTH_I (inferences): the twin of beginBatch / applyTx / closeBatch (protocol/state) for
 // transfers, withdrawals, stakes, unstakes, deposits, contribution registrations and
 // inferences, padded with no-ops. Each registry transaction takes an account slot (signature,
 // nonce, fee, debit) and a registry slot (its registry writes), in execution order on each
@@ -28,7 +28,7 @@ include "../trees/empty_binary_root.circom";
 // recipients of 20 bytes, NREG registry records of 107 bytes. DOMAIN_HASH binds signatures to one chain and rollup deployment.
 // NWD = 0 gives a circuit for batches without withdrawals: one sha256 block fewer, which is
 // what keeps the smallest test circuit at 2^17.
-template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, DEPTH_C, DEPTH_M, DEPTH_I, NREG) {
+template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C, DEPTH_M, DEPTH_I, NREG) {
     signal output publicInput;
 
     // The state before the batch. Registries and governance parameters are carried through
@@ -81,9 +81,9 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, DEPTH_C, DEPTH_M, 
     signal input regAmount[NREG];
     signal input regPayload[NREG][5];
     signal input regModel[NREG][7];
-    signal input regSiblingsC[NREG][DEPTH_C][ARITY - 1];
-    signal input regSiblingsM[NREG][DEPTH_M][ARITY - 1];
-    signal input regSiblingsI[NREG][DEPTH_I][ARITY - 1];
+    signal input regSiblingsC[NREG][DEPTH_C][REG_ARITY - 1];
+    signal input regSiblingsM[NREG][DEPTH_M][REG_ARITY - 1];
+    signal input regSiblingsI[NREG][DEPTH_I][REG_ARITY - 1];
 
     signal input feeRecipient;
     signal input feeRecipientExists;
@@ -176,7 +176,7 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, DEPTH_C, DEPTH_M, 
     for (var j = 0; j < NREG; j++) {
         // The transaction's fields are inputs: the txHash match binds them to the paired
         // account slot's record, nonce and payload.
-        reg[j] = RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH);
+        reg[j] = RegistrySlot(REG_ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH);
         reg[j].type <== regType[j];
         reg[j].from <== regFrom[j];
         reg[j].nonce <== regNonce[j];

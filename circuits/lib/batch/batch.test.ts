@@ -36,8 +36,8 @@ const registrySource = readFileSync(new URL("../tx/registry_slot.circom", import
 let circuit: CompiledCircuit;
 let withRegistry: CompiledCircuit;
 beforeAll(async () => {
-  circuit = await compileCircuit("batch_4x3_2tx", { log: () => {} });
-  withRegistry = await compileCircuit("batch_4x3_2tx_1reg", { log: () => {} });
+  circuit = await compileCircuit("batch_8x2_2tx", { log: () => {} });
+  withRegistry = await compileCircuit("batch_8x2_2tx_1reg", { log: () => {} });
 });
 afterAll(terminateSnarkjsCurve);
 
@@ -155,7 +155,7 @@ describe("batch circuit twin of the state transition", () => {
 
   it("refunds a deposit on L1 when the accounts tree is full", async () => {
     const state = freshState();
-    // 4^3 = 64 slots, ids 1..63: fill them two per batch, then one more deposit is refunded.
+    // 8^2 = 64 slots, ids 1..63: fill them two per batch, then one more deposit is refunded.
     for (let i = 0; i < 31; i++) buildBatchWitness(state, [deposit(0, 1n), deposit(1, 1n)], 1, SHAPE);
     await twin(state, [deposit(0, 1n), deposit(1, 9n, 0, 1)]);
     expect(state.counters.accounts).toBe(63);

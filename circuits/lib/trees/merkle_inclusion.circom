@@ -15,7 +15,7 @@ template MerkleInclusion(ARITY, DEPTH) {
 
     component computed = MerkleRoot(ARITY, DEPTH);
     computed.leaf <== leaf;
-    computed.digits <== digits.digits;
+    computed.digitBits <== digits.bits;
     computed.siblings <== siblings;
     computed.root === root;
 }

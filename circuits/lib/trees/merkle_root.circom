@@ -3,10 +3,11 @@ pragma circom 2.1.0;
 include "circomlib/circuits/poseidon.circom";
 include "./node_children.circom";
 
-// Root of a Poseidon(ARITY) tree with `leaf` at the path given by `digits`.
+// Root of a Poseidon(ARITY) tree with `leaf` at the path given by its digits' bits
+// (IndexDigits).
 template MerkleRoot(ARITY, DEPTH) {
     signal input leaf;
-    signal input digits[DEPTH];
+    signal input digitBits[DEPTH][log2Exact(ARITY)];
     signal input siblings[DEPTH][ARITY - 1];
     signal output root;
 
@@ -17,7 +18,7 @@ template MerkleRoot(ARITY, DEPTH) {
     for (var level = 0; level < DEPTH; level++) {
         children[level] = NodeChildren(ARITY);
         children[level].node <== nodes[level];
-        children[level].digit <== digits[level];
+        children[level].digitBits <== digitBits[level];
         children[level].siblings <== siblings[level];
 
         hashers[level] = Poseidon(ARITY);

@@ -4,6 +4,7 @@ include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
 include "circomlib/circuits/eddsaposeidon.circom";
 include "circomlib/circuits/poseidon.circom";
+include "../hashers/tx_hash.circom";
 include "../state/account_unpack.circom";
 include "../trees/merkle_update.circom";
 include "../utils/float40.circom";
@@ -116,9 +117,12 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
 
     credit * (credit - 1) === 0;
     credit * (1 - kind.isDeposit) === 0;
-    component toInRange = LessThan(33);
-    toInRange.in[0] <== depTo;
-    toInRange.in[1] <== CAPACITY;
+    // to < CAPACITY = 2^CAPACITY_BITS: the bits of `to` above those are all 0.
+    var CAPACITY_BITS = log2Exact(ARITY) * DEPTH;
+    var aboveCapacity = 0;
+    for (var i = CAPACITY_BITS; i < 32; i++) aboveCapacity += depToBits.out[i] * (1 << (i - CAPACITY_BITS));
+    component toInRange = IsZero();
+    toInRange.in <== aboveCapacity;
     component full = IsEqual();
     full.in[0] <== countIn + 1;
     full.in[1] <== CAPACITY;
@@ -142,8 +146,10 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     afterDebit.in <== unpackA.balance - fee - debitAmount;
     component newStaked = Num2Bits(96);
     newStaked.in <== unpackA.staked + stakeDelta;
-    component newNonce = Num2Bits(32);
-    newNonce.in <== unpackA.nonce + 1;
+    // nonce + 1 < 2^32: the nonce (32 bits, from the unpack) is not the largest one. One
+    // constraint (an inverse) instead of the range check of nonce + 1.
+    signal nonceHeadroom <-- 1 / (unpackA.nonce - ((1 << 32) - 1));
+    nonceHeadroom * (unpackA.nonce - ((1 << 32) - 1)) === 1;
 
     component oldLeafA = Poseidon(4);
     oldLeafA.inputs <== [ax, ay, l1A, packedA];
@@ -160,20 +166,23 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     updateA.oldRoot === rootIn;
 
     // ---- the signature over txHash, with the nonce the leaf holds ----
-    // p0..p6 as txFields (protocol/tx/fields.ts) orders them per type.
+    // p0..p5 as txFields (protocol/tx/fields.ts) orders them per type. The packed fields are
+    // in range: type by its kind, a < CAPACITY (its record bits), the nonce by the unpack, the
+    // fee <= the balance (the debit check).
     signal transferTo <== kind.isTransfer * b;
     signal p0Account <== transferTo + (kind.isWithdraw + kind.isStake + kind.isUnstake) * amount;
     signal transferAmount <== kind.isTransfer * amount;
     signal p1Account <== transferAmount + kind.isWithdraw * recipient;
     signal contributionP4 <== kind.isContribution * payload[4];
     signal p5 <== kind.isContribution * amount;
-    component txHash = Poseidon(12);
-    txHash.inputs <== [
-        DOMAIN_HASH, type, a, unpackA.nonce, fee,
+    component txHash = TxHash();
+    txHash.domainHash <== DOMAIN_HASH;
+    txHash.fields <== [
+        type, a, unpackA.nonce, fee,
         p0Account + payload[0], p1Account + payload[1], payload[2], payload[3],
-        contributionP4 + kind.isInference * amount, p5, 0
+        contributionP4 + kind.isInference * amount, p5
     ];
-    txHashOut <== txHash.out;
+    txHashOut <== txHash.hash;
     component sig = EdDSAPoseidonVerifier();
     sig.enabled <== isL2;
     sig.Ax <== ax;
@@ -181,7 +190,7 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     sig.S <== s;
     sig.R8x <== r8x;
     sig.R8y <== r8y;
-    sig.M <== txHash.out;
+    sig.M <== txHash.hash;
     feesOut <== feesIn + fee;
 
     // ---- leaf B: the transfer's recipient, the credited account or the opened one ----

@@ -3,6 +3,7 @@ pragma circom 2.1.0;
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
 include "circomlib/circuits/poseidon.circom";
+include "../hashers/tx_hash.circom";
 include "../trees/merkle_update.circom";
 
 // One registry slot: the registry side of a register contribution (type 5) or an inference
@@ -68,15 +69,25 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
     for (var k = 0; k < 5; k++) (1 - used) * payload[k] === 0;
     isInference * payload[4] === 0;
 
-    component hash = Poseidon(12);
+    // txHash packs from, nonce and fee into one input: it binds them (the owner a leaf
+    // records, above all) only within their ranges, which the account slot's own checks do
+    // not give these copies.
+    component fromBits = Num2Bits(32);
+    fromBits.in <== from;
+    component nonceBits = Num2Bits(32);
+    nonceBits.in <== nonce;
+    component feeBits = Num2Bits(96);
+    feeBits.in <== fee;
     signal contributionP4 <== isContribution * payload[4];
     signal p5 <== isContribution * amount;
-    hash.inputs <== [
-        DOMAIN_HASH, type, from, nonce, fee,
+    component hash = TxHash();
+    hash.domainHash <== DOMAIN_HASH;
+    hash.fields <== [
+        type, from, nonce, fee,
         payload[0], payload[1], payload[2], payload[3],
-        contributionP4 + isInference * amount, p5, 0
+        contributionP4 + isInference * amount, p5
     ];
-    txHash <== hash.out;
+    txHash <== hash.hash;
 
     // ---- register contribution ----
     component enough = Num2Bits(96);

@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
-import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
+import {PoseidonT9} from "./PoseidonT9.sol";
 
 /// @notice Roots of the sparse Poseidon trees of docs/protocol.md section 3 from an
 /// inclusion proof: the index's base-A digits, least significant first, pick the slot at
@@ -30,25 +30,25 @@ library PoseidonMerkle {
         }
     }
 
-    /// @dev Arity-4 tree of Poseidon(4) nodes (the accounts tree).
-    function quaternaryRoot(uint256 leaf, uint256 index, uint256[3][] calldata siblings, uint256 depth)
+    /// @dev Arity-8 tree of Poseidon(8) nodes (the accounts tree).
+    function octalRoot(uint256 leaf, uint256 index, uint256[7][] calldata siblings, uint256 depth)
         internal
         pure
         returns (uint256 node)
     {
         if (siblings.length != depth) revert BadProofLength(siblings.length, depth);
-        if (index >> (2 * depth) != 0) revert IndexOutOfRange(index);
+        if (index >> (3 * depth) != 0) revert IndexOutOfRange(index);
         node = leaf;
+        uint256[8] memory children;
         for (uint256 level; level < depth; ++level) {
-            uint256[3] calldata s = siblings[level];
-            uint256 a = checkField(s[0]);
-            uint256 b = checkField(s[1]);
-            uint256 c = checkField(s[2]);
-            uint256 digit = (index >> (2 * level)) & 3;
-            if (digit == 0) node = PoseidonT5.hash([node, a, b, c]);
-            else if (digit == 1) node = PoseidonT5.hash([a, node, b, c]);
-            else if (digit == 2) node = PoseidonT5.hash([a, b, node, c]);
-            else node = PoseidonT5.hash([a, b, c, node]);
+            uint256[7] calldata s = siblings[level];
+            uint256 digit = (index >> (3 * level)) & 7;
+            for (uint256 j; j < 8; ++j) {
+                if (j < digit) children[j] = checkField(s[j]);
+                else if (j == digit) children[j] = node;
+                else children[j] = checkField(s[j - 1]);
+            }
+            node = PoseidonT9.hash(children);
         }
     }
 

@@ -20,7 +20,7 @@
 
 pragma solidity 0.8.28;
 
-contract MerkleInclusion4x3Verifier {
+contract MerkleUpdate8x2Verifier {
     // Scalar field size
     uint256 constant r    = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     // Base field size
@@ -43,11 +43,14 @@ contract MerkleInclusion4x3Verifier {
     uint256 constant deltay2 = 8495653923123431417604973247489272438418190587263600148770280649306958101930;
 
     
-    uint256 constant IC0x = 12062846531814700279573318169038557705978240559449774948239220876407557401084;
-    uint256 constant IC0y = 4248822620302399441132628683569237389723192002905328162213459129124095160594;
+    uint256 constant IC0x = 13219592731020987786032217373134265931359322024046520495705809942402581675534;
+    uint256 constant IC0y = 1687890929732475204734135661872440022041172533444883064589197370942344259492;
     
-    uint256 constant IC1x = 622449716800017114584191034795843281274444872873801386361593046220008937181;
-    uint256 constant IC1y = 14014143104084625470942922037356960236358244221307702954085487002952107022705;
+    uint256 constant IC1x = 20308967562098838321904135582489566757814514260753757887226164002777885630184;
+    uint256 constant IC1y = 8992022767688135223405660937910246729199823477502648234443950081196114397099;
+    
+    uint256 constant IC2x = 7640412848816642200446804289034751540647906861684511527673610090810578438988;
+    uint256 constant IC2y = 17700607216979389102255016057338282925138659757263106566720093910044814532767;
     
  
     // Memory data
@@ -56,7 +59,7 @@ contract MerkleInclusion4x3Verifier {
 
     uint16 constant pLastMem = 896;
 
-    function verifyProof(uint[2] calldata _pA, uint[2][2] calldata _pB, uint[2] calldata _pC, uint[1] calldata _pubSignals) public view returns (bool) {
+    function verifyProof(uint[2] calldata _pA, uint[2][2] calldata _pB, uint[2] calldata _pC, uint[2] calldata _pubSignals) public view returns (bool) {
         assembly {
             function checkField(v) {
                 if iszero(lt(v, r)) {
@@ -101,6 +104,8 @@ contract MerkleInclusion4x3Verifier {
                 // Compute the linear combination vk_x
                 
                 g1_mulAccC(_pVk, IC1x, IC1y, calldataload(add(pubSignals, 0)))
+                
+                g1_mulAccC(_pVk, IC2x, IC2y, calldataload(add(pubSignals, 32)))
                 
 
                 // -A
@@ -156,6 +161,8 @@ contract MerkleInclusion4x3Verifier {
             // Validate that all evaluations ∈ F
             
             checkField(calldataload(add(_pubSignals, 0)))
+            
+            checkField(calldataload(add(_pubSignals, 32)))
             
 
             // Validate all evaluations

@@ -20,7 +20,7 @@
 
 pragma solidity 0.8.28;
 
-contract MerkleUpdate4x3Verifier {
+contract MerkleInclusion8x2Verifier {
     // Scalar field size
     uint256 constant r    = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     // Base field size
@@ -43,14 +43,11 @@ contract MerkleUpdate4x3Verifier {
     uint256 constant deltay2 = 8495653923123431417604973247489272438418190587263600148770280649306958101930;
 
     
-    uint256 constant IC0x = 19494952952092086103754114715402810477068966566716873107477959302889268605761;
-    uint256 constant IC0y = 7809139435121136481708359899111041127495302039168485741307326932450753843080;
+    uint256 constant IC0x = 19079322131928068141616468088564774051271830980764089553279030316079295367919;
+    uint256 constant IC0y = 8818118183032008320395876657545620596675265964205787428601557459352137638791;
     
-    uint256 constant IC1x = 11566288260662386008816494601105870200475834305085160478057159091210321093475;
-    uint256 constant IC1y = 19995529353252928069119897786278256462085909523212494643376833330021814623443;
-    
-    uint256 constant IC2x = 15679355654538554799098907614799963665642215498081347054685432659730164446064;
-    uint256 constant IC2y = 17168048077080139946307949668399594136754488597271625833655327576170934620954;
+    uint256 constant IC1x = 21811096182041681537572194186130877238322820731091153146634398447477854642857;
+    uint256 constant IC1y = 7150296693985611770322672818813323100052381870789293102733014441574828930685;
     
  
     // Memory data
@@ -59,7 +56,7 @@ contract MerkleUpdate4x3Verifier {
 
     uint16 constant pLastMem = 896;
 
-    function verifyProof(uint[2] calldata _pA, uint[2][2] calldata _pB, uint[2] calldata _pC, uint[2] calldata _pubSignals) public view returns (bool) {
+    function verifyProof(uint[2] calldata _pA, uint[2][2] calldata _pB, uint[2] calldata _pC, uint[1] calldata _pubSignals) public view returns (bool) {
         assembly {
             function checkField(v) {
                 if iszero(lt(v, r)) {
@@ -104,8 +101,6 @@ contract MerkleUpdate4x3Verifier {
                 // Compute the linear combination vk_x
                 
                 g1_mulAccC(_pVk, IC1x, IC1y, calldataload(add(pubSignals, 0)))
-                
-                g1_mulAccC(_pVk, IC2x, IC2y, calldataload(add(pubSignals, 32)))
                 
 
                 // -A
@@ -161,8 +156,6 @@ contract MerkleUpdate4x3Verifier {
             // Validate that all evaluations ∈ F
             
             checkField(calldataload(add(_pubSignals, 0)))
-            
-            checkField(calldataload(add(_pubSignals, 32)))
             
 
             // Validate all evaluations
