@@ -83,7 +83,7 @@ export async function compileCircuit(name: string, options: BuildOptions = {}): 
       );
       const started = performance.now();
       const main = join(tmp, `${name}.circom`);
-      await writeFile(main, mainWrapperSource(spec, tmp, join(REPO_ROOT, spec.file)));
+      await writeFile(main, mainWrapperSource(spec));
       await compileCircom(REPO_ROOT, main, tmp);
       log(`${name}: compiled in ${seconds(started)}`);
     },

@@ -1,9 +1,12 @@
 /**
- * Runs circom2 (circom compiled to WebAssembly) on a main file. Its sandbox sees only the
- * current folder and below, so it runs from the repository root with repo-relative paths.
+ * Runs circom2 (circom compiled to WebAssembly) on a main file. Its sandbox sees the current
+ * folder and what lies below it, follows no link out of it and resolves no ".." above it. In a
+ * git worktree node_modules and build/ may be links to another checkout, so it runs from the
+ * deepest folder holding the real repository, libraries and output, with paths from there.
  */
 import { spawn } from "node:child_process";
-import { join, relative } from "node:path";
+import { realpathSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 
 export const CIRCOM_LIBRARIES = ["node_modules"];
@@ -15,18 +18,26 @@ export interface CompiledFiles {
   sym: string;
 }
 
-/** `mainFile` and `outDir` are absolute and inside `root`; the outputs land in `outDir`. */
+/**
+ * `mainFile` and `outDir` are absolute; the outputs land in `outDir`. The repository root is
+ * a library folder as well: the main wrapper includes its template by its path from the root.
+ */
 export async function compileCircom(root: string, mainFile: string, outDir: string): Promise<CompiledFiles> {
   const base = mainFile.replace(/^.*\//, "").replace(/\.circom$/, "");
+  const realRoot = realpathSync(root);
+  const libraries = [...CIRCOM_LIBRARIES.map((l) => realpathSync(join(root, l))), realRoot];
+  const realMain = realpathSync(mainFile);
+  const realOut = realpathSync(outDir);
+  const cwd = commonAncestor([realMain, realOut, ...libraries]);
   const args = [
     join(root, "node_modules/circom2/cli.js"),
-    relative(root, mainFile),
+    relative(cwd, realMain),
     ...CIRCOM_FLAGS,
     "-o",
-    relative(root, outDir),
-    ...CIRCOM_LIBRARIES.flatMap((l) => ["-l", l]),
+    relative(cwd, realOut),
+    ...libraries.flatMap((l) => ["-l", relative(cwd, l) || "."]),
   ];
-  const { code, output } = await run(process.execPath, args, root);
+  const { code, output } = await run(process.execPath, args, cwd);
   if (code !== 0) {
     throw new OpenLedgerError(ErrorCode.CircuitBuildFailed, `circom2 failed on ${relative(root, mainFile)}`, {
       exitCode: code,
@@ -38,6 +49,14 @@ export async function compileCircom(root: string, mainFile: string, outDir: stri
     wasm: join(outDir, `${base}_js`, `${base}.wasm`),
     sym: join(outDir, `${base}.sym`),
   };
+}
+
+function commonAncestor(paths: string[]): string {
+  let dir = paths[0]!;
+  while (!paths.every((p) => p === dir || p.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`))) {
+    dir = dirname(dir);
+  }
+  return dir;
 }
 
 function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {

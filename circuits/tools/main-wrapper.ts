@@ -1,10 +1,15 @@
 /** The generated main file: includes the template and instantiates it as `main`. */
-import { relative } from "node:path";
+import { CIRCOM_LIBRARIES } from "./compile.ts";
 import { type CircuitSpec, renderParams } from "./registry.ts";
 
-/** `wrapperDir` and `templateFile` are absolute; the include is relative so circom2's sandbox finds it. */
-export function mainWrapperSource(spec: CircuitSpec, wrapperDir: string, templateFile: string): string {
-  const include = relative(wrapperDir, templateFile).split("\\").join("/");
+/**
+ * The include names the template by its path in a library folder when it lies in one, else
+ * by its path from the repository root (compileCircom passes the root as a library too):
+ * circom2's sandbox resolves neither links nor ".." out of the wrapper's folder.
+ */
+export function mainWrapperSource(spec: CircuitSpec): string {
+  const library = CIRCOM_LIBRARIES.find((l) => spec.file.startsWith(`${l}/`));
+  const include = library ? spec.file.slice(library.length + 1) : spec.file;
   const publics = spec.publicInputs.length > 0 ? ` {public [${spec.publicInputs.join(", ")}]}` : "";
   return [
     "pragma circom 2.0.0;",

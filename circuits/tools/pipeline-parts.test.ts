@@ -27,7 +27,7 @@ describe("circuit registry", () => {
 });
 
 describe("main wrapper", () => {
-  it("includes the template by a path relative to the wrapper and marks public inputs", () => {
+  it("includes the template by its path from the root and marks public inputs", () => {
     const spec = {
       name: "tree",
       file: "circuits/lib/trees/inclusion.circom",
@@ -35,14 +35,19 @@ describe("main wrapper", () => {
       params: [4, 2],
       publicInputs: ["root", "leaf"],
     };
-    const source = mainWrapperSource(spec, `${REPO_ROOT}build/circuits/tree/x`, `${REPO_ROOT}${spec.file}`);
-    expect(source).toContain('include "../../../../circuits/lib/trees/inclusion.circom";');
+    const source = mainWrapperSource(spec);
+    expect(source).toContain('include "circuits/lib/trees/inclusion.circom";');
     expect(source).toContain("component main {public [root, leaf]} = Inclusion(4, 2);");
   });
 
   it("omits the public list when there are no public inputs", () => {
     const spec = { name: "h", file: "a.circom", template: "H", params: [], publicInputs: [] };
-    expect(mainWrapperSource(spec, REPO_ROOT, `${REPO_ROOT}a.circom`)).toContain("component main = H();");
+    expect(mainWrapperSource(spec)).toContain("component main = H();");
+  });
+
+  it("includes a library's template by its path in the library", () => {
+    const spec = { name: "p", file: "node_modules/circomlib/p.circom", template: "P", params: [], publicInputs: [] };
+    expect(mainWrapperSource(spec)).toContain('include "circomlib/p.circom";');
   });
 });
 
