@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { batchDataHash, type CompactTx, compactDeposit, encodeBatchData } from "../protocol/batch/data.ts";
+import { batchDataHash, type CompactTx, compactQueueOp, encodeBatchData } from "../protocol/batch/data.ts";
 import {
   batchPublicInput,
   encodeBatchLayout,
@@ -23,7 +23,7 @@ import type {
 } from "../protocol/state/leaves.ts";
 import { type QueueCursor, RollupState, type TrainingSet } from "../protocol/state/state.ts";
 import { decodeTx, encodeTx, peekSender } from "../protocol/tx/codec.ts";
-import { type Deposit, type SignedTx, TxType } from "../protocol/tx/types.ts";
+import { isQueueOp, type QueueOp, type SignedTx, TxType } from "../protocol/tx/types.ts";
 import { Mempool, type MempoolLimits, type PooledTx } from "./mempool.ts";
 import {
   type BatchRecord,
@@ -179,11 +179,14 @@ export class Sequencer {
     return { txHash: hash, status: "executed", batch: executed.batch, position: executed.position };
   }
 
-  /** Executes a deposit from the L1 queue (the bridge relay calls this, in queue order). */
-  async deposit(d: Deposit): Promise<SubmitResult> {
+  /**
+   * Executes an operation of the L1 priority queue: a deposit, a forced withdrawal or a
+   * governance order (the bridge relay calls this, in queue order).
+   */
+  async executeQueueOp(op: QueueOp): Promise<SubmitResult> {
     this.checkHealthy();
-    const raw = encodeTx(d);
-    const executed = this.execute(d, raw);
+    const raw = encodeTx(op);
+    const executed = this.execute(op, raw);
     this.sealIfFull();
     await executed.written;
     return { txHash: executed.hash, status: "executed", batch: executed.batch, position: executed.position };
@@ -393,15 +396,19 @@ export class Sequencer {
    * entry is always queued before the write that seals its batch.
    */
   private execute(
-    tx: SignedTx | Deposit,
+    tx: SignedTx | QueueOp,
     raw: Uint8Array,
     txHash?: Field,
     extra: StoreOp[] = [],
   ): Executed & { written: Promise<void> } {
     this.sealIfFull();
     // Withdrawals are bounded by the circuit too; a deposit may turn into one (a refund).
-    const mayWithdraw = tx.type === TxType.Withdraw || tx.type === TxType.Deposit;
+    const mayWithdraw =
+      tx.type === TxType.Withdraw || tx.type === TxType.Deposit || tx.type === TxType.ForcedWithdrawal;
     if (mayWithdraw && this.open.ctx.withdrawals.length >= this.config.batchWithdrawals)
+      this.sealOpen().catch(() => undefined);
+    // A batch takes one parameter change (applied when it closes).
+    if (tx.type === TxType.SetParameter && this.open.ctx.governanceAfter !== undefined)
       this.sealOpen().catch(() => undefined);
     // So are registry transactions, when the circuit has registry slots.
     const registry = registryRecord(tx);
@@ -413,7 +420,7 @@ export class Sequencer {
     if (receipt.created?.registry === "account") this.indexAccount(receipt.created.id);
     const hash = fieldToHex(receipt.txHash);
     const { signature: _s, nonce: _n, ...rest } = tx as SignedTx;
-    const compact = tx.type === TxType.Deposit ? compactDeposit(tx, receipt.account) : (rest as CompactTx);
+    const compact = isQueueOp(tx) ? compactQueueOp(tx, receipt.account) : (rest as CompactTx);
     const record = tx.type === TxType.RegisterModel ? undefined : slotRecord(tx, receipt.account);
     const executed: Executed = {
       hash,

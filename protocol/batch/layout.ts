@@ -3,7 +3,7 @@ import { addressToField } from "../domain.ts";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import { bigIntToBytesBE, type Field } from "../field.ts";
 import { encodeFloat40 } from "../float40.ts";
-import { type Deposit, type SignedTx, TxType } from "../tx/types.ts";
+import { type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
 
 /**
  * Fixed-layout batch data (docs/protocol.md section 8): what the batch circuit hashes, so its
@@ -62,8 +62,8 @@ export function batchDataLength(shape: BatchShape): number {
   );
 }
 
-/** The record of an executed transaction; `account` is what a deposit's receipt names. */
-export function slotRecord(tx: SignedTx | Deposit, account: number): SlotRecord {
+/** The record of an executed transaction; `account` is what a queue operation's receipt names. */
+export function slotRecord(tx: SignedTx | QueueOp, account: number): SlotRecord {
   switch (tx.type) {
     case TxType.Transfer:
       return { type: tx.type, a: tx.from, b: tx.to, amount: tx.amount, fee: tx.fee };
@@ -76,6 +76,9 @@ export function slotRecord(tx: SignedTx | Deposit, account: number): SlotRecord 
     case TxType.Inference:
       return { type: tx.type, a: tx.from, b: 0, amount: tx.payment, fee: tx.fee };
     case TxType.Deposit:
+    case TxType.ForcedWithdrawal:
+    case TxType.SetParameter:
+    case TxType.Slash:
       return { type: tx.type, a: account, b: 0, amount: 0n, fee: 0n };
     case TxType.RegisterModel:
       throw new OpenLedgerError(
@@ -86,7 +89,7 @@ export function slotRecord(tx: SignedTx | Deposit, account: number): SlotRecord 
 }
 
 /** The registry record of a register contribution or an inference; undefined for other types. */
-export function registryRecord(tx: SignedTx | Deposit): RegistryRecord | undefined {
+export function registryRecord(tx: SignedTx | QueueOp): RegistryRecord | undefined {
   if (tx.type === TxType.RegisterContribution) {
     return {
       type: tx.type,

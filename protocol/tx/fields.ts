@@ -4,7 +4,7 @@ import { checkUint, type Field, toField } from "../field.ts";
 import type { ProtocolParams } from "../params.ts";
 import { poseidon } from "../poseidon.ts";
 import { SparseMerkleTree } from "../smt.ts";
-import { type Tx, TxType } from "./types.ts";
+import { isQueueOp, type Tx, TxType } from "./types.ts";
 
 /** Every transaction is 11 field elements: [type, from, nonce, fee, payload × 7]. */
 export const TX_FIELDS = 11;
@@ -17,7 +17,7 @@ export function txFields(tx: Tx, params: ProtocolParams): Field[] {
   checkRanges(tx);
   const head = (payload: Field[]): Field[] => {
     const padded = [...payload, ...new Array<Field>(TX_FIELDS - 4 - payload.length).fill(0n)];
-    if (tx.type === TxType.Deposit) return [BigInt(tx.type), 0n, 0n, 0n, ...padded];
+    if (isQueueOp(tx)) return [BigInt(tx.type), 0n, 0n, 0n, ...padded];
     return [BigInt(tx.type), BigInt(tx.from), BigInt(tx.nonce), tx.fee, ...padded];
   };
   switch (tx.type) {
@@ -62,6 +62,12 @@ export function txFields(tx: Tx, params: ProtocolParams): Field[] {
         toField(tx.publicKey.y, "publicKey.y"),
         tx.amount,
       ]);
+    case TxType.ForcedWithdrawal:
+      return head([tx.queueIndex, addressToField(tx.l1Sender), BigInt(tx.account), tx.amount]);
+    case TxType.SetParameter:
+      return head([tx.queueIndex, BigInt(tx.paramId), toField(tx.value, "value")]);
+    case TxType.Slash:
+      return head([tx.queueIndex, BigInt(tx.account), tx.amount]);
   }
 }
 
@@ -108,10 +114,11 @@ function u32(x: number, what: string): void {
 }
 
 function checkRanges(tx: Tx): void {
-  if (tx.type === TxType.Deposit) {
+  if (isQueueOp(tx)) {
     checkUint(tx.queueIndex, 64, "queueIndex");
-    u32(tx.to, "to");
-    checkUint(tx.amount, 96, "amount");
+    if (tx.type === TxType.SetParameter) u32(tx.paramId, "paramId");
+    else u32(tx.type === TxType.Deposit ? tx.to : tx.account, "account");
+    if (tx.type !== TxType.SetParameter) checkUint(tx.amount, 96, "amount");
     return;
   }
   u32(tx.from, "from");

@@ -18,7 +18,16 @@ import { applyTx } from "../../../protocol/state/apply.ts";
 import { beginBatch, closeBatch } from "../../../protocol/state/batch.ts";
 import { RollupState } from "../../../protocol/state/state.ts";
 import { signTx } from "../../../protocol/tx/sign.ts";
-import { type Deposit, type L2Tx, type SignedTx, TxType } from "../../../protocol/tx/types.ts";
+import {
+  type Deposit,
+  type ForcedWithdrawal,
+  type L2Tx,
+  type SetParameter,
+  type SignedTx,
+  type Slash,
+  TxType,
+} from "../../../protocol/tx/types.ts";
+import { addressToField } from "../../../protocol/domain.ts";
 import { VECTOR_DOMAIN } from "../../../protocol/vectors/twins.ts";
 import { type BatchTx, buildBatchWitness } from "../../../protocol/batch/witness.ts";
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
@@ -32,6 +41,8 @@ const keys = [1, 2, 3, 4].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (
 const L1 = ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"];
 
 const slotSource = readFileSync(new URL("../tx/account_slot.circom", import.meta.url), "utf8");
+const batchSource = readFileSync(new URL("./batch.circom", import.meta.url), "utf8");
+const paramSource = readFileSync(new URL("../state/param_change.circom", import.meta.url), "utf8");
 const registrySource = readFileSync(new URL("../tx/registry_slot.circom", import.meta.url), "utf8");
 let circuit: CompiledCircuit;
 let withRegistry: CompiledCircuit;
@@ -52,6 +63,27 @@ function deposit(key: number, amount: bigint, to = 0, sender = 0): Deposit {
     amount,
   };
 }
+const forced = (account: number, amount: bigint, sender = 0): ForcedWithdrawal => ({
+  type: TxType.ForcedWithdrawal,
+  queueIndex: queueIndex++,
+  l1Sender: L1[sender]!,
+  account,
+  amount,
+});
+const slash = (account: number, amount: bigint): Slash => ({
+  type: TxType.Slash,
+  queueIndex: queueIndex++,
+  account,
+  amount,
+});
+const setParam = (paramId: number, value: bigint): SetParameter => ({
+  type: TxType.SetParameter,
+  queueIndex: queueIndex++,
+  paramId,
+  value,
+});
+/** The reward split word of a set-parameter order (id 0): five 16-bit fields. */
+const split = (...bps: number[]) => bps.reduce((w, b, k) => w + (BigInt(b) << BigInt(16 * k)), 0n);
 const sign = <T extends L2Tx>(tx: T, key: number): SignedTx<T> =>
   signTx(tx, keys[key]!, VECTOR_DOMAIN, TEST_PARAMS);
 
@@ -163,7 +195,7 @@ describe("batch circuit twin of the state transition", () => {
     expect(w.closed.withdrawals).toEqual([{ recipient: L1[0], amount: 5n }]);
   });
 
-  it("matches the TypeScript on random batches", async () => {
+  it("matches the TypeScript on random batches of every account-slot kind and queue operation", async () => {
     const state = await funded();
     let seed = 12345n;
     const rand = (n: number) => {
@@ -171,14 +203,24 @@ describe("batch circuit twin of the state transition", () => {
       return Number(seed % BigInt(n));
     };
     const nonces = new Map<number, number>();
-    for (let round = 0; round < 4; round++) {
+    // Within the balance or stake, or far above it: both sides of every cap.
+    const queueAmount = () => (rand(3) === 0 ? 10n ** 12n : BigInt(1 + rand(3_000)));
+    // Accounts 1 and 2 (which send L2 transactions) only by the wrong L1 address, so they never
+    // run dry; accounts 3 and 4 (opened by deposits from L1[0]) by either; empty ids.
+    const forcedAt = (k: number, amount: bigint) =>
+      forced([1, 2, 3, 4, 3, 50, 70][k]!, amount, [1, 0, 0, 0, 1, 0, 0][k]);
+    for (let round = 0; round < 8; round++) {
       const txs: BatchTx[] = [];
       for (let i = 0; i < 1 + rand(2); i++) {
         const from = 1 + rand(2);
         const nonce = nonces.get(from) ?? 0;
-        const kind = rand(5);
+        const kind = rand(8);
         const base = { from, nonce, fee: BigInt(rand(50)) };
         const amount = BigInt(1 + rand(10_000));
+        // One withdrawal entry (a withdraw or a forced withdrawal) and one parameter change a batch.
+        const withdraws = (t: BatchTx) => t.type === TxType.Withdraw || t.type === TxType.ForcedWithdrawal;
+        if ((kind === 2 || kind === 4) && txs.some(withdraws)) continue;
+        if (kind === 6 && txs.some((t) => t.type === TxType.SetParameter)) continue;
         const tx =
           kind === 0
             ? deposit(rand(3), amount, rand(4))
@@ -186,13 +228,210 @@ describe("batch circuit twin of the state transition", () => {
               ? sign({ type: TxType.Transfer, ...base, to: 3 - from, amount }, from - 1)
               : kind === 2
                 ? sign({ type: TxType.Withdraw, ...base, amount, recipient: L1[rand(2)]! }, from - 1)
-                : sign({ type: TxType.Stake, ...base, amount }, from - 1);
-        if (tx.type === TxType.Withdraw && txs.some((t) => t.type === TxType.Withdraw)) continue;
-        if (tx.type !== TxType.Deposit) nonces.set(from, nonce + 1);
+                : kind === 3
+                  ? sign({ type: TxType.Stake, ...base, amount }, from - 1)
+                  : kind === 4
+                    ? forcedAt(rand(7), queueAmount())
+                    : kind === 5
+                      ? slash([1, 2, 3, 70][rand(4)]!, queueAmount())
+                      : kind === 6
+                        ? [
+                            () => setParam(3, BigInt(rand(500))),
+                            () => setParam(0, split(5000, 3000, rand(10_001), 1000, 1000)),
+                            () => setParam(1, BigInt(rand(100))),
+                            () => setParam(7, 5n),
+                          ][rand(4)]!()
+                        : sign({ type: TxType.Unstake, ...base, amount: 0n }, from - 1);
+        if ("from" in tx) nonces.set(from, nonce + 1);
         txs.push(tx);
       }
       await twin(state, txs, 1 + rand(3));
     }
+    expect(state.queue.next).toBe(queueIndex);
+  });
+});
+
+describe("queue operations: forced withdrawals, slashes, parameter changes", () => {
+  it("a forced withdrawal pays the account's L1 address at most its balance; anyone else's does nothing", async () => {
+    const state = await funded();
+    // Account 1 was opened from L1[0], account 2 from L1[1].
+    const w = await twin(state, [forced(1, 4000n, 0), forced(2, 5n, 0)]);
+    expect(w.closed.withdrawals).toEqual([{ recipient: L1[0], amount: 4000n }]);
+    expect(state.accounts.get(1)).toMatchObject({ balance: 10n ** 6n - 4000n, nonce: 0 });
+    expect(state.accounts.get(2)!.balance).toBe(10n ** 6n);
+    expect(w.receipts.map((r) => r.account)).toEqual([1, 2]);
+    // More than the balance takes the balance; an empty id in the tree does nothing.
+    const all = await twin(state, [forced(2, 10n ** 9n, 1), forced(40, 1n, 0)]);
+    expect(all.closed.withdrawals).toEqual([{ recipient: L1[1], amount: 10n ** 6n }]);
+    expect(state.accounts.get(2)!.balance).toBe(0n);
+    // An id beyond the tree does nothing; an empty balance still emits its (zero) withdrawal.
+    const zero = await twin(state, [forced(2 ** 20, 1n, 0), forced(2, 1n, 1)]);
+    expect(zero.closed.withdrawals).toEqual([{ recipient: L1[1], amount: 0n }]);
+    expect(zero.receipts.map((r) => r.account)).toEqual([0, 2]);
+  });
+
+  it("a slash cuts the account's stake, at most all of it; the OPEN leaves L2", async () => {
+    const state = await funded();
+    await twin(state, [
+      sign({ type: TxType.Stake, from: 1, nonce: 0, fee: 0n, amount: 3000n }, 0),
+      slash(1, 1000n),
+    ]);
+    expect(state.accounts.get(1)).toMatchObject({ staked: 2000n, balance: 10n ** 6n - 3000n, nonce: 1 });
+    await twin(state, [slash(1, 10n ** 9n), slash(9, 5n)]);
+    expect(state.accounts.get(1)).toMatchObject({ staked: 0n, balance: 10n ** 6n - 3000n });
+  });
+
+  it("a set-parameter order changes the parameters when its batch closes", async () => {
+    const state = await funded();
+    const before = state.root();
+    await twin(state, [setParam(3, 250n)]);
+    expect(state.governance).toEqual({ ...governance, minContributionStake: 250n });
+    expect(state.root()).not.toBe(before);
+    await twin(state, [setParam(0, split(6000, 3000, 1500, 600, 400))]);
+    expect(state.governance).toMatchObject({
+      dataBps: 6000,
+      modelBps: 3000,
+      baseModelBps: 1500,
+      proverBps: 600,
+      protocolBps: 400,
+    });
+    const changed = state.governance;
+    await twin(state, [setParam(4, 10n ** 20n)]);
+    expect(state.governance).toEqual({ ...changed, minModelStake: 10n ** 20n });
+    // An unknown id changes nothing.
+    await twin(state, [setParam(5, 99n), deposit(0, 1n, 1)]);
+    expect(state.governance).toEqual({ ...changed, minModelStake: 10n ** 20n });
+  });
+});
+
+describe("queue operations: what a prover cannot change", () => {
+  const inBatch = (text: string) => inSlot(text, "Batch", batchSource);
+  const inParamChange = (text: string) => inSlot(text, "ParamChange", paramSource);
+  const at0 = (w: { input: Record<string, unknown> }, name: string, value: bigint | string) => {
+    const column = [...(w.input[name] as string[])];
+    column[0] = value.toString();
+    return { [name]: column };
+  };
+
+  it("a forced withdrawal by the wrong L1 address, above the balance or skipped", async () => {
+    const state = await funded();
+    // By L1[0] on account 2 (opened by L1[1]): nothing. Claiming account 2's L1 address is
+    // L1[0] breaks its leaf, so the Merkle path.
+    const wrong = buildBatchWitness(freshCopy(state), [forced(2, 5n, 0)], 1, SHAPE);
+    expect(wrong.closed.withdrawals).toEqual([]);
+    await refuses(
+      {
+        ...wrong.input,
+        ...at0(wrong, "l1A", addressToField(L1[0]!)),
+        ...at0(wrong, "recipient", addressToField(L1[0]!)),
+        recipients: [addressToField(L1[0]!).toString()],
+      } as CircuitInput,
+      inSlot("updateA.oldRoot === rootIn"),
+    );
+    // A prover cannot skip an order by showing its account empty.
+    queueIndex--;
+    const capped = buildBatchWitness(freshCopy(state), [forced(1, 10n ** 9n, 0)], 1, SHAPE);
+    expect(capped.closed.withdrawals).toEqual([{ recipient: L1[0], amount: 10n ** 6n }]);
+    await refuses(
+      { ...capped.input, ...at0(capped, "existing", 0n), ...at0(capped, "a", 0n) } as CircuitInput,
+      inSlot("updateA.oldRoot === rootIn"),
+    );
+    // Above the balance it is cut to the balance: the cap cannot be denied ...
+    await refuses(
+      { ...capped.input, ...at0(capped, "capped", 0n) } as CircuitInput,
+      inSlot("afterDebit.in <=="),
+    );
+    // ... nor claimed under the balance.
+    queueIndex--;
+    const within = buildBatchWitness(freshCopy(state), [forced(1, 10n, 0)], 1, SHAPE);
+    await refuses(
+      { ...within.input, ...at0(within, "capped", 1n) } as CircuitInput,
+      inSlot("afterDebit.in <=="),
+    );
+  });
+
+  it("a slash above the stake cuts the stake, no more and no less", async () => {
+    const state = await funded();
+    await twin(state, [sign({ type: TxType.Stake, from: 1, nonce: 0, fee: 0n, amount: 300n }, 0)]);
+    const w = buildBatchWitness(freshCopy(state), [slash(1, 500n)], 1, SHAPE);
+    await refuses({ ...w.input, ...at0(w, "capped", 0n) } as CircuitInput, inSlot("newStaked.in <=="));
+    queueIndex--;
+    const within = buildBatchWitness(freshCopy(state), [slash(1, 200n)], 1, SHAPE);
+    await refuses(
+      { ...within.input, ...at0(within, "capped", 1n) } as CircuitInput,
+      inSlot("newStaked.in <=="),
+    );
+  });
+
+  it("parameter values out of range, a split not summing to 10,000, two changes in a batch", async () => {
+    const state = await funded();
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [setParam(1, 2n ** 40n)], 1, SHAPE))).toBe(
+      ErrorCode.InvalidTransaction,
+    );
+    queueIndex--;
+    const w = buildBatchWitness(freshCopy(state), [setParam(1, 5n)], 1, SHAPE);
+    await refuses(
+      { ...w.input, ...at0(w, "qW1", 2n ** 40n) } as CircuitInput,
+      inParamChange("(sel[1] + sel[2]) * above32 === 0"),
+    );
+    queueIndex--;
+    const bad = split(5000, 3000, 0, 1000, 999);
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [setParam(0, bad)], 1, SHAPE))).toBe(
+      ErrorCode.InvalidTransaction,
+    );
+    await refuses(
+      { ...w.input, ...at0(w, "qAccount", 0n), ...at0(w, "qW1", bad) } as CircuitInput,
+      inParamChange("sel[0] * (limb[0] + limb[1] + limb[3] + limb[4] - 10000) === 0"),
+    );
+    queueIndex--;
+    const copy = freshCopy(state);
+    const two = [setParam(3, 7n), setParam(4, 9n)];
+    expect(codeOf(() => buildBatchWitness(copy, two, 1, SHAPE))).toBe(ErrorCode.InvalidTransaction);
+    queueIndex -= 2n;
+    const one = buildBatchWitness(freshCopy(state), [setParam(3, 7n)], 1, SHAPE);
+    await refuses(
+      {
+        ...one.input,
+        type: ["10", "10"],
+        qAccount: ["3", "4"],
+        qW1: ["7", "9"],
+      } as CircuitInput,
+      inBatch("paramOrders * (paramOrders - 1) === 0"),
+    );
+  });
+
+  it("queue operations out of order", async () => {
+    const state = await funded();
+    // Neither changes the tree (a stranger's forced withdrawal, a slash of an empty stake), so
+    // every Merkle path holds in either order.
+    const first = forced(2, 10n, 0);
+    const second = slash(2, 1n);
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [second, first], 1, SHAPE))).toBe(
+      ErrorCode.QueueOrder,
+    );
+    // The circuit hashes the operations in the order of its slots: swapped, it reaches another
+    // H_end than the one L1 recorded, so not the public input L1 checks the proof against.
+    const w = buildBatchWitness(freshCopy(state), [first, second], 1, SHAPE);
+    const swap = (name: string) => [...(w.input[name] as string[])].reverse();
+    const names = [
+      "type",
+      "a",
+      "recipient",
+      "ax",
+      "ay",
+      "l1A",
+      "packedA",
+      "siblingsA",
+      "qAccount",
+      "qAmount",
+      "qW1",
+      "existing",
+      "capped",
+    ];
+    const swapped = { ...w.input, ...Object.fromEntries(names.map((n) => [n, swap(n)])) } as CircuitInput;
+    const out = await circuitOutputs(circuit, swapped, 1);
+    expect(out).toHaveLength(1);
+    expect(out).not.toEqual([w.publicInput]);
   });
 });
 
