@@ -149,9 +149,36 @@ describe("batch sealing", () => {
         batch: 2,
         position: 0,
       });
+      // A model (account 1 stakes the minimum first) takes the next batch's registry slot.
+      const stake = { type: TxType.Stake, from: 1, nonce: 2, fee: 2n, amount: 1000n } as const;
+      expect((await rpc(node.url, "ol_sendTransaction", [signedHex(stake, 0)])).result).toMatchObject({
+        batch: 2,
+      });
+      const model = signedHex(
+        {
+          type: TxType.RegisterModel,
+          from: 1,
+          nonce: 3,
+          fee: 2n,
+          modelHash: 8n,
+          trainingConfigHash: 9n,
+          contributions: [1, 2],
+          checkpointCommitment: 10n,
+          inferenceFee: 11n,
+          baseModel: 0,
+        },
+        0,
+      );
+      expect((await rpc(node.url, "ol_sendTransaction", [model])).result).toMatchObject({
+        batch: 3,
+        position: 0,
+      });
       await node.sequencer.seal();
       const shape = { slots: 8, withdrawals: 16, registrySlots: 1 };
-      for (const n of [1, 2]) {
+      expect((await node.sequencer.batch(3))!.batchData[batchDataLength({ slots: 8, withdrawals: 16 })]).toBe(
+        TxType.RegisterModel,
+      );
+      for (const n of [1, 2, 3]) {
         const b = (await node.sequencer.batch(n))!;
         expect([b.dataLayout, b.batchData.length]).toEqual(["fixed", batchDataLength(shape)]);
       }

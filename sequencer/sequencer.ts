@@ -79,9 +79,9 @@ export type SubmitResult =
 
 interface Executed extends TxRecord {
   readonly compact: CompactTx;
-  /** Its account record in the fixed layout; none for register model (not in the circuit yet). */
-  readonly record?: SlotRecord;
-  /** Its registry record (register contribution, inference). */
+  /** Its account record in the fixed layout. */
+  readonly record: SlotRecord;
+  /** Its registry record (register contribution, register model, inference). */
   readonly registry?: RegistryRecord;
 }
 
@@ -212,14 +212,14 @@ export class Sequencer {
     const finished = finishBatch(this.state, open.ctx, feeRecipient);
     const records = open.txs.map((t) => t.record);
     const registryRecords = open.txs.flatMap((t) => (t.registry ? [t.registry] : []));
-    // The circuit's layout, unless the batch holds a register model (not in the circuit yet)
-    // or more registry transactions than the circuit has registry slots (none configured).
-    const fixed = records.every((r) => r !== undefined) && registryRecords.length <= batchRegistrySlots;
+    // The circuit's layout, unless the batch holds more registry transactions than the circuit
+    // has registry slots (none configured).
+    const fixed = registryRecords.length <= batchRegistrySlots;
     const batchData = fixed
       ? encodeBatchLayout(
           { slots: batchMaxTxs, withdrawals: batchWithdrawals, registrySlots: batchRegistrySlots },
           feeRecipient,
-          records as SlotRecord[],
+          records,
           finished.withdrawals.map((w) => w.recipient),
           registryRecords,
         )
@@ -411,7 +411,7 @@ export class Sequencer {
     if (tx.type === TxType.SetParameter && this.open.ctx.governanceAfter !== undefined)
       this.sealOpen().catch(() => undefined);
     // So are registry transactions, when the circuit has registry slots.
-    const registry = registryRecord(tx);
+    const registry = registryRecord(tx, this.config.params);
     const slots = this.config.batchRegistrySlots;
     if (registry && slots > 0 && this.open.txs.filter((t) => t.registry).length >= slots) {
       this.sealOpen().catch(() => undefined);
@@ -421,7 +421,7 @@ export class Sequencer {
     const hash = fieldToHex(receipt.txHash);
     const { signature: _s, nonce: _n, ...rest } = tx as SignedTx;
     const compact = isQueueOp(tx) ? compactQueueOp(tx, receipt.account) : (rest as CompactTx);
-    const record = tx.type === TxType.RegisterModel ? undefined : slotRecord(tx, receipt.account);
+    const record = slotRecord(tx, receipt.account);
     const executed: Executed = {
       hash,
       raw,

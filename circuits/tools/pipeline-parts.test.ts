@@ -46,7 +46,13 @@ describe("main wrapper", () => {
   });
 
   it("includes a library's template by its path in the library", () => {
-    const spec = { name: "p", file: "node_modules/circomlib/p.circom", template: "P", params: [], publicInputs: [] };
+    const spec = {
+      name: "p",
+      file: "node_modules/circomlib/p.circom",
+      template: "P",
+      params: [],
+      publicInputs: [],
+    };
     expect(mainWrapperSource(spec)).toContain('include "circomlib/p.circom";');
   });
 });

@@ -33,6 +33,7 @@ import {
 import { type Account, governanceParamsFields, modelFields, packAccountState } from "../state/leaves.ts";
 import type { LeafUpdate, RollupState } from "../state/state.ts";
 import type { BatchContext } from "../state/apply.ts";
+import { trainingSetRoot } from "../tx/fields.ts";
 import { isQueueOp, type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
 
 export type BatchTx = SignedTx | QueueOp;
@@ -89,10 +90,13 @@ interface RegistryInput {
   amount: bigint;
   payload: readonly Field[];
   model: readonly Field[];
+  /** Register model: trainingConfigHash, trainingSetRoot, maxId. */
+  training: readonly Field[];
   siblings: Record<"contributions" | "models" | "inferences", readonly (readonly Field[])[]>;
 }
 
 const NO_PAYLOAD: readonly Field[] = [0n, 0n, 0n, 0n, 0n];
+const NO_TRAINING: readonly Field[] = [0n, 0n, 0n];
 const NO_LEAF = { x: 0n, y: 0n, l1: 0n, packed: 0n };
 const NO_QUEUE_OP: QueueInput = { words: [0n, 0n, 0n, 0n, 0n], existing: 0n, capped: 0n };
 
@@ -154,13 +158,23 @@ export function buildBatchWitness(
     const model = tx.type === TxType.Inference ? state.models.get(tx.model) : undefined;
     const { receipt, updates } = applyTx(state, batch, tx);
     const record = slotRecord(tx, receipt.account);
-    const regRecord = registryRecord(tx);
+    const regRecord = registryRecord(tx, state.params);
     const payload =
       tx.type === TxType.RegisterContribution
         ? [BigInt(tx.datanet), tx.contentRoot, BigInt(tx.rowCount), BigInt(tx.license), tx.uriCommitment]
         : tx.type === TxType.Inference
           ? [BigInt(tx.model), tx.inputHash, tx.outputHash, tx.featureCommitment, 0n]
-          : NO_PAYLOAD;
+          : tx.type === TxType.RegisterModel
+            ? [tx.modelHash, regRecord!.h2, tx.checkpointCommitment, tx.inferenceFee, BigInt(tx.baseModel)]
+            : NO_PAYLOAD;
+    const training =
+      tx.type === TxType.RegisterModel
+        ? [
+            tx.trainingConfigHash,
+            trainingSetRoot(tx.contributions, state.params),
+            BigInt(tx.contributions.at(-1)!),
+          ]
+        : NO_TRAINING;
     if (regRecord) {
       registry.push({
         record: regRecord,
@@ -172,6 +186,7 @@ export function buildBatchWitness(
         payload,
         // applyTx succeeded, so an inference's model exists.
         model: model ? modelFields(model) : [0n, 0n, 0n, 0n, 0n, 0n, 0n],
+        training,
         siblings: registryPaths(updates),
       });
     }
@@ -223,6 +238,7 @@ export function buildBatchWitness(
       amount: 0n,
       payload: NO_PAYLOAD,
       model: [0n, 0n, 0n, 0n, 0n, 0n, 0n],
+      training: NO_TRAINING,
       siblings: emptyRegistry,
     });
   }
@@ -303,6 +319,7 @@ export function buildBatchWitness(
     regAmount: registry.map((r) => str(r.amount)),
     regPayload: registry.map((r) => r.payload.map(str)),
     regModel: registry.map((r) => r.model.map(str)),
+    regTraining: registry.map((r) => r.training.map(str)),
     regSiblingsC: registry.map((r) => paths(r.siblings.contributions)),
     regSiblingsM: registry.map((r) => paths(r.siblings.models)),
     regSiblingsI: registry.map((r) => paths(r.siblings.inferences)),

@@ -181,15 +181,16 @@ function applyL2(
       break;
     }
     case TxType.RegisterModel: {
-      for (const c of tx.contributions) {
-        if (!state.contributions.has(c)) {
-          throw new OpenLedgerError(
-            ErrorCode.UnknownContribution,
-            `training contribution ${c} does not exist`,
-          );
-        }
+      // Ids are strictly increasing from 1 (txHash checked it) and registries never shrink:
+      // every named contribution exists iff the last does.
+      const maxId = tx.contributions.at(-1)!;
+      if (maxId > state.counters.contributions) {
+        throw new OpenLedgerError(
+          ErrorCode.UnknownContribution,
+          `training contribution ${maxId} does not exist`,
+        );
       }
-      if (tx.baseModel !== 0 && !state.models.has(tx.baseModel)) {
+      if (tx.baseModel > state.counters.models) {
         throw new OpenLedgerError(ErrorCode.UnknownModel, `base model ${tx.baseModel} does not exist`);
       }
       const min = state.governance.minModelStake;

@@ -76,7 +76,11 @@ export function txHash(tx: Tx, domain: Domain, params: ProtocolParams): Field {
   return poseidon([domainHash(domain), ...txFields(tx, params)]);
 }
 
-/** Root of the model's training-set tree, slot j holding the j-th contribution id. */
+/**
+ * Root of the model's training-set tree, slot j holding the j-th contribution id. The ids are
+ * strictly increasing, so a set has one tree, no id is named twice, and the last is the
+ * largest (what the batch circuit checks against the contributions count).
+ */
 export function trainingSetRoot(contributions: readonly number[], params: ProtocolParams): Field {
   const tree = new SparseMerkleTree(params.trainingSet);
   const cap = BigInt(params.trainingSet.arity) ** BigInt(params.trainingSet.depth);
@@ -93,18 +97,29 @@ export function trainingSetRoot(contributions: readonly number[], params: Protoc
         `training contribution id ${id} is not a u32 >= 1`,
       );
     }
+    if (j > 0 && id <= contributions[j - 1]!) {
+      throw new OpenLedgerError(
+        ErrorCode.InvalidEncoding,
+        `training contribution ids must be strictly increasing: ${id} follows ${contributions[j - 1]}`,
+      );
+    }
     tree.set(BigInt(j), BigInt(id));
   });
   return tree.root;
 }
 
-/** Poseidon(trainingConfigHash, trainingSetRoot): what the model leaf stores. */
+/**
+ * Poseidon(trainingConfigHash, trainingSetRoot, maxId), maxId the largest (last) id: what the
+ * model leaf stores. The batch circuit, which never sees the list, proves through maxId that
+ * every named contribution exists (ids run from 1 and are never removed).
+ */
 export function trainingDescriptor(
   configHash: Field,
   contributions: readonly number[],
   params: ProtocolParams,
 ): Field {
-  return poseidon([toField(configHash, "trainingConfigHash"), trainingSetRoot(contributions, params)]);
+  const root = trainingSetRoot(contributions, params);
+  return poseidon([toField(configHash, "trainingConfigHash"), root, BigInt(contributions.at(-1)!)]);
 }
 
 function u32(x: number, what: string): void {

@@ -19,8 +19,8 @@ include "../trees/empty_binary_root.circom";
 // registry slots over registry trees of depths DEPTH_C (contributions), DEPTH_M (models),
 // DEPTH_I (inferences): the twin of beginBatch / applyTx / closeBatch (protocol/state) for
 // transfers, withdrawals, stakes, unstakes, the L1 queue operations (deposits, forced
-// withdrawals, set-parameter and slash orders), contribution registrations and inferences,
-// padded with no-ops. The batch's one set-parameter order, if any, changes the parameters
+// withdrawals, set-parameter and slash orders), contribution and model registrations and
+// inferences, padded with no-ops. The batch's one set-parameter order, if any, changes the parameters
 // when it closes. Each registry transaction takes an account slot (signature,
 // nonce, fee, debit) and a registry slot (its registry writes), in execution order on each
 // side; registry trees are touched by registry slots only, so the order within every tree is
@@ -86,6 +86,8 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, DEPTH_C, DEPTH_M, 
     signal input regAmount[NREG];
     signal input regPayload[NREG][5];
     signal input regModel[NREG][7];
+    // A register model's training descriptor opened: trainingConfigHash, trainingSetRoot, maxId.
+    signal input regTraining[NREG][3];
     signal input regSiblingsC[NREG][DEPTH_C][ARITY - 1];
     signal input regSiblingsM[NREG][DEPTH_M][ARITY - 1];
     signal input regSiblingsI[NREG][DEPTH_I][ARITY - 1];
@@ -118,6 +120,7 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, DEPTH_C, DEPTH_M, 
         slot[i].feeF40 <== feeF40[i];
         slot[i].recipient <== recipient[i];
         slot[i].payload <== payload[i];
+        slot[i].minModelStake <== governance[8];
         slot[i].ax <== ax[i];
         slot[i].ay <== ay[i];
         slot[i].r8x <== r8x[i];
@@ -186,9 +189,9 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, DEPTH_C, DEPTH_M, 
     component reg[NREG];
     component regMatch;
     signal registryRoots[NREG + 1][3];
-    signal registryCounts[NREG + 1][2];
+    signal registryCounts[NREG + 1][3];
     registryRoots[0] <== [contributionsRoot, modelsRoot, inferencesRoot];
-    registryCounts[0] <== [counters[1], counters[3]];
+    registryCounts[0] <== [counters[1], counters[2], counters[3]];
     if (NREG > 0) {
         regMatch = RegistryMatch(NTX, NREG);
         for (var i = 0; i < NTX; i++) {
@@ -214,6 +217,9 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, DEPTH_C, DEPTH_M, 
         reg[j].modelFee <== regModel[j][4];
         reg[j].modelBase <== regModel[j][5];
         reg[j].modelEscrow <== regModel[j][6];
+        reg[j].trainingConfigHash <== regTraining[j][0];
+        reg[j].trainingSetRoot <== regTraining[j][1];
+        reg[j].trainingMax <== regTraining[j][2];
         reg[j].siblingsC <== regSiblingsC[j];
         reg[j].siblingsM <== regSiblingsM[j];
         reg[j].siblingsI <== regSiblingsI[j];
@@ -221,9 +227,10 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, DEPTH_C, DEPTH_M, 
         reg[j].modelsIn <== registryRoots[j][1];
         reg[j].inferencesIn <== registryRoots[j][2];
         reg[j].contributionCountIn <== registryCounts[j][0];
-        reg[j].inferenceCountIn <== registryCounts[j][1];
+        reg[j].modelCountIn <== registryCounts[j][1];
+        reg[j].inferenceCountIn <== registryCounts[j][2];
         registryRoots[j + 1] <== [reg[j].contributionsOut, reg[j].modelsOut, reg[j].inferencesOut];
-        registryCounts[j + 1] <== [reg[j].contributionCountOut, reg[j].inferenceCountOut];
+        registryCounts[j + 1] <== [reg[j].contributionCountOut, reg[j].modelCountOut, reg[j].inferenceCountOut];
         regMatch.used[j] <== reg[j].used;
         regMatch.slotIndex[j] <== regSlot[j];
         regMatch.registryHashes[j] <== reg[j].txHash;
@@ -246,7 +253,7 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, DEPTH_C, DEPTH_M, 
     post.contributionsRoot <== registryRoots[NREG][0];
     post.modelsRoot <== registryRoots[NREG][1];
     post.inferencesRoot <== registryRoots[NREG][2];
-    post.counters <== [slot[NTX - 1].countOut, registryCounts[NREG][0], counters[2], registryCounts[NREG][1]];
+    post.counters <== [slot[NTX - 1].countOut, registryCounts[NREG][0], registryCounts[NREG][1], registryCounts[NREG][2]];
     post.paramsHash <== paramsAfter.hash;
 
     signal withdrawalsRoot;

@@ -14,8 +14,6 @@ import { encodeFloat40 } from "../../../protocol/float40.ts";
 import { TEST_PARAMS } from "../../../protocol/params.ts";
 import { poseidon } from "../../../protocol/poseidon.ts";
 import { governanceParamsFields, paramsHash } from "../../../protocol/state/leaves.ts";
-import { applyTx } from "../../../protocol/state/apply.ts";
-import { beginBatch, closeBatch } from "../../../protocol/state/batch.ts";
 import { RollupState } from "../../../protocol/state/state.ts";
 import { signTx } from "../../../protocol/tx/sign.ts";
 import {
@@ -478,7 +476,7 @@ describe("batches the TypeScript refuses have no witness", () => {
     );
   });
 
-  it("an overdraft, an unstake beyond the stake, a wrong pre-state root, a register-model transaction", async () => {
+  it("an overdraft, an unstake beyond the stake, a wrong pre-state root, an unknown type", async () => {
     const state = await funded();
     const big = 2n * 10n ** 6n;
     const overdraft = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: big }, 0);
@@ -525,8 +523,8 @@ describe("batches the TypeScript refuses have no witness", () => {
     );
 
     await refuses({ ...w.input, accountsRoot: "1" } as CircuitInput, inSlot("updateA.oldRoot === rootIn"));
-    // Register model (6) is not in the circuit yet.
-    await refuses({ ...w.input, type: ["6", "0"] } as CircuitInput, inSlot("kind.type <=="));
+    // No kind takes an unknown type.
+    await refuses({ ...w.input, type: ["12", "0"] } as CircuitInput, inSlot("kind.type <=="));
   });
 });
 
@@ -593,9 +591,26 @@ describe("registry slots: register contribution and inference", () => {
     return w;
   }
 
+  const registerModel = (nonce: number, contributions: number[], baseModel = 0, from = 1) =>
+    sign(
+      {
+        type: TxType.RegisterModel,
+        from,
+        nonce,
+        fee: 4n,
+        modelHash: 5n + BigInt(nonce),
+        trainingConfigHash: 6n,
+        contributions,
+        checkpointCommitment: 7n,
+        inferenceFee: 50n,
+        baseModel,
+      },
+      from - 1,
+    );
+
   /**
    * Accounts 1 and 2 funded, contribution 1 by account 2, and model 1 of staked account 1
-   * trained on it (registered outside the circuit: register model is not in it yet).
+   * trained on it, each through the circuit.
    */
   async function withModel(): Promise<RollupState> {
     const state = freshState();
@@ -605,29 +620,97 @@ describe("registry slots: register contribution and inference", () => {
       contribution(2, 0, 150n),
     ]);
     expect(state.contributions.get(1)).toMatchObject({ owner: 2, stake: 150n, rowCount: 120 });
-    const batch = beginBatch(state);
-    applyTx(
-      state,
-      batch,
-      sign(
-        {
-          type: TxType.RegisterModel,
-          from: 1,
-          nonce: 1,
-          fee: 0n,
-          modelHash: 5n,
-          trainingConfigHash: 6n,
-          contributions: [1],
-          checkpointCommitment: 7n,
-          inferenceFee: 50n,
-          baseModel: 0,
-        },
-        0,
-      ),
-    );
-    closeBatch(state, batch, 1);
+    await twinReg(state, [registerModel(1, [1])]);
+    expect(state.models.get(1)).toMatchObject({ owner: 1, inferenceFee: 50n, baseModel: 0, escrow: 0n });
     return state;
   }
+
+  it("registers models and fine-tunes: descriptor, contributions, base model, fee, as the TypeScript does", async () => {
+    const state = await withModel();
+    // One registry slot: one registry transaction a batch.
+    await twinReg(state, [contribution(2, 1, 150n)]);
+    await twinReg(state, [contribution(2, 2, 150n)]);
+    expect(state.counters.contributions).toBe(3);
+    // A fine-tune of model 1 on contributions 1 and 3.
+    const w = await twinReg(state, [registerModel(2, [1, 3], 1)]);
+    expect(w.receipts[0]!.created).toEqual({ registry: "model", id: 2 });
+    expect(state.models.get(2)).toMatchObject({ owner: 1, baseModel: 1, escrow: 0n });
+    expect(state.trainingSets.get(2)).toEqual({ trainingConfigHash: 6n, contributions: [1, 3] });
+    expect(state.counters).toMatchObject({ contributions: 3, models: 2 });
+  });
+
+  it("refuses a model naming a missing contribution, a wrong training max, a missing base model, too little stake", async () => {
+    const state = await withModel();
+    const realC = {
+      counters: Object.values(state.counters).map(String),
+      contributionsRoot: state.roots().contributions.toString(),
+      regSiblingsC: [state.proof("contributions", 0).siblings.map((l) => l.map(String))],
+    };
+    // Contribution 2 does not exist. Unsorted or repeated ids have no descriptor at all.
+    const missing = registerModel(2, [1, 2]);
+    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [missing], 1, SHAPE_REG))).toBe(
+      ErrorCode.UnknownContribution,
+    );
+    expect(codeOf(() => registerModel(2, [2, 1]))).toBe(ErrorCode.InvalidEncoding);
+    // With a contribution 2 added, it has a witness; against the real registry it has none.
+    const more = freshCopyWithRegistries(state);
+    more.setContribution(2, state.contributions.get(1)!);
+    more.counters = { ...more.counters, contributions: 2 };
+    const w = buildBatchWitness(more, [missing], 1, SHAPE_REG);
+    await refuses({ ...w.input, ...realC } as CircuitInput, inRegistrySlot("maxExists.in <=="), withRegistry);
+    // The training max is bound by the signed descriptor: claiming 1 instead of 2 fails.
+    const training = (w.input.regTraining as string[][])[0]!;
+    await refuses(
+      { ...w.input, ...realC, regTraining: [[training[0]!, training[1]!, "1"]] } as CircuitInput,
+      inRegistrySlot("isModel * (descriptor.out - payload[1]) === 0"),
+      withRegistry,
+    );
+    // A fine-tune of model 1 has a witness; with the models count shown as 0, none.
+    const tune = buildBatchWitness(freshCopyWithRegistries(state), [registerModel(2, [1], 1)], 1, SHAPE_REG);
+    const counters = [...(tune.input.counters as string[])];
+    counters[2] = "0";
+    await refuses(
+      { ...tune.input, counters } as CircuitInput,
+      inRegistrySlot("baseExists.in <=="),
+      withRegistry,
+    );
+    expect(
+      codeOf(() =>
+        buildBatchWitness(freshCopyWithRegistries(state), [registerModel(2, [1], 2)], 1, SHAPE_REG),
+      ),
+    ).toBe(ErrorCode.UnknownModel);
+    // Account 2 stakes nothing: refused; under a minimum of 0 it has a witness, under the real
+    // parameters (minimum 1,000) none.
+    const unstaked = registerModel(1, [1], 0, 2);
+    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [unstaked], 1, SHAPE_REG))).toBe(
+      ErrorCode.InsufficientStake,
+    );
+    const lenient = freshCopyWithRegistries(state);
+    lenient.governance = { ...governance, minModelStake: 0n };
+    const free = buildBatchWitness(lenient, [unstaked], 1, SHAPE_REG);
+    await refuses(
+      {
+        ...free.input,
+        paramsHash: paramsHash(governance).toString(),
+        governance: governanceParamsFields(governance).map(String),
+      } as CircuitInput,
+      inSlot("newStaked.in <=="),
+      withRegistry,
+    );
+  });
+
+  it("a parameter change applies after the registry transactions of its batch", async () => {
+    const state = await withModel();
+    // The minimum contribution stake rises to 500 in the batch, after this 150 contribution.
+    await twinReg(state, [setParam(3, 500n), contribution(2, 1, 150n)]);
+    expect(state.contributions.get(2)).toMatchObject({ stake: 150n });
+    expect(state.governance.minContributionStake).toBe(500n);
+    expect(
+      codeOf(() =>
+        buildBatchWitness(freshCopyWithRegistries(state), [contribution(2, 2, 150n)], 1, SHAPE_REG),
+      ),
+    ).toBe(ErrorCode.InsufficientStake);
+  });
 
   it("registers contributions and records inferences with the model's escrow, as the TypeScript does", async () => {
     const state = await withModel();

@@ -11,12 +11,14 @@ include "./account_slot_kind.circom";
 
 // One account slot of a batch: the twin of protocol/state/apply.ts for transfer, withdraw,
 // stake, unstake and the L1 queue operations (deposit, forced withdrawal, set parameter,
-// slash), the account side of register contribution and inference, and a no-op for padding.
+// slash), the account side of register contribution, register model and inference, and a
+// no-op for padding.
 // It touches two leaves of the accounts tree, A then B:
 //   L2 transaction   A = the sender (signature over txHash with the leaf's nonce, fee and
 //                    debits range-checked); B = the transfer's recipient, else nothing.
-//                    A registry transaction's stake or payment is its `amount`; its registry
-//                    side runs in a registry slot, matched to this slot through txHash.
+//                    A registry transaction's stake, inference fee or payment is its
+//                    `amount`; its registry side runs in a registry slot, matched to this
+//                    slot through txHash. Registering a model needs staked >= minModelStake.
 //   deposit          A = proof that `to` holds no account when it is not credited;
 //                    B = the credited account, or the new account at id count + 1.
 //   forced withdrawal, slash
@@ -40,10 +42,13 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     // Withdraw: the L1 recipient; refunded deposit, authorised forced withdrawal: its L1
     // sender; otherwise 0.
     signal input recipient;
-    // Register contribution: datanet, contentRoot, rowCount, license, uriCommitment; inference:
-    // model, inputHash, outputHash, featureCommitment, 0 (docs/protocol.md section 5.1, p0..p4);
-    // otherwise zeros.
+    // Register contribution: datanet, contentRoot, rowCount, license, uriCommitment; register
+    // model: modelHash, trainingDescriptor, checkpointCommitment, inferenceFee (= amount),
+    // baseModel; inference: model, inputHash, outputHash, featureCommitment, 0
+    // (docs/protocol.md section 5.1, p0..p4); otherwise zeros.
     signal input payload[5];
+    // The governance parameter registering a model checks.
+    signal input minModelStake;
 
     // The sender's key and signature (a fixed valid dummy in slots without one).
     signal input ax;
@@ -99,7 +104,7 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
 
     component kind = AccountSlotKind();
     kind.type <== type;
-    signal isRegistry <== kind.isContribution + kind.isInference;
+    signal isRegistry <== kind.isContribution + kind.isModel + kind.isInference;
     signal isL2 <== kind.isTransfer + kind.isWithdraw + kind.isStake + kind.isUnstake + isRegistry;
     signal isQueue <== kind.isDeposit + kind.isForcedWithdrawal + kind.isSetParameter + kind.isSlash;
     // Queue operations that act on an existing account's leaf A.
@@ -114,6 +119,7 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     feeDec.packed <== feeF40;
     signal amount <== amountDec.value;
     signal fee <== feeDec.value;
+    kind.isModel * (payload[3] - amount) === 0;
 
     // Canonical records: fields a type does not use are 0.
     (kind.isNoop + isQueue) * amountF40 === 0;
@@ -174,16 +180,18 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     signal forced <== authorized * taken;
     signal slashed <== slashing * taken;
 
-    signal debitAmount <== (kind.isTransfer + kind.isWithdraw + kind.isStake + isRegistry) * amount + forced;
+    signal debitAmount <== (kind.isTransfer + kind.isWithdraw + kind.isStake + kind.isContribution + kind.isInference) * amount + forced;
     signal unstaked <== kind.isUnstake * amount;
     signal stakeDelta <== kind.isStake * amount - unstaked - slashed;
     // The fee and debits come out of the balance before an unstake adds to it, as in the
     // TypeScript. Credits need no range check: the OPEN supply is below 2^96. A capped forced
     // withdrawal (slash) leaves balance (stake) 0, and its check holds amount - cap - 1 instead.
+    // Registering a model leaves the stake alone: its check holds staked - minModelStake.
+    signal modelStake <== kind.isModel * minModelStake;
     component afterDebit = Num2Bits(96);
     afterDebit.in <== unpackA.balance - fee - debitAmount + forcedSlack;
     component newStaked = Num2Bits(96);
-    newStaked.in <== unpackA.staked + stakeDelta + cappedSlack - forcedSlack;
+    newStaked.in <== unpackA.staked + stakeDelta + cappedSlack - forcedSlack - modelStake;
     component newNonce = Num2Bits(32);
     newNonce.in <== unpackA.nonce + isL2;
 
@@ -208,7 +216,7 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     signal p0Account <== transferTo + (kind.isWithdraw + kind.isStake + kind.isUnstake) * amount;
     signal transferAmount <== kind.isTransfer * amount;
     signal p1Account <== transferAmount + kind.isWithdraw * recipient;
-    signal contributionP4 <== kind.isContribution * payload[4];
+    signal contributionP4 <== (kind.isContribution + kind.isModel) * payload[4];
     signal p5 <== kind.isContribution * amount;
     component txHash = Poseidon(12);
     txHash.inputs <== [
