@@ -24,7 +24,7 @@ import { L1QueueRelay, type QueueSink } from "./queue-relay.ts";
 const OPEN = 10n ** 18n;
 const logger = pino({ level: "silent" });
 
-describe("bridge: L1 deposits reach L2, L2 withdrawals are claimed on L1", () => {
+describe("bridge: L1 deposits and forced withdrawals reach L2, L2 withdrawals are claimed on L1", () => {
   let s: System;
   let node: SequencerNode;
   let rollupAddress: string;
@@ -67,7 +67,7 @@ describe("bridge: L1 deposits reach L2, L2 withdrawals are claimed on L1", () =>
       logger,
       new L1BatchPoster({ rollup: rollupAddress, signer: s.sequencer, retryDelayMs: 10 }),
     );
-    sink = { queue: () => node.sequencer.state.queue, deposit: (d) => node.sequencer.deposit(d) };
+    sink = { queue: () => node.sequencer.state.queue, execute: (op) => node.sequencer.executeQueueOp(op) };
   });
 
   afterAll(async () => {
@@ -119,8 +119,7 @@ describe("bridge: L1 deposits reach L2, L2 withdrawals are claimed on L1", () =>
     await expect(claimWithdrawals(rollupAddress, s.bob, sealed.number, sealed.withdrawals)).rejects.toThrow(
       /not final on L1 yet/,
     );
-    const proof = await proveStub(s.circuit, await rollup.getFunction("publicInputOf")(sealed.number));
-    await (await s.rollupAs(s.prover).getFunction("proveBatch")(sealed.number, 1, proof)).wait();
+    await finalize(sealed.number);
 
     // A list that is not the batch's is refused, whoever serves it.
     await expect(
@@ -139,20 +138,43 @@ describe("bridge: L1 deposits reach L2, L2 withdrawals are claimed on L1", () =>
 
   it("stops on a queue hash L2 does not reproduce instead of feeding L2 a wrong operation", async () => {
     await deposit(aliceAccount, 1n * OPEN);
-    const lying: QueueSink = { queue: () => ({ ...sink.queue(), hash: 12345n }), deposit: sink.deposit };
+    const lying: QueueSink = { queue: () => ({ ...sink.queue(), hash: 12345n }), execute: sink.execute };
     await expect(relay({ sink: lying }).poll()).rejects.toThrow(/queue hash mismatch at operation 2/);
     expect(await relay().poll()).toBe(1);
   });
 
-  it("stops with a clear error on a queued operation L2 cannot execute yet", async () => {
-    await (await s.rollupAs(s.alice).getFunction("forceWithdrawal")(aliceAccount, 1n)).wait();
-    const r = relay();
-    await expect(r.poll()).rejects.toThrow(/operation 3 is of kind 2, not a deposit/);
-    r.start();
-    await waitFor(async () => r.error !== undefined);
-    await r.stop();
-    expect(r.error?.message).toMatch(/kind 2/);
+  it("executes a forced withdrawal from L1 on L2 and pays it on L1 once final; a stranger's does nothing", async () => {
+    const alice = await s.alice.getAddress();
+    const before = node.sequencer.account(aliceAccount)!;
+    // Bob's order on Alice's account is consumed and does nothing; Alice's (the address that
+    // opened it) withdraws, and more than the balance would take the balance.
+    await (await s.rollupAs(s.bob).getFunction("forceWithdrawal")(aliceAccount, 7n * OPEN)).wait();
+    await (await s.rollupAs(s.alice).getFunction("forceWithdrawal")(aliceAccount, 10n * OPEN)).wait();
+    expect(await relay().poll()).toBe(2);
+    expect(node.sequencer.state.queue).toEqual({
+      next: 5n,
+      hash: await s.d.rollup.getFunction("queueHashAt")(5n),
+    });
+    expect(node.sequencer.account(aliceAccount)).toMatchObject({
+      balance: before.balance - 10n * OPEN,
+      nonce: before.nonce,
+    });
+    const sealed = (await node.sequencer.seal())!;
+    expect(sealed.queueEnd).toBe(5n);
+    expect(sealed.withdrawals).toEqual([{ recipient: alice, amount: 10n * OPEN }]);
+    await finalize(sealed.number);
+    const paidBefore = await s.d.token.getFunction("balanceOf")(alice);
+    await claimWithdrawals(rollupAddress, s.bob, sealed.number, sealed.withdrawals);
+    expect(await s.d.token.getFunction("balanceOf")(alice)).toBe(paidBefore + 10n * OPEN);
   });
+
+  /** Waits until batch `n` is committed, then proves it (stub circuit): it becomes final. */
+  async function finalize(n: number): Promise<void> {
+    const rollup = s.d.rollup;
+    await waitFor(async () => (await rollup.getFunction("head")()).lastCommitted >= BigInt(n));
+    const proof = await proveStub(s.circuit, await rollup.getFunction("publicInputOf")(n));
+    await (await s.rollupAs(s.prover).getFunction("proveBatch")(n, 1, proof)).wait();
+  }
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {

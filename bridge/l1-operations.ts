@@ -1,14 +1,13 @@
 import { getAddress, type Log, type LogDescription } from "ethers";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import type { Field } from "../protocol/field.ts";
-import { depositQueueHash } from "../protocol/state/apply.ts";
-import { type Deposit, TxType } from "../protocol/tx/types.ts";
+import { queueOpHash } from "../protocol/state/apply.ts";
+import { type QueueOp, TxType } from "../protocol/tx/types.ts";
 
 /**
  * Operations of the L1 priority queue as the Rollup's `OperationQueued` events carry them
- * (docs/protocol.md section 8). Only deposits are executed on L2 so far; the other kinds are
- * recognised so that the relay stops on them with a clear message instead of skipping them,
- * since the queue must be consumed in order.
+ * (docs/protocol.md section 8): deposits, forced withdrawals and the two governance orders.
+ * L2 executes each kind as the queue operation of type kind + 7 (protocol/tx/types.ts).
  */
 export const QueueKind = { Deposit: 1, ForcedWithdrawal: 2, SetParameter: 3, Slash: 4 } as const;
 
@@ -38,31 +37,47 @@ export function parseOperationQueued(parsed: LogDescription, log: Log): QueuedOp
   };
 }
 
-/** The L2 deposit transaction for a queued deposit. */
-export function depositOf(op: QueuedOperation): Deposit {
-  if (op.kind !== QueueKind.Deposit) {
-    throw new OpenLedgerError(
-      ErrorCode.QueueOrder,
-      `queue operation ${op.index} is of kind ${op.kind}, not a deposit`,
-    );
+/** The L2 queue operation for a queued L1 operation. */
+export function queueOpOf(op: QueuedOperation): QueueOp {
+  const [w1, w2, w3] = op.words;
+  const queueIndex = op.index;
+  const l1Sender = () => getAddress(`0x${w1.toString(16).padStart(40, "0")}`);
+  switch (op.kind) {
+    case QueueKind.Deposit:
+      return {
+        type: TxType.Deposit,
+        queueIndex,
+        l1Sender: l1Sender(),
+        to: op.account,
+        publicKey: { x: w2, y: w3 },
+        amount: op.amount,
+      };
+    case QueueKind.ForcedWithdrawal:
+      return {
+        type: TxType.ForcedWithdrawal,
+        queueIndex,
+        l1Sender: l1Sender(),
+        account: op.account,
+        amount: op.amount,
+      };
+    case QueueKind.SetParameter:
+      return { type: TxType.SetParameter, queueIndex, paramId: op.account, value: w1 };
+    case QueueKind.Slash:
+      return { type: TxType.Slash, queueIndex, account: op.account, amount: op.amount };
+    default:
+      throw new OpenLedgerError(
+        ErrorCode.QueueOrder,
+        `queue operation ${op.index} has unknown kind ${op.kind}`,
+      );
   }
-  const [sender, x, y] = op.words;
-  return {
-    type: TxType.Deposit,
-    queueIndex: op.index,
-    l1Sender: getAddress(`0x${sender.toString(16).padStart(40, "0")}`),
-    to: op.account,
-    publicKey: { x, y },
-    amount: op.amount,
-  };
 }
 
 /**
- * Checks that L2's rolling hash, extended by this deposit, is the one L1 recorded: the relay
- * never feeds L2 an operation L1 would not accept as consumed.
+ * Checks that L2's rolling hash, extended by this operation, is the one L1 recorded: the
+ * relay never feeds L2 an operation L1 would not accept as consumed.
  */
-export function checkRollingHash(previous: Field, d: Deposit, op: QueuedOperation): Field {
-  const next = depositQueueHash(previous, d);
+export function checkRollingHash(previous: Field, l2: QueueOp, op: QueuedOperation): Field {
+  const next = queueOpHash(previous, l2);
   if (next !== op.rollingHash) {
     throw new OpenLedgerError(
       ErrorCode.QueueOrder,

@@ -2,14 +2,15 @@ import type { Contract } from "ethers";
 import type { Logger } from "pino";
 import { OpenLedgerError } from "../protocol/errors.ts";
 import type { QueueCursor } from "../protocol/state/state.ts";
-import type { Deposit } from "../protocol/tx/types.ts";
-import { checkRollingHash, depositOf, parseOperationQueued, type QueuedOperation } from "./l1-operations.ts";
+import { type QueueOp, TX_TYPE_NAMES } from "../protocol/tx/types.ts";
+import { checkRollingHash, parseOperationQueued, queueOpOf, type QueuedOperation } from "./l1-operations.ts";
 
 /** Where relayed operations go: the sequencer, in the same process. */
 export interface QueueSink {
   /** The next queue index L2 will consume and the rolling hash so far. */
   queue(): QueueCursor;
-  deposit(d: Deposit): Promise<unknown>;
+  /** Executes a queue operation on L2 (a deposit, forced withdrawal or governance order). */
+  execute(op: QueueOp): Promise<unknown>;
 }
 
 export interface RelayOptions {
@@ -29,9 +30,10 @@ export interface RelayOptions {
 /**
  * Relays the L1 priority queue to L2 in queue order. It scans `OperationQueued` events up to
  * `confirmations` blocks below the head, skips what L2 already consumed (so a restart rescans
- * from the deployment block and resumes), and checks every deposit against the rolling hash L1
- * recorded before handing it to the sequencer. An operation L2 cannot execute yet stops the
- * relay with a clear error: skipping it would break the queue order the proof enforces.
+ * from the deployment block and resumes), and checks every operation against the rolling hash
+ * L1 recorded before handing it to the sequencer. An operation L2 refuses (a hash mismatch, an
+ * unknown kind) stops the relay with a clear error: skipping it would break the queue order
+ * the proof enforces.
  */
 export class L1QueueRelay {
   private scannedTo: number;
@@ -58,14 +60,14 @@ export class L1QueueRelay {
       for (const index of this.seen.keys()) if (index < cursor.next) this.seen.delete(index);
       const op = this.seen.get(cursor.next);
       if (!op) return relayed;
-      const deposit = depositOf(op);
-      checkRollingHash(cursor.hash, deposit, op);
-      await this.opts.sink.deposit(deposit);
+      const l2 = queueOpOf(op);
+      checkRollingHash(cursor.hash, l2, op);
+      await this.opts.sink.execute(l2);
       this.seen.delete(op.index);
       relayed++;
       this.opts.logger.info(
-        { queueIndex: op.index.toString(), account: deposit.to, amount: deposit.amount.toString() },
-        "deposit relayed from L1",
+        { queueIndex: op.index.toString(), account: op.account, amount: op.amount.toString() },
+        `${TX_TYPE_NAMES[l2.type]} relayed from L1`,
       );
     }
   }

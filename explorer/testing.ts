@@ -68,7 +68,7 @@ export async function startFixture(): Promise<ExplorerFixture> {
   const seq = node.sequencer;
   const relay = new L1QueueRelay({
     rollup: new Contract(rollup, ROLLUP_ABI, s.ethers.provider),
-    sink: { queue: () => seq.state.queue, deposit: (d) => seq.deposit(d) },
+    sink: { queue: () => seq.state.queue, execute: (op) => seq.executeQueueOp(op) },
     fromBlock: s.d.file.deployedAtBlock,
     confirmations: 0,
     pollMs: 50,

@@ -124,7 +124,7 @@ describe("sequencer JSON-RPC", () => {
       dataLayout: string;
     };
     expect(batch.txHashes).toHaveLength(10);
-    // Registry transactions have no record in the batch circuit's fixed layout yet.
+    // This sequencer has no registry slots: its registry transactions go in the compact layout.
     expect(batch.dataLayout).toBe("compact");
     expect(batch.withdrawals).toEqual([
       { recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", amount: "300" },

@@ -73,6 +73,51 @@ describe("batch sealing", () => {
     }
   });
 
+  it("executes L1 queue operations: a forced withdrawal takes a withdrawal entry, a second parameter change a new batch", async () => {
+    const dir = tempDir("seal-queue");
+    const config = testNodeConfig(dir, { batchMaxTxs: 4, batchWithdrawals: 1 });
+    let node = await startNode(config, logger);
+    try {
+      const seq = node.sequencer;
+      for (let i = 0; i < 2; i++) await rpc(node.url, "ol_submitDeposit", [depositParam(i, i, 10n ** 6n)]);
+      const ops = [
+        { type: TxType.ForcedWithdrawal, queueIndex: 2n, l1Sender: L1_SENDER, account: 1, amount: 500n },
+        { type: TxType.ForcedWithdrawal, queueIndex: 3n, l1Sender: L1_SENDER, account: 2, amount: 10n ** 9n },
+        { type: TxType.SetParameter, queueIndex: 4n, paramId: 3, value: 77n },
+        { type: TxType.Slash, queueIndex: 5n, account: 1, amount: 1n },
+        { type: TxType.SetParameter, queueIndex: 6n, paramId: 4, value: 99n },
+      ] as const;
+      const placed = [];
+      for (const op of ops) placed.push(await seq.executeQueueOp(op));
+      // Batch 1: two deposits, the first forced withdrawal; the second needs a withdrawal entry
+      // of its own (batch 2), which also takes the first parameter change; the second change
+      // opens batch 3.
+      expect(placed.map((p) => "batch" in p && [p.batch, p.position])).toEqual([
+        [1, 2],
+        [2, 0],
+        [2, 1],
+        [2, 2],
+        [3, 0],
+      ]);
+      expect(seq.state.governance.minContributionStake).toBe(77n);
+      await seq.seal();
+      expect(seq.state.governance.minModelStake).toBe(99n);
+      const [b1, b2] = [(await seq.batch(1))!, (await seq.batch(2))!];
+      expect([b1.dataLayout, b2.dataLayout]).toEqual(["fixed", "fixed"]);
+      expect(b1.withdrawals).toEqual([{ recipient: L1_SENDER, amount: 500n }]);
+      expect(b2.withdrawals).toEqual([{ recipient: L1_SENDER, amount: 10n ** 6n }]);
+      expect(seq.account(2)!.balance).toBe(0n);
+      const root = (await seq.roots()).stateRoot;
+      await node.stop();
+      // A restart recovers the same state, parameters included.
+      node = await startNode(config, logger);
+      expect((await node.sequencer.roots()).stateRoot).toBe(root);
+      expect(node.sequencer.state.queue.next).toBe(7n);
+    } finally {
+      await node.stop();
+    }
+  });
+
   it("gives each registry transaction a registry record and seals when the registry slots are used up", async () => {
     const node = await startNode(
       testNodeConfig(tempDir("registry"), { batchMaxTxs: 8, batchRegistrySlots: 1 }),
@@ -104,9 +149,36 @@ describe("batch sealing", () => {
         batch: 2,
         position: 0,
       });
+      // A model (account 1 stakes the minimum first) takes the next batch's registry slot.
+      const stake = { type: TxType.Stake, from: 1, nonce: 2, fee: 2n, amount: 1000n } as const;
+      expect((await rpc(node.url, "ol_sendTransaction", [signedHex(stake, 0)])).result).toMatchObject({
+        batch: 2,
+      });
+      const model = signedHex(
+        {
+          type: TxType.RegisterModel,
+          from: 1,
+          nonce: 3,
+          fee: 2n,
+          modelHash: 8n,
+          trainingConfigHash: 9n,
+          contributions: [1, 2],
+          checkpointCommitment: 10n,
+          inferenceFee: 11n,
+          baseModel: 0,
+        },
+        0,
+      );
+      expect((await rpc(node.url, "ol_sendTransaction", [model])).result).toMatchObject({
+        batch: 3,
+        position: 0,
+      });
       await node.sequencer.seal();
       const shape = { slots: 8, withdrawals: 16, registrySlots: 1 };
-      for (const n of [1, 2]) {
+      expect((await node.sequencer.batch(3))!.batchData[batchDataLength({ slots: 8, withdrawals: 16 })]).toBe(
+        TxType.RegisterModel,
+      );
+      for (const n of [1, 2, 3]) {
         const b = (await node.sequencer.batch(n))!;
         expect([b.dataLayout, b.batchData.length]).toEqual(["fixed", batchDataLength(shape)]);
       }

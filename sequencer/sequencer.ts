@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { batchDataHash, type CompactTx, compactDeposit, encodeBatchData } from "../protocol/batch/data.ts";
+import { batchDataHash, type CompactTx, compactQueueOp, encodeBatchData } from "../protocol/batch/data.ts";
 import {
   batchPublicInput,
   encodeBatchLayout,
@@ -23,7 +23,7 @@ import type {
 } from "../protocol/state/leaves.ts";
 import { type QueueCursor, RollupState, type TrainingSet } from "../protocol/state/state.ts";
 import { decodeTx, encodeTx, peekSender } from "../protocol/tx/codec.ts";
-import { type Deposit, type SignedTx, TxType } from "../protocol/tx/types.ts";
+import { isQueueOp, type QueueOp, type SignedTx, TxType } from "../protocol/tx/types.ts";
 import { Mempool, type MempoolLimits, type PooledTx } from "./mempool.ts";
 import {
   type BatchRecord,
@@ -79,9 +79,9 @@ export type SubmitResult =
 
 interface Executed extends TxRecord {
   readonly compact: CompactTx;
-  /** Its account record in the fixed layout; none for register model (not in the circuit yet). */
-  readonly record?: SlotRecord;
-  /** Its registry record (register contribution, inference). */
+  /** Its account record in the fixed layout. */
+  readonly record: SlotRecord;
+  /** Its registry record (register contribution, register model, inference). */
   readonly registry?: RegistryRecord;
 }
 
@@ -179,11 +179,14 @@ export class Sequencer {
     return { txHash: hash, status: "executed", batch: executed.batch, position: executed.position };
   }
 
-  /** Executes a deposit from the L1 queue (the bridge relay calls this, in queue order). */
-  async deposit(d: Deposit): Promise<SubmitResult> {
+  /**
+   * Executes an operation of the L1 priority queue: a deposit, a forced withdrawal or a
+   * governance order (the bridge relay calls this, in queue order).
+   */
+  async executeQueueOp(op: QueueOp): Promise<SubmitResult> {
     this.checkHealthy();
-    const raw = encodeTx(d);
-    const executed = this.execute(d, raw);
+    const raw = encodeTx(op);
+    const executed = this.execute(op, raw);
     this.sealIfFull();
     await executed.written;
     return { txHash: executed.hash, status: "executed", batch: executed.batch, position: executed.position };
@@ -209,14 +212,14 @@ export class Sequencer {
     const finished = finishBatch(this.state, open.ctx, feeRecipient);
     const records = open.txs.map((t) => t.record);
     const registryRecords = open.txs.flatMap((t) => (t.registry ? [t.registry] : []));
-    // The circuit's layout, unless the batch holds a register model (not in the circuit yet)
-    // or more registry transactions than the circuit has registry slots (none configured).
-    const fixed = records.every((r) => r !== undefined) && registryRecords.length <= batchRegistrySlots;
+    // The circuit's layout, unless the batch holds more registry transactions than the circuit
+    // has registry slots (none configured).
+    const fixed = registryRecords.length <= batchRegistrySlots;
     const batchData = fixed
       ? encodeBatchLayout(
           { slots: batchMaxTxs, withdrawals: batchWithdrawals, registrySlots: batchRegistrySlots },
           feeRecipient,
-          records as SlotRecord[],
+          records,
           finished.withdrawals.map((w) => w.recipient),
           registryRecords,
         )
@@ -393,18 +396,22 @@ export class Sequencer {
    * entry is always queued before the write that seals its batch.
    */
   private execute(
-    tx: SignedTx | Deposit,
+    tx: SignedTx | QueueOp,
     raw: Uint8Array,
     txHash?: Field,
     extra: StoreOp[] = [],
   ): Executed & { written: Promise<void> } {
     this.sealIfFull();
     // Withdrawals are bounded by the circuit too; a deposit may turn into one (a refund).
-    const mayWithdraw = tx.type === TxType.Withdraw || tx.type === TxType.Deposit;
+    const mayWithdraw =
+      tx.type === TxType.Withdraw || tx.type === TxType.Deposit || tx.type === TxType.ForcedWithdrawal;
     if (mayWithdraw && this.open.ctx.withdrawals.length >= this.config.batchWithdrawals)
       this.sealOpen().catch(() => undefined);
+    // A batch takes one parameter change (applied when it closes).
+    if (tx.type === TxType.SetParameter && this.open.ctx.governanceAfter !== undefined)
+      this.sealOpen().catch(() => undefined);
     // So are registry transactions, when the circuit has registry slots.
-    const registry = registryRecord(tx);
+    const registry = registryRecord(tx, this.config.params);
     const slots = this.config.batchRegistrySlots;
     if (registry && slots > 0 && this.open.txs.filter((t) => t.registry).length >= slots) {
       this.sealOpen().catch(() => undefined);
@@ -413,8 +420,8 @@ export class Sequencer {
     if (receipt.created?.registry === "account") this.indexAccount(receipt.created.id);
     const hash = fieldToHex(receipt.txHash);
     const { signature: _s, nonce: _n, ...rest } = tx as SignedTx;
-    const compact = tx.type === TxType.Deposit ? compactDeposit(tx, receipt.account) : (rest as CompactTx);
-    const record = tx.type === TxType.RegisterModel ? undefined : slotRecord(tx, receipt.account);
+    const compact = isQueueOp(tx) ? compactQueueOp(tx, receipt.account) : (rest as CompactTx);
+    const record = slotRecord(tx, receipt.account);
     const executed: Executed = {
       hash,
       raw,

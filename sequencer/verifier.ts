@@ -6,7 +6,7 @@ import { verifySignature } from "../protocol/eddsa.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { decodeTx } from "../protocol/tx/codec.ts";
 import { txHash as computeTxHash } from "../protocol/tx/fields.ts";
-import { type SignedTx, TxType } from "../protocol/tx/types.ts";
+import { isQueueOp, type SignedTx } from "../protocol/tx/types.ts";
 
 /**
  * Decoding, hashing and signature checking of submitted transactions, the sequencer's most
@@ -43,11 +43,11 @@ export interface VerifyContext {
 export function verifyRaw(ctx: VerifyContext, job: VerifyJob): VerifyResult {
   try {
     const tx = decodeTx(job.raw);
-    if (tx.type === TxType.Deposit) {
+    if (isQueueOp(tx)) {
       return {
         ok: false,
         code: ErrorCode.InvalidTransaction,
-        message: "deposits enter only from the L1 priority queue",
+        message: "deposits and other queue operations enter only from the L1 priority queue",
       };
     }
     const txHash = computeTxHash(tx, ctx.domain, ctx.params);

@@ -50,7 +50,7 @@ export const sequencerService: DevnetService = {
     );
     const relay = new L1QueueRelay({
       rollup: new Contract(rollup, ROLLUP_ABI, provider),
-      sink: { queue: () => node.sequencer.state.queue, deposit: (d) => node.sequencer.deposit(d) },
+      sink: { queue: () => node.sequencer.state.queue, execute: (op) => node.sequencer.executeQueueOp(op) },
       fromBlock: ctx.deployment.deployedAtBlock,
       confirmations: 0,
       pollMs: 500,

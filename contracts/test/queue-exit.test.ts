@@ -3,7 +3,7 @@ import type { Contract } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIELD_MODULUS } from "../../protocol/field.ts";
 import { poseidon } from "../../protocol/poseidon.ts";
-import { depositQueueHash } from "../../protocol/state/apply.ts";
+import { queueOpHash } from "../../protocol/state/apply.ts";
 import { registriesHash } from "../../protocol/state/leaves.ts";
 import { RollupState } from "../../protocol/state/state.ts";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
@@ -98,7 +98,7 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
 
   it("queues a deposit with the rolling hash of protocol/state/apply.ts", async () => {
     await deposit(s.alice, 0, 1000n);
-    const expected = depositQueueHash(0n, {
+    const expected = queueOpHash(0n, {
       type: 8,
       queueIndex: 0n,
       l1Sender: alice,

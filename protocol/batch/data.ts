@@ -3,21 +3,22 @@ import { getAddress } from "ethers";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import { bigIntToBytesBE, bytesToBigIntBE, type Field } from "../field.ts";
 import { decodeFloat40, encodeFloat40 } from "../float40.ts";
-import { type Deposit, type L2Tx, TxType } from "../tx/types.ts";
+import { type L2Tx, type QueueOp, TxType } from "../tx/types.ts";
 
 /**
  * Compact batch data (docs/protocol.md, section 8): what L1 receives as calldata. Nonces and
  * signatures are left out (the proof covers them) and amounts take 5 bytes as float40. A
- * deposit is only its type and the account credited; the rest is in the L1 queue.
+ * queue operation is only its type and the account it acted on; the rest is in the L1 queue.
  */
 type WithoutNonce<T> = T extends L2Tx ? Omit<T, "nonce"> : never;
-export type CompactTx =
-  WithoutNonce<L2Tx> | { readonly type: typeof TxType.Deposit; readonly account: number };
+export type CompactTx = WithoutNonce<L2Tx> | { readonly type: QueueOp["type"]; readonly account: number };
 
-/** A deposit as posted: `account` is the account it credited or opened (0 if refunded). */
-export function compactDeposit(d: Deposit, account: number): CompactTx {
-  return { type: d.type, account };
+/** A queue operation as posted: `account` is what its receipt names (0 if none). */
+export function compactQueueOp(op: QueueOp, account: number): CompactTx {
+  return { type: op.type, account };
 }
+
+const isQueueType = (type: number): type is QueueOp["type"] => type >= TxType.Deposit && type <= TxType.Slash;
 
 export function encodeBatchData(txs: readonly CompactTx[]): Uint8Array {
   const out: number[] = [];
@@ -26,7 +27,7 @@ export function encodeBatchData(txs: readonly CompactTx[]): Uint8Array {
   const field = (x: Field) => uint(x, 32);
   for (const tx of txs) {
     out.push(tx.type);
-    if (tx.type === TxType.Deposit) {
+    if ("account" in tx) {
       uint(tx.account, 4);
       continue;
     }
@@ -93,7 +94,7 @@ export function decodeBatchData(data: Uint8Array): CompactTx[] {
   const txs: CompactTx[] = [];
   while (o < data.length) {
     const type = num(1);
-    if (type === TxType.Deposit) {
+    if (isQueueType(type)) {
       txs.push({ type, account: num(4) });
       continue;
     }

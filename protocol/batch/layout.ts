@@ -3,7 +3,9 @@ import { addressToField } from "../domain.ts";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import { bigIntToBytesBE, type Field } from "../field.ts";
 import { encodeFloat40 } from "../float40.ts";
-import { type Deposit, type SignedTx, TxType } from "../tx/types.ts";
+import type { ProtocolParams } from "../params.ts";
+import { trainingDescriptor } from "../tx/fields.ts";
+import { type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
 
 /**
  * Fixed-layout batch data (docs/protocol.md section 8): what the batch circuit hashes, so its
@@ -22,7 +24,7 @@ export interface BatchShape {
   readonly slots: number;
   /** Withdrawals per batch (a power of two): recipients posted after the records. */
   readonly withdrawals: number;
-  /** Registry transactions (register contribution, inference) per batch; 0 if absent. */
+  /** Registry transactions (register contribution, register model, inference) per batch; 0 if absent. */
   readonly registrySlots?: number;
 }
 
@@ -42,7 +44,11 @@ export interface SlotRecord {
 
 export const NOOP_RECORD: SlotRecord = { type: 0, a: 0, b: 0, amount: 0n, fee: 0n };
 
-/** A registry slot's record: contribution (datanet, contentRoot, uriCommitment, 0, rowCount, license), inference (model, inputHash, outputHash, featureCommitment, 0, 0). */
+/**
+ * A registry slot's record: contribution (datanet, contentRoot, uriCommitment, 0, rowCount,
+ * license), model (baseModel, modelHash, trainingDescriptor, checkpointCommitment, 0, 0),
+ * inference (model, inputHash, outputHash, featureCommitment, 0, 0).
+ */
 export interface RegistryRecord {
   readonly type: number;
   readonly w0: number;
@@ -62,8 +68,8 @@ export function batchDataLength(shape: BatchShape): number {
   );
 }
 
-/** The record of an executed transaction; `account` is what a deposit's receipt names. */
-export function slotRecord(tx: SignedTx | Deposit, account: number): SlotRecord {
+/** The record of an executed transaction; `account` is what a queue operation's receipt names. */
+export function slotRecord(tx: SignedTx | QueueOp, account: number): SlotRecord {
   switch (tx.type) {
     case TxType.Transfer:
       return { type: tx.type, a: tx.from, b: tx.to, amount: tx.amount, fee: tx.fee };
@@ -75,18 +81,29 @@ export function slotRecord(tx: SignedTx | Deposit, account: number): SlotRecord 
       return { type: tx.type, a: tx.from, b: 0, amount: tx.stake, fee: tx.fee };
     case TxType.Inference:
       return { type: tx.type, a: tx.from, b: 0, amount: tx.payment, fee: tx.fee };
-    case TxType.Deposit:
-      return { type: tx.type, a: account, b: 0, amount: 0n, fee: 0n };
     case TxType.RegisterModel:
-      throw new OpenLedgerError(
-        ErrorCode.InvalidTransaction,
-        "register model is not in the batch circuit yet",
-      );
+      return { type: tx.type, a: tx.from, b: 0, amount: tx.inferenceFee, fee: tx.fee };
+    case TxType.Deposit:
+    case TxType.ForcedWithdrawal:
+    case TxType.SetParameter:
+    case TxType.Slash:
+      return { type: tx.type, a: account, b: 0, amount: 0n, fee: 0n };
   }
 }
 
-/** The registry record of a register contribution or an inference; undefined for other types. */
-export function registryRecord(tx: SignedTx | Deposit): RegistryRecord | undefined {
+/** The registry record of a register contribution, register model or inference; undefined for other types. */
+export function registryRecord(tx: SignedTx | QueueOp, params: ProtocolParams): RegistryRecord | undefined {
+  if (tx.type === TxType.RegisterModel) {
+    return {
+      type: tx.type,
+      w0: tx.baseModel,
+      h1: tx.modelHash,
+      h2: trainingDescriptor(tx.trainingConfigHash, tx.contributions, params),
+      h3: tx.checkpointCommitment,
+      w4: 0,
+      w5: 0,
+    };
+  }
   if (tx.type === TxType.RegisterContribution) {
     return {
       type: tx.type,

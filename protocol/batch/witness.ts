@@ -22,12 +22,21 @@ import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import type { Field } from "../field.ts";
 import { encodeFloat40 } from "../float40.ts";
 import { capacity } from "../smt.ts";
-import { applyTx, type ClosedBatch, beginBatch, closeBatch, type Receipt } from "../state/index.ts";
+import {
+  applyTx,
+  type ClosedBatch,
+  beginBatch,
+  closeBatch,
+  queueOpWords,
+  type Receipt,
+} from "../state/index.ts";
 import { type Account, governanceParamsFields, modelFields, packAccountState } from "../state/leaves.ts";
 import type { LeafUpdate, RollupState } from "../state/state.ts";
-import { type Deposit, type SignedTx, TxType } from "../tx/types.ts";
+import type { BatchContext } from "../state/apply.ts";
+import { trainingSetRoot } from "../tx/fields.ts";
+import { isQueueOp, type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
 
-export type BatchTx = SignedTx | Deposit;
+export type BatchTx = SignedTx | QueueOp;
 
 /** Circuit input: field names as in circuits/lib/batch/batch.circom, values as decimal strings. */
 export type BatchCircuitInput = Record<string, string | string[] | string[][] | string[][][]>;
@@ -61,7 +70,14 @@ interface SlotInput {
   siblingsA: readonly (readonly Field[])[];
   leafB: { x: Field; y: Field; l1: Field; packed: Field };
   siblingsB: readonly (readonly Field[])[];
-  deposit: { to: Field; amount: Field; sender: Field; x: Field; y: Field; credit: Field };
+  queue: QueueInput;
+}
+
+/** The queue operation a slot consumes (see account_slot.circom). */
+interface QueueInput {
+  words: readonly Field[];
+  existing: Field;
+  capped: Field;
 }
 
 /** A registry slot: the transaction's fields, the account slot it pairs with, the model it pays. */
@@ -74,12 +90,15 @@ interface RegistryInput {
   amount: bigint;
   payload: readonly Field[];
   model: readonly Field[];
+  /** Register model: trainingConfigHash, trainingSetRoot, maxId. */
+  training: readonly Field[];
   siblings: Record<"contributions" | "models" | "inferences", readonly (readonly Field[])[]>;
 }
 
 const NO_PAYLOAD: readonly Field[] = [0n, 0n, 0n, 0n, 0n];
+const NO_TRAINING: readonly Field[] = [0n, 0n, 0n];
 const NO_LEAF = { x: 0n, y: 0n, l1: 0n, packed: 0n };
-const NO_DEPOSIT = { to: 0n, amount: 0n, sender: 0n, x: 0n, y: 0n, credit: 0n };
+const NO_QUEUE_OP: QueueInput = { words: [0n, 0n, 0n, 0n, 0n], existing: 0n, capped: 0n };
 
 function leafOf(a: Account) {
   return { x: a.publicKey.x, y: a.publicKey.y, l1: addressToField(a.l1Address), packed: packAccountState(a) };
@@ -116,9 +135,9 @@ export function buildBatchWitness(
       `${txs.length} transactions do not fit ${shape.slots} slots`,
     );
   }
-  const cap = capacity(state.params.accounts);
   const roots = state.roots();
   const counters = state.counters;
+  const governanceBefore = state.governance;
   const batch = beginBatch(state);
   const slots: SlotInput[] = [];
   const registry: RegistryInput[] = [];
@@ -130,31 +149,8 @@ export function buildBatchWitness(
   };
 
   for (const tx of txs) {
-    if (tx.type === TxType.Deposit) {
-      const existing = tx.to === 0 ? undefined : state.accounts.get(tx.to);
-      const emptyTo = !existing && BigInt(tx.to) < cap ? tx.to : 0;
-      const siblingsA = state.proof("accounts", emptyTo).siblings;
-      const { receipt, updates } = applyTx(state, batch, tx);
-      const touched = receipt.withdrawal === undefined;
-      slots.push({
-        record: slotRecord(tx, receipt.account),
-        recipient: receipt.withdrawal ? addressToField(receipt.withdrawal.recipient) : 0n,
-        payload: NO_PAYLOAD,
-        sig: dummy,
-        leafA: { l1: 0n, packed: 0n },
-        siblingsA,
-        leafB: existing ? leafOf(existing) : NO_LEAF,
-        siblingsB: touched ? accountUpdate(updates, 0).siblings : state.proof("accounts", 0).siblings,
-        deposit: {
-          to: BigInt(tx.to),
-          amount: tx.amount,
-          sender: addressToField(tx.l1Sender),
-          x: tx.publicKey.x,
-          y: tx.publicKey.y,
-          credit: existing ? 1n : 0n,
-        },
-      });
-      receipts.push(receipt);
+    if (isQueueOp(tx)) {
+      slots.push(queueSlot(state, batch, tx, receipts));
       continue;
     }
     const sender = state.accounts.get(tx.from);
@@ -162,13 +158,23 @@ export function buildBatchWitness(
     const model = tx.type === TxType.Inference ? state.models.get(tx.model) : undefined;
     const { receipt, updates } = applyTx(state, batch, tx);
     const record = slotRecord(tx, receipt.account);
-    const regRecord = registryRecord(tx);
+    const regRecord = registryRecord(tx, state.params);
     const payload =
       tx.type === TxType.RegisterContribution
         ? [BigInt(tx.datanet), tx.contentRoot, BigInt(tx.rowCount), BigInt(tx.license), tx.uriCommitment]
         : tx.type === TxType.Inference
           ? [BigInt(tx.model), tx.inputHash, tx.outputHash, tx.featureCommitment, 0n]
-          : NO_PAYLOAD;
+          : tx.type === TxType.RegisterModel
+            ? [tx.modelHash, regRecord!.h2, tx.checkpointCommitment, tx.inferenceFee, BigInt(tx.baseModel)]
+            : NO_PAYLOAD;
+    const training =
+      tx.type === TxType.RegisterModel
+        ? [
+            tx.trainingConfigHash,
+            trainingSetRoot(tx.contributions, state.params),
+            BigInt(tx.contributions.at(-1)!),
+          ]
+        : NO_TRAINING;
     if (regRecord) {
       registry.push({
         record: regRecord,
@@ -180,6 +186,7 @@ export function buildBatchWitness(
         payload,
         // applyTx succeeded, so an inference's model exists.
         model: model ? modelFields(model) : [0n, 0n, 0n, 0n, 0n, 0n, 0n],
+        training,
         siblings: registryPaths(updates),
       });
     }
@@ -194,7 +201,7 @@ export function buildBatchWitness(
       siblingsA: accountUpdate(updates, 0).siblings,
       leafB: receiver ? leafOf(receiver) : NO_LEAF,
       siblingsB: receiver ? accountUpdate(updates, 1).siblings : state.proof("accounts", 0).siblings,
-      deposit: NO_DEPOSIT,
+      queue: NO_QUEUE_OP,
     });
     receipts.push(receipt);
   }
@@ -209,7 +216,7 @@ export function buildBatchWitness(
       siblingsA: zeroPath,
       leafB: NO_LEAF,
       siblingsB: zeroPath,
-      deposit: NO_DEPOSIT,
+      queue: NO_QUEUE_OP,
     });
   }
 
@@ -231,6 +238,7 @@ export function buildBatchWitness(
       amount: 0n,
       payload: NO_PAYLOAD,
       model: [0n, 0n, 0n, 0n, 0n, 0n, 0n],
+      training: NO_TRAINING,
       siblings: emptyRegistry,
     });
   }
@@ -292,16 +300,17 @@ export function buildBatchWitness(
     l1B: col((s) => str(s.leafB.l1)),
     packedB: col((s) => str(s.leafB.packed)),
     siblingsB: col((s) => paths(s.siblingsB)),
-    depTo: col((s) => str(s.deposit.to)),
-    depAmount: col((s) => str(s.deposit.amount)),
-    depSender: col((s) => str(s.deposit.sender)),
-    depX: col((s) => str(s.deposit.x)),
-    depY: col((s) => str(s.deposit.y)),
-    credit: col((s) => str(s.deposit.credit)),
+    qAccount: col((s) => str(s.queue.words[0]!)),
+    qAmount: col((s) => str(s.queue.words[1]!)),
+    qW1: col((s) => str(s.queue.words[2]!)),
+    qW2: col((s) => str(s.queue.words[3]!)),
+    qW3: col((s) => str(s.queue.words[4]!)),
+    existing: col((s) => str(s.queue.existing)),
+    capped: col((s) => str(s.queue.capped)),
     recipients: Array.from({ length: shape.withdrawals }, (_, k) =>
       str(recipients[k] === undefined ? 0n : addressToField(recipients[k])),
     ),
-    governance: registrySlots > 0 ? governanceParamsFields(state.governance).map(str) : [],
+    governance: governanceParamsFields(governanceBefore).map(str),
     regType: registry.map((r) => str(r.record.type)),
     regSlot: registry.map((r) => str(r.slot)),
     regFrom: registry.map((r) => str(r.from)),
@@ -310,6 +319,7 @@ export function buildBatchWitness(
     regAmount: registry.map((r) => str(r.amount)),
     regPayload: registry.map((r) => r.payload.map(str)),
     regModel: registry.map((r) => r.model.map(str)),
+    regTraining: registry.map((r) => r.training.map(str)),
     regSiblingsC: registry.map((r) => paths(r.siblings.contributions)),
     regSiblingsM: registry.map((r) => paths(r.siblings.models)),
     regSiblingsI: registry.map((r) => paths(r.siblings.inferences)),
@@ -322,4 +332,58 @@ export function buildBatchWitness(
     feeSiblings: paths(feeSiblings),
   };
   return { input, data, claims, publicInput: batchPublicInput(claims, data), closed, receipts };
+}
+
+/**
+ * Applies a queue operation and returns its slot: leaf A is the account a forced withdrawal
+ * or slash names (or its proof of emptiness, or of a deposit's `to`), leaf B the account a
+ * deposit credits or opens.
+ */
+function queueSlot(state: RollupState, batch: BatchContext, op: QueueOp, receipts: Receipt[]): SlotInput {
+  const cap = capacity(state.params.accounts);
+  const named = op.type === TxType.Deposit ? op.to : op.type === TxType.SetParameter ? 0 : op.account;
+  const existing = named === 0 ? undefined : state.accounts.get(named);
+  const actsOn = op.type === TxType.ForcedWithdrawal || op.type === TxType.Slash;
+  // Leaf A shows an uncredited deposit's `to`, or the account acted on, when in the tree.
+  const showA = (actsOn || (op.type === TxType.Deposit && !existing)) && BigInt(named) < cap ? named : 0;
+  const siblingsBefore = state.proof("accounts", showA).siblings;
+  const words = queueOpWords(op);
+  const amount = words[1];
+  const limit =
+    op.type === TxType.ForcedWithdrawal
+      ? (existing?.balance ?? 0n)
+      : op.type === TxType.Slash
+        ? (existing?.staked ?? 0n)
+        : amount;
+  const { receipt, updates } = applyTx(state, batch, op);
+  receipts.push(receipt);
+  const queue = { words, existing: existing ? 1n : 0n, capped: actsOn && amount > limit ? 1n : 0n };
+  const zeroPath = () => state.proof("accounts", 0).siblings;
+  if (op.type === TxType.Deposit) {
+    const touched = receipt.withdrawal === undefined;
+    return {
+      record: slotRecord(op, receipt.account),
+      recipient: receipt.withdrawal ? addressToField(receipt.withdrawal.recipient) : 0n,
+      payload: NO_PAYLOAD,
+      sig: dummy,
+      leafA: { l1: 0n, packed: 0n },
+      siblingsA: siblingsBefore,
+      leafB: existing ? leafOf(existing) : NO_LEAF,
+      siblingsB: touched ? accountUpdate(updates, 0).siblings : zeroPath(),
+      queue,
+    };
+  }
+  // A forced withdrawal or slash of an existing account updates its leaf (with the same path).
+  const leaf = existing ? leafOf(existing) : undefined;
+  return {
+    record: slotRecord(op, receipt.account),
+    recipient: receipt.withdrawal ? addressToField(receipt.withdrawal.recipient) : 0n,
+    payload: NO_PAYLOAD,
+    sig: leaf ? { ...dummy, ax: leaf.x, ay: leaf.y } : dummy,
+    leafA: leaf ? { l1: leaf.l1, packed: leaf.packed } : { l1: 0n, packed: 0n },
+    siblingsA: siblingsBefore,
+    leafB: NO_LEAF,
+    siblingsB: zeroPath(),
+    queue,
+  };
 }

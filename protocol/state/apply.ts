@@ -6,9 +6,20 @@ import { isFloat40 } from "../float40.ts";
 import { poseidon } from "../poseidon.ts";
 import { capacity } from "../smt.ts";
 import { trainingDescriptor, txHash } from "../tx/fields.ts";
-import { type Deposit, type L2Tx, type SignedTx, TxType } from "../tx/types.ts";
+import {
+  type Deposit,
+  type ForcedWithdrawal,
+  isQueueOp,
+  type L2Tx,
+  type QueueOp,
+  type SetParameter,
+  type SignedTx,
+  type Slash,
+  TxType,
+} from "../tx/types.ts";
 import type { Withdrawal } from "./batch.ts";
-import type { Account } from "./leaves.ts";
+import { setParameter } from "./governance.ts";
+import type { Account, GovernanceParams } from "./leaves.ts";
 import type { LeafUpdate, RollupState } from "./state.ts";
 
 /**
@@ -21,6 +32,11 @@ export interface BatchContext {
   /** Fees collected so far; credited to the fee recipient when the batch closes. */
   feeTotal: bigint;
   readonly withdrawals: Withdrawal[];
+  /**
+   * The parameters the batch's set-parameter order leaves, applied when the batch closes
+   * (section 7, step 5); at most one such order per batch.
+   */
+  governanceAfter?: GovernanceParams;
 }
 
 export type Registry = "account" | "contribution" | "model" | "inference";
@@ -28,7 +44,7 @@ export type Registry = "account" | "contribution" | "model" | "inference";
 export interface Receipt {
   readonly txHash: Field;
   readonly type: TxType;
-  /** Sender, or for a deposit the account credited. */
+  /** Sender; for a queue operation the account it credited, opened, debited or slashed (0 if none). */
   readonly account: number;
   readonly fee: bigint;
   /** Registry entry the transaction created, if any. */
@@ -49,20 +65,21 @@ export interface ApplyOptions {
    * check made before execution stays true.
    */
   readonly signatureChecked?: boolean;
-  /** txHash if the caller computed it already (it costs a Poseidon(12)). */
+  /** txHash if the caller computed it already (it costs a Poseidon(8)). */
   readonly txHash?: Field;
 }
 
 export function applyTx(
   state: RollupState,
   batch: BatchContext,
-  tx: SignedTx | Deposit,
+  tx: SignedTx | QueueOp,
   opts: ApplyOptions = {},
 ): AppliedTx {
   state.takeUpdates();
   const hash = opts.txHash ?? txHash(tx, state.domain, state.params);
-  const receipt =
-    tx.type === TxType.Deposit ? applyDeposit(state, batch, tx, hash) : applyL2(state, batch, tx, hash, opts);
+  const receipt = isQueueOp(tx)
+    ? applyQueueOp(state, batch, tx, hash)
+    : applyL2(state, batch, tx, hash, opts);
   return { receipt, updates: state.takeUpdates() };
 }
 
@@ -164,15 +181,16 @@ function applyL2(
       break;
     }
     case TxType.RegisterModel: {
-      for (const c of tx.contributions) {
-        if (!state.contributions.has(c)) {
-          throw new OpenLedgerError(
-            ErrorCode.UnknownContribution,
-            `training contribution ${c} does not exist`,
-          );
-        }
+      // Ids are strictly increasing from 1 (txHash checked it) and registries never shrink:
+      // every named contribution exists iff the last does.
+      const maxId = tx.contributions.at(-1)!;
+      if (maxId > state.counters.contributions) {
+        throw new OpenLedgerError(
+          ErrorCode.UnknownContribution,
+          `training contribution ${maxId} does not exist`,
+        );
       }
-      if (tx.baseModel !== 0 && !state.models.has(tx.baseModel)) {
+      if (tx.baseModel > state.counters.models) {
         throw new OpenLedgerError(ErrorCode.UnknownModel, `base model ${tx.baseModel} does not exist`);
       }
       const min = state.governance.minModelStake;
@@ -274,35 +292,78 @@ function nextId(
   return id;
 }
 
-/** Rolling hash of the L1 priority queue (section 8) for a deposit (kind 1). */
-export function depositQueueHash(prev: Field, d: Deposit): Field {
-  const header = 1n + (BigInt(d.to) << 8n) + (d.amount << 40n);
-  return poseidon([prev, header, addressToField(d.l1Sender), d.publicKey.x, d.publicKey.y]);
+/**
+ * Rolling hash of the L1 priority queue (section 8): Poseidon(prev, header, w1, w2, w3) with
+ * header = kind + account·2^8 + amount·2^40; the queue kind is the type minus 7.
+ */
+export function queueOpHash(prev: Field, op: QueueOp): Field {
+  const [account, amount, w1, w2, w3] = queueOpWords(op);
+  const header = BigInt(op.type - 7) + (account << 8n) + (amount << 40n);
+  return poseidon([prev, header, w1, w2, w3]);
+}
+
+/** account, amount, w1, w2, w3 of a queue operation, as L1 hashed them. */
+export function queueOpWords(op: QueueOp): [Field, Field, Field, Field, Field] {
+  switch (op.type) {
+    case TxType.Deposit:
+      return [BigInt(op.to), op.amount, addressToField(op.l1Sender), op.publicKey.x, op.publicKey.y];
+    case TxType.ForcedWithdrawal:
+      return [BigInt(op.account), op.amount, addressToField(op.l1Sender), 0n, 0n];
+    case TxType.SetParameter:
+      return [BigInt(op.paramId), 0n, op.value, 0n, 0n];
+    case TxType.Slash:
+      return [BigInt(op.account), op.amount, 0n, 0n, 0n];
+  }
 }
 
 /**
- * Deposits never fail once in queue order (their funds are locked on L1): credit `to` if it
- * is an account, otherwise open one; with the accounts tree full, refund on L1.
+ * Queue operations execute in queue order and, once in order, never fail: their effects are
+ * already recorded on L1 (section 7, step 4). Every check that can refuse one runs first.
  */
-function applyDeposit(state: RollupState, batch: BatchContext, d: Deposit, hash: Field): Receipt {
-  if (d.queueIndex !== state.queue.next) {
+function applyQueueOp(state: RollupState, batch: BatchContext, op: QueueOp, hash: Field): Receipt {
+  if (op.queueIndex !== state.queue.next) {
     throw new OpenLedgerError(
       ErrorCode.QueueOrder,
-      `deposit has queue index ${d.queueIndex}, the next to consume is ${state.queue.next}`,
+      `queue operation has index ${op.queueIndex}, the next to consume is ${state.queue.next}`,
     );
   }
-  state.queue = { next: state.queue.next + 1n, hash: depositQueueHash(state.queue.hash, d) };
-  const receipt = { txHash: hash, type: d.type, fee: 0n };
+  const receipt = { txHash: hash, type: op.type, fee: 0n };
+  let out: Receipt;
+  switch (op.type) {
+    case TxType.Deposit:
+      out = { ...receipt, ...applyDeposit(state, batch, op) };
+      break;
+    case TxType.ForcedWithdrawal:
+      out = { ...receipt, ...applyForcedWithdrawal(state, batch, op) };
+      break;
+    case TxType.SetParameter:
+      out = { ...receipt, ...applySetParameter(state, batch, op) };
+      break;
+    case TxType.Slash:
+      out = { ...receipt, ...applySlash(state, op) };
+      break;
+  }
+  state.queue = { next: state.queue.next + 1n, hash: queueOpHash(state.queue.hash, op) };
+  return out;
+}
+
+type Effect = Pick<Receipt, "account" | "created" | "withdrawal">;
+
+/**
+ * Deposits credit `to` if it is an account, otherwise open one; with the accounts tree full,
+ * refund on L1.
+ */
+function applyDeposit(state: RollupState, batch: BatchContext, d: Deposit): Effect {
   const existing = d.to === 0 ? undefined : state.accounts.get(d.to);
   if (existing) {
     state.setAccount(d.to, { ...existing, balance: existing.balance + d.amount });
-    return { ...receipt, account: d.to };
+    return { account: d.to };
   }
   const id = state.counters.accounts + 1;
   if (BigInt(id) >= capacity(state.params.accounts)) {
     const withdrawal = { recipient: d.l1Sender, amount: d.amount };
     batch.withdrawals.push(withdrawal);
-    return { ...receipt, account: 0, withdrawal };
+    return { account: 0, withdrawal };
   }
   state.counters = { ...state.counters, accounts: id };
   state.setAccount(id, {
@@ -312,5 +373,47 @@ function applyDeposit(state: RollupState, batch: BatchContext, d: Deposit, hash:
     nonce: 0,
     staked: 0n,
   });
-  return { ...receipt, account: id, created: { registry: "account", id } };
+  return { account: id, created: { registry: "account", id } };
+}
+
+/**
+ * Withdraws min(amount, balance) to the L1 sender if it is the address that opened the
+ * account (the one its exit would pay); anyone else's order, or one naming no account, is
+ * consumed and does nothing. The withdrawal is emitted even when the balance is 0.
+ */
+function applyForcedWithdrawal(state: RollupState, batch: BatchContext, op: ForcedWithdrawal): Effect {
+  const account = state.accounts.get(op.account);
+  if (!account) return { account: 0 };
+  if (addressToField(account.l1Address) !== addressToField(op.l1Sender)) return { account: op.account };
+  ensure(
+    batch.withdrawals.length < 2 ** state.params.withdrawalsDepth,
+    ErrorCode.TreeFull,
+    "this batch's withdrawals tree is full",
+  );
+  const amount = op.amount < account.balance ? op.amount : account.balance;
+  const withdrawal = { recipient: op.l1Sender, amount };
+  state.setAccount(op.account, { ...account, balance: account.balance - amount });
+  batch.withdrawals.push(withdrawal);
+  return { account: op.account, withdrawal };
+}
+
+/** Removes min(amount, staked) from the account's stake; the OPEN stays locked on L1 (burnt). */
+function applySlash(state: RollupState, op: Slash): Effect {
+  const account = state.accounts.get(op.account);
+  if (!account) return { account: 0 };
+  const cut = op.amount < account.staked ? op.amount : account.staked;
+  state.setAccount(op.account, { ...account, staked: account.staked - cut });
+  return { account: op.account };
+}
+
+/** Records the change for the batch's close (section 7, step 5): one per batch. */
+function applySetParameter(state: RollupState, batch: BatchContext, op: SetParameter): Effect {
+  if (batch.governanceAfter !== undefined) {
+    throw new OpenLedgerError(
+      ErrorCode.InvalidTransaction,
+      "a batch executes at most one set-parameter order: the next batch takes it",
+    );
+  }
+  batch.governanceAfter = setParameter(state.governance, op.paramId, op.value);
+  return { account: 0 };
 }

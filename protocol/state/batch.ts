@@ -39,7 +39,8 @@ export function beginBatch(state: RollupState): OpenBatch {
 
 /**
  * Closes a batch after its last transaction: one credit of all fees to `feeRecipient`
- * (section 7, step 2), then the roots the batch commits to.
+ * (section 7, step 2), the batch's parameter change if it has one, then the roots the batch
+ * commits to.
  */
 export function closeBatch(state: RollupState, batch: OpenBatch, feeRecipient: number): ClosedBatch {
   const finished = finishBatch(state, batch, feeRecipient);
@@ -58,6 +59,7 @@ export function finishBatch(
   if (recipient && credit > 0n) {
     state.setAccount(feeRecipient, { ...recipient, balance: recipient.balance + credit });
   }
+  if (batch.governanceAfter) state.governance = batch.governanceAfter;
   return {
     feesCredited: credit,
     withdrawals: [...batch.withdrawals],

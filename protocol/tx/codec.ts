@@ -10,7 +10,7 @@ import {
   type Field,
   toField,
 } from "../field.ts";
-import { type Deposit, type L2Tx, type SignedTx, type Tx, TxType } from "./types.ts";
+import { isQueueOp, type L2Tx, type QueueOp, type SignedTx, type Tx, TxType } from "./types.ts";
 
 /**
  * Canonical binary encoding (docs/protocol.md, "Wire encoding"): a version byte, the type
@@ -93,13 +93,30 @@ class Reader {
 function writeBody(w: Writer, tx: Tx): void {
   w.u8(WIRE_VERSION);
   w.u8(tx.type);
-  if (tx.type === TxType.Deposit) {
-    w.uint(tx.queueIndex, 8);
-    w.address(tx.l1Sender);
-    w.uint(tx.to, 4);
-    w.raw(packPoint(tx.publicKey));
-    w.uint(tx.amount, 12);
-    return;
+  switch (tx.type) {
+    case TxType.Deposit:
+      w.uint(tx.queueIndex, 8);
+      w.address(tx.l1Sender);
+      w.uint(tx.to, 4);
+      w.raw(packPoint(tx.publicKey));
+      w.uint(tx.amount, 12);
+      return;
+    case TxType.ForcedWithdrawal:
+      w.uint(tx.queueIndex, 8);
+      w.address(tx.l1Sender);
+      w.uint(tx.account, 4);
+      w.uint(tx.amount, 12);
+      return;
+    case TxType.SetParameter:
+      w.uint(tx.queueIndex, 8);
+      w.uint(tx.paramId, 4);
+      w.field(tx.value);
+      return;
+    case TxType.Slash:
+      w.uint(tx.queueIndex, 8);
+      w.uint(tx.account, 4);
+      w.uint(tx.amount, 12);
+      return;
   }
   w.uint(tx.from, 4);
   w.uint(tx.nonce, 4);
@@ -150,7 +167,7 @@ function writeBody(w: Writer, tx: Tx): void {
 export function encodeTx(tx: Tx | SignedTx): Uint8Array {
   const w = new Writer();
   writeBody(w, tx);
-  if (tx.type !== TxType.Deposit) {
+  if (!isQueueOp(tx)) {
     const sig = (tx as SignedTx).signature;
     if (!sig)
       throw new OpenLedgerError(
@@ -162,24 +179,17 @@ export function encodeTx(tx: Tx | SignedTx): Uint8Array {
   return w.bytes();
 }
 
-export function decodeTx(bytes: Uint8Array): SignedTx | Deposit {
+export function decodeTx(bytes: Uint8Array): SignedTx | QueueOp {
   const r = new Reader(bytes);
   const version = r.u8();
   if (version !== WIRE_VERSION) {
     throw new OpenLedgerError(ErrorCode.InvalidEncoding, `unknown encoding version ${version}`);
   }
   const type = r.u8();
-  if (type === TxType.Deposit) {
-    const deposit: Deposit = {
-      type,
-      queueIndex: r.big(8),
-      l1Sender: r.address(),
-      to: r.num(4),
-      publicKey: unpackPoint(r.take(32), "publicKey"),
-      amount: r.big(12),
-    };
+  const op = decodeQueueOp(type, r);
+  if (op) {
     r.end();
-    return deposit;
+    return op;
   }
   let tx: L2Tx;
   const common = { from: r.num(4), nonce: r.num(4), fee: r.big(12) };
@@ -242,6 +252,28 @@ export function decodeTx(bytes: Uint8Array): SignedTx | Deposit {
   return { ...tx, signature };
 }
 
+function decodeQueueOp(type: number, r: Reader): QueueOp | undefined {
+  switch (type) {
+    case TxType.Deposit:
+      return {
+        type,
+        queueIndex: r.big(8),
+        l1Sender: r.address(),
+        to: r.num(4),
+        publicKey: unpackPoint(r.take(32), "publicKey"),
+        amount: r.big(12),
+      };
+    case TxType.ForcedWithdrawal:
+      return { type, queueIndex: r.big(8), l1Sender: r.address(), account: r.num(4), amount: r.big(12) };
+    case TxType.SetParameter:
+      return { type, queueIndex: r.big(8), paramId: r.num(4), value: r.field("value") };
+    case TxType.Slash:
+      return { type, queueIndex: r.big(8), account: r.num(4), amount: r.big(12) };
+    default:
+      return undefined;
+  }
+}
+
 /**
  * The sender of an L2 transaction read from its first bytes, without decoding the rest (the
  * signature's point decompression costs a square root): a sequencer needs the sender's key
@@ -254,8 +286,11 @@ export function peekSender(bytes: Uint8Array): number {
       "not an encoded transaction (too short or unknown version)",
     );
   }
-  if (bytes[1] === TxType.Deposit) {
-    throw new OpenLedgerError(ErrorCode.InvalidTransaction, "deposits enter only from the L1 priority queue");
+  if (bytes[1]! >= TxType.Deposit && bytes[1]! <= TxType.Slash) {
+    throw new OpenLedgerError(
+      ErrorCode.InvalidTransaction,
+      "deposits and other queue operations enter only from the L1 priority queue",
+    );
   }
   return Number(bytesToBigIntBE(bytes.subarray(2, 6)));
 }

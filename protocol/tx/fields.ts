@@ -4,7 +4,7 @@ import { checkUint, type Field, toField } from "../field.ts";
 import type { ProtocolParams } from "../params.ts";
 import { poseidon } from "../poseidon.ts";
 import { SparseMerkleTree } from "../smt.ts";
-import { type Tx, TxType } from "./types.ts";
+import { isQueueOp, type Tx, TxType } from "./types.ts";
 
 /** Every transaction is 10 field elements: [type, from, nonce, fee, payload × 6]. */
 export const TX_FIELDS = 10;
@@ -17,7 +17,7 @@ export function txFields(tx: Tx, params: ProtocolParams): Field[] {
   checkRanges(tx);
   const head = (payload: Field[]): Field[] => {
     const padded = [...payload, ...new Array<Field>(TX_FIELDS - 4 - payload.length).fill(0n)];
-    if (tx.type === TxType.Deposit) return [BigInt(tx.type), 0n, 0n, 0n, ...padded];
+    if (isQueueOp(tx)) return [BigInt(tx.type), 0n, 0n, 0n, ...padded];
     return [BigInt(tx.type), BigInt(tx.from), BigInt(tx.nonce), tx.fee, ...padded];
   };
   switch (tx.type) {
@@ -62,6 +62,12 @@ export function txFields(tx: Tx, params: ProtocolParams): Field[] {
         toField(tx.publicKey.y, "publicKey.y"),
         tx.amount,
       ]);
+    case TxType.ForcedWithdrawal:
+      return head([tx.queueIndex, addressToField(tx.l1Sender), BigInt(tx.account), tx.amount]);
+    case TxType.SetParameter:
+      return head([tx.queueIndex, BigInt(tx.paramId), toField(tx.value, "value")]);
+    case TxType.Slash:
+      return head([tx.queueIndex, BigInt(tx.account), tx.amount]);
   }
 }
 
@@ -77,7 +83,11 @@ export function txHash(tx: Tx, domain: Domain, params: ProtocolParams): Field {
   return poseidon([domainHash(domain), header, ...payload]);
 }
 
-/** Root of the model's training-set tree, slot j holding the j-th contribution id. */
+/**
+ * Root of the model's training-set tree, slot j holding the j-th contribution id. The ids are
+ * strictly increasing, so a set has one tree, no id is named twice, and the last is the
+ * largest (what the batch circuit checks against the contributions count).
+ */
 export function trainingSetRoot(contributions: readonly number[], params: ProtocolParams): Field {
   const tree = new SparseMerkleTree(params.trainingSet);
   const cap = BigInt(params.trainingSet.arity) ** BigInt(params.trainingSet.depth);
@@ -94,18 +104,29 @@ export function trainingSetRoot(contributions: readonly number[], params: Protoc
         `training contribution id ${id} is not a u32 >= 1`,
       );
     }
+    if (j > 0 && id <= contributions[j - 1]!) {
+      throw new OpenLedgerError(
+        ErrorCode.InvalidEncoding,
+        `training contribution ids must be strictly increasing: ${id} follows ${contributions[j - 1]}`,
+      );
+    }
     tree.set(BigInt(j), BigInt(id));
   });
   return tree.root;
 }
 
-/** Poseidon(trainingConfigHash, trainingSetRoot): what the model leaf stores. */
+/**
+ * Poseidon(trainingConfigHash, trainingSetRoot, maxId), maxId the largest (last) id: what the
+ * model leaf stores. The batch circuit, which never sees the list, proves through maxId that
+ * every named contribution exists (ids run from 1 and are never removed).
+ */
 export function trainingDescriptor(
   configHash: Field,
   contributions: readonly number[],
   params: ProtocolParams,
 ): Field {
-  return poseidon([toField(configHash, "trainingConfigHash"), trainingSetRoot(contributions, params)]);
+  const root = trainingSetRoot(contributions, params);
+  return poseidon([toField(configHash, "trainingConfigHash"), root, BigInt(contributions.at(-1)!)]);
 }
 
 function u32(x: number, what: string): void {
@@ -115,10 +136,11 @@ function u32(x: number, what: string): void {
 }
 
 function checkRanges(tx: Tx): void {
-  if (tx.type === TxType.Deposit) {
+  if (isQueueOp(tx)) {
     checkUint(tx.queueIndex, 64, "queueIndex");
-    u32(tx.to, "to");
-    checkUint(tx.amount, 96, "amount");
+    if (tx.type === TxType.SetParameter) u32(tx.paramId, "paramId");
+    else u32(tx.type === TxType.Deposit ? tx.to : tx.account, "account");
+    if (tx.type !== TxType.SetParameter) checkUint(tx.amount, 96, "amount");
     return;
   }
   u32(tx.from, "from");

@@ -62,6 +62,12 @@ describe("transactions", () => {
     expect(txHash(model, domain, TEST_PARAMS)).not.toBe(txHash(other, domain, TEST_PARAMS));
     expect(() => txHash({ ...model, contributions: [] }, domain, TEST_PARAMS)).toThrow(/between 1 and 16/);
     expect(() => txHash({ ...model, contributions: [0] }, domain, TEST_PARAMS)).toThrow(/u32 >= 1/);
+    expect(() => txHash({ ...model, contributions: [2, 1] }, domain, TEST_PARAMS)).toThrow(
+      /strictly increasing/,
+    );
+    expect(() => txHash({ ...model, contributions: [1, 1] }, domain, TEST_PARAMS)).toThrow(
+      /strictly increasing/,
+    );
   });
 
   it("reject malformed bytes with a typed error", () => {

@@ -12,6 +12,9 @@ export const TxType = {
   RegisterModel: 6,
   Inference: 7,
   Deposit: 8,
+  ForcedWithdrawal: 9,
+  SetParameter: 10,
+  Slash: 11,
 } as const;
 export type TxType = (typeof TxType)[keyof typeof TxType];
 
@@ -24,6 +27,9 @@ export const TX_TYPE_NAMES: Record<TxType, string> = {
   6: "registerModel",
   7: "inference",
   8: "deposit",
+  9: "forcedWithdrawal",
+  10: "setParameter",
+  11: "slash",
 };
 
 /** Fields every L2-signed transaction carries. Amounts are OPEN base units (18 decimals). */
@@ -113,7 +119,44 @@ export interface Deposit {
   readonly amount: bigint;
 }
 
+/**
+ * Queue kind 2: withdraws min(amount, balance) of `account` to `l1Sender`, if `l1Sender` is
+ * the account's l1Address; otherwise nothing (docs/protocol.md section 7).
+ */
+export interface ForcedWithdrawal {
+  readonly type: typeof TxType.ForcedWithdrawal;
+  readonly queueIndex: bigint;
+  /** The L1 address that called Rollup.forceWithdrawal. */
+  readonly l1Sender: string;
+  readonly account: number;
+  readonly amount: bigint;
+}
+
+/** Queue kind 3, a governance order: parameter `paramId` (section 8) becomes `value` when the batch closes. */
+export interface SetParameter {
+  readonly type: typeof TxType.SetParameter;
+  readonly queueIndex: bigint;
+  readonly paramId: number;
+  readonly value: Field;
+}
+
+/** Queue kind 4, a governance order: removes min(amount, staked) from the account's stake. */
+export interface Slash {
+  readonly type: typeof TxType.Slash;
+  readonly queueIndex: bigint;
+  readonly account: number;
+  readonly amount: bigint;
+}
+
+/** An operation of the L1 priority queue: L2 executes it in queue order, without signature. */
+export type QueueOp = Deposit | ForcedWithdrawal | SetParameter | Slash;
+
 export type L2Tx = Transfer | Withdraw | Stake | Unstake | RegisterContribution | RegisterModel | Inference;
-export type Tx = L2Tx | Deposit;
+export type Tx = L2Tx | QueueOp;
+
+/** Queue operations carry a queue index and no signature. */
+export function isQueueOp(tx: Tx | SignedTx): tx is QueueOp {
+  return "queueIndex" in tx;
+}
 
 export type SignedTx<T extends L2Tx = L2Tx> = T & { readonly signature: Signature };

@@ -5,12 +5,12 @@
  */
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
-import { type Deposit, type SignedTx } from "../../protocol/tx/types.ts";
+import type { QueueOp, SignedTx } from "../../protocol/tx/types.ts";
 
 export interface SourceBatch {
   readonly number: number;
   readonly feeRecipient: number;
-  readonly txs: readonly (SignedTx | Deposit)[];
+  readonly txs: readonly (SignedTx | QueueOp)[];
 }
 
 export interface BatchSource {

@@ -241,7 +241,7 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
         if (deposit.amount >= 1n << 96n)
           throw new OpenLedgerError(ErrorCode.InvalidField, "amount must be below 2^96");
         fromAffine(deposit.publicKey, "publicKey");
-        return seq.deposit(deposit);
+        return seq.executeQueueOp(deposit);
       },
     };
   }

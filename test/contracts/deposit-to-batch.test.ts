@@ -55,7 +55,14 @@ describe("an L1 deposit reaches L2 and its batch is committed and proven on L1",
     await (await s.rollupAs(s.alice).getFunction("deposit")(0, publicKey.x, publicKey.y, amount)).wait();
 
     // What the bridge relay will do: hand the queued deposit to the sequencer, in queue order.
-    await node.sequencer.deposit({ type: 8, queueIndex: 0n, l1Sender: alice, to: 0, publicKey, amount });
+    await node.sequencer.executeQueueOp({
+      type: 8,
+      queueIndex: 0n,
+      l1Sender: alice,
+      to: 0,
+      publicKey,
+      amount,
+    });
 
     const head = s.d.rollup.getFunction("head");
     for (let i = 0; i < 100 && (await head()).lastCommitted === 0n; i++)

@@ -4,6 +4,7 @@ include "circomlib/circuits/bitify.circom";
 include "../tx/account_slot.circom";
 include "../tx/registry_slot.circom";
 include "../state/governance_params.circom";
+include "../state/param_change.circom";
 include "./registry_match.circom";
 include "../utils/bits_be.circom";
 include "../utils/field_bits_be.circom";
@@ -16,9 +17,11 @@ include "../trees/empty_binary_root.circom";
 
 // A batch of NTX account slots over an accounts tree of arity ARITY and depth DEPTH, and NREG
 // registry slots over registry trees of arity REG_ARITY and depths DEPTH_C (contributions),
-// DEPTH_M (models), DEPTH_I (inferences): the twin of beginBatch / applyTx / closeBatch (protocol/state) for
-// transfers, withdrawals, stakes, unstakes, deposits, contribution registrations and
-// inferences, padded with no-ops. Each registry transaction takes an account slot (signature,
+// DEPTH_M (models), DEPTH_I (inferences): the twin of beginBatch / applyTx / closeBatch
+// (protocol/state) for transfers, withdrawals, stakes, unstakes, the L1 queue operations
+// (deposits, forced withdrawals, set-parameter and slash orders), contribution and model
+// registrations and inferences, padded with no-ops. The batch's one set-parameter order, if
+// any, changes the parameters when it closes. Each registry transaction takes an account slot (signature,
 // nonce, fee, debit) and a registry slot (its registry writes), in execution order on each
 // side; registry trees are touched by registry slots only, so the order within every tree is
 // the TypeScript's. Its one public signal is
@@ -31,8 +34,7 @@ include "../trees/empty_binary_root.circom";
 template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C, DEPTH_M, DEPTH_I, NREG) {
     signal output publicInput;
 
-    // The state before the batch. Registries and governance parameters are carried through
-    // unchanged (no account slot touches them).
+    // The state before the batch.
     signal input accountsRoot;
     signal input contributionsRoot;
     signal input modelsRoot;
@@ -60,19 +62,22 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     signal input l1B[NTX];
     signal input packedB[NTX];
     signal input siblingsB[NTX][DEPTH][ARITY - 1];
-    signal input depTo[NTX];
-    signal input depAmount[NTX];
-    signal input depSender[NTX];
-    signal input depX[NTX];
-    signal input depY[NTX];
-    signal input credit[NTX];
+    signal input qAccount[NTX];
+    signal input qAmount[NTX];
+    signal input qW1[NTX];
+    signal input qW2[NTX];
+    signal input qW3[NTX];
+    signal input existing[NTX];
+    signal input capped[NTX];
 
     signal input payload[NTX][5];
     signal input recipients[NWD];
 
-    // Registry slots (NREG > 0): the governance parameters (for the minimum stake), and per
-    // slot its transaction, the account slot it pairs with and the model leaf it pays.
-    signal input governance[NREG > 0 ? 9 : 0];
+    // The governance parameters before the batch (paramsHash opened): registry slots check
+    // minimum stakes against them, and a set-parameter order changes them.
+    signal input governance[9];
+    // Registry slots: per slot its transaction, the account slot it pairs with and the model
+    // leaf it pays.
     signal input regType[NREG];
     signal input regSlot[NREG];
     signal input regFrom[NREG];
@@ -81,6 +86,8 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     signal input regAmount[NREG];
     signal input regPayload[NREG][5];
     signal input regModel[NREG][7];
+    // A register model's training descriptor opened: trainingConfigHash, trainingSetRoot, maxId.
+    signal input regTraining[NREG][3];
     signal input regSiblingsC[NREG][DEPTH_C][REG_ARITY - 1];
     signal input regSiblingsM[NREG][DEPTH_M][REG_ARITY - 1];
     signal input regSiblingsI[NREG][DEPTH_I][REG_ARITY - 1];
@@ -113,6 +120,7 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
         slot[i].feeF40 <== feeF40[i];
         slot[i].recipient <== recipient[i];
         slot[i].payload <== payload[i];
+        slot[i].minModelStake <== governance[8];
         slot[i].ax <== ax[i];
         slot[i].ay <== ay[i];
         slot[i].r8x <== r8x[i];
@@ -126,12 +134,13 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
         slot[i].l1B <== l1B[i];
         slot[i].packedB <== packedB[i];
         slot[i].siblingsB <== siblingsB[i];
-        slot[i].depTo <== depTo[i];
-        slot[i].depAmount <== depAmount[i];
-        slot[i].depSender <== depSender[i];
-        slot[i].depX <== depX[i];
-        slot[i].depY <== depY[i];
-        slot[i].credit <== credit[i];
+        slot[i].qAccount <== qAccount[i];
+        slot[i].qAmount <== qAmount[i];
+        slot[i].qW1 <== qW1[i];
+        slot[i].qW2 <== qW2[i];
+        slot[i].qW3 <== qW3[i];
+        slot[i].existing <== existing[i];
+        slot[i].capped <== capped[i];
         if (i == 0) {
             slot[i].rootIn <== accountsRoot;
             slot[i].queueIn <== queueStart;
@@ -154,19 +163,36 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     }
     if (NWD > 0) wd.recipients <== recipients;
 
+    // Governance: the parameters before, and after the batch's one set-parameter order.
+    component governanceHash = GovernanceParams();
+    governanceHash.params <== governance;
+    governanceHash.hash === paramsHash;
+    var paramOrders = 0;
+    var paramId = 0;
+    var paramValue = 0;
+    for (var i = 0; i < NTX; i++) {
+        paramOrders += slot[i].paramFlag;
+        paramId += slot[i].paramId;
+        paramValue += slot[i].paramValue;
+    }
+    paramOrders * (paramOrders - 1) === 0;
+    component paramChange = ParamChange();
+    paramChange.params <== governance;
+    paramChange.flag <== paramOrders;
+    paramChange.id <== paramId;
+    paramChange.value <== paramValue;
+    component paramsAfter = GovernanceParams();
+    paramsAfter.params <== paramChange.out;
+
     // Registry slots, after every account slot: they read the account slots' transactions
     // through the match, and only they write the registry trees.
     component reg[NREG];
     component regMatch;
-    component governanceHash;
     signal registryRoots[NREG + 1][3];
-    signal registryCounts[NREG + 1][2];
+    signal registryCounts[NREG + 1][3];
     registryRoots[0] <== [contributionsRoot, modelsRoot, inferencesRoot];
-    registryCounts[0] <== [counters[1], counters[3]];
+    registryCounts[0] <== [counters[1], counters[2], counters[3]];
     if (NREG > 0) {
-        governanceHash = GovernanceParams();
-        governanceHash.params <== governance;
-        governanceHash.hash === paramsHash;
         regMatch = RegistryMatch(NTX, NREG);
         for (var i = 0; i < NTX; i++) {
             regMatch.accountFlags[i] <== slot[i].registryFlag;
@@ -191,6 +217,9 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
         reg[j].modelFee <== regModel[j][4];
         reg[j].modelBase <== regModel[j][5];
         reg[j].modelEscrow <== regModel[j][6];
+        reg[j].trainingConfigHash <== regTraining[j][0];
+        reg[j].trainingSetRoot <== regTraining[j][1];
+        reg[j].trainingMax <== regTraining[j][2];
         reg[j].siblingsC <== regSiblingsC[j];
         reg[j].siblingsM <== regSiblingsM[j];
         reg[j].siblingsI <== regSiblingsI[j];
@@ -198,9 +227,10 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
         reg[j].modelsIn <== registryRoots[j][1];
         reg[j].inferencesIn <== registryRoots[j][2];
         reg[j].contributionCountIn <== registryCounts[j][0];
-        reg[j].inferenceCountIn <== registryCounts[j][1];
+        reg[j].modelCountIn <== registryCounts[j][1];
+        reg[j].inferenceCountIn <== registryCounts[j][2];
         registryRoots[j + 1] <== [reg[j].contributionsOut, reg[j].modelsOut, reg[j].inferencesOut];
-        registryCounts[j + 1] <== [reg[j].contributionCountOut, reg[j].inferenceCountOut];
+        registryCounts[j + 1] <== [reg[j].contributionCountOut, reg[j].modelCountOut, reg[j].inferenceCountOut];
         regMatch.used[j] <== reg[j].used;
         regMatch.slotIndex[j] <== regSlot[j];
         regMatch.registryHashes[j] <== reg[j].txHash;
@@ -223,8 +253,8 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     post.contributionsRoot <== registryRoots[NREG][0];
     post.modelsRoot <== registryRoots[NREG][1];
     post.inferencesRoot <== registryRoots[NREG][2];
-    post.counters <== [slot[NTX - 1].countOut, registryCounts[NREG][0], counters[2], registryCounts[NREG][1]];
-    post.paramsHash <== paramsHash;
+    post.counters <== [slot[NTX - 1].countOut, registryCounts[NREG][0], registryCounts[NREG][1], registryCounts[NREG][2]];
+    post.paramsHash <== paramsAfter.hash;
 
     signal withdrawalsRoot;
     if (NWD > 0) {

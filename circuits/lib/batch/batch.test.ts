@@ -14,11 +14,18 @@ import { encodeFloat40 } from "../../../protocol/float40.ts";
 import { TEST_PARAMS } from "../../../protocol/params.ts";
 import { poseidon } from "../../../protocol/poseidon.ts";
 import { governanceParamsFields, paramsHash } from "../../../protocol/state/leaves.ts";
-import { applyTx } from "../../../protocol/state/apply.ts";
-import { beginBatch, closeBatch } from "../../../protocol/state/batch.ts";
 import { RollupState } from "../../../protocol/state/state.ts";
 import { signTx } from "../../../protocol/tx/sign.ts";
-import { type Deposit, type L2Tx, type SignedTx, TxType } from "../../../protocol/tx/types.ts";
+import {
+  type Deposit,
+  type ForcedWithdrawal,
+  type L2Tx,
+  type SetParameter,
+  type SignedTx,
+  type Slash,
+  TxType,
+} from "../../../protocol/tx/types.ts";
+import { addressToField } from "../../../protocol/domain.ts";
 import { VECTOR_DOMAIN } from "../../../protocol/vectors/twins.ts";
 import { type BatchTx, buildBatchWitness } from "../../../protocol/batch/witness.ts";
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
@@ -32,6 +39,8 @@ const keys = [1, 2, 3, 4].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (
 const L1 = ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"];
 
 const slotSource = readFileSync(new URL("../tx/account_slot.circom", import.meta.url), "utf8");
+const batchSource = readFileSync(new URL("./batch.circom", import.meta.url), "utf8");
+const paramSource = readFileSync(new URL("../state/param_change.circom", import.meta.url), "utf8");
 const registrySource = readFileSync(new URL("../tx/registry_slot.circom", import.meta.url), "utf8");
 let circuit: CompiledCircuit;
 let withRegistry: CompiledCircuit;
@@ -52,6 +61,27 @@ function deposit(key: number, amount: bigint, to = 0, sender = 0): Deposit {
     amount,
   };
 }
+const forced = (account: number, amount: bigint, sender = 0): ForcedWithdrawal => ({
+  type: TxType.ForcedWithdrawal,
+  queueIndex: queueIndex++,
+  l1Sender: L1[sender]!,
+  account,
+  amount,
+});
+const slash = (account: number, amount: bigint): Slash => ({
+  type: TxType.Slash,
+  queueIndex: queueIndex++,
+  account,
+  amount,
+});
+const setParam = (paramId: number, value: bigint): SetParameter => ({
+  type: TxType.SetParameter,
+  queueIndex: queueIndex++,
+  paramId,
+  value,
+});
+/** The reward split word of a set-parameter order (id 0): five 16-bit fields. */
+const split = (...bps: number[]) => bps.reduce((w, b, k) => w + (BigInt(b) << BigInt(16 * k)), 0n);
 const sign = <T extends L2Tx>(tx: T, key: number): SignedTx<T> =>
   signTx(tx, keys[key]!, VECTOR_DOMAIN, TEST_PARAMS);
 
@@ -163,7 +193,7 @@ describe("batch circuit twin of the state transition", () => {
     expect(w.closed.withdrawals).toEqual([{ recipient: L1[0], amount: 5n }]);
   });
 
-  it("matches the TypeScript on random batches", async () => {
+  it("matches the TypeScript on random batches of every account-slot kind and queue operation", async () => {
     const state = await funded();
     let seed = 12345n;
     const rand = (n: number) => {
@@ -171,14 +201,24 @@ describe("batch circuit twin of the state transition", () => {
       return Number(seed % BigInt(n));
     };
     const nonces = new Map<number, number>();
-    for (let round = 0; round < 4; round++) {
+    // Within the balance or stake, or far above it: both sides of every cap.
+    const queueAmount = () => (rand(3) === 0 ? 10n ** 12n : BigInt(1 + rand(3_000)));
+    // Accounts 1 and 2 (which send L2 transactions) only by the wrong L1 address, so they never
+    // run dry; accounts 3 and 4 (opened by deposits from L1[0]) by either; empty ids.
+    const forcedAt = (k: number, amount: bigint) =>
+      forced([1, 2, 3, 4, 3, 50, 70][k]!, amount, [1, 0, 0, 0, 1, 0, 0][k]);
+    for (let round = 0; round < 8; round++) {
       const txs: BatchTx[] = [];
       for (let i = 0; i < 1 + rand(2); i++) {
         const from = 1 + rand(2);
         const nonce = nonces.get(from) ?? 0;
-        const kind = rand(5);
+        const kind = rand(8);
         const base = { from, nonce, fee: BigInt(rand(50)) };
         const amount = BigInt(1 + rand(10_000));
+        // One withdrawal entry (a withdraw or a forced withdrawal) and one parameter change a batch.
+        const withdraws = (t: BatchTx) => t.type === TxType.Withdraw || t.type === TxType.ForcedWithdrawal;
+        if ((kind === 2 || kind === 4) && txs.some(withdraws)) continue;
+        if (kind === 6 && txs.some((t) => t.type === TxType.SetParameter)) continue;
         const tx =
           kind === 0
             ? deposit(rand(3), amount, rand(4))
@@ -186,13 +226,210 @@ describe("batch circuit twin of the state transition", () => {
               ? sign({ type: TxType.Transfer, ...base, to: 3 - from, amount }, from - 1)
               : kind === 2
                 ? sign({ type: TxType.Withdraw, ...base, amount, recipient: L1[rand(2)]! }, from - 1)
-                : sign({ type: TxType.Stake, ...base, amount }, from - 1);
-        if (tx.type === TxType.Withdraw && txs.some((t) => t.type === TxType.Withdraw)) continue;
-        if (tx.type !== TxType.Deposit) nonces.set(from, nonce + 1);
+                : kind === 3
+                  ? sign({ type: TxType.Stake, ...base, amount }, from - 1)
+                  : kind === 4
+                    ? forcedAt(rand(7), queueAmount())
+                    : kind === 5
+                      ? slash([1, 2, 3, 70][rand(4)]!, queueAmount())
+                      : kind === 6
+                        ? [
+                            () => setParam(3, BigInt(rand(500))),
+                            () => setParam(0, split(5000, 3000, rand(10_001), 1000, 1000)),
+                            () => setParam(1, BigInt(rand(100))),
+                            () => setParam(7, 5n),
+                          ][rand(4)]!()
+                        : sign({ type: TxType.Unstake, ...base, amount: 0n }, from - 1);
+        if ("from" in tx) nonces.set(from, nonce + 1);
         txs.push(tx);
       }
       await twin(state, txs, 1 + rand(3));
     }
+    expect(state.queue.next).toBe(queueIndex);
+  });
+});
+
+describe("queue operations: forced withdrawals, slashes, parameter changes", () => {
+  it("a forced withdrawal pays the account's L1 address at most its balance; anyone else's does nothing", async () => {
+    const state = await funded();
+    // Account 1 was opened from L1[0], account 2 from L1[1].
+    const w = await twin(state, [forced(1, 4000n, 0), forced(2, 5n, 0)]);
+    expect(w.closed.withdrawals).toEqual([{ recipient: L1[0], amount: 4000n }]);
+    expect(state.accounts.get(1)).toMatchObject({ balance: 10n ** 6n - 4000n, nonce: 0 });
+    expect(state.accounts.get(2)!.balance).toBe(10n ** 6n);
+    expect(w.receipts.map((r) => r.account)).toEqual([1, 2]);
+    // More than the balance takes the balance; an empty id in the tree does nothing.
+    const all = await twin(state, [forced(2, 10n ** 9n, 1), forced(40, 1n, 0)]);
+    expect(all.closed.withdrawals).toEqual([{ recipient: L1[1], amount: 10n ** 6n }]);
+    expect(state.accounts.get(2)!.balance).toBe(0n);
+    // An id beyond the tree does nothing; an empty balance still emits its (zero) withdrawal.
+    const zero = await twin(state, [forced(2 ** 20, 1n, 0), forced(2, 1n, 1)]);
+    expect(zero.closed.withdrawals).toEqual([{ recipient: L1[1], amount: 0n }]);
+    expect(zero.receipts.map((r) => r.account)).toEqual([0, 2]);
+  });
+
+  it("a slash cuts the account's stake, at most all of it; the OPEN leaves L2", async () => {
+    const state = await funded();
+    await twin(state, [
+      sign({ type: TxType.Stake, from: 1, nonce: 0, fee: 0n, amount: 3000n }, 0),
+      slash(1, 1000n),
+    ]);
+    expect(state.accounts.get(1)).toMatchObject({ staked: 2000n, balance: 10n ** 6n - 3000n, nonce: 1 });
+    await twin(state, [slash(1, 10n ** 9n), slash(9, 5n)]);
+    expect(state.accounts.get(1)).toMatchObject({ staked: 0n, balance: 10n ** 6n - 3000n });
+  });
+
+  it("a set-parameter order changes the parameters when its batch closes", async () => {
+    const state = await funded();
+    const before = state.root();
+    await twin(state, [setParam(3, 250n)]);
+    expect(state.governance).toEqual({ ...governance, minContributionStake: 250n });
+    expect(state.root()).not.toBe(before);
+    await twin(state, [setParam(0, split(6000, 3000, 1500, 600, 400))]);
+    expect(state.governance).toMatchObject({
+      dataBps: 6000,
+      modelBps: 3000,
+      baseModelBps: 1500,
+      proverBps: 600,
+      protocolBps: 400,
+    });
+    const changed = state.governance;
+    await twin(state, [setParam(4, 10n ** 20n)]);
+    expect(state.governance).toEqual({ ...changed, minModelStake: 10n ** 20n });
+    // An unknown id changes nothing.
+    await twin(state, [setParam(5, 99n), deposit(0, 1n, 1)]);
+    expect(state.governance).toEqual({ ...changed, minModelStake: 10n ** 20n });
+  });
+});
+
+describe("queue operations: what a prover cannot change", () => {
+  const inBatch = (text: string) => inSlot(text, "Batch", batchSource);
+  const inParamChange = (text: string) => inSlot(text, "ParamChange", paramSource);
+  const at0 = (w: { input: Record<string, unknown> }, name: string, value: bigint | string) => {
+    const column = [...(w.input[name] as string[])];
+    column[0] = value.toString();
+    return { [name]: column };
+  };
+
+  it("a forced withdrawal by the wrong L1 address, above the balance or skipped", async () => {
+    const state = await funded();
+    // By L1[0] on account 2 (opened by L1[1]): nothing. Claiming account 2's L1 address is
+    // L1[0] breaks its leaf, so the Merkle path.
+    const wrong = buildBatchWitness(freshCopy(state), [forced(2, 5n, 0)], 1, SHAPE);
+    expect(wrong.closed.withdrawals).toEqual([]);
+    await refuses(
+      {
+        ...wrong.input,
+        ...at0(wrong, "l1A", addressToField(L1[0]!)),
+        ...at0(wrong, "recipient", addressToField(L1[0]!)),
+        recipients: [addressToField(L1[0]!).toString()],
+      } as CircuitInput,
+      inSlot("updateA.oldRoot === rootIn"),
+    );
+    // A prover cannot skip an order by showing its account empty.
+    queueIndex--;
+    const capped = buildBatchWitness(freshCopy(state), [forced(1, 10n ** 9n, 0)], 1, SHAPE);
+    expect(capped.closed.withdrawals).toEqual([{ recipient: L1[0], amount: 10n ** 6n }]);
+    await refuses(
+      { ...capped.input, ...at0(capped, "existing", 0n), ...at0(capped, "a", 0n) } as CircuitInput,
+      inSlot("updateA.oldRoot === rootIn"),
+    );
+    // Above the balance it is cut to the balance: the cap cannot be denied ...
+    await refuses(
+      { ...capped.input, ...at0(capped, "capped", 0n) } as CircuitInput,
+      inSlot("afterDebit.in <=="),
+    );
+    // ... nor claimed under the balance.
+    queueIndex--;
+    const within = buildBatchWitness(freshCopy(state), [forced(1, 10n, 0)], 1, SHAPE);
+    await refuses(
+      { ...within.input, ...at0(within, "capped", 1n) } as CircuitInput,
+      inSlot("afterDebit.in <=="),
+    );
+  });
+
+  it("a slash above the stake cuts the stake, no more and no less", async () => {
+    const state = await funded();
+    await twin(state, [sign({ type: TxType.Stake, from: 1, nonce: 0, fee: 0n, amount: 300n }, 0)]);
+    const w = buildBatchWitness(freshCopy(state), [slash(1, 500n)], 1, SHAPE);
+    await refuses({ ...w.input, ...at0(w, "capped", 0n) } as CircuitInput, inSlot("newStaked.in <=="));
+    queueIndex--;
+    const within = buildBatchWitness(freshCopy(state), [slash(1, 200n)], 1, SHAPE);
+    await refuses(
+      { ...within.input, ...at0(within, "capped", 1n) } as CircuitInput,
+      inSlot("newStaked.in <=="),
+    );
+  });
+
+  it("parameter values out of range, a split not summing to 10,000, two changes in a batch", async () => {
+    const state = await funded();
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [setParam(1, 2n ** 40n)], 1, SHAPE))).toBe(
+      ErrorCode.InvalidTransaction,
+    );
+    queueIndex--;
+    const w = buildBatchWitness(freshCopy(state), [setParam(1, 5n)], 1, SHAPE);
+    await refuses(
+      { ...w.input, ...at0(w, "qW1", 2n ** 40n) } as CircuitInput,
+      inParamChange("(sel[1] + sel[2]) * above32 === 0"),
+    );
+    queueIndex--;
+    const bad = split(5000, 3000, 0, 1000, 999);
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [setParam(0, bad)], 1, SHAPE))).toBe(
+      ErrorCode.InvalidTransaction,
+    );
+    await refuses(
+      { ...w.input, ...at0(w, "qAccount", 0n), ...at0(w, "qW1", bad) } as CircuitInput,
+      inParamChange("sel[0] * (limb[0] + limb[1] + limb[3] + limb[4] - 10000) === 0"),
+    );
+    queueIndex--;
+    const copy = freshCopy(state);
+    const two = [setParam(3, 7n), setParam(4, 9n)];
+    expect(codeOf(() => buildBatchWitness(copy, two, 1, SHAPE))).toBe(ErrorCode.InvalidTransaction);
+    queueIndex -= 2n;
+    const one = buildBatchWitness(freshCopy(state), [setParam(3, 7n)], 1, SHAPE);
+    await refuses(
+      {
+        ...one.input,
+        type: ["10", "10"],
+        qAccount: ["3", "4"],
+        qW1: ["7", "9"],
+      } as CircuitInput,
+      inBatch("paramOrders * (paramOrders - 1) === 0"),
+    );
+  });
+
+  it("queue operations out of order", async () => {
+    const state = await funded();
+    // Neither changes the tree (a stranger's forced withdrawal, a slash of an empty stake), so
+    // every Merkle path holds in either order.
+    const first = forced(2, 10n, 0);
+    const second = slash(2, 1n);
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [second, first], 1, SHAPE))).toBe(
+      ErrorCode.QueueOrder,
+    );
+    // The circuit hashes the operations in the order of its slots: swapped, it reaches another
+    // H_end than the one L1 recorded, so not the public input L1 checks the proof against.
+    const w = buildBatchWitness(freshCopy(state), [first, second], 1, SHAPE);
+    const swap = (name: string) => [...(w.input[name] as string[])].reverse();
+    const names = [
+      "type",
+      "a",
+      "recipient",
+      "ax",
+      "ay",
+      "l1A",
+      "packedA",
+      "siblingsA",
+      "qAccount",
+      "qAmount",
+      "qW1",
+      "existing",
+      "capped",
+    ];
+    const swapped = { ...w.input, ...Object.fromEntries(names.map((n) => [n, swap(n)])) } as CircuitInput;
+    const out = await circuitOutputs(circuit, swapped, 1);
+    expect(out).toHaveLength(1);
+    expect(out).not.toEqual([w.publicInput]);
   });
 });
 
@@ -239,7 +476,7 @@ describe("batches the TypeScript refuses have no witness", () => {
     );
   });
 
-  it("an overdraft, an unstake beyond the stake, a wrong pre-state root, a register-model transaction", async () => {
+  it("an overdraft, an unstake beyond the stake, a wrong pre-state root, an unknown type", async () => {
     const state = await funded();
     const big = 2n * 10n ** 6n;
     const overdraft = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: big }, 0);
@@ -286,8 +523,8 @@ describe("batches the TypeScript refuses have no witness", () => {
     );
 
     await refuses({ ...w.input, accountsRoot: "1" } as CircuitInput, inSlot("updateA.oldRoot === rootIn"));
-    // Register model (6) is not in the circuit yet.
-    await refuses({ ...w.input, type: ["6", "0"] } as CircuitInput, inSlot("kind.type <=="));
+    // No kind takes an unknown type.
+    await refuses({ ...w.input, type: ["12", "0"] } as CircuitInput, inSlot("kind.type <=="));
   });
 });
 
@@ -354,9 +591,26 @@ describe("registry slots: register contribution and inference", () => {
     return w;
   }
 
+  const registerModel = (nonce: number, contributions: number[], baseModel = 0, from = 1) =>
+    sign(
+      {
+        type: TxType.RegisterModel,
+        from,
+        nonce,
+        fee: 4n,
+        modelHash: 5n + BigInt(nonce),
+        trainingConfigHash: 6n,
+        contributions,
+        checkpointCommitment: 7n,
+        inferenceFee: 50n,
+        baseModel,
+      },
+      from - 1,
+    );
+
   /**
    * Accounts 1 and 2 funded, contribution 1 by account 2, and model 1 of staked account 1
-   * trained on it (registered outside the circuit: register model is not in it yet).
+   * trained on it, each through the circuit.
    */
   async function withModel(): Promise<RollupState> {
     const state = freshState();
@@ -366,29 +620,97 @@ describe("registry slots: register contribution and inference", () => {
       contribution(2, 0, 150n),
     ]);
     expect(state.contributions.get(1)).toMatchObject({ owner: 2, stake: 150n, rowCount: 120 });
-    const batch = beginBatch(state);
-    applyTx(
-      state,
-      batch,
-      sign(
-        {
-          type: TxType.RegisterModel,
-          from: 1,
-          nonce: 1,
-          fee: 0n,
-          modelHash: 5n,
-          trainingConfigHash: 6n,
-          contributions: [1],
-          checkpointCommitment: 7n,
-          inferenceFee: 50n,
-          baseModel: 0,
-        },
-        0,
-      ),
-    );
-    closeBatch(state, batch, 1);
+    await twinReg(state, [registerModel(1, [1])]);
+    expect(state.models.get(1)).toMatchObject({ owner: 1, inferenceFee: 50n, baseModel: 0, escrow: 0n });
     return state;
   }
+
+  it("registers models and fine-tunes: descriptor, contributions, base model, fee, as the TypeScript does", async () => {
+    const state = await withModel();
+    // One registry slot: one registry transaction a batch.
+    await twinReg(state, [contribution(2, 1, 150n)]);
+    await twinReg(state, [contribution(2, 2, 150n)]);
+    expect(state.counters.contributions).toBe(3);
+    // A fine-tune of model 1 on contributions 1 and 3.
+    const w = await twinReg(state, [registerModel(2, [1, 3], 1)]);
+    expect(w.receipts[0]!.created).toEqual({ registry: "model", id: 2 });
+    expect(state.models.get(2)).toMatchObject({ owner: 1, baseModel: 1, escrow: 0n });
+    expect(state.trainingSets.get(2)).toEqual({ trainingConfigHash: 6n, contributions: [1, 3] });
+    expect(state.counters).toMatchObject({ contributions: 3, models: 2 });
+  });
+
+  it("refuses a model naming a missing contribution, a wrong training max, a missing base model, too little stake", async () => {
+    const state = await withModel();
+    const realC = {
+      counters: Object.values(state.counters).map(String),
+      contributionsRoot: state.roots().contributions.toString(),
+      regSiblingsC: [state.proof("contributions", 0).siblings.map((l) => l.map(String))],
+    };
+    // Contribution 2 does not exist. Unsorted or repeated ids have no descriptor at all.
+    const missing = registerModel(2, [1, 2]);
+    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [missing], 1, SHAPE_REG))).toBe(
+      ErrorCode.UnknownContribution,
+    );
+    expect(codeOf(() => registerModel(2, [2, 1]))).toBe(ErrorCode.InvalidEncoding);
+    // With a contribution 2 added, it has a witness; against the real registry it has none.
+    const more = freshCopyWithRegistries(state);
+    more.setContribution(2, state.contributions.get(1)!);
+    more.counters = { ...more.counters, contributions: 2 };
+    const w = buildBatchWitness(more, [missing], 1, SHAPE_REG);
+    await refuses({ ...w.input, ...realC } as CircuitInput, inRegistrySlot("maxExists.in <=="), withRegistry);
+    // The training max is bound by the signed descriptor: claiming 1 instead of 2 fails.
+    const training = (w.input.regTraining as string[][])[0]!;
+    await refuses(
+      { ...w.input, ...realC, regTraining: [[training[0]!, training[1]!, "1"]] } as CircuitInput,
+      inRegistrySlot("isModel * (descriptor.out - payload[1]) === 0"),
+      withRegistry,
+    );
+    // A fine-tune of model 1 has a witness; with the models count shown as 0, none.
+    const tune = buildBatchWitness(freshCopyWithRegistries(state), [registerModel(2, [1], 1)], 1, SHAPE_REG);
+    const counters = [...(tune.input.counters as string[])];
+    counters[2] = "0";
+    await refuses(
+      { ...tune.input, counters } as CircuitInput,
+      inRegistrySlot("baseExists.in <=="),
+      withRegistry,
+    );
+    expect(
+      codeOf(() =>
+        buildBatchWitness(freshCopyWithRegistries(state), [registerModel(2, [1], 2)], 1, SHAPE_REG),
+      ),
+    ).toBe(ErrorCode.UnknownModel);
+    // Account 2 stakes nothing: refused; under a minimum of 0 it has a witness, under the real
+    // parameters (minimum 1,000) none.
+    const unstaked = registerModel(1, [1], 0, 2);
+    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [unstaked], 1, SHAPE_REG))).toBe(
+      ErrorCode.InsufficientStake,
+    );
+    const lenient = freshCopyWithRegistries(state);
+    lenient.governance = { ...governance, minModelStake: 0n };
+    const free = buildBatchWitness(lenient, [unstaked], 1, SHAPE_REG);
+    await refuses(
+      {
+        ...free.input,
+        paramsHash: paramsHash(governance).toString(),
+        governance: governanceParamsFields(governance).map(String),
+      } as CircuitInput,
+      inSlot("newStaked.in <=="),
+      withRegistry,
+    );
+  });
+
+  it("a parameter change applies after the registry transactions of its batch", async () => {
+    const state = await withModel();
+    // The minimum contribution stake rises to 500 in the batch, after this 150 contribution.
+    await twinReg(state, [setParam(3, 500n), contribution(2, 1, 150n)]);
+    expect(state.contributions.get(2)).toMatchObject({ stake: 150n });
+    expect(state.governance.minContributionStake).toBe(500n);
+    expect(
+      codeOf(() =>
+        buildBatchWitness(freshCopyWithRegistries(state), [contribution(2, 2, 150n)], 1, SHAPE_REG),
+      ),
+    ).toBe(ErrorCode.InsufficientStake);
+  });
 
   it("registers contributions and records inferences with the model's escrow, as the TypeScript does", async () => {
     const state = await withModel();

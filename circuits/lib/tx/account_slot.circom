@@ -11,14 +11,22 @@ include "../utils/float40.circom";
 include "./account_slot_kind.circom";
 
 // One account slot of a batch: the twin of protocol/state/apply.ts for transfer, withdraw,
-// stake, unstake and deposit, the account side of register contribution and inference, and a
-// no-op for padding. It touches two leaves of the accounts tree, A then B:
+// stake, unstake and the L1 queue operations (deposit, forced withdrawal, set parameter,
+// slash), the account side of register contribution, register model and inference, and a
+// no-op for padding.
+// It touches two leaves of the accounts tree, A then B:
 //   L2 transaction   A = the sender (signature over txHash with the leaf's nonce, fee and
 //                    debits range-checked); B = the transfer's recipient, else nothing.
-//                    A registry transaction's stake or payment is its `amount`; its registry
-//                    side runs in a registry slot, matched to this slot through txHash.
+//                    A registry transaction's stake, inference fee or payment is its
+//                    `amount`; its registry side runs in a registry slot, matched to this
+//                    slot through txHash. Registering a model needs staked >= minModelStake.
 //   deposit          A = proof that `to` holds no account when it is not credited;
 //                    B = the credited account, or the new account at id count + 1.
+//   forced withdrawal, slash
+//                    A = the account named, or the proof that it holds none (then nothing
+//                    happens); B = nothing.
+//   set parameter    neither: the slot hands (id, value) to the batch, which applies the
+//                    batch's one parameter change when it closes.
 // A leaf left alone is "updated" from 0 to 0 at index 0 (always empty), which leaves the root
 // as it is. The slot's record (type, a, b, amount, fee) is what batch data posts.
 template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
@@ -26,17 +34,22 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
 
     // The record posted in batch data.
     signal input type;
-    // Sender; for a deposit the account credited or opened (0 when refunded on L1).
+    // Sender; for a queue operation the account it credits, opens or acts on (0 if none: a
+    // refunded deposit, a set-parameter order, an operation naming no account).
     signal input a;
     signal input b;
     signal input amountF40;
     signal input feeF40;
-    // Withdraw: the L1 recipient; refunded deposit: its L1 sender; otherwise 0.
+    // Withdraw: the L1 recipient; refunded deposit, authorised forced withdrawal: its L1
+    // sender; otherwise 0.
     signal input recipient;
-    // Register contribution: datanet, contentRoot, rowCount, license, uriCommitment; inference:
-    // model, inputHash, outputHash, featureCommitment, 0 (docs/protocol.md section 5.1, p0..p4);
-    // otherwise zeros.
+    // Register contribution: datanet, contentRoot, rowCount, license, uriCommitment; register
+    // model: modelHash, trainingDescriptor, checkpointCommitment, inferenceFee (= amount),
+    // baseModel; inference: model, inputHash, outputHash, featureCommitment, 0
+    // (docs/protocol.md section 5.1, p0..p4); otherwise zeros.
     signal input payload[5];
+    // The governance parameter registering a model checks.
+    signal input minModelStake;
 
     // The sender's key and signature (a fixed valid dummy in slots without one).
     signal input ax;
@@ -55,14 +68,18 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     signal input packedB;
     signal input siblingsB[DEPTH][ARITY - 1];
 
-    // The L1 queue operation a deposit consumes.
-    signal input depTo;
-    signal input depAmount;
-    signal input depSender;
-    signal input depX;
-    signal input depY;
-    // 1 iff the deposit credits the existing account `depTo`.
-    signal input credit;
+    // The L1 queue operation the slot consumes, as L1 hashed it (docs/protocol.md section 8):
+    // account, amount, w1, w2, w3; zeros in other slots.
+    signal input qAccount;
+    signal input qAmount;
+    signal input qW1;
+    signal input qW2;
+    signal input qW3;
+    // 1 iff qAccount holds an account (a deposit credits it; a forced withdrawal or a slash acts
+    // on it).
+    signal input existing;
+    // Forced withdrawal, slash: 1 iff the amount exceeds the balance (the stake) and is cut to it.
+    signal input capped;
 
     // Running values threaded through the batch.
     signal input rootIn;
@@ -81,11 +98,18 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     // A registry transaction: its txHash, for the registry slot that executes it.
     signal output registryFlag;
     signal output txHashOut;
+    // A set-parameter order: its flag, parameter id and value, for the batch.
+    signal output paramFlag;
+    signal output paramId;
+    signal output paramValue;
 
     component kind = AccountSlotKind();
     kind.type <== type;
-    signal isRegistry <== kind.isContribution + kind.isInference;
+    signal isRegistry <== kind.isContribution + kind.isModel + kind.isInference;
     signal isL2 <== kind.isTransfer + kind.isWithdraw + kind.isStake + kind.isUnstake + isRegistry;
+    signal isQueue <== kind.isDeposit + kind.isForcedWithdrawal + kind.isSetParameter + kind.isSlash;
+    // Queue operations that act on an existing account's leaf A.
+    signal isActOn <== kind.isForcedWithdrawal + kind.isSlash;
     registryFlag <== isRegistry;
     for (var k = 0; k < 5; k++) payload[k] * (1 - isRegistry) === 0;
     kind.isInference * payload[4] === 0;
@@ -96,72 +120,100 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     feeDec.packed <== feeF40;
     signal amount <== amountDec.value;
     signal fee <== feeDec.value;
+    kind.isModel * (payload[3] - amount) === 0;
 
     // Canonical records: fields a type does not use are 0.
-    (kind.isNoop + kind.isDeposit) * amountF40 === 0;
-    (kind.isNoop + kind.isDeposit) * feeF40 === 0;
+    (kind.isNoop + isQueue) * amountF40 === 0;
+    (kind.isNoop + isQueue) * feeF40 === 0;
     (1 - kind.isTransfer) * b === 0;
 
-    // ---- deposit: the queue operation, and where it goes ----
-    component depToBits = Num2Bits(32);
-    depToBits.in <== depTo;
-    component depAmountBits = Num2Bits(96);
-    depAmountBits.in <== depAmount;
+    // ---- the queue operation, and where it goes ----
+    component qAccountBits = Num2Bits(32);
+    qAccountBits.in <== qAccount;
+    component qAmountBits = Num2Bits(96);
+    qAmountBits.in <== qAmount;
+    // header = kind + account·2^8 + amount·2^40, the queue kind being the type minus 7.
     component queueHash = Poseidon(5);
     queueHash.inputs[0] <== queueIn;
-    queueHash.inputs[1] <== 1 + depTo * (1 << 8) + depAmount * (1 << 40);
-    queueHash.inputs[2] <== depSender;
-    queueHash.inputs[3] <== depX;
-    queueHash.inputs[4] <== depY;
-    queueOut <== queueIn + kind.isDeposit * (queueHash.out - queueIn);
+    queueHash.inputs[1] <== type - 7 + qAccount * (1 << 8) + qAmount * (1 << 40);
+    queueHash.inputs[2] <== qW1;
+    queueHash.inputs[3] <== qW2;
+    queueHash.inputs[4] <== qW3;
+    queueOut <== queueIn + isQueue * (queueHash.out - queueIn);
 
-    credit * (credit - 1) === 0;
-    credit * (1 - kind.isDeposit) === 0;
-    // to < CAPACITY = 2^CAPACITY_BITS: the bits of `to` above those are all 0.
+    existing * (existing - 1) === 0;
+    existing * (1 - kind.isDeposit - isActOn) === 0;
+    // account < CAPACITY = 2^CAPACITY_BITS: the bits of the account id above those are all 0.
     var CAPACITY_BITS = log2Exact(ARITY) * DEPTH;
     var aboveCapacity = 0;
-    for (var i = CAPACITY_BITS; i < 32; i++) aboveCapacity += depToBits.out[i] * (1 << (i - CAPACITY_BITS));
+    for (var i = CAPACITY_BITS; i < 32; i++) aboveCapacity += qAccountBits.out[i] * (1 << (i - CAPACITY_BITS));
     component toInRange = IsZero();
     toInRange.in <== aboveCapacity;
     component full = IsEqual();
     full.in[0] <== countIn + 1;
     full.in[1] <== CAPACITY;
-    signal uncredited <== kind.isDeposit * (1 - credit);
+    signal credit <== kind.isDeposit * existing;
+    signal uncredited <== kind.isDeposit - credit;
     signal open <== uncredited * (1 - full.out);
-    signal refund <== uncredited * full.out;
+    signal refund <== uncredited - open;
     countOut <== countIn + open;
-    signal creditedId <== credit * depTo;
+    signal existingId <== existing * qAccount;
     signal openedId <== open * (countIn + 1);
-    a * (1 - isL2) === creditedId + openedId;
+    a * (1 - isL2) === existingId + openedId;
 
-    // ---- leaf A: the sender, or the deposit's `to` shown empty ----
+    // ---- leaf A: the sender, the account a forced withdrawal or slash names, or the queue
+    // operation's account shown empty ----
     component unpackA = AccountUnpack();
     unpackA.packed <== packedA;
-    signal debitAmount <== (kind.isTransfer + kind.isWithdraw + kind.isStake + isRegistry) * amount;
+    signal forcing <== existing * kind.isForcedWithdrawal;
+    signal slashing <== existing * kind.isSlash;
+    // A forced withdrawal pays only the L1 address that opened the account.
+    component owner = IsEqual();
+    owner.in[0] <== l1A;
+    owner.in[1] <== qW1;
+    signal authorized <== forcing * owner.out;
+    // min(amount, balance or stake): `capped` picks the cap; the range checks below hold
+    // cap - amount >= 0 when it is 0 and amount - cap - 1 >= 0 when it is 1.
+    capped * (capped - 1) === 0;
+    capped * (1 - isActOn) === 0;
+    signal cap <== unpackA.balance + kind.isSlash * (unpackA.staked - unpackA.balance);
+    signal cut <== capped * (cap - qAmount);
+    signal taken <== qAmount + cut;
+    signal cappedSlack <== -cut - capped;
+    signal forcedSlack <== kind.isForcedWithdrawal * cappedSlack;
+    signal forced <== authorized * taken;
+    signal slashed <== slashing * taken;
+
+    signal debitAmount <== (kind.isTransfer + kind.isWithdraw + kind.isStake + kind.isContribution + kind.isInference) * amount + forced;
     signal unstaked <== kind.isUnstake * amount;
-    signal stakeDelta <== kind.isStake * amount - unstaked;
+    signal stakeDelta <== kind.isStake * amount - unstaked - slashed;
     // The fee and debits come out of the balance before an unstake adds to it, as in the
-    // TypeScript. Credits need no range check: the OPEN supply is below 2^96.
+    // TypeScript. Credits need no range check: the OPEN supply is below 2^96. A capped forced
+    // withdrawal (slash) leaves balance (stake) 0, and its check holds amount - cap - 1 instead.
+    // Registering a model leaves the stake alone: its check holds staked - minModelStake.
+    signal modelStake <== kind.isModel * minModelStake;
     component afterDebit = Num2Bits(96);
-    afterDebit.in <== unpackA.balance - fee - debitAmount;
+    afterDebit.in <== unpackA.balance - fee - debitAmount + forcedSlack;
     component newStaked = Num2Bits(96);
-    newStaked.in <== unpackA.staked + stakeDelta;
-    // nonce + 1 < 2^32: the nonce (32 bits, from the unpack) is not the largest one. One
-    // constraint (an inverse) instead of the range check of nonce + 1.
-    signal nonceHeadroom <-- 1 / (unpackA.nonce - ((1 << 32) - 1));
-    nonceHeadroom * (unpackA.nonce - ((1 << 32) - 1)) === 1;
+    newStaked.in <== unpackA.staked + stakeDelta + cappedSlack - forcedSlack - modelStake;
+    // An L2 transaction's nonce + 1 < 2^32: its nonce (32 bits, from the unpack) is not the
+    // largest one. One constraint (an inverse) instead of the range check of nonce + 1; queue
+    // operations leave the nonce alone and need no headroom.
+    signal nonceHeadroom <-- isL2 / (unpackA.nonce - ((1 << 32) - 1));
+    nonceHeadroom * (unpackA.nonce - ((1 << 32) - 1)) === isL2;
 
     component oldLeafA = Poseidon(4);
     oldLeafA.inputs <== [ax, ay, l1A, packedA];
     component newLeafA = Poseidon(4);
-    newLeafA.inputs <== [ax, ay, l1A, packedA - fee - debitAmount + unstaked + (1 << 96) + stakeDelta * (1 << 128)];
+    newLeafA.inputs <== [ax, ay, l1A, packedA - fee - debitAmount + unstaked + isL2 * (1 << 96) + stakeDelta * (1 << 128)];
 
-    signal emptyTo <== uncredited * toInRange.out;
+    signal hasA <== isL2 + forcing + slashing;
+    signal showA <== (uncredited + isActOn) * toInRange.out;
     component updateA = MerkleUpdate(ARITY, DEPTH);
     signal senderIndex <== isL2 * a;
-    updateA.index <== senderIndex + emptyTo * depTo;
-    updateA.oldLeaf <== isL2 * oldLeafA.out;
-    updateA.newLeaf <== isL2 * newLeafA.out;
+    updateA.index <== senderIndex + showA * qAccount;
+    updateA.oldLeaf <== hasA * oldLeafA.out;
+    updateA.newLeaf <== hasA * newLeafA.out;
     updateA.siblings <== siblingsA;
     updateA.oldRoot === rootIn;
 
@@ -173,7 +225,7 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     signal p0Account <== transferTo + (kind.isWithdraw + kind.isStake + kind.isUnstake) * amount;
     signal transferAmount <== kind.isTransfer * amount;
     signal p1Account <== transferAmount + kind.isWithdraw * recipient;
-    signal contributionP4 <== kind.isContribution * payload[4];
+    signal contributionP4 <== (kind.isContribution + kind.isModel) * payload[4];
     signal p5 <== kind.isContribution * amount;
     component txHash = TxHash();
     txHash.domainHash <== DOMAIN_HASH;
@@ -199,15 +251,16 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     same.in[1] <== b;
     kind.isTransfer * same.out === 0;
     signal hasOldB <== kind.isTransfer + credit;
-    signal received <== transferAmount + credit * depAmount;
+    signal received <== transferAmount + credit * qAmount;
     component oldLeafB = Poseidon(4);
     oldLeafB.inputs <== [bx, by, l1B, packedB];
     component newLeafB = Poseidon(4);
-    newLeafB.inputs[0] <== bx + open * (depX - bx);
-    newLeafB.inputs[1] <== by + open * (depY - by);
-    newLeafB.inputs[2] <== l1B + open * (depSender - l1B);
-    newLeafB.inputs[3] <== packedB + received + open * (depAmount - packedB);
+    newLeafB.inputs[0] <== bx + open * (qW2 - bx);
+    newLeafB.inputs[1] <== by + open * (qW3 - by);
+    newLeafB.inputs[2] <== l1B + open * (qW1 - l1B);
+    newLeafB.inputs[3] <== packedB + received + open * (qAmount - packedB);
     component updateB = MerkleUpdate(ARITY, DEPTH);
+    signal creditedId <== credit * qAccount;
     updateB.index <== transferTo + creditedId + openedId;
     updateB.oldLeaf <== hasOldB * oldLeafB.out;
     updateB.newLeaf <== (hasOldB + open) * newLeafB.out;
@@ -215,12 +268,19 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     updateB.oldRoot === updateA.newRoot;
     rootOut <== updateB.newRoot;
 
-    // ---- the withdrawal: a withdraw, or a deposit refunded because the tree is full ----
-    withdrawFlag <== kind.isWithdraw + refund;
+    // ---- the withdrawal: a withdraw, a deposit refunded because the tree is full, or an
+    // authorised forced withdrawal (paid to its L1 sender, even when the balance is 0) ----
+    withdrawFlag <== kind.isWithdraw + refund + authorized;
     signal withdrawn <== kind.isWithdraw * amount;
-    withdrawAmount <== withdrawn + refund * depAmount;
-    refund * (recipient - depSender) === 0;
+    signal refunded <== refund * qAmount;
+    withdrawAmount <== withdrawn + refunded + forced;
+    (refund + authorized) * (recipient - qW1) === 0;
     (1 - withdrawFlag) * recipient === 0;
+
+    // ---- a set-parameter order, applied by the batch ----
+    paramFlag <== kind.isSetParameter;
+    paramId <== kind.isSetParameter * qAccount;
+    paramValue <== kind.isSetParameter * qW1;
 
     // ---- the record's bits, big-endian per field ----
     component typeBits = Num2Bits(8);

@@ -6,13 +6,20 @@ include "circomlib/circuits/poseidon.circom";
 include "../hashers/tx_hash.circom";
 include "../trees/merkle_update.circom";
 
-// One registry slot: the registry side of a register contribution (type 5) or an inference
-// (type 7) whose account side (signature, nonce, fee, stake or payment debit) ran in an
-// account slot; the batch matches the two through txHash. A no-op (type 0) pads. Each slot
+// One registry slot: the registry side of a register contribution (type 5), a register model
+// (type 6) or an inference (type 7) whose account side (signature, nonce, fee, stake or
+// payment debit, the model owner's minimum stake) ran in an account slot; the batch matches
+// the two through txHash. A no-op (type 0) pads. Each slot
 // updates one leaf in each registry tree, a tree it leaves alone "updated" from 0 to 0 at the
 // always-empty index 0:
 //   contribution   a new leaf Poseidon(owner, datanet, contentRoot, rowCount, license,
 //                  uriCommitment, stake) at id count + 1; stake >= minContributionStake
+//   model          a new leaf Poseidon(owner, modelHash, trainingDescriptor,
+//                  checkpointCommitment, inferenceFee, baseModel, 0) at id count + 1, where
+//                  trainingDescriptor = Poseidon(trainingConfigHash, trainingSetRoot, maxId)
+//                  with 1 <= maxId <= the contributions count (ids are strictly increasing
+//                  and never removed, so every named contribution exists: docs/protocol.md
+//                  section 7), and baseModel <= the models count (0: none)
 //   inference      the model's escrow grows by the payment (payment >= its inference fee);
 //                  a new record Poseidon(user, model, inputHash, outputHash,
 //                  featureCommitment, payment) at id count + 1
@@ -29,6 +36,11 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
     signal output used;
 
     signal input minContributionStake;
+
+    // Register model: the training descriptor opened (the list itself stays off-circuit).
+    signal input trainingConfigHash;
+    signal input trainingSetRoot;
+    signal input trainingMax;
 
     // The model an inference pays, as its leaf holds it before.
     signal input modelOwner;
@@ -47,27 +59,33 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
     signal input modelsIn;
     signal input inferencesIn;
     signal input contributionCountIn;
+    signal input modelCountIn;
     signal input inferenceCountIn;
     signal output contributionsOut;
     signal output modelsOut;
     signal output inferencesOut;
     signal output contributionCountOut;
+    signal output modelCountOut;
     signal output inferenceCountOut;
     // The record posted in batch data: type 8, w0 32, h1 256, h2 256, h3 256, w4 32, w5 16.
     signal output recordBits[856];
 
     signal isNoop <-- type == 0 ? 1 : 0;
     signal isContribution <-- type == 5 ? 1 : 0;
+    signal isModel <-- type == 6 ? 1 : 0;
     signal isInference <-- type == 7 ? 1 : 0;
     isNoop * type === 0;
     isContribution * (type - 5) === 0;
+    isModel * (type - 6) === 0;
     isInference * (type - 7) === 0;
-    isNoop + isContribution + isInference === 1;
-    used <== isContribution + isInference;
+    isNoop + isContribution + isModel + isInference === 1;
+    used <== isContribution + isModel + isInference;
     // A no-op's fields are zeros.
     (1 - used) * (from + nonce + fee + amount) === 0;
     for (var k = 0; k < 5; k++) (1 - used) * payload[k] === 0;
     isInference * payload[4] === 0;
+    isModel * (payload[3] - amount) === 0;
+    (1 - isModel) * (trainingConfigHash + trainingSetRoot + trainingMax) === 0;
 
     // txHash packs from, nonce and fee into one input: it binds them (the owner a leaf
     // records, above all) only within their ranges, which the account slot's own checks do
@@ -78,7 +96,7 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
     nonceBits.in <== nonce;
     component feeBits = Num2Bits(96);
     feeBits.in <== fee;
-    signal contributionP4 <== isContribution * payload[4];
+    signal contributionP4 <== (isContribution + isModel) * payload[4];
     signal p5 <== isContribution * amount;
     component hash = TxHash();
     hash.domainHash <== DOMAIN_HASH;
@@ -107,17 +125,42 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
     contributionsOut <== cUpdate.newRoot;
     contributionCountOut <== contributionCountIn + isContribution;
 
-    // ---- inference: the model's escrow, then the record ----
+    // ---- register model: the descriptor, its contributions and base model exist ----
+    component descriptor = Poseidon(3);
+    descriptor.inputs <== [trainingConfigHash, trainingSetRoot, trainingMax];
+    isModel * (descriptor.out - payload[1]) === 0;
+    component maxFrom1 = Num2Bits(32);
+    maxFrom1.in <== isModel * (trainingMax - 1);
+    component maxExists = Num2Bits(32);
+    maxExists.in <== isModel * (contributionCountIn - trainingMax);
+    component baseExists = Num2Bits(32);
+    baseExists.in <== isModel * (modelCountIn - payload[4]);
+    component mFull = LessThan(33);
+    mFull.in[0] <== modelCountIn + 1;
+    mFull.in[1] <== ARITY ** DEPTH_M;
+    isModel * (1 - mFull.out) === 0;
+    modelCountOut <== modelCountIn + isModel;
+
+    // ---- inference: the model's escrow, then the record; or the new model's leaf ----
     component paid = Num2Bits(96);
     paid.in <== isInference * (amount - modelFee);
     component mOld = Poseidon(7);
     mOld.inputs <== [modelOwner, modelHash, modelDescriptor, modelCheckpoint, modelFee, modelBase, modelEscrow];
+    // Inference: the leaf it pays, escrow + payment; model: the new leaf, escrow 0.
+    signal escrowPaid <== isInference * (modelEscrow + amount);
     component mNew = Poseidon(7);
-    mNew.inputs <== [modelOwner, modelHash, modelDescriptor, modelCheckpoint, modelFee, modelBase, modelEscrow + amount];
+    mNew.inputs[0] <== modelOwner + isModel * (from - modelOwner);
+    mNew.inputs[1] <== modelHash + isModel * (payload[0] - modelHash);
+    mNew.inputs[2] <== modelDescriptor + isModel * (payload[1] - modelDescriptor);
+    mNew.inputs[3] <== modelCheckpoint + isModel * (payload[2] - modelCheckpoint);
+    mNew.inputs[4] <== modelFee + isModel * (amount - modelFee);
+    mNew.inputs[5] <== modelBase + isModel * (payload[4] - modelBase);
+    mNew.inputs[6] <== escrowPaid;
     component mUpdate = MerkleUpdate(ARITY, DEPTH_M);
-    mUpdate.index <== isInference * payload[0];
+    signal paidModel <== isInference * payload[0];
+    mUpdate.index <== paidModel + isModel * (modelCountIn + 1);
     mUpdate.oldLeaf <== isInference * mOld.out;
-    mUpdate.newLeaf <== isInference * mNew.out;
+    mUpdate.newLeaf <== (isInference + isModel) * mNew.out;
     mUpdate.siblings <== siblingsM;
     mUpdate.oldRoot === modelsIn;
     modelsOut <== mUpdate.newRoot;
@@ -138,18 +181,23 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
     inferenceCountOut <== inferenceCountIn + isInference;
 
     // ---- the record: contribution (datanet, contentRoot, uriCommitment, 0, rowCount, license),
+    // model (baseModel, modelHash, trainingDescriptor, checkpointCommitment, 0, 0),
     // inference (model, inputHash, outputHash, featureCommitment, 0, 0) ----
+    signal w0 <== payload[0] + isModel * (payload[4] - payload[0]);
+    signal h1 <== payload[1] + isModel * (payload[0] - payload[1]);
     signal uri <== isContribution * payload[4];
-    signal h2 <== uri + isInference * payload[2];
-    signal h3 <== isInference * payload[3];
+    signal outputHash <== isInference * payload[2];
+    signal h2 <== uri + outputHash + isModel * payload[1];
+    signal featureCommitment <== isInference * payload[3];
+    signal h3 <== featureCommitment + isModel * payload[2];
     signal w4 <== isContribution * payload[2];
     signal w5 <== isContribution * payload[3];
     component typeBits = Num2Bits(8);
     typeBits.in <== type;
     component w0Bits = Num2Bits(32);
-    w0Bits.in <== payload[0];
+    w0Bits.in <== w0;
     component h1Bits = Num2Bits_strict();
-    h1Bits.in <== payload[1];
+    h1Bits.in <== h1;
     component h2Bits = Num2Bits_strict();
     h2Bits.in <== h2;
     component h3Bits = Num2Bits_strict();
