@@ -1,12 +1,15 @@
 import { edwards } from "@noble/curves/abstract/edwards.js";
 import { ErrorCode, OpenLedgerError } from "./errors.ts";
 import { bigIntToBytesLE, bytesToBigIntLE, FIELD_MODULUS, type Field } from "./field.ts";
+import { POINT_BYTES } from "./wasm/babyjub-code.ts";
+import { alloc, E, get, jubLayout, put, putScalar, wasm } from "./wasm/module.ts";
 
 /**
  * BabyJubJub (EIP-2494) as circomlib uses it: the twisted Edwards curve
  * 168700·x² + y² = 1 + 168696·x²·y² over the BN254 scalar field, with circomlib's Base8
- * as generator of the prime-order subgroup. Point arithmetic is noble's; noble's own
- * `babyjubjub` EdDSA wrapper uses another base point and transcript, so it is not used.
+ * as generator of the prime-order subgroup. Key derivation and signing use noble's point
+ * arithmetic (noble's own `babyjubjub` EdDSA wrapper uses another base point and transcript,
+ * so it is not used); the verification equation and square roots run in WebAssembly.
  */
 export const SUBGROUP_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041n;
 
@@ -86,34 +89,53 @@ function inverse(x: bigint): bigint {
   return Fp.inv(x);
 }
 
+// WebAssembly memory for the arithmetic below: field slots and two points.
+const ONE = alloc(E);
+put(ONE, 1n);
+const [N, W, R, T, C, B, T2] = [alloc(E), alloc(E), alloc(E), alloc(E), alloc(E), alloc(E), alloc(E)];
+const PUB = alloc(POINT_BYTES);
+const SIG_R8 = alloc(POINT_BYTES);
+const SCALARS = alloc(64);
+
+/** r = base^exp, square-and-multiply from the top bit; r must not be base. */
+function pow(base: number, exp: bigint, r: number): void {
+  wasm.fr_copy(ONE, r);
+  for (let i = exp.toString(2).length - 1; i >= 0; i--) {
+    wasm.fr_mul(r, r, r);
+    if ((exp >> BigInt(i)) & 1n) wasm.fr_mul(r, base, r);
+  }
+}
+
 /**
  * Square root in the BN254 scalar field, or undefined for a non-residue: Tonelli-Shanks with
  * one exponentiation. p - 1 = Q·2^28; w = x^((Q-1)/2) gives both the first root guess x·w and
  * the fudge factor x·w², and a non-residue shows itself when the loop runs out of powers of
- * two. Every signature check decompresses R8 with it, so it is kept lean (noble's generic
- * version spends three more exponentiations, one of them a Legendre symbol).
+ * two. Every decoded signature decompresses R8 with it, so it runs on the WebAssembly field.
  */
 export function sqrt(x: bigint): bigint | undefined {
   const n = mod(x);
   if (n === 0n) return 0n;
-  const w = powMod(n, (SQRT.Q - 1n) >> 1n);
-  let r = (n * w) % FIELD_MODULUS;
-  let t = (r * w) % FIELD_MODULUS;
-  let c = SQRT.c;
+  put(N, n);
+  pow(N, (SQRT.Q - 1n) >> 1n, W);
+  wasm.fr_mul(N, W, R);
+  wasm.fr_mul(R, W, T);
+  put(C, SQRT.c);
   let m = SQRT.S;
-  while (t !== 1n) {
+  while (!wasm.fr_eq(T, ONE)) {
     let i = 0;
-    for (let t2 = t; t2 !== 1n; t2 = (t2 * t2) % FIELD_MODULUS) {
+    wasm.fr_copy(T, T2);
+    while (!wasm.fr_eq(T2, ONE)) {
       if (++i === m) return undefined;
+      wasm.fr_mul(T2, T2, T2);
     }
-    let b = c;
-    for (let j = 0; j < m - i - 1; j++) b = (b * b) % FIELD_MODULUS;
+    wasm.fr_copy(C, B);
+    for (let j = 0; j < m - i - 1; j++) wasm.fr_mul(B, B, B);
     m = i;
-    c = (b * b) % FIELD_MODULUS;
-    t = (t * c) % FIELD_MODULUS;
-    r = (r * b) % FIELD_MODULUS;
+    wasm.fr_mul(B, B, C);
+    wasm.fr_mul(T, C, T);
+    wasm.fr_mul(R, B, R);
   }
-  return r;
+  return get(R);
 }
 
 function powMod(base: bigint, exp: bigint): bigint {
@@ -138,3 +160,27 @@ const SQRT = (() => {
   while (powMod(z, (FIELD_MODULUS - 1n) >> 1n) === 1n) z++;
   return { Q, S, c: powMod(z, Q) };
 })();
+
+function putPoint(p: number, { x, y }: AffinePoint): void {
+  put(p, x);
+  put(p + E, y);
+}
+
+// Base8's multiples 0..15, the fixed-base half of every verification.
+putPoint(PUB, BASE8);
+wasm.jj_fromAffine(PUB);
+wasm.jj_table(PUB, jubLayout.baseTable);
+
+/**
+ * The EdDSA verification equation S·Base8 = R8 + h·(8·A) for canonical coordinates and
+ * scalars S, h < l, with A and R8 checked to lie on the curve; in WebAssembly, one shared
+ * chain of doublings for both scalars (protocol/wasm/babyjub-code.ts).
+ */
+export function verifyEquation(S: bigint, h: bigint, A: AffinePoint, R8: AffinePoint): boolean {
+  putPoint(PUB, A);
+  putPoint(SIG_R8, R8);
+  if (!wasm.jj_onCurve(PUB) || !wasm.jj_onCurve(SIG_R8)) return false;
+  putScalar(SCALARS, S);
+  putScalar(SCALARS + 32, h);
+  return wasm.jj_verify(SCALARS, SCALARS + 32, PUB, SIG_R8) === 1;
+}

@@ -1,0 +1,286 @@
+import type { Code, CodeBuilder, ModuleBuilder } from "wasmbuilder";
+import { FIELD_MODULUS as P } from "../field.ts";
+
+/**
+ * BN254 scalar-field (Fr) arithmetic emitted as WebAssembly: Montgomery form with R = 2^261,
+ * nine 29-bit limbs per element (one u32 each, ELEMENT_BYTES apart).
+ *
+ * Why 29-bit limbs: a 29 x 29-bit product fits in 58 bits, so a whole Montgomery product
+ * (CIOS, 9 x 9 limb products and 9 x 9 reduction products) accumulates in i64 locals with
+ * no carry handling inside the loop; the carries are propagated once at the end. That beats
+ * 32-bit limbs, whose every product needs its carry split off at once.
+ *
+ * Values are kept "almost reduced", in [0, 2p) with normalized limbs: since 4p^2 < p·R, the
+ * product of two such values is again below 2p without a final subtraction; add and sub
+ * fold back into [0, 2p) with one conditional correction; `fr_reduce` gives the canonical
+ * value when one is compared or read out.
+ */
+export const LIMBS = 9;
+export const LIMB_BITS = 29;
+export const ELEMENT_BYTES = LIMBS * 4;
+const MASK = (1n << BigInt(LIMB_BITS)) - 1n;
+export const R = 1n << BigInt(LIMBS * LIMB_BITS);
+
+function limbsOf(x: bigint): bigint[] {
+  return Array.from({ length: LIMBS }, (_, j) => (x >> BigInt(j * LIMB_BITS)) & MASK);
+}
+
+function modInverse(a: bigint, m: bigint): bigint {
+  let [r0, r1, s0, s1] = [a % m, m, 1n, 0n];
+  while (r1 !== 0n) {
+    const q = r0 / r1;
+    [r0, r1, s0, s1] = [r1, r0 - q * r1, s1, s0 - q * s1];
+  }
+  return ((s0 % m) + m) % m;
+}
+
+const P_LIMBS = limbsOf(P);
+const P2_LIMBS = limbsOf(2n * P);
+/** -p^-1 mod 2^29: the Montgomery reduction factor of one limb. */
+const MU = (1n << BigInt(LIMB_BITS)) - modInverse(P, 1n << BigInt(LIMB_BITS));
+const R2 = (R * R) % P;
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** Loads limb j of the element at local `ptr`. */
+const load = (c: CodeBuilder, ptr: string, j: number): Code => c.i64_load32_u(c.getLocal(ptr), 4 * j);
+
+/** Stores locals `${name}0..8` (normalized limbs) into the element at local `ptr`. */
+const storeAll = (c: CodeBuilder, ptr: string, name: string): Code =>
+  range(LIMBS).flatMap((j) => c.i64_store32(c.getLocal(ptr), 4 * j, c.getLocal(`${name}${j}`)));
+
+/** Adds the Fr functions: fr_mul, fr_add, fr_sub, fr_reduce, fr_copy, fr_fromU64, fr_toU64. */
+/** The memory image of field element x in Montgomery form. */
+export function montgomeryBytes(x: bigint): Uint8Array {
+  const m = (((x % P) + P) % P) * R % P;
+  return new Uint8Array(new Uint32Array(limbsOf(m).map(Number)).buffer);
+}
+
+/**
+ * Adds the Fr functions (fr_mul, fr_add, fr_sub, fr_reduce, fr_copy, fr_eq, fr_fromU64,
+ * fr_toU64); returns the addresses of the constants 0 and 1 (Montgomery form).
+ */
+export function emitField(mb: ModuleBuilder): { zero: number; one: number } {
+  const zero = mb.alloc(ELEMENT_BYTES, montgomeryBytes(0n));
+  const one = mb.alloc(ELEMENT_BYTES, montgomeryBytes(1n));
+  const r2 = mb.alloc(ELEMENT_BYTES, new Uint8Array(new Uint32Array(limbsOf(R2).map(Number)).buffer));
+  const plainOne = mb.alloc(ELEMENT_BYTES, new Uint8Array(new Uint32Array(limbsOf(1n).map(Number)).buffer));
+  emitMul(mb);
+  emitAddSub(mb, "fr_add");
+  emitAddSub(mb, "fr_sub");
+  emitReduce(mb);
+  emitCopy(mb);
+  emitEq(mb, mb.alloc(2 * ELEMENT_BYTES));
+  emitConversions(mb, r2, plainOne);
+  for (const name of ["fr_mul", "fr_add", "fr_sub", "fr_reduce", "fr_copy", "fr_eq", "fr_fromU64", "fr_toU64"])
+    mb.exportFunction(name);
+  return { zero, one };
+}
+
+/** fr_eq(x, y): 1 iff x ≡ y (mod p), for x, y in [0, 2p). */
+function emitEq(mb: ModuleBuilder, scratch: number): void {
+  const f = mb.addFunction("fr_eq");
+  f.addParam("x", "i32");
+  f.addParam("y", "i32");
+  f.setReturnType("i32");
+  f.addLocal("d", "i64");
+  const c = f.getCodeBuilder();
+  const a = c.i32_const(scratch);
+  const b = c.i32_const(scratch + ELEMENT_BYTES);
+  const code: Code[] = [c.call("fr_reduce", c.getLocal("x"), a), c.call("fr_reduce", c.getLocal("y"), b)];
+  // OR of the limb differences (xor): zero iff all limbs agree.
+  code.push(c.setLocal("d", c.i64_const(0)));
+  for (const j of range(LIMBS)) {
+    const diff = c.i64_xor(c.i64_load32_u(a, 4 * j), c.i64_load32_u(b, 4 * j));
+    code.push(c.setLocal("d", c.i64_or(c.getLocal("d"), diff)));
+  }
+  code.push(c.i64_eqz(c.getLocal("d")));
+  f.addCode(...code);
+}
+
+/** r = x·y·R^-1 (CIOS with delayed carries); r may alias x or y. */
+function emitMul(mb: ModuleBuilder): void {
+  const f = mb.addFunction("fr_mul");
+  f.addParam("x", "i32");
+  f.addParam("y", "i32");
+  f.addParam("r", "i32");
+  for (const j of range(LIMBS)) {
+    f.addLocal(`x${j}`, "i64");
+    f.addLocal(`y${j}`, "i64");
+    f.addLocal(`s${j}`, "i64");
+  }
+  f.addLocal("t", "i64");
+  f.addLocal("q", "i64");
+  const c = f.getCodeBuilder();
+  const code: Code[] = [];
+  for (const j of range(LIMBS)) {
+    code.push(c.setLocal(`x${j}`, load(c, "x", j)), c.setLocal(`y${j}`, load(c, "y", j)));
+    code.push(c.setLocal(`s${j}`, c.i64_const(0)));
+  }
+  const k = (v: bigint) => c.i64_const(v);
+  const mul = (a: Code, b: Code) => c.i64_mul(a, b);
+  for (const i of range(LIMBS)) {
+    const xi = c.getLocal(`x${i}`);
+    // t = s0 + x_i·y_0; q makes t + q·p_0 divisible by 2^29
+    code.push(c.setLocal("t", c.i64_add(c.getLocal("s0"), mul(xi, c.getLocal("y0")))));
+    code.push(c.setLocal("q", c.i64_and(mul(c.i64_and(c.getLocal("t"), k(MASK)), k(MU)), k(MASK))));
+    code.push(
+      c.setLocal(
+        "t",
+        c.i64_shr_u(c.i64_add(c.getLocal("t"), mul(c.getLocal("q"), k(P_LIMBS[0]!))), k(BigInt(LIMB_BITS))),
+      ),
+    );
+    // Shift down one limb while adding x_i·y and q·p.
+    for (let j = 1; j < LIMBS; j++) {
+      let acc = c.i64_add(mul(xi, c.getLocal(`y${j}`)), mul(c.getLocal("q"), k(P_LIMBS[j]!)));
+      if (j < LIMBS - 1) acc = c.i64_add(acc, c.getLocal(`s${j}`));
+      if (j === 1) acc = c.i64_add(acc, c.getLocal("t"));
+      code.push(c.setLocal(`s${j - 1}`, acc));
+    }
+  }
+  // Propagate carries: s_0..s_7 hold the result with limbs up to ~2^63.
+  for (let j = 0; j < LIMBS - 1; j++) {
+    code.push(
+      c.setLocal(`s${j + 1}`, c.i64_add(c.getLocal(`s${j + 1}`), c.i64_shr_u(c.getLocal(`s${j}`), k(29n)))),
+      c.setLocal(`s${j}`, c.i64_and(c.getLocal(`s${j}`), k(MASK))),
+    );
+  }
+  code.push(storeAll(c, "r", "s"));
+  f.addCode(...code);
+}
+
+/**
+ * fr_add: r = x + y, minus 2p if that is at least 2p. fr_sub: r = x - y, plus 2p if that is
+ * negative. Inputs in [0, 2p), output in [0, 2p); r may alias x or y.
+ */
+function emitAddSub(mb: ModuleBuilder, name: "fr_add" | "fr_sub"): void {
+  const f = mb.addFunction(name);
+  f.addParam("x", "i32");
+  f.addParam("y", "i32");
+  f.addParam("r", "i32");
+  for (const j of range(LIMBS)) {
+    f.addLocal(`a${j}`, "i64");
+    f.addLocal(`d${j}`, "i64");
+  }
+  f.addLocal("c", "i64");
+  f.addLocal("sa", "i64");
+  const c = f.getCodeBuilder();
+  const k = (v: bigint) => c.i64_const(v);
+  const code: Code[] = [c.setLocal("c", k(0n))];
+  const add = name === "fr_add";
+  // a = x ± y with signed carries (the arithmetic shift keeps borrows); sa is a's sign.
+  for (const j of range(LIMBS)) {
+    const sum = add ? c.i64_add(load(c, "x", j), load(c, "y", j)) : c.i64_sub(load(c, "x", j), load(c, "y", j));
+    code.push(c.setLocal(`a${j}`, c.i64_add(sum, c.getLocal("c"))));
+    code.push(c.setLocal("c", c.i64_shr_s(c.getLocal(`a${j}`), k(29n))));
+    code.push(c.setLocal(`a${j}`, c.i64_and(c.getLocal(`a${j}`), k(MASK))));
+  }
+  code.push(c.setLocal("sa", c.getLocal("c")), c.setLocal("c", k(0n)));
+  // The correction: d = a - 2p (add) or a + 2p (sub), with carries.
+  for (const j of range(LIMBS)) {
+    const v = add
+      ? c.i64_sub(c.getLocal(`a${j}`), k(P2_LIMBS[j]!))
+      : c.i64_add(c.getLocal(`a${j}`), k(P2_LIMBS[j]!));
+    code.push(c.setLocal(`d${j}`, c.i64_add(v, c.getLocal("c"))));
+    code.push(c.setLocal("c", c.i64_shr_s(c.getLocal(`d${j}`), k(29n))));
+    code.push(c.setLocal(`d${j}`, c.i64_and(c.getLocal(`d${j}`), k(MASK))));
+  }
+  // add: keep a when a - 2p borrowed. sub: keep a when x - y did not borrow.
+  const keepA = add ? c.i64_lt_s(c.getLocal("c"), k(0n)) : c.i64_eqz(c.getLocal("sa"));
+  code.push(c.if(keepA, storeAll(c, "r", "a"), storeAll(c, "r", "d")));
+  f.addCode(...code);
+}
+
+/** r = x mod p for x in [0, 2p): the canonical value, to compare or read out. */
+function emitReduce(mb: ModuleBuilder): void {
+  const f = mb.addFunction("fr_reduce");
+  f.addParam("x", "i32");
+  f.addParam("r", "i32");
+  for (const j of range(LIMBS)) f.addLocal(`d${j}`, "i64");
+  f.addLocal("c", "i64");
+  const c = f.getCodeBuilder();
+  const k = (v: bigint) => c.i64_const(v);
+  const code: Code[] = [c.setLocal("c", k(0n))];
+  for (const j of range(LIMBS)) {
+    code.push(c.setLocal(`d${j}`, c.i64_add(c.i64_sub(load(c, "x", j), k(P_LIMBS[j]!)), c.getLocal("c"))));
+    code.push(c.setLocal("c", c.i64_shr_s(c.getLocal(`d${j}`), k(29n))));
+    code.push(c.setLocal(`d${j}`, c.i64_and(c.getLocal(`d${j}`), k(MASK))));
+  }
+  const copyX = range(LIMBS).flatMap((j) => c.i64_store32(c.getLocal("r"), 4 * j, load(c, "x", j)));
+  code.push(c.if(c.i64_lt_s(c.getLocal("c"), k(0n)), copyX, storeAll(c, "r", "d")));
+  f.addCode(...code);
+}
+
+function emitCopy(mb: ModuleBuilder): void {
+  const f = mb.addFunction("fr_copy");
+  f.addParam("x", "i32");
+  f.addParam("r", "i32");
+  const c = f.getCodeBuilder();
+  f.addCode(...range(LIMBS).map((j) => c.i64_store32(c.getLocal("r"), 4 * j, load(c, "x", j))));
+}
+
+/**
+ * fr_fromU64: four little-endian u64 words (a value below 2^256) to Montgomery form.
+ * fr_toU64: Montgomery form to the canonical value as four u64 words. Limb j holds bits
+ * [29j, 29j + 29), which straddle at most two words.
+ */
+function emitConversions(mb: ModuleBuilder, r2: number, plainOne: number): void {
+  const from = mb.addFunction("fr_fromU64");
+  from.addParam("w", "i32");
+  from.addParam("r", "i32");
+  {
+    const c = from.getCodeBuilder();
+    const word = (k: number) => c.i64_load32_u(c.getLocal("w"), 8 * k);
+    const hi = (k: number) => c.i64_load32_u(c.getLocal("w"), 8 * k + 4);
+    const wordOf = (k: number) => c.i64_or(word(k), c.i64_shl(hi(k), c.i64_const(32)));
+    const code: Code[] = [];
+    for (const j of range(LIMBS)) {
+      const bit = j * LIMB_BITS;
+      const k = Math.floor(bit / 64);
+      let v = c.i64_shr_u(wordOf(k), c.i64_const(bit - 64 * k));
+      if (bit - 64 * k + LIMB_BITS > 64 && k + 1 < 4)
+        v = c.i64_or(v, c.i64_shl(wordOf(k + 1), c.i64_const(64 * (k + 1) - bit)));
+      code.push(c.i64_store32(c.getLocal("r"), 4 * j, c.i64_and(v, c.i64_const(MASK))));
+    }
+    // x < 2^256 < 2^257: x·R^2·R^-1 lands below 2p.
+    code.push(c.call("fr_mul", c.getLocal("r"), c.i32_const(r2), c.getLocal("r")));
+    from.addCode(...code);
+  }
+  const to = mb.addFunction("fr_toU64");
+  to.addParam("x", "i32");
+  to.addParam("w", "i32");
+  {
+    const c = to.getCodeBuilder();
+    const limb = (j: number) => c.i64_load32_u(c.getLocal("w"), 4 * j);
+    const code: Code[] = [
+      c.call("fr_mul", c.getLocal("x"), c.i32_const(plainOne), c.getLocal("w")),
+      c.call("fr_reduce", c.getLocal("w"), c.getLocal("w")),
+    ];
+    // Pack in place, low word first: word k only needs limbs at or above its own start.
+    const words: Code[] = [];
+    for (let k = 0; k < 4; k++) {
+      let v: Code | undefined;
+      for (const j of range(LIMBS)) {
+        const bit = j * LIMB_BITS;
+        if (bit + LIMB_BITS <= 64 * k || bit >= 64 * (k + 1)) continue;
+        const part =
+          bit >= 64 * k
+            ? c.i64_shl(limb(j), c.i64_const(bit - 64 * k))
+            : c.i64_shr_u(limb(j), c.i64_const(64 * k - bit));
+        v = v ? c.i64_or(v, part) : part;
+      }
+      words.push(v!);
+    }
+    // Limbs are read before any word is written: compute all four on the stack, then store.
+    to.addLocal("w0", "i64");
+    to.addLocal("w1", "i64");
+    to.addLocal("w2", "i64");
+    to.addLocal("w3", "i64");
+    words.forEach((w, k) => code.push(c.setLocal(`w${k}`, w)));
+    for (let k = 0; k < 4; k++) {
+      code.push(c.i64_store32(c.getLocal("w"), 8 * k, c.getLocal(`w${k}`)));
+      code.push(c.i64_store32(c.getLocal("w"), 8 * k + 4, c.i64_shr_u(c.getLocal(`w${k}`), c.i64_const(32))));
+    }
+    to.addCode(...code);
+  }
+}
