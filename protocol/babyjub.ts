@@ -1,7 +1,7 @@
 import { edwards } from "@noble/curves/abstract/edwards.js";
 import { ErrorCode, OpenLedgerError } from "./errors.ts";
 import { bigIntToBytesLE, bytesToBigIntLE, FIELD_MODULUS, type Field } from "./field.ts";
-import { POINT_BYTES } from "./wasm/babyjub-code.ts";
+import { COMB_BYTES, POINT_BYTES } from "./wasm/babyjub-code.ts";
 import { alloc, E, get, jubLayout, put, putScalar, wasm } from "./wasm/module.ts";
 
 /**
@@ -85,8 +85,11 @@ function mod(x: bigint): bigint {
   return Fp.create(x);
 }
 
+/** x^(p-2) = 1/x for x != 0. */
 function inverse(x: bigint): bigint {
-  return Fp.inv(x);
+  put(N, x);
+  wasm.fr_pow(N, INVERSE_EXPONENT, W);
+  return get(W);
 }
 
 // WebAssembly memory for the arithmetic below: field slots and two points.
@@ -97,14 +100,9 @@ const PUB = alloc(POINT_BYTES);
 const SIG_R8 = alloc(POINT_BYTES);
 const SCALARS = alloc(64);
 
-/** r = base^exp, square-and-multiply from the top bit; r must not be base. */
-function pow(base: number, exp: bigint, r: number): void {
-  wasm.fr_copy(ONE, r);
-  for (let i = exp.toString(2).length - 1; i >= 0; i--) {
-    wasm.fr_mul(r, r, r);
-    if ((exp >> BigInt(i)) & 1n) wasm.fr_mul(r, base, r);
-  }
-}
+const EXPONENTS = alloc(64);
+const SQRT_EXPONENT = EXPONENTS;
+const INVERSE_EXPONENT = EXPONENTS + 32;
 
 /**
  * Square root in the BN254 scalar field, or undefined for a non-residue: Tonelli-Shanks with
@@ -116,7 +114,7 @@ export function sqrt(x: bigint): bigint | undefined {
   const n = mod(x);
   if (n === 0n) return 0n;
   put(N, n);
-  pow(N, (SQRT.Q - 1n) >> 1n, W);
+  wasm.fr_pow(N, SQRT_EXPONENT, W);
   wasm.fr_mul(N, W, R);
   wasm.fr_mul(R, W, T);
   put(C, SQRT.c);
@@ -160,21 +158,64 @@ const SQRT = (() => {
   while (powMod(z, (FIELD_MODULUS - 1n) >> 1n) === 1n) z++;
   return { Q, S, c: powMod(z, Q) };
 })();
+putScalar(SQRT_EXPONENT, (SQRT.Q - 1n) >> 1n);
+putScalar(INVERSE_EXPONENT, FIELD_MODULUS - 2n);
 
 function putPoint(p: number, { x, y }: AffinePoint): void {
   put(p, x);
   put(p + E, y);
 }
 
-// Base8's multiples 0..15, the fixed-base half of every verification.
+// Base8's multiples 0..15 and its comb table, the fixed-base half of every verification.
 putPoint(PUB, BASE8);
 wasm.jj_fromAffine(PUB);
 wasm.jj_table(PUB, jubLayout.baseTable);
+wasm.jj_comb(PUB, jubLayout.baseComb);
+
+// A key that signs again and again gets a comb table of -(8·A) (138 kB, about five
+// verifications' worth of work to build), after which its verifications need no doublings:
+// about a third of the cost. Tables are built from a key's third use on, for the most
+// recently used KEY_TABLES keys; their memory is reused, never freed.
+const KEY_TABLES = 256;
+const TABLE_AFTER_USES = 2;
+const keyUses = new Map<string, number>();
+const keyTables = new Map<string, number>();
+const NEG_KEY = alloc(POINT_BYTES);
+
+function combFor(A: AffinePoint): number | undefined {
+  const id = `${A.x}:${A.y}`;
+  const table = keyTables.get(id);
+  if (table !== undefined) {
+    keyTables.delete(id);
+    keyTables.set(id, table);
+    return table;
+  }
+  const uses = (keyUses.get(id) ?? 0) + 1;
+  if (uses <= TABLE_AFTER_USES) {
+    if (keyUses.size >= 100_000) keyUses.clear();
+    keyUses.set(id, uses);
+    return undefined;
+  }
+  keyUses.delete(id);
+  let slot: number;
+  if (keyTables.size >= KEY_TABLES) {
+    const [oldest, reused] = keyTables.entries().next().value!;
+    keyTables.delete(oldest);
+    slot = reused;
+  } else {
+    slot = alloc(COMB_BYTES);
+  }
+  wasm.jj_prepareKey(PUB, NEG_KEY);
+  wasm.jj_comb(NEG_KEY, slot);
+  keyTables.set(id, slot);
+  return slot;
+}
 
 /**
  * The EdDSA verification equation S·Base8 = R8 + h·(8·A) for canonical coordinates and
- * scalars S, h < l, with A and R8 checked to lie on the curve; in WebAssembly, one shared
- * chain of doublings for both scalars (protocol/wasm/babyjub-code.ts).
+ * scalars S, h < l, with A and R8 checked to lie on the curve; in WebAssembly
+ * (protocol/wasm/babyjub-code.ts): with comb tables for a frequent key, otherwise one shared
+ * chain of doublings for both scalars.
  */
 export function verifyEquation(S: bigint, h: bigint, A: AffinePoint, R8: AffinePoint): boolean {
   putPoint(PUB, A);
@@ -182,5 +223,10 @@ export function verifyEquation(S: bigint, h: bigint, A: AffinePoint, R8: AffineP
   if (!wasm.jj_onCurve(PUB) || !wasm.jj_onCurve(SIG_R8)) return false;
   putScalar(SCALARS, S);
   putScalar(SCALARS + 32, h);
-  return wasm.jj_verify(SCALARS, SCALARS + 32, PUB, SIG_R8) === 1;
+  const comb = combFor(A);
+  const ok =
+    comb === undefined
+      ? wasm.jj_verify(SCALARS, SCALARS + 32, PUB, SIG_R8)
+      : wasm.jj_verifyComb(SCALARS, SCALARS + 32, comb, SIG_R8);
+  return ok === 1;
 }

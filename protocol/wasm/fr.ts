@@ -1,4 +1,4 @@
-import type { Code, CodeBuilder, ModuleBuilder } from "wasmbuilder";
+import type { Code, CodeBuilder, FunctionBuilder, ModuleBuilder } from "wasmbuilder";
 import { FIELD_MODULUS as P } from "../field.ts";
 
 /**
@@ -57,7 +57,7 @@ export function montgomeryBytes(x: bigint): Uint8Array {
 }
 
 /**
- * Adds the Fr functions (fr_mul, fr_add, fr_sub, fr_reduce, fr_copy, fr_eq, fr_fromU64,
+ * Adds the Fr functions (fr_mul, fr_square, fr_dot, fr_add, fr_sub, fr_reduce, fr_copy, fr_eq, fr_pow, fr_fromU64,
  * fr_toU64); returns the addresses of the constants 0 and 1 (Montgomery form).
  */
 export function emitField(mb: ModuleBuilder): { zero: number; one: number } {
@@ -66,15 +66,47 @@ export function emitField(mb: ModuleBuilder): { zero: number; one: number } {
   const r2 = mb.alloc(ELEMENT_BYTES, new Uint8Array(new Uint32Array(limbsOf(R2).map(Number)).buffer));
   const plainOne = mb.alloc(ELEMENT_BYTES, new Uint8Array(new Uint32Array(limbsOf(1n).map(Number)).buffer));
   emitMul(mb);
+  emitSquare(mb);
+  emitDot(mb);
   emitAddSub(mb, "fr_add");
   emitAddSub(mb, "fr_sub");
   emitReduce(mb);
   emitCopy(mb);
   emitEq(mb, mb.alloc(2 * ELEMENT_BYTES));
+  emitPow(mb, one, mb.alloc(ELEMENT_BYTES));
   emitConversions(mb, r2, plainOne);
-  for (const name of ["fr_mul", "fr_add", "fr_sub", "fr_reduce", "fr_copy", "fr_eq", "fr_fromU64", "fr_toU64"])
+  for (const name of ["fr_mul", "fr_square", "fr_dot", "fr_add", "fr_sub", "fr_reduce", "fr_copy", "fr_eq", "fr_pow", "fr_fromU64", "fr_toU64"])
     mb.exportFunction(name);
   return { zero, one };
+}
+
+/** fr_pow(x, e, r): r = x^e, e given as 32 little-endian bytes; square and multiply, top bit first. */
+function emitPow(mb: ModuleBuilder, one: number, base: number): void {
+  const f = mb.addFunction("fr_pow");
+  f.addParam("x", "i32");
+  f.addParam("e", "i32");
+  f.addParam("r", "i32");
+  f.addLocal("i", "i32");
+  const c = f.getCodeBuilder();
+  const i = c.getLocal("i");
+  const bit = c.i32_and(
+    c.i32_shr_u(c.i32_load8_u(c.i32_add(c.getLocal("e"), c.i32_shr_u(i, c.i32_const(3)))), c.i32_and(i, c.i32_const(7))),
+    c.i32_const(1),
+  );
+  f.addCode(
+    c.call("fr_copy", c.getLocal("x"), c.i32_const(base)),
+    c.call("fr_copy", c.i32_const(one), c.getLocal("r")),
+    c.setLocal("i", c.i32_const(256)),
+    c.block(
+      c.loop(
+        c.br_if(1, c.i32_eqz(i)),
+        c.setLocal("i", c.i32_sub(i, c.i32_const(1))),
+        c.call("fr_square", c.getLocal("r"), c.getLocal("r")),
+        c.if(bit, c.call("fr_mul", c.getLocal("r"), c.i32_const(base), c.getLocal("r"))),
+        c.br(0),
+      ),
+    ),
+  );
 }
 
 /** fr_eq(x, y): 1 iff x ≡ y (mod p), for x, y in [0, 2p). */
@@ -146,6 +178,107 @@ function emitMul(mb: ModuleBuilder): void {
     );
   }
   code.push(storeAll(c, "r", "s"));
+  f.addCode(...code);
+}
+
+const COLS = 2 * LIMBS;
+
+/** Locals col0..col17 for a double-width product, zeroed. */
+function columns(f: FunctionBuilder, c: CodeBuilder): Code[] {
+  for (const j of range(COLS)) f.addLocal(`col${j}`, "i64");
+  return range(COLS).map((j) => c.setLocal(`col${j}`, c.i64_const(0)));
+}
+
+const addTo = (c: CodeBuilder, col: number, v: Code): Code =>
+  c.setLocal(`col${col}`, c.i64_add(c.getLocal(`col${col}`), v));
+
+/** Carries col0..col16 into the next column, leaving them below 2^29. */
+function normalize(c: CodeBuilder): Code[] {
+  return range(COLS - 1).flatMap((j) => [
+    addTo(c, j + 1, c.i64_shr_u(c.getLocal(`col${j}`), c.i64_const(BigInt(LIMB_BITS)))),
+    c.setLocal(`col${j}`, c.i64_and(c.getLocal(`col${j}`), c.i64_const(MASK))),
+  ]);
+}
+
+/**
+ * Montgomery reduction of the normalized double-width value in the columns: adds q_i·p·2^(29i)
+ * to clear the low nine columns, then stores columns 9..17 (normalized) at local `r`.
+ * A value below 17·4p^2 comes out below 2p.
+ */
+function redc(c: CodeBuilder): Code[] {
+  const k = (v: bigint) => c.i64_const(v);
+  const code: Code[] = [];
+  for (const i of range(LIMBS)) {
+    code.push(
+      c.setLocal("q", c.i64_and(c.i64_mul(c.i64_and(c.getLocal(`col${i}`), k(MASK)), k(MU)), k(MASK))),
+    );
+    for (const j of range(LIMBS)) code.push(addTo(c, i + j, c.i64_mul(c.getLocal("q"), k(P_LIMBS[j]!))));
+    code.push(addTo(c, i + 1, c.i64_shr_u(c.getLocal(`col${i}`), k(BigInt(LIMB_BITS)))));
+  }
+  for (let j = LIMBS; j < COLS - 1; j++) {
+    code.push(
+      addTo(c, j + 1, c.i64_shr_u(c.getLocal(`col${j}`), k(BigInt(LIMB_BITS)))),
+      c.setLocal(`col${j}`, c.i64_and(c.getLocal(`col${j}`), k(MASK))),
+    );
+  }
+  for (const j of range(LIMBS)) code.push(c.i64_store32(c.getLocal("r"), 4 * j, c.getLocal(`col${j + LIMBS}`)));
+  return code;
+}
+
+/** r = x^2·R^-1: 45 limb products instead of 81, then one reduction. */
+function emitSquare(mb: ModuleBuilder): void {
+  const f = mb.addFunction("fr_square");
+  f.addParam("x", "i32");
+  f.addParam("r", "i32");
+  for (const j of range(LIMBS)) f.addLocal(`x${j}`, "i64");
+  f.addLocal("q", "i64");
+  const c = f.getCodeBuilder();
+  const code: Code[] = [...columns(f, c)];
+  for (const j of range(LIMBS)) code.push(c.setLocal(`x${j}`, load(c, "x", j)));
+  for (const i of range(LIMBS)) {
+    code.push(addTo(c, 2 * i, c.i64_mul(c.getLocal(`x${i}`), c.getLocal(`x${i}`))));
+    for (let j = i + 1; j < LIMBS; j++) {
+      // 2·x_i·x_j < 2^59: twice the product, through x_i shifted once.
+      const twice = c.i64_shl(c.getLocal(`x${i}`), c.i64_const(1n));
+      code.push(addTo(c, i + j, c.i64_mul(twice, c.getLocal(`x${j}`))));
+    }
+  }
+  code.push(...normalize(c), ...redc(c));
+  f.addCode(...code);
+}
+
+/**
+ * r = Σ a[k]·b[k]·R^-1 for k < n <= 17 (a, b contiguous elements): the products are summed
+ * at double width and reduced once, so a dot product of n terms costs n·81 + 81 limb
+ * products instead of n·162. Columns are carried every fourth term, before they could
+ * overflow (each term adds under 9·2^58 to a column).
+ */
+function emitDot(mb: ModuleBuilder): void {
+  const f = mb.addFunction("fr_dot");
+  f.addParam("a", "i32");
+  f.addParam("b", "i32");
+  f.addParam("n", "i32");
+  f.addParam("r", "i32");
+  for (const j of range(LIMBS)) {
+    f.addLocal(`x${j}`, "i64");
+    f.addLocal(`y${j}`, "i64");
+  }
+  f.addLocal("q", "i64");
+  f.addLocal("k", "i32");
+  const c = f.getCodeBuilder();
+  const code: Code[] = [...columns(f, c), c.setLocal("k", c.i32_const(0))];
+  const body: Code[] = [c.br_if(1, c.i32_eq(c.getLocal("k"), c.getLocal("n")))];
+  for (const j of range(LIMBS)) body.push(c.setLocal(`x${j}`, load(c, "a", j)), c.setLocal(`y${j}`, load(c, "b", j)));
+  for (const i of range(LIMBS))
+    for (const j of range(LIMBS)) body.push(addTo(c, i + j, c.i64_mul(c.getLocal(`x${i}`), c.getLocal(`y${j}`))));
+  body.push(
+    c.setLocal("k", c.i32_add(c.getLocal("k"), c.i32_const(1))),
+    c.if(c.i32_eqz(c.i32_and(c.getLocal("k"), c.i32_const(3))), normalize(c).flat()),
+    c.setLocal("a", c.i32_add(c.getLocal("a"), c.i32_const(ELEMENT_BYTES))),
+    c.setLocal("b", c.i32_add(c.getLocal("b"), c.i32_const(ELEMENT_BYTES))),
+    c.br(0),
+  );
+  code.push(c.block(c.loop(...body)), ...normalize(c), ...redc(c));
   f.addCode(...code);
 }
 

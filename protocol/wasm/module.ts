@@ -22,13 +22,15 @@ export interface WasmExports {
   fr_fromU64(words: number, r: number): void;
   fr_toU64(x: number, words: number): void;
   fr_eq(x: number, y: number): number;
+  fr_pow(x: number, eBytes: number, r: number): void;
   poseidon_perm(plan: number, t: number, nP: number, st: number): void;
-  jj_add(p: number, q: number, r: number): void;
-  jj_double(p: number, r: number): void;
   jj_fromAffine(p: number): void;
   jj_onCurve(p: number): number;
   jj_table(p: number, table: number): void;
+  jj_comb(p: number, table: number): void;
+  jj_prepareKey(a: number, out: number): void;
   jj_verify(sBytes: number, hBytes: number, a: number, r8: number): number;
+  jj_verifyComb(sBytes: number, hBytes: number, keyComb: number, r8: number): number;
 }
 
 export const E = ELEMENT_BYTES;

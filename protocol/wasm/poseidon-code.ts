@@ -45,7 +45,7 @@ function params(f: FunctionBuilder, ...names: string[]): void {
 }
 
 export function emitPoseidon(mb: ModuleBuilder): void {
-  const scratch = mb.alloc(3 * E);
+  const scratch = mb.alloc(E);
   {
     // r = x^5
     const f = mb.addFunction("fr_pow5");
@@ -53,28 +53,9 @@ export function emitPoseidon(mb: ModuleBuilder): void {
     const c = f.getCodeBuilder();
     const x2 = c.i32_const(scratch);
     f.addCode(
-      c.call("fr_mul", c.getLocal("x"), c.getLocal("x"), x2),
-      c.call("fr_mul", x2, x2, x2),
+      c.call("fr_square", c.getLocal("x"), x2),
+      c.call("fr_square", x2, x2),
       c.call("fr_mul", x2, c.getLocal("x"), c.getLocal("r")),
-    );
-  }
-  {
-    // r = Σ a[k]·b[k], k < n (a, b contiguous); r must not overlap a or b.
-    const f = mb.addFunction("fr_dot");
-    params(f, "a", "b", "n", "r");
-    f.addLocal("k", "i32");
-    const c = f.getCodeBuilder();
-    const prod = c.i32_const(scratch + E);
-    f.addCode(
-      c.call("fr_mul", c.getLocal("a"), c.getLocal("b"), c.getLocal("r")),
-      forLoop(
-        c,
-        "k",
-        c.i32_const(1),
-        c.getLocal("n"),
-        c.call("fr_mul", at(c, c.getLocal("a"), c.getLocal("k")), at(c, c.getLocal("b"), c.getLocal("k")), prod),
-        c.call("fr_add", c.getLocal("r"), prod, c.getLocal("r")),
-      ),
     );
   }
   {
