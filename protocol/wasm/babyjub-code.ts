@@ -144,7 +144,8 @@ export function emitBabyJub(
     c.call("fr_copy", k(c, one), Z(c, p)),
     c.call("fr_copy", k(c, zero), T(c, p)),
   ];
-  const entry = (c: CodeBuilder, table: Code, i: Code) => c.i32_add(table, c.i32_mul(i, c.i32_const(POINT_BYTES)));
+  const entry = (c: CodeBuilder, table: Code, i: Code) =>
+    c.i32_add(table, c.i32_mul(i, c.i32_const(POINT_BYTES)));
   {
     const f = fn("jj_table", "p", "table");
     f.addLocal("i", "i32");
@@ -285,7 +286,11 @@ export function emitBabyJub(
         c.call(
           "jj_add",
           accP,
-          entry(c, table, c.i32_add(c.i32_mul(w, c.i32_const(15)), c.i32_sub(c.getLocal("n"), c.i32_const(1)))),
+          entry(
+            c,
+            table,
+            c.i32_add(c.i32_mul(w, c.i32_const(15)), c.i32_sub(c.getLocal("n"), c.i32_const(1))),
+          ),
           accP,
         ),
       );
@@ -304,7 +309,15 @@ export function emitBabyJub(
       c.call("jj_eqAffine", accP, c.getLocal("r8")),
     );
   }
-  const names = ["jj_fromAffine", "jj_onCurve", "jj_table", "jj_comb", "jj_prepareKey", "jj_verify", "jj_verifyComb"];
+  const names = [
+    "jj_fromAffine",
+    "jj_onCurve",
+    "jj_table",
+    "jj_comb",
+    "jj_prepareKey",
+    "jj_verify",
+    "jj_verifyComb",
+  ];
   for (const name of names) mb.exportFunction(name);
   return { baseTable, baseComb };
 }

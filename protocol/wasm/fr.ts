@@ -52,7 +52,7 @@ const storeAll = (c: CodeBuilder, ptr: string, name: string): Code =>
 /** Adds the Fr functions: fr_mul, fr_add, fr_sub, fr_reduce, fr_copy, fr_fromU64, fr_toU64. */
 /** The memory image of field element x in Montgomery form. */
 export function montgomeryBytes(x: bigint): Uint8Array {
-  const m = (((x % P) + P) % P) * R % P;
+  const m = ((((x % P) + P) % P) * R) % P;
   return new Uint8Array(new Uint32Array(limbsOf(m).map(Number)).buffer);
 }
 
@@ -75,7 +75,19 @@ export function emitField(mb: ModuleBuilder): { zero: number; one: number } {
   emitEq(mb, mb.alloc(2 * ELEMENT_BYTES));
   emitPow(mb, one, mb.alloc(ELEMENT_BYTES));
   emitConversions(mb, r2, plainOne);
-  for (const name of ["fr_mul", "fr_square", "fr_dot", "fr_add", "fr_sub", "fr_reduce", "fr_copy", "fr_eq", "fr_pow", "fr_fromU64", "fr_toU64"])
+  for (const name of [
+    "fr_mul",
+    "fr_square",
+    "fr_dot",
+    "fr_add",
+    "fr_sub",
+    "fr_reduce",
+    "fr_copy",
+    "fr_eq",
+    "fr_pow",
+    "fr_fromU64",
+    "fr_toU64",
+  ])
     mb.exportFunction(name);
   return { zero, one };
 }
@@ -90,7 +102,10 @@ function emitPow(mb: ModuleBuilder, one: number, base: number): void {
   const c = f.getCodeBuilder();
   const i = c.getLocal("i");
   const bit = c.i32_and(
-    c.i32_shr_u(c.i32_load8_u(c.i32_add(c.getLocal("e"), c.i32_shr_u(i, c.i32_const(3)))), c.i32_and(i, c.i32_const(7))),
+    c.i32_shr_u(
+      c.i32_load8_u(c.i32_add(c.getLocal("e"), c.i32_shr_u(i, c.i32_const(3)))),
+      c.i32_and(i, c.i32_const(7)),
+    ),
     c.i32_const(1),
   );
   f.addCode(
@@ -221,7 +236,8 @@ function redc(c: CodeBuilder): Code[] {
       c.setLocal(`col${j}`, c.i64_and(c.getLocal(`col${j}`), k(MASK))),
     );
   }
-  for (const j of range(LIMBS)) code.push(c.i64_store32(c.getLocal("r"), 4 * j, c.getLocal(`col${j + LIMBS}`)));
+  for (const j of range(LIMBS))
+    code.push(c.i64_store32(c.getLocal("r"), 4 * j, c.getLocal(`col${j + LIMBS}`)));
   return code;
 }
 
@@ -268,9 +284,11 @@ function emitDot(mb: ModuleBuilder): void {
   const c = f.getCodeBuilder();
   const code: Code[] = [...columns(f, c), c.setLocal("k", c.i32_const(0))];
   const body: Code[] = [c.br_if(1, c.i32_eq(c.getLocal("k"), c.getLocal("n")))];
-  for (const j of range(LIMBS)) body.push(c.setLocal(`x${j}`, load(c, "a", j)), c.setLocal(`y${j}`, load(c, "b", j)));
+  for (const j of range(LIMBS))
+    body.push(c.setLocal(`x${j}`, load(c, "a", j)), c.setLocal(`y${j}`, load(c, "b", j)));
   for (const i of range(LIMBS))
-    for (const j of range(LIMBS)) body.push(addTo(c, i + j, c.i64_mul(c.getLocal(`x${i}`), c.getLocal(`y${j}`))));
+    for (const j of range(LIMBS))
+      body.push(addTo(c, i + j, c.i64_mul(c.getLocal(`x${i}`), c.getLocal(`y${j}`))));
   body.push(
     c.setLocal("k", c.i32_add(c.getLocal("k"), c.i32_const(1))),
     c.if(c.i32_eqz(c.i32_and(c.getLocal("k"), c.i32_const(3))), normalize(c).flat()),
@@ -303,7 +321,9 @@ function emitAddSub(mb: ModuleBuilder, name: "fr_add" | "fr_sub"): void {
   const add = name === "fr_add";
   // a = x ± y with signed carries (the arithmetic shift keeps borrows); sa is a's sign.
   for (const j of range(LIMBS)) {
-    const sum = add ? c.i64_add(load(c, "x", j), load(c, "y", j)) : c.i64_sub(load(c, "x", j), load(c, "y", j));
+    const sum = add
+      ? c.i64_add(load(c, "x", j), load(c, "y", j))
+      : c.i64_sub(load(c, "x", j), load(c, "y", j));
     code.push(c.setLocal(`a${j}`, c.i64_add(sum, c.getLocal("c"))));
     code.push(c.setLocal("c", c.i64_shr_s(c.getLocal(`a${j}`), k(29n))));
     code.push(c.setLocal(`a${j}`, c.i64_and(c.getLocal(`a${j}`), k(MASK))));
