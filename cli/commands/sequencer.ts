@@ -48,6 +48,10 @@ export function sequencerCommand(): Command {
       2,
     )
     .option("--l1-poll-ms <ms>", "how often the L1 deposit queue is polled", intArg, 2000)
+    .option(
+      "--no-fsync",
+      "answer once a write is in LevelDB's log, without fsync: survives the process being killed, not the machine",
+    )
     .option("--pretty", "human-readable logs instead of JSON lines", false)
     .action(async (o) => {
       const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
@@ -64,6 +68,7 @@ export function sequencerCommand(): Command {
         minFee: BigInt(o.minFee),
         feeRecipient: o.feeRecipient,
         verifyWorkers: o.verifyWorkers,
+        fsync: o.fsync,
         ratePerSecond: o.rateLimit,
         bodyLimitBytes: o.bodyLimit,
         rpcDeposits: o.rpcDeposits,
