@@ -15,6 +15,8 @@ import { emitBabyJub } from "./babyjub-code.ts";
  */
 export interface WasmExports {
   fr_mul(x: number, y: number, r: number): void;
+  fr_square(x: number, r: number): void;
+  fr_dot(a: number, b: number, n: number, r: number): void;
   fr_add(x: number, y: number, r: number): void;
   fr_sub(x: number, y: number, r: number): void;
   fr_reduce(x: number, r: number): void;
