@@ -70,8 +70,7 @@ export function unpackPoint(bytes: Uint8Array, what = "point"): AffinePoint {
   const y2 = (y * y) % FIELD_MODULUS;
   const num = mod(1n - y2);
   const den = mod(168700n - 168696n * y2);
-  const x2 = (num * inverse(den)) % FIELD_MODULUS;
-  let x = sqrt(x2);
+  let x = sqrtRatio(num, den);
   if (x === undefined) throw new OpenLedgerError(ErrorCode.InvalidKey, `${what} is not on the curve`);
   if (x > HALF !== sign) x = mod(-x);
   if (sign && x === 0n)
@@ -85,38 +84,54 @@ function mod(x: bigint): bigint {
   return Fp.create(x);
 }
 
-/** x^(p-2) = 1/x for x != 0. */
-function inverse(x: bigint): bigint {
-  put(N, x);
-  wasm.fr_pow(N, INVERSE_EXPONENT, W);
-  return get(W);
-}
-
 // WebAssembly memory for the arithmetic below: field slots and two points.
 const ONE = alloc(E);
 put(ONE, 1n);
-const [N, W, R, T, C, B, T2] = [alloc(E), alloc(E), alloc(E), alloc(E), alloc(E), alloc(E), alloc(E)];
+const [U, V, V2, W, R, T, C, B, T2] = Array.from({ length: 9 }, () => alloc(E)) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 const PUB = alloc(POINT_BYTES);
 const SIG_R8 = alloc(POINT_BYTES);
 const SCALARS = alloc(64);
 
 const EXPONENTS = alloc(64);
-const SQRT_EXPONENT = EXPONENTS;
-const INVERSE_EXPONENT = EXPONENTS + 32;
+/** (Q - 1) / 2 and 2^S - 1, for p - 1 = Q·2^S with Q odd. */
+const HALF_Q = EXPONENTS;
+const TWO_S_MINUS_1 = EXPONENTS + 32;
+
+/** Square root in the BN254 scalar field, or undefined for a non-residue. */
+export function sqrt(x: bigint): bigint | undefined {
+  return sqrtRatio(x, 1n);
+}
 
 /**
- * Square root in the BN254 scalar field, or undefined for a non-residue: Tonelli-Shanks with
- * one exponentiation. p - 1 = Q·2^28; w = x^((Q-1)/2) gives both the first root guess x·w and
- * the fudge factor x·w², and a non-residue shows itself when the loop runs out of powers of
- * two. Every decoded signature decompresses R8 with it, so it runs on the WebAssembly field.
+ * A square root of u/v (v != 0), or undefined if u/v is not a square, without computing 1/v:
+ * Tonelli-Shanks on n = u/v, whose starting powers n^((Q+1)/2) and n^Q come from one
+ * exponentiation of u·v^(2^(S+1)-1) (RFC 9380, appendix F.2.1.1, sqrt_ratio), since
+ * v^(Q·2^S) = 1. Every decoded signature decompresses R8 with it, so it runs on the
+ * WebAssembly field.
  */
-export function sqrt(x: bigint): bigint | undefined {
-  const n = mod(x);
-  if (n === 0n) return 0n;
-  put(N, n);
-  wasm.fr_pow(N, SQRT_EXPONENT, W);
-  wasm.fr_mul(N, W, R);
-  wasm.fr_mul(R, W, T);
+export function sqrtRatio(u: bigint, v: bigint): bigint | undefined {
+  if (mod(u) === 0n) return 0n;
+  put(U, u);
+  put(V, v);
+  wasm.fr_pow(V, TWO_S_MINUS_1, V2); // v^(2^S - 1)
+  wasm.fr_square(V2, W);
+  wasm.fr_mul(W, V, W); // v^(2^(S+1) - 1)
+  wasm.fr_mul(W, U, W);
+  wasm.fr_pow(W, HALF_Q, T2);
+  wasm.fr_mul(T2, V2, T2);
+  wasm.fr_mul(T2, U, R); // r = n^((Q+1)/2)
+  wasm.fr_mul(T2, V, V2);
+  wasm.fr_mul(R, V2, T); // t = n^Q
   put(C, SQRT.c);
   let m = SQRT.S;
   while (!wasm.fr_eq(T, ONE)) {
@@ -124,12 +139,12 @@ export function sqrt(x: bigint): bigint | undefined {
     wasm.fr_copy(T, T2);
     while (!wasm.fr_eq(T2, ONE)) {
       if (++i === m) return undefined;
-      wasm.fr_mul(T2, T2, T2);
+      wasm.fr_square(T2, T2);
     }
     wasm.fr_copy(C, B);
-    for (let j = 0; j < m - i - 1; j++) wasm.fr_mul(B, B, B);
+    for (let j = 0; j < m - i - 1; j++) wasm.fr_square(B, B);
     m = i;
-    wasm.fr_mul(B, B, C);
+    wasm.fr_square(B, C);
     wasm.fr_mul(T, C, T);
     wasm.fr_mul(R, B, R);
   }
@@ -158,8 +173,8 @@ const SQRT = (() => {
   while (powMod(z, (FIELD_MODULUS - 1n) >> 1n) === 1n) z++;
   return { Q, S, c: powMod(z, Q) };
 })();
-putScalar(SQRT_EXPONENT, (SQRT.Q - 1n) >> 1n);
-putScalar(INVERSE_EXPONENT, FIELD_MODULUS - 2n);
+putScalar(HALF_Q, (SQRT.Q - 1n) >> 1n);
+putScalar(TWO_S_MINUS_1, (1n << BigInt(SQRT.S)) - 1n);
 
 function putPoint(p: number, { x, y }: AffinePoint): void {
   put(p, x);

@@ -40,6 +40,15 @@ const P2_LIMBS = limbsOf(2n * P);
 const MU = (1n << BigInt(LIMB_BITS)) - modInverse(P, 1n << BigInt(LIMB_BITS));
 const R2 = (R * R) % P;
 
+// p = 1 + 2^28 (mod 2^29) (p - 1 is divisible by 2^28), so mu = 2^28 - 1 and p_0 = 2^28 + 1:
+// the two multiplications of each reduction step by them become a shift and an add.
+if (P_LIMBS[0] !== (1n << 28n) + 1n || MU !== (1n << 28n) - 1n) throw new Error("unexpected Fr modulus");
+/** q = v·mu mod 2^29 */
+const timesMu = (c: CodeBuilder, v: Code): Code =>
+  c.i64_and(c.i64_sub(c.i64_shl(v, c.i64_const(28n)), v), c.i64_const(MASK));
+/** v·p_0 */
+const timesP0 = (c: CodeBuilder, v: Code): Code => c.i64_add(c.i64_shl(v, c.i64_const(28n)), v);
+
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** Loads limb j of the element at local `ptr`. */
@@ -92,7 +101,10 @@ export function emitField(mb: ModuleBuilder): { zero: number; one: number } {
   return { zero, one };
 }
 
-/** fr_pow(x, e, r): r = x^e, e given as 32 little-endian bytes; square and multiply, top bit first. */
+/**
+ * fr_pow(x, e, r): r = x^e, e given as 32 little-endian bytes; square and multiply from the
+ * top set bit down.
+ */
 function emitPow(mb: ModuleBuilder, one: number, base: number): void {
   const f = mb.addFunction("fr_pow");
   f.addParam("x", "i32");
@@ -112,6 +124,26 @@ function emitPow(mb: ModuleBuilder, one: number, base: number): void {
     c.call("fr_copy", c.getLocal("x"), c.i32_const(base)),
     c.call("fr_copy", c.i32_const(one), c.getLocal("r")),
     c.setLocal("i", c.i32_const(256)),
+    // Skip the leading zero bits: squaring 1 is wasted work.
+    c.block(
+      c.loop(
+        c.br_if(1, c.i32_eqz(i)),
+        c.br_if(
+          1,
+          c.i32_and(
+            c.i32_shr_u(
+              c.i32_load8_u(
+                c.i32_add(c.getLocal("e"), c.i32_shr_u(c.i32_sub(i, c.i32_const(1)), c.i32_const(3))),
+              ),
+              c.i32_and(c.i32_sub(i, c.i32_const(1)), c.i32_const(7)),
+            ),
+            c.i32_const(1),
+          ),
+        ),
+        c.setLocal("i", c.i32_sub(i, c.i32_const(1))),
+        c.br(0),
+      ),
+    ),
     c.block(
       c.loop(
         c.br_if(1, c.i32_eqz(i)),
@@ -170,11 +202,11 @@ function emitMul(mb: ModuleBuilder): void {
     const xi = c.getLocal(`x${i}`);
     // t = s0 + x_i·y_0; q makes t + q·p_0 divisible by 2^29
     code.push(c.setLocal("t", c.i64_add(c.getLocal("s0"), mul(xi, c.getLocal("y0")))));
-    code.push(c.setLocal("q", c.i64_and(mul(c.i64_and(c.getLocal("t"), k(MASK)), k(MU)), k(MASK))));
+    code.push(c.setLocal("q", timesMu(c, c.getLocal("t"))));
     code.push(
       c.setLocal(
         "t",
-        c.i64_shr_u(c.i64_add(c.getLocal("t"), mul(c.getLocal("q"), k(P_LIMBS[0]!))), k(BigInt(LIMB_BITS))),
+        c.i64_shr_u(c.i64_add(c.getLocal("t"), timesP0(c, c.getLocal("q"))), k(BigInt(LIMB_BITS))),
       ),
     );
     // Shift down one limb while adding x_i·y and q·p.
@@ -224,10 +256,9 @@ function redc(c: CodeBuilder): Code[] {
   const k = (v: bigint) => c.i64_const(v);
   const code: Code[] = [];
   for (const i of range(LIMBS)) {
-    code.push(
-      c.setLocal("q", c.i64_and(c.i64_mul(c.i64_and(c.getLocal(`col${i}`), k(MASK)), k(MU)), k(MASK))),
-    );
-    for (const j of range(LIMBS)) code.push(addTo(c, i + j, c.i64_mul(c.getLocal("q"), k(P_LIMBS[j]!))));
+    code.push(c.setLocal("q", timesMu(c, c.getLocal(`col${i}`))));
+    code.push(addTo(c, i, timesP0(c, c.getLocal("q"))));
+    for (let j = 1; j < LIMBS; j++) code.push(addTo(c, i + j, c.i64_mul(c.getLocal("q"), k(P_LIMBS[j]!))));
     code.push(addTo(c, i + 1, c.i64_shr_u(c.getLocal(`col${i}`), k(BigInt(LIMB_BITS)))));
   }
   for (let j = LIMBS; j < COLS - 1; j++) {
