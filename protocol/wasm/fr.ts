@@ -66,7 +66,7 @@ export function montgomeryBytes(x: bigint): Uint8Array {
 }
 
 /**
- * Adds the Fr functions (fr_mul, fr_square, fr_dot, fr_add, fr_sub, fr_reduce, fr_copy, fr_eq, fr_pow, fr_fromU64,
+ * Adds the Fr functions (fr_mul, fr_mulAdd, fr_square, fr_dot, fr_add, fr_sub, fr_reduce, fr_copy, fr_eq, fr_pow, fr_fromU64,
  * fr_toU64); returns the addresses of the constants 0 and 1 (Montgomery form).
  */
 export function emitField(mb: ModuleBuilder): { zero: number; one: number } {
@@ -74,7 +74,8 @@ export function emitField(mb: ModuleBuilder): { zero: number; one: number } {
   const one = mb.alloc(ELEMENT_BYTES, montgomeryBytes(1n));
   const r2 = mb.alloc(ELEMENT_BYTES, new Uint8Array(new Uint32Array(limbsOf(R2).map(Number)).buffer));
   const plainOne = mb.alloc(ELEMENT_BYTES, new Uint8Array(new Uint32Array(limbsOf(1n).map(Number)).buffer));
-  emitMul(mb);
+  emitMul(mb, "fr_mul");
+  emitMul(mb, "fr_mulAdd");
   emitSquare(mb);
   emitDot(mb);
   emitAddSub(mb, "fr_add");
@@ -86,6 +87,7 @@ export function emitField(mb: ModuleBuilder): { zero: number; one: number } {
   emitConversions(mb, r2, plainOne);
   for (const name of [
     "fr_mul",
+    "fr_mulAdd",
     "fr_square",
     "fr_dot",
     "fr_add",
@@ -177,11 +179,17 @@ function emitEq(mb: ModuleBuilder, scratch: number): void {
   f.addCode(...code);
 }
 
-/** r = x·y·R^-1 (CIOS with delayed carries); r may alias x or y. */
-function emitMul(mb: ModuleBuilder): void {
-  const f = mb.addFunction("fr_mul");
+/**
+ * fr_mul: r = x·y·R^-1 (CIOS with delayed carries); r may alias x or y.
+ * fr_mulAdd: r = x·y·R^-1 + z, z added before the final carries. Its result can exceed 2p
+ * (by up to z): Poseidon's partial rounds let state[1..] grow this way, below 2^261, and
+ * reduce them with the dot product that follows (poseidon-code.ts).
+ */
+function emitMul(mb: ModuleBuilder, name: "fr_mul" | "fr_mulAdd"): void {
+  const f = mb.addFunction(name);
   f.addParam("x", "i32");
   f.addParam("y", "i32");
+  if (name === "fr_mulAdd") f.addParam("z", "i32");
   f.addParam("r", "i32");
   for (const j of range(LIMBS)) {
     f.addLocal(`x${j}`, "i64");
@@ -217,6 +225,9 @@ function emitMul(mb: ModuleBuilder): void {
       code.push(c.setLocal(`s${j - 1}`, acc));
     }
   }
+  if (name === "fr_mulAdd")
+    for (const j of range(LIMBS))
+      code.push(c.setLocal(`s${j}`, c.i64_add(c.getLocal(`s${j}`), load(c, "z", j))));
   // Propagate carries: s_0..s_7 hold the result with limbs up to ~2^63.
   for (let j = 0; j < LIMBS - 1; j++) {
     code.push(

@@ -15,6 +15,7 @@ import { emitBabyJub } from "./babyjub-code.ts";
  */
 export interface WasmExports {
   fr_mul(x: number, y: number, r: number): void;
+  fr_mulAdd(x: number, y: number, z: number, r: number): void;
   fr_square(x: number, r: number): void;
   fr_dot(a: number, b: number, n: number, r: number): void;
   fr_add(x: number, y: number, r: number): void;

@@ -25,7 +25,8 @@ const mod = (x: bigint) => ((x % P) + P) % P;
 const EDGES = [0n, 1n, 2n, P - 1n, P - 2n, (P - 1n) / 2n, 1n << 253n];
 
 describe("WebAssembly Fr arithmetic equals BigInt arithmetic mod p", () => {
-  const [a, b, r] = [alloc(E), alloc(E), alloc(E)];
+  const [a, b, r, one] = [alloc(E), alloc(E), alloc(E), alloc(E)];
+  put(one, 1n);
   const vec = [alloc(17 * E), alloc(17 * E)] as const;
   const exps = alloc(32);
 
@@ -42,6 +43,10 @@ describe("WebAssembly Fr arithmetic equals BigInt arithmetic mod p", () => {
       expect(get(r)).toBe(mod(x * y));
       wasm.fr_square(a, r);
       expect(get(r)).toBe(mod(x * x));
+      // mulAdd may leave up to 3p: a multiplication by 1 brings it below 2p to read it.
+      wasm.fr_mulAdd(a, b, a, r);
+      wasm.fr_mul(r, one, r);
+      expect(get(r)).toBe(mod(x * y + x));
       wasm.fr_add(a, b, r);
       expect(get(r)).toBe(mod(x + y));
       wasm.fr_sub(a, b, r);
