@@ -27,6 +27,8 @@ const quick = process.argv.includes("--quick");
 const SENDERS = quick ? 32 : 64;
 const PER_SENDER = quick ? 60 : 160;
 const VERIFY_WORKERS = Number(process.env.VERIFY_WORKERS ?? 2);
+/** FSYNC=0 runs the node with --no-fsync, to see what durability against power loss costs. */
+const FSYNC = process.env.FSYNC !== "0";
 const BATCH_MAX_TXS = 512;
 const BATCH_INTERVAL_MS = 1000;
 const LIGHT_SENDERS = 4;
@@ -85,6 +87,7 @@ function startSequencer(dataDir: string): Promise<{ proc: ChildProcess; url: str
       ...["--data-dir", dataDir, "--port", "0", "--params", "production", "--rpc-deposits"],
       ...["--batch-max-txs", String(BATCH_MAX_TXS), "--batch-interval-ms", String(BATCH_INTERVAL_MS)],
       ...["--verify-workers", String(VERIFY_WORKERS), "--rate-limit", "1000000"],
+      ...(FSYNC ? [] : ["--no-fsync"]),
     ],
     {
       stdio: ["ignore", "pipe", "inherit"],
@@ -275,7 +278,9 @@ async function main(): Promise<void> {
       warmupTxsPerSender: WARMUP,
       verifyWorkers: VERIFY_WORKERS,
       params: "production (accounts 4^12)",
-      storage: "LevelDB on disk, write-ahead before each answer",
+      storage: FSYNC
+        ? "LevelDB on disk, write-ahead fsync'd before each answer (group commit)"
+        : "LevelDB on disk, write-ahead written (no fsync) before each answer",
       client: "raw keep-alive HTTP/1.1 sockets, request bytes built before the timed phases",
       cores: availableParallelism(),
       cpu: cpus()[0]?.model ?? "unknown",
