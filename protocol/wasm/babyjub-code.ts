@@ -1,15 +1,22 @@
 import type { Code, CodeBuilder, ModuleBuilder } from "wasmbuilder";
-import { ELEMENT_BYTES as E, montgomeryBytes } from "./fr.ts";
+import { FIELD_MODULUS as P } from "../field.ts";
+import { ELEMENT_BYTES as E, modInverse, montgomeryBytes } from "./fr.ts";
 
 /**
  * BabyJubJub (a·x² + y² = 1 + d·x²·y², a = 168700, d = 168696) point arithmetic emitted as
- * WebAssembly, in extended twisted Edwards coordinates (X, Y, Z, T) with x = X/Z, y = Y/Z,
- * T = X·Y/Z: four field elements, POINT_BYTES apart. Addition and doubling are the
- * Hisil-Wong-Carter-Dawson formulas (add-2008-hwcd, dbl-2008-hwcd), complete on this curve
- * (a is a square, d is not), so the identity and equal points need no special case.
+ * WebAssembly. Points are worked on through the isomorphism (x, y) -> (x·√-a, y) to the curve
+ * -x² + y² = 1 + d'·x²·y², d' = -d/a (-a is a square mod p), where the Hisil-Wong-Carter-Dawson
+ * formulas are cheapest: addition of a "cached" point 8 multiplications (add-2008-hwcd-3),
+ * doubling 4 squarings and 4 multiplications (dbl-2008-hwcd), instead of 11 and 9 with a
+ * general a. They are complete there (-1 is a square, d' is not), so the identity and equal
+ * points need no special case.
  *
- *   jj_fromAffine(p): fills Z = 1 and T = X·Y for a point whose X, Y were written.
- *   jj_onCurve(p): 1 iff the affine point (X, Y) of p lies on the curve.
+ * Points are extended coordinates (X, Y, Z, T), x = X/Z, y = Y/Z, T = X·Y/Z, or cached ones
+ * (Y - X, Y + X, 2d'·T, 2Z), four field elements, POINT_BYTES apart. Tables hold cached points.
+ *
+ *   jj_fromAffine(p): maps the affine point whose x, y were written at p to extended
+ *   coordinates on the working curve.
+ *   jj_onCurve(p): 1 iff the affine point (x, y) written at p lies on BabyJubJub.
  *   jj_table(p, table): table[k] = k·p for k < 16.
  *   jj_comb(p, table): the comb table of p, table[15w + d - 1] = d·16^w·p (COMB_BYTES).
  *   jj_prepareKey(a, out): out = -(8·A) for the affine A at a (overwritten).
@@ -23,6 +30,11 @@ export const POINT_BYTES = 4 * E;
 export const COMB_BYTES = 64 * 15 * POINT_BYTES;
 export const A = 168700n;
 export const D = 168696n;
+/** √-a: maps BabyJubJub onto the working curve. */
+const SQRT_MINUS_A = 6360561867910373094066688120553762416144456282423235903351243436111059670888n;
+if ((SQRT_MINUS_A * SQRT_MINUS_A + A) % P !== 0n) throw new Error("√-a is wrong");
+/** 2d' = -2d/a, the constant of a cached point's third coordinate. */
+const TWO_D_PRIME = (((-2n * D * modInverse(A, P)) % P) + P) % P;
 
 /** Fields of a point at address `p`. */
 const X = (_c: CodeBuilder, p: Code) => p;
@@ -36,6 +48,9 @@ export function emitBabyJub(
 ): { baseTable: number; baseComb: number } {
   const a = mb.alloc(E, montgomeryBytes(A));
   const d = mb.alloc(E, montgomeryBytes(D));
+  const sqrtMinusA = mb.alloc(E, montgomeryBytes(SQRT_MINUS_A));
+  const twoDPrime = mb.alloc(E, montgomeryBytes(TWO_D_PRIME));
+  const two = mb.alloc(E, montgomeryBytes(2n));
   // Temporaries of add/double (written before the result, which may alias an input).
   const tmp = mb.alloc(10 * E);
   const tv = (i: number) => tmp + i * E;
@@ -44,6 +59,8 @@ export function emitBabyJub(
   const acc = mb.alloc(POINT_BYTES);
   const neg = mb.alloc(POINT_BYTES);
   const cmp = mb.alloc(2 * E);
+  const cached = mb.alloc(POINT_BYTES);
+  const run = mb.alloc(POINT_BYTES);
   const baseComb = mb.alloc(COMB_BYTES);
 
   const fn = (name: string, ...params: string[]) => {
@@ -55,31 +72,29 @@ export function emitBabyJub(
   type Ten = [Code, Code, Code, Code, Code, Code, Code, Code, Code, Code];
   const temps = (c: CodeBuilder): Ten => Array.from({ length: 10 }, (_, i) => k(c, tv(i))) as Ten;
 
+  const mulOf = (c: CodeBuilder) => (x: Code, y: Code, o: Code) => c.call("fr_mul", x, y, o);
+  const addOf = (c: CodeBuilder) => (x: Code, y: Code, o: Code) => c.call("fr_add", x, y, o);
+  const subOf = (c: CodeBuilder) => (x: Code, y: Code, o: Code) => c.call("fr_sub", x, y, o);
   {
+    // r = p + q, p extended, q cached (add-2008-hwcd-3); r may alias p.
     const f = fn("jj_add", "p", "q", "r");
     const c = f.getCodeBuilder();
     const p = c.getLocal("p");
     const q = c.getLocal("q");
     const r = c.getLocal("r");
-    const [vA, vB, vC, vD, vE, vF, vG, vH, s1, s2] = temps(c);
-    const m = (x: Code, y: Code, o: Code) => c.call("fr_mul", x, y, o);
-    const ad = (x: Code, y: Code, o: Code) => c.call("fr_add", x, y, o);
-    const sb = (x: Code, y: Code, o: Code) => c.call("fr_sub", x, y, o);
+    const [vA, vB, vC, vD, vE, vF, vG, vH, s1] = temps(c);
+    const [m, ad, sb] = [mulOf(c), addOf(c), subOf(c)];
     f.addCode(
-      m(X(c, p), X(c, q), vA),
-      m(Y(c, p), Y(c, q), vB),
-      m(T(c, p), T(c, q), vC),
-      m(vC, k(c, d), vC),
-      m(Z(c, p), Z(c, q), vD),
-      ad(X(c, p), Y(c, p), s1),
-      ad(X(c, q), Y(c, q), s2),
-      m(s1, s2, vE),
-      sb(vE, vA, vE),
-      sb(vE, vB, vE),
+      sb(Y(c, p), X(c, p), s1),
+      m(s1, X(c, q), vA),
+      ad(Y(c, p), X(c, p), s1),
+      m(s1, Y(c, q), vB),
+      m(T(c, p), Z(c, q), vC),
+      m(Z(c, p), T(c, q), vD),
+      sb(vB, vA, vE),
       sb(vD, vC, vF),
       ad(vD, vC, vG),
-      m(vA, k(c, a), s1),
-      sb(vB, s1, vH),
+      ad(vB, vA, vH),
       m(vE, vF, X(c, r)),
       m(vG, vH, Y(c, r)),
       m(vE, vH, T(c, r)),
@@ -87,38 +102,55 @@ export function emitBabyJub(
     );
   }
   {
+    // r = 2·p (dbl-2008-hwcd with a = -1); r may alias p.
     const f = fn("jj_double", "p", "r");
     const c = f.getCodeBuilder();
     const p = c.getLocal("p");
     const r = c.getLocal("r");
-    const [vA, vB, vC, vD, vE, vF, vG, vH, s1] = temps(c);
-    const m = (x: Code, y: Code, o: Code) => c.call("fr_mul", x, y, o);
-    const ad = (x: Code, y: Code, o: Code) => c.call("fr_add", x, y, o);
-    const sb = (x: Code, y: Code, o: Code) => c.call("fr_sub", x, y, o);
+    const [vA, vB, vC, vE, vF, vG, vH, s1] = temps(c);
+    const [m, ad, sb] = [mulOf(c), addOf(c), subOf(c)];
+    const sq = (x: Code, o: Code) => c.call("fr_square", x, o);
     f.addCode(
-      m(X(c, p), X(c, p), vA),
-      m(Y(c, p), Y(c, p), vB),
-      m(Z(c, p), Z(c, p), vC),
+      sq(X(c, p), vA),
+      sq(Y(c, p), vB),
+      sq(Z(c, p), vC),
       ad(vC, vC, vC),
-      m(vA, k(c, a), vD),
       ad(X(c, p), Y(c, p), s1),
-      m(s1, s1, vE),
+      sq(s1, vE),
       sb(vE, vA, vE),
       sb(vE, vB, vE),
-      ad(vD, vB, vG),
+      sb(vB, vA, vG),
       sb(vG, vC, vF),
-      sb(vD, vB, vH),
+      sb(k(c, zero), vA, vH),
+      sb(vH, vB, vH),
       m(vE, vF, X(c, r)),
       m(vG, vH, Y(c, r)),
       m(vE, vH, T(c, r)),
       m(vF, vG, Z(c, r)),
+    );
+  }
+  {
+    // r = the cached form (Y - X, Y + X, 2d'·T, 2Z) of the extended point p.
+    const f = fn("jj_toCached", "p", "r");
+    const c = f.getCodeBuilder();
+    const p = c.getLocal("p");
+    const r = c.getLocal("r");
+    f.addCode(
+      c.call("fr_sub", Y(c, p), X(c, p), X(c, r)),
+      c.call("fr_add", Y(c, p), X(c, p), Y(c, r)),
+      c.call("fr_mul", T(c, p), k(c, twoDPrime), Z(c, r)),
+      c.call("fr_add", Z(c, p), Z(c, p), T(c, r)),
     );
   }
   {
     const f = fn("jj_fromAffine", "p");
     const c = f.getCodeBuilder();
     const p = c.getLocal("p");
-    f.addCode(c.call("fr_copy", k(c, one), Z(c, p)), c.call("fr_mul", X(c, p), Y(c, p), T(c, p)));
+    f.addCode(
+      c.call("fr_mul", X(c, p), k(c, sqrtMinusA), X(c, p)),
+      c.call("fr_copy", k(c, one), Z(c, p)),
+      c.call("fr_mul", X(c, p), Y(c, p), T(c, p)),
+    );
   }
   {
     // a·x² + y² = 1 + d·x²·y²
@@ -144,22 +176,39 @@ export function emitBabyJub(
     c.call("fr_copy", k(c, one), Z(c, p)),
     c.call("fr_copy", k(c, zero), T(c, p)),
   ];
+  /** The identity's cached form: (1, 1, 0, 2). */
+  const setCachedIdentity = (c: CodeBuilder, p: Code): Code[] => [
+    c.call("fr_copy", k(c, one), X(c, p)),
+    c.call("fr_copy", k(c, one), Y(c, p)),
+    c.call("fr_copy", k(c, zero), Z(c, p)),
+    c.call("fr_copy", k(c, two), T(c, p)),
+  ];
+  const copyPoint = (c: CodeBuilder, from: Code, to: Code): Code[] => [
+    c.call("fr_copy", X(c, from), X(c, to)),
+    c.call("fr_copy", Y(c, from), Y(c, to)),
+    c.call("fr_copy", Z(c, from), Z(c, to)),
+    c.call("fr_copy", T(c, from), T(c, to)),
+  ];
   const entry = (c: CodeBuilder, table: Code, i: Code) =>
     c.i32_add(table, c.i32_mul(i, c.i32_const(POINT_BYTES)));
   {
+    // table[i] = i·p (cached), p extended.
     const f = fn("jj_table", "p", "table");
     f.addLocal("i", "i32");
     const c = f.getCodeBuilder();
     const tbl = c.getLocal("table");
     const i = c.getLocal("i");
     f.addCode(
-      ...setIdentity(c, tbl),
+      ...setCachedIdentity(c, tbl),
+      c.call("jj_toCached", c.getLocal("p"), k(c, cached)),
+      ...copyPoint(c, c.getLocal("p"), k(c, run)),
       c.setLocal("i", c.i32_const(1)),
       c.block(
         c.loop(
-          c.br_if(1, c.i32_eq(i, c.i32_const(16))),
-          c.call("jj_add", entry(c, tbl, c.i32_sub(i, c.i32_const(1))), c.getLocal("p"), entry(c, tbl, i)),
+          c.call("jj_toCached", k(c, run), entry(c, tbl, i)),
           c.setLocal("i", c.i32_add(i, c.i32_const(1))),
+          c.br_if(1, c.i32_eq(i, c.i32_const(16))),
+          c.call("jj_add", k(c, run), k(c, cached), k(c, run)),
           c.br(0),
         ),
       ),
@@ -191,50 +240,51 @@ export function emitBabyJub(
     );
   }
   {
-    // 1 iff the point at p equals the affine point r (x_r·Z = X and y_r·Z = Y).
+    // 1 iff the extended point p is the affine BabyJubJub point r (x_r·√-a·Z = X, y_r·Z = Y).
     const f = fn("jj_eqAffine", "p", "r");
     f.setReturnType("i32");
     const c = f.getCodeBuilder();
     const p = c.getLocal("p");
     const r = c.getLocal("r");
     f.addCode(
-      c.call("fr_mul", X(c, r), Z(c, p), k(c, cmp)),
+      c.call("fr_mul", X(c, r), k(c, sqrtMinusA), k(c, cmp)),
+      c.call("fr_mul", k(c, cmp), Z(c, p), k(c, cmp)),
       c.if(c.i32_eqz(c.call("fr_eq", k(c, cmp), X(c, p))), c.ret(c.i32_const(0))),
       c.call("fr_mul", Y(c, r), Z(c, p), k(c, cmp)),
       c.call("fr_eq", k(c, cmp), Y(c, p)),
     );
   }
   {
-    // Comb table: entry (w, d) = d·16^w·p for w < 64, 1 <= d <= 15.
+    // Comb table: entry (w, d) = d·16^w·p (cached) for w < 64, 1 <= d <= 15; p extended.
     const f = fn("jj_comb", "p", "table");
     f.addLocal("w", "i32");
     f.addLocal("d", "i32");
     f.addLocal("row", "i32");
     const c = f.getCodeBuilder();
     const L = (n: string) => c.getLocal(n);
-    const slot = (d: Code) => entry(c, L("row"), c.i32_sub(d, c.i32_const(1)));
+    // run = d·16^w·p as the row fills; cached = 16^w·p, the row's step.
     f.addCode(
+      ...copyPoint(c, L("p"), k(c, run)),
       c.setLocal("row", L("table")),
-      c.call("fr_copy", X(c, L("p")), X(c, L("row"))),
-      c.call("fr_copy", Y(c, L("p")), Y(c, L("row"))),
-      c.call("fr_copy", Z(c, L("p")), Z(c, L("row"))),
-      c.call("fr_copy", T(c, L("p")), T(c, L("row"))),
       c.setLocal("w", c.i32_const(0)),
       c.block(
         c.loop(
+          c.call("jj_toCached", k(c, run), k(c, cached)),
+          ...copyPoint(c, k(c, cached), L("row")),
           c.setLocal("d", c.i32_const(2)),
           c.block(
             c.loop(
               c.br_if(1, c.i32_eq(L("d"), c.i32_const(16))),
-              c.call("jj_add", slot(c.i32_sub(L("d"), c.i32_const(1))), L("row"), slot(L("d"))),
+              c.call("jj_add", k(c, run), k(c, cached), k(c, run)),
+              c.call("jj_toCached", k(c, run), entry(c, L("row"), c.i32_sub(L("d"), c.i32_const(1)))),
               c.setLocal("d", c.i32_add(L("d"), c.i32_const(1))),
               c.br(0),
             ),
           ),
           c.setLocal("w", c.i32_add(L("w"), c.i32_const(1))),
           c.br_if(1, c.i32_eq(L("w"), c.i32_const(64))),
-          // next row's base: 16·base = 15·base + base
-          c.call("jj_add", slot(c.i32_const(15)), L("row"), entry(c, L("row"), c.i32_const(15))),
+          // the next row's step: 16·step = 15·step + step
+          c.call("jj_add", k(c, run), k(c, cached), k(c, run)),
           c.setLocal("row", entry(c, L("row"), c.i32_const(15))),
           c.br(0),
         ),
