@@ -93,7 +93,6 @@ export function emitField(mb: ModuleBuilder): { zero: number; one: number } {
     "fr_dot",
     "fr_add",
     "fr_sub",
-    "fr_reduce",
     "fr_copy",
     "fr_eq",
     "fr_pow",

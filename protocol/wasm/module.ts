@@ -20,7 +20,6 @@ export interface WasmExports {
   fr_dot(a: number, b: number, n: number, r: number): void;
   fr_add(x: number, y: number, r: number): void;
   fr_sub(x: number, y: number, r: number): void;
-  fr_reduce(x: number, r: number): void;
   fr_copy(x: number, r: number): void;
   fr_fromU64(words: number, r: number): void;
   fr_toU64(x: number, words: number): void;
