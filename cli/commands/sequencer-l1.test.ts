@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { Contract, HDNodeWallet, JsonRpcProvider, Mnemonic } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CommittedBatch, committedBatch } from "../../contracts/client/batch-roots.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import { rpc } from "../../sequencer/testing.ts";
 import { HARDHAT_TEST_MNEMONIC } from "../devnet/dev-accounts.ts";
@@ -79,12 +80,12 @@ describe("openledger sequencer --l1", () => {
     expect(batch?.txHashes).toHaveLength(1);
     const provider = new JsonRpcProvider(devnet.l1.url, undefined, { staticNetwork: true });
     const rollup = new Contract(deployment.contracts.rollup, ROLLUP_ABI, provider);
-    let committed: { postStateRoot: string; committedAt: bigint } | undefined;
-    for (let i = 0; i < 100 && !committed?.committedAt; i++) {
+    let committed: CommittedBatch | undefined;
+    for (let i = 0; i < 100 && !committed; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      committed = await rollup.getFunction("batch")(1);
+      committed = await committedBatch(rollup, 1);
     }
-    expect(committed?.postStateRoot).toBe(batch!.postStateRoot);
+    expect(committed?.roots.postStateRoot).toBe(BigInt(batch!.postStateRoot));
     provider.destroy();
   }, 120_000);
 });
