@@ -1,12 +1,15 @@
 import { edwards } from "@noble/curves/abstract/edwards.js";
 import { ErrorCode, OpenLedgerError } from "./errors.ts";
 import { bigIntToBytesLE, bytesToBigIntLE, FIELD_MODULUS, type Field } from "./field.ts";
+import { COMB_BYTES, POINT_BYTES } from "./wasm/babyjub-code.ts";
+import { alloc, E, get, jubLayout, put, putScalar, wasm } from "./wasm/module.ts";
 
 /**
  * BabyJubJub (EIP-2494) as circomlib uses it: the twisted Edwards curve
  * 168700·x² + y² = 1 + 168696·x²·y² over the BN254 scalar field, with circomlib's Base8
- * as generator of the prime-order subgroup. Point arithmetic is noble's; noble's own
- * `babyjubjub` EdDSA wrapper uses another base point and transcript, so it is not used.
+ * as generator of the prime-order subgroup. Key derivation and signing use noble's point
+ * arithmetic (noble's own `babyjubjub` EdDSA wrapper uses another base point and transcript,
+ * so it is not used); the verification equation and square roots run in WebAssembly.
  */
 export const SUBGROUP_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041n;
 
@@ -67,8 +70,7 @@ export function unpackPoint(bytes: Uint8Array, what = "point"): AffinePoint {
   const y2 = (y * y) % FIELD_MODULUS;
   const num = mod(1n - y2);
   const den = mod(168700n - 168696n * y2);
-  const x2 = (num * inverse(den)) % FIELD_MODULUS;
-  let x = sqrt(x2);
+  let x = sqrtRatio(num, den);
   if (x === undefined) throw new OpenLedgerError(ErrorCode.InvalidKey, `${what} is not on the curve`);
   if (x > HALF !== sign) x = mod(-x);
   if (sign && x === 0n)
@@ -82,38 +84,71 @@ function mod(x: bigint): bigint {
   return Fp.create(x);
 }
 
-function inverse(x: bigint): bigint {
-  return Fp.inv(x);
+// WebAssembly memory for the arithmetic below: field slots and two points.
+const ONE = alloc(E);
+put(ONE, 1n);
+const [U, V, V2, W, R, T, C, B, T2] = Array.from({ length: 9 }, () => alloc(E)) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+const PUB = alloc(POINT_BYTES);
+const SIG_R8 = alloc(POINT_BYTES);
+const SCALARS = alloc(64);
+
+const EXPONENTS = alloc(64);
+/** (Q - 1) / 2 and 2^S - 1, for p - 1 = Q·2^S with Q odd. */
+const HALF_Q = EXPONENTS;
+const TWO_S_MINUS_1 = EXPONENTS + 32;
+
+/** Square root in the BN254 scalar field, or undefined for a non-residue. */
+export function sqrt(x: bigint): bigint | undefined {
+  return sqrtRatio(x, 1n);
 }
 
 /**
- * Square root in the BN254 scalar field, or undefined for a non-residue: Tonelli-Shanks with
- * one exponentiation. p - 1 = Q·2^28; w = x^((Q-1)/2) gives both the first root guess x·w and
- * the fudge factor x·w², and a non-residue shows itself when the loop runs out of powers of
- * two. Every signature check decompresses R8 with it, so it is kept lean (noble's generic
- * version spends three more exponentiations, one of them a Legendre symbol).
+ * A square root of u/v (v != 0), or undefined if u/v is not a square, without computing 1/v:
+ * Tonelli-Shanks on n = u/v, whose starting powers n^((Q+1)/2) and n^Q come from one
+ * exponentiation of u·v^(2^(S+1)-1) (RFC 9380, appendix F.2.1.1, sqrt_ratio), since
+ * v^(Q·2^S) = 1. Every decoded signature decompresses R8 with it, so it runs on the
+ * WebAssembly field.
  */
-export function sqrt(x: bigint): bigint | undefined {
-  const n = mod(x);
-  if (n === 0n) return 0n;
-  const w = powMod(n, (SQRT.Q - 1n) >> 1n);
-  let r = (n * w) % FIELD_MODULUS;
-  let t = (r * w) % FIELD_MODULUS;
-  let c = SQRT.c;
+export function sqrtRatio(u: bigint, v: bigint): bigint | undefined {
+  if (mod(u) === 0n) return 0n;
+  put(U, u);
+  put(V, v);
+  wasm.fr_pow(V, TWO_S_MINUS_1, V2); // v^(2^S - 1)
+  wasm.fr_square(V2, W);
+  wasm.fr_mul(W, V, W); // v^(2^(S+1) - 1)
+  wasm.fr_mul(W, U, W);
+  wasm.fr_pow(W, HALF_Q, T2);
+  wasm.fr_mul(T2, V2, T2);
+  wasm.fr_mul(T2, U, R); // r = n^((Q+1)/2)
+  wasm.fr_mul(T2, V, V2);
+  wasm.fr_mul(R, V2, T); // t = n^Q
+  put(C, SQRT.c);
   let m = SQRT.S;
-  while (t !== 1n) {
+  while (!wasm.fr_eq(T, ONE)) {
     let i = 0;
-    for (let t2 = t; t2 !== 1n; t2 = (t2 * t2) % FIELD_MODULUS) {
+    wasm.fr_copy(T, T2);
+    while (!wasm.fr_eq(T2, ONE)) {
       if (++i === m) return undefined;
+      wasm.fr_square(T2, T2);
     }
-    let b = c;
-    for (let j = 0; j < m - i - 1; j++) b = (b * b) % FIELD_MODULUS;
+    wasm.fr_copy(C, B);
+    for (let j = 0; j < m - i - 1; j++) wasm.fr_square(B, B);
     m = i;
-    c = (b * b) % FIELD_MODULUS;
-    t = (t * c) % FIELD_MODULUS;
-    r = (r * b) % FIELD_MODULUS;
+    wasm.fr_square(B, C);
+    wasm.fr_mul(T, C, T);
+    wasm.fr_mul(R, B, R);
   }
-  return r;
+  return get(R);
 }
 
 function powMod(base: bigint, exp: bigint): bigint {
@@ -138,3 +173,75 @@ const SQRT = (() => {
   while (powMod(z, (FIELD_MODULUS - 1n) >> 1n) === 1n) z++;
   return { Q, S, c: powMod(z, Q) };
 })();
+putScalar(HALF_Q, (SQRT.Q - 1n) >> 1n);
+putScalar(TWO_S_MINUS_1, (1n << BigInt(SQRT.S)) - 1n);
+
+function putPoint(p: number, { x, y }: AffinePoint): void {
+  put(p, x);
+  put(p + E, y);
+}
+
+// Base8's multiples 0..15 and its comb table, the fixed-base half of every verification.
+putPoint(PUB, BASE8);
+wasm.jj_fromAffine(PUB);
+wasm.jj_table(PUB, jubLayout.baseTable);
+wasm.jj_comb(PUB, jubLayout.baseComb);
+
+// A key that signs again and again gets a comb table of -(8·A) (138 kB, about five
+// verifications' worth of work to build), after which its verifications need no doublings:
+// about a third of the cost. Tables are built from a key's third use on, for the most
+// recently used KEY_TABLES keys; their memory is reused, never freed.
+const KEY_TABLES = 256;
+const TABLE_AFTER_USES = 2;
+const keyUses = new Map<string, number>();
+const keyTables = new Map<string, number>();
+const NEG_KEY = alloc(POINT_BYTES);
+
+function combFor(A: AffinePoint): number | undefined {
+  const id = `${A.x}:${A.y}`;
+  const table = keyTables.get(id);
+  if (table !== undefined) {
+    keyTables.delete(id);
+    keyTables.set(id, table);
+    return table;
+  }
+  const uses = (keyUses.get(id) ?? 0) + 1;
+  if (uses <= TABLE_AFTER_USES) {
+    if (keyUses.size >= 100_000) keyUses.clear();
+    keyUses.set(id, uses);
+    return undefined;
+  }
+  keyUses.delete(id);
+  let slot: number;
+  if (keyTables.size >= KEY_TABLES) {
+    const [oldest, reused] = keyTables.entries().next().value!;
+    keyTables.delete(oldest);
+    slot = reused;
+  } else {
+    slot = alloc(COMB_BYTES);
+  }
+  wasm.jj_prepareKey(PUB, NEG_KEY);
+  wasm.jj_comb(NEG_KEY, slot);
+  keyTables.set(id, slot);
+  return slot;
+}
+
+/**
+ * The EdDSA verification equation S·Base8 = R8 + h·(8·A) for canonical coordinates and
+ * scalars S, h < l, with A and R8 checked to lie on the curve; in WebAssembly
+ * (protocol/wasm/babyjub-code.ts): with comb tables for a frequent key, otherwise one shared
+ * chain of doublings for both scalars.
+ */
+export function verifyEquation(S: bigint, h: bigint, A: AffinePoint, R8: AffinePoint): boolean {
+  putPoint(PUB, A);
+  putPoint(SIG_R8, R8);
+  if (!wasm.jj_onCurve(PUB) || !wasm.jj_onCurve(SIG_R8)) return false;
+  putScalar(SCALARS, S);
+  putScalar(SCALARS + 32, h);
+  const comb = combFor(A);
+  const ok =
+    comb === undefined
+      ? wasm.jj_verify(SCALARS, SCALARS + 32, PUB, SIG_R8)
+      : wasm.jj_verifyComb(SCALARS, SCALARS + 32, comb, SIG_R8);
+  return ok === 1;
+}

@@ -1,22 +1,25 @@
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { FIELD_MODULUS as P, type Field } from "./field.ts";
+import { alloc, E, get, put, wasm } from "./wasm/module.ts";
+import { planLayout, stateScratch } from "./wasm/poseidon-code.ts";
 
 /**
  * circomlib's Poseidon(n) over BN254, 1 <= n <= 16, equal to the circuit template and to
- * poseidon-lite (whose round constants and MDS matrices it uses), but about three times
- * faster: the sequencer spends most of its time here.
+ * poseidon-lite (whose round constants and MDS matrices it uses). The permutation runs in
+ * WebAssembly (protocol/wasm/poseidon-code.ts), one call per hash: the sequencer spends most
+ * of its time here.
  *
- * Speed comes from the equivalent "sparse partial rounds" form of the Poseidon paper
- * (appendix B): in a partial round only state[0] goes through the S-box, so
+ * It runs in the equivalent "sparse partial rounds" form of the Poseidon paper (appendix B):
+ * in a partial round only state[0] goes through the S-box, so
  *  1. the constants of state[1..] are pushed forward through the linear layer, leaving one
  *     scalar constant per partial round, added to state[0] before its S-box;
  *  2. the MDS matrix M = M'·M'' with M' = diag(1, M̂) and M'' = [[m00, v], [ŵ, I]]; M' commutes
  *     with the next partial S-box layer and merges into the next round's matrix, so each
  *     partial round costs 2t multiplications instead of t², and one dense M̂ product is paid
  *     after the last partial round.
- * The transformed constants are derived once per arity, on first use, from the plain ones.
- * Sums of products are reduced once, not after each product.
+ * The transformed constants (the plan) are derived here once per arity, on first use, from
+ * the plain ones, and copied into WebAssembly memory in Montgomery form.
  */
 export const POSEIDON_MAX_INPUTS = 16;
 
@@ -36,7 +39,8 @@ interface Plan {
   readonly mHatN: readonly (readonly bigint[])[];
 }
 
-const plans: Plan[] = [];
+/** Per arity: the plan's address in WebAssembly memory and the state buffer's. */
+const loaded: Array<{ plan: number; state: number; t: number; nP: number }> = [];
 
 /** circomlib's Poseidon(n) over BN254 for 1 <= n <= 16 inputs; equal to the circuit template. */
 export function poseidon(inputs: readonly Field[]): Field {
@@ -44,40 +48,27 @@ export function poseidon(inputs: readonly Field[]): Field {
   if (n < 1 || n > POSEIDON_MAX_INPUTS) {
     throw new RangeError(`poseidon takes 1..${POSEIDON_MAX_INPUTS} inputs, got ${n}`);
   }
-  const plan = plans[n] ?? (plans[n] = makePlan(n));
-  const { t, M, fullC, partialA, partialV, partialW, mHatN } = plan;
-  let s: bigint[] = [0n];
-  for (const x of inputs) s.push(BigInt(x));
-  const half = FULL_ROUNDS / 2;
-  for (let r = 0; r < half; r++) s = mix(M, sboxAll(s, fullC[r]!));
-  // state[1..] is left unreduced through the partial rounds: it grows by about one bit a
-  // round (under 600 bits after 68), which costs less than a reduction each round.
-  for (let i = 0; i < partialA.length; i++) {
-    const x0 = pow5((s[0]! + partialA[i]!) % P);
-    const v = partialV[i]!;
-    const w = partialW[i]!;
-    let acc = plan.M[0]![0]! * x0;
-    for (let k = 1; k < t; k++) {
-      acc += v[k - 1]! * s[k]!;
-      s[k] = s[k]! + w[k - 1]! * x0;
-    }
-    s[0] = acc % P;
-  }
-  const rest = new Array<bigint>(t);
-  rest[0] = s[0]!;
-  for (let j = 1; j < t; j++) {
-    const row = mHatN[j - 1]!;
-    let acc = 0n;
-    for (let k = 1; k < t; k++) acc += row[k - 1]! * s[k]!;
-    rest[j] = acc % P;
-  }
-  s = rest;
-  for (let r = half; r < FULL_ROUNDS - 1; r++) s = mix(M, sboxAll(s, fullC[r]!));
-  // Only state[0] of the last round is the output: one row of the last mix.
-  const last = sboxAll(s, fullC[FULL_ROUNDS - 1]!);
-  let out = 0n;
-  for (let k = 0; k < t; k++) out += M[0]![k]! * last[k]!;
-  return out % P;
+  const { plan, state, t, nP } = loaded[n] ?? (loaded[n] = load(makePlan(n)));
+  put(state, 0n);
+  for (let i = 0; i < n; i++) put(state + (i + 1) * E, BigInt(inputs[i]!));
+  wasm.poseidon_perm(plan, t, nP, state);
+  return get(state);
+}
+
+function load(p: Plan): { plan: number; state: number; t: number; nP: number } {
+  const { t } = p;
+  const nP = p.partialA.length;
+  const at = planLayout(t, nP);
+  const plan = alloc(at.elements * E);
+  const write = (offset: number, values: readonly bigint[]) =>
+    values.forEach((v, i) => put(plan + (offset + i) * E, v));
+  write(at.M, p.M.flat());
+  write(at.fullC, p.fullC.flat());
+  write(at.partialA, p.partialA);
+  write(at.partialV, p.partialV.flat());
+  write(at.partialW, p.partialW.flat());
+  write(at.mHat, p.mHatN.flat());
+  return { plan, state: alloc((t + stateScratch(t)) * E), t, nP };
 }
 
 /**
@@ -93,7 +84,7 @@ export function poseidonDenseConstants(n: number): {
   partialC: readonly bigint[];
 } {
   if (n < 1 || n > POSEIDON_MAX_INPUTS) throw new RangeError(`no Poseidon with ${n} inputs`);
-  const plan = plans[n] ?? (plans[n] = makePlan(n));
+  const plan = makePlan(n);
   return { M: plan.M, fullC: plan.fullC, partialC: plan.partialA };
 }
 
@@ -107,23 +98,6 @@ export function poseidonList(items: readonly Field[]): Field {
     acc = poseidon([acc, ...items.slice(i, i + 15)]);
   }
   return acc;
-}
-
-function pow5(x: bigint): bigint {
-  const x2 = (x * x) % P;
-  return (((x2 * x2) % P) * x) % P;
-}
-
-function sboxAll(s: readonly bigint[], c: readonly bigint[]): bigint[] {
-  return s.map((x, i) => pow5((x + c[i]!) % P));
-}
-
-function mix(M: readonly (readonly bigint[])[], s: readonly bigint[]): bigint[] {
-  return M.map((row) => {
-    let acc = 0n;
-    for (let k = 0; k < row.length; k++) acc += row[k]! * s[k]!;
-    return acc % P;
-  });
 }
 
 /** poseidon-lite's constants for n inputs: C flat (t per round), M as rows (state' = M·state). */

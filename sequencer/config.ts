@@ -38,6 +38,7 @@ export interface NodeOptions {
   readonly batchRegistrySlots?: number;
   readonly batchIntervalMs?: number;
   readonly verifyWorkers?: number;
+  readonly fsync?: boolean;
   readonly rpcDeposits?: boolean;
   readonly ratePerSecond?: number;
   readonly bodyLimitBytes?: number;
@@ -51,6 +52,7 @@ export function nodeConfig(o: NodeOptions): NodeConfig {
     host: o.host ?? "127.0.0.1",
     port: o.port ?? 8547,
     verifyWorkers: o.verifyWorkers ?? 2,
+    fsync: o.fsync ?? true,
     sequencer: {
       domain: o.domain ?? DEV_DOMAIN,
       params: o.params ?? PRODUCTION_PARAMS,

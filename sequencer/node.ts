@@ -21,6 +21,11 @@ export interface NodeConfig {
   readonly rpc: RpcServerConfig;
   /** Signature-checking worker threads; 0 checks on the main thread. */
   readonly verifyWorkers: number;
+  /**
+   * fsync each LevelDB write before answering (group commit): an answered transaction then
+   * survives power loss, not only the process being killed (sequencer/store.ts).
+   */
+  readonly fsync: boolean;
   /** Delay before offering a batch the poster failed on again (default 5 s). */
   readonly postRetryMs?: number;
 }
@@ -36,7 +41,7 @@ export async function startNode(
   logger: Logger,
   poster?: BatchPoster,
 ): Promise<SequencerNode> {
-  const store = await Store.open(config.dataDir);
+  const store = await Store.open(config.dataDir, { sync: config.fsync });
   const ctx = { domain: config.sequencer.domain, params: config.sequencer.params };
   const verifier: TxVerifier =
     config.verifyWorkers > 0 ? new VerifyPool(ctx, config.verifyWorkers) : new InlineVerifier(ctx);

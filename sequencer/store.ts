@@ -1,5 +1,6 @@
 import { deserialize, serialize } from "node:v8";
 import { Level } from "level";
+import { LogFlusher } from "./log-flusher.ts";
 
 /**
  * LevelDB access for the sequencer. Values are V8-serialized (bigints, byte arrays and nested
@@ -7,9 +8,13 @@ import { Level } from "level";
  * land in one atomic LevelDB batch; calls that queue up while a batch is being written share
  * the next one (group commit), so a burst of transactions costs one write, not one each.
  *
- * Durability: LevelDB appends each batch to its log with write(2) before the promise
- * resolves, so a resolved write survives the process being killed (kill -9); only losing the
- * machine itself could drop it, which `sync: true` would cover at a large cost per write.
+ * Durability: each group's batch is appended to LevelDB's log with write(2) before the next
+ * group's; with `sync` (the default) a write's promise resolves only once an fsync of the log
+ * that started after the append has finished (`log-flusher.ts`), so a resolved write survives
+ * the process being killed and the machine losing power. The fsyncs run beside the appends,
+ * one at a time, each covering every group appended before it: the disk's latency adds to
+ * each answer's but does not limit how many groups a second are written. Without `sync` a
+ * resolved write survives kill -9 but not an operating-system crash or power loss.
  */
 export type StoreOp =
   | { readonly type: "put"; readonly key: string; readonly value: unknown }
@@ -25,12 +30,16 @@ export class Store {
   private queue: PendingWrite[] = [];
   private writing = false;
 
-  private constructor(private readonly db: Level<string, Buffer>) {}
+  private constructor(
+    private readonly db: Level<string, Buffer>,
+    /** Present when writes must reach the disk before they resolve. */
+    readonly flusher: LogFlusher | undefined,
+  ) {}
 
-  static async open(dir: string): Promise<Store> {
+  static async open(dir: string, options: { sync?: boolean } = {}): Promise<Store> {
     const db = new Level<string, Buffer>(dir, { keyEncoding: "utf8", valueEncoding: "buffer" });
     await db.open();
-    return new Store(db);
+    return new Store(db, (options.sync ?? true) ? new LogFlusher(dir) : undefined);
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -66,6 +75,7 @@ export class Store {
 
   async close(): Promise<void> {
     while (this.writing) await new Promise((r) => setTimeout(r, 5));
+    await this.flusher?.close();
     await this.db.close();
   }
 
@@ -83,7 +93,12 @@ export class Store {
       );
       try {
         await this.db.batch(ops);
-        for (const w of group) w.resolve();
+        // The next group is appended while this one's fsync runs.
+        const durable = this.flusher ? this.flusher.flush() : Promise.resolve();
+        durable.then(
+          () => group.forEach((w) => w.resolve()),
+          (e: unknown) => group.forEach((w) => w.reject(e)),
+        );
       } catch (e) {
         for (const w of group) w.reject(e);
       }

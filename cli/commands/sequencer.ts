@@ -2,7 +2,8 @@ import { Command, Option } from "commander";
 import { pino } from "pino";
 import { PARAM_SETS, nodeConfig } from "../../sequencer/config.ts";
 import { startNode } from "../../sequencer/node.ts";
-import { chainOptions, domainFrom, intArg } from "./common.ts";
+import { chainOptions, domainFrom, intArg, loadEthWallet } from "./common.ts";
+import { startL1Sequencer } from "./sequencer-l1.ts";
 
 /** `openledger sequencer`: runs the sequencer node until SIGINT/SIGTERM. */
 export function sequencerCommand(): Command {
@@ -29,29 +30,64 @@ export function sequencerCommand(): Command {
     .option("--rate-limit <calls>", "JSON-RPC calls per second per client", intArg, 500)
     .option("--body-limit <bytes>", "largest HTTP request body", intArg, 1024 * 1024)
     .option("--rpc-deposits", "accept ol_submitDeposit (devnet and tests only)", false)
+    .option("--l1 <url>", "L1 JSON-RPC endpoint: post sealed batches to the rollup and relay its deposits")
+    .option(
+      "--l1-key-env <name>",
+      "environment variable holding the bonded sequencer's L1 private key (with --l1)",
+      "OPENLEDGER_SEQUENCER_KEY",
+    )
+    .option(
+      "--l1-key-file <path>",
+      "file holding the sequencer's L1 private key (instead of the environment)",
+    )
+    .option("--l1-from-block <n>", "first L1 block to scan: the rollup's deployment block", intArg, 0)
+    .option(
+      "--l1-confirmations <n>",
+      "L1 confirmations before a deposit is relayed and a batch commit counts as posted",
+      intArg,
+      2,
+    )
+    .option("--l1-poll-ms <ms>", "how often the L1 deposit queue is polled", intArg, 2000)
+    .option(
+      "--no-fsync",
+      "answer once a write is in LevelDB's log, without fsync: survives the process being killed, not the machine",
+    )
     .option("--pretty", "human-readable logs instead of JSON lines", false)
     .action(async (o) => {
       const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
-      const node = await startNode(
-        nodeConfig({
-          dataDir: o.dataDir,
-          host: o.host,
-          port: o.port,
-          domain: domainFrom(o),
-          params: PARAM_SETS[o.params]!,
-          batchMaxTxs: o.batchMaxTxs,
-          batchWithdrawals: o.batchWithdrawals,
-          batchRegistrySlots: o.batchRegistrySlots,
-          batchIntervalMs: o.batchIntervalMs,
-          minFee: BigInt(o.minFee),
-          feeRecipient: o.feeRecipient,
-          verifyWorkers: o.verifyWorkers,
-          ratePerSecond: o.rateLimit,
-          bodyLimitBytes: o.bodyLimit,
-          rpcDeposits: o.rpcDeposits,
-        }),
-        logger,
-      );
+      const config = nodeConfig({
+        dataDir: o.dataDir,
+        host: o.host,
+        port: o.port,
+        domain: domainFrom(o),
+        params: PARAM_SETS[o.params]!,
+        batchMaxTxs: o.batchMaxTxs,
+        batchWithdrawals: o.batchWithdrawals,
+        batchRegistrySlots: o.batchRegistrySlots,
+        batchIntervalMs: o.batchIntervalMs,
+        minFee: BigInt(o.minFee),
+        feeRecipient: o.feeRecipient,
+        verifyWorkers: o.verifyWorkers,
+        fsync: o.fsync,
+        ratePerSecond: o.rateLimit,
+        bodyLimitBytes: o.bodyLimit,
+        rpcDeposits: o.rpcDeposits,
+      });
+      const node = o.l1
+        ? await startL1Sequencer(
+            config,
+            {
+              l1Url: o.l1,
+              rollup: o.rollup,
+              signer: (provider) =>
+                loadEthWallet({ ethKeyEnv: o.l1KeyEnv, ethKeyFile: o.l1KeyFile }).connect(provider),
+              fromBlock: o.l1FromBlock,
+              confirmations: o.l1Confirmations,
+              pollMs: o.l1PollMs,
+            },
+            logger,
+          )
+        : await startNode(config, logger);
       const stop = async () => {
         logger.info("stopping: sealing the open batch");
         await node.stop();

@@ -1,12 +1,8 @@
 import { join } from "node:path";
-import { Contract, JsonRpcProvider } from "ethers";
-import { L1QueueRelay } from "../../bridge/queue-relay.ts";
-import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { nodeConfig } from "../../sequencer/config.ts";
-import { L1BatchPoster } from "../../sequencer/l1-poster.ts";
-import { startNode } from "../../sequencer/node.ts";
+import { startL1Sequencer } from "../commands/sequencer-l1.ts";
 import type { DevnetService } from "./services.ts";
 
 /**
@@ -19,22 +15,8 @@ import type { DevnetService } from "./services.ts";
 export const sequencerService: DevnetService = {
   name: "sequencer",
   async start(ctx) {
-    const provider = new JsonRpcProvider(ctx.l1Url, undefined, {
-      staticNetwork: true,
-      pollingInterval: 200,
-      // ethers caches identical reads for 250 ms by default: a nonce read right after a send
-      // would be stale.
-      cacheTimeout: -1,
-    });
-    const signer = await provider.getSigner(ctx.accounts[1]!.address);
     const rollup = ctx.deployment.contracts.rollup;
-    const poster = new L1BatchPoster({
-      rollup,
-      signer,
-      fromBlock: ctx.deployment.deployedAtBlock,
-      logger: ctx.logger,
-    });
-    const node = await startNode(
+    const { node, stop } = await startL1Sequencer(
       nodeConfig({
         dataDir: join(ctx.dataDir, "sequencer"),
         port: ctx.l1Port === 0 ? 0 : ctx.l1Port + 2,
@@ -45,25 +27,16 @@ export const sequencerService: DevnetService = {
         batchWithdrawals: DEV_BATCH_CIRCUIT.shape.withdrawals,
         batchRegistrySlots: DEV_BATCH_CIRCUIT.shape.registrySlots,
       }),
-      ctx.logger,
-      poster,
-    );
-    const relay = new L1QueueRelay({
-      rollup: new Contract(rollup, ROLLUP_ABI, provider),
-      sink: { queue: () => node.sequencer.state.queue, execute: (op) => node.sequencer.executeQueueOp(op) },
-      fromBlock: ctx.deployment.deployedAtBlock,
-      confirmations: 0,
-      pollMs: 500,
-      logger: ctx.logger,
-    });
-    relay.start();
-    return {
-      url: node.url,
-      stop: async () => {
-        await relay.stop();
-        await node.stop();
-        provider.destroy();
+      {
+        l1Url: ctx.l1Url,
+        rollup,
+        signer: (provider) => provider.getSigner(ctx.accounts[1]!.address),
+        fromBlock: ctx.deployment.deployedAtBlock,
+        confirmations: 0,
+        pollMs: 500,
       },
-    };
+      ctx.logger,
+    );
+    return { url: node.url, stop };
   },
 };

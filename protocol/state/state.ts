@@ -56,9 +56,14 @@ export interface QueueCursor {
 
 /** What a state root needs, taken at one moment (see `RollupState.snapshotForRoot`). */
 export interface RootSnapshot {
-  readonly leaves: ReadonlyArray<readonly [TreeName, ReadonlyArray<readonly [bigint, Field]>]>;
-  readonly counters: Field;
-  readonly params: Field;
+  /**
+   * Per tree, the dirty slots and how to hash their leaf from the record of that moment
+   * (records are replaced, never changed in place, so holding one is holding its value): the
+   * hashing waits for `hashSnapshot`, which spreads it over steps.
+   */
+  readonly leaves: ReadonlyArray<readonly [TreeName, ReadonlyArray<readonly [bigint, () => Field]>]>;
+  readonly counters: Counters;
+  readonly governance: GovernanceParams;
 }
 
 export interface Genesis {
@@ -166,25 +171,35 @@ export class RollupState {
    */
   snapshotForRoot(): RootSnapshot {
     const leaves = (Object.keys(this.dirty) as TreeName[]).map((name) => {
-      const entries = [...this.dirty[name]].map((id) => [BigInt(id), this.leaf(name, id)] as const);
+      const entries = [...this.dirty[name]].map((id) => [BigInt(id), this.leafOf(name, id)] as const);
       this.dirty[name].clear();
       return [name, entries] as const;
     });
     this.pendingSnapshots++;
-    return { leaves, counters: countersHash(this.counters), params: paramsHash(this.governance) };
+    return { leaves, counters: this.counters, governance: this.governance };
   }
 
   /** Hashes a snapshot into the trees one inner node per step; returns its state root. */
   *hashSnapshot(snapshot: RootSnapshot): Generator<void, Field> {
     try {
-      for (const [name, entries] of snapshot.leaves) yield* this.trees[name].setManySteps(entries);
+      for (const [name, entries] of snapshot.leaves) {
+        const hashed: Array<readonly [bigint, Field]> = [];
+        for (const [index, leaf] of entries) {
+          hashed.push([index, leaf()]);
+          yield;
+        }
+        yield* this.trees[name].setManySteps(hashed);
+      }
+      const counters = countersHash(snapshot.counters);
+      yield;
+      const params = paramsHash(snapshot.governance);
       return stateRoot({
         accounts: this.trees.accounts.root,
         contributions: this.trees.contributions.root,
         models: this.trees.models.root,
         inferences: this.trees.inferences.root,
-        counters: snapshot.counters,
-        params: snapshot.params,
+        counters,
+        params,
       });
     } finally {
       this.pendingSnapshots--;
@@ -243,15 +258,28 @@ export class RollupState {
   }
 
   private leaf(tree: TreeName, id: number): Field {
+    return this.leafOf(tree, id)();
+  }
+
+  /** The leaf of slot `id` as its record is now, hashed when called. */
+  private leafOf(tree: TreeName, id: number): () => Field {
     switch (tree) {
-      case "accounts":
-        return accountLeaf(this.accounts.get(id)!);
-      case "contributions":
-        return contributionLeaf(this.contributions.get(id)!);
-      case "models":
-        return modelLeaf(this.models.get(id)!);
-      case "inferences":
-        return inferenceLeaf(this.inferences.get(id)!);
+      case "accounts": {
+        const a = this.accounts.get(id)!;
+        return () => accountLeaf(a);
+      }
+      case "contributions": {
+        const c = this.contributions.get(id)!;
+        return () => contributionLeaf(c);
+      }
+      case "models": {
+        const m = this.models.get(id)!;
+        return () => modelLeaf(m);
+      }
+      case "inferences": {
+        const r = this.inferences.get(id)!;
+        return () => inferenceLeaf(r);
+      }
     }
   }
 }

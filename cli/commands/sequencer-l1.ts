@@ -1,0 +1,77 @@
+import { Contract, JsonRpcProvider, type Signer } from "ethers";
+import type { Logger } from "pino";
+import { L1QueueRelay } from "../../bridge/queue-relay.ts";
+import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
+import type { NodeConfig } from "../../sequencer/node.ts";
+import { L1BatchPoster } from "../../sequencer/l1-poster.ts";
+import { type SequencerNode, startNode } from "../../sequencer/node.ts";
+
+/**
+ * A sequencer node wired to its L1: sealed batches committed to the rollup by the batch
+ * poster, L1 deposits relayed into the node once confirmed. Shared by `openledger sequencer`
+ * (with --l1) and the devnet.
+ */
+export interface L1Wiring {
+  /** L1 JSON-RPC endpoint. */
+  readonly l1Url: string;
+  /** The rollup contract (the node's domain names the same one). */
+  readonly rollup: string;
+  /** The bonded sequencer's L1 signer, given the provider this wiring opens. */
+  readonly signer: (provider: JsonRpcProvider) => Signer | Promise<Signer>;
+  /** First L1 block to scan for earlier commits and queued deposits (the deployment block). */
+  readonly fromBlock: number;
+  /** Confirmations before a deposit is relayed and before a commit counts as posted. */
+  readonly confirmations: number;
+  /** How often the deposit queue is polled. */
+  readonly pollMs: number;
+}
+
+export interface L1SequencerNode {
+  readonly node: SequencerNode;
+  stop(): Promise<void>;
+}
+
+export async function startL1Sequencer(
+  config: NodeConfig,
+  l1: L1Wiring,
+  logger: Logger,
+): Promise<L1SequencerNode> {
+  const provider = new JsonRpcProvider(l1.l1Url, undefined, {
+    staticNetwork: true,
+    pollingInterval: 200,
+    // ethers caches identical reads for 250 ms by default: a nonce read right after a send
+    // would be stale.
+    cacheTimeout: -1,
+  });
+  try {
+    const poster = new L1BatchPoster({
+      rollup: l1.rollup,
+      signer: await l1.signer(provider),
+      fromBlock: l1.fromBlock,
+      // The poster waits for at least one confirmation: a receipt is what it waits on.
+      confirmations: Math.max(1, l1.confirmations),
+      logger,
+    });
+    const node = await startNode(config, logger, poster);
+    const relay = new L1QueueRelay({
+      rollup: new Contract(l1.rollup, ROLLUP_ABI, provider),
+      sink: { queue: () => node.sequencer.state.queue, execute: (op) => node.sequencer.executeQueueOp(op) },
+      fromBlock: l1.fromBlock,
+      confirmations: l1.confirmations,
+      pollMs: l1.pollMs,
+      logger,
+    });
+    relay.start();
+    return {
+      node,
+      stop: async () => {
+        await relay.stop();
+        await node.stop();
+        provider.destroy();
+      },
+    };
+  } catch (e) {
+    provider.destroy();
+    throw e;
+  }
+}
