@@ -18,3 +18,6 @@ export const TEST_GOVERNANCE: GovernanceParams = {
   minContributionStake: 100n,
   minModelStake: 1000n,
 };
+
+/** The L1 address a test proof is made for (Hardhat's third dev account): its public input binds it. */
+export const TEST_PROVER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";

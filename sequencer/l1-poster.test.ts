@@ -2,7 +2,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
 import { deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
-import { batchPublicInput } from "../protocol/batch/layout.ts";
+import { batchCommitment } from "../protocol/batch/layout.ts";
 import type { SealedBatch } from "./batch-poster.ts";
 import { L1BatchPoster, L1PosterFatalError } from "./l1-poster.ts";
 
@@ -42,16 +42,16 @@ describe("L1BatchPoster: commits sealed batches, never twice", () => {
   });
   afterAll(terminateSnarkjsCurve);
 
-  it("commits a batch whose public input is the protocol's fold of it", async () => {
+  it("commits a batch whose commitment is the protocol's fold of it", async () => {
     const batch = sealed(1, genesis, 101n);
     const { l1TxHash } = await poster().post(batch);
     expect(l1TxHash).toMatch(/^0x[0-9a-f]{64}$/);
     expect(await lastCommitted()).toBe(1n);
-    const expected = batchPublicInput(
+    const expected = batchCommitment(
       { preStateRoot: genesis, postStateRoot: 101n, queueStart: 0n, queueEnd: 0n, withdrawalsRoot: 0n },
       batch.batchData,
     );
-    expect(await s.d.rollup.getFunction("publicInputOf")(1n)).toBe(expected);
+    expect(await s.d.rollup.getFunction("commitmentOf")(1n)).toBe(expected);
   });
 
   it("after a restart, recognises a batch already on L1 and returns its transaction", async () => {

@@ -25,8 +25,8 @@ export interface BatchRecord extends SealedBatch {
   readonly dataLayout: "fixed" | "compact";
   /** Account credited with the batch's fees (the fixed layout's header). */
   readonly feeRecipient: number;
-  /** The proof's one public input, sha256 over the claims and the data (section 8). */
-  readonly publicInput: bigint;
+  /** What commitBatch records: sha256 over the claims and the data (section 8). */
+  readonly commitment: bigint;
   readonly sealedAt: number;
   readonly feesCredited: bigint;
   readonly l1TxHash?: string;

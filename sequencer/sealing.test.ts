@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { batchDataLength, batchPublicInput } from "../protocol/batch/layout.ts";
+import { batchDataLength, batchCommitment } from "../protocol/batch/layout.ts";
 import { batchDataHash } from "../protocol/batch/data.ts";
 import { TxType } from "../protocol/tx/types.ts";
 import { startNode } from "./node.ts";
@@ -44,8 +44,8 @@ describe("batch sealing", () => {
         { recipient: L1_SENDER, amount: 7n },
         { recipient: L1_SENDER, amount: 7n },
       ]);
-      expect(b2.publicInput).toBe(
-        batchPublicInput(
+      expect(b2.commitment).toBe(
+        batchCommitment(
           {
             preStateRoot: b2.preStateRoot,
             postStateRoot: b2.postStateRoot,

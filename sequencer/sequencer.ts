@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { batchDataHash, type CompactTx, compactQueueOp, encodeBatchData } from "../protocol/batch/data.ts";
 import {
-  batchPublicInput,
+  batchCommitment,
   encodeBatchLayout,
   type RegistryRecord,
   registryRecord,
@@ -261,7 +261,7 @@ export class Sequencer {
         batchData,
         dataLayout: fixed ? "fixed" : "compact",
         feeRecipient,
-        publicInput: batchPublicInput(claims, batchData),
+        commitment: batchCommitment(claims, batchData),
         batchDataHash: batchDataHash(batchData),
         queueStart: finished.queueStart.next,
         queueEnd: finished.queueEnd.next,

@@ -29,7 +29,7 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         bytes32 postStateRoot,
         bytes32 withdrawalsRoot,
         uint64 queueEnd,
-        uint256 publicInput
+        uint256 commitment
     );
     event BatchProven(uint64 indexed batchIndex, address prover);
 
@@ -56,7 +56,7 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         PoseidonMerkle.checkField(uint256(c.postStateRoot));
         PoseidonMerkle.checkField(uint256(c.withdrawalsRoot));
 
-        uint256 publicInput = PublicInput.fold(
+        uint256 commitment = PublicInput.fold(
             c.preStateRoot,
             c.postStateRoot,
             queueHashAt(h.queueCommitted),
@@ -65,35 +65,44 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
             batchData
         );
         _batches[c.batchIndex] = Batch(
-            publicInput, keccak256(abi.encode(BatchRoots(c.postStateRoot, c.withdrawalsRoot, c.queueEnd)))
+            commitment, keccak256(abi.encode(BatchRoots(c.postStateRoot, c.withdrawalsRoot, c.queueEnd)))
         );
         _tipStateRoot = c.postStateRoot;
         _head.lastCommitted = c.batchIndex;
         _head.queueCommitted = c.queueEnd;
-        emit BatchCommitted(c.batchIndex, c.postStateRoot, c.withdrawalsRoot, c.queueEnd, publicInput);
+        emit BatchCommitted(c.batchIndex, c.postStateRoot, c.withdrawalsRoot, c.queueEnd, commitment);
     }
 
     /// @notice Proves batch `batchIndex` with a Groth16 proof [a0, a1, b00, b01, b10, b11, c0, c1]
     /// (b pairs as the EVM precompile takes them) checked by the verifier registered for
     /// `circuitId`. Batches may be proven in any order, so provers work in parallel; a batch is
     /// final once it and every batch before it are proven (see syncFinality).
+    /// The proof's public input binds the batch's commitment to msg.sender (PublicInput.bind),
+    /// so a proof seen in the mempool cannot be resubmitted by another prover for the reward.
     /// @dev Only a bonded prover, which is recorded for its reward. No frozen check: after a
     /// freeze finality no longer advances, so a late proof changes nothing. Kept to one storage
     /// write so verification stays within its gas budget.
     function proveBatch(uint64 batchIndex, uint32 circuitId, uint256[8] calldata proof) external {
         if (!operators[msg.sender].prover) revert NotBondedProver();
         Batch storage b = _batches[batchIndex];
-        uint256 publicInput = b.proofSlot;
-        if (publicInput == 0 || publicInput > PublicInput.MASK) revert BatchNotProvable(batchIndex);
+        uint256 commitment = b.proofSlot;
+        if (commitment == 0 || commitment > PublicInput.MASK) revert BatchNotProvable(batchIndex);
+        uint256 publicInput = PublicInput.bind(commitment, msg.sender);
         if (!_verifyProof(_verifierFor(circuitId, PURPOSE_BATCH), proof, publicInput)) revert InvalidProof();
         b.proofSlot = PROVEN | uint160(msg.sender);
         emit BatchProven(batchIndex, msg.sender);
     }
 
-    /// @notice The public input a proof of batch `batchIndex` must carry (0 once proven).
-    function publicInputOf(uint64 batchIndex) external view returns (uint256) {
+    /// @notice Batch `batchIndex`'s commitment (0 once proven, or if never committed).
+    function commitmentOf(uint64 batchIndex) public view returns (uint256) {
         uint256 slot = _batches[batchIndex].proofSlot;
         return slot & PROVEN == 0 ? slot : 0;
+    }
+
+    /// @notice The public input `prover`'s proof of batch `batchIndex` must carry (0 once proven).
+    function proofInputOf(uint64 batchIndex, address prover) external view returns (uint256) {
+        uint256 commitment = commitmentOf(batchIndex);
+        return commitment == 0 ? 0 : PublicInput.bind(commitment, prover);
     }
 
     /// @dev The verifier's arguments (uint[2], uint[2][2], uint[2], uint[1]) are nine static

@@ -1,6 +1,6 @@
 import { type Contract, toBeHex } from "ethers";
 import { type BatchRoots, rootsArg } from "../client/batch-roots.ts";
-import { batchPublicInput } from "../../protocol/batch/layout.ts";
+import { batchCommitment } from "../../protocol/batch/layout.ts";
 
 export interface TestBatch {
   batchIndex: bigint;
@@ -48,14 +48,14 @@ export async function nextBatch(
   };
 }
 
-/** The public input the contract must derive for `b`, recomputed independently in TypeScript. */
-export async function expectedPublicInput(
+/** The commitment the contract must derive for `b`, recomputed independently in TypeScript. */
+export async function expectedCommitment(
   rollup: Contract,
   b: TestBatch,
   queueStart: bigint,
 ): Promise<bigint> {
   const queueHashAt = rollup.getFunction("queueHashAt");
-  return batchPublicInput(
+  return batchCommitment(
     {
       preStateRoot: b.preStateRoot,
       postStateRoot: b.postStateRoot,

@@ -6,12 +6,14 @@ import { batchRootsHash, genesisRoots, rootsArg } from "../client/batch-roots.ts
 import {
   commitment,
   hex32,
-  expectedPublicInput,
+  expectedCommitment,
   nextBatch,
   rootsArgOf,
   rootsOf,
   type TestBatch,
 } from "./batch-helpers.ts";
+import { proofPublicInput } from "../../protocol/batch/layout.ts";
+import { bondOperator } from "../deploy/bootstrap.ts";
 import { deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
 
 describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
@@ -70,21 +72,23 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
       hex32(11n),
       hex32(5n),
     ]);
-    expect(await s.d.rollup.getFunction("publicInputOf")(1n)).toBe(
-      await expectedPublicInput(s.d.rollup, b, 0n),
-    );
+    const expected = await expectedCommitment(s.d.rollup, b, 0n);
+    expect(await s.d.rollup.getFunction("commitmentOf")(1n)).toBe(expected);
+    // A proof's public input binds the commitment to the address that submits it.
+    const prover = await s.prover.getAddress();
+    expect(await s.d.rollup.getFunction("proofInputOf")(1n, prover)).toBe(proofPublicInput(expected, prover));
     expect((await s.d.rollup.getFunction("head")()).lastCommitted).toBe(1n);
     // A retried post of the same batch fails instead of posting twice.
     await expect(commit(b)).rejects.toThrow(/WrongBatchIndex/);
   });
 
   it("refuses a proof from a prover without bond", async () => {
-    const proof = await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(1n));
+    const proof = await proveStub(circuit, await s.d.rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()));
     await expect(prove(1n, proof, s.alice)).rejects.toThrow(/NotBondedProver/);
   });
 
   it("refuses a proof of a tampered public input and a malformed proof", async () => {
-    const input = await s.d.rollup.getFunction("publicInputOf")(1n);
+    const input = await s.d.rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress());
     const tampered = await proveStub(circuit, input + 1n);
     await expect(prove(1n, tampered)).rejects.toThrow(/InvalidProof/);
     const good = await proveStub(circuit, input);
@@ -95,6 +99,21 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     await expect(prove(1n, good, s.prover, 9)).rejects.toThrow(/UnknownCircuit/);
   });
 
+  it("refuses a proof submitted by another prover than the one it was made for", async () => {
+    // alice bonds as a prover and copies s.prover's proof, as a front-runner would.
+    await bondOperator(s.d.token, s.d.rollup, s.alice, s.config.l1.minProverBond, true);
+    const proversProof = await proveStub(
+      circuit,
+      await s.d.rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()),
+    );
+    await expect(prove(1n, proversProof, s.alice)).rejects.toThrow(/InvalidProof/);
+    const alicesProof = await proveStub(
+      circuit,
+      await s.d.rollup.getFunction("proofInputOf")(1n, await s.alice.getAddress()),
+    );
+    await expect(prove(1n, alicesProof, s.prover)).rejects.toThrow(/InvalidProof/);
+  });
+
   it("refuses to prove a batch not committed, or genesis", async () => {
     const proof = await proveStub(circuit, 1n);
     await expect(prove(2n, proof)).rejects.toThrow(/BatchNotProvable/);
@@ -102,7 +121,7 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
   });
 
   it("finalizes a batch with a real proof of its public input, once, within 230k gas", async () => {
-    const proof = await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(1n));
+    const proof = await proveStub(circuit, await s.d.rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()));
     const receipt = await prove(1n, proof);
     expect(Number(receipt.gasUsed)).toBeLessThanOrEqual(230_000);
     expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(1n);
@@ -117,9 +136,9 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     expect(b3.preStateRoot).toBe(12n);
     await commit(b3);
     const lastFinalized = s.d.rollup.getFunction("lastFinalizedBatch");
-    await prove(3n, await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(3n)));
+    await prove(3n, await proveStub(circuit, await s.d.rollup.getFunction("proofInputOf")(3n, await s.prover.getAddress())));
     expect(await lastFinalized()).toBe(1n);
-    await prove(2n, await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(2n)));
+    await prove(2n, await proveStub(circuit, await s.d.rollup.getFunction("proofInputOf")(2n, await s.prover.getAddress())));
     expect(await lastFinalized()).toBe(3n);
     await (await s.d.rollup.getFunction("syncFinality")()).wait();
     expect((await s.d.rollup.getFunction("head")()).lastFinalized).toBe(3n);
@@ -149,7 +168,7 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     await commit(next);
     await prove(
       next.batchIndex,
-      await proveStub(circuit, await s.d.rollup.getFunction("publicInputOf")(next.batchIndex)),
+      await proveStub(circuit, await s.d.rollup.getFunction("proofInputOf")(next.batchIndex, await s.prover.getAddress())),
     );
     await expect(s.rollupAs(s.prover).getFunction("claimProverRewards")([next.batchIndex])).rejects.toThrow(
       /NotRewardable/,

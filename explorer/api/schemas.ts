@@ -89,7 +89,7 @@ export const batchDetail = {
     batchDataHash: str,
     dataLayout: str,
     feeRecipient: int,
-    publicInput: str,
+    commitment: str,
     queueStart: str,
     queueEnd: str,
     withdrawals: { type: "array", items: withdrawal },

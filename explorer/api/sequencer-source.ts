@@ -15,7 +15,7 @@ export interface L2Batch {
   readonly batchDataHash: string;
   readonly dataLayout: "fixed" | "compact";
   readonly feeRecipient: number;
-  readonly publicInput: string;
+  readonly commitment: string;
   readonly queueStart: string;
   readonly queueEnd: string;
   readonly withdrawals: { recipient: string; amount: string }[];

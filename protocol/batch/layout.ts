@@ -188,12 +188,27 @@ const PUBLIC_INPUT_MASK = (1n << 253n) - 1n;
 
 /**
  * sha256(pre ‖ post ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ batchData), 32-byte big-endian words,
- * top three bits cleared: the batch proof's one public input, as the contract computes it.
+ * top three bits cleared: the batch's commitment, as commitBatch records it.
  */
-export function batchPublicInput(c: BatchClaims, data: Uint8Array): Field {
+export function batchCommitment(c: BatchClaims, data: Uint8Array): Field {
   const words = [c.preStateRoot, c.postStateRoot, c.queueStart, c.queueEnd, c.withdrawalsRoot];
   const bytes = new Uint8Array(32 * words.length + data.length);
   words.forEach((w, i) => bytes.set(bigIntToBytesBE(w, 32), 32 * i));
   bytes.set(data, 32 * words.length);
+  return maskedSha256(bytes);
+}
+
+/**
+ * sha256(commitment ‖ prover), 32 + 20 bytes, top three bits cleared: the one public input of a
+ * batch proof submitted by the L1 address `prover` (proveBatch binds it to msg.sender).
+ */
+export function proofPublicInput(commitment: Field, prover: string): Field {
+  const bytes = new Uint8Array(52);
+  bytes.set(bigIntToBytesBE(commitment, 32), 0);
+  bytes.set(bigIntToBytesBE(addressToField(prover), 20), 32);
+  return maskedSha256(bytes);
+}
+
+function maskedSha256(bytes: Uint8Array): Field {
   return BigInt(`0x${Buffer.from(sha256(bytes)).toString("hex")}`) & PUBLIC_INPUT_MASK;
 }

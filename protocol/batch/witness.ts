@@ -8,7 +8,8 @@
 import {
   type BatchClaims,
   type BatchShape,
-  batchPublicInput,
+  batchCommitment,
+  proofPublicInput,
   encodeBatchLayout,
   NOOP_RECORD,
   type RegistryRecord,
@@ -45,6 +46,9 @@ export interface BatchWitness {
   readonly input: BatchCircuitInput;
   readonly data: Uint8Array;
   readonly claims: BatchClaims;
+  /** What commitBatch records for the batch. */
+  readonly commitment: Field;
+  /** The proof's public input: the commitment bound to the prover's L1 address. */
   readonly publicInput: Field;
   readonly closed: ClosedBatch;
   readonly receipts: readonly Receipt[];
@@ -120,7 +124,8 @@ function accountUpdate(
 
 /**
  * Applies `txs` to `state` (which must be in witness mode) as one batch closed with
- * `feeRecipient`, and returns the circuit input. Throws the state transition's error if a
+ * `feeRecipient`, and returns the circuit input for a proof that the L1 address `prover` will
+ * submit (the public input binds it). Throws the state transition's error if a
  * transaction is invalid: a batch the TypeScript refuses has no witness.
  */
 export function buildBatchWitness(
@@ -128,6 +133,7 @@ export function buildBatchWitness(
   txs: readonly BatchTx[],
   feeRecipient: number,
   shape: BatchShape,
+  prover: string,
 ): BatchWitness {
   if (txs.length > shape.slots) {
     throw new OpenLedgerError(
@@ -330,8 +336,11 @@ export function buildBatchWitness(
     feeL1: str(fee.l1),
     feePacked: str(fee.packed),
     feeSiblings: paths(feeSiblings),
+    prover: str(addressToField(prover)),
   };
-  return { input, data, claims, publicInput: batchPublicInput(claims, data), closed, receipts };
+  const commitment = batchCommitment(claims, data);
+  const publicInput = proofPublicInput(commitment, prover);
+  return { input, data, claims, commitment, publicInput, closed, receipts };
 }
 
 /**

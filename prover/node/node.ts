@@ -8,7 +8,7 @@
  * state transition without proving is cheap) and L1 tells it the oldest unproven batch, which
  * is where it resumes.
  */
-import type { Contract } from "ethers";
+import type { Contract, Signer } from "ethers";
 import { toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
 import { type CommittedBatch, committedBatch } from "../../contracts/client/batch-roots.ts";
 import { proofWords } from "../../contracts/client/proof-calldata.ts";
@@ -59,6 +59,8 @@ export class ProverNode {
   /** Commits of the unproven batches replayed: their roots and commit time, read once. */
   private readonly commits = new Map<number, CommittedBatch & { committedAt: bigint }>();
   private readonly log: (line: string) => void;
+  /** The L1 address proofs are submitted from: each proof's public input binds it. */
+  private prover?: string;
 
   constructor(private readonly o: ProverNodeOptions) {
     this.state = new RollupState(o.genesis, { witness: true });
@@ -73,6 +75,7 @@ export class ProverNode {
   /** One unit of work: prove and submit the oldest unproven batch assigned to this node, if any. */
   async step(): Promise<StepResult> {
     const rollup = this.o.rollup;
+    this.prover ??= await (rollup.runner as Signer).getAddress();
     const lastCommitted = Number(
       ((await rollup.getFunction("head")()) as { lastCommitted: bigint }).lastCommitted,
     );
@@ -84,7 +87,7 @@ export class ProverNode {
     for (let n = next; n <= this.replayed; n++) {
       const { committedAt } = await this.commit(n);
       if (!assigned(this.o.assignment, BigInt(n), committedAt, now)) continue;
-      const expected = BigInt(await rollup.getFunction("publicInputOf")(n));
+      const expected = BigInt(await rollup.getFunction("commitmentOf")(n));
       if (expected === 0n) continue; // proven already
       return this.prove(n, expected);
     }
@@ -110,7 +113,13 @@ export class ProverNode {
       const n = this.replayed + 1;
       const batch = await this.o.source.batch(n);
       if (!batch) return;
-      const w = buildBatchWitness(this.state, batch.txs, batch.feeRecipient, this.o.circuit.shape);
+      const w = buildBatchWitness(
+        this.state,
+        batch.txs,
+        batch.feeRecipient,
+        this.o.circuit.shape,
+        this.prover!,
+      );
       const { roots } = await this.commit(n);
       if (roots.postStateRoot !== w.claims.postStateRoot) {
         throw new OpenLedgerError(
@@ -138,10 +147,10 @@ export class ProverNode {
 
   private async prove(n: number, expected: bigint): Promise<StepResult> {
     const w = this.witnesses.get(n)!;
-    if (expected !== w.publicInput) {
+    if (expected !== w.commitment) {
       throw new OpenLedgerError(
         ErrorCode.StateCorrupt,
-        `batch ${n}: L1 expects public input ${fieldToHex(expected)}, the witness gives ${fieldToHex(w.publicInput)} (batch data differs)`,
+        `batch ${n}: L1 holds commitment ${fieldToHex(expected)}, the witness gives ${fieldToHex(w.commitment)} (batch data differs)`,
       );
     }
     const r = await this.o.backend.prove({
@@ -154,7 +163,7 @@ export class ProverNode {
       await (await this.o.rollup.getFunction("proveBatch")(n, this.o.circuit.circuitId, proof)).wait();
     } catch (e) {
       // After a takeover another node may have proven it first: nothing is lost.
-      if (BigInt(await this.o.rollup.getFunction("publicInputOf")(n)) !== 0n) throw e;
+      if (BigInt(await this.o.rollup.getFunction("commitmentOf")(n)) !== 0n) throw e;
       this.log(`batch ${n} was proven by another node meanwhile`);
       return { kind: "idle" };
     }

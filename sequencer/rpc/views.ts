@@ -117,7 +117,7 @@ export function batchView(b: BatchRecord, withData: boolean) {
     dataLayout: b.dataLayout,
     batchData: withData ? hex(b.batchData) : undefined,
     feeRecipient: b.feeRecipient,
-    publicInput: fieldToHex(b.publicInput),
+    commitment: fieldToHex(b.commitment),
     queueStart: b.queueStart.toString(),
     queueEnd: b.queueEnd.toString(),
     queueHashStart: fieldToHex(b.queueHashStart),

@@ -160,9 +160,12 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       let witness: BatchWitness | undefined;
       for (let n = 1; n <= 5; n++) {
         const b = (await source.batch(n))!;
-        witness = buildBatchWitness(state, b.txs, b.feeRecipient, SHAPE);
+        witness = buildBatchWitness(state, b.txs, b.feeRecipient, SHAPE, await s.prover.getAddress());
       }
-      expect(witness!.publicInput).toBe(await s.d.rollup.getFunction("publicInputOf")(5));
+      expect(witness!.commitment).toBe(await s.d.rollup.getFunction("commitmentOf")(5));
+      expect(witness!.publicInput).toBe(
+        await s.d.rollup.getFunction("proofInputOf")(5, await s.prover.getAddress()),
+      );
       const backend = new SnarkjsBackend();
       backends.push(backend);
       const r = await backend.prove({ wasm: circuit.wasm, zkey: circuit.zkey, input: witness!.input });
@@ -174,6 +177,10 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       await expect(proveBatch(5, tampered)).rejects.toThrow(/InvalidProof/);
       // Batch 5's proof does not prove batch 6, whose roots and data differ.
       await expect(proveBatch(6, words)).rejects.toThrow(/InvalidProof/);
+      // Nor is it worth anything to another bonded prover that copies it.
+      await expect(
+        s.rollupAs(s.deployer).getFunction("proveBatch")(5, CIRCUIT_ID, words),
+      ).rejects.toThrow(/InvalidProof/);
 
       // A node started now replays from genesis and proves 5, then 6.
       const restarted = proverNode(0, 1, s.rollupAs(s.prover));

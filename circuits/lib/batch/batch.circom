@@ -24,13 +24,13 @@ include "../trees/empty_binary_root.circom";
 // any, changes the parameters when it closes. Each registry transaction takes an account slot (signature,
 // nonce, fee, debit) and a registry slot (its registry writes), in execution order on each
 // side; registry trees are touched by registry slots only, so the order within every tree is
-// the TypeScript's. Its one public signal is
-//   sha256(preStateRoot ‖ postStateRoot ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ batchData)
-// with the top three bits cleared (docs/protocol.md section 8), batchData being the fixed
+// the TypeScript's. Its one public signal is sha256(commitment ‖ prover) with the commitment
+//   sha256(preStateRoot ‖ postStateRoot ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ batchData),
+// both with the top three bits cleared (docs/protocol.md section 8), batchData being the fixed
 // layout of protocol/batch/layout.ts: feeRecipient u24, NTX records of 17 bytes, NWD
-// recipients of 20 bytes, NREG registry records of 107 bytes. DOMAIN_HASH binds signatures to one chain and rollup deployment.
-// NWD = 0 gives a circuit for batches without withdrawals: one sha256 block fewer, which is
-// what keeps the smallest test circuit at 2^17.
+// recipients of 20 bytes, NREG registry records of 107 bytes. DOMAIN_HASH binds signatures to
+// one chain and rollup deployment. NWD = 0 gives a circuit for batches without withdrawals: one
+// sha256 block fewer.
 template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C, DEPTH_M, DEPTH_I, NREG) {
     signal output publicInput;
 
@@ -93,6 +93,8 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     signal input regSiblingsI[NREG][DEPTH_I][REG_ARITY - 1];
 
     signal input feeRecipient;
+    // The L1 address that will submit the proof: the public input binds it (PublicInputHash).
+    signal input prover;
     signal input feeRecipientExists;
     signal input feeX;
     signal input feeY;
@@ -271,6 +273,7 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     component words[5];
     signal wordValues[5] <== [pre.root, post.root, queueStart, slot[NTX - 1].queueOut, withdrawalsRoot];
     component hash = PublicInputHash(NBITS);
+    hash.prover <== prover;
     for (var w = 0; w < 5; w++) {
         words[w] = FieldBitsBE();
         words[w].in <== wordValues[w];

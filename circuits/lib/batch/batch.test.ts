@@ -31,7 +31,7 @@ import { type BatchTx, buildBatchWitness } from "../../../protocol/batch/witness
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../tools/snarkjs-runtime.ts";
 import { type CircuitInput, calculateWitness, circuitOutputs } from "../../tools/witness.ts";
-import { TEST_GOVERNANCE } from "../../../protocol/testing.ts";
+import { TEST_GOVERNANCE, TEST_PROVER } from "../../../protocol/testing.ts";
 
 const SHAPE = { slots: 2, withdrawals: 1 };
 const governance = TEST_GOVERNANCE;
@@ -92,7 +92,7 @@ function freshState(): RollupState {
 
 /** Proves the batch in the circuit (witness only) and checks it reaches the TypeScript's public input. */
 async function twin(state: RollupState, txs: BatchTx[], feeRecipient = 1) {
-  const w = buildBatchWitness(state, txs, feeRecipient, SHAPE);
+  const w = buildBatchWitness(state, txs, feeRecipient, SHAPE, TEST_PROVER);
   expect(await circuitOutputs(circuit, w.input as CircuitInput, 1)).toEqual([w.publicInput]);
   expect(state.root()).toBe(w.claims.postStateRoot);
   return w;
@@ -186,7 +186,7 @@ describe("batch circuit twin of the state transition", () => {
   it("refunds a deposit on L1 when the accounts tree is full", async () => {
     const state = freshState();
     // 8^2 = 64 slots, ids 1..63: fill them two per batch, then one more deposit is refunded.
-    for (let i = 0; i < 31; i++) buildBatchWitness(state, [deposit(0, 1n), deposit(1, 1n)], 1, SHAPE);
+    for (let i = 0; i < 31; i++) buildBatchWitness(state, [deposit(0, 1n), deposit(1, 1n)], 1, SHAPE, TEST_PROVER);
     await twin(state, [deposit(0, 1n), deposit(1, 9n, 0, 1)]);
     expect(state.counters.accounts).toBe(63);
     const w = await twin(state, [deposit(2, 5n)]);
@@ -315,7 +315,7 @@ describe("queue operations: what a prover cannot change", () => {
     const state = await funded();
     // By L1[0] on account 2 (opened by L1[1]): nothing. Claiming account 2's L1 address is
     // L1[0] breaks its leaf, so the Merkle path.
-    const wrong = buildBatchWitness(freshCopy(state), [forced(2, 5n, 0)], 1, SHAPE);
+    const wrong = buildBatchWitness(freshCopy(state), [forced(2, 5n, 0)], 1, SHAPE, TEST_PROVER);
     expect(wrong.closed.withdrawals).toEqual([]);
     await refuses(
       {
@@ -328,7 +328,7 @@ describe("queue operations: what a prover cannot change", () => {
     );
     // A prover cannot skip an order by showing its account empty.
     queueIndex--;
-    const capped = buildBatchWitness(freshCopy(state), [forced(1, 10n ** 9n, 0)], 1, SHAPE);
+    const capped = buildBatchWitness(freshCopy(state), [forced(1, 10n ** 9n, 0)], 1, SHAPE, TEST_PROVER);
     expect(capped.closed.withdrawals).toEqual([{ recipient: L1[0], amount: 10n ** 6n }]);
     await refuses(
       { ...capped.input, ...at0(capped, "existing", 0n), ...at0(capped, "a", 0n) } as CircuitInput,
@@ -341,7 +341,7 @@ describe("queue operations: what a prover cannot change", () => {
     );
     // ... nor claimed under the balance.
     queueIndex--;
-    const within = buildBatchWitness(freshCopy(state), [forced(1, 10n, 0)], 1, SHAPE);
+    const within = buildBatchWitness(freshCopy(state), [forced(1, 10n, 0)], 1, SHAPE, TEST_PROVER);
     await refuses(
       { ...within.input, ...at0(within, "capped", 1n) } as CircuitInput,
       inSlot("afterDebit.in <=="),
@@ -351,10 +351,10 @@ describe("queue operations: what a prover cannot change", () => {
   it("a slash above the stake cuts the stake, no more and no less", async () => {
     const state = await funded();
     await twin(state, [sign({ type: TxType.Stake, from: 1, nonce: 0, fee: 0n, amount: 300n }, 0)]);
-    const w = buildBatchWitness(freshCopy(state), [slash(1, 500n)], 1, SHAPE);
+    const w = buildBatchWitness(freshCopy(state), [slash(1, 500n)], 1, SHAPE, TEST_PROVER);
     await refuses({ ...w.input, ...at0(w, "capped", 0n) } as CircuitInput, inSlot("newStaked.in <=="));
     queueIndex--;
-    const within = buildBatchWitness(freshCopy(state), [slash(1, 200n)], 1, SHAPE);
+    const within = buildBatchWitness(freshCopy(state), [slash(1, 200n)], 1, SHAPE, TEST_PROVER);
     await refuses(
       { ...within.input, ...at0(within, "capped", 1n) } as CircuitInput,
       inSlot("newStaked.in <=="),
@@ -363,18 +363,18 @@ describe("queue operations: what a prover cannot change", () => {
 
   it("parameter values out of range, a split not summing to 10,000, two changes in a batch", async () => {
     const state = await funded();
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [setParam(1, 2n ** 40n)], 1, SHAPE))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [setParam(1, 2n ** 40n)], 1, SHAPE, TEST_PROVER))).toBe(
       ErrorCode.InvalidTransaction,
     );
     queueIndex--;
-    const w = buildBatchWitness(freshCopy(state), [setParam(1, 5n)], 1, SHAPE);
+    const w = buildBatchWitness(freshCopy(state), [setParam(1, 5n)], 1, SHAPE, TEST_PROVER);
     await refuses(
       { ...w.input, ...at0(w, "qW1", 2n ** 40n) } as CircuitInput,
       inParamChange("(sel[1] + sel[2]) * above32 === 0"),
     );
     queueIndex--;
     const bad = split(5000, 3000, 0, 1000, 999);
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [setParam(0, bad)], 1, SHAPE))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [setParam(0, bad)], 1, SHAPE, TEST_PROVER))).toBe(
       ErrorCode.InvalidTransaction,
     );
     await refuses(
@@ -384,9 +384,9 @@ describe("queue operations: what a prover cannot change", () => {
     queueIndex--;
     const copy = freshCopy(state);
     const two = [setParam(3, 7n), setParam(4, 9n)];
-    expect(codeOf(() => buildBatchWitness(copy, two, 1, SHAPE))).toBe(ErrorCode.InvalidTransaction);
+    expect(codeOf(() => buildBatchWitness(copy, two, 1, SHAPE, TEST_PROVER))).toBe(ErrorCode.InvalidTransaction);
     queueIndex -= 2n;
-    const one = buildBatchWitness(freshCopy(state), [setParam(3, 7n)], 1, SHAPE);
+    const one = buildBatchWitness(freshCopy(state), [setParam(3, 7n)], 1, SHAPE, TEST_PROVER);
     await refuses(
       {
         ...one.input,
@@ -404,12 +404,12 @@ describe("queue operations: what a prover cannot change", () => {
     // every Merkle path holds in either order.
     const first = forced(2, 10n, 0);
     const second = slash(2, 1n);
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [second, first], 1, SHAPE))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [second, first], 1, SHAPE, TEST_PROVER))).toBe(
       ErrorCode.QueueOrder,
     );
     // The circuit hashes the operations in the order of its slots: swapped, it reaches another
     // H_end than the one L1 recorded, so not the public input L1 checks the proof against.
-    const w = buildBatchWitness(freshCopy(state), [first, second], 1, SHAPE);
+    const w = buildBatchWitness(freshCopy(state), [first, second], 1, SHAPE, TEST_PROVER);
     const swap = (name: string) => [...(w.input[name] as string[])].reverse();
     const names = [
       "type",
@@ -438,10 +438,10 @@ describe("batches the TypeScript refuses have no witness", () => {
     const state = await funded();
     const tx = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: 10n }, 0);
     const forged = { ...tx, signature: sign({ ...tx }, 1).signature };
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [forged], 1, SHAPE))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [forged], 1, SHAPE, TEST_PROVER))).toBe(
       ErrorCode.InvalidSignature,
     );
-    const w = buildBatchWitness(state, [tx], 1, SHAPE);
+    const w = buildBatchWitness(state, [tx], 1, SHAPE, TEST_PROVER);
     await refuses(
       {
         ...w.input,
@@ -457,13 +457,14 @@ describe("batches the TypeScript refuses have no witness", () => {
     const state = await funded();
     const first = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: 10n }, 0);
     await twin(state, [first]);
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [first], 1, SHAPE))).toBe(ErrorCode.BadNonce);
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [first], 1, SHAPE, TEST_PROVER))).toBe(ErrorCode.BadNonce);
     // The same transfer at the right nonce has a witness; with the old signature it has none.
     const w = buildBatchWitness(
       state,
       [{ ...first, nonce: 1, signature: sign({ ...first, nonce: 1 }, 0).signature }],
       1,
       SHAPE,
+      TEST_PROVER,
     );
     await refuses(
       {
@@ -480,7 +481,7 @@ describe("batches the TypeScript refuses have no witness", () => {
     const state = await funded();
     const big = 2n * 10n ** 6n;
     const overdraft = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: big }, 0);
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [overdraft], 1, SHAPE))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [overdraft], 1, SHAPE, TEST_PROVER))).toBe(
       ErrorCode.InsufficientBalance,
     );
     const w = buildBatchWitness(
@@ -488,6 +489,7 @@ describe("batches the TypeScript refuses have no witness", () => {
       [{ ...overdraft, amount: 10n, signature: sign({ ...overdraft, amount: 10n }, 0).signature }],
       1,
       SHAPE,
+      TEST_PROVER,
     );
     const withSig = (tx: SignedTx, extra: Partial<CircuitInput>) =>
       ({
@@ -514,7 +516,7 @@ describe("batches the TypeScript refuses have no witness", () => {
     );
 
     const unstake = sign({ type: TxType.Unstake, from: 1, nonce: 0, fee: 1n, amount: 5n }, 0);
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [unstake], 1, SHAPE))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [unstake], 1, SHAPE, TEST_PROVER))).toBe(
       ErrorCode.InsufficientStake,
     );
     await refuses(
@@ -586,7 +588,7 @@ describe("registry slots: register contribution and inference", () => {
     );
 
   async function twinReg(state: RollupState, txs: BatchTx[]) {
-    const w = buildBatchWitness(state, txs, 1, SHAPE_REG);
+    const w = buildBatchWitness(state, txs, 1, SHAPE_REG, TEST_PROVER);
     expect(await circuitOutputs(withRegistry, w.input as CircuitInput, 1)).toEqual([w.publicInput]);
     return w;
   }
@@ -648,7 +650,7 @@ describe("registry slots: register contribution and inference", () => {
     };
     // Contribution 2 does not exist. Unsorted or repeated ids have no descriptor at all.
     const missing = registerModel(2, [1, 2]);
-    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [missing], 1, SHAPE_REG))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [missing], 1, SHAPE_REG, TEST_PROVER))).toBe(
       ErrorCode.UnknownContribution,
     );
     expect(codeOf(() => registerModel(2, [2, 1]))).toBe(ErrorCode.InvalidEncoding);
@@ -656,7 +658,7 @@ describe("registry slots: register contribution and inference", () => {
     const more = freshCopyWithRegistries(state);
     more.setContribution(2, state.contributions.get(1)!);
     more.counters = { ...more.counters, contributions: 2 };
-    const w = buildBatchWitness(more, [missing], 1, SHAPE_REG);
+    const w = buildBatchWitness(more, [missing], 1, SHAPE_REG, TEST_PROVER);
     await refuses({ ...w.input, ...realC } as CircuitInput, inRegistrySlot("maxExists.in <=="), withRegistry);
     // The training max is bound by the signed descriptor: claiming 1 instead of 2 fails.
     const training = (w.input.regTraining as string[][])[0]!;
@@ -666,7 +668,7 @@ describe("registry slots: register contribution and inference", () => {
       withRegistry,
     );
     // A fine-tune of model 1 has a witness; with the models count shown as 0, none.
-    const tune = buildBatchWitness(freshCopyWithRegistries(state), [registerModel(2, [1], 1)], 1, SHAPE_REG);
+    const tune = buildBatchWitness(freshCopyWithRegistries(state), [registerModel(2, [1], 1)], 1, SHAPE_REG, TEST_PROVER);
     const counters = [...(tune.input.counters as string[])];
     counters[2] = "0";
     await refuses(
@@ -676,18 +678,18 @@ describe("registry slots: register contribution and inference", () => {
     );
     expect(
       codeOf(() =>
-        buildBatchWitness(freshCopyWithRegistries(state), [registerModel(2, [1], 2)], 1, SHAPE_REG),
+        buildBatchWitness(freshCopyWithRegistries(state), [registerModel(2, [1], 2)], 1, SHAPE_REG, TEST_PROVER),
       ),
     ).toBe(ErrorCode.UnknownModel);
     // Account 2 stakes nothing: refused; under a minimum of 0 it has a witness, under the real
     // parameters (minimum 1,000) none.
     const unstaked = registerModel(1, [1], 0, 2);
-    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [unstaked], 1, SHAPE_REG))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [unstaked], 1, SHAPE_REG, TEST_PROVER))).toBe(
       ErrorCode.InsufficientStake,
     );
     const lenient = freshCopyWithRegistries(state);
     lenient.governance = { ...governance, minModelStake: 0n };
-    const free = buildBatchWitness(lenient, [unstaked], 1, SHAPE_REG);
+    const free = buildBatchWitness(lenient, [unstaked], 1, SHAPE_REG, TEST_PROVER);
     await refuses(
       {
         ...free.input,
@@ -707,7 +709,7 @@ describe("registry slots: register contribution and inference", () => {
     expect(state.governance.minContributionStake).toBe(500n);
     expect(
       codeOf(() =>
-        buildBatchWitness(freshCopyWithRegistries(state), [contribution(2, 2, 150n)], 1, SHAPE_REG),
+        buildBatchWitness(freshCopyWithRegistries(state), [contribution(2, 2, 150n)], 1, SHAPE_REG, TEST_PROVER),
       ),
     ).toBe(ErrorCode.InsufficientStake);
   });
@@ -731,14 +733,14 @@ describe("registry slots: register contribution and inference", () => {
   it("refuses a stake below the minimum, an underpaid inference, a mismatched pairing, a registry transaction without a registry slot", async () => {
     const state = await withModel();
     const low = contribution(2, 1, 99n);
-    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [low], 1, SHAPE_REG))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [low], 1, SHAPE_REG, TEST_PROVER))).toBe(
       ErrorCode.InsufficientStake,
     );
     // The same accounts and registries under a minimum of 99 accept it; with the real
     // parameters (minimum 100) in the state root, the registry slot refuses it.
     const lenient = freshCopyWithRegistries(state);
     lenient.governance = { ...governance, minContributionStake: 99n };
-    const w = buildBatchWitness(lenient, [low], 1, SHAPE_REG);
+    const w = buildBatchWitness(lenient, [low], 1, SHAPE_REG, TEST_PROVER);
     const realParams = {
       paramsHash: paramsHash(governance).toString(),
       governance: governanceParamsFields(governance).map(String),
@@ -750,13 +752,13 @@ describe("registry slots: register contribution and inference", () => {
     );
 
     const cheap = inference(2, 1, 49n);
-    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [cheap], 1, SHAPE_REG))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [cheap], 1, SHAPE_REG, TEST_PROVER))).toBe(
       ErrorCode.FeeTooLow,
     );
     // Likewise a model charging 49 takes it; the real model (fee 50) does not.
     const discounted = freshCopyWithRegistries(state);
     discounted.setModel(1, { ...state.models.get(1)!, inferenceFee: 49n });
-    const wi = buildBatchWitness(discounted, [cheap], 1, SHAPE_REG);
+    const wi = buildBatchWitness(discounted, [cheap], 1, SHAPE_REG, TEST_PROVER);
     const model = (wi.input.regModel as string[][])[0]!;
     await refuses(
       { ...wi.input, regModel: [[...model.slice(0, 4), "50", ...model.slice(5)]] } as CircuitInput,
@@ -764,7 +766,7 @@ describe("registry slots: register contribution and inference", () => {
       withRegistry,
     );
     // The registry slot must name the account slot holding its transaction.
-    const paid = buildBatchWitness(freshCopyWithRegistries(state), [inference(2, 1, 50n)], 1, SHAPE_REG);
+    const paid = buildBatchWitness(freshCopyWithRegistries(state), [inference(2, 1, 50n)], 1, SHAPE_REG, TEST_PROVER);
     await calculateWitness(withRegistry, paid.input as CircuitInput);
     await refuses(
       { ...paid.input, regSlot: ["1"] } as CircuitInput,
@@ -773,7 +775,7 @@ describe("registry slots: register contribution and inference", () => {
     );
     // Without registry slots there is no witness for a registry transaction.
     expect(
-      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [inference(2, 1, 50n)], 1, SHAPE)),
+      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [inference(2, 1, 50n)], 1, SHAPE, TEST_PROVER)),
     ).toBe(ErrorCode.InvalidTransaction);
   });
 });

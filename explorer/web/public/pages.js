@@ -151,7 +151,7 @@ export async function batch({ id }, query) {
       ["withdrawals root", mono(b.withdrawalsRoot)],
       ["batch data hash", mono(b.batchDataHash)],
       ["data layout", b.dataLayout],
-      ["public input", mono(b.publicInput)],
+      ["commitment", mono(b.commitment)],
       ["fee recipient", accountLink(b.feeRecipient)],
       ["fees credited", open(b.feesCredited)],
       [
