@@ -12,7 +12,7 @@ import type { Domain } from "../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { type Field, fieldToHex } from "../protocol/field.ts";
 import type { ProtocolParams } from "../protocol/params.ts";
-import { applyTx, type BatchContext } from "../protocol/state/apply.ts";
+import { applyTx, type BatchContext, queueOpHash } from "../protocol/state/apply.ts";
 import { finishBatch } from "../protocol/state/batch.ts";
 import type {
   Account,
@@ -186,7 +186,17 @@ export class Sequencer {
   async executeQueueOp(op: QueueOp): Promise<SubmitResult> {
     this.checkHealthy();
     const raw = encodeTx(op);
-    const executed = this.execute(op, raw);
+    // Provers (and this sequencer's own recovery) replay the stored bytes, not `op`: execute
+    // what they will decode, and refuse an operation the wire encoding does not carry exactly
+    // (a deposit key off the curve, which L1 refuses too, would come back as another point).
+    const decoded = decodeTx(raw) as QueueOp;
+    if (queueOpHash(0n, decoded) !== queueOpHash(0n, op)) {
+      throw new OpenLedgerError(
+        ErrorCode.InvalidEncoding,
+        `queue operation ${op.queueIndex} does not survive its wire encoding: provers would replay another operation`,
+      );
+    }
+    const executed = this.execute(decoded, raw);
     this.sealIfFull();
     await executed.written;
     return { txHash: executed.hash, status: "executed", batch: executed.batch, position: executed.position };
