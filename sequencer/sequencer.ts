@@ -152,12 +152,12 @@ export class Sequencer {
     const checked = await this.deps.verifier.verify({ raw, sender: from, publicKey: account.publicKey });
     if (!checked.ok) throw new OpenLedgerError(checked.code, checked.message);
     const { tx, txHash, valid } = checked;
-    this.checkLayoutHolds(tx);
     if (!valid)
       throw new OpenLedgerError(
         ErrorCode.InvalidSignature,
         `signature does not verify under account ${tx.from}'s key`,
       );
+    this.checkLayoutHolds(tx);
     if (tx.fee < this.config.minFee) {
       throw new OpenLedgerError(
         ErrorCode.FeeTooLow,
