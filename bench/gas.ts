@@ -25,6 +25,7 @@ import {
   proveStub,
   type System,
 } from "../contracts/test/fixture.ts";
+import { Point, toAffine } from "../protocol/babyjub.ts";
 import { PRODUCTION_PARAMS } from "../protocol/params.ts";
 import { SparseMerkleTree } from "../protocol/smt.ts";
 import { withdrawalLeaf } from "../protocol/state/batch.ts";
@@ -68,7 +69,8 @@ async function chainWithDeposits(circuit: CircuitArtifacts, deposits: number, ha
   await (await s.tokenAs(s.alice).getFunction("approve")(s.d.rollup.target, 10n ** 30n)).wait();
   let depositGas = 0;
   for (let i = 0; i < deposits; i++) {
-    depositGas = await gasOf(s.rollupAs(s.alice).getFunction("deposit")(0, 1n + BigInt(i), 2n, 10n ** 22n));
+    const key = toAffine(Point.BASE.multiply(BigInt(i + 1)));
+    depositGas = await gasOf(s.rollupAs(s.alice).getFunction("deposit")(0, key.x, key.y, 10n ** 22n));
   }
   return { s, depositGas };
 }

@@ -36,7 +36,8 @@ const [oneBlock, twoBlocks] = await Promise.all([
 ]);
 const sha256PerByte = (twoBlocks.constraints - oneBlock.constraints) / 64;
 const sha256PerTx = Math.round(sha256PerByte * SLOT_RECORD_BYTES);
-const circuit = await buildCircuit("batch_8x2_1tx", { log });
+// Its own circuit (one slot, the cheapest to prove); no verifier contract is deployed here.
+const circuit = await buildCircuit("batch_8x2_1tx", { log, verifiersDir: null });
 
 // Two deposits (one slot per batch) open accounts 1 and 2; the proved batches are transfers.
 const key = Uint8Array.from({ length: 32 }, (_, i) => i + 7);

@@ -50,6 +50,23 @@ export function fromAffine({ x, y }: AffinePoint, what = "point"): Point {
   }
 }
 
+/**
+ * Checks a key an L2 account may hold, as the L1 Rollup's `deposit` does (docs/protocol.md
+ * section 8): a curve point with canonical coordinates that is not of small order. Under a
+ * small-order key (the identity among them) every signature verifies, because the check
+ * multiplies the key by the cofactor 8. Such a key can never enter the queue, so the key
+ * encoding (y and the sign of x) always gives back the exact point L1 hashed.
+ */
+export function checkAccountKey(key: AffinePoint, what = "public key"): Point {
+  const p = fromAffine(key, what);
+  if (p.isSmallOrder())
+    throw new OpenLedgerError(
+      ErrorCode.InvalidKey,
+      `${what} is a point of small order: anyone could sign for it`,
+    );
+  return p;
+}
+
 const HALF = FIELD_MODULUS >> 1n;
 
 /** 32 bytes: y little-endian, with the top bit set when x > (p-1)/2 (circomlib's packPoint). */

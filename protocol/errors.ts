@@ -28,6 +28,10 @@ export const ErrorCode = {
   MempoolFull: "MEMPOOL_FULL",
   ReplacementUnderpriced: "REPLACEMENT_UNDERPRICED",
   StateCorrupt: "STATE_CORRUPT",
+  /** A layout without room for this transaction type (0 withdrawal entries or registry slots). */
+  UnsupportedByLayout: "UNSUPPORTED_BY_LAYOUT",
+  // Prover node.
+  RootMismatch: "ROOT_MISMATCH",
   // Attribution engine.
   InvalidAttribution: "INVALID_ATTRIBUTION",
   // Circuit build pipeline (circuits/tools).

@@ -61,7 +61,7 @@ export function nodeConfig(o: NodeOptions): NodeConfig {
       minFee: o.minFee ?? 0n,
       batchMaxTxs: o.batchMaxTxs ?? 512,
       batchWithdrawals: o.batchWithdrawals ?? 16,
-      batchRegistrySlots: o.batchRegistrySlots ?? 0,
+      batchRegistrySlots: o.batchRegistrySlots ?? 16,
       batchIntervalMs: o.batchIntervalMs ?? 2000,
       mempool: { maxSize: 10_000, maxPerSender: 64, maxNonceGap: 64, replaceBumpPercent: 10 },
     },

@@ -124,8 +124,8 @@ describe("sequencer JSON-RPC", () => {
       dataLayout: string;
     };
     expect(batch.txHashes).toHaveLength(10);
-    // This sequencer has no registry slots: its registry transactions go in the compact layout.
-    expect(batch.dataLayout).toBe("compact");
+    // Registry transactions take the layout's registry slots (16 by default).
+    expect(batch.dataLayout).toBe("fixed");
     expect(batch.withdrawals).toEqual([
       { recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", amount: "300" },
     ]);

@@ -21,7 +21,7 @@ export interface TxRecord {
 }
 
 export interface BatchRecord extends SealedBatch {
-  /** "fixed": the circuit's layout; "compact": a batch with registry transactions. */
+  /** Always "fixed", the circuit's layout (protocol/batch/layout.ts); kept for readers of stored batches. */
   readonly dataLayout: "fixed" | "compact";
   /** Account credited with the batch's fees (the fixed layout's header). */
   readonly feeRecipient: number;

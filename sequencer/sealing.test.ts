@@ -2,7 +2,8 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { batchDataLength, batchCommitment } from "../protocol/batch/layout.ts";
 import { batchDataHash } from "../protocol/batch/data.ts";
-import { TxType } from "../protocol/tx/types.ts";
+import { ErrorCode } from "../protocol/errors.ts";
+import { type L2Tx, TxType } from "../protocol/tx/types.ts";
 import { startNode } from "./node.ts";
 import { L1_SENDER, depositParam, rpc, signedHex, tempDir, testNodeConfig } from "./testing.ts";
 
@@ -11,7 +12,7 @@ const logger = pino({ level: "silent" });
 describe("batch sealing", () => {
   it("seals when the batch is full of transactions or of withdrawals, in the circuit's fixed layout", async () => {
     const node = await startNode(
-      testNodeConfig(tempDir("seal"), { batchMaxTxs: 4, batchWithdrawals: 2 }),
+      testNodeConfig(tempDir("seal"), { batchMaxTxs: 4, batchWithdrawals: 2, batchRegistrySlots: 0 }),
       logger,
     );
     try {
@@ -186,6 +187,82 @@ describe("batch sealing", () => {
       const b2 = (await node.sequencer.batch(2))!;
       const at = batchDataLength({ slots: 8, withdrawals: 16 });
       expect([b2.batchData[at], b2.batchData[at + 4]]).toEqual([TxType.RegisterContribution, 3]);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it("refuses at submission the types the layout has no room for (0 withdrawal entries, 0 registry slots)", async () => {
+    const node = await startNode(
+      testNodeConfig(tempDir("seal-limits"), { batchMaxTxs: 2, batchWithdrawals: 0, batchRegistrySlots: 0 }),
+      logger,
+    );
+    try {
+      await rpc(node.url, "ol_submitDeposit", [depositParam(0, 0, 10n ** 6n)]);
+      const refused = async (tx: L2Tx, limit: string) => {
+        const reply = await rpc(node.url, "ol_sendTransaction", [signedHex(tx, 0)]);
+        expect(reply.error).toMatchObject({
+          code: -32026,
+          message: expect.stringContaining(
+            `has 0 ${limit === "batchWithdrawals" ? "withdrawal entries" : "registry slots"} (${limit})`,
+          ),
+          data: { code: ErrorCode.UnsupportedByLayout, limit },
+        });
+      };
+      await refused(
+        { type: TxType.Withdraw, from: 1, nonce: 0, fee: 2n, amount: 7n, recipient: L1_SENDER },
+        "batchWithdrawals",
+      );
+      await refused(
+        {
+          type: TxType.RegisterContribution,
+          from: 1,
+          nonce: 0,
+          fee: 2n,
+          datanet: 3,
+          contentRoot: 4n,
+          rowCount: 5,
+          license: 6,
+          uriCommitment: 7n,
+          stake: 100n,
+        },
+        "batchRegistrySlots",
+      );
+      await refused(
+        {
+          type: TxType.Inference,
+          from: 1,
+          nonce: 0,
+          fee: 2n,
+          model: 1,
+          inputHash: 1n,
+          outputHash: 2n,
+          featureCommitment: 3n,
+          payment: 1n,
+        },
+        "batchRegistrySlots",
+      );
+      // An L1 forced withdrawal cannot be refused by L1's rules, so the sequencer stops there
+      // (the relay with it) instead of sealing a batch no circuit of this layout proves.
+      await expect(
+        node.sequencer.executeQueueOp({
+          type: TxType.ForcedWithdrawal,
+          queueIndex: 1n,
+          l1Sender: L1_SENDER,
+          account: 1,
+          amount: 5n,
+        }),
+      ).rejects.toMatchObject({ code: ErrorCode.UnsupportedByLayout });
+      // What the layout holds still goes through, and seals in it.
+      const transfer = { type: TxType.Stake, from: 1, nonce: 0, fee: 2n, amount: 1n } as const;
+      expect((await rpc(node.url, "ol_sendTransaction", [signedHex(transfer, 0)])).result).toMatchObject({
+        batch: 1,
+        position: 1,
+      });
+      await node.sequencer.drain();
+      const b1 = (await node.sequencer.batch(1))!;
+      expect(b1.batchData.length).toBe(batchDataLength({ slots: 2, withdrawals: 0 }));
+      expect(node.sequencer.state.queue.next).toBe(1n);
     } finally {
       await node.stop();
     }

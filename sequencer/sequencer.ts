@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { batchDataHash, type CompactTx, compactQueueOp, encodeBatchData } from "../protocol/batch/data.ts";
+import { batchDataHash } from "../protocol/batch/data.ts";
 import {
   batchCommitment,
   encodeBatchLayout,
@@ -12,7 +12,7 @@ import type { Domain } from "../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { type Field, fieldToHex } from "../protocol/field.ts";
 import type { ProtocolParams } from "../protocol/params.ts";
-import { applyTx, type BatchContext } from "../protocol/state/apply.ts";
+import { applyTx, type BatchContext, queueOpHash } from "../protocol/state/apply.ts";
 import { finishBatch } from "../protocol/state/batch.ts";
 import type {
   Account,
@@ -23,7 +23,7 @@ import type {
 } from "../protocol/state/leaves.ts";
 import { type QueueCursor, RollupState, type TrainingSet } from "../protocol/state/state.ts";
 import { decodeTx, encodeTx, peekSender } from "../protocol/tx/codec.ts";
-import { isQueueOp, type QueueOp, type SignedTx, TxType } from "../protocol/tx/types.ts";
+import { type QueueOp, type SignedTx, TX_TYPE_NAMES, TxType } from "../protocol/tx/types.ts";
 import { Mempool, type MempoolLimits, type PooledTx } from "./mempool.ts";
 import {
   type BatchRecord,
@@ -78,7 +78,6 @@ export type SubmitResult =
   | { readonly txHash: string; readonly status: "queued" };
 
 interface Executed extends TxRecord {
-  readonly compact: CompactTx;
   /** Its account record in the fixed layout. */
   readonly record: SlotRecord;
   /** Its registry record (register contribution, register model, inference). */
@@ -158,6 +157,7 @@ export class Sequencer {
         ErrorCode.InvalidSignature,
         `signature does not verify under account ${tx.from}'s key`,
       );
+    this.checkLayoutHolds(tx);
     if (tx.fee < this.config.minFee) {
       throw new OpenLedgerError(
         ErrorCode.FeeTooLow,
@@ -180,13 +180,48 @@ export class Sequencer {
   }
 
   /**
+   * Refuses what the batch layout (the circuit's) has no room for: a batch could never be
+   * sealed in it, and so never proven.
+   */
+  private checkLayoutHolds(tx: SignedTx | QueueOp): void {
+    const { batchWithdrawals, batchRegistrySlots } = this.config;
+    const withdraws = tx.type === TxType.Withdraw || tx.type === TxType.ForcedWithdrawal;
+    if (withdraws && batchWithdrawals === 0) {
+      throw new OpenLedgerError(
+        ErrorCode.UnsupportedByLayout,
+        `${TX_TYPE_NAMES[tx.type]} refused: this sequencer's batch layout has 0 withdrawal entries (batchWithdrawals)`,
+        { limit: "batchWithdrawals", value: 0 },
+      );
+    }
+    if (registryRecord(tx, this.config.params) && batchRegistrySlots === 0) {
+      throw new OpenLedgerError(
+        ErrorCode.UnsupportedByLayout,
+        `${TX_TYPE_NAMES[tx.type]} refused: this sequencer's batch layout has 0 registry slots (batchRegistrySlots)`,
+        { limit: "batchRegistrySlots", value: 0 },
+      );
+    }
+  }
+
+  /**
    * Executes an operation of the L1 priority queue: a deposit, a forced withdrawal or a
    * governance order (the bridge relay calls this, in queue order).
    */
   async executeQueueOp(op: QueueOp): Promise<SubmitResult> {
     this.checkHealthy();
     const raw = encodeTx(op);
-    const executed = this.execute(op, raw);
+    // Provers (and this sequencer's own recovery) replay the stored bytes, not `op`: execute
+    // what they will decode, and refuse an operation the wire encoding does not carry exactly
+    // (a deposit key off the curve, which L1 refuses too, would come back as another point).
+    const decoded = decodeTx(raw) as QueueOp;
+    // The relay stops on this error: the operator must run a layout with withdrawal entries.
+    this.checkLayoutHolds(decoded);
+    if (queueOpHash(0n, decoded) !== queueOpHash(0n, op)) {
+      throw new OpenLedgerError(
+        ErrorCode.InvalidEncoding,
+        `queue operation ${op.queueIndex} does not survive its wire encoding: provers would replay another operation`,
+      );
+    }
+    const executed = this.execute(decoded, raw);
     this.sealIfFull();
     await executed.written;
     return { txHash: executed.hash, status: "executed", batch: executed.batch, position: executed.position };
@@ -212,21 +247,18 @@ export class Sequencer {
     const finished = finishBatch(this.state, open.ctx, feeRecipient);
     const records = open.txs.map((t) => t.record);
     const registryRecords = open.txs.flatMap((t) => (t.registry ? [t.registry] : []));
-    // The circuit's layout, unless the batch holds more registry transactions than the circuit
-    // has registry slots (none configured).
-    const fixed = registryRecords.length <= batchRegistrySlots;
-    const batchData = fixed
-      ? encodeBatchLayout(
-          { slots: batchMaxTxs, withdrawals: batchWithdrawals, registrySlots: batchRegistrySlots },
-          feeRecipient,
-          records,
-          finished.withdrawals.map((w) => w.recipient),
-          registryRecords,
-        )
-      : encodeBatchData(open.txs.map((t) => t.compact));
+    // Always the circuit's layout: execute() seals before a batch outgrows it, and submission
+    // refuses the types it has no room for.
+    const batchData = encodeBatchLayout(
+      { slots: batchMaxTxs, withdrawals: batchWithdrawals, registrySlots: batchRegistrySlots },
+      feeRecipient,
+      records,
+      finished.withdrawals.map((w) => w.recipient),
+      registryRecords,
+    );
     const ops = this.recordOps();
     for (const t of open.txs) {
-      const { compact: _c, record: _r, registry: _g, ...stored } = t;
+      const { record: _r, registry: _g, ...stored } = t;
       ops.push({ type: "put", key: KEY.tx(t.hash), value: stored });
       ops.push({ type: "put", key: KEY.accountTx(t.receipt.account, t.batch, t.position), value: t.hash });
       ops.push({ type: "del", key: KEY.wal(t.batch, t.position) });
@@ -259,7 +291,7 @@ export class Sequencer {
         preStateRoot,
         postStateRoot,
         batchData,
-        dataLayout: fixed ? "fixed" : "compact",
+        dataLayout: "fixed",
         feeRecipient,
         commitment: batchCommitment(claims, batchData),
         batchDataHash: batchDataHash(batchData),
@@ -330,7 +362,7 @@ export class Sequencer {
   > {
     const open = this.openByHash.get(hash);
     if (open) {
-      const { compact: _c, record: _r, registry: _g, ...rest } = open;
+      const { record: _r, registry: _g, ...rest } = open;
       return { ...rest, status: "executed" };
     }
     const pooled = this.pooledByHash.get(hash);
@@ -405,22 +437,20 @@ export class Sequencer {
     // Withdrawals are bounded by the circuit too; a deposit may turn into one (a refund).
     const mayWithdraw =
       tx.type === TxType.Withdraw || tx.type === TxType.Deposit || tx.type === TxType.ForcedWithdrawal;
-    if (mayWithdraw && this.open.ctx.withdrawals.length >= this.config.batchWithdrawals)
+    const { batchWithdrawals } = this.config;
+    if (mayWithdraw && batchWithdrawals > 0 && this.open.ctx.withdrawals.length >= batchWithdrawals)
       this.sealOpen().catch(() => undefined);
     // A batch takes one parameter change (applied when it closes).
     if (tx.type === TxType.SetParameter && this.open.ctx.governanceAfter !== undefined)
       this.sealOpen().catch(() => undefined);
-    // So are registry transactions, when the circuit has registry slots.
+    // So are registry transactions.
     const registry = registryRecord(tx, this.config.params);
-    const slots = this.config.batchRegistrySlots;
-    if (registry && slots > 0 && this.open.txs.filter((t) => t.registry).length >= slots) {
+    if (registry && this.open.txs.filter((t) => t.registry).length >= this.config.batchRegistrySlots) {
       this.sealOpen().catch(() => undefined);
     }
     const { receipt } = applyTx(this.state, this.open.ctx, tx, { signatureChecked: true, txHash });
     if (receipt.created?.registry === "account") this.indexAccount(receipt.created.id);
     const hash = fieldToHex(receipt.txHash);
-    const { signature: _s, nonce: _n, ...rest } = tx as SignedTx;
-    const compact = isQueueOp(tx) ? compactQueueOp(tx, receipt.account) : (rest as CompactTx);
     const record = slotRecord(tx, receipt.account);
     const executed: Executed = {
       hash,
@@ -428,7 +458,6 @@ export class Sequencer {
       batch: this.open.number,
       position: this.open.txs.length,
       receipt,
-      compact,
       record,
       registry,
     };

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { Contract, formatUnits, JsonRpcProvider, NonceManager, parseUnits } from "ethers";
 import { claimWithdrawals } from "../../bridge/claims.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
+import { checkAccountKey } from "../../protocol/babyjub.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
@@ -50,6 +51,8 @@ export function bridgeCommand(): Command {
         try {
           const wallet = loadEthWallet(o).connect(provider);
           const key = await deriveL2Key(wallet, domain, o.keyIndex);
+          // The rollup refuses a key that is off the curve or of small order: say so before paying gas.
+          checkAccountKey(key.publicKey);
           // Approve then deposit back to back: count nonces locally rather than trust the node's
           // pending count, which can lag right after a block (seen on the devnet's EDR chain).
           const sender = new NonceManager(wallet);

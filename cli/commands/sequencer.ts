@@ -16,12 +16,17 @@ export function sequencerCommand(): Command {
       new Option("--params <set>", "tree sizes").choices(Object.keys(PARAM_SETS)).default("production"),
     )
     .option("--batch-max-txs <n>", "seal a batch when it holds this many transactions", intArg, 512)
-    .option("--batch-withdrawals <n>", "withdrawals per batch (the batch circuit's entries)", intArg, 16)
+    .option(
+      "--batch-withdrawals <n>",
+      "withdrawals per batch (the batch circuit's entries; 0 refuses withdrawals)",
+      intArg,
+      16,
+    )
     .option(
       "--batch-registry-slots <n>",
-      "registry transactions per batch (the batch circuit's registry slots)",
+      "registry transactions per batch (the batch circuit's registry slots; 0 refuses them)",
       intArg,
-      0,
+      16,
     )
     .option("--batch-interval-ms <ms>", "seal the open batch this often", intArg, 2000)
     .option("--min-fee <amount>", "smallest fee accepted, in base units", "0")

@@ -79,10 +79,11 @@ describe("openledger devnet: L1 up, contracts deployed, state kept across restar
   });
 
   // The batch circuit's keys are built first (shared with test/e2e through the cache in build/;
-  // minutes on a clean clone), so the proof below takes seconds.
+  // about ten minutes on a clean clone, or a wait on test/e2e's build), so the proof below
+  // takes seconds.
   it(
     "finalizes a batch on L1 with a real proof of the batch circuit, from the devnet's own prover",
-    { timeout: 1_200_000 },
+    { timeout: 1_800_000 },
     async () => {
       await buildCircuit(DEV_BATCH_CIRCUIT.name, { log: () => {}, verifiersDir: null });
       await devnet!.stop();

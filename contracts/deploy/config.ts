@@ -6,13 +6,15 @@ import { GENESIS_GOVERNANCE } from "../../sequencer/config.ts";
 /**
  * The batch circuit of the dev deployment (the devnet, test/e2e): its circuits/circuits.json
  * name, the id its verifier is registered under, and the batch layout it proves (what the
- * sequencer must post). Tiny TEST_PARAMS trees bound to DEV_DOMAIN; one slot, no withdrawal
- * entries, no registry slots. The one place that names it.
+ * sequencer must post). Tiny TEST_PARAMS trees bound to DEV_DOMAIN; two account slots, one
+ * withdrawal entry and one registry slot, the smallest layout that proves every transaction
+ * type (217,686 constraints, 2^18: one registry slot alone takes a 1-slot layout past 2^17).
+ * The one place that names it.
  */
 export const DEV_BATCH_CIRCUIT: { name: string; circuitId: number; shape: Required<BatchShape> } = {
-  name: "batch_8x2_1tx",
+  name: "batch_8x2_2tx_1reg",
   circuitId: 2,
-  shape: { slots: 1, withdrawals: 0, registrySlots: 0 },
+  shape: { slots: 2, withdrawals: 1, registrySlots: 1 },
 };
 
 /** Everything a deployment is parameterised by; `devDeployConfig` gives tests and the devnet. */

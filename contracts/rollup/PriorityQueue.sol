@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
 import {IGovernanceOrders} from "./interfaces/IGovernanceOrders.sol";
+import {BabyJubJub} from "./lib/BabyJubJub.sol";
 import {PoseidonMerkle} from "./lib/PoseidonMerkle.sol";
 import {RollupStorage} from "./RollupStorage.sol";
 
@@ -39,14 +40,19 @@ abstract contract PriorityQueue is RollupStorage, IGovernanceOrders {
     error NotParamsRegistry();
     error UnknownOrderKind(uint8 kind);
     error NoAccount();
+    /// @dev (x, y) is not a BabyJubJub point, or one of small order (docs/protocol.md section 8).
+    error InvalidAccountKey(uint256 x, uint256 y);
 
     /// @notice Locks `amount` OPEN and queues its credit to L2 account `to`; if `to` holds no
-    /// account, L2 opens one for public key (pubX, pubY) with l1Address = msg.sender.
+    /// account, L2 opens one for public key (pubX, pubY) with l1Address = msg.sender. The key
+    /// must be a BabyJubJub point not of small order, even when `to` names an account: every
+    /// queued operation must be one L2 can carry and the circuit can replay.
     /// @dev Needs an allowance (or a permit) for `amount` on the OPEN token.
     function deposit(uint32 to, uint256 pubX, uint256 pubY, uint96 amount) external whenNotFrozen {
         if (amount == 0) revert ZeroAmount();
         PoseidonMerkle.checkField(pubX);
         PoseidonMerkle.checkField(pubY);
+        if (!BabyJubJub.isAccountKey(pubX, pubY)) revert InvalidAccountKey(pubX, pubY);
         token.safeTransferFrom(msg.sender, address(this), amount);
         _enqueue(KIND_DEPOSIT, to, amount, uint160(msg.sender), pubX, pubY);
     }

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Contract } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BASE8, checkAccountKey, Point, toAffine } from "../../protocol/babyjub.ts";
+import { OpenLedgerError } from "../../protocol/errors.ts";
 import { FIELD_MODULUS } from "../../protocol/field.ts";
 import { poseidon } from "../../protocol/poseidon.ts";
 import { queueOpHash } from "../../protocol/state/apply.ts";
@@ -11,7 +13,7 @@ import { rootsArg } from "../client/batch-roots.ts";
 import { commitment, hex32, nextBatch, rootsArgOf, rootsOf, type TestBatch } from "./batch-helpers.ts";
 import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
 
-const KEY = { x: 123n, y: 456n };
+const KEY = BASE8;
 
 describe("Rollup: priority queue, freeze on an expired operation, exits and refunds", () => {
   let s: System;
@@ -115,6 +117,27 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
     await expect(r.getFunction("deposit")(0, KEY.x, KEY.y, 0n)).rejects.toThrow(/ZeroAmount/);
     await expect(r.getFunction("deposit")(0, 2n ** 254n, KEY.y, 1n)).rejects.toThrow(/NotAFieldElement/);
     await expect(r.getFunction("forceWithdrawal")(0, 5n)).rejects.toThrow(/NoAccount/);
+  });
+
+  it("refuses a deposit key off the curve or of small order, as the sequencer's check does", async () => {
+    const r = s.rollupAs(s.alice);
+    await (await s.tokenAs(s.alice).getFunction("approve")(rollup.target, 10n)).wait();
+    // (5, 7) is not on the curve; (0, 1) is the identity; t8 has order 8, 2·t8 order 4, 4·t8 order 2.
+    const t8 = Point.fromAffine({
+      x: 17545522957889784193459637215142187266023652151580582754000402781682644312291n,
+      y: 4826523245007015323400664741523384119579596407052839571721035538011798951543n,
+    });
+    const bad = [
+      { x: 5n, y: 7n },
+      { x: 0n, y: 1n },
+      ...[t8, t8.double(), t8.double().double()].map(toAffine),
+    ];
+    for (const k of bad) {
+      await expect(r.getFunction("deposit")(0, k.x, k.y, 1n)).rejects.toThrow(/InvalidAccountKey/);
+      expect(() => checkAccountKey(k)).toThrow(OpenLedgerError);
+    }
+    // The refused deposits queued nothing.
+    expect(await rollup.getFunction("queueLength")()).toBe(1n);
   });
 
   it("accepts governance orders only from the parameters registry", async () => {

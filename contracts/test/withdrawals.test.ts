@@ -1,6 +1,7 @@
 import type { Contract } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { BASE8 } from "../../protocol/babyjub.ts";
 import { SparseMerkleTree } from "../../protocol/smt.ts";
 import { withdrawalLeaf, withdrawalsRoot } from "../../protocol/state/batch.ts";
 import { rootsArg } from "../client/batch-roots.ts";
@@ -48,7 +49,7 @@ describe("Rollup: withdrawals claimed with a Poseidon Merkle proof after finalit
     expect(tree.root).toBe(withdrawalsRoot(withdrawals, depth));
     // Funds locked by a deposit back the withdrawals.
     await (await s.tokenAs(s.alice).getFunction("approve")(rollup.target, 650n)).wait();
-    await (await s.rollupAs(s.alice).getFunction("deposit")(0, 1n, 2n, 650n)).wait();
+    await (await s.rollupAs(s.alice).getFunction("deposit")(0, BASE8.x, BASE8.y, 650n)).wait();
     batch = await nextBatch(rollup, { postStateRoot: 99n, withdrawalsRoot: tree.root, queueEnd: 1n });
     await (await s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(batch), batch.data)).wait();
   });

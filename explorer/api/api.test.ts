@@ -68,7 +68,7 @@ describe("explorer read API", () => {
     const sealed = (await f.node.sequencer.batch(2))!;
     expect(body.postStateRoot).toBe(`0x${sealed.postStateRoot.toString(16).padStart(64, "0")}`);
     expect(body.withdrawals).toEqual([{ recipient: f.aliceAddress, amount: (3n * OPEN).toString() }]);
-    expect(body.dataLayout).toBe("compact");
+    expect(body.dataLayout).toBe("fixed");
     expect(body).not.toHaveProperty("batchData");
     const txs = await get("/batches/2/transactions");
     expect(txs.body.total).toBe(5);

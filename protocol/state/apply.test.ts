@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { decodeBatchData, encodeBatchData } from "../batch/data.ts";
 import { derivePublicKey } from "../eddsa.ts";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import { TEST_PARAMS } from "../params.ts";
@@ -228,15 +227,6 @@ describe("state transition", () => {
     const { receipt } = applyTx(state, batch, deposit(64, 1, 9n));
     expect(receipt.withdrawal).toEqual({ recipient: L1, amount: 9n });
     expect(state.counters.accounts).toBe(63);
-  });
-
-  it("encodes batch data compactly and decodes it back", () => {
-    const txs = everyType().map(({ signature: _s, nonce: _n, ...rest }) => rest);
-    const all = [...txs, { type: TxType.Deposit, account: 4 } as const];
-    const data = encodeBatchData(all);
-    expect(encodeBatchData([all[0]!]).length).toBe(19);
-    expect(decodeBatchData(data)).toEqual(all);
-    expect(() => decodeBatchData(data.subarray(0, data.length - 1))).toThrow(OpenLedgerError);
   });
 
   it("hashes a root snapshot later, unaffected by writes made meanwhile", () => {

@@ -6,7 +6,10 @@
  *
  * Nothing is persisted: after a restart the node replays the sealed batches from genesis (the
  * state transition without proving is cheap) and L1 tells it the oldest unproven batch, which
- * is where it resumes.
+ * is where it resumes. A batch whose replay does not reach the root L1 holds stops the replay
+ * there (ROOT_MISMATCH, naming the batch and both roots); the node then starts over from
+ * genesis at its next step, exactly as after a restart, so it stops at the same batch again
+ * until its source serves that batch's real transactions.
  */
 import type { Contract, Signer } from "ethers";
 import { toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
@@ -53,7 +56,7 @@ export type StepResult =
   | { readonly kind: "idle" };
 
 export class ProverNode {
-  private readonly state: RollupState;
+  private state: RollupState;
   private replayed = 0;
   private readonly witnesses = new Map<number, BatchWitness>();
   /** Commits of the unproven batches replayed: their roots and commit time, read once. */
@@ -96,12 +99,17 @@ export class ProverNode {
 
   /** Steps until `signal` aborts, pausing `idleMs` whenever there is nothing to do. */
   async run(signal: AbortSignal, idleMs = 1000): Promise<void> {
+    let lastFailure = "";
     while (!signal.aborted) {
       let result: StepResult;
       try {
         result = await this.step();
+        lastFailure = "";
       } catch (e) {
-        this.log(`step failed: ${e instanceof Error ? e.message : String(e)}`);
+        // A failure that repeats (a root mismatch does, step after step) is logged once.
+        const message = e instanceof Error ? e.message : String(e);
+        if (message !== lastFailure) this.log(`step failed: ${message}`);
+        lastFailure = message;
         result = { kind: "idle" };
       }
       if (result.kind === "idle") await new Promise((r) => setTimeout(r, idleMs));
@@ -113,23 +121,35 @@ export class ProverNode {
       const n = this.replayed + 1;
       const batch = await this.o.source.batch(n);
       if (!batch) return;
-      const w = buildBatchWitness(
-        this.state,
-        batch.txs,
-        batch.feeRecipient,
-        this.o.circuit.shape,
-        this.prover!,
-      );
       const { roots } = await this.commit(n);
-      if (roots.postStateRoot !== w.claims.postStateRoot) {
-        throw new OpenLedgerError(
-          ErrorCode.StateCorrupt,
-          `batch ${n}: the sequencer's transactions give root ${fieldToHex(w.claims.postStateRoot)}, L1 holds ${fieldToHex(roots.postStateRoot)}`,
-        );
+      let w: BatchWitness;
+      try {
+        w = buildBatchWitness(this.state, batch.txs, batch.feeRecipient, this.o.circuit.shape, this.prover!);
+        if (roots.postStateRoot !== w.claims.postStateRoot) {
+          throw new OpenLedgerError(
+            ErrorCode.RootMismatch,
+            `batch ${n}: replaying the sequencer's transactions gives state root ${fieldToHex(w.claims.postStateRoot)}, L1 committed ${fieldToHex(roots.postStateRoot)}; not proving it`,
+            {
+              batch: n,
+              replayedRoot: fieldToHex(w.claims.postStateRoot),
+              l1Root: fieldToHex(roots.postStateRoot),
+            },
+          );
+        }
+      } catch (e) {
+        // The state holds part or all of batch n now: drop it rather than build on it.
+        this.restartReplay();
+        throw e;
       }
       if (n >= next) this.witnesses.set(n, w);
       this.replayed = n;
     }
+  }
+
+  private restartReplay(): void {
+    this.state = new RollupState(this.o.genesis, { witness: true });
+    this.replayed = 0;
+    this.witnesses.clear();
   }
 
   /** Batch `n`'s commit on L1 (it is committed: n <= lastCommitted). */

@@ -35,6 +35,7 @@ const BY_PROTOCOL_CODE: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.MempoolFull]: -32023,
   [ErrorCode.ReplacementUnderpriced]: -32024,
   [ErrorCode.StateCorrupt]: -32025,
+  [ErrorCode.UnsupportedByLayout]: -32026,
 };
 
 export function rpcCodeOf(code: ErrorCode): number {

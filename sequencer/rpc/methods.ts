@@ -1,4 +1,4 @@
-import { fromAffine } from "../../protocol/babyjub.ts";
+import { checkAccountKey } from "../../protocol/babyjub.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { registriesHash } from "../../protocol/state/leaves.ts";
@@ -240,7 +240,7 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
         };
         if (deposit.amount >= 1n << 96n)
           throw new OpenLedgerError(ErrorCode.InvalidField, "amount must be below 2^96");
-        fromAffine(deposit.publicKey, "publicKey");
+        checkAccountKey(deposit.publicKey, "publicKey");
         return seq.executeQueueOp(deposit);
       },
     };

@@ -1,8 +1,12 @@
 /**
- * End to end: deposits on L1 and transfers sent to the sequencer's JSON-RPC, batches sealed
- * and committed on an EDR chain by the sequencer's L1 poster, proved by two prover nodes that
- * split the batches, finalized on L1 with the real batch circuit's verifier; the finalized root
- * is the sequencer's. A proof of another batch, or a tampered one, is refused on chain.
+ * End to end, with the devnet's batch circuit (DEV_BATCH_CIRCUIT): deposits on L1 and every
+ * L2 transaction type sent to the sequencer's JSON-RPC (transfer, stake, register contribution,
+ * withdraw, register model, inference), batches sealed and committed on an EDR chain by the
+ * sequencer's L1 poster, proved by two prover nodes that split the batches, finalized on L1
+ * with the real batch circuit's verifier; the finalized root is the sequencer's and the
+ * withdrawal is claimed on L1. A proof of another batch, or a tampered one, is refused on
+ * chain. A node fed a batch that does not reach L1's root stops there and resumes once fed
+ * the real one.
  */
 import type { Contract } from "ethers";
 import { pino } from "pino";
@@ -18,11 +22,13 @@ import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { RollupState } from "../../protocol/state/state.ts";
-import { TxType } from "../../protocol/tx/types.ts";
+import { type L2Tx, TxType } from "../../protocol/tx/types.ts";
+import { claimWithdrawals } from "../../bridge/claims.ts";
+import { ErrorCode } from "../../protocol/errors.ts";
 import { SnarkjsBackend } from "../../prover/node/backend.ts";
 import { type BatchWitness, buildBatchWitness } from "../../protocol/batch/witness.ts";
 import { ProverNode, type StepResult } from "../../prover/node/node.ts";
-import { SequencerRpcSource } from "../../prover/node/source.ts";
+import { type BatchSource, SequencerRpcSource } from "../../prover/node/source.ts";
 import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../../sequencer/config.ts";
 import { L1BatchPoster } from "../../sequencer/l1-poster.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
@@ -35,7 +41,7 @@ let s: System;
 let seq: SequencerNode;
 const backends: SnarkjsBackend[] = [];
 
-// On a clean build/ the 2^17 dev keys take several minutes on two cores: a longer hook timeout.
+// On a clean build/ the 2^18 dev keys take about ten minutes on two cores: a longer hook timeout.
 beforeAll(async () => {
   // The batch circuit first: its build writes the verifier contract that hardhat compiles.
   circuit = await buildCircuit(CIRCUIT, { log: () => {} });
@@ -55,7 +61,7 @@ beforeAll(async () => {
     pino({ level: "warn" }),
     new L1BatchPoster({ rollup: String(s.d.rollup.target), signer: s.sequencer, retryDelayMs: 50 }),
   );
-}, 1_200_000);
+}, 1_800_000);
 
 afterAll(async () => {
   await seq?.stop();
@@ -63,12 +69,17 @@ afterAll(async () => {
   await terminateSnarkjsCurve();
 });
 
-function proverNode(index: number, of: number, rollup: Contract): ProverNode {
+function proverNode(
+  index: number,
+  of: number,
+  rollup: Contract,
+  source: BatchSource = new SequencerRpcSource(`${seq.url}/rpc`),
+): ProverNode {
   const backend = new SnarkjsBackend();
   backends.push(backend);
   return new ProverNode({
     genesis: { domain: DEV_DOMAIN, params: TEST_PARAMS, governance: GENESIS_GOVERNANCE },
-    source: new SequencerRpcSource(`${seq.url}/rpc`),
+    source,
     rollup,
     backend,
     circuit: { wasm: circuit.wasm, zkey: circuit.zkey, circuitId: CIRCUIT_ID, shape: SHAPE },
@@ -93,6 +104,12 @@ async function deposit(queueIndex: number, key: number, amount: bigint): Promise
   expect(reply.error).toBeUndefined();
 }
 
+/** Sends a signed L2 transaction; it must be accepted. */
+async function send(tx: L2Tx, key: number): Promise<void> {
+  const reply = await rpc(seq.url, "ol_sendTransaction", [signedHex(tx, key)]);
+  expect(reply.error).toBeUndefined();
+}
+
 async function waitCommitted(n: bigint): Promise<void> {
   for (let i = 0; i < 2400; i++) {
     if ((await s.d.rollup.getFunction("head")()).lastCommitted >= n) return;
@@ -102,20 +119,70 @@ async function waitCommitted(n: bigint): Promise<void> {
 }
 
 describe("end to end: sequencer, L1, two prover nodes", () => {
-  // Six Groth16 proofs of a 2^17 circuit on two shared cores: minutes, not the default 2.
+  // Five Groth16 proofs of a 2^18 circuit on two shared cores: minutes, not the default 2.
   it(
     "finalizes every batch on L1 with the sequencer's root, the provers splitting the batches",
     { timeout: 900_000 },
     async () => {
-      // One transaction per batch (the circuit has one slot): four batches.
-      await deposit(0, 1, 10n ** 6n);
-      await deposit(1, 2, 10n ** 6n);
-      for (const nonce of [0, 1]) {
-        const tx = { type: TxType.Transfer, from: 1, nonce, fee: 3n, to: 2, amount: 1000n } as const;
-        const reply = await rpc(seq.url, "ol_sendTransaction", [signedHex(tx, 1)]);
-        expect(reply.error).toBeUndefined();
-      }
-      await waitCommitted(4n);
+      // Two slots, one withdrawal entry and one registry slot per batch: five batches.
+      const OPEN = 10n ** 18n;
+      await deposit(0, 1, 100n * OPEN);
+      await deposit(1, 2, 100n * OPEN);
+      // Batch 2: a transfer, and the stake that lets account 1 register a model.
+      await send({ type: TxType.Transfer, from: 1, nonce: 0, fee: 3n, to: 2, amount: 1000n }, 1);
+      await send({ type: TxType.Stake, from: 1, nonce: 1, fee: 3n, amount: 20n * OPEN }, 1);
+      // Batch 3: a contribution (the registry slot) and a withdrawal to bob on L1.
+      await send(
+        {
+          type: TxType.RegisterContribution,
+          from: 1,
+          nonce: 2,
+          fee: 3n,
+          datanet: 1,
+          contentRoot: 11n,
+          rowCount: 100,
+          license: 1,
+          uriCommitment: 12n,
+          stake: OPEN,
+        },
+        1,
+      );
+      const bob = await s.bob.getAddress();
+      await send({ type: TxType.Withdraw, from: 2, nonce: 0, fee: 3n, amount: 5n * OPEN, recipient: bob }, 2);
+      // Batch 4: a model trained on contribution 1, and a transfer back.
+      await send(
+        {
+          type: TxType.RegisterModel,
+          from: 1,
+          nonce: 3,
+          fee: 3n,
+          modelHash: 21n,
+          trainingConfigHash: 22n,
+          contributions: [1],
+          checkpointCommitment: 23n,
+          inferenceFee: 500n,
+          baseModel: 0,
+        },
+        1,
+      );
+      await send({ type: TxType.Transfer, from: 2, nonce: 1, fee: 3n, to: 1, amount: 10n }, 2);
+      // Batch 5: an inference paying model 1, sealed alone.
+      await send(
+        {
+          type: TxType.Inference,
+          from: 2,
+          nonce: 2,
+          fee: 3n,
+          model: 1,
+          inputHash: 31n,
+          outputHash: 32n,
+          featureCommitment: 33n,
+          payment: 500n,
+        },
+        2,
+      );
+      await seq.sequencer.seal();
+      await waitCommitted(5n);
 
       const provers = [proverNode(0, 2, s.rollupAs(s.prover)), proverNode(1, 2, s.rollupAs(s.deployer))];
       // Both accounts must be bonded provers: the deployer bonds here.
@@ -125,7 +192,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
 
       const provedBy: Record<number, number> = {};
       for (let round = 0; round < 20; round++) {
-        if ((await s.d.rollup.getFunction("lastFinalizedBatch")()) === 4n) break;
+        if ((await s.d.rollup.getFunction("lastFinalizedBatch")()) === 5n) break;
         // The two nodes prove in parallel, as two machines would.
         const results: StepResult[] = await Promise.all(provers.map((p) => p.step()));
         results.forEach((r, i) => {
@@ -135,9 +202,17 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
           }
         });
       }
-      expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(4n);
-      expect(provedBy).toEqual({ 1: 1, 2: 0, 3: 1, 4: 0 });
-      expect((await committedBatch(s.d.rollup, 4n))?.roots.postStateRoot).toBe(seq.sequencer.state.root());
+      expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(5n);
+      expect(provedBy).toEqual({ 1: 1, 2: 0, 3: 1, 4: 0, 5: 1 });
+      expect((await committedBatch(s.d.rollup, 5n))?.roots.postStateRoot).toBe(seq.sequencer.state.root());
+      expect(seq.sequencer.model(1)?.inferenceFee).toBe(500n);
+
+      // Bob claims the withdrawal of batch 3 on L1.
+      const b3 = (await seq.sequencer.batch(3))!;
+      expect(b3.withdrawals).toEqual([{ recipient: bob, amount: 5n * OPEN }]);
+      const before = await s.d.token.getFunction("balanceOf")(bob);
+      await claimWithdrawals(String(s.d.rollup.target), s.bob, 3, b3.withdrawals, { recipient: bob });
+      expect((await s.d.token.getFunction("balanceOf")(bob)) - before).toBe(5n * OPEN);
     },
   );
 
@@ -145,26 +220,25 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
     "refuses a tampered proof and another batch's proof; a restarted node resumes at the oldest unproven batch",
     { timeout: 900_000 },
     async () => {
-      for (const nonce of [0, 1]) {
-        const tx = { type: TxType.Transfer, from: 2, nonce, fee: 1n, to: 1, amount: 7n } as const;
-        expect((await rpc(seq.url, "ol_sendTransaction", [signedHex(tx, 2)])).error).toBeUndefined();
-      }
-      await waitCommitted(6n);
+      // Batches 6 and 7: two transfers each.
+      for (const nonce of [3, 4, 5, 6])
+        await send({ type: TxType.Transfer, from: 2, nonce, fee: 1n, to: 1, amount: 7n }, 2);
+      await waitCommitted(7n);
 
-      // Batch 5's witness, replayed through the shared state transition as a node builds it.
+      // Batch 6's witness, replayed through the shared state transition as a node builds it.
       const source = new SequencerRpcSource(`${seq.url}/rpc`);
       const state = new RollupState(
         { domain: DEV_DOMAIN, params: TEST_PARAMS, governance: GENESIS_GOVERNANCE },
         { witness: true },
       );
       let witness: BatchWitness | undefined;
-      for (let n = 1; n <= 5; n++) {
+      for (let n = 1; n <= 6; n++) {
         const b = (await source.batch(n))!;
         witness = buildBatchWitness(state, b.txs, b.feeRecipient, SHAPE, await s.prover.getAddress());
       }
-      expect(witness!.commitment).toBe(await s.d.rollup.getFunction("commitmentOf")(5));
+      expect(witness!.commitment).toBe(await s.d.rollup.getFunction("commitmentOf")(6));
       expect(witness!.publicInput).toBe(
-        await s.d.rollup.getFunction("proofInputOf")(5, await s.prover.getAddress()),
+        await s.d.rollup.getFunction("proofInputOf")(6, await s.prover.getAddress()),
       );
       const backend = new SnarkjsBackend();
       backends.push(backend);
@@ -174,21 +248,48 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
         s.rollupAs(s.prover).getFunction("proveBatch")(n, CIRCUIT_ID, proof);
       // pi_a and pi_c swapped: points on the curve, but not a proof.
       const tampered = [words[6]!, words[7]!, ...words.slice(2, 6), words[0]!, words[1]!];
-      await expect(proveBatch(5, tampered)).rejects.toThrow(/InvalidProof/);
-      // Batch 5's proof does not prove batch 6, whose roots and data differ.
-      await expect(proveBatch(6, words)).rejects.toThrow(/InvalidProof/);
+      await expect(proveBatch(6, tampered)).rejects.toThrow(/InvalidProof/);
+      // Batch 6's proof does not prove batch 7, whose roots and data differ.
+      await expect(proveBatch(7, words)).rejects.toThrow(/InvalidProof/);
       // Nor is it worth anything to another bonded prover that copies it.
-      await expect(
-        s.rollupAs(s.deployer).getFunction("proveBatch")(5, CIRCUIT_ID, words),
-      ).rejects.toThrow(/InvalidProof/);
+      await expect(s.rollupAs(s.deployer).getFunction("proveBatch")(6, CIRCUIT_ID, words)).rejects.toThrow(
+        /InvalidProof/,
+      );
 
-      // A node started now replays from genesis and proves 5, then 6.
+      // A node started now replays from genesis and proves 6, then 7.
       const restarted = proverNode(0, 1, s.rollupAs(s.prover));
-      expect(await restarted.step()).toMatchObject({ kind: "proved", batch: 5 });
       expect(await restarted.step()).toMatchObject({ kind: "proved", batch: 6 });
+      expect(await restarted.step()).toMatchObject({ kind: "proved", batch: 7 });
       expect(await restarted.step()).toEqual({ kind: "idle" });
-      expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(6n);
-      expect((await committedBatch(s.d.rollup, 6n))?.roots.postStateRoot).toBe(seq.sequencer.state.root());
+      expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(7n);
+      expect((await committedBatch(s.d.rollup, 7n))?.roots.postStateRoot).toBe(seq.sequencer.state.root());
     },
   );
+
+  it("stops at a batch whose replay misses L1's root, naming both roots, and resumes there once fed the real batch", async () => {
+    const honest = new SequencerRpcSource(`${seq.url}/rpc`);
+    let lie = true;
+    // Batch 2's fees credited to account 2 instead of 1: another post-state root.
+    const source: BatchSource = {
+      batch: async (n) => {
+        const b = await honest.batch(n);
+        return lie && n === 2 && b ? { ...b, feeRecipient: 2 } : b;
+      },
+    };
+    const node = proverNode(0, 1, s.rollupAs(s.prover), source);
+    const l1Root = fieldToHex((await committedBatch(s.d.rollup, 2n))!.roots.postStateRoot);
+    const mismatch = {
+      code: ErrorCode.RootMismatch,
+      message: expect.stringMatching(
+        new RegExp(`^batch 2: .* state root 0x[0-9a-f]{64}, L1 committed ${l1Root}`),
+      ),
+      details: { batch: 2, l1Root },
+    };
+    await expect(node.step()).rejects.toMatchObject(mismatch);
+    // Again the same error: the node did not keep batch 2's wrong effects.
+    await expect(node.step()).rejects.toMatchObject(mismatch);
+    lie = false;
+    expect(await node.step()).toEqual({ kind: "idle" });
+    expect(node.replayedBatches).toBe(7);
+  });
 });
