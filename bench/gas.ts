@@ -164,7 +164,10 @@ async function main() {
 
   let proveBatchGas = 0;
   for (const index of [1n, 2n, full.batch.batchIndex]) {
-    const proof = await proveStub(circuit, await rollup.getFunction("proofInputOf")(index, await s.prover.getAddress()));
+    const proof = await proveStub(
+      circuit,
+      await rollup.getFunction("proofInputOf")(index, await s.prover.getAddress()),
+    );
     proveBatchGas = await gasOf(s.rollupAs(s.prover).getFunction("proveBatch")(index, 1, proof));
   }
   log(`proveBatch: ${proveBatchGas} gas`);

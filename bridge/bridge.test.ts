@@ -172,7 +172,10 @@ describe("bridge: L1 deposits and forced withdrawals reach L2, L2 withdrawals ar
   async function finalize(n: number): Promise<void> {
     const rollup = s.d.rollup;
     await waitFor(async () => (await rollup.getFunction("head")()).lastCommitted >= BigInt(n));
-    const proof = await proveStub(s.circuit, await rollup.getFunction("proofInputOf")(n, await s.prover.getAddress()));
+    const proof = await proveStub(
+      s.circuit,
+      await rollup.getFunction("proofInputOf")(n, await s.prover.getAddress()),
+    );
     await (await s.rollupAs(s.prover).getFunction("proveBatch")(n, 1, proof)).wait();
   }
 });

@@ -141,13 +141,19 @@ export async function startFixture(): Promise<ExplorerFixture> {
   );
   await seq.seal();
   await waitFor(async () => (await s.d.rollup.getFunction("head")()).lastCommitted >= 2n);
-  const proof = await proveStub(s.circuit, await s.d.rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()));
+  const proof = await proveStub(
+    s.circuit,
+    await s.d.rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()),
+  );
   await (await s.rollupAs(s.prover).getFunction("proveBatch")(1n, 1, proof)).wait();
   const refund = await send({ type: TxType.Transfer, from: bob, to: alice, amount: OPEN }, bobKey);
   await seq.seal();
   await waitFor(async () => (await s.d.rollup.getFunction("head")()).lastCommitted >= 3n);
   // Proven ahead of batch 2: proven, not final.
-  const proof3 = await proveStub(s.circuit, await s.d.rollup.getFunction("proofInputOf")(3n, await s.prover.getAddress()));
+  const proof3 = await proveStub(
+    s.circuit,
+    await s.d.rollup.getFunction("proofInputOf")(3n, await s.prover.getAddress()),
+  );
   await (await s.rollupAs(s.prover).getFunction("proveBatch")(3n, 1, proof3)).wait();
 
   const explorer = await startExplorer({

@@ -83,7 +83,10 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
   });
 
   it("refuses a proof from a prover without bond", async () => {
-    const proof = await proveStub(circuit, await s.d.rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()));
+    const proof = await proveStub(
+      circuit,
+      await s.d.rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()),
+    );
     await expect(prove(1n, proof, s.alice)).rejects.toThrow(/NotBondedProver/);
   });
 
@@ -121,7 +124,10 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
   });
 
   it("finalizes a batch with a real proof of its public input, once, within 230k gas", async () => {
-    const proof = await proveStub(circuit, await s.d.rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()));
+    const proof = await proveStub(
+      circuit,
+      await s.d.rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()),
+    );
     const receipt = await prove(1n, proof);
     expect(Number(receipt.gasUsed)).toBeLessThanOrEqual(230_000);
     expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(1n);
@@ -136,9 +142,15 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     expect(b3.preStateRoot).toBe(12n);
     await commit(b3);
     const lastFinalized = s.d.rollup.getFunction("lastFinalizedBatch");
-    await prove(3n, await proveStub(circuit, await s.d.rollup.getFunction("proofInputOf")(3n, await s.prover.getAddress())));
+    await prove(
+      3n,
+      await proveStub(circuit, await s.d.rollup.getFunction("proofInputOf")(3n, await s.prover.getAddress())),
+    );
     expect(await lastFinalized()).toBe(1n);
-    await prove(2n, await proveStub(circuit, await s.d.rollup.getFunction("proofInputOf")(2n, await s.prover.getAddress())));
+    await prove(
+      2n,
+      await proveStub(circuit, await s.d.rollup.getFunction("proofInputOf")(2n, await s.prover.getAddress())),
+    );
     expect(await lastFinalized()).toBe(3n);
     await (await s.d.rollup.getFunction("syncFinality")()).wait();
     expect((await s.d.rollup.getFunction("head")()).lastFinalized).toBe(3n);
@@ -168,7 +180,10 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     await commit(next);
     await prove(
       next.batchIndex,
-      await proveStub(circuit, await s.d.rollup.getFunction("proofInputOf")(next.batchIndex, await s.prover.getAddress())),
+      await proveStub(
+        circuit,
+        await s.d.rollup.getFunction("proofInputOf")(next.batchIndex, await s.prover.getAddress()),
+      ),
     );
     await expect(s.rollupAs(s.prover).getFunction("claimProverRewards")([next.batchIndex])).rejects.toThrow(
       /NotRewardable/,

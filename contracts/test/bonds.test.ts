@@ -65,7 +65,10 @@ describe("Rollup: operator bonds, unbonding and slashing", () => {
     expect(before - after.bond).toBe(5n);
     // Below the minimum prover bond now: it may no longer prove.
     expect(after.prover).toBe(false);
-    const proof = await proveStub(s.circuit, await rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()));
+    const proof = await proveStub(
+      s.circuit,
+      await rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()),
+    );
     await expect(s.rollupAs(s.prover).getFunction("proveBatch")(1n, 1, proof)).rejects.toThrow(
       /NotBondedProver/,
     );
@@ -74,7 +77,10 @@ describe("Rollup: operator bonds, unbonding and slashing", () => {
   it("unbonds a prover after the delay, not before, and stops it proving at once", async () => {
     await (await s.tokenAs(s.bob).getFunction("approve")(rollup.target, s.config.l1.minProverBond)).wait();
     await (await s.rollupAs(s.bob).getFunction("bond")(s.config.l1.minProverBond, true)).wait();
-    const proof = await proveStub(s.circuit, await rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()));
+    const proof = await proveStub(
+      s.circuit,
+      await rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()),
+    );
     await (await s.rollupAs(s.bob).getFunction("requestUnbond")()).wait();
     await expect(s.rollupAs(s.bob).getFunction("proveBatch")(1n, 1, proof)).rejects.toThrow(
       /NotBondedProver/,

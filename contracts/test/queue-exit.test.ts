@@ -31,7 +31,10 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
   const commitAndProve = async (postStateRoot: bigint, queueEnd: bigint) => {
     const b = await nextBatch(rollup, { postStateRoot, queueEnd });
     await (await s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)).wait();
-    const proof = await proveStub(s.circuit, await rollup.getFunction("proofInputOf")(b.batchIndex, await s.prover.getAddress()));
+    const proof = await proveStub(
+      s.circuit,
+      await rollup.getFunction("proofInputOf")(b.batchIndex, await s.prover.getAddress()),
+    );
     await (await s.rollupAs(s.prover).getFunction("proveBatch")(b.batchIndex, 1, proof)).wait();
     finalized = b;
   };

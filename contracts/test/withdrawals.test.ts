@@ -60,7 +60,10 @@ describe("Rollup: withdrawals claimed with a Poseidon Merkle proof after finalit
   });
 
   it("pays a claim to the leaf's recipient once the batch is final, whoever submits it", async () => {
-    const proof = await proveStub(s.circuit, await rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()));
+    const proof = await proveStub(
+      s.circuit,
+      await rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()),
+    );
     await (await s.rollupAs(s.prover).getFunction("proveBatch")(1n, 1, proof)).wait();
     const before = await s.d.token.getFunction("balanceOf")(withdrawals[0]!.recipient);
     await claim(0);

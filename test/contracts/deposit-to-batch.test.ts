@@ -73,7 +73,10 @@ describe("an L1 deposit reaches L2 and its batch is committed and proven on L1",
     expect(batch?.roots.postStateRoot).toBe(node.sequencer.state.root());
     expect(batch?.roots.queueEnd).toBe(1n);
 
-    const proof = await proveStub(s.circuit, await s.d.rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()));
+    const proof = await proveStub(
+      s.circuit,
+      await s.d.rollup.getFunction("proofInputOf")(1n, await s.prover.getAddress()),
+    );
     await (await s.rollupAs(s.prover).getFunction("proveBatch")(1n, 1, proof)).wait();
     expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(1n);
   });

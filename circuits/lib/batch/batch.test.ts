@@ -186,7 +186,8 @@ describe("batch circuit twin of the state transition", () => {
   it("refunds a deposit on L1 when the accounts tree is full", async () => {
     const state = freshState();
     // 8^2 = 64 slots, ids 1..63: fill them two per batch, then one more deposit is refunded.
-    for (let i = 0; i < 31; i++) buildBatchWitness(state, [deposit(0, 1n), deposit(1, 1n)], 1, SHAPE, TEST_PROVER);
+    for (let i = 0; i < 31; i++)
+      buildBatchWitness(state, [deposit(0, 1n), deposit(1, 1n)], 1, SHAPE, TEST_PROVER);
     await twin(state, [deposit(0, 1n), deposit(1, 9n, 0, 1)]);
     expect(state.counters.accounts).toBe(63);
     const w = await twin(state, [deposit(2, 5n)]);
@@ -363,9 +364,9 @@ describe("queue operations: what a prover cannot change", () => {
 
   it("parameter values out of range, a split not summing to 10,000, two changes in a batch", async () => {
     const state = await funded();
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [setParam(1, 2n ** 40n)], 1, SHAPE, TEST_PROVER))).toBe(
-      ErrorCode.InvalidTransaction,
-    );
+    expect(
+      codeOf(() => buildBatchWitness(freshCopy(state), [setParam(1, 2n ** 40n)], 1, SHAPE, TEST_PROVER)),
+    ).toBe(ErrorCode.InvalidTransaction);
     queueIndex--;
     const w = buildBatchWitness(freshCopy(state), [setParam(1, 5n)], 1, SHAPE, TEST_PROVER);
     await refuses(
@@ -384,7 +385,9 @@ describe("queue operations: what a prover cannot change", () => {
     queueIndex--;
     const copy = freshCopy(state);
     const two = [setParam(3, 7n), setParam(4, 9n)];
-    expect(codeOf(() => buildBatchWitness(copy, two, 1, SHAPE, TEST_PROVER))).toBe(ErrorCode.InvalidTransaction);
+    expect(codeOf(() => buildBatchWitness(copy, two, 1, SHAPE, TEST_PROVER))).toBe(
+      ErrorCode.InvalidTransaction,
+    );
     queueIndex -= 2n;
     const one = buildBatchWitness(freshCopy(state), [setParam(3, 7n)], 1, SHAPE, TEST_PROVER);
     await refuses(
@@ -457,7 +460,9 @@ describe("batches the TypeScript refuses have no witness", () => {
     const state = await funded();
     const first = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: 10n }, 0);
     await twin(state, [first]);
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [first], 1, SHAPE, TEST_PROVER))).toBe(ErrorCode.BadNonce);
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [first], 1, SHAPE, TEST_PROVER))).toBe(
+      ErrorCode.BadNonce,
+    );
     // The same transfer at the right nonce has a witness; with the old signature it has none.
     const w = buildBatchWitness(
       state,
@@ -650,9 +655,9 @@ describe("registry slots: register contribution and inference", () => {
     };
     // Contribution 2 does not exist. Unsorted or repeated ids have no descriptor at all.
     const missing = registerModel(2, [1, 2]);
-    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [missing], 1, SHAPE_REG, TEST_PROVER))).toBe(
-      ErrorCode.UnknownContribution,
-    );
+    expect(
+      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [missing], 1, SHAPE_REG, TEST_PROVER)),
+    ).toBe(ErrorCode.UnknownContribution);
     expect(codeOf(() => registerModel(2, [2, 1]))).toBe(ErrorCode.InvalidEncoding);
     // With a contribution 2 added, it has a witness; against the real registry it has none.
     const more = freshCopyWithRegistries(state);
@@ -668,7 +673,13 @@ describe("registry slots: register contribution and inference", () => {
       withRegistry,
     );
     // A fine-tune of model 1 has a witness; with the models count shown as 0, none.
-    const tune = buildBatchWitness(freshCopyWithRegistries(state), [registerModel(2, [1], 1)], 1, SHAPE_REG, TEST_PROVER);
+    const tune = buildBatchWitness(
+      freshCopyWithRegistries(state),
+      [registerModel(2, [1], 1)],
+      1,
+      SHAPE_REG,
+      TEST_PROVER,
+    );
     const counters = [...(tune.input.counters as string[])];
     counters[2] = "0";
     await refuses(
@@ -678,15 +689,21 @@ describe("registry slots: register contribution and inference", () => {
     );
     expect(
       codeOf(() =>
-        buildBatchWitness(freshCopyWithRegistries(state), [registerModel(2, [1], 2)], 1, SHAPE_REG, TEST_PROVER),
+        buildBatchWitness(
+          freshCopyWithRegistries(state),
+          [registerModel(2, [1], 2)],
+          1,
+          SHAPE_REG,
+          TEST_PROVER,
+        ),
       ),
     ).toBe(ErrorCode.UnknownModel);
     // Account 2 stakes nothing: refused; under a minimum of 0 it has a witness, under the real
     // parameters (minimum 1,000) none.
     const unstaked = registerModel(1, [1], 0, 2);
-    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [unstaked], 1, SHAPE_REG, TEST_PROVER))).toBe(
-      ErrorCode.InsufficientStake,
-    );
+    expect(
+      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [unstaked], 1, SHAPE_REG, TEST_PROVER)),
+    ).toBe(ErrorCode.InsufficientStake);
     const lenient = freshCopyWithRegistries(state);
     lenient.governance = { ...governance, minModelStake: 0n };
     const free = buildBatchWitness(lenient, [unstaked], 1, SHAPE_REG, TEST_PROVER);
@@ -709,7 +726,13 @@ describe("registry slots: register contribution and inference", () => {
     expect(state.governance.minContributionStake).toBe(500n);
     expect(
       codeOf(() =>
-        buildBatchWitness(freshCopyWithRegistries(state), [contribution(2, 2, 150n)], 1, SHAPE_REG, TEST_PROVER),
+        buildBatchWitness(
+          freshCopyWithRegistries(state),
+          [contribution(2, 2, 150n)],
+          1,
+          SHAPE_REG,
+          TEST_PROVER,
+        ),
       ),
     ).toBe(ErrorCode.InsufficientStake);
   });
@@ -733,9 +756,9 @@ describe("registry slots: register contribution and inference", () => {
   it("refuses a stake below the minimum, an underpaid inference, a mismatched pairing, a registry transaction without a registry slot", async () => {
     const state = await withModel();
     const low = contribution(2, 1, 99n);
-    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [low], 1, SHAPE_REG, TEST_PROVER))).toBe(
-      ErrorCode.InsufficientStake,
-    );
+    expect(
+      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [low], 1, SHAPE_REG, TEST_PROVER)),
+    ).toBe(ErrorCode.InsufficientStake);
     // The same accounts and registries under a minimum of 99 accept it; with the real
     // parameters (minimum 100) in the state root, the registry slot refuses it.
     const lenient = freshCopyWithRegistries(state);
@@ -752,9 +775,9 @@ describe("registry slots: register contribution and inference", () => {
     );
 
     const cheap = inference(2, 1, 49n);
-    expect(codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [cheap], 1, SHAPE_REG, TEST_PROVER))).toBe(
-      ErrorCode.FeeTooLow,
-    );
+    expect(
+      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [cheap], 1, SHAPE_REG, TEST_PROVER)),
+    ).toBe(ErrorCode.FeeTooLow);
     // Likewise a model charging 49 takes it; the real model (fee 50) does not.
     const discounted = freshCopyWithRegistries(state);
     discounted.setModel(1, { ...state.models.get(1)!, inferenceFee: 49n });
@@ -766,7 +789,13 @@ describe("registry slots: register contribution and inference", () => {
       withRegistry,
     );
     // The registry slot must name the account slot holding its transaction.
-    const paid = buildBatchWitness(freshCopyWithRegistries(state), [inference(2, 1, 50n)], 1, SHAPE_REG, TEST_PROVER);
+    const paid = buildBatchWitness(
+      freshCopyWithRegistries(state),
+      [inference(2, 1, 50n)],
+      1,
+      SHAPE_REG,
+      TEST_PROVER,
+    );
     await calculateWitness(withRegistry, paid.input as CircuitInput);
     await refuses(
       { ...paid.input, regSlot: ["1"] } as CircuitInput,
@@ -775,7 +804,9 @@ describe("registry slots: register contribution and inference", () => {
     );
     // Without registry slots there is no witness for a registry transaction.
     expect(
-      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [inference(2, 1, 50n)], 1, SHAPE, TEST_PROVER)),
+      codeOf(() =>
+        buildBatchWitness(freshCopyWithRegistries(state), [inference(2, 1, 50n)], 1, SHAPE, TEST_PROVER),
+      ),
     ).toBe(ErrorCode.InvalidTransaction);
   });
 });
