@@ -1,4 +1,5 @@
 import type { Domain } from "./domain.ts";
+import { OpenLedgerError } from "./errors.ts";
 import type { GovernanceParams } from "./state/leaves.ts";
 
 /**
@@ -21,3 +22,14 @@ export const TEST_GOVERNANCE: GovernanceParams = {
 
 /** The L1 address a test proof is made for (Hardhat's third dev account): its public input binds it. */
 export const TEST_PROVER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+
+/** The code of the OpenLedgerError `f` throws, or undefined if it returns (other errors propagate). */
+export function codeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof OpenLedgerError) return e.code;
+    throw e;
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { derivePublicKey } from "../eddsa.ts";
-import { ErrorCode, OpenLedgerError } from "../errors.ts";
+import { ErrorCode } from "../errors.ts";
 import { TEST_PARAMS } from "../params.ts";
 import { rootFromProof } from "../smt.ts";
 import { signTx } from "../tx/sign.ts";
@@ -8,7 +8,7 @@ import { type Deposit, type L2Tx, type SignedTx, TxType } from "../tx/types.ts";
 import { applyTx } from "./apply.ts";
 import { beginBatch, closeBatch } from "./batch.ts";
 import { RollupState } from "./state.ts";
-import { TEST_GOVERNANCE } from "../testing.ts";
+import { codeOf, TEST_GOVERNANCE } from "../testing.ts";
 
 const domain = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
 const governance = TEST_GOVERNANCE;
@@ -37,16 +37,6 @@ function funded(witness = false) {
   for (let i = 0; i < 3; i++) applyTx(state, batch, deposit(i, i, 10n ** 6n));
   return { state, batch };
 }
-
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof OpenLedgerError) return e.code;
-    throw e;
-  }
-  return undefined;
-};
 
 /** One of each L2 type, by accounts 1 and 2, valid in order after `funded()`. */
 function everyType(): SignedTx[] {

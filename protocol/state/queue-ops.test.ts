@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { addressToField } from "../domain.ts";
 import { derivePublicKey } from "../eddsa.ts";
-import { ErrorCode, OpenLedgerError } from "../errors.ts";
+import { ErrorCode } from "../errors.ts";
 import { TEST_PARAMS } from "../params.ts";
 import { poseidon } from "../poseidon.ts";
-import { TEST_DOMAIN, TEST_GOVERNANCE } from "../testing.ts";
+import { codeOf, TEST_DOMAIN, TEST_GOVERNANCE } from "../testing.ts";
 import { decodeTx, encodeTx } from "../tx/codec.ts";
 import { type QueueOp, TxType } from "../tx/types.ts";
 import { applyTx, queueOpHash } from "./apply.ts";
@@ -32,16 +32,6 @@ function opened() {
   state.setAccount(1, { ...state.accounts.get(1)!, balance: 700n, staked: 300n });
   return { state, batch };
 }
-
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof OpenLedgerError) return e.code;
-    throw e;
-  }
-  return undefined;
-};
 
 const forced = (account: number, amount: bigint, l1Sender = OWNER, queueIndex = 1n): QueueOp => ({
   type: TxType.ForcedWithdrawal,

@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { WitnessCalculatorBuilder } from "circom_runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivePublicKey } from "../../../protocol/eddsa.ts";
-import { ErrorCode, OpenLedgerError } from "../../../protocol/errors.ts";
+import { ErrorCode } from "../../../protocol/errors.ts";
 import { encodeFloat40 } from "../../../protocol/float40.ts";
 import { TEST_PARAMS } from "../../../protocol/params.ts";
 import { poseidon } from "../../../protocol/poseidon.ts";
@@ -31,7 +31,7 @@ import { type BatchTx, buildBatchWitness } from "../../../protocol/batch/witness
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../tools/snarkjs-runtime.ts";
 import { type CircuitInput, calculateWitness, circuitOutputs } from "../../tools/witness.ts";
-import { TEST_GOVERNANCE, TEST_PROVER } from "../../../protocol/testing.ts";
+import { codeOf, TEST_GOVERNANCE, TEST_PROVER } from "../../../protocol/testing.ts";
 
 const SHAPE = { slots: 2, withdrawals: 1 };
 const governance = TEST_GOVERNANCE;
@@ -118,16 +118,6 @@ function inSlot(text: string, template = "AccountSlot", source = slotSource): Re
   return new RegExp(`Error in template ${template}_\\d+ line: ${line}$`, "m");
 }
 const inRegistrySlot = (text: string) => inSlot(text, "RegistrySlot", registrySource);
-
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof OpenLedgerError) return e.code;
-    throw e;
-  }
-  return undefined;
-};
 
 /** Two funded accounts (1 and 2) after one batch of deposits. */
 async function funded(): Promise<RollupState> {
