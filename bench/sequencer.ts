@@ -34,7 +34,8 @@ const BATCH_INTERVAL_MS = 1000;
 const LIGHT_SENDERS = 4;
 const LIGHT_PER_SENDER = quick ? 40 : 100;
 const TARGET_RATE = Number(process.env.TARGET_RATE ?? 2000);
-const RATE_SECONDS = quick ? 3 : 8;
+/** How long the open loop offers TARGET_RATE: long enough in a full run to cross many batch seals. */
+const RATE_SECONDS = Number(process.env.RATE_SECONDS ?? (quick ? 3 : 30));
 const RATE_SENDERS = 256;
 /** Connections of the open loop's pool. */
 const RATE_CONNECTIONS = 64;
