@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { createInterface } from "node:readline";
 import { Worker } from "node:worker_threads";
+import { PRODUCTION_PARAMS } from "../protocol/params.ts";
 import { depositParam, tempDir } from "../sequencer/testing.ts";
 import { Connection, rpcRequest } from "./sequencer-client.ts";
 import { microBenchmarks } from "./sequencer-micro.ts";
@@ -278,7 +279,7 @@ async function main(): Promise<void> {
       micro,
       warmupTxsPerSender: WARMUP,
       verifyWorkers: VERIFY_WORKERS,
-      params: "production (accounts 4^12)",
+      params: `production (accounts ${PRODUCTION_PARAMS.accounts.arity}^${PRODUCTION_PARAMS.accounts.depth})`,
       storage: FSYNC
         ? "LevelDB on disk, write-ahead fsync'd before each answer (group commit)"
         : "LevelDB on disk, write-ahead written (no fsync) before each answer",
