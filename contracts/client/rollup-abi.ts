@@ -3,7 +3,7 @@
  * relay, prover, explorer) call, as human-readable fragments: no build step needed to use them.
  */
 export const ROLLUP_ABI = [
-  "function head() view returns (tuple(uint64 lastCommitted, uint64 lastFinalized, uint64 queueCommitted, bool frozen))",
+  "function head() view returns (tuple(uint64 lastCommitted, uint64 lastFinalized, uint64 queueCommitted, bool frozen, bool sequencerLate))",
   "function batch(uint64 batchIndex) view returns (tuple(uint256 proofSlot, bytes32 rootsHash))",
   "function committedStateRoot() view returns (bytes32)",
   "function isBatchRoots(uint64 batchIndex, tuple(bytes32 postStateRoot, bytes32 withdrawalsRoot, uint64 queueEnd) roots) view returns (bool)",

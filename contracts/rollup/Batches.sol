@@ -69,6 +69,10 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         );
         _tipStateRoot = c.postStateRoot;
         _head.lastCommitted = c.batchIndex;
+        // Deadlines never decrease along the queue: the first operation consumed has the earliest.
+        if (c.queueEnd > h.queueCommitted && block.timestamp > _deadlines[h.queueCommitted]) {
+            _head.sequencerLate = true;
+        }
         _head.queueCommitted = c.queueEnd;
         emit BatchCommitted(c.batchIndex, c.postStateRoot, c.withdrawalsRoot, c.queueEnd, commitment);
     }

@@ -10,7 +10,8 @@ import {PoseidonMerkle} from "./lib/PoseidonMerkle.sol";
 import {PriorityQueue} from "./PriorityQueue.sol";
 
 /// @notice The escape hatch: once a queued operation outlives its deadline without being
-/// processed by a finalized batch, anyone freezes the rollup (slashing the sequencer's bond).
+/// processed by a finalized batch, anyone freezes the rollup (slashing the sequencer's bond if
+/// the sequencer let an operation's deadline pass before committing it).
 /// Then every account exits once with a proof of its leaf against the last finalized state
 /// root, paid to the leaf's l1Address, and unprocessed deposits are refunded.
 abstract contract EscapeHatch is PriorityQueue, Bonds {
@@ -45,17 +46,24 @@ abstract contract EscapeHatch is PriorityQueue, Bonds {
     }
 
     /// @notice Freezes the rollup if the oldest operation not processed by a finalized batch
-    /// is past its deadline; slashes the sequencer's bond to the treasury. `finalized` are the
-    /// last finalized batch's roots, recorded for exits and refunds.
+    /// is past its deadline. `finalized` are the last finalized batch's roots, recorded for
+    /// exits and refunds. The sequencer's bond goes to the treasury only if committing was
+    /// late: the expired operation is still in no committed batch, or some commit consumed an
+    /// operation already past its deadline. Operations committed in time but proven too late
+    /// freeze the rollup all the same (users must be able to leave) without punishing the
+    /// sequencer for the provers' delay.
     function freeze(BatchRoots calldata finalized) external whenNotFrozen {
         uint64 last = _syncFinality();
         _checkRoots(last, finalized);
         uint64 pending = finalized.queueEnd;
         if (pending >= _rollingHashes.length || block.timestamp <= _deadlines[pending]) revert NothingExpired();
+        Head memory h = _head;
         _head.frozen = true;
         _frozenAt = FrozenAt(finalized.postStateRoot, pending);
-        (address sequencer,) = params.sequencerConfig();
-        _slash(sequencer, type(uint128).max);
+        if (h.queueCommitted <= pending || h.sequencerLate) {
+            (address sequencer,) = params.sequencerConfig();
+            _slash(sequencer, type(uint128).max);
+        }
         emit RollupFrozen(last, pending, msg.sender);
     }
 

@@ -20,6 +20,9 @@ abstract contract RollupStorage {
         /// @dev Priority-queue operations consumed by committed batches.
         uint64 queueCommitted;
         bool frozen;
+        /// @dev Set once a commit consumed a queue operation already past its deadline: the
+        /// sequencer let the queue expire, which a freeze then punishes (EscapeHatch.freeze).
+        bool sequencerLate;
     }
 
     /// @notice What later calls need of a committed batch. Only its hash is stored (one slot
