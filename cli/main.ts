@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { OpenLedgerError } from "../protocol/errors.ts";
+import { RpcCallError } from "../sdk/provider.ts";
 import { accountCommand } from "./commands/account.ts";
 import { bridgeCommand } from "./commands/bridge.ts";
 import { devnetCommand } from "./commands/devnet.ts";
@@ -33,7 +34,8 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode);
-    if (err instanceof OpenLedgerError) {
+    // Typed errors print as one line: the code and a message that says what was wrong.
+    if (err instanceof OpenLedgerError || err instanceof RpcCallError) {
       console.error(`error ${err.code}: ${err.message}`);
       process.exit(1);
     }

@@ -96,6 +96,13 @@ export class OpenLedgerProvider {
       { result?: T; error?: { code: number; message: string; data?: { code?: string } } } | undefined;
     if (!body)
       throw new RpcCallError(-32603, `the sequencer answered HTTP ${res.status} without a JSON body`);
+    // A JSON body that is not a JSON-RPC response: most often a URL without the /rpc path.
+    if (!("result" in body) && typeof body.error?.code !== "number") {
+      throw new RpcCallError(
+        -32603,
+        `${this.url} answered HTTP ${res.status} with no JSON-RPC response (the sequencer's endpoint is POST /rpc)`,
+      );
+    }
     if (body.error) {
       const code = body.error.data?.code;
       if (code && (Object.values(ErrorCode) as string[]).includes(code)) {
