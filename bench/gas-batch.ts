@@ -21,17 +21,6 @@ export const REALISTIC_MIX: Mix = {
   registerContribution: 3,
 };
 
-/** Payments only: no registry records. */
-export const PAYMENTS_MIX: Mix = {
-  transfer: 70,
-  deposit: 10,
-  withdraw: 10,
-  stake: 7,
-  unstake: 3,
-  inference: 0,
-  registerContribution: 0,
-};
-
 /** A mix with every share 0, to spread and override: `{ ...NO_TXS, transfer: 100 }`. */
 export const NO_TXS: Mix = {
   transfer: 0,

@@ -1,23 +1,29 @@
 /**
  * L1 gas of the rollup's entry points (issue 4): commitBatch at 256 transactions of realistic
- * batch data (fixed layout, with contributions and inferences), proveBatch with a real
- * Groth16 proof, a withdrawal claim and an exit at the production tree depths, on Hardhat's
- * in-process EDR chain at its default hardfork; commit costs also for payments only, transfers
- * only and under Cancun calldata pricing.
+ * batch data (fixed layout, with contributions and inferences) carried in an EIP-4844 blob,
+ * proveBatch with a real Groth16 proof, a withdrawal claim and an exit at the production tree
+ * depths, on Hardhat's in-process EDR chain at its default hardfork.
  *
- * "L1 gas per tx" is read two ways, both reported per mix: `dataGas`, the calldata gas of the
- * batch data alone divided by 256 (the literal "L1 gas per tx of batch data"), at the price the
- * commit paid for it (EIP-7623's floor of 10 gas a token when it binds, else 4); and
- * `amortizedGas`, the whole commitBatch transaction divided by 256.
+ * With the data in a blob, commitBatch's gas no longer depends on the data. "L1 gas per tx of
+ * batch data" is `perTxDataGas`: the execution gas that data availability costs the commit
+ * (the point-evaluation precompile and the opening's calldata) divided by 256. Also reported:
+ * `perTxBlobGas`, the blob's 131,072 blob gas / 256 (a separate EIP-4844 fee market, not
+ * execution gas), and `perTxL1Gas`, the whole commitBatch transaction / 256 (amortized).
  * Progress on stderr; the last stdout line is one JSON object, also written to
  * bench/results/gas.json.
  *   npm run bench:gas
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { getBytes, type TransactionReceipt } from "ethers";
+import { AbiCoder, concat, getBytes, hexlify, type TransactionReceipt, toBeHex } from "ethers";
 import type { CircuitArtifacts } from "../circuits/tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
-import { commitment, nextBatch, rootsArgOf } from "../contracts/test/batch-helpers.ts";
+import {
+  blobOf,
+  commitBatch,
+  nextBatch,
+  rootsArgOf,
+  type TestBatch,
+} from "../contracts/test/batch-helpers.ts";
 import {
   advanceTime,
   deploySystem,
@@ -26,6 +32,8 @@ import {
   type System,
 } from "../contracts/test/fixture.ts";
 import { Point, toAffine } from "../protocol/babyjub.ts";
+import { BLOB_BYTES, BYTES_PER_ELEMENT } from "../protocol/blob/encoding.ts";
+import { BLOB_ELEMENTS } from "../protocol/blob/fr.ts";
 import { PRODUCTION_PARAMS } from "../protocol/params.ts";
 import { SparseMerkleTree } from "../protocol/smt.ts";
 import { withdrawalLeaf } from "../protocol/state/batch.ts";
@@ -36,16 +44,17 @@ import {
   generateBatch,
   LAYOUT_WITHDRAWALS,
   NO_TXS,
-  PAYMENTS_MIX,
   REALISTIC_MIX,
 } from "./gas-batch.ts";
 
 const TXS = 256;
 const TARGETS = { proveBatchGas: 230_000, perTxL1Gas: 300 };
-/** EIP-2028 / EIP-7623: a zero byte is one token, any other four; 4 gas a token, floor 10. */
+/** EIP-2028: a zero byte is one token, any other four; 4 gas a token. */
 const STANDARD_GAS_PER_TOKEN = 4;
-const FLOOR_GAS_PER_TOKEN = 10;
 const TX_BASE_GAS = 21_000;
+/** EIP-4844: every blob uses 2^17 blob gas, whatever it holds. */
+const GAS_PER_BLOB = 131_072;
+const POINT_EVALUATION = "0x000000000000000000000000000000000000000a";
 const ONE_DEPOSIT = generateBatch(1, { ...NO_TXS, deposit: 100 });
 const log = (line: string) => process.stderr.write(`[bench:gas] ${line}\n`);
 
@@ -75,10 +84,7 @@ async function chainWithDeposits(circuit: CircuitArtifacts, deposits: number, ha
   return { s, depositGas };
 }
 
-/**
- * Commits the next batch consuming `deposits` more queue operations: its gas, and the calldata
- * gas of its batch data at the price this transaction paid (the EIP-7623 floor when it binds).
- */
+/** Commits the next batch consuming `deposits` more queue operations, its data in a blob: its gas. */
 async function commit(
   s: System,
   batch: GeneratedBatch,
@@ -90,46 +96,28 @@ async function commit(
     queueEnd: head.queueCommitted + BigInt(batch.deposits),
     data: batch.data,
   });
-  const response = await s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data);
-  const gas = Number((await receiptOf(Promise.resolve(response))).gasUsed);
-  const floorGas = TX_BASE_GAS + FLOOR_GAS_PER_TOKEN * calldataTokens(getBytes(response.data));
-  const floorBinds = gas === floorGas;
-  const perToken = floorBinds ? FLOOR_GAS_PER_TOKEN : STANDARD_GAS_PER_TOKEN;
-  return { batch: b, gas, floorBinds, dataGas: perToken * calldataTokens(batch.data) };
-}
-
-/** What a 256-tx commit costs per transaction, in both readings, and whether each meets 300. */
-function perTx(full: Awaited<ReturnType<typeof commit>>, one: Awaited<ReturnType<typeof commit>>) {
-  const dataGas = Math.round(full.dataGas / TXS);
-  const amortizedGas = Math.round(full.gas / TXS);
-  return {
-    dataGas,
-    amortizedGas,
-    marginalGas: Math.round((full.gas - one.gas) / (TXS - 1)),
-    eip7623FloorBinds: full.floorBinds,
-    meetsTarget: { dataGas: dataGas <= TARGETS.perTxL1Gas, amortizedGas: amortizedGas <= TARGETS.perTxL1Gas },
-  };
+  const gas = await gasOf(commitBatch(s.rollupAs(s.sequencer), b));
+  return { batch: b, gas };
 }
 
 /**
- * commitBatch gas of `batch`, and per transaction: data, amortized (total / 256) and marginal
- * (above a one-deposit batch, both committed after a warm-up commit).
+ * The execution gas data availability costs one commit: the point-evaluation precompile
+ * (measured by calling it alone, less the call's intrinsic and calldata gas) and the calldata
+ * of the BlobOpening argument (z, y, KZG commitment and proof, ABI-encoded).
  */
-async function commitCost(circuit: CircuitArtifacts, batch: GeneratedBatch, hardfork?: string) {
-  const { s } = await chainWithDeposits(circuit, batch.deposits + 2, hardfork);
-  await commit(s, ONE_DEPOSIT, { postStateRoot: 1n });
-  const one = await commit(s, ONE_DEPOSIT, { postStateRoot: 2n });
-  // A non-zero withdrawals root, as a real batch with withdrawals has (it changes the roots hash only).
-  const full = await commit(s, batch, {
-    postStateRoot: 3n,
-    withdrawalsRoot: batch.withdrawals.length > 0 ? 5n : 0n,
-  });
-  return {
-    hardfork: s.hardfork,
-    bytes: batch.data.length,
-    commitBatchGas: full.gas,
-    perTx: perTx(full, one),
-  };
+async function dataAvailabilityGas(s: System, batch: TestBatch) {
+  const blob = blobOf(batch);
+  const kzg = concat([blob.commitment, blob.pointProof]);
+  const input = getBytes(
+    concat([hexlify(blob.versionedHash), toBeHex(blob.z, 32), toBeHex(blob.y, 32), kzg]),
+  );
+  const call = Number(await s.ethers.provider.estimateGas({ to: POINT_EVALUATION, data: hexlify(input) }));
+  const pointEvaluationGas = call - TX_BASE_GAS - STANDARD_GAS_PER_TOKEN * calldataTokens(input);
+  const opening = getBytes(
+    AbiCoder.defaultAbiCoder().encode(["tuple(uint256,uint256,bytes)"], [[blob.z, blob.y, kzg]]),
+  );
+  const openingCalldataGas = STANDARD_GAS_PER_TOKEN * calldataTokens(opening);
+  return { pointEvaluationGas, openingCalldataGas, total: pointEvaluationGas + openingCalldataGas };
 }
 
 async function main() {
@@ -159,8 +147,12 @@ async function main() {
   batch.withdrawals.forEach((w, i) => withdrawals.set(BigInt(i), withdrawalLeaf(w)));
   const full = await commit(s, batch, { postStateRoot: state.root(), withdrawalsRoot: withdrawals.root });
   const commitBatchGas = full.gas;
-  const realistic = perTx(full, one);
-  log(`commitBatch at ${TXS} txs, ${batch.data.length} bytes of batch data: ${commitBatchGas} gas`);
+  const da = await dataAvailabilityGas(s, full.batch);
+  const perTxDataGas = Math.round(da.total / TXS);
+  const perTxL1Gas = Math.round(commitBatchGas / TXS);
+  log(
+    `commitBatch at ${TXS} txs, ${batch.data.length} bytes of batch data in one blob: ${commitBatchGas} gas (one-deposit batch: ${one.gas}); data availability ${da.total} gas`,
+  );
 
   let proveBatchGas = 0;
   for (const index of [1n, 2n, full.batch.batchIndex]) {
@@ -202,38 +194,28 @@ async function main() {
   );
   log(`exit at accounts depth ${PRODUCTION_PARAMS.accounts.depth}: ${exitGas} gas`);
 
-  // Where the per-transaction cost comes from: payments only (no 107-byte registry records),
-  // transfers only, and the realistic batch under Cancun calldata pricing (no EIP-7623 floor).
-  const payments = generateBatch(TXS, PAYMENTS_MIX);
-  const transfers = generateBatch(TXS, { ...NO_TXS, transfer: 100 });
-  const paymentsOnly = { mix: PAYMENTS_MIX, ...(await commitCost(circuit, payments)) };
-  const transfersOnly = await commitCost(circuit, transfers);
-  const comparison = {
-    cancunRealistic: await commitCost(circuit, batch, "cancun"),
-    cancunPaymentsOnly: await commitCost(circuit, payments, "cancun"),
-  };
-  log(`comparison: ${JSON.stringify({ paymentsOnly, transfersOnly, ...comparison })}`);
-
   const result = {
     hardfork: s.hardfork,
     txsPerBatch: TXS,
     batchDataBytes: batch.data.length,
     batchLayout: { slots: TXS, withdrawals: LAYOUT_WITHDRAWALS, registrySlots: batch.registryTxs },
     mix: REALISTIC_MIX,
+    dataAvailability: "EIP-4844 blob, one per batch",
+    blobFill: `${batch.data.length} of ${BLOB_ELEMENTS * BYTES_PER_ELEMENT} usable bytes (${BLOB_BYTES} raw)`,
     commitBatchGas,
+    commitBatchGasOneDeposit: one.gas,
     perTxMeaning: {
       perTxDataGas:
-        "calldata gas of the batch data alone / 256 txs, at the price the commit paid (EIP-7623 floor, 10 gas a token, when it binds; else 4): the literal 'L1 gas per tx of batch data'",
+        "execution gas that data availability costs the commit (point-evaluation precompile + the opening's calldata) / 256 txs: 'L1 gas per tx of batch data'",
+      perTxBlobGas:
+        "the blob's 131,072 blob gas / 256 txs: EIP-4844's separate fee market, not execution gas",
       perTxL1Gas:
-        "the whole commitBatch transaction / 256 txs (amortized: base cost, storage, hashing, calldata)",
-      perTxMarginalL1Gas: "commitBatch gas above a one-deposit batch / 255",
+        "the whole commitBatch transaction / 256 txs (amortized: base cost, storage, hashing, opening)",
     },
-    perTxDataGas: realistic.dataGas,
-    perTxL1Gas: realistic.amortizedGas,
-    perTxMarginalL1Gas: realistic.marginalGas,
-    eip7623FloorBinds: realistic.eip7623FloorBinds,
-    paymentsOnly,
-    transfersOnly,
+    dataAvailabilityGas: da,
+    perTxDataGas,
+    perTxBlobGas: GAS_PER_BLOB / TXS,
+    perTxL1Gas,
     proveBatchGas,
     claimWithdrawalGas,
     exitGas,
@@ -242,20 +224,11 @@ async function main() {
     freezeGas,
     accountsDepth: PRODUCTION_PARAMS.accounts.depth,
     withdrawalsDepth: PRODUCTION_PARAMS.withdrawalsDepth,
-    comparison,
     targets: TARGETS,
     meetsTargets: {
       proveBatchGas: proveBatchGas <= TARGETS.proveBatchGas,
-      perTxDataGas: {
-        realistic: realistic.meetsTarget.dataGas,
-        paymentsOnly: paymentsOnly.perTx.meetsTarget.dataGas,
-        transfersOnly: transfersOnly.perTx.meetsTarget.dataGas,
-      },
-      perTxL1Gas: {
-        realistic: realistic.meetsTarget.amortizedGas,
-        paymentsOnly: paymentsOnly.perTx.meetsTarget.amortizedGas,
-        transfersOnly: transfersOnly.perTx.meetsTarget.amortizedGas,
-      },
+      perTxDataGas: perTxDataGas <= TARGETS.perTxL1Gas,
+      perTxL1Gas: perTxL1Gas <= TARGETS.perTxL1Gas,
     },
   };
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });

@@ -14,7 +14,7 @@ import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
 import { SLOT_RECORD_BYTES } from "../protocol/batch/layout.ts";
 import { derivePublicKey } from "../protocol/eddsa.ts";
 import { PRODUCTION_PARAMS, TEST_PARAMS } from "../protocol/params.ts";
-import { TEST_PROVER } from "../protocol/testing.ts";
+import { TEST_BINDING } from "../protocol/testing.ts";
 import { RollupState } from "../protocol/state/state.ts";
 import { signTx } from "../protocol/tx/sign.ts";
 import { TxType } from "../protocol/tx/types.ts";
@@ -54,8 +54,8 @@ const deposit = (queueIndex: bigint) =>
     publicKey: derivePublicKey(key),
     amount: 10n ** 9n,
   }) as const;
-buildBatchWitness(state, [deposit(0n)], 1, SHAPE, TEST_PROVER);
-buildBatchWitness(state, [deposit(1n)], 1, SHAPE, TEST_PROVER);
+buildBatchWitness(state, [deposit(0n)], 1, SHAPE, TEST_BINDING);
+buildBatchWitness(state, [deposit(1n)], 1, SHAPE, TEST_BINDING);
 
 const backend = new SnarkjsBackend();
 const witnessTimes: number[] = [];
@@ -68,7 +68,7 @@ for (let i = 0; i < PROOFS; i++) {
     VECTOR_DOMAIN,
     TEST_PARAMS,
   );
-  const w = buildBatchWitness(state, [tx], 1, SHAPE, TEST_PROVER);
+  const w = buildBatchWitness(state, [tx], 1, SHAPE, TEST_BINDING);
   const r = await backend.prove({ wasm: circuit.wasm, zkey: circuit.zkey, input: w.input });
   if (
     BigInt(r.publicSignals[0]!) !== w.publicInput ||

@@ -8,6 +8,5 @@ export * from "./keys.ts";
 export * from "./params.ts";
 export * from "./poseidon.ts";
 export * from "./smt.ts";
-export * from "./batch/data.ts";
 export * from "./state/index.ts";
 export * from "./tx/index.ts";

@@ -1,5 +1,6 @@
 import type { Domain } from "./domain.ts";
 import { OpenLedgerError } from "./errors.ts";
+import type { ProofBinding } from "./batch/witness.ts";
 import type { GovernanceParams } from "./state/leaves.ts";
 
 /**
@@ -22,6 +23,15 @@ export const TEST_GOVERNANCE: GovernanceParams = {
 
 /** The L1 address a test proof is made for (Hardhat's third dev account): its public input binds it. */
 export const TEST_PROVER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+
+/**
+ * A proof binding for circuit tests, which check the circuit against the TypeScript: any
+ * versioned hash serves: version byte 0x01, then bytes near 0xff so every limb is large.
+ */
+export const TEST_BINDING: ProofBinding = {
+  prover: TEST_PROVER,
+  versionedHash: Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0xff - i)),
+};
 
 /** The code of the OpenLedgerError `f` throws, or undefined if it returns (other errors propagate). */
 export function codeOf(f: () => unknown): string | undefined {

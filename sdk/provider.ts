@@ -61,8 +61,11 @@ export interface BatchInfo {
   readonly number: number;
   readonly preStateRoot: string;
   readonly postStateRoot: string;
-  readonly batchDataHash: string;
   readonly batchData?: string;
+  /** The versioned hash of the EIP-4844 blob that carried the data; null until committed on L1. */
+  readonly blobVersionedHash: string | null;
+  /** What commitBatch recorded; null until committed on L1. */
+  readonly commitment: string | null;
   readonly txHashes: string[];
   readonly withdrawals: { recipient: string; amount: string }[];
   readonly withdrawalsRoot: string;

@@ -18,13 +18,10 @@ export interface SealedBatch {
   readonly preStateRoot: bigint;
   readonly postStateRoot: bigint;
   /**
-   * Batch data posted as calldata (docs/protocol.md section 8): the batch circuit's fixed
-   * layout, or for a batch holding a registry transaction (not in the circuit yet) the
-   * compact encoding, so that its data is available all the same.
+   * Batch data in the batch circuit's fixed layout (docs/protocol.md section 8), posted in
+   * an EIP-4844 blob (section 8.2).
    */
   readonly batchData: Uint8Array;
-  /** sha256(batchData), 0x-prefixed hex: what the contract recomputes on commit. */
-  readonly batchDataHash: string;
   /** L1 priority-queue range consumed: indices [queueStart, queueEnd). */
   readonly queueStart: bigint;
   readonly queueEnd: bigint;
@@ -41,6 +38,10 @@ export interface SealedBatch {
 export interface PostedBatch {
   /** L1 transaction that committed the batch. */
   readonly l1TxHash: string;
+  /** Versioned hash of the blob that carried the batch data, 0x hex. */
+  readonly blobVersionedHash: string;
+  /** What commitBatch recorded (section 8). */
+  readonly commitment: bigint;
 }
 
 export interface BatchPoster {

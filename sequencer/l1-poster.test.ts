@@ -1,8 +1,10 @@
-import { sha256 } from "@noble/hashes/sha2.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
 import { deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
+import { hexlify } from "ethers";
+import { committedBatch } from "../contracts/client/batch-roots.ts";
 import { batchCommitment } from "../protocol/batch/layout.ts";
+import { blobOpening } from "../protocol/blob/challenge.ts";
 import type { SealedBatch } from "./batch-poster.ts";
 import { L1BatchPoster, L1PosterFatalError } from "./l1-poster.ts";
 
@@ -17,7 +19,6 @@ describe("L1BatchPoster: commits sealed batches, never twice", () => {
       preStateRoot,
       postStateRoot,
       batchData,
-      batchDataHash: `0x${Buffer.from(sha256(batchData)).toString("hex")}`,
       queueStart: 0n,
       queueEnd: 0n,
       queueHashStart: 0n,
@@ -42,15 +43,23 @@ describe("L1BatchPoster: commits sealed batches, never twice", () => {
   });
   afterAll(terminateSnarkjsCurve);
 
-  it("commits a batch whose commitment is the protocol's fold of it", async () => {
+  it("commits a batch in a blob, with the commitment the protocol folds from it", async () => {
     const batch = sealed(1, genesis, 101n);
-    const { l1TxHash } = await poster().post(batch);
-    expect(l1TxHash).toMatch(/^0x[0-9a-f]{64}$/);
+    const posted = await poster().post(batch);
+    expect(posted.l1TxHash).toMatch(/^0x[0-9a-f]{64}$/);
     expect(await lastCommitted()).toBe(1n);
+    // The transaction carried one blob, whose versioned hash L1 recorded.
+    const tx = await s.ethers.provider.send("eth_getTransactionByHash", [posted.l1TxHash]);
+    expect([tx.type, tx.blobVersionedHashes]).toEqual(["0x3", [posted.blobVersionedHash]]);
+    const committed = (await committedBatch(s.d.rollup, 1n))!;
+    expect(hexlify(committed.blobVersionedHash)).toBe(posted.blobVersionedHash);
+    // The opening is the protocol's for this data and this blob; so is the commitment.
+    const opening = blobOpening(batch.batchData, committed.blobVersionedHash);
     const expected = batchCommitment(
       { preStateRoot: genesis, postStateRoot: 101n, queueStart: 0n, queueEnd: 0n, withdrawalsRoot: 0n },
-      batch.batchData,
+      opening,
     );
+    expect(posted.commitment).toBe(expected);
     expect(await s.d.rollup.getFunction("commitmentOf")(1n)).toBe(expected);
   });
 
@@ -60,6 +69,7 @@ describe("L1BatchPoster: commits sealed batches, never twice", () => {
     const again = await poster().post(sealed(1, genesis, 101n));
     const [event] = await s.d.rollup.queryFilter(s.d.rollup.filters.BatchCommitted!(1n));
     expect(again.l1TxHash).toBe(event!.transactionHash);
+    expect(again.commitment).toBe(await s.d.rollup.getFunction("commitmentOf")(1n));
     expect(await s.sequencer.getNonce()).toBe(nonce);
     expect(await s.ethers.provider.getTransactionCount(await s.sequencer.getAddress())).toBe(first);
   });

@@ -1,14 +1,17 @@
-import { Contract, type ContractTransactionResponse, type Signer, toBeHex } from "ethers";
+import { Contract, hexlify, type Signer } from "ethers";
 import type { Logger } from "pino";
-import { batchRootsHash } from "../contracts/client/batch-roots.ts";
+import { batchRootsHash, committedBatch } from "../contracts/client/batch-roots.ts";
+import { sendCommitBatch } from "../contracts/client/commit-batch.ts";
 import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
+import type { BatchBlob } from "../protocol/blob/kzg.ts";
 import type { BatchPoster, PostedBatch, SealedBatch } from "./batch-poster.ts";
+import { batchBlobOffThread } from "./blob-thread.ts";
 
 export interface L1PosterOptions {
   /** The Rollup contract. */
   rollup: string;
   /**
-   * The designated, bonded sequencer's key, connected to an L1 provider. Give an ethers
+   * The designated, bonded sequencer's key (a Wallet), connected to an L1 provider. Give an ethers
    * JsonRpcProvider `cacheTimeout: -1`: its default 250 ms read cache can show the contract's
    * head or the nonce as they were before the previous commit (a retry, not a double post).
    */
@@ -32,7 +35,9 @@ export class L1PosterFatalError extends Error {
 }
 
 /**
- * Commits sealed batches to the Rollup contract (docs/protocol.md section 8). Idempotent:
+ * Commits sealed batches to the Rollup contract (docs/protocol.md section 8), each batch's
+ * data in an EIP-4844 blob computed on a worker thread; the signer must sign locally (a
+ * Wallet), as nodes take no blobs through eth_sendTransaction. Idempotent:
  * before sending it reads the contract, so a batch already on L1 (posted before a restart,
  * or by a send whose receipt was lost) is recognised by its roots and not posted twice; the
  * contract's batch-index check backs this up. Nonces are tracked locally and re-read from the
@@ -57,9 +62,12 @@ export class L1BatchPoster implements BatchPoster {
 
   async post(batch: SealedBatch): Promise<PostedBatch> {
     let delay = this.o.retryDelayMs;
+    // Computed once per batch, and only if L1 does not hold the batch already.
+    let blob: Promise<BatchBlob> | undefined;
+    const blobOf = () => (blob ??= batchBlobOffThread(batch.batchData));
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.findCommitted(batch)) ?? (await this.commit(batch));
+        return (await this.findCommitted(batch)) ?? (await this.commit(batch, await blobOf()));
       } catch (err) {
         this.nonce = undefined;
         if (err instanceof L1PosterFatalError || attempt >= this.o.attempts) throw err;
@@ -79,18 +87,21 @@ export class L1BatchPoster implements BatchPoster {
       throw new Error(`L1 has batches up to ${head.lastCommitted}; batch ${n - 1n} must be posted first`);
     }
     if (n <= head.lastCommitted) {
-      const stored = (await this.rollup.getFunction("batch")(n)) as { rootsHash: string };
+      const committed = await committedBatch(this.rollup, n, this.o.fromBlock);
       const ours = batchRootsHash({
         postStateRoot: batch.postStateRoot,
         withdrawalsRoot: batch.withdrawalsRoot,
         queueEnd: batch.queueEnd,
       });
-      if (stored.rootsHash !== ours) {
-        throw new L1PosterFatalError(`L1 holds a different batch ${n} (roots hash ${stored.rootsHash})`);
+      if (!committed || batchRootsHash(committed.roots) !== ours) {
+        throw new L1PosterFatalError(`L1 holds a different batch ${n}`);
       }
-      const [event] = await this.rollup.queryFilter(this.rollup.filters.BatchCommitted!(n), this.o.fromBlock);
       this.o.logger?.info({ batch: batch.number }, "batch already on L1; not posting it again");
-      return { l1TxHash: event?.transactionHash ?? "" };
+      return {
+        l1TxHash: committed.l1TxHash,
+        blobVersionedHash: hexlify(committed.blobVersionedHash),
+        commitment: committed.commitment,
+      };
     }
     const queueHashEnd = await this.rollup.getFunction("queueHashAt")(batch.queueEnd);
     if (queueHashEnd !== batch.queueHashEnd) {
@@ -99,37 +110,46 @@ export class L1BatchPoster implements BatchPoster {
     return undefined;
   }
 
-  private async commit(batch: SealedBatch): Promise<PostedBatch> {
-    const commitment = {
+  private async commit(batch: SealedBatch, blob: BatchBlob): Promise<PostedBatch> {
+    const fields = {
       batchIndex: BigInt(batch.number),
-      preStateRoot: toBeHex(batch.preStateRoot, 32),
-      postStateRoot: toBeHex(batch.postStateRoot, 32),
-      withdrawalsRoot: toBeHex(batch.withdrawalsRoot, 32),
+      preStateRoot: batch.preStateRoot,
+      postStateRoot: batch.postStateRoot,
+      withdrawalsRoot: batch.withdrawalsRoot,
       queueEnd: batch.queueEnd,
     };
-    const method = this.rollup.getFunction("commitBatch");
-    const gasLimit = ((await method.estimateGas(commitment, batch.batchData)) * 6n) / 5n;
     this.nonce ??= await this.o.signer.getNonce("pending");
     const nonce = this.nonce;
     const fees = await this.o.signer.provider!.getFeeData();
     let maxFeePerGas = fees.maxFeePerGas;
     let maxPriorityFeePerGas = fees.maxPriorityFeePerGas;
+    let maxFeePerBlobGas: bigint | undefined;
     for (;;) {
-      const overrides = { nonce, gasLimit, maxFeePerGas, maxPriorityFeePerGas };
-      const tx: ContractTransactionResponse = await method(commitment, batch.batchData, overrides);
+      const overrides = { nonce, maxFeePerGas, maxPriorityFeePerGas, maxFeePerBlobGas };
+      const tx = await sendCommitBatch(this.rollup, fields, blob, overrides);
+      maxFeePerBlobGas = tx.maxFeePerBlobGas ?? undefined;
       this.nonce = nonce + 1;
       try {
         const receipt = await tx.wait(this.o.confirmations, this.o.receiptTimeoutMs);
+        const event = receipt?.logs
+          .map((log) => this.rollup.interface.parseLog(log))
+          .find((e) => e?.name === "BatchCommitted");
         this.o.logger?.info(
           { batch: batch.number, l1TxHash: tx.hash, gasUsed: receipt?.gasUsed.toString() },
           "batch committed on L1",
         );
-        return { l1TxHash: tx.hash };
+        return {
+          l1TxHash: tx.hash,
+          blobVersionedHash: hexlify(blob.versionedHash),
+          commitment: BigInt(event!.args.commitment),
+        };
       } catch (err) {
         if ((err as { code?: string }).code !== "TIMEOUT") throw err;
-        // Same nonce, fees up by a quarter: the stuck commit is replaced, never doubled.
+        // Same nonce, every fee doubled (what nodes ask of a blob transaction's replacement):
+        // the stuck commit is replaced, never doubled.
         maxFeePerGas = bump(maxFeePerGas);
         maxPriorityFeePerGas = bump(maxPriorityFeePerGas);
+        maxFeePerBlobGas = bump(maxFeePerBlobGas ?? null) ?? undefined;
         this.o.logger?.warn(
           { batch: batch.number, l1TxHash: tx.hash },
           "no receipt in time; replacing with higher fees",
@@ -140,5 +160,5 @@ export class L1BatchPoster implements BatchPoster {
 }
 
 function bump(fee: bigint | null): bigint | null {
-  return fee === null ? null : (fee * 5n) / 4n + 1n;
+  return fee === null ? null : fee * 2n;
 }

@@ -123,12 +123,12 @@ class PostingLoop {
     while (this.queue.length > 0) {
       const batch = this.queue[0]!;
       try {
-        const { l1TxHash } = await this.poster.post(batch);
+        const posted = await this.poster.post(batch);
         await this.store.write([
-          { type: "put", key: KEY.batch(batch.number), value: { ...batch, l1TxHash } },
+          { type: "put", key: KEY.batch(batch.number), value: { ...batch, ...posted } },
         ]);
         this.queue.shift();
-        this.logger.info({ batch: batch.number, l1TxHash }, "batch posted to L1");
+        this.logger.info({ batch: batch.number, l1TxHash: posted.l1TxHash }, "batch posted to L1");
       } catch (err) {
         this.logger.warn(
           { err, batch: batch.number },

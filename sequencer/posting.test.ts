@@ -16,7 +16,8 @@ function poster(failures: number): BatchPoster & { posted: number[] } {
     async post(batch: SealedBatch) {
       if (calls++ < failures) throw new Error("L1 unreachable");
       posted.push(batch.number);
-      return { l1TxHash: `0x${batch.number.toString(16).padStart(64, "0")}` };
+      const hash = `0x${batch.number.toString(16).padStart(64, "0")}`;
+      return { l1TxHash: hash, blobVersionedHash: hash, commitment: BigInt(batch.number) };
     },
   };
 }

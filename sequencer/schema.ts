@@ -25,11 +25,12 @@ export interface BatchRecord extends SealedBatch {
   readonly dataLayout: "fixed" | "compact";
   /** Account credited with the batch's fees (the fixed layout's header). */
   readonly feeRecipient: number;
-  /** What commitBatch records: sha256 over the claims and the data (section 8). */
-  readonly commitment: bigint;
   readonly sealedAt: number;
   readonly feesCredited: bigint;
+  /** Set once the batch is committed on L1 (its blob is computed then, off the request path). */
   readonly l1TxHash?: string;
+  readonly blobVersionedHash?: string;
+  readonly commitment?: bigint;
 }
 
 export interface Meta {

@@ -1,7 +1,6 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { batchDataLength, batchCommitment } from "../protocol/batch/layout.ts";
-import { batchDataHash } from "../protocol/batch/data.ts";
+import { batchDataLength } from "../protocol/batch/layout.ts";
 import { ErrorCode } from "../protocol/errors.ts";
 import { type L2Tx, TxType } from "../protocol/tx/types.ts";
 import { startNode } from "./node.ts";
@@ -38,25 +37,12 @@ describe("batch sealing", () => {
       const b1 = (await node.sequencer.batch(1))!;
       expect(b1.dataLayout).toBe("fixed");
       expect(b1.batchData.length).toBe(batchDataLength({ slots: 4, withdrawals: 2 }));
-      expect(b1.batchDataHash).toBe(batchDataHash(b1.batchData));
       const b2 = (await node.sequencer.batch(2))!;
       expect(b2.preStateRoot).toBe(b1.postStateRoot);
       expect(b2.withdrawals).toEqual([
         { recipient: L1_SENDER, amount: 7n },
         { recipient: L1_SENDER, amount: 7n },
       ]);
-      expect(b2.commitment).toBe(
-        batchCommitment(
-          {
-            preStateRoot: b2.preStateRoot,
-            postStateRoot: b2.postStateRoot,
-            queueStart: b2.queueHashStart,
-            queueEnd: b2.queueHashEnd,
-            withdrawalsRoot: b2.withdrawalsRoot,
-          },
-          b2.batchData,
-        ),
-      );
       expect([b1.queueStart, b1.queueEnd, b2.queueStart]).toEqual([0n, 2n, 2n]);
       expect((await node.sequencer.batch(3))!.txHashes).toHaveLength(1);
       // Pages start where they are asked to, however far from batch 1.

@@ -1,7 +1,5 @@
 import type { Logger } from "pino";
-import { batchDataHash } from "../protocol/batch/data.ts";
 import {
-  batchCommitment,
   encodeBatchLayout,
   type RegistryRecord,
   registryRecord,
@@ -279,13 +277,6 @@ export class Sequencer {
     };
     const sealed = hashed.then(async (postStateRoot) => {
       const preStateRoot = await open.preStateRoot;
-      const claims = {
-        preStateRoot,
-        postStateRoot,
-        queueStart: finished.queueStart.hash,
-        queueEnd: finished.queueEnd.hash,
-        withdrawalsRoot: finished.withdrawalsRoot,
-      };
       const record: BatchRecord = {
         number: open.number,
         preStateRoot,
@@ -293,8 +284,6 @@ export class Sequencer {
         batchData,
         dataLayout: "fixed",
         feeRecipient,
-        commitment: batchCommitment(claims, batchData),
-        batchDataHash: batchDataHash(batchData),
         queueStart: finished.queueStart.next,
         queueEnd: finished.queueEnd.next,
         queueHashStart: finished.queueStart.hash,

@@ -4,18 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
-import { Contract, HDNodeWallet, JsonRpcProvider, Mnemonic } from "ethers";
+import { Contract, JsonRpcProvider } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CommittedBatch, committedBatch } from "../../contracts/client/batch-roots.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import { rpc } from "../../sequencer/testing.ts";
-import { HARDHAT_TEST_MNEMONIC } from "../devnet/dev-accounts.ts";
+import { devWallet } from "../../contracts/deploy/dev-accounts.ts";
 import { type Devnet, startDevnet } from "../devnet/devnet.ts";
 
 const run = promisify(execFile);
-const keyOf = (index: number) =>
-  HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_TEST_MNEMONIC), `m/44'/60'/0'/0/${index}`).privateKey;
+const keyOf = (index: number) => devWallet(index).privateKey;
 
 /**
  * `openledger sequencer --l1`: the standalone node relays an L1 deposit and commits the batch

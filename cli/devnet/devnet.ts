@@ -12,7 +12,7 @@ import { bondOperator, fundAccounts } from "../../contracts/deploy/bootstrap.ts"
 import { buildDeployArtifacts } from "../../contracts/deploy/build.ts";
 import { devDeployConfig, OPEN } from "../../contracts/deploy/config.ts";
 import { deployOpenLedger } from "../../contracts/deploy/deploy.ts";
-import { type DevAccount, devAccounts } from "./dev-accounts.ts";
+import { type DevAccount, devAccounts } from "../../contracts/deploy/dev-accounts.ts";
 import { type L1Chain, startL1Chain } from "./l1-chain.ts";
 import { DEVNET_SERVICES, type DevnetService, type RunningService } from "./services.ts";
 

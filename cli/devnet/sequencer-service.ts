@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
+import { devWallet } from "../../contracts/deploy/dev-accounts.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { nodeConfig } from "../../sequencer/config.ts";
 import { startL1Sequencer } from "../commands/sequencer-l1.ts";
@@ -8,7 +9,7 @@ import type { DevnetService } from "./services.ts";
 /**
  * The sequencer on the devnet: JSON-RPC two ports above the L1 (8547 by default), LevelDB in
  * `<data-dir>/sequencer`, sealed batches committed to the devnet's rollup by the L1 poster with
- * the dev sequencer key (unlocked on the devnet L1), L1 deposits relayed into it as soon as
+ * the dev sequencer key (signing locally: commits carry blobs), L1 deposits relayed into it as soon as
  * they are mined (the devnet's L1 does not reorganise). Tree sizes are the deployment's;
  * batches take the layout of the devnet's batch circuit, so the prover can prove them.
  */
@@ -30,7 +31,7 @@ export const sequencerService: DevnetService = {
       {
         l1Url: ctx.l1Url,
         rollup,
-        signer: (provider) => provider.getSigner(ctx.accounts[1]!.address),
+        signer: (provider) => devWallet(1).connect(provider),
         fromBlock: ctx.deployment.deployedAtBlock,
         confirmations: 0,
         pollMs: 500,

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { DeploymentFile } from "../../contracts/deploy/addresses.ts";
-import type { DevAccount } from "./dev-accounts.ts";
+import type { DevAccount } from "../../contracts/deploy/dev-accounts.ts";
 import { explorerService } from "./explorer-service.ts";
 import { proverService } from "./prover-service.ts";
 import { sequencerService } from "./sequencer-service.ts";

@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import { HARDHAT_TEST_MNEMONIC } from "./dev-accounts.ts";
+import { HARDHAT_TEST_MNEMONIC } from "../../contracts/deploy/dev-accounts.ts";
 import type { Devnet } from "./devnet.ts";
 
 /** The block `openledger devnet` prints once everything is up. */

@@ -3,7 +3,7 @@
  * claims and freeze take them as an argument, and clients read them from the batch's
  * BatchCommitted event, checked against the stored hash.
  */
-import { AbiCoder, type Contract, keccak256, toBeHex } from "ethers";
+import { AbiCoder, type Contract, getBytes, keccak256, toBeHex } from "ethers";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 
 export interface BatchRoots {
@@ -39,6 +39,10 @@ export function genesisRoots(genesisStateRoot: bigint): BatchRoots {
 
 export interface CommittedBatch {
   readonly roots: BatchRoots;
+  /** The versioned hash of the blob holding the batch's data (a proof binds it). */
+  readonly blobVersionedHash: Uint8Array;
+  /** What commitBatch recorded: the proof's public input binds it to the prover. */
+  readonly commitment: bigint;
   readonly l1TxHash: string;
   readonly l1Block: number;
 }
@@ -64,7 +68,13 @@ export async function committedBatch(
       queueEnd: BigInt(log.args.queueEnd),
     };
     if (batchRootsHash(roots) === stored) {
-      return { roots, l1TxHash: log.transactionHash, l1Block: log.blockNumber };
+      return {
+        roots,
+        blobVersionedHash: getBytes(log.args.blobVersionedHash),
+        commitment: BigInt(log.args.commitment),
+        l1TxHash: log.transactionHash,
+        l1Block: log.blockNumber,
+      };
     }
   }
   if (BigInt(stored) === 0n) return undefined;

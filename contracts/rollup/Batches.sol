@@ -8,12 +8,12 @@ import {Bonds} from "./Bonds.sol";
 import {PriorityQueue} from "./PriorityQueue.sol";
 import {VerifierRegistry} from "./VerifierRegistry.sol";
 
-/// @notice The batch lifecycle: the bonded sequencer commits batch data chained by state
-/// roots; bonded provers prove batches, in any order, with a Groth16 proof of each one's
+/// @notice The batch lifecycle: the bonded sequencer commits batches chained by state roots,
+/// each with its data in an EIP-4844 blob; bonded provers prove batches, in any order, with a Groth16 proof of each one's
 /// folded public input; the proven prefix of the chain is final.
 abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
     /// @notice What the sequencer states about a batch; the contract adds the queue hashes and
-    /// the batch data and folds them all into the public input.
+    /// the blob's versioned hash and folds them all into the public input.
     struct Commitment {
         /// @dev Must be lastCommitted + 1: a retried post fails instead of posting twice.
         uint64 batchIndex;
@@ -24,12 +24,23 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         uint64 queueEnd;
     }
 
+    /// @notice A blob opening: the blob's polynomial evaluates to `y` at `z` (docs/protocol.md
+    /// section 8.2). The batch circuit recomputes z from the versioned hash and the data it
+    /// executed and evaluates that data at z, so the proof covers the blob's data.
+    struct BlobOpening {
+        uint256 z;
+        uint256 y;
+        /// @dev 48-byte KZG commitment, then the 48-byte KZG proof of the evaluation.
+        bytes kzg;
+    }
+
     event BatchCommitted(
         uint64 indexed batchIndex,
         bytes32 postStateRoot,
         bytes32 withdrawalsRoot,
         uint64 queueEnd,
-        uint256 commitment
+        uint256 commitment,
+        bytes32 blobVersionedHash
     );
     event BatchProven(uint64 indexed batchIndex, address prover);
 
@@ -40,12 +51,18 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
     error BadQueueEnd(uint64 queueEnd);
     error BatchNotProvable(uint64 batchIndex);
     error InvalidProof();
+    error NoBlob();
+    error InvalidBlobOpening();
 
-    /// @notice Commits a batch: `batchData` is posted as calldata; only the public input that
-    /// folds it with the roots and queue hashes is kept, with the hash of the roots.
+    /// @dev EIP-4844's point-evaluation precompile.
+    address private constant POINT_EVALUATION = address(0x0a);
+
+    /// @notice Commits a batch whose data is the transaction's first blob: only the commitment
+    /// that folds the roots, the queue hashes and the blob's opening is kept, with the hash of
+    /// the roots. Data gas no longer grows with the batch: the blob is priced on its own market.
     /// @dev Only the designated, bonded sequencer; the pre-state root must be the post-state
     /// root of the last committed batch.
-    function commitBatch(Commitment calldata c, bytes calldata batchData) external whenNotFrozen {
+    function commitBatch(Commitment calldata c, BlobOpening calldata blob) external whenNotFrozen {
         if (!_isBondedSequencer(msg.sender)) revert NotBondedSequencer();
         _syncFinality();
         Head memory h = _head;
@@ -55,14 +72,22 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         if (c.queueEnd < h.queueCommitted || c.queueEnd > _rollingHashes.length) revert BadQueueEnd(c.queueEnd);
         PoseidonMerkle.checkField(uint256(c.postStateRoot));
         PoseidonMerkle.checkField(uint256(c.withdrawalsRoot));
+        PoseidonMerkle.checkField(blob.z);
+        bytes32 versionedHash = blobhash(0);
+        if (versionedHash == 0) revert NoBlob();
+        _checkOpening(versionedHash, blob);
 
         uint256 commitment = PublicInput.fold(
-            c.preStateRoot,
-            c.postStateRoot,
-            queueHashAt(h.queueCommitted),
-            queueHashAt(c.queueEnd),
-            c.withdrawalsRoot,
-            batchData
+            [
+                c.preStateRoot,
+                c.postStateRoot,
+                bytes32(queueHashAt(h.queueCommitted)),
+                bytes32(queueHashAt(c.queueEnd)),
+                c.withdrawalsRoot,
+                versionedHash,
+                bytes32(blob.z),
+                bytes32(blob.y)
+            ]
         );
         _batches[c.batchIndex] = Batch(
             commitment, keccak256(abi.encode(BatchRoots(c.postStateRoot, c.withdrawalsRoot, c.queueEnd)))
@@ -74,7 +99,16 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
             _head.sequencerLate = true;
         }
         _head.queueCommitted = c.queueEnd;
-        emit BatchCommitted(c.batchIndex, c.postStateRoot, c.withdrawalsRoot, c.queueEnd, commitment);
+        emit BatchCommitted(c.batchIndex, c.postStateRoot, c.withdrawalsRoot, c.queueEnd, commitment, versionedHash);
+    }
+
+    /// @dev The precompile fails unless the proof opens the blob's commitment at z to y (y < r
+    /// included); an address without code would return nothing, hence the length check.
+    function _checkOpening(bytes32 versionedHash, BlobOpening calldata blob) private view {
+        if (blob.kzg.length != 96) revert InvalidBlobOpening();
+        (bool ok, bytes memory out) =
+            POINT_EVALUATION.staticcall(abi.encodePacked(versionedHash, blob.z, blob.y, blob.kzg));
+        if (!ok || out.length != 64) revert InvalidBlobOpening();
     }
 
     /// @notice Proves batch `batchIndex` with a Groth16 proof [a0, a1, b00, b01, b10, b11, c0, c1]

@@ -1,6 +1,8 @@
-import { type Contract, toBeHex } from "ethers";
+import { type Contract, type ContractTransactionResponse, toBeHex } from "ethers";
 import { type BatchRoots, rootsArg } from "../client/batch-roots.ts";
+import { sendCommitBatch } from "../client/commit-batch.ts";
 import { batchCommitment } from "../../protocol/batch/layout.ts";
+import { type BatchBlob, batchBlob } from "../../protocol/blob/kzg.ts";
 
 export interface TestBatch {
   batchIndex: bigint;
@@ -13,15 +15,19 @@ export interface TestBatch {
 
 export const hex32 = (v: bigint) => toBeHex(v, 32);
 
-/** The `Commitment` struct argument of commitBatch. */
-export function commitment(b: TestBatch) {
-  return {
-    batchIndex: b.batchIndex,
-    preStateRoot: hex32(b.preStateRoot),
-    postStateRoot: hex32(b.postStateRoot),
-    withdrawalsRoot: hex32(b.withdrawalsRoot),
-    queueEnd: b.queueEnd,
-  };
+const blobs = new Map<string, BatchBlob>();
+
+/** The blob of `b`'s data; memoized, as KZG takes seconds and the suites reuse their data. */
+export function blobOf(b: TestBatch): BatchBlob {
+  const key = Buffer.from(b.data).toString("hex");
+  let blob = blobs.get(key);
+  if (!blob) blobs.set(key, (blob = batchBlob(b.data)));
+  return blob;
+}
+
+/** Sends commitBatch for `b` with its blob, from `rollup`'s signer. */
+export function commitBatch(rollup: Contract, b: TestBatch): Promise<ContractTransactionResponse> {
+  return sendCommitBatch(rollup, b, blobOf(b));
 }
 
 /** The roots the rollup keeps the hash of, as claims and freeze take them. */
@@ -63,6 +69,6 @@ export async function expectedCommitment(
       queueEnd: await queueHashAt(b.queueEnd),
       withdrawalsRoot: b.withdrawalsRoot,
     },
-    b.data,
+    blobOf(b),
   );
 }

@@ -3,8 +3,16 @@ import type { CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
 import { DEV_DOMAIN } from "../../sequencer/config.ts";
 import { batchRootsHash, genesisRoots, rootsArg } from "../client/batch-roots.ts";
+import { hexlify } from "ethers";
 import {
-  commitment,
+  blobFields,
+  COMMIT_BATCH_GAS_LIMIT,
+  commitBatchArgs,
+  sendCommitBatch,
+} from "../client/commit-batch.ts";
+import {
+  blobOf,
+  commitBatch,
   hex32,
   expectedCommitment,
   nextBatch,
@@ -26,8 +34,7 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
   });
   afterAll(terminateSnarkjsCurve);
 
-  const commit = async (b: TestBatch, who = s.sequencer) =>
-    (await s.rollupAs(who).getFunction("commitBatch")(commitment(b), b.data)).wait();
+  const commit = async (b: TestBatch, who = s.sequencer) => (await commitBatch(s.rollupAs(who), b)).wait();
   const prove = async (index: bigint, proof: bigint[], who = s.prover, circuitId = 1) =>
     (await s.rollupAs(who).getFunction("proveBatch")(index, circuitId, proof)).wait();
 
@@ -57,6 +64,41 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
     await expect(commit({ ...b, queueEnd: 1n })).rejects.toThrow(/BadQueueEnd/);
   });
 
+  it("refuses a commit without a blob, or with an opening its blob does not satisfy", async () => {
+    // Three elements: a constant polynomial (one element) would open to the same y anywhere.
+    const data = Uint8Array.from({ length: 80 }, (_, i) => i + 1);
+    const b = await nextBatch(s.d.rollup, { postStateRoot: 11n, data });
+    const blob = blobOf(b);
+    const rollup = s.rollupAs(s.sequencer);
+    const method = rollup.getFunction("commitBatch");
+    const gasLimit = COMMIT_BATCH_GAS_LIMIT;
+    await expect(method(...commitBatchArgs(b, blob), { gasLimit })).rejects.toThrow(/NoBlob/);
+    // The precompile refuses a wrong value, a point it was not opened at, and another blob's opening.
+    await expect(sendCommitBatch(rollup, b, { ...blob, y: blob.y + 1n })).rejects.toThrow(
+      /InvalidBlobOpening/,
+    );
+    await expect(sendCommitBatch(rollup, b, { ...blob, z: blob.z + 1n })).rejects.toThrow(
+      /InvalidBlobOpening/,
+    );
+    const other = blobOf({ ...b, data: new Uint8Array([9, 9, 9]) });
+    await expect(
+      sendCommitBatch(rollup, b, { ...blob, y: other.y, z: other.z, pointProof: other.pointProof }),
+    ).rejects.toThrow(/InvalidBlobOpening/);
+    // An opening of another blob, attached with its own commitment, does not open this blob.
+    await expect(
+      method(
+        ...commitBatchArgs(b, {
+          ...other,
+          blob: blob.blob,
+          blobProof: blob.blobProof,
+          versionedHash: blob.versionedHash,
+        }),
+        { gasLimit, ...blobFields(blob, 10n ** 9n) },
+      ),
+    ).rejects.toThrow(/InvalidBlobOpening/);
+    expect((await s.d.rollup.getFunction("head")()).lastCommitted).toBe(0n);
+  });
+
   it("commits a batch: stores the hash of its roots and the folded public input, computed as in TypeScript", async () => {
     const b = await nextBatch(s.d.rollup, { postStateRoot: 11n, withdrawalsRoot: 5n });
     await commit(b);
@@ -72,6 +114,10 @@ describe("Rollup: commitBatch and proveBatch with real Groth16 proofs", () => {
       hex32(11n),
       hex32(5n),
     ]);
+    // And the blob's versioned hash, which the prover needs for its witness.
+    expect(event && "args" in event ? event.args.blobVersionedHash : "").toBe(
+      hexlify(blobOf(b).versionedHash),
+    );
     const expected = await expectedCommitment(s.d.rollup, b, 0n);
     expect(await s.d.rollup.getFunction("commitmentOf")(1n)).toBe(expected);
     // A proof's public input binds the commitment to the address that submits it.

@@ -1,7 +1,7 @@
 import type { Contract } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
-import { commitment, nextBatch } from "./batch-helpers.ts";
+import { commitBatch, nextBatch } from "./batch-helpers.ts";
 import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
 
 describe("Rollup: operator bonds, unbonding and slashing", () => {
@@ -42,14 +42,10 @@ describe("Rollup: operator bonds, unbonding and slashing", () => {
       await registry.getFunction("setL1Params")(await l1Params({ sequencer: await s.alice.getAddress() }))
     ).wait();
     const b = await nextBatch(rollup, { postStateRoot: 3n });
-    await expect(s.rollupAs(s.alice).getFunction("commitBatch")(commitment(b), b.data)).rejects.toThrow(
-      /NotBondedSequencer/,
-    );
-    await expect(s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)).rejects.toThrow(
-      /NotBondedSequencer/,
-    );
+    await expect(commitBatch(s.rollupAs(s.alice), b)).rejects.toThrow(/NotBondedSequencer/);
+    await expect(commitBatch(s.rollupAs(s.sequencer), b)).rejects.toThrow(/NotBondedSequencer/);
     await (await registry.getFunction("setL1Params")(await l1Params({}))).wait();
-    await (await s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)).wait();
+    await (await commitBatch(s.rollupAs(s.sequencer), b)).wait();
   });
 
   it("keeps the designated sequencer bonded: it cannot unbond", async () => {

@@ -15,6 +15,7 @@ import { proofWords } from "../client/proof-calldata.ts";
 import { bondOperator, fundAccounts } from "../deploy/bootstrap.ts";
 import { buildDeployArtifacts } from "../deploy/build.ts";
 import { type DeployConfig, devDeployConfig, OPEN } from "../deploy/config.ts";
+import { devWallet } from "../deploy/dev-accounts.ts";
 import { type Deployment, deployOpenLedger } from "../deploy/deploy.ts";
 
 /** A real Groth16 circuit whose one public signal is the batch's public input, and nothing else. */
@@ -58,7 +59,10 @@ export async function deploySystem(
 ): Promise<System> {
   const connection = await hre.network.create(hardfork ? { override: { hardfork } } : undefined);
   const { ethers } = connection;
-  const [deployer, sequencer, prover, alice, bob] = await ethers.getSigners();
+  // Wallets sign locally, as blob transactions (commitBatch) must be signed.
+  const [deployer, sequencer, prover, alice, bob] = [0, 1, 2, 3, 4].map((i) =>
+    devWallet(i).connect(ethers.provider),
+  );
   const config = adjust(
     devDeployConfig(await deployer!.getAddress(), await sequencer!.getAddress(), STUB_BATCH_VERIFIER),
   );

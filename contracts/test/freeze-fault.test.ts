@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
 import { BASE8 } from "../../protocol/babyjub.ts";
 import { genesisRoots, rootsArg } from "../client/batch-roots.ts";
-import { commitment, nextBatch } from "./batch-helpers.ts";
+import { commitBatch, nextBatch } from "./batch-helpers.ts";
 import { advanceTime, deploySystem, prepareArtifacts, type System } from "./fixture.ts";
 
 /**
@@ -21,7 +21,7 @@ describe("Rollup: a freeze slashes the sequencer only for its own delay", () => 
   }
   const commitDeposit = async (s: System) => {
     const b = await nextBatch(s.d.rollup, { postStateRoot: 11n, queueEnd: 1n });
-    await (await s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)).wait();
+    await (await commitBatch(s.rollupAs(s.sequencer), b)).wait();
   };
   /** Freezes against genesis (nothing is finalized) and returns what the treasury received. */
   const freezeAndSlashed = async (s: System) => {

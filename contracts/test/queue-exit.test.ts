@@ -10,7 +10,7 @@ import { registriesHash } from "../../protocol/state/leaves.ts";
 import { RollupState } from "../../protocol/state/state.ts";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
 import { rootsArg } from "../client/batch-roots.ts";
-import { commitment, hex32, nextBatch, rootsArgOf, rootsOf, type TestBatch } from "./batch-helpers.ts";
+import { commitBatch, hex32, nextBatch, rootsArgOf, rootsOf, type TestBatch } from "./batch-helpers.ts";
 import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
 
 const KEY = BASE8;
@@ -30,7 +30,7 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
   };
   const commitAndProve = async (postStateRoot: bigint, queueEnd: bigint) => {
     const b = await nextBatch(rollup, { postStateRoot, queueEnd });
-    await (await s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)).wait();
+    await (await commitBatch(s.rollupAs(s.sequencer), b)).wait();
     const proof = await proveStub(
       s.circuit,
       await rollup.getFunction("proofInputOf")(b.batchIndex, await s.prover.getAddress()),
@@ -195,9 +195,7 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
 
   it("stops commits, finality and new operations once frozen", async () => {
     const b = await nextBatch(rollup, { postStateRoot: 7n });
-    await expect(s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(b), b.data)).rejects.toThrow(
-      /Frozen|NotBondedSequencer/,
-    );
+    await expect(commitBatch(s.rollupAs(s.sequencer), b)).rejects.toThrow(/Frozen|NotBondedSequencer/);
     // Nothing committed can follow, and finality stays where the freeze found it.
     await expect(s.rollupAs(s.prover).getFunction("proveBatch")(2n, 1, Array(8).fill(1n))).rejects.toThrow(
       /BatchNotProvable/,

@@ -5,7 +5,7 @@ import { BASE8 } from "../../protocol/babyjub.ts";
 import { SparseMerkleTree } from "../../protocol/smt.ts";
 import { withdrawalLeaf, withdrawalsRoot } from "../../protocol/state/batch.ts";
 import { rootsArg } from "../client/batch-roots.ts";
-import { commitment, nextBatch, rootsArgOf, type TestBatch } from "./batch-helpers.ts";
+import { commitBatch, nextBatch, rootsArgOf, type TestBatch } from "./batch-helpers.ts";
 import { deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
 
 describe("Rollup: withdrawals claimed with a Poseidon Merkle proof after finality", () => {
@@ -51,7 +51,7 @@ describe("Rollup: withdrawals claimed with a Poseidon Merkle proof after finalit
     await (await s.tokenAs(s.alice).getFunction("approve")(rollup.target, 650n)).wait();
     await (await s.rollupAs(s.alice).getFunction("deposit")(0, BASE8.x, BASE8.y, 650n)).wait();
     batch = await nextBatch(rollup, { postStateRoot: 99n, withdrawalsRoot: tree.root, queueEnd: 1n });
-    await (await s.rollupAs(s.sequencer).getFunction("commitBatch")(commitment(batch), batch.data)).wait();
+    await (await commitBatch(s.rollupAs(s.sequencer), batch)).wait();
   });
   afterAll(terminateSnarkjsCurve);
 

@@ -12,10 +12,11 @@ export interface L2Batch {
   readonly number: number;
   readonly preStateRoot: string;
   readonly postStateRoot: string;
-  readonly batchDataHash: string;
   readonly dataLayout: "fixed" | "compact";
   readonly feeRecipient: number;
-  readonly commitment: string;
+  /** Both null until the batch is committed on L1 (the blob is computed for the commit). */
+  readonly blobVersionedHash: string | null;
+  readonly commitment: string | null;
   readonly queueStart: string;
   readonly queueEnd: string;
   readonly withdrawals: { recipient: string; amount: string }[];

@@ -1,4 +1,5 @@
 import { sha256 } from "@noble/hashes/sha2.js";
+import type { BlobOpening } from "../blob/challenge.ts";
 import { addressToField } from "../domain.ts";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import { bigIntToBytesBE, type Field } from "../field.ts";
@@ -187,14 +188,17 @@ export interface BatchClaims {
 const PUBLIC_INPUT_MASK = (1n << 253n) - 1n;
 
 /**
- * sha256(pre ‖ post ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ batchData), 32-byte big-endian words,
- * top three bits cleared: the batch's commitment, as commitBatch records it.
+ * sha256(pre ‖ post ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ versionedHash ‖ z ‖ y), 32-byte
+ * big-endian words, top three bits cleared: the batch's commitment, as commitBatch records it
+ * (the blob opening of section 8.2 stands for the batch data).
  */
-export function batchCommitment(c: BatchClaims, data: Uint8Array): Field {
+export function batchCommitment(c: BatchClaims, blob: BlobOpening): Field {
   const words = [c.preStateRoot, c.postStateRoot, c.queueStart, c.queueEnd, c.withdrawalsRoot];
-  const bytes = new Uint8Array(32 * words.length + data.length);
+  const bytes = new Uint8Array(256);
   words.forEach((w, i) => bytes.set(bigIntToBytesBE(w, 32), 32 * i));
-  bytes.set(data, 32 * words.length);
+  bytes.set(blob.versionedHash, 160);
+  bytes.set(bigIntToBytesBE(blob.z, 32), 192);
+  bytes.set(bigIntToBytesBE(blob.y, 32), 224);
   return maskedSha256(bytes);
 }
 

@@ -17,10 +17,11 @@ import {
   type SlotRecord,
   slotRecord,
 } from "./layout.ts";
+import { type BlobOpening, blobOpening } from "../blob/challenge.ts";
 import { addressToField } from "../domain.ts";
 import { derivePublicKey, signMessage } from "../eddsa.ts";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
-import type { Field } from "../field.ts";
+import { bytesToBigIntBE, type Field } from "../field.ts";
 import { encodeFloat40 } from "../float40.ts";
 import { capacity } from "../smt.ts";
 import {
@@ -39,6 +40,12 @@ import { isQueueOp, type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
 
 export type BatchTx = SignedTx | QueueOp;
 
+/** What L1 binds a batch proof to: the prover submitting it and the versioned hash of the batch's blob. */
+export interface ProofBinding {
+  readonly prover: string;
+  readonly versionedHash: Uint8Array;
+}
+
 /** Circuit input: field names as in circuits/lib/batch/batch.circom, values as decimal strings. */
 export type BatchCircuitInput = Record<string, string | string[] | string[][] | string[][][]>;
 
@@ -46,6 +53,8 @@ export interface BatchWitness {
   readonly input: BatchCircuitInput;
   readonly data: Uint8Array;
   readonly claims: BatchClaims;
+  /** The opening of the batch's blob that commitBatch checked. */
+  readonly blob: BlobOpening;
   /** What commitBatch records for the batch. */
   readonly commitment: Field;
   /** The proof's public input: the commitment bound to the prover's L1 address. */
@@ -124,8 +133,9 @@ function accountUpdate(
 
 /**
  * Applies `txs` to `state` (which must be in witness mode) as one batch closed with
- * `feeRecipient`, and returns the circuit input for a proof that the L1 address `prover` will
- * submit (the public input binds it). Throws the state transition's error if a
+ * `feeRecipient`, and returns the circuit input for a proof of the batch whose blob has
+ * `binding.versionedHash`, submitted by the L1 address `binding.prover` (the public input binds
+ * both). Throws the state transition's error if a
  * transaction is invalid: a batch the TypeScript refuses has no witness.
  */
 export function buildBatchWitness(
@@ -133,7 +143,7 @@ export function buildBatchWitness(
   txs: readonly BatchTx[],
   feeRecipient: number,
   shape: BatchShape,
-  prover: string,
+  binding: ProofBinding,
 ): BatchWitness {
   if (txs.length > shape.slots) {
     throw new OpenLedgerError(
@@ -336,11 +346,16 @@ export function buildBatchWitness(
     feeL1: str(fee.l1),
     feePacked: str(fee.packed),
     feeSiblings: paths(feeSiblings),
-    prover: str(addressToField(prover)),
+    prover: str(addressToField(binding.prover)),
+    versionedHash: [
+      str(bytesToBigIntBE(binding.versionedHash.subarray(0, 16))),
+      str(bytesToBigIntBE(binding.versionedHash.subarray(16))),
+    ],
   };
-  const commitment = batchCommitment(claims, data);
-  const publicInput = proofPublicInput(commitment, prover);
-  return { input, data, claims, commitment, publicInput, closed, receipts };
+  const blob = blobOpening(data, binding.versionedHash);
+  const commitment = batchCommitment(claims, blob);
+  const publicInput = proofPublicInput(commitment, binding.prover);
+  return { input, data, claims, blob, commitment, publicInput, closed, receipts };
 }
 
 /**

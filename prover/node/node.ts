@@ -121,10 +121,13 @@ export class ProverNode {
       const n = this.replayed + 1;
       const batch = await this.o.source.batch(n);
       if (!batch) return;
-      const { roots } = await this.commit(n);
+      const { roots, blobVersionedHash } = await this.commit(n);
       let w: BatchWitness;
       try {
-        w = buildBatchWitness(this.state, batch.txs, batch.feeRecipient, this.o.circuit.shape, this.prover!);
+        w = buildBatchWitness(this.state, batch.txs, batch.feeRecipient, this.o.circuit.shape, {
+          prover: this.prover!,
+          versionedHash: blobVersionedHash,
+        });
         if (roots.postStateRoot !== w.claims.postStateRoot) {
           throw new OpenLedgerError(
             ErrorCode.RootMismatch,
@@ -170,7 +173,7 @@ export class ProverNode {
     if (expected !== w.commitment) {
       throw new OpenLedgerError(
         ErrorCode.StateCorrupt,
-        `batch ${n}: L1 holds commitment ${fieldToHex(expected)}, the witness gives ${fieldToHex(w.commitment)} (batch data differs)`,
+        `batch ${n}: L1 holds commitment ${fieldToHex(expected)}, the witness gives ${fieldToHex(w.commitment)} (the sequencer's transactions do not encode to the blob's data)`,
       );
     }
     const r = await this.o.backend.prove({

@@ -234,7 +234,11 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       let witness: BatchWitness | undefined;
       for (let n = 1; n <= 6; n++) {
         const b = (await source.batch(n))!;
-        witness = buildBatchWitness(state, b.txs, b.feeRecipient, SHAPE, await s.prover.getAddress());
+        const { blobVersionedHash } = (await committedBatch(s.d.rollup, n))!;
+        witness = buildBatchWitness(state, b.txs, b.feeRecipient, SHAPE, {
+          prover: await s.prover.getAddress(),
+          versionedHash: blobVersionedHash,
+        });
       }
       expect(witness!.commitment).toBe(await s.d.rollup.getFunction("commitmentOf")(6));
       expect(witness!.publicInput).toBe(

@@ -31,7 +31,7 @@ import { type BatchTx, buildBatchWitness } from "../../../protocol/batch/witness
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../tools/snarkjs-runtime.ts";
 import { type CircuitInput, calculateWitness, circuitOutputs } from "../../tools/witness.ts";
-import { codeOf, TEST_GOVERNANCE, TEST_PROVER } from "../../../protocol/testing.ts";
+import { codeOf, TEST_GOVERNANCE, TEST_BINDING } from "../../../protocol/testing.ts";
 
 const SHAPE = { slots: 2, withdrawals: 1 };
 const governance = TEST_GOVERNANCE;
@@ -92,7 +92,7 @@ function freshState(): RollupState {
 
 /** Proves the batch in the circuit (witness only) and checks it reaches the TypeScript's public input. */
 async function twin(state: RollupState, txs: BatchTx[], feeRecipient = 1) {
-  const w = buildBatchWitness(state, txs, feeRecipient, SHAPE, TEST_PROVER);
+  const w = buildBatchWitness(state, txs, feeRecipient, SHAPE, TEST_BINDING);
   expect(await circuitOutputs(circuit, w.input as CircuitInput, 1)).toEqual([w.publicInput]);
   expect(state.root()).toBe(w.claims.postStateRoot);
   return w;
@@ -177,7 +177,7 @@ describe("batch circuit twin of the state transition", () => {
     const state = freshState();
     // 8^2 = 64 slots, ids 1..63: fill them two per batch, then one more deposit is refunded.
     for (let i = 0; i < 31; i++)
-      buildBatchWitness(state, [deposit(0, 1n), deposit(1, 1n)], 1, SHAPE, TEST_PROVER);
+      buildBatchWitness(state, [deposit(0, 1n), deposit(1, 1n)], 1, SHAPE, TEST_BINDING);
     await twin(state, [deposit(0, 1n), deposit(1, 9n, 0, 1)]);
     expect(state.counters.accounts).toBe(63);
     const w = await twin(state, [deposit(2, 5n)]);
@@ -306,7 +306,7 @@ describe("queue operations: what a prover cannot change", () => {
     const state = await funded();
     // By L1[0] on account 2 (opened by L1[1]): nothing. Claiming account 2's L1 address is
     // L1[0] breaks its leaf, so the Merkle path.
-    const wrong = buildBatchWitness(freshCopy(state), [forced(2, 5n, 0)], 1, SHAPE, TEST_PROVER);
+    const wrong = buildBatchWitness(freshCopy(state), [forced(2, 5n, 0)], 1, SHAPE, TEST_BINDING);
     expect(wrong.closed.withdrawals).toEqual([]);
     await refuses(
       {
@@ -319,7 +319,7 @@ describe("queue operations: what a prover cannot change", () => {
     );
     // A prover cannot skip an order by showing its account empty.
     queueIndex--;
-    const capped = buildBatchWitness(freshCopy(state), [forced(1, 10n ** 9n, 0)], 1, SHAPE, TEST_PROVER);
+    const capped = buildBatchWitness(freshCopy(state), [forced(1, 10n ** 9n, 0)], 1, SHAPE, TEST_BINDING);
     expect(capped.closed.withdrawals).toEqual([{ recipient: L1[0], amount: 10n ** 6n }]);
     await refuses(
       { ...capped.input, ...at0(capped, "existing", 0n), ...at0(capped, "a", 0n) } as CircuitInput,
@@ -332,7 +332,7 @@ describe("queue operations: what a prover cannot change", () => {
     );
     // ... nor claimed under the balance.
     queueIndex--;
-    const within = buildBatchWitness(freshCopy(state), [forced(1, 10n, 0)], 1, SHAPE, TEST_PROVER);
+    const within = buildBatchWitness(freshCopy(state), [forced(1, 10n, 0)], 1, SHAPE, TEST_BINDING);
     await refuses(
       { ...within.input, ...at0(within, "capped", 1n) } as CircuitInput,
       inSlot("afterDebit.in <=="),
@@ -342,10 +342,10 @@ describe("queue operations: what a prover cannot change", () => {
   it("a slash above the stake cuts the stake, no more and no less", async () => {
     const state = await funded();
     await twin(state, [sign({ type: TxType.Stake, from: 1, nonce: 0, fee: 0n, amount: 300n }, 0)]);
-    const w = buildBatchWitness(freshCopy(state), [slash(1, 500n)], 1, SHAPE, TEST_PROVER);
+    const w = buildBatchWitness(freshCopy(state), [slash(1, 500n)], 1, SHAPE, TEST_BINDING);
     await refuses({ ...w.input, ...at0(w, "capped", 0n) } as CircuitInput, inSlot("newStaked.in <=="));
     queueIndex--;
-    const within = buildBatchWitness(freshCopy(state), [slash(1, 200n)], 1, SHAPE, TEST_PROVER);
+    const within = buildBatchWitness(freshCopy(state), [slash(1, 200n)], 1, SHAPE, TEST_BINDING);
     await refuses(
       { ...within.input, ...at0(within, "capped", 1n) } as CircuitInput,
       inSlot("newStaked.in <=="),
@@ -355,19 +355,19 @@ describe("queue operations: what a prover cannot change", () => {
   it("parameter values out of range, a split not summing to 10,000, two changes in a batch", async () => {
     const state = await funded();
     expect(
-      codeOf(() => buildBatchWitness(freshCopy(state), [setParam(1, 2n ** 40n)], 1, SHAPE, TEST_PROVER)),
+      codeOf(() => buildBatchWitness(freshCopy(state), [setParam(1, 2n ** 40n)], 1, SHAPE, TEST_BINDING)),
     ).toBe(ErrorCode.InvalidTransaction);
     queueIndex--;
-    const w = buildBatchWitness(freshCopy(state), [setParam(1, 5n)], 1, SHAPE, TEST_PROVER);
+    const w = buildBatchWitness(freshCopy(state), [setParam(1, 5n)], 1, SHAPE, TEST_BINDING);
     await refuses(
       { ...w.input, ...at0(w, "qW1", 2n ** 40n) } as CircuitInput,
       inParamChange("(sel[1] + sel[2]) * above32 === 0"),
     );
     queueIndex--;
     const bad = split(5000, 3000, 0, 1000, 999);
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [setParam(0, bad)], 1, SHAPE, TEST_PROVER))).toBe(
-      ErrorCode.InvalidTransaction,
-    );
+    expect(
+      codeOf(() => buildBatchWitness(freshCopy(state), [setParam(0, bad)], 1, SHAPE, TEST_BINDING)),
+    ).toBe(ErrorCode.InvalidTransaction);
     await refuses(
       { ...w.input, ...at0(w, "qAccount", 0n), ...at0(w, "qW1", bad) } as CircuitInput,
       inParamChange("sel[0] * (limb[0] + limb[1] + limb[3] + limb[4] - 10000) === 0"),
@@ -375,11 +375,11 @@ describe("queue operations: what a prover cannot change", () => {
     queueIndex--;
     const copy = freshCopy(state);
     const two = [setParam(3, 7n), setParam(4, 9n)];
-    expect(codeOf(() => buildBatchWitness(copy, two, 1, SHAPE, TEST_PROVER))).toBe(
+    expect(codeOf(() => buildBatchWitness(copy, two, 1, SHAPE, TEST_BINDING))).toBe(
       ErrorCode.InvalidTransaction,
     );
     queueIndex -= 2n;
-    const one = buildBatchWitness(freshCopy(state), [setParam(3, 7n)], 1, SHAPE, TEST_PROVER);
+    const one = buildBatchWitness(freshCopy(state), [setParam(3, 7n)], 1, SHAPE, TEST_BINDING);
     await refuses(
       {
         ...one.input,
@@ -397,12 +397,12 @@ describe("queue operations: what a prover cannot change", () => {
     // every Merkle path holds in either order.
     const first = forced(2, 10n, 0);
     const second = slash(2, 1n);
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [second, first], 1, SHAPE, TEST_PROVER))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [second, first], 1, SHAPE, TEST_BINDING))).toBe(
       ErrorCode.QueueOrder,
     );
     // The circuit hashes the operations in the order of its slots: swapped, it reaches another
     // H_end than the one L1 recorded, so not the public input L1 checks the proof against.
-    const w = buildBatchWitness(freshCopy(state), [first, second], 1, SHAPE, TEST_PROVER);
+    const w = buildBatchWitness(freshCopy(state), [first, second], 1, SHAPE, TEST_BINDING);
     const swap = (name: string) => [...(w.input[name] as string[])].reverse();
     const names = [
       "type",
@@ -431,10 +431,10 @@ describe("batches the TypeScript refuses have no witness", () => {
     const state = await funded();
     const tx = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: 10n }, 0);
     const forged = { ...tx, signature: sign({ ...tx }, 1).signature };
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [forged], 1, SHAPE, TEST_PROVER))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [forged], 1, SHAPE, TEST_BINDING))).toBe(
       ErrorCode.InvalidSignature,
     );
-    const w = buildBatchWitness(state, [tx], 1, SHAPE, TEST_PROVER);
+    const w = buildBatchWitness(state, [tx], 1, SHAPE, TEST_BINDING);
     await refuses(
       {
         ...w.input,
@@ -450,7 +450,7 @@ describe("batches the TypeScript refuses have no witness", () => {
     const state = await funded();
     const first = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: 10n }, 0);
     await twin(state, [first]);
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [first], 1, SHAPE, TEST_PROVER))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [first], 1, SHAPE, TEST_BINDING))).toBe(
       ErrorCode.BadNonce,
     );
     // The same transfer at the right nonce has a witness; with the old signature it has none.
@@ -459,7 +459,7 @@ describe("batches the TypeScript refuses have no witness", () => {
       [{ ...first, nonce: 1, signature: sign({ ...first, nonce: 1 }, 0).signature }],
       1,
       SHAPE,
-      TEST_PROVER,
+      TEST_BINDING,
     );
     await refuses(
       {
@@ -476,7 +476,7 @@ describe("batches the TypeScript refuses have no witness", () => {
     const state = await funded();
     const big = 2n * 10n ** 6n;
     const overdraft = sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 1n, to: 2, amount: big }, 0);
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [overdraft], 1, SHAPE, TEST_PROVER))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [overdraft], 1, SHAPE, TEST_BINDING))).toBe(
       ErrorCode.InsufficientBalance,
     );
     const w = buildBatchWitness(
@@ -484,7 +484,7 @@ describe("batches the TypeScript refuses have no witness", () => {
       [{ ...overdraft, amount: 10n, signature: sign({ ...overdraft, amount: 10n }, 0).signature }],
       1,
       SHAPE,
-      TEST_PROVER,
+      TEST_BINDING,
     );
     const withSig = (tx: SignedTx, extra: Partial<CircuitInput>) =>
       ({
@@ -511,7 +511,7 @@ describe("batches the TypeScript refuses have no witness", () => {
     );
 
     const unstake = sign({ type: TxType.Unstake, from: 1, nonce: 0, fee: 1n, amount: 5n }, 0);
-    expect(codeOf(() => buildBatchWitness(freshCopy(state), [unstake], 1, SHAPE, TEST_PROVER))).toBe(
+    expect(codeOf(() => buildBatchWitness(freshCopy(state), [unstake], 1, SHAPE, TEST_BINDING))).toBe(
       ErrorCode.InsufficientStake,
     );
     await refuses(
@@ -583,7 +583,7 @@ describe("registry slots: register contribution and inference", () => {
     );
 
   async function twinReg(state: RollupState, txs: BatchTx[]) {
-    const w = buildBatchWitness(state, txs, 1, SHAPE_REG, TEST_PROVER);
+    const w = buildBatchWitness(state, txs, 1, SHAPE_REG, TEST_BINDING);
     expect(await circuitOutputs(withRegistry, w.input as CircuitInput, 1)).toEqual([w.publicInput]);
     return w;
   }
@@ -646,14 +646,14 @@ describe("registry slots: register contribution and inference", () => {
     // Contribution 2 does not exist. Unsorted or repeated ids have no descriptor at all.
     const missing = registerModel(2, [1, 2]);
     expect(
-      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [missing], 1, SHAPE_REG, TEST_PROVER)),
+      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [missing], 1, SHAPE_REG, TEST_BINDING)),
     ).toBe(ErrorCode.UnknownContribution);
     expect(codeOf(() => registerModel(2, [2, 1]))).toBe(ErrorCode.InvalidEncoding);
     // With a contribution 2 added, it has a witness; against the real registry it has none.
     const more = freshCopyWithRegistries(state);
     more.setContribution(2, state.contributions.get(1)!);
     more.counters = { ...more.counters, contributions: 2 };
-    const w = buildBatchWitness(more, [missing], 1, SHAPE_REG, TEST_PROVER);
+    const w = buildBatchWitness(more, [missing], 1, SHAPE_REG, TEST_BINDING);
     await refuses({ ...w.input, ...realC } as CircuitInput, inRegistrySlot("maxExists.in <=="), withRegistry);
     // The training max is bound by the signed descriptor: claiming 1 instead of 2 fails.
     const training = (w.input.regTraining as string[][])[0]!;
@@ -668,7 +668,7 @@ describe("registry slots: register contribution and inference", () => {
       [registerModel(2, [1], 1)],
       1,
       SHAPE_REG,
-      TEST_PROVER,
+      TEST_BINDING,
     );
     const counters = [...(tune.input.counters as string[])];
     counters[2] = "0";
@@ -684,7 +684,7 @@ describe("registry slots: register contribution and inference", () => {
           [registerModel(2, [1], 2)],
           1,
           SHAPE_REG,
-          TEST_PROVER,
+          TEST_BINDING,
         ),
       ),
     ).toBe(ErrorCode.UnknownModel);
@@ -692,11 +692,11 @@ describe("registry slots: register contribution and inference", () => {
     // parameters (minimum 1,000) none.
     const unstaked = registerModel(1, [1], 0, 2);
     expect(
-      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [unstaked], 1, SHAPE_REG, TEST_PROVER)),
+      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [unstaked], 1, SHAPE_REG, TEST_BINDING)),
     ).toBe(ErrorCode.InsufficientStake);
     const lenient = freshCopyWithRegistries(state);
     lenient.governance = { ...governance, minModelStake: 0n };
-    const free = buildBatchWitness(lenient, [unstaked], 1, SHAPE_REG, TEST_PROVER);
+    const free = buildBatchWitness(lenient, [unstaked], 1, SHAPE_REG, TEST_BINDING);
     await refuses(
       {
         ...free.input,
@@ -721,7 +721,7 @@ describe("registry slots: register contribution and inference", () => {
           [contribution(2, 2, 150n)],
           1,
           SHAPE_REG,
-          TEST_PROVER,
+          TEST_BINDING,
         ),
       ),
     ).toBe(ErrorCode.InsufficientStake);
@@ -747,13 +747,13 @@ describe("registry slots: register contribution and inference", () => {
     const state = await withModel();
     const low = contribution(2, 1, 99n);
     expect(
-      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [low], 1, SHAPE_REG, TEST_PROVER)),
+      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [low], 1, SHAPE_REG, TEST_BINDING)),
     ).toBe(ErrorCode.InsufficientStake);
     // The same accounts and registries under a minimum of 99 accept it; with the real
     // parameters (minimum 100) in the state root, the registry slot refuses it.
     const lenient = freshCopyWithRegistries(state);
     lenient.governance = { ...governance, minContributionStake: 99n };
-    const w = buildBatchWitness(lenient, [low], 1, SHAPE_REG, TEST_PROVER);
+    const w = buildBatchWitness(lenient, [low], 1, SHAPE_REG, TEST_BINDING);
     const realParams = {
       paramsHash: paramsHash(governance).toString(),
       governance: governanceParamsFields(governance).map(String),
@@ -766,12 +766,12 @@ describe("registry slots: register contribution and inference", () => {
 
     const cheap = inference(2, 1, 49n);
     expect(
-      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [cheap], 1, SHAPE_REG, TEST_PROVER)),
+      codeOf(() => buildBatchWitness(freshCopyWithRegistries(state), [cheap], 1, SHAPE_REG, TEST_BINDING)),
     ).toBe(ErrorCode.FeeTooLow);
     // Likewise a model charging 49 takes it; the real model (fee 50) does not.
     const discounted = freshCopyWithRegistries(state);
     discounted.setModel(1, { ...state.models.get(1)!, inferenceFee: 49n });
-    const wi = buildBatchWitness(discounted, [cheap], 1, SHAPE_REG, TEST_PROVER);
+    const wi = buildBatchWitness(discounted, [cheap], 1, SHAPE_REG, TEST_BINDING);
     const model = (wi.input.regModel as string[][])[0]!;
     await refuses(
       { ...wi.input, regModel: [[...model.slice(0, 4), "50", ...model.slice(5)]] } as CircuitInput,
@@ -784,7 +784,7 @@ describe("registry slots: register contribution and inference", () => {
       [inference(2, 1, 50n)],
       1,
       SHAPE_REG,
-      TEST_PROVER,
+      TEST_BINDING,
     );
     await calculateWitness(withRegistry, paid.input as CircuitInput);
     await refuses(
@@ -795,7 +795,7 @@ describe("registry slots: register contribution and inference", () => {
     // Without registry slots there is no witness for a registry transaction.
     expect(
       codeOf(() =>
-        buildBatchWitness(freshCopyWithRegistries(state), [inference(2, 1, 50n)], 1, SHAPE, TEST_PROVER),
+        buildBatchWitness(freshCopyWithRegistries(state), [inference(2, 1, 50n)], 1, SHAPE, TEST_BINDING),
       ),
     ).toBe(ErrorCode.InvalidTransaction);
   });

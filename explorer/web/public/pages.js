@@ -149,9 +149,9 @@ export async function batch({ id }, query) {
       ["pre-state root", mono(b.preStateRoot)],
       ["post-state root", mono(b.postStateRoot)],
       ["withdrawals root", mono(b.withdrawalsRoot)],
-      ["batch data hash", mono(b.batchDataHash)],
       ["data layout", b.dataLayout],
-      ["commitment", mono(b.commitment)],
+      ["blob versioned hash", b.blobVersionedHash ? mono(b.blobVersionedHash) : "not committed yet"],
+      ["commitment", b.commitment ? mono(b.commitment) : "not committed yet"],
       ["fee recipient", accountLink(b.feeRecipient)],
       ["fees credited", open(b.feesCredited)],
       [

@@ -15,11 +15,15 @@ export interface DevAccount {
   address: string;
 }
 
+/** Dev account `index`'s key, as a wallet: blob transactions (commitBatch) are signed locally. */
+export function devWallet(index: number): HDNodeWallet {
+  return HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_TEST_MNEMONIC), `m/44'/60'/0'/0/${index}`);
+}
+
 export function devAccounts(count: number): DevAccount[] {
-  const mnemonic = Mnemonic.fromPhrase(HARDHAT_TEST_MNEMONIC);
   return Array.from({ length: count }, (_, index) => ({
     index,
     role: DEV_ROLES[index] ?? "user",
-    address: HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${index}`).address,
+    address: devWallet(index).address,
   }));
 }
