@@ -57,8 +57,11 @@ export async function committedBatch(
   batchIndex: bigint | number,
   fromBlock = 0,
 ): Promise<CommittedBatch | undefined> {
-  const logs = await rollup.queryFilter(rollup.filters.BatchCommitted!(batchIndex), fromBlock);
+  // The stored hash first: logs read after it include the commit it shows (the other order
+  // races with a commit mined between the two reads).
   const stored = ((await rollup.getFunction("batch")(batchIndex)) as { rootsHash: string }).rootsHash;
+  if (BigInt(stored) === 0n) return undefined;
+  const logs = await rollup.queryFilter(rollup.filters.BatchCommitted!(batchIndex), fromBlock);
   // A reorganised commit can leave a stale log beside the current one: the stored hash decides.
   for (const log of logs.reverse()) {
     if (!("args" in log)) continue;
@@ -77,7 +80,6 @@ export async function committedBatch(
       };
     }
   }
-  if (BigInt(stored) === 0n) return undefined;
   throw new OpenLedgerError(
     ErrorCode.StateCorrupt,
     `batch ${batchIndex} is committed on L1 but no BatchCommitted event from block ${fromBlock} matches it`,
