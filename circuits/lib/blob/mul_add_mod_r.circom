@@ -76,11 +76,21 @@ function blsModulusLimbs() {
     return [0xffffffff00000001, 0x53bda402fffe5bfe, 0x3339d80809a1d805, 0x73eda753299d7d48];
 }
 
-// [q, out] with acc·z + e = q·r + out, out < r, each as 4 limbs of 64 bits: the product as 8
-// limbs, then binary long division by r (every intermediate below 2^131, far from p).
+// floor(2^512 / r), 64-bit limbs, low first: Barrett's constant for mulAddModRHint.
+function blsBarrettMu() {
+    return [0x42737a020c0d6393, 0x65043eb4be4bad71, 0x38b5dcb707e08ed3, 0x355094edfede377c, 2];
+}
+
+// [q, out] with acc·z + e = q·r + out, out < r, each as 4 limbs of 64 bits, by Barrett reduction
+// in base b = 2^64 (Handbook of Applied Cryptography 14.42): the estimate
+// q̂ = floor(floor(t / b^3)·mu / b^5) is q, q - 1 or q - 2, then at most two corrections. Every
+// intermediate stays below 2^135, far from p.
 function mulAddModRHint(acc, z, e) {
     var LIMB = 2 ** 64;
     var R[4] = blsModulusLimbs();
+    var MU[5] = blsBarrettMu();
+
+    // t = acc·z + e, 8 limbs.
     var t[8];
     for (var k = 0; k < 8; k++) t[k] = k < 4 ? e[k] : 0;
     for (var i = 0; i < 4; i++) {
@@ -93,35 +103,64 @@ function mulAddModRHint(acc, z, e) {
         c = v \ LIMB;
     }
 
-    var rem[4] = [0, 0, 0, 0];
-    // 8 limbs so that the compiler's pass over unknown values stays in bounds; q < 2^256 (see MulAddModR).
-    var q[8] = [0, 0, 0, 0, 0, 0, 0, 0];
-    for (var s = 0; s < 512; s++) {
-        var b = 511 - s;
-        // rem = 2·rem + bit b of t; rem < 2r < 2^256 fits 4 limbs.
-        var carryIn = (t[b \ 64] >> (b % 64)) & 1;
-        for (var i = 0; i < 4; i++) {
-            var w = 2 * rem[i] + carryIn;
-            rem[i] = w % LIMB;
-            carryIn = w \ LIMB;
+    // q̂ = limbs 5..9 of (t's limbs 3..7)·mu.
+    var m[10];
+    for (var k = 0; k < 10; k++) m[k] = 0;
+    for (var i = 0; i < 5; i++) {
+        for (var j = 0; j < 5; j++) m[i + j] += t[3 + i] * MU[j];
+    }
+    c = 0;
+    for (var k = 0; k < 10; k++) {
+        var v = m[k] + c;
+        m[k] = v % LIMB;
+        c = v \ LIMB;
+    }
+    var q[5];
+    for (var k = 0; k < 5; k++) q[k] = m[5 + k];
+
+    // out = t - q̂·r < 3r < 2^320: 5 limbs, computed mod 2^320.
+    var qr[5] = [0, 0, 0, 0, 0];
+    for (var i = 0; i < 5; i++) {
+        for (var j = 0; j < 4; j++) {
+            if (i + j < 5) qr[i + j] += q[i] * R[j];
         }
+    }
+    var out[5];
+    c = 0;
+    var borrow = 0;
+    for (var k = 0; k < 5; k++) {
+        var v = qr[k] + c;
+        qr[k] = v % LIMB;
+        c = v \ LIMB;
+        var w = t[k] + LIMB - qr[k] - borrow;
+        out[k] = w % LIMB;
+        borrow = 1 - w \ LIMB;
+    }
+
+    for (var round = 0; round < 2; round++) {
         var ge = 1;
         var decided = 0;
-        for (var i = 3; i >= 0; i--) {
-            if (decided == 0 && rem[i] != R[i]) {
-                ge = rem[i] > R[i] ? 1 : 0;
+        for (var i = 4; i >= 0; i--) {
+            var ri = i < 4 ? R[i] : 0;
+            if (decided == 0 && out[i] != ri) {
+                ge = out[i] > ri ? 1 : 0;
                 decided = 1;
             }
         }
         if (ge == 1) {
-            var borrow = 0;
-            for (var i = 0; i < 4; i++) {
-                var w = rem[i] + LIMB - R[i] - borrow;
-                rem[i] = w % LIMB;
+            borrow = 0;
+            for (var i = 0; i < 5; i++) {
+                var w = out[i] + LIMB - (i < 4 ? R[i] : 0) - borrow;
+                out[i] = w % LIMB;
                 borrow = 1 - w \ LIMB;
             }
-            q[b \ 64] += 1 << (b % 64);
+            c = 1;
+            for (var i = 0; i < 5; i++) {
+                var v = q[i] + c;
+                q[i] = v % LIMB;
+                c = v \ LIMB;
+            }
         }
     }
-    return [q[0], q[1], q[2], q[3], rem[0], rem[1], rem[2], rem[3]];
+    return [q[0], q[1], q[2], q[3], out[0], out[1], out[2], out[3]];
 }
