@@ -42,7 +42,7 @@ export async function readR1csHeader(path: string): Promise<R1csHeader> {
   }
 }
 
-function parseHeader(body: Buffer): R1csHeader {
+export function parseHeader(body: Buffer): R1csHeader {
   const n8 = body.readUInt32LE(0);
   let prime = 0n;
   for (let i = n8 - 1; i >= 0; i--) prime = (prime << 8n) | BigInt(body[4 + i]!);
