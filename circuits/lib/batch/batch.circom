@@ -10,6 +10,7 @@ include "../utils/bits_be.circom";
 include "../utils/field_bits_be.circom";
 include "./fee_credit.circom";
 include "./public_input_hash.circom";
+include "../blob/blob_evaluation.circom";
 include "./state_root.circom";
 include "./withdrawals_match.circom";
 include "./withdrawals_root.circom";
@@ -25,12 +26,12 @@ include "../trees/empty_binary_root.circom";
 // nonce, fee, debit) and a registry slot (its registry writes), in execution order on each
 // side; registry trees are touched by registry slots only, so the order within every tree is
 // the TypeScript's. Its one public signal is sha256(commitment ‖ prover) with the commitment
-//   sha256(preStateRoot ‖ postStateRoot ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ batchData),
-// both with the top three bits cleared (docs/protocol.md section 8), batchData being the fixed
-// layout of protocol/batch/layout.ts: feeRecipient u24, NTX records of 17 bytes, NWD
-// recipients of 20 bytes, NREG registry records of 107 bytes. DOMAIN_HASH binds signatures to
-// one chain and rollup deployment. NWD = 0 gives a circuit for batches without withdrawals: one
-// sha256 block fewer.
+//   sha256(preStateRoot ‖ postStateRoot ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ versionedHash ‖ z ‖ y),
+// both with the top three bits cleared (docs/protocol.md section 8): the batch data, in the
+// fixed layout of protocol/batch/layout.ts (feeRecipient u24, NTX records of 17 bytes, NWD
+// recipients of 20 bytes, NREG registry records of 107 bytes), is the blob whose versioned
+// hash the commitment names, opened at z to y (section 8.2, BlobEvaluation). DOMAIN_HASH binds
+// signatures to one chain and rollup deployment.
 template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C, DEPTH_M, DEPTH_I, NREG) {
     signal output publicInput;
 
@@ -95,6 +96,8 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     signal input feeRecipient;
     // The L1 address that will submit the proof: the public input binds it (PublicInputHash).
     signal input prover;
+    // The blob's versioned hash, as two 128-bit halves (L1's BatchCommitted gives it).
+    signal input versionedHash[2];
     signal input feeRecipientExists;
     signal input feeX;
     signal input feeY;
@@ -268,31 +271,57 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
         withdrawalsRoot <== noWithdrawals.root;
     }
 
-    // sha256 input: five words, then the batch data.
-    var NBITS = 5 * 256 + 24 + NTX * 136 + NWD * 160 + NREG * 856;
+    // The batch data's bits, in layout order (each a Num2Bits output).
+    var DATA_BITS = 24 + NTX * 136 + NWD * 160 + NREG * 856;
+    signal dataBits[DATA_BITS];
+    component feeRecipientBits = BitsBE(24);
+    feeRecipientBits.in <== feeRecipient;
+    for (var i = 0; i < 24; i++) dataBits[i] <== feeRecipientBits.bits[i];
+    for (var t = 0; t < NTX; t++) {
+        for (var i = 0; i < 136; i++) dataBits[24 + t * 136 + i] <== slot[t].recordBits[i];
+    }
+    component recipientBits[NWD];
+    for (var k = 0; k < NWD; k++) {
+        recipientBits[k] = BitsBE(160);
+        recipientBits[k].in <== recipients[k];
+        for (var i = 0; i < 160; i++) dataBits[24 + NTX * 136 + k * 160 + i] <== recipientBits[k].bits[i];
+    }
+    for (var j = 0; j < NREG; j++) {
+        for (var i = 0; i < 856; i++) dataBits[24 + NTX * 136 + NWD * 160 + j * 856 + i] <== reg[j].recordBits[i];
+    }
+
+    // The data as 31-byte blob elements (the last one zero-padded), opened at z.
+    var ELEMENTS = (DATA_BITS + 247) \ 248;
+    component blob = BlobEvaluation(ELEMENTS);
+    for (var j = 0; j < ELEMENTS; j++) {
+        for (var i = 0; i < 248; i++) {
+            blob.elementBits[j][i] <== j * 248 + i < DATA_BITS ? dataBits[j * 248 + i] : 0;
+        }
+    }
+    component vhBits[2];
+    for (var h = 0; h < 2; h++) {
+        vhBits[h] = BitsBE(128);
+        vhBits[h].in <== versionedHash[h];
+        for (var i = 0; i < 128; i++) blob.versionedHashBits[h * 128 + i] <== vhBits[h].bits[i];
+    }
+
+    // sha256 input: the five claimed words, then the versioned hash, z and y.
     component words[5];
     signal wordValues[5] <== [pre.root, post.root, queueStart, slot[NTX - 1].queueOut, withdrawalsRoot];
-    component hash = PublicInputHash(NBITS);
+    component hash = PublicInputHash(8 * 256);
     hash.prover <== prover;
     for (var w = 0; w < 5; w++) {
         words[w] = FieldBitsBE();
         words[w].in <== wordValues[w];
         for (var i = 0; i < 256; i++) hash.bits[w * 256 + i] <== words[w].bits[i];
     }
-    component feeRecipientBits = BitsBE(24);
-    feeRecipientBits.in <== feeRecipient;
-    for (var i = 0; i < 24; i++) hash.bits[1280 + i] <== feeRecipientBits.bits[i];
-    for (var t = 0; t < NTX; t++) {
-        for (var i = 0; i < 136; i++) hash.bits[1304 + t * 136 + i] <== slot[t].recordBits[i];
+    for (var i = 0; i < 128; i++) {
+        hash.bits[1280 + i] <== vhBits[0].bits[i];
+        hash.bits[1408 + i] <== vhBits[1].bits[i];
     }
-    component recipientBits[NWD];
-    for (var k = 0; k < NWD; k++) {
-        recipientBits[k] = BitsBE(160);
-        recipientBits[k].in <== recipients[k];
-        for (var i = 0; i < 160; i++) hash.bits[1304 + NTX * 136 + k * 160 + i] <== recipientBits[k].bits[i];
-    }
-    for (var j = 0; j < NREG; j++) {
-        for (var i = 0; i < 856; i++) hash.bits[1304 + NTX * 136 + NWD * 160 + j * 856 + i] <== reg[j].recordBits[i];
+    for (var i = 0; i < 256; i++) {
+        hash.bits[1536 + i] <== blob.zBits[i];
+        hash.bits[1792 + i] <== blob.yBits[i];
     }
     publicInput <== hash.out;
 }
