@@ -1,6 +1,7 @@
 /**
  * Prover benchmark (issue 5). Constraints per transaction at production size (2^24 accounts)
- * from the compiled account slot and the measured sha256 cost of its 17-byte record; then
+ * from the compiled account slot and the measured blob-evaluation cost of its 17-byte record
+ * (docs/protocol.md section 8.2: a Horner step mod BLS12-381's r per 31 bytes); then
  * witness and Groth16 proving times for the 1-slot test batch circuit on the prover node's
  * snarkjs worker backend. Progress on stderr; the last stdout line is one JSON object, also
  * written to bench/results/prover.json.
@@ -12,6 +13,7 @@ import { buildCircuit, compileCircuit } from "../circuits/tools/artifacts.ts";
 import { verifyGroth16 } from "../circuits/tools/groth16-proof.ts";
 import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
 import { SLOT_RECORD_BYTES } from "../protocol/batch/layout.ts";
+import { BYTES_PER_ELEMENT } from "../protocol/blob/encoding.ts";
 import { derivePublicKey } from "../protocol/eddsa.ts";
 import { PRODUCTION_PARAMS, TEST_PARAMS } from "../protocol/params.ts";
 import { TEST_BINDING } from "../protocol/testing.ts";
@@ -30,12 +32,12 @@ const log = (line: string) => process.stderr.write(`[bench:prover] ${line}\n`);
 
 const { arity, depth } = PRODUCTION_PARAMS.accounts;
 const slot = await compileCircuit(`account_slot_${arity}x${depth}`, { log });
-const [oneBlock, twoBlocks] = await Promise.all([
-  compileCircuit("public_input_hash_1block", { log }),
-  compileCircuit("public_input_hash_2blocks", { log }),
+const [sixElements, seventeenElements] = await Promise.all([
+  compileCircuit("blob_eval_6", { log }),
+  compileCircuit("blob_eval_17", { log }),
 ]);
-const sha256PerByte = (twoBlocks.constraints - oneBlock.constraints) / 64;
-const sha256PerTx = Math.round(sha256PerByte * SLOT_RECORD_BYTES);
+const dataPerByte = (seventeenElements.constraints - sixElements.constraints) / (11 * BYTES_PER_ELEMENT);
+const dataPerTx = Math.round(dataPerByte * SLOT_RECORD_BYTES);
 // Its own circuit (one slot, the cheapest to prove); no verifier contract is deployed here.
 const circuit = await buildCircuit("batch_8x2_1tx", { log, verifiersDir: null });
 
@@ -91,8 +93,8 @@ const witnessSeconds = median(witnessTimes);
 const proveSeconds = median(proveTimes);
 const result = {
   constraintsPerTx: slot.constraints,
-  sha256ConstraintsPerTx: sha256PerTx,
-  constraintsPerTxWithData: slot.constraints + sha256PerTx,
+  dataConstraintsPerTx: dataPerTx,
+  constraintsPerTxWithData: slot.constraints + dataPerTx,
   productionAccounts: `2^${Math.log2(arity) * depth} (arity ${arity}, depth ${depth})`,
   nTx: SHAPE.slots,
   batchCircuit: circuit.name,
