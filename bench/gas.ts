@@ -5,10 +5,10 @@
  * depths, on Hardhat's in-process EDR chain at its default hardfork.
  *
  * With the data in a blob, commitBatch's gas no longer depends on the data. "L1 gas per tx of
- * batch data" is `perTxDataGas`: the execution gas that data availability costs the commit
+ * batch data" is `perTxL1Gas`: the execution gas that data availability costs the commit
  * (the point-evaluation precompile and the opening's calldata) divided by 256. Also reported:
  * `perTxBlobGas`, the blob's 131,072 blob gas / 256 (a separate EIP-4844 fee market, not
- * execution gas), and `perTxL1Gas`, the whole commitBatch transaction / 256 (amortized).
+ * execution gas), and `perTxAmortizedL1Gas`, the whole commitBatch transaction / 256.
  * Progress on stderr; the last stdout line is one JSON object, also written to
  * bench/results/gas.json.
  *   npm run bench:gas
@@ -148,8 +148,8 @@ async function main() {
   const full = await commit(s, batch, { postStateRoot: state.root(), withdrawalsRoot: withdrawals.root });
   const commitBatchGas = full.gas;
   const da = await dataAvailabilityGas(s, full.batch);
-  const perTxDataGas = Math.round(da.total / TXS);
-  const perTxL1Gas = Math.round(commitBatchGas / TXS);
+  const perTxL1Gas = Math.round(da.total / TXS);
+  const perTxAmortizedL1Gas = Math.round(commitBatchGas / TXS);
   log(
     `commitBatch at ${TXS} txs, ${batch.data.length} bytes of batch data in one blob: ${commitBatchGas} gas (one-deposit batch: ${one.gas}); data availability ${da.total} gas`,
   );
@@ -205,17 +205,17 @@ async function main() {
     commitBatchGas,
     commitBatchGasOneDeposit: one.gas,
     perTxMeaning: {
-      perTxDataGas:
+      perTxL1Gas:
         "execution gas that data availability costs the commit (point-evaluation precompile + the opening's calldata) / 256 txs: 'L1 gas per tx of batch data'",
       perTxBlobGas:
         "the blob's 131,072 blob gas / 256 txs: EIP-4844's separate fee market, not execution gas",
-      perTxL1Gas:
-        "the whole commitBatch transaction / 256 txs (amortized: base cost, storage, hashing, opening)",
+      perTxAmortizedL1Gas:
+        "the whole commitBatch transaction / 256 txs (base cost, storage, hashing, opening): reported beside the target's reading",
     },
     dataAvailabilityGas: da,
-    perTxDataGas,
-    perTxBlobGas: GAS_PER_BLOB / TXS,
     perTxL1Gas,
+    perTxBlobGas: GAS_PER_BLOB / TXS,
+    perTxAmortizedL1Gas,
     proveBatchGas,
     claimWithdrawalGas,
     exitGas,
@@ -227,8 +227,8 @@ async function main() {
     targets: TARGETS,
     meetsTargets: {
       proveBatchGas: proveBatchGas <= TARGETS.proveBatchGas,
-      perTxDataGas: perTxDataGas <= TARGETS.perTxL1Gas,
       perTxL1Gas: perTxL1Gas <= TARGETS.perTxL1Gas,
+      perTxAmortizedL1Gas: perTxAmortizedL1Gas <= TARGETS.perTxL1Gas,
     },
   };
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
