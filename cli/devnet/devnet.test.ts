@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider } from "ethers";
@@ -59,8 +59,17 @@ describe("openledger devnet: L1 up, contracts deployed, state kept across restar
     provider.destroy();
   });
 
-  it("starts over with --fresh", async () => {
+  it("refuses to resume a chain deployed from other contract sources", async () => {
+    const path = devnet!.deploymentPath;
     await devnet!.stop();
+    devnet = undefined;
+    const saved = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
+    await writeFile(path, JSON.stringify({ ...saved, sourcesHash: "0x00" }));
+    await expect(start()).rejects.toThrow(/other contract sources.*--fresh/);
+  });
+
+  it("starts over with --fresh", async () => {
+    await devnet?.stop();
     devnet = await start(true);
     expect(devnet.l1.replayed).toBe(0);
   });

@@ -13,6 +13,7 @@ import { buildDeployArtifacts } from "../../contracts/deploy/build.ts";
 import { devDeployConfig, OPEN } from "../../contracts/deploy/config.ts";
 import { deployOpenLedger } from "../../contracts/deploy/deploy.ts";
 import { type DevAccount, devAccounts } from "../../contracts/deploy/dev-accounts.ts";
+import { contractSourcesHash } from "../../contracts/deploy/sources-hash.ts";
 import { type L1Chain, startL1Chain } from "./l1-chain.ts";
 import { DEVNET_SERVICES, type DevnetService, type RunningService } from "./services.ts";
 
@@ -80,6 +81,11 @@ export async function startDevnet(
       deployment = await readDeploymentFile(deploymentPath);
       if ((await provider.getCode(deployment.contracts.rollup)) === "0x") {
         throw new Error(`the saved L1 chain lost the rollup: start again with --fresh`);
+      }
+      if (deployment.sourcesHash !== contractSourcesHash()) {
+        throw new Error(
+          "the saved devnet was deployed from other contract sources (contracts/ changed since): start again with --fresh",
+        );
       }
       logger.info({ rollup: deployment.contracts.rollup }, "deployment restored");
     } else {

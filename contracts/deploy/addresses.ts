@@ -11,6 +11,8 @@ export interface DeploymentFile {
   accountsDepth: number;
   withdrawalsDepth: number;
   batchCircuitId: number;
+  /** `contractSourcesHash()` when deployed: a saved devnet from other sources is not resumed. */
+  sourcesHash: string;
   contracts: {
     token: string;
     timelock: string;

@@ -4,6 +4,7 @@ import { linkBytecode, loadArtifact } from "./artifacts.ts";
 import type { DeployConfig } from "./config.ts";
 import { genesisStateRoot } from "./genesis.ts";
 import { type PoseidonLibrary, poseidonAbi, poseidonCreationCode } from "./poseidon.ts";
+import { contractSourcesHash } from "./sources-hash.ts";
 
 /** The deployed system: handles connected to the deployer, and what goes to the JSON file. */
 export interface Deployment {
@@ -183,6 +184,7 @@ export async function deployOpenLedger(
     accountsDepth: config.protocol.accounts.depth,
     withdrawalsDepth: config.protocol.withdrawalsDepth,
     batchCircuitId: config.batchVerifier.circuitId,
+    sourcesHash: contractSourcesHash(),
     contracts: {
       token: at.token,
       timelock: at.timelock,
