@@ -54,9 +54,14 @@ describe("batch data as a blob", () => {
     expect(b.z).toBe(blobChallenge(b.versionedHash, blobDataHash(elements)));
     expect(b.z).toBeLessThan(FIELD_MODULUS);
     expect(b.y).toBe(evaluateCoefficients(elements, b.z));
+    // An EIP-4844 library, working from the evaluation form, agrees on the commitment and
+    // accepts both proofs; a wrong value fails.
     const kzg = new KZG(trustedSetup);
+    expect(hex(b.commitment)).toBe(kzg.blobToKzgCommitment(hex(b.blob)));
     expect(kzg.verifyProof(hex(b.commitment), b.z, b.y, hex(b.pointProof))).toBe(true);
     expect(kzg.verifyProof(hex(b.commitment), b.z, b.y + 1n, hex(b.pointProof))).toBe(false);
+    expect(kzg.verifyBlobProof(hex(b.blob), hex(b.commitment), hex(b.blobProof))).toBe(true);
+    expect(kzg.verifyBlobProof(hex(b.blob), hex(b.commitment), hex(b.pointProof))).toBe(false);
     // Another versioned hash moves the challenge.
     const other = new Uint8Array(b.versionedHash);
     other[31]! ^= 1;
