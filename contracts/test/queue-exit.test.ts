@@ -90,8 +90,8 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
       expect(await lib(name, n).getFunction("hash")(inputs.slice(0, n))).toBe(poseidon(inputs.slice(0, n)));
     }
     // The generated PoseidonT9 (contracts/tools/poseidon-library.ts) hashes whole paths: a path
-    // of one level at slot 0 is the hash of its 8 inputs. On random field elements, zeros, p - 1
-    // and the inputs above.
+    // of one level at slot 0 is the hash of its 8 inputs. On random field elements, zeros, p - 1,
+    // the inputs above and values past the field.
     const c = s.d.file.contracts;
     const data = [c.poseidonT9Data0, c.poseidonT9Data1];
     const t9 = new s.ethers.Contract(
@@ -112,6 +112,9 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
       ...Array.from({ length: 12 }, () => Array.from({ length: 8 }, random)),
     ];
     for (const x of cases) expect(await hash8(x)).toBe(poseidon(x));
+    // Inputs past the field are taken mod p (the rollup refuses them before hashing).
+    const unreduced = Array.from({ length: 8 }, (_, i) => 2n ** 256n - 1n - BigInt(i));
+    expect(await hash8(unreduced)).toBe(poseidon(unreduced.map((x) => x % FIELD_MODULUS)));
     // Paths of every depth up to the production tree's, at random indices.
     for (let depth = 1; depth <= 8; depth++) {
       const index = BigInt(`0x${randomBytes(4).toString("hex")}`) % 8n ** BigInt(depth);

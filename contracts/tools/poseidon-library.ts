@@ -20,6 +20,13 @@ export const GENERATED_POSEIDON_INPUTS = [8] as const;
 
 /** Code size limit of EIP-170. */
 const MAX_CODE_BYTES = 24_576;
+/**
+ * Sums of values below F are left unreduced where they cannot overflow (5F < 2^256): the
+ * S-box and MULMOD take any 256-bit input, so a round constant plus a reduced state (< 2F)
+ * goes in as it is, and the partial rounds' state[1..] adds REDUCE_EVERY - 1 products (< F
+ * each) to a reduced value with ADD, the next with ADDMOD: it stays below REDUCE_EVERY·F.
+ */
+const REDUCE_EVERY = 4;
 /** Words a data contract holds after its STOP byte. */
 const WORDS_PER_DATA_CONTRACT = Math.floor((MAX_CODE_BYTES - 1) / 32);
 
@@ -109,17 +116,22 @@ export function poseidonLibrarySource(inputs: number): string {
     "                y := mulmod(mulmod(x2, x2, F), x, F)",
     "            }",
   ];
-  const fullRound = (c: readonly bigint[]) =>
-    c.map((ci, i) => `                mstore(${at(i)}, sbox(addmod(mload(${at(i)}), ${hex(ci)}, F)))`);
+  // The first round reduces the inputs, which may be any 256-bit value; later states are reduced.
+  const fullRound = (c: readonly bigint[], r: number) =>
+    c.map((ci, i) => {
+      const x = r === 0 ? `addmod(mload(${at(i)}), ${hex(ci)}, F)` : `add(mload(${at(i)}), ${hex(ci)})`;
+      return `                mstore(${at(i)}, sbox(${x}))`;
+    });
   const half = fullC.length / 2;
   const partialRound = (i: number) => [
-    `                x := addmod(s0, ${constant(i, 0)}, F)`,
+    `                x := add(s0, ${constant(i, 0)})`,
     "                x2 := mulmod(x, x, F)",
     "                x := mulmod(mulmod(x2, x2, F), x, F)",
     `                s0 := ${sum([`mulmod(x, ${hex(M[0]![0]!)}, F)`, ...Array.from({ length: t - 1 }, (_, k) => `mulmod(${s(k + 1)}, ${constant(i, 1 + k)}, F)`)])}`,
-    ...Array.from(
-      { length: t - 1 },
-      (_, k) => `                ${s(k + 1)} := addmod(${s(k + 1)}, mulmod(x, ${constant(i, t + k)}, F), F)`,
+    ...Array.from({ length: t - 1 }, (_, k) =>
+      i % REDUCE_EVERY === REDUCE_EVERY - 1
+        ? `                ${s(k + 1)} := addmod(${s(k + 1)}, mulmod(x, ${constant(i, t + k)}, F), F)`
+        : `                ${s(k + 1)} := add(${s(k + 1)}, mulmod(x, ${constant(i, t + k)}, F))`,
     ),
   ];
   const permutation = [
@@ -128,14 +140,14 @@ export function poseidonLibrarySource(inputs: number): string {
     `                let F := ${F}`,
     ...fullC
       .slice(0, half)
-      .flatMap((c, r) => [`                // full round ${r}`, ...fullRound(c), "                mix()"]),
+      .flatMap((c, r) => [`                // full round ${r}`, ...fullRound(c, r), "                mix()"]),
     "                partialRounds()",
     "                mixHat()",
     ...fullC
       .slice(half)
       .flatMap((c, r) => [
         `                // full round ${half + r}`,
-        ...fullRound(c),
+        ...fullRound(c, half + r),
         ...(r < half - 1 ? ["                mix()"] : []),
       ]),
     "                // the hash is state[0] after the last linear layer",
@@ -144,6 +156,7 @@ export function poseidonLibrarySource(inputs: number): string {
   ];
   const partialRounds = [
     "            // x = sbox(state[0] + a); state[0] = M00·x + v·state[1..]; state[k] += ŵ[k-1]·x",
+    `            // (state[1..] reduced every ${REDUCE_EVERY} rounds: below ${REDUCE_EVERY}F in between)`,
     "            function partialRounds() {",
     `                let F := ${F}`,
     ...Array.from({ length: t }, (_, k) => `                let ${s(k)} := mload(${at(k)})`),
