@@ -72,20 +72,17 @@ function load(p: Plan): { plan: number; state: number; t: number; nP: number } {
 }
 
 /**
- * Poseidon(n)'s constants in the form with one constant per partial round (step 1 above) and
- * the plain MDS matrix in every round, for implementations elsewhere (contracts/tools):
+ * Poseidon(n)'s constants in the sparse form above, for implementations elsewhere
+ * (contracts/tools):
  *   full round r:     state = M·sbox(state + fullC[r])  (r = 0..3, then 4..7 after the partial rounds)
- *   partial round i:  state[0] = sbox(state[0] + partialC[i]); state = M·state
- * and the hash is state[0] after the last full round.
+ *   partial round i:  x = sbox(state[0] + partialA[i]); state[0] = M[0][0]·x + partialV[i]·state[1..];
+ *                     state[k] += partialW[i][k-1]·x (k >= 1)
+ *   after the last:   state[1..] = mHatN·state[1..]
+ * and the hash is state[0] after the last full round's linear layer.
  */
-export function poseidonDenseConstants(n: number): {
-  M: readonly (readonly bigint[])[];
-  fullC: readonly (readonly bigint[])[];
-  partialC: readonly bigint[];
-} {
+export function poseidonSparseConstants(n: number): Omit<Plan, "t"> {
   if (n < 1 || n > POSEIDON_MAX_INPUTS) throw new RangeError(`no Poseidon with ${n} inputs`);
-  const plan = makePlan(n);
-  return { M: plan.M, fullC: plan.fullC, partialC: plan.partialA };
+  return makePlan(n);
 }
 
 /**

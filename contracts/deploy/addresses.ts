@@ -24,6 +24,9 @@ export interface DeploymentFile {
     poseidonT5: string;
     poseidonT6: string;
     poseidonT9: string;
+    /** Data contracts holding PoseidonT9's partial-round constants (contracts/tools/poseidon-library.ts). */
+    poseidonT9Data0: string;
+    poseidonT9Data1: string;
   };
 }
 

@@ -3,7 +3,12 @@ import type { DeploymentFile } from "./addresses.ts";
 import { linkBytecode, loadArtifact } from "./artifacts.ts";
 import type { DeployConfig } from "./config.ts";
 import { genesisStateRoot } from "./genesis.ts";
-import { type PoseidonLibrary, poseidonAbi, poseidonCreationCode } from "./poseidon.ts";
+import {
+  type PoseidonLibrary,
+  poseidonAbi,
+  poseidonCreationCode,
+  poseidonT9DataCreationCodes,
+} from "./poseidon.ts";
 import { contractSourcesHash } from "./sources-hash.ts";
 
 /** The deployed system: handles connected to the deployer, and what goes to the JSON file. */
@@ -35,6 +40,8 @@ const ORDER = [
   "poseidonT5",
   "poseidonT6",
   "poseidonT9",
+  "poseidonT9Data0",
+  "poseidonT9Data1",
   "batchVerifier",
 ] as const;
 type Name = (typeof ORDER)[number];
@@ -50,7 +57,7 @@ export async function predictRollupAddress(deployer: Signer): Promise<string> {
 
 /**
  * Deploys and wires the rollup, OPEN, the timelock and Governor, the parameters registry, the
- * Poseidon libraries and the batch verifier. Afterwards the timelock alone governs: the
+ * Poseidon libraries (and the data contracts of PoseidonT9's constants) and the batch verifier. Afterwards the timelock alone governs: the
  * Governor proposes and cancels, anyone executes, the deployer keeps no role.
  * Needs the artifacts of `npx hardhat build` (and of the verifier's circuit build).
  */
@@ -111,6 +118,7 @@ export async function deployOpenLedger(
         unbondDelay: config.l1.unbondDelaySeconds,
         batchCircuitId: config.batchVerifier.circuitId,
         batchVerifier: at.batchVerifier,
+        poseidonT9Data: [at.poseidonT9Data0, at.poseidonT9Data1],
       },
     ],
     {
@@ -165,6 +173,9 @@ export async function deployOpenLedger(
   await deployPoseidon("poseidonT6", "PoseidonT6");
   // Generated here (contracts/tools/poseidon-library.ts): poseidon-solidity has no 8-input hash.
   await deploy("poseidonT9", "PoseidonT9", []);
+  const [data0, data1] = poseidonT9DataCreationCodes();
+  await created("poseidonT9Data0", new ContractFactory([], data0!, deployer), []);
+  await created("poseidonT9Data1", new ContractFactory([], data1!, deployer), []);
   const batchVerifier = await deploy("batchVerifier", config.batchVerifier.contract, []);
   await send(paramsRegistry, "bindRollup", at.rollup);
 
@@ -196,6 +207,8 @@ export async function deployOpenLedger(
       poseidonT5: at.poseidonT5,
       poseidonT6: at.poseidonT6,
       poseidonT9: at.poseidonT9,
+      poseidonT9Data0: at.poseidonT9Data0,
+      poseidonT9Data1: at.poseidonT9Data1,
     },
   };
   return { file, token, timelock, governor, paramsRegistry, rollup, batchVerifier };

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { dataContractCreationCode, poseidonConstantsCode } from "../tools/poseidon-library.ts";
 
 export type PoseidonLibrary = "PoseidonT3" | "PoseidonT5" | "PoseidonT6";
 
@@ -22,4 +23,9 @@ export function poseidonCreationCode(name: PoseidonLibrary): string {
 
 export function poseidonAbi(name: PoseidonLibrary): string[] {
   return [`function hash(uint256[${POSEIDON_INPUTS[name]}]) pure returns (uint256)`];
+}
+
+/** Creation codes of the data contracts the generated PoseidonT9 reads its constants from. */
+export function poseidonT9DataCreationCodes(): string[] {
+  return poseidonConstantsCode(8).map(dataContractCreationCode);
 }

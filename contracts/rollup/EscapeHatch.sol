@@ -28,6 +28,9 @@ abstract contract EscapeHatch is PriorityQueue, Bonds {
 
     /// @notice Depth of the arity-8 accounts tree.
     uint256 public immutable accountsDepth;
+    /// @dev The data contracts of PoseidonT9's constants (contracts/tools/poseidon-library.ts).
+    address private immutable _poseidonT9Data0;
+    address private immutable _poseidonT9Data1;
 
     mapping(uint32 account => bool) public exited;
     mapping(uint256 queueIndex => bool) public refunded;
@@ -41,8 +44,10 @@ abstract contract EscapeHatch is PriorityQueue, Bonds {
     error BadAccountLeaf();
     error NotRefundable(uint256 queueIndex);
 
-    constructor(uint256 accountsDepth_) {
+    constructor(uint256 accountsDepth_, address[2] memory poseidonT9Data) {
         accountsDepth = accountsDepth_;
+        _poseidonT9Data0 = poseidonT9Data[0];
+        _poseidonT9Data1 = poseidonT9Data[1];
     }
 
     /// @notice Freezes the rollup if the oldest operation not processed by a finalized batch
@@ -88,7 +93,9 @@ abstract contract EscapeHatch is PriorityQueue, Bonds {
                 PoseidonMerkle.checkField(leaf.packed)
             ]
         );
-        uint256 accountsRoot = PoseidonMerkle.octalRoot(leafHash, account, siblings, accountsDepth);
+        uint256 accountsRoot = PoseidonMerkle.octalRoot(
+            leafHash, account, siblings, accountsDepth, [_poseidonT9Data0, _poseidonT9Data1]
+        );
         uint256 root = PoseidonT3.hash([accountsRoot, PoseidonMerkle.checkField(registriesHash)]);
         if (bytes32(root) != finalizedStateRoot()) revert InvalidAccountProof();
         exited[account] = true;

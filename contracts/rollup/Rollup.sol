@@ -27,13 +27,15 @@ contract Rollup is Batches, Withdrawals, EscapeHatch {
         uint64 unbondDelay;
         uint32 batchCircuitId;
         address batchVerifier;
+        /// @dev PoseidonT9's constants (exits), deployed with the rollup.
+        address[2] poseidonT9Data;
     }
 
     constructor(Config memory c)
         RollupStorage(c.token, c.params, c.governance)
         Bonds(c.unbondDelay)
         Withdrawals(c.withdrawalsDepth)
-        EscapeHatch(c.accountsDepth)
+        EscapeHatch(c.accountsDepth, c.poseidonT9Data)
     {
         PoseidonMerkle.checkField(uint256(c.genesisStateRoot));
         _batches[0] = Batch(PROVEN | REWARD_PAID, keccak256(abi.encode(BatchRoots(c.genesisStateRoot, 0, 0))));

@@ -30,26 +30,23 @@ library PoseidonMerkle {
         }
     }
 
-    /// @dev Arity-8 tree of Poseidon(8) nodes (the accounts tree).
-    function octalRoot(uint256 leaf, uint256 index, uint256[7][] calldata siblings, uint256 depth)
-        internal
-        pure
-        returns (uint256 node)
-    {
+    /// @dev Arity-8 tree of Poseidon(8) nodes (the accounts tree), hashed in one call to
+    /// PoseidonT9 with its constants' data contracts `poseidonT9Data`.
+    function octalRoot(
+        uint256 leaf,
+        uint256 index,
+        uint256[7][] calldata siblings,
+        uint256 depth,
+        address[2] memory poseidonT9Data
+    ) internal view returns (uint256) {
         if (siblings.length != depth) revert BadProofLength(siblings.length, depth);
         if (index >> (3 * depth) != 0) revert IndexOutOfRange(index);
-        node = leaf;
-        uint256[8] memory children;
         for (uint256 level; level < depth; ++level) {
-            uint256[7] calldata s = siblings[level];
-            uint256 digit = (index >> (3 * level)) & 7;
-            for (uint256 j; j < 8; ++j) {
-                if (j < digit) children[j] = checkField(s[j]);
-                else if (j == digit) children[j] = node;
-                else children[j] = checkField(s[j - 1]);
+            for (uint256 j; j < 7; ++j) {
+                checkField(siblings[level][j]);
             }
-            node = PoseidonT9.hash(children);
         }
+        return PoseidonT9.root(poseidonT9Data, leaf, index, siblings);
     }
 
     /// @dev poseidon-solidity reduces its inputs mod the field, so an unreduced input would
