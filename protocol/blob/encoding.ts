@@ -12,11 +12,6 @@ import { BLOB_ELEMENTS, blsFr } from "./fr.ts";
 export const BYTES_PER_ELEMENT = 31;
 export const BLOB_BYTES = BLOB_ELEMENTS * 32;
 
-/** How many elements `length` bytes of data take. */
-export function elementCount(length: number): number {
-  return Math.ceil(length / BYTES_PER_ELEMENT);
-}
-
 export function dataElements(data: Uint8Array): bigint[] {
   const out: bigint[] = [];
   for (let o = 0; o < data.length; o += BYTES_PER_ELEMENT) {
