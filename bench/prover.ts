@@ -23,7 +23,7 @@ import { TxType } from "../protocol/tx/types.ts";
 import { VECTOR_DOMAIN } from "../protocol/vectors/twins.ts";
 import { SnarkjsBackend } from "../prover/node/backend.ts";
 import { buildBatchWitness } from "../protocol/batch/witness.ts";
-import { GENESIS_GOVERNANCE } from "../sequencer/config.ts";
+import { GENESIS_GOVERNANCE } from "../protocol/genesis.ts";
 
 const quick = process.argv.includes("--quick");
 const PROOFS = quick ? 1 : 3;

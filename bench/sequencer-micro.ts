@@ -5,7 +5,7 @@ import { decodeTx, encodeTx } from "../protocol/tx/codec.ts";
 import { txHash } from "../protocol/tx/fields.ts";
 import { signTx } from "../protocol/tx/sign.ts";
 import { TxType } from "../protocol/tx/types.ts";
-import { DEV_DOMAIN } from "../sequencer/config.ts";
+import { DEV_DOMAIN } from "../protocol/genesis.ts";
 import { testKey } from "../sequencer/testing.ts";
 
 /**

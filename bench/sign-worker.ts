@@ -3,7 +3,7 @@ import { PRODUCTION_PARAMS } from "../protocol/params.ts";
 import { encodeTx } from "../protocol/tx/codec.ts";
 import { signTx } from "../protocol/tx/sign.ts";
 import { TxType } from "../protocol/tx/types.ts";
-import { DEV_DOMAIN } from "../sequencer/config.ts";
+import { DEV_DOMAIN } from "../protocol/genesis.ts";
 import { testKey } from "../sequencer/testing.ts";
 
 /** Signs the benchmark's transfers off the main thread: [sender, count] jobs in, hex by sender out. */

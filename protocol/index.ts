@@ -4,6 +4,7 @@ export * from "./eddsa.ts";
 export * from "./errors.ts";
 export * from "./field.ts";
 export * from "./float40.ts";
+export * from "./genesis.ts";
 export * from "./keys.ts";
 export * from "./params.ts";
 export * from "./poseidon.ts";

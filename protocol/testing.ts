@@ -1,22 +1,16 @@
-import type { Domain } from "./domain.ts";
 import { OpenLedgerError } from "./errors.ts";
+import { GENESIS_GOVERNANCE } from "./genesis.ts";
 import type { ProofBinding } from "./batch/witness.ts";
 import type { GovernanceParams } from "./state/leaves.ts";
 
 /**
  * Fixtures shared by the tests of every component (and the twin vectors): one definition, so
- * a sequencer test, a circuit test and the shared vectors start from the same genesis.
+ * a sequencer test, a circuit test and the shared vectors start from the same genesis (with
+ * `DEV_DOMAIN` of genesis.ts).
  */
-export const TEST_DOMAIN: Domain = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
-
+/** Genesis governance with stakes small enough for test amounts. */
 export const TEST_GOVERNANCE: GovernanceParams = {
-  dataBps: 7000,
-  modelBps: 2000,
-  baseModelBps: 2000,
-  proverBps: 500,
-  protocolBps: 500,
-  epochLength: 10,
-  attributionMethod: 1,
+  ...GENESIS_GOVERNANCE,
   minContributionStake: 100n,
   minModelStake: 1000n,
 };

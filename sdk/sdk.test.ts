@@ -6,7 +6,7 @@ import { deriveL2Key } from "../protocol/keys.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { fieldToHex } from "../protocol/field.ts";
 import { TEST_PARAMS } from "../protocol/params.ts";
-import { DEV_DOMAIN } from "../sequencer/config.ts";
+import { DEV_DOMAIN } from "../protocol/genesis.ts";
 import { type SequencerNode, startNode } from "../sequencer/node.ts";
 import { depositParam, L1_SENDER, rpc, tempDir, testNodeConfig } from "../sequencer/testing.ts";
 import { OpenLedgerProvider, RpcCallError } from "./provider.ts";

@@ -1,28 +1,8 @@
 import type { Domain } from "../protocol/domain.ts";
-import { PRODUCTION_PARAMS, type ProtocolParams, TEST_PARAMS } from "../protocol/params.ts";
+import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../protocol/genesis.ts";
+import { PRODUCTION_PARAMS, type ProtocolParams } from "../protocol/params.ts";
 import type { GovernanceParams } from "../protocol/state/leaves.ts";
 import type { NodeConfig } from "./node.ts";
-
-/** Hardhat's chain and the address its first deployment gets: the devnet's defaults. */
-export const DEV_DOMAIN: Domain = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
-
-/** Genesis governance parameters until L1 governance sends others through the queue. */
-export const GENESIS_GOVERNANCE: GovernanceParams = {
-  dataBps: 7000,
-  modelBps: 2000,
-  baseModelBps: 2000,
-  proverBps: 500,
-  protocolBps: 500,
-  epochLength: 10,
-  attributionMethod: 1,
-  minContributionStake: 10n ** 18n,
-  minModelStake: 10n ** 19n,
-};
-
-export const PARAM_SETS: Record<string, ProtocolParams> = {
-  production: PRODUCTION_PARAMS,
-  test: TEST_PARAMS,
-};
 
 export interface NodeOptions {
   readonly dataDir: string;

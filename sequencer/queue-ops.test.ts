@@ -8,7 +8,7 @@ import { decodeTx } from "../protocol/tx/codec.ts";
 import { type Deposit, TxType } from "../protocol/tx/types.ts";
 import { startNode } from "./node.ts";
 import { depositParam, L1_SENDER, rpc, tempDir, TEST_GOVERNANCE, testNodeConfig } from "./testing.ts";
-import { DEV_DOMAIN } from "./config.ts";
+import { DEV_DOMAIN } from "../protocol/genesis.ts";
 import { TEST_PARAMS } from "../protocol/params.ts";
 
 const logger = pino({ level: "silent" });

@@ -8,7 +8,7 @@ import { TEST_PARAMS } from "../protocol/params.ts";
 import { decodeTx } from "../protocol/tx/codec.ts";
 import { txHash } from "../protocol/tx/fields.ts";
 import { TxType } from "../protocol/tx/types.ts";
-import { DEV_DOMAIN } from "./config.ts";
+import { DEV_DOMAIN } from "../protocol/genesis.ts";
 import { startNode } from "./node.ts";
 import { KEY } from "./schema.ts";
 import { depositParam, rpc, signedHex, tempDir, testNodeConfig } from "./testing.ts";

@@ -7,7 +7,8 @@ import { TEST_PARAMS } from "../protocol/params.ts";
 import { encodeTx } from "../protocol/tx/codec.ts";
 import { signTx } from "../protocol/tx/sign.ts";
 import type { L2Tx } from "../protocol/tx/types.ts";
-import { DEV_DOMAIN, type NodeOptions, nodeConfig } from "./config.ts";
+import { DEV_DOMAIN } from "../protocol/genesis.ts";
+import { type NodeOptions, nodeConfig } from "./config.ts";
 import type { NodeConfig } from "./node.ts";
 import { TEST_GOVERNANCE } from "../protocol/testing.ts";
 

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { derivePublicKey } from "../protocol/eddsa.ts";
 import { TEST_PARAMS } from "../protocol/params.ts";
 import { TxType } from "../protocol/tx/types.ts";
-import { DEV_DOMAIN } from "./config.ts";
+import { DEV_DOMAIN } from "../protocol/genesis.ts";
 import { signedHex, testKey } from "./testing.ts";
 import { VerifyPool } from "./verify-pool.ts";
 

@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fieldToHex } from "../../protocol/field.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
-import { DEV_DOMAIN } from "../../sequencer/config.ts";
+import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { startNode, type SequencerNode } from "../../sequencer/node.ts";
 import { L1_SENDER, depositParam, rpc, tempDir, testNodeConfig } from "../../sequencer/testing.ts";
 

@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import { Wallet } from "ethers";
 import type { Domain } from "../../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
-import { DEV_DOMAIN } from "../../sequencer/config.ts";
+import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 
 /** Options shared by the commands that talk to one rollup deployment. */
 export function chainOptions(cmd: Command): Command {

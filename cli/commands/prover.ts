@@ -5,7 +5,7 @@ import { buildCircuit } from "../../circuits/tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
 import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
 import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
-import { GENESIS_GOVERNANCE, PARAM_SETS } from "../../sequencer/config.ts";
+import { GENESIS_GOVERNANCE, PARAM_SETS } from "../../protocol/genesis.ts";
 import { checkAssignment } from "../../prover/node/assignment.ts";
 import { createBackend } from "../../prover/node/backend.ts";
 import { ProverNode } from "../../prover/node/node.ts";

@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { pino } from "pino";
-import { PARAM_SETS, nodeConfig } from "../../sequencer/config.ts";
+import { PARAM_SETS } from "../../protocol/genesis.ts";
+import { nodeConfig } from "../../sequencer/config.ts";
 import { startNode } from "../../sequencer/node.ts";
 import { chainOptions, domainFrom, intArg, loadEthWallet } from "./common.ts";
 import { startL1Sequencer } from "./sequencer-l1.ts";

@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import { deriveL2Key } from "../../protocol/keys.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
-import { PARAM_SETS } from "../../sequencer/config.ts";
+import { PARAM_SETS } from "../../protocol/genesis.ts";
 import {
   chainOptions,
   domainFrom,

@@ -10,7 +10,7 @@ import { SOLO } from "../../prover/node/assignment.ts";
 import { createBackend } from "../../prover/node/backend.ts";
 import { ProverNode } from "../../prover/node/node.ts";
 import { SequencerRpcSource } from "../../prover/node/source.ts";
-import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../../sequencer/config.ts";
+import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../../protocol/genesis.ts";
 import { KeyBuild } from "./key-build.ts";
 import type { DevnetService } from "./services.ts";
 

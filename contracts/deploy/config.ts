@@ -1,7 +1,7 @@
 import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
 import type { BatchShape } from "../../protocol/batch/layout.ts";
 import { type GovernanceParams, type ProtocolParams, TEST_PARAMS } from "../../protocol/index.ts";
-import { GENESIS_GOVERNANCE } from "../../sequencer/config.ts";
+import { GENESIS_GOVERNANCE } from "../../protocol/genesis.ts";
 
 /**
  * The batch circuit of the dev deployment (the devnet, test/e2e): its circuits/circuits.json

@@ -27,7 +27,7 @@ export type DeployLog = (message: string, fields?: Record<string, unknown>) => v
 /**
  * The order of the deployer's creations. The rollup comes first, so a fresh chain's first
  * deployment puts it where the devnet's defaults expect it (Hardhat's first contract address,
- * `DEV_DOMAIN` in sequencer/config.ts); the contracts it names are created right after, at
+ * `DEV_DOMAIN` in protocol/genesis.ts); the contracts it names are created right after, at
  * addresses computed from the deployer's nonce.
  */
 const ORDER = [

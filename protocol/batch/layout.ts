@@ -4,8 +4,6 @@ import { addressToField } from "../domain.ts";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import { bigIntToBytesBE, type Field } from "../field.ts";
 import { encodeFloat40 } from "../float40.ts";
-import type { ProtocolParams } from "../params.ts";
-import { trainingDescriptor } from "../tx/fields.ts";
 import { type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
 
 /**
@@ -92,14 +90,17 @@ export function slotRecord(tx: SignedTx | QueueOp, account: number): SlotRecord 
   }
 }
 
-/** The registry record of a register contribution, register model or inference; undefined for other types. */
-export function registryRecord(tx: SignedTx | QueueOp, params: ProtocolParams): RegistryRecord | undefined {
+/**
+ * The registry record of a register contribution, register model or inference; undefined for
+ * other types. A register model's `trainingDescriptor` is the one its model leaf holds.
+ */
+export function registryRecord(tx: SignedTx | QueueOp, trainingDescriptor: Field): RegistryRecord | undefined {
   if (tx.type === TxType.RegisterModel) {
     return {
       type: tx.type,
       w0: tx.baseModel,
       h1: tx.modelHash,
-      h2: trainingDescriptor(tx.trainingConfigHash, tx.contributions, params),
+      h2: trainingDescriptor,
       h3: tx.checkpointCommitment,
       w4: 0,
       w5: 0,

@@ -5,18 +5,6 @@
  * path is the one applyTx recorded. The circuit then recomputes everything and must reach the
  * same roots and public input. The prover node and the shared test vectors use it.
  */
-import {
-  type BatchClaims,
-  type BatchShape,
-  batchCommitment,
-  proofPublicInput,
-  encodeBatchLayout,
-  NOOP_RECORD,
-  type RegistryRecord,
-  registryRecord,
-  type SlotRecord,
-  slotRecord,
-} from "./layout.ts";
 import { type BlobOpening, blobOpening } from "../blob/challenge.ts";
 import { addressToField } from "../domain.ts";
 import { derivePublicKey, signMessage } from "../eddsa.ts";
@@ -24,21 +12,24 @@ import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import { bytesToBigIntBE, type Field } from "../field.ts";
 import { encodeFloat40 } from "../float40.ts";
 import { capacity } from "../smt.ts";
-import {
-  applyTx,
-  type ClosedBatch,
-  beginBatch,
-  closeBatch,
-  queueOpWords,
-  type Receipt,
-} from "../state/index.ts";
+import type { ClosedBatch } from "../state/batch.ts";
+import { queueOpWords, type Receipt } from "../state/apply.ts";
 import { type Account, governanceParamsFields, modelFields, packAccountState } from "../state/leaves.ts";
 import type { LeafUpdate, RollupState } from "../state/state.ts";
-import type { BatchContext } from "../state/apply.ts";
 import { trainingSetRoot } from "../tx/fields.ts";
 import { isQueueOp, type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
+import { BatchBuilder, type BatchTx } from "./builder.ts";
+import {
+  type BatchClaims,
+  type BatchShape,
+  batchCommitment,
+  NOOP_RECORD,
+  proofPublicInput,
+  type RegistryRecord,
+  type SlotRecord,
+} from "./layout.ts";
 
-export type BatchTx = SignedTx | QueueOp;
+export type { BatchTx } from "./builder.ts";
 
 /** What L1 binds a batch proof to: the prover submitting it and the versioned hash of the batch's blob. */
 export interface ProofBinding {
@@ -109,6 +100,7 @@ interface RegistryInput {
 }
 
 const NO_PAYLOAD: readonly Field[] = [0n, 0n, 0n, 0n, 0n];
+const NO_MODEL: readonly Field[] = [0n, 0n, 0n, 0n, 0n, 0n, 0n];
 const NO_TRAINING: readonly Field[] = [0n, 0n, 0n];
 const NO_LEAF = { x: 0n, y: 0n, l1: 0n, packed: 0n };
 const NO_QUEUE_OP: QueueInput = { words: [0n, 0n, 0n, 0n, 0n], existing: 0n, capped: 0n };
@@ -135,8 +127,8 @@ function accountUpdate(
  * Applies `txs` to `state` (which must be in witness mode) as one batch closed with
  * `feeRecipient`, and returns the circuit input for a proof of the batch whose blob has
  * `binding.versionedHash`, submitted by the L1 address `binding.prover` (the public input binds
- * both). Throws the state transition's error if a
- * transaction is invalid: a batch the TypeScript refuses has no witness.
+ * both). Throws the state transition's error if a transaction is invalid, or the batch
+ * builder's if the layout has no room for it: a batch the TypeScript refuses has no witness.
  */
 export function buildBatchWitness(
   state: RollupState,
@@ -145,150 +137,169 @@ export function buildBatchWitness(
   shape: BatchShape,
   binding: ProofBinding,
 ): BatchWitness {
-  if (txs.length > shape.slots) {
-    throw new OpenLedgerError(
-      ErrorCode.InvalidTransaction,
-      `${txs.length} transactions do not fit ${shape.slots} slots`,
-    );
-  }
-  const roots = state.roots();
-  const counters = state.counters;
-  const governanceBefore = state.governance;
-  const batch = beginBatch(state);
+  const before = { roots: state.roots(), counters: state.counters, governance: state.governance };
+  const preStateRoot = state.root();
+  const builder = new BatchBuilder(state, shape, feeRecipient);
   const slots: SlotInput[] = [];
   const registry: RegistryInput[] = [];
-  const receipts: Receipt[] = [];
-  const registryPaths = (updates: readonly LeafUpdate[]) => {
-    const path = (tree: "contributions" | "models" | "inferences") =>
-      updates.find((u) => u.tree === tree)?.siblings ?? state.proof(tree, 0).siblings;
-    return { contributions: path("contributions"), models: path("models"), inferences: path("inferences") };
-  };
-
   for (const tx of txs) {
-    if (isQueueOp(tx)) {
-      slots.push(queueSlot(state, batch, tx, receipts));
-      continue;
-    }
-    const sender = state.accounts.get(tx.from);
-    const receiver = tx.type === TxType.Transfer ? state.accounts.get(tx.to) : undefined;
-    const model = tx.type === TxType.Inference ? state.models.get(tx.model) : undefined;
-    const { receipt, updates } = applyTx(state, batch, tx);
-    const record = slotRecord(tx, receipt.account);
-    const regRecord = registryRecord(tx, state.params);
-    const payload =
-      tx.type === TxType.RegisterContribution
-        ? [BigInt(tx.datanet), tx.contentRoot, BigInt(tx.rowCount), BigInt(tx.license), tx.uriCommitment]
-        : tx.type === TxType.Inference
-          ? [BigInt(tx.model), tx.inputHash, tx.outputHash, tx.featureCommitment, 0n]
-          : tx.type === TxType.RegisterModel
-            ? [tx.modelHash, regRecord!.h2, tx.checkpointCommitment, tx.inferenceFee, BigInt(tx.baseModel)]
-            : NO_PAYLOAD;
-    const training =
-      tx.type === TxType.RegisterModel
-        ? [
-            tx.trainingConfigHash,
-            trainingSetRoot(tx.contributions, state.params),
-            BigInt(tx.contributions.at(-1)!),
-          ]
-        : NO_TRAINING;
-    if (regRecord) {
-      registry.push({
-        record: regRecord,
-        slot: slots.length,
-        from: tx.from,
-        nonce: tx.nonce,
-        fee: tx.fee,
-        amount: record.amount,
-        payload,
-        // applyTx succeeded, so an inference's model exists.
-        model: model ? modelFields(model) : [0n, 0n, 0n, 0n, 0n, 0n, 0n],
-        training,
-        siblings: registryPaths(updates),
-      });
-    }
-    // applyTx succeeded, so the sender exists.
-    const from = leafOf(sender as Account);
-    slots.push({
-      record,
-      recipient: tx.type === TxType.Withdraw ? addressToField(tx.recipient) : 0n,
-      payload,
-      sig: { ax: from.x, ay: from.y, r8x: tx.signature.R8.x, r8y: tx.signature.R8.y, s: tx.signature.S },
-      leafA: { l1: from.l1, packed: from.packed },
-      siblingsA: accountUpdate(updates, 0).siblings,
-      leafB: receiver ? leafOf(receiver) : NO_LEAF,
-      siblingsB: receiver ? accountUpdate(updates, 1).siblings : state.proof("accounts", 0).siblings,
-      queue: NO_QUEUE_OP,
-    });
-    receipts.push(receipt);
+    if (isQueueOp(tx)) slots.push(queueSlot(state, builder, tx));
+    else slots.push(signedSlot(state, builder, tx, slots.length, registry));
   }
-  while (slots.length < shape.slots) {
-    const zeroPath = state.proof("accounts", 0).siblings;
-    slots.push({
-      record: NOOP_RECORD,
-      recipient: 0n,
-      payload: NO_PAYLOAD,
-      sig: dummy,
-      leafA: { l1: 0n, packed: 0n },
-      siblingsA: zeroPath,
-      leafB: NO_LEAF,
-      siblingsB: zeroPath,
-      queue: NO_QUEUE_OP,
-    });
-  }
-
-  const registrySlots = shape.registrySlots ?? 0;
-  if (registry.length > registrySlots) {
-    throw new OpenLedgerError(
-      ErrorCode.InvalidTransaction,
-      `batch has ${registry.length} registry transactions, the circuit takes ${registrySlots}`,
-    );
-  }
-  const emptyRegistry = registryPaths([]);
-  while (registry.length < registrySlots) {
-    registry.push({
-      record: { type: 0, w0: 0, h1: 0n, h2: 0n, h3: 0n, w4: 0, w5: 0 },
-      slot: 0,
-      from: 0,
-      nonce: 0,
-      fee: 0n,
-      amount: 0n,
-      payload: NO_PAYLOAD,
-      model: [0n, 0n, 0n, 0n, 0n, 0n, 0n],
-      training: NO_TRAINING,
-      siblings: emptyRegistry,
-    });
-  }
-
   const feeAccount = state.accounts.get(feeRecipient);
-  const fee = feeAccount ? leafOf(feeAccount) : NO_LEAF;
+  const fee = { leaf: feeAccount ? leafOf(feeAccount) : NO_LEAF, exists: feeAccount !== undefined };
   const feeSiblings = state.proof("accounts", feeRecipient).siblings;
-  const closed = closeBatch(state, batch, feeRecipient);
-  if (closed.withdrawals.length > shape.withdrawals) {
-    throw new OpenLedgerError(
-      ErrorCode.TreeFull,
-      `batch has ${closed.withdrawals.length} withdrawals, the circuit takes ${shape.withdrawals}`,
-    );
-  }
-  const recipients = closed.withdrawals.map((w) => w.recipient);
-  const data = encodeBatchLayout(
-    shape,
-    feeRecipient,
-    slots.map((s) => s.record),
-    recipients,
-    registry.filter((r) => r.record.type !== 0).map((r) => r.record),
-  );
+  const built = builder.close();
+  const closed: ClosedBatch = { ...built, stateRoot: state.root() };
   const claims: BatchClaims = {
-    preStateRoot: batch.preStateRoot,
+    preStateRoot,
     postStateRoot: closed.stateRoot,
     queueStart: closed.queueStart.hash,
     queueEnd: closed.queueEnd.hash,
     withdrawalsRoot: closed.withdrawalsRoot,
   };
+  const input = toCircuitInput({
+    before,
+    shape,
+    slots: padSlots(state, slots, shape.slots),
+    registry: padRegistry(state, registry, shape.registrySlots ?? 0),
+    closed,
+    fee: { ...fee, recipient: feeRecipient, siblings: feeSiblings },
+    binding,
+  });
+  const blob = blobOpening(built.data, binding.versionedHash);
+  const commitment = batchCommitment(claims, blob);
+  const publicInput = proofPublicInput(commitment, binding.prover);
+  const receipts = built.txs.map((t) => t.receipt);
+  return { input, data: built.data, claims, blob, commitment, publicInput, closed, receipts };
+}
 
+/** A signed transaction's account slot, and its registry slot if it takes one. */
+function signedSlot(
+  state: RollupState,
+  builder: BatchBuilder,
+  tx: SignedTx,
+  slot: number,
+  registry: RegistryInput[],
+): SlotInput {
+  const sender = state.accounts.get(tx.from);
+  const receiver = tx.type === TxType.Transfer ? state.accounts.get(tx.to) : undefined;
+  const model = tx.type === TxType.Inference ? state.models.get(tx.model) : undefined;
+  const { record, registry: regRecord, updates } = builder.add(tx);
+  const payload =
+    tx.type === TxType.RegisterContribution
+      ? [BigInt(tx.datanet), tx.contentRoot, BigInt(tx.rowCount), BigInt(tx.license), tx.uriCommitment]
+      : tx.type === TxType.Inference
+        ? [BigInt(tx.model), tx.inputHash, tx.outputHash, tx.featureCommitment, 0n]
+        : tx.type === TxType.RegisterModel
+          ? [tx.modelHash, regRecord!.h2, tx.checkpointCommitment, tx.inferenceFee, BigInt(tx.baseModel)]
+          : NO_PAYLOAD;
+  if (regRecord) {
+    registry.push({
+      record: regRecord,
+      slot,
+      from: tx.from,
+      nonce: tx.nonce,
+      fee: tx.fee,
+      amount: record.amount,
+      payload,
+      // The state transition accepted it, so an inference's model exists.
+      model: model ? modelFields(model) : NO_MODEL,
+      training:
+        tx.type === TxType.RegisterModel
+          ? [
+              tx.trainingConfigHash,
+              trainingSetRoot(tx.contributions, state.params),
+              BigInt(tx.contributions.at(-1)!),
+            ]
+          : NO_TRAINING,
+      siblings: registryPaths(state, updates),
+    });
+  }
+  // The state transition accepted it, so the sender exists.
+  const from = leafOf(sender as Account);
+  return {
+    record,
+    recipient: tx.type === TxType.Withdraw ? addressToField(tx.recipient) : 0n,
+    payload,
+    sig: { ax: from.x, ay: from.y, r8x: tx.signature.R8.x, r8y: tx.signature.R8.y, s: tx.signature.S },
+    leafA: { l1: from.l1, packed: from.packed },
+    siblingsA: accountUpdate(updates, 0).siblings,
+    leafB: receiver ? leafOf(receiver) : NO_LEAF,
+    siblingsB: receiver ? accountUpdate(updates, 1).siblings : state.proof("accounts", 0).siblings,
+    queue: NO_QUEUE_OP,
+  };
+}
+
+/** The paths a registry slot opens: the trees it updated, the empty leaf 0 of the others. */
+function registryPaths(state: RollupState, updates: readonly LeafUpdate[]): RegistryInput["siblings"] {
+  const path = (tree: "contributions" | "models" | "inferences") =>
+    updates.find((u) => u.tree === tree)?.siblings ?? state.proof(tree, 0).siblings;
+  return { contributions: path("contributions"), models: path("models"), inferences: path("inferences") };
+}
+
+/** Unused account slots are no-ops that open the empty leaf 0. */
+function padSlots(state: RollupState, slots: readonly SlotInput[], count: number): SlotInput[] {
+  const zeroPath = state.proof("accounts", 0).siblings;
+  const noop: SlotInput = {
+    record: NOOP_RECORD,
+    recipient: 0n,
+    payload: NO_PAYLOAD,
+    sig: dummy,
+    leafA: { l1: 0n, packed: 0n },
+    siblingsA: zeroPath,
+    leafB: NO_LEAF,
+    siblingsB: zeroPath,
+    queue: NO_QUEUE_OP,
+  };
+  return [...slots, ...Array.from({ length: count - slots.length }, () => noop)];
+}
+
+function padRegistry(state: RollupState, registry: readonly RegistryInput[], count: number): RegistryInput[] {
+  const empty: RegistryInput = {
+    record: { type: 0, w0: 0, h1: 0n, h2: 0n, h3: 0n, w4: 0, w5: 0 },
+    slot: 0,
+    from: 0,
+    nonce: 0,
+    fee: 0n,
+    amount: 0n,
+    payload: NO_PAYLOAD,
+    model: NO_MODEL,
+    training: NO_TRAINING,
+    siblings: registryPaths(state, []),
+  };
+  return [...registry, ...Array.from({ length: count - registry.length }, () => empty)];
+}
+
+interface CircuitInputParts {
+  /** The state before the batch: roots, counters and governance the circuit starts from. */
+  readonly before: {
+    readonly roots: ReturnType<RollupState["roots"]>;
+    readonly counters: RollupState["counters"];
+    readonly governance: RollupState["governance"];
+  };
+  readonly shape: BatchShape;
+  readonly slots: readonly SlotInput[];
+  readonly registry: readonly RegistryInput[];
+  readonly closed: ClosedBatch;
+  readonly fee: {
+    readonly recipient: number;
+    readonly exists: boolean;
+    readonly leaf: typeof NO_LEAF;
+    readonly siblings: readonly (readonly Field[])[];
+  };
+  readonly binding: ProofBinding;
+}
+
+/** The collected slots as the circuit's named signals (decimal strings). */
+function toCircuitInput(p: CircuitInputParts): BatchCircuitInput {
+  const { before, slots, registry, closed, fee, binding } = p;
+  const recipients = closed.withdrawals.map((w) => w.recipient);
   const str = (x: bigint | number) => x.toString();
   const col = <T>(f: (s: SlotInput) => T) => slots.map(f);
-  const paths = (p: readonly (readonly Field[])[]) => p.map((level) => level.map(str));
-  const input: BatchCircuitInput = {
+  const paths = (path: readonly (readonly Field[])[]) => path.map((level) => level.map(str));
+  const { roots, counters } = before;
+  return {
     accountsRoot: str(roots.accounts),
     contributionsRoot: str(roots.contributions),
     modelsRoot: str(roots.models),
@@ -323,10 +334,10 @@ export function buildBatchWitness(
     qW3: col((s) => str(s.queue.words[4]!)),
     existing: col((s) => str(s.queue.existing)),
     capped: col((s) => str(s.queue.capped)),
-    recipients: Array.from({ length: shape.withdrawals }, (_, k) =>
+    recipients: Array.from({ length: p.shape.withdrawals }, (_, k) =>
       str(recipients[k] === undefined ? 0n : addressToField(recipients[k])),
     ),
-    governance: governanceParamsFields(governanceBefore).map(str),
+    governance: governanceParamsFields(before.governance).map(str),
     regType: registry.map((r) => str(r.record.type)),
     regSlot: registry.map((r) => str(r.slot)),
     regFrom: registry.map((r) => str(r.from)),
@@ -339,23 +350,19 @@ export function buildBatchWitness(
     regSiblingsC: registry.map((r) => paths(r.siblings.contributions)),
     regSiblingsM: registry.map((r) => paths(r.siblings.models)),
     regSiblingsI: registry.map((r) => paths(r.siblings.inferences)),
-    feeRecipient: str(feeRecipient),
-    feeRecipientExists: feeAccount ? "1" : "0",
-    feeX: str(fee.x),
-    feeY: str(fee.y),
-    feeL1: str(fee.l1),
-    feePacked: str(fee.packed),
-    feeSiblings: paths(feeSiblings),
+    feeRecipient: str(fee.recipient),
+    feeRecipientExists: fee.exists ? "1" : "0",
+    feeX: str(fee.leaf.x),
+    feeY: str(fee.leaf.y),
+    feeL1: str(fee.leaf.l1),
+    feePacked: str(fee.leaf.packed),
+    feeSiblings: paths(fee.siblings),
     prover: str(addressToField(binding.prover)),
     versionedHash: [
       str(bytesToBigIntBE(binding.versionedHash.subarray(0, 16))),
       str(bytesToBigIntBE(binding.versionedHash.subarray(16))),
     ],
   };
-  const blob = blobOpening(data, binding.versionedHash);
-  const commitment = batchCommitment(claims, blob);
-  const publicInput = proofPublicInput(commitment, binding.prover);
-  return { input, data, claims, blob, commitment, publicInput, closed, receipts };
 }
 
 /**
@@ -363,7 +370,7 @@ export function buildBatchWitness(
  * or slash names (or its proof of emptiness, or of a deposit's `to`), leaf B the account a
  * deposit credits or opens.
  */
-function queueSlot(state: RollupState, batch: BatchContext, op: QueueOp, receipts: Receipt[]): SlotInput {
+function queueSlot(state: RollupState, builder: BatchBuilder, op: QueueOp): SlotInput {
   const cap = capacity(state.params.accounts);
   const named = op.type === TxType.Deposit ? op.to : op.type === TxType.SetParameter ? 0 : op.account;
   const existing = named === 0 ? undefined : state.accounts.get(named);
@@ -379,14 +386,13 @@ function queueSlot(state: RollupState, batch: BatchContext, op: QueueOp, receipt
       : op.type === TxType.Slash
         ? (existing?.staked ?? 0n)
         : amount;
-  const { receipt, updates } = applyTx(state, batch, op);
-  receipts.push(receipt);
+  const { receipt, updates, record } = builder.add(op);
   const queue = { words, existing: existing ? 1n : 0n, capped: actsOn && amount > limit ? 1n : 0n };
   const zeroPath = () => state.proof("accounts", 0).siblings;
   if (op.type === TxType.Deposit) {
     const touched = receipt.withdrawal === undefined;
     return {
-      record: slotRecord(op, receipt.account),
+      record,
       recipient: receipt.withdrawal ? addressToField(receipt.withdrawal.recipient) : 0n,
       payload: NO_PAYLOAD,
       sig: dummy,
@@ -400,7 +406,7 @@ function queueSlot(state: RollupState, batch: BatchContext, op: QueueOp, receipt
   // A forced withdrawal or slash of an existing account updates its leaf (with the same path).
   const leaf = existing ? leafOf(existing) : undefined;
   return {
-    record: slotRecord(op, receipt.account),
+    record,
     recipient: receipt.withdrawal ? addressToField(receipt.withdrawal.recipient) : 0n,
     payload: NO_PAYLOAD,
     sig: leaf ? { ...dummy, ax: leaf.x, ay: leaf.y } : dummy,

@@ -17,9 +17,9 @@ import {
   type Slash,
   TxType,
 } from "../tx/types.ts";
-import type { Withdrawal } from "./batch.ts";
+import type { BatchContext, Withdrawal } from "./batch.ts";
 import { setParameter } from "./governance.ts";
-import type { Account, GovernanceParams } from "./leaves.ts";
+import type { Account } from "./leaves.ts";
 import type { LeafUpdate, RollupState } from "./state.ts";
 
 /**
@@ -28,17 +28,6 @@ import type { LeafUpdate, RollupState } from "./state.ts";
  * was. Pure: no clock, no storage, no randomness; the sequencer executes with it and the
  * prover replays it in witness mode to collect Merkle paths.
  */
-export interface BatchContext {
-  /** Fees collected so far; credited to the fee recipient when the batch closes. */
-  feeTotal: bigint;
-  readonly withdrawals: Withdrawal[];
-  /**
-   * The parameters the batch's set-parameter order leaves, applied when the batch closes
-   * (section 7, step 5); at most one such order per batch.
-   */
-  governanceAfter?: GovernanceParams;
-}
-
 export type Registry = "account" | "contribution" | "model" | "inference";
 
 export interface Receipt {

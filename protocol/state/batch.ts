@@ -2,7 +2,7 @@ import { addressToField } from "../domain.ts";
 import type { Field } from "../field.ts";
 import { poseidon } from "../poseidon.ts";
 import { SparseMerkleTree } from "../smt.ts";
-import type { BatchContext } from "./apply.ts";
+import type { GovernanceParams } from "./leaves.ts";
 import type { LeafUpdate, QueueCursor, RollupState } from "./state.ts";
 
 /** An L2 -> L1 payout: leaf Poseidon(recipient, amount) of the batch's withdrawals tree. */
@@ -10,6 +10,18 @@ export interface Withdrawal {
   /** L1 address. */
   readonly recipient: string;
   readonly amount: bigint;
+}
+
+/** What the state transition accumulates while a batch is open (section 7). */
+export interface BatchContext {
+  /** Fees collected so far; credited to the fee recipient when the batch closes. */
+  feeTotal: bigint;
+  readonly withdrawals: Withdrawal[];
+  /**
+   * The parameters the batch's set-parameter order leaves, applied when the batch closes
+   * (section 7, step 5); at most one such order per batch.
+   */
+  governanceAfter?: GovernanceParams;
 }
 
 /** A batch after its fee credit: everything it commits to but the state root. */

@@ -4,7 +4,8 @@ import { derivePublicKey } from "../eddsa.ts";
 import { ErrorCode } from "../errors.ts";
 import { TEST_PARAMS } from "../params.ts";
 import { poseidon } from "../poseidon.ts";
-import { codeOf, TEST_DOMAIN, TEST_GOVERNANCE } from "../testing.ts";
+import { DEV_DOMAIN } from "../genesis.ts";
+import { codeOf, TEST_GOVERNANCE } from "../testing.ts";
 import { decodeTx, encodeTx } from "../tx/codec.ts";
 import { type QueueOp, TxType } from "../tx/types.ts";
 import { applyTx, queueOpHash } from "./apply.ts";
@@ -19,7 +20,7 @@ const key = Uint8Array.from({ length: 32 }, (_, i) => i + 9);
 
 /** Account 1 (opened by OWNER) with 1,000 OPEN units, 300 of them staked; queue at index 1. */
 function opened() {
-  const state = new RollupState({ domain: TEST_DOMAIN, params: TEST_PARAMS, governance: TEST_GOVERNANCE });
+  const state = new RollupState({ domain: DEV_DOMAIN, params: TEST_PARAMS, governance: TEST_GOVERNANCE });
   const batch = beginBatch(state);
   applyTx(state, batch, {
     type: TxType.Deposit,

@@ -6,10 +6,10 @@ import { decodeTx, encodeTx } from "./codec.ts";
 import { TX_FIELDS, txFields, txHash } from "./fields.ts";
 import { signTx, verifyTx } from "./sign.ts";
 import { type Deposit, type L2Tx, TxType } from "./types.ts";
-import { TEST_DOMAIN } from "../testing.ts";
+import { DEV_DOMAIN } from "../genesis.ts";
 import { VECTOR_TXS } from "../vectors/twins.ts";
 
-const domain = TEST_DOMAIN;
+const domain = DEV_DOMAIN;
 const sk = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 const pub = derivePublicKey(sk);
 const common = { from: 3, nonce: 7, fee: 10n ** 15n };

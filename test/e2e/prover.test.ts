@@ -29,7 +29,7 @@ import { SnarkjsBackend } from "../../prover/node/backend.ts";
 import { type BatchWitness, buildBatchWitness } from "../../protocol/batch/witness.ts";
 import { ProverNode, type StepResult } from "../../prover/node/node.ts";
 import { type BatchSource, SequencerRpcSource } from "../../prover/node/source.ts";
-import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../../sequencer/config.ts";
+import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../../protocol/genesis.ts";
 import { L1BatchPoster } from "../../sequencer/l1-poster.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
 import { rpc, signedHex, tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
