@@ -16,7 +16,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { AbiCoder, concat, getBytes, hexlify, type TransactionReceipt, toBeHex } from "ethers";
 import type { CircuitArtifacts } from "../circuits/tools/artifacts.ts";
-import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
 import {
   blobOf,
   commitBatch,

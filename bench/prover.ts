@@ -10,8 +10,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { buildCircuit, compileCircuit } from "../circuits/tools/artifacts.ts";
-import { verifyGroth16 } from "../circuits/tools/groth16-proof.ts";
-import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
+import { verifyGroth16 } from "../circuits/runtime/groth16-proof.ts";
+import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
 import { SLOT_RECORD_BYTES } from "../protocol/batch/layout.ts";
 import { BYTES_PER_ELEMENT } from "../protocol/blob/encoding.ts";
 import { derivePublicKey } from "../protocol/eddsa.ts";

@@ -7,7 +7,7 @@
 import { Contract } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
 import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
 import { deploySystem, prepareArtifacts, proveStub, type System } from "../contracts/test/fixture.ts";
 import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
@@ -15,7 +15,7 @@ import { encodeTx } from "../protocol/tx/codec.ts";
 import { signTx } from "../protocol/tx/sign.ts";
 import { TxType } from "../protocol/tx/types.ts";
 import { nodeConfig } from "../sequencer/config.ts";
-import { L1BatchPoster } from "../sequencer/l1-poster.ts";
+import { L1BatchPoster } from "../sequencer/l1/l1-poster.ts";
 import { type SequencerNode, startNode } from "../sequencer/node.ts";
 import { tempDir } from "../sequencer/testing.ts";
 import { claimWithdrawals } from "./claims.ts";
@@ -67,7 +67,7 @@ describe("bridge: L1 deposits and forced withdrawals reach L2, L2 withdrawals ar
       logger,
       new L1BatchPoster({ rollup: rollupAddress, signer: s.sequencer, retryDelayMs: 10 }),
     );
-    sink = { queue: () => node.sequencer.state.queue, execute: (op) => node.sequencer.executeQueueOp(op) };
+    sink = { queue: () => node.sequencer.view.queue, execute: (op) => node.sequencer.executeQueueOp(op) };
   });
 
   afterAll(async () => {
@@ -79,17 +79,17 @@ describe("bridge: L1 deposits and forced withdrawals reach L2, L2 withdrawals ar
     await deposit(0, 100n * OPEN);
     const r = relay();
     expect(await r.poll()).toBe(1);
-    aliceAccount = node.sequencer.state.counters.accounts;
-    const account = node.sequencer.account(aliceAccount)!;
+    aliceAccount = node.sequencer.view.counters.accounts;
+    const account = node.sequencer.view.account(aliceAccount)!;
     expect(account.balance).toBe(100n * OPEN);
     expect(account.publicKey).toEqual(aliceKey.publicKey);
     expect(account.l1Address).toBe(await s.alice.getAddress());
     const l1Hash = await s.d.rollup.getFunction("queueHashAt")(1n);
-    expect(node.sequencer.state.queue).toEqual({ next: 1n, hash: l1Hash });
+    expect(node.sequencer.view.queue).toEqual({ next: 1n, hash: l1Hash });
     // Polling again, or a relay restarted from the deployment block, relays nothing twice.
     expect(await r.poll()).toBe(0);
     expect(await relay().poll()).toBe(0);
-    expect(node.sequencer.account(aliceAccount)!.balance).toBe(100n * OPEN);
+    expect(node.sequencer.view.account(aliceAccount)!.balance).toBe(100n * OPEN);
   });
 
   it("waits for confirmations before relaying", async () => {
@@ -98,7 +98,7 @@ describe("bridge: L1 deposits and forced withdrawals reach L2, L2 withdrawals ar
     expect(await careful.poll()).toBe(0);
     for (let i = 0; i < 3; i++) await s.ethers.provider.send("evm_mine", []);
     expect(await careful.poll()).toBe(1);
-    expect(node.sequencer.account(aliceAccount)!.balance).toBe(105n * OPEN);
+    expect(node.sequencer.view.account(aliceAccount)!.balance).toBe(105n * OPEN);
   });
 
   it("pays an L2 withdrawal on L1 once its batch is final, once", async () => {
@@ -145,17 +145,17 @@ describe("bridge: L1 deposits and forced withdrawals reach L2, L2 withdrawals ar
 
   it("executes a forced withdrawal from L1 on L2 and pays it on L1 once final; a stranger's does nothing", async () => {
     const alice = await s.alice.getAddress();
-    const before = node.sequencer.account(aliceAccount)!;
+    const before = node.sequencer.view.account(aliceAccount)!;
     // Bob's order on Alice's account is consumed and does nothing; Alice's (the address that
     // opened it) withdraws, and more than the balance would take the balance.
     await (await s.rollupAs(s.bob).getFunction("forceWithdrawal")(aliceAccount, 7n * OPEN)).wait();
     await (await s.rollupAs(s.alice).getFunction("forceWithdrawal")(aliceAccount, 10n * OPEN)).wait();
     expect(await relay().poll()).toBe(2);
-    expect(node.sequencer.state.queue).toEqual({
+    expect(node.sequencer.view.queue).toEqual({
       next: 5n,
       hash: await s.d.rollup.getFunction("queueHashAt")(5n),
     });
-    expect(node.sequencer.account(aliceAccount)).toMatchObject({
+    expect(node.sequencer.view.account(aliceAccount)).toMatchObject({
       balance: before.balance - 10n * OPEN,
       nonce: before.nonce,
     });

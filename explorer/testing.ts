@@ -8,7 +8,7 @@
 import { Contract } from "ethers";
 import { pino } from "pino";
 import { L1QueueRelay } from "../bridge/queue-relay.ts";
-import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
 import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
 import { deploySystem, prepareArtifacts, proveStub, type System } from "../contracts/test/fixture.ts";
 import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
@@ -16,7 +16,7 @@ import { encodeTx } from "../protocol/tx/codec.ts";
 import { signTx } from "../protocol/tx/sign.ts";
 import { type L2Tx, TxType } from "../protocol/tx/types.ts";
 import { nodeConfig } from "../sequencer/config.ts";
-import { L1BatchPoster } from "../sequencer/l1-poster.ts";
+import { L1BatchPoster } from "../sequencer/l1/l1-poster.ts";
 import { type SequencerNode, startNode } from "../sequencer/node.ts";
 import { tempDir } from "../sequencer/testing.ts";
 import { type RunningExplorer, startExplorer } from "./server.ts";
@@ -68,7 +68,7 @@ export async function startFixture(): Promise<ExplorerFixture> {
   const seq = node.sequencer;
   const relay = new L1QueueRelay({
     rollup: new Contract(rollup, ROLLUP_ABI, s.ethers.provider),
-    sink: { queue: () => seq.state.queue, execute: (op) => seq.executeQueueOp(op) },
+    sink: { queue: () => seq.view.queue, execute: (op) => seq.executeQueueOp(op) },
     fromBlock: s.d.file.deployedAtBlock,
     confirmations: 0,
     pollMs: 50,
@@ -83,7 +83,7 @@ export async function startFixture(): Promise<ExplorerFixture> {
     await (await s.rollupAs(signer).getFunction("deposit")(0, x, y, amount)).wait();
   }
   await relay.poll();
-  const [alice, bob] = [seq.state.counters.accounts - 1, seq.state.counters.accounts];
+  const [alice, bob] = [seq.view.counters.accounts - 1, seq.view.counters.accounts];
   const nonces = new Map<number, number>();
   const send = async (tx: Unsigned, key: L2KeyPair): Promise<string> => {
     const nonce = nonces.get(tx.from) ?? 0;

@@ -1,6 +1,9 @@
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import type { SignedTx } from "../protocol/tx/types.ts";
 import { encodeTx } from "../protocol/tx/codec.ts";
+import type { AccountInfo, BatchInfo, ReceiptInfo, SubmitResult, TransactionInfo } from "./wire.ts";
+
+export type * from "./wire.ts";
 
 /**
  * Typed client of the sequencer's JSON-RPC (ethers-style provider). A refused call throws
@@ -17,59 +20,6 @@ export class RpcCallError extends Error {
   ) {
     super(message);
   }
-}
-
-export type SubmitResult =
-  | {
-      readonly txHash: string;
-      readonly status: "executed";
-      readonly batch: number;
-      readonly position: number;
-    }
-  | { readonly txHash: string; readonly status: "queued" };
-
-export interface AccountInfo {
-  readonly id: number;
-  readonly publicKey: { readonly x: string; readonly y: string };
-  readonly l1Address: string;
-  readonly balance: string;
-  readonly nonce: number;
-  readonly staked: string;
-  readonly proof: {
-    readonly stateRoot: string;
-    readonly accountsRoot: string;
-    readonly registriesHash: string;
-    readonly leaf: string;
-    readonly siblings: string[][];
-    readonly includesOpenBatch: boolean;
-  };
-}
-
-export interface ReceiptInfo {
-  readonly txHash: string;
-  readonly status: "executed" | "sealed";
-  readonly batch: number;
-  readonly position: number;
-  readonly type: string;
-  readonly account: number;
-  readonly fee: string;
-  readonly created: { readonly registry: string; readonly id: number } | null;
-  readonly withdrawal: { readonly recipient: string; readonly amount: string } | null;
-}
-
-export interface BatchInfo {
-  readonly number: number;
-  readonly preStateRoot: string;
-  readonly postStateRoot: string;
-  readonly batchData?: string;
-  /** The versioned hash of the EIP-4844 blob that carried the data; null until committed on L1. */
-  readonly blobVersionedHash: string | null;
-  /** What commitBatch recorded; null until committed on L1. */
-  readonly commitment: string | null;
-  readonly txHashes: string[];
-  readonly withdrawals: { recipient: string; amount: string }[];
-  readonly withdrawalsRoot: string;
-  readonly sealedAt: string;
 }
 
 interface Page {
@@ -132,7 +82,7 @@ export class OpenLedgerProvider {
     return this.sendRawTransaction(encodeTx(tx));
   }
 
-  getTransaction(hash: string): Promise<Record<string, unknown> | null> {
+  getTransaction(hash: string): Promise<TransactionInfo | null> {
     return this.call("ol_getTransaction", [hash]);
   }
 

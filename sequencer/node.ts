@@ -1,12 +1,12 @@
 import type { Logger } from "pino";
-import type { BatchPoster } from "./batch-poster.ts";
+import type { BatchPoster } from "./l1/batch-poster.ts";
 import { SequencerMetrics } from "./rpc/metrics.ts";
 import { buildRpcServer, type RpcServerConfig } from "./rpc/server.ts";
-import { type BatchRecord, KEY } from "./schema.ts";
-import { Sequencer, type SequencerConfig } from "./sequencer.ts";
-import { Store } from "./store.ts";
-import { InlineVerifier, type TxVerifier } from "./verifier.ts";
-import { VerifyPool } from "./verify-pool.ts";
+import { type BatchRecord, KEY } from "./storage/schema.ts";
+import { Sequencer, type SequencerConfig } from "./core/sequencer.ts";
+import { Store } from "./storage/store.ts";
+import { InlineVerifier, type TxVerifier } from "./workers/verifier.ts";
+import { VerifyPool } from "./workers/verify-pool.ts";
 
 /**
  * A running sequencer node: LevelDB store, signature workers, the sequencer core, the
@@ -62,8 +62,8 @@ export async function startNode(
   if (posting) {
     // Batches sealed before a restart but not yet on L1 are offered again, oldest first.
     const unposted: BatchRecord[] = [];
-    for (let n = sequencer.sealedBatches; n >= 1; n--) {
-      const b = await sequencer.batch(n);
+    for (let n = sequencer.view.sealedBatches; n >= 1; n--) {
+      const b = await sequencer.view.batch(n);
       if (!b || b.l1TxHash !== undefined) break;
       unposted.unshift(b);
     }
@@ -78,7 +78,7 @@ export async function startNode(
     sequencer.seal().catch((err) => logger.error({ err }, "sealing failed"));
   }, config.sequencer.batchIntervalMs);
   logger.info(
-    { url: address, dataDir: config.dataDir, sealedBatches: sequencer.sealedBatches },
+    { url: address, dataDir: config.dataDir, sealedBatches: sequencer.view.sealedBatches },
     "sequencer listening",
   );
   return {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { powersOfTau } from "snarkjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terminateSnarkjsCurve } from "../tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../runtime/snarkjs-curve.ts";
 import { ensureDevPtau, writeDevPtau } from "./dev-ptau.ts";
 import { readPtauFile, writePtauFile } from "./ptau-file.ts";
 

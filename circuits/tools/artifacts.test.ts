@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildCircuit } from "./artifacts.ts";
 import { REPO_ROOT, VERIFIERS_DIR } from "./paths.ts";
-import { terminateSnarkjsCurve } from "./snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../runtime/snarkjs-curve.ts";
 
 // A private cache folder (inside the repository: circom2's sandbox) so the first build
 // really compiles, whatever build/ already holds.

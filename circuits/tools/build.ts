@@ -16,7 +16,7 @@ import {
 } from "./constraint-report.ts";
 import { CONSTRAINTS_REPORT, REGISTRY_FILE, REPO_ROOT } from "./paths.ts";
 import { loadRegistry } from "./registry.ts";
-import { terminateSnarkjsCurve } from "./snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../runtime/snarkjs-curve.ts";
 
 const USAGE = `Usage: npm run build:circuits -- [options]
 

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDevPtau } from "../setup/dev-ptau.ts";
 import { buildCircuit } from "./artifacts.ts";
-import { proveGroth16, verifyGroth16 } from "./groth16-proof.ts";
+import { proveGroth16, verifyGroth16 } from "../runtime/groth16-proof.ts";
 import { REPO_ROOT } from "./paths.ts";
-import { terminateSnarkjsCurve } from "./snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../runtime/snarkjs-curve.ts";
 
 // A full-levels dev ptau stands in for a ceremony file: same format, any circuit up to 2^power.
 describe("--ptau: keys from a Powers-of-Tau file plus a phase-2 contribution", () => {

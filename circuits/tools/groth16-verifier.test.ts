@@ -8,8 +8,8 @@ import {
   type SolidityProof,
   toSolidityProof,
   verifyGroth16,
-} from "./groth16-proof.ts";
-import { terminateSnarkjsCurve } from "./snarkjs-runtime.ts";
+} from "../runtime/groth16-proof.ts";
+import { terminateSnarkjsCurve } from "../runtime/snarkjs-curve.ts";
 
 interface VerifierContract {
   verifyProof(

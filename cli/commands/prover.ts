@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { Contract, JsonRpcProvider } from "ethers";
 import { pino } from "pino";
 import { buildCircuit } from "../../circuits/tools/artifacts.ts";
-import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
 import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { GENESIS_GOVERNANCE, PARAM_SETS } from "../../protocol/genesis.ts";

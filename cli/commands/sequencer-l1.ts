@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { L1QueueRelay } from "../../bridge/queue-relay.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import type { NodeConfig } from "../../sequencer/node.ts";
-import { L1BatchPoster } from "../../sequencer/l1-poster.ts";
+import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
 
 /**
@@ -55,7 +55,7 @@ export async function startL1Sequencer(
     const node = await startNode(config, logger, poster);
     const relay = new L1QueueRelay({
       rollup: new Contract(l1.rollup, ROLLUP_ABI, provider),
-      sink: { queue: () => node.sequencer.state.queue, execute: (op) => node.sequencer.executeQueueOp(op) },
+      sink: { queue: () => node.sequencer.view.queue, execute: (op) => node.sequencer.executeQueueOp(op) },
       fromBlock: l1.fromBlock,
       confirmations: l1.confirmations,
       pollMs: l1.pollMs,

@@ -8,7 +8,7 @@ import { readdir, rm } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { buildCircuit } from "../../circuits/tools/artifacts.ts";
 import { CIRCUITS_BUILD_DIR, REPO_ROOT } from "../../circuits/tools/paths.ts";
-import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import type { KeyBuildMessage } from "./key-build.ts";
 
 const [name, buildDir] = process.argv.slice(2);

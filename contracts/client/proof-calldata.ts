@@ -1,4 +1,4 @@
-import type { SolidityProof } from "../../circuits/tools/groth16-proof.ts";
+import type { SolidityProof } from "../../circuits/runtime/groth16-proof.ts";
 
 /** The proof as `proveBatch` takes it: [a0, a1, b00, b01, b10, b11, c0, c1], pi_b already swapped. */
 export function proofWords(p: SolidityProof): bigint[] {

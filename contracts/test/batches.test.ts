@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
-import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { batchRootsHash, genesisRoots, rootsArg } from "../client/batch-roots.ts";
 import { hexlify } from "ethers";

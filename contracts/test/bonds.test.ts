@@ -1,6 +1,6 @@
 import type { Contract } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { commitBatch, nextBatch } from "./batch-helpers.ts";
 import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
 

@@ -10,7 +10,7 @@
 import type { Contract, Signer } from "ethers";
 import hre from "hardhat";
 import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
-import { proveGroth16, toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
+import { proveGroth16, toSolidityProof } from "../../circuits/runtime/groth16-proof.ts";
 import { proofWords } from "../client/proof-calldata.ts";
 import { bondOperator, fundAccounts } from "../deploy/bootstrap.ts";
 import { buildDeployArtifacts } from "../deploy/build.ts";

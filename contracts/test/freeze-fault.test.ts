@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { BASE8 } from "../../protocol/babyjub.ts";
 import { genesisRoots, rootsArg } from "../client/batch-roots.ts";
 import { commitBatch, nextBatch } from "./batch-helpers.ts";

@@ -1,6 +1,6 @@
 import { type Contract, id, Signature } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { poseidon } from "../../protocol/poseidon.ts";
 import { deploySystem, prepareArtifacts, type System } from "./fixture.ts";
 

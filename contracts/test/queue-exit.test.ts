@@ -9,7 +9,7 @@ import { rootFromProof } from "../../protocol/smt.ts";
 import { queueOpHash } from "../../protocol/state/apply.ts";
 import { registriesHash } from "../../protocol/state/leaves.ts";
 import { RollupState } from "../../protocol/state/state.ts";
-import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { rootsArg } from "../client/batch-roots.ts";
 import { commitBatch, hex32, nextBatch, rootsArgOf, rootsOf, type TestBatch } from "./batch-helpers.ts";
 import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";

@@ -1,6 +1,6 @@
 import type { Contract } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { BASE8 } from "../../protocol/babyjub.ts";
 import { SparseMerkleTree } from "../../protocol/smt.ts";
 import { withdrawalLeaf, withdrawalsRoot } from "../../protocol/state/batch.ts";

@@ -65,10 +65,9 @@ describe("explorer read API", () => {
 
   it("shows a batch: roots, withdrawals and its transactions in order", async () => {
     const { body } = await get("/batches/2");
-    const sealed = (await f.node.sequencer.batch(2))!;
+    const sealed = (await f.node.sequencer.view.batch(2))!;
     expect(body.postStateRoot).toBe(`0x${sealed.postStateRoot.toString(16).padStart(64, "0")}`);
     expect(body.withdrawals).toEqual([{ recipient: f.aliceAddress, amount: (3n * OPEN).toString() }]);
-    expect(body.dataLayout).toBe("fixed");
     expect(body).not.toHaveProperty("batchData");
     const txs = await get("/batches/2/transactions");
     expect(txs.body.total).toBe(5);
@@ -104,7 +103,7 @@ describe("explorer read API", () => {
 
   it("shows an account: balance, stake, nonce, L1 address and its transactions, newest first", async () => {
     const { body } = await get(`/accounts/${f.alice}`);
-    const a = f.node.sequencer.account(f.alice)!;
+    const a = f.node.sequencer.view.account(f.alice)!;
     expect(body).toMatchObject({
       id: f.alice,
       balance: a.balance.toString(),
@@ -134,7 +133,7 @@ describe("explorer read API", () => {
       inferenceFee: (OPEN / 10n).toString(),
       contributions: [1],
     });
-    expect(BigInt(m.body.escrow)).toBe(f.node.sequencer.model(1)!.escrow);
+    expect(BigInt(m.body.escrow)).toBe(f.node.sequencer.view.model(1)!.escrow);
     const i = await get("/inferences");
     expect(i.body).toMatchObject({ total: 1, items: [{ id: 1, user: f.bob, model: 1 }] });
   });

@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import { ExplorerError, notFound } from "./errors.ts";
 import type { L1BatchInfo, L1Snapshot, L1Status } from "./l1-status.ts";
-import type { L2Batch, L2Transaction, SequencerSource } from "./sequencer-source.ts";
+import type { TransactionInfo } from "../../sdk/wire.ts";
+import type { L2Batch, SequencerSource } from "./sequencer-source.ts";
 
 /** What every route reads from: the sequencer and the rollup on L1. */
 export interface ExplorerContext {
@@ -69,7 +70,7 @@ const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 const amount = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
 /** One line of a transaction list: who, to whom, how much. */
-export function txSummary(t: L2Transaction) {
+export function txSummary(t: TransactionInfo) {
   const tx = t.tx;
   return {
     hash: t.hash,
@@ -86,7 +87,7 @@ export function txSummary(t: L2Transaction) {
 
 export async function txSummaries(ctx: ExplorerContext, hashes: readonly string[]) {
   const txs = await mapLimit(hashes, 8, (h) => ctx.seq.transaction(h));
-  return txs.filter((t): t is L2Transaction => t !== null).map(txSummary);
+  return txs.filter((t): t is TransactionInfo => t !== null).map(txSummary);
 }
 
 /**

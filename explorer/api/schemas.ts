@@ -86,7 +86,6 @@ export const batchDetail = {
     sealedAt: str,
     preStateRoot: str,
     postStateRoot: str,
-    dataLayout: str,
     feeRecipient: int,
     blobVersionedHash: nullable(str),
     commitment: nullable(str),

@@ -1,50 +1,10 @@
 import { OpenLedgerError } from "../../protocol/errors.ts";
-import {
-  type AccountInfo,
-  type OpenLedgerProvider,
-  type ReceiptInfo,
-  RpcCallError,
-} from "../../sdk/provider.ts";
+import { type OpenLedgerProvider, RpcCallError } from "../../sdk/provider.ts";
+import type { AccountInfo, BatchInfo, HeadInfo, ReceiptInfo, TransactionInfo } from "../../sdk/wire.ts";
 import { ExplorerError, ExplorerErrorCode } from "./errors.ts";
 
-/** ol_getBatch as the sequencer serves it (sequencer/rpc/views.ts batchView). */
-export interface L2Batch {
-  readonly number: number;
-  readonly preStateRoot: string;
-  readonly postStateRoot: string;
-  readonly dataLayout: "fixed" | "compact";
-  readonly feeRecipient: number;
-  /** Both null until the batch is committed on L1 (the blob is computed for the commit). */
-  readonly blobVersionedHash: string | null;
-  readonly commitment: string | null;
-  readonly queueStart: string;
-  readonly queueEnd: string;
-  readonly withdrawals: { recipient: string; amount: string }[];
-  readonly withdrawalsRoot: string;
-  readonly feesCredited: string;
-  readonly txHashes: string[];
-  readonly sealedAt: string;
-}
-
-/** ol_getTransaction: status, position and the decoded fields (amounts as decimal strings). */
-export interface L2Transaction {
-  readonly hash: string;
-  readonly status: "queued" | "executed" | "sealed";
-  readonly batch: number | null;
-  readonly position: number | null;
-  readonly type: string;
-  readonly raw: string;
-  readonly tx: Record<string, unknown>;
-}
-
-export interface L2Head {
-  readonly stateRoot: string;
-  readonly accountsRoot: string;
-  readonly registriesHash: string;
-  readonly counters: { accounts: number; contributions: number; models: number; inferences: number };
-  readonly sealedBatches: number;
-  readonly openBatch: { number: number; size: number };
-}
+/** ol_getBatch as the explorer keeps it: without the batch data, which no page shows. */
+export type L2Batch = Omit<BatchInfo, "batchData">;
 
 export type Registry = "contributions" | "models" | "inferences" | "accounts";
 
@@ -69,7 +29,7 @@ export class SequencerSource {
     private readonly cacheEntries = 5000,
   ) {}
 
-  head(): Promise<L2Head> {
+  head(): Promise<HeadInfo> {
     return this.call("ol_getStateRoot");
   }
 
@@ -77,7 +37,7 @@ export class SequencerSource {
     const key = `b${n}`;
     const hit = this.sealed.get(key) as L2Batch | undefined;
     if (hit) return hit;
-    const b = await this.call<(L2Batch & { batchData?: string }) | null>("ol_getBatch", [n]);
+    const b = await this.call<BatchInfo | null>("ol_getBatch", [n]);
     if (!b) return null;
     // The calldata can be large and no page shows it: it is not kept.
     const { batchData: _data, ...batch } = b;
@@ -85,11 +45,11 @@ export class SequencerSource {
     return batch;
   }
 
-  async transaction(hash: string): Promise<L2Transaction | null> {
+  async transaction(hash: string): Promise<TransactionInfo | null> {
     const key = `t${hash}`;
-    const hit = this.sealed.get(key) as L2Transaction | undefined;
+    const hit = this.sealed.get(key) as TransactionInfo | undefined;
     if (hit) return hit;
-    const t = await this.call<L2Transaction | null>("ol_getTransaction", [hash]);
+    const t = await this.call<TransactionInfo | null>("ol_getTransaction", [hash]);
     if (t?.status === "sealed") this.keep(key, t);
     return t;
   }

@@ -105,7 +105,8 @@ export class BatchBuilder {
   fits(tx: BatchTx): boolean {
     if (this.full) return false;
     const { withdrawals } = this.shape;
-    if (MAY_WITHDRAW.has(tx.type) && withdrawals > 0 && this.context.withdrawals.length >= withdrawals) return false;
+    if (MAY_WITHDRAW.has(tx.type) && withdrawals > 0 && this.context.withdrawals.length >= withdrawals)
+      return false;
     if (tx.type === TxType.SetParameter && this.context.governanceAfter !== undefined) return false;
     return !REGISTRY_TYPES.has(tx.type) || this.registryCount < (this.shape.registrySlots ?? 0);
   }

@@ -94,7 +94,10 @@ export function slotRecord(tx: SignedTx | QueueOp, account: number): SlotRecord 
  * The registry record of a register contribution, register model or inference; undefined for
  * other types. A register model's `trainingDescriptor` is the one its model leaf holds.
  */
-export function registryRecord(tx: SignedTx | QueueOp, trainingDescriptor: Field): RegistryRecord | undefined {
+export function registryRecord(
+  tx: SignedTx | QueueOp,
+  trainingDescriptor: Field,
+): RegistryRecord | undefined {
   if (tx.type === TxType.RegisterModel) {
     return {
       type: tx.type,

@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
-import { verifyGroth16 } from "../../circuits/tools/groth16-proof.ts";
+import { verifyGroth16 } from "../../circuits/runtime/groth16-proof.ts";
 import { REPO_ROOT } from "../../circuits/tools/paths.ts";
-import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { poseidon } from "../../protocol/poseidon.ts";
 import { NativeProverBackend, type ProvingBackend, SnarkjsBackend } from "./backend.ts";
 

@@ -12,7 +12,7 @@
  * until its source serves that batch's real transactions.
  */
 import type { Contract, Signer } from "ethers";
-import { toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
+import { toSolidityProof } from "../../circuits/runtime/groth16-proof.ts";
 import { type CommittedBatch, committedBatch } from "../../contracts/client/batch-roots.ts";
 import { proofWords } from "../../contracts/client/proof-calldata.ts";
 import type { BatchShape } from "../../protocol/batch/layout.ts";

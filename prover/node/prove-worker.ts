@@ -5,7 +5,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { groth16, wtns } from "snarkjs";
-import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import type { WorkerReply, WorkerRequest } from "./backend.ts";
 
 const send = (reply: WorkerReply) => process.send!(reply);

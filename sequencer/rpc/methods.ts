@@ -3,7 +3,7 @@ import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { registriesHash } from "../../protocol/state/leaves.ts";
 import { type Deposit, TxType } from "../../protocol/tx/types.ts";
-import type { Sequencer } from "../sequencer.ts";
+import type { Sequencer } from "../core/sequencer.ts";
 import {
   accountView,
   batchView,
@@ -66,21 +66,21 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
     ol_getTransaction: {
       params: positional(hash),
       handler: async ([h]: [string]) => {
-        const t = await seq.transaction(h.toLowerCase());
+        const t = await seq.view.transaction(h.toLowerCase());
         return t ? transactionView(t) : null;
       },
     },
     ol_getTransactionReceipt: {
       params: positional(hash),
       handler: async ([h]: [string]) => {
-        const t = await seq.transaction(h.toLowerCase());
+        const t = await seq.view.transaction(h.toLowerCase());
         return t && t.status !== "queued" ? receiptView(t) : null;
       },
     },
     ol_getAccount: {
       params: positional(id),
       handler: async ([n]: [number]) => {
-        const found = await seq.accountWithProof(n);
+        const found = await seq.view.accountWithProof(n);
         if (!found) return null;
         return {
           ...accountView(n, found.account),
@@ -91,63 +91,63 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
             leaf: fieldToHex(found.proof.leaf),
             siblings: siblingsView(found.proof.siblings),
             // The proof is against the live state, which includes the unsealed batch.
-            includesOpenBatch: seq.openBatch.size > 0,
+            includesOpenBatch: seq.view.openBatch.size > 0,
           },
         };
       },
     },
     ol_getAccountsByL1Address: {
       params: positional({ type: "string", pattern: "^0x[0-9a-fA-F]{40}$" }),
-      handler: ([address]: [string]) => seq.accountsOf(address),
+      handler: ([address]: [string]) => seq.view.accountsOf(address),
     },
-    ol_getNonce: { params: positional(id), handler: ([n]: [number]) => seq.nonceOf(n) ?? null },
-    ol_getBatchNumber: { params: positional(), handler: () => seq.sealedBatches },
+    ol_getNonce: { params: positional(id), handler: ([n]: [number]) => seq.view.nonceOf(n) ?? null },
+    ol_getBatchNumber: { params: positional(), handler: () => seq.view.sealedBatches },
     ol_getBatch: {
       params: positional({ type: "integer", minimum: 1 }),
       handler: async ([n]: [number]) => {
-        const b = await seq.batch(n);
+        const b = await seq.view.batch(n);
         return b ? batchView(b, true) : null;
       },
     },
     ol_getContribution: {
       params: positional(id),
       handler: ([n]: [number]) => {
-        const c = seq.contribution(n);
+        const c = seq.view.contribution(n);
         return c ? contributionView(n, c) : null;
       },
     },
     ol_getModel: {
       params: positional(id),
       handler: ([n]: [number]) => {
-        const m = seq.model(n);
+        const m = seq.view.model(n);
         return m ? modelView(n, m) : null;
       },
     },
     ol_getInference: {
       params: positional(id),
       handler: ([n]: [number]) => {
-        const r = seq.inference(n);
+        const r = seq.view.inference(n);
         return r ? inferenceView(n, r) : null;
       },
     },
     ol_getStateRoot: {
       params: positional(),
       handler: async () => {
-        const { roots, stateRoot } = await seq.roots();
+        const { roots, stateRoot } = await seq.view.roots();
         return {
           stateRoot: fieldToHex(stateRoot),
           accountsRoot: fieldToHex(roots.accounts),
           registriesHash: fieldToHex(registriesHash(roots)),
-          counters: seq.state.counters,
-          sealedBatches: seq.sealedBatches,
-          openBatch: seq.openBatch,
+          counters: seq.view.counters,
+          sealedBatches: seq.view.sealedBatches,
+          openBatch: seq.view.openBatch,
         };
       },
     },
     ol_listBatches: {
       params: optionalOne(page),
       handler: async ([p]: [{ offset?: number; limit?: number }?]) => {
-        const list = await seq.batches((p?.offset ?? 0) + 1, p?.limit ?? 20);
+        const list = await seq.view.batches((p?.offset ?? 0) + 1, p?.limit ?? 20);
         return list.map((b) => batchView(b, false));
       },
     },
@@ -163,8 +163,8 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
       }),
       handler: async ([p]: [{ account?: number; batch?: number; limit?: number }?]) => {
         const limit = p?.limit ?? 20;
-        if (p?.account !== undefined) return seq.accountTransactions(p.account, limit);
-        const batch = await seq.batch(p?.batch ?? seq.sealedBatches);
+        if (p?.account !== undefined) return seq.view.accountTransactions(p.account, limit);
+        const batch = await seq.view.batch(p?.batch ?? seq.view.sealedBatches);
         return batch ? batch.txHashes.slice(0, limit) : [];
       },
     },
@@ -175,30 +175,29 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
         properties: { limit: { type: "integer", minimum: 1, maximum: 100 } },
       }),
       handler: ([p]: [{ limit?: number }?]) =>
-        seq.mempool
-          .all()
-          .slice(0, p?.limit ?? 20)
+        seq.view
+          .queued(p?.limit ?? 20)
           .map(({ hash, tx }) => ({ hash, from: tx.from, nonce: tx.nonce, fee: tx.fee.toString() })),
     },
     ol_listAccounts: {
       params: optionalOne(page),
       handler: ([p]: [{ offset?: number; limit?: number }?]) =>
-        range(p, seq.state.counters.accounts).map((n) => accountView(n, seq.account(n)!)),
+        range(p, seq.view.counters.accounts).map((n) => accountView(n, seq.view.account(n)!)),
     },
     ol_listContributions: {
       params: optionalOne(page),
       handler: ([p]: [{ offset?: number; limit?: number }?]) =>
-        range(p, seq.state.counters.contributions).map((n) => contributionView(n, seq.contribution(n)!)),
+        range(p, seq.view.counters.contributions).map((n) => contributionView(n, seq.view.contribution(n)!)),
     },
     ol_listModels: {
       params: optionalOne(page),
       handler: ([p]: [{ offset?: number; limit?: number }?]) =>
-        range(p, seq.state.counters.models).map((n) => modelView(n, seq.model(n)!)),
+        range(p, seq.view.counters.models).map((n) => modelView(n, seq.view.model(n)!)),
     },
     ol_listInferences: {
       params: optionalOne(page),
       handler: ([p]: [{ offset?: number; limit?: number }?]) =>
-        range(p, seq.state.counters.inferences).map((n) => inferenceView(n, seq.inference(n)!)),
+        range(p, seq.view.counters.inferences).map((n) => inferenceView(n, seq.view.inference(n)!)),
     },
   };
   if (options.rpcDeposits) {

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { Sequencer } from "../sequencer.ts";
+import type { Sequencer } from "../core/sequencer.ts";
 
 /** Prometheus metrics of one sequencer, served at GET /metrics. */
 export class SequencerMetrics {
@@ -30,7 +30,7 @@ export class SequencerMetrics {
       help: "Number of the last sealed batch",
       registers: [this.registry],
       collect() {
-        this.set(sequencer.sealedBatches);
+        this.set(sequencer.view.sealedBatches);
       },
     });
     new Gauge({
@@ -38,7 +38,7 @@ export class SequencerMetrics {
       help: "Transactions executed in the batch not sealed yet",
       registers: [this.registry],
       collect() {
-        this.set(sequencer.openBatch.size);
+        this.set(sequencer.view.openBatch.size);
       },
     });
     new Gauge({
@@ -46,7 +46,7 @@ export class SequencerMetrics {
       help: "Transactions waiting for an earlier nonce",
       registers: [this.registry],
       collect() {
-        this.set(sequencer.mempool.size);
+        this.set(sequencer.view.mempoolSize);
       },
     });
   }

@@ -1,7 +1,7 @@
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import Fastify from "fastify";
 import type { Logger } from "pino";
-import type { Sequencer } from "../sequencer.ts";
+import type { Sequencer } from "../core/sequencer.ts";
 import { RpcCode, RpcError, type RpcErrorObject, toRpcError } from "./errors.ts";
 import type { SequencerMetrics } from "./metrics.ts";
 import { type Method, methods } from "./methods.ts";
@@ -139,9 +139,9 @@ export async function buildRpcServer(
 
   app.get("/health", async () => ({
     status: "ok",
-    sealedBatches: seq.sealedBatches,
-    openBatch: seq.openBatch,
-    mempool: seq.mempool.size,
+    sealedBatches: seq.view.sealedBatches,
+    openBatch: seq.view.openBatch,
+    mempool: seq.view.mempoolSize,
   }));
 
   app.get("/metrics", async (_req, reply) => {

@@ -4,11 +4,11 @@ import type { Account, Contribution, InferenceRecord, Model } from "../../protoc
 import type { TrainingSet } from "../../protocol/state/state.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
 import { TX_TYPE_NAMES, type TxType } from "../../protocol/tx/types.ts";
-import type { BatchRecord, TxRecord } from "../schema.ts";
+import type { BatchInfo, ReceiptInfo, TransactionInfo } from "../../sdk/wire.ts";
+import type { BatchRecord, TxRecord } from "../storage/schema.ts";
 
 /**
- * JSON shapes of the RPC answers. Amounts and counts that may exceed 2^53 are decimal
- * strings; hashes, roots and other field elements are 0x hex of 32 bytes; bytes are 0x hex.
+ * The RPC answers built from the stored records, in the wire shapes of sdk/wire.ts.
  */
 export const hex = (b: Uint8Array): string => `0x${Buffer.from(b).toString("hex")}`;
 
@@ -72,7 +72,7 @@ export function inferenceView(id: number, r: InferenceRecord) {
   };
 }
 
-export function receiptView(t: TxRecord & { status: string }) {
+export function receiptView(t: TxRecord & { status: ReceiptInfo["status"] }): ReceiptInfo {
   const r: Receipt = t.receipt;
   return {
     txHash: t.hash,
@@ -92,10 +92,10 @@ export function receiptView(t: TxRecord & { status: string }) {
 export function transactionView(t: {
   hash: string;
   raw: Uint8Array;
-  status: string;
+  status: TransactionInfo["status"];
   batch?: number;
   position?: number;
-}) {
+}): TransactionInfo {
   const tx = decodeTx(t.raw);
   return {
     hash: t.hash,
@@ -104,16 +104,15 @@ export function transactionView(t: {
     position: t.position ?? null,
     type: TX_TYPE_NAMES[tx.type],
     raw: hex(t.raw),
-    tx: plain({ ...tx, type: TX_TYPE_NAMES[tx.type] }),
+    tx: plain({ ...tx, type: TX_TYPE_NAMES[tx.type] }) as Record<string, unknown>,
   };
 }
 
-export function batchView(b: BatchRecord, withData: boolean) {
+export function batchView(b: BatchRecord, withData: boolean): BatchInfo {
   return {
     number: b.number,
     preStateRoot: fieldToHex(b.preStateRoot),
     postStateRoot: fieldToHex(b.postStateRoot),
-    dataLayout: b.dataLayout,
     batchData: withData ? hex(b.batchData) : undefined,
     feeRecipient: b.feeRecipient,
     blobVersionedHash: b.blobVersionedHash ?? null,

@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { committedBatch } from "../../contracts/client/batch-roots.ts";
 import { deploySystem, prepareArtifacts, proveStub, type System } from "../../contracts/test/fixture.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { nodeConfig } from "../../sequencer/config.ts";
-import { L1BatchPoster } from "../../sequencer/l1-poster.ts";
+import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
 
 describe("an L1 deposit reaches L2 and its batch is committed and proven on L1", () => {
@@ -70,7 +70,7 @@ describe("an L1 deposit reaches L2 and its batch is committed and proven on L1",
     const h = await head();
     expect([h.lastCommitted, h.queueCommitted]).toEqual([1n, 1n]);
     const batch = await committedBatch(s.d.rollup, 1n);
-    expect(batch?.roots.postStateRoot).toBe(node.sequencer.state.root());
+    expect(batch?.roots.postStateRoot).toBe((await node.sequencer.view.roots()).stateRoot);
     expect(batch?.roots.queueEnd).toBe(1n);
 
     const proof = await proveStub(

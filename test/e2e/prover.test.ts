@@ -12,8 +12,8 @@ import type { Contract } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
-import { toSolidityProof } from "../../circuits/tools/groth16-proof.ts";
-import { terminateSnarkjsCurve } from "../../circuits/tools/snarkjs-runtime.ts";
+import { toSolidityProof } from "../../circuits/runtime/groth16-proof.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { committedBatch } from "../../contracts/client/batch-roots.ts";
 import { proofWords } from "../../contracts/client/proof-calldata.ts";
 import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
@@ -30,7 +30,7 @@ import { type BatchWitness, buildBatchWitness } from "../../protocol/batch/witne
 import { ProverNode, type StepResult } from "../../prover/node/node.ts";
 import { type BatchSource, SequencerRpcSource } from "../../prover/node/source.ts";
 import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../../protocol/genesis.ts";
-import { L1BatchPoster } from "../../sequencer/l1-poster.ts";
+import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
 import { rpc, signedHex, tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
 
@@ -204,11 +204,11 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       }
       expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(5n);
       expect(provedBy).toEqual({ 1: 1, 2: 0, 3: 1, 4: 0, 5: 1 });
-      expect((await committedBatch(s.d.rollup, 5n))?.roots.postStateRoot).toBe(seq.sequencer.state.root());
-      expect(seq.sequencer.model(1)?.inferenceFee).toBe(500n);
+      expect((await committedBatch(s.d.rollup, 5n))?.roots.postStateRoot).toBe((await seq.sequencer.view.roots()).stateRoot);
+      expect(seq.sequencer.view.model(1)?.inferenceFee).toBe(500n);
 
       // Bob claims the withdrawal of batch 3 on L1.
-      const b3 = (await seq.sequencer.batch(3))!;
+      const b3 = (await seq.sequencer.view.batch(3))!;
       expect(b3.withdrawals).toEqual([{ recipient: bob, amount: 5n * OPEN }]);
       const before = await s.d.token.getFunction("balanceOf")(bob);
       await claimWithdrawals(String(s.d.rollup.target), s.bob, 3, b3.withdrawals, { recipient: bob });
@@ -266,7 +266,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       expect(await restarted.step()).toMatchObject({ kind: "proved", batch: 7 });
       expect(await restarted.step()).toEqual({ kind: "idle" });
       expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(7n);
-      expect((await committedBatch(s.d.rollup, 7n))?.roots.postStateRoot).toBe(seq.sequencer.state.root());
+      expect((await committedBatch(s.d.rollup, 7n))?.roots.postStateRoot).toBe((await seq.sequencer.view.roots()).stateRoot);
     },
   );
 

@@ -29,7 +29,7 @@ import { addressToField } from "../../../protocol/domain.ts";
 import { VECTOR_DOMAIN } from "../../../protocol/vectors/twins.ts";
 import { type BatchTx, buildBatchWitness } from "../../../protocol/batch/witness.ts";
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
-import { terminateSnarkjsCurve } from "../../tools/snarkjs-runtime.ts";
+import { terminateSnarkjsCurve } from "../../runtime/snarkjs-curve.ts";
 import { type CircuitInput, calculateWitness, circuitOutputs } from "../../tools/witness.ts";
 import { codeOf, TEST_GOVERNANCE, TEST_BINDING } from "../../../protocol/testing.ts";
 

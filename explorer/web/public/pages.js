@@ -149,7 +149,6 @@ export async function batch({ id }, query) {
       ["pre-state root", mono(b.preStateRoot)],
       ["post-state root", mono(b.postStateRoot)],
       ["withdrawals root", mono(b.withdrawalsRoot)],
-      ["data layout", b.dataLayout],
       ["blob versioned hash", b.blobVersionedHash ? mono(b.blobVersionedHash) : "not committed yet"],
       ["commitment", b.commitment ? mono(b.commitment) : "not committed yet"],
       ["fee recipient", accountLink(b.feeRecipient)],

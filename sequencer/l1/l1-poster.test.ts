@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terminateSnarkjsCurve } from "../circuits/tools/snarkjs-runtime.ts";
-import { deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
+import { deploySystem, prepareArtifacts, type System } from "../../contracts/test/fixture.ts";
 import { hexlify } from "ethers";
-import { committedBatch } from "../contracts/client/batch-roots.ts";
-import { batchCommitment } from "../protocol/batch/layout.ts";
-import { blobOpening } from "../protocol/blob/challenge.ts";
+import { committedBatch } from "../../contracts/client/batch-roots.ts";
+import { batchCommitment } from "../../protocol/batch/layout.ts";
+import { blobOpening } from "../../protocol/blob/challenge.ts";
 import type { SealedBatch } from "./batch-poster.ts";
 import { L1BatchPoster, L1PosterFatalError } from "./l1-poster.ts";
 

@@ -1,9 +1,9 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { TxType } from "../protocol/tx/types.ts";
+import { TxType } from "../../protocol/tx/types.ts";
 import type { BatchPoster, SealedBatch } from "./batch-poster.ts";
-import { startNode } from "./node.ts";
-import { depositParam, rpc, signedHex, tempDir, testNodeConfig } from "./testing.ts";
+import { startNode } from "../node.ts";
+import { depositParam, rpc, signedHex, tempDir, testNodeConfig } from "../testing.ts";
 
 const logger = pino({ level: "silent" });
 
@@ -43,9 +43,9 @@ describe("batch posting", () => {
       await rpc(node.url, "ol_sendTransaction", [tx]);
       await node.sequencer.seal();
       // Batch 1 was sealed while no poster ran; the first attempt fails and is retried.
-      await until(async () => (await node.sequencer.batch(2))?.l1TxHash !== undefined);
+      await until(async () => (await node.sequencer.view.batch(2))?.l1TxHash !== undefined);
       expect(flaky.posted).toEqual([1, 2]);
-      expect((await node.sequencer.batch(1))?.l1TxHash).toBe(`0x${"1".padStart(64, "0")}`);
+      expect((await node.sequencer.view.batch(1))?.l1TxHash).toBe(`0x${"1".padStart(64, "0")}`);
     } finally {
       await node.stop();
     }

@@ -1,15 +1,10 @@
+import type { Withdrawal } from "../../protocol/state/batch.ts";
+
 /**
  * The seam between the sequencer and L1. The sequencer seals batches and hands each one,
- * in order, to a BatchPoster; the L1 implementation (`sequencer/l1-poster.ts`) turns it into
+ * in order, to a BatchPoster; the L1 implementation (`l1-poster.ts`) turns it into
  * a `commitBatch` call (docs/protocol.md, section 8). The sequencer never talks to L1 itself.
  */
-
-/** One L2 -> L1 withdrawal produced by a batch: a leaf Poseidon(recipient, amount). */
-export interface BatchWithdrawal {
-  /** L1 address, checksummed. */
-  readonly recipient: string;
-  readonly amount: bigint;
-}
 
 /** What a sealed batch commits to; every root and hash is a BN254 field element. */
 export interface SealedBatch {
@@ -28,7 +23,7 @@ export interface SealedBatch {
   /** Rolling queue hash before and after the consumed range. */
   readonly queueHashStart: bigint;
   readonly queueHashEnd: bigint;
-  readonly withdrawals: readonly BatchWithdrawal[];
+  readonly withdrawals: readonly Withdrawal[];
   /** Root of the binary Poseidon tree over the withdrawals (depth `withdrawalsDepth`). */
   readonly withdrawalsRoot: bigint;
   /** Transaction ids (txHash as 0x hex) in execution order. */

@@ -1,5 +1,5 @@
-import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
-import type { SignedTx } from "../protocol/tx/types.ts";
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import type { SignedTx } from "../../protocol/tx/types.ts";
 
 /**
  * Transactions waiting for an earlier nonce of their sender. A transaction whose nonce is
@@ -34,12 +34,17 @@ export interface AddResult {
 
 export class Mempool {
   private readonly bySender = new Map<number, Map<number, PooledTx>>();
-  private count = 0;
+  private readonly byHash = new Map<string, PooledTx>();
 
   constructor(readonly limits: MempoolLimits) {}
 
   get size(): number {
-    return this.count;
+    return this.byHash.size;
+  }
+
+  /** The waiting transaction with this txHash (0x hex), if any. */
+  get(hash: string): PooledTx | undefined {
+    return this.byHash.get(hash);
   }
 
   /** Adds a transaction whose nonce is above `nextNonce`, the sender's next executable one. */
@@ -63,6 +68,8 @@ export class Mempool {
         );
       }
       queue.set(nonce, p);
+      this.byHash.delete(existing.hash);
+      this.byHash.set(p.hash, p);
       return { replaced: existing };
     }
     if (queue.size >= this.limits.maxPerSender) {
@@ -72,7 +79,7 @@ export class Mempool {
       );
     }
     let evicted: PooledTx | undefined;
-    if (this.count >= this.limits.maxSize) {
+    if (this.size >= this.limits.maxSize) {
       const lowest = this.lowestFee();
       if (!lowest || lowest.tx.fee >= fee) {
         throw new OpenLedgerError(
@@ -85,7 +92,7 @@ export class Mempool {
     }
     queue.set(nonce, p);
     this.bySender.set(from, queue);
-    this.count++;
+    this.byHash.set(p.hash, p);
     return evicted ? { evicted } : {};
   }
 
@@ -115,7 +122,7 @@ export class Mempool {
     const queue = this.bySender.get(p.tx.from);
     if (!queue?.delete(p.tx.nonce)) return;
     if (queue.size === 0) this.bySender.delete(p.tx.from);
-    this.count--;
+    this.byHash.delete(p.hash);
   }
 
   /** Lowest fee; among equal fees the highest nonce, whose loss blocks nothing else. */

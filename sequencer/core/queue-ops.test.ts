@@ -1,15 +1,15 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { ErrorCode } from "../protocol/errors.ts";
-import { fieldToHex } from "../protocol/field.ts";
-import { RollupState } from "../protocol/state/state.ts";
-import { applyTx, beginBatch, closeBatch } from "../protocol/state/index.ts";
-import { decodeTx } from "../protocol/tx/codec.ts";
-import { type Deposit, TxType } from "../protocol/tx/types.ts";
-import { startNode } from "./node.ts";
-import { depositParam, L1_SENDER, rpc, tempDir, TEST_GOVERNANCE, testNodeConfig } from "./testing.ts";
-import { DEV_DOMAIN } from "../protocol/genesis.ts";
-import { TEST_PARAMS } from "../protocol/params.ts";
+import { ErrorCode } from "../../protocol/errors.ts";
+import { fieldToHex } from "../../protocol/field.ts";
+import { RollupState } from "../../protocol/state/state.ts";
+import { applyTx, beginBatch, closeBatch } from "../../protocol/state/index.ts";
+import { decodeTx } from "../../protocol/tx/codec.ts";
+import { type Deposit, TxType } from "../../protocol/tx/types.ts";
+import { startNode } from "../node.ts";
+import { depositParam, L1_SENDER, rpc, tempDir, TEST_GOVERNANCE, testNodeConfig } from "../testing.ts";
+import { DEV_DOMAIN } from "../../protocol/genesis.ts";
+import { TEST_PARAMS } from "../../protocol/params.ts";
 
 const logger = pino({ level: "silent" });
 
@@ -26,7 +26,10 @@ describe("queue operations execute as provers replay them", () => {
   it("refuses a deposit whose key the wire encoding cannot carry, in-process and over RPC, and moves nothing", async () => {
     const node = await startNode(testNodeConfig(tempDir("queue-ops")), logger);
     try {
-      const before = { queue: node.sequencer.state.queue, root: (await node.sequencer.roots()).stateRoot };
+      const before = {
+        queue: node.sequencer.view.queue,
+        root: (await node.sequencer.view.roots()).stateRoot,
+      };
       // (5, 7) is off the curve: its packed form (y and the sign of x) names no point, or another one.
       await expect(node.sequencer.executeQueueOp(deposit(0n, { x: 5n, y: 7n }))).rejects.toMatchObject({
         code: expect.stringMatching(new RegExp(`^(${ErrorCode.InvalidKey}|${ErrorCode.InvalidEncoding})$`)),
@@ -36,8 +39,8 @@ describe("queue operations execute as provers replay them", () => {
         { ...depositParam(0, 1, 10n), publicKey: identity },
       ]);
       expect(reply.error).toMatchObject({ code: -32602, data: { code: ErrorCode.InvalidKey } });
-      expect(node.sequencer.state.queue).toEqual(before.queue);
-      expect((await node.sequencer.roots()).stateRoot).toBe(before.root);
+      expect(node.sequencer.view.queue).toEqual(before.queue);
+      expect((await node.sequencer.view.roots()).stateRoot).toBe(before.root);
 
       // A valid deposit: the stored bytes replay to the sequencer's root.
       expect(
@@ -51,7 +54,7 @@ describe("queue operations execute as provers replay them", () => {
       });
       const ctx = beginBatch(replay);
       for (const hash of sealed.txHashes) {
-        const tx = await node.sequencer.transaction(hash);
+        const tx = await node.sequencer.view.transaction(hash);
         applyTx(replay, ctx, decodeTx(tx!.raw));
       }
       expect(closeBatch(replay, ctx, sealed.feeRecipient).stateRoot).toBe(sealed.postStateRoot);

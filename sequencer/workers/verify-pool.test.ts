@@ -1,10 +1,10 @@
 import type { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
-import { derivePublicKey } from "../protocol/eddsa.ts";
-import { TEST_PARAMS } from "../protocol/params.ts";
-import { TxType } from "../protocol/tx/types.ts";
-import { DEV_DOMAIN } from "../protocol/genesis.ts";
-import { signedHex, testKey } from "./testing.ts";
+import { derivePublicKey } from "../../protocol/eddsa.ts";
+import { TEST_PARAMS } from "../../protocol/params.ts";
+import { TxType } from "../../protocol/tx/types.ts";
+import { DEV_DOMAIN } from "../../protocol/genesis.ts";
+import { signedHex, testKey } from "../testing.ts";
 import { VerifyPool } from "./verify-pool.ts";
 
 const pool = new VerifyPool({ domain: DEV_DOMAIN, params: TEST_PARAMS }, 2);

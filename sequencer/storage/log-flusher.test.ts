@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { Store } from "./store.ts";
-import { tempDir } from "./testing.ts";
+import { tempDir } from "../testing.ts";
 
 describe("fsync of LevelDB's log beside its writes", () => {
   it("finds the log file LevelDB appends to, and every write resolves after an fsync of it", async () => {

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { ErrorCode } from "../protocol/errors.ts";
-import { poseidon } from "../protocol/poseidon.ts";
+import { ErrorCode } from "../../protocol/errors.ts";
+import { poseidon } from "../../protocol/poseidon.ts";
 import { type VerifyContext, type VerifyJob, verifyRaw } from "./verifier.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ErrorCode, type OpenLedgerError } from "../protocol/errors.ts";
-import { type SignedTx, TxType } from "../protocol/tx/types.ts";
+import { ErrorCode, type OpenLedgerError } from "../../protocol/errors.ts";
+import { type SignedTx, TxType } from "../../protocol/tx/types.ts";
 import { Mempool, type PooledTx } from "./mempool.ts";
 
 const limits = { maxSize: 3, maxPerSender: 2, maxNonceGap: 5, replaceBumpPercent: 10 };

@@ -1,6 +1,7 @@
 /**
- * Proving and verifying with a built circuit's artifacts (snarkjs), and the proof in the
- * form the exported Solidity verifier takes.
+ * Proving and verifying with a built circuit's files (snarkjs), and the proof in the form the
+ * exported Solidity verifier takes. Runtime code: the prover node and the contract clients use
+ * it; the build pipeline (circuits/tools) produces the files it reads.
  */
 import { readFile } from "node:fs/promises";
 import {
@@ -10,9 +11,15 @@ import {
   type PublicSignals,
   type VerificationKey,
 } from "snarkjs";
-import type { CircuitArtifacts } from "./artifacts.ts";
 
 export type { CircuitSignals, Groth16Proof, PublicSignals };
+
+/** The files of a built circuit that proving and verifying read (paths). */
+export interface ProvingFiles {
+  readonly wasm: string;
+  readonly zkey: string;
+  readonly vkey: string;
+}
 
 export interface Groth16Result {
   proof: Groth16Proof;
@@ -28,14 +35,14 @@ export interface SolidityProof {
 }
 
 export async function proveGroth16(
-  artifacts: Pick<CircuitArtifacts, "wasm" | "zkey">,
+  artifacts: Pick<ProvingFiles, "wasm" | "zkey">,
   input: CircuitSignals,
 ): Promise<Groth16Result> {
   return groth16.fullProve(input, artifacts.wasm, artifacts.zkey);
 }
 
 export async function verifyGroth16(
-  artifacts: Pick<CircuitArtifacts, "vkey">,
+  artifacts: Pick<ProvingFiles, "vkey">,
   proof: Groth16Proof,
   publicSignals: PublicSignals,
 ): Promise<boolean> {
@@ -43,7 +50,7 @@ export async function verifyGroth16(
 }
 
 export async function loadVerificationKey(
-  artifacts: Pick<CircuitArtifacts, "vkey">,
+  artifacts: Pick<ProvingFiles, "vkey">,
 ): Promise<VerificationKey> {
   return JSON.parse(await readFile(artifacts.vkey, "utf8")) as VerificationKey;
 }

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { BatchBlob } from "../protocol/blob/kzg.ts";
+import type { BatchBlob } from "../../protocol/blob/kzg.ts";
 
 /**
  * batchBlob(data) on a worker thread of its own: the blob's transform and its KZG

@@ -1,10 +1,10 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { batchDataLength } from "../protocol/batch/layout.ts";
-import { ErrorCode } from "../protocol/errors.ts";
-import { type L2Tx, TxType } from "../protocol/tx/types.ts";
-import { startNode } from "./node.ts";
-import { L1_SENDER, depositParam, rpc, signedHex, tempDir, testNodeConfig } from "./testing.ts";
+import { batchDataLength } from "../../protocol/batch/layout.ts";
+import { ErrorCode } from "../../protocol/errors.ts";
+import { type L2Tx, TxType } from "../../protocol/tx/types.ts";
+import { startNode } from "../node.ts";
+import { L1_SENDER, depositParam, rpc, signedHex, tempDir, testNodeConfig } from "../testing.ts";
 
 const logger = pino({ level: "silent" });
 
@@ -34,17 +34,16 @@ describe("batch sealing", () => {
       expect((await send(4, "withdraw")).result).toMatchObject({ batch: 3, position: 0 });
       await node.sequencer.seal();
 
-      const b1 = (await node.sequencer.batch(1))!;
-      expect(b1.dataLayout).toBe("fixed");
+      const b1 = (await node.sequencer.view.batch(1))!;
       expect(b1.batchData.length).toBe(batchDataLength({ slots: 4, withdrawals: 2 }));
-      const b2 = (await node.sequencer.batch(2))!;
+      const b2 = (await node.sequencer.view.batch(2))!;
       expect(b2.preStateRoot).toBe(b1.postStateRoot);
       expect(b2.withdrawals).toEqual([
         { recipient: L1_SENDER, amount: 7n },
         { recipient: L1_SENDER, amount: 7n },
       ]);
       expect([b1.queueStart, b1.queueEnd, b2.queueStart]).toEqual([0n, 2n, 2n]);
-      expect((await node.sequencer.batch(3))!.txHashes).toHaveLength(1);
+      expect((await node.sequencer.view.batch(3))!.txHashes).toHaveLength(1);
       // Pages start where they are asked to, however far from batch 1.
       const page = async (offset: number, limit: number) =>
         ((await rpc(node.url, "ol_listBatches", [{ offset, limit }])).result as { number: number }[]).map(
@@ -86,20 +85,19 @@ describe("batch sealing", () => {
         [2, 2],
         [3, 0],
       ]);
-      expect(seq.state.governance.minContributionStake).toBe(77n);
+      expect(seq.view.governance.minContributionStake).toBe(77n);
       await seq.seal();
-      expect(seq.state.governance.minModelStake).toBe(99n);
-      const [b1, b2] = [(await seq.batch(1))!, (await seq.batch(2))!];
-      expect([b1.dataLayout, b2.dataLayout]).toEqual(["fixed", "fixed"]);
+      expect(seq.view.governance.minModelStake).toBe(99n);
+      const [b1, b2] = [(await seq.view.batch(1))!, (await seq.view.batch(2))!];
       expect(b1.withdrawals).toEqual([{ recipient: L1_SENDER, amount: 500n }]);
       expect(b2.withdrawals).toEqual([{ recipient: L1_SENDER, amount: 10n ** 6n }]);
-      expect(seq.account(2)!.balance).toBe(0n);
-      const root = (await seq.roots()).stateRoot;
+      expect(seq.view.account(2)!.balance).toBe(0n);
+      const root = (await seq.view.roots()).stateRoot;
       await node.stop();
       // A restart recovers the same state, parameters included.
       node = await startNode(config, logger);
-      expect((await node.sequencer.roots()).stateRoot).toBe(root);
-      expect(node.sequencer.state.queue.next).toBe(7n);
+      expect((await node.sequencer.view.roots()).stateRoot).toBe(root);
+      expect(node.sequencer.view.queue.next).toBe(7n);
     } finally {
       await node.stop();
     }
@@ -162,15 +160,15 @@ describe("batch sealing", () => {
       });
       await node.sequencer.seal();
       const shape = { slots: 8, withdrawals: 16, registrySlots: 1 };
-      expect((await node.sequencer.batch(3))!.batchData[batchDataLength({ slots: 8, withdrawals: 16 })]).toBe(
-        TxType.RegisterModel,
-      );
+      expect(
+        (await node.sequencer.view.batch(3))!.batchData[batchDataLength({ slots: 8, withdrawals: 16 })],
+      ).toBe(TxType.RegisterModel);
       for (const n of [1, 2, 3]) {
-        const b = (await node.sequencer.batch(n))!;
-        expect([b.dataLayout, b.batchData.length]).toEqual(["fixed", batchDataLength(shape)]);
+        const b = (await node.sequencer.view.batch(n))!;
+        expect(b.batchData.length).toBe(batchDataLength(shape));
       }
       // The registry record sits after the account records and the recipients: type, then datanet.
-      const b2 = (await node.sequencer.batch(2))!;
+      const b2 = (await node.sequencer.view.batch(2))!;
       const at = batchDataLength({ slots: 8, withdrawals: 16 });
       expect([b2.batchData[at], b2.batchData[at + 4]]).toEqual([TxType.RegisterContribution, 3]);
     } finally {
@@ -246,9 +244,9 @@ describe("batch sealing", () => {
         position: 1,
       });
       await node.sequencer.drain();
-      const b1 = (await node.sequencer.batch(1))!;
+      const b1 = (await node.sequencer.view.batch(1))!;
       expect(b1.batchData.length).toBe(batchDataLength({ slots: 2, withdrawals: 0 }));
-      expect(node.sequencer.state.queue.next).toBe(1n);
+      expect(node.sequencer.view.queue.next).toBe(1n);
     } finally {
       await node.stop();
     }

@@ -2,16 +2,16 @@ import { Level } from "level";
 import { serialize, deserialize } from "node:v8";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
-import { fieldToHex } from "../protocol/field.ts";
-import { TEST_PARAMS } from "../protocol/params.ts";
-import { decodeTx } from "../protocol/tx/codec.ts";
-import { txHash } from "../protocol/tx/fields.ts";
-import { TxType } from "../protocol/tx/types.ts";
-import { DEV_DOMAIN } from "../protocol/genesis.ts";
-import { startNode } from "./node.ts";
-import { KEY } from "./schema.ts";
-import { depositParam, rpc, signedHex, tempDir, testNodeConfig } from "./testing.ts";
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { fieldToHex } from "../../protocol/field.ts";
+import { TEST_PARAMS } from "../../protocol/params.ts";
+import { decodeTx } from "../../protocol/tx/codec.ts";
+import { txHash } from "../../protocol/tx/fields.ts";
+import { TxType } from "../../protocol/tx/types.ts";
+import { DEV_DOMAIN } from "../../protocol/genesis.ts";
+import { startNode } from "../node.ts";
+import { KEY } from "../storage/schema.ts";
+import { depositParam, rpc, signedHex, tempDir, testNodeConfig } from "../testing.ts";
 
 const logger = pino({ level: "silent" });
 
@@ -33,14 +33,14 @@ describe("sequencer restart", () => {
     const confirmations = [];
     for (let n = 1; n <= 3; n++)
       confirmations.push((await rpc(node.url, "ol_sendTransaction", [transfer(n)])).result);
-    const rootBefore = node.sequencer.state.root();
+    const rootBefore = (await node.sequencer.view.roots()).stateRoot;
     // A crash: the process goes away without sealing; only the write-ahead entries hold batch 2.
     await node.sequencer.close();
 
     const again = await startNode(testNodeConfig(dir), logger);
     try {
-      expect(again.sequencer.state.root()).toBe(rootBefore);
-      expect(again.sequencer.sealedBatches).toBe(1);
+      expect((await again.sequencer.view.roots()).stateRoot).toBe(rootBefore);
+      expect(again.sequencer.view.sealedBatches).toBe(1);
       for (const c of confirmations as Array<{ txHash: string; batch: number; position: number }>) {
         expect((await rpc(again.url, "ol_getTransactionReceipt", [c.txHash])).result).toMatchObject({
           batch: c.batch,
@@ -56,7 +56,7 @@ describe("sequencer restart", () => {
       await again.stop();
     }
     const third = await startNode(testNodeConfig(dir), logger);
-    expect(third.sequencer.sealedBatches).toBe(2);
+    expect(third.sequencer.view.sealedBatches).toBe(2);
     expect((await rpc(third.url, "ol_getAccount", [2])).result).toMatchObject({
       balance: String(10n ** 6n + 50n),
     });

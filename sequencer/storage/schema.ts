@@ -1,10 +1,10 @@
-import type { Field } from "../protocol/field.ts";
-import type { ProtocolParams } from "../protocol/params.ts";
-import type { Receipt } from "../protocol/state/apply.ts";
-import type { GovernanceParams } from "../protocol/state/leaves.ts";
-import type { RollupState } from "../protocol/state/state.ts";
-import type { Domain } from "../protocol/domain.ts";
-import type { SealedBatch } from "./batch-poster.ts";
+import type { Field } from "../../protocol/field.ts";
+import type { ProtocolParams } from "../../protocol/params.ts";
+import type { Receipt } from "../../protocol/state/apply.ts";
+import type { GovernanceParams } from "../../protocol/state/leaves.ts";
+import type { RollupState } from "../../protocol/state/state.ts";
+import type { Domain } from "../../protocol/domain.ts";
+import type { SealedBatch } from "../l1/batch-poster.ts";
 import { pad } from "./store.ts";
 
 /**
@@ -21,8 +21,6 @@ export interface TxRecord {
 }
 
 export interface BatchRecord extends SealedBatch {
-  /** Always "fixed", the circuit's layout (protocol/batch/layout.ts); kept for readers of stored batches. */
-  readonly dataLayout: "fixed" | "compact";
   /** Account credited with the batch's fees (the fixed layout's header). */
   readonly feeRecipient: number;
   readonly sealedAt: number;

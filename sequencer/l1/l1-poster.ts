@@ -1,11 +1,11 @@
 import { Contract, hexlify, type Signer } from "ethers";
 import type { Logger } from "pino";
-import { batchRootsHash, committedBatch } from "../contracts/client/batch-roots.ts";
-import { sendCommitBatch } from "../contracts/client/commit-batch.ts";
-import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
-import type { BatchBlob } from "../protocol/blob/kzg.ts";
+import { batchRootsHash, committedBatch } from "../../contracts/client/batch-roots.ts";
+import { sendCommitBatch } from "../../contracts/client/commit-batch.ts";
+import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
+import type { BatchBlob } from "../../protocol/blob/kzg.ts";
 import type { BatchPoster, PostedBatch, SealedBatch } from "./batch-poster.ts";
-import { batchBlobOffThread } from "./blob-thread.ts";
+import { batchBlobOffThread } from "../workers/blob-thread.ts";
 
 export interface L1PosterOptions {
   /** The Rollup contract. */

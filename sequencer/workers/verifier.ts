@@ -1,12 +1,12 @@
-import type { AffinePoint } from "../protocol/babyjub.ts";
-import type { Domain } from "../protocol/domain.ts";
-import type { Field } from "../protocol/field.ts";
-import type { ProtocolParams } from "../protocol/params.ts";
-import { verifySignature } from "../protocol/eddsa.ts";
-import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
-import { decodeTx } from "../protocol/tx/codec.ts";
-import { txHash as computeTxHash } from "../protocol/tx/fields.ts";
-import { isQueueOp, type SignedTx } from "../protocol/tx/types.ts";
+import type { AffinePoint } from "../../protocol/babyjub.ts";
+import type { Domain } from "../../protocol/domain.ts";
+import type { Field } from "../../protocol/field.ts";
+import type { ProtocolParams } from "../../protocol/params.ts";
+import { verifySignature } from "../../protocol/eddsa.ts";
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { decodeTx } from "../../protocol/tx/codec.ts";
+import { txHash as computeTxHash } from "../../protocol/tx/fields.ts";
+import { isQueueOp, type SignedTx } from "../../protocol/tx/types.ts";
 
 /**
  * Decoding, hashing and signature checking of submitted transactions, the sequencer's most

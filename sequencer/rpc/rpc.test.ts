@@ -1,13 +1,13 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ErrorCode } from "../protocol/errors.ts";
-import { TEST_PARAMS } from "../protocol/params.ts";
-import { rootFromProof } from "../protocol/smt.ts";
-import { poseidon } from "../protocol/poseidon.ts";
-import { TxType } from "../protocol/tx/types.ts";
-import { startNode, type SequencerNode } from "./node.ts";
-import { rpcCodeOf } from "./rpc/errors.ts";
-import { depositParam, post, rpc, signedHex, tempDir, testNodeConfig } from "./testing.ts";
+import { ErrorCode } from "../../protocol/errors.ts";
+import { TEST_PARAMS } from "../../protocol/params.ts";
+import { rootFromProof } from "../../protocol/smt.ts";
+import { poseidon } from "../../protocol/poseidon.ts";
+import { TxType } from "../../protocol/tx/types.ts";
+import { startNode, type SequencerNode } from "../node.ts";
+import { rpcCodeOf } from "./errors.ts";
+import { depositParam, post, rpc, signedHex, tempDir, testNodeConfig } from "../testing.ts";
 
 const logger = pino({ level: "silent" });
 let node: SequencerNode;
@@ -121,11 +121,8 @@ describe("sequencer JSON-RPC", () => {
       txHashes: string[];
       withdrawals: unknown[];
       postStateRoot: string;
-      dataLayout: string;
     };
     expect(batch.txHashes).toHaveLength(10);
-    // Registry transactions take the layout's registry slots (16 by default).
-    expect(batch.dataLayout).toBe("fixed");
     expect(batch.withdrawals).toEqual([
       { recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", amount: "300" },
     ]);

@@ -1,0 +1,94 @@
+/**
+ * JSON shapes of the sequencer's JSON-RPC answers, defined once: the server builds them
+ * (sequencer/rpc/views.ts), the SDK and the explorer read them. Amounts and counts that may
+ * exceed 2^53 are decimal strings; hashes, roots and other field elements are 0x hex of 32
+ * bytes; bytes are 0x hex.
+ */
+
+/** ol_sendTransaction: executed at once (with its place), or waiting for an earlier nonce. */
+export type SubmitResult =
+  | {
+      readonly txHash: string;
+      readonly status: "executed";
+      readonly batch: number;
+      readonly position: number;
+    }
+  | { readonly txHash: string; readonly status: "queued" };
+
+/** An L2 -> L1 payout of a batch. */
+export interface WithdrawalInfo {
+  readonly recipient: string;
+  readonly amount: string;
+}
+
+export interface AccountInfo {
+  readonly id: number;
+  readonly publicKey: { readonly x: string; readonly y: string };
+  readonly l1Address: string;
+  readonly balance: string;
+  readonly nonce: number;
+  readonly staked: string;
+  readonly proof: {
+    readonly stateRoot: string;
+    readonly accountsRoot: string;
+    readonly registriesHash: string;
+    readonly leaf: string;
+    readonly siblings: string[][];
+    readonly includesOpenBatch: boolean;
+  };
+}
+
+export interface ReceiptInfo {
+  readonly txHash: string;
+  readonly status: "executed" | "sealed";
+  readonly batch: number;
+  readonly position: number;
+  readonly type: string;
+  readonly account: number;
+  readonly fee: string;
+  readonly created: { readonly registry: string; readonly id: number } | null;
+  readonly withdrawal: WithdrawalInfo | null;
+}
+
+/** ol_getTransaction: status, position and the decoded fields (amounts as decimal strings). */
+export interface TransactionInfo {
+  readonly hash: string;
+  readonly status: "queued" | "executed" | "sealed";
+  readonly batch: number | null;
+  readonly position: number | null;
+  readonly type: string;
+  readonly raw: string;
+  readonly tx: Record<string, unknown>;
+}
+
+export interface BatchInfo {
+  readonly number: number;
+  readonly preStateRoot: string;
+  readonly postStateRoot: string;
+  /** The fixed-layout batch data; ol_getBatch sends it only when asked. */
+  readonly batchData?: string;
+  readonly feeRecipient: number;
+  /** The versioned hash of the EIP-4844 blob that carried the data; null until committed on L1. */
+  readonly blobVersionedHash: string | null;
+  /** What commitBatch recorded; null until committed on L1. */
+  readonly commitment: string | null;
+  readonly queueStart: string;
+  readonly queueEnd: string;
+  readonly queueHashStart: string;
+  readonly queueHashEnd: string;
+  readonly withdrawals: WithdrawalInfo[];
+  readonly withdrawalsRoot: string;
+  readonly feesCredited: string;
+  readonly txHashes: string[];
+  readonly sealedAt: string;
+}
+
+/** ol_getStateRoot: the live roots and where batching stands. */
+export interface HeadInfo {
+  readonly stateRoot: string;
+  readonly accountsRoot: string;
+  readonly registriesHash: string;
+  readonly counters: { accounts: number; contributions: number; models: number; inferences: number };
+  readonly sealedBatches: number;
+  readonly openBatch: { number: number; size: number };
+}
