@@ -1,6 +1,7 @@
 // Lint rules: ESLint's and typescript-eslint's recommended sets. Formatting is Prettier's job.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import layers from "./lint/layers.js";
 
 export default tseslint.config(
   {
@@ -19,7 +20,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { console: "readonly", process: "readonly" } },
+    plugins: { layers },
     rules: {
+      "layers/boundaries": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },

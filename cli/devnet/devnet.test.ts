@@ -13,7 +13,7 @@ import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { type Devnet, startDevnet, USER_OPEN } from "./devnet.ts";
 import { proverService } from "./prover-service.ts";
 import { sequencerService } from "./sequencer-service.ts";
-import type { DevnetService } from "./services.ts";
+import type { DevnetService } from "./service.ts";
 import { devnetSummary } from "./summary.ts";
 
 describe("openledger devnet: L1 up, contracts deployed, state kept across restarts", () => {

@@ -15,7 +15,8 @@ import { deployOpenLedger } from "../../contracts/deploy/deploy.ts";
 import { type DevAccount, devAccounts } from "../../contracts/deploy/dev-accounts.ts";
 import { contractSourcesHash } from "../../contracts/deploy/sources-hash.ts";
 import { type L1Chain, startL1Chain } from "./l1-chain.ts";
-import { DEVNET_SERVICES, type DevnetService, type RunningService } from "./services.ts";
+import type { DevnetService, RunningService } from "./service.ts";
+import { DEVNET_SERVICES } from "./services.ts";
 
 export interface DevnetOptions {
   host: string;

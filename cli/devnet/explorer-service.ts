@@ -1,5 +1,5 @@
 import { startExplorer } from "../../explorer/server.ts";
-import type { DevnetService } from "./services.ts";
+import type { DevnetService } from "./service.ts";
 
 /**
  * The block explorer on the devnet: three ports above the L1 (8548 by default), reading the

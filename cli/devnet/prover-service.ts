@@ -12,7 +12,7 @@ import { ProverNode } from "../../prover/node/node.ts";
 import { SequencerRpcSource } from "../../prover/node/source.ts";
 import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../../protocol/genesis.ts";
 import { KeyBuild } from "./key-build.ts";
-import type { DevnetService } from "./services.ts";
+import type { DevnetService } from "./service.ts";
 
 /**
  * The prover node on the devnet, as `openledger prover` runs it: the dev prover key (bonded at

@@ -4,7 +4,7 @@ import { devWallet } from "../../contracts/deploy/dev-accounts.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { nodeConfig } from "../../sequencer/config.ts";
 import { startL1Sequencer } from "../commands/sequencer-l1.ts";
-import type { DevnetService } from "./services.ts";
+import type { DevnetService } from "./service.ts";
 
 /**
  * The sequencer on the devnet: JSON-RPC two ports above the L1 (8547 by default), LevelDB in

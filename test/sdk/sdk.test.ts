@@ -2,15 +2,15 @@ import { rm } from "node:fs/promises";
 import { Wallet } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deriveL2Key } from "../protocol/keys.ts";
-import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
-import { fieldToHex } from "../protocol/field.ts";
-import { TEST_PARAMS } from "../protocol/params.ts";
-import { DEV_DOMAIN } from "../protocol/genesis.ts";
-import { type SequencerNode, startNode } from "../sequencer/node.ts";
-import { depositParam, L1_SENDER, rpc, tempDir, testNodeConfig } from "../sequencer/testing.ts";
-import { OpenLedgerProvider, RpcCallError } from "./provider.ts";
-import { L2Wallet } from "./wallet.ts";
+import { deriveL2Key } from "../../protocol/keys.ts";
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { fieldToHex } from "../../protocol/field.ts";
+import { TEST_PARAMS } from "../../protocol/params.ts";
+import { DEV_DOMAIN } from "../../protocol/genesis.ts";
+import { type SequencerNode, startNode } from "../../sequencer/node.ts";
+import { depositParam, L1_SENDER, rpc, tempDir, testNodeConfig } from "../../sequencer/testing.ts";
+import { OpenLedgerProvider, RpcCallError } from "../../sdk/provider.ts";
+import { L2Wallet } from "../../sdk/wallet.ts";
 
 /** The SDK against a real sequencer node over HTTP: a wallet whose L2 key comes from an Ethereum key. */
 describe("sdk: provider and wallet", () => {

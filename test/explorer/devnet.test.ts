@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Devnet, startDevnet } from "../cli/devnet/devnet.ts";
-import { explorerService } from "../cli/devnet/explorer-service.ts";
-import { sequencerService } from "../cli/devnet/sequencer-service.ts";
-import { devnetSummary } from "../cli/devnet/summary.ts";
+import { type Devnet, startDevnet } from "../../cli/devnet/devnet.ts";
+import { explorerService } from "../../cli/devnet/explorer-service.ts";
+import { sequencerService } from "../../cli/devnet/sequencer-service.ts";
+import { devnetSummary } from "../../cli/devnet/summary.ts";
 
 /** Whether `port` on the loopback is free to listen on. */
 const free = (port: number) =>
