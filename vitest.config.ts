@@ -8,6 +8,5 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 600_000,
-    reporters: process.env.CI ? ["default"] : ["default"],
   },
 });

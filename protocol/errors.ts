@@ -1,7 +1,13 @@
 /**
  * Every failure the protocol can report, with a stable code. The state transition, the
  * JSON-RPC layer, the SDK and the CLI all speak these codes, so a rejected transaction says
- * the same thing everywhere.
+ * the same thing everywhere. Components keep their own codes beside their code (the circuit
+ * build's in circuits/tools/errors.ts, the prover node's and the attribution engine's in
+ * prover/), as subclasses of `CodedError`.
+ *
+ * The rule for throwing: anything a user, a peer, an input file or the chain can cause throws
+ * a `CodedError` whose message says what was wrong; a plain `Error` is thrown only for a
+ * broken invariant of the code itself (a programming error), which no input can provoke.
  */
 export const ErrorCode = {
   // Encoding and input validation.
@@ -30,27 +36,24 @@ export const ErrorCode = {
   StateCorrupt: "STATE_CORRUPT",
   /** A layout without room for this transaction type (0 withdrawal entries or registry slots). */
   UnsupportedByLayout: "UNSUPPORTED_BY_LAYOUT",
-  // Prover node.
-  RootMismatch: "ROOT_MISMATCH",
-  // Attribution engine.
-  InvalidAttribution: "INVALID_ATTRIBUTION",
-  // Circuit build pipeline (circuits/tools).
-  UnknownCircuit: "UNKNOWN_CIRCUIT",
-  CircuitBuildFailed: "CIRCUIT_BUILD_FAILED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export class OpenLedgerError extends Error {
-  override readonly name = "OpenLedgerError";
+/** A failure with a stable code and a message that says what was wrong. */
+export class CodedError<C extends string = string> extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: C,
     message: string,
     readonly details?: Record<string, unknown>,
     options?: { cause?: unknown },
   ) {
     super(message, options);
   }
+}
+
+export class OpenLedgerError extends CodedError<ErrorCode> {
+  override readonly name = "OpenLedgerError";
 }
 
 /** Throws an OpenLedgerError with `code` unless `condition` holds. */

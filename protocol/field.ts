@@ -23,11 +23,6 @@ export function toField(x: bigint | number | string, what = "value"): Field {
   return v;
 }
 
-export function modField(x: bigint): Field {
-  const r = x % FIELD_MODULUS;
-  return r < 0n ? r + FIELD_MODULUS : r;
-}
-
 /** Unsigned integer of `bits` bits; the protocol's amounts, nonces and ids are all such. */
 export function checkUint(x: bigint, bits: number, what: string): bigint {
   if (typeof x !== "bigint" || x < 0n || x >= 1n << BigInt(bits)) {

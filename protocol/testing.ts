@@ -2,6 +2,7 @@ import { OpenLedgerError } from "./errors.ts";
 import { GENESIS_GOVERNANCE } from "./genesis.ts";
 import type { ProofBinding } from "./batch/witness.ts";
 import type { GovernanceParams } from "./state/leaves.ts";
+import { type L2Tx, TxType } from "./tx/types.ts";
 
 /**
  * Fixtures shared by the tests of every component (and the twin vectors): one definition, so
@@ -37,3 +38,52 @@ export function codeOf(f: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** An L1 address of Hardhat's dev accounts (#1): deposits' sender and withdrawals' recipient in tests. */
+export const TEST_L1_ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
+/**
+ * One transaction of each L2 type, by accounts 1 and 2 (each signed with test key `from - 1`),
+ * valid in this order once three deposits have opened accounts 1 to 3.
+ */
+export const EVERY_L2_TYPE: readonly L2Tx[] = [
+  { type: TxType.Transfer, from: 1, nonce: 0, fee: 10n, to: 2, amount: 500n },
+  { type: TxType.Stake, from: 1, nonce: 1, fee: 10n, amount: 5000n },
+  { type: TxType.Unstake, from: 1, nonce: 2, fee: 10n, amount: 1000n },
+  {
+    type: TxType.RegisterContribution,
+    from: 2,
+    nonce: 0,
+    fee: 10n,
+    datanet: 1,
+    contentRoot: 77n,
+    rowCount: 100,
+    license: 1,
+    uriCommitment: 88n,
+    stake: 200n,
+  },
+  {
+    type: TxType.RegisterModel,
+    from: 1,
+    nonce: 3,
+    fee: 10n,
+    modelHash: 5n,
+    trainingConfigHash: 6n,
+    contributions: [1],
+    checkpointCommitment: 7n,
+    inferenceFee: 50n,
+    baseModel: 0,
+  },
+  {
+    type: TxType.Inference,
+    from: 2,
+    nonce: 1,
+    fee: 10n,
+    model: 1,
+    inputHash: 1n,
+    outputHash: 2n,
+    featureCommitment: 3n,
+    payment: 60n,
+  },
+  { type: TxType.Withdraw, from: 2, nonce: 2, fee: 10n, amount: 300n, recipient: TEST_L1_ADDRESS },
+];

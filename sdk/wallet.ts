@@ -1,5 +1,6 @@
 import type { Wallet as EthWallet } from "ethers";
 import type { Domain } from "../protocol/domain.ts";
+import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
 import type { ProtocolParams } from "../protocol/params.ts";
 import { signTx } from "../protocol/tx/sign.ts";
@@ -56,7 +57,12 @@ export class L2Wallet {
     o: TxOverrides = {},
   ): Promise<SignedTx<T>> {
     const nonce = o.nonce ?? (await this.provider.getNonce(this.account));
-    if (nonce === null) throw new Error(`account ${this.account} does not exist on L2 yet: deposit first`);
+    if (nonce === null) {
+      throw new OpenLedgerError(
+        ErrorCode.UnknownAccount,
+        `account ${this.account} does not exist on L2 yet: deposit first`,
+      );
+    }
     const full = { ...tx, from: this.account, nonce, fee: o.fee ?? this.defaultFee } as T;
     return signTx(full, this.key.privateKey, this.domain, this.params);
   }

@@ -49,9 +49,7 @@ export async function verifyGroth16(
   return groth16.verify(await loadVerificationKey(artifacts), publicSignals, proof);
 }
 
-export async function loadVerificationKey(
-  artifacts: Pick<ProvingFiles, "vkey">,
-): Promise<VerificationKey> {
+export async function loadVerificationKey(artifacts: Pick<ProvingFiles, "vkey">): Promise<VerificationKey> {
   return JSON.parse(await readFile(artifacts.vkey, "utf8")) as VerificationKey;
 }
 

@@ -3,6 +3,7 @@
  * (u32 id, u64 byte length, bytes), all little-endian. Same layout snarkjs writes.
  */
 import { open, readFile } from "node:fs/promises";
+import { CircuitBuildError, CircuitBuildErrorCode } from "../tools/errors.ts";
 
 export interface PtauSection {
   id: number;
@@ -35,7 +36,8 @@ export async function writePtauFile(path: string, sections: PtauSection[]): Prom
 
 export async function readPtauFile(path: string): Promise<PtauSection[]> {
   const bytes = await readFile(path);
-  if (bytes.toString("ascii", 0, 4) !== MAGIC) throw new Error(`${path} is not a .ptau file`);
+  if (bytes.toString("ascii", 0, 4) !== MAGIC)
+    throw new CircuitBuildError(CircuitBuildErrorCode.InvalidPtau, `${path} is not a .ptau file`);
   const count = bytes.readUInt32LE(8);
   const sections: PtauSection[] = [];
   let pos = 12;
@@ -65,7 +67,10 @@ export async function readPtauPower(path: string): Promise<number> {
     const head = Buffer.alloc(12 + 12 + 44);
     await file.read(head, 0, head.length, 0);
     if (head.toString("ascii", 0, 4) !== MAGIC || head.readUInt32LE(12) !== 1) {
-      throw new Error(`${path} is not a .ptau file starting with its header section`);
+      throw new CircuitBuildError(
+        CircuitBuildErrorCode.InvalidPtau,
+        `${path} is not a .ptau file starting with its header section`,
+      );
     }
     const n8 = head.readUInt32LE(24);
     return head.readUInt32LE(24 + 4 + n8);

@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
-import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { CircuitBuildError, CircuitBuildErrorCode } from "./errors.ts";
 
 export const CIRCOM_LIBRARIES = ["node_modules"];
 export const CIRCOM_FLAGS = ["--r1cs", "--wasm", "--sym", "--O2"];
@@ -39,10 +39,14 @@ export async function compileCircom(root: string, mainFile: string, outDir: stri
   ];
   const { code, output } = await run(process.execPath, args, cwd);
   if (code !== 0) {
-    throw new OpenLedgerError(ErrorCode.CircuitBuildFailed, `circom2 failed on ${relative(root, mainFile)}`, {
-      exitCode: code,
-      output: output.slice(-4000),
-    });
+    throw new CircuitBuildError(
+      CircuitBuildErrorCode.CircuitBuildFailed,
+      `circom2 failed on ${relative(root, mainFile)}`,
+      {
+        exitCode: code,
+        output: output.slice(-4000),
+      },
+    );
   }
   return {
     r1cs: join(outDir, `${base}.r1cs`),

@@ -12,11 +12,11 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { zKey } from "snarkjs";
-import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { ensureDevPtau } from "../setup/dev-ptau.ts";
 import { INSECURE_DEV_SEED } from "../setup/insecure-dev-secrets.ts";
 import { readPtauPower } from "../setup/ptau-file.ts";
 import { fileSha256, hashOf } from "./cache-key.ts";
+import { CircuitBuildError, CircuitBuildErrorCode } from "./errors.ts";
 
 export type TrustedSetup = { kind: "insecure-dev" } | { kind: "ceremony"; ptau: string };
 
@@ -50,8 +50,8 @@ export async function groth16Setup(
   } else {
     const power = await readPtauPower(setup.ptau);
     if (power < domainPower) {
-      throw new OpenLedgerError(
-        ErrorCode.CircuitBuildFailed,
+      throw new CircuitBuildError(
+        CircuitBuildErrorCode.CircuitBuildFailed,
         `${name} needs a ptau of power >= ${domainPower}; ${setup.ptau} has ${power}`,
         { circuit: name, needed: domainPower, ptauPower: power },
       );
@@ -68,8 +68,12 @@ export async function groth16Setup(
 /** snarkjs's newZKey reports failure by returning -1, not by throwing. */
 function checkZkey(result: unknown, name: string): void {
   if (!(result instanceof Uint8Array)) {
-    throw new OpenLedgerError(ErrorCode.CircuitBuildFailed, `snarkjs zkey new failed for ${name}`, {
-      circuit: name,
-    });
+    throw new CircuitBuildError(
+      CircuitBuildErrorCode.CircuitBuildFailed,
+      `snarkjs zkey new failed for ${name}`,
+      {
+        circuit: name,
+      },
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OpenLedgerError } from "../../protocol/errors.ts";
+import { CircuitBuildError } from "./errors.ts";
 import { constraintBreakdown, formatBreakdown } from "./constraint-report.ts";
 import { mainWrapperSource } from "./main-wrapper.ts";
 import { REPO_ROOT } from "./paths.ts";
@@ -16,10 +16,10 @@ describe("circuit registry", () => {
 
   it("rejects an unknown circuit with UNKNOWN_CIRCUIT", async () => {
     await expect(getCircuitSpec("no-such-circuit")).rejects.toMatchObject({
-      name: "OpenLedgerError",
+      name: "CircuitBuildError",
       code: "UNKNOWN_CIRCUIT",
     });
-    await expect(getCircuitSpec("no-such-circuit")).rejects.toBeInstanceOf(OpenLedgerError);
+    await expect(getCircuitSpec("no-such-circuit")).rejects.toBeInstanceOf(CircuitBuildError);
   });
 
   it("gives the account slot a breakdown whose parts are registered circuits", async () => {

@@ -4,8 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { REGISTRY_FILE, REPO_ROOT } from "./paths.ts";
+import { CircuitBuildError, CircuitBuildErrorCode } from "./errors.ts";
 
 /** A template argument: a number, a decimal string (for values beyond 2^53) or an array of them. */
 export type TemplateParam = number | string | TemplateParam[];
@@ -46,16 +46,24 @@ export async function loadRegistry(root = REPO_ROOT): Promise<Map<string, Circui
 export async function getCircuitSpec(name: string, root = REPO_ROOT): Promise<CircuitSpec> {
   const spec = (await loadRegistry(root)).get(name);
   if (!spec) {
-    throw new OpenLedgerError(ErrorCode.UnknownCircuit, `no circuit "${name}" in ${REGISTRY_FILE}`, { name });
+    throw new CircuitBuildError(
+      CircuitBuildErrorCode.UnknownCircuit,
+      `no circuit "${name}" in ${REGISTRY_FILE}`,
+      { name },
+    );
   }
   return spec;
 }
 
 function parseEntry(name: string, entry: unknown): CircuitSpec {
   const fail = (why: string): never => {
-    throw new OpenLedgerError(ErrorCode.CircuitBuildFailed, `${REGISTRY_FILE}: circuit "${name}": ${why}`, {
-      name,
-    });
+    throw new CircuitBuildError(
+      CircuitBuildErrorCode.CircuitBuildFailed,
+      `${REGISTRY_FILE}: circuit "${name}": ${why}`,
+      {
+        name,
+      },
+    );
   };
   if (!NAME.test(name)) fail("name must be letters, digits, '-' or '_', starting with a letter");
   if (typeof entry !== "object" || entry === null) return fail("entry must be an object");

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { CircuitBuildError, CircuitBuildErrorCode } from "./errors.ts";
 
 export interface SourceFile {
   /** Relative to the repository root. */
@@ -26,7 +26,11 @@ export async function collectSources(
   const seen = new Map<string, SourceFile>();
   const pending = [resolve(root, entry)];
   if (!(await isFile(pending[0]!))) {
-    throw new OpenLedgerError(ErrorCode.CircuitBuildFailed, `circuit source ${entry} not found`, { entry });
+    throw new CircuitBuildError(
+      CircuitBuildErrorCode.CircuitBuildFailed,
+      `circuit source ${entry} not found`,
+      { entry },
+    );
   }
   while (pending.length > 0) {
     const file = pending.pop()!;
@@ -37,8 +41,8 @@ export async function collectSources(
     for (const match of stripComments(text).matchAll(INCLUDE)) {
       const target = await resolveInclude(root, dirname(file), match[1]!, libraries);
       if (!target) {
-        throw new OpenLedgerError(
-          ErrorCode.CircuitBuildFailed,
+        throw new CircuitBuildError(
+          CircuitBuildErrorCode.CircuitBuildFailed,
           `${path}: cannot resolve include "${match[1]}"`,
           {
             file: path,

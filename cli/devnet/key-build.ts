@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import type { CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
-import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { CircuitBuildError, CircuitBuildErrorCode } from "../../circuits/tools/errors.ts";
 
 export type KeyBuildMessage =
   | { readonly kind: "line"; readonly line: string }
@@ -66,7 +66,8 @@ export class KeyBuild {
     this.done = new Promise<CircuitArtifacts>((resolve, reject) => {
       this.child.on("message", (m: KeyBuildMessage) => {
         if (m.kind === "done") resolve(m.artifacts);
-        else if (m.kind === "failed") reject(new OpenLedgerError(ErrorCode.CircuitBuildFailed, m.error));
+        else if (m.kind === "failed")
+          reject(new CircuitBuildError(CircuitBuildErrorCode.CircuitBuildFailed, m.error));
         else {
           const i = STEPS.findIndex((s) => s.starts.test(m.line));
           const j = STEPS.findIndex((s) => s.ends.test(m.line));
@@ -77,8 +78,8 @@ export class KeyBuild {
       });
       this.child.once("exit", (code, signal) =>
         reject(
-          new OpenLedgerError(
-            ErrorCode.CircuitBuildFailed,
+          new CircuitBuildError(
+            CircuitBuildErrorCode.CircuitBuildFailed,
             `the ${circuit} key build ended (${signal ?? `exit ${code}`}) before its keys were ready`,
           ),
         ),

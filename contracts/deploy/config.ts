@@ -1,6 +1,7 @@
 import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
 import type { BatchShape } from "../../protocol/batch/layout.ts";
-import { type GovernanceParams, type ProtocolParams, TEST_PARAMS } from "../../protocol/index.ts";
+import { type ProtocolParams, TEST_PARAMS } from "../../protocol/params.ts";
+import type { GovernanceParams } from "../../protocol/state/leaves.ts";
 import { GENESIS_GOVERNANCE } from "../../protocol/genesis.ts";
 
 /**

@@ -47,15 +47,6 @@ const ORDER = [
 type Name = (typeof ORDER)[number];
 
 /**
- * Where `deployOpenLedger(deployer, ...)` will put the rollup: the deployer's next contract
- * address. A batch circuit binds the rollup's address (its domain, docs/protocol.md 8), so its
- * verifier can be built for the right address before the deployment that registers it.
- */
-export async function predictRollupAddress(deployer: Signer): Promise<string> {
-  return getCreateAddress({ from: await deployer.getAddress(), nonce: await deployer.getNonce("pending") });
-}
-
-/**
  * Deploys and wires the rollup, OPEN, the timelock and Governor, the parameters registry, the
  * Poseidon libraries (and the data contracts of PoseidonT9's constants) and the batch verifier. Afterwards the timelock alone governs: the
  * Governor proposes and cancels, anyone executes, the deployer keeps no role.

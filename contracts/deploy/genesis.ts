@@ -1,11 +1,6 @@
-import {
-  countersHash,
-  type GovernanceParams,
-  type ProtocolParams,
-  paramsHash,
-  stateRoot,
-  zeroHashes,
-} from "../../protocol/index.ts";
+import type { ProtocolParams } from "../../protocol/params.ts";
+import { zeroHashes } from "../../protocol/smt.ts";
+import { countersHash, type GovernanceParams, paramsHash, stateRoot } from "../../protocol/state/leaves.ts";
 
 /** Root of an empty tree of the given shape (docs/protocol.md section 3: zero_D). */
 function emptyRoot(shape: ProtocolParams["accounts"]): bigint {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import type { ExplorerContext } from "./context.ts";
-import { ExplorerError, ExplorerErrorCode } from "./errors.ts";
+import { ExplorerError, ExplorerErrorCode, errorReplySchema } from "./errors.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { chainRoutes } from "./routes/chain.ts";
@@ -14,6 +14,11 @@ import { transactionRoutes } from "./routes/transactions.ts";
  */
 export function explorerApi(ctx: ExplorerContext) {
   return async (app: FastifyInstance) => {
+    // Every route declares its failure replies too: they are serialized, and documented, by schema.
+    app.addHook("onRoute", (route) => {
+      const schema = (route.schema ??= {});
+      schema.response = { "4xx": errorReplySchema, "5xx": errorReplySchema, ...(schema.response ?? {}) };
+    });
     app.setErrorHandler((err: FastifyError, req, reply) => {
       if (err instanceof ExplorerError) {
         if (err.statusCode >= 500) ctx.logger?.warn({ err, url: req.url }, err.message);

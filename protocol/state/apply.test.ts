@@ -8,12 +8,12 @@ import { type Deposit, type L2Tx, type SignedTx, TxType } from "../tx/types.ts";
 import { applyTx } from "./apply.ts";
 import { beginBatch, closeBatch } from "./batch.ts";
 import { RollupState } from "./state.ts";
-import { codeOf, TEST_GOVERNANCE } from "../testing.ts";
+import { codeOf, EVERY_L2_TYPE, TEST_GOVERNANCE, TEST_L1_ADDRESS } from "../testing.ts";
 
 const domain = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
 const governance = TEST_GOVERNANCE;
 const keys = [1, 2, 3].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (s * 17 + i) & 0xff));
-const L1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const L1 = TEST_L1_ADDRESS;
 
 function deposit(queueIndex: number, key: number, amount: bigint, to = 0): Deposit {
   return {
@@ -39,58 +39,7 @@ function funded(witness = false) {
 }
 
 /** One of each L2 type, by accounts 1 and 2, valid in order after `funded()`. */
-function everyType(): SignedTx[] {
-  return [
-    sign({ type: TxType.Transfer, from: 1, nonce: 0, fee: 10n, to: 2, amount: 500n }, 0),
-    sign({ type: TxType.Stake, from: 1, nonce: 1, fee: 10n, amount: 5000n }, 0),
-    sign({ type: TxType.Unstake, from: 1, nonce: 2, fee: 10n, amount: 1000n }, 0),
-    sign(
-      {
-        type: TxType.RegisterContribution,
-        from: 2,
-        nonce: 0,
-        fee: 10n,
-        datanet: 1,
-        contentRoot: 77n,
-        rowCount: 100,
-        license: 1,
-        uriCommitment: 88n,
-        stake: 200n,
-      },
-      1,
-    ),
-    sign(
-      {
-        type: TxType.RegisterModel,
-        from: 1,
-        nonce: 3,
-        fee: 10n,
-        modelHash: 5n,
-        trainingConfigHash: 6n,
-        contributions: [1],
-        checkpointCommitment: 7n,
-        inferenceFee: 50n,
-        baseModel: 0,
-      },
-      0,
-    ),
-    sign(
-      {
-        type: TxType.Inference,
-        from: 2,
-        nonce: 1,
-        fee: 10n,
-        model: 1,
-        inputHash: 1n,
-        outputHash: 2n,
-        featureCommitment: 3n,
-        payment: 60n,
-      },
-      1,
-    ),
-    sign({ type: TxType.Withdraw, from: 2, nonce: 2, fee: 10n, amount: 300n, recipient: L1 }, 1),
-  ];
-}
+const everyType = (): SignedTx[] => EVERY_L2_TYPE.map((tx) => sign(tx, tx.from - 1));
 
 describe("state transition", () => {
   it("applies every transaction type with the effects section 7 lists", () => {

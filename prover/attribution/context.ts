@@ -1,12 +1,12 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { type Mlp, classCount, embed, embeddingDim, head, inputDim } from "../models/mlp.ts";
 import { decodeMlp } from "../models/onnx.ts";
 import { quantize, VECTOR_BITS } from "./fixed-point.ts";
 import type { HeadData } from "./head.ts";
 import { duplicateMask } from "./row-hash.ts";
 import type { Inference, TrainingRows } from "./types.ts";
+import { ProverError, ProverErrorCode } from "../errors.ts";
 
 /**
  * Everything the methods derive from (model bytes, training rows) alone: decoded model,
@@ -47,8 +47,8 @@ export function modelContext(modelBytes: Uint8Array, rows: TrainingRows): ModelC
 
 export function buildContext(mlp: Mlp, rows: TrainingRows): ModelContext {
   if (rows.dim !== inputDim(mlp) || rows.classes !== classCount(mlp)) {
-    throw new OpenLedgerError(
-      ErrorCode.InvalidAttribution,
+    throw new ProverError(
+      ProverErrorCode.InvalidAttribution,
       "training rows do not fit the model's input or classes",
     );
   }
@@ -84,11 +84,11 @@ export function inferenceFeatures(
   inference: Inference,
 ): { f: Float64Array; label: number } {
   if (inference.x.length !== inputDim(ctx.mlp)) {
-    throw new OpenLedgerError(ErrorCode.InvalidAttribution, "inference input has the wrong width");
+    throw new ProverError(ProverErrorCode.InvalidAttribution, "inference input has the wrong width");
   }
   const { label } = inference;
   if (label !== undefined && !(Number.isInteger(label) && label >= 0 && label < ctx.data.classes)) {
-    throw new OpenLedgerError(ErrorCode.InvalidAttribution, `label ${label} is not a class of the model`);
+    throw new ProverError(ProverErrorCode.InvalidAttribution, `label ${label} is not a class of the model`);
   }
   const f = features(ctx.mlp, inference.x, 1);
   return { f, label: label ?? predict(ctx.theta, f, ctx.data.classes) };

@@ -1,5 +1,5 @@
 import { FIELD_MODULUS, type Field } from "../../protocol/field.ts";
-import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { ProverError, ProverErrorCode } from "../errors.ts";
 
 /**
  * Fixed-point numbers of the attribution engine (spec: docs/attribution.md, "Fixed point").
@@ -14,7 +14,7 @@ export const MAX_MAGNITUDE = 2 ** 52 - 1;
 
 /** q as an integer-valued double. NaN is refused: it would make replays disagree silently. */
 export function quantize(x: number, bits: number): number {
-  if (Number.isNaN(x)) throw new OpenLedgerError(ErrorCode.InvalidAttribution, "cannot quantize NaN");
+  if (Number.isNaN(x)) throw new ProverError(ProverErrorCode.InvalidAttribution, "cannot quantize NaN");
   const v = x * 2 ** bits;
   if (v >= MAX_MAGNITUDE) return MAX_MAGNITUDE;
   if (v <= -MAX_MAGNITUDE) return -MAX_MAGNITUDE;

@@ -1,6 +1,6 @@
-import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { type HeadData, gradient, hessian, objective } from "./head.ts";
 import { type Cholesky, cholesky, choleskySolve } from "./linalg.ts";
+import { ProverError, ProverErrorCode } from "../errors.ts";
 
 export interface FitOptions {
   readonly l2: number;
@@ -81,7 +81,7 @@ export function refitWithout(
 export function factorOrThrow(h: Float64Array, size: number): Cholesky {
   const factor = cholesky(h, size);
   if (!factor)
-    throw new OpenLedgerError(ErrorCode.InvalidAttribution, "head Hessian is not positive definite");
+    throw new ProverError(ProverErrorCode.InvalidAttribution, "head Hessian is not positive definite");
   return factor;
 }
 

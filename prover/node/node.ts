@@ -23,6 +23,7 @@ import { type Assignment, assigned } from "./assignment.ts";
 import type { ProvingBackend } from "./backend.ts";
 import { type BatchWitness, buildBatchWitness } from "../../protocol/batch/witness.ts";
 import type { BatchSource } from "./source.ts";
+import { ProverError, ProverErrorCode } from "../errors.ts";
 
 export interface BatchCircuit {
   readonly wasm: string;
@@ -129,8 +130,8 @@ export class ProverNode {
           versionedHash: blobVersionedHash,
         });
         if (roots.postStateRoot !== w.claims.postStateRoot) {
-          throw new OpenLedgerError(
-            ErrorCode.RootMismatch,
+          throw new ProverError(
+            ProverErrorCode.RootMismatch,
             `batch ${n}: replaying the sequencer's transactions gives state root ${fieldToHex(w.claims.postStateRoot)}, L1 committed ${fieldToHex(roots.postStateRoot)}; not proving it`,
             {
               batch: n,

@@ -6,6 +6,7 @@ import { rootFromProof } from "../../protocol/smt.ts";
 import { poseidon } from "../../protocol/poseidon.ts";
 import { TxType } from "../../protocol/tx/types.ts";
 import { startNode, type SequencerNode } from "../node.ts";
+import { EVERY_L2_TYPE } from "../../protocol/testing.ts";
 import { rpcCodeOf } from "./errors.ts";
 import { depositParam, post, rpc, signedHex, tempDir, testNodeConfig } from "../testing.ts";
 
@@ -39,66 +40,7 @@ const expectError = (body: Awaited<ReturnType<typeof rpc>>, code: string) => {
 
 describe("sequencer JSON-RPC", () => {
   it("executes every transaction type with a soft confirmation and serves the results", async () => {
-    const txs = [
-      signedHex({ type: TxType.Transfer, from: 1, nonce: 0, fee: 10n, to: 2, amount: 500n }, 0),
-      signedHex({ type: TxType.Stake, from: 1, nonce: 1, fee: 10n, amount: 5000n }, 0),
-      signedHex({ type: TxType.Unstake, from: 1, nonce: 2, fee: 10n, amount: 1000n }, 0),
-      signedHex(
-        {
-          type: TxType.RegisterContribution,
-          from: 2,
-          nonce: 0,
-          fee: 10n,
-          datanet: 1,
-          contentRoot: 77n,
-          rowCount: 100,
-          license: 1,
-          uriCommitment: 88n,
-          stake: 200n,
-        },
-        1,
-      ),
-      signedHex(
-        {
-          type: TxType.RegisterModel,
-          from: 1,
-          nonce: 3,
-          fee: 10n,
-          modelHash: 5n,
-          trainingConfigHash: 6n,
-          contributions: [1],
-          checkpointCommitment: 7n,
-          inferenceFee: 50n,
-          baseModel: 0,
-        },
-        0,
-      ),
-      signedHex(
-        {
-          type: TxType.Inference,
-          from: 2,
-          nonce: 1,
-          fee: 10n,
-          model: 1,
-          inputHash: 1n,
-          outputHash: 2n,
-          featureCommitment: 3n,
-          payment: 60n,
-        },
-        1,
-      ),
-      signedHex(
-        {
-          type: TxType.Withdraw,
-          from: 2,
-          nonce: 2,
-          fee: 10n,
-          amount: 300n,
-          recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-        },
-        1,
-      ),
-    ];
+    const txs = EVERY_L2_TYPE.map((tx) => signedHex(tx, tx.from - 1));
     const results = [];
     for (const tx of txs) {
       const r = await send(tx);

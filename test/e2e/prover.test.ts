@@ -24,7 +24,6 @@ import { TEST_PARAMS } from "../../protocol/params.ts";
 import { RollupState } from "../../protocol/state/state.ts";
 import { type L2Tx, TxType } from "../../protocol/tx/types.ts";
 import { claimWithdrawals } from "../../bridge/claims.ts";
-import { ErrorCode } from "../../protocol/errors.ts";
 import { SnarkjsBackend } from "../../prover/node/backend.ts";
 import { type BatchWitness, buildBatchWitness } from "../../protocol/batch/witness.ts";
 import { ProverNode, type StepResult } from "../../prover/node/node.ts";
@@ -33,6 +32,7 @@ import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../../protocol/genesis.ts";
 import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
 import { rpc, signedHex, tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
+import { ProverErrorCode } from "../../prover/errors.ts";
 
 const { name: CIRCUIT, circuitId: CIRCUIT_ID, shape: SHAPE } = DEV_BATCH_CIRCUIT;
 
@@ -204,7 +204,9 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       }
       expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(5n);
       expect(provedBy).toEqual({ 1: 1, 2: 0, 3: 1, 4: 0, 5: 1 });
-      expect((await committedBatch(s.d.rollup, 5n))?.roots.postStateRoot).toBe((await seq.sequencer.view.roots()).stateRoot);
+      expect((await committedBatch(s.d.rollup, 5n))?.roots.postStateRoot).toBe(
+        (await seq.sequencer.view.roots()).stateRoot,
+      );
       expect(seq.sequencer.view.model(1)?.inferenceFee).toBe(500n);
 
       // Bob claims the withdrawal of batch 3 on L1.
@@ -266,7 +268,9 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       expect(await restarted.step()).toMatchObject({ kind: "proved", batch: 7 });
       expect(await restarted.step()).toEqual({ kind: "idle" });
       expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(7n);
-      expect((await committedBatch(s.d.rollup, 7n))?.roots.postStateRoot).toBe((await seq.sequencer.view.roots()).stateRoot);
+      expect((await committedBatch(s.d.rollup, 7n))?.roots.postStateRoot).toBe(
+        (await seq.sequencer.view.roots()).stateRoot,
+      );
     },
   );
 
@@ -283,7 +287,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
     const node = proverNode(0, 1, s.rollupAs(s.prover), source);
     const l1Root = fieldToHex((await committedBatch(s.d.rollup, 2n))!.roots.postStateRoot);
     const mismatch = {
-      code: ErrorCode.RootMismatch,
+      code: ProverErrorCode.RootMismatch,
       message: expect.stringMatching(
         new RegExp(`^batch 2: .* state root 0x[0-9a-f]{64}, L1 committed ${l1Root}`),
       ),

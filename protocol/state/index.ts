@@ -1,4 +1,0 @@
-export * from "./apply.ts";
-export * from "./batch.ts";
-export * from "./leaves.ts";
-export * from "./state.ts";

@@ -1,0 +1,15 @@
+import { CodedError } from "../protocol/errors.ts";
+
+/** Failures of the prover: its node and its attribution engine. */
+export const ProverErrorCode = {
+  /** Replaying a batch reached another root than the one L1 recorded for it. */
+  RootMismatch: "ROOT_MISMATCH",
+  /** Inputs an attribution method cannot value: a wrong width, an unknown label, NaN, a singular Hessian. */
+  InvalidAttribution: "INVALID_ATTRIBUTION",
+} as const;
+
+export type ProverErrorCode = (typeof ProverErrorCode)[keyof typeof ProverErrorCode];
+
+export class ProverError extends CodedError<ProverErrorCode> {
+  override readonly name = "ProverError";
+}
