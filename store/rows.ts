@@ -18,14 +18,12 @@ export interface RowSource {
 export interface HashedRows {
   /** 32 bytes per row, row order. */
   readonly rowHashes: Uint8Array;
-  readonly contentRoot: string;
   readonly plaintextLength: number;
 }
 
-/** Row hashes, contentRoot (0x hex) and plaintext length of a rows blob. */
+/** Row hashes and plaintext length of a rows blob. */
 export function hashRows(rows: RowSource): HashedRows {
   const rowHashes = new Uint8Array(rows.count * 32);
-  const leaves = new Array<bigint>(rows.count);
   let length = 0;
   let buf = new Uint8Array(0);
   let view = new DataView(buf.buffer);
@@ -37,12 +35,17 @@ export function hashRows(rows: RowSource): HashedRows {
       view = new DataView(buf.buffer);
     }
     encodeRow(rows.label(i), f, buf, 0, view);
-    const h = rowHash(buf);
-    rowHashes.set(h, i * 32);
-    leaves[i] = rowLeaf(h);
+    rowHashes.set(rowHash(buf), i * 32);
     length += n;
   }
-  return { rowHashes, contentRoot: fieldToHex(contentRoot(leaves)), plaintextLength: length };
+  return { rowHashes, plaintextLength: length };
+}
+
+/** contentRoot (0x hex) of rows given by their hashes (32 bytes each, row order). */
+export function rowsContentRoot(rowHashes: Uint8Array): string {
+  const leaves = new Array<bigint>(rowHashes.length / 32);
+  for (let i = 0; i < leaves.length; i++) leaves[i] = rowLeaf(rowHashes.subarray(i * 32, i * 32 + 32));
+  return fieldToHex(contentRoot(leaves));
 }
 
 /** The plaintext of a rows blob, in pieces of about `pieceBytes`. */

@@ -9,7 +9,7 @@ import { rowBytes, rowHash, rowLeaf } from "../protocol/provenance/rows.ts";
 import { sha256Hex, signRequest } from "./auth.ts";
 import { StoreClient } from "./client.ts";
 import { StoreKey } from "./identity.ts";
-import { hashRows, proveRow, type RowSource, rowsPlaintext, splitRows } from "./rows.ts";
+import { hashRows, proveRow, type RowSource, rowsContentRoot, rowsPlaintext, splitRows } from "./rows.ts";
 import { type RunningStore, startStore } from "./server.ts";
 
 const keyOf = (i: number) =>
@@ -173,6 +173,7 @@ describe("store server", () => {
   it("stores a rows blob under its contentRoot and proves a row by its path", async () => {
     const rows = rowsOf(300, 1);
     const hashed = hashRows(rows);
+    const root = rowsContentRoot(hashed.rowHashes);
     const put = (contentRoot: string) =>
       alice.put({
         kind: "rows",
@@ -184,18 +185,17 @@ describe("store server", () => {
       });
     const wrongRoot = `0x${"0".repeat(63)}1`;
     expect(await codeOf(put(wrongRoot))).toBe("CONTENT_ROOT_MISMATCH");
-    const { blob, duplicates } = await put(hashed.contentRoot);
+    const { blob, duplicates } = await put(root);
     expect(duplicates).toEqual([]);
-    expect(blob).toMatchObject({ kind: "rows", datanet: 7, rowCount: 300, contentRoot: hashed.contentRoot });
+    expect(blob).toMatchObject({ kind: "rows", datanet: 7, rowCount: 300, contentRoot: root });
 
     const plain = await alice.get(blob.id);
     expect(splitRows(plain)).toHaveLength(300);
-    const root = BigInt(blob.contentRoot!);
     const proof = proveRow(plain, 123);
     expect(proof.leaf).toBe(rowLeaf(rowHash(rowBytes(rows.label(123), rows.features(123)))));
-    expect(verifyRowProof(root, proof)).toBe(true);
+    expect(verifyRowProof(BigInt(blob.contentRoot!), proof)).toBe(true);
     const other = rowLeaf(rowHash(rowBytes(rows.label(124), rows.features(124))));
-    expect(verifyRowProof(root, { ...proof, leaf: other })).toBe(false);
+    expect(verifyRowProof(BigInt(blob.contentRoot!), { ...proof, leaf: other })).toBe(false);
   });
 
   it("flags rows already in the Datanet at upload, and refuses them when asked", async () => {
@@ -207,7 +207,7 @@ describe("store server", () => {
       plaintext: () => rowsPlaintext(base),
       datanet: 9,
       rowHashes: first.rowHashes,
-      contentRoot: first.contentRoot,
+      contentRoot: rowsContentRoot(first.rowHashes),
     });
     // Bob's rows: 20 new ones, then rows 5..9 of alice's, then his own row 0 again.
     const fresh = rowsOf(20, 3);
@@ -226,7 +226,7 @@ describe("store server", () => {
         plaintext: () => rowsPlaintext(mixed),
         datanet,
         rowHashes: hashed.rowHashes,
-        contentRoot: hashed.contentRoot,
+        contentRoot: rowsContentRoot(hashed.rowHashes),
         refuseDuplicates,
       });
     expect(await codeOf(upload(9, true))).toBe("DUPLICATE_ROWS");

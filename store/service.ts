@@ -1,14 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
-import { fieldToHex } from "../protocol/field.ts";
-import { contentRoot } from "../protocol/provenance/content-root.ts";
-import { rowLeaf } from "../protocol/provenance/rows.ts";
 import type { BlobBackend } from "./backend.ts";
 import { BlobKind, type BlobKindName, HEADER_BYTES, TAG_BYTES } from "./blob-format.ts";
 import { ENVELOPE_BYTES } from "./envelope.ts";
 import { StoreError, StoreErrorCode } from "./errors.ts";
 import { fromHex, type StoreIdentity } from "./identity.ts";
 import type { BlobRecord, EnvelopeRecord, StoreIndex, UploadRecord } from "./index-db.ts";
+import { rowsContentRoot } from "./rows.ts";
 
 /**
  * What the store does, apart from HTTP: upload sessions that resume, commits checked
@@ -167,7 +165,7 @@ export class StoreService {
       const rowHashes = upload.kind === "rows" ? await this.index.getUploadRows(uploadId) : undefined;
       let root: string | null = null;
       if (rowHashes) {
-        root = fieldToHex(contentRootOf(rowHashes));
+        root = rowsContentRoot(rowHashes);
         if (o.contentRoot?.toLowerCase() !== root) {
           throw new StoreError(StoreErrorCode.ContentRootMismatch, `the row hashes give contentRoot ${root}`);
         }
@@ -295,12 +293,6 @@ export class StoreService {
       if (this.datanetLocks.get(datanet) === tail) this.datanetLocks.delete(datanet);
     }
   }
-}
-
-export function contentRootOf(rowHashes: Uint8Array) {
-  const leaves = new Array<bigint>(rowHashes.length / 32);
-  for (let i = 0; i < leaves.length; i++) leaves[i] = rowLeaf(rowHashes.subarray(i * 32, i * 32 + 32));
-  return contentRoot(leaves);
 }
 
 function checkEnvelope(e: EnvelopeRecord): void {

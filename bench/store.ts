@@ -1,0 +1,169 @@
+/**
+ * Store benchmark: contributing 60,000 MNIST rows (docs/store.md, "Benchmark"). Timed end to
+ * end: canonical row bytes and their SHA-256 hashes, the contentRoot (Poseidon tree), then
+ * encryption and upload over HTTP to a real store server in its own process (chunked, with
+ * the row hashes for the duplicate check, committed with the server checking the blob hash
+ * and recomputing the contentRoot). Progress on stderr; the last stdout line is one JSON
+ * object, also written to bench/results/store[-quick].json.
+ *   npm run bench:store [-- --quick]
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { shiftImages } from "../prover/datasets/augment.ts";
+import { loadMnist } from "../prover/datasets/mnist.ts";
+import { blobSize } from "../store/blob-format.ts";
+import { StoreClient } from "../store/client.ts";
+import { StoreKey } from "../store/identity.ts";
+import { hashRows, type RowSource, rowsContentRoot, rowsPlaintext } from "../store/rows.ts";
+
+const quick = process.argv.includes("--quick");
+const ROWS = quick ? 10_000 : 60_000;
+const log = (msg: string) => console.error(`[bench:store] ${msg}`);
+
+/** MNIST's 10,000 digits, then one-pixel translations of them, as bench/attribution.ts grows them. */
+function mnistRows(count: number): RowSource {
+  const mnist = loadMnist();
+  const n = mnist.y.length;
+  const side = 28;
+  const dim = side * side;
+  const shifts: Array<[number, number]> = [
+    [1, 0],
+    [-1, 0],
+    [0, 1],
+    [0, -1],
+    [1, 1],
+  ];
+  const parts: ArrayLike<number>[] = [mnist.x];
+  for (let k = 0; parts.length * n < count; k++) parts.push(shiftImages(mnist.x, n, ...shifts[k]!));
+  const x = parts.map((p) => p as Float64Array | Float32Array);
+  return {
+    count,
+    label: (i) => mnist.y[i % n]!,
+    features: (i) => x[Math.floor(i / n)]!.subarray((i % n) * dim, ((i % n) + 1) * dim),
+  };
+}
+
+function startStoreProcess(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(
+    process.execPath,
+    ["bin/openledger.mjs", "store", "--data-dir", dataDir, "--port", "0"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    createInterface({ input: proc.stdout! }).on("line", (line) => {
+      const msg = JSON.parse(line) as { msg?: string; url?: string };
+      if (msg.msg === "store listening") resolve({ proc, url: msg.url! });
+    });
+    proc.once("exit", (code) => reject(new Error(`store exited with ${code}`)));
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+log(`${quick ? "quick" : "full"} run: ${ROWS} MNIST rows`);
+const rows = mnistRows(ROWS);
+const dataDir = mkdtempSync(join(tmpdir(), "openledger-bench-store-"));
+const { proc, url } = await startStoreProcess(dataDir);
+try {
+  const client = new StoreClient(url, new StoreKey(Uint8Array.from({ length: 32 }, (_, i) => i + 1)));
+  // Warm-up: JIT and the server's first requests, on a separate Datanet.
+  const warm = mnistRows(200);
+  const w = hashRows(warm);
+  await client.put({
+    kind: "rows",
+    plaintextLength: w.plaintextLength,
+    plaintext: () => rowsPlaintext(warm),
+    datanet: 2,
+    rowHashes: w.rowHashes,
+    contentRoot: rowsContentRoot(w.rowHashes),
+  });
+
+  const loadAverage = loadavg()[0]!;
+  const serverCpu0 = cpuSeconds(proc.pid!);
+  const clientCpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const hashed = hashRows(rows);
+  const t1 = performance.now();
+  const contentRoot = rowsContentRoot(hashed.rowHashes);
+  const t2 = performance.now();
+  let lastReport = 0;
+  const { blob, duplicates } = await client.put({
+    kind: "rows",
+    plaintextLength: hashed.plaintextLength,
+    plaintext: () => rowsPlaintext(rows),
+    datanet: 1,
+    rowHashes: hashed.rowHashes,
+    contentRoot,
+    onProgress: (sent, total) => {
+      if (sent - lastReport > total / 4 || sent === total) {
+        lastReport = sent;
+        log(`uploaded ${Math.round((100 * sent) / total)}%`);
+      }
+    },
+  });
+  const t3 = performance.now();
+  const seconds = (t3 - t0) / 1000;
+  const clientCpu = process.cpuUsage(clientCpu0);
+  if (blob.contentRoot !== contentRoot || blob.rowCount !== ROWS || duplicates.length !== 0) {
+    throw new Error(`store disagrees: ${JSON.stringify({ blob, duplicates: duplicates.length })}`);
+  }
+  const mb = hashed.plaintextLength / 1e6;
+  const result = {
+    rows: ROWS,
+    seconds: round(seconds),
+    rowsPerSec: Math.round(ROWS / seconds),
+    mbPerSec: round(mb / seconds, 1),
+    targetRowsPerSec: 20_000,
+    plaintextMb: round(mb, 1),
+    storedMb: round(blobSize(hashed.plaintextLength) / 1e6, 1),
+    phases: {
+      rowHashSeconds: round((t1 - t0) / 1000),
+      contentRootSeconds: round((t2 - t1) / 1000),
+      encryptUploadCommitSeconds: round((t3 - t2) / 1000),
+    },
+    cpuSeconds: {
+      client: round((clientCpu.user + clientCpu.system) / 1e6, 2),
+      server: round(cpuSeconds(proc.pid!) - serverCpu0, 2),
+    },
+    contentRoot,
+    blobId: blob.id,
+    registered: false,
+    setup: {
+      data: "MNIST's 10,000 digits (mnist package) and one-pixel translations, 784 features, label",
+      rowEncoding: "canonical bytes: label u32, dim u32, 784 x int64 at 2^16 (6,280 bytes a row)",
+      server: "openledger store in its own process, LevelDB index and blobs on local disk (tmpdir)",
+      transport: "HTTP/1.1 on 127.0.0.1, 8 MiB chunks, one in flight while the next is encrypted",
+      quick,
+      cores: availableParallelism(),
+      cpu: cpus()[0]?.model ?? "unknown",
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      // The machine is shared: the 1-minute load average when the timed run started.
+      loadAverage: round(loadAverage, 2),
+      node: process.version,
+      date: new Date().toISOString(),
+    },
+  };
+  log(
+    `${ROWS} rows in ${result.seconds} s: ${result.rowsPerSec} rows/s, ${result.mbPerSec} MB/s ` +
+      `(hash ${result.phases.rowHashSeconds} s, root ${result.phases.contentRootSeconds} s, ` +
+      `encrypt+upload+commit ${result.phases.encryptUploadCommitSeconds} s)`,
+  );
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync(`bench/results/store${quick ? "-quick" : ""}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result));
+} finally {
+  proc.kill("SIGTERM");
+  rmSync(dataDir, { recursive: true, force: true });
+}
