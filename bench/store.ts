@@ -17,6 +17,7 @@ import { loadMnist } from "../prover/datasets/mnist.ts";
 import { blobSize } from "../store/blob-format.ts";
 import { StoreClient } from "../store/client.ts";
 import { StoreKey } from "../store/identity.ts";
+import { RootThread } from "../store/root-thread.ts";
 import { hashRows, type RowSource, rowsContentRoot, rowsPlaintext } from "../store/rows.ts";
 
 const quick = process.argv.includes("--quick");
@@ -76,6 +77,8 @@ log(`${quick ? "quick" : "full"} run: ${ROWS} MNIST rows`);
 const rows = mnistRows(ROWS);
 const dataDir = mkdtempSync(join(tmpdir(), "openledger-bench-store-"));
 const { proc, url } = await startStoreProcess(dataDir);
+// The contributor's contentRoot is hashed on a worker thread while the bytes upload.
+const roots = await RootThread.start();
 try {
   const client = new StoreClient(url, new StoreKey(Uint8Array.from({ length: 32 }, (_, i) => i + 1)));
   // Warm-up: JIT and the server's first requests, on a separate Datanet.
@@ -96,7 +99,9 @@ try {
   const t0 = performance.now();
   const hashed = hashRows(rows);
   const t1 = performance.now();
-  const contentRoot = rowsContentRoot(hashed.rowHashes);
+  const rootJob = roots.contentRoot(hashed.rowHashes);
+  let rootDone = 0;
+  void rootJob.then(() => (rootDone = performance.now()));
   const t2 = performance.now();
   let lastReport = 0;
   const { blob, duplicates } = await client.put({
@@ -105,7 +110,7 @@ try {
     plaintext: () => rowsPlaintext(rows),
     datanet: 1,
     rowHashes: hashed.rowHashes,
-    contentRoot,
+    contentRoot: rootJob,
     onProgress: (sent, total) => {
       if (sent - lastReport > total / 4 || sent === total) {
         lastReport = sent;
@@ -116,6 +121,7 @@ try {
   const t3 = performance.now();
   const seconds = (t3 - t0) / 1000;
   const clientCpu = process.cpuUsage(clientCpu0);
+  const contentRoot = await rootJob;
   if (blob.contentRoot !== contentRoot || blob.rowCount !== ROWS || duplicates.length !== 0) {
     throw new Error(`store disagrees: ${JSON.stringify({ blob, duplicates: duplicates.length })}`);
   }
@@ -130,9 +136,11 @@ try {
     storedMb: round(blobSize(hashed.plaintextLength) / 1e6, 1),
     phases: {
       rowHashSeconds: round((t1 - t0) / 1000),
-      contentRootSeconds: round((t2 - t1) / 1000),
+      // On a worker thread, overlapping the upload.
+      contentRootSeconds: round((rootDone - t1) / 1000),
       encryptUploadCommitSeconds: round((t3 - t2) / 1000),
     },
+    // Client process (main thread and root worker) and server process, during the timed run.
     cpuSeconds: {
       client: round((clientCpu.user + clientCpu.system) / 1e6, 2),
       server: round(cpuSeconds(proc.pid!) - serverCpu0, 2),
@@ -157,13 +165,16 @@ try {
   };
   log(
     `${ROWS} rows in ${result.seconds} s: ${result.rowsPerSec} rows/s, ${result.mbPerSec} MB/s ` +
-      `(hash ${result.phases.rowHashSeconds} s, root ${result.phases.contentRootSeconds} s, ` +
-      `encrypt+upload+commit ${result.phases.encryptUploadCommitSeconds} s)`,
+      `(hash ${result.phases.rowHashSeconds} s, then encrypt+upload+commit ` +
+      `${result.phases.encryptUploadCommitSeconds} s with the root on a worker, done after ` +
+      `${result.phases.contentRootSeconds} s)`,
   );
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(`bench/results/store${quick ? "-quick" : ""}.json`, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result));
+  client.close();
 } finally {
+  await roots.close();
   proc.kill("SIGTERM");
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -88,18 +88,19 @@ function aad(header: Uint8Array, last: boolean): Buffer {
   return Buffer.concat([header, Uint8Array.of(last ? 1 : 0)]);
 }
 
+/** One sealed segment as two pieces, ciphertext then tag (no copy to join them). */
 export function sealSegment(
   key: Uint8Array,
   header: Uint8Array,
   index: number,
   last: boolean,
   plain: Uint8Array,
-) {
+): [Uint8Array, Uint8Array] {
   const c = createCipheriv("aes-256-gcm", key, nonce(index));
   c.setAAD(aad(header, last));
   const body = c.update(plain);
   c.final();
-  return Buffer.concat([body, c.getAuthTag()]);
+  return [body, c.getAuthTag()];
 }
 
 function openSegment(key: Uint8Array, header: Uint8Array, index: number, last: boolean, sealed: Uint8Array) {
@@ -117,12 +118,20 @@ function openSegment(key: Uint8Array, header: Uint8Array, index: number, last: b
   return plain;
 }
 
-/** Regroups a byte stream into pieces of exactly `size` bytes (the last may be shorter). */
+/**
+ * Regroups a byte stream into pieces of exactly `size` bytes (the last may be shorter).
+ * The buffer is reused: each piece is consumed (sealed) before the next is asked for.
+ */
 async function* regroup(source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  let buf = Buffer.allocUnsafe(size);
+  const buf = Buffer.allocUnsafe(size);
   let fill = 0;
   for await (const piece of source) {
     let at = 0;
+    // Whole segments pass through without a copy when nothing is pending.
+    while (fill === 0 && piece.length - at >= size) {
+      yield piece.subarray(at, at + size);
+      at += size;
+    }
     while (at < piece.length) {
       const n = Math.min(size - fill, piece.length - at);
       buf.set(piece.subarray(at, at + n), fill);
@@ -130,7 +139,6 @@ async function* regroup(source: AsyncIterable<Uint8Array>, size: number): AsyncG
       at += n;
       if (fill === size) {
         yield buf;
-        buf = Buffer.allocUnsafe(size);
         fill = 0;
       }
     }
@@ -157,7 +165,7 @@ export async function* encryptBlob(
   for await (const seg of regroup(plaintext, segmentSize)) {
     seen += seg.length;
     if (seen > plaintextLength) break;
-    yield sealSegment(key, header, index, index === count - 1, seg);
+    yield* sealSegment(key, header, index, index === count - 1, seg);
     index++;
   }
   if (seen !== plaintextLength) {
@@ -166,7 +174,7 @@ export async function* encryptBlob(
       `plaintext has ${seen > plaintextLength ? "more" : "fewer"} bytes than the ${plaintextLength} declared`,
     );
   }
-  if (plaintextLength === 0) yield sealSegment(key, header, 0, true, new Uint8Array(0));
+  if (plaintextLength === 0) yield* sealSegment(key, header, 0, true, new Uint8Array(0));
 }
 
 /**

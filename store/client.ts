@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
 import { sha256Hex, signRequest } from "./auth.ts";
 import {
   BlobKind,
@@ -35,7 +37,8 @@ export interface PutOptions {
   /** Rows blobs: the Datanet, the row hashes (32 bytes each, row order) and their contentRoot. */
   readonly datanet?: number;
   readonly rowHashes?: Uint8Array;
-  readonly contentRoot?: string;
+  /** May still be computing (store/root-thread.ts): it is needed only to complete. */
+  readonly contentRoot?: string | Promise<string>;
   readonly refuseDuplicates?: boolean;
   /** Bytes per request (at most the server's maximum). */
   readonly chunkBytes?: number;
@@ -62,12 +65,22 @@ const DEFAULT_CHUNK = 8 << 20;
  */
 export class StoreClient {
   readonly url: string;
+  // node:http rather than fetch: fetch copies every request body once more (8 MiB a chunk).
+  private readonly transport: typeof http | typeof https;
+  private readonly agent: http.Agent;
 
   constructor(
     url: string,
     readonly key: StoreKey,
   ) {
     this.url = url.replace(/\/+$/, "");
+    this.transport = this.url.startsWith("https:") ? https : http;
+    this.agent = new this.transport.Agent({ keepAlive: true });
+  }
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.agent.destroy();
   }
 
   // ---- HTTP API, one call per route ----
@@ -102,7 +115,7 @@ export class StoreClient {
   async putChunk(uploadId: string, offset: number, bytes: Uint8Array): Promise<number> {
     const url = `/uploads/${uploadId}/chunks?offset=${offset}`;
     const res = await this.send("PUT", url, bytes, "application/octet-stream");
-    return ((await res.json()) as { received: number }).received;
+    return (JSON.parse((await readAll(res)).toString("utf8")) as { received: number }).received;
   }
 
   completeUpload(uploadId: string, o: { blobId: string; contentRoot?: string; envelopes: EnvelopeRecord[] }) {
@@ -119,10 +132,9 @@ export class StoreClient {
    */
   async *readStored(blobId: string, size: number): AsyncGenerator<Uint8Array> {
     const res = await this.send("GET", `/blobs/${blobId}/data`);
-    if (!res.body) throw new StoreError(StoreErrorCode.BlobTruncated, "empty reply body");
     const h = createHash("sha256");
     let got = 0;
-    for await (const piece of res.body) {
+    for await (const piece of res as AsyncIterable<Buffer>) {
       got += piece.length;
       if (got > size)
         throw new StoreError(StoreErrorCode.BlobCorrupt, `blob ${blobId} is longer than recorded`);
@@ -177,7 +189,9 @@ export class StoreClient {
     const blobHash = createHash("sha256");
     let offset = 0;
     let sent = received;
-    let chunk = Buffer.allocUnsafe(chunkBytes);
+    // Two buffers in turn: one being sent, one being filled.
+    const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+    let chunk = buffers[0]!;
     let fill = 0;
     // One request in flight while the next chunk is encrypted.
     let inflight: Promise<number> | undefined;
@@ -191,7 +205,7 @@ export class StoreClient {
         return r;
       });
       sent += fill;
-      chunk = Buffer.allocUnsafe(chunkBytes);
+      chunk = chunk === buffers[0] ? buffers[1]! : buffers[0]!;
       fill = 0;
     };
     try {
@@ -227,9 +241,10 @@ export class StoreClient {
       role: r.role,
       envelope: hex(wrapKey(blobKey, fromHex(r.identity.box, 32, "reader box"), idBytes)),
     }));
+    const contentRoot = await o.contentRoot;
     return this.completeUpload(uploadId, {
       blobId,
-      ...(o.contentRoot === undefined ? {} : { contentRoot: o.contentRoot }),
+      ...(contentRoot === undefined ? {} : { contentRoot }),
       envelopes,
     });
   }
@@ -272,11 +287,16 @@ export class StoreClient {
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     const bytes = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const res = await this.send(method, path, bytes, bytes ? "application/json" : undefined);
-    return (await res.json()) as T;
+    return JSON.parse((await readAll(res)).toString("utf8")) as T;
   }
 
   /** One signed request; a reply outside 2xx becomes the StoreError it names. */
-  private async send(method: string, path: string, body?: Uint8Array, type?: string): Promise<Response> {
+  private async send(
+    method: string,
+    path: string,
+    body?: Uint8Array,
+    type?: string,
+  ): Promise<IncomingMessage> {
     const headers: Record<string, string> = signRequest(
       this.key,
       method,
@@ -284,27 +304,37 @@ export class StoreClient {
       sha256Hex(body ?? new Uint8Array(0)),
     );
     if (type) headers["content-type"] = type;
-    let res: Response;
-    try {
-      res = await fetch(`${this.url}${path}`, { method, headers, body });
-    } catch (e) {
-      throw new StoreError(
-        StoreErrorCode.Unavailable,
-        `store at ${this.url} unreachable: ${(e as Error).message}`,
-        {
-          cause: e,
-        },
+    if (body) headers["content-length"] = String(body.length);
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = this.transport.request(
+        `${this.url}${path}`,
+        { method, headers, agent: this.agent },
+        resolve,
       );
-    }
-    if (res.ok) return res;
+      req.on("error", (e) =>
+        reject(
+          new StoreError(StoreErrorCode.Unavailable, `store at ${this.url} unreachable: ${e.message}`, {
+            cause: e,
+          }),
+        ),
+      );
+      req.end(body);
+    });
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status < 300) return res;
     let reply: { code?: unknown; message?: unknown } = {};
     try {
-      reply = (await res.json()) as typeof reply;
+      reply = JSON.parse((await readAll(res)).toString("utf8")) as typeof reply;
     } catch {
       // not the store's JSON: reported below as unavailable
     }
-    if (isStoreErrorCode(reply.code))
-      throw new StoreError(reply.code, String(reply.message ?? res.statusText));
-    throw new StoreError(StoreErrorCode.Unavailable, `store answered ${res.status} ${res.statusText}`);
+    if (isStoreErrorCode(reply.code)) throw new StoreError(reply.code, String(reply.message ?? status));
+    throw new StoreError(StoreErrorCode.Unavailable, `store answered ${status} ${res.statusMessage ?? ""}`);
   }
+}
+
+async function readAll(res: IncomingMessage): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const p of res as AsyncIterable<Buffer>) parts.push(p);
+  return Buffer.concat(parts);
 }

@@ -50,6 +50,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  alice?.close();
+  bob?.close();
   await store?.stop();
 });
 
@@ -253,6 +255,7 @@ describe("store server", () => {
     await store.stop();
     await new Promise((r) => setTimeout(r, 5));
     store = await startStore({ dataDir: dir, port: 0 });
+    alice.close();
     alice = new StoreClient(store.url, alice.key);
     expect(await alice.get(blob.id)).toEqual(new Uint8Array(plain));
     expect(await (await fetch(`${store.url}${url}`, { headers: early })).json()).toMatchObject({

@@ -6,6 +6,7 @@ import { RequestVerifier, sha256Hex } from "./auth.ts";
 import { DiskBackend } from "./disk-backend.ts";
 import { StoreError, StoreErrorCode } from "./errors.ts";
 import { StoreIndex } from "./index-db.ts";
+import { RootThread } from "./root-thread.ts";
 import { storeRoutes } from "./routes.ts";
 import { MAX_JSON_BYTES } from "./schemas.ts";
 import { DEFAULT_LIMITS, type StoreLimits, StoreService } from "./service.ts";
@@ -44,7 +45,8 @@ export async function buildStoreServer(o: StoreServerOptions) {
   const backend = await DiskBackend.open(o.dataDir);
   const index = await StoreIndex.open(join(o.dataDir, "index"));
   const limits = o.limits ?? DEFAULT_LIMITS;
-  const service = new StoreService(index, backend, limits, o.logger);
+  const roots = await RootThread.start();
+  const service = new StoreService(index, backend, limits, o.logger, roots);
   const now = o.now ?? Date.now;
   const verifier = new RequestVerifier(now(), now);
   const app = Fastify({ bodyLimit: MAX_JSON_BYTES });
@@ -97,6 +99,7 @@ export async function buildStoreServer(o: StoreServerOptions) {
     await app.close();
     await index.close();
     await backend.close();
+    await roots.close();
   };
   return { app, service, backend, close };
 }

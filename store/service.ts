@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, type Hash, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { BlobBackend } from "./backend.ts";
 import { BlobKind, type BlobKindName, HEADER_BYTES, TAG_BYTES } from "./blob-format.ts";
@@ -6,6 +6,7 @@ import { ENVELOPE_BYTES } from "./envelope.ts";
 import { StoreError, StoreErrorCode } from "./errors.ts";
 import { fromHex, type StoreIdentity } from "./identity.ts";
 import type { BlobRecord, EnvelopeRecord, StoreIndex, UploadRecord } from "./index-db.ts";
+import type { RootThread } from "./root-thread.ts";
 import { rowsContentRoot } from "./rows.ts";
 
 /**
@@ -42,12 +43,17 @@ export interface CompleteUpload {
 export class StoreService {
   private readonly busy = new Set<string>();
   private readonly datanetLocks = new Map<number, Promise<unknown>>();
+  /** Per upload, SHA-256 of the bytes received so far, so completing need not read them again. */
+  private readonly running = new Map<string, { hash: Hash; at: number }>();
+  /** Per rows upload, its contentRoot being computed while the bytes arrive. */
+  private readonly roots = new Map<string, Promise<string>>();
 
   constructor(
     readonly index: StoreIndex,
     readonly backend: BlobBackend,
     readonly limits: StoreLimits = DEFAULT_LIMITS,
     private readonly logger?: Logger,
+    private readonly rootThread?: RootThread,
   ) {}
 
   async createUpload(caller: StoreIdentity, o: CreateUpload) {
@@ -85,6 +91,7 @@ export class StoreService {
     const duplicates = o.rowHashes ? await this.duplicates(upload.datanet!, o.rowHashes) : [];
     if (duplicates.length > 0 && upload.refuseDuplicates) throw duplicateError(duplicates);
     await this.index.putUpload(upload, o.rowHashes);
+    if (o.rowHashes) this.startRoot(upload.id, o.rowHashes);
     this.logger?.info(
       { upload: upload.id, kind: upload.kind, size: upload.size, rows: upload.rowCount },
       "upload opened",
@@ -115,6 +122,9 @@ export class StoreService {
         );
       }
       const hasher = createHash("sha256");
+      const before = this.running.get(uploadId);
+      const running =
+        before?.at === offset ? before.hash.copy() : offset === 0 ? createHash("sha256") : undefined;
       let length = 0;
       const written = await this.backend.append(uploadId, offset, body, (piece) => {
         length += piece.length;
@@ -131,11 +141,14 @@ export class StoreService {
           );
         }
         hasher.update(piece);
+        running?.update(piece);
       });
       if (hasher.digest("hex") !== bodyHash) {
         await this.backend.truncate(uploadId, offset);
         throw new StoreError(StoreErrorCode.BodyHashMismatch, "chunk does not hash to the signed body hash");
       }
+      if (running) this.running.set(uploadId, { hash: running, at: offset + written });
+      else this.running.delete(uploadId);
       return offset + written;
     });
   }
@@ -155,7 +168,11 @@ export class StoreService {
       if (received !== upload.size) {
         throw new StoreError(StoreErrorCode.UploadIncomplete, `${received} of ${upload.size} bytes received`);
       }
-      const actual = await sha256Of(this.backend.readStaged(uploadId));
+      const run = this.running.get(uploadId);
+      this.running.delete(uploadId);
+      // After a restart the running hash is gone: the staged bytes are read again.
+      const actual =
+        run?.at === received ? run.hash.digest("hex") : await sha256Of(this.backend.readStaged(uploadId));
       if (actual !== o.blobId) {
         throw new StoreError(
           StoreErrorCode.HashMismatch,
@@ -165,7 +182,7 @@ export class StoreService {
       const rowHashes = upload.kind === "rows" ? await this.index.getUploadRows(uploadId) : undefined;
       let root: string | null = null;
       if (rowHashes) {
-        root = rowsContentRoot(rowHashes);
+        root = await (this.roots.get(uploadId) ?? this.startRoot(uploadId, rowHashes));
         if (o.contentRoot?.toLowerCase() !== root) {
           throw new StoreError(StoreErrorCode.ContentRootMismatch, `the row hashes give contentRoot ${root}`);
         }
@@ -249,6 +266,16 @@ export class StoreService {
       throw new StoreError(StoreErrorCode.NotOwner, "only the blob's owner grants");
     await this.index.putEnvelope(blobId, e);
     this.logger?.info({ blob: blobId, reader: e.reader.key, role: e.role }, "read granted");
+  }
+
+  /** Starts computing an upload's contentRoot: on the root thread if there is one. */
+  private startRoot(uploadId: string, rowHashes: Uint8Array): Promise<string> {
+    const job = this.rootThread
+      ? this.rootThread.contentRoot(rowHashes)
+      : Promise.resolve().then(() => rowsContentRoot(rowHashes));
+    job.catch(() => undefined); // awaited (and its failure reported) at completion
+    this.roots.set(uploadId, job);
+    return job;
   }
 
   private async ownUpload(caller: StoreIdentity, uploadId: string): Promise<UploadRecord> {
