@@ -163,6 +163,9 @@ export class StoreService {
         "envelopes must include the owner's own (role owner)",
       );
     }
+    if (o.envelopes.some((e) => e.role === "owner" && e.reader.key !== caller.key)) {
+      throw new StoreError(StoreErrorCode.InvalidRequest, "only the uploader's envelope has role owner");
+    }
     return this.exclusive(uploadId, async () => {
       const received = await this.backend.stagedSize(uploadId);
       if (received !== upload.size) {
