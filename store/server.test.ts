@@ -172,6 +172,37 @@ describe("store server", () => {
     expect(await alice.get(blob.id)).toEqual(new Uint8Array(plain));
   });
 
+  it("refuses a chunk that is not the one signed, or larger than the server takes", async () => {
+    const small = await startStore({
+      dataDir: join(dir, "small"),
+      port: 0,
+      limits: { maxChunkBytes: 1000, maxBlobBytes: 10_000 },
+    });
+    const client = new StoreClient(small.url, keyOf(3));
+    try {
+      const { uploadId } = await client.createUpload({ kind: "raw", size: 5000 });
+      await client.putChunk(uploadId, 0, randomBytes(600));
+      const url = `/uploads/${uploadId}/chunks?offset=600`;
+      const signed = signRequest(client.key, "PUT", url, sha256Hex(Buffer.alloc(500, 1)));
+      const res = await fetch(`${small.url}${url}`, {
+        method: "PUT",
+        headers: { ...signed, "content-type": "application/octet-stream" },
+        body: Buffer.alloc(500, 2),
+      });
+      expect(await res.json()).toMatchObject({ code: "BODY_HASH_MISMATCH" });
+      // The refused bytes are cut away again.
+      expect((await client.uploadStatus(uploadId)).received).toBe(600);
+      expect(await codeOf(client.putChunk(uploadId, 600, randomBytes(1001)))).toBe("CHUNK_TOO_LARGE");
+      expect((await client.uploadStatus(uploadId)).received).toBe(600);
+      expect(await codeOf(client.completeUpload(uploadId, { blobId: "0".repeat(64), envelopes: [] }))).toBe(
+        "INVALID_REQUEST",
+      );
+    } finally {
+      client.close();
+      await small.stop();
+    }
+  });
+
   it("stores a rows blob under its contentRoot and proves a row by its path", async () => {
     const rows = rowsOf(300, 1);
     const hashed = hashRows(rows);
