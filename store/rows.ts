@@ -1,13 +1,14 @@
 import { fieldToHex } from "../protocol/field.ts";
 import { contentRoot, rowProof } from "../protocol/provenance/content-root.ts";
-import { encodeRow, ROW_HEADER_BYTES, rowByteLength, rowHash, rowLeaf } from "../protocol/provenance/rows.ts";
+import { encodeRow, rowByteLength, rowHash, rowLeaf } from "../protocol/provenance/rows.ts";
 import type { MerkleProof } from "../protocol/smt.ts";
-import { StoreError, StoreErrorCode } from "./errors.ts";
+import { compactLength, maxCompactLength, readCompact, writeCompact } from "./row-codec.ts";
 
 /**
- * Rows blobs (docs/store.md, "Rows blobs"): the plaintext is the rows' canonical bytes
- * (protocol/provenance/rows.ts) back to back, in row order, so a reader recovers each row
- * and its hash without any other format, and checks them against the contentRoot.
+ * Rows blobs (docs/store.md, "Rows blobs"): the plaintext is the rows back to back, in row
+ * order, each in the compact form of store/row-codec.ts. A reader recovers each row's
+ * canonical bytes (protocol/provenance/rows.ts), hence its hash, and checks them against
+ * the contentRoot.
  */
 export interface RowSource {
   readonly count: number;
@@ -21,7 +22,7 @@ export interface HashedRows {
   readonly plaintextLength: number;
 }
 
-/** Row hashes and plaintext length of a rows blob. */
+/** Row hashes and plaintext length of a rows blob (one pass: quantize, encode, hash). */
 export function hashRows(rows: RowSource): HashedRows {
   const rowHashes = new Uint8Array(rows.count * 32);
   let length = 0;
@@ -36,7 +37,7 @@ export function hashRows(rows: RowSource): HashedRows {
     }
     encodeRow(rows.label(i), f, buf, 0, view);
     rowHashes.set(rowHash(buf), i * 32);
-    length += n;
+    length += compactLength(buf);
   }
   return { rowHashes, plaintextLength: length };
 }
@@ -51,36 +52,35 @@ export function rowsContentRoot(rowHashes: Uint8Array): string {
 /** The plaintext of a rows blob, in pieces of about `pieceBytes`. */
 export async function* rowsPlaintext(rows: RowSource, pieceBytes = 1 << 20): AsyncGenerator<Uint8Array> {
   let piece = new Uint8Array(pieceBytes);
-  let view = new DataView(piece.buffer);
   let fill = 0;
+  let buf = new Uint8Array(0);
+  let view = new DataView(buf.buffer);
   for (let i = 0; i < rows.count; i++) {
     const f = rows.features(i);
     const n = rowByteLength(f.length);
-    if (fill + n > piece.length) {
+    if (buf.length !== n) {
+      buf = new Uint8Array(n);
+      view = new DataView(buf.buffer);
+    }
+    encodeRow(rows.label(i), f, buf, 0, view);
+    const most = maxCompactLength(f.length);
+    if (fill + most > piece.length) {
       if (fill > 0) yield piece.subarray(0, fill);
-      piece = new Uint8Array(Math.max(pieceBytes, n));
-      view = new DataView(piece.buffer);
+      piece = new Uint8Array(Math.max(pieceBytes, most));
       fill = 0;
     }
-    fill = encodeRow(rows.label(i), f, piece, fill, view);
+    fill = writeCompact(buf, piece, fill);
   }
   if (fill > 0) yield piece.subarray(0, fill);
 }
 
-/** Splits a rows blob's plaintext into its rows' canonical bytes; refuses a malformed one. */
+/** The canonical bytes of every row of a rows blob's plaintext; refuses a malformed one. */
 export function splitRows(plaintext: Uint8Array): Uint8Array[] {
-  const view = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
   const out: Uint8Array[] = [];
-  let at = 0;
-  while (at < plaintext.length) {
-    if (at + ROW_HEADER_BYTES > plaintext.length) break;
-    const n = rowByteLength(view.getUint32(at + 4));
-    if (at + n > plaintext.length) break;
-    out.push(plaintext.subarray(at, at + n));
-    at += n;
-  }
-  if (at !== plaintext.length) {
-    throw new StoreError(StoreErrorCode.InvalidBlob, `rows blob ends inside a row (byte ${at})`);
+  for (let at = 0; at < plaintext.length;) {
+    const { canonical, next } = readCompact(plaintext, at);
+    out.push(canonical);
+    at = next;
   }
   return out;
 }
