@@ -188,13 +188,18 @@ export async function* decryptBlob(
 ): AsyncGenerator<Uint8Array, BlobHeader> {
   const it = stored[Symbol.asyncIterator]();
   let pending = Buffer.alloc(0);
+  // Pieces are gathered and joined once a segment's worth has arrived (one copy per segment).
   const fill = async (n: number): Promise<boolean> => {
-    while (pending.length < n) {
+    const parts: Uint8Array[] = [pending];
+    let have = pending.length;
+    while (have < n) {
       const next = await it.next();
-      if (next.done) return false;
-      pending = pending.length === 0 ? Buffer.from(next.value) : Buffer.concat([pending, next.value]);
+      if (next.done) break;
+      parts.push(next.value);
+      have += next.value.length;
     }
-    return true;
+    if (parts.length > 1) pending = Buffer.concat(parts, have);
+    return have >= n;
   };
   if (!(await fill(HEADER_BYTES)))
     throw new StoreError(StoreErrorCode.BlobTruncated, "blob ends inside its header");
