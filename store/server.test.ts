@@ -8,6 +8,7 @@ import { verifyRowProof } from "../protocol/provenance/content-root.ts";
 import { rowBytes, rowHash, rowLeaf } from "../protocol/provenance/rows.ts";
 import { sha256Hex, signRequest } from "./auth.ts";
 import { StoreClient } from "./client.ts";
+import { fetchRows } from "./fetch-rows.ts";
 import { StoreKey } from "./identity.ts";
 import { hashRows, proveRow, type RowSource, rowsContentRoot, rowsPlaintext, splitRows } from "./rows.ts";
 import { type RunningStore, startStore } from "./server.ts";
@@ -229,6 +230,17 @@ describe("store server", () => {
     expect(verifyRowProof(BigInt(blob.contentRoot!), proof)).toBe(true);
     const other = rowLeaf(rowHash(rowBytes(rows.label(124), rows.features(124))));
     expect(verifyRowProof(BigInt(blob.contentRoot!), { ...proof, leaf: other })).toBe(false);
+
+    // A prover with a grant reads the rows checked against the root the chain records.
+    await alice.grant(blob.id, bob.key.identity, "prover");
+    const fetched = await fetchRows(bob, blob.id, BigInt(root));
+    expect(fetched).toMatchObject({ count: 300, dim: 6 });
+    expect(fetched.labels[123]).toBe(rows.label(123));
+    const q = (x: number) => Math.round(x * 65536) / 65536;
+    expect(Array.from(fetched.features.subarray(123 * 6, 124 * 6))).toEqual(
+      Array.from(rows.features(123), q),
+    );
+    expect(await codeOf(fetchRows(bob, blob.id, BigInt(root) + 1n))).toBe("CONTENT_ROOT_MISMATCH");
   });
 
   it("flags rows already in the Datanet at upload, and refuses them when asked", async () => {
