@@ -73,6 +73,7 @@ describe("store server", () => {
     expect(await codeOf(bob.addEnvelope(blob.id, { ...envelope, reader: bob.key.identity }))).toBe(
       "NOT_OWNER",
     );
+    expect(await codeOf(alice.grant(blob.id, bob.key.identity, "owner"))).toBe("INVALID_REQUEST");
     await alice.grant(blob.id, bob.key.identity, "prover");
     expect(await bob.get(blob.id)).toEqual(new Uint8Array(plain));
     expect((await bob.blobInfo(blob.id)).envelope.role).toBe("prover");

@@ -267,6 +267,9 @@ export class StoreService {
     if (!blob) throw new StoreError(StoreErrorCode.NotFound, `no blob ${blobId}`);
     if (blob.owner.key !== caller.key)
       throw new StoreError(StoreErrorCode.NotOwner, "only the blob's owner grants");
+    if (e.role === "owner") {
+      throw new StoreError(StoreErrorCode.InvalidRequest, "a blob has one owner: its uploader");
+    }
     await this.index.putEnvelope(blobId, e);
     this.logger?.info({ blob: blobId, reader: e.reader.key, role: e.role }, "read granted");
   }
