@@ -8,6 +8,7 @@ import { explorerCommand } from "./commands/explorer.ts";
 import { keyCommand } from "./commands/key.ts";
 import { proverCommand } from "./commands/prover.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
+import { storeCommand } from "./commands/store.ts";
 import { txCommand } from "./commands/tx.ts";
 
 /** Builds the `openledger` command tree. Each component registers its own subcommand. */
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   program.addCommand(proverCommand());
   program.addCommand(bridgeCommand());
   program.addCommand(explorerCommand());
+  program.addCommand(storeCommand());
   return program;
 }
 

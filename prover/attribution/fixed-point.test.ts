@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FIELD_MODULUS } from "../../protocol/field.ts";
-import { ProverError } from "../errors.ts";
+import { OpenLedgerError } from "../../protocol/errors.ts";
 import { attribute, METHODS } from "./engine.ts";
 import { fieldToSigned, MAX_MAGNITUDE, quantize, scoreBytes, signedToField } from "./fixed-point.ts";
 import { irisFixture, testInput } from "./test-fixtures.ts";
@@ -15,7 +15,7 @@ describe("fixed point", () => {
     expect(quantize(-0.1, 32)).toBe(-429496730);
     expect(quantize(1e300, 32)).toBe(MAX_MAGNITUDE);
     expect(quantize(Number.NEGATIVE_INFINITY, 16)).toBe(-MAX_MAGNITUDE);
-    expect(() => quantize(Number.NaN, 16)).toThrow(ProverError);
+    expect(() => quantize(Number.NaN, 16)).toThrow(OpenLedgerError);
   });
 
   it("encodes negatives in the field as p - |x| and back", () => {

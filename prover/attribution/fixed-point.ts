@@ -1,29 +1,14 @@
 import { FIELD_MODULUS, type Field } from "../../protocol/field.ts";
-import { ProverError, ProverErrorCode } from "../errors.ts";
+import { quantize } from "../../protocol/fixed-point.ts";
 
 /**
  * Fixed-point numbers of the attribution engine (spec: docs/attribution.md, "Fixed point").
- * A real x at scale 2^bits is the integer q = roundHalfEven(x * 2^bits), saturated to
- * |q| <= MAX_MAGNITUDE. Vectors (embeddings, gradients, G_c) use 2^16 and scores 2^32, so
- * the dot product of two committed vectors is a score with no rescaling.
+ * `quantize` lives in protocol/ because row hashes use it too. Vectors (embeddings,
+ * gradients, G_c) use 2^16 and scores 2^32, so the dot product of two committed vectors is
+ * a score with no rescaling.
  */
-export const VECTOR_BITS = 16;
+export { MAX_MAGNITUDE, quantize, VECTOR_BITS } from "../../protocol/fixed-point.ts";
 export const SCORE_BITS = 32;
-/** 2^52 - 1: every quantized value and x * 2^bits stay exact in a float64. */
-export const MAX_MAGNITUDE = 2 ** 52 - 1;
-
-/** q as an integer-valued double. NaN is refused: it would make replays disagree silently. */
-export function quantize(x: number, bits: number): number {
-  if (Number.isNaN(x)) throw new ProverError(ProverErrorCode.InvalidAttribution, "cannot quantize NaN");
-  const v = x * 2 ** bits;
-  if (v >= MAX_MAGNITUDE) return MAX_MAGNITUDE;
-  if (v <= -MAX_MAGNITUDE) return -MAX_MAGNITUDE;
-  const floor = Math.floor(v);
-  const frac = v - floor;
-  if (frac > 0.5) return floor + 1;
-  if (frac < 0.5) return floor;
-  return floor % 2 === 0 ? floor : floor + 1;
-}
 
 export function quantizeVector(v: Float64Array, bits: number): Float64Array {
   return v.map((x) => quantize(x, bits));

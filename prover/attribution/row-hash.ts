@@ -1,22 +1,16 @@
-import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { quantize, VECTOR_BITS } from "./fixed-point.ts";
+import { rowBytes, rowHash as canonicalRowHash } from "../../protocol/provenance/rows.ts";
 import type { TrainingRows } from "./types.ts";
 
 /**
- * Content hash of one row: SHA-256 of (label u32, dim u32, each feature as int64 at scale
- * 2^16), big-endian. Hashing the fixed-point value rather than the float bits means -0 and
- * +0, or copies nudged below 2^-16, are the same row.
+ * Content hash of row r as hex: SHA-256 of its canonical bytes (label u32, dim u32, each
+ * feature as int64 at scale 2^16, big-endian; protocol/provenance/rows.ts). Hashing the
+ * fixed-point value rather than the float bits means -0 and +0, or copies nudged below
+ * 2^-16, are the same row.
  */
 export function rowHash(rows: TrainingRows, r: number): string {
-  const buf = new Uint8Array(8 + rows.dim * 8);
-  const view = new DataView(buf.buffer);
-  view.setUint32(0, rows.y[r]!);
-  view.setUint32(4, rows.dim);
-  for (let j = 0; j < rows.dim; j++) {
-    view.setBigInt64(8 + j * 8, BigInt(quantize(rows.x[r * rows.dim + j]!, VECTOR_BITS)));
-  }
-  return bytesToHex(sha256(buf));
+  const features = rows.x.subarray(r * rows.dim, (r + 1) * rows.dim);
+  return bytesToHex(canonicalRowHash(rowBytes(rows.y[r]!, features)));
 }
 
 /**

@@ -1,0 +1,64 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningStore, startStore } from "../../store/server.ts";
+
+const run = promisify(execFile);
+// Well-known throwaway keys (Hardhat's accounts #1 and #2): they guard nothing.
+const ALICE = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const BOB = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
+
+let store: RunningStore;
+let dir: string;
+
+const cli = (ethKey: string, args: string[]) =>
+  run("node_modules/.bin/node", ["bin/openledger.mjs", "store", ...args, "--url", store.url], {
+    env: { ...process.env, OPENLEDGER_ETH_KEY: ethKey },
+  });
+
+/** The exit code and stderr of a CLI run expected to fail. */
+async function failure(p: Promise<unknown>): Promise<{ code: number; stderr: string }> {
+  try {
+    await p;
+  } catch (e) {
+    return e as { code: number; stderr: string };
+  }
+  throw new Error("the command succeeded");
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "openledger-store-cli-"));
+  store = await startStore({ dataDir: join(dir, "store"), port: 0 });
+});
+
+afterAll(async () => {
+  await store?.stop();
+});
+
+describe("openledger store", () => {
+  it("puts a file, reads it back, and lets another key read it only once granted", async () => {
+    const file = join(dir, "model.onnx");
+    const plain = randomBytes(1_500_000);
+    await writeFile(file, plain);
+    const blob = JSON.parse((await cli(ALICE, ["put", file, "--kind", "model"])).stdout);
+    expect(blob).toMatchObject({ kind: "model", size: expect.any(Number) });
+
+    await cli(ALICE, ["get", blob.id, "--out", join(dir, "alice.out")]);
+    expect(await readFile(join(dir, "alice.out"))).toEqual(plain);
+
+    const bob = JSON.parse((await cli(BOB, ["whoami", "--json"])).stdout) as { key: string; box: string };
+    const refused = await failure(cli(BOB, ["get", blob.id, "--out", join(dir, "bob.out")]));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error NOT_GRANTED: /);
+    await expect(readFile(join(dir, "bob.out"))).rejects.toThrow(/ENOENT/);
+
+    await cli(ALICE, ["grant", blob.id, "--to", `${bob.key}:${bob.box}`, "--role", "prover"]);
+    await cli(BOB, ["get", blob.id, "--out", join(dir, "bob.out")]);
+    expect(await readFile(join(dir, "bob.out"))).toEqual(plain);
+  });
+});

@@ -1,0 +1,237 @@
+import { createReadStream, createWriteStream, writeFileSync } from "node:fs";
+import { rm, stat, readFile } from "node:fs/promises";
+import { once } from "node:events";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { pino } from "pino";
+import { deriveL2Key } from "../../protocol/keys.ts";
+import { chainOptions, domainFrom, ethKeyOptions, intArg, loadEthWallet, output } from "./common.ts";
+
+// The store's modules load only when a store subcommand runs: the other commands need
+// neither fastify's store routes nor LevelDB.
+const storeModules = async () => ({
+  client: await import("../../store/client.ts"),
+  errors: await import("../../store/errors.ts"),
+  identity: await import("../../store/identity.ts"),
+});
+
+type Options = Record<string, string | number | boolean | undefined> & {
+  ethKeyEnv: string;
+  ethKeyFile?: string;
+  keyIndex: number;
+  chainId: string;
+  rollup: string;
+  url: string;
+};
+
+/** A reader named on the command line as `<key>:<box>` (the two hex keys `whoami` prints). */
+function readerArg(value: string): { key: string; box: string } {
+  const [key, box] = value.split(":");
+  if (!key || !box || !/^[0-9a-f]{64}$/.test(key) || !/^[0-9a-f]{64}$/.test(box)) {
+    throw new InvalidArgumentError(
+      "expected <key>:<box>, two 32-byte lowercase hex keys (see `store whoami`)",
+    );
+  }
+  return { key, box };
+}
+
+/** The caller's store client, keyed by the L2 key its Ethereum key derives. */
+async function clientFor(o: Options) {
+  const { client, identity } = await storeModules();
+  const { privateKey } = await deriveL2Key(loadEthWallet(o), domainFrom(o), o.keyIndex);
+  return new client.StoreClient(o.url, new identity.StoreKey(privateKey));
+}
+
+/** Runs a subcommand; a store error prints as one line with its code, like protocol errors. */
+function run(f: (o: Options) => Promise<void>) {
+  return async (o: Options) => {
+    const { errors } = await storeModules();
+    try {
+      await f(o);
+    } catch (e) {
+      if (!(e instanceof errors.StoreError)) throw e;
+      console.error(`error ${e.code}: ${e.message}`);
+      process.exit(1);
+    }
+  };
+}
+
+/** Options of the subcommands that talk to a store as a caller. */
+function callerCommand(name: string): Command {
+  return ethKeyOptions(chainOptions(new Command(name))).option(
+    "--url <url>",
+    "the store's address",
+    "http://127.0.0.1:8549",
+  );
+}
+
+function serveCommand(): Command {
+  return new Command("serve")
+    .description("serve the store's HTTP API (the default subcommand)")
+    .option("--data-dir <dir>", "blobs and LevelDB index", "data/store")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port to listen on (0 picks a free one)", intArg, 8549)
+    .option("--max-chunk-mib <n>", "largest upload chunk one request may carry", intArg, 16)
+    .option("--pretty", "human-readable logs instead of JSON lines", false)
+    .action(async (o) => {
+      const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
+      const { startStore } = await import("../../store/server.ts");
+      const { DEFAULT_LIMITS } = await import("../../store/service.ts");
+      const store = await startStore({
+        dataDir: o.dataDir,
+        host: o.host,
+        port: o.port,
+        limits: { ...DEFAULT_LIMITS, maxChunkBytes: o.maxChunkMib * 2 ** 20 },
+        logger,
+      });
+      logger.info({ url: store.url, dataDir: o.dataDir }, "store listening");
+      const stop = async () => {
+        await store.stop();
+        process.exit(0);
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+}
+
+function whoamiCommand(): Command {
+  return callerCommand("whoami")
+    .description("print your store identity (what others name to grant you a blob)")
+    .option("--json", "print JSON", false)
+    .action(
+      run(async (o) => {
+        const { identity } = (await clientFor(o)).key;
+        output(Boolean(o.json), identity, () =>
+          [`key  ${identity.key}`, `box  ${identity.box}`, `reader  ${identity.key}:${identity.box}`].join(
+            "\n",
+          ),
+        );
+      }),
+    );
+}
+
+function putCommand(): Command {
+  return callerCommand("put")
+    .description("encrypt a file and upload it; prints the blob record")
+    .argument("<file>", "the file to store")
+    .addOption(
+      new Option("--kind <kind>", "what the file is").choices(["raw", "model", "input"]).default("raw"),
+    )
+    .option(
+      "--reader <key:box>",
+      "also wrap the key for this reader (repeatable)",
+      (v, acc: unknown[]) => [...acc, readerArg(v)],
+      [],
+    )
+    .addOption(
+      new Option("--role <role>", "role of the --reader keys")
+        .choices(["curator", "prover", "reader"])
+        .default("reader"),
+    )
+    .option(
+      "--session-file <path>",
+      "keep the upload session here while it runs (it holds the blob key: mode 0600) and resume from it",
+    )
+    .action(async (file: string, o: Options & { reader: Array<{ key: string; box: string }> }) =>
+      run(async () => {
+        const client = await clientFor(o);
+        const sessionFile = o.sessionFile as string | undefined;
+        const saved = sessionFile ? await readSession(sessionFile) : undefined;
+        const { size } = await stat(file);
+        const result = await client.put({
+          kind: o.kind as "raw" | "model" | "input",
+          plaintextLength: size,
+          plaintext: () => createReadStream(file, { highWaterMark: 1 << 20 }),
+          readers: o.reader.map((identity) => ({
+            identity,
+            role: o.role as "curator" | "prover" | "reader",
+          })),
+          resume: saved,
+          onSession: (s) => {
+            if (sessionFile && !saved) writeSession(sessionFile, s);
+          },
+          onProgress: (sent, total) =>
+            process.stderr.write(`\ruploaded ${Math.floor((100 * sent) / total)}%`),
+        });
+        process.stderr.write("\n");
+        if (sessionFile) await rm(sessionFile, { force: true });
+        client.close();
+        console.log(JSON.stringify(result.blob, null, 2));
+      })(o),
+    );
+}
+
+function getCommand(): Command {
+  return callerCommand("get")
+    .description("download a blob you may read, check and decrypt it")
+    .argument("<blobId>", "the blob id (hex SHA-256 of the stored bytes)")
+    .requiredOption("--out <file>", "where to write the plaintext")
+    .action(async (blobId: string, o: Options) =>
+      run(async () => {
+        const client = await clientFor(o);
+        const out = createWriteStream(o.out as string);
+        try {
+          for await (const piece of client.getStream(blobId)) {
+            if (!out.write(piece)) await once(out, "drain");
+          }
+          out.end();
+          await once(out, "finish");
+        } catch (e) {
+          // Nothing unverified stays behind.
+          out.destroy();
+          await rm(o.out as string, { force: true });
+          throw e;
+        } finally {
+          client.close();
+        }
+      })(o),
+    );
+}
+
+function grantCommand(): Command {
+  return callerCommand("grant")
+    .description("let another key read a blob you own")
+    .argument("<blobId>", "the blob id")
+    .requiredOption("--to <key:box>", "the reader (`store whoami` prints it)", readerArg)
+    .addOption(
+      new Option("--role <role>", "the reader's role")
+        .choices(["curator", "prover", "reader"])
+        .default("reader"),
+    )
+    .action(async (blobId: string, o: Options & { to: { key: string; box: string } }) =>
+      run(async () => {
+        const client = await clientFor(o);
+        await client.grant(blobId, o.to, o.role as "curator" | "prover" | "reader");
+        client.close();
+        console.log(`granted ${o.to.key} (${o.role}) on ${blobId}`);
+      })(o),
+    );
+}
+
+async function readSession(path: string) {
+  try {
+    const s = JSON.parse(await readFile(path, "utf8")) as { uploadId: string; blobKey: string };
+    return { uploadId: s.uploadId, blobKey: new Uint8Array(Buffer.from(s.blobKey, "hex")) };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
+}
+
+function writeSession(path: string, s: { uploadId: string; blobKey: Uint8Array }): void {
+  const body = JSON.stringify({ uploadId: s.uploadId, blobKey: Buffer.from(s.blobKey).toString("hex") });
+  writeFileSync(path, body, { mode: 0o600 });
+}
+
+/**
+ * `openledger store`: the encrypted content-addressed store for rows, models and inference
+ * inputs (docs/store.md). Without a subcommand it serves, until SIGINT/SIGTERM.
+ */
+export function storeCommand(): Command {
+  return new Command("store")
+    .description("the encrypted content-addressed store for rows, models and inference inputs")
+    .addCommand(serveCommand(), { isDefault: true })
+    .addCommand(whoamiCommand())
+    .addCommand(putCommand())
+    .addCommand(getCommand())
+    .addCommand(grantCommand());
+}

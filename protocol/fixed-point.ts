@@ -1,0 +1,23 @@
+import { ErrorCode, OpenLedgerError } from "./errors.ts";
+
+/**
+ * Fixed-point numbers (spec: docs/attribution.md §4). A real x at scale 2^bits is the
+ * integer q = roundHalfEven(x * 2^bits), saturated to |q| <= MAX_MAGNITUDE. Row features
+ * (and so row hashes, docs/protocol.md §10) and the attribution engine's vectors use 2^16.
+ */
+export const VECTOR_BITS = 16;
+/** 2^52 - 1: every quantized value and x * 2^bits stay exact in a float64. */
+export const MAX_MAGNITUDE = 2 ** 52 - 1;
+
+/** q as an integer-valued double. NaN is refused: it would make replays disagree silently. */
+export function quantize(x: number, bits: number): number {
+  if (Number.isNaN(x)) throw new OpenLedgerError(ErrorCode.InvalidEncoding, "cannot quantize NaN");
+  const v = x * 2 ** bits;
+  if (v >= MAX_MAGNITUDE) return MAX_MAGNITUDE;
+  if (v <= -MAX_MAGNITUDE) return -MAX_MAGNITUDE;
+  const floor = Math.floor(v);
+  const frac = v - floor;
+  if (frac > 0.5) return floor + 1;
+  if (frac < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
+}

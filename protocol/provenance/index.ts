@@ -1,0 +1,3 @@
+export * from "./content-root.ts";
+export * from "./model-hash.ts";
+export * from "./rows.ts";

@@ -1,0 +1,117 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { RequestVerifier, sha256Hex } from "./auth.ts";
+import { DiskBackend } from "./disk-backend.ts";
+import { StoreError, StoreErrorCode } from "./errors.ts";
+import { StoreIndex } from "./index-db.ts";
+import { RootThread } from "./root-thread.ts";
+import { storeRoutes } from "./routes.ts";
+import { MAX_JSON_BYTES } from "./schemas.ts";
+import { DEFAULT_LIMITS, type StoreLimits, StoreService } from "./service.ts";
+
+export interface StoreServerOptions {
+  /** Blobs under `<dataDir>/blobs`, the index in `<dataDir>/index`. */
+  readonly dataDir: string;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly limits?: StoreLimits;
+  readonly logger?: Logger;
+  /** The clock requests are checked against (tests move it). */
+  readonly now?: () => number;
+}
+
+export interface RunningStore {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly service: StoreService;
+  /** The disk backend, for tools and tests that look at the files themselves. */
+  readonly backend: DiskBackend;
+  stop(): Promise<void>;
+}
+
+const EMPTY_HASH = sha256Hex(new Uint8Array(0));
+
+/**
+ * The store's HTTP server. Every route but /health is authenticated (store/auth.ts) before
+ * its body is read; JSON bodies are checked against the signed body hash here, streamed
+ * chunks by the service as they arrive. Failures answer `{ code, message }` with the
+ * status of their code (store/errors.ts).
+ */
+export async function buildStoreServer(o: StoreServerOptions) {
+  mkdirSync(o.dataDir, { recursive: true });
+  const backend = await DiskBackend.open(o.dataDir);
+  const index = await StoreIndex.open(join(o.dataDir, "index"));
+  const limits = o.limits ?? DEFAULT_LIMITS;
+  const roots = await RootThread.start();
+  const service = new StoreService(index, backend, limits, o.logger, roots);
+  const now = o.now ?? Date.now;
+  const verifier = new RequestVerifier(now(), now);
+  const app = Fastify({ bodyLimit: MAX_JSON_BYTES });
+  app.decorateRequest("caller", null);
+  app.decorateRequest("rawBody", null);
+
+  // JSON is kept as bytes too: the signature covers the exact bytes sent.
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
+    (req as unknown as { rawBody: Buffer }).rawBody = body as Buffer;
+    try {
+      done(null, JSON.parse((body as Buffer).toString("utf8")));
+    } catch (e) {
+      done(new StoreError(StoreErrorCode.InvalidRequest, `body is not JSON: ${(e as Error).message}`));
+    }
+  });
+  // Chunks reach the handler as the request stream itself: nothing is buffered here.
+  app.addContentTypeParser("application/octet-stream", (_req, payload, done) => done(null, payload));
+
+  app.addHook("preValidation", async (req) => {
+    const config = req.routeOptions.config as { public?: boolean; streamedBody?: boolean };
+    if (config.public) return;
+    req.caller = verifier.verify(req.method, req.url, req.headers);
+    if (config.streamedBody) return;
+    const raw = (req as unknown as { rawBody: Buffer | null }).rawBody;
+    if ((raw ? sha256Hex(raw) : EMPTY_HASH) !== req.caller.bodyHash) {
+      throw new StoreError(StoreErrorCode.BodyHashMismatch, "body does not hash to the signed body hash");
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError | StoreError, req, reply) => {
+    if (err instanceof StoreError) {
+      if (err.status >= 500) o.logger?.error({ code: err.code, url: req.url }, err.message);
+      return reply.code(err.status).send({ code: err.code, message: err.message });
+    }
+    const status = err.statusCode ?? 500;
+    if (status < 500) {
+      const what = err.validation ? `invalid ${err.validationContext}: ` : "";
+      return reply
+        .code(status)
+        .send({ code: StoreErrorCode.InvalidRequest, message: `${what}${err.message}` });
+    }
+    o.logger?.error({ err, url: req.url }, "store request failed");
+    return reply.code(500).send({ code: StoreErrorCode.Internal, message: "internal error" });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ code: StoreErrorCode.NotFound, message: `no route ${req.method} ${req.url}` }),
+  );
+  await app.register(storeRoutes(service));
+  const close = async () => {
+    await app.close();
+    await index.close();
+    await backend.close();
+    await roots.close();
+  };
+  return { app, service, backend, close };
+}
+
+export async function startStore(o: StoreServerOptions): Promise<RunningStore> {
+  const { app, service, backend, close } = await buildStoreServer(o);
+  let url: string;
+  try {
+    url = await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 8549 });
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { url, app, service, backend, stop: close };
+}

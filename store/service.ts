@@ -1,0 +1,354 @@
+import { createHash, type Hash, randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import type { BlobBackend } from "./backend.ts";
+import { BlobKind, type BlobKindName, HEADER_BYTES, TAG_BYTES } from "./blob-format.ts";
+import { ENVELOPE_BYTES } from "./envelope.ts";
+import { StoreError, StoreErrorCode } from "./errors.ts";
+import { fromHex, type StoreIdentity } from "./identity.ts";
+import type { BlobRecord, EnvelopeRecord, StoreIndex, UploadRecord } from "./index-db.ts";
+import type { RootThread } from "./root-thread.ts";
+import { rowsContentRoot } from "./rows.ts";
+
+/**
+ * What the store does, apart from HTTP: upload sessions that resume, commits checked
+ * against the blob id and the contentRoot, duplicates at the door, grants, and reads that
+ * check the stored bytes against their id first. Callers arrive authenticated
+ * (store/auth.ts); every access rule is here.
+ */
+export interface StoreLimits {
+  /** Largest chunk one request may carry: what the server streams to disk before answering. */
+  readonly maxChunkBytes: number;
+  readonly maxBlobBytes: number;
+}
+
+export const DEFAULT_LIMITS: StoreLimits = { maxChunkBytes: 16 << 20, maxBlobBytes: 64 * 2 ** 30 };
+
+export interface CreateUpload {
+  readonly kind: BlobKindName;
+  readonly size: number;
+  readonly datanet?: number;
+  /** Rows blobs: the rows' hashes, 32 bytes each, in row order. */
+  readonly rowHashes?: Uint8Array;
+  /** Refuse the upload (DUPLICATE_ROWS) rather than mark rows already in the Datanet. */
+  readonly refuseDuplicates?: boolean;
+}
+
+export interface CompleteUpload {
+  readonly blobId: string;
+  /** Rows blobs: the root the uploader computed, 0x hex. */
+  readonly contentRoot?: string;
+  readonly envelopes: readonly EnvelopeRecord[];
+}
+
+export class StoreService {
+  private readonly busy = new Set<string>();
+  private readonly datanetLocks = new Map<number, Promise<unknown>>();
+  /** Per upload, SHA-256 of the bytes received so far, so completing need not read them again. */
+  private readonly running = new Map<string, { hash: Hash; at: number }>();
+  /** Per rows upload, its contentRoot being computed while the bytes arrive. */
+  private readonly roots = new Map<string, Promise<string>>();
+
+  constructor(
+    readonly index: StoreIndex,
+    readonly backend: BlobBackend,
+    readonly limits: StoreLimits = DEFAULT_LIMITS,
+    private readonly logger?: Logger,
+    private readonly rootThread?: RootThread,
+  ) {}
+
+  async createUpload(caller: StoreIdentity, o: CreateUpload) {
+    if (o.size < HEADER_BYTES + TAG_BYTES || o.size > this.limits.maxBlobBytes) {
+      throw new StoreError(
+        StoreErrorCode.InvalidRequest,
+        `size must be in [${HEADER_BYTES + TAG_BYTES}, ${this.limits.maxBlobBytes}]`,
+      );
+    }
+    const isRows = o.kind === "rows";
+    if (isRows !== (o.rowHashes !== undefined) || isRows !== (o.datanet !== undefined)) {
+      throw new StoreError(
+        StoreErrorCode.InvalidRequest,
+        "a rows upload, and only one, names its datanet and rowHashes",
+      );
+    }
+    if (o.rowHashes && (o.rowHashes.length === 0 || o.rowHashes.length % 32 !== 0)) {
+      throw new StoreError(
+        StoreErrorCode.InvalidRequest,
+        "rowHashes must be a non-empty list of 32-byte hashes",
+      );
+    }
+    const upload: UploadRecord = {
+      id: randomBytes(16).toString("hex"),
+      owner: caller,
+      kind: o.kind,
+      size: o.size,
+      datanet: o.datanet ?? null,
+      rowCount: o.rowHashes ? o.rowHashes.length / 32 : null,
+      refuseDuplicates: o.refuseDuplicates ?? false,
+      createdAt: Date.now(),
+    };
+    // Early word on duplicates, so an uploader can stop before sending the bytes; the
+    // check that counts is repeated at completion.
+    const duplicates = o.rowHashes ? await this.duplicates(upload.datanet!, o.rowHashes) : [];
+    if (duplicates.length > 0 && upload.refuseDuplicates) throw duplicateError(duplicates);
+    await this.index.putUpload(upload, o.rowHashes);
+    if (o.rowHashes) this.startRoot(upload.id, o.rowHashes);
+    this.logger?.info(
+      { upload: upload.id, kind: upload.kind, size: upload.size, rows: upload.rowCount },
+      "upload opened",
+    );
+    return { upload, received: 0, duplicates };
+  }
+
+  async uploadStatus(caller: StoreIdentity, uploadId: string) {
+    const upload = await this.ownUpload(caller, uploadId);
+    return { upload, received: await this.backend.stagedSize(uploadId) };
+  }
+
+  /** Streams one chunk to the upload's staging; it must start where the upload stands. */
+  async appendChunk(
+    caller: StoreIdentity,
+    uploadId: string,
+    offset: number,
+    bodyHash: string,
+    body: AsyncIterable<Uint8Array>,
+  ): Promise<number> {
+    const upload = await this.ownUpload(caller, uploadId);
+    return this.exclusive(uploadId, async () => {
+      const received = await this.backend.stagedSize(uploadId);
+      if (offset !== received) {
+        throw new StoreError(
+          StoreErrorCode.OffsetMismatch,
+          `upload stands at ${received}, chunk starts at ${offset}`,
+        );
+      }
+      const hasher = createHash("sha256");
+      const before = this.running.get(uploadId);
+      const running =
+        before?.at === offset ? before.hash.copy() : offset === 0 ? createHash("sha256") : undefined;
+      let length = 0;
+      const written = await this.backend.append(uploadId, offset, body, (piece) => {
+        length += piece.length;
+        if (length > this.limits.maxChunkBytes) {
+          throw new StoreError(
+            StoreErrorCode.ChunkTooLarge,
+            `a chunk carries at most ${this.limits.maxChunkBytes} bytes`,
+          );
+        }
+        if (offset + length > upload.size) {
+          throw new StoreError(
+            StoreErrorCode.OffsetMismatch,
+            `chunk runs past the declared size ${upload.size}`,
+          );
+        }
+        hasher.update(piece);
+        running?.update(piece);
+      });
+      if (hasher.digest("hex") !== bodyHash) {
+        await this.backend.truncate(uploadId, offset);
+        throw new StoreError(StoreErrorCode.BodyHashMismatch, "chunk does not hash to the signed body hash");
+      }
+      if (running) this.running.set(uploadId, { hash: running, at: offset + written });
+      else this.running.delete(uploadId);
+      return offset + written;
+    });
+  }
+
+  async complete(caller: StoreIdentity, uploadId: string, o: CompleteUpload) {
+    const upload = await this.ownUpload(caller, uploadId);
+    fromHex(o.blobId, 32, "blobId");
+    for (const e of o.envelopes) checkEnvelope(e);
+    if (!o.envelopes.some((e) => e.reader.key === caller.key && e.role === "owner")) {
+      throw new StoreError(
+        StoreErrorCode.InvalidRequest,
+        "envelopes must include the owner's own (role owner)",
+      );
+    }
+    if (o.envelopes.some((e) => e.role === "owner" && e.reader.key !== caller.key)) {
+      throw new StoreError(StoreErrorCode.InvalidRequest, "only the uploader's envelope has role owner");
+    }
+    return this.exclusive(uploadId, async () => {
+      const received = await this.backend.stagedSize(uploadId);
+      if (received !== upload.size) {
+        throw new StoreError(StoreErrorCode.UploadIncomplete, `${received} of ${upload.size} bytes received`);
+      }
+      const run = this.running.get(uploadId);
+      this.running.delete(uploadId);
+      // After a restart the running hash is gone: the staged bytes are read again.
+      const actual =
+        run?.at === received ? run.hash.digest("hex") : await sha256Of(this.backend.readStaged(uploadId));
+      if (actual !== o.blobId) {
+        throw new StoreError(
+          StoreErrorCode.HashMismatch,
+          `uploaded bytes hash to ${actual}, not ${o.blobId}`,
+        );
+      }
+      const rowHashes = upload.kind === "rows" ? await this.index.getUploadRows(uploadId) : undefined;
+      let root: string | null = null;
+      if (rowHashes) {
+        root = await (this.roots.get(uploadId) ?? this.startRoot(uploadId, rowHashes));
+        if (o.contentRoot?.toLowerCase() !== root) {
+          throw new StoreError(StoreErrorCode.ContentRootMismatch, `the row hashes give contentRoot ${root}`);
+        }
+      }
+      const commit = async () => {
+        const duplicates = rowHashes ? await this.duplicates(upload.datanet!, rowHashes) : [];
+        if (duplicates.length > 0 && upload.refuseDuplicates) throw duplicateError(duplicates);
+        const blob: BlobRecord = {
+          id: o.blobId,
+          kind: upload.kind,
+          size: upload.size,
+          owner: upload.owner,
+          datanet: upload.datanet,
+          rowCount: upload.rowCount,
+          contentRoot: root,
+          duplicateRows: duplicates.length,
+          createdAt: Date.now(),
+        };
+        const dup = new Set(duplicates);
+        const newRows = rowHashes ? range(rowHashes.length / 32).filter((i) => !dup.has(i)) : [];
+        const existing = await this.index.getBlob(blob.id);
+        if (existing) await this.backend.discard(uploadId);
+        else await this.backend.commit(uploadId, blob.id);
+        await this.index.commitBlob(
+          existing ?? blob,
+          o.envelopes,
+          uploadId,
+          rowHashes,
+          existing ? [] : newRows,
+        );
+        this.logger?.info(
+          { blob: blob.id, size: blob.size, rows: blob.rowCount, duplicates: duplicates.length },
+          "blob stored",
+        );
+        return { blob: existing ?? blob, duplicates };
+      };
+      // Duplicate check and row index write happen under the Datanet's lock: two uploads of
+      // the same rows cannot both see them as new.
+      return upload.datanet === null ? commit() : this.underDatanet(upload.datanet, commit);
+    });
+  }
+
+  /** The blob's record and the caller's envelope; NOT_GRANTED for anyone without one. */
+  async blobInfo(caller: StoreIdentity, blobId: string) {
+    const blob = await this.index.getBlob(blobId);
+    if (!blob) throw new StoreError(StoreErrorCode.NotFound, `no blob ${blobId}`);
+    const envelope = await this.index.getEnvelope(blobId, caller.key);
+    if (!envelope)
+      throw new StoreError(StoreErrorCode.NotGranted, `no key for this reader on blob ${blobId}`);
+    return { blob, envelope };
+  }
+
+  /**
+   * The stored bytes of a blob the caller may read, after checking them against the blob's
+   * size and id: a damaged or altered file is refused (BLOB_TRUNCATED, BLOB_CORRUPT) rather
+   * than served. The client checks again what it receives.
+   */
+  async readBlob(caller: StoreIdentity, blobId: string) {
+    const { blob } = await this.blobInfo(caller, blobId);
+    const size = await this.backend.size(blobId);
+    if (size === undefined || size < blob.size) {
+      this.logger?.error({ blob: blobId, size, expected: blob.size }, "stored blob is truncated");
+      throw new StoreError(
+        StoreErrorCode.BlobTruncated,
+        `stored blob holds ${size ?? 0} of ${blob.size} bytes`,
+      );
+    }
+    if (size !== blob.size || (await sha256Of(this.backend.read(blobId))) !== blobId) {
+      this.logger?.error({ blob: blobId }, "stored blob does not hash to its id");
+      throw new StoreError(StoreErrorCode.BlobCorrupt, "stored blob does not hash to its id");
+    }
+    return { blob, bytes: this.backend.read(blobId) };
+  }
+
+  /** Adds a reader's envelope; only the blob's owner may. */
+  async grant(caller: StoreIdentity, blobId: string, e: EnvelopeRecord): Promise<void> {
+    checkEnvelope(e);
+    const blob = await this.index.getBlob(blobId);
+    if (!blob) throw new StoreError(StoreErrorCode.NotFound, `no blob ${blobId}`);
+    if (blob.owner.key !== caller.key)
+      throw new StoreError(StoreErrorCode.NotOwner, "only the blob's owner grants");
+    if (e.role === "owner") {
+      throw new StoreError(StoreErrorCode.InvalidRequest, "a blob has one owner: its uploader");
+    }
+    await this.index.putEnvelope(blobId, e);
+    this.logger?.info({ blob: blobId, reader: e.reader.key, role: e.role }, "read granted");
+  }
+
+  /** Starts computing an upload's contentRoot: on the root thread if there is one. */
+  private startRoot(uploadId: string, rowHashes: Uint8Array): Promise<string> {
+    const job = this.rootThread
+      ? this.rootThread.contentRoot(rowHashes)
+      : Promise.resolve().then(() => rowsContentRoot(rowHashes));
+    job.catch(() => undefined); // awaited (and its failure reported) at completion
+    this.roots.set(uploadId, job);
+    return job;
+  }
+
+  private async ownUpload(caller: StoreIdentity, uploadId: string): Promise<UploadRecord> {
+    const upload = await this.index.getUpload(uploadId);
+    if (!upload) throw new StoreError(StoreErrorCode.NotFound, `no upload ${uploadId}`);
+    if (upload.owner.key !== caller.key) throw new StoreError(StoreErrorCode.NotOwner, "not your upload");
+    return upload;
+  }
+
+  /** Indices of rows already in the Datanet, or repeating an earlier row of the same upload. */
+  private async duplicates(datanet: number, rowHashes: Uint8Array): Promise<number[]> {
+    const found = await this.index.findRows(datanet, rowHashes);
+    const seen = new Set<string>();
+    const out: number[] = [];
+    for (let i = 0; i < found.length; i++) {
+      const h = Buffer.from(rowHashes.buffer, rowHashes.byteOffset + i * 32, 32).toString("base64");
+      if (found[i] !== undefined || seen.has(h)) out.push(i);
+      seen.add(h);
+    }
+    return out;
+  }
+
+  private async exclusive<T>(uploadId: string, f: () => Promise<T>): Promise<T> {
+    if (this.busy.has(uploadId))
+      throw new StoreError(StoreErrorCode.UploadBusy, "another request is writing this upload");
+    this.busy.add(uploadId);
+    try {
+      return await f();
+    } finally {
+      this.busy.delete(uploadId);
+    }
+  }
+
+  private async underDatanet<T>(datanet: number, f: () => Promise<T>): Promise<T> {
+    const prev = this.datanetLocks.get(datanet) ?? Promise.resolve();
+    const run = prev.then(f, f);
+    const tail = run.catch(() => undefined);
+    this.datanetLocks.set(datanet, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.datanetLocks.get(datanet) === tail) this.datanetLocks.delete(datanet);
+    }
+  }
+}
+
+function checkEnvelope(e: EnvelopeRecord): void {
+  fromHex(e.reader.key, 32, "reader key");
+  fromHex(e.reader.box, 32, "reader box");
+  fromHex(e.envelope, ENVELOPE_BYTES, "envelope");
+}
+
+function duplicateError(duplicates: readonly number[]): StoreError {
+  return new StoreError(
+    StoreErrorCode.DuplicateRows,
+    `${duplicates.length} rows repeat rows already in the Datanet (first: row ${duplicates[0]})`,
+  );
+}
+
+async function sha256Of(source: AsyncIterable<Uint8Array>): Promise<string> {
+  const h = createHash("sha256");
+  for await (const piece of source) h.update(piece);
+  return h.digest("hex");
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+export const BLOB_KINDS = Object.keys(BlobKind) as BlobKindName[];
