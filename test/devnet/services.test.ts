@@ -1,6 +1,7 @@
 /**
- * `openledger devnet` with the explorer service: it finds the sequencer and the rollup on
- * its own and its URL is printed with the others.
+ * `openledger devnet` with the store and explorer services: each listens at its port above the
+ * L1, the explorer finds the sequencer and the rollup on its own, and both URLs are printed
+ * with the others.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -11,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type Devnet, startDevnet } from "../../cli/devnet/devnet.ts";
 import { explorerService } from "../../cli/devnet/explorer-service.ts";
 import { sequencerService } from "../../cli/devnet/sequencer-service.ts";
+import { storeService } from "../../cli/devnet/store-service.ts";
 import { devnetSummary } from "../../cli/devnet/summary.ts";
 
 /** Whether `port` on the loopback is free to listen on. */
@@ -21,22 +23,22 @@ const free = (port: number) =>
       .listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
   });
 
-/** A base port with the three ports above it free: the devnet uses L1 port + 2 and + 3. */
+/** A base port with the ports the devnet uses above it free: L1 port + 2, + 3 and + 4. */
 async function freePorts(): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 30_000);
-    if ((await Promise.all([0, 2, 3].map((d) => free(base + d)))).every(Boolean)) return base;
+    if ((await Promise.all([0, 2, 3, 4].map((d) => free(base + d)))).every(Boolean)) return base;
   }
 }
 
-describe("devnet explorer service", () => {
+describe("devnet store and explorer services", () => {
   let dataDir: string;
   let devnet: Devnet | undefined;
   const start = async (port: number) => {
     dataDir = await mkdtemp(join(tmpdir(), "openledger-explorer-devnet-"));
     return startDevnet(
       { host: "127.0.0.1", port, dataDir, fresh: true, users: 1, logger: pino({ level: "silent" }) },
-      [sequencerService, explorerService],
+      [sequencerService, storeService, explorerService],
     );
   };
   afterAll(async () => {
@@ -56,6 +58,11 @@ describe("devnet explorer service", () => {
     };
     expect(status.l1).toMatchObject({ rollup: devnet.deployment.contracts.rollup, lastCommitted: 0 });
     expect(status.l2.sealedBatches).toBe(0);
+
+    const store = devnet.services.find((s) => s.name === "store")?.url;
+    expect(store).toBe(`http://127.0.0.1:${port + 4}`);
+    expect(devnetSummary(devnet)).toMatch(new RegExp(`store\\s+${store}`));
+    expect(await (await fetch(`${store}/health`)).json()).toEqual({ ok: true });
   });
 
   it("refuses a devnet on a random L1 port, where it cannot find the sequencer", async () => {
