@@ -146,6 +146,12 @@ export function buildBatchWitness(
     if (isQueueOp(tx)) slots.push(queueSlot(state, builder, tx));
     else slots.push(signedSlot(state, builder, tx, slots.length, registry));
   }
+  // Unused slots open leaf 0, and the fee credit its recipient, in the trees as the last
+  // transaction left them: before the fee credit changes the accounts tree.
+  const padded = {
+    slots: padSlots(state, slots, shape.slots),
+    registry: padRegistry(state, registry, shape.registrySlots ?? 0),
+  };
   const feeAccount = state.accounts.get(feeRecipient);
   const fee = { leaf: feeAccount ? leafOf(feeAccount) : NO_LEAF, exists: feeAccount !== undefined };
   const feeSiblings = state.proof("accounts", feeRecipient).siblings;
@@ -161,8 +167,7 @@ export function buildBatchWitness(
   const input = toCircuitInput({
     before,
     shape,
-    slots: padSlots(state, slots, shape.slots),
-    registry: padRegistry(state, registry, shape.registrySlots ?? 0),
+    ...padded,
     closed,
     fee: { ...fee, recipient: feeRecipient, siblings: feeSiblings },
     binding,
