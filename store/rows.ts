@@ -22,10 +22,11 @@ export interface HashedRows {
   readonly plaintextLength: number;
 }
 
-/** Row hashes and plaintext length of a rows blob (one pass: quantize, encode, hash). */
-export function hashRows(rows: RowSource): HashedRows {
-  const rowHashes = new Uint8Array(rows.count * 32);
-  let length = 0;
+/**
+ * Each row's canonical bytes in turn (protocol/provenance/rows.ts) with its width. The buffer
+ * is reused while the width repeats: use the bytes before taking the next row.
+ */
+function* canonicalRows(rows: RowSource): Generator<{ readonly bytes: Uint8Array; readonly width: number }> {
   let buf = new Uint8Array(0);
   let view = new DataView(buf.buffer);
   for (let i = 0; i < rows.count; i++) {
@@ -36,8 +37,18 @@ export function hashRows(rows: RowSource): HashedRows {
       view = new DataView(buf.buffer);
     }
     encodeRow(rows.label(i), f, buf, 0, view);
-    rowHashes.set(rowHash(buf), i * 32);
-    length += compactLength(buf);
+    yield { bytes: buf, width: f.length };
+  }
+}
+
+/** Row hashes and plaintext length of a rows blob (one pass: quantize, encode, hash). */
+export function hashRows(rows: RowSource): HashedRows {
+  const rowHashes = new Uint8Array(rows.count * 32);
+  let length = 0;
+  let i = 0;
+  for (const { bytes } of canonicalRows(rows)) {
+    rowHashes.set(rowHash(bytes), 32 * i++);
+    length += compactLength(bytes);
   }
   return { rowHashes, plaintextLength: length };
 }
@@ -53,23 +64,14 @@ export function rowsContentRoot(rowHashes: Uint8Array): string {
 export async function* rowsPlaintext(rows: RowSource, pieceBytes = 1 << 20): AsyncGenerator<Uint8Array> {
   let piece = new Uint8Array(pieceBytes);
   let fill = 0;
-  let buf = new Uint8Array(0);
-  let view = new DataView(buf.buffer);
-  for (let i = 0; i < rows.count; i++) {
-    const f = rows.features(i);
-    const n = rowByteLength(f.length);
-    if (buf.length !== n) {
-      buf = new Uint8Array(n);
-      view = new DataView(buf.buffer);
-    }
-    encodeRow(rows.label(i), f, buf, 0, view);
-    const most = maxCompactLength(f.length);
+  for (const { bytes, width } of canonicalRows(rows)) {
+    const most = maxCompactLength(width);
     if (fill + most > piece.length) {
       if (fill > 0) yield piece.subarray(0, fill);
       piece = new Uint8Array(Math.max(pieceBytes, most));
       fill = 0;
     }
-    fill = writeCompact(buf, piece, fill);
+    fill = writeCompact(bytes, piece, fill);
   }
   if (fill > 0) yield piece.subarray(0, fill);
 }

@@ -6,6 +6,20 @@ import { type L2Tx, TxType } from "../../protocol/tx/types.ts";
 import { startNode } from "../node.ts";
 import { L1_SENDER, depositParam, rpc, signedHex, tempDir, testNodeConfig } from "../testing.ts";
 
+/** A register-contribution by account 1 (test key 0). */
+const contributionTx = (nonce: number): L2Tx => ({
+  type: TxType.RegisterContribution,
+  from: 1,
+  nonce,
+  fee: 2n,
+  datanet: 3,
+  contentRoot: 4n,
+  rowCount: 5,
+  license: 6,
+  uriCommitment: 7n,
+  stake: 100n,
+});
+
 const logger = pino({ level: "silent" });
 
 describe("batch sealing", () => {
@@ -110,22 +124,7 @@ describe("batch sealing", () => {
     );
     try {
       await rpc(node.url, "ol_submitDeposit", [depositParam(0, 0, 10n ** 6n)]);
-      const contribution = (nonce: number) =>
-        signedHex(
-          {
-            type: TxType.RegisterContribution,
-            from: 1,
-            nonce,
-            fee: 2n,
-            datanet: 3,
-            contentRoot: 4n,
-            rowCount: 5,
-            license: 6,
-            uriCommitment: 7n,
-            stake: 100n,
-          },
-          0,
-        );
+      const contribution = (nonce: number) => signedHex(contributionTx(nonce), 0);
       expect((await rpc(node.url, "ol_sendTransaction", [contribution(0)])).result).toMatchObject({
         batch: 1,
         position: 1,
@@ -197,21 +196,7 @@ describe("batch sealing", () => {
         { type: TxType.Withdraw, from: 1, nonce: 0, fee: 2n, amount: 7n, recipient: L1_SENDER },
         "batchWithdrawals",
       );
-      await refused(
-        {
-          type: TxType.RegisterContribution,
-          from: 1,
-          nonce: 0,
-          fee: 2n,
-          datanet: 3,
-          contentRoot: 4n,
-          rowCount: 5,
-          license: 6,
-          uriCommitment: 7n,
-          stake: 100n,
-        },
-        "batchRegistrySlots",
-      );
+      await refused(contributionTx(0), "batchRegistrySlots");
       await refused(
         {
           type: TxType.Inference,
