@@ -37,6 +37,8 @@ export const ErrorCode = {
   // Circuit build pipeline (circuits/tools).
   UnknownCircuit: "UNKNOWN_CIRCUIT",
   CircuitBuildFailed: "CIRCUIT_BUILD_FAILED",
+  /** A witness that does not fit a circuit's constraint system (circuits/tools). */
+  InvalidWitness: "INVALID_WITNESS",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
