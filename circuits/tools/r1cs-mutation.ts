@@ -147,3 +147,54 @@ export function selectWires(wires: ReadonlyMap<string, number>, pattern: RegExp)
   for (const [name, wire] of wires) if (pattern.test(name)) out.push({ name, wire });
   return out.sort((x, y) => x.wire - y.wire);
 }
+
+export interface PairMutationResult {
+  readonly first: NamedWire;
+  readonly second: NamedWire;
+  /** The accepted (first, second) values. */
+  readonly survivors: readonly (readonly [bigint, bigint])[];
+}
+
+/**
+ * What `mutatePairs` tries: both flipped (x -> 1 - x: one selector for another) and one moved
+ * up while the other moves down (a sum kept: a linear constraint the optimiser folded in).
+ */
+export function defaultPairAlternatives(a: bigint, b: bigint, prime: bigint): [bigint, bigint][] {
+  const mod = (x: bigint) => ((x % prime) + prime) % prime;
+  return [
+    [1n - a, 1n - b],
+    [a + 1n, b - 1n],
+    [a - 1n, b + 1n],
+  ].map(([x, y]) => [mod(x!), mod(y!)]);
+}
+
+/**
+ * Changes every pair of `targets` together. Single changes miss a selector that is wrong only
+ * together with another (two flags swapped keep their sum), so small groups such as one
+ * component's flags are checked in pairs too.
+ */
+export function mutatePairs(
+  checker: ConstraintChecker,
+  targets: readonly NamedWire[],
+  alternatives: (a: bigint, b: bigint, prime: bigint) => [bigint, bigint][] = defaultPairAlternatives,
+): PairMutationResult[] {
+  const out: PairMutationResult[] = [];
+  for (let i = 0; i < targets.length; i++) {
+    for (let j = i + 1; j < targets.length; j++) {
+      const [first, second] = [targets[i]!, targets[j]!];
+      const [a, b] = [checker.value(first.wire), checker.value(second.wire)];
+      const survivors = alternatives(a, b, checker.prime).filter(
+        ([x, y]) =>
+          (x !== a || y !== b) &&
+          checker.violated(
+            new Map([
+              [first.wire, x],
+              [second.wire, y],
+            ]),
+          ).length === 0,
+      );
+      out.push({ first, second, survivors });
+    }
+  }
+  return out;
+}

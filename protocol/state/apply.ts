@@ -39,6 +39,9 @@ export interface BatchContext {
   governanceAfter?: GovernanceParams;
 }
 
+/** The largest 32-bit nonce: an account at this nonce sends nothing more (section 6). */
+export const LAST_NONCE = 2 ** 32 - 1;
+
 export type Registry = "account" | "contribution" | "model" | "inference";
 
 export interface Receipt {
@@ -107,6 +110,14 @@ function applyL2(
       {
         expected: sender.nonce,
       },
+    );
+  }
+  // The packed account word keeps the nonce in 32 bits: the last nonce, 2^32 - 1, is never
+  // spent, so the next one always fits (the circuit's nonce headroom refuses it too).
+  if (sender.nonce >= LAST_NONCE) {
+    throw new OpenLedgerError(
+      ErrorCode.BadNonce,
+      `account ${tx.from} has used every nonce: its last one, ${LAST_NONCE}, cannot be spent`,
     );
   }
   const debit = tx.fee + debitOf(tx);
