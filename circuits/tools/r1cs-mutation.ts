@@ -63,7 +63,10 @@ export class ConstraintChecker {
       abc.forEach((lc, k) => this.honest[k]!.push(evaluate(lc)));
       const [a, b, c] = this.honest.map((v) => v[i]!);
       if ((a! * b! - c!) % p !== 0n) {
-        throw new OpenLedgerError(ErrorCode.InvalidWitness, `the witness violates constraint ${i}: it is not honest`);
+        throw new OpenLedgerError(
+          ErrorCode.InvalidWitness,
+          `the witness violates constraint ${i}: it is not honest`,
+        );
       }
       for (const wire of wiresOf(abc)) count[wire + 1]!++;
     });

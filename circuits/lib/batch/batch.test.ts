@@ -30,6 +30,7 @@ import {
   inference,
   L1,
   queue,
+  refusalAt,
   registerModel,
   SHAPE,
   SHAPE_REG,
@@ -41,10 +42,6 @@ import {
 
 const governance = TEST_GOVERNANCE;
 
-const slotSource = readFileSync(new URL("../tx/account_slot.circom", import.meta.url), "utf8");
-const batchSource = readFileSync(new URL("./batch.circom", import.meta.url), "utf8");
-const paramSource = readFileSync(new URL("../state/param_change.circom", import.meta.url), "utf8");
-const registrySource = readFileSync(new URL("../tx/registry_slot.circom", import.meta.url), "utf8");
 let circuit: CompiledCircuit;
 let withRegistry: CompiledCircuit;
 beforeAll(async () => {
@@ -74,13 +71,10 @@ async function refuses(input: CircuitInput, where: RegExp, c: CompiledCircuit = 
   expect(err.message).toMatch(where);
 }
 
-/** "AccountSlot_<n> line: <line of `text` in account_slot.circom>": where a refusal must happen. */
-function inSlot(text: string, template = "AccountSlot", source = slotSource): RegExp {
-  const line = source.split("\n").findIndex((l) => l.includes(text)) + 1;
-  expect(line).toBeGreaterThan(0);
-  return new RegExp(`Error in template ${template}_\\d+ line: ${line}$`, "m");
-}
-const inRegistrySlot = (text: string) => inSlot(text, "RegistrySlot", registrySource);
+/** Where a refusal must happen: the line of `text` in account_slot.circom (or `file`), in `template`. */
+const inSlot = (text: string, template = "AccountSlot", file = "tx/account_slot.circom") =>
+  refusalAt(template, file, text);
+const inRegistrySlot = (text: string) => inSlot(text, "RegistrySlot", "tx/registry_slot.circom");
 
 /** Two funded accounts (1 and 2) after one batch of deposits. */
 async function funded(): Promise<RollupState> {
@@ -257,8 +251,8 @@ describe("queue operations: forced withdrawals, slashes, parameter changes", () 
 });
 
 describe("queue operations: what a prover cannot change", () => {
-  const inBatch = (text: string) => inSlot(text, "Batch", batchSource);
-  const inParamChange = (text: string) => inSlot(text, "ParamChange", paramSource);
+  const inBatch = (text: string) => inSlot(text, "Batch", "batch/batch.circom");
+  const inParamChange = (text: string) => inSlot(text, "ParamChange", "state/param_change.circom");
   const at0 = (w: { input: Record<string, unknown> }, name: string, value: bigint | string) => {
     const column = [...(w.input[name] as string[])];
     column[0] = value.toString();

@@ -3,7 +3,9 @@
  * order, signed transactions and states built through protocol/state, shared by the twin tests
  * (batch.test.ts) and the constraint-level ones (mutation.test.ts).
  */
+import { readFileSync } from "node:fs";
 import { derivePublicKey } from "../../../protocol/eddsa.ts";
+import { ErrorCode, OpenLedgerError } from "../../../protocol/errors.ts";
 import { TEST_PARAMS } from "../../../protocol/params.ts";
 import { RollupState } from "../../../protocol/state/state.ts";
 import { TEST_GOVERNANCE } from "../../../protocol/testing.ts";
@@ -24,8 +26,13 @@ export const SHAPE = { slots: 2, withdrawals: 1 };
 /** `batch_8x2_2tx_1reg`: the same and one registry slot. */
 export const SHAPE_REG = { slots: 2, withdrawals: 1, registrySlots: 1 };
 
-export const keys = [1, 2, 3, 4].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (s * 29 + i * 7) & 0xff));
-export const L1 = ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"];
+export const keys = [1, 2, 3, 4].map((s) =>
+  Uint8Array.from({ length: 32 }, (_, i) => (s * 29 + i * 7) & 0xff),
+);
+export const L1 = [
+  "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+  "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+];
 
 /** The next L1 queue index; `freshState` resets it, a test that drops an operation steps it back. */
 export const queue = { next: 0n };
@@ -127,7 +134,13 @@ export const inference = (from: number, nonce: number, payment: bigint) =>
     from - 1,
   );
 
-export const registerModel = (nonce: number, contributions: number[], baseModel = 0, from = 1, inferenceFee = 50n) =>
+export const registerModel = (
+  nonce: number,
+  contributions: number[],
+  baseModel = 0,
+  from = 1,
+  inferenceFee = 50n,
+) =>
   sign(
     {
       type: TxType.RegisterModel,
@@ -143,3 +156,14 @@ export const registerModel = (nonce: number, contributions: number[], baseModel 
     },
     from - 1,
   );
+
+/**
+ * The witness generator's message for an assert that fails on the line of `file` (under
+ * circuits/lib) holding `text`: "Error in template <template>_<n> line: <line>".
+ */
+export function refusalAt(template: string, file: string, text: string): RegExp {
+  const source = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
+  const line = source.split("\n").findIndex((l) => l.includes(text)) + 1;
+  if (line === 0) throw new OpenLedgerError(ErrorCode.InvalidField, `no line of ${file} holds ${text}`);
+  return new RegExp(`Error in template ${template}_\\d+ line: ${line}$`, "m");
+}

@@ -61,7 +61,11 @@ const HINTS: { file: string; signals: string[]; pattern: RegExp }[] = [
     signals: ["balance", "nonce", "staked"],
     pattern: /^main\.slot\[\d+\]\.unpackA\.(balance|nonce|staked)$/,
   },
-  { file: "tx/account_slot.circom", signals: ["nonceHeadroom"], pattern: /^main\.slot\[\d+\]\.nonceHeadroom$/ },
+  {
+    file: "tx/account_slot.circom",
+    signals: ["nonceHeadroom"],
+    pattern: /^main\.slot\[\d+\]\.nonceHeadroom$/,
+  },
   {
     file: "blob/mul_add_mod_r.circom",
     signals: ["q", "out", "carry"],
@@ -70,7 +74,11 @@ const HINTS: { file: string; signals: string[]; pattern: RegExp }[] = [
 ];
 
 /** The components whose kept wires are also changed in pairs: each hint's, with its range checks. */
-const PAIR_GROUPS = [/^main\.slot\[(\d+)\]\.kind\./, /^main\.slot\[(\d+)\]\.unpackA\./, /^main\.reg\[(\d+)\]\.is[A-Z]/];
+const PAIR_GROUPS = [
+  /^main\.slot\[(\d+)\]\.kind\./,
+  /^main\.slot\[(\d+)\]\.unpackA\./,
+  /^main\.reg\[(\d+)\]\.is[A-Z]/,
+];
 
 /** Survivors that are legitimate: the alternative witness changes no other wire and nothing public. */
 const LEGITIMATE: { pattern: RegExp; when: (r: MutationResult) => boolean; reason: string }[] = [
@@ -98,7 +106,10 @@ function scenarios(): Scenario[] {
   const out: Scenario[] = [];
   const state = freshState();
   const run = (name: string, txs: BatchTx[], fee = 1) =>
-    out.push({ name, input: buildBatchWitness(state, txs, fee, SHAPE_REG, TEST_BINDING).input as CircuitInput });
+    out.push({
+      name,
+      input: buildBatchWitness(state, txs, fee, SHAPE_REG, TEST_BINDING).input as CircuitInput,
+    });
   run("two deposits that open accounts", [deposit(0, 10n ** 6n), deposit(1, 10n ** 6n, 0, 1)]);
   run("a deposit that credits, one to an empty id that opens", [deposit(2, 500n, 2), deposit(2, 700n, 9)]);
   run("transfer and withdraw", [
@@ -115,7 +126,10 @@ function scenarios(): Scenario[] {
     registerModel(3, [1]),
   ]);
   run("an inference and a slash above the stake", [inference(2, 2, 60n), slash(1, 10n ** 9n)]);
-  run("a forced withdrawal above the balance and a parameter change", [forced(3, 10n ** 9n), setParam(3, 250n)]);
+  run("a forced withdrawal above the balance and a parameter change", [
+    forced(3, 10n ** 9n),
+    setParam(3, 250n),
+  ]);
   // The tree full (ids 1..63), and account 2 at its last nonce.
   for (let id = 4; id < 64; id++) state.setAccount(id, state.accounts.get(3)!);
   state.counters = { ...state.counters, accounts: 63 };

@@ -1,0 +1,366 @@
+/**
+ * Tampered batch witnesses the circuit must refuse (issue 19, item 8), checked against the R1CS
+ * itself: the witness generator computes every hint as usual and goes on past failed asserts
+ * (`calculateLenientWitness`), the R1CS must be violated, and the assert the case targets must
+ * be among the failures. `only` marks cases where that assert is the sole failure: without it
+ * the tampered witness would satisfy the circuit, so each such case fails once its check is
+ * removed. Cases that change only what the public input covers check that it changes.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { type BatchTx, buildBatchWitness, type BatchWitness } from "../../../protocol/batch/witness.ts";
+import { SUBGROUP_ORDER } from "../../../protocol/babyjub.ts";
+import { addressToField } from "../../../protocol/domain.ts";
+import { encodeFloat40 } from "../../../protocol/float40.ts";
+import { LAST_NONCE } from "../../../protocol/state/apply.ts";
+import type { RollupState } from "../../../protocol/state/state.ts";
+import { TEST_BINDING, TEST_PROVER } from "../../../protocol/testing.ts";
+import { type L2Tx, type SignedTx, TxType } from "../../../protocol/tx/types.ts";
+import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
+import { type R1cs, readR1cs, violatedConstraints } from "../../tools/r1cs-constraints.ts";
+import { calculateLenientWitness, type CircuitInput, circuitOutputs } from "../../tools/witness.ts";
+import {
+  deposit,
+  freshCopyWithRegistries,
+  freshState,
+  inference,
+  L1,
+  refusalAt,
+  registerModel,
+  SHAPE_REG,
+  sign,
+  slash,
+  contribution,
+} from "./fixtures.ts";
+
+let circuit: CompiledCircuit;
+let r1cs: R1cs;
+beforeAll(async () => {
+  circuit = await compileCircuit("batch_8x2_2tx_1reg", { log: () => {} });
+  r1cs = await readR1cs(circuit.r1cs);
+}, 900_000);
+
+const slotAt = (text: string) => refusalAt("AccountSlot", "tx/account_slot.circom", text);
+const registryAt = (text: string) => refusalAt("RegistrySlot", "tx/registry_slot.circom", text);
+
+/** The tampered input violates the R1CS, and the asserts at `where` are among those that refuse it (the only ones with `only`). */
+async function refused(input: CircuitInput, where: RegExp[], only = false): Promise<void> {
+  const { witness, failures } = await calculateLenientWitness(circuit, input);
+  for (const line of where) expect(failures.join("\n")).toMatch(line);
+  if (only)
+    for (const failure of failures)
+      expect([failure, where.some((w) => w.test(failure))]).toEqual([failure, true]);
+  expect(violatedConstraints(r1cs, witness).length).toBeGreaterThan(0);
+}
+
+const witness = (state: RollupState, txs: BatchTx[], fee = 1): BatchWitness =>
+  buildBatchWitness(state, txs, fee, SHAPE_REG, TEST_BINDING);
+
+/** `input` with entry `index` of column `name` replaced. */
+function set(input: CircuitInput, name: string, index: number, value: unknown): CircuitInput {
+  const column = [...(input[name] as unknown[])];
+  column[index] = typeof value === "bigint" ? value.toString() : value;
+  return { ...input, [name]: column } as CircuitInput;
+}
+
+/** `input` with slot 0's signature replaced by one over `tx`. */
+function signedAs(input: CircuitInput, tx: SignedTx): CircuitInput {
+  let out = set(input, "r8x", 0, tx.signature.R8.x);
+  out = set(out, "r8y", 0, tx.signature.R8.y);
+  return set(out, "s", 0, tx.signature.S);
+}
+
+/** Accounts 1 and 2 with 10^6 each, contribution 1 and model 1 (fee 50) of account 1, which stakes 5,000. */
+function registries(): RollupState {
+  const state = freshState();
+  witness(state, [deposit(0, 10n ** 6n), deposit(1, 10n ** 6n, 0, 1)]);
+  witness(state, [
+    sign({ type: TxType.Stake, from: 1, nonce: 0, fee: 0n, amount: 5000n }, 0),
+    contribution(2, 0, 150n),
+  ]);
+  witness(state, [registerModel(1, [1])]);
+  return state;
+}
+
+const transfer = (p: Partial<L2Tx> = {}) =>
+  sign({ type: TxType.Transfer, from: 1, nonce: 2, fee: 1n, to: 2, amount: 10n, ...p } as L2Tx, 0);
+
+describe("transfers", () => {
+  it("to the sender itself", async () => {
+    const w = witness(registries(), [transfer()]);
+    const self = transfer({ to: 1 } as Partial<L2Tx>);
+    await refused(signedAs(set(w.input as CircuitInput, "b", 0, 1n), self), [
+      slotAt("kind.isTransfer * same.out === 0"),
+    ]);
+  });
+
+  it("to an empty id: its leaf cannot be opened", async () => {
+    const w = witness(registries(), [transfer()]);
+    let input = signedAs(set(w.input as CircuitInput, "b", 0, 9n), transfer({ to: 9 } as Partial<L2Tx>));
+    for (const name of ["bx", "by", "l1B", "packedB"]) input = set(input, name, 0, 0n);
+    await refused(input, [slotAt("updateB.oldRoot === updateA.newRoot")]);
+  });
+
+  it("a fee alone above the balance", async () => {
+    const state = registries();
+    const w = witness(freshCopyWithRegistries(state), [transfer()]);
+    const fee = 2n * 10n ** 6n;
+    const input = signedAs(set(w.input as CircuitInput, "feeF40", 0, encodeFloat40(fee)), transfer({ fee }));
+    await refused(input, [slotAt("afterDebit.in <==")], true);
+  });
+
+  it("at nonce 2^32 - 1, which the TypeScript refuses too", async () => {
+    const state = registries();
+    state.setAccount(1, { ...state.accounts.get(1)!, nonce: LAST_NONCE - 1 });
+    const w = witness(state, [transfer({ nonce: LAST_NONCE - 1 })]);
+    // The same slot with the sender's word one nonce further and the transfer signed for it.
+    const packed = BigInt((w.input.packedA as string[])[0]!) + (1n << 96n);
+    const input = signedAs(
+      set(w.input as CircuitInput, "packedA", 0, packed),
+      transfer({ nonce: LAST_NONCE }),
+    );
+    await refused(input, [slotAt("nonceHeadroom * (unpackA.nonce - ((1 << 32) - 1)) === isL2")]);
+  });
+
+  it("a stake that would take the stake to 2^96", async () => {
+    const state = registries();
+    state.setAccount(1, { ...state.accounts.get(1)!, staked: (1n << 96n) - 100n });
+    const stake = (amount: bigint) => sign({ type: TxType.Stake, from: 1, nonce: 2, fee: 0n, amount }, 0);
+    const w = witness(state, [stake(99n)]);
+    const input = signedAs(set(w.input as CircuitInput, "amountF40", 0, encodeFloat40(100n)), stake(100n));
+    await refused(input, [slotAt("newStaked.in <==")], true);
+  });
+});
+
+describe("canonical records", () => {
+  it("nonzero fields in a no-op slot or a queue slot", async () => {
+    const w = witness(registries(), [transfer()]);
+    const noopAmount = slotAt("(kind.isNoop + isQueue) * amountF40 === 0");
+    await refused(set(w.input as CircuitInput, "amountF40", 1, 5n), [noopAmount], true);
+    await refused(set(w.input as CircuitInput, "feeF40", 1, 5n), [
+      slotAt("(kind.isNoop + isQueue) * feeF40 === 0"),
+    ]);
+    await refused(
+      set(w.input as CircuitInput, "b", 1, 2n),
+      [slotAt("(1 - kind.isTransfer) * b === 0")],
+      true,
+    );
+    await refused(set(w.input as CircuitInput, "recipient", 1, 7n), [
+      slotAt("(1 - withdrawFlag) * recipient === 0"),
+    ]);
+    const payload = [...(w.input.payload as string[][])];
+    payload[1] = ["1", "0", "0", "0", "0"];
+    await refused(
+      { ...w.input, payload } as CircuitInput,
+      [slotAt("payload[k] * (1 - isRegistry) === 0")],
+      true,
+    );
+    const d = witness(registries(), [deposit(0, 5n, 1)]);
+    await refused(set(d.input as CircuitInput, "amountF40", 0, 5n), [noopAmount], true);
+  });
+
+  it("nonzero fields in an unused registry slot", async () => {
+    const w = witness(registries(), [transfer()]);
+    for (const name of ["regFrom", "regNonce", "regFee", "regAmount"]) {
+      await refused(set(w.input as CircuitInput, name, 0, 3n), [
+        registryAt("(1 - used) * (from + nonce + fee + amount) === 0"),
+      ]);
+    }
+  });
+});
+
+describe("deposits", () => {
+  it("`existing` flipped either way", async () => {
+    const state = registries();
+    // A deposit that credits account 2, shown as one that opens.
+    const credit = witness(freshCopyWithRegistries(state), [deposit(0, 5n, 2)]);
+    await refused(set(credit.input as CircuitInput, "existing", 0, 0n), [
+      slotAt("updateA.oldRoot === rootIn"),
+    ]);
+    // A deposit to the empty id 9 (it opens account 3), shown as a credit of id 9.
+    const open = witness(freshCopyWithRegistries(state), [deposit(0, 5n, 9)]);
+    let input = set(open.input as CircuitInput, "existing", 0, 1n);
+    input = set(input, "a", 0, 9n);
+    await refused(input, [slotAt("updateB.oldRoot === updateA.newRoot")]);
+  });
+
+  it("an account opened at an id other than count + 1", async () => {
+    const w = witness(registries(), [deposit(0, 5n, 9)]);
+    expect((w.input.a as string[])[0]).toBe("3");
+    await refused(
+      set(w.input as CircuitInput, "a", 0, 4n),
+      [slotAt("a * (1 - isL2) === existingId + openedId")],
+      true,
+    );
+  });
+
+  it("changed queue words change the queue hash, so the public input", async () => {
+    const w = witness(registries(), [deposit(0, 5n, 9)]);
+    for (const name of ["qW1", "qW2", "qW3", "qAmount"]) {
+      const out = await circuitOutputs(circuit, set(w.input as CircuitInput, name, 0, 12345n), 1).catch(
+        () => [],
+      );
+      expect([name, out]).not.toEqual([name, [w.publicInput]]);
+    }
+  });
+});
+
+describe("forced withdrawals and slashes", () => {
+  it("a slash hidden by showing its account empty", async () => {
+    const w = witness(registries(), [slash(1, 100n)]);
+    let input = set(w.input as CircuitInput, "existing", 0, 0n);
+    input = set(input, "a", 0, 0n);
+    await refused(input, [slotAt("updateA.oldRoot === rootIn")]);
+  });
+});
+
+describe("withdrawals and fees", () => {
+  const withdraw = sign(
+    { type: TxType.Withdraw, from: 2, nonce: 1, fee: 2n, amount: 300n, recipient: L1[1]! },
+    1,
+  );
+
+  it("WithdrawalsMatch: another recipient posted than the slot's", async () => {
+    const w = witness(registries(), [withdraw]);
+    await refused(
+      set(w.input as CircuitInput, "recipients", 0, addressToField(L1[0]!)),
+      [refusalAt("WithdrawalsMatch", "batch/withdrawals_match.circom", "picked === slotRecipients[i]")],
+      true,
+    );
+    // A recipient posted where no withdrawal happened.
+    const none = witness(registries(), [transfer()]);
+    await refused(
+      set(none.input as CircuitInput, "recipients", 0, addressToField(L1[0]!)),
+      [
+        refusalAt(
+          "WithdrawalsMatch",
+          "batch/withdrawals_match.circom",
+          "(1 - used[k][NTX]) * recipients[k] === 0",
+        ),
+      ],
+      true,
+    );
+  });
+
+  it("the fee recipient shown as absent", async () => {
+    const w = witness(registries(), [transfer()], 2);
+    await refused(
+      { ...w.input, feeRecipientExists: "0" } as CircuitInput,
+      [refusalAt("FeeCredit", "batch/fee_credit.circom", "update.oldRoot === rootIn")],
+      true,
+    );
+  });
+});
+
+describe("registry slots", () => {
+  it("an inference on model 0", async () => {
+    const state = registries();
+    const w = witness(state, [inference(2, 1, 60n)]);
+    const zero = sign({ ...inference(2, 1, 60n), model: 0 } as L2Tx, 1);
+    let input = signedAs(w.input as CircuitInput, zero);
+    const payload = [...(w.input.payload as string[][])];
+    payload[0] = ["0", ...payload[0]!.slice(1)];
+    input = { ...input, payload, regPayload: [payload[0]!] } as CircuitInput;
+    await refused(input, [registryAt("mUpdate.oldRoot === modelsIn")]);
+  });
+
+  it("payload, amount or fee differing from the account slot's transaction", async () => {
+    const w = witness(registries(), [inference(2, 1, 60n)]);
+    const match = refusalAt(
+      "RegistryMatch",
+      "batch/registry_match.circom",
+      "hash === used[j] * registryHashes[j]",
+    );
+    const payload = [...(w.input.regPayload as string[][])[0]!];
+    payload[1] = "99";
+    await refused({ ...w.input, regPayload: [payload] } as CircuitInput, [match]);
+    await refused(set(w.input as CircuitInput, "regAmount", 0, 61n), [match]);
+    await refused(set(w.input as CircuitInput, "regFee", 0, 3n), [match], true);
+  });
+
+  it("a registry transaction left without its registry slot", async () => {
+    const w = witness(registries(), [inference(2, 1, 60n)]);
+    await refused(set(w.input as CircuitInput, "regType", 0, 0n), [
+      refusalAt("RegistryMatch", "batch/registry_match.circom", "usedTotal === flagTotal"),
+    ]);
+  });
+
+  it("a contribution into a full tree", async () => {
+    const w = witness(registries(), [contribution(2, 1, 150n)]);
+    const counters = [...(w.input.counters as string[])];
+    counters[1] = "63";
+    await refused({ ...w.input, counters } as CircuitInput, [
+      registryAt("isContribution * (1 - cFull.out) === 0"),
+    ]);
+  });
+
+  it("a model whose training max is 0", async () => {
+    const w = witness(registries(), [registerModel(2, [1])]);
+    const training = (w.input.regTraining as string[][])[0]!;
+    await refused({ ...w.input, regTraining: [[training[0]!, training[1]!, "0"]] } as CircuitInput, [
+      registryAt("maxFrom1.in <=="),
+    ]);
+  });
+
+  it("a model whose inference fee is 2^96 or more (float40 reaches it; the TypeScript refuses it)", async () => {
+    // 10^29 > 2^96 has the float40 form (1, 29). Its witness comes from a fee of 10^28,
+    // with the amount, the signed payload and the signature changed to 10^29.
+    const w = witness(registries(), [registerModel(2, [1], 0, 1, 10n ** 28n)]);
+    const big = registerModel(2, [1], 0, 1, 10n ** 29n);
+    let input = signedAs(set(w.input as CircuitInput, "amountF40", 0, encodeFloat40(10n ** 29n)), big);
+    const payload = [...(w.input.payload as string[][])];
+    payload[0] = [...payload[0]!.slice(0, 3), (10n ** 29n).toString(), payload[0]![4]!];
+    input = {
+      ...input,
+      payload,
+      regPayload: [payload[0]!],
+      regAmount: [(10n ** 29n).toString()],
+    } as CircuitInput;
+    await refused(input, [registryAt("paid.in <==")], true);
+  });
+});
+
+describe("the public input and the primitives", () => {
+  it("changes with the versioned hash and the prover", async () => {
+    const w = witness(registries(), [transfer()]);
+    const vh = [...(w.input.versionedHash as string[])];
+    vh[1] = (BigInt(vh[1]!) ^ 1n).toString();
+    expect(await circuitOutputs(circuit, { ...w.input, versionedHash: vh } as CircuitInput, 1)).not.toEqual([
+      w.publicInput,
+    ]);
+    expect(
+      await circuitOutputs(
+        circuit,
+        { ...w.input, prover: addressToField(L1[0]!).toString() } as CircuitInput,
+        1,
+      ),
+    ).not.toEqual([w.publicInput]);
+    expect(w.input.prover).toBe(addressToField(TEST_PROVER).toString());
+  });
+
+  it("float40 is not canonical: another encoding of the same amount is accepted, and it changes the public input", async () => {
+    const w = witness(registries(), [transfer({ amount: 100n })]);
+    // 100 = 1·10^2 (the encoder's choice) = 10·10^1 = 100·10^0.
+    expect(encodeFloat40(100n)).toBe((2n << 35n) | 1n);
+    const alternative = set(w.input as CircuitInput, "amountF40", 0, (1n << 35n) | 10n);
+    const { failures } = await calculateLenientWitness(circuit, alternative);
+    expect(failures).toEqual([]);
+    expect(await circuitOutputs(circuit, alternative, 1)).not.toEqual([w.publicInput]);
+  });
+
+  it("EdDSA: a signature with S + l", async () => {
+    const tx = transfer();
+    const w = witness(registries(), [tx]);
+    await refused(set(w.input as CircuitInput, "s", 0, tx.signature.S + SUBGROUP_ORDER), [
+      /Error in template EdDSAPoseidonVerifier_\d+ line: \d+/,
+    ]);
+  });
+
+  it("MerkleUpdate: a sibling changed", async () => {
+    const w = witness(registries(), [transfer()]);
+    const siblings = JSON.parse(JSON.stringify(w.input.siblingsA)) as string[][][];
+    siblings[0]![1]![3] = "7";
+    await refused({ ...w.input, siblingsA: siblings } as CircuitInput, [
+      slotAt("updateA.oldRoot === rootIn"),
+    ]);
+  });
+});
