@@ -44,44 +44,38 @@ export async function circuitOutputs(
   return (await calculateWitness(circuit, input)).slice(1, 1 + nOutputs);
 }
 
-/** A witness computed through failing asserts, and where they failed. */
-export interface LenientWitness {
-  witness: bigint[];
-  /** The witness generator's message for each failed assert: "Error in template <T>_<n> line: <l>". */
-  failures: string[];
-}
-
 const ASSERT_FAILED = 4;
 
 /**
- * The witness the generator computes for `input` with every hint as usual, going on past
- * failed asserts instead of stopping at the first: a tampered input's witness, to check
- * against the R1CS itself (which is what a verifier key encodes), with the lines that refused it.
+ * Where the witness generator refuses `input`: the message of the first failing assert, a
+ * stack of "Error in template <T>_<n> line: <l>" lines (innermost first), or undefined when
+ * `input` has a witness. The generator stops there: the signals after it are not computed.
+ * A fresh instance each call, so no earlier failure's message is carried over.
  */
-export async function calculateLenientWitness(
+export async function firstFailure(
   circuit: Pick<CompiledCircuit, "wasm">,
   input: CircuitInput,
-): Promise<LenientWitness> {
-  const failures: string[] = [];
+): Promise<string | undefined> {
   let pending = "";
+  let failed: string | undefined;
   const memory = new WebAssembly.Memory({ initial: 32767 });
   const module = new WebAssembly.Module(await readFile(circuit.wasm));
-  let instance: WebAssembly.Instance | undefined;
-  const exports = () => instance!.exports as { getMessageChar(): number };
   const message = () => {
+    const exports = instance.exports as { getMessageChar(): number };
     let text = "";
-    for (let c = exports().getMessageChar(); c !== 0; c = exports().getMessageChar())
+    for (let c = exports.getMessageChar(); c !== 0; c = exports.getMessageChar())
       text += String.fromCharCode(c);
     return text;
   };
   const ignore = () => {};
-  instance = new WebAssembly.Instance(module, {
+  // Its hooks read messages through the instance's exports, once it exists.
+  const instance: WebAssembly.Instance = new WebAssembly.Instance(module, {
     env: { memory },
     runtime: {
       exceptionHandler(code: number) {
-        if (code !== ASSERT_FAILED) throw new Error(`witness generator error ${code}: ${pending}`);
-        failures.push(...pending.trim().split("\n"));
-        pending = "";
+        // The runtime rewraps what this throws: the failure is kept here instead.
+        if (code === ASSERT_FAILED) failed = pending.trim();
+        throw new Error(`witness generator error ${code}: ${pending}`);
       },
       printErrorMessage() {
         pending += `${message()}\n`;
@@ -99,5 +93,11 @@ export async function calculateLenientWitness(
   });
   // The builder takes a ready instance in place of the code, and then uses its imports.
   const calc = (await WitnessCalculatorBuilder(instance as unknown as Uint8Array)) as WitnessCalculator;
-  return { witness: await calc.calculateWitness(input, true), failures };
+  try {
+    await calc.calculateWitness(input, true);
+    return undefined;
+  } catch (e) {
+    if (failed !== undefined) return failed;
+    throw e;
+  }
 }

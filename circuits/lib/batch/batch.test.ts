@@ -5,8 +5,6 @@
  * signature, a replayed nonce, an overdraft) cannot produce a witness. Witness-only: no setup.
  */
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { WitnessCalculatorBuilder } from "circom_runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCode } from "../../../protocol/errors.ts";
 import { encodeFloat40 } from "../../../protocol/float40.ts";
@@ -18,7 +16,7 @@ import { addressToField } from "../../../protocol/domain.ts";
 import { type BatchTx, buildBatchWitness } from "../../../protocol/batch/witness.ts";
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../tools/snarkjs-runtime.ts";
-import { type CircuitInput, calculateWitness, circuitOutputs } from "../../tools/witness.ts";
+import { type CircuitInput, calculateWitness, circuitOutputs, firstFailure } from "../../tools/witness.ts";
 import { codeOf, TEST_GOVERNANCE, TEST_BINDING } from "../../../protocol/testing.ts";
 import {
   contribution,
@@ -60,15 +58,7 @@ async function twin(state: RollupState, txs: BatchTx[], feeRecipient = 1) {
 
 /** The witness generator stops at the first violated constraint; `where` names its template and line. */
 async function refuses(input: CircuitInput, where: RegExp, c: CompiledCircuit = circuit): Promise<void> {
-  // A fresh calculator: a shared one keeps the messages of earlier failures in front.
-  const calc = (await WitnessCalculatorBuilder(await readFile(c.wasm))) as {
-    calculateWitness(input: CircuitInput, sanityCheck: boolean): Promise<bigint[]>;
-  };
-  const err = await calc.calculateWitness(input, true).then(
-    () => new Error("the witness was computed"),
-    (e: unknown) => e as Error,
-  );
-  expect(err.message).toMatch(where);
+  expect(await firstFailure(c, input)).toMatch(where);
 }
 
 /** Where a refusal must happen: the line of `text` in account_slot.circom (or `file`), in `template`. */
