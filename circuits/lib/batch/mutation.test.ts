@@ -1,5 +1,5 @@
 /**
- * The batch circuit at the constraint level (docs/circuits.md, "Mutation harness"). Honest
+ * The batch circuit at the constraint level (docs/circuits.md, "Soundness at the constraint level"). Honest
  * witnesses of batches holding every slot kind are changed one wire at a time, every kept wire
  * of the circuit, and each `<--` hint's component in pairs too, and checked against the R1CS
  * directly. A change no constraint refuses is an under-constrained signal, unless it is listed
@@ -73,12 +73,11 @@ const HINTS: { file: string; signals: string[]; pattern: RegExp }[] = [
   },
 ];
 
-/** The components whose kept wires are also changed in pairs: each hint's, with its range checks. */
-const PAIR_GROUPS = [
-  /^main\.slot\[(\d+)\]\.kind\./,
-  /^main\.slot\[(\d+)\]\.unpackA\./,
-  /^main\.reg\[(\d+)\]\.is[A-Z]/,
-];
+/**
+ * The components whose kept wires are also changed in pairs: each slot's kind flags, and its
+ * unpack with its range checks. (The registry slot's flags keep no wire of their own.)
+ */
+const PAIR_GROUPS = [/^main\.slot\[(\d+)\]\.kind\./, /^main\.slot\[(\d+)\]\.unpackA\./];
 
 /** Survivors that are legitimate: the alternative witness changes no other wire and nothing public. */
 const LEGITIMATE: { pattern: RegExp; when: (r: MutationResult) => boolean; reason: string }[] = [
