@@ -17,7 +17,8 @@ import { poseidon } from "../../../protocol/poseidon.ts";
 import { encodeFloat40 } from "../../../protocol/float40.ts";
 import { LAST_NONCE } from "../../../protocol/state/apply.ts";
 import type { RollupState } from "../../../protocol/state/state.ts";
-import { TEST_BINDING, TEST_PROVER } from "../../../protocol/testing.ts";
+import { codeOf, TEST_BINDING, TEST_PROVER } from "../../../protocol/testing.ts";
+import { ErrorCode } from "../../../protocol/errors.ts";
 import { type L2Tx, type SignedTx, TxType } from "../../../protocol/tx/types.ts";
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
 import { type CircuitInput, circuitOutputs, firstFailure } from "../../tools/witness.ts";
@@ -236,6 +237,20 @@ describe("withdrawals and fees", () => {
         "batch/withdrawals_match.circom",
         "(1 - used[k][NTX]) * recipients[k] === 0",
       ),
+    );
+  });
+
+  it("WithdrawalsMatch: more withdrawals than entries", async () => {
+    // A withdraw and an authorised forced withdrawal: the TypeScript's input for a layout with
+    // two entries fits this circuit but for its one recipient, and the second has no entry.
+    const state = registries();
+    const txs = [withdraw, forced(1, 5n, 0)];
+    expect(codeOf(() => witness(freshCopyWithRegistries(state), txs))).toBe(ErrorCode.TreeFull);
+    const two = buildBatchWitness(state, txs, 1, { ...SHAPE_REG, withdrawals: 2 }, TEST_BINDING);
+    const recipients = (two.input.recipients as string[]).slice(0, 1);
+    await refused(
+      { ...two.input, recipients } as CircuitInput,
+      refusalAt("WithdrawalsMatch", "batch/withdrawals_match.circom", "count === flags[i]"),
     );
   });
 
