@@ -8,6 +8,8 @@ export const CircuitBuildErrorCode = {
   CircuitBuildFailed: "CIRCUIT_BUILD_FAILED",
   /** A file given as a Powers-of-Tau file that is not one. */
   InvalidPtau: "INVALID_PTAU",
+  /** A witness that does not fit a circuit's constraint system. */
+  InvalidWitness: "INVALID_WITNESS",
 } as const;
 
 export type CircuitBuildErrorCode = (typeof CircuitBuildErrorCode)[keyof typeof CircuitBuildErrorCode];

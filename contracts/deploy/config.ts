@@ -25,7 +25,7 @@ export interface DeployConfig {
   /** Genesis L2 parameters (part of the genesis state root). */
   governance: GovernanceParams;
   token: {
-    /** Total OPEN supply in base units (18 decimals), minted once to `treasury`. */
+    /** Total OPEN supply in base units (18 decimals), minted once to `treasury`; below 2^96 (OpenToken refuses more). */
     supply: bigint;
     treasury: string;
   };

@@ -5,7 +5,7 @@ import { TEST_PARAMS } from "../params.ts";
 import { rootFromProof } from "../smt.ts";
 import { signTx } from "../tx/sign.ts";
 import { type Deposit, type L2Tx, type SignedTx, TxType } from "../tx/types.ts";
-import { applyTx } from "./apply.ts";
+import { applyTx, LAST_NONCE } from "./apply.ts";
 import { beginBatch, closeBatch } from "./batch.ts";
 import { RollupState } from "./state.ts";
 import { codeOf, EVERY_L2_TYPE, TEST_GOVERNANCE, TEST_L1_ADDRESS } from "../testing.ts";
@@ -152,6 +152,19 @@ describe("state transition", () => {
     expect(codeOf(() => applyTx(state, batch, cheap))).toBe(ErrorCode.FeeTooLow);
     const fineTune = sign({ ...(ok[4] as L2Tx), nonce: 4, baseModel: 7 } as L2Tx, 0);
     expect(codeOf(() => applyTx(state, batch, fineTune))).toBe(ErrorCode.UnknownModel);
+  });
+
+  it("spends nonces up to 2^32 - 2: the next one must fit the account word's 32 bits", () => {
+    const { state, batch } = funded();
+    const account = state.accounts.get(1)!;
+    const transfer = (nonce: number) =>
+      sign({ type: TxType.Transfer, from: 1, nonce, fee: 1n, to: 2, amount: 5n } as L2Tx, 0);
+    state.setAccount(1, { ...account, nonce: LAST_NONCE - 1 });
+    applyTx(state, batch, transfer(LAST_NONCE - 1));
+    expect(state.accounts.get(1)!.nonce).toBe(LAST_NONCE);
+    const before = state.root();
+    expect(codeOf(() => applyTx(state, batch, transfer(LAST_NONCE)))).toBe(ErrorCode.BadNonce);
+    expect(state.root()).toBe(before);
   });
 
   it("consumes deposits in queue order, credits existing accounts and refunds when the tree is full", () => {

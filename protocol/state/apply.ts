@@ -28,6 +28,9 @@ import type { LeafUpdate, RollupState } from "./state.ts";
  * was. Pure: no clock, no storage, no randomness; the sequencer executes with it and the
  * prover replays it in witness mode to collect Merkle paths.
  */
+/** The largest 32-bit nonce: an account at this nonce sends nothing more (section 6). */
+export const LAST_NONCE = 2 ** 32 - 1;
+
 export type Registry = "account" | "contribution" | "model" | "inference";
 
 export interface Receipt {
@@ -96,6 +99,14 @@ function applyL2(
       {
         expected: sender.nonce,
       },
+    );
+  }
+  // The packed account word keeps the nonce in 32 bits: the last nonce, 2^32 - 1, is never
+  // spent, so the next one always fits (the circuit's nonce headroom refuses it too).
+  if (sender.nonce >= LAST_NONCE) {
+    throw new OpenLedgerError(
+      ErrorCode.BadNonce,
+      `account ${tx.from} has used every nonce: its last one, ${LAST_NONCE}, cannot be spent`,
     );
   }
   const debit = tx.fee + debitOf(tx);

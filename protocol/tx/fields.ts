@@ -78,7 +78,12 @@ export function txFields(tx: Tx, params: ProtocolParams): Field[] {
  * constraints fewer per transaction in the batch circuit (docs/protocol.md section 5.2).
  */
 export function txHash(tx: Tx, domain: Domain, params: ProtocolParams): Field {
-  const [type, from, nonce, fee, ...payload] = txFields(tx, params);
+  return hashTxFields(txFields(tx, params), domain);
+}
+
+/** txHash of fields as `txFields` gives them, unchecked (tests sign fields no transaction has). */
+export function hashTxFields(fields: readonly Field[], domain: Domain): Field {
+  const [type, from, nonce, fee, ...payload] = fields;
   const header = type! + (from! << 8n) + (nonce! << 40n) + (fee! << 72n);
   return poseidon([domainHash(domain), header, ...payload]);
 }

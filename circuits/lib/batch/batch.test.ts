@@ -5,43 +5,41 @@
  * signature, a replayed nonce, an overdraft) cannot produce a witness. Witness-only: no setup.
  */
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { WitnessCalculatorBuilder } from "circom_runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { derivePublicKey } from "../../../protocol/eddsa.ts";
 import { ErrorCode } from "../../../protocol/errors.ts";
 import { encodeFloat40 } from "../../../protocol/float40.ts";
-import { TEST_PARAMS } from "../../../protocol/params.ts";
 import { poseidon } from "../../../protocol/poseidon.ts";
 import { governanceParamsFields, paramsHash } from "../../../protocol/state/leaves.ts";
-import { RollupState } from "../../../protocol/state/state.ts";
-import { signTx } from "../../../protocol/tx/sign.ts";
-import {
-  type Deposit,
-  type ForcedWithdrawal,
-  type L2Tx,
-  type SetParameter,
-  type SignedTx,
-  type Slash,
-  TxType,
-} from "../../../protocol/tx/types.ts";
+import type { RollupState } from "../../../protocol/state/state.ts";
+import { type SignedTx, TxType } from "../../../protocol/tx/types.ts";
 import { addressToField } from "../../../protocol/domain.ts";
-import { VECTOR_DOMAIN } from "../../../protocol/vectors/twins.ts";
 import { type BatchTx, buildBatchWitness } from "../../../protocol/batch/witness.ts";
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../runtime/snarkjs-curve.ts";
-import { type CircuitInput, calculateWitness, circuitOutputs } from "../../tools/witness.ts";
+import { type CircuitInput, calculateWitness, circuitOutputs, firstFailure } from "../../tools/witness.ts";
 import { codeOf, TEST_GOVERNANCE, TEST_BINDING } from "../../../protocol/testing.ts";
+import {
+  contribution,
+  deposit,
+  forced,
+  freshCopy,
+  freshCopyWithRegistries,
+  freshState,
+  inference,
+  L1,
+  queue,
+  refusalAt,
+  registerModel,
+  SHAPE,
+  SHAPE_REG,
+  setParam,
+  sign,
+  slash,
+  split,
+} from "./fixtures.ts";
 
-const SHAPE = { slots: 2, withdrawals: 1 };
 const governance = TEST_GOVERNANCE;
-const keys = [1, 2, 3, 4].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (s * 29 + i * 7) & 0xff));
-const L1 = ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"];
 
-const slotSource = readFileSync(new URL("../tx/account_slot.circom", import.meta.url), "utf8");
-const batchSource = readFileSync(new URL("./batch.circom", import.meta.url), "utf8");
-const paramSource = readFileSync(new URL("../state/param_change.circom", import.meta.url), "utf8");
-const registrySource = readFileSync(new URL("../tx/registry_slot.circom", import.meta.url), "utf8");
 let circuit: CompiledCircuit;
 let withRegistry: CompiledCircuit;
 beforeAll(async () => {
@@ -49,46 +47,6 @@ beforeAll(async () => {
   withRegistry = await compileCircuit("batch_8x2_2tx_1reg", { log: () => {} });
 });
 afterAll(terminateSnarkjsCurve);
-
-let queueIndex = 0n;
-function deposit(key: number, amount: bigint, to = 0, sender = 0): Deposit {
-  return {
-    type: TxType.Deposit,
-    queueIndex: queueIndex++,
-    l1Sender: L1[sender]!,
-    to,
-    publicKey: derivePublicKey(keys[key]!),
-    amount,
-  };
-}
-const forced = (account: number, amount: bigint, sender = 0): ForcedWithdrawal => ({
-  type: TxType.ForcedWithdrawal,
-  queueIndex: queueIndex++,
-  l1Sender: L1[sender]!,
-  account,
-  amount,
-});
-const slash = (account: number, amount: bigint): Slash => ({
-  type: TxType.Slash,
-  queueIndex: queueIndex++,
-  account,
-  amount,
-});
-const setParam = (paramId: number, value: bigint): SetParameter => ({
-  type: TxType.SetParameter,
-  queueIndex: queueIndex++,
-  paramId,
-  value,
-});
-/** The reward split word of a set-parameter order (id 0): five 16-bit fields. */
-const split = (...bps: number[]) => bps.reduce((w, b, k) => w + (BigInt(b) << BigInt(16 * k)), 0n);
-const sign = <T extends L2Tx>(tx: T, key: number): SignedTx<T> =>
-  signTx(tx, keys[key]!, VECTOR_DOMAIN, TEST_PARAMS);
-
-function freshState(): RollupState {
-  queueIndex = 0n;
-  return new RollupState({ domain: VECTOR_DOMAIN, params: TEST_PARAMS, governance }, { witness: true });
-}
 
 /** Proves the batch in the circuit (witness only) and checks it reaches the TypeScript's public input. */
 async function twin(state: RollupState, txs: BatchTx[], feeRecipient = 1) {
@@ -100,24 +58,13 @@ async function twin(state: RollupState, txs: BatchTx[], feeRecipient = 1) {
 
 /** The witness generator stops at the first violated constraint; `where` names its template and line. */
 async function refuses(input: CircuitInput, where: RegExp, c: CompiledCircuit = circuit): Promise<void> {
-  // A fresh calculator: a shared one keeps the messages of earlier failures in front.
-  const calc = (await WitnessCalculatorBuilder(await readFile(c.wasm))) as {
-    calculateWitness(input: CircuitInput, sanityCheck: boolean): Promise<bigint[]>;
-  };
-  const err = await calc.calculateWitness(input, true).then(
-    () => new Error("the witness was computed"),
-    (e: unknown) => e as Error,
-  );
-  expect(err.message).toMatch(where);
+  expect(await firstFailure(c, input)).toMatch(where);
 }
 
-/** "AccountSlot_<n> line: <line of `text` in account_slot.circom>": where a refusal must happen. */
-function inSlot(text: string, template = "AccountSlot", source = slotSource): RegExp {
-  const line = source.split("\n").findIndex((l) => l.includes(text)) + 1;
-  expect(line).toBeGreaterThan(0);
-  return new RegExp(`Error in template ${template}_\\d+ line: ${line}$`, "m");
-}
-const inRegistrySlot = (text: string) => inSlot(text, "RegistrySlot", registrySource);
+/** Where a refusal must happen: the line of `text` in account_slot.circom (or `file`), in `template`. */
+const inSlot = (text: string, template = "AccountSlot", file = "tx/account_slot.circom") =>
+  refusalAt(template, file, text);
+const inRegistrySlot = (text: string) => inSlot(text, "RegistrySlot", "tx/registry_slot.circom");
 
 /** Two funded accounts (1 and 2) after one batch of deposits. */
 async function funded(): Promise<RollupState> {
@@ -236,7 +183,7 @@ describe("batch circuit twin of the state transition", () => {
       }
       await twin(state, txs, 1 + rand(3));
     }
-    expect(state.queue.next).toBe(queueIndex);
+    expect(state.queue.next).toBe(queue.next);
   });
 });
 
@@ -294,8 +241,8 @@ describe("queue operations: forced withdrawals, slashes, parameter changes", () 
 });
 
 describe("queue operations: what a prover cannot change", () => {
-  const inBatch = (text: string) => inSlot(text, "Batch", batchSource);
-  const inParamChange = (text: string) => inSlot(text, "ParamChange", paramSource);
+  const inBatch = (text: string) => inSlot(text, "Batch", "batch/batch.circom");
+  const inParamChange = (text: string) => inSlot(text, "ParamChange", "state/param_change.circom");
   const at0 = (w: { input: Record<string, unknown> }, name: string, value: bigint | string) => {
     const column = [...(w.input[name] as string[])];
     column[0] = value.toString();
@@ -318,7 +265,7 @@ describe("queue operations: what a prover cannot change", () => {
       inSlot("updateA.oldRoot === rootIn"),
     );
     // A prover cannot skip an order by showing its account empty.
-    queueIndex--;
+    queue.next--;
     const capped = buildBatchWitness(freshCopy(state), [forced(1, 10n ** 9n, 0)], 1, SHAPE, TEST_BINDING);
     expect(capped.closed.withdrawals).toEqual([{ recipient: L1[0], amount: 10n ** 6n }]);
     await refuses(
@@ -331,7 +278,7 @@ describe("queue operations: what a prover cannot change", () => {
       inSlot("afterDebit.in <=="),
     );
     // ... nor claimed under the balance.
-    queueIndex--;
+    queue.next--;
     const within = buildBatchWitness(freshCopy(state), [forced(1, 10n, 0)], 1, SHAPE, TEST_BINDING);
     await refuses(
       { ...within.input, ...at0(within, "capped", 1n) } as CircuitInput,
@@ -344,7 +291,7 @@ describe("queue operations: what a prover cannot change", () => {
     await twin(state, [sign({ type: TxType.Stake, from: 1, nonce: 0, fee: 0n, amount: 300n }, 0)]);
     const w = buildBatchWitness(freshCopy(state), [slash(1, 500n)], 1, SHAPE, TEST_BINDING);
     await refuses({ ...w.input, ...at0(w, "capped", 0n) } as CircuitInput, inSlot("newStaked.in <=="));
-    queueIndex--;
+    queue.next--;
     const within = buildBatchWitness(freshCopy(state), [slash(1, 200n)], 1, SHAPE, TEST_BINDING);
     await refuses(
       { ...within.input, ...at0(within, "capped", 1n) } as CircuitInput,
@@ -357,13 +304,13 @@ describe("queue operations: what a prover cannot change", () => {
     expect(
       codeOf(() => buildBatchWitness(freshCopy(state), [setParam(1, 2n ** 40n)], 1, SHAPE, TEST_BINDING)),
     ).toBe(ErrorCode.InvalidTransaction);
-    queueIndex--;
+    queue.next--;
     const w = buildBatchWitness(freshCopy(state), [setParam(1, 5n)], 1, SHAPE, TEST_BINDING);
     await refuses(
       { ...w.input, ...at0(w, "qW1", 2n ** 40n) } as CircuitInput,
       inParamChange("(sel[1] + sel[2]) * above32 === 0"),
     );
-    queueIndex--;
+    queue.next--;
     const bad = split(5000, 3000, 0, 1000, 999);
     expect(
       codeOf(() => buildBatchWitness(freshCopy(state), [setParam(0, bad)], 1, SHAPE, TEST_BINDING)),
@@ -372,13 +319,13 @@ describe("queue operations: what a prover cannot change", () => {
       { ...w.input, ...at0(w, "qAccount", 0n), ...at0(w, "qW1", bad) } as CircuitInput,
       inParamChange("sel[0] * (limb[0] + limb[1] + limb[3] + limb[4] - 10000) === 0"),
     );
-    queueIndex--;
+    queue.next--;
     const copy = freshCopy(state);
     const two = [setParam(3, 7n), setParam(4, 9n)];
     expect(codeOf(() => buildBatchWitness(copy, two, 1, SHAPE, TEST_BINDING))).toBe(
       ErrorCode.InvalidTransaction,
     );
-    queueIndex -= 2n;
+    queue.next -= 2n;
     const one = buildBatchWitness(freshCopy(state), [setParam(3, 7n)], 1, SHAPE, TEST_BINDING);
     await refuses(
       {
@@ -525,18 +472,6 @@ describe("batches the TypeScript refuses have no witness", () => {
   });
 });
 
-/** An independent copy of `state`, replayed, so that a refused batch leaves the original as it was. */
-function freshCopy(state: RollupState): RollupState {
-  const copy = new RollupState(
-    { domain: state.domain, params: state.params, governance: state.governance },
-    { witness: true },
-  );
-  for (const [id, a] of state.accounts) copy.setAccount(id, a);
-  copy.counters = state.counters;
-  copy.queue = state.queue;
-  return copy;
-}
-
 describe("registry slots: register contribution and inference", () => {
   it("reproduces the shared batch vector (protocol/vectors/twins.json)", async () => {
     const vectors = JSON.parse(
@@ -549,61 +484,11 @@ describe("registry slots: register contribution and inference", () => {
     ]);
   });
 
-  const SHAPE_REG = { slots: 2, withdrawals: 1, registrySlots: 1 };
-  const contribution = (from: number, nonce: number, stake: bigint) =>
-    sign(
-      {
-        type: TxType.RegisterContribution,
-        from,
-        nonce,
-        fee: 3n,
-        datanet: 4,
-        contentRoot: 77n,
-        rowCount: 120,
-        license: 2,
-        uriCommitment: 88n,
-        stake,
-      },
-      from - 1,
-    );
-  const inference = (from: number, nonce: number, payment: bigint) =>
-    sign(
-      {
-        type: TxType.Inference,
-        from,
-        nonce,
-        fee: 2n,
-        model: 1,
-        inputHash: 11n,
-        outputHash: 12n,
-        featureCommitment: 13n,
-        payment,
-      },
-      from - 1,
-    );
-
   async function twinReg(state: RollupState, txs: BatchTx[]) {
     const w = buildBatchWitness(state, txs, 1, SHAPE_REG, TEST_BINDING);
     expect(await circuitOutputs(withRegistry, w.input as CircuitInput, 1)).toEqual([w.publicInput]);
     return w;
   }
-
-  const registerModel = (nonce: number, contributions: number[], baseModel = 0, from = 1) =>
-    sign(
-      {
-        type: TxType.RegisterModel,
-        from,
-        nonce,
-        fee: 4n,
-        modelHash: 5n + BigInt(nonce),
-        trainingConfigHash: 6n,
-        contributions,
-        checkpointCommitment: 7n,
-        inferenceFee: 50n,
-        baseModel,
-      },
-      from - 1,
-    );
 
   /**
    * Accounts 1 and 2 funded, contribution 1 by account 2, and model 1 of staked account 1
@@ -800,13 +685,3 @@ describe("registry slots: register contribution and inference", () => {
     ).toBe(ErrorCode.InvalidTransaction);
   });
 });
-
-/** freshCopy, with the registries too. */
-function freshCopyWithRegistries(state: RollupState): RollupState {
-  const copy = freshCopy(state);
-  for (const [id, c] of state.contributions) copy.setContribution(id, c);
-  for (const [id, m] of state.models) copy.setModel(id, m, state.trainingSets.get(id));
-  for (const [id, r] of state.inferences) copy.setInference(id, r);
-  copy.counters = state.counters;
-  return copy;
-}

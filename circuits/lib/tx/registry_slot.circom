@@ -142,8 +142,12 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
     modelCountOut <== modelCountIn + isModel;
 
     // ---- inference: the model's escrow, then the record; or the new model's leaf ----
+    // One range check for both (the two never run in one slot): an inference pays at least
+    // the model's fee; a new model's inferenceFee (its `amount`, never debited) is below 2^96,
+    // as the TypeScript requires, though float40 values reach about 2^138.
+    signal newModelFee <== isModel * amount;
     component paid = Num2Bits(96);
-    paid.in <== isInference * (amount - modelFee);
+    paid.in <== isInference * (amount - modelFee) + newModelFee;
     component mOld = Poseidon(7);
     mOld.inputs <== [modelOwner, modelHash, modelDescriptor, modelCheckpoint, modelFee, modelBase, modelEscrow];
     // Inference: the leaf it pays, escrow + payment; model: the new leaf, escrow 0.
