@@ -59,8 +59,10 @@ export function bridgeCommand(): Command {
           const rollupAbi = [...ROLLUP_ABI, "function token() view returns (address)"];
           const rollup = new Contract(domain.rollup, rollupAbi, sender);
           const token = new Contract(await rollup.token!(), TOKEN_ABI, sender);
-          if ((await token.allowance!(wallet.address, domain.rollup)) < o.amount) {
-            await (await token.approve!(domain.rollup, o.amount)).wait();
+          // The deposit and the rollup's queue fee (docs/contracts.md).
+          const total = o.amount + (await rollup.queueFee!());
+          if ((await token.allowance!(wallet.address, domain.rollup)) < total) {
+            await (await token.approve!(domain.rollup, total)).wait();
           }
           const tx = await rollup.deposit!(o.to, key.publicKey.x, key.publicKey.y, o.amount);
           const receipt = await tx.wait();

@@ -22,14 +22,18 @@ export function rootsArg(r: BatchRoots) {
   };
 }
 
-/** keccak256(abi.encode(roots)): what the rollup stores for a batch (`batch(i).rootsHash`). */
+/**
+ * The low 224 bits of keccak256(abi.encode(roots)), as bytes32: what the rollup keeps of a
+ * batch's roots (`batch(i).rootsHash`; the slot's top 32 bits hold the commit time).
+ */
 export function batchRootsHash(r: BatchRoots): string {
-  return keccak256(
+  const hash = keccak256(
     AbiCoder.defaultAbiCoder().encode(
       ["bytes32", "bytes32", "uint64"],
       [toBeHex(r.postStateRoot, 32), toBeHex(r.withdrawalsRoot, 32), r.queueEnd],
     ),
   );
+  return toBeHex(BigInt(hash) & ((1n << 224n) - 1n), 32);
 }
 
 /** Genesis (batch 0): the genesis state root, no withdrawals, no queue consumed. */

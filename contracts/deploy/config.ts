@@ -31,12 +31,22 @@ export interface DeployConfig {
   };
   /** The one address allowed to commit batches (it must also bond). */
   sequencer: string;
+  /** L1 parameters; ranges and sizing in docs/contracts.md ("Threat model"). */
   l1: {
+    /** Seconds a queued operation may wait before anyone can freeze (1 hour to 30 days). */
     queueDeadlineSeconds: bigint;
+    /** Seconds a committed batch has to be proven (10 minutes to half the queue deadline). */
+    proveTimeoutSeconds: bigint;
+    /** Minimum seconds between consecutive queue deadlines: 1 / the sequencer's capacity. */
+    queueIntervalSeconds: bigint;
+    /** OPEN a deposit or forced withdrawal pays the treasury (at most 1,000 OPEN). */
+    queueFee: bigint;
     minSequencerBond: bigint;
     minProverBond: bigint;
     proverRewardPerBatch: bigint;
     unbondDelaySeconds: bigint;
+    /** Seconds after a freeze during which exits and claims are paid; then the treasury sweeps. */
+    exitWindowSeconds: bigint;
   };
   dao: {
     votingDelayBlocks: bigint;
@@ -74,10 +84,15 @@ export function devDeployConfig(
     sequencer,
     l1: {
       queueDeadlineSeconds: 3600n,
+      proveTimeoutSeconds: 1800n,
+      queueIntervalSeconds: 1n,
+      // No fee on the devnet: its bridge and tests approve the deposit amount alone.
+      queueFee: 0n,
       minSequencerBond: 10_000n * OPEN,
       minProverBond: 1_000n * OPEN,
       proverRewardPerBatch: 10n * OPEN,
       unbondDelaySeconds: 3600n,
+      exitWindowSeconds: 7n * 86_400n,
     },
     dao: {
       votingDelayBlocks: 1n,

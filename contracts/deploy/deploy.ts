@@ -107,6 +107,7 @@ export async function deployOpenLedger(
         accountsDepth: config.protocol.accounts.depth,
         withdrawalsDepth: config.protocol.withdrawalsDepth,
         unbondDelay: config.l1.unbondDelaySeconds,
+        exitWindow: config.l1.exitWindowSeconds,
         batchCircuitId: config.batchVerifier.circuitId,
         batchVerifier: at.batchVerifier,
         poseidonT9Data: [at.poseidonT9Data0, at.poseidonT9Data1],
@@ -157,6 +158,9 @@ export async function deployOpenLedger(
       minProverBond: config.l1.minProverBond,
       proverRewardPerBatch: config.l1.proverRewardPerBatch,
       treasury: at.timelock,
+      proveTimeout: config.l1.proveTimeoutSeconds,
+      queueInterval: config.l1.queueIntervalSeconds,
+      queueFee: config.l1.queueFee,
     },
   ]);
   await deployPoseidon("poseidonT3", "PoseidonT3");

@@ -38,13 +38,27 @@ contract ParamsRegistry is Ownable, IRollupParams {
         uint96 minModelStake;
     }
 
+    /// @notice The rollup's L1 parameters, each within a range (docs/contracts.md, "Threat
+    /// model"): a value outside it could switch off the escape hatch (a deadline of years), the
+    /// bonds (a zero minimum) or the reward pool (a reward that drains it in one claim).
     struct L1Params {
+        /// @dev Seconds an operation may wait: MIN_QUEUE_DEADLINE to MAX_QUEUE_DEADLINE.
         uint64 queueDeadline;
         address sequencer;
+        /// @dev MIN_BOND to MAX_BOND, as minProverBond.
         uint96 minSequencerBond;
         uint96 minProverBond;
+        /// @dev At most MAX_PROVER_REWARD.
         uint96 proverRewardPerBatch;
         address treasury;
+        /// @dev Seconds within which a committed batch must be proven: at least
+        /// MIN_PROVE_TIMEOUT, at most half the queue deadline.
+        uint32 proveTimeout;
+        /// @dev Minimum seconds between consecutive queue deadlines: at most MAX_QUEUE_INTERVAL,
+        /// and proveTimeout + queueInterval at most the queue deadline.
+        uint32 queueInterval;
+        /// @dev OPEN a deposit or forced withdrawal pays the treasury (at most MAX_QUEUE_FEE).
+        uint96 queueFee;
     }
 
     /// @notice Who may curate a Datanet (accept contributions into it), and whether it is open.
@@ -59,12 +73,26 @@ contract ParamsRegistry is Ownable, IRollupParams {
     uint96 public minContributionStake;
     uint96 public minModelStake;
 
-    uint64 public queueDeadline;
+    uint64 public constant MIN_QUEUE_DEADLINE = 1 hours;
+    uint64 public constant MAX_QUEUE_DEADLINE = 30 days;
+    uint32 public constant MIN_PROVE_TIMEOUT = 10 minutes;
+    uint32 public constant MAX_QUEUE_INTERVAL = 1 hours;
+    uint96 public constant MAX_QUEUE_FEE = 1_000 ether;
+    uint96 public constant MIN_BOND = 1 ether;
+    uint96 public constant MAX_BOND = 100_000_000 ether;
+    uint96 public constant MAX_PROVER_REWARD = 10_000 ether;
+
+    // Packed so that a commit (sequencerConfig) and a queued operation (queueConfig) each read
+    // one or two slots.
     address public sequencer;
+    uint32 private _queueDeadline;
+    uint32 public proveTimeout;
+    uint32 public queueInterval;
+    address public treasury;
+    uint96 public queueFee;
     uint96 public minSequencerBond;
     uint96 public minProverBond;
     uint96 public proverRewardPerBatch;
-    address public treasury;
 
     mapping(uint32 datanetId => Datanet) public datanets;
 
@@ -83,6 +111,7 @@ contract ParamsRegistry is Ownable, IRollupParams {
     error BadRewardSplit();
     error ZeroValue();
     error ZeroAddress();
+    error OutOfRange(string param);
 
     /// @param owner_ the timelock
     /// @param l2 genesis L2 parameters (they are part of the genesis state root, not queued)
@@ -148,7 +177,8 @@ contract ParamsRegistry is Ownable, IRollupParams {
         rollup.enqueueGovernanceOrder(ORDER_SLASH, account, amount, 0);
     }
 
-    /// @notice Replaces the L1 parameters (queue deadline, bonds, prover reward, sequencer, treasury).
+    /// @notice Replaces the L1 parameters (queue deadline, spacing and fee, proof timeout, bonds,
+    /// prover reward, sequencer, treasury), each checked against its range.
     function setL1Params(L1Params calldata l1) external onlyOwner {
         _setL1(l1);
     }
@@ -161,19 +191,48 @@ contract ParamsRegistry is Ownable, IRollupParams {
     }
 
     /// @inheritdoc IRollupParams
-    function sequencerConfig() external view returns (address, uint96) {
-        return (sequencer, minSequencerBond);
+    function queueDeadline() external view returns (uint64) {
+        return _queueDeadline;
+    }
+
+    /// @inheritdoc IRollupParams
+    function sequencerConfig() external view returns (address, uint96, uint32) {
+        return (sequencer, minSequencerBond, proveTimeout);
+    }
+
+    /// @inheritdoc IRollupParams
+    function queueConfig() external view returns (uint32, uint32, uint96, address) {
+        return (_queueDeadline, queueInterval, queueFee, treasury);
     }
 
     function _setL1(L1Params memory l1) private {
-        if (l1.queueDeadline == 0) revert ZeroValue();
         if (l1.sequencer == address(0) || l1.treasury == address(0)) revert ZeroAddress();
-        queueDeadline = l1.queueDeadline;
+        if (l1.queueDeadline < MIN_QUEUE_DEADLINE || l1.queueDeadline > MAX_QUEUE_DEADLINE) {
+            revert OutOfRange("queueDeadline");
+        }
+        // A batch must be provable well within the deadline of the operations it consumes: a
+        // commit later than deadline - proveTimeout is late (docs/contracts.md, "Threat model").
+        if (l1.proveTimeout < MIN_PROVE_TIMEOUT || l1.proveTimeout > l1.queueDeadline / 2) {
+            revert OutOfRange("proveTimeout");
+        }
+        // A sequencer serving one operation per interval commits each within interval of its
+        // turn: it needs the interval and the proof window inside the deadline.
+        if (l1.queueInterval > MAX_QUEUE_INTERVAL || uint64(l1.queueInterval) + l1.proveTimeout > l1.queueDeadline) {
+            revert OutOfRange("queueInterval");
+        }
+        if (l1.queueFee > MAX_QUEUE_FEE) revert OutOfRange("queueFee");
+        if (l1.minSequencerBond < MIN_BOND || l1.minSequencerBond > MAX_BOND) revert OutOfRange("minSequencerBond");
+        if (l1.minProverBond < MIN_BOND || l1.minProverBond > MAX_BOND) revert OutOfRange("minProverBond");
+        if (l1.proverRewardPerBatch > MAX_PROVER_REWARD) revert OutOfRange("proverRewardPerBatch");
+        _queueDeadline = uint32(l1.queueDeadline);
         sequencer = l1.sequencer;
+        proveTimeout = l1.proveTimeout;
+        queueInterval = l1.queueInterval;
+        treasury = l1.treasury;
+        queueFee = l1.queueFee;
         minSequencerBond = l1.minSequencerBond;
         minProverBond = l1.minProverBond;
         proverRewardPerBatch = l1.proverRewardPerBatch;
-        treasury = l1.treasury;
         emit L1ParamsChanged(l1);
     }
 

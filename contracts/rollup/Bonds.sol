@@ -24,6 +24,8 @@ abstract contract Bonds is RollupStorage {
     mapping(address operator => Operator) public operators;
     /// @notice OPEN set aside for prover rewards.
     uint256 public rewardPool;
+    /// @notice OPEN bonded by all operators: owed to them whatever happens to the rollup.
+    uint256 public bondsTotal;
 
     event Bonded(address indexed operator, uint256 amount, bool prover);
     event UnbondRequested(address indexed operator, uint64 unlockAt);
@@ -31,6 +33,7 @@ abstract contract Bonds is RollupStorage {
     event BondSlashed(address indexed operator, uint256 amount, address to);
     event RewardPoolFunded(address indexed from, uint256 amount);
     event ProverRewardsPaid(address indexed prover, uint256 batches, uint256 amount);
+    event ProverDemoted(address indexed operator, uint256 bond, uint256 minimum);
 
     error BondTooSmall(uint256 bond, uint256 minimum);
     error Unbonding();
@@ -39,6 +42,7 @@ abstract contract Bonds is RollupStorage {
     error NothingToWithdraw();
     error NotRewardable(uint64 batchIndex);
     error RewardPoolEmpty(uint256 owed, uint256 available);
+    error ProverBondSufficient(uint256 bond, uint256 minimum);
 
     constructor(uint64 unbondDelay_) {
         unbondDelay = unbondDelay_;
@@ -52,6 +56,7 @@ abstract contract Bonds is RollupStorage {
         if (op.unlockAt != 0) revert Unbonding();
         token.safeTransferFrom(msg.sender, address(this), amount);
         op.bond += amount;
+        bondsTotal += amount;
         if (asProver) {
             uint256 minimum = params.minProverBond();
             if (op.bond < minimum) revert BondTooSmall(op.bond, minimum);
@@ -61,13 +66,14 @@ abstract contract Bonds is RollupStorage {
     }
 
     /// @notice Stops proving and starts the unbonding delay. The designated sequencer cannot
-    /// unbond until governance names another.
+    /// unbond until governance names another, or the rollup is frozen: a freeze ends its duty,
+    /// and a bond the freeze did not slash is the sequencer's to take back.
     function requestUnbond() external {
         Operator storage op = operators[msg.sender];
         if (op.bond == 0) revert NothingToWithdraw();
         if (op.unlockAt != 0) revert Unbonding();
-        (address sequencer,) = params.sequencerConfig();
-        if (msg.sender == sequencer) revert ActiveSequencer();
+        (address sequencer,,) = params.sequencerConfig();
+        if (msg.sender == sequencer && !_head.frozen) revert ActiveSequencer();
         op.prover = false;
         op.unlockAt = uint64(block.timestamp) + unbondDelay;
         emit UnbondRequested(msg.sender, op.unlockAt);
@@ -79,12 +85,25 @@ abstract contract Bonds is RollupStorage {
         if (op.unlockAt == 0 || op.bond == 0) revert NothingToWithdraw();
         if (block.timestamp < op.unlockAt) revert BondLocked(op.unlockAt);
         delete operators[msg.sender];
+        bondsTotal -= op.bond;
         token.safeTransfer(msg.sender, op.bond);
         emit BondWithdrawn(msg.sender, op.bond);
     }
 
+    /// @notice Clears the prover flag of an operator whose bond no longer meets the minimum
+    /// prover bond (governance raised it): anyone may call it, a competing prover has reason
+    /// to. proveBatch reads only the flag, to stay within its gas budget.
+    function demoteProver(address operator) external {
+        Operator storage op = operators[operator];
+        uint256 minimum = params.minProverBond();
+        if (!op.prover || op.bond >= minimum) revert ProverBondSufficient(op.bond, minimum);
+        op.prover = false;
+        emit ProverDemoted(operator, op.bond, minimum);
+    }
+
     /// @notice Adds OPEN to the prover reward pool (the treasury funds it through governance).
-    function fundRewardPool(uint256 amount) external {
+    /// Not once frozen: no batch can be finalized any more.
+    function fundRewardPool(uint256 amount) external whenNotFrozen {
         if (amount == 0) revert ZeroAmount();
         token.safeTransferFrom(msg.sender, address(this), amount);
         rewardPool += amount;
@@ -92,10 +111,13 @@ abstract contract Bonds is RollupStorage {
     }
 
     /// @notice Pays the caller the prover reward of each listed final batch it proved, at the
-    /// current reward per batch; each batch pays once.
+    /// current reward per batch; each batch pays once, empty batches never. Payment for work
+    /// done: a prover that has unbonded since is paid too. After a freeze, until the exit
+    /// window closes (then the pool goes to the treasury).
     function claimProverRewards(uint64[] calldata batchIndices) external {
+        _requireExitWindowOpen();
         uint256 expected = PROVEN | uint160(msg.sender);
-        uint64 finalized = _syncFinality();
+        uint64 finalized = _syncFinality(SYNC_STEPS);
         for (uint256 i; i < batchIndices.length; ++i) {
             Batch storage b = _batches[batchIndices[i]];
             if (batchIndices[i] > finalized || b.proofSlot != expected) revert NotRewardable(batchIndices[i]);
@@ -117,16 +139,18 @@ abstract contract Bonds is RollupStorage {
         Operator storage op = operators[operator];
         uint128 taken = amount < op.bond ? amount : op.bond;
         op.bond -= taken;
+        bondsTotal -= taken;
         if (op.bond < params.minProverBond()) op.prover = false;
         address treasury = params.treasury();
         if (taken > 0) token.safeTransfer(treasury, taken);
         emit BondSlashed(operator, taken, treasury);
     }
 
-    /// @dev The designated sequencer holds at least the minimum bond and is not unbonding.
-    function _isBondedSequencer(address account) internal view returns (bool) {
-        (address sequencer, uint96 minimum) = params.sequencerConfig();
+    /// @dev Whether `account` is the designated sequencer holding at least the minimum bond,
+    /// not unbonding; and the proof timeout.
+    function _bondedSequencer(address account) internal view returns (bool bonded, uint32 proveTimeout) {
+        (address sequencer, uint96 minimum, uint32 timeout) = params.sequencerConfig();
         Operator memory op = operators[account];
-        return account == sequencer && op.unlockAt == 0 && op.bond >= minimum && op.bond > 0;
+        return (account == sequencer && op.unlockAt == 0 && op.bond >= minimum && op.bond > 0, timeout);
     }
 }

@@ -12,6 +12,9 @@ import {RollupStorage} from "./RollupStorage.sol";
 /// @notice The queue of L1 operations L2 must process in order (docs/protocol.md section 8):
 /// H_0 = 0, H_{i+1} = Poseidon(H_i, kind + account·2^8 + amount·2^40, w1, w2, w3). A batch
 /// consumes a prefix; an operation left unprocessed past its deadline lets anyone freeze.
+/// Deadlines are spaced at least queueInterval apart (the sequencer's capacity), so no burst of
+/// operations can outrun an honest sequencer; deposits and forced withdrawals pay queueFee to
+/// the treasury, so a burst that delays everyone's deadlines costs its sender (docs/contracts.md).
 abstract contract PriorityQueue is RollupStorage, IGovernanceOrders {
     using SafeERC20 for IERC20;
 
@@ -53,16 +56,21 @@ abstract contract PriorityQueue is RollupStorage, IGovernanceOrders {
         PoseidonMerkle.checkField(pubX);
         PoseidonMerkle.checkField(pubY);
         if (!BabyJubJub.isAccountKey(pubX, pubY)) revert InvalidAccountKey(pubX, pubY);
+        (uint32 deadline, uint32 interval, uint96 fee, address treasury) = params.queueConfig();
+        if (fee > 0) token.safeTransferFrom(msg.sender, treasury, fee);
         token.safeTransferFrom(msg.sender, address(this), amount);
-        _enqueue(KIND_DEPOSIT, to, amount, uint160(msg.sender), pubX, pubY);
+        _enqueue(KIND_DEPOSIT, to, amount, uint160(msg.sender), pubX, pubY, deadline, interval);
     }
 
     /// @notice Forces L2 to withdraw min(amount, balance) of `account` to msg.sender, which
     /// L2 honours only if msg.sender is the account's l1Address (censorship resistance).
+    /// @dev Pays queueFee (an OPEN allowance) to the treasury, as a deposit does.
     function forceWithdrawal(uint32 account, uint96 amount) external whenNotFrozen {
         if (account == 0) revert NoAccount();
         if (amount == 0) revert ZeroAmount();
-        _enqueue(KIND_FORCED_WITHDRAWAL, account, amount, uint160(msg.sender), 0, 0);
+        (uint32 deadline, uint32 interval, uint96 fee, address treasury) = params.queueConfig();
+        if (fee > 0) token.safeTransferFrom(msg.sender, treasury, fee);
+        _enqueue(KIND_FORCED_WITHDRAWAL, account, amount, uint160(msg.sender), 0, 0, deadline, interval);
     }
 
     /// @notice Queues a governance order (3: set parameter `account` to `word`; 4: slash
@@ -74,7 +82,13 @@ abstract contract PriorityQueue is RollupStorage, IGovernanceOrders {
         if (msg.sender != address(params)) revert NotParamsRegistry();
         if (kind != KIND_SET_PARAM && kind != KIND_SLASH) revert UnknownOrderKind(kind);
         PoseidonMerkle.checkField(word);
-        _enqueue(kind, account, amount, word, 0, 0);
+        (uint32 deadline, uint32 interval,,) = params.queueConfig();
+        _enqueue(kind, account, amount, word, 0, 0, deadline, interval);
+    }
+
+    /// @notice OPEN a deposit or forced withdrawal pays the treasury, beyond a deposit's amount.
+    function queueFee() external view returns (uint96 fee) {
+        (,, fee,) = params.queueConfig();
     }
 
     /// @notice Number of operations ever queued.
@@ -88,16 +102,29 @@ abstract contract PriorityQueue is RollupStorage, IGovernanceOrders {
     }
 
     /// @notice The time after which operation `index` may no longer be pending.
-    function deadlineOf(uint256 index) external view returns (uint64) {
+    function deadlineOf(uint256 index) public view returns (uint64) {
         return _deadlines[index];
     }
 
-    function _enqueue(uint8 kind, uint32 account, uint96 amount, uint256 w1, uint256 w2, uint256 w3) private {
+    /// @dev deadline_n = max(now + queueDeadline, deadline_{n-1} + queueInterval).
+    function _enqueue(
+        uint8 kind,
+        uint32 account,
+        uint96 amount,
+        uint256 w1,
+        uint256 w2,
+        uint256 w3,
+        uint32 queueDeadline,
+        uint32 queueInterval
+    ) private {
         uint256 n = _rollingHashes.length;
         uint256 header = uint256(kind) | (uint256(account) << 8) | (uint256(amount) << 40);
         uint256 h = PoseidonT6.hash([queueHashAt(n), header, w1, w2, w3]);
-        uint64 deadline = uint64(block.timestamp) + params.queueDeadline();
-        if (n > 0 && _deadlines[n - 1] > deadline) deadline = _deadlines[n - 1];
+        uint64 deadline = uint64(block.timestamp) + queueDeadline;
+        if (n > 0) {
+            uint64 spaced = _deadlines[n - 1] + queueInterval;
+            if (spaced > deadline) deadline = spaced;
+        }
         _rollingHashes.push(h);
         _deadlines.push(deadline);
         emit OperationQueued(uint64(n), kind, account, amount, w1, w2, w3, h, deadline);

@@ -25,6 +25,9 @@ contract Rollup is Batches, Withdrawals, EscapeHatch {
         uint256 accountsDepth;
         uint256 withdrawalsDepth;
         uint64 unbondDelay;
+        /// @dev Seconds after a freeze during which exits and claims are paid (then the treasury
+        /// takes what is left).
+        uint64 exitWindow;
         uint32 batchCircuitId;
         address batchVerifier;
         /// @dev PoseidonT9's constants (exits), deployed with the rollup.
@@ -32,17 +35,19 @@ contract Rollup is Batches, Withdrawals, EscapeHatch {
     }
 
     constructor(Config memory c)
-        RollupStorage(c.token, c.params, c.governance)
+        RollupStorage(c.token, c.params, c.governance, c.exitWindow)
         Bonds(c.unbondDelay)
         Withdrawals(c.withdrawalsDepth)
         EscapeHatch(c.accountsDepth, c.poseidonT9Data)
     {
         PoseidonMerkle.checkField(uint256(c.genesisStateRoot));
-        _batches[0] = Batch(PROVEN | REWARD_PAID, keccak256(abi.encode(BatchRoots(c.genesisStateRoot, 0, 0))));
+        _batches[0] = Batch(PROVEN | REWARD_PAID, bytes32(_hashRoots(BatchRoots(c.genesisStateRoot, 0, 0))));
         _tipStateRoot = c.genesisStateRoot;
         // The rollup is deployed first and the verifier right after it, at a precomputed
         // address, so there is no code to check yet (the deploy module checks it landed).
         circuits[c.batchCircuitId] = Circuit(IBatchVerifier(c.batchVerifier), PURPOSE_BATCH);
         emit VerifierSet(c.batchCircuitId, c.batchVerifier, PURPOSE_BATCH);
+        _era = Era(address(0), 1, c.batchCircuitId);
+        emit BatchCircuitSet(c.batchCircuitId, 1);
     }
 }

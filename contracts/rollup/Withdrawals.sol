@@ -30,6 +30,7 @@ abstract contract Withdrawals is RollupStorage {
     /// @notice Pays withdrawal `leafIndex` of finalized batch `batchIndex` to `recipient`;
     /// `roots` are the batch's (from its BatchCommitted event).
     /// @dev Anyone may submit it (relayers do); the OPEN always goes to the leaf's recipient.
+    /// After a freeze, until the exit window closes.
     function claimWithdrawal(
         uint64 batchIndex,
         BatchRoots calldata roots,
@@ -38,7 +39,8 @@ abstract contract Withdrawals is RollupStorage {
         uint96 amount,
         uint256[] calldata siblings
     ) external {
-        if (batchIndex == 0 || batchIndex > _syncFinality()) revert NotFinalized(batchIndex);
+        _requireExitWindowOpen();
+        if (batchIndex == 0 || batchIndex > _syncFinality(SYNC_STEPS)) revert NotFinalized(batchIndex);
         if (isClaimed(batchIndex, leafIndex)) revert AlreadyClaimed(batchIndex, leafIndex);
         if (amount == 0) revert ZeroAmount();
         _checkRoots(batchIndex, roots);

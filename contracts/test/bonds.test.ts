@@ -15,6 +15,9 @@ describe("Rollup: operator bonds, unbonding and slashing", () => {
     minProverBond: s.config.l1.minProverBond,
     proverRewardPerBatch: s.config.l1.proverRewardPerBatch,
     treasury: s.d.file.contracts.timelock,
+    proveTimeout: s.config.l1.proveTimeoutSeconds,
+    queueInterval: s.config.l1.queueIntervalSeconds,
+    queueFee: s.config.l1.queueFee,
     ...overrides,
   });
 

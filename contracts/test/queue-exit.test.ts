@@ -192,7 +192,9 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
     await expect(rollup.getFunction("exit")(1, p.leaf, p.siblings, p.registries)).rejects.toThrow(
       /NotFrozen/,
     );
-    await expect(rollup.getFunction("refundDeposit")(0, 0, KEY.x, KEY.y, 1000n)).rejects.toThrow(/NotFrozen/);
+    await expect(rollup.getFunction("refundDeposit")(0, 0, alice, KEY.x, KEY.y, 1000n)).rejects.toThrow(
+      /NotFrozen/,
+    );
   });
 
   it("queues a forced withdrawal with kind 2 and the sender as w1", async () => {
@@ -255,18 +257,16 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
     );
   });
 
-  it("refunds an unprocessed deposit to its sender once, and never a processed one", async () => {
-    await expect(s.rollupAs(s.bob).getFunction("refundDeposit")(1, 1, KEY.x, KEY.y, 300n)).rejects.toThrow(
-      /NotRefundable/,
-    );
+  it("refunds an unprocessed deposit to its sender once, whoever submits it, and never a processed one", async () => {
+    const refund = (who: System["alice"], ...args: unknown[]) =>
+      s.rollupAs(who).getFunction("refundDeposit")(...args);
+    // A deposit alice did not send (bob named as its sender) does not hash to the queue.
+    await expect(refund(s.bob, 1, 1, bob, KEY.x, KEY.y, 300n)).rejects.toThrow(/NotRefundable/);
     const before = await s.d.token.getFunction("balanceOf")(alice);
-    await (await s.rollupAs(s.alice).getFunction("refundDeposit")(1, 1, KEY.x, KEY.y, 300n)).wait();
+    // Bob submits it (a relayer, or a contract wallet's keeper): alice is paid.
+    await (await refund(s.bob, 1, 1, alice, KEY.x, KEY.y, 300n)).wait();
     expect((await s.d.token.getFunction("balanceOf")(alice)) - before).toBe(300n);
-    await expect(s.rollupAs(s.alice).getFunction("refundDeposit")(1, 1, KEY.x, KEY.y, 300n)).rejects.toThrow(
-      /NotRefundable/,
-    );
-    await expect(s.rollupAs(s.alice).getFunction("refundDeposit")(0, 0, KEY.x, KEY.y, 1000n)).rejects.toThrow(
-      /NotRefundable/,
-    );
+    await expect(refund(s.alice, 1, 1, alice, KEY.x, KEY.y, 300n)).rejects.toThrow(/NotRefundable/);
+    await expect(refund(s.alice, 0, 0, alice, KEY.x, KEY.y, 1000n)).rejects.toThrow(/NotRefundable/);
   });
 });

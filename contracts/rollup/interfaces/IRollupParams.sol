@@ -6,8 +6,15 @@ interface IRollupParams {
     /// @notice Seconds a queued L1 operation may wait before anyone can freeze the rollup.
     function queueDeadline() external view returns (uint64);
 
-    /// @notice The only address allowed to commit batches, and the bond it must hold.
-    function sequencerConfig() external view returns (address sequencer, uint96 minBond);
+    /// @notice The only address allowed to commit batches, the bond it must hold, and the
+    /// seconds within which each batch it commits must be proven (else it may be reverted and
+    /// the sequencer slashed).
+    function sequencerConfig() external view returns (address sequencer, uint96 minBond, uint32 proveTimeout);
+
+    /// @notice What queueing an operation takes: its deadline (seconds after it is queued), the
+    /// minimum spacing between consecutive deadlines (seconds; the sequencer's capacity), the
+    /// fee in OPEN a user pays per deposit or forced withdrawal, and the treasury it goes to.
+    function queueConfig() external view returns (uint32 deadline, uint32 interval, uint96 fee, address treasury);
 
     /// @notice The bond a prover operator must hold to prove batches.
     function minProverBond() external view returns (uint96);
@@ -15,6 +22,7 @@ interface IRollupParams {
     /// @notice OPEN paid from the reward pool for each batch a prover finalizes.
     function proverRewardPerBatch() external view returns (uint96);
 
-    /// @notice Where slashed L1 bonds go.
+    /// @notice Where slashed L1 bonds, queue fees and, after a freeze's exit window, whatever
+    /// no one can claim go.
     function treasury() external view returns (address);
 }
