@@ -181,7 +181,11 @@ export async function startFixture(): Promise<ExplorerFixture> {
   };
 }
 
-export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+/**
+ * Waits for `condition`. The default is generous: a batch commit computes its blob on a worker
+ * thread, which takes seconds when the whole suite shares two cores.
+ */
+export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > until) throw new Error("condition not met in time");
