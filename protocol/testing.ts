@@ -1,4 +1,4 @@
-import { OpenLedgerError } from "./errors.ts";
+import { CodedError, OpenLedgerError } from "./errors.ts";
 import { GENESIS_GOVERNANCE } from "./genesis.ts";
 import type { ProofBinding } from "./batch/witness.ts";
 import type { GovernanceParams } from "./state/leaves.ts";
@@ -34,6 +34,17 @@ export function codeOf(f: () => unknown): string | undefined {
     f();
   } catch (e) {
     if (e instanceof OpenLedgerError) return e.code;
+    throw e;
+  }
+  return undefined;
+}
+
+/** The code of the CodedError `p` rejects with, or undefined if it resolves (other errors propagate). */
+export async function rejectionCode(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof CodedError) return e.code;
     throw e;
   }
   return undefined;

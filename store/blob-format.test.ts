@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { blobSize, decryptBlob, encryptBlob, HEADER_BYTES, newBlobKey, TAG_BYTES } from "./blob-format.ts";
 import { unwrapKey, wrapKey } from "./envelope.ts";
 import { StoreKey } from "./identity.ts";
+import { rejectionCode } from "../protocol/testing.ts";
 
 const SEG = 64;
 
@@ -18,15 +19,6 @@ async function* pieces(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Arr
 
 const seal = (key: Uint8Array, plain: Uint8Array) =>
   collect(encryptBlob(key, 1, plain.length, pieces(plain, 37), SEG));
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return "no error";
-}
 
 describe("blob format", () => {
   it("round-trips every length around segment boundaries, at the size it announces", async () => {
@@ -46,7 +38,7 @@ describe("blob format", () => {
     for (let i = 0; i < stored.length; i += 7) {
       const bad = Buffer.from(stored);
       bad[i]! ^= 0x40;
-      const code = await codeOf(collect(decryptBlob(key, pieces(bad, 50))));
+      const code = await rejectionCode(collect(decryptBlob(key, pieces(bad, 50))));
       expect(["DECRYPT_FAILED", "INVALID_BLOB", "BLOB_TRUNCATED"]).toContain(code);
     }
     // A cut anywhere, including exactly at a segment boundary (the last segment dropped).
@@ -57,21 +49,23 @@ describe("blob format", () => {
       HEADER_BYTES + SEG + TAG_BYTES,
       stored.length - 1,
     ]) {
-      expect(await codeOf(collect(decryptBlob(key, pieces(stored.subarray(0, cut), 50))))).toBe(
+      expect(await rejectionCode(collect(decryptBlob(key, pieces(stored.subarray(0, cut), 50))))).toBe(
         "BLOB_TRUNCATED",
       );
     }
     const longer = Buffer.concat([stored, Buffer.of(0)]);
-    expect(await codeOf(collect(decryptBlob(key, pieces(longer, 50))))).toBe("INVALID_BLOB");
-    expect(await codeOf(collect(decryptBlob(newBlobKey(), pieces(stored, 50))))).toBe("DECRYPT_FAILED");
+    expect(await rejectionCode(collect(decryptBlob(key, pieces(longer, 50))))).toBe("INVALID_BLOB");
+    expect(await rejectionCode(collect(decryptBlob(newBlobKey(), pieces(stored, 50))))).toBe(
+      "DECRYPT_FAILED",
+    );
   });
 
   it("refuses a plaintext that is not the declared length", async () => {
     const key = newBlobKey();
-    expect(await codeOf(collect(encryptBlob(key, 0, 10, pieces(randomBytes(11), 4), SEG)))).toBe(
+    expect(await rejectionCode(collect(encryptBlob(key, 0, 10, pieces(randomBytes(11), 4), SEG)))).toBe(
       "INVALID_REQUEST",
     );
-    expect(await codeOf(collect(encryptBlob(key, 0, 10, pieces(randomBytes(9), 4), SEG)))).toBe(
+    expect(await rejectionCode(collect(encryptBlob(key, 0, 10, pieces(randomBytes(9), 4), SEG)))).toBe(
       "INVALID_REQUEST",
     );
   });

@@ -4,6 +4,8 @@
  * so a refusal reads the same on both sides. Client-side checks (decryption, hash of what
  * was read) use the same vocabulary.
  */
+import { CodedError } from "../protocol/errors.ts";
+
 export const StoreErrorCode = {
   /** Malformed request: schema refusal, bad hex, wrong lengths. */
   InvalidRequest: "INVALID_REQUEST",
@@ -74,14 +76,10 @@ const STATUS: Record<StoreErrorCode, number> = {
   INTERNAL: 500,
 };
 
-export class StoreError extends Error {
+export class StoreError extends CodedError<StoreErrorCode> {
   override readonly name = "StoreError";
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, undefined, options);
   }
 
   get status(): number {

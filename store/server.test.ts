@@ -12,21 +12,13 @@ import { fetchRows } from "./fetch-rows.ts";
 import { StoreKey } from "./identity.ts";
 import { hashRows, proveRow, type RowSource, rowsContentRoot, rowsPlaintext, splitRows } from "./rows.ts";
 import { type RunningStore, startStore } from "./server.ts";
+import { rejectionCode } from "../protocol/testing.ts";
 
 const keyOf = (i: number) =>
   new StoreKey(Uint8Array.from({ length: 32 }, (_, k) => (i * 131 + k * 7 + 1) & 0xff));
 
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += 100_000) yield bytes.subarray(at, at + 100_000);
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return "no error";
 }
 
 /** Rows of width 6 whose content is fixed by (seed, i). */
@@ -65,15 +57,15 @@ describe("store server", () => {
     const plain = randomBytes(300_000);
     const { blob } = await putRaw(alice, plain);
     expect(await alice.get(blob.id)).toEqual(new Uint8Array(plain));
-    expect(await codeOf(bob.get(blob.id))).toBe("NOT_GRANTED");
-    expect(await codeOf(bob.readStored(blob.id, blob.size).next())).toBe("NOT_GRANTED");
+    expect(await rejectionCode(bob.get(blob.id))).toBe("NOT_GRANTED");
+    expect(await rejectionCode(bob.readStored(blob.id, blob.size).next())).toBe("NOT_GRANTED");
     // Only the owner grants, and an envelope made for one reader opens for no other.
-    expect(await codeOf(bob.grant(blob.id, bob.key.identity))).toBe("NOT_GRANTED");
+    expect(await rejectionCode(bob.grant(blob.id, bob.key.identity))).toBe("NOT_GRANTED");
     const { envelope } = await alice.blobInfo(blob.id);
-    expect(await codeOf(bob.addEnvelope(blob.id, { ...envelope, reader: bob.key.identity }))).toBe(
+    expect(await rejectionCode(bob.addEnvelope(blob.id, { ...envelope, reader: bob.key.identity }))).toBe(
       "NOT_OWNER",
     );
-    expect(await codeOf(alice.grant(blob.id, bob.key.identity, "owner"))).toBe("INVALID_REQUEST");
+    expect(await rejectionCode(alice.grant(blob.id, bob.key.identity, "owner"))).toBe("INVALID_REQUEST");
     await alice.grant(blob.id, bob.key.identity, "prover");
     expect(await bob.get(blob.id)).toEqual(new Uint8Array(plain));
     expect((await bob.blobInfo(blob.id)).envelope.role).toBe("prover");
@@ -85,7 +77,7 @@ describe("store server", () => {
     const bytes = await readFile(path);
     bytes[150_000]! ^= 1;
     await writeFile(path, bytes);
-    expect(await codeOf(alice.get(blob.id))).toBe("BLOB_CORRUPT");
+    expect(await rejectionCode(alice.get(blob.id))).toBe("BLOB_CORRUPT");
     const url = `/blobs/${blob.id}/data`;
     const res = await fetch(`${store.url}${url}`, {
       headers: signRequest(alice.key, "GET", url, sha256Hex(Buffer.alloc(0))),
@@ -97,7 +89,7 @@ describe("store server", () => {
   it("refuses a truncated blob", async () => {
     const { blob } = await putRaw(alice, randomBytes(200_000));
     await truncate(store.backend.blobPath(blob.id), blob.size - 1);
-    expect(await codeOf(alice.get(blob.id))).toBe("BLOB_TRUNCATED");
+    expect(await rejectionCode(alice.get(blob.id))).toBe("BLOB_TRUNCATED");
   });
 
   it("refuses a replayed, stale, altered or unsigned request", async () => {
@@ -159,10 +151,10 @@ describe("store server", () => {
     expect(status.received).toBeGreaterThan(0);
     expect(status.received).toBeLessThan(status.size);
     // Bytes at the wrong offset are refused; the upload stands where it stood.
-    expect(await codeOf(alice.putChunk(session!.uploadId, status.received + 1, Buffer.alloc(10)))).toBe(
-      "OFFSET_MISMATCH",
-    );
-    expect(await codeOf(bob.uploadStatus(session!.uploadId))).toBe("NOT_OWNER");
+    expect(
+      await rejectionCode(alice.putChunk(session!.uploadId, status.received + 1, Buffer.alloc(10))),
+    ).toBe("OFFSET_MISMATCH");
+    expect(await rejectionCode(bob.uploadStatus(session!.uploadId))).toBe("NOT_OWNER");
     const { blob } = await alice.put({
       kind: "raw",
       plaintextLength: plain.length,
@@ -194,11 +186,11 @@ describe("store server", () => {
       expect(await res.json()).toMatchObject({ code: "BODY_HASH_MISMATCH" });
       // The refused bytes are cut away again.
       expect((await client.uploadStatus(uploadId)).received).toBe(600);
-      expect(await codeOf(client.putChunk(uploadId, 600, randomBytes(1001)))).toBe("CHUNK_TOO_LARGE");
+      expect(await rejectionCode(client.putChunk(uploadId, 600, randomBytes(1001)))).toBe("CHUNK_TOO_LARGE");
       expect((await client.uploadStatus(uploadId)).received).toBe(600);
-      expect(await codeOf(client.completeUpload(uploadId, { blobId: "0".repeat(64), envelopes: [] }))).toBe(
-        "INVALID_REQUEST",
-      );
+      expect(
+        await rejectionCode(client.completeUpload(uploadId, { blobId: "0".repeat(64), envelopes: [] })),
+      ).toBe("INVALID_REQUEST");
     } finally {
       client.close();
       await small.stop();
@@ -219,7 +211,7 @@ describe("store server", () => {
         contentRoot,
       });
     const wrongRoot = `0x${"0".repeat(63)}1`;
-    expect(await codeOf(put(wrongRoot))).toBe("CONTENT_ROOT_MISMATCH");
+    expect(await rejectionCode(put(wrongRoot))).toBe("CONTENT_ROOT_MISMATCH");
     const { blob, duplicates } = await put(root);
     expect(duplicates).toEqual([]);
     expect(blob).toMatchObject({ kind: "rows", datanet: 7, rowCount: 300, contentRoot: root });
@@ -241,7 +233,7 @@ describe("store server", () => {
     expect(Array.from(fetched.features.subarray(123 * 6, 124 * 6))).toEqual(
       Array.from(rows.features(123), q),
     );
-    expect(await codeOf(fetchRows(bob, blob.id, BigInt(root) + 1n))).toBe("CONTENT_ROOT_MISMATCH");
+    expect(await rejectionCode(fetchRows(bob, blob.id, BigInt(root) + 1n))).toBe("CONTENT_ROOT_MISMATCH");
   });
 
   it("flags rows already in the Datanet at upload, and refuses them when asked", async () => {
@@ -275,7 +267,7 @@ describe("store server", () => {
         contentRoot: rowsContentRoot(hashed.rowHashes),
         refuseDuplicates,
       });
-    expect(await codeOf(upload(9, true))).toBe("DUPLICATE_ROWS");
+    expect(await rejectionCode(upload(9, true))).toBe("DUPLICATE_ROWS");
     const marked = await upload(9);
     expect(marked.duplicates).toEqual([20, 21, 22, 23, 24, 25]);
     expect(marked.blob.duplicateRows).toBe(6);

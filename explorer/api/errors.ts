@@ -3,6 +3,7 @@
  * carry `{ error: { code, message } }` and never the upstream's internals (URLs with keys,
  * stack traces).
  */
+import { CodedError } from "../../protocol/errors.ts";
 export const ExplorerErrorCode = {
   /** A query the schemas refused (bad batch number, malformed hash...). */
   InvalidQuery: "INVALID_QUERY",
@@ -25,14 +26,10 @@ const HTTP_STATUS: Record<ExplorerErrorCode, number> = {
   INTERNAL: 500,
 };
 
-export class ExplorerError extends Error {
+export class ExplorerError extends CodedError<ExplorerErrorCode> {
   override readonly name = "ExplorerError";
-  constructor(
-    readonly code: ExplorerErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: ExplorerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, undefined, options);
   }
 
   get statusCode(): number {
