@@ -2,36 +2,25 @@ import type { Contract } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { commitBatch, nextBatch } from "./batch-helpers.ts";
-import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
+import {
+  advanceTime,
+  asTimelock,
+  deploySystem,
+  prepareArtifacts,
+  proveStub,
+  setL1Params,
+  type System,
+} from "./fixture.ts";
 
 describe("Rollup: operator bonds, unbonding and slashing", () => {
   let s: System;
   let rollup: Contract;
 
-  const l1Params = async (overrides: Record<string, unknown>) => ({
-    queueDeadline: s.config.l1.queueDeadlineSeconds,
-    sequencer: await s.sequencer.getAddress(),
-    minSequencerBond: s.config.l1.minSequencerBond,
-    minProverBond: s.config.l1.minProverBond,
-    proverRewardPerBatch: s.config.l1.proverRewardPerBatch,
-    treasury: s.d.file.contracts.timelock,
-    proveTimeout: s.config.l1.proveTimeoutSeconds,
-    queueInterval: s.config.l1.queueIntervalSeconds,
-    queueFee: s.config.l1.queueFee,
-    ...overrides,
-  });
-
   beforeAll(async () => {
     s = await deploySystem(await prepareArtifacts());
     rollup = s.d.rollup;
-    const timelock = s.d.file.contracts.timelock;
-    await s.ethers.provider.send("hardhat_impersonateAccount", [timelock]);
-    await s.ethers.provider.send("hardhat_setBalance", [timelock, "0x56BC75E2D63100000"]);
   });
   afterAll(terminateSnarkjsCurve);
-
-  const asTimelock = async (c: Contract) =>
-    c.connect(await s.ethers.getSigner(s.d.file.contracts.timelock)) as Contract;
 
   it("refuses a prover bond below the minimum", async () => {
     await (await s.tokenAs(s.alice).getFunction("approve")(rollup.target, 10n)).wait();
@@ -40,14 +29,11 @@ describe("Rollup: operator bonds, unbonding and slashing", () => {
   });
 
   it("refuses commits from a designated sequencer that has not bonded", async () => {
-    const registry = await asTimelock(s.d.paramsRegistry);
-    await (
-      await registry.getFunction("setL1Params")(await l1Params({ sequencer: await s.alice.getAddress() }))
-    ).wait();
+    await setL1Params(s, { sequencer: await s.alice.getAddress() });
     const b = await nextBatch(rollup, { postStateRoot: 3n });
     await expect(commitBatch(s.rollupAs(s.alice), b)).rejects.toThrow(/NotBondedSequencer/);
     await expect(commitBatch(s.rollupAs(s.sequencer), b)).rejects.toThrow(/NotBondedSequencer/);
-    await (await registry.getFunction("setL1Params")(await l1Params({}))).wait();
+    await setL1Params(s);
     await (await commitBatch(s.rollupAs(s.sequencer), b)).wait();
   });
 
@@ -59,7 +45,7 @@ describe("Rollup: operator bonds, unbonding and slashing", () => {
     const prover = await s.prover.getAddress();
     await expect(s.rollupAs(s.alice).getFunction("slashBond")(prover, 1n)).rejects.toThrow(/NotGovernance/);
     const before = (await rollup.getFunction("operators")(prover)).bond;
-    await (await (await asTimelock(rollup)).getFunction("slashBond")(prover, 5n)).wait();
+    await (await (await asTimelock(s, rollup)).getFunction("slashBond")(prover, 5n)).wait();
     const after = await rollup.getFunction("operators")(prover);
     expect(before - after.bond).toBe(5n);
     // Below the minimum prover bond now: it may no longer prove.

@@ -103,3 +103,33 @@ export async function advanceTime(system: System, seconds: bigint | number): Pro
   await system.ethers.provider.send("evm_increaseTime", [Number(seconds)]);
   await system.ethers.provider.send("evm_mine", []);
 }
+
+/** Impersonates the timelock (governance) and returns `c` as seen by it. */
+export async function asTimelock(s: System, c: Contract): Promise<Contract> {
+  const timelock = s.d.file.contracts.timelock;
+  await s.ethers.provider.send("hardhat_impersonateAccount", [timelock]);
+  await s.ethers.provider.send("hardhat_setBalance", [timelock, "0x56BC75E2D63100000"]);
+  return c.connect(await s.ethers.getSigner(timelock)) as Contract;
+}
+
+/** The deployment's L1 parameters (ParamsRegistry.setL1Params' struct), with `overrides`. */
+export function l1Params(s: System, overrides: Record<string, unknown> = {}) {
+  return {
+    queueDeadline: s.config.l1.queueDeadlineSeconds,
+    sequencer: s.config.sequencer,
+    minSequencerBond: s.config.l1.minSequencerBond,
+    minProverBond: s.config.l1.minProverBond,
+    proverRewardPerBatch: s.config.l1.proverRewardPerBatch,
+    treasury: s.d.file.contracts.timelock,
+    proveTimeout: s.config.l1.proveTimeoutSeconds,
+    queueInterval: s.config.l1.queueIntervalSeconds,
+    queueFee: s.config.l1.queueFee,
+    ...overrides,
+  };
+}
+
+/** Sets the L1 parameters as governance: the deployment's, with `overrides`. */
+export async function setL1Params(s: System, overrides: Record<string, unknown> = {}): Promise<void> {
+  const registry = await asTimelock(s, s.d.paramsRegistry);
+  await (await registry.getFunction("setL1Params")(l1Params(s, overrides))).wait();
+}

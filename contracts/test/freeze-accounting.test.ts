@@ -10,7 +10,14 @@ import { OPEN } from "../deploy/config.ts";
 import { bondOperator } from "../deploy/bootstrap.ts";
 import { devWallet } from "../deploy/dev-accounts.ts";
 import { commitBatch, nextBatch, rootsArgOf, type TestBatch } from "./batch-helpers.ts";
-import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
+import {
+  advanceTime,
+  deploySystem,
+  prepareArtifacts,
+  proveStub,
+  setL1Params,
+  type System,
+} from "./fixture.ts";
 
 /**
  * Issue 19, item 4: after a freeze every unit of OPEN the rollup holds goes to an owner who
@@ -111,20 +118,7 @@ describe("Rollup: every unit of OPEN gets out after a freeze", () => {
     // Governance designates sequencer B, which bonds: it has done nothing wrong.
     const bond = s.config.l1.minSequencerBond;
     await (await s.tokenAs(s.deployer).getFunction("transfer")(await sequencerB.getAddress(), bond)).wait();
-    const registry = s.d.paramsRegistry.connect(await s.ethers.getSigner(treasury)) as Contract;
-    await (
-      await registry.getFunction("setL1Params")({
-        queueDeadline: s.config.l1.queueDeadlineSeconds,
-        sequencer: await sequencerB.getAddress(),
-        minSequencerBond: bond,
-        minProverBond: s.config.l1.minProverBond,
-        proverRewardPerBatch: s.config.l1.proverRewardPerBatch,
-        treasury,
-        proveTimeout: s.config.l1.proveTimeoutSeconds,
-        queueInterval: s.config.l1.queueIntervalSeconds,
-        queueFee: s.config.l1.queueFee,
-      })
-    ).wait();
+    await setL1Params(s, { sequencer: await sequencerB.getAddress(), minSequencerBond: bond });
     await bondOperator(s.d.token, rollup, sequencerB, bond, false);
   });
   afterAll(terminateSnarkjsCurve);

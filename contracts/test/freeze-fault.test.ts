@@ -1,4 +1,4 @@
-import type { Contract, Signer } from "ethers";
+import type { Signer } from "ethers";
 import { afterAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { BASE8 } from "../../protocol/babyjub.ts";
@@ -6,7 +6,14 @@ import { genesisRoots, rootsArg } from "../client/batch-roots.ts";
 import { bondOperator } from "../deploy/bootstrap.ts";
 import { devWallet } from "../deploy/dev-accounts.ts";
 import { commitBatch, nextBatch, rootsArgOf, type TestBatch } from "./batch-helpers.ts";
-import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
+import {
+  advanceTime,
+  deploySystem,
+  prepareArtifacts,
+  proveStub,
+  setL1Params,
+  type System,
+} from "./fixture.ts";
 
 /**
  * Who pays for a freeze: each sequencer that failed a duty, and only for a failure that still
@@ -43,31 +50,12 @@ describe("Rollup: a freeze slashes the sequencer at fault, for a fault that stil
     );
     await (await s.rollupAs(s.prover).getFunction("proveBatch")(b.batchIndex, 1, proof)).wait();
   };
-  const setL1 = async (s: System, overrides: Record<string, unknown>) => {
-    const registry = s.d.paramsRegistry.connect(
-      await s.ethers.getSigner(s.d.file.contracts.timelock),
-    ) as Contract;
-    await (
-      await registry.getFunction("setL1Params")({
-        queueDeadline: s.config.l1.queueDeadlineSeconds,
-        sequencer: await s.sequencer.getAddress(),
-        minSequencerBond: s.config.l1.minSequencerBond,
-        minProverBond: s.config.l1.minProverBond,
-        proverRewardPerBatch: s.config.l1.proverRewardPerBatch,
-        treasury: s.d.file.contracts.timelock,
-        proveTimeout: s.config.l1.proveTimeoutSeconds,
-        queueInterval: s.config.l1.queueIntervalSeconds,
-        queueFee: s.config.l1.queueFee,
-        ...overrides,
-      })
-    ).wait();
-  };
   /** A second sequencer, designated by governance and bonded. */
   const designateAnother = async (s: System) => {
     const other = devWallet(5).connect(s.ethers.provider);
     const amount = s.config.l1.minSequencerBond;
     await (await s.tokenAs(s.deployer).getFunction("transfer")(await other.getAddress(), amount)).wait();
-    await setL1(s, { sequencer: await other.getAddress() });
+    await setL1Params(s, { sequencer: await other.getAddress() });
     await bondOperator(s.d.token, s.d.rollup, other, amount, false);
     return other;
   };
@@ -129,7 +117,7 @@ describe("Rollup: a freeze slashes the sequencer at fault, for a fault that stil
     // (and operations 30 days), so the commit's proof is not overdue when the deposit expires.
     await deposit(s);
     await commitQueue(s);
-    await setL1(s, { queueDeadline: 30n * DAY, proveTimeout: 10n * DAY });
+    await setL1Params(s, { queueDeadline: 30n * DAY, proveTimeout: 10n * DAY });
     await advanceTime(s, s.config.l1.queueDeadlineSeconds + 1n);
     expect(await freezeAndSlashed(s, late)).toBe(0n);
     expect(await bondOf(s, s.sequencer)).toBe(s.config.l1.minSequencerBond);

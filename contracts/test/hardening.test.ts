@@ -20,30 +20,15 @@ import {
   rootsArgOf,
   type TestBatch,
 } from "./batch-helpers.ts";
-import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
-
-/** Impersonates the timelock and returns the contract as seen by it. */
-async function asTimelock(s: System, c: Contract): Promise<Contract> {
-  const timelock = s.d.file.contracts.timelock;
-  await s.ethers.provider.send("hardhat_impersonateAccount", [timelock]);
-  await s.ethers.provider.send("hardhat_setBalance", [timelock, "0x56BC75E2D63100000"]);
-  return c.connect(await s.ethers.getSigner(timelock)) as Contract;
-}
-
-function l1Params(s: System, overrides: Record<string, unknown> = {}) {
-  return {
-    queueDeadline: s.config.l1.queueDeadlineSeconds,
-    sequencer: s.config.sequencer,
-    minSequencerBond: s.config.l1.minSequencerBond,
-    minProverBond: s.config.l1.minProverBond,
-    proverRewardPerBatch: s.config.l1.proverRewardPerBatch,
-    treasury: s.d.file.contracts.timelock,
-    proveTimeout: s.config.l1.proveTimeoutSeconds,
-    queueInterval: s.config.l1.queueIntervalSeconds,
-    queueFee: s.config.l1.queueFee,
-    ...overrides,
-  };
-}
+import {
+  advanceTime,
+  asTimelock,
+  deploySystem,
+  l1Params,
+  prepareArtifacts,
+  proveStub,
+  type System,
+} from "./fixture.ts";
 
 /** Issue 19, items 5 and 6: the smaller findings, and scenarios no test covered. */
 describe("Rollup: parameter ranges, prover demotion, circuit binding, rewards and commit checks", () => {

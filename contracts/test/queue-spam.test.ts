@@ -4,7 +4,7 @@ import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { BASE8 } from "../../protocol/babyjub.ts";
 import { OPEN } from "../deploy/config.ts";
 import { commitBatch, nextBatch } from "./batch-helpers.ts";
-import { advanceTime, deploySystem, prepareArtifacts, type System } from "./fixture.ts";
+import { advanceTime, deploySystem, prepareArtifacts, setL1Params, type System } from "./fixture.ts";
 
 /**
  * Issue 19, item 2: forced withdrawals cost nothing but gas, and enough of them in one deadline
@@ -29,20 +29,7 @@ describe("Rollup: queued operations pay a fee and get deadlines the sequencer ca
     treasury = s.d.file.contracts.timelock;
     await s.ethers.provider.send("hardhat_impersonateAccount", [treasury]);
     await s.ethers.provider.send("hardhat_setBalance", [treasury, "0x56BC75E2D63100000"]);
-    const registry = s.d.paramsRegistry.connect(await s.ethers.getSigner(treasury)) as Contract;
-    await (
-      await registry.getFunction("setL1Params")({
-        queueDeadline: s.config.l1.queueDeadlineSeconds,
-        sequencer: await s.sequencer.getAddress(),
-        minSequencerBond: s.config.l1.minSequencerBond,
-        minProverBond: s.config.l1.minProverBond,
-        proverRewardPerBatch: s.config.l1.proverRewardPerBatch,
-        treasury,
-        proveTimeout: s.config.l1.proveTimeoutSeconds,
-        queueInterval: INTERVAL,
-        queueFee: FEE,
-      })
-    ).wait();
+    await setL1Params(s, { queueInterval: INTERVAL, queueFee: FEE });
   });
   afterAll(terminateSnarkjsCurve);
 

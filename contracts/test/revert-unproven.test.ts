@@ -6,7 +6,14 @@ import { genesisRoots, rootsArg } from "../client/batch-roots.ts";
 import { bondOperator } from "../deploy/bootstrap.ts";
 import { devWallet } from "../deploy/dev-accounts.ts";
 import { commitBatch, nextBatch, rootsArgOf, type TestBatch } from "./batch-helpers.ts";
-import { advanceTime, deploySystem, prepareArtifacts, proveStub, type System } from "./fixture.ts";
+import {
+  advanceTime,
+  deploySystem,
+  prepareArtifacts,
+  proveStub,
+  setL1Params,
+  type System,
+} from "./fixture.ts";
 
 /**
  * Issue 19, item 3: a batch committed in time whose transition is invalid or whose witness is
@@ -24,23 +31,7 @@ describe("Rollup: a batch nobody proves in time is reverted and its sequencer sl
   let genesis: ReturnType<typeof rootsArg>;
   let withheld: TestBatch;
 
-  const setSequencer = async (sequencer: string) => {
-    const timelock = await s.ethers.getSigner(s.d.file.contracts.timelock);
-    const registry = s.d.paramsRegistry.connect(timelock) as Contract;
-    await (
-      await registry.getFunction("setL1Params")({
-        queueDeadline: s.config.l1.queueDeadlineSeconds,
-        sequencer,
-        minSequencerBond: s.config.l1.minSequencerBond,
-        minProverBond: s.config.l1.minProverBond,
-        proverRewardPerBatch: s.config.l1.proverRewardPerBatch,
-        treasury: s.d.file.contracts.timelock,
-        proveTimeout: s.config.l1.proveTimeoutSeconds,
-        queueInterval: s.config.l1.queueIntervalSeconds,
-        queueFee: s.config.l1.queueFee,
-      })
-    ).wait();
-  };
+  const setSequencer = (sequencer: string) => setL1Params(s, { sequencer });
   const prove = async (i: bigint) => {
     const proof = await proveStub(
       s.circuit,
