@@ -47,7 +47,6 @@ export interface ProverNodeOptions {
 }
 
 export type StepResult =
-  | { readonly kind: "finalized"; readonly batch: number }
   | {
       readonly kind: "proved";
       readonly batch: number;
