@@ -1,4 +1,3 @@
-import { addressToField } from "../domain.ts";
 import type { Field } from "../field.ts";
 import { poseidon, poseidonList } from "../poseidon.ts";
 import type { Settlement } from "./settlement.ts";
@@ -36,18 +35,12 @@ export interface SettlementStatement {
   readonly scoresCommitment: Field;
   readonly proverAccount: number;
   readonly treasuryAccount: number;
-  readonly proverAddress: string;
 }
 
 export function settlementPublicInput(t: SettlementStatement): Field {
   return poseidon([
     poseidon([BigInt(t.epoch), BigInt(t.model), t.preRoot, t.postRoot, t.epochEndRoot]),
-    poseidon([
-      t.scoresCommitment,
-      BigInt(t.proverAccount),
-      BigInt(t.treasuryAccount),
-      addressToField(t.proverAddress),
-    ]),
+    poseidon([t.scoresCommitment, BigInt(t.proverAccount), BigInt(t.treasuryAccount)]),
   ]);
 }
 

@@ -3,7 +3,7 @@ import { ErrorCode } from "../errors.ts";
 import { countersHash } from "../state/leaves.ts";
 import { GENESIS_GOVERNANCE } from "../genesis.ts";
 import type { RollupState } from "../state/state.ts";
-import { codeOf, TEST_L1_ADDRESS } from "../testing.ts";
+import { codeOf } from "../testing.ts";
 import { scoresCommitment } from "./commitment.ts";
 import { applySettlement, type Settlement } from "./settlement.ts";
 import { BPS, creditData, splitPayment } from "./split.ts";
@@ -189,7 +189,7 @@ describe("reward settlement (docs/protocol.md §11)", () => {
         ],
       })),
     ).toBe(ErrorCode.InvalidTransaction);
-    expect(refused((s) => ({ ...s, proverAddress: TEST_L1_ADDRESS }))).toBe(ErrorCode.InvalidTransaction);
+    expect(refused((s) => ({ ...s, proverAccount: 61 }))).toBe(ErrorCode.UnknownAccount);
     expect(refused((s) => ({ ...s, treasuryAccount: 60 }))).toBe(ErrorCode.UnknownAccount);
     expect(refused((s) => ({ ...s, model: 9 }))).toBe(ErrorCode.UnknownModel);
   });

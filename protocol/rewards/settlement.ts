@@ -1,4 +1,3 @@
-import { addressToField } from "../domain.ts";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import { checkUint } from "../field.ts";
 import { type Counters, countersHash, type StateRoots } from "../state/leaves.ts";
@@ -17,10 +16,8 @@ export interface Settlement {
   readonly inferences: readonly number[];
   /** Per inference, one payable score per training contribution of the model, in registration order. */
   readonly scores: readonly (readonly bigint[])[];
-  /** L2 account that receives the prover share; its l1Address must be `proverAddress`. */
+  /** L2 account that receives the prover share: the node whose attribution gave the scores. */
   readonly proverAccount: number;
-  /** The L1 address the proof binds: the one that submits it. */
-  readonly proverAddress: string;
   readonly treasuryAccount: number;
 }
 
@@ -135,14 +132,8 @@ export function planSettlement(state: RollupState, s: Settlement, end: EpochEnd)
       }
     }
   });
-  const prover =
-    state.accounts.get(s.proverAccount) ??
+  if (!state.accounts.has(s.proverAccount)) {
     refuse(ErrorCode.UnknownAccount, `prover account ${s.proverAccount} does not exist`);
-  if (addressToField(prover.l1Address) !== addressToField(s.proverAddress)) {
-    refuse(
-      ErrorCode.InvalidTransaction,
-      `prover account ${s.proverAccount} belongs to ${prover.l1Address}, not to ${s.proverAddress}`,
-    );
   }
   if (!state.accounts.has(s.treasuryAccount)) {
     refuse(ErrorCode.UnknownAccount, `treasury account ${s.treasuryAccount} does not exist`);

@@ -16,7 +16,7 @@ type Unsigned<T = L2Tx> = T extends L2Tx ? Omit<T, "nonce" | "fee"> : never;
  * One closed epoch for the reward tests of the protocol and the circuit (TEST_PARAMS trees):
  *
  * - accounts 1..6 opened by deposits: 1 and 2 contribute data, 3 pays for inferences, 4 owns a
- *   fine-tune, 5 is the prover (l1Address TEST_PROVER), 6 the treasury;
+ *   fine-tune, 5 is the prover (the deposit of TEST_PROVER), 6 the treasury;
  * - contributions 1 and 3 by account 1 (one owner, two lanes), 2 by account 2;
  * - model 1 by account 2 on contributions [1, 2]; model 2 by account 4, a fine-tune of model 1,
  *   on [1, 2, 3];
@@ -109,7 +109,6 @@ export function rewardFixture(options: { witness?: boolean } = {}): {
         [0n, 0n, 0n],
       ],
       proverAccount: 5,
-      proverAddress: TEST_PROVER,
       treasuryAccount: 6,
     },
   };

@@ -86,7 +86,6 @@ export function buildSettlementWitness(
     scoresCommitment: scoresCommitment(s, shape),
     proverAccount: s.proverAccount,
     treasuryAccount: s.treasuryAccount,
-    proverAddress: s.proverAddress,
   };
 
   const str = (x: bigint | number) => x.toString();
@@ -101,7 +100,6 @@ export function buildSettlementWitness(
 
   const input: SettlementCircuitInput = {
     epoch: str(s.epoch),
-    proverAddress: str(BigInt(s.proverAddress)),
     proverAccount: str(s.proverAccount),
     treasuryAccount: str(s.treasuryAccount),
     accountsRoot: str(before.accounts),
