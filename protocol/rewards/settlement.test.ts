@@ -6,6 +6,9 @@ import type { RollupState } from "../state/state.ts";
 import { codeOf } from "../testing.ts";
 import { scoresCommitment } from "./commitment.ts";
 import { decodeSettlementData, encodeSettlementData } from "./encoding.ts";
+import { signSettlement, verifySettlement } from "./sign.ts";
+import { derivePublicKey } from "../eddsa.ts";
+import { DEV_DOMAIN } from "../genesis.ts";
 import { applySettlement, type Settlement } from "./settlement.ts";
 import { BPS, creditData, splitPayment } from "./split.ts";
 import { rewardFixture } from "./testing.ts";
@@ -270,5 +273,28 @@ describe("settlement data (docs/protocol.md §11.5)", () => {
     expect(codeOf(() => encodeSettlementData({ ...settlement, scores: [[1n], [1n, 2n]] }))).toBe(
       ErrorCode.InvalidEncoding,
     );
+  });
+});
+
+describe("settlement signature (docs/protocol.md §11.6)", () => {
+  it("verifies under the prover's key and domain only, and covers every score", () => {
+    const sk = Uint8Array.from({ length: 32 }, (_, i) => i + 7);
+    const other = Uint8Array.from({ length: 32 }, (_, i) => i + 8);
+    const { treasuryAccount: _, ...data } = rewardFixture().settlement;
+    const signed = signSettlement(data, sk, DEV_DOMAIN);
+    expect(verifySettlement(signed, derivePublicKey(sk), DEV_DOMAIN)).toBe(true);
+    expect(verifySettlement(signed, derivePublicKey(other), DEV_DOMAIN)).toBe(false);
+    expect(verifySettlement(signed, derivePublicKey(sk), { ...DEV_DOMAIN, chainId: 1n })).toBe(false);
+    const changed = {
+      ...signed,
+      data: {
+        ...data,
+        scores: [
+          [5n, 0n, 4n],
+          [0n, 0n, 0n],
+        ],
+      },
+    };
+    expect(verifySettlement(changed, derivePublicKey(sk), DEV_DOMAIN)).toBe(false);
   });
 });
