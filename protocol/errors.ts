@@ -27,6 +27,10 @@ export const ErrorCode = {
   FeeTooLow: "FEE_TOO_LOW",
   /** An inference record a reward settlement cannot take (docs/protocol.md §11.1). */
   InferenceNotSettleable: "INFERENCE_NOT_SETTLEABLE",
+  /** A settlement of an epoch whose last entry is not sealed yet (docs/protocol.md §11.1). */
+  EpochNotClosed: "EPOCH_NOT_CLOSED",
+  /** A settlement whose prover account's L1 address is not a bonded prover on L1. */
+  NotBondedProver: "NOT_BONDED_PROVER",
   TreeFull: "TREE_FULL",
   InvalidProof: "INVALID_PROOF",
   NotFinal: "NOT_FINAL",

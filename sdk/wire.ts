@@ -61,7 +61,25 @@ export interface TransactionInfo {
   readonly tx: Record<string, unknown>;
 }
 
+/** ol_submitSettlement: the entry the settlement was applied as, and what it paid. */
+export interface SettlementResult {
+  readonly entry: number;
+  readonly paid: string;
+  readonly credits: CreditInfo[];
+}
+
+/** One balance increase of a settlement (docs/protocol.md §11.2), in the order applied. */
+export interface CreditInfo {
+  readonly role: "data" | "model" | "baseModel" | "prover" | "treasury";
+  readonly account: number;
+  readonly amount: string;
+}
+
+/** A sealed entry of the chain (ol_getBatch, ol_listBatches): batches and settlements are numbered together. */
+export type EntryInfo = BatchInfo | SettlementInfo;
+
 export interface BatchInfo {
+  readonly kind: "batch";
   readonly number: number;
   readonly preStateRoot: string;
   readonly postStateRoot: string;
@@ -80,6 +98,29 @@ export interface BatchInfo {
   readonly withdrawalsRoot: string;
   readonly feesCredited: string;
   readonly txHashes: string[];
+  readonly sealedAt: string;
+}
+
+/** A reward settlement entry (docs/protocol.md §11): no transactions, no blob, no withdrawals. */
+export interface SettlementInfo {
+  readonly kind: "settlement";
+  readonly number: number;
+  readonly preStateRoot: string;
+  readonly postStateRoot: string;
+  readonly epoch: number;
+  /** The epoch's last entry, whose state the settlement was checked against. */
+  readonly epochEnd: number;
+  readonly model: number;
+  readonly inferences: number[];
+  /** Per inference, one payable score per training contribution of the model (decimal strings). */
+  readonly scores: string[][];
+  readonly proverAccount: number;
+  readonly treasuryAccount: number;
+  readonly scoresCommitment: string;
+  readonly paid: string;
+  readonly credits: CreditInfo[];
+  /** The L1 transaction that committed it; null until then. */
+  readonly l1TxHash: string | null;
   readonly sealedAt: string;
 }
 

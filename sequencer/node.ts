@@ -2,7 +2,8 @@ import type { Logger } from "pino";
 import type { BatchPoster } from "./l1/batch-poster.ts";
 import { SequencerMetrics } from "./rpc/metrics.ts";
 import { buildRpcServer, type RpcServerConfig } from "./rpc/server.ts";
-import { type BatchRecord, KEY } from "./storage/schema.ts";
+import { type EntryRecord, KEY } from "./storage/schema.ts";
+import type { ProverRegistry } from "./core/settlements.ts";
 import { Sequencer, type SequencerConfig } from "./core/sequencer.ts";
 import { Store } from "./storage/store.ts";
 import { InlineVerifier, type TxVerifier } from "./workers/verifier.ts";
@@ -10,7 +11,7 @@ import { VerifyPool } from "./workers/verify-pool.ts";
 
 /**
  * A running sequencer node: LevelDB store, signature workers, the sequencer core, the
- * JSON-RPC server, the seal timer and the batch poster loop, started and stopped together.
+ * JSON-RPC server, the seal timer and the entry poster loop, started and stopped together.
  */
 export interface NodeConfig {
   readonly dataDir: string;
@@ -36,10 +37,15 @@ export interface SequencerNode {
   stop(): Promise<void>;
 }
 
+/**
+ * `poster` commits sealed entries to L1; `provers` answers who may submit settlements (both
+ * from the L1 wiring, `sequencer/l1/`): without them the node posts nothing, takes no settlement.
+ */
 export async function startNode(
   config: NodeConfig,
   logger: Logger,
   poster?: BatchPoster,
+  provers?: ProverRegistry,
 ): Promise<SequencerNode> {
   const store = await Store.open(config.dataDir, { sync: config.fsync });
   const ctx = { domain: config.sequencer.domain, params: config.sequencer.params };
@@ -52,6 +58,7 @@ export async function startNode(
       store,
       verifier,
       logger,
+      provers,
       onSealed: (b) => posting?.enqueue(b),
     });
   } catch (e) {
@@ -60,8 +67,8 @@ export async function startNode(
     throw e;
   }
   if (posting) {
-    // Batches sealed before a restart but not yet on L1 are offered again, oldest first.
-    const unposted: BatchRecord[] = [];
+    // Entries sealed before a restart but not yet on L1 are offered again, oldest first.
+    const unposted: EntryRecord[] = [];
     for (let n = sequencer.view.sealedBatches; n >= 1; n--) {
       const b = await sequencer.view.batch(n);
       if (!b || b.l1TxHash !== undefined) break;
@@ -95,11 +102,12 @@ export async function startNode(
 }
 
 /**
- * Hands sealed batches to the poster one at a time, in order; a failed post is retried
- * after a delay. The L1 transaction hash is stored beside the batch.
+ * Hands sealed entries to the poster one at a time, in entry order (a settlement after its
+ * epoch's end batch, and before the batches that follow it); a failed post is retried after
+ * a delay. The L1 transaction hash is stored beside the entry.
  */
 class PostingLoop {
-  private readonly queue: BatchRecord[] = [];
+  private readonly queue: EntryRecord[] = [];
   private busy = false;
 
   constructor(
@@ -109,8 +117,8 @@ class PostingLoop {
     private readonly retryMs: number,
   ) {}
 
-  /** Queues `batch` unless it is queued already; the queue stays in batch order. */
-  enqueue(batch: BatchRecord): void {
+  /** Queues `batch` unless it is queued already; the queue stays in entry order. */
+  enqueue(batch: EntryRecord): void {
     if (this.queue.some((b) => b.number === batch.number)) return;
     this.queue.push(batch);
     this.queue.sort((a, b) => a.number - b.number);
@@ -123,16 +131,22 @@ class PostingLoop {
     while (this.queue.length > 0) {
       const batch = this.queue[0]!;
       try {
-        const posted = await this.poster.post(batch);
+        const posted =
+          batch.kind === "settlement"
+            ? await this.poster.postSettlement(batch)
+            : await this.poster.post(batch);
         await this.store.write([
           { type: "put", key: KEY.batch(batch.number), value: { ...batch, ...posted } },
         ]);
         this.queue.shift();
-        this.logger.info({ batch: batch.number, l1TxHash: posted.l1TxHash }, "batch posted to L1");
+        this.logger.info(
+          { entry: batch.number, kind: batch.kind, l1TxHash: posted.l1TxHash },
+          `${batch.kind} posted to L1`,
+        );
       } catch (err) {
         this.logger.warn(
-          { err, batch: batch.number },
-          `posting the batch to L1 failed; retrying in ${this.retryMs} ms`,
+          { err, entry: batch.number },
+          `posting the ${batch.kind} to L1 failed; retrying in ${this.retryMs} ms`,
         );
         await new Promise((r) => setTimeout(r, this.retryMs).unref());
       }

@@ -10,6 +10,8 @@ import type { L2Tx } from "../protocol/tx/types.ts";
 import { DEV_DOMAIN } from "../protocol/genesis.ts";
 import { type NodeOptions, nodeConfig } from "./config.ts";
 import type { NodeConfig } from "./node.ts";
+import type { SequencerView } from "./core/view.ts";
+import type { BatchRecord } from "./storage/schema.ts";
 import { TEST_GOVERNANCE } from "../protocol/testing.ts";
 
 /** Fixtures shared by the sequencer's tests and its benchmark. */
@@ -79,4 +81,11 @@ export async function post(url: string, body: unknown, raw = false): Promise<Rpc
 let nextId = 1;
 export async function rpc(url: string, method: string, params: unknown[] = []): Promise<RpcReply["body"]> {
   return (await post(url, { jsonrpc: "2.0", id: nextId++, method, params })).body;
+}
+
+/** Sealed entry `n`, which must be a batch. */
+export async function batchAt(view: SequencerView, n: number): Promise<BatchRecord> {
+  const entry = await view.batch(n);
+  if (entry?.kind !== "batch") throw new Error(`entry ${n} is not a sealed batch`);
+  return entry;
 }

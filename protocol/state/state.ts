@@ -179,8 +179,11 @@ export class RollupState {
     return { leaves, counters: this.counters, governance: this.governance };
   }
 
-  /** Hashes a snapshot into the trees one inner node per step; returns its state root. */
-  *hashSnapshot(snapshot: RootSnapshot): Generator<void, Field> {
+  /**
+   * Hashes a snapshot into the trees one inner node per step; returns its sub-roots (a state
+   * root with `stateRoot`): a sealed entry keeps them, since a settlement's epoch end needs them.
+   */
+  *hashSnapshot(snapshot: RootSnapshot): Generator<void, StateRoots> {
     try {
       for (const [name, entries] of snapshot.leaves) {
         const hashed: Array<readonly [bigint, Field]> = [];
@@ -193,14 +196,14 @@ export class RollupState {
       const counters = countersHash(snapshot.counters);
       yield;
       const params = paramsHash(snapshot.governance);
-      return stateRoot({
+      return {
         accounts: this.trees.accounts.root,
         contributions: this.trees.contributions.root,
         models: this.trees.models.root,
         inferences: this.trees.inferences.root,
         counters,
         params,
-      });
+      };
     } finally {
       this.pendingSnapshots--;
     }

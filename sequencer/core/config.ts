@@ -2,10 +2,11 @@ import type { Logger } from "pino";
 import type { Domain } from "../../protocol/domain.ts";
 import type { ProtocolParams } from "../../protocol/params.ts";
 import type { GovernanceParams } from "../../protocol/state/leaves.ts";
-import type { BatchRecord } from "../storage/schema.ts";
+import type { EntryRecord } from "../storage/schema.ts";
 import type { Store } from "../storage/store.ts";
 import type { TxVerifier } from "../workers/verifier.ts";
 import type { MempoolLimits } from "./mempool.ts";
+import type { ProverRegistry, SettlementConfig } from "./settlements.ts";
 
 /** What a sequencer is started with: its chain, its batch layout (the circuit's) and its limits. */
 export interface SequencerConfig {
@@ -24,12 +25,16 @@ export interface SequencerConfig {
   readonly batchRegistrySlots: number;
   readonly batchIntervalMs: number;
   readonly mempool: MempoolLimits;
+  /** Reward settlements (ol_submitSettlement) are refused without it. */
+  readonly settlements?: SettlementConfig;
 }
 
 export interface SequencerDeps {
   readonly store: Store;
   readonly verifier: TxVerifier;
   readonly logger: Logger;
-  /** Called with each batch once it is durably sealed. */
-  readonly onSealed?: (batch: BatchRecord) => void;
+  /** Bonded provers on L1, who alone may submit settlements; settlements are refused without it. */
+  readonly provers?: ProverRegistry;
+  /** Called with each entry (batch or settlement) once it is durably sealed. */
+  readonly onSealed?: (entry: EntryRecord) => void;
 }

@@ -51,14 +51,14 @@ export async function loadCheckedState(
   return meta;
 }
 
-/** A write-ahead entry with the place its transaction held. */
-export interface WalReplay extends WalEntry {
+/** A write-ahead entry with the place its transaction (or settlement, at position 0) held. */
+export type WalReplay = WalEntry & {
   readonly key: string;
   readonly batch: number;
   readonly position: number;
-}
+};
 
-/** The open batch's write-ahead entries, in order. */
+/** The write-ahead entries of the entries not sealed yet, in order. */
 export async function readWriteAhead(store: Store): Promise<WalReplay[]> {
   return (await store.list<WalEntry>("wal:")).map(([key, entry]) => {
     const [, batch, position] = key.split(":");

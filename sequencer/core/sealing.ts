@@ -1,8 +1,18 @@
 import type { BatchBuilder } from "../../protocol/batch/builder.ts";
 import type { Field } from "../../protocol/field.ts";
+import type { SettlementReceipt } from "../../protocol/rewards/settlement.ts";
+import { type StateRoots, stateRoot } from "../../protocol/state/leaves.ts";
 import type { RollupState } from "../../protocol/state/state.ts";
-import { type BatchRecord, KEY, type Meta, type TxRecord } from "../storage/schema.ts";
+import {
+  type BatchRecord,
+  type EntryRecord,
+  KEY,
+  type Meta,
+  type SettlementRecord,
+  type TxRecord,
+} from "../storage/schema.ts";
 import type { StoreOp } from "../storage/store.ts";
+import type { AcceptedSettlement } from "./settlements.ts";
 
 /** The batch being filled: its builder, its transactions as stored, and the root it starts from. */
 export interface OpenBatch {
@@ -13,10 +23,13 @@ export interface OpenBatch {
   readonly preStateRoot: Promise<Field>;
 }
 
+/** An entry record without what hashing gives: its roots and its end state. */
+type Unhashed<T> = T extends unknown ? Omit<T, "preStateRoot" | "postStateRoot" | "endState"> : never;
+
 /** What sealing takes from the state at once; the root is hashed afterwards, in slices. */
-export interface TakenSeal {
-  /** The batch record without its roots. */
-  readonly batch: Omit<BatchRecord, "preStateRoot" | "postStateRoot">;
+export interface TakenSeal<R extends EntryRecord = EntryRecord> {
+  /** The entry record without its roots. */
+  readonly entry: Unhashed<R>;
   /** Changed records, stored transactions and their receipts' index; write-ahead entries removed. */
   readonly ops: StoreOp[];
   /** Meta without the root: what the store says once the batch lands. */
@@ -29,7 +42,7 @@ export interface TakenSeal {
  * Closes `open` on `state` (fee credit, parameter change, batch data) and takes everything its
  * LevelDB write needs but the state root, so that the next batch can open at once.
  */
-export function takeSeal(state: RollupState, open: OpenBatch, chain: string): TakenSeal {
+export function takeSeal(state: RollupState, open: OpenBatch, chain: string): TakenSeal<BatchRecord> {
   const built = open.builder.close();
   const ops = changedRecordOps(state);
   for (const t of open.txs) {
@@ -38,7 +51,8 @@ export function takeSeal(state: RollupState, open: OpenBatch, chain: string): Ta
     ops.push({ type: "del", key: KEY.wal(t.batch, t.position) });
   }
   return {
-    batch: {
+    entry: {
+      kind: "batch",
       number: open.number,
       batchData: built.data,
       feeRecipient: built.feeRecipient,
@@ -53,15 +67,43 @@ export function takeSeal(state: RollupState, open: OpenBatch, chain: string): Ta
       feesCredited: built.feesCredited,
     },
     ops,
-    meta: {
-      chain,
-      sealed: open.number,
-      counters: state.counters,
-      queue: state.queue,
-      governance: state.governance,
-    },
+    meta: metaOf(state, open.number, chain),
     snapshot: state.snapshotForRoot(),
   };
+}
+
+/**
+ * Takes the entry of a settlement just applied to `state` (`applySettlement`): its changed
+ * records, and the removal of its write-ahead entry.
+ */
+export function takeSettlementSeal(
+  state: RollupState,
+  number: number,
+  accepted: AcceptedSettlement,
+  receipt: SettlementReceipt,
+  chain: string,
+): TakenSeal<SettlementRecord> {
+  const ops = changedRecordOps(state);
+  ops.push({ type: "del", key: KEY.wal(number, 0) });
+  return {
+    entry: {
+      kind: "settlement",
+      number,
+      queueEnd: state.queue.next,
+      settlement: accepted.settlement,
+      scoresCommitment: accepted.scoresCommitment,
+      epochEnd: { entry: accepted.epochEnd.entry, roots: accepted.epochEnd.roots },
+      receipt: { paid: receipt.paid, credits: receipt.credits },
+      sealedAt: Date.now(),
+    },
+    ops,
+    meta: metaOf(state, number, chain),
+    snapshot: state.snapshotForRoot(),
+  };
+}
+
+function metaOf(state: RollupState, sealed: number, chain: string): Omit<Meta, "stateRoot"> {
+  return { chain, sealed, counters: state.counters, queue: state.queue, governance: state.governance };
 }
 
 /** The records the state changed since the last call, as puts. */
@@ -81,13 +123,16 @@ export function changedRecordOps(state: RollupState): StoreOp[] {
   return ops;
 }
 
-/** The sealed batch's record and the writes that land it, once both roots are known. */
-export function sealWrites(
-  taken: TakenSeal,
+/** The sealed entry's record and the writes that land it, once the roots are known. */
+export function sealWrites<R extends EntryRecord>(
+  taken: TakenSeal<R>,
   preStateRoot: Field,
-  postStateRoot: Field,
-): { record: BatchRecord; ops: StoreOp[] } {
-  const record: BatchRecord = { ...taken.batch, preStateRoot, postStateRoot };
+  roots: StateRoots,
+): { record: R; ops: StoreOp[] } {
+  const postStateRoot = stateRoot(roots);
+  const endState = { roots, counters: taken.meta.counters };
+  // The entry without these three fields, plus them: the whole record.
+  const record = { ...taken.entry, preStateRoot, postStateRoot, endState } as unknown as R;
   const ops: StoreOp[] = [
     ...taken.ops,
     { type: "put", key: KEY.batch(record.number), value: record },

@@ -6,15 +6,33 @@ import { queueOpHash } from "../../protocol/state/apply.ts";
 import { RollupState } from "../../protocol/state/state.ts";
 import { decodeTx, encodeTx } from "../../protocol/tx/codec.ts";
 import type { QueueOp } from "../../protocol/tx/types.ts";
-import type { SubmitResult } from "../../sdk/wire.ts";
-import { type BatchRecord, chainFingerprint, KEY, type TxRecord, type WalEntry } from "../storage/schema.ts";
+import { applySettlement, planSettlement } from "../../protocol/rewards/settlement.ts";
+import type { SignedSettlement } from "../../protocol/rewards/sign.ts";
+import { stateRoot } from "../../protocol/state/leaves.ts";
+import type { SettlementResult, SubmitResult } from "../../sdk/wire.ts";
+import {
+  type BatchRecord,
+  chainFingerprint,
+  type EntryRecord,
+  KEY,
+  type TxRecord,
+  type WalEntry,
+} from "../storage/schema.ts";
 import type { StoreOp } from "../storage/store.ts";
 import type { SequencerConfig, SequencerDeps } from "./config.ts";
 import { admit } from "./admission.ts";
 import { Journal } from "./journal.ts";
 import { Mempool, type PooledTx } from "./mempool.ts";
 import { loadCheckedState, readWaiting, readWriteAhead } from "./recovery.ts";
-import { hashInSlices, type OpenBatch, sealWrites, takeSeal } from "./sealing.ts";
+import {
+  hashInSlices,
+  type OpenBatch,
+  sealWrites,
+  takeSeal,
+  type TakenSeal,
+  takeSettlementSeal,
+} from "./sealing.ts";
+import { type AcceptedSettlement, admitSettlement } from "./settlements.ts";
 import { AccountIndex, SequencerView } from "./view.ts";
 
 /**
@@ -26,6 +44,11 @@ import { AccountIndex, SequencerView } from "./view.ts";
  * batch's write-ahead entries (`wal:<batch>:<position>`), and only then is it answered.
  * Sealing writes the batch, the changed records and the receipts and deletes those entries
  * in one atomic LevelDB batch (`sealing.ts`); a restart replays what is left (`recovery.ts`).
+ *
+ * Entries: batches and reward settlements share one numbering (docs/protocol.md §11.5). An
+ * accepted settlement seals the open batch first if it holds transactions, then is applied
+ * and sealed at once as the next entry; it is answered once its write-ahead entry is on disk,
+ * like a transaction, so the transactions executed after it never land on disk before it.
  */
 export class Sequencer {
   readonly view: SequencerView;
@@ -126,6 +149,30 @@ export class Sequencer {
     return { txHash: executed.hash, status: "executed", batch: executed.batch, position: executed.position };
   }
 
+  /**
+   * Admits a signed reward settlement (`settlements.ts`) and applies it as the next entry.
+   * Resolves once it is durable (its write-ahead entry), with its entry number and receipt.
+   */
+  async submitSettlement(signed: SignedSettlement): Promise<SettlementResult> {
+    this.journal.checkHealthy();
+    const accepted = await admitSettlement(signed, {
+      state: this.state,
+      config: this.config.settlements,
+      provers: this.deps.provers,
+      sealedEntries: this.sealedCount,
+      entry: (n) => this.view.batch(n),
+    });
+    // L1 was asked meanwhile: check against the state as it is now, before sealing anything.
+    planSettlement(this.state, accepted.settlement, accepted.epochEnd.state);
+    const { number, receipt, written } = this.settle(accepted);
+    await written;
+    return {
+      entry: number,
+      paid: receipt.paid.toString(),
+      credits: receipt.credits.map((c) => ({ role: c.role, account: c.account, amount: c.amount.toString() })),
+    };
+  }
+
   /** Seals the open batch if it holds any transaction; resolves once it is on disk. */
   async seal(): Promise<BatchRecord | undefined> {
     this.journal.checkHealthy();
@@ -155,16 +202,55 @@ export class Sequencer {
     const open = this.open;
     if (open.txs.length === 0) return Promise.resolve(undefined);
     const taken = takeSeal(this.state, open, chainFingerprint(this.config));
-    const hashed = this.sealChain.then(() => hashInSlices(this.state.hashSnapshot(taken.snapshot)));
-    this.open = this.openBatch(open.number + 1, hashed);
-    const sealed = hashed.then(async (postStateRoot) => {
-      const { record, ops } = sealWrites(taken, await open.preStateRoot, postStateRoot);
-      await this.journal.write(ops);
-      this.sealedCount = open.number;
+    return this.land(taken, open.preStateRoot, () => {
       for (const t of open.txs) this.openByHash.delete(t.hash);
+    });
+  }
+
+  /**
+   * Applies an accepted settlement as the next entry: the open batch is sealed first if it
+   * holds transactions (never interleaved with them), then the settlement is applied, its
+   * write-ahead entry queued and its entry taken at once, and the next batch opens after it.
+   */
+  private settle(accepted: AcceptedSettlement) {
+    if (this.open.txs.length > 0) this.sealOpen().catch(() => undefined);
+    const { number, preStateRoot } = this.open;
+    const receipt = applySettlement(this.state, accepted.settlement, accepted.epochEnd.state);
+    const walPut: StoreOp = { type: "put", key: KEY.wal(number, 0), value: { settlement: accepted } };
+    const written = this.replaying ? Promise.resolve() : this.journal.write([walPut]);
+    const taken = takeSettlementSeal(this.state, number, accepted, receipt, chainFingerprint(this.config));
+    this.land(taken, preStateRoot).catch(() => undefined);
+    return { number, receipt, written };
+  }
+
+  /**
+   * Hashes a taken entry's trees after every earlier entry's, opens the next batch on its root
+   * at once, and writes the entry in one LevelDB batch.
+   */
+  private land<R extends EntryRecord>(
+    taken: TakenSeal<R>,
+    preStateRoot: Promise<Field>,
+    onLanded?: () => void,
+  ): Promise<R> {
+    const number = taken.entry.number;
+    const hashed = this.sealChain.then(() => hashInSlices(this.state.hashSnapshot(taken.snapshot)));
+    this.open = this.openBatch(
+      number + 1,
+      hashed.then((roots) => stateRoot(roots)),
+    );
+    const sealed = hashed.then(async (roots) => {
+      const { record, ops } = sealWrites(taken, await preStateRoot, roots);
+      await this.journal.write(ops);
+      this.sealedCount = number;
+      onLanded?.();
       this.deps.logger.info(
-        { batch: record.number, txs: record.txHashes.length, stateRoot: fieldToHex(postStateRoot) },
-        "batch sealed",
+        {
+          entry: number,
+          kind: record.kind,
+          txs: record.kind === "batch" ? record.txHashes.length : undefined,
+          stateRoot: fieldToHex(record.postStateRoot),
+        },
+        `${record.kind} sealed`,
       );
       this.deps.onSealed?.(record);
       return record;
@@ -265,6 +351,17 @@ export class Sequencer {
     for (const entry of wal) {
       // A crash between queueing a seal and its landing leaves two batches of entries.
       if (entry.batch > this.open.number) await this.sealOpen();
+      if ("settlement" in entry) {
+        // Accepted and answered before the crash: applied again, against the epoch end it was checked with.
+        const { number } = this.settle(entry.settlement);
+        if (number !== entry.batch) {
+          throw new OpenLedgerError(
+            ErrorCode.StateCorrupt,
+            `write-ahead entry ${entry.key} (a settlement) replayed as entry ${number}`,
+          );
+        }
+        continue;
+      }
       const executed = this.execute(decodeTx(entry.raw), entry.raw);
       if (
         executed.batch !== entry.batch ||

@@ -10,7 +10,7 @@ import type {
   StateRoots,
 } from "../../protocol/state/leaves.ts";
 import type { QueueCursor, RollupState, TrainingSet } from "../../protocol/state/state.ts";
-import { type BatchRecord, KEY, type TxRecord } from "../storage/schema.ts";
+import { type EntryRecord, KEY, type TxRecord } from "../storage/schema.ts";
 import { pad, type Store } from "../storage/store.ts";
 import type { Mempool, PooledTx } from "./mempool.ts";
 
@@ -118,12 +118,13 @@ export class SequencerView {
     return stored && { ...stored, status: "sealed" };
   }
 
-  batch(n: number): Promise<BatchRecord | undefined> {
-    return this.src.store.get<BatchRecord>(KEY.batch(n));
+  /** Sealed entry `n`: a batch or a reward settlement. */
+  batch(n: number): Promise<EntryRecord | undefined> {
+    return this.src.store.get<EntryRecord>(KEY.batch(n));
   }
 
-  async batches(from: number, limit: number): Promise<BatchRecord[]> {
-    const rows = await this.src.store.list<BatchRecord>("batch:", {
+  async batches(from: number, limit: number): Promise<EntryRecord[]> {
+    const rows = await this.src.store.list<EntryRecord>("batch:", {
       from: KEY.batch(Math.max(1, from)),
       limit,
     });

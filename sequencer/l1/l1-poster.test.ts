@@ -15,6 +15,7 @@ describe("L1BatchPoster: commits sealed batches, never twice", () => {
   const sealed = (number: number, preStateRoot: bigint, postStateRoot: bigint): SealedBatch => {
     const batchData = new Uint8Array([1, 0, 0, 0, number, 0, 0, 0, 2]);
     return {
+      kind: "batch",
       number,
       preStateRoot,
       postStateRoot,
@@ -79,7 +80,7 @@ describe("L1BatchPoster: commits sealed batches, never twice", () => {
   });
 
   it("refuses to skip a batch", async () => {
-    await expect(poster().post(sealed(3, 102n, 103n))).rejects.toThrow(/batch 2 must be posted first/);
+    await expect(poster().post(sealed(3, 102n, 103n))).rejects.toThrow(/entry 2 must be posted first/);
   });
 
   it("recovers when another transaction took its nonce", async () => {

@@ -1,10 +1,18 @@
-import { Contract, hexlify, type Signer } from "ethers";
+import { Contract, type ContractTransactionResponse, hexlify, type Signer } from "ethers";
 import type { Logger } from "pino";
 import { batchRootsHash, committedBatch } from "../../contracts/client/batch-roots.ts";
 import { sendCommitBatch } from "../../contracts/client/commit-batch.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
+import { commitSettlementArgs, committedSettlement } from "../../contracts/client/settlements.ts";
 import type { BatchBlob } from "../../protocol/blob/kzg.ts";
-import type { BatchPoster, PostedBatch, SealedBatch } from "./batch-poster.ts";
+import { OpenLedgerError } from "../../protocol/errors.ts";
+import type {
+  BatchPoster,
+  PostedBatch,
+  PostedSettlement,
+  SealedBatch,
+  SealedSettlement,
+} from "./batch-poster.ts";
 import { batchBlobOffThread } from "../workers/blob-thread.ts";
 
 export interface L1PosterOptions {
@@ -26,7 +34,21 @@ export interface L1PosterOptions {
   retryDelayMs?: number;
   /** Without a receipt after this long, the commit is re-sent with the same nonce and higher fees. */
   receiptTimeoutMs?: number;
+  /**
+   * The circuit id settlements are committed for: a reward circuit registered for
+   * PURPOSE_REWARD_EPOCH whose lanes are the sequencer's `settlements.shape`. Without it the
+   * poster stops at the first settlement.
+   */
+  rewardCircuitId?: number;
   logger?: Logger;
+}
+
+/** The fees of one send: a stuck commit is replaced with every fee doubled. */
+interface Fees {
+  nonce: number;
+  maxFeePerGas: bigint | null;
+  maxPriorityFeePerGas: bigint | null;
+  maxFeePerBlobGas?: bigint;
 }
 
 /** A disagreement between the sequencer and L1 that no retry can fix. */
@@ -37,7 +59,8 @@ export class L1PosterFatalError extends Error {
 /**
  * Commits sealed batches to the Rollup contract (docs/protocol.md section 8), each batch's
  * data in an EIP-4844 blob computed on a worker thread; the signer must sign locally (a
- * Wallet), as nodes take no blobs through eth_sendTransaction. Idempotent:
+ * Wallet), as nodes take no blobs through eth_sendTransaction. Settlement entries go through
+ * `commitSettlement` (section 11.5: no blob, the data in calldata). Idempotent:
  * before sending it reads the contract, so a batch already on L1 (posted before a restart,
  * or by a send whose receipt was lost) is recognised by its roots and not posted twice; the
  * contract's batch-index check backs this up. Nonces are tracked locally and re-read from the
@@ -46,7 +69,8 @@ export class L1PosterFatalError extends Error {
 export class L1BatchPoster implements BatchPoster {
   private readonly rollup: Contract;
   private nonce: number | undefined;
-  private readonly o: Required<Omit<L1PosterOptions, "logger">> & { logger?: Logger };
+  private readonly o: Required<Omit<L1PosterOptions, "logger" | "rewardCircuitId">> &
+    Pick<L1PosterOptions, "logger" | "rewardCircuitId">;
 
   constructor(options: L1PosterOptions) {
     this.o = {
@@ -61,31 +85,92 @@ export class L1BatchPoster implements BatchPoster {
   }
 
   async post(batch: SealedBatch): Promise<PostedBatch> {
-    let delay = this.o.retryDelayMs;
     // Computed once per batch, and only if L1 does not hold the batch already.
     let blob: Promise<BatchBlob> | undefined;
     const blobOf = () => (blob ??= batchBlobOffThread(batch.batchData));
-    for (let attempt = 1; ; attempt++) {
+    return this.retrying("commitBatch", batch.number, async () => {
+      return (await this.findCommitted(batch)) ?? (await this.commit(batch, await blobOf()));
+    });
+  }
+
+  async postSettlement(s: SealedSettlement): Promise<PostedSettlement> {
+    const circuitId = this.o.rewardCircuitId;
+    if (circuitId === undefined) {
+      throw new L1PosterFatalError(
+        `entry ${s.number} is a settlement and this poster has no reward circuit id configured`,
+      );
+    }
+    return this.retrying("commitSettlement", s.number, async () => {
+      return (await this.findCommittedSettlement(s)) ?? (await this.commitSettlement(s, circuitId));
+    });
+  }
+
+  /** Runs `attempt` up to `attempts` times with a doubling delay; a fatal error is not retried. */
+  private async retrying<T>(what: string, entry: number, attempt: () => Promise<T>): Promise<T> {
+    let delay = this.o.retryDelayMs;
+    for (let n = 1; ; n++) {
       try {
-        return (await this.findCommitted(batch)) ?? (await this.commit(batch, await blobOf()));
+        return await attempt();
       } catch (err) {
         this.nonce = undefined;
-        if (err instanceof L1PosterFatalError || attempt >= this.o.attempts) throw err;
-        this.o.logger?.warn({ err, batch: batch.number, attempt }, "commitBatch failed; retrying");
+        if (err instanceof L1PosterFatalError || n >= this.o.attempts) throw err;
+        this.o.logger?.warn({ err, entry, attempt: n }, `${what} failed; retrying`);
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay *= 2;
       }
     }
   }
 
+  /** L1's head, checked: not frozen, and entry `n` is next or committed already. */
+  private async headFor(n: bigint): Promise<{ lastCommitted: bigint }> {
+    const head = await this.rollup.getFunction("head")();
+    if (head.frozen) throw new L1PosterFatalError("the rollup is frozen: no entry can be committed");
+    if (n > head.lastCommitted + 1n) {
+      throw new Error(`L1 has entries up to ${head.lastCommitted}; entry ${n - 1n} must be posted first`);
+    }
+    return head;
+  }
+
+  /** The commit of settlement `s` if L1 already holds it; throws if L1 holds something else. */
+  private async findCommittedSettlement(s: SealedSettlement): Promise<PostedSettlement | undefined> {
+    const n = BigInt(s.number);
+    if (n > (await this.headFor(n)).lastCommitted) return undefined;
+    let committed;
+    try {
+      committed = await committedSettlement(this.rollup, n, s.queueEnd, this.o.fromBlock);
+    } catch (err) {
+      if (err instanceof OpenLedgerError) throw new L1PosterFatalError(`L1 holds a different entry ${n}`);
+      throw err;
+    }
+    if (!committed || committed.postStateRoot !== s.postStateRoot) {
+      throw new L1PosterFatalError(`L1 holds a different entry ${n}`);
+    }
+    this.o.logger?.info({ entry: s.number }, "settlement already on L1; not posting it again");
+    return { l1TxHash: committed.l1TxHash };
+  }
+
+  private async commitSettlement(s: SealedSettlement, circuitId: number): Promise<PostedSettlement> {
+    const args = commitSettlementArgs(
+      {
+        batchIndex: BigInt(s.number),
+        preStateRoot: s.preStateRoot,
+        postStateRoot: s.postStateRoot,
+        scoresCommitment: s.scoresCommitment,
+        settlement: s.settlement,
+      },
+      circuitId,
+      s.epochEnd.roots,
+    );
+    // No gas limit: the estimate surfaces the contract's refusals as their custom errors.
+    const method = this.rollup.getFunction("commitSettlement");
+    const { tx } = await this.sendReplacing(s.number, (fees) => method(...args, fees));
+    return { l1TxHash: tx.hash };
+  }
+
   /** The commit of `batch` if L1 already holds it; throws if L1 holds something else. */
   private async findCommitted(batch: SealedBatch): Promise<PostedBatch | undefined> {
-    const head = await this.rollup.getFunction("head")();
-    if (head.frozen) throw new L1PosterFatalError("the rollup is frozen: no batch can be committed");
     const n = BigInt(batch.number);
-    if (n > head.lastCommitted + 1n) {
-      throw new Error(`L1 has batches up to ${head.lastCommitted}; batch ${n - 1n} must be posted first`);
-    }
+    const head = await this.headFor(n);
     if (n <= head.lastCommitted) {
       const committed = await committedBatch(this.rollup, n, this.o.fromBlock);
       const ours = batchRootsHash({
@@ -118,42 +203,49 @@ export class L1BatchPoster implements BatchPoster {
       withdrawalsRoot: batch.withdrawalsRoot,
       queueEnd: batch.queueEnd,
     };
+    const { tx, receipt } = await this.sendReplacing(batch.number, (fees) =>
+      sendCommitBatch(this.rollup, fields, blob, fees),
+    );
+    const event = receipt?.logs
+      .map((log) => this.rollup.interface.parseLog(log))
+      .find((e) => e?.name === "BatchCommitted");
+    return {
+      l1TxHash: tx.hash,
+      blobVersionedHash: hexlify(blob.versionedHash),
+      commitment: BigInt(event!.args.commitment),
+    };
+  }
+
+  /**
+   * Sends with this poster's next nonce and waits for the receipt; without one in time, sends
+   * again with the same nonce and every fee doubled (what nodes ask of a blob transaction's
+   * replacement): a stuck commit is replaced, never doubled.
+   */
+  private async sendReplacing(entry: number, send: (fees: Fees) => Promise<ContractTransactionResponse>) {
     this.nonce ??= await this.o.signer.getNonce("pending");
-    const nonce = this.nonce;
-    const fees = await this.o.signer.provider!.getFeeData();
-    let maxFeePerGas = fees.maxFeePerGas;
-    let maxPriorityFeePerGas = fees.maxPriorityFeePerGas;
-    let maxFeePerBlobGas: bigint | undefined;
+    const data = await this.o.signer.provider!.getFeeData();
+    const fees: Fees = {
+      nonce: this.nonce,
+      maxFeePerGas: data.maxFeePerGas,
+      maxPriorityFeePerGas: data.maxPriorityFeePerGas,
+    };
     for (;;) {
-      const overrides = { nonce, maxFeePerGas, maxPriorityFeePerGas, maxFeePerBlobGas };
-      const tx = await sendCommitBatch(this.rollup, fields, blob, overrides);
-      maxFeePerBlobGas = tx.maxFeePerBlobGas ?? undefined;
-      this.nonce = nonce + 1;
+      const tx = await send(fees);
+      fees.maxFeePerBlobGas = tx.maxFeePerBlobGas ?? undefined;
+      this.nonce = fees.nonce + 1;
       try {
         const receipt = await tx.wait(this.o.confirmations, this.o.receiptTimeoutMs);
-        const event = receipt?.logs
-          .map((log) => this.rollup.interface.parseLog(log))
-          .find((e) => e?.name === "BatchCommitted");
         this.o.logger?.info(
-          { batch: batch.number, l1TxHash: tx.hash, gasUsed: receipt?.gasUsed.toString() },
-          "batch committed on L1",
+          { entry, l1TxHash: tx.hash, gasUsed: receipt?.gasUsed.toString() },
+          "entry committed on L1",
         );
-        return {
-          l1TxHash: tx.hash,
-          blobVersionedHash: hexlify(blob.versionedHash),
-          commitment: BigInt(event!.args.commitment),
-        };
+        return { tx, receipt };
       } catch (err) {
         if ((err as { code?: string }).code !== "TIMEOUT") throw err;
-        // Same nonce, every fee doubled (what nodes ask of a blob transaction's replacement):
-        // the stuck commit is replaced, never doubled.
-        maxFeePerGas = bump(maxFeePerGas);
-        maxPriorityFeePerGas = bump(maxPriorityFeePerGas);
-        maxFeePerBlobGas = bump(maxFeePerBlobGas ?? null) ?? undefined;
-        this.o.logger?.warn(
-          { batch: batch.number, l1TxHash: tx.hash },
-          "no receipt in time; replacing with higher fees",
-        );
+        fees.maxFeePerGas = bump(fees.maxFeePerGas);
+        fees.maxPriorityFeePerGas = bump(fees.maxPriorityFeePerGas);
+        fees.maxFeePerBlobGas = bump(fees.maxFeePerBlobGas ?? null) ?? undefined;
+        this.o.logger?.warn({ entry, l1TxHash: tx.hash }, "no receipt in time; replacing with higher fees");
       }
     }
   }

@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { TxType } from "../../protocol/tx/types.ts";
-import type { BatchPoster, SealedBatch } from "./batch-poster.ts";
+import type { BatchPoster, SealedBatch, SealedSettlement } from "./batch-poster.ts";
 import { startNode } from "../node.ts";
 import { depositParam, rpc, signedHex, tempDir, testNodeConfig } from "../testing.ts";
 
@@ -18,6 +18,10 @@ function poster(failures: number): BatchPoster & { posted: number[] } {
       posted.push(batch.number);
       const hash = `0x${batch.number.toString(16).padStart(64, "0")}`;
       return { l1TxHash: hash, blobVersionedHash: hash, commitment: BigInt(batch.number) };
+    },
+    async postSettlement(s: SealedSettlement) {
+      posted.push(s.number);
+      return { l1TxHash: `0x${s.number.toString(16).padStart(64, "0")}` };
     },
   };
 }

@@ -36,6 +36,9 @@ const BY_PROTOCOL_CODE: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.ReplacementUnderpriced]: -32024,
   [ErrorCode.StateCorrupt]: -32025,
   [ErrorCode.UnsupportedByLayout]: -32026,
+  [ErrorCode.InferenceNotSettleable]: -32027,
+  [ErrorCode.EpochNotClosed]: -32028,
+  [ErrorCode.NotBondedProver]: -32030,
 };
 
 export function rpcCodeOf(code: ErrorCode): number {

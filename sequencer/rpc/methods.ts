@@ -1,13 +1,15 @@
 import { checkAccountKey } from "../../protocol/babyjub.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
+import { decodeSettlementData } from "../../protocol/rewards/encoding.ts";
+import { decodeSignature } from "../../protocol/tx/codec.ts";
 import { registriesHash } from "../../protocol/state/leaves.ts";
 import { type Deposit, TxType } from "../../protocol/tx/types.ts";
 import type { Sequencer } from "../core/sequencer.ts";
 import {
   accountView,
-  batchView,
   contributionView,
+  entryView,
   inferenceView,
   modelView,
   receiptView,
@@ -63,6 +65,19 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
       }),
       handler: ([raw]: [string]) => seq.submit(Buffer.from(raw.slice(2), "hex")),
     },
+    ol_submitSettlement: {
+      // The settlement data as L1 publishes it (docs/protocol.md §11.5) and the prover
+      // account's 64-byte EdDSA signature over its settlementHash (§11.6), both 0x hex.
+      params: positional(
+        { type: "string", pattern: "^0x([0-9a-fA-F]{2})+$", maxLength: 2 + 2 * MAX_TX_BYTES },
+        { type: "string", pattern: "^0x[0-9a-fA-F]{128}$" },
+      ),
+      handler: ([data, signature]: [string, string]) =>
+        seq.submitSettlement({
+          data: decodeSettlementData(Buffer.from(data.slice(2), "hex")),
+          signature: decodeSignature(Buffer.from(signature.slice(2), "hex")),
+        }),
+    },
     ol_getTransaction: {
       params: positional(hash),
       handler: async ([h]: [string]) => {
@@ -106,7 +121,7 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
       params: positional({ type: "integer", minimum: 1 }),
       handler: async ([n]: [number]) => {
         const b = await seq.view.batch(n);
-        return b ? batchView(b, true) : null;
+        return b ? entryView(b, true) : null;
       },
     },
     ol_getContribution: {
@@ -148,7 +163,7 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
       params: optionalOne(page),
       handler: async ([p]: [{ offset?: number; limit?: number }?]) => {
         const list = await seq.view.batches((p?.offset ?? 0) + 1, p?.limit ?? 20);
-        return list.map((b) => batchView(b, false));
+        return list.map((b) => entryView(b, false));
       },
     },
     ol_listTransactions: {
@@ -164,8 +179,8 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
       handler: async ([p]: [{ account?: number; batch?: number; limit?: number }?]) => {
         const limit = p?.limit ?? 20;
         if (p?.account !== undefined) return seq.view.accountTransactions(p.account, limit);
-        const batch = await seq.view.batch(p?.batch ?? seq.view.sealedBatches);
-        return batch ? batch.txHashes.slice(0, limit) : [];
+        const entry = await seq.view.batch(p?.batch ?? seq.view.sealedBatches);
+        return entry?.kind === "batch" ? entry.txHashes.slice(0, limit) : [];
       },
     },
     ol_listQueued: {

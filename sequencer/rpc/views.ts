@@ -4,8 +4,8 @@ import type { Account, Contribution, InferenceRecord, Model } from "../../protoc
 import type { TrainingSet } from "../../protocol/state/state.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
 import { TX_TYPE_NAMES, type TxType } from "../../protocol/tx/types.ts";
-import type { BatchInfo, ReceiptInfo, TransactionInfo } from "../../sdk/wire.ts";
-import type { BatchRecord, TxRecord } from "../storage/schema.ts";
+import type { BatchInfo, EntryInfo, ReceiptInfo, SettlementInfo, TransactionInfo } from "../../sdk/wire.ts";
+import type { BatchRecord, EntryRecord, SettlementRecord, TxRecord } from "../storage/schema.ts";
 
 /**
  * The RPC answers built from the stored records, in the wire shapes of sdk/wire.ts.
@@ -108,8 +108,36 @@ export function transactionView(t: {
   };
 }
 
+/** A sealed entry as ol_getBatch and ol_listBatches serve it (`kind` tells which). */
+export function entryView(e: EntryRecord, withData: boolean): EntryInfo {
+  return e.kind === "settlement" ? settlementView(e) : batchView(e, withData);
+}
+
+export function settlementView(r: SettlementRecord): SettlementInfo {
+  const s = r.settlement;
+  return {
+    kind: "settlement",
+    number: r.number,
+    preStateRoot: fieldToHex(r.preStateRoot),
+    postStateRoot: fieldToHex(r.postStateRoot),
+    epoch: s.epoch,
+    epochEnd: r.epochEnd.entry,
+    model: s.model,
+    inferences: [...s.inferences],
+    scores: s.scores.map((row) => row.map(String)),
+    proverAccount: s.proverAccount,
+    treasuryAccount: s.treasuryAccount,
+    scoresCommitment: fieldToHex(r.scoresCommitment),
+    paid: r.receipt.paid.toString(),
+    credits: r.receipt.credits.map((c) => ({ role: c.role, account: c.account, amount: c.amount.toString() })),
+    l1TxHash: r.l1TxHash ?? null,
+    sealedAt: new Date(r.sealedAt).toISOString(),
+  };
+}
+
 export function batchView(b: BatchRecord, withData: boolean): BatchInfo {
   return {
+    kind: "batch",
     number: b.number,
     preStateRoot: fieldToHex(b.preStateRoot),
     postStateRoot: fieldToHex(b.postStateRoot),

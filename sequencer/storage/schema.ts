@@ -4,7 +4,9 @@ import type { Receipt } from "../../protocol/state/apply.ts";
 import type { GovernanceParams } from "../../protocol/state/leaves.ts";
 import type { RollupState } from "../../protocol/state/state.ts";
 import type { Domain } from "../../protocol/domain.ts";
-import type { SealedBatch } from "../l1/batch-poster.ts";
+import type { EpochEnd, SettlementReceipt } from "../../protocol/rewards/settlement.ts";
+import type { AcceptedSettlement } from "../core/settlements.ts";
+import type { SealedBatch, SealedSettlement } from "../l1/batch-poster.ts";
 import { pad } from "./store.ts";
 
 /**
@@ -20,16 +22,34 @@ export interface TxRecord {
   readonly receipt: Receipt;
 }
 
-export interface BatchRecord extends SealedBatch {
+/**
+ * What every sealed entry (batch or settlement) keeps of the state it leaves: its sub-roots and
+ * counters, the EpochEnd a settlement of the epoch this entry ends is checked against.
+ */
+interface EntryState {
+  readonly sealedAt: number;
+  readonly endState: EpochEnd;
+  /** Set once the entry is committed on L1. */
+  readonly l1TxHash?: string;
+}
+
+export interface BatchRecord extends SealedBatch, EntryState {
   /** Account credited with the batch's fees (the fixed layout's header). */
   readonly feeRecipient: number;
-  readonly sealedAt: number;
   readonly feesCredited: bigint;
   /** Set once the batch is committed on L1 (its blob is computed then, off the request path). */
-  readonly l1TxHash?: string;
   readonly blobVersionedHash?: string;
   readonly commitment?: bigint;
 }
+
+/** A reward settlement sealed as its own entry (docs/protocol.md §11): no transactions, no blob. */
+export interface SettlementRecord extends SealedSettlement, EntryState {
+  /** What it paid, as `applySettlement` returned it. */
+  readonly receipt: Pick<SettlementReceipt, "paid" | "credits">;
+}
+
+/** An entry of the chain: entries are numbered together, from 1 (`batch:<n>` keys). */
+export type EntryRecord = BatchRecord | SettlementRecord;
 
 export interface Meta {
   readonly chain: string;
@@ -40,10 +60,13 @@ export interface Meta {
   readonly governance: GovernanceParams;
 }
 
-export interface WalEntry {
-  readonly raw: Uint8Array;
-  readonly hash: string;
-}
+/**
+ * A write-ahead entry: a transaction of the open batch, or an accepted settlement whose entry
+ * is not on disk yet (`wal:<entry>:000000`), with the epoch end it was checked against.
+ */
+export type WalEntry =
+  | { readonly raw: Uint8Array; readonly hash: string }
+  | { readonly settlement: AcceptedSettlement };
 
 export const KEY = {
   meta: "meta",

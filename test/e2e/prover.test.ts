@@ -31,7 +31,7 @@ import { type BatchSource, SequencerRpcSource } from "../../prover/node/source.t
 import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../../protocol/genesis.ts";
 import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
-import { rpc, signedHex, tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
+import { batchAt, rpc, signedHex, tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
 import { ProverErrorCode } from "../../prover/errors.ts";
 
 const { name: CIRCUIT, circuitId: CIRCUIT_ID, shape: SHAPE } = DEV_BATCH_CIRCUIT;
@@ -210,7 +210,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       expect(seq.sequencer.view.model(1)?.inferenceFee).toBe(500n);
 
       // Bob claims the withdrawal of batch 3 on L1.
-      const b3 = (await seq.sequencer.view.batch(3))!;
+      const b3 = (await batchAt(seq.sequencer.view, 3));
       expect(b3.withdrawals).toEqual([{ recipient: bob, amount: 5n * OPEN }]);
       const before = await s.d.token.getFunction("balanceOf")(bob);
       await claimWithdrawals(String(s.d.rollup.target), s.bob, 3, b3.withdrawals, { recipient: bob });
