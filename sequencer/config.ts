@@ -2,6 +2,7 @@ import type { Domain } from "../protocol/domain.ts";
 import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../protocol/genesis.ts";
 import { PRODUCTION_PARAMS, type ProtocolParams } from "../protocol/params.ts";
 import type { GovernanceParams } from "../protocol/state/leaves.ts";
+import type { SettlementConfig } from "./core/settlements.ts";
 import type { NodeConfig } from "./node.ts";
 
 export interface NodeOptions {
@@ -22,6 +23,8 @@ export interface NodeOptions {
   readonly rpcDeposits?: boolean;
   readonly ratePerSecond?: number;
   readonly bodyLimitBytes?: number;
+  /** The treasury account and the reward circuit's lanes: without them settlements are refused. */
+  readonly settlements?: SettlementConfig;
 }
 
 /** A full node configuration from the few options that usually change. */
@@ -44,6 +47,7 @@ export function nodeConfig(o: NodeOptions): NodeConfig {
       batchRegistrySlots: o.batchRegistrySlots ?? 16,
       batchIntervalMs: o.batchIntervalMs ?? 2000,
       mempool: { maxSize: 10_000, maxPerSender: 64, maxNonceGap: 64, replaceBumpPercent: 10 },
+      settlements: o.settlements,
     },
     rpc: {
       bodyLimitBytes: o.bodyLimitBytes ?? 1024 * 1024,

@@ -4,12 +4,13 @@ import { L1QueueRelay } from "../../bridge/queue-relay.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import type { NodeConfig } from "../../sequencer/node.ts";
 import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
+import { L1ProverRegistry } from "../../sequencer/l1/prover-registry.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
 
 /**
- * A sequencer node wired to its L1: sealed batches committed to the rollup by the batch
- * poster, L1 deposits relayed into the node once confirmed. Shared by `openledger sequencer`
- * (with --l1) and the devnet.
+ * A sequencer node wired to its L1: sealed entries committed to the rollup by the poster, L1
+ * deposits relayed into the node once confirmed, settlement submitters checked against the
+ * rollup's bonded provers. Shared by `openledger sequencer` (with --l1) and the devnet.
  */
 export interface L1Wiring {
   /** L1 JSON-RPC endpoint. */
@@ -24,6 +25,8 @@ export interface L1Wiring {
   readonly confirmations: number;
   /** How often the deposit queue is polled. */
   readonly pollMs: number;
+  /** The reward circuit's id on L1, for settlement entries (see L1PosterOptions). */
+  readonly rewardCircuitId?: number;
 }
 
 export interface L1SequencerNode {
@@ -50,9 +53,10 @@ export async function startL1Sequencer(
       fromBlock: l1.fromBlock,
       // The poster waits for at least one confirmation: a receipt is what it waits on.
       confirmations: Math.max(1, l1.confirmations),
+      rewardCircuitId: l1.rewardCircuitId,
       logger,
     });
-    const node = await startNode(config, logger, poster);
+    const node = await startNode(config, logger, poster, new L1ProverRegistry(l1.rollup, provider));
     const relay = new L1QueueRelay({
       rollup: new Contract(l1.rollup, ROLLUP_ABI, provider),
       sink: { queue: () => node.sequencer.view.queue, execute: (op) => node.sequencer.executeQueueOp(op) },

@@ -1,4 +1,5 @@
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import type { SettlementShape } from "../../protocol/rewards/commitment.ts";
 import { pino } from "pino";
 import { PARAM_SETS } from "../../protocol/genesis.ts";
 import { nodeConfig } from "../../sequencer/config.ts";
@@ -36,7 +37,16 @@ export function sequencerCommand(): Command {
     .option("--rate-limit <calls>", "JSON-RPC calls per second per client", intArg, 500)
     .option("--body-limit <bytes>", "largest HTTP request body", intArg, 1024 * 1024)
     .option("--rpc-deposits", "accept ol_submitDeposit (devnet and tests only)", false)
-    .option("--l1 <url>", "L1 JSON-RPC endpoint: post sealed batches to the rollup and relay its deposits")
+    .option(
+      "--treasury-account <account>",
+      "L2 account of the treasury (ParamsRegistry.treasuryAccount on L1): accept reward settlements (with --l1 and --reward-circuit)",
+      intArg,
+    )
+    .option(
+      "--reward-circuit <id:NxC>",
+      "the reward circuit settlements are committed for: its L1 circuit id, N inferences by C contributions (e.g. 3:2x4)",
+    )
+    .option("--l1 <url>", "L1 JSON-RPC endpoint: post sealed entries to the rollup and relay its deposits")
     .option(
       "--l1-key-env <name>",
       "environment variable holding the bonded sequencer's L1 private key (with --l1)",
@@ -61,6 +71,7 @@ export function sequencerCommand(): Command {
     .option("--pretty", "human-readable logs instead of JSON lines", false)
     .action(async (o) => {
       const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
+      const reward = o.rewardCircuit === undefined ? undefined : rewardCircuitArg(o.rewardCircuit);
       const config = nodeConfig({
         dataDir: o.dataDir,
         host: o.host,
@@ -78,6 +89,10 @@ export function sequencerCommand(): Command {
         ratePerSecond: o.rateLimit,
         bodyLimitBytes: o.bodyLimit,
         rpcDeposits: o.rpcDeposits,
+        settlements:
+          o.treasuryAccount !== undefined && reward
+            ? { treasuryAccount: o.treasuryAccount, shape: reward.shape }
+            : undefined,
       });
       const node = o.l1
         ? await startL1Sequencer(
@@ -90,6 +105,7 @@ export function sequencerCommand(): Command {
               fromBlock: o.l1FromBlock,
               confirmations: o.l1Confirmations,
               pollMs: o.l1PollMs,
+              rewardCircuitId: reward?.circuitId,
             },
             logger,
           )
@@ -102,4 +118,12 @@ export function sequencerCommand(): Command {
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });
+}
+
+/** `<id>:<N>x<C>`: a reward circuit's L1 id and its lanes. */
+function rewardCircuitArg(v: string): { circuitId: number; shape: SettlementShape } {
+  const m = /^(\d+):(\d+)x(\d+)$/.exec(v);
+  if (!m)
+    throw new InvalidArgumentError(`--reward-circuit takes <id>:<inferences>x<contributions>, got ${v}`);
+  return { circuitId: Number(m[1]), shape: { inferences: Number(m[2]), contributions: Number(m[3]) } };
 }

@@ -6,7 +6,7 @@ import { beginBatch, closeBatch } from "../state/batch.ts";
 import { RollupState } from "../state/state.ts";
 import { TEST_GOVERNANCE, TEST_L1_ADDRESS, TEST_PROVER } from "../testing.ts";
 import { signTx } from "../tx/sign.ts";
-import { type L2Tx, TxType } from "../tx/types.ts";
+import { type L2Tx, type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
 import type { EpochEnd, Settlement } from "./settlement.ts";
 
 /** An L2 transaction before its nonce and fee are filled in. */
@@ -34,24 +34,57 @@ export function rewardFixture(options: { witness?: boolean } = {}): {
     { domain: DEV_DOMAIN, params: TEST_PARAMS, governance: TEST_GOVERNANCE },
     options,
   );
-  const keys = [1, 2, 3, 4, 5, 6].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (s * 29 + i) & 0xff));
   const batch = beginBatch(state);
-  keys.forEach((key, i) =>
-    applyTx(state, batch, {
-      type: TxType.Deposit,
-      queueIndex: BigInt(i),
-      l1Sender: i === 4 ? TEST_PROVER : TEST_L1_ADDRESS,
-      to: 0,
-      publicKey: derivePublicKey(key),
-      amount: 100_000n,
-    }),
-  );
+  for (const tx of rewardFixtureTxs()) applyTx(state, batch, tx);
+  closeBatch(state, batch, 6);
+  return {
+    state,
+    end: { roots: state.roots(), counters: state.counters },
+    settlement: REWARD_FIXTURE_SETTLEMENT,
+  };
+}
+
+/** The fixture's settlement: inferences 1 and 3 of model 2, prover account 5, treasury account 6. */
+export const REWARD_FIXTURE_SETTLEMENT: Settlement = {
+  epoch: 0,
+  model: 2,
+  inferences: [1, 3],
+  scores: [
+    [5n, 0n, 3n],
+    [0n, 0n, 0n],
+  ],
+  proverAccount: 5,
+  treasuryAccount: 6,
+};
+
+/** The L2 key of the fixture's account `id` (1..6). */
+export function rewardFixtureKey(id: number): Uint8Array {
+  return Uint8Array.from({ length: 32 }, (_, i) => (id * 29 + i) & 0xff);
+}
+
+/**
+ * The fixture's transactions in order: six deposits (queue indices 0..5), then the signed
+ * transactions. Amounts default to the fixture's (TEST_GOVERNANCE's stakes); a sequencer under
+ * other governance passes its minimum stakes and a deposit that covers them.
+ */
+export function rewardFixtureTxs(
+  amounts: { deposit?: bigint; contributionStake?: bigint; modelStake?: bigint } = {},
+): (QueueOp | SignedTx)[] {
+  const { deposit = 100_000n, contributionStake = 100n, modelStake = 1000n } = amounts;
+  const out: (QueueOp | SignedTx)[] = [1, 2, 3, 4, 5, 6].map((id, i) => ({
+    type: TxType.Deposit,
+    queueIndex: BigInt(i),
+    l1Sender: id === 5 ? TEST_PROVER : TEST_L1_ADDRESS,
+    to: 0,
+    publicKey: derivePublicKey(rewardFixtureKey(id)),
+    amount: deposit,
+  }));
   const nonces = new Map<number, number>();
   const send = (tx: Unsigned) => {
     const nonce = nonces.get(tx.from) ?? 0;
     nonces.set(tx.from, nonce + 1);
     const full = { ...tx, nonce, fee: 1n } as L2Tx;
-    applyTx(state, batch, signTx(full, keys[tx.from - 1]!, DEV_DOMAIN, TEST_PARAMS));
+    out.push(signTx(full, rewardFixtureKey(tx.from), DEV_DOMAIN, TEST_PARAMS));
   };
   const contribution = (from: number, contentRoot: bigint) =>
     send({
@@ -62,13 +95,13 @@ export function rewardFixture(options: { witness?: boolean } = {}): {
       rowCount: 10,
       license: 1,
       uriCommitment: contentRoot + 1n,
-      stake: 100n,
+      stake: contributionStake,
     });
   contribution(1, 11n);
   contribution(2, 22n);
   contribution(1, 33n);
   const model = (from: number, contributions: number[], baseModel: number) => {
-    send({ type: TxType.Stake, from, amount: 1000n });
+    send({ type: TxType.Stake, from, amount: modelStake });
     send({
       type: TxType.RegisterModel,
       from,
@@ -96,20 +129,5 @@ export function rewardFixture(options: { witness?: boolean } = {}): {
   infer(1, 500n);
   infer(2, 777n);
   infer(2, 5n);
-  closeBatch(state, batch, 6);
-  return {
-    state,
-    end: { roots: state.roots(), counters: state.counters },
-    settlement: {
-      epoch: 0,
-      model: 2,
-      inferences: [1, 3],
-      scores: [
-        [5n, 0n, 3n],
-        [0n, 0n, 0n],
-      ],
-      proverAccount: 5,
-      treasuryAccount: 6,
-    },
-  };
+  return out;
 }

@@ -1,0 +1,260 @@
+import type { Contract } from "ethers";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
+import { committedSettlement } from "../../contracts/client/settlements.ts";
+import { asTimelock, deploySystem, prepareArtifacts, type System } from "../../contracts/test/fixture.ts";
+import { fieldToHex } from "../../protocol/field.ts";
+import { DEV_DOMAIN } from "../../protocol/genesis.ts";
+import { scoresCommitment, settlementPublicInput } from "../../protocol/rewards/commitment.ts";
+import { encodeSettlementData, type SettlementData } from "../../protocol/rewards/encoding.ts";
+import { planSettlement } from "../../protocol/rewards/settlement.ts";
+import { signSettlement } from "../../protocol/rewards/sign.ts";
+import {
+  REWARD_FIXTURE_SETTLEMENT,
+  rewardFixture,
+  rewardFixtureKey,
+  rewardFixtureTxs,
+} from "../../protocol/rewards/testing.ts";
+import { TEST_GOVERNANCE, TEST_PROVER } from "../../protocol/testing.ts";
+import { encodeSignature, encodeTx } from "../../protocol/tx/codec.ts";
+import { isQueueOp, TxType } from "../../protocol/tx/types.ts";
+import { signTx } from "../../protocol/tx/sign.ts";
+import { TEST_PARAMS } from "../../protocol/params.ts";
+import { L1BatchPoster } from "../l1/l1-poster.ts";
+import { L1ProverRegistry } from "../l1/prover-registry.ts";
+import { type SequencerNode, startNode } from "../node.ts";
+import { rpc, tempDir, testNodeConfig } from "../testing.ts";
+
+/**
+ * Reward settlements through the sequencer (docs/protocol.md §11), on a real EDR chain: the
+ * submitter policy asks the rollup, the poster commits the entries, the state survives a restart.
+ * Epochs of one entry, so that epoch 0 ends with batch 1, which holds the reward fixture.
+ */
+const GOVERNANCE = { ...TEST_GOVERNANCE, epochLength: 1 };
+const SHAPE = { inferences: 2, contributions: 4 };
+const REWARD_CIRCUIT = 2;
+const PURPOSE_REWARD_EPOCH = 2;
+const TREASURY = 6;
+const { treasuryAccount: _treasury, ...GOOD } = REWARD_FIXTURE_SETTLEMENT;
+
+const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
+
+describe("reward settlements in the sequencer", () => {
+  let s: System;
+  let dir: string;
+  let node: SequencerNode;
+
+  const start = () =>
+    startNode(
+      testNodeConfig(dir, {
+        governance: GOVERNANCE,
+        settlements: { treasuryAccount: TREASURY, shape: SHAPE },
+      }),
+      pino({ level: "silent" }),
+      new L1BatchPoster({
+        rollup: String(s.d.rollup.target),
+        signer: s.sequencer,
+        retryDelayMs: 50,
+        rewardCircuitId: REWARD_CIRCUIT,
+      }),
+      new L1ProverRegistry(String(s.d.rollup.target), s.ethers.provider),
+    );
+
+  /** ol_submitSettlement of `data`, signed with account `signer`'s key. */
+  const submit = (data: SettlementData, signer = data.proverAccount) => {
+    const signed = signSettlement(data, rewardFixtureKey(signer), DEV_DOMAIN);
+    return rpc(node.url, "ol_submitSettlement", [
+      hex(encodeSettlementData(data)),
+      hex(encodeSignature(signed.signature)),
+    ]);
+  };
+  const refusal = async (data: SettlementData, signer?: number) => {
+    const reply = await submit(data, signer);
+    expect(reply.result).toBeUndefined();
+    return { code: reply.error?.data?.code, message: reply.error?.message };
+  };
+  /** A transfer of 1 from account 1 to account 2. */
+  const transfer = () =>
+    node.sequencer.submit(
+      encodeTx(
+        signTx(
+          {
+            type: TxType.Transfer,
+            from: 1,
+            nonce: node.sequencer.view.nonceOf(1)!,
+            fee: 1n,
+            to: 2,
+            amount: 1n,
+          },
+          rewardFixtureKey(1),
+          DEV_DOMAIN,
+          TEST_PARAMS,
+        ),
+      ),
+    );
+  const waitCommitted = async (n: bigint) => {
+    for (let i = 0; i < 400; i++) {
+      if ((await s.d.rollup.getFunction("head")()).lastCommitted >= n) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`entry ${n} was not committed`);
+  };
+
+  beforeAll(async () => {
+    s = await deploySystem(await prepareArtifacts(), (c) => ({ ...c, governance: GOVERNANCE }));
+    const rollup: Contract = await asTimelock(s, s.d.rollup);
+    await (
+      await rollup.getFunction("setVerifier")(
+        REWARD_CIRCUIT,
+        s.d.file.contracts.batchVerifier,
+        PURPOSE_REWARD_EPOCH,
+      )
+    ).wait();
+    const registry = await asTimelock(s, s.d.paramsRegistry);
+    await (await registry.getFunction("setTreasuryAccount")(TREASURY)).wait();
+    dir = tempDir("settle");
+    node = await start();
+    for (const tx of rewardFixtureTxs()) {
+      if (tx.type === TxType.Deposit) {
+        // On L1 first, from the address the fixture names, so that the batch's queue range is L1's.
+        const from = tx.l1Sender === TEST_PROVER ? s.prover : s.sequencer;
+        await (await s.tokenAs(from).getFunction("approve")(s.d.rollup.target, tx.amount)).wait();
+        await (
+          await s.rollupAs(from).getFunction("deposit")(0, tx.publicKey.x, tx.publicKey.y, tx.amount)
+        ).wait();
+        await node.sequencer.executeQueueOp(tx);
+      } else if (!isQueueOp(tx)) await node.sequencer.submit(encodeTx(tx));
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await node?.stop();
+    await terminateSnarkjsCurve();
+  });
+
+  it("refuses a settlement of an open epoch, a bad signature, an unknown or unbonded prover, another model's record", async () => {
+    // Epoch 0 ends at entry 1, which is still open.
+    expect(await refusal(GOOD)).toMatchObject({
+      code: "EPOCH_NOT_CLOSED",
+      message: expect.stringMatching(/entry 1/),
+    });
+    await node.sequencer.seal();
+    const root = (await node.sequencer.view.roots()).stateRoot;
+    expect(await refusal(GOOD, 4)).toMatchObject({
+      code: "INVALID_SIGNATURE",
+      message: expect.stringMatching(/prover account 5/),
+    });
+    expect(await refusal({ ...GOOD, proverAccount: 99 }, 5)).toMatchObject({
+      code: "UNKNOWN_ACCOUNT",
+      message: expect.stringMatching(/99/),
+    });
+    expect(await refusal({ ...GOOD, epoch: 1 })).toMatchObject({ code: "EPOCH_NOT_CLOSED" });
+    // Inference 2 is model 1's.
+    expect(await refusal({ ...GOOD, inferences: [1, 2] })).toMatchObject({
+      code: "INFERENCE_NOT_SETTLEABLE",
+      message: expect.stringMatching(/inference 2 is not a record of model 2/),
+    });
+    // Account 3 was opened from the sequencer's L1 address: bonded, but not as a prover.
+    expect(await refusal({ ...GOOD, proverAccount: 3 })).toMatchObject({
+      code: "NOT_BONDED_PROVER",
+      message: expect.stringMatching(/not a bonded prover/),
+    });
+    expect(node.sequencer.view.sealedBatches).toBe(1);
+    expect((await node.sequencer.view.roots()).stateRoot).toBe(root);
+  });
+
+  it("applies an accepted settlement as its own entry after sealing the open batch, exactly as applySettlement", async () => {
+    const expected = (() => {
+      const f = rewardFixture();
+      return planSettlement(f.state, { ...GOOD, treasuryAccount: TREASURY }, f.end);
+    })();
+    const view = node.sequencer.view;
+    const before = new Map([1, 2, 4, 5, 6].map((id) => [id, view.account(id)!.balance]));
+    const escrow = view.model(2)!.escrow;
+    await transfer();
+    const reply = await submit(GOOD);
+    expect(reply.error).toBeUndefined();
+    const credits = expected.credits.map((c) => ({
+      role: c.role,
+      account: c.account,
+      amount: c.amount.toString(),
+    }));
+    expect(reply.result).toEqual({ entry: 3, paid: expected.paid.toString(), credits });
+    // The transfer's batch was sealed first, alone.
+    expect((await view.batch(2))?.kind).toBe("batch");
+    for (const [id, balance] of before) {
+      const credited = expected.credits.filter((c) => c.account === id).reduce((a, c) => a + c.amount, 0n);
+      // The transfer moved 1 from account 1 to 2; its fee came back to 1, batch 2's fee recipient.
+      const moved = id === 1 ? -1n : id === 2 ? 1n : 0n;
+      expect(view.account(id)!.balance, `account ${id}`).toBe(balance + credited + moved);
+    }
+    expect(view.model(2)!.escrow).toBe(escrow - expected.paid);
+    expect([1, 3, 4].map((i) => view.inference(i)!.payment)).toEqual([0n, 0n, 5n]);
+
+    const entry = (await rpc(node.url, "ol_getBatch", [3])).result;
+    expect(entry).toMatchObject({
+      kind: "settlement",
+      number: 3,
+      epoch: 0,
+      epochEnd: 1,
+      model: 2,
+      inferences: [1, 3],
+      scores: [
+        ["5", "0", "3"],
+        ["0", "0", "0"],
+      ],
+      proverAccount: 5,
+      treasuryAccount: TREASURY,
+      scoresCommitment: fieldToHex(scoresCommitment(GOOD, SHAPE)),
+      paid: expected.paid.toString(),
+      credits,
+    });
+    expect(await refusal(GOOD)).toMatchObject({
+      code: "INFERENCE_NOT_SETTLEABLE",
+      message: expect.stringMatching(/inference 1 is already settled/),
+    });
+    // The next transaction opens the entry after the settlement.
+    expect(await transfer()).toMatchObject({ batch: 4, position: 0 });
+    await node.sequencer.seal();
+    const kinds = ((await rpc(node.url, "ol_listBatches")).result as { kind: string }[]).map((e) => e.kind);
+    expect(kinds).toEqual(["batch", "batch", "settlement", "batch"]);
+  });
+
+  it("commits the settlement on L1 in chain order, with the epoch end's roots and the treasury L1 names", async () => {
+    await waitCommitted(4n);
+    const { stateRoot } = await node.sequencer.view.roots();
+    expect(BigInt(await s.d.rollup.getFunction("committedStateRoot")())).toBe(stateRoot);
+    const [end, settlement] = [(await node.sequencer.view.batch(1))!, (await node.sequencer.view.batch(3))!];
+    if (settlement.kind !== "settlement") throw new Error("entry 3 is a settlement");
+    const committed = (await committedSettlement(s.d.rollup, 3, settlement.queueEnd))!;
+    expect(committed.postStateRoot).toBe(settlement.postStateRoot);
+    expect(committed.publicInput).toBe(
+      settlementPublicInput({
+        epoch: 0,
+        model: 2,
+        preRoot: settlement.preStateRoot,
+        postRoot: settlement.postStateRoot,
+        epochEndRoot: end.postStateRoot,
+        scoresCommitment: settlement.scoresCommitment,
+        proverAccount: 5,
+        treasuryAccount: TREASURY,
+      }),
+    );
+    for (let i = 0; i < 100 && (await node.sequencer.view.batch(3))?.l1TxHash === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await node.sequencer.view.batch(3))?.l1TxHash).toBe(committed.l1TxHash);
+  });
+
+  it("keeps the settlement entry and its effects across a restart", async () => {
+    const entry = (await rpc(node.url, "ol_getBatch", [3])).result;
+    const { stateRoot } = await node.sequencer.view.roots();
+    const balances = [1, 2, 4, 5, 6].map((id) => node.sequencer.view.account(id)!.balance);
+    await node.stop();
+    node = await start();
+    expect((await rpc(node.url, "ol_getBatch", [3])).result).toEqual(entry);
+    expect((await node.sequencer.view.roots()).stateRoot).toBe(stateRoot);
+    expect([1, 2, 4, 5, 6].map((id) => node.sequencer.view.account(id)!.balance)).toEqual(balances);
+    expect((await node.sequencer.view.batch(1))?.endState.counters.inferences).toBe(4);
+  });
+});
