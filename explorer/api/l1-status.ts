@@ -68,13 +68,14 @@ export function batchStatus(n: number, head: L1Head, committed: boolean, proven:
 const rollupInterface = new Interface(ROLLUP_ABI);
 const TOPICS = [
   rollupInterface.getEvent("BatchCommitted")!.topicHash,
+  rollupInterface.getEvent("SettlementCommitted")!.topicHash,
   rollupInterface.getEvent("BatchProven")!.topicHash,
 ];
 
 /**
  * Reads the rollup's progress from L1: the head and finality from the contract's views,
- * which L1 transaction committed and which proved each batch from its BatchCommitted and
- * BatchProven events. Events are indexed incrementally from the deployment block; the last
+ * which L1 transaction committed and which proved each entry from its BatchCommitted (or
+ * SettlementCommitted) and BatchProven events. Events are indexed incrementally from the deployment block; the last
  * `reorgDepth` blocks are read again on each sync. Concurrent requests share one sync.
  */
 export class L1Status {
@@ -196,7 +197,8 @@ export class L1Status {
     const e = rollupInterface.parseLog(log);
     if (!e) return;
     const n = Number(e.args.batchIndex);
-    if (e.name === "BatchCommitted") {
+    // A settlement is an entry of the same chain: its commit counts as the entry's.
+    if (e.name === "BatchCommitted" || e.name === "SettlementCommitted") {
       this.commits.set(n, {
         tx: log.transactionHash,
         block: log.blockNumber,

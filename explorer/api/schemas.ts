@@ -66,22 +66,30 @@ export const l1Head = nullable({
 
 const withdrawal = { type: "object", properties: { recipient: str, amount: str } } as const;
 
+const entryKind = { type: "string", enum: ["batch", "settlement"] } as const;
+const credit = { type: "object", properties: { role: str, account: int, amount: str } } as const;
+
 export const batchSummary = {
   type: "object",
   properties: {
+    kind: entryKind,
     number: int,
     sealedAt: str,
     txCount: int,
     withdrawalCount: int,
     postStateRoot: str,
     feesCredited: str,
+    /** What a settlement paid out; null for a batch. */
+    paid: nullable(str),
     l1: l1Batch,
   },
 } as const;
 
+/** A batch's fields, or a settlement's (docs/protocol.md §11): `kind` tells which are present. */
 export const batchDetail = {
   type: "object",
   properties: {
+    kind: entryKind,
     number: int,
     sealedAt: str,
     preStateRoot: str,
@@ -95,6 +103,15 @@ export const batchDetail = {
     withdrawalsRoot: str,
     feesCredited: str,
     txCount: int,
+    epoch: int,
+    epochEnd: int,
+    model: int,
+    inferences: { type: "array", items: int },
+    proverAccount: int,
+    treasuryAccount: int,
+    scoresCommitment: str,
+    paid: str,
+    credits: { type: "array", items: credit },
     l1: l1Batch,
     l1Error,
   },

@@ -1,10 +1,18 @@
 import { OpenLedgerError } from "../../protocol/errors.ts";
 import { type OpenLedgerProvider, RpcCallError } from "../../sdk/provider.ts";
-import type { AccountInfo, BatchInfo, HeadInfo, ReceiptInfo, TransactionInfo } from "../../sdk/wire.ts";
+import type {
+  AccountInfo,
+  BatchInfo,
+  EntryInfo,
+  HeadInfo,
+  ReceiptInfo,
+  SettlementInfo,
+  TransactionInfo,
+} from "../../sdk/wire.ts";
 import { ExplorerError, ExplorerErrorCode } from "./errors.ts";
 
-/** ol_getBatch as the explorer keeps it: without the batch data, which no page shows. */
-export type L2Batch = Omit<BatchInfo, "batchData">;
+/** ol_getBatch as the explorer keeps it: without a batch's data, which no page shows. */
+export type L2Batch = Omit<BatchInfo, "batchData"> | SettlementInfo;
 
 export type Registry = "contributions" | "models" | "inferences" | "accounts";
 
@@ -37,12 +45,12 @@ export class SequencerSource {
     const key = `b${n}`;
     const hit = this.sealed.get(key) as L2Batch | undefined;
     if (hit) return hit;
-    const b = await this.call<BatchInfo | null>("ol_getBatch", [n]);
+    const b = await this.call<EntryInfo | null>("ol_getBatch", [n]);
     if (!b) return null;
     // The calldata can be large and no page shows it: it is not kept.
-    const { batchData: _data, ...batch } = b;
-    this.keep(key, batch);
-    return batch;
+    const entry: L2Batch = b.kind === "settlement" ? b : (({ batchData: _data, ...batch }) => batch)(b);
+    this.keep(key, entry);
+    return entry;
   }
 
   async transaction(hash: string): Promise<TransactionInfo | null> {

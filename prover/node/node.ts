@@ -6,7 +6,9 @@
  *
  * Nothing is persisted: after a restart the node replays the sealed batches from genesis (the
  * state transition without proving is cheap) and L1 tells it the oldest unproven batch, which
- * is where it resumes. A batch whose replay does not reach the root L1 holds stops the replay
+ * is where it resumes. Reward settlement entries are replayed with `applySettlement` against
+ * the epoch end the node recorded itself; proving them with the reward circuit is not built
+ * yet, so this node leaves them to others (anyone may prove a settlement, §11.3). A batch whose replay does not reach the root L1 holds stops the replay
  * there (ROOT_MISMATCH, naming the batch and both roots); the node then starts over from
  * genesis at its next step, exactly as after a restart, so it stops at the same batch again
  * until its source serves that batch's real transactions.
@@ -14,15 +16,17 @@
 import type { Contract, Signer } from "ethers";
 import { toSolidityProof } from "../../circuits/runtime/groth16-proof.ts";
 import { type CommittedBatch, committedBatch } from "../../contracts/client/batch-roots.ts";
+import { committedSettlement } from "../../contracts/client/settlements.ts";
 import { proofWords } from "../../contracts/client/proof-calldata.ts";
 import type { BatchShape } from "../../protocol/batch/layout.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
+import { applySettlement, type EpochEnd } from "../../protocol/rewards/settlement.ts";
 import { type Genesis, RollupState } from "../../protocol/state/state.ts";
 import { type Assignment, assigned } from "./assignment.ts";
 import type { ProvingBackend } from "./backend.ts";
 import { type BatchWitness, buildBatchWitness } from "../../protocol/batch/witness.ts";
-import type { BatchSource } from "./source.ts";
+import type { BatchSource, SourceSettlement } from "./source.ts";
 import { ProverError, ProverErrorCode } from "../errors.ts";
 
 export interface BatchCircuit {
@@ -61,6 +65,13 @@ export class ProverNode {
   private readonly witnesses = new Map<number, BatchWitness>();
   /** Commits of the unproven batches replayed: their roots and commit time, read once. */
   private readonly commits = new Map<number, CommittedBatch & { committedAt: bigint }>();
+  /** Replayed settlement entries not final yet: this node does not prove them (not yet built). */
+  private readonly settlements = new Set<number>();
+  /**
+   * The state after each replayed entry that ends an epoch (a multiple of the epoch length in
+   * force after it): what a settlement of that epoch is applied against.
+   */
+  private readonly epochEnds = new Map<number, EpochEnd>();
   private readonly log: (line: string) => void;
   /** The L1 address proofs are submitted from: each proof's public input binds it. */
   private prover?: string;
@@ -83,11 +94,13 @@ export class ProverNode {
       ((await rollup.getFunction("head")()) as { lastCommitted: bigint }).lastCommitted,
     );
     const next = Number(await rollup.getFunction("lastFinalizedBatch")()) + 1;
-    for (const map of [this.witnesses, this.commits])
+    for (const map of [this.witnesses, this.commits, this.settlements])
       for (const n of [...map.keys()]) if (n < next) map.delete(n);
     await this.replayTo(lastCommitted, next);
     const now = BigInt((await rollup.runner!.provider!.getBlock("latest"))!.timestamp);
     for (let n = next; n <= this.replayed; n++) {
+      // Not yet: settlements are proven with the reward circuit, which this node does not run.
+      if (this.settlements.has(n)) continue;
       const { committedAt } = await this.commit(n);
       if (!assigned(this.o.assignment, BigInt(n), committedAt, now)) continue;
       const expected = BigInt(await rollup.getFunction("commitmentOf")(n));
@@ -121,6 +134,10 @@ export class ProverNode {
       const n = this.replayed + 1;
       const batch = await this.o.source.batch(n);
       if (!batch) return;
+      if (batch.kind === "settlement") {
+        await this.replaySettlement(batch, next);
+        continue;
+      }
       const { roots, blobVersionedHash } = await this.commit(n);
       let w: BatchWitness;
       try {
@@ -146,6 +163,50 @@ export class ProverNode {
       }
       if (n >= next) this.witnesses.set(n, w);
       this.replayed = n;
+      this.recordEpochEnd(n);
+    }
+  }
+
+  /**
+   * Applies settlement entry `e.number` against the end of its epoch as this node replayed it,
+   * and checks the root L1 committed for the entry, as for a batch.
+   */
+  private async replaySettlement(e: SourceSettlement, next: number): Promise<void> {
+    const n = e.number;
+    const committed = await committedSettlement(this.o.rollup, n, this.state.queue.next, this.o.fromBlock);
+    if (!committed) throw new OpenLedgerError(ErrorCode.StateCorrupt, `entry ${n} is not committed on L1`);
+    try {
+      const endEntry = (e.settlement.epoch + 1) * this.state.governance.epochLength;
+      const end = this.epochEnds.get(endEntry);
+      if (!end || endEntry >= n) {
+        throw new OpenLedgerError(
+          ErrorCode.StateCorrupt,
+          `entry ${n} settles epoch ${e.settlement.epoch}, whose last entry ${endEntry} this node has not replayed before it`,
+        );
+      }
+      applySettlement(this.state, e.settlement, end);
+      // Its leaf updates are the reward circuit's witness, not the next batch's.
+      this.state.takeUpdates();
+      const root = this.state.root();
+      if (root !== committed.postStateRoot) {
+        throw new ProverError(
+          ProverErrorCode.RootMismatch,
+          `settlement ${n}: replaying it gives state root ${fieldToHex(root)}, L1 committed ${fieldToHex(committed.postStateRoot)}`,
+          { batch: n, replayedRoot: fieldToHex(root), l1Root: fieldToHex(committed.postStateRoot) },
+        );
+      }
+    } catch (err) {
+      this.restartReplay();
+      throw err;
+    }
+    if (n >= next) this.settlements.add(n);
+    this.replayed = n;
+    this.recordEpochEnd(n);
+  }
+
+  private recordEpochEnd(n: number): void {
+    if (n % this.state.governance.epochLength === 0) {
+      this.epochEnds.set(n, { roots: this.state.roots(), counters: this.state.counters });
     }
   }
 
@@ -153,6 +214,8 @@ export class ProverNode {
     this.state = new RollupState(this.o.genesis, { witness: true });
     this.replayed = 0;
     this.witnesses.clear();
+    this.settlements.clear();
+    this.epochEnds.clear();
   }
 
   /** Batch `n`'s commit on L1 (it is committed: n <= lastCommitted). */

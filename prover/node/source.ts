@@ -1,21 +1,33 @@
 /**
- * Where a prover node reads sealed batches: the transactions in execution order (with their
- * signatures: batch data on L1 leaves them out) and the fee recipient. The sequencer's
- * JSON-RPC serves both.
+ * Where a prover node reads sealed entries: for a batch, the transactions in execution order
+ * (with their signatures: batch data on L1 leaves them out) and the fee recipient; for a
+ * reward settlement, the settlement (its data is on L1 too; the treasury account is the
+ * sequencer's word, which L1's root then checks). The sequencer's JSON-RPC serves them.
  */
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import type { Settlement } from "../../protocol/rewards/settlement.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
 import type { QueueOp, SignedTx } from "../../protocol/tx/types.ts";
+import type { EntryInfo } from "../../sdk/wire.ts";
 
 export interface SourceBatch {
+  readonly kind: "batch";
   readonly number: number;
   readonly feeRecipient: number;
   readonly txs: readonly (SignedTx | QueueOp)[];
 }
 
+export interface SourceSettlement {
+  readonly kind: "settlement";
+  readonly number: number;
+  readonly settlement: Settlement;
+}
+
+export type SourceEntry = SourceBatch | SourceSettlement;
+
 export interface BatchSource {
-  /** Sealed batch `n` (from 1), or undefined if it is not sealed yet. */
-  batch(n: number): Promise<SourceBatch | undefined>;
+  /** Sealed entry `n` (from 1), or undefined if it is not sealed yet. */
+  batch(n: number): Promise<SourceEntry | undefined>;
 }
 
 export class SequencerRpcSource implements BatchSource {
@@ -35,12 +47,18 @@ export class SequencerRpcSource implements BatchSource {
     return body.result as T;
   }
 
-  async batch(n: number): Promise<SourceBatch | undefined> {
-    const b = await this.call<{ number: number; feeRecipient: number; txHashes: string[] } | null>(
-      "ol_getBatch",
-      [n],
-    );
+  async batch(n: number): Promise<SourceEntry | undefined> {
+    const b = await this.call<EntryInfo | null>("ol_getBatch", [n]);
     if (!b) return undefined;
+    if (b.kind === "settlement") {
+      const { epoch, model, inferences, proverAccount, treasuryAccount } = b;
+      const scores = b.scores.map((row) => row.map(BigInt));
+      return {
+        kind: "settlement",
+        number: b.number,
+        settlement: { epoch, model, inferences, scores, proverAccount, treasuryAccount },
+      };
+    }
     const txs = await Promise.all(
       b.txHashes.map(async (hash) => {
         const t = await this.call<{ raw: string } | null>("ol_getTransaction", [hash]);
@@ -52,6 +70,6 @@ export class SequencerRpcSource implements BatchSource {
         return decodeTx(Buffer.from(t.raw.slice(2), "hex"));
       }),
     );
-    return { number: b.number, feeRecipient: b.feeRecipient, txs };
+    return { kind: "batch", number: b.number, feeRecipient: b.feeRecipient, txs };
   }
 }

@@ -48,9 +48,9 @@ describe("batch sealing", () => {
       expect((await send(4, "withdraw")).result).toMatchObject({ batch: 3, position: 0 });
       await node.sequencer.seal();
 
-      const b1 = (await batchAt(node.sequencer.view, 1));
+      const b1 = await batchAt(node.sequencer.view, 1);
       expect(b1.batchData.length).toBe(batchDataLength({ slots: 4, withdrawals: 2 }));
-      const b2 = (await batchAt(node.sequencer.view, 2));
+      const b2 = await batchAt(node.sequencer.view, 2);
       expect(b2.preStateRoot).toBe(b1.postStateRoot);
       expect(b2.withdrawals).toEqual([
         { recipient: L1_SENDER, amount: 7n },
@@ -102,7 +102,7 @@ describe("batch sealing", () => {
       expect(seq.view.governance.minContributionStake).toBe(77n);
       await seq.seal();
       expect(seq.view.governance.minModelStake).toBe(99n);
-      const [b1, b2] = [(await batchAt(seq.view, 1)), (await batchAt(seq.view, 2))];
+      const [b1, b2] = [await batchAt(seq.view, 1), await batchAt(seq.view, 2)];
       expect(b1.withdrawals).toEqual([{ recipient: L1_SENDER, amount: 500n }]);
       expect(b2.withdrawals).toEqual([{ recipient: L1_SENDER, amount: 10n ** 6n }]);
       expect(seq.view.account(2)!.balance).toBe(0n);
@@ -163,11 +163,11 @@ describe("batch sealing", () => {
         (await batchAt(node.sequencer.view, 3)).batchData[batchDataLength({ slots: 8, withdrawals: 16 })],
       ).toBe(TxType.RegisterModel);
       for (const n of [1, 2, 3]) {
-        const b = (await batchAt(node.sequencer.view, n));
+        const b = await batchAt(node.sequencer.view, n);
         expect(b.batchData.length).toBe(batchDataLength(shape));
       }
       // The registry record sits after the account records and the recipients: type, then datanet.
-      const b2 = (await batchAt(node.sequencer.view, 2));
+      const b2 = await batchAt(node.sequencer.view, 2);
       const at = batchDataLength({ slots: 8, withdrawals: 16 });
       expect([b2.batchData[at], b2.batchData[at + 4]]).toEqual([TxType.RegisterContribution, 3]);
     } finally {
@@ -229,7 +229,7 @@ describe("batch sealing", () => {
         position: 1,
       });
       await node.sequencer.drain();
-      const b1 = (await batchAt(node.sequencer.view, 1));
+      const b1 = await batchAt(node.sequencer.view, 1);
       expect(b1.batchData.length).toBe(batchDataLength({ slots: 2, withdrawals: 0 }));
       expect(node.sequencer.view.queue.next).toBe(1n);
     } finally {

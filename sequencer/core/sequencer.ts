@@ -169,7 +169,11 @@ export class Sequencer {
     return {
       entry: number,
       paid: receipt.paid.toString(),
-      credits: receipt.credits.map((c) => ({ role: c.role, account: c.account, amount: c.amount.toString() })),
+      credits: receipt.credits.map((c) => ({
+        role: c.role,
+        account: c.account,
+        amount: c.amount.toString(),
+      })),
     };
   }
 

@@ -129,7 +129,11 @@ export function settlementView(r: SettlementRecord): SettlementInfo {
     treasuryAccount: s.treasuryAccount,
     scoresCommitment: fieldToHex(r.scoresCommitment),
     paid: r.receipt.paid.toString(),
-    credits: r.receipt.credits.map((c) => ({ role: c.role, account: c.account, amount: c.amount.toString() })),
+    credits: r.receipt.credits.map((c) => ({
+      role: c.role,
+      account: c.account,
+      amount: c.amount.toString(),
+    })),
     l1TxHash: r.l1TxHash ?? null,
     sealedAt: new Date(r.sealedAt).toISOString(),
   };

@@ -65,8 +65,7 @@ export interface Meta {
  * is not on disk yet (`wal:<entry>:000000`), with the epoch end it was checked against.
  */
 export type WalEntry =
-  | { readonly raw: Uint8Array; readonly hash: string }
-  | { readonly settlement: AcceptedSettlement };
+  { readonly raw: Uint8Array; readonly hash: string } | { readonly settlement: AcceptedSettlement };
 
 export const KEY = {
   meta: "meta",

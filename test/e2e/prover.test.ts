@@ -210,7 +210,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       expect(seq.sequencer.view.model(1)?.inferenceFee).toBe(500n);
 
       // Bob claims the withdrawal of batch 3 on L1.
-      const b3 = (await batchAt(seq.sequencer.view, 3));
+      const b3 = await batchAt(seq.sequencer.view, 3);
       expect(b3.withdrawals).toEqual([{ recipient: bob, amount: 5n * OPEN }]);
       const before = await s.d.token.getFunction("balanceOf")(bob);
       await claimWithdrawals(String(s.d.rollup.target), s.bob, 3, b3.withdrawals, { recipient: bob });
@@ -236,6 +236,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       let witness: BatchWitness | undefined;
       for (let n = 1; n <= 6; n++) {
         const b = (await source.batch(n))!;
+        if (b.kind !== "batch") throw new Error(`entry ${n} is not a batch`);
         const { blobVersionedHash } = (await committedBatch(s.d.rollup, n))!;
         witness = buildBatchWitness(state, b.txs, b.feeRecipient, SHAPE, {
           prover: await s.prover.getAddress(),

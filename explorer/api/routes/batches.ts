@@ -20,7 +20,10 @@ import {
   txList,
 } from "../schemas.ts";
 
-/** GET /batches (newest first), /batches/:number and /batches/:number/transactions. */
+/**
+ * GET /batches (newest first), /batches/:number and /batches/:number/transactions. Entries of
+ * both kinds: a reward settlement is listed with its `kind`, what it paid and no transaction.
+ */
 export function batchRoutes(ctx: ExplorerContext) {
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: Page }>(
@@ -46,12 +49,15 @@ export function batchRoutes(ctx: ExplorerContext) {
           offset: req.query.offset,
           l1Error,
           items: batches.map((b) => ({
+            kind: b.kind,
             number: b.number,
             sealedAt: b.sealedAt,
-            txCount: b.txHashes.length,
-            withdrawalCount: b.withdrawals.length,
+            // A settlement carries no transaction, withdrawal or fee.
+            txCount: b.kind === "settlement" ? 0 : b.txHashes.length,
+            withdrawalCount: b.kind === "settlement" ? 0 : b.withdrawals.length,
             postStateRoot: b.postStateRoot,
-            feesCredited: b.feesCredited,
+            feesCredited: b.kind === "settlement" ? "0" : b.feesCredited,
+            paid: b.kind === "settlement" ? b.paid : null,
             l1: l1Batch(l1, b),
           })),
         };
@@ -67,7 +73,8 @@ export function batchRoutes(ctx: ExplorerContext) {
           mustFind(ctx.seq.batch(n), `batch ${n}`),
           l1View(ctx),
         ]);
-        return { ...b, txCount: b.txHashes.length, l1: l1Batch(l1, b), l1Error };
+        const txCount = b.kind === "settlement" ? 0 : b.txHashes.length;
+        return { ...b, txCount, l1: l1Batch(l1, b), l1Error };
       },
     );
 
@@ -77,11 +84,12 @@ export function batchRoutes(ctx: ExplorerContext) {
       async (req) => {
         const n = req.params.number;
         const b = await mustFind(ctx.seq.batch(n), `batch ${n}`);
+        const hashes = b.kind === "settlement" ? [] : b.txHashes;
         const { offset, limit } = req.query;
         return {
-          total: b.txHashes.length,
+          total: hashes.length,
           offset,
-          transactions: await txSummaries(ctx, b.txHashes.slice(offset, offset + limit)),
+          transactions: await txSummaries(ctx, hashes.slice(offset, offset + limit)),
         };
       },
     );

@@ -76,7 +76,7 @@ function batchTable(list, l1TxUrl) {
   return table(
     ["batch", "L1 status", "txs", "withdrawals", "fees", "sealed", "committed in"],
     list.items.map((/** @type {any} */ b) => [
-      link(`/batch/${b.number}`, `#${b.number}`),
+      link(`/batch/${b.number}`, b.kind === "settlement" ? `#${b.number} settlement` : `#${b.number}`),
       l1Status(b.l1, list.l1Error),
       h("span.num", null, b.txCount),
       h("span.num", null, b.withdrawalCount),
@@ -117,6 +117,7 @@ export async function batch({ id }, query) {
     api(`/batches/${id}`),
     api(`/batches/${id}/transactions?offset=${offset}&limit=50`),
   ]);
+  if (b.kind === "settlement") return settlementPage(s, b);
   const l1 = b.l1;
   const rootCheck =
     l1?.rootMatches === false
@@ -172,6 +173,42 @@ export async function batch({ id }, query) {
     h("h2", null, `Transactions (${txs.total})`),
     table(TX_HEAD, txRows(txs.transactions), "No transaction in this batch."),
     pager(`/batch/${b.number}`, offset, 50, txs.total),
+  ];
+}
+
+/**
+ * A reward settlement entry (docs/protocol.md §11): what it paid from the model's escrow, to
+ * whom. Its proof is the reward circuit's.
+ * @param {any} s @param {any} b
+ */
+function settlementPage(s, b) {
+  return [
+    h("h1", null, `Settlement #${b.number} `, l1Status(b.l1, b.l1Error)),
+    h(
+      "nav.siblings",
+      null,
+      b.number > 1 ? link(`/batch/${b.number - 1}`, "← previous") : null,
+      b.number < s.l2.sealedBatches ? link(`/batch/${b.number + 1}`, "next →") : null,
+    ),
+    kv([
+      ["sealed", age(b.sealedAt)],
+      ["committed in", l1Tx(b.l1?.commitTx ?? null, s.l1TxUrl)],
+      ["epoch", `${b.epoch} (ends at entry #${b.epochEnd})`],
+      ["model", link(`/model/${b.model}`, `#${b.model}`)],
+      ["inferences", b.inferences.join(", ")],
+      ["prover account", accountLink(b.proverAccount)],
+      ["treasury account", accountLink(b.treasuryAccount)],
+      ["paid", open(b.paid)],
+      ["pre-state root", mono(b.preStateRoot)],
+      ["post-state root", mono(b.postStateRoot)],
+      ["scores commitment", mono(b.scoresCommitment)],
+    ]),
+    h("h2", null, `Credits (${b.credits.length})`),
+    table(
+      ["role", "account", "amount"],
+      b.credits.map((/** @type {any} */ c) => [c.role, accountLink(c.account), open(c.amount)]),
+      "No credit.",
+    ),
   ];
 }
 
