@@ -1,7 +1,7 @@
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import type { SignedTx } from "../protocol/tx/types.ts";
 import { encodeTx } from "../protocol/tx/codec.ts";
-import type { AccountInfo, BatchInfo, ReceiptInfo, SubmitResult, TransactionInfo } from "./wire.ts";
+import type { AccountInfo, EntryInfo, ReceiptInfo, SubmitResult, TransactionInfo } from "./wire.ts";
 
 export type * from "./wire.ts";
 
@@ -108,7 +108,8 @@ export class OpenLedgerProvider {
     return this.call("ol_getBatchNumber");
   }
 
-  getBatch(n: number): Promise<BatchInfo | null> {
+  /** Sealed entry `n`: a batch or a reward settlement (`kind`). */
+  getBatch(n: number): Promise<EntryInfo | null> {
     return this.call("ol_getBatch", [n]);
   }
 
@@ -124,7 +125,7 @@ export class OpenLedgerProvider {
     return this.call("ol_getInference", [id]);
   }
 
-  listBatches(page: Page = {}): Promise<BatchInfo[]> {
+  listBatches(page: Page = {}): Promise<EntryInfo[]> {
     return this.call("ol_listBatches", [page]);
   }
 

@@ -101,6 +101,12 @@ export function bridgeCommand(): Command {
           const batch = await new OpenLedgerProvider(o.rpc).getBatch(o.batch);
           if (!batch)
             throw new OpenLedgerError(ErrorCode.InvalidField, `the sequencer knows no batch ${o.batch}`);
+          if (batch.kind === "settlement") {
+            throw new OpenLedgerError(
+              ErrorCode.InvalidField,
+              `entry ${o.batch} is a reward settlement: it carries no withdrawals`,
+            );
+          }
           const withdrawals = batch.withdrawals.map((w) => ({
             recipient: w.recipient,
             amount: BigInt(w.amount),
