@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createInterface } from "node:readline";
+import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { TxType } from "../protocol/tx/types.ts";
-import { depositParam, rpc, signedHex, tempDir } from "./testing.ts";
+import { depositParam, rpc, signedHex, spawnSequencer, tempDir } from "./testing.ts";
 
 /**
  * Durability under kill -9: a real sequencer process takes transfers from several
@@ -25,36 +24,11 @@ afterEach(() => {
   child?.kill("SIGKILL");
 });
 
-function start(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(
-    "node_modules/.bin/node",
-    [
-      "bin/openledger.mjs",
-      "sequencer",
-      ...["--data-dir", dataDir, "--port", "0", "--params", "test", "--rpc-deposits"],
-      ...[
-        "--batch-max-txs",
-        "16",
-        "--batch-interval-ms",
-        "40",
-        "--verify-workers",
-        "1",
-        "--rate-limit",
-        "100000",
-      ],
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  child = proc;
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: proc.stdout! });
-    lines.on("line", (line) => {
-      const msg = JSON.parse(line) as { msg?: string; url?: string };
-      if (msg.msg === "sequencer listening") resolve({ proc, url: msg.url! });
-    });
-    proc.once("exit", (code) => reject(new Error(`sequencer exited with ${code} before listening`)));
-  });
-}
+const start = async (dataDir: string) => {
+  const started = await spawnSequencer(dataDir);
+  child = started.proc;
+  return started;
+};
 
 describe("durability", () => {
   it(`loses no confirmed transaction across ${ROUNDS} kill -9 under load`, async () => {

@@ -1,6 +1,8 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { derivePublicKey } from "../protocol/eddsa.ts";
 import { fieldToHex } from "../protocol/field.ts";
 import { TEST_PARAMS } from "../protocol/params.ts";
@@ -88,4 +90,43 @@ export async function batchAt(view: SequencerView, n: number): Promise<BatchReco
   const entry = await view.batch(n);
   if (entry?.kind !== "batch") throw new Error(`entry ${n} is not a sealed batch`);
   return entry;
+}
+
+/**
+ * `openledger sequencer` as its own process on `dataDir` (test trees, deposits over RPC, small
+ * batches sealed every 40 ms), `extra` options after these; resolves once it listens.
+ */
+export function spawnSequencer(
+  dataDir: string,
+  extra: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(
+    "node_modules/.bin/node",
+    [
+      "bin/openledger.mjs",
+      "sequencer",
+      ...["--data-dir", dataDir, "--port", "0", "--params", "test", "--rpc-deposits"],
+      ...[
+        "--batch-max-txs",
+        "16",
+        "--batch-interval-ms",
+        "40",
+        "--verify-workers",
+        "1",
+        "--rate-limit",
+        "100000",
+      ],
+      ...extra,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"], env },
+  );
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: proc.stdout! });
+    lines.on("line", (line) => {
+      const msg = JSON.parse(line) as { msg?: string; url?: string };
+      if (msg.msg === "sequencer listening") resolve({ proc, url: msg.url! });
+    });
+    proc.once("exit", (code) => reject(new Error(`sequencer exited with ${code} before listening`)));
+  });
 }
