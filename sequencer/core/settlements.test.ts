@@ -1,4 +1,7 @@
+import { cpSync } from "node:fs";
+import { serialize } from "node:v8";
 import type { Contract } from "ethers";
+import { Level } from "level";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
@@ -21,10 +24,13 @@ import { encodeSignature, encodeTx } from "../../protocol/tx/codec.ts";
 import { isQueueOp, TxType } from "../../protocol/tx/types.ts";
 import { signTx } from "../../protocol/tx/sign.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
+import type { SubmitResult } from "../../sdk/wire.ts";
 import { L1BatchPoster } from "../l1/l1-poster.ts";
 import { L1ProverRegistry } from "../l1/prover-registry.ts";
 import { type SequencerNode, startNode } from "../node.ts";
+import { KEY, type WalEntry } from "../storage/schema.ts";
 import { rpc, tempDir, testNodeConfig } from "../testing.ts";
+import type { AcceptedSettlement } from "./settlements.ts";
 
 /**
  * Reward settlements through the sequencer (docs/protocol.md §11), on a real EDR chain: the
@@ -44,6 +50,8 @@ describe("reward settlements in the sequencer", () => {
   let s: System;
   let dir: string;
   let node: SequencerNode;
+  const crashDir = tempDir("settle-crash");
+  const transfers: SubmitResult[] = [];
 
   const start = () =>
     startNode(
@@ -164,6 +172,10 @@ describe("reward settlements in the sequencer", () => {
   });
 
   it("applies an accepted settlement as its own entry after sealing the open batch, exactly as applySettlement", async () => {
+    // The database as it stands now, with epoch 0 sealed: the last test crashes a copy of it.
+    await node.stop();
+    cpSync(dir, crashDir, { recursive: true });
+    node = await start();
     const expected = (() => {
       const f = rewardFixture();
       return planSettlement(f.state, { ...GOOD, treasuryAccount: TREASURY }, f.end);
@@ -171,7 +183,7 @@ describe("reward settlements in the sequencer", () => {
     const view = node.sequencer.view;
     const before = new Map([1, 2, 4, 5, 6].map((id) => [id, view.account(id)!.balance]));
     const escrow = view.model(2)!.escrow;
-    await transfer();
+    transfers.push(await transfer());
     const reply = await submit(GOOD);
     expect(reply.error).toBeUndefined();
     const credits = expected.credits.map((c) => ({
@@ -214,7 +226,8 @@ describe("reward settlements in the sequencer", () => {
       message: expect.stringMatching(/inference 1 is already settled/),
     });
     // The next transaction opens the entry after the settlement.
-    expect(await transfer()).toMatchObject({ batch: 4, position: 0 });
+    transfers.push(await transfer());
+    expect(transfers[1]).toMatchObject({ batch: 4, position: 0 });
     await node.sequencer.seal();
     const kinds = ((await rpc(node.url, "ol_listBatches")).result as { kind: string }[]).map((e) => e.kind);
     expect(kinds).toEqual(["batch", "batch", "settlement", "batch"]);
@@ -256,5 +269,52 @@ describe("reward settlements in the sequencer", () => {
     expect((await node.sequencer.view.roots()).stateRoot).toBe(stateRoot);
     expect([1, 2, 4, 5, 6].map((id) => node.sequencer.view.account(id)!.balance)).toEqual(balances);
     expect((await node.sequencer.view.batch(1))?.endState.counters.inferences).toBe(4);
+  });
+
+  it("replays an acknowledged settlement from its write-ahead entry when the process died before its entry landed", async () => {
+    // What a crash leaves when the write-ahead entries of the transfer, the settlement and the
+    // transfer after it are on disk and none of their entries' seals is: written into the copy
+    // of the database taken with epoch 0 sealed.
+    const view = node.sequencer.view;
+    const [end, record] = [(await view.batch(1))!, (await view.batch(3))!];
+    if (record.kind !== "settlement") throw new Error("entry 3 is a settlement");
+    const walOf = async (r: SubmitResult) => {
+      const t = (await view.transaction(r.txHash))!;
+      return { raw: t.raw, hash: t.hash };
+    };
+    const accepted: AcceptedSettlement = {
+      settlement: record.settlement,
+      scoresCommitment: record.scoresCommitment,
+      epochEnd: { entry: 1, state: end.endState, roots: record.epochEnd.roots },
+    };
+    const db = new Level<string, Buffer>(crashDir, { keyEncoding: "utf8", valueEncoding: "buffer" });
+    await db.batch([
+      { type: "put", key: KEY.wal(2, 0), value: serialize(await walOf(transfers[0]!)) },
+      { type: "put", key: KEY.wal(3, 0), value: serialize({ settlement: accepted } satisfies WalEntry) },
+      { type: "put", key: KEY.wal(4, 0), value: serialize(await walOf(transfers[1]!)) },
+    ]);
+    await db.close();
+    const { stateRoot } = await view.roots();
+    const entry = (await rpc(node.url, "ol_getBatch", [3])).result as Record<string, unknown>;
+
+    // No L1 needed: a replayed settlement was admitted before the crash.
+    const crashed = await startNode(
+      testNodeConfig(crashDir, { governance: GOVERNANCE }),
+      pino({ level: "silent" }),
+    );
+    try {
+      await crashed.sequencer.drain();
+      expect((await crashed.sequencer.view.roots()).stateRoot).toBe(stateRoot);
+      const replayed = (await rpc(crashed.url, "ol_getBatch", [3])).result;
+      expect(replayed).toEqual({ ...entry, sealedAt: expect.any(String), l1TxHash: null });
+      expect(
+        (await rpc(crashed.url, "ol_getTransactionReceipt", [transfers[1]!.txHash])).result,
+      ).toMatchObject({
+        batch: 4,
+        position: 0,
+      });
+    } finally {
+      await crashed.stop();
+    }
   });
 });
