@@ -1,7 +1,16 @@
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import type { SignedTx } from "../protocol/tx/types.ts";
-import { encodeTx } from "../protocol/tx/codec.ts";
-import type { AccountInfo, EntryInfo, ReceiptInfo, SubmitResult, TransactionInfo } from "./wire.ts";
+import { encodeSignature, encodeTx } from "../protocol/tx/codec.ts";
+import { encodeSettlementData } from "../protocol/rewards/encoding.ts";
+import type { SignedSettlement } from "../protocol/rewards/sign.ts";
+import type {
+  AccountInfo,
+  EntryInfo,
+  ReceiptInfo,
+  SettlementResult,
+  SubmitResult,
+  TransactionInfo,
+} from "./wire.ts";
 
 export type * from "./wire.ts";
 
@@ -80,6 +89,15 @@ export class OpenLedgerProvider {
 
   sendTransaction(tx: SignedTx): Promise<SubmitResult> {
     return this.sendRawTransaction(encodeTx(tx));
+  }
+
+  /** A reward settlement signed by its prover account (protocol/rewards/sign.ts). */
+  submitSettlement(s: SignedSettlement): Promise<SettlementResult> {
+    const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
+    return this.call("ol_submitSettlement", [
+      hex(encodeSettlementData(s.data)),
+      hex(encodeSignature(s.signature)),
+    ]);
   }
 
   getTransaction(hash: string): Promise<TransactionInfo | null> {

@@ -5,16 +5,17 @@ import { devWallet } from "../../contracts/deploy/dev-accounts.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { GENESIS_GOVERNANCE } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
-import { encodeSettlementData, type SettlementData } from "../../protocol/rewards/encoding.ts";
+import type { SettlementData } from "../../protocol/rewards/encoding.ts";
 import { signSettlement } from "../../protocol/rewards/sign.ts";
 import {
   REWARD_FIXTURE_SETTLEMENT,
   rewardFixtureKey,
   rewardFixtureTxs,
 } from "../../protocol/rewards/testing.ts";
-import { encodeSignature, encodeTx } from "../../protocol/tx/codec.ts";
+import { encodeTx } from "../../protocol/tx/codec.ts";
 import { signTx } from "../../protocol/tx/sign.ts";
 import { isQueueOp, TxType } from "../../protocol/tx/types.ts";
+import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { rpc, spawnSequencer, tempDir } from "../../sequencer/testing.ts";
 import { type Devnet, startDevnet } from "../devnet/devnet.ts";
 
@@ -77,13 +78,16 @@ describe("durability of settlements", () => {
       contributionStake: 10n ** 18n,
       modelStake: 10n ** 19n,
     });
+    let lastBatch = 0;
     for (const tx of fixture) {
       if (tx.type === TxType.Deposit) {
         const pub = { x: fieldToHex(tx.publicKey.x), y: fieldToHex(tx.publicKey.y) };
         const d = { ...tx, queueIndex: String(tx.queueIndex), publicKey: pub, amount: tx.amount.toString() };
         const { type: _type, ...param } = d;
         await call("ol_submitDeposit", [param]);
-      } else if (!isQueueOp(tx)) await call("ol_sendTransaction", [hex(encodeTx(tx))]);
+      } else if (!isQueueOp(tx)) {
+        lastBatch = ((await call("ol_sendTransaction", [hex(encodeTx(tx))])) as { batch: number }).batch;
+      }
     }
     let nonce = 2; // account 1's: it registered two contributions
     const transfer = () =>
@@ -99,20 +103,21 @@ describe("durability of settlements", () => {
           ),
         ),
       ]) as Promise<{ txHash: string; batch: number; position: number }>;
-    // Epoch 0 ends at entry 10: one transfer per batch until it is sealed.
-    while (((await call("ol_getBatchNumber", [])) as number) < GENESIS_GOVERNANCE.epochLength) {
+    // The epoch of the fixture's last batch (a loaded machine seals one batch per transaction):
+    // one transfer per batch until its last entry is sealed.
+    const { epochLength } = GENESIS_GOVERNANCE;
+    const epoch = Math.floor((lastBatch - 1) / epochLength);
+    while (((await call("ol_getBatchNumber", [])) as number) < (epoch + 1) * epochLength) {
       await transfer();
       await new Promise((r) => setTimeout(r, 60));
     }
     const { treasuryAccount: _treasury, ...base } = REWARD_FIXTURE_SETTLEMENT;
     const settled: { entry: unknown; inference: number }[] = [];
     for (const [i, inference] of [1, 3, 4].entries()) {
-      const data: SettlementData = { ...base, inferences: [inference], scores: [base.scores[0]!] };
-      const signed = signSettlement(data, rewardFixtureKey(data.proverAccount), domain);
-      const answer = (await call("ol_submitSettlement", [
-        hex(encodeSettlementData(data)),
-        hex(encodeSignature(signed.signature)),
-      ])) as { entry: number; paid: string };
+      const data: SettlementData = { ...base, epoch, inferences: [inference], scores: [base.scores[0]!] };
+      const answer = await new OpenLedgerProvider(`${url}/rpc`).submitSettlement(
+        signSettlement(data, rewardFixtureKey(data.proverAccount), domain),
+      );
       const after = await transfer();
       expect(after.batch).toBe(answer.entry + 1);
       const exited = new Promise((r) => proc.once("exit", r));

@@ -16,10 +16,10 @@ import { asTimelock, deploySystem, prepareArtifacts, type System } from "../../c
 import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
-import { encodeSettlementData, type SettlementData } from "../../protocol/rewards/encoding.ts";
+import type { SettlementData } from "../../protocol/rewards/encoding.ts";
 import { signSettlement } from "../../protocol/rewards/sign.ts";
 import { TEST_GOVERNANCE } from "../../protocol/testing.ts";
-import { encodeSignature, encodeTx } from "../../protocol/tx/codec.ts";
+import { encodeTx } from "../../protocol/tx/codec.ts";
 import { signTx } from "../../protocol/tx/sign.ts";
 import { type L2Tx, TxType } from "../../protocol/tx/types.ts";
 import { SnarkjsBackend } from "../../prover/node/backend.ts";
@@ -28,7 +28,8 @@ import { type BatchSource, SequencerRpcSource } from "../../prover/node/source.t
 import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
 import { L1ProverRegistry } from "../../sequencer/l1/prover-registry.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
-import { rpc, tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
+import { OpenLedgerProvider } from "../../sdk/provider.ts";
+import { tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
 
 const { name: CIRCUIT, circuitId: CIRCUIT_ID, shape: SHAPE } = DEV_BATCH_CIRCUIT;
 /** Epoch 0 ends at entry 3; the settlement is entry 4, the batch after it entry 5. */
@@ -43,8 +44,6 @@ let circuit: CircuitArtifacts;
 let s: System;
 let seq: SequencerNode;
 const backend = new SnarkjsBackend();
-
-const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
 
 // On a clean build/ the 2^18 dev keys take about ten minutes on two cores: a longer hook timeout.
 beforeAll(async () => {
@@ -177,12 +176,10 @@ describe("prover node replay through a settlement entry", () => {
         scores: [[7n]],
         proverAccount: ACCOUNT,
       };
-      const signed = signSettlement(data, testKey(KEY), DEV_DOMAIN);
-      const reply = await rpc(seq.url, "ol_submitSettlement", [
-        hex(encodeSettlementData(data)),
-        hex(encodeSignature(signed.signature)),
-      ]);
-      expect(reply.result).toMatchObject({ entry: 4, paid: "500" });
+      const answer = await new OpenLedgerProvider(`${seq.url}/rpc`).submitSettlement(
+        signSettlement(data, testKey(KEY), DEV_DOMAIN),
+      );
+      expect(answer).toMatchObject({ entry: 4, paid: "500" });
       await send({ type: TxType.Stake, amount: 1n });
       await seq.sequencer.seal();
       await waitCommitted(5n);
