@@ -25,6 +25,8 @@ export const ErrorCode = {
   UnknownContribution: "UNKNOWN_CONTRIBUTION",
   UnknownModel: "UNKNOWN_MODEL",
   FeeTooLow: "FEE_TOO_LOW",
+  /** An inference record a reward settlement cannot take (docs/protocol.md §11.1). */
+  InferenceNotSettleable: "INFERENCE_NOT_SETTLEABLE",
   TreeFull: "TREE_FULL",
   InvalidProof: "INVALID_PROOF",
   NotFinal: "NOT_FINAL",
