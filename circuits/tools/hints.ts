@@ -16,7 +16,8 @@ export function hintsUnder(dir: string): string[] {
       const path = join(at, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith(".circom")) {
-        for (const m of readFileSync(path, "utf8").matchAll(HINT)) found.add(`${relative(dir, path)}:${m[1]}`);
+        for (const m of readFileSync(path, "utf8").matchAll(HINT))
+          found.add(`${relative(dir, path)}:${m[1]}`);
       }
     }
   };

@@ -70,7 +70,12 @@ describe("DataCredits(3): pool · s_j / S, the dust apart", () => {
 
   it("takes the largest pool and scores (S near 2^66)", async () => {
     const share = U96_MAX / 3n;
-    expect(await credits(U96_MAX, [U64_MAX, U64_MAX, U64_MAX])).toEqual([share, share, share, U96_MAX - 3n * share]);
+    expect(await credits(U96_MAX, [U64_MAX, U64_MAX, U64_MAX])).toEqual([
+      share,
+      share,
+      share,
+      U96_MAX - 3n * share,
+    ]);
     expect(await credits(U96_MAX, [U64_MAX, 0n, 1n])).toEqual([
       (U96_MAX * U64_MAX) / (1n << 64n),
       0n,
@@ -80,9 +85,9 @@ describe("DataCredits(3): pool · s_j / S, the dust apart", () => {
   });
 
   it("refuses a score of 2^64", async () => {
-    expect(await firstFailure(circuits.reward_data_credits_3, { pool: 10n, scores: [1n, 1n << 64n, 0n] })).toMatch(
-      refusalAt("DataCredits", "rewards/data_credits.circom", "scoreBits[j].in <== scores[j]"),
-    );
+    expect(
+      await firstFailure(circuits.reward_data_credits_3, { pool: 10n, scores: [1n, 1n << 64n, 0n] }),
+    ).toMatch(refusalAt("DataCredits", "rewards/data_credits.circom", "scoreBits[j].in <== scores[j]"));
   });
 });
 
@@ -122,12 +127,20 @@ describe("AccountCredit(8,2): a balance increase as an accounts-tree update", ()
   it("refuses a credit taking the balance to 2^96", async () => {
     const { input } = credit(U96_MAX - 500n, 501n);
     expect(await firstFailure(circuits.reward_account_credit_8x2, input)).toMatch(
-      refusalAt("AccountCredit", "rewards/account_credit.circom", "balanceAfter.in <== unpack.balance + amount"),
+      refusalAt(
+        "AccountCredit",
+        "rewards/account_credit.circom",
+        "balanceAfter.in <== unpack.balance + amount",
+      ),
     );
   });
 
   it("refuses a leaf not under rootIn: another root, an empty slot", async () => {
-    const at = refusalAt("AccountCredit", "rewards/account_credit.circom", "active * (update.oldRoot - rootIn)");
+    const at = refusalAt(
+      "AccountCredit",
+      "rewards/account_credit.circom",
+      "active * (update.oldRoot - rootIn)",
+    );
     const { input } = credit(1000n, 500n);
     expect(await firstFailure(circuits.reward_account_credit_8x2, { ...input, rootIn: 5n })).toMatch(at);
     const empty = { ...input, index: 4, fields: [0n, 0n, 0n, 0n] };
@@ -135,7 +148,14 @@ describe("AccountCredit(8,2): a balance increase as an accounts-tree update", ()
   });
 
   it("leaves the root alone when inactive, with all-0 inputs, and refuses an amount there", async () => {
-    const idle = { rootIn: 1234n, active: 0, index: 0, amount: 0n, fields: [0n, 0n, 0n, 0n], siblings: zeros() };
+    const idle = {
+      rootIn: 1234n,
+      active: 0,
+      index: 0,
+      amount: 0n,
+      fields: [0n, 0n, 0n, 0n],
+      siblings: zeros(),
+    };
     expect(await circuitOutputs(circuits.reward_account_credit_8x2, idle, 1)).toEqual([1234n]);
     expect(await firstFailure(circuits.reward_account_credit_8x2, { ...idle, amount: 1n })).toMatch(
       refusalAt("AccountCredit", "rewards/account_credit.circom", "(1 - active) * amount === 0"),
@@ -157,25 +177,22 @@ describe("TrainingSet(5, 4, 2): the descriptor from the contribution lanes", () 
   });
 
   it("refuses a used lane after an unused one", async () => {
-    expect(await firstFailure(circuits.reward_training_set_5_4x2, { configHash: config, ids: [1, 0, 3, 0, 0] })).toMatch(
-      refusalAt("LaneFlags", "rewards/lane_flags.circom", "used[i] * (1 - used[i - 1]) === 0"),
-    );
+    expect(
+      await firstFailure(circuits.reward_training_set_5_4x2, { configHash: config, ids: [1, 0, 3, 0, 0] }),
+    ).toMatch(refusalAt("LaneFlags", "rewards/lane_flags.circom", "used[i] * (1 - used[i - 1]) === 0"));
   });
 });
 
 describe("InferenceIds(3): used lanes first, strictly increasing, within the epoch", () => {
-  const ids = (list: number[], lastInference = 10) =>
-    ({ ids: list, lastInference }) satisfies CircuitInput;
+  const ids = (list: number[], lastInference = 10) => ({ ids: list, lastInference }) satisfies CircuitInput;
   const at = (text: string) => refusalAt("InferenceIds", "rewards/inference_ids.circom", text);
 
   it("flags the used lanes", async () => {
     expect(await circuitOutputs(circuits.reward_inference_ids_3, ids([3, 5, 10]), 3)).toEqual([1n, 1n, 1n]);
     expect(await circuitOutputs(circuits.reward_inference_ids_3, ids([4, 0, 0]), 3)).toEqual([1n, 0n, 0n]);
-    expect(await circuitOutputs(circuits.reward_inference_ids_3, ids([1, 2 ** 32 - 1, 0], 2 ** 32 - 1), 3)).toEqual([
-      1n,
-      1n,
-      0n,
-    ]);
+    expect(
+      await circuitOutputs(circuits.reward_inference_ids_3, ids([1, 2 ** 32 - 1, 0], 2 ** 32 - 1), 3),
+    ).toEqual([1n, 1n, 0n]);
   });
 
   it("refuses no used lane, a repeated or decreasing id, an id past lastInference, a gap", async () => {

@@ -7,7 +7,8 @@ include "../hashers/poseidon_list.circom";
 //   scoresHash_i     = PoseidonList(scores[i])
 //   scoresCommitment = PoseidonList([ids[0], scoresHash_0, ..., ids[N-1], scoresHash_(N-1)])
 //   out = Poseidon(Poseidon(epoch, model, preRoot, postRoot, endRoot),
-//                  Poseidon(scoresCommitment, proverAccount, treasuryAccount, proverAddress))
+//                  Poseidon(scoresCommitment, proverAccount, treasuryAccount))
+// No L1 address: a settlement's proof is not bound to whoever submits it.
 template RewardPublicInput(N, C) {
     signal input epoch;
     signal input model;
@@ -18,7 +19,6 @@ template RewardPublicInput(N, C) {
     signal input scores[N][C];
     signal input proverAccount;
     signal input treasuryAccount;
-    signal input proverAddress;
     signal output out;
 
     component scoresHash[N];
@@ -31,8 +31,8 @@ template RewardPublicInput(N, C) {
     }
     component roots = Poseidon(5);
     roots.inputs <== [epoch, model, preRoot, postRoot, endRoot];
-    component parties = Poseidon(4);
-    parties.inputs <== [commitment.out, proverAccount, treasuryAccount, proverAddress];
+    component parties = Poseidon(3);
+    parties.inputs <== [commitment.out, proverAccount, treasuryAccount];
     component top = Poseidon(2);
     top.inputs <== [roots.out, parties.out];
     out <== top.out;

@@ -27,7 +27,6 @@ template RewardSettlement(N, C, ACC_ARITY, ACC_DEPTH, REG_ARITY, DEPTH_C, DEPTH_
     signal output publicInput;
 
     signal input epoch;
-    signal input proverAddress;
     signal input proverAccount;
     signal input treasuryAccount;
 
@@ -169,7 +168,6 @@ template RewardSettlement(N, C, ACC_ARITY, ACC_DEPTH, REG_ARITY, DEPTH_C, DEPTH_
     }
 
     // ---- the C + 4 credits, in order ----
-    accountFields[C + 2][2] === proverAddress;
     component credit[C + 4];
     signal accountsAfter[C + 5];
     accountsAfter[0] <== accountsRoot;
@@ -221,6 +219,5 @@ template RewardSettlement(N, C, ACC_ARITY, ACC_DEPTH, REG_ARITY, DEPTH_C, DEPTH_
     fold.scores <== scores;
     fold.proverAccount <== proverAccount;
     fold.treasuryAccount <== treasuryAccount;
-    fold.proverAddress <== proverAddress;
     publicInput <== fold.out;
 }

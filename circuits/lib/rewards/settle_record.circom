@@ -1,11 +1,12 @@
 pragma circom 2.1.0;
 
+include "circomlib/circuits/comparators.circom";
 include "circomlib/circuits/poseidon.circom";
 include "../trees/merkle_update.circom";
 
 // One inference lane: the record at id `id` (fields user, model, inputHash, outputHash,
-// featureCommitment, payment) is a record of `model` and its payment is set to 0 in the
-// inferences tree (docs/protocol.md section 11.1). An unused lane (used = 0) pays nothing and
+// featureCommitment, payment) is an unsettled record (payment != 0) of `model` and its payment
+// is set to 0 in the inferences tree (docs/protocol.md section 11.1). An unused lane (used = 0) pays nothing and
 // leaves the root unchanged.
 template SettleRecord(ARITY, DEPTH) {
     signal input rootIn;
@@ -18,6 +19,9 @@ template SettleRecord(ARITY, DEPTH) {
     signal output payment;
 
     used * (record[1] - model) === 0;
+    component settled = IsZero();
+    settled.in <== record[5];
+    used * settled.out === 0;
     (1 - used) * record[5] === 0;
     payment <== record[5];
 
