@@ -298,7 +298,10 @@ describe("registry slots", () => {
     } as CircuitInput;
     const model1 = (w.input.regModel as string[][])[0]!;
     for (const fields of [model1.map(() => "0"), model1]) {
-      await refused({ ...input, regModel: [fields] } as CircuitInput, registryAt("mUpdate.oldRoot === modelsIn"));
+      await refused(
+        { ...input, regModel: [fields] } as CircuitInput,
+        registryAt("mUpdate.oldRoot === modelsIn"),
+      );
     }
   });
 
@@ -437,7 +440,8 @@ describe("the public input and the primitives", () => {
 describe("two withdrawal entries and two registry slots (batch_8x2_2tx_2wd_2reg)", () => {
   const withdraw = (from: number, nonce: number, recipient: number, amount: bigint) =>
     sign({ type: TxType.Withdraw, from, nonce, fee: 2n, amount, recipient: L1[recipient]! }, from - 1);
-  const withdrawalsAt = (text: string) => refusalAt("WithdrawalsMatch", "batch/withdrawals_match.circom", text);
+  const withdrawalsAt = (text: string) =>
+    refusalAt("WithdrawalsMatch", "batch/withdrawals_match.circom", text);
   const registryMatchAt = (text: string) => refusalAt("RegistryMatch", "batch/registry_match.circom", text);
   const column = <T>(input: BatchWitness["input"], name: string) => input[name] as T[];
 

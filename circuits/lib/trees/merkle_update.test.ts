@@ -30,7 +30,10 @@ beforeAll(async () => {
   symbols = await readSymbols(circuit.sym);
 }, 300_000);
 
-function inputOf(v: Update, change: Partial<Pick<Update, "index" | "oldLeaf" | "newLeaf">> = {}): CircuitInput {
+function inputOf(
+  v: Update,
+  change: Partial<Pick<Update, "index" | "oldLeaf" | "newLeaf">> = {},
+): CircuitInput {
   const u = { ...v, ...change };
   return {
     index: u.index.toString(),
@@ -107,7 +110,14 @@ describe("MerkleUpdate at the constraint level, roots kept", () => {
         const level = Number(name.match(/bits\[(\d)\]/)![1]);
         const t = BigInt(name.match(/\]\[(\d)\]$/)![1]!);
         const index = v.index + (flipped - witness[bit]!) * (1n << (BITS * BigInt(level) + t));
-        expect(checker.violated(new Map([[bit, flipped], [wire("main.index"), index]]))).not.toEqual([]);
+        expect(
+          checker.violated(
+            new Map([
+              [bit, flipped],
+              [wire("main.index"), index],
+            ]),
+          ),
+        ).not.toEqual([]);
       }
     }
   });
