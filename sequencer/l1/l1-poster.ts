@@ -1,4 +1,4 @@
-import { Contract, hexlify, type Signer } from "ethers";
+import { Contract, type ContractTransactionResponse, hexlify, type Signer } from "ethers";
 import type { Logger } from "pino";
 import { batchRootsHash, committedBatch } from "../../contracts/client/batch-roots.ts";
 import { sendCommitBatch } from "../../contracts/client/commit-batch.ts";
@@ -128,11 +128,11 @@ export class L1BatchPoster implements BatchPoster {
     const id = this.o.batchCircuitId;
     if (Number(await this.rollup.getFunction("batchCircuit")()) === id) return;
     this.nonce ??= await this.o.signer.getNonce("pending");
-    let tx;
+    let tx: ContractTransactionResponse;
     try {
       tx = await this.rollup.getFunction("setBatchCircuit")(id, { nonce: this.nonce });
     } catch (err) {
-      // The revert's data: ethers decodes it as `revert`, an in-process chain gives it raw.
+      // Both ethers' call exception and the in-process chain's error carry the revert data.
       const data = (err as { data?: unknown }).data;
       if (typeof data === "string" && this.rollup.interface.parseError(data)?.name === "UnknownCircuit") {
         throw new L1PosterFatalError(`batch circuit ${id} is not registered for batch proofs on L1`);
