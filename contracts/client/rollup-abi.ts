@@ -10,6 +10,7 @@ export const ROLLUP_ABI = [
   "function lastFinalizedBatch() view returns (uint64)",
   "function syncFinality(uint256 maxSteps) returns (uint64)",
   "function batchCircuit() view returns (uint32)",
+  "function setBatchCircuit(uint32 circuitId)",
   "function proofDueAt(uint64 batchIndex) view returns (uint64)",
   "function commitmentOf(uint64 batchIndex) view returns (uint256)",
   "function proofInputOf(uint64 batchIndex, address prover) view returns (uint256)",
@@ -33,5 +34,6 @@ export const ROLLUP_ABI = [
   "error NoBlob()",
   "error InvalidBlobOpening()",
   "error Frozen()",
+  "error UnknownCircuit(uint32 circuitId)",
   "event WithdrawalClaimed(uint64 indexed batchIndex, uint32 indexed leafIndex, address recipient, uint96 amount)",
 ] as const;

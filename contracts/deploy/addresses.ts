@@ -21,12 +21,15 @@ export interface DeploymentFile {
     rollup: string;
     batchVerifier: string;
     poseidonT3: string;
+    poseidonT4: string;
     poseidonT5: string;
     poseidonT6: string;
     poseidonT9: string;
     /** Data contracts holding PoseidonT9's partial-round constants (contracts/tools/poseidon-library.ts). */
     poseidonT9Data0: string;
     poseidonT9Data1: string;
+    /** Folds a reward settlement's public input (contracts/rollup/lib/SettlementInput.sol). */
+    settlementInput: string;
   };
 }
 

@@ -13,6 +13,7 @@ const SOURCES: Record<string, string> = {
   ParamsRegistry: "contracts/governance/ParamsRegistry.sol",
   Rollup: "contracts/rollup/Rollup.sol",
   PoseidonT9: "contracts/rollup/lib/PoseidonT9.sol",
+  SettlementInput: "contracts/rollup/lib/SettlementInput.sol",
 };
 
 export interface Artifact {

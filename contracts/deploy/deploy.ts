@@ -37,8 +37,10 @@ const ORDER = [
   "governor",
   "paramsRegistry",
   "poseidonT3",
+  "poseidonT4",
   "poseidonT5",
   "poseidonT6",
+  "settlementInput",
   "poseidonT9",
   "poseidonT9Data0",
   "poseidonT9Data1",
@@ -118,6 +120,7 @@ export async function deployOpenLedger(
       PoseidonT5: at.poseidonT5,
       PoseidonT6: at.poseidonT6,
       PoseidonT9: at.poseidonT9,
+      SettlementInput: at.settlementInput,
     },
   );
   const token = await deploy("token", "OpenToken", [config.token.treasury, config.token.supply]);
@@ -164,8 +167,14 @@ export async function deployOpenLedger(
     },
   ]);
   await deployPoseidon("poseidonT3", "PoseidonT3");
+  await deployPoseidon("poseidonT4", "PoseidonT4");
   await deployPoseidon("poseidonT5", "PoseidonT5");
   await deployPoseidon("poseidonT6", "PoseidonT6");
+  await deploy("settlementInput", "SettlementInput", [], {
+    PoseidonT3: at.poseidonT3,
+    PoseidonT4: at.poseidonT4,
+    PoseidonT6: at.poseidonT6,
+  });
   // Generated here (contracts/tools/poseidon-library.ts): poseidon-solidity has no 8-input hash.
   await deploy("poseidonT9", "PoseidonT9", []);
   const [data0, data1] = poseidonT9DataCreationCodes();
@@ -199,11 +208,13 @@ export async function deployOpenLedger(
       rollup: at.rollup,
       batchVerifier: at.batchVerifier,
       poseidonT3: at.poseidonT3,
+      poseidonT4: at.poseidonT4,
       poseidonT5: at.poseidonT5,
       poseidonT6: at.poseidonT6,
       poseidonT9: at.poseidonT9,
       poseidonT9Data0: at.poseidonT9Data0,
       poseidonT9Data1: at.poseidonT9Data1,
+      settlementInput: at.settlementInput,
     },
   };
   return { file, token, timelock, governor, paramsRegistry, rollup, batchVerifier };

@@ -1,11 +1,12 @@
 import { createRequire } from "node:module";
 import { dataContractCreationCode, poseidonConstantsCode } from "../tools/poseidon-library.ts";
 
-export type PoseidonLibrary = "PoseidonT3" | "PoseidonT5" | "PoseidonT6";
+export type PoseidonLibrary = "PoseidonT3" | "PoseidonT4" | "PoseidonT5" | "PoseidonT6";
 
 /** The one function every poseidon-solidity library exposes, by arity. */
 export const POSEIDON_INPUTS: Record<PoseidonLibrary, number> = {
   PoseidonT3: 2,
+  PoseidonT4: 3,
   PoseidonT5: 4,
   PoseidonT6: 5,
 };

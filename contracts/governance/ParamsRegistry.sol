@@ -69,6 +69,9 @@ contract ParamsRegistry is Ownable, IRollupParams {
 
     RewardSplit public rewardSplit;
     uint32 public epochLength;
+    /// @notice L2 account of the treasury: reward settlements pay it the protocol share and the
+    /// dust. An L1 record (the rollup folds it into each settlement's public input); 0 = none yet.
+    uint32 public treasuryAccount;
     uint32 public attributionMethod;
     uint96 public minContributionStake;
     uint96 public minModelStake;
@@ -103,6 +106,7 @@ contract ParamsRegistry is Ownable, IRollupParams {
     event L2ParamChanged(uint32 indexed paramId, uint256 value);
     event L1ParamsChanged(L1Params params);
     event DatanetCurationChanged(uint32 indexed datanetId, address curator, bool open);
+    event TreasuryAccountChanged(uint32 account);
     event L2StakeSlashed(uint32 indexed account, uint96 amount);
 
     error RollupAlreadyBound();
@@ -181,6 +185,15 @@ contract ParamsRegistry is Ownable, IRollupParams {
     /// prover reward, sequencer, treasury), each checked against its range.
     function setL1Params(L1Params calldata l1) external onlyOwner {
         _setL1(l1);
+    }
+
+    /// @notice Names the L2 account reward settlements pay the protocol's share to. It must be
+    /// an account whose l1Address is the treasury, so that governance can force its funds out
+    /// to L1 (the rollup cannot check that; the proposal's voters can).
+    function setTreasuryAccount(uint32 account) external onlyOwner {
+        if (account == 0) revert ZeroValue();
+        treasuryAccount = account;
+        emit TreasuryAccountChanged(account);
     }
 
     /// @notice Sets who curates a Datanet and whether it accepts contributions. L1 record in v1;

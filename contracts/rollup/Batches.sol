@@ -144,7 +144,8 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         if (!operators[msg.sender].prover) revert NotBondedProver();
         Batch storage b = _batches[batchIndex];
         uint256 slot = b.proofSlot;
-        if (slot == 0 || slot & PROVEN != 0) revert BatchNotProvable(batchIndex);
+        // A settlement is proven by proveSettlement, with a reward circuit.
+        if (slot == 0 || slot & (PROVEN | SETTLEMENT) != 0) revert BatchNotProvable(batchIndex);
         uint256 commitment = (slot & COMMITMENT_MASK) ^ (uint256(circuitId) << CIRCUIT_SHIFT);
         uint256 publicInput = PublicInput.bind(commitment, msg.sender);
         if (!_verifyProof(_verifierFor(circuitId, PURPOSE_BATCH), proof, publicInput)) revert InvalidProof();
@@ -197,7 +198,7 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
     function commitmentOf(uint64 batchIndex) public view returns (uint256) {
         if (batchIndex == 0 || batchIndex > _head.lastCommitted) return 0;
         uint256 slot = _batches[batchIndex].proofSlot;
-        if (slot & PROVEN != 0) return 0;
+        if (slot & (PROVEN | SETTLEMENT) != 0) return 0;
         return (slot & COMMITMENT_MASK) ^ (uint256(_eraOf(batchIndex).circuitId) << CIRCUIT_SHIFT);
     }
 
@@ -217,7 +218,7 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
     /// @dev The verifier's arguments (uint[2], uint[2][2], uint[2], uint[1]) are nine static
     /// words: the proof is copied from calldata as it is, which costs less than ABI-encoding it.
     function _verifyProof(IBatchVerifier verifier, uint256[8] calldata proof, uint256 publicInput)
-        private
+        internal
         view
         returns (bool ok)
     {

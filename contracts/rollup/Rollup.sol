@@ -2,19 +2,19 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {Batches} from "./Batches.sol";
 import {Bonds} from "./Bonds.sol";
 import {EscapeHatch} from "./EscapeHatch.sol";
 import {IBatchVerifier} from "./interfaces/IBatchVerifier.sol";
 import {IRollupParams} from "./interfaces/IRollupParams.sol";
 import {PoseidonMerkle} from "./lib/PoseidonMerkle.sol";
 import {RollupStorage} from "./RollupStorage.sol";
+import {Settlements} from "./Settlements.sol";
 import {Withdrawals} from "./Withdrawals.sol";
 
 /// @title OpenLedger rollup
-/// @notice Batches, proofs and finalized roots, the priority queue of L1 operations,
+/// @notice Batches, reward settlements, proofs and finalized roots, the priority queue of L1 operations,
 /// withdrawals, the escape hatch and operator bonds (docs/protocol.md section 8).
-contract Rollup is Batches, Withdrawals, EscapeHatch {
+contract Rollup is Settlements, Withdrawals, EscapeHatch {
     struct Config {
         IERC20 token;
         IRollupParams params;

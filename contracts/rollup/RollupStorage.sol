@@ -13,6 +13,10 @@ abstract contract RollupStorage {
     /// nothing. One slot read and rewritten keeps proveBatch within its gas budget.
     uint256 internal constant PROVEN = 1 << 255;
     uint256 internal constant REWARD_PAID = 1 << 254;
+    /// @dev Marks a reward settlement's slot (Settlements.sol), set with REWARD_PAID: a
+    /// settlement pays its prover on L2 and earns no L1 prover reward. Batch commitments have
+    /// bit 253 clear (COMMITMENT_MASK).
+    uint256 internal constant SETTLEMENT = 1 << 253;
     /// @dev The batch circuit is bound to a batch by XORing its id into the stored commitment
     /// (bits 200 to 231): proveBatch(i, circuitId) undoes it with the id it is given, so a
     /// proof checked by another circuit's verifier is a proof of another public input and

@@ -74,8 +74,8 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
     expect(hex32(state.root())).toBe(s.d.file.genesisStateRoot);
   });
 
-  it("Poseidon on chain equals protocol/poseidon.ts (2, 4, 5 and 8 inputs)", async () => {
-    const lib = (name: "poseidonT3" | "poseidonT5" | "poseidonT6", n: number) =>
+  it("Poseidon on chain equals protocol/poseidon.ts (2, 3, 4, 5 and 8 inputs)", async () => {
+    const lib = (name: "poseidonT3" | "poseidonT4" | "poseidonT5" | "poseidonT6", n: number) =>
       new s.ethers.Contract(
         s.d.file.contracts[name],
         [`function hash(uint256[${n}]) pure returns (uint256)`],
@@ -84,6 +84,7 @@ describe("Rollup: priority queue, freeze on an expired operation, exits and refu
     const inputs = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n].map((x) => x * 0x1234567890abcdefn);
     for (const [name, n] of [
       ["poseidonT3", 2],
+      ["poseidonT4", 3],
       ["poseidonT5", 4],
       ["poseidonT6", 5],
     ] as const) {

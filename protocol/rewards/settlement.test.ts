@@ -5,6 +5,10 @@ import { GENESIS_GOVERNANCE } from "../genesis.ts";
 import type { RollupState } from "../state/state.ts";
 import { codeOf } from "../testing.ts";
 import { scoresCommitment } from "./commitment.ts";
+import { decodeSettlementData, encodeSettlementData } from "./encoding.ts";
+import { signSettlement, verifySettlement } from "./sign.ts";
+import { derivePublicKey } from "../eddsa.ts";
+import { DEV_DOMAIN } from "../genesis.ts";
 import { applySettlement, type Settlement } from "./settlement.ts";
 import { BPS, creditData, splitPayment } from "./split.ts";
 import { rewardFixture } from "./testing.ts";
@@ -252,5 +256,45 @@ describe("reward settlement (docs/protocol.md §11)", () => {
     expect(
       codeOf(() => buildSettlementWitness(state, settlement, end, { inferences: 2, contributions: 2 })),
     ).toBe(ErrorCode.UnsupportedByLayout);
+  });
+});
+
+describe("settlement data (docs/protocol.md §11.5)", () => {
+  it("round-trips, and refuses a wrong version or length", () => {
+    const { settlement } = rewardFixture();
+    const bytes = encodeSettlementData(settlement);
+    expect(bytes.length).toBe(17 + 4 * 2 + 8 * 2 * 3);
+    const { treasuryAccount: _, ...published } = settlement;
+    expect(decodeSettlementData(bytes)).toEqual(published);
+    expect(codeOf(() => decodeSettlementData(bytes.slice(0, -1)))).toBe(ErrorCode.InvalidEncoding);
+    expect(codeOf(() => decodeSettlementData(Uint8Array.of(2, ...bytes.slice(1))))).toBe(
+      ErrorCode.InvalidEncoding,
+    );
+    expect(codeOf(() => encodeSettlementData({ ...settlement, scores: [[1n], [1n, 2n]] }))).toBe(
+      ErrorCode.InvalidEncoding,
+    );
+  });
+});
+
+describe("settlement signature (docs/protocol.md §11.6)", () => {
+  it("verifies under the prover's key and domain only, and covers every score", () => {
+    const sk = Uint8Array.from({ length: 32 }, (_, i) => i + 7);
+    const other = Uint8Array.from({ length: 32 }, (_, i) => i + 8);
+    const { treasuryAccount: _, ...data } = rewardFixture().settlement;
+    const signed = signSettlement(data, sk, DEV_DOMAIN);
+    expect(verifySettlement(signed, derivePublicKey(sk), DEV_DOMAIN)).toBe(true);
+    expect(verifySettlement(signed, derivePublicKey(other), DEV_DOMAIN)).toBe(false);
+    expect(verifySettlement(signed, derivePublicKey(sk), { ...DEV_DOMAIN, chainId: 1n })).toBe(false);
+    const changed = {
+      ...signed,
+      data: {
+        ...data,
+        scores: [
+          [5n, 0n, 4n],
+          [0n, 0n, 0n],
+        ],
+      },
+    };
+    expect(verifySettlement(changed, derivePublicKey(sk), DEV_DOMAIN)).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 import { derivePublicKey } from "../eddsa.ts";
 import { DEV_DOMAIN } from "../genesis.ts";
-import { TEST_PARAMS } from "../params.ts";
+import { type ProtocolParams, TEST_PARAMS } from "../params.ts";
 import { applyTx } from "../state/apply.ts";
-import { beginBatch, closeBatch } from "../state/batch.ts";
+import { beginBatch, closeBatch, type OpenBatch } from "../state/batch.ts";
 import { RollupState } from "../state/state.ts";
 import { TEST_GOVERNANCE, TEST_L1_ADDRESS, TEST_PROVER } from "../testing.ts";
 import { signTx } from "../tx/sign.ts";
@@ -11,6 +11,98 @@ import type { EpochEnd, Settlement } from "./settlement.ts";
 
 /** An L2 transaction before its nonce and fee are filled in. */
 type Unsigned<T = L2Tx> = T extends L2Tx ? Omit<T, "nonce" | "fee"> : never;
+
+/**
+ * Builds a state for the reward tests and benchmark through the real state transition: signed
+ * transactions in one batch, each account with a deterministic test key.
+ */
+export class RewardLedger {
+  readonly state: RollupState;
+  private readonly batch: OpenBatch;
+  private readonly keys: Uint8Array[] = [];
+  private readonly nonces = new Map<number, number>();
+
+  constructor(options: { witness?: boolean; params?: ProtocolParams } = {}) {
+    this.state = new RollupState(
+      { domain: DEV_DOMAIN, params: options.params ?? TEST_PARAMS, governance: TEST_GOVERNANCE },
+      { witness: options.witness },
+    );
+    this.batch = beginBatch(this.state);
+  }
+
+  /** Opens an account by a deposit from `l1Sender`; returns its id. */
+  account(l1Sender = TEST_L1_ADDRESS, amount = 1_000_000n): number {
+    const key = Uint8Array.from({ length: 32 }, (_, i) => (this.keys.length * 29 + 29 + i) & 0xff);
+    this.keys.push(key);
+    applyTx(this.state, this.batch, {
+      type: TxType.Deposit,
+      queueIndex: BigInt(this.keys.length - 1),
+      l1Sender,
+      to: 0,
+      publicKey: derivePublicKey(key),
+      amount,
+    });
+    return this.state.counters.accounts;
+  }
+
+  send(tx: Unsigned): void {
+    const nonce = this.nonces.get(tx.from) ?? 0;
+    this.nonces.set(tx.from, nonce + 1);
+    const full = { ...tx, nonce, fee: 1n } as L2Tx;
+    applyTx(this.state, this.batch, signTx(full, this.keys[tx.from - 1]!, DEV_DOMAIN, this.state.params));
+  }
+
+  /** Registers a contribution of `from`; returns its id. */
+  contribute(from: number, contentRoot: bigint): number {
+    this.send({
+      type: TxType.RegisterContribution,
+      from,
+      datanet: 1,
+      contentRoot,
+      rowCount: 10,
+      license: 1,
+      uriCommitment: contentRoot + 1n,
+      stake: 100n,
+    });
+    return this.state.counters.contributions;
+  }
+
+  /** Stakes for and registers a model of `from` on `contributions`; returns its id. */
+  model(from: number, contributions: number[], baseModel = 0): number {
+    this.send({ type: TxType.Stake, from, amount: 1000n });
+    this.send({
+      type: TxType.RegisterModel,
+      from,
+      modelHash: 100n + BigInt(from),
+      trainingConfigHash: 200n + BigInt(from),
+      contributions,
+      checkpointCommitment: 300n + BigInt(from),
+      inferenceFee: 5n,
+      baseModel,
+    });
+    return this.state.counters.models;
+  }
+
+  /** An inference of `model` paid by `from`; returns its id. */
+  infer(from: number, model: number, payment: bigint): number {
+    this.send({
+      type: TxType.Inference,
+      from,
+      model,
+      inputHash: payment,
+      outputHash: payment + 1n,
+      featureCommitment: payment + 2n,
+      payment,
+    });
+    return this.state.counters.inferences;
+  }
+
+  /** Closes the batch (fees to `feeRecipient`): the state from here on is the epoch's end. */
+  closeEpoch(feeRecipient: number): EpochEnd {
+    closeBatch(this.state, this.batch, feeRecipient);
+    return { roots: this.state.roots(), counters: this.state.counters };
+  }
+}
 
 /**
  * One closed epoch for the reward tests of the protocol and the circuit (TEST_PARAMS trees):
@@ -30,76 +122,20 @@ export function rewardFixture(options: { witness?: boolean } = {}): {
   end: EpochEnd;
   settlement: Settlement;
 } {
-  const state = new RollupState(
-    { domain: DEV_DOMAIN, params: TEST_PARAMS, governance: TEST_GOVERNANCE },
-    options,
-  );
-  const keys = [1, 2, 3, 4, 5, 6].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (s * 29 + i) & 0xff));
-  const batch = beginBatch(state);
-  keys.forEach((key, i) =>
-    applyTx(state, batch, {
-      type: TxType.Deposit,
-      queueIndex: BigInt(i),
-      l1Sender: i === 4 ? TEST_PROVER : TEST_L1_ADDRESS,
-      to: 0,
-      publicKey: derivePublicKey(key),
-      amount: 100_000n,
-    }),
-  );
-  const nonces = new Map<number, number>();
-  const send = (tx: Unsigned) => {
-    const nonce = nonces.get(tx.from) ?? 0;
-    nonces.set(tx.from, nonce + 1);
-    const full = { ...tx, nonce, fee: 1n } as L2Tx;
-    applyTx(state, batch, signTx(full, keys[tx.from - 1]!, DEV_DOMAIN, TEST_PARAMS));
-  };
-  const contribution = (from: number, contentRoot: bigint) =>
-    send({
-      type: TxType.RegisterContribution,
-      from,
-      datanet: 1,
-      contentRoot,
-      rowCount: 10,
-      license: 1,
-      uriCommitment: contentRoot + 1n,
-      stake: 100n,
-    });
-  contribution(1, 11n);
-  contribution(2, 22n);
-  contribution(1, 33n);
-  const model = (from: number, contributions: number[], baseModel: number) => {
-    send({ type: TxType.Stake, from, amount: 1000n });
-    send({
-      type: TxType.RegisterModel,
-      from,
-      modelHash: 100n + BigInt(from),
-      trainingConfigHash: 200n + BigInt(from),
-      contributions,
-      checkpointCommitment: 300n + BigInt(from),
-      inferenceFee: 5n,
-      baseModel,
-    });
-  };
-  model(2, [1, 2], 0);
-  model(4, [1, 2, 3], 1);
-  const infer = (model: number, payment: bigint) =>
-    send({
-      type: TxType.Inference,
-      from: 3,
-      model,
-      inputHash: payment,
-      outputHash: payment + 1n,
-      featureCommitment: payment + 2n,
-      payment,
-    });
-  infer(2, 1000n);
-  infer(1, 500n);
-  infer(2, 777n);
-  infer(2, 5n);
-  closeBatch(state, batch, 6);
+  const l = new RewardLedger(options);
+  for (let i = 0; i < 6; i++) l.account(i === 4 ? TEST_PROVER : TEST_L1_ADDRESS, 100_000n);
+  l.contribute(1, 11n);
+  l.contribute(2, 22n);
+  l.contribute(1, 33n);
+  l.model(2, [1, 2]);
+  l.model(4, [1, 2, 3], 1);
+  l.infer(3, 2, 1000n);
+  l.infer(3, 1, 500n);
+  l.infer(3, 2, 777n);
+  l.infer(3, 2, 5n);
   return {
-    state,
-    end: { roots: state.roots(), counters: state.counters },
+    state: l.state,
+    end: l.closeEpoch(6),
     settlement: {
       epoch: 0,
       model: 2,

@@ -2,7 +2,7 @@ pragma circom 2.1.0;
 
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
-include "../utils/log2.circom";
+include "../utils/log2_ceil.circom";
 include "./proportional_share.circom";
 
 // The data credits of one inference (docs/protocol.md section 11.2): contribution j gets

@@ -11,14 +11,3 @@ function log2Exact(n) {
     assert(v == n);
     return bits;
 }
-
-// The least b with 2^b >= n (n >= 1): the bits a sum of n values below 2^k adds to k.
-function log2Ceil(n) {
-    var bits = 0;
-    var v = 1;
-    while (v < n) {
-        v *= 2;
-        bits++;
-    }
-    return bits;
-}

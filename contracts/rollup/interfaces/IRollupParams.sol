@@ -22,6 +22,14 @@ interface IRollupParams {
     /// @notice OPEN paid from the reward pool for each batch a prover finalizes.
     function proverRewardPerBatch() external view returns (uint96);
 
+    /// @notice Reward epoch length in chain entries (batches and settlements): epoch e ends at
+    /// batch (e + 1) * epochLength.
+    function epochLength() external view returns (uint32);
+
+    /// @notice The L2 account reward settlements pay the protocol share and the dust to (0 until
+    /// governance names one).
+    function treasuryAccount() external view returns (uint32);
+
     /// @notice Where slashed L1 bonds, queue fees and, after a freeze's exit window, whatever
     /// no one can claim go.
     function treasury() external view returns (address);
