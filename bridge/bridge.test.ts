@@ -65,7 +65,12 @@ describe("bridge: L1 deposits and forced withdrawals reach L2, L2 withdrawals ar
         verifyWorkers: 0,
       }),
       logger,
-      new L1BatchPoster({ rollup: rollupAddress, signer: s.sequencer, retryDelayMs: 10 }),
+      new L1BatchPoster({
+        rollup: rollupAddress,
+        signer: s.sequencer,
+        batchCircuitId: s.d.file.batchCircuitId,
+        retryDelayMs: 10,
+      }),
     );
     sink = { queue: () => node.sequencer.view.queue, execute: (op) => node.sequencer.executeQueueOp(op) };
   });

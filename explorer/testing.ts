@@ -63,7 +63,12 @@ export async function startFixture(): Promise<ExplorerFixture> {
       verifyWorkers: 0,
     }),
     logger,
-    new L1BatchPoster({ rollup, signer: s.sequencer, retryDelayMs: 10 }),
+    new L1BatchPoster({
+      rollup,
+      signer: s.sequencer,
+      batchCircuitId: s.d.file.batchCircuitId,
+      retryDelayMs: 10,
+    }),
   );
   const seq = node.sequencer;
   const relay = new L1QueueRelay({

@@ -38,6 +38,21 @@ describe("openledger sequencer --l1", () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  it("refuses --l1 without the batch circuit its commits are bound to", async () => {
+    const { deployment } = devnet;
+    const refused = run(
+      "node_modules/.bin/node",
+      [
+        "bin/openledger.mjs",
+        "sequencer",
+        ...["--chain-id", deployment.chainId, "--rollup", deployment.contracts.rollup],
+        ...["--data-dir", join(dataDir, "refused"), "--port", "0", "--l1", devnet.l1.url],
+      ],
+      { env: { ...process.env, OPENLEDGER_SEQUENCER_KEY: keyOf(1) } },
+    );
+    await expect(refused).rejects.toThrow(/--l1 needs --l1-batch-circuit/);
+  });
+
   it("relays a deposit from L1 and posts the batch holding it", async () => {
     const { deployment } = devnet;
     const chain = ["--chain-id", deployment.chainId, "--rollup", deployment.contracts.rollup];
@@ -49,6 +64,7 @@ describe("openledger sequencer --l1", () => {
         ...chain,
         ...["--data-dir", join(dataDir, "sequencer"), "--port", "0", "--params", "test"],
         ...["--l1", devnet.l1.url, "--l1-from-block", String(deployment.deployedAtBlock)],
+        ...["--l1-batch-circuit", String(deployment.batchCircuitId)],
         ...["--l1-confirmations", "0", "--l1-poll-ms", "200", "--batch-interval-ms", "300"],
       ],
       {

@@ -19,6 +19,8 @@ export interface L1Wiring {
   readonly rollup: string;
   /** The bonded sequencer's L1 signer, given the provider this wiring opens. */
   readonly signer: (provider: JsonRpcProvider) => Signer | Promise<Signer>;
+  /** The batch circuit id of the node's layout, which the poster binds commits to (L1BatchPoster). */
+  readonly batchCircuitId: number;
   /** First L1 block to scan for earlier commits and queued deposits (the deployment block). */
   readonly fromBlock: number;
   /** Confirmations before a deposit is relayed and before a commit counts as posted. */
@@ -50,6 +52,7 @@ export async function startL1Sequencer(
     const poster = new L1BatchPoster({
       rollup: l1.rollup,
       signer: await l1.signer(provider),
+      batchCircuitId: l1.batchCircuitId,
       fromBlock: l1.fromBlock,
       // The poster waits for at least one confirmation: a receipt is what it waits on.
       confirmations: Math.max(1, l1.confirmations),

@@ -7,11 +7,7 @@ import { GENESIS_GOVERNANCE } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import type { SettlementData } from "../../protocol/rewards/encoding.ts";
 import { signSettlement } from "../../protocol/rewards/sign.ts";
-import {
-  REWARD_FIXTURE_SETTLEMENT,
-  rewardFixtureKey,
-  rewardFixtureTxs,
-} from "../../protocol/rewards/testing.ts";
+import { REWARD_FIXTURE_SETTLEMENT, ledgerKey, rewardFixtureLedger } from "../../protocol/rewards/testing.ts";
 import { encodeTx } from "../../protocol/tx/codec.ts";
 import { signTx } from "../../protocol/tx/sign.ts";
 import { isQueueOp, TxType } from "../../protocol/tx/types.ts";
@@ -60,7 +56,8 @@ describe("durability of settlements", () => {
     const args = [
       ...["--chain-id", deployment.chainId, "--rollup", deployment.contracts.rollup],
       ...["--l1", devnet.l1.url, "--l1-from-block", String(deployment.deployedAtBlock)],
-      ...["--treasury-account", "6", "--reward-circuit", "2:2x4"],
+      ...["--l1-batch-circuit", String(deployment.batchCircuitId)],
+      ...["--treasury-account", "6", "--reward-circuit", "3:2x4"],
     ];
     // The sequencer's key posts entries; L1 refuses the deposits made over RPC, which only delays posting.
     const env = { ...process.env, OPENLEDGER_SEQUENCER_KEY: devWallet(1).privateKey };
@@ -73,11 +70,10 @@ describe("durability of settlements", () => {
     };
     const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
     // The reward fixture under genesis governance: stakes of 10^18 and 10^19.
-    const fixture = rewardFixtureTxs({
+    const fixture = rewardFixtureLedger({
       deposit: 10n ** 21n,
-      contributionStake: 10n ** 18n,
-      modelStake: 10n ** 19n,
-    });
+      stakes: { contribution: 10n ** 18n, model: 10n ** 19n },
+    }).txs;
     let lastBatch = 0;
     for (const tx of fixture) {
       if (tx.type === TxType.Deposit) {
@@ -96,7 +92,7 @@ describe("durability of settlements", () => {
           encodeTx(
             signTx(
               { type: TxType.Transfer, from: 1, nonce: nonce++, fee: 1n, to: 2, amount: 1n },
-              rewardFixtureKey(1),
+              ledgerKey(1),
               domain,
               TEST_PARAMS,
             ),
@@ -116,7 +112,7 @@ describe("durability of settlements", () => {
     for (const [i, inference] of [1, 3, 4].entries()) {
       const data: SettlementData = { ...base, epoch, inferences: [inference], scores: [base.scores[0]!] };
       const answer = await new OpenLedgerProvider(`${url}/rpc`).submitSettlement(
-        signSettlement(data, rewardFixtureKey(data.proverAccount), domain),
+        signSettlement(data, ledgerKey(data.proverAccount), domain),
       );
       const after = await transfer();
       expect(after.batch).toBe(answer.entry + 1);

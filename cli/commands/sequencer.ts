@@ -56,6 +56,11 @@ export function sequencerCommand(): Command {
       "--l1-key-file <path>",
       "file holding the sequencer's L1 private key (instead of the environment)",
     )
+    .option(
+      "--l1-batch-circuit <id>",
+      "id of the batch circuit registered on L1 for this layout: commits are bound to it (required with --l1)",
+      intArg,
+    )
     .option("--l1-from-block <n>", "first L1 block to scan: the rollup's deployment block", intArg, 0)
     .option(
       "--l1-confirmations <n>",
@@ -69,7 +74,10 @@ export function sequencerCommand(): Command {
       "answer once a write is in LevelDB's log, without fsync: survives the process being killed, not the machine",
     )
     .option("--pretty", "human-readable logs instead of JSON lines", false)
-    .action(async (o) => {
+    .action(async (o, cmd: Command) => {
+      if (o.l1 && o.l1BatchCircuit === undefined) {
+        cmd.error("error: --l1 needs --l1-batch-circuit <id>: the L1 circuit id of this batch layout");
+      }
       const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
       const reward = o.rewardCircuit === undefined ? undefined : rewardCircuitArg(o.rewardCircuit);
       const config = nodeConfig({
@@ -102,6 +110,7 @@ export function sequencerCommand(): Command {
               rollup: o.rollup,
               signer: (provider) =>
                 loadEthWallet({ ethKeyEnv: o.l1KeyEnv, ethKeyFile: o.l1KeyFile }).connect(provider),
+              batchCircuitId: o.l1BatchCircuit,
               fromBlock: o.l1FromBlock,
               confirmations: o.l1Confirmations,
               pollMs: o.l1PollMs,

@@ -11,7 +11,8 @@ import type { DevnetService } from "./service.ts";
  * `<data-dir>/sequencer`, sealed batches committed to the devnet's rollup by the L1 poster with
  * the dev sequencer key (signing locally: commits carry blobs), L1 deposits relayed into it as soon as
  * they are mined (the devnet's L1 does not reorganise). Tree sizes are the deployment's;
- * batches take the layout of the devnet's batch circuit, so the prover can prove them.
+ * batches take the layout of the devnet's batch circuit, and the poster binds their commits to
+ * it, so the prover can prove them.
  */
 export const sequencerService: DevnetService = {
   name: "sequencer",
@@ -32,6 +33,7 @@ export const sequencerService: DevnetService = {
         l1Url: ctx.l1Url,
         rollup,
         signer: (provider) => devWallet(1).connect(provider),
+        batchCircuitId: DEV_BATCH_CIRCUIT.circuitId,
         fromBlock: ctx.deployment.deployedAtBlock,
         confirmations: 0,
         pollMs: 500,

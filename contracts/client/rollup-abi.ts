@@ -10,6 +10,7 @@ export const ROLLUP_ABI = [
   "function lastFinalizedBatch() view returns (uint64)",
   "function syncFinality(uint256 maxSteps) returns (uint64)",
   "function batchCircuit() view returns (uint32)",
+  "function setBatchCircuit(uint32 circuitId)",
   "function proofDueAt(uint64 batchIndex) view returns (uint64)",
   "function commitmentOf(uint64 batchIndex) view returns (uint256)",
   "function proofInputOf(uint64 batchIndex, address prover) view returns (uint256)",

@@ -2,7 +2,7 @@ import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import { checkUint } from "../field.ts";
 import { type Counters, countersHash, type StateRoots } from "../state/leaves.ts";
 import type { RollupState } from "../state/state.ts";
-import { creditData, type PaymentSplit, SCORE_BITS, splitPayment } from "./split.ts";
+import { creditData, type PaymentSplit, PAYABLE_SCORE_BITS, splitPayment } from "./split.ts";
 
 /**
  * A reward settlement (docs/protocol.md §11): up to N inference records of one model paid out
@@ -124,10 +124,10 @@ export function planSettlement(state: RollupState, s: Settlement, end: EpochEnd)
       );
     }
     for (const x of row) {
-      if (typeof x !== "bigint" || x < 0n || x >= 1n << BigInt(SCORE_BITS)) {
+      if (typeof x !== "bigint" || x < 0n || x >= 1n << BigInt(PAYABLE_SCORE_BITS)) {
         refuse(
           ErrorCode.InvalidTransaction,
-          `a payable score is an integer in [0, 2^${SCORE_BITS}), got ${x}`,
+          `a payable score is an integer in [0, 2^${PAYABLE_SCORE_BITS}), got ${x}`,
         );
       }
     }

@@ -4,7 +4,7 @@ import type { GovernanceParams } from "../state/leaves.ts";
 export const BPS = 10_000n;
 
 /** Payable scores are below 2^64 (docs/protocol.md §11.2). */
-export const SCORE_BITS = 64;
+export const PAYABLE_SCORE_BITS = 64;
 
 /** Where one inference payment goes (docs/protocol.md §11.2). */
 export interface PaymentSplit {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../datasets/random.ts";
 import { attribute, METHODS } from "./engine.ts";
-import { proportionalSplit } from "./payout.ts";
+import { creditData } from "../../protocol/rewards/split.ts";
 import { duplicateMask } from "./row-hash.ts";
 import { irisFixture, testInput } from "./test-fixtures.ts";
 import type { AttributionResult, TrainingRows } from "./types.ts";
@@ -47,12 +47,12 @@ function split(base: TrainingRows, victim: number, k: number, pick: (row: number
 function reward(results: AttributionResult[], ids: Set<bigint>): bigint {
   let total = 0n;
   for (const result of results) {
-    const { shares } = proportionalSplit(
+    const { credits } = creditData(
       10n ** 18n,
       result.contributions.map((c) => c.payable),
     );
     result.contributions.forEach((c, j) => {
-      if (ids.has(c.id)) total += shares[j]!;
+      if (ids.has(c.id)) total += credits[j]!;
     });
   }
   return total;

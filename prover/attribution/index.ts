@@ -11,7 +11,7 @@ export {
   signedToField,
   VECTOR_BITS,
 } from "./fixed-point.ts";
-export { proportionalSplit } from "./payout.ts";
+export { payableScores } from "./settlement-scores.ts";
 export { duplicateMask, rowHash } from "./row-hash.ts";
 export { contributionGradients } from "./tracin.ts";
 export type { AttributionResult, ContributionScore, Inference, MethodName, TrainingRows } from "./types.ts";

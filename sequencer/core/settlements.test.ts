@@ -16,8 +16,8 @@ import { signSettlement } from "../../protocol/rewards/sign.ts";
 import {
   REWARD_FIXTURE_SETTLEMENT,
   rewardFixture,
-  rewardFixtureKey,
-  rewardFixtureTxs,
+  ledgerKey,
+  rewardFixtureLedger,
 } from "../../protocol/rewards/testing.ts";
 import { TEST_GOVERNANCE, TEST_PROVER } from "../../protocol/testing.ts";
 import { encodeSignature, encodeTx } from "../../protocol/tx/codec.ts";
@@ -64,6 +64,7 @@ describe("reward settlements in the sequencer", () => {
         rollup: String(s.d.rollup.target),
         signer: s.sequencer,
         retryDelayMs: 50,
+        batchCircuitId: s.d.file.batchCircuitId,
         rewardCircuitId: REWARD_CIRCUIT,
       }),
       new L1ProverRegistry(String(s.d.rollup.target), s.ethers.provider),
@@ -71,7 +72,7 @@ describe("reward settlements in the sequencer", () => {
 
   /** ol_submitSettlement of `data`, signed with account `signer`'s key. */
   const submit = (data: SettlementData, signer = data.proverAccount) => {
-    const signed = signSettlement(data, rewardFixtureKey(signer), DEV_DOMAIN);
+    const signed = signSettlement(data, ledgerKey(signer), DEV_DOMAIN);
     return rpc(node.url, "ol_submitSettlement", [
       hex(encodeSettlementData(data)),
       hex(encodeSignature(signed.signature)),
@@ -95,7 +96,7 @@ describe("reward settlements in the sequencer", () => {
             to: 2,
             amount: 1n,
           },
-          rewardFixtureKey(1),
+          ledgerKey(1),
           DEV_DOMAIN,
           TEST_PARAMS,
         ),
@@ -123,7 +124,7 @@ describe("reward settlements in the sequencer", () => {
     await (await registry.getFunction("setTreasuryAccount")(TREASURY)).wait();
     dir = tempDir("settle");
     node = await start();
-    for (const tx of rewardFixtureTxs()) {
+    for (const tx of rewardFixtureLedger().txs) {
       if (tx.type === TxType.Deposit) {
         // On L1 first, from the address the fixture names, so that the batch's queue range is L1's.
         const from = tx.l1Sender === TEST_PROVER ? s.prover : s.sequencer;

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
-import { deploySystem, prepareArtifacts, type System } from "../../contracts/test/fixture.ts";
+import {
+  asTimelock,
+  deploySystem,
+  prepareArtifacts,
+  proveStub,
+  STUB_BATCH_VERIFIER,
+  type System,
+} from "../../contracts/test/fixture.ts";
 import { hexlify } from "ethers";
 import { committedBatch } from "../../contracts/client/batch-roots.ts";
 import { batchCommitment } from "../../protocol/batch/layout.ts";
@@ -29,10 +36,11 @@ describe("L1BatchPoster: commits sealed batches, never twice", () => {
       txHashes: [],
     };
   };
-  const poster = () =>
+  const poster = (batchCircuitId = STUB_BATCH_VERIFIER.circuitId) =>
     new L1BatchPoster({
       rollup: String(s.d.rollup.target),
       signer: s.sequencer,
+      batchCircuitId,
       retryDelayMs: 10,
       attempts: 3,
     });
@@ -95,5 +103,31 @@ describe("L1BatchPoster: commits sealed batches, never twice", () => {
   it("gives up with the contract's reason on a wrong pre-state root", async () => {
     await expect(poster().post(sealed(4, 7n, 104n))).rejects.toThrow(/WrongPreStateRoot|reverted/);
     expect(await lastCommitted()).toBe(3n);
+  });
+
+  it("binds its commits to its own batch circuit, so that a proof under another circuit fails", async () => {
+    // Circuit 3: the stub verifier registered again for batches, as for another layout.
+    const rollup = await asTimelock(s, s.d.rollup);
+    await (await rollup.getFunction("setVerifier")(3, s.d.batchVerifier.target, 1)).wait();
+    // An id L1 has not registered for batches is refused before any commit.
+    await expect(poster(9).post(sealed(4, 103n, 104n))).rejects.toThrow(L1PosterFatalError);
+    expect(await lastCommitted()).toBe(3n);
+
+    await poster(3).post(sealed(4, 103n, 104n));
+    expect(await s.d.rollup.getFunction("batchCircuit")()).toBe(3n);
+    expect((await s.d.rollup.getFunction("batch")(4n)).circuitId).toBe(3n);
+    // A prover cannot pick the deployment's circuit for it: a proof of the batch's public input
+    // checked by circuit 1's verifier is refused, by circuit 3's accepted.
+    const prover = await s.prover.getAddress();
+    const proof = await proveStub(s.circuit, await s.d.rollup.getFunction("proofInputOf")(4n, prover));
+    const prove = s.rollupAs(s.prover).getFunction("proveBatch");
+    await expect(prove(4n, 1, proof)).rejects.toThrow(/InvalidProof|reverted/);
+    await (await prove(4n, 3, proof)).wait();
+
+    // Already bound: the next commit sends no setBatchCircuit.
+    const nonce = await s.sequencer.getNonce();
+    await poster(3).post(sealed(5, 104n, 105n));
+    expect(await s.sequencer.getNonce()).toBe(nonce + 1);
+    expect((await s.d.rollup.getFunction("batch")(5n)).circuitId).toBe(3n);
   });
 });

@@ -24,6 +24,12 @@ export interface L1PosterOptions {
    * head or the nonce as they were before the previous commit (a retry, not a double post).
    */
   signer: Signer;
+  /**
+   * The id under which governance registered, for batch proofs, the circuit of the layout
+   * this sequencer posts in. L1 binds every commit to the circuit its sequencer last named
+   * (`setBatchCircuit`; the deployment's until then), and only that circuit's proof proves it.
+   */
+  batchCircuitId: number;
   /** First L1 block to search for earlier commits (the deployment block). */
   fromBlock?: number;
   /** Confirmations before a commit counts as posted. */
@@ -89,7 +95,10 @@ export class L1BatchPoster implements BatchPoster {
     let blob: Promise<BatchBlob> | undefined;
     const blobOf = () => (blob ??= batchBlobOffThread(batch.batchData));
     return this.retrying("commitBatch", batch.number, async () => {
-      return (await this.findCommitted(batch)) ?? (await this.commit(batch, await blobOf()));
+      const committed = await this.findCommitted(batch);
+      if (committed) return committed;
+      await this.bindCircuit();
+      return await this.commit(batch, await blobOf());
     });
   }
 
@@ -193,6 +202,31 @@ export class L1BatchPoster implements BatchPoster {
       throw new L1PosterFatalError(`batch ${n} consumed L1 operations that differ from the L1 queue`);
     }
     return undefined;
+  }
+
+  /**
+   * Names this sequencer's batch circuit on L1 unless it is the one new commits are bound to
+   * already: a batch bound to another layout's circuit could never be proven, and would be
+   * reverted with the sequencer's bond slashed (docs/contracts.md).
+   */
+  private async bindCircuit(): Promise<void> {
+    const id = this.o.batchCircuitId;
+    if (Number(await this.rollup.getFunction("batchCircuit")()) === id) return;
+    this.nonce ??= await this.o.signer.getNonce("pending");
+    let tx: ContractTransactionResponse;
+    try {
+      tx = await this.rollup.getFunction("setBatchCircuit")(id, { nonce: this.nonce });
+    } catch (err) {
+      // Both ethers' call exception and the in-process chain's error carry the revert data.
+      const data = (err as { data?: unknown }).data;
+      if (typeof data === "string" && this.rollup.interface.parseError(data)?.name === "UnknownCircuit") {
+        throw new L1PosterFatalError(`batch circuit ${id} is not registered for batch proofs on L1`);
+      }
+      throw err;
+    }
+    this.nonce++;
+    await tx.wait(this.o.confirmations, this.o.receiptTimeoutMs);
+    this.o.logger?.info({ circuitId: id, l1TxHash: tx.hash }, "batch circuit set on L1");
   }
 
   private async commit(batch: SealedBatch, blob: BatchBlob): Promise<PostedBatch> {

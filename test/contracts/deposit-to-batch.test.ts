@@ -27,7 +27,12 @@ describe("an L1 deposit reaches L2 and its batch is committed and proven on L1",
     s = await deploySystem(await prepareArtifacts());
     dataDir = await mkdtemp(join(tmpdir(), "openledger-seq-"));
     const rollup = String(s.d.rollup.target);
-    const poster = new L1BatchPoster({ rollup, signer: s.sequencer, retryDelayMs: 50 });
+    const poster = new L1BatchPoster({
+      rollup,
+      signer: s.sequencer,
+      batchCircuitId: s.d.file.batchCircuitId,
+      retryDelayMs: 50,
+    });
     node = await startNode(
       nodeConfig({
         dataDir,

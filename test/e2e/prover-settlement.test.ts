@@ -78,6 +78,7 @@ beforeAll(async () => {
       rollup: rollupAddress,
       signer: s.sequencer,
       retryDelayMs: 50,
+      batchCircuitId: CIRCUIT_ID,
       rewardCircuitId: REWARD_CIRCUIT,
     }),
     new L1ProverRegistry(rollupAddress, s.ethers.provider),

@@ -59,7 +59,12 @@ beforeAll(async () => {
       feeRecipient: 1,
     }),
     pino({ level: "warn" }),
-    new L1BatchPoster({ rollup: String(s.d.rollup.target), signer: s.sequencer, retryDelayMs: 50 }),
+    new L1BatchPoster({
+      rollup: String(s.d.rollup.target),
+      signer: s.sequencer,
+      batchCircuitId: CIRCUIT_ID,
+      retryDelayMs: 50,
+    }),
   );
 }, 1_800_000);
 

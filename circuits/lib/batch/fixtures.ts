@@ -25,6 +25,8 @@ import { VECTOR_DOMAIN } from "../../../protocol/vectors/twins.ts";
 export const SHAPE = { slots: 2, withdrawals: 1 };
 /** `batch_8x2_2tx_1reg`: the same and one registry slot. */
 export const SHAPE_REG = { slots: 2, withdrawals: 1, registrySlots: 1 };
+/** `batch_8x2_2tx_2wd_2reg`: two of each, for the order of withdrawals and of registry slots. */
+export const SHAPE_WIDE = { slots: 2, withdrawals: 2, registrySlots: 2 };
 
 export const keys = [1, 2, 3, 4].map((s) =>
   Uint8Array.from({ length: 32 }, (_, i) => (s * 29 + i * 7) & 0xff),

@@ -33,30 +33,35 @@ import {
   refusalAt,
   registerModel,
   SHAPE_REG,
+  SHAPE_WIDE,
   sign,
   slash,
   contribution,
 } from "./fixtures.ts";
 
 let circuit: CompiledCircuit;
+/** Two withdrawal entries and two registry slots: the cases that need two of them. */
+let wide: CompiledCircuit;
 beforeAll(async () => {
   circuit = await compileCircuit("batch_8x2_2tx_1reg", { log: () => {} });
-}, 900_000);
+  wide = await compileCircuit("batch_8x2_2tx_2wd_2reg", { log: () => {} });
+}, 1_800_000);
 
 const slotAt = (text: string) => refusalAt("AccountSlot", "tx/account_slot.circom", text);
 const registryAt = (text: string) => refusalAt("RegistrySlot", "tx/registry_slot.circom", text);
 
-/** The witness generator refuses `input` first at `where`. */
-async function refused(input: CircuitInput, where: RegExp): Promise<void> {
-  expect(await firstFailure(circuit, input)).toMatch(where);
+/** The witness generator of `on` refuses `input` first at `where`. */
+async function refused(input: CircuitInput, where: RegExp, on = circuit): Promise<void> {
+  expect(await firstFailure(on, input)).toMatch(where);
 }
 
 /** A signature by `key` over transaction fields no valid transaction has (the TypeScript refuses to sign them). */
 const signFields = (fields: bigint[], key: number) =>
   signMessage(keys[key]!, hashTxFields(fields, VECTOR_DOMAIN));
 
-const witness = (state: RollupState, txs: BatchTx[], fee = 1): BatchWitness =>
-  buildBatchWitness(state, txs, fee, SHAPE_REG, TEST_BINDING);
+const witness = (state: RollupState, txs: BatchTx[], fee = 1, shape = SHAPE_REG): BatchWitness =>
+  buildBatchWitness(state, txs, fee, shape, TEST_BINDING);
+const wideWitness = (state: RollupState, txs: BatchTx[]) => witness(state, txs, 1, SHAPE_WIDE);
 
 /** `input` with entry `index` of column `name` replaced. */
 function set(input: CircuitInput, name: string, index: number, value: unknown): CircuitInput {
@@ -275,6 +280,31 @@ describe("registry slots", () => {
     await refused(input, registryAt("mUpdate.oldRoot === modelsIn"));
   });
 
+  it("an inference on a model id no model has (2: only model 1 is registered)", async () => {
+    const state = registries();
+    const before = freshCopyWithRegistries(state);
+    const tx = sign({ ...inference(2, 1, 60n), model: 2 } as L2Tx, 1);
+    expect(codeOf(() => witness(freshCopyWithRegistries(state), [tx]))).toBe(ErrorCode.UnknownModel);
+    const w = witness(state, [inference(2, 1, 60n)]);
+    const payload = [...(w.input.payload as string[][])];
+    payload[0] = ["2", ...payload[0]!.slice(1)];
+    const input = {
+      ...signedAs(w.input as CircuitInput, tx),
+      payload,
+      regPayload: [payload[0]!],
+      // The path to index 2, empty: no leaf fields hash to the empty leaf, neither zeros nor
+      // model 1's.
+      regSiblingsM: [before.proof("models", 2).siblings.map((level) => level.map(String))],
+    } as CircuitInput;
+    const model1 = (w.input.regModel as string[][])[0]!;
+    for (const fields of [model1.map(() => "0"), model1]) {
+      await refused(
+        { ...input, regModel: [fields] } as CircuitInput,
+        registryAt("mUpdate.oldRoot === modelsIn"),
+      );
+    }
+  });
+
   it("payload, amount or fee differing from the account slot's transaction", async () => {
     const w = witness(registries(), [inference(2, 1, 60n)]);
     const match = refusalAt(
@@ -404,5 +434,84 @@ describe("the public input and the primitives", () => {
     const siblings = JSON.parse(JSON.stringify(w.input.siblingsA)) as string[][][];
     siblings[0]![1]![3] = "7";
     await refused({ ...w.input, siblingsA: siblings } as CircuitInput, slotAt("updateA.oldRoot === rootIn"));
+  });
+});
+
+describe("two withdrawal entries and two registry slots (batch_8x2_2tx_2wd_2reg)", () => {
+  const withdraw = (from: number, nonce: number, recipient: number, amount: bigint) =>
+    sign({ type: TxType.Withdraw, from, nonce, fee: 2n, amount, recipient: L1[recipient]! }, from - 1);
+  const withdrawalsAt = (text: string) =>
+    refusalAt("WithdrawalsMatch", "batch/withdrawals_match.circom", text);
+  const registryMatchAt = (text: string) => refusalAt("RegistryMatch", "batch/registry_match.circom", text);
+  const column = <T>(input: BatchWitness["input"], name: string) => input[name] as T[];
+
+  it("holds the TypeScript's witnesses: the cases below start from them", async () => {
+    for (const txs of [
+      [withdraw(1, 2, 0, 300n), withdraw(2, 1, 1, 400n)],
+      [contribution(1, 2, 150n), inference(2, 1, 60n)],
+    ]) {
+      const w = wideWitness(registries(), txs);
+      expect(await circuitOutputs(wide, w.input as CircuitInput, 1)).toEqual([w.publicInput]);
+    }
+  });
+
+  it("WithdrawalsMatch: the withdrawals posted in another order", async () => {
+    const w = wideWitness(registries(), [withdraw(1, 2, 0, 300n), withdraw(2, 1, 1, 400n)]);
+    const recipients = column<string>(w.input, "recipients");
+    expect(recipients.every((r) => r !== "0")).toBe(true);
+    const swapped = { ...w.input, recipients: [...recipients].reverse() } as CircuitInput;
+    await refused(swapped, withdrawalsAt("picked === slotRecipients[i]"), wide);
+    // One withdrawal, posted in the second entry instead of the first.
+    const one = wideWitness(registries(), [withdraw(2, 1, 1, 400n), transfer()]);
+    const [first, second] = column<string>(one.input, "recipients");
+    expect(second).toBe("0");
+    const moved = { ...one.input, recipients: ["0", first!] } as CircuitInput;
+    await refused(moved, withdrawalsAt("picked === slotRecipients[i]"), wide);
+  });
+
+  it("registry slots in another order than their account slots", async () => {
+    // A contribution and an inference write disjoint trees, so the swapped order reaches the
+    // same state and only the order check is left; two inferences swapped take each other's
+    // inference ids. The registry side is the TypeScript's for the swapped order.
+    for (const [a, b] of [
+      [contribution(1, 2, 150n), inference(2, 1, 60n)],
+      [inference(1, 2, 60n), inference(2, 1, 70n)],
+    ]) {
+      const state = registries();
+      const swapped = wideWitness(freshCopyWithRegistries(state), [b!, a!]);
+      const w = wideWitness(state, [a!, b!]);
+      const registrySide = Object.fromEntries(
+        Object.entries(swapped.input).filter(([name]) => name.startsWith("reg")),
+      );
+      expect(column<string>(w.input, "regSlot")).toEqual(["0", "1"]);
+      await refused(
+        { ...w.input, ...registrySide, regSlot: ["1", "0"] } as CircuitInput,
+        registryMatchAt("used[j] * (1 - increasing[j].out) === 0"),
+        wide,
+      );
+    }
+  });
+
+  it("a used registry slot after an unused one", async () => {
+    const state = registries();
+    const before = freshCopyWithRegistries(state);
+    const w = wideWitness(state, [inference(2, 1, 60n), transfer()]);
+    // The no-op first, opening index 0 of the trees before the batch; the inference second.
+    const path = (tree: "contributions" | "models" | "inferences") =>
+      before.proof(tree, 0).siblings.map((level) => level.map(String));
+    const paths: Record<string, unknown> = {
+      regSiblingsC: path("contributions"),
+      regSiblingsM: path("models"),
+      regSiblingsI: path("inferences"),
+    };
+    const input = Object.fromEntries(
+      Object.entries(w.input).map(([name, value]) => {
+        if (!name.startsWith("reg")) return [name, value];
+        const [used, unused] = value as unknown[];
+        return [name, [paths[name] ?? unused, used]];
+      }),
+    ) as CircuitInput;
+    expect(input.regSlot).toEqual(["0", "0"]);
+    await refused(input, registryMatchAt("used[j] * (1 - used[j - 1]) === 0"), wide);
   });
 });
