@@ -193,6 +193,9 @@ describe("reward settlements in the sequencer", () => {
       amount: c.amount.toString(),
     }));
     expect(reply.result).toEqual({ entry: 3, paid: expected.paid.toString(), credits });
+    // The answer comes once the settlement is durable (its write-ahead entry); its entry is
+    // served once sealed, after the entries before it are hashed.
+    await node.sequencer.drain();
     // The transfer's batch was sealed first, alone.
     expect((await view.batch(2))?.kind).toBe("batch");
     for (const [id, balance] of before) {
