@@ -1,6 +1,9 @@
-import { type Contract, hexlify, type Signer } from "ethers";
+import { type Contract, ContractFactory, hexlify, type Signer } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
+import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
+import { proveGroth16, toSolidityProof } from "../../circuits/runtime/groth16-proof.ts";
+import { proofWords } from "../client/proof-calldata.ts";
+import { loadArtifact } from "../deploy/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { encodeSettlementData } from "../../protocol/rewards/encoding.ts";
 import { rewardFixture } from "../../protocol/rewards/testing.ts";
@@ -151,5 +154,80 @@ describe("Rollup: reward settlements in the batch chain (docs/protocol.md §11.5
     const head = await s.d.rollup.getFunction("head")();
     expect(head.lastCommitted).toBe(3n);
     expect(BigInt(await s.d.rollup.getFunction("committedStateRoot")())).toBe(77n);
+  });
+});
+
+describe("Rollup: a reward settlement proven with the real reward circuit (reward_2x4)", () => {
+  const REAL_REWARD_CIRCUIT = 3;
+  let s: System;
+  let reward: CircuitArtifacts;
+  let w: SettlementWitness;
+
+  beforeAll(async () => {
+    // Its generated verifier must exist before the contracts compile.
+    reward = await buildCircuit("reward_2x4", { log: () => {} });
+    s = await deploySystem(await prepareArtifacts(), (c) => ({
+      ...c,
+      governance: { ...c.governance, epochLength: 1 },
+    }));
+    const artifact = await loadArtifact(reward.verifierContract);
+    const verifier = await new ContractFactory(artifact.abi, artifact.bytecode, s.deployer).deploy();
+    await verifier.waitForDeployment();
+    const rollup = await asTimelock(s, s.d.rollup);
+    await (
+      await rollup.getFunction("setVerifier")(REAL_REWARD_CIRCUIT, verifier.target, PURPOSE_REWARD_EPOCH)
+    ).wait();
+    const registry = await asTimelock(s, s.d.paramsRegistry);
+    await (await registry.getFunction("setTreasuryAccount")(6)).wait();
+    const f = rewardFixture({ witness: true });
+    w = buildSettlementWitness(f.state, f.settlement, f.end, { inferences: 2, contributions: 4 });
+    const end = await nextBatch(s.d.rollup, { postStateRoot: w.statement.epochEndRoot });
+    await commitBatch(s.rollupAs(s.sequencer), end);
+    const arg = {
+      batchIndex: 2n,
+      epoch: w.statement.epoch,
+      model: w.statement.model,
+      preStateRoot: hex32(w.statement.preRoot),
+      postStateRoot: hex32(w.statement.postRoot),
+      scoresCommitment: w.statement.scoresCommitment,
+      proverAccount: w.statement.proverAccount,
+    };
+    await (
+      await s.rollupAs(s.sequencer).getFunction("commitSettlement")(
+        arg,
+        REAL_REWARD_CIRCUIT,
+        rootsArgOf(end),
+        "0x",
+      )
+    ).wait();
+  });
+  afterAll(terminateSnarkjsCurve);
+
+  const realProof = async (input: typeof w.input) => {
+    const { proof, publicSignals } = await proveGroth16(reward, input);
+    return proofWords(toSolidityProof(proof, publicSignals));
+  };
+
+  it("refuses a real proof of another settlement (a changed score), then takes the right one", async () => {
+    const f = rewardFixture({ witness: true });
+    const changed = {
+      ...f.settlement,
+      scores: [
+        [5n, 1n, 3n],
+        [0n, 0n, 0n],
+      ],
+    };
+    const other = buildSettlementWitness(f.state, changed, f.end, { inferences: 2, contributions: 4 });
+    const rollup = s.rollupAs(s.alice);
+    await expect(
+      rollup.getFunction("proveSettlement")(2n, REAL_REWARD_CIRCUIT, await realProof(other.input)),
+    ).rejects.toThrow(/InvalidProof/);
+    await (
+      await rollup.getFunction("proveSettlement")(2n, REAL_REWARD_CIRCUIT, await realProof(w.input))
+    ).wait();
+    // Proven: PROVEN | REWARD_PAID | the prover's address.
+    const { proofSlot } = await s.d.rollup.getFunction("batch")(2n);
+    expect(proofSlot >> 254n).toBe(3n);
+    expect(proofSlot & ((1n << 160n) - 1n)).toBe(BigInt(await s.alice.getAddress()));
   });
 });
