@@ -133,3 +133,23 @@ export async function setL1Params(s: System, overrides: Record<string, unknown> 
   const registry = await asTimelock(s, s.d.paramsRegistry);
   await (await registry.getFunction("setL1Params")(l1Params(s, overrides))).wait();
 }
+
+/** VerifierRegistry's purpose of reward settlement verifiers. */
+export const PURPOSE_REWARD_EPOCH = 2;
+
+/**
+ * Lets the rollup take settlements, as governance: registers `verifier` (by default the
+ * deployment's batch verifier, for suites that commit settlements without proving them with
+ * the reward circuit) for reward settlements under `circuitId`, and names the treasury account.
+ */
+export async function enableSettlements(
+  s: System,
+  o: { circuitId: number; treasuryAccount?: number; verifier?: string },
+): Promise<void> {
+  const rollup = await asTimelock(s, s.d.rollup);
+  const verifier = o.verifier ?? s.d.file.contracts.batchVerifier;
+  await (await rollup.getFunction("setVerifier")(o.circuitId, verifier, PURPOSE_REWARD_EPOCH)).wait();
+  if (o.treasuryAccount === undefined) return;
+  const registry = await asTimelock(s, s.d.paramsRegistry);
+  await (await registry.getFunction("setTreasuryAccount")(o.treasuryAccount)).wait();
+}

@@ -1,4 +1,4 @@
-import { type Contract, ContractFactory, hexlify, type Signer } from "ethers";
+import { ContractFactory, hexlify, type Signer } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
 import { proveGroth16, toSolidityProof } from "../../circuits/runtime/groth16-proof.ts";
@@ -13,6 +13,7 @@ import {
   advanceTime,
   asTimelock,
   deploySystem,
+  enableSettlements,
   prepareArtifacts,
   proveStub,
   type System,
@@ -20,7 +21,6 @@ import {
 
 /** Circuit id under which the suites' stub verifier is registered for reward settlements. */
 const REWARD_CIRCUIT = 2;
-const PURPOSE_REWARD_EPOCH = 2;
 
 describe("Rollup: reward settlements in the batch chain (docs/protocol.md §11.5)", () => {
   let circuit: CircuitArtifacts;
@@ -58,14 +58,7 @@ describe("Rollup: reward settlements in the batch chain (docs/protocol.md §11.5
     circuit = await prepareArtifacts();
     // Epochs of one entry: epoch 0 ends at batch 1.
     s = await deploySystem(circuit, (c) => ({ ...c, governance: { ...c.governance, epochLength: 1 } }));
-    const rollup: Contract = await asTimelock(s, s.d.rollup);
-    await (
-      await rollup.getFunction("setVerifier")(
-        REWARD_CIRCUIT,
-        s.d.file.contracts.batchVerifier,
-        PURPOSE_REWARD_EPOCH,
-      )
-    ).wait();
+    await enableSettlements(s, { circuitId: REWARD_CIRCUIT });
     const f = rewardFixture({ witness: true });
     w = buildSettlementWitness(f.state, f.settlement, f.end, { inferences: 2, contributions: 4 });
     epochEnd = await nextBatch(s.d.rollup, { postStateRoot: w.statement.epochEndRoot });
@@ -173,12 +166,11 @@ describe("Rollup: a reward settlement proven with the real reward circuit (rewar
     const artifact = await loadArtifact(reward.verifierContract);
     const verifier = await new ContractFactory(artifact.abi, artifact.bytecode, s.deployer).deploy();
     await verifier.waitForDeployment();
-    const rollup = await asTimelock(s, s.d.rollup);
-    await (
-      await rollup.getFunction("setVerifier")(REAL_REWARD_CIRCUIT, verifier.target, PURPOSE_REWARD_EPOCH)
-    ).wait();
-    const registry = await asTimelock(s, s.d.paramsRegistry);
-    await (await registry.getFunction("setTreasuryAccount")(6)).wait();
+    await enableSettlements(s, {
+      circuitId: REAL_REWARD_CIRCUIT,
+      treasuryAccount: 6,
+      verifier: String(verifier.target),
+    });
     const f = rewardFixture({ witness: true });
     w = buildSettlementWitness(f.state, f.settlement, f.end, { inferences: 2, contributions: 4 });
     const end = await nextBatch(s.d.rollup, { postStateRoot: w.statement.epochEndRoot });

@@ -1,12 +1,16 @@
 import { cpSync } from "node:fs";
 import { serialize } from "node:v8";
-import type { Contract } from "ethers";
 import { Level } from "level";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { committedSettlement } from "../../contracts/client/settlements.ts";
-import { asTimelock, deploySystem, prepareArtifacts, type System } from "../../contracts/test/fixture.ts";
+import {
+  deploySystem,
+  enableSettlements,
+  prepareArtifacts,
+  type System,
+} from "../../contracts/test/fixture.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { scoresCommitment, settlementPublicInput } from "../../protocol/rewards/commitment.ts";
@@ -40,7 +44,6 @@ import type { AcceptedSettlement } from "./settlements.ts";
 const GOVERNANCE = { ...TEST_GOVERNANCE, epochLength: 1 };
 const SHAPE = { inferences: 2, contributions: 4 };
 const REWARD_CIRCUIT = 2;
-const PURPOSE_REWARD_EPOCH = 2;
 const TREASURY = 6;
 const { treasuryAccount: _treasury, ...GOOD } = REWARD_FIXTURE_SETTLEMENT;
 
@@ -112,16 +115,7 @@ describe("reward settlements in the sequencer", () => {
 
   beforeAll(async () => {
     s = await deploySystem(await prepareArtifacts(), (c) => ({ ...c, governance: GOVERNANCE }));
-    const rollup: Contract = await asTimelock(s, s.d.rollup);
-    await (
-      await rollup.getFunction("setVerifier")(
-        REWARD_CIRCUIT,
-        s.d.file.contracts.batchVerifier,
-        PURPOSE_REWARD_EPOCH,
-      )
-    ).wait();
-    const registry = await asTimelock(s, s.d.paramsRegistry);
-    await (await registry.getFunction("setTreasuryAccount")(TREASURY)).wait();
+    await enableSettlements(s, { circuitId: REWARD_CIRCUIT, treasuryAccount: TREASURY });
     dir = tempDir("settle");
     node = await start();
     for (const tx of rewardFixtureLedger().txs) {

@@ -6,13 +6,17 @@
  * not run by the node yet) and proves the batch after it, whose replay reaches L1's root only
  * if the settlement was applied.
  */
-import type { Contract } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
-import { asTimelock, deploySystem, prepareArtifacts, type System } from "../../contracts/test/fixture.ts";
+import {
+  deploySystem,
+  enableSettlements,
+  prepareArtifacts,
+  type System,
+} from "../../contracts/test/fixture.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
@@ -35,7 +39,6 @@ const { name: CIRCUIT, circuitId: CIRCUIT_ID, shape: SHAPE } = DEV_BATCH_CIRCUIT
 /** Epoch 0 ends at entry 3; the settlement is entry 4, the batch after it entry 5. */
 const GOVERNANCE = { ...TEST_GOVERNANCE, epochLength: 3 };
 const REWARD_CIRCUIT = 3;
-const PURPOSE_REWARD_EPOCH = 2;
 /** One account does everything: deposited from the bonded prover's L1 address, it is also the treasury. */
 const ACCOUNT = 1;
 const KEY = 1;
@@ -55,15 +58,7 @@ beforeAll(async () => {
   }));
   // commitSettlement needs a verifier registered for reward epochs: any verifier contract will
   // do, since nothing here proves a settlement.
-  const rollup: Contract = await asTimelock(s, s.d.rollup);
-  await (
-    await rollup.getFunction("setVerifier")(
-      REWARD_CIRCUIT,
-      s.d.file.contracts.batchVerifier,
-      PURPOSE_REWARD_EPOCH,
-    )
-  ).wait();
-  await (await (await asTimelock(s, s.d.paramsRegistry)).getFunction("setTreasuryAccount")(ACCOUNT)).wait();
+  await enableSettlements(s, { circuitId: REWARD_CIRCUIT, treasuryAccount: ACCOUNT });
   const rollupAddress = String(s.d.rollup.target);
   seq = await startNode(
     testNodeConfig(tempDir("e2e-settle"), {
