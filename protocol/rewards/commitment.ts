@@ -1,3 +1,4 @@
+import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import type { Field } from "../field.ts";
 import { poseidon, poseidonList } from "../poseidon.ts";
 import type { Settlement } from "./settlement.ts";
@@ -6,6 +7,23 @@ import type { Settlement } from "./settlement.ts";
 export interface SettlementShape {
   readonly inferences: number;
   readonly contributions: number;
+}
+
+/** Refuses a settlement of `inferences` records of a model with `contributions` that the lanes cannot take. */
+export function checkFitsShape(
+  shape: SettlementShape,
+  model: number,
+  inferences: number,
+  contributions: number,
+): void {
+  if (inferences > shape.inferences || contributions > shape.contributions) {
+    throw new OpenLedgerError(
+      ErrorCode.UnsupportedByLayout,
+      `a reward circuit of ${shape.inferences} inferences x ${shape.contributions} contributions cannot settle ` +
+        `${inferences} inferences of model ${model} (${contributions} contributions)`,
+      { inferences: shape.inferences, contributions: shape.contributions },
+    );
+  }
 }
 
 /** PoseidonList of one inference's scores, padded with 0 to the circuit's contribution lanes (§11.3). */

@@ -1,4 +1,3 @@
-import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import type { Field } from "../field.ts";
 import {
   type Account,
@@ -11,6 +10,7 @@ import {
 } from "../state/leaves.ts";
 import type { LeafUpdate, RollupState } from "../state/state.ts";
 import {
+  checkFitsShape,
   scoresCommitment,
   type SettlementShape,
   type SettlementStatement,
@@ -40,13 +40,7 @@ export function buildSettlementWitness(
   shape: SettlementShape,
 ): SettlementWitness {
   const training = state.trainingSets.get(s.model)?.contributions ?? [];
-  if (s.inferences.length > shape.inferences || training.length > shape.contributions) {
-    throw new OpenLedgerError(
-      ErrorCode.UnsupportedByLayout,
-      `a circuit of ${shape.inferences} inferences x ${shape.contributions} contributions cannot settle ` +
-        `${s.inferences.length} inferences of model ${s.model} (${training.length} contributions)`,
-    );
-  }
+  checkFitsShape(shape, s.model, s.inferences.length, training.length);
   state.setWitnessMode(true);
   state.takeUpdates();
   const before = state.roots();

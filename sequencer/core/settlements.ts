@@ -1,7 +1,7 @@
 import type { BatchRoots } from "../../contracts/client/batch-roots.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import type { Field } from "../../protocol/field.ts";
-import { scoresCommitment, type SettlementShape } from "../../protocol/rewards/commitment.ts";
+import { checkFitsShape, scoresCommitment, type SettlementShape } from "../../protocol/rewards/commitment.ts";
 import { type EpochEnd, planSettlement, type Settlement } from "../../protocol/rewards/settlement.ts";
 import { type SignedSettlement, verifySettlement } from "../../protocol/rewards/sign.ts";
 import type { RollupState } from "../../protocol/state/state.ts";
@@ -82,14 +82,7 @@ export async function admitSettlement(
   const end = await ctx.entry(endEntry);
   if (!end) throw new Error(`sealed entry ${endEntry} has no record`);
   const contributions = state.trainingSets.get(d.model)?.contributions.length ?? 0;
-  if (d.inferences.length > config.shape.inferences || contributions > config.shape.contributions) {
-    throw new OpenLedgerError(
-      ErrorCode.UnsupportedByLayout,
-      `the reward circuit settles ${config.shape.inferences} inferences of models with up to ${config.shape.contributions} contributions; ` +
-        `this settlement has ${d.inferences.length} inferences of model ${d.model} (${contributions} contributions)`,
-      { inferences: config.shape.inferences, contributions: config.shape.contributions },
-    );
-  }
+  checkFitsShape(config.shape, d.model, d.inferences.length, contributions);
   const settlement: Settlement = { ...d, treasuryAccount: config.treasuryAccount };
   planSettlement(state, settlement, end.endState);
   if (!(await provers.isProver(prover.l1Address))) {
