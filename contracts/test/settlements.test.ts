@@ -22,14 +22,9 @@ import {
 /** Circuit id under which the suites' stub verifier is registered for reward settlements. */
 const REWARD_CIRCUIT = 2;
 
-describe("Rollup: reward settlements in the batch chain (docs/protocol.md §11.5)", () => {
-  let circuit: CircuitArtifacts;
-  let s: System;
-  let w: SettlementWitness;
-  let epochEnd: TestBatch;
-
-  /** The contract's Settlement struct for the fixture's settlement at `batchIndex`. */
-  const settlementArg = (batchIndex: bigint, over: Record<string, unknown> = {}) => ({
+/** The contract's Settlement struct for a witness's settlement at `batchIndex`. */
+function settlementStruct(w: SettlementWitness, batchIndex: bigint) {
+  return {
     batchIndex,
     epoch: w.statement.epoch,
     model: w.statement.model,
@@ -37,6 +32,17 @@ describe("Rollup: reward settlements in the batch chain (docs/protocol.md §11.5
     postStateRoot: hex32(w.statement.postRoot),
     scoresCommitment: w.statement.scoresCommitment,
     proverAccount: w.statement.proverAccount,
+  };
+}
+
+describe("Rollup: reward settlements in the batch chain (docs/protocol.md §11.5)", () => {
+  let circuit: CircuitArtifacts;
+  let s: System;
+  let w: SettlementWitness;
+  let epochEnd: TestBatch;
+
+  const settlementArg = (batchIndex: bigint, over: Record<string, unknown> = {}) => ({
+    ...settlementStruct(w, batchIndex),
     ...over,
   });
   const data = () => hexlify(encodeSettlementData(rewardFixture().settlement));
@@ -175,15 +181,7 @@ describe("Rollup: a reward settlement proven with the real reward circuit (rewar
     w = buildSettlementWitness(f.state, f.settlement, f.end, { inferences: 2, contributions: 4 });
     const end = await nextBatch(s.d.rollup, { postStateRoot: w.statement.epochEndRoot });
     await commitBatch(s.rollupAs(s.sequencer), end);
-    const arg = {
-      batchIndex: 2n,
-      epoch: w.statement.epoch,
-      model: w.statement.model,
-      preStateRoot: hex32(w.statement.preRoot),
-      postStateRoot: hex32(w.statement.postRoot),
-      scoresCommitment: w.statement.scoresCommitment,
-      proverAccount: w.statement.proverAccount,
-    };
+    const arg = settlementStruct(w, 2n);
     await (
       await s.rollupAs(s.sequencer).getFunction("commitSettlement")(
         arg,
