@@ -6,6 +6,8 @@ export const ProverErrorCode = {
   RootMismatch: "ROOT_MISMATCH",
   /** Inputs an attribution method cannot value: a wrong width, an unknown label, NaN, a singular Hessian. */
   InvalidAttribution: "INVALID_ATTRIBUTION",
+  /** A circuit named for a job it does not do (a batch circuit given as the reward circuit). */
+  WrongCircuit: "WRONG_CIRCUIT",
 } as const;
 
 export type ProverErrorCode = (typeof ProverErrorCode)[keyof typeof ProverErrorCode];
