@@ -6,6 +6,7 @@ import type { SignedSettlement } from "../protocol/rewards/sign.ts";
 import type {
   AccountInfo,
   EntryInfo,
+  GovernanceInfo,
   ReceiptInfo,
   SettlementResult,
   SubmitResult,
@@ -120,6 +121,11 @@ export class OpenLedgerProvider {
   /** The nonce the account's next transaction should carry (waiting ones counted). */
   getNonce(id: number): Promise<number | null> {
     return this.call("ol_getNonce", [id]);
+  }
+
+  /** The L2 governance parameters in force: epoch length, attribution method, shares. */
+  getGovernance(): Promise<GovernanceInfo> {
+    return this.call("ol_getGovernance");
   }
 
   getBatchNumber(): Promise<number> {

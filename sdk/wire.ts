@@ -78,11 +78,21 @@ export interface CreditInfo {
 /** A sealed entry of the chain (ol_getBatch, ol_listBatches): batches and settlements are numbered together. */
 export type EntryInfo = BatchInfo | SettlementInfo;
 
+/** How many slots each registry has taken (a new entry gets id = count + 1). */
+export interface CountersInfo {
+  readonly accounts: number;
+  readonly contributions: number;
+  readonly models: number;
+  readonly inferences: number;
+}
+
 export interface BatchInfo {
   readonly kind: "batch";
   readonly number: number;
   readonly preStateRoot: string;
   readonly postStateRoot: string;
+  /** The counters the entry leaves: an epoch's last inference is its last entry's (§11.1). */
+  readonly endCounters: CountersInfo;
   /** The fixed-layout batch data; ol_getBatch sends it only when asked. */
   readonly batchData?: string;
   readonly feeRecipient: number;
@@ -107,6 +117,7 @@ export interface SettlementInfo {
   readonly number: number;
   readonly preStateRoot: string;
   readonly postStateRoot: string;
+  readonly endCounters: CountersInfo;
   readonly epoch: number;
   /** The epoch's last entry, whose state the settlement was checked against. */
   readonly epochEnd: number;
@@ -124,12 +135,27 @@ export interface SettlementInfo {
   readonly sealedAt: string;
 }
 
+/** ol_getGovernance: the L2 governance parameters in force (docs/protocol.md §6). */
+export interface GovernanceInfo {
+  readonly dataBps: number;
+  readonly modelBps: number;
+  readonly baseModelBps: number;
+  readonly proverBps: number;
+  readonly protocolBps: number;
+  /** Chain entries per reward epoch. */
+  readonly epochLength: number;
+  /** Attribution method id (docs/attribution.md §3). */
+  readonly attributionMethod: number;
+  readonly minContributionStake: string;
+  readonly minModelStake: string;
+}
+
 /** ol_getStateRoot: the live roots and where batching stands. */
 export interface HeadInfo {
   readonly stateRoot: string;
   readonly accountsRoot: string;
   readonly registriesHash: string;
-  readonly counters: { accounts: number; contributions: number; models: number; inferences: number };
+  readonly counters: CountersInfo;
   readonly sealedBatches: number;
   readonly openBatch: { number: number; size: number };
 }

@@ -159,6 +159,17 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
         };
       },
     },
+    ol_getGovernance: {
+      params: positional(),
+      handler: () => {
+        const g = seq.view.governance;
+        return {
+          ...g,
+          minContributionStake: g.minContributionStake.toString(),
+          minModelStake: g.minModelStake.toString(),
+        };
+      },
+    },
     ol_listBatches: {
       params: optionalOne(page),
       handler: async ([p]: [{ offset?: number; limit?: number }?]) => {

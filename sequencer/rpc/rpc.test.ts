@@ -63,8 +63,11 @@ describe("sequencer JSON-RPC", () => {
       txHashes: string[];
       withdrawals: unknown[];
       postStateRoot: string;
+      endCounters: Record<string, number>;
     };
     expect(batch.txHashes).toHaveLength(10);
+    // What an epoch's settlement may take is fixed by its last entry's inference counter.
+    expect(batch.endCounters).toMatchObject({ contributions: 1, models: 1, inferences: 1 });
     expect(batch.withdrawals).toEqual([
       { recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", amount: "300" },
     ]);
@@ -89,6 +92,9 @@ describe("sequencer JSON-RPC", () => {
       payment: "60",
     });
     expect((await rpc(url, "ol_getNonce", [1])).result).toBe(4);
+    const governance = (await rpc(url, "ol_getGovernance")).result as Record<string, unknown>;
+    expect(governance).toMatchObject({ epochLength: expect.any(Number), attributionMethod: 1 });
+    expect(typeof governance.minContributionStake).toBe("string");
     expect(((await rpc(url, "ol_listAccounts", [{ limit: 2 }])).result as unknown[]).length).toBe(2);
     expect((await rpc(url, "ol_listModels")).result).toHaveLength(1);
     expect((await rpc(url, "ol_listContributions")).result).toHaveLength(1);
