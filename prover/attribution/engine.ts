@@ -1,3 +1,4 @@
+import { ProverError, ProverErrorCode } from "../errors.ts";
 import { aggregate } from "./aggregate.ts";
 import { inferenceFeatures, type ModelContext, memo, modelContext } from "./context.ts";
 import { influenceScores } from "./influence.ts";
@@ -28,6 +29,22 @@ export const DEFAULT_PARAMS: MethodParams = {
 };
 
 export const METHODS: readonly MethodName[] = ["knnShapley", "tracin", "influence", "tmcShapley", "loo"];
+
+/**
+ * The method a governance `attributionMethod` id names: 1 + its index in METHODS
+ * (docs/attribution.md §3), so 1 (genesis) is KNN-Shapley. An id outside the table is refused:
+ * a prover must not guess which method the epoch is valued by.
+ */
+export function methodOfId(id: number): MethodName {
+  const method = METHODS[id - 1];
+  if (!Number.isInteger(id) || method === undefined) {
+    throw new ProverError(
+      ProverErrorCode.InvalidAttribution,
+      `attribution method id ${id} names no method (1..${METHODS.length}: ${METHODS.join(", ")})`,
+    );
+  }
+  return method;
+}
 
 /**
  * Attribution of one inference to the training rows and contributions of one model:
