@@ -7,6 +7,7 @@ import type {
   AccountInfo,
   EntryInfo,
   GovernanceInfo,
+  InferenceInfo,
   ReceiptInfo,
   SettlementResult,
   SubmitResult,
@@ -145,8 +146,13 @@ export class OpenLedgerProvider {
     return this.call("ol_getModel", [id]);
   }
 
-  getInference(id: number): Promise<Record<string, unknown> | null> {
+  getInference(id: number): Promise<InferenceInfo | null> {
     return this.call("ol_getInference", [id]);
+  }
+
+  /** Inference records by id from `offset + 1`, at most `limit` (≤ 100) of them. */
+  listInferences(page: Page = {}): Promise<InferenceInfo[]> {
+    return this.call("ol_listInferences", [page]);
   }
 
   listBatches(page: Page = {}): Promise<EntryInfo[]> {

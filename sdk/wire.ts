@@ -135,6 +135,17 @@ export interface SettlementInfo {
   readonly sealedAt: string;
 }
 
+/** An inference record (ol_getInference, ol_listInferences); `payment` is 0 once settled. */
+export interface InferenceInfo {
+  readonly id: number;
+  readonly user: number;
+  readonly model: number;
+  readonly inputHash: string;
+  readonly outputHash: string;
+  readonly featureCommitment: string;
+  readonly payment: string;
+}
+
 /** ol_getGovernance: the L2 governance parameters in force (docs/protocol.md §6). */
 export interface GovernanceInfo {
   readonly dataBps: number;
