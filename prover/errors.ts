@@ -6,6 +6,11 @@ export const ProverErrorCode = {
   RootMismatch: "ROOT_MISMATCH",
   /** Inputs an attribution method cannot value: a wrong width, an unknown label, NaN, a singular Hessian. */
   InvalidAttribution: "INVALID_ATTRIBUTION",
+  /**
+   * A training run that cannot start: rows of different widths or with labels outside the
+   * classes, no rows, a base model of another shape, a bad configuration.
+   */
+  InvalidTraining: "INVALID_TRAINING",
 } as const;
 
 export type ProverErrorCode = (typeof ProverErrorCode)[keyof typeof ProverErrorCode];
