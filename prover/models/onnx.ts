@@ -72,7 +72,8 @@ export function encodeMlp(mlp: Mlp, metadata: Readonly<Record<string, string>> =
       output: [valueInfo(EMBEDDING, headLayer.inDim), valueInfo(PROBS, headLayer.outDim)],
     }),
   });
-  return onnx.ModelProto.encode(model).finish();
+  // A Uint8Array of its own: protobufjs hands back a Buffer cut from Node's shared pool.
+  return new Uint8Array(onnx.ModelProto.encode(model).finish());
 }
 
 /** Reads back a model written by `encodeMlp`; anything else is refused. */

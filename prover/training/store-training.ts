@@ -12,18 +12,13 @@ import type { BlobRecord } from "../../store/index-db.ts";
 import type { TrainingRows } from "../attribution/types.ts";
 import { ProverError, ProverErrorCode } from "../errors.ts";
 import { classCount, hiddenLayers, inputDim } from "../models/mlp.ts";
-import { decodeMlp, modelMetadata } from "../models/onnx.ts";
+import { decodeMlp } from "../models/onnx.ts";
 import { DEFAULT_HEAD_L2 } from "../models/pipeline.ts";
 import { DEFAULT_TRAIN, type TrainProgress } from "../models/train.ts";
-import {
-  CONFIG_METADATA_KEY,
-  decodeTrainingConfig,
-  TRAINER_VERSION,
-  type TrainingConfig,
-  trainingConfigHash,
-} from "./config.ts";
+import { TRAINER_VERSION, type TrainingConfig, trainingConfigHash } from "./config.ts";
 import {
   assembleTrainingRows,
+  carriedConfig,
   type ContributionRows,
   type ModelCommitments,
   modelCommitments,
@@ -109,7 +104,10 @@ export async function loadContributions(
 /** What to train: the contributions, the architecture and hyper-parameters (defaults: DEFAULT_TRAIN). */
 export interface TrainRequest {
   readonly contributions: readonly number[];
-  /** Model id to fine-tune: its bytes are the warm start and its architecture is kept. */
+  /**
+   * Model id to fine-tune: its bytes are the warm start, its architecture is kept, and the
+   * configuration its bytes carry gives the defaults.
+   */
   readonly base?: number;
   readonly hidden?: readonly number[];
   readonly epochs?: number;
@@ -149,18 +147,20 @@ export async function trainFromStore(
   const maxLabel = Math.max(...parts.map((p) => p.rows.labels.reduce((m, l) => Math.max(m, l), 0)));
   const classes = req.classes ?? (baseMlp ? classCount(baseMlp) : Math.max(2, maxLabel + 1));
   const rows = assembleTrainingRows(parts, classes);
+  // A fine-tune keeps its base's architecture, and its hyper-parameters unless told otherwise.
+  const defaults = (base && carriedConfig(base.bytes)) ?? { ...DEFAULT_TRAIN, headL2: DEFAULT_HEAD_L2 };
   const config: TrainingConfig = {
     trainerVersion: TRAINER_VERSION,
     inputDim: baseMlp ? inputDim(baseMlp) : rows.dim,
     classes,
-    hidden: baseMlp ? hiddenLayers(baseMlp).map((l) => l.outDim) : (req.hidden ?? DEFAULT_TRAIN.hidden),
-    epochs: req.epochs ?? DEFAULT_TRAIN.epochs,
-    batchSize: req.batchSize ?? DEFAULT_TRAIN.batchSize,
-    learningRate: req.learningRate ?? DEFAULT_TRAIN.learningRate,
-    momentum: req.momentum ?? DEFAULT_TRAIN.momentum,
-    weightDecay: req.weightDecay ?? DEFAULT_TRAIN.weightDecay,
-    headL2: req.headL2 ?? baseMlp?.headL2 ?? DEFAULT_HEAD_L2,
-    seed: req.seed ?? DEFAULT_TRAIN.seed,
+    hidden: baseMlp ? hiddenLayers(baseMlp).map((l) => l.outDim) : (req.hidden ?? defaults.hidden),
+    epochs: req.epochs ?? defaults.epochs,
+    batchSize: req.batchSize ?? defaults.batchSize,
+    learningRate: req.learningRate ?? defaults.learningRate,
+    momentum: req.momentum ?? defaults.momentum,
+    weightDecay: req.weightDecay ?? defaults.weightDecay,
+    headL2: req.headL2 ?? baseMlp?.headL2 ?? defaults.headL2,
+    seed: req.seed ?? defaults.seed,
     base: base ? BigInt(base.record.modelHash) : 0n,
   };
   const artifact = trainArtifact(rows, config, chain.params, { base: base?.bytes, onProgress: req.onTrain });
@@ -279,8 +279,7 @@ export async function loadTrainingSet(
   const { parts } = await loadContributions(chain, store, record.contributions);
   const rows = assembleTrainingRows(parts, classCount(mlp));
   const recomputed = modelCommitments(bytes, rows, BigInt(record.trainingConfigHash), chain.params);
-  const carried = modelMetadata(bytes, CONFIG_METADATA_KEY);
-  const config = carried === undefined ? undefined : decodeTrainingConfig(Buffer.from(carried, "hex"));
+  const config = carriedConfig(bytes);
   const mismatches: string[] = (["modelHash", "trainingDescriptor", "checkpointCommitment"] as const).filter(
     (k) => BigInt(record[k]) !== recomputed[k],
   );

@@ -10,11 +10,12 @@ import type { TrainingRows } from "../attribution/types.ts";
 import { select } from "../datasets/dataset.ts";
 import { ProverError, ProverErrorCode } from "../errors.ts";
 import type { Mlp } from "../models/mlp.ts";
-import { decodeMlp } from "../models/onnx.ts";
+import { decodeMlp, modelMetadata } from "../models/onnx.ts";
 import { trainModel } from "../models/pipeline.ts";
 import type { TrainProgress } from "../models/train.ts";
 import {
   CONFIG_METADATA_KEY,
+  decodeTrainingConfig,
   encodeTrainingConfig,
   type TrainingConfig,
   trainingConfigHash,
@@ -146,6 +147,12 @@ export function trainArtifact(
     metadata: { [CONFIG_METADATA_KEY]: Buffer.from(encodeTrainingConfig(config)).toString("hex") },
   });
   return { ...modelCommitments(bytes, rows, configHash, params), bytes, config, rows };
+}
+
+/** The configuration model bytes carry in their metadata (models trained here do), if any. */
+export function carriedConfig(bytes: Uint8Array): TrainingConfig | undefined {
+  const hex = modelMetadata(bytes, CONFIG_METADATA_KEY);
+  return hex === undefined ? undefined : decodeTrainingConfig(Buffer.from(hex, "hex"));
 }
 
 /** The base model's parameters; its widths are checked by the trainer's warm start. */
