@@ -13,6 +13,7 @@ import { TEST_PARAMS } from "../../protocol/params.ts";
 import { modelHash } from "../../protocol/provenance/model-hash.ts";
 import { splitBySizes } from "../../prover/datasets/dataset.ts";
 import { loadIris } from "../../prover/datasets/iris.ts";
+import { contributeRows } from "../../prover/training/testing.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
@@ -20,7 +21,6 @@ import { depositParam, rpc, tempDir, testKey, testNodeConfig } from "../../seque
 import { StoreClient } from "../../store/client.ts";
 import { fetchModel } from "../../store/fetch-content.ts";
 import { StoreKey } from "../../store/identity.ts";
-import { hashRows, rowsContentRoot, rowsPlaintext } from "../../store/rows.ts";
 import { type RunningStore, startStore } from "../../store/server.ts";
 
 const run = promisify(execFile);
@@ -81,30 +81,7 @@ beforeAll(async () => {
   const trainerIdentity = new StoreKey(trainerKey.privateKey).identity;
   // Two contributions of iris rows in Datanet 4, granted to the trainer.
   for (const ds of splitBySizes(loadIris(), [50, 50], "test/model-cli")) {
-    const rows = {
-      count: ds.y.length,
-      label: (i: number) => ds.y[i]!,
-      features: (i: number) => ds.x.subarray(i * 4, i * 4 + 4),
-    };
-    const hashed = hashRows(rows);
-    const contentRoot = rowsContentRoot(hashed.rowHashes);
-    const { blob } = await owner.put({
-      kind: "rows",
-      plaintextLength: hashed.plaintextLength,
-      plaintext: () => rowsPlaintext(rows),
-      datanet: 4,
-      rowHashes: hashed.rowHashes,
-      contentRoot,
-    });
-    await owner.grant(blob.id, trainerIdentity, "reader");
-    await data.registerContribution({
-      datanet: 4,
-      contentRoot: BigInt(contentRoot),
-      rowCount: ds.y.length,
-      license: 0,
-      uriCommitment: 1n,
-      stake: 100n,
-    });
+    await contributeRows(data, owner, 4, ds, { reader: trainerIdentity });
   }
 });
 

@@ -2,27 +2,20 @@ import { hash } from "node:crypto";
 import { bigIntToBytesBE, bytesToBigIntBE, FIELD_MODULUS, type Field } from "../../protocol/field.ts";
 import { digestToField } from "../../protocol/provenance/rows.ts";
 import { ProverError, ProverErrorCode } from "../errors.ts";
+import type { TrainConfig } from "../models/train.ts";
 
 /**
  * The training configuration a register-model transaction commits to through
  * `trainingConfigHash` (docs/attribution.md §10): everything besides the rows that decides
  * the model's bytes, so that the rows and this configuration retrain the same bytes.
  */
-export interface TrainingConfig {
+export interface TrainingConfig extends TrainConfig {
   /** The trainer's version (TRAINER_VERSION): a change of the training code that changes results bumps it. */
   readonly trainerVersion: number;
   readonly inputDim: number;
   readonly classes: number;
-  /** Hidden widths; the last is the embedding size. */
-  readonly hidden: readonly number[];
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  readonly momentum: number;
-  readonly weightDecay: number;
   /** Ridge weight of the head objective the head is refitted to (docs/attribution.md §1). */
   readonly headL2: number;
-  readonly seed: string;
   /** modelHash of the model a fine-tune starts from; 0 for a model trained from scratch. */
   readonly base: Field;
 }

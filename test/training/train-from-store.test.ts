@@ -6,7 +6,6 @@ import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { modelHash } from "../../protocol/provenance/model-hash.ts";
-import { digestToField } from "../../protocol/provenance/rows.ts";
 import { rejectionCode } from "../../protocol/testing.ts";
 import { checkpointCommitment } from "../../prover/attribution/commitment.ts";
 import { modelContext } from "../../prover/attribution/context.ts";
@@ -21,6 +20,7 @@ import {
   trainAndRegister,
   trainFromStore,
 } from "../../prover/training/store-training.ts";
+import { contributeRows } from "../../prover/training/testing.ts";
 import { trainArtifact } from "../../prover/training/train.ts";
 import { OpenLedgerProvider, RpcCallError } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
@@ -29,7 +29,6 @@ import { depositParam, rpc, tempDir, testKey, testNodeConfig } from "../../seque
 import { StoreClient } from "../../store/client.ts";
 import { fetchModel } from "../../store/fetch-content.ts";
 import { StoreKey } from "../../store/identity.ts";
-import { hashRows, type RowSource, rowsContentRoot, rowsPlaintext } from "../../store/rows.ts";
 import { type RunningStore, startStore } from "../../store/server.ts";
 
 /**
@@ -71,44 +70,17 @@ const client = (key: number) => {
   return c;
 };
 
-const source = (ds: Dataset): RowSource => ({
-  count: ds.y.length,
-  label: (i) => ds.y[i]!,
-  features: (i) => ds.x.subarray(i * ds.dim, (i + 1) * ds.dim),
-});
-
-/**
- * Alice uploads `stored` rows indexed under the row hashes of `declared` (by default the
- * same rows: a store cannot see through the encryption, so a lying uploader can make them
- * differ), registers a contribution of `declared` in `datanet` and grants bob.
- */
+/** Alice contributes `declared` (see contributeRows) and grants bob. */
 async function contribute(
   datanet: number,
   declared: Dataset,
   o: { stored?: Dataset; rowCount?: number } = {},
 ) {
-  const hashed = hashRows(source(declared));
-  const stored = source(o.stored ?? declared);
-  const contentRoot = rowsContentRoot(hashed.rowHashes);
-  const { blob } = await aliceStore.put({
-    kind: "rows",
-    plaintextLength: hashRows(stored).plaintextLength,
-    plaintext: () => rowsPlaintext(stored),
-    datanet,
-    rowHashes: hashed.rowHashes,
-    contentRoot,
+  const { id, blobId } = await contributeRows(alice, aliceStore, datanet, declared, {
+    ...o,
+    reader: bobStore.key.identity,
   });
-  await aliceStore.grant(blob.id, bobStore.key.identity, "reader");
-  const sent = await alice.registerContribution({
-    datanet,
-    contentRoot: BigInt(contentRoot),
-    rowCount: o.rowCount ?? declared.y.length,
-    license: 0,
-    uriCommitment: digestToField(Buffer.from(blob.id, "hex")),
-    stake: 100n,
-  });
-  const id = (await provider.getTransactionReceipt(sent.txHash))!.created!.id;
-  blobOf.set(id, blob.id);
+  blobOf.set(id, blobId);
   return id;
 }
 
