@@ -94,25 +94,29 @@ async function session(o: KeyOptions) {
   };
 }
 
-/** A bar on stderr while a TTY shows it; otherwise one line when the phase ends. */
+/**
+ * A bar on stderr while a TTY shows it; otherwise one line when the phase ends. `stop()`
+ * without a summary (a failure) only clears the bar, so the error prints on its own line.
+ */
 function phase(label: string, unit: string) {
   const bar = new SingleBar(
     { format: `${label} |{bar}| {value}/{total} ${unit} {detail}`, stream: process.stderr, hideCursor: true },
     Presets.shades_classic,
   );
-  let started = false;
+  let state: "idle" | "running" | "done" = "idle";
   return {
     update(value: number, total: number, detail = "") {
-      if (!started) {
-        bar.start(total, 0, { detail });
-        started = true;
-      }
+      if (state === "done") return;
+      if (state === "idle") bar.start(total, 0, { detail });
+      state = "running";
       bar.setTotal(total);
       bar.update(value, { detail });
     },
-    stop(summary: string) {
-      if (started) bar.stop();
-      if (!process.stderr.isTTY) process.stderr.write(`${label}: ${summary}\n`);
+    stop(summary?: string) {
+      if (state === "running") bar.stop();
+      if (state !== "done" && summary && !process.stderr.isTTY)
+        process.stderr.write(`${label}: ${summary}\n`);
+      state = "done";
     },
   };
 }
@@ -198,12 +202,13 @@ function trainCommand(): Command {
     )
     .action(async (o: TrainOptions) => {
       const s = await session(o);
+      const loading = phase("rows", "rows");
+      const training = phase("train", "batches");
+      const uploading = phase("upload", "bytes");
       try {
         const contributions = await contributionsOf(o, s.provider);
         const wallet = new L2Wallet(s.key, o.account, s.provider, s.domain, s.params);
-        const loading = phase("rows", "rows");
-        const training = phase("train", "batches");
-        const uploading = phase("upload", "bytes");
+        let epochs = 0;
         const result = await s.training.trainAndRegister(wallet, s.store, {
           contributions,
           base: o.base,
@@ -219,6 +224,7 @@ function trainCommand(): Command {
           readers: o.reader.map((identity) => ({ identity, role: o.readerRole })),
           onLoad: (p) => loading.update(p.rows, p.totalRows, `(contribution ${p.contribution})`),
           onTrain: (p) => {
+            epochs = p.epochs;
             if (p.epoch === 0 && p.step === 1)
               loading.stop(`${contributions.length} contribution(s) fetched and checked`);
             training.update(
@@ -227,9 +233,11 @@ function trainCommand(): Command {
               `(epoch ${p.epoch + 1}/${p.epochs})`,
             );
           },
-          onUpload: (sent, total) => uploading.update(sent, total),
+          onUpload: (sent, total) => {
+            training.stop(`${epochs} epoch(s)`);
+            uploading.update(sent, total);
+          },
         });
-        training.stop(`${result.artifact.config.epochs} epoch(s)`);
         uploading.stop(`blob ${result.blob.id}`);
         const a = result.artifact;
         const summary = {
@@ -260,6 +268,7 @@ function trainCommand(): Command {
           ].join("\n"),
         );
       } finally {
+        for (const p of [loading, training, uploading]) p.stop();
         s.store.close();
       }
     });
