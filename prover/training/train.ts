@@ -139,7 +139,9 @@ export function trainArtifact(
     throw invalid("the config names a base model but no base bytes were given");
   const duplicates = duplicateMask(rows);
   const keep = Uint32Array.from(duplicates.keys()).filter((r) => !duplicates[r]);
-  const data = select({ name: "training", dim: rows.dim, classes: rows.classes, x: rows.x, y: rows.y }, keep);
+  const all = { name: "training", dim: rows.dim, classes: rows.classes, x: rows.x, y: rows.y };
+  // No copy of the rows (hundreds of MB for MNIST-sized sets) when none repeats.
+  const data = keep.length === rows.y.length ? all : select(all, keep);
   const configHash = trainingConfigHash(config);
   const { bytes } = trainModel(data, config, config.headL2, {
     init,
