@@ -1,11 +1,12 @@
 import { Command, CommanderError } from "commander";
-import { OpenLedgerError } from "../protocol/errors.ts";
+import { CodedError } from "../protocol/errors.ts";
 import { RpcCallError } from "../sdk/provider.ts";
 import { accountCommand } from "./commands/account.ts";
 import { bridgeCommand } from "./commands/bridge.ts";
 import { devnetCommand } from "./commands/devnet.ts";
 import { explorerCommand } from "./commands/explorer.ts";
 import { keyCommand } from "./commands/key.ts";
+import { modelCommand } from "./commands/model.ts";
 import { proverCommand } from "./commands/prover.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
 import { storeCommand } from "./commands/store.ts";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(bridgeCommand());
   program.addCommand(explorerCommand());
   program.addCommand(storeCommand());
+  program.addCommand(modelCommand());
   return program;
 }
 
@@ -36,8 +38,9 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode);
-    // Typed errors print as one line: the code and a message that says what was wrong.
-    if (err instanceof OpenLedgerError || err instanceof RpcCallError) {
+    // Typed errors (the protocol's and every component's) print as one line: the code and a
+    // message that says what was wrong.
+    if (err instanceof CodedError || err instanceof RpcCallError) {
       console.error(`error ${err.code}: ${err.message}`);
       process.exit(1);
     }
