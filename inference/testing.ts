@@ -32,21 +32,11 @@ export const VERIFIER = 3;
 export const FIRST_USER = 10;
 export const FEE = 50n;
 
-export interface Rig {
+export interface Rig extends Served {
   readonly dir: string;
   readonly sequencer: SequencerNode;
   readonly store: RunningStore;
-  readonly provider: OpenLedgerProvider;
   readonly params: ProtocolParams;
-  /** The verifier's store client: it may read the model and every stored record. */
-  readonly verifier: StoreClient;
-  readonly owner: L2Wallet;
-  readonly ownerStore: StoreClient;
-  readonly modelBytes: Uint8Array;
-  readonly model: number;
-  /** Held-out iris rows (4 features each). */
-  readonly inputs: Float64Array[];
-  readonly users: L2Wallet[];
   serve(o?: Partial<InferenceServiceOptions>): Promise<RunningInferenceNode>;
   client(node: RunningInferenceNode, user: L2Wallet): InferenceClient;
   stop(): Promise<void>;
@@ -62,34 +52,37 @@ const wallet = (key: number, account: number, provider: OpenLedgerProvider, para
     params,
   );
 
-export async function startRig(o: {
+/** What `setupModel` leaves on a sequencer and a store: a registered model and funded users. */
+export interface Served {
+  readonly provider: OpenLedgerProvider;
+  readonly owner: L2Wallet;
+  readonly ownerStore: StoreClient;
+  /** The verifier's store client: it may read the model and every stored record. */
+  readonly verifier: StoreClient;
+  readonly modelBytes: Uint8Array;
+  readonly model: number;
+  /** Held-out iris rows (4 features each). */
+  readonly inputs: Float64Array[];
+  readonly users: L2Wallet[];
+}
+
+/**
+ * Opens the owner's and `users` users' accounts (deposits over RPC: the sequencer must take
+ * them), trains the iris model, stores it for the operator and the verifier, registers it.
+ * `sequencerUrl` is the node's base URL (without /rpc).
+ */
+export async function setupModel(o: {
+  sequencerUrl: string;
+  storeUrl: string;
   params: ProtocolParams;
   users: number;
-  fsync?: boolean;
-  verifyWorkers?: number;
-  batchMaxTxs?: number;
-  logger?: Logger;
-}): Promise<Rig> {
-  const logger = o.logger ?? pino({ level: "silent" });
-  const dir = tempDir("inference");
-  const sequencer = await startNode(
-    testNodeConfig(`${dir}/sequencer`, {
-      domain: DEV_DOMAIN,
-      params: o.params,
-      fsync: o.fsync ?? false,
-      verifyWorkers: o.verifyWorkers ?? 0,
-      batchMaxTxs: o.batchMaxTxs ?? 512,
-      batchIntervalMs: 200,
-    }),
-    logger,
-  );
-  const store = await startStore({ dataDir: `${dir}/store`, port: 0 });
-  const provider = new OpenLedgerProvider(`${sequencer.url}/rpc`);
+}): Promise<Served> {
+  const provider = new OpenLedgerProvider(`${o.sequencerUrl}/rpc`);
   const deposit = async (queueIndex: number, key: number, amount: bigint) => {
-    const reply = await rpc(sequencer.url, "ol_submitDeposit", [depositParam(queueIndex, key, amount)]);
+    const reply = await rpc(o.sequencerUrl, "ol_submitDeposit", [depositParam(queueIndex, key, amount)]);
     if (reply.error) throw new Error(`deposit failed: ${reply.error.message}`);
   };
-  await deposit(0, OWNER, 10n ** 6n);
+  await deposit(0, OWNER, 10n ** 21n);
   for (let u = 0; u < o.users; u++) await deposit(u + 1, FIRST_USER + u, 10n ** 9n);
   const owner = wallet(OWNER, 1, provider, o.params);
   const users = Array.from({ length: o.users }, (_, u) => wallet(FIRST_USER + u, u + 2, provider, o.params));
@@ -99,54 +92,67 @@ export async function startRig(o: {
   const { bytes } = trainModel(train!, { ...DEFAULT_TRAIN, hidden: [16, 8], epochs: 30, batchSize: 16 }, 0.1);
   const inputs = Array.from({ length: 30 }, (_, i) => test!.x.slice(i * 4, i * 4 + 4));
 
-  const ownerStore = new StoreClient(store.url, storeKey(OWNER));
-  const verifier = new StoreClient(store.url, storeKey(VERIFIER));
-  await owner.stake(2000n);
+  const ownerStore = new StoreClient(o.storeUrl, storeKey(OWNER));
+  const verifier = new StoreClient(o.storeUrl, storeKey(VERIFIER));
+  // Stakes above genesis governance's minimums, so a production-configured sequencer takes them too.
+  await owner.stake(2n * 10n ** 19n);
   await owner.registerContribution({
     datanet: 1,
     contentRoot: 1n,
     rowCount: 120,
     license: 0,
     uriCommitment: 0n,
-    stake: 100n,
+    stake: 10n ** 18n,
   });
   const model = await registerModel(owner, ownerStore, bytes, bytes);
+  return { provider, owner, ownerStore, verifier, modelBytes: bytes, model, inputs, users };
+}
 
-  const rig: Rig = {
+/** The options `openledger serve` would take for the rig's operator (key OPERATOR, VERIFIER a reader). */
+export function operatorOptions(o: {
+  sequencerUrl: string;
+  storeUrl: string;
+  params: ProtocolParams;
+  logger: Logger;
+}): InferenceServiceOptions {
+  return {
+    sequencer: `${o.sequencerUrl}/rpc`,
+    store: o.storeUrl,
+    domain: DEV_DOMAIN,
+    params: o.params,
+    key: testKey(OPERATOR),
+    readers: [{ identity: storeKey(VERIFIER).identity, role: "prover" }],
+    port: 0,
+    logger: o.logger,
+  };
+}
+
+export async function startRig(o: { params: ProtocolParams; users: number }): Promise<Rig> {
+  const logger = pino({ level: "silent" });
+  const dir = tempDir("inference");
+  const sequencer = await startNode(
+    testNodeConfig(`${dir}/sequencer`, { domain: DEV_DOMAIN, params: o.params, fsync: false }),
+    logger,
+  );
+  const store = await startStore({ dataDir: `${dir}/store`, port: 0 });
+  const urls = { sequencerUrl: sequencer.url, storeUrl: store.url, params: o.params };
+  const served = await setupModel({ ...urls, users: o.users });
+  return {
+    ...served,
     dir,
     sequencer,
     store,
-    provider,
     params: o.params,
-    verifier,
-    owner,
-    ownerStore,
-    modelBytes: bytes,
-    model,
-    inputs,
-    users,
-    serve: (s = {}) =>
-      startInferenceService({
-        sequencer: provider.url,
-        store: store.url,
-        domain: DEV_DOMAIN,
-        params: o.params,
-        key: testKey(OPERATOR),
-        readers: [{ identity: storeKey(VERIFIER).identity, role: "prover" }],
-        port: 0,
-        logger,
-        ...s,
-      }),
+    serve: (s = {}) => startInferenceService({ ...operatorOptions({ ...urls, logger }), ...s }),
     client: (node, user) => new InferenceClient(node.url, user),
     stop: async () => {
-      ownerStore.close();
-      verifier.close();
+      served.ownerStore.close();
+      served.verifier.close();
       await store.stop();
       await sequencer.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
-  return rig;
 }
 
 /**
