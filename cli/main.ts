@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { OpenLedgerError } from "../protocol/errors.ts";
+import { CodedError } from "../protocol/errors.ts";
 import { RpcCallError } from "../sdk/provider.ts";
 import { accountCommand } from "./commands/account.ts";
 import { bridgeCommand } from "./commands/bridge.ts";
@@ -8,6 +8,7 @@ import { explorerCommand } from "./commands/explorer.ts";
 import { keyCommand } from "./commands/key.ts";
 import { proverCommand } from "./commands/prover.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
+import { inferCommand, serveCommand } from "./commands/serve.ts";
 import { storeCommand } from "./commands/store.ts";
 import { txCommand } from "./commands/tx.ts";
 
@@ -27,6 +28,8 @@ export function buildProgram(): Command {
   program.addCommand(bridgeCommand());
   program.addCommand(explorerCommand());
   program.addCommand(storeCommand());
+  program.addCommand(serveCommand());
+  program.addCommand(inferCommand());
   return program;
 }
 
@@ -37,7 +40,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode);
     // Typed errors print as one line: the code and a message that says what was wrong.
-    if (err instanceof OpenLedgerError || err instanceof RpcCallError) {
+    if (err instanceof CodedError || err instanceof RpcCallError) {
       console.error(`error ${err.code}: ${err.message}`);
       process.exit(1);
     }

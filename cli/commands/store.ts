@@ -24,7 +24,7 @@ type Options = Record<string, string | number | boolean | undefined> & {
 };
 
 /** A reader named on the command line as `<key>:<box>` (the two hex keys `whoami` prints). */
-function readerArg(value: string): { key: string; box: string } {
+export function readerArg(value: string): { key: string; box: string } {
   const [key, box] = value.split(":");
   if (!key || !box || !/^[0-9a-f]{64}$/.test(key) || !/^[0-9a-f]{64}$/.test(box)) {
     throw new InvalidArgumentError(
