@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fieldToHex } from "../../protocol/field.ts";
+import { modelHash } from "../../protocol/provenance/model-hash.ts";
 import { type RunningStore, startStore } from "../../store/server.ts";
 
 const run = promisify(execFile);
@@ -46,7 +48,12 @@ describe("openledger store", () => {
     const plain = randomBytes(1_500_000);
     await writeFile(file, plain);
     const blob = JSON.parse((await cli(ALICE, ["put", file, "--kind", "model"])).stdout);
-    expect(blob).toMatchObject({ kind: "model", size: expect.any(Number) });
+    // Declared under its modelHash, so a reader finds it by the chain's value.
+    expect(blob).toMatchObject({
+      kind: "model",
+      size: expect.any(Number),
+      contentHash: fieldToHex(modelHash(new Uint8Array(plain))),
+    });
 
     await cli(ALICE, ["get", blob.id, "--out", join(dir, "alice.out")]);
     expect(await readFile(join(dir, "alice.out"))).toEqual(plain);

@@ -3,7 +3,9 @@ import { rm, stat, readFile } from "node:fs/promises";
 import { once } from "node:events";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { pino } from "pino";
+import { fieldToHex } from "../../protocol/field.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
+import { modelHash } from "../../protocol/provenance/model-hash.ts";
 import { chainOptions, domainFrom, ethKeyOptions, intArg, loadEthWallet, output } from "./common.ts";
 
 // The store's modules load only when a store subcommand runs: the other commands need
@@ -111,7 +113,9 @@ function whoamiCommand(): Command {
 
 function putCommand(): Command {
   return callerCommand("put")
-    .description("encrypt a file and upload it; prints the blob record")
+    .description(
+      "encrypt a file and upload it; prints the blob record (a model is declared under its modelHash)",
+    )
     .argument("<file>", "the file to store")
     .addOption(
       new Option("--kind <kind>", "what the file is").choices(["raw", "model", "input"]).default("raw"),
@@ -137,7 +141,11 @@ function putCommand(): Command {
         const sessionFile = o.sessionFile as string | undefined;
         const saved = sessionFile ? await readSession(sessionFile) : undefined;
         const { size } = await stat(file);
+        // A model is found by the modelHash the chain records (docs/store.md, "Finding content").
+        const contentHash =
+          o.kind === "model" ? fieldToHex(modelHash(new Uint8Array(await readFile(file)))) : undefined;
         const result = await client.put({
+          contentHash,
           kind: o.kind as "raw" | "model" | "input",
           plaintextLength: size,
           plaintext: () => createReadStream(file, { highWaterMark: 1 << 20 }),
