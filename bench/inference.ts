@@ -7,10 +7,8 @@
  * written to bench/results/inference[-quick].json.
  *   npm run bench:inference [-- --quick]
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
-import { createInterface } from "node:readline";
 import { Worker } from "node:worker_threads";
 import { pino } from "pino";
 import { startInferenceService } from "../inference/service.ts";
@@ -18,6 +16,7 @@ import { FIRST_USER, operatorOptions, setupModel } from "../inference/testing.ts
 import { PRODUCTION_PARAMS } from "../protocol/params.ts";
 import { OnnxModel } from "../prover/models/runtime.ts";
 import { spawnSequencer, tempDir } from "../sequencer/testing.ts";
+import { cpuSeconds, startStoreProcess } from "./processes.ts";
 
 const quick = process.argv.includes("--quick");
 const DURATION_MS = quick ? 8_000 : 30_000;
@@ -25,30 +24,6 @@ const USERS = quick ? 32 : 64;
 const WORKERS = 2;
 const log = (msg: string) => console.error(`[bench:inference] ${msg}`);
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
-
-function startStoreProcess(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(
-    process.execPath,
-    ["bin/openledger.mjs", "store", "--data-dir", dataDir, "--port", "0"],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).on("line", (line) => {
-      const msg = JSON.parse(line) as { msg?: string; url?: string };
-      if (msg.msg === "store listening") resolve({ proc, url: msg.url! });
-    });
-    proc.once("exit", (code) => reject(new Error(`store exited with ${code}`)));
-  });
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0
