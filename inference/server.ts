@@ -1,6 +1,7 @@
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { fieldToHex } from "../protocol/field.ts";
+import { codedErrorHandler } from "../store/http-errors.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
 import type { InferenceNode } from "./node.ts";
 
@@ -122,21 +123,7 @@ export async function buildInferenceServer(node: InferenceNode, logger?: Logger)
     bodyLimit: MAX_BODY,
     ajv: { customOptions: { coerceTypes: false, strictNumbers: false } },
   });
-  app.setErrorHandler((err: FastifyError | InferenceError, req, reply) => {
-    if (err instanceof InferenceError) {
-      if (err.status >= 500) logger?.warn({ code: err.code, url: req.url }, err.message);
-      return reply.code(err.status).send({ code: err.code, message: err.message });
-    }
-    const status = err.statusCode ?? 500;
-    if (status < 500) {
-      const what = err.validation ? `invalid ${err.validationContext}: ` : "";
-      return reply
-        .code(status)
-        .send({ code: InferenceErrorCode.InvalidRequest, message: `${what}${err.message}` });
-    }
-    logger?.error({ err, url: req.url }, "inference request failed");
-    return reply.code(500).send({ code: InferenceErrorCode.Internal, message: "internal error" });
-  });
+  app.setErrorHandler(codedErrorHandler(InferenceError, "inference", logger));
   app.setNotFoundHandler((req, reply) =>
     reply
       .code(404)
