@@ -10,7 +10,9 @@ import { L2Wallet } from "../sdk/wallet.ts";
 import { InferenceClient } from "./client.ts";
 import { onnxLoader } from "./model-cache.ts";
 import type { RunningInferenceNode } from "./service.ts";
-import { FEE, registerModel, type Rig, startRig } from "./testing.ts";
+import { decodeRecord, encodeRecord } from "./record.ts";
+import { FEE, registerModel, type Rig, startRig, storeKey, VERIFIER } from "./testing.ts";
+import { StoreClient } from "../store/client.ts";
 import { verifyInference } from "./verify.ts";
 
 /** The inference node against a real sequencer, a real store and onnxruntime (docs/inference.md). */
@@ -174,12 +176,30 @@ describe("inference node", () => {
     const verdict = await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, id);
     expect(verdict.ok).toBe(false);
     expect(verdict.problems.join("\n")).toMatch(/disagrees with the reference forward pass/);
-    expect(verdict.evidence.attestationValid).toBe(true);
 
-    // An honest record, then its stored blob altered on disk: the store refuses it.
-    const { paid } = await alice.infer(rig.model, Array.from(rig.inputs[6]!));
+    // An honest record, and a forged copy with another output that a third party uploads
+    // under the same inputHash for the verifier: the forgery is skipped, not held against the
+    // operator.
+    const { quote, paid } = await alice.infer(rig.model, Array.from(rig.inputs[6]!));
     const honest = id + 1;
     expect((await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, honest)).ok).toBe(true);
+    const copy = decodeRecord(await rig.verifier.get(paid.inputBlob));
+    const forged = encodeRecord({ ...copy, output: outputBytes([0.5, 0.25, 0.25]) });
+    const mallory = new StoreClient(rig.store.url, storeKey(40));
+    await mallory.put({
+      kind: "input",
+      plaintextLength: forged.length,
+      plaintext: async function* () {
+        yield forged;
+      },
+      readers: [{ identity: storeKey(VERIFIER).identity, role: "prover" }],
+      contentHash: quote.inputHash,
+    });
+    mallory.close();
+    expect((await rig.verifier.findByContent(quote.inputHash)).length).toBe(2);
+    expect((await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, honest)).ok).toBe(true);
+
+    // The honest record's blob altered on disk: the store refuses it, and the forgery is no record.
     const path = rig.store.backend.blobPath(paid.inputBlob);
     const bytes = await readFile(path);
     bytes[bytes.length - 40]! ^= 1;

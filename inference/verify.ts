@@ -27,7 +27,6 @@ export interface Verdict {
     readonly txHash?: string;
     readonly operator?: string;
     readonly attestation?: string;
-    readonly attestationValid?: boolean;
     readonly output?: number[];
     readonly reference?: number[];
     readonly maxDiff?: number;
@@ -38,10 +37,10 @@ export interface Verdict {
 
 /**
  * `openledger serve verify`: re-runs inference `id` from what the chain and the store hold.
- * The model is fetched by its modelHash (bytes checked), the record by its inputHash (the
- * stored input must hash to it), then: the stored output must hash to outputHash, agree with
- * the reference forward pass (checkOutput), and the feature commitment must be the one the
- * input gives. A model the store cannot give back throws (nothing to judge the operator by);
+ * The model is fetched by its modelHash (bytes checked), the record by its inputHash: a
+ * record of this model whose input hashes to inputHash, whose output hashes to outputHash
+ * and whose attestation is the operator's. Then the output must agree with the reference
+ * forward pass (checkOutput) and the feature commitment must be the one the input gives. A model the store cannot give back throws (nothing to judge the operator by);
  * a missing or wrong record is a verdict against the operator, who stored it.
  */
 export async function verifyInference(
@@ -60,22 +59,37 @@ export async function verifyInference(
   const outputHash = BigInt(record.outputHash as string);
   const fc = BigInt(record.featureCommitment as string);
 
+  const attested = (r: InferenceRecord) =>
+    verifyAttestation(
+      r.attestation,
+      attestationMessage(domain, BigInt(`0x${Buffer.from(r.txHash).toString("hex")}`), outputHash, fc),
+    );
+  // A record counts only if everything in it is bound by the chain or the operator's
+  // signature: anyone may upload a blob under this inputHash and grant it to the verifier,
+  // and a forged output or attestation must not stand in for the operator's record.
+  const matches = (bytes: Uint8Array): Field => {
+    try {
+      const r = decodeRecord(bytes);
+      const bound = r.model === record.model && ioHash(r.output) === outputHash && attested(r);
+      return bound ? ioHash(r.input) : -1n;
+    } catch {
+      return -1n;
+    }
+  };
   let stored: { blob: { id: string }; bytes: Uint8Array };
   try {
-    stored = await fetchByContent(store, "input", inputHash, (bytes) => recordInputHash(bytes, record.model));
+    stored = await fetchByContent(store, "input", inputHash, matches);
   } catch (e) {
     const why = (e as Error).message;
     return {
       inference: id,
       ok: false,
-      problems: [`no stored record of this inference: ${why}`],
+      problems: [`no stored record of this inference with its output and a valid attestation: ${why}`],
       evidence: { record },
     };
   }
   const r = decodeRecord(stored.bytes);
   const problems: string[] = [];
-  if (ioHash(r.output) !== outputHash)
-    problems.push("the stored output does not hash to the recorded outputHash");
   const x = decodeInput(r.input);
   const probs = decodeOutput(r.output);
   const check = checkOutput(mlp, x, probs);
@@ -89,12 +103,6 @@ export async function verifyInference(
     problems.push("the featureCommitment is not the one the stored input gives");
   }
   const txHash = BigInt(`0x${Buffer.from(r.txHash).toString("hex")}`);
-  const attestationValid = verifyAttestation(
-    r.attestation,
-    attestationMessage(domain, txHash, outputHash, fc),
-  );
-  if (!attestationValid)
-    problems.push("the stored attestation does not verify under the operator key it names");
   return {
     inference: id,
     ok: problems.length === 0,
@@ -105,7 +113,6 @@ export async function verifyInference(
       txHash: fieldToHex(txHash),
       operator: r.attestation.operator,
       attestation: r.attestation.signature,
-      attestationValid,
       output: Array.from(probs),
       reference: Array.from(check.reference),
       maxDiff: check.maxDiff,
@@ -113,15 +120,4 @@ export async function verifyInference(
       referenceLabel: check.referenceLabel,
     },
   };
-}
-
-/** The inputHash of a stored record of `model`'s, or -1 (matches nothing) for anything else. */
-function recordInputHash(bytes: Uint8Array, model: unknown): Field {
-  let r: InferenceRecord;
-  try {
-    r = decodeRecord(bytes);
-    return r.model === model ? ioHash(r.input) : -1n;
-  } catch {
-    return -1n;
-  }
 }
