@@ -96,6 +96,15 @@ describe("openledger serve and infer", () => {
       ...["--sequencer", `${rig.sequencer.url}/rpc`, "--store", rig.store.url],
     ]);
     expect(stdout).toMatch(/^OK inference 1: /);
+    const unknown = await cli(VERIFIER, [
+      ...["serve", "verify", "--inference", "9"],
+      ...["--sequencer", `${rig.sequencer.url}/rpc`, "--store", rig.store.url],
+    ]).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(unknown?.code).toBe(1);
+    expect(unknown?.stderr).toMatch(/^error UNKNOWN_INFERENCE: no inference 9 on L2/);
 
     // A refused input: one line with its code, exit code 1, nothing paid.
     await writeFile(input, JSON.stringify([1, 2]));
