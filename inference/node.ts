@@ -25,6 +25,12 @@ import type { ModelCache } from "./model-cache.ts";
 import { QuoteBook } from "./quotes.ts";
 import { encodeRecord } from "./record.ts";
 
+/** The sequencer's refusals that the node also makes itself, under the node's code. */
+const SEQUENCER_CODES: Partial<Record<string, InferenceErrorCode>> = {
+  [ErrorCode.FeeTooLow]: InferenceErrorCode.Underpaid,
+  [ErrorCode.InvalidSignature]: InferenceErrorCode.BadSignature,
+};
+
 /** What the node needs of the chain: its sequencer's JSON-RPC (sdk/provider.ts fits). */
 export interface Chain {
   getNonce(account: number): Promise<number | null>;
@@ -217,7 +223,7 @@ export class InferenceNode {
     const submitted = await this.chain.sendRawTransaction(raw).catch((e: unknown) => {
       // A refusal by the state transition keeps its protocol code; nothing was charged.
       if (e instanceof OpenLedgerError) {
-        const code = e.code === ErrorCode.FeeTooLow ? InferenceErrorCode.Underpaid : e.code;
+        const code = SEQUENCER_CODES[e.code] ?? e.code;
         throw new InferenceError(code, `the sequencer refused the transaction: ${e.message}`, { cause: e });
       }
       throw new InferenceError(InferenceErrorCode.Unavailable, `sequencer: ${(e as Error).message}`, {
