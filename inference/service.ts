@@ -9,6 +9,7 @@ import { fetchModel } from "../store/fetch-content.ts";
 import { StoreKey } from "../store/identity.ts";
 import { type ModelLoader, ModelCache, onnxLoader } from "./model-cache.ts";
 import { InferenceNode, type RecordStore } from "./node.ts";
+import { SERVE_DEFAULTS } from "./defaults.ts";
 import { buildInferenceServer } from "./server.ts";
 
 export interface InferenceServiceOptions {
@@ -32,15 +33,6 @@ export interface InferenceServiceOptions {
   readonly load?: ModelLoader;
   readonly logger: Logger;
 }
-
-export const SERVE_DEFAULTS = {
-  port: 8550,
-  windowMs: 2,
-  maxBatch: 64,
-  quoteTtlMs: 60_000,
-  maxQuotes: 100_000,
-  maxModels: 16,
-} as const;
 
 export interface RunningInferenceNode {
   readonly url: string;

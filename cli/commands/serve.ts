@@ -6,6 +6,7 @@ import { PARAM_SETS } from "../../protocol/genesis.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
 import { chainOptions, domainFrom, ethKeyOptions, intArg, loadEthWallet, output } from "./common.ts";
 import { readerArg } from "./store.ts";
+import { SERVE_DEFAULTS } from "../../inference/defaults.ts";
 
 // The node's modules (onnxruntime, fastify, the store client) load only when a command runs.
 const modules = async () => ({
@@ -45,11 +46,26 @@ function runCommand(): Command {
     .option("--sequencer <url>", "the sequencer's JSON-RPC endpoint", DEFAULT_SEQUENCER)
     .option("--store <url>", "the store the models are read from and inputs written to", DEFAULT_STORE)
     .option("--host <host>", "address to listen on", "127.0.0.1")
-    .option("--port <port>", "port to listen on (0 picks a free one)", intArg, 8550)
-    .option("--window-ms <ms>", "how long a request waits for others to share its model call", intArg, 2)
-    .option("--max-batch <n>", "most rows in one model call (a full batch runs at once)", intArg, 64)
-    .option("--quote-ttl-ms <ms>", "how long a quote may be paid", intArg, 60_000)
-    .option("--max-quotes <n>", "most quotes kept open at a time (memory bound)", intArg, 100_000)
+    .option("--port <port>", "port to listen on (0 picks a free one)", intArg, SERVE_DEFAULTS.port)
+    .option(
+      "--window-ms <ms>",
+      "how long a request waits for others to share its model call",
+      intArg,
+      SERVE_DEFAULTS.windowMs,
+    )
+    .option(
+      "--max-batch <n>",
+      "most rows in one model call (a full batch runs at once)",
+      intArg,
+      SERVE_DEFAULTS.maxBatch,
+    )
+    .option("--quote-ttl-ms <ms>", "how long a quote may be paid", intArg, SERVE_DEFAULTS.quoteTtlMs)
+    .option(
+      "--max-quotes <n>",
+      "most quotes kept open at a time (memory bound)",
+      intArg,
+      SERVE_DEFAULTS.maxQuotes,
+    )
     .option(
       "--reader <key:box>",
       "a prover that may read the stored inputs (repeatable; `store whoami` prints it)",
