@@ -5,7 +5,9 @@ import { encodeSettlementData } from "../protocol/rewards/encoding.ts";
 import type { SignedSettlement } from "../protocol/rewards/sign.ts";
 import type {
   AccountInfo,
+  ContributionInfo,
   EntryInfo,
+  ModelInfo,
   ReceiptInfo,
   SettlementResult,
   SubmitResult,
@@ -131,11 +133,11 @@ export class OpenLedgerProvider {
     return this.call("ol_getBatch", [n]);
   }
 
-  getContribution(id: number): Promise<Record<string, unknown> | null> {
+  getContribution(id: number): Promise<ContributionInfo | null> {
     return this.call("ol_getContribution", [id]);
   }
 
-  getModel(id: number): Promise<Record<string, unknown> | null> {
+  getModel(id: number): Promise<ModelInfo | null> {
     return this.call("ol_getModel", [id]);
   }
 
@@ -145,6 +147,16 @@ export class OpenLedgerProvider {
 
   listBatches(page: Page = {}): Promise<EntryInfo[]> {
     return this.call("ol_listBatches", [page]);
+  }
+
+  /**
+   * Contributions with ids above `offset`, at most `limit` (20 by default, 100 at most), in id
+   * order; with `datanet`, only that Datanet's. The last id returned is the next page's offset.
+   */
+  listContributions(
+    filter: { offset?: number; limit?: number; datanet?: number } = {},
+  ): Promise<ContributionInfo[]> {
+    return this.call("ol_listContributions", [filter]);
   }
 
   listTransactions(filter: { account?: number; batch?: number; limit?: number } = {}): Promise<string[]> {

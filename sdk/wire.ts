@@ -61,6 +61,38 @@ export interface TransactionInfo {
   readonly tx: Record<string, unknown>;
 }
 
+/** ol_getContribution, ol_listContributions: a registered data contribution. */
+export interface ContributionInfo {
+  readonly id: number;
+  readonly owner: number;
+  readonly datanet: number;
+  readonly contentRoot: string;
+  readonly rowCount: number;
+  readonly license: number;
+  readonly uriCommitment: string;
+  readonly stake: string;
+}
+
+/**
+ * ol_getModel, ol_listModels: a registered model. `owner` and `baseModel` are whom a reward
+ * settlement pays the model's and the base model's shares (docs/protocol.md §11.2);
+ * `contributions` is the training set, in the order settlement scores name it.
+ */
+export interface ModelInfo {
+  readonly id: number;
+  readonly owner: number;
+  readonly modelHash: string;
+  readonly trainingDescriptor: string;
+  /** null only for a model whose training set the node did not keep. */
+  readonly trainingConfigHash: string | null;
+  readonly contributions: number[] | null;
+  readonly checkpointCommitment: string;
+  readonly inferenceFee: string;
+  /** 0: not a fine-tune. */
+  readonly baseModel: number;
+  readonly escrow: string;
+}
+
 /** ol_submitSettlement: the entry the settlement was applied as, and what it paid. */
 export interface SettlementResult {
   readonly entry: number;

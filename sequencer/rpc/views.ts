@@ -4,7 +4,15 @@ import type { Account, Contribution, InferenceRecord, Model } from "../../protoc
 import type { TrainingSet } from "../../protocol/state/state.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
 import { TX_TYPE_NAMES, type TxType } from "../../protocol/tx/types.ts";
-import type { BatchInfo, EntryInfo, ReceiptInfo, SettlementInfo, TransactionInfo } from "../../sdk/wire.ts";
+import type {
+  BatchInfo,
+  ContributionInfo,
+  EntryInfo,
+  ModelInfo,
+  ReceiptInfo,
+  SettlementInfo,
+  TransactionInfo,
+} from "../../sdk/wire.ts";
 import type { BatchRecord, EntryRecord, SettlementRecord, TxRecord } from "../storage/schema.ts";
 
 /**
@@ -32,7 +40,7 @@ export function accountView(id: number, a: Account) {
   };
 }
 
-export function contributionView(id: number, c: Contribution) {
+export function contributionView(id: number, c: Contribution): ContributionInfo {
   return {
     id,
     owner: c.owner,
@@ -45,7 +53,7 @@ export function contributionView(id: number, c: Contribution) {
   };
 }
 
-export function modelView(id: number, m: Model & { training?: TrainingSet }) {
+export function modelView(id: number, m: Model & { training?: TrainingSet }): ModelInfo {
   return {
     id,
     owner: m.owner,
