@@ -5,6 +5,7 @@ import { encodeSettlementData } from "../protocol/rewards/encoding.ts";
 import type { SignedSettlement } from "../protocol/rewards/sign.ts";
 import type {
   AccountInfo,
+  ContributionInfo,
   EntryInfo,
   ReceiptInfo,
   SettlementResult,
@@ -131,7 +132,7 @@ export class OpenLedgerProvider {
     return this.call("ol_getBatch", [n]);
   }
 
-  getContribution(id: number): Promise<Record<string, unknown> | null> {
+  getContribution(id: number): Promise<ContributionInfo | null> {
     return this.call("ol_getContribution", [id]);
   }
 

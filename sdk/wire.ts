@@ -38,6 +38,20 @@ export interface AccountInfo {
   };
 }
 
+/** ol_getContribution: a contribution's registry record (docs/protocol.md §6). */
+export interface ContributionInfo {
+  readonly id: number;
+  /** The account that registered it. */
+  readonly owner: number;
+  readonly datanet: number;
+  readonly contentRoot: string;
+  readonly rowCount: number;
+  readonly license: number;
+  /** Where the rows are: for rows in the store, the blob id mod r (docs/protocol.md §10). */
+  readonly uriCommitment: string;
+  readonly stake: string;
+}
+
 export interface ReceiptInfo {
   readonly txHash: string;
   readonly status: "executed" | "sealed";

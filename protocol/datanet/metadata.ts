@@ -40,6 +40,8 @@ export const DatanetErrorCode = {
   InvalidRows: "INVALID_ROWS",
   /** A rows file with no row. */
   EmptyFile: "EMPTY_FILE",
+  /** A rows file that changed between the check and the upload. */
+  FileChanged: "FILE_CHANGED",
 } as const;
 export type DatanetErrorCode = (typeof DatanetErrorCode)[keyof typeof DatanetErrorCode];
 

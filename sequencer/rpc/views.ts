@@ -4,7 +4,14 @@ import type { Account, Contribution, InferenceRecord, Model } from "../../protoc
 import type { TrainingSet } from "../../protocol/state/state.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
 import { TX_TYPE_NAMES, type TxType } from "../../protocol/tx/types.ts";
-import type { BatchInfo, EntryInfo, ReceiptInfo, SettlementInfo, TransactionInfo } from "../../sdk/wire.ts";
+import type {
+  BatchInfo,
+  ContributionInfo,
+  EntryInfo,
+  ReceiptInfo,
+  SettlementInfo,
+  TransactionInfo,
+} from "../../sdk/wire.ts";
 import type { BatchRecord, EntryRecord, SettlementRecord, TxRecord } from "../storage/schema.ts";
 
 /**
@@ -32,7 +39,7 @@ export function accountView(id: number, a: Account) {
   };
 }
 
-export function contributionView(id: number, c: Contribution) {
+export function contributionView(id: number, c: Contribution): ContributionInfo {
   return {
     id,
     owner: c.owner,
