@@ -1,8 +1,9 @@
 import { Command, CommanderError } from "commander";
-import { OpenLedgerError } from "../protocol/errors.ts";
+import { CodedError } from "../protocol/errors.ts";
 import { RpcCallError } from "../sdk/provider.ts";
 import { accountCommand } from "./commands/account.ts";
 import { bridgeCommand } from "./commands/bridge.ts";
+import { contributeCommand, grantCommand } from "./commands/contribute.ts";
 import { devnetCommand } from "./commands/devnet.ts";
 import { explorerCommand } from "./commands/explorer.ts";
 import { keyCommand } from "./commands/key.ts";
@@ -27,6 +28,8 @@ export function buildProgram(): Command {
   program.addCommand(bridgeCommand());
   program.addCommand(explorerCommand());
   program.addCommand(storeCommand());
+  program.addCommand(contributeCommand());
+  program.addCommand(grantCommand());
   return program;
 }
 
@@ -37,7 +40,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode);
     // Typed errors print as one line: the code and a message that says what was wrong.
-    if (err instanceof OpenLedgerError || err instanceof RpcCallError) {
+    if (err instanceof CodedError || err instanceof RpcCallError) {
       console.error(`error ${err.code}: ${err.message}`);
       process.exit(1);
     }

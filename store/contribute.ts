@@ -41,8 +41,11 @@ export interface ContributeRequest {
   readonly stateDir: string;
 }
 
-export interface ContributeProgress {
-  (phase: "check" | "upload", done: number, total: number): void;
+export interface ContributeEvents {
+  /** Bytes of the file checked, then bytes of the blob uploaded. */
+  progress?(phase: "check" | "upload", done: number, total: number): void;
+  /** The rows are in the store (now or by an earlier run); registration comes next. */
+  stored?(blobId: string, duplicates: readonly number[], stateFile: string): void;
 }
 
 export interface ContributeResult {
@@ -95,10 +98,10 @@ export async function contribute(
   r: ContributeRequest,
   store: StoreClient,
   wallet: L2Wallet,
-  progress?: ContributeProgress,
+  events: ContributeEvents = {},
 ): Promise<ContributeResult> {
   const schema = r.metadata.schema;
-  const scanned = await scanRowFile(r.file, r.format, schema, (d, t) => progress?.("check", d, t));
+  const scanned = await scanRowFile(r.file, r.format, schema, (d, t) => events.progress?.("check", d, t));
   const contentRoot = rowsContentRoot(scanned.rowHashes);
   const { chainId, rollup } = wallet.domain;
   const dir = join(r.stateDir, `${chainId}-${rollup.toLowerCase()}`);
@@ -143,7 +146,7 @@ export async function contribute(
         refuseDuplicates: r.refuseDuplicates,
         resume,
         onSession: (s) => save({ ...state, upload: { uploadId: s.uploadId, blobKey: hex(s.blobKey) } }),
-        onProgress: (sent, total) => progress?.("upload", sent, total),
+        onProgress: (sent, total) => events.progress?.("upload", sent, total),
       });
     const session = state.upload && {
       uploadId: state.upload.uploadId,
@@ -160,6 +163,8 @@ export async function contribute(
     blobId = stored.blob.id;
     save({ ...state, upload: undefined, blobId, duplicates: stored.duplicates, tx: undefined });
   }
+
+  events.stored?.(blobId, state.duplicates ?? [], stateFile);
 
   // 3. The registration: the signed bytes are kept before they are sent.
   const uriCommitment = blobUriCommitment(blobId);
