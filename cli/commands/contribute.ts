@@ -101,6 +101,7 @@ export function contributeCommand(): Command {
         progress.Presets.shades_classic,
       );
       let phase: string | undefined;
+      let storedAs: string | undefined;
       const say = (line: string) => console.error(line);
       try {
         const result = await contribute.contribute(
@@ -129,6 +130,7 @@ export function contributeCommand(): Command {
             stored: (blobId, duplicates) => {
               if (phase) bar.stop();
               phase = undefined;
+              storedAs = blobId;
               say(`rows stored as blob ${blobId}`);
               if (duplicates.length > 0) {
                 const shown = duplicates.slice(0, 20).map((i) => `#${i + 1}`);
@@ -151,7 +153,11 @@ export function contributeCommand(): Command {
         );
       } catch (e) {
         if (phase) bar.stop();
-        say("nothing was registered; re-running the same command resumes (an uploaded blob is reused)");
+        say(
+          storedAs
+            ? `nothing was registered; the rows stay stored as blob ${storedAs}, and running the same command again registers them without uploading again`
+            : "nothing was registered",
+        );
         throw e;
       } finally {
         store.close();
