@@ -1,9 +1,7 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { Wallet } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,8 +20,8 @@ import { fetchContributionRows } from "../../store/fetch-rows.ts";
 import { StoreKey } from "../../store/identity.ts";
 import { hashRows, rowsContentRoot } from "../../store/rows.ts";
 import { type RunningStore, startStore } from "../../store/server.ts";
+import { failure, runCli } from "./testing.ts";
 
-const run = promisify(execFile);
 // Well-known throwaway keys (Hardhat's accounts #1 and #2): they guard nothing.
 const ALICE = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const BOB = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
@@ -36,23 +34,6 @@ let store: RunningStore;
 let dir: string;
 let rpcUrl: string;
 let provider: OpenLedgerProvider;
-
-/** `openledger <args>` as `ethKey`, against this test's sequencer and store. */
-function cli(ethKey: string, args: string[]) {
-  return run("node_modules/.bin/node", ["bin/openledger.mjs", ...args], {
-    env: { ...process.env, OPENLEDGER_ETH_KEY: ethKey },
-  });
-}
-
-/** The exit code and stderr of a CLI run expected to fail. */
-async function failure(p: Promise<unknown>): Promise<{ code: number; stderr: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: number; stderr: string };
-  }
-  throw new Error("the command succeeded");
-}
 
 const contributeArgs = (file: string, extra: string[] = []) => [
   "contribute",
@@ -115,7 +96,7 @@ describe("openledger contribute", () => {
   it("registers a JSONL file whose contentRoot is its rows' root, once", async () => {
     const file = join(dir, "rows.jsonl");
     await writeFile(file, jsonl(first));
-    const out = JSON.parse((await cli(ALICE, contributeArgs(file))).stdout);
+    const out = JSON.parse((await runCli(ALICE, contributeArgs(file))).stdout);
     expect(out).toMatchObject({ contribution: 1, status: "executed", rowCount: 40, duplicates: [] });
     expect(out.contentRoot).toBe(rootOf(first));
     const record = await provider.getContribution(1);
@@ -129,7 +110,7 @@ describe("openledger contribute", () => {
       uriCommitment: fieldToHex(blobUriCommitment(out.blobId)),
     });
     // The run is recorded: a second run finds the registration on L2 and adds nothing.
-    const again = JSON.parse((await cli(ALICE, contributeArgs(file))).stdout);
+    const again = JSON.parse((await runCli(ALICE, contributeArgs(file))).stdout);
     expect(again).toMatchObject({ contribution: 1, resumed: { registration: true } });
     expect(await contributions()).toBe(1);
   });
@@ -139,11 +120,11 @@ describe("openledger contribute", () => {
     const csv = ["label,a,b,c,d", ...rows.map((r) => `${r.label},${r.features.join(",")}`)].join("\r\n");
     const file = join(dir, "rows.csv");
     await writeFile(file, csv);
-    const refused = await failure(cli(ALICE, contributeArgs(file, ["--refuse-duplicates"])));
+    const refused = await failure(runCli(ALICE, contributeArgs(file, ["--refuse-duplicates"])));
     expect(refused.stderr).toMatch(/error DUPLICATE_ROWS: 1 rows repeat rows already in the Datanet/);
     expect(await contributions()).toBe(1);
 
-    const { stdout, stderr } = await cli(ALICE, contributeArgs(file, ["--license", "5"]));
+    const { stdout, stderr } = await runCli(ALICE, contributeArgs(file, ["--license", "5"]));
     const out = JSON.parse(stdout);
     expect(out).toMatchObject({ contribution: 2, rowCount: 6, duplicates: [5], contentRoot: rootOf(rows) });
     expect(stderr).toMatch(/1 rows repeat rows already in Datanet 7 or earlier in the file: #6/);
@@ -162,7 +143,7 @@ describe("openledger contribute", () => {
         JSON.stringify({ label: 3, features: [1, 2, 3, 4] }),
       ].join("\n"),
     );
-    const jsonlFailure = await failure(cli(ALICE, contributeArgs(bad)));
+    const jsonlFailure = await failure(runCli(ALICE, contributeArgs(bad)));
     expect(jsonlFailure.code).toBe(1);
     expect(jsonlFailure.stderr).toContain("error INVALID_ROWS: ");
     expect(jsonlFailure.stderr).toContain("4 lines do not fit the Datanet's schema");
@@ -174,14 +155,14 @@ describe("openledger contribute", () => {
 
     const badCsv = join(dir, "bad.csv");
     await writeFile(badCsv, "1,1,2,3,4\n1,1,x,3,4\n2,1,2,inf,4\n1.5,1,2,3,4\n");
-    const csvFailure = await failure(cli(ALICE, contributeArgs(badCsv)));
+    const csvFailure = await failure(runCli(ALICE, contributeArgs(badCsv)));
     expect(csvFailure.stderr).toContain('line 2: feature 2 is "x", not a number');
     expect(csvFailure.stderr).toContain("line 3: feature 3 is Infinity");
     expect(csvFailure.stderr).toContain("line 4: label 1.5 is not a class index");
 
     const empty = join(dir, "empty.csv");
     await writeFile(empty, "label,a,b,c,d\n\n");
-    expect((await failure(cli(ALICE, contributeArgs(empty)))).stderr).toMatch(
+    expect((await failure(runCli(ALICE, contributeArgs(empty)))).stderr).toMatch(
       /error EMPTY_FILE: .*empty\.csv holds no row/,
     );
     expect(await contributions()).toBe(2);
@@ -193,17 +174,17 @@ describe("openledger contribute", () => {
     await writeFile(file, jsonl(rows));
     const args = contributeArgs(file);
     const tooMuch = args.map((a) => (a === STAKE ? "100000000" : a));
-    const refused = await failure(cli(ALICE, tooMuch));
+    const refused = await failure(runCli(ALICE, tooMuch));
     expect(refused.stderr).toMatch(/error INSUFFICIENT_BALANCE/);
     expect(refused.stderr).toMatch(/nothing was registered; the rows stay stored as blob [0-9a-f]{64}/);
     expect(await contributions()).toBe(2);
-    const out = JSON.parse((await cli(ALICE, args)).stdout);
+    const out = JSON.parse((await runCli(ALICE, args)).stdout);
     // Had it uploaded again, the store would report every row as already in the Datanet.
     expect(out).toMatchObject({ contribution: 3, resumed: { upload: true }, duplicates: [] });
   });
 
   it("lets a reader fetch a contribution's rows only once granted, checked against L2", async () => {
-    const bob = JSON.parse((await cli(BOB, ["store", "whoami", "--json", "--url", store.url])).stdout);
+    const bob = JSON.parse((await runCli(BOB, ["store", "whoami", "--json", "--url", store.url])).stdout);
     const out = join(dir, "fetched.jsonl");
     const rowsArgs = [
       "store",
@@ -217,17 +198,17 @@ describe("openledger contribute", () => {
       "--url",
       store.url,
     ];
-    expect((await failure(cli(BOB, rowsArgs))).stderr).toMatch(
+    expect((await failure(runCli(BOB, rowsArgs))).stderr).toMatch(
       /error NOT_GRANTED: contribution 1's rows are blob [0-9a-f]{64}, which you may not read/,
     );
     // Only the owner grants.
     const byBob = ["grant", "--to", `${bob.key}:${bob.box}`, "--contribution", "1", "--rpc", rpcUrl];
-    expect((await failure(cli(BOB, [...byBob, "--store", store.url]))).stderr).toMatch(
+    expect((await failure(runCli(BOB, [...byBob, "--store", store.url]))).stderr).toMatch(
       /NOT_GRANTED|NOT_OWNER/,
     );
-    const granted = await cli(ALICE, [...byBob, "--store", store.url]);
+    const granted = await runCli(ALICE, [...byBob, "--store", store.url]);
     expect(granted.stdout).toMatch(/^granted [0-9a-f]{64} \(prover\) on blob [0-9a-f]{64}/);
-    const fetched = await cli(BOB, rowsArgs);
+    const fetched = await runCli(BOB, rowsArgs);
     expect(fetched.stdout).toMatch(/contribution 1: 40 rows of 4 features .* checked/);
     const lines = (await readFile(out, "utf8"))
       .trim()

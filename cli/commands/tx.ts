@@ -64,7 +64,11 @@ export function txCommand(): Command {
       .requiredOption("--content-root <field>", "Merkle root of the rows' content hashes", field)
       .requiredOption("--row-count <n>", "number of rows", intArg)
       .option("--license <id>", "license id", intArg, 0)
-      .requiredOption("--uri-commitment <field>", "commitment to the storage URI", field)
+      .requiredOption(
+        "--uri-commitment <field>",
+        "where the rows are: their store blob id mod r (docs/protocol.md §10; `openledger contribute` computes it)",
+        field,
+      )
       .requiredOption("--stake <amount>", "stake in base units", big)
       .action((o) =>
         run(o, (w, f) =>
