@@ -100,6 +100,7 @@ export async function contribute(
   wallet: L2Wallet,
   events: ContributeEvents = {},
 ): Promise<ContributeResult> {
+  checkRequest(r);
   const schema = r.metadata.schema;
   const scanned = await scanRowFile(r.file, r.format, schema, (d, t) => events.progress?.("check", d, t));
   const contentRoot = rowsContentRoot(scanned.rowHashes);
@@ -203,6 +204,24 @@ export async function contribute(
     duplicates: state.duplicates ?? [],
     resumed: { upload: resumedUpload, registration: false },
   };
+}
+
+/** The fields the transaction will carry, checked before anything is read or uploaded. */
+function checkRequest(r: ContributeRequest): void {
+  // Integer first: BigInt() throws on a fraction.
+  const within = (x: number | bigint, bits: number) =>
+    (typeof x === "bigint" || Number.isInteger(x)) && BigInt(x) >= 0n && BigInt(x) < 1n << BigInt(bits);
+  const fields = [
+    ["datanet", r.datanet, 32],
+    ["license", r.license, 16],
+    ["stake", r.stake, 96],
+    ["fee", r.fee, 96],
+  ] as const;
+  for (const [name, value, bits] of fields) {
+    if (!within(value, bits)) {
+      throw new OpenLedgerError(ErrorCode.InvalidField, `${name} must be a u${bits}, got ${value}`);
+    }
+  }
 }
 
 /** Whether the store still holds a blob (a devnet started afresh does not). */

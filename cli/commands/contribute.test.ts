@@ -1,10 +1,11 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseMetadata } from "../../protocol/datanet/metadata.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
@@ -16,6 +17,7 @@ import { L2Wallet } from "../../sdk/wallet.ts";
 import { startNode, type SequencerNode } from "../../sequencer/node.ts";
 import { depositParam, rpc, tempDir, testNodeConfig } from "../../sequencer/testing.ts";
 import { StoreClient } from "../../store/client.ts";
+import { contribute } from "../../store/contribute.ts";
 import { fetchContributionRows } from "../../store/fetch-rows.ts";
 import { StoreKey } from "../../store/identity.ts";
 import { hashRows, rowsContentRoot } from "../../store/rows.ts";
@@ -243,6 +245,20 @@ describe("openledger contribute", () => {
       expect(await rejectionCode(fetchContributionRows(provider, client, 4))).toBe("CONTENT_ROOT_MISMATCH");
       expect(await rejectionCode(fetchContributionRows(provider, client, 99))).toBe("UNKNOWN_CONTRIBUTION");
       expect((await fetchContributionRows(provider, client, 1)).count).toBe(40);
+      // Fields the transaction cannot carry are refused before the file is read or anything stored.
+      const request = {
+        file: join(dir, "rows.jsonl"),
+        format: "jsonl",
+        metadata: parseMetadata(await readFile(join(dir, "metadata.json"))),
+        datanet: DATANET,
+        stake: 100n,
+        license: 70_000,
+        fee: 0n,
+        refuseDuplicates: false,
+        stateDir: join(dir, "unused-state"),
+      } as const;
+      expect(await rejectionCode(contribute(request, client, wallet))).toBe("INVALID_FIELD");
+      expect(existsSync(request.stateDir)).toBe(false);
     } finally {
       client.close();
     }
