@@ -59,7 +59,11 @@ export function contributeCommand(): Command {
     .description(
       "check a rows file against the Datanet's schema, upload it encrypted to the store and register it on L2; all or nothing, at most once",
     )
-    .requiredOption("--datanet <id>", "the Datanet the rows are for", intArg)
+    .requiredOption(
+      "--datanet <id>",
+      "the Datanet the rows are for (a u32; L2 does not record Datanets yet, so any id is taken)",
+      intArg,
+    )
     .requiredOption(
       "--file <path>",
       'the rows: JSONL ({"label": 3, "features": [...]} a line) or CSV (label,x1,...,xn)',
@@ -78,7 +82,7 @@ export function contributeCommand(): Command {
     .option("--license <id>", "license id of the contribution (default: the Datanet's)", intArg)
     .option(
       "--refuse-duplicates",
-      "refuse the upload if any row is already in the Datanet (default: report them)",
+      "refuse the upload if any row repeats one already in the Datanet or earlier in the file (without it they are reported)",
       false,
     )
     .option("--store <url>", "the store's address", STORE_URL)
