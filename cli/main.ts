@@ -7,6 +7,7 @@ import { contributeCommand, grantCommand } from "./commands/contribute.ts";
 import { devnetCommand } from "./commands/devnet.ts";
 import { explorerCommand } from "./commands/explorer.ts";
 import { keyCommand } from "./commands/key.ts";
+import { modelCommand } from "./commands/model.ts";
 import { proverCommand } from "./commands/prover.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
 import { storeCommand } from "./commands/store.ts";
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   program.addCommand(bridgeCommand());
   program.addCommand(explorerCommand());
   program.addCommand(storeCommand());
+  program.addCommand(modelCommand());
   program.addCommand(contributeCommand());
   program.addCommand(grantCommand());
   return program;
@@ -39,7 +41,8 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode);
-    // Typed errors print as one line: the code and a message that says what was wrong.
+    // Typed errors (the protocol's and every component's) print as one line: the code and a
+    // message that says what was wrong.
     if (err instanceof CodedError || err instanceof RpcCallError) {
       console.error(`error ${err.code}: ${err.message}`);
       process.exit(1);

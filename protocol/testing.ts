@@ -1,4 +1,4 @@
-import { CodedError, OpenLedgerError } from "./errors.ts";
+import { CodedError } from "./errors.ts";
 import { GENESIS_GOVERNANCE } from "./genesis.ts";
 import type { ProofBinding } from "./batch/witness.ts";
 import type { GovernanceParams } from "./state/leaves.ts";
@@ -28,12 +28,12 @@ export const TEST_BINDING: ProofBinding = {
   versionedHash: Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0xff - i)),
 };
 
-/** The code of the OpenLedgerError `f` throws, or undefined if it returns (other errors propagate). */
+/** The code of the CodedError `f` throws, or undefined if it returns (other errors propagate). */
 export function codeOf(f: () => unknown): string | undefined {
   try {
     f();
   } catch (e) {
-    if (e instanceof OpenLedgerError) return e.code;
+    if (e instanceof CodedError) return e.code;
     throw e;
   }
   return undefined;

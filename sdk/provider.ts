@@ -7,6 +7,7 @@ import type {
   AccountInfo,
   ContributionInfo,
   EntryInfo,
+  ModelInfo,
   ReceiptInfo,
   SettlementResult,
   SubmitResult,
@@ -136,7 +137,7 @@ export class OpenLedgerProvider {
     return this.call("ol_getContribution", [id]);
   }
 
-  getModel(id: number): Promise<Record<string, unknown> | null> {
+  getModel(id: number): Promise<ModelInfo | null> {
     return this.call("ol_getModel", [id]);
   }
 
@@ -146,6 +147,16 @@ export class OpenLedgerProvider {
 
   listBatches(page: Page = {}): Promise<EntryInfo[]> {
     return this.call("ol_listBatches", [page]);
+  }
+
+  /**
+   * Contributions with ids above `offset`, at most `limit` (20 by default, 100 at most), in id
+   * order; with `datanet`, only that Datanet's. The last id returned is the next page's offset.
+   */
+  listContributions(
+    filter: { offset?: number; limit?: number; datanet?: number } = {},
+  ): Promise<ContributionInfo[]> {
+    return this.call("ol_listContributions", [filter]);
   }
 
   listTransactions(filter: { account?: number; batch?: number; limit?: number } = {}): Promise<string[]> {

@@ -38,20 +38,6 @@ export interface AccountInfo {
   };
 }
 
-/** ol_getContribution: a contribution's registry record (docs/protocol.md §6). */
-export interface ContributionInfo {
-  readonly id: number;
-  /** The account that registered it. */
-  readonly owner: number;
-  readonly datanet: number;
-  readonly contentRoot: string;
-  readonly rowCount: number;
-  readonly license: number;
-  /** Where the rows are: for rows in the store, the blob id mod r (docs/protocol.md §10). */
-  readonly uriCommitment: string;
-  readonly stake: string;
-}
-
 export interface ReceiptInfo {
   readonly txHash: string;
   readonly status: "executed" | "sealed";
@@ -73,6 +59,39 @@ export interface TransactionInfo {
   readonly type: string;
   readonly raw: string;
   readonly tx: Record<string, unknown>;
+}
+
+/** ol_getContribution, ol_listContributions: a registered data contribution. */
+export interface ContributionInfo {
+  readonly id: number;
+  readonly owner: number;
+  readonly datanet: number;
+  readonly contentRoot: string;
+  readonly rowCount: number;
+  readonly license: number;
+  /** Where the rows are: for rows in the store, the blob id mod r (docs/protocol.md §10). */
+  readonly uriCommitment: string;
+  readonly stake: string;
+}
+
+/**
+ * ol_getModel, ol_listModels: a registered model. `owner` and `baseModel` are whom a reward
+ * settlement pays the model's and the base model's shares (docs/protocol.md §11.2);
+ * `contributions` is the training set, in the order settlement scores name it.
+ */
+export interface ModelInfo {
+  readonly id: number;
+  readonly owner: number;
+  readonly modelHash: string;
+  readonly trainingDescriptor: string;
+  /** null only for a model whose training set the node did not keep. */
+  readonly trainingConfigHash: string | null;
+  readonly contributions: number[] | null;
+  readonly checkpointCommitment: string;
+  readonly inferenceFee: string;
+  /** 0: not a fine-tune. */
+  readonly baseModel: number;
+  readonly escrow: string;
 }
 
 /** ol_submitSettlement: the entry the settlement was applied as, and what it paid. */

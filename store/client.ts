@@ -15,6 +15,7 @@ import { unwrapKey, wrapKey } from "./envelope.ts";
 import { StoreError, StoreErrorCode, isStoreErrorCode } from "./errors.ts";
 import { fromHex, hex, type StoreIdentity, type StoreKey } from "./identity.ts";
 import type { BlobRecord, EnvelopeRecord, ReaderRole } from "./index-db.ts";
+import type { CompleteUpload } from "./service.ts";
 
 export interface Reader {
   readonly identity: StoreIdentity;
@@ -39,6 +40,8 @@ export interface PutOptions {
   readonly rowHashes?: Uint8Array;
   /** May still be computing (store/root-thread.ts): it is needed only to complete. */
   readonly contentRoot?: string | Promise<string>;
+  /** Model and inference-input blobs: the hash the chain records for the plaintext (0x hex). */
+  readonly contentHash?: string;
   readonly refuseDuplicates?: boolean;
   /** Bytes per request (at most the server's maximum). */
   readonly chunkBytes?: number;
@@ -118,8 +121,13 @@ export class StoreClient {
     return (JSON.parse((await readAll(res)).toString("utf8")) as { received: number }).received;
   }
 
-  completeUpload(uploadId: string, o: { blobId: string; contentRoot?: string; envelopes: EnvelopeRecord[] }) {
+  completeUpload(uploadId: string, o: CompleteUpload) {
     return this.json<PutResult>("POST", `/uploads/${uploadId}/complete`, o);
+  }
+
+  /** The blobs recorded with this content hash that the caller may read. */
+  async findByContent(contentHash: string): Promise<BlobRecord[]> {
+    return (await this.json<{ blobs: BlobRecord[] }>("GET", `/content/${contentHash}`)).blobs;
   }
 
   blobInfo(blobId: string) {
@@ -245,6 +253,7 @@ export class StoreClient {
     return this.completeUpload(uploadId, {
       blobId,
       ...(contentRoot === undefined ? {} : { contentRoot }),
+      ...(o.contentHash === undefined ? {} : { contentHash: o.contentHash }),
       envelopes,
     });
   }

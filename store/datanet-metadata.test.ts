@@ -2,10 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DatanetMetadata, metadataHash } from "../protocol/datanet/metadata.ts";
+import { canonicalMetadata, type DatanetMetadata, metadataHash } from "../protocol/datanet/metadata.ts";
+import { fieldToHex } from "../protocol/field.ts";
 import { rejectionCode } from "../protocol/testing.ts";
 import { StoreClient } from "./client.ts";
-import { fetchMetadata, putMetadata } from "./datanet-metadata.ts";
+import { fetchMetadata, publicReaderKey, putMetadata } from "./datanet-metadata.ts";
 import { StoreKey } from "./identity.ts";
 import { type RunningStore, startStore } from "./server.ts";
 
@@ -31,21 +32,49 @@ afterAll(async () => {
 });
 
 describe("Datanet metadata in the store", () => {
-  it("is readable by anyone and checked against its metadataHash", async () => {
-    const { blobId, metadataHash: h } = await putMetadata(owner, META);
+  it("is found by its metadataHash, readable by anyone, and checked against it", async () => {
+    const { metadataHash: h } = await putMetadata(owner, META);
     expect(h).toBe(metadataHash(META));
-    expect(await fetchMetadata(store.url, blobId, h)).toEqual(META);
-    expect(await rejectionCode(fetchMetadata(store.url, blobId, metadataHash({ ...META, license: 1 })))).toBe(
-      "METADATA_MISMATCH",
+    expect(await fetchMetadata(store.url, h)).toEqual(META);
+    expect(await rejectionCode(fetchMetadata(store.url, metadataHash({ ...META, license: 1 })))).toBe(
+      "NOT_FOUND",
     );
-    // A blob not wrapped for the public reader stays private.
-    const { blob } = await owner.put({
+    // A public blob that claims the hash without holding the document is skipped.
+    const other = { ...META, name: "not iris" };
+    const bytes = canonicalMetadata(other);
+    await owner.put({
       kind: "raw",
-      plaintextLength: 2,
+      plaintextLength: bytes.length,
       plaintext: async function* () {
-        yield Uint8Array.of(1, 2);
+        yield bytes;
       },
+      readers: [{ identity: publicReaderKey().identity, role: "reader" }],
+      contentHash: fieldToHex(metadataHash(META)),
     });
-    expect(await rejectionCode(fetchMetadata(store.url, blob.id, h))).toBe("NOT_GRANTED");
+    expect(await fetchMetadata(store.url, h)).toEqual(META);
+    const liar = { ...META, name: "liar" };
+    await owner.put({
+      kind: "raw",
+      plaintextLength: bytes.length,
+      plaintext: async function* () {
+        yield bytes;
+      },
+      readers: [{ identity: publicReaderKey().identity, role: "reader" }],
+      contentHash: fieldToHex(metadataHash(liar)),
+    });
+    expect(await rejectionCode(fetchMetadata(store.url, metadataHash(liar)))).toBe("CONTENT_MISMATCH");
+    // A document stored for its owner alone is not public.
+    const own = canonicalMetadata({ ...META, name: "private" });
+    await owner.put({
+      kind: "raw",
+      plaintextLength: own.length,
+      plaintext: async function* () {
+        yield own;
+      },
+      contentHash: fieldToHex(metadataHash({ ...META, name: "private" })),
+    });
+    expect(await rejectionCode(fetchMetadata(store.url, metadataHash({ ...META, name: "private" })))).toBe(
+      "NOT_FOUND",
+    );
   });
 });

@@ -5,9 +5,10 @@ import {
   metadataFromBytes,
   metadataHash,
 } from "../protocol/datanet/metadata.ts";
-import type { Field } from "../protocol/field.ts";
+import { type Field, fieldToHex } from "../protocol/field.ts";
+import { digestToField } from "../protocol/provenance/rows.ts";
 import { StoreClient } from "./client.ts";
-import { StoreError, StoreErrorCode } from "./errors.ts";
+import { fetchByContent } from "./fetch-content.ts";
 import { StoreKey } from "./identity.ts";
 
 /**
@@ -24,17 +25,15 @@ export function publicReaderKey(): StoreKey {
 }
 
 /**
- * Bound on a fetched document's stored size, so a wrong blob id does not start a large
- * download: a valid document is under 6 × (name + description) characters escaped.
+ * Stores a document's canonical bytes as a raw blob the public reader may read, recorded in
+ * the content index under its metadataHash.
  */
-const MAX_METADATA_BLOB_BYTES = 256 * 1024;
-
-/** Stores a document's canonical bytes as a raw blob the public reader may read. */
 export async function putMetadata(
   client: StoreClient,
   m: DatanetMetadata,
 ): Promise<{ readonly blobId: string; readonly metadataHash: Field }> {
   const bytes = canonicalMetadata(m);
+  const hash = metadataHash(m);
   const { blob } = await client.put({
     kind: "raw",
     plaintextLength: bytes.length,
@@ -42,29 +41,22 @@ export async function putMetadata(
       yield bytes;
     },
     readers: [{ identity: publicReaderKey().identity, role: "reader" }],
+    contentHash: fieldToHex(hash),
   });
-  return { blobId: blob.id, metadataHash: metadataHash(m) };
+  return { blobId: blob.id, metadataHash: hash };
 }
 
 /**
- * A document fetched by anyone (as the public reader) and checked: the bytes must be
- * canonical and hash to `expected` (METADATA_MISMATCH otherwise).
+ * The document a metadataHash names, read by anyone (as the public reader) through the
+ * content index: a blob whose bytes do not hash to it is skipped (CONTENT_MISMATCH if none
+ * does, NOT_FOUND if no public blob claims it), and the one that does must be canonical.
  */
-export async function fetchMetadata(
-  storeUrl: string,
-  blobId: string,
-  expected: Field,
-): Promise<DatanetMetadata> {
+export async function fetchMetadata(storeUrl: string, expected: Field): Promise<DatanetMetadata> {
   const client = new StoreClient(storeUrl, publicReaderKey());
   try {
-    const { blob } = await client.blobInfo(blobId);
-    if (blob.size > MAX_METADATA_BLOB_BYTES) {
-      throw new StoreError(
-        StoreErrorCode.InvalidBlob,
-        `blob ${blobId} holds ${blob.size} bytes, more than a metadata document`,
-      );
-    }
-    return metadataFromBytes(await client.get(blobId), expected);
+    const sha = (bytes: Uint8Array) => digestToField(createHash("sha256").update(bytes).digest());
+    const { bytes } = await fetchByContent(client, "raw", expected, sha);
+    return metadataFromBytes(bytes, expected);
   } finally {
     client.close();
   }

@@ -34,6 +34,8 @@ export const StoreErrorCode = {
   HashMismatch: "HASH_MISMATCH",
   /** The row hashes do not give the contentRoot the uploader named. */
   ContentRootMismatch: "CONTENT_ROOT_MISMATCH",
+  /** A plaintext that does not hash to the content hash its record names (model, input). */
+  ContentMismatch: "CONTENT_MISMATCH",
   /** Rows that repeat rows already in the Datanet, when the uploader asked for refusal. */
   DuplicateRows: "DUPLICATE_ROWS",
   /** A stored blob (or one read back) no longer hashes to its id: tampered with or damaged. */
@@ -66,6 +68,7 @@ const STATUS: Record<StoreErrorCode, number> = {
   UPLOAD_INCOMPLETE: 409,
   HASH_MISMATCH: 400,
   CONTENT_ROOT_MISMATCH: 400,
+  CONTENT_MISMATCH: 400,
   DUPLICATE_ROWS: 409,
   // The server holds bytes it cannot vouch for: its fault, not the caller's.
   BLOB_CORRUPT: 500,

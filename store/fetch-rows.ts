@@ -1,4 +1,5 @@
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
+import { fieldToHex } from "../protocol/field.ts";
 import { rowHash } from "../protocol/provenance/rows.ts";
 import { blobIdCandidates } from "../protocol/provenance/uri-commitment.ts";
 import type { OpenLedgerProvider } from "../sdk/provider.ts";
@@ -116,4 +117,48 @@ export async function fetchContributionRows(
     );
   }
   return { ...rows, contribution, blobId };
+}
+
+/** Failures that condemn one stored copy of the rows, not the search: the next copy is tried. */
+const BAD_COPY: ReadonlySet<StoreErrorCode> = new Set([
+  StoreErrorCode.ContentRootMismatch,
+  StoreErrorCode.BlobCorrupt,
+  StoreErrorCode.BlobTruncated,
+  StoreErrorCode.InvalidBlob,
+  StoreErrorCode.DecryptFailed,
+]);
+
+/**
+ * The rows the chain records as `contentRoot`, found through the store's content index among
+ * the rows blobs the caller may read (docs/store.md, "Finding content by its on-chain hash"),
+ * each checked by `fetchRows`. A copy that is damaged or holds other rows is skipped, so a
+ * hostile upload cannot stand in for the contribution; when every copy fails, the first
+ * failure's code is raised. NOT_FOUND when the caller may read no copy: the store does not
+ * say whether one exists that it was not granted.
+ */
+export async function fetchRowsByContent(
+  client: StoreClient,
+  contentRoot: bigint,
+): Promise<FetchedRows & { readonly blob: BlobRecord }> {
+  const hex = fieldToHex(contentRoot);
+  const blobs = (await client.findByContent(hex)).filter((b) => b.kind === "rows");
+  if (blobs.length === 0) {
+    throw new StoreError(
+      StoreErrorCode.NotFound,
+      `no rows blob with contentRoot ${hex} that key ${client.key.identity.key} may read: not stored, or not granted to it`,
+    );
+  }
+  const failures: StoreError[] = [];
+  for (const blob of blobs) {
+    try {
+      return { ...(await fetchRows(client, blob.id, contentRoot)), blob };
+    } catch (e) {
+      if (!(e instanceof StoreError && BAD_COPY.has(e.code))) throw e;
+      failures.push(e);
+    }
+  }
+  throw new StoreError(
+    failures[0]!.code,
+    `no rows blob with contentRoot ${hex} holds rows that give it: ${failures.map((f) => f.message).join("; ")}`,
+  );
 }

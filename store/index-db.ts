@@ -32,6 +32,12 @@ export interface BlobRecord {
   readonly rowCount: number | null;
   /** 0x hex field element; rows blobs only. */
   readonly contentRoot: string | null;
+  /**
+   * The hash the chain records for the plaintext, 0x hex: the contentRoot of a rows blob
+   * (checked by the store), the modelHash of a model or the inputHash of an inference input
+   * (declared by the uploader, checked by every reader). What `findByContent` looks up.
+   */
+  readonly contentHash: string | null;
   /** Rows that repeat a row already in the Datanet when this blob was stored. */
   readonly duplicateRows: number;
   readonly createdAt: number;
@@ -58,6 +64,8 @@ export class StoreIndex {
   private readonly blobs;
   private readonly envelopes;
   private readonly rows;
+  /** `${contentHash}/${blobId}` → "": several blobs may hold the same content. */
+  private readonly content;
 
   private constructor(private readonly db: Level<string, string>) {
     this.uploads = db.sublevel<string, UploadRecord>("uploads", { valueEncoding: "json" });
@@ -65,6 +73,7 @@ export class StoreIndex {
     this.blobs = db.sublevel<string, BlobRecord>("blobs", { valueEncoding: "json" });
     this.envelopes = db.sublevel<string, EnvelopeRecord>("envelopes", { valueEncoding: "json" });
     this.rows = db.sublevel<string, string>("rows", { valueEncoding: "utf8" });
+    this.content = db.sublevel<string, string>("content", { valueEncoding: "utf8" });
   }
 
   static async open(dir: string): Promise<StoreIndex> {
@@ -104,6 +113,15 @@ export class StoreIndex {
     await this.envelopes.put(`${blobId}/${e.reader.key}`, e);
   }
 
+  /** Ids of the blobs recorded with this content hash (0x hex, lower case). */
+  async blobsWithContent(contentHash: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const key of this.content.keys({ gt: `${contentHash}/`, lt: `${contentHash}/~` })) {
+      ids.push(key.slice(contentHash.length + 1));
+    }
+    return ids;
+  }
+
   /** For each 32-byte hash in `hashes`, where the Datanet first saw it, if it did. */
   async findRows(datanet: number, hashes: Uint8Array): Promise<Array<RowLocation | undefined>> {
     const keys: string[] = [];
@@ -133,6 +151,7 @@ export class StoreIndex {
   ): Promise<void> {
     const ops = this.db.batch();
     ops.put(blob.id, blob, { sublevel: this.blobs });
+    if (blob.contentHash !== null) ops.put(`${blob.contentHash}/${blob.id}`, "", { sublevel: this.content });
     for (const e of envelopes) ops.put(`${blob.id}/${e.reader.key}`, e, { sublevel: this.envelopes });
     if (rowHashes && blob.datanet !== null) {
       const d = datanetKey(blob.datanet);

@@ -10,11 +10,12 @@ import {
   chunkSchema,
   completeSchema,
   createUploadSchema,
+  findByContentSchema,
   grantSchema,
   healthSchema,
   uploadStatusSchema,
 } from "./schemas.ts";
-import type { StoreService } from "./service.ts";
+import type { CompleteUpload, StoreService } from "./service.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -87,12 +88,16 @@ export function storeRoutes(service: StoreService) {
       },
     );
 
-    app.post<IdParams & { Body: { blobId: string; contentRoot?: string; envelopes: EnvelopeRecord[] } }>(
+    app.post<IdParams & { Body: CompleteUpload }>(
       "/uploads/:id/complete",
       { schema: completeSchema },
       async (req, reply) =>
         reply.code(201).send(await service.complete(caller(req), req.params.id, req.body)),
     );
+
+    app.get<{ Params: { hash: string } }>("/content/:hash", { schema: findByContentSchema }, async (req) => ({
+      blobs: await service.findByContent(caller(req), req.params.hash),
+    }));
 
     app.get<IdParams>("/blobs/:id", { schema: blobInfoSchema }, async (req) =>
       service.blobInfo(caller(req), req.params.id),

@@ -38,6 +38,9 @@ export const envelopeRecord = {
   },
 } as const;
 
+/** A field element as the chain's records print it: 0x and 64 lower-case hex digits. */
+const fieldHex = { type: "string", pattern: "^0x[0-9a-f]{64}$" } as const;
+
 const nullable = <T extends object>(s: T) => ({ anyOf: [s, { type: "null" }] }) as const;
 
 export const blobRecord = {
@@ -50,6 +53,7 @@ export const blobRecord = {
     "datanet",
     "rowCount",
     "contentRoot",
+    "contentHash",
     "duplicateRows",
     "createdAt",
   ],
@@ -61,6 +65,7 @@ export const blobRecord = {
     datanet: nullable(u32),
     rowCount: nullable(u32),
     contentRoot: nullable({ type: "string" }),
+    contentHash: nullable({ type: "string" }),
     duplicateRows: { type: "integer" },
     createdAt: { type: "integer" },
   },
@@ -139,12 +144,21 @@ export const completeSchema = {
     additionalProperties: false,
     properties: {
       blobId: hex32,
-      contentRoot: { type: "string", pattern: "^0x[0-9a-f]{64}$" },
+      contentRoot: fieldHex,
+      contentHash: fieldHex,
       envelopes: { type: "array", minItems: 1, maxItems: 256, items: envelopeRecord },
     },
   },
   response: {
     201: { type: "object", required: ["blob", "duplicates"], properties: { blob: blobRecord, duplicates } },
+    ...errors,
+  },
+} as const;
+
+export const findByContentSchema = {
+  params: { type: "object", required: ["hash"], properties: { hash: fieldHex } },
+  response: {
+    200: { type: "object", required: ["blobs"], properties: { blobs: { type: "array", items: blobRecord } } },
     ...errors,
   },
 } as const;

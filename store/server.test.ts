@@ -4,10 +4,13 @@ import { readFile, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fieldToHex } from "../protocol/field.ts";
 import { verifyRowProof } from "../protocol/provenance/content-root.ts";
+import { modelHash } from "../protocol/provenance/model-hash.ts";
 import { rowBytes, rowHash, rowLeaf } from "../protocol/provenance/rows.ts";
 import { sha256Hex, signRequest } from "./auth.ts";
 import { StoreClient } from "./client.ts";
+import { fetchModel } from "./fetch-content.ts";
 import { fetchRows } from "./fetch-rows.ts";
 import { StoreKey } from "./identity.ts";
 import { hashRows, proveRow, type RowSource, rowsContentRoot, rowsPlaintext, splitRows } from "./rows.ts";
@@ -214,7 +217,13 @@ describe("store server", () => {
     expect(await rejectionCode(put(wrongRoot))).toBe("CONTENT_ROOT_MISMATCH");
     const { blob, duplicates } = await put(root);
     expect(duplicates).toEqual([]);
-    expect(blob).toMatchObject({ kind: "rows", datanet: 7, rowCount: 300, contentRoot: root });
+    expect(blob).toMatchObject({
+      kind: "rows",
+      datanet: 7,
+      rowCount: 300,
+      contentRoot: root,
+      contentHash: root,
+    });
 
     const plain = await alice.get(blob.id);
     expect(splitRows(plain)).toHaveLength(300);
@@ -234,6 +243,46 @@ describe("store server", () => {
       Array.from(rows.features(123), q),
     );
     expect(await rejectionCode(fetchRows(bob, blob.id, BigInt(root) + 1n))).toBe("CONTENT_ROOT_MISMATCH");
+  });
+
+  it("finds a model by its modelHash for its readers only, and skips a blob that lies about it", async () => {
+    const model = randomBytes(50_000);
+    const hash = modelHash(model);
+    const putModel = (client: StoreClient, plain: Uint8Array) =>
+      client.put({
+        kind: "model",
+        plaintextLength: plain.length,
+        plaintext: () => once(plain),
+        contentHash: fieldToHex(hash),
+      });
+    // Bob declares the hash for other bytes: his blob is listed to him but never accepted.
+    const { blob: lie } = await putModel(bob, randomBytes(50_000));
+    expect(lie.contentHash).toBe(fieldToHex(hash));
+    expect(await rejectionCode(fetchModel(bob, hash))).toBe("CONTENT_MISMATCH");
+    const { blob } = await putModel(alice, model);
+    // Bob cannot see Alice's blob in the index until she grants it.
+    expect((await bob.findByContent(fieldToHex(hash))).map((b) => b.id)).toEqual([lie.id]);
+    await alice.grant(blob.id, bob.key.identity, "reader");
+    const fetched = await fetchModel(bob, hash);
+    expect(fetched.blob.id).toBe(blob.id);
+    expect(fetched.bytes).toEqual(new Uint8Array(model));
+    expect(await rejectionCode(fetchModel(alice, modelHash(randomBytes(10))))).toBe("NOT_FOUND");
+    // A rows blob's content hash is its contentRoot: no other may be declared.
+    const rows = rowsOf(3, 9);
+    const { rowHashes, plaintextLength } = hashRows(rows);
+    expect(
+      await rejectionCode(
+        alice.put({
+          kind: "rows",
+          plaintextLength,
+          plaintext: () => rowsPlaintext(rows),
+          datanet: 9,
+          rowHashes,
+          contentRoot: rowsContentRoot(rowHashes),
+          contentHash: fieldToHex(hash),
+        }),
+      ),
+    ).toBe("INVALID_REQUEST");
   });
 
   it("flags rows already in the Datanet at upload, and refuses them when asked", async () => {

@@ -37,6 +37,8 @@ export interface CompleteUpload {
   readonly blobId: string;
   /** Rows blobs: the root the uploader computed, 0x hex. */
   readonly contentRoot?: string;
+  /** Other kinds: the hash the chain records for the plaintext (modelHash, inputHash), 0x hex. */
+  readonly contentHash?: string;
   readonly envelopes: readonly EnvelopeRecord[];
 }
 
@@ -182,6 +184,9 @@ export class StoreService {
           `uploaded bytes hash to ${actual}, not ${o.blobId}`,
         );
       }
+      if (upload.kind === "rows" && o.contentHash !== undefined) {
+        throw new StoreError(StoreErrorCode.InvalidRequest, "a rows blob's content hash is its contentRoot");
+      }
       const rowHashes = upload.kind === "rows" ? await this.index.getUploadRows(uploadId) : undefined;
       let root: string | null = null;
       if (rowHashes) {
@@ -201,6 +206,7 @@ export class StoreService {
           datanet: upload.datanet,
           rowCount: upload.rowCount,
           contentRoot: root,
+          contentHash: root ?? o.contentHash?.toLowerCase() ?? null,
           duplicateRows: duplicates.length,
           createdAt: Date.now(),
         };
@@ -226,6 +232,19 @@ export class StoreService {
       // the same rows cannot both see them as new.
       return upload.datanet === null ? commit() : this.underDatanet(upload.datanet, commit);
     });
+  }
+
+  /**
+   * The blobs holding `contentHash` that the caller holds a key for. Blobs others cannot read
+   * are left out, so the lookup tells nobody what is stored beyond what they may read.
+   */
+  async findByContent(caller: StoreIdentity, contentHash: string): Promise<BlobRecord[]> {
+    const found: BlobRecord[] = [];
+    for (const id of await this.index.blobsWithContent(contentHash.toLowerCase())) {
+      const blob = await this.index.getBlob(id);
+      if (blob && (await this.index.getEnvelope(id, caller.key))) found.push(blob);
+    }
+    return found;
   }
 
   /** The blob's record and the caller's envelope; NOT_GRANTED for anyone without one. */

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { Contract, JsonRpcProvider } from "ethers";
 import { pino } from "pino";
 import { buildCircuit } from "../../circuits/tools/artifacts.ts";
@@ -9,6 +9,7 @@ import { GENESIS_GOVERNANCE, PARAM_SETS } from "../../protocol/genesis.ts";
 import { checkAssignment } from "../../prover/node/assignment.ts";
 import { createBackend } from "../../prover/node/backend.ts";
 import { ProverNode } from "../../prover/node/node.ts";
+import { buildRewardCircuit } from "../../prover/node/reward-circuit.ts";
 import { SequencerRpcSource } from "../../prover/node/source.ts";
 import { chainOptions, domainFrom, ethKeyOptions, intArg, loadEthWallet, rpcOption } from "./common.ts";
 
@@ -16,7 +17,7 @@ import { chainOptions, domainFrom, ethKeyOptions, intArg, loadEthWallet, rpcOpti
 export function proverCommand(): Command {
   return ethKeyOptions(rpcOption(chainOptions(new Command("prover"))))
     .description(
-      "run a prover node: witnesses from the sequencer's batches, Groth16 proofs, proveBatch on L1",
+      "run a prover node: witnesses from the sequencer's entries, Groth16 proofs of batches (proveBatch) and, with --reward-circuit, of reward settlements (proveSettlement) on L1",
     )
     .option("--l1 <url>", "L1 JSON-RPC endpoint", "http://127.0.0.1:8545")
     .option("--circuit <name>", "batch circuit (circuits/circuits.json)", DEV_BATCH_CIRCUIT.name)
@@ -39,6 +40,15 @@ export function proverCommand(): Command {
       intArg,
       DEV_BATCH_CIRCUIT.shape.registrySlots,
     )
+    .option(
+      "--reward-circuit <name>",
+      "RewardSettlement circuit to prove settlement entries with (e.g. reward_2x4); without it they are replayed and left to other provers",
+    )
+    .option(
+      "--reward-circuit-id <id>",
+      "id the reward circuit's verifier is registered under for reward epochs (with --reward-circuit)",
+      intArg,
+    )
     .option("--params <set>", "tree sizes", "test")
     .option("--ptau <file>", "production keys: a Powers-of-Tau ceremony file (default: INSECURE dev setup)")
     .option("--native-prover <path>", "rapidsnark-style prover binary: <bin> <zkey> <wtns> <proof> <public>")
@@ -47,7 +57,15 @@ export function proverCommand(): Command {
     .option("--takeover <seconds>", "prove any batch left unproven this long", intArg, 600)
     .action(async (o) => {
       const logger = pino();
-      const circuit = await buildCircuit(o.circuit, { ptau: o.ptau, log: (line) => logger.info(line) });
+      const build = { ptau: o.ptau, log: (line: string) => logger.info(line) };
+      if ((o.rewardCircuit === undefined) !== (o.rewardCircuitId === undefined)) {
+        throw new InvalidArgumentError("--reward-circuit and --reward-circuit-id go together");
+      }
+      const circuit = await buildCircuit(o.circuit, build);
+      const rewardCircuit =
+        o.rewardCircuit === undefined
+          ? undefined
+          : await buildRewardCircuit(o.rewardCircuit, o.rewardCircuitId, build);
       const provider = new JsonRpcProvider(o.l1);
       const signer = loadEthWallet(o).connect(provider);
       const rollup = new Contract(o.rollup, (await loadArtifact("Rollup")).abi, signer);
@@ -63,13 +81,14 @@ export function proverCommand(): Command {
           circuitId: o.circuitId,
           shape: { slots: o.slots, withdrawals: o.withdrawals, registrySlots: o.registrySlots },
         },
+        ...(rewardCircuit && { rewardCircuit }),
         assignment: checkAssignment({ index: o.index, of: o.of, takeoverSeconds: o.takeover }),
         log: (line) => logger.info(line),
       });
       const stop = new AbortController();
       for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stop.abort());
       logger.info(
-        `prover ${o.index}/${o.of} on ${backend.name}, circuit ${o.circuit} (${circuit.constraints} constraints)`,
+        `prover ${o.index}/${o.of} on ${backend.name}, circuit ${o.circuit} (${circuit.constraints} constraints)${rewardCircuit ? `, settlements with ${o.rewardCircuit}` : ""}`,
       );
       await node.run(stop.signal);
       await backend.close();

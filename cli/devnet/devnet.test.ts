@@ -8,9 +8,9 @@ import { buildCircuit } from "../../circuits/tools/artifacts.ts";
 import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
-import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
+import { DEV_BATCH_CIRCUIT, DEV_REWARD_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
-import { type Devnet, startDevnet, USER_OPEN } from "./devnet.ts";
+import { type Devnet, startDevnet, TREASURY_ACCOUNT, USER_OPEN } from "./devnet.ts";
 import { proverService } from "./prover-service.ts";
 import { sequencerService } from "./sequencer-service.ts";
 import type { DevnetService } from "./service.ts";
@@ -45,6 +45,44 @@ describe("openledger devnet: L1 up, contracts deployed, state kept across restar
     const rollup = new Contract(devnet.deployment.contracts.rollup, ROLLUP_ABI, provider);
     expect((await rollup.getFunction("head")()).lastCommitted).toBe(0n);
     expect(devnetSummary(devnet)).toContain(devnet.l1.url);
+
+    // Genesis governance ran through the timelock: the reward verifier, the treasury account
+    // and the timelock's real delay, and the deployer kept no role.
+    const d = devnet.deployment;
+    const registered = new Contract(
+      d.contracts.rollup,
+      ["function circuits(uint32) view returns (address verifier, uint8 purpose)"],
+      provider,
+    );
+    expect(d.rewardCircuitId).toBe(DEV_REWARD_CIRCUIT.circuitId);
+    const reward = await registered.getFunction("circuits")(DEV_REWARD_CIRCUIT.circuitId);
+    expect([reward.verifier, reward.purpose]).toEqual([d.contracts.rewardVerifier, 2n]);
+    const registry = new Contract(
+      d.contracts.paramsRegistry,
+      ["function treasuryAccount() view returns (uint32)"],
+      provider,
+    );
+    expect(await registry.getFunction("treasuryAccount")()).toBe(BigInt(TREASURY_ACCOUNT));
+    const timelock = new Contract(
+      d.contracts.timelock,
+      [
+        "function getMinDelay() view returns (uint256)",
+        "function PROPOSER_ROLE() view returns (bytes32)",
+        "function hasRole(bytes32, address) view returns (bool)",
+      ],
+      provider,
+    );
+    expect(await timelock.getFunction("getMinDelay")()).toBe(60n);
+    const proposer = await timelock.getFunction("PROPOSER_ROLE")();
+    expect(await timelock.getFunction("hasRole")(proposer, d.deployer)).toBe(false);
+    expect(await timelock.getFunction("hasRole")(proposer, d.contracts.governor)).toBe(true);
+    // The treasury's deposit is the first queued operation: it opens L2 account 1.
+    const queue = new Contract(
+      d.contracts.rollup,
+      ["function queueLength() view returns (uint256)"],
+      provider,
+    );
+    expect(await queue.getFunction("queueLength")()).toBe(1n);
     provider.destroy();
   });
 

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { type Contract, JsonRpcProvider } from "ethers";
+import { type Contract, JsonRpcProvider, type Signer } from "ethers";
+import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
 import type { Logger } from "pino";
 import {
   type DeploymentFile,
@@ -10,9 +11,10 @@ import {
 } from "../../contracts/deploy/addresses.ts";
 import { bondOperator, fundAccounts } from "../../contracts/deploy/bootstrap.ts";
 import { buildDeployArtifacts } from "../../contracts/deploy/build.ts";
-import { devDeployConfig, OPEN } from "../../contracts/deploy/config.ts";
-import { deployOpenLedger } from "../../contracts/deploy/deploy.ts";
-import { type DevAccount, devAccounts } from "../../contracts/deploy/dev-accounts.ts";
+import { DEV_REWARD_CIRCUIT, devDeployConfig, OPEN } from "../../contracts/deploy/config.ts";
+import { type Deployment, deployOpenLedger } from "../../contracts/deploy/deploy.ts";
+import { type DevAccount, devAccounts, devWallet } from "../../contracts/deploy/dev-accounts.ts";
+import { deriveL2Key } from "../../protocol/keys.ts";
 import { contractSourcesHash } from "../../contracts/deploy/sources-hash.ts";
 import { type L1Chain, startL1Chain } from "./l1-chain.ts";
 import type { DevnetService, RunningService } from "./service.ts";
@@ -122,9 +124,35 @@ export async function startDevnet(
   }
 }
 
+/** The L2 account reward settlements credit the protocol share to (DeployConfig.treasuryAccount). */
+export const TREASURY_ACCOUNT = 1;
+
+/**
+ * Deposits 1 OPEN from the treasury's L1 address to a new L2 account under the treasury's L2
+ * key (derived from the deployer's dev key, as `openledger key` derives any user's). It is the
+ * first queued operation, so the sequencer opens it as account 1 before any user's.
+ */
+async function openTreasuryAccount(d: Deployment, deployer: Signer): Promise<void> {
+  const domain = {
+    chainId: (await deployer.provider!.getNetwork()).chainId,
+    rollup: String(d.rollup.target),
+  };
+  const { publicKey } = await deriveL2Key(devWallet(0), domain);
+  await (await d.token.connect(deployer).getFunction("approve")(d.rollup.target, OPEN)).wait();
+  await (await d.rollup.connect(deployer).getFunction("deposit")(0, publicKey.x, publicKey.y, OPEN)).wait();
+}
+
 async function deployAndFund(provider: JsonRpcProvider, accounts: DevAccount[], logger: Logger) {
   const [deployer, sequencer, prover] = await Promise.all([0, 1, 2].map((i) => provider.getSigner(i)));
-  const config = devDeployConfig(accounts[0]!.address, accounts[1]!.address);
+  // The treasury's L2 account is the first one opened (by the deposit below): account 1.
+  const config = {
+    ...devDeployConfig(accounts[0]!.address, accounts[1]!.address),
+    rewardVerifier: {
+      contract: verifierContractName(DEV_REWARD_CIRCUIT.name),
+      circuitId: DEV_REWARD_CIRCUIT.circuitId,
+    },
+    treasuryAccount: TREASURY_ACCOUNT,
+  };
   const d = await deployOpenLedger(deployer!, config, (message, fields) =>
     logger.info(fields ?? {}, message),
   );
@@ -136,6 +164,7 @@ async function deployAndFund(provider: JsonRpcProvider, accounts: DevAccount[], 
   );
   await bondOperator(d.token, d.rollup, sequencer!, config.l1.minSequencerBond, false);
   await bondOperator(d.token, d.rollup, prover!, config.l1.minProverBond, true);
+  await openTreasuryAccount(d, deployer!);
   logger.info(
     { accounts: accounts.length - 1, each: "1,000,000 OPEN" },
     "dev accounts funded; sequencer and prover bonded",

@@ -4,7 +4,7 @@ import { Contract, JsonRpcProvider } from "ethers";
 import { REPO_ROOT, VERIFIERS_DIR } from "../../circuits/tools/paths.ts";
 import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
-import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
+import { DEV_BATCH_CIRCUIT, DEV_REWARD_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { SOLO } from "../../prover/node/assignment.ts";
 import { createBackend } from "../../prover/node/backend.ts";
@@ -18,7 +18,8 @@ import type { DevnetService } from "./service.ts";
  * The prover node on the devnet, as `openledger prover` runs it: the dev prover key (bonded at
  * deployment), the devnet's batch circuit (DEV_BATCH_CIRCUIT, whose verifier the deployment
  * registered), batches from the sequencer's JSON-RPC, proofs submitted with proveBatch, so
- * batches become final on L1. The proving keys are built in the background on first use
+ * batches become final on L1; and, where genesis registered DEV_REWARD_CIRCUIT's verifier,
+ * reward settlements proven with it (proveSettlement). The proving keys are built in the background on first use
  * (minutes on a fresh clone; cached in build/ by content hash) while the rest of the devnet
  * already runs; progress is logged. Stopping ends the build or the proving process.
  */
@@ -46,14 +47,34 @@ export const proverService: DevnetService = {
     }
     const sequencerUrl = ctx.urls.get("sequencer");
     if (!sequencerUrl) throw new Error("the prover service needs the sequencer service started before it");
-    // The verifier the deployment compiled; the built keys must be the ones it checks.
-    const deployedVerifier = await readFile(
-      join(REPO_ROOT, VERIFIERS_DIR, `${verifierContractName(name)}.sol`),
-      "utf8",
-    );
+    const withRewards = ctx.deployment.rewardCircuitId === DEV_REWARD_CIRCUIT.circuitId;
+    // The verifiers the deployment compiled; the built keys must be the ones they check.
+    const deployed = new Map<string, string>();
+    for (const circuit of withRewards ? [name, DEV_REWARD_CIRCUIT.name] : [name]) {
+      deployed.set(
+        circuit,
+        await readFile(join(REPO_ROOT, VERIFIERS_DIR, `${verifierContractName(circuit)}.sol`), "utf8"),
+      );
+    }
 
     const stop = new AbortController();
-    const build = new KeyBuild(name, { progress: (line) => log.info(line) });
+    const progress = { progress: (line: string) => log.info(line) };
+    const builds: KeyBuild[] = [];
+    /** Builds `circuit`'s keys (one build at a time: each takes both cores) and checks them. */
+    const keys = async (circuit: string) => {
+      const build = new KeyBuild(circuit, progress);
+      builds.push(build);
+      const artifacts = await build.done;
+      if ((await readFile(artifacts.verifierSol, "utf8")) !== deployed.get(circuit)) {
+        log.error(
+          { verifier: artifacts.verifierSol },
+          `the ${circuit} keys do not match the verifier this devnet deployed (the circuit changed): start with --fresh`,
+        );
+        return undefined;
+      }
+      log.info(`${circuit} keys ready (${artifacts.constraints} constraints)`);
+      return artifacts;
+    };
     const provider = new JsonRpcProvider(ctx.l1Url, undefined, {
       staticNetwork: true,
       pollingInterval: 200,
@@ -61,15 +82,10 @@ export const proverService: DevnetService = {
     });
     const backend = createBackend();
     const running = (async () => {
-      const circuit = await build.done;
-      if ((await readFile(circuit.verifierSol, "utf8")) !== deployedVerifier) {
-        log.error(
-          { verifier: circuit.verifierSol },
-          `the ${name} keys do not match the verifier this devnet deployed (the circuit changed): start with --fresh`,
-        );
-        return;
-      }
-      log.info(`${name} keys ready (${circuit.constraints} constraints): proving batches`);
+      const circuit = await keys(name);
+      if (!circuit) return;
+      const reward = withRewards ? await keys(DEV_REWARD_CIRCUIT.name) : undefined;
+      log.info(`proving batches${reward ? " and reward settlements" : ""}`);
       const node = new ProverNode({
         genesis: {
           domain: { chainId: ctx.chainId, rollup: rollupAddress },
@@ -81,6 +97,14 @@ export const proverService: DevnetService = {
         fromBlock: ctx.deployment.deployedAtBlock,
         backend,
         circuit: { wasm: circuit.wasm, zkey: circuit.zkey, circuitId, shape },
+        ...(reward && {
+          rewardCircuit: {
+            wasm: reward.wasm,
+            zkey: reward.zkey,
+            circuitId: DEV_REWARD_CIRCUIT.circuitId,
+            shape: DEV_REWARD_CIRCUIT.shape,
+          },
+        }),
         assignment: SOLO,
         log: (line) => log.info(line),
       });
@@ -89,10 +113,10 @@ export const proverService: DevnetService = {
       if (!stop.signal.aborted) log.error({ err }, "the prover stopped");
     });
     return {
-      about: `proves batches with ${name} (circuit id ${circuitId}) as account #2; key build progress in the log`,
+      about: `proves batches with ${name} (circuit id ${circuitId})${withRewards ? ` and settlements with ${DEV_REWARD_CIRCUIT.name} (circuit id ${DEV_REWARD_CIRCUIT.circuitId})` : ""} as account #2; key build progress in the log`,
       stop: async () => {
         stop.abort();
-        await build.stop();
+        for (const build of builds) await build.stop();
         await backend.close();
         await running;
         provider.destroy();

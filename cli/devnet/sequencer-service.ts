@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
+import { DEV_BATCH_CIRCUIT, DEV_REWARD_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { devWallet } from "../../contracts/deploy/dev-accounts.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { nodeConfig } from "../../sequencer/config.ts";
@@ -28,12 +28,18 @@ export const sequencerService: DevnetService = {
         batchMaxTxs: DEV_BATCH_CIRCUIT.shape.slots,
         batchWithdrawals: DEV_BATCH_CIRCUIT.shape.withdrawals,
         batchRegistrySlots: DEV_BATCH_CIRCUIT.shape.registrySlots,
+        // Settlements only where genesis named a treasury account and registered a reward verifier.
+        ...(ctx.deployment.treasuryAccount !== undefined &&
+          ctx.deployment.rewardCircuitId === DEV_REWARD_CIRCUIT.circuitId && {
+            settlements: { treasuryAccount: ctx.deployment.treasuryAccount, shape: DEV_REWARD_CIRCUIT.shape },
+          }),
       }),
       {
         l1Url: ctx.l1Url,
         rollup,
         signer: (provider) => devWallet(1).connect(provider),
         batchCircuitId: DEV_BATCH_CIRCUIT.circuitId,
+        rewardCircuitId: ctx.deployment.rewardCircuitId,
         fromBlock: ctx.deployment.deployedAtBlock,
         confirmations: 0,
         pollMs: 500,

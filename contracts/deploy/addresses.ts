@@ -11,6 +11,10 @@ export interface DeploymentFile {
   accountsDepth: number;
   withdrawalsDepth: number;
   batchCircuitId: number;
+  /** The reward circuit registered at genesis for reward epochs, if any. */
+  rewardCircuitId?: number;
+  /** The L2 account reward settlements credit the protocol share to (ParamsRegistry.treasuryAccount), if set at genesis. */
+  treasuryAccount?: number;
   /** `contractSourcesHash()` when deployed: a saved devnet from other sources is not resumed. */
   sourcesHash: string;
   contracts: {
@@ -30,6 +34,7 @@ export interface DeploymentFile {
     poseidonT9Data1: string;
     /** Folds a reward settlement's public input (contracts/rollup/lib/SettlementInput.sol). */
     settlementInput: string;
+    rewardVerifier?: string;
   };
 }
 

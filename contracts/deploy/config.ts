@@ -1,5 +1,6 @@
 import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
 import type { BatchShape } from "../../protocol/batch/layout.ts";
+import type { SettlementShape } from "../../protocol/rewards/commitment.ts";
 import { type ProtocolParams, TEST_PARAMS } from "../../protocol/params.ts";
 import type { GovernanceParams } from "../../protocol/state/leaves.ts";
 import { GENESIS_GOVERNANCE } from "../../protocol/genesis.ts";
@@ -16,6 +17,17 @@ export const DEV_BATCH_CIRCUIT: { name: string; circuitId: number; shape: Requir
   name: "batch_8x2_2tx_1reg",
   circuitId: 2,
   shape: { slots: 2, withdrawals: 1, registrySlots: 1 },
+};
+
+/**
+ * The reward circuit of the dev deployment: the devnet registers its verifier for reward
+ * epochs at genesis, its sequencer takes settlements of its lanes and its prover proves them.
+ * The test trees' RewardSettlement of 2 inferences by 4 contributions (42,758 constraints, 2^16).
+ */
+export const DEV_REWARD_CIRCUIT: { name: string; circuitId: number; shape: SettlementShape } = {
+  name: "reward_2x4",
+  circuitId: 3,
+  shape: { inferences: 2, contributions: 4 },
 };
 
 /** Everything a deployment is parameterised by; `devDeployConfig` gives tests and the devnet. */
@@ -57,6 +69,14 @@ export interface DeployConfig {
   };
   /** The verifier contract (an artifact name) registered for batch proofs, and its circuit id. */
   batchVerifier: { contract: string; circuitId: number };
+  /** A verifier registered at genesis for reward settlements (PURPOSE_REWARD_EPOCH), if any. */
+  rewardVerifier?: { contract: string; circuitId: number };
+  /**
+   * The L2 account settlements pay the protocol share and dust to (docs/protocol.md §11.2),
+   * if set at genesis. It must exist on L2 before the first settlement: the devnet opens it
+   * with the first deposit.
+   */
+  treasuryAccount?: number;
 }
 
 export const OPEN = 10n ** 18n;

@@ -1,4 +1,12 @@
-import { type Contract, ContractFactory, getCreateAddress, type Signer, toBeHex, ZeroAddress } from "ethers";
+import {
+  type Contract,
+  ContractFactory,
+  getCreateAddress,
+  type Signer,
+  toBeHex,
+  ZeroAddress,
+  ZeroHash,
+} from "ethers";
 import type { DeploymentFile } from "./addresses.ts";
 import { linkBytecode, loadArtifact } from "./artifacts.ts";
 import type { DeployConfig } from "./config.ts";
@@ -10,6 +18,9 @@ import {
   poseidonT9DataCreationCodes,
 } from "./poseidon.ts";
 import { contractSourcesHash } from "./sources-hash.ts";
+
+/** VerifierRegistry.PURPOSE_REWARD_EPOCH. */
+const PURPOSE_REWARD_EPOCH = 2;
 
 /** The deployed system: handles connected to the deployer, and what goes to the JSON file. */
 export interface Deployment {
@@ -45,6 +56,8 @@ const ORDER = [
   "poseidonT9Data0",
   "poseidonT9Data1",
   "batchVerifier",
+  // Last, and only with a reward verifier configured: the addresses before it do not move.
+  "rewardVerifier",
 ] as const;
 type Name = (typeof ORDER)[number];
 
@@ -124,12 +137,8 @@ export async function deployOpenLedger(
     },
   );
   const token = await deploy("token", "OpenToken", [config.token.treasury, config.token.supply]);
-  const timelock = await deploy("timelock", "OpenTimelock", [
-    config.dao.timelockDelaySeconds,
-    [],
-    [ZeroAddress],
-    deployerAddress,
-  ]);
+  // No delay until the genesis operations below have run; they set the real one last.
+  const timelock = await deploy("timelock", "OpenTimelock", [0n, [], [ZeroAddress], deployerAddress]);
   const governor = await deploy("governor", "OpenGovernor", [
     at.token,
     at.timelock,
@@ -181,11 +190,47 @@ export async function deployOpenLedger(
   await created("poseidonT9Data0", new ContractFactory([], data0!, deployer), []);
   await created("poseidonT9Data1", new ContractFactory([], data1!, deployer), []);
   const batchVerifier = await deploy("batchVerifier", config.batchVerifier.contract, []);
+  const rewardVerifier = config.rewardVerifier
+    ? await deploy("rewardVerifier", config.rewardVerifier.contract, [])
+    : undefined;
   await send(paramsRegistry, "bindRollup", at.rollup);
 
   const [proposer, canceller, admin] = await Promise.all(
     ["PROPOSER_ROLE", "CANCELLER_ROLE", "DEFAULT_ADMIN_ROLE"].map((role) => timelock.getFunction(role)()),
   );
+  // Genesis governance: the deployer proposes once, through the timelock itself (so every
+  // setting arrives by the path governance uses later), then sets the real delay and leaves.
+  const genesisOps: { target: string; data: string }[] = [];
+  if (config.rewardVerifier) {
+    genesisOps.push({
+      target: at.rollup,
+      data: rollup.interface.encodeFunctionData("setVerifier", [
+        config.rewardVerifier.circuitId,
+        at.rewardVerifier,
+        PURPOSE_REWARD_EPOCH,
+      ]),
+    });
+  }
+  if (config.treasuryAccount !== undefined) {
+    genesisOps.push({
+      target: at.paramsRegistry,
+      data: paramsRegistry.interface.encodeFunctionData("setTreasuryAccount", [config.treasuryAccount]),
+    });
+  }
+  genesisOps.push({
+    target: at.timelock,
+    data: timelock.interface.encodeFunctionData("updateDelay", [config.dao.timelockDelaySeconds]),
+  });
+  const batch = [genesisOps.map((o) => o.target), genesisOps.map(() => 0n), genesisOps.map((o) => o.data)];
+  await send(timelock, "grantRole", proposer, deployerAddress);
+  await send(timelock, "scheduleBatch", ...batch, ZeroHash, ZeroHash, 0n);
+  await send(timelock, "executeBatch", ...batch, ZeroHash, ZeroHash);
+  await send(timelock, "revokeRole", proposer, deployerAddress);
+  log("genesis governance executed", {
+    rewardCircuitId: config.rewardVerifier?.circuitId,
+    treasuryAccount: config.treasuryAccount,
+    timelockDelaySeconds: config.dao.timelockDelaySeconds.toString(),
+  });
   await send(timelock, "grantRole", proposer, at.governor);
   await send(timelock, "grantRole", canceller, at.governor);
   await send(timelock, "renounceRole", admin, deployerAddress);
@@ -199,6 +244,8 @@ export async function deployOpenLedger(
     accountsDepth: config.protocol.accounts.depth,
     withdrawalsDepth: config.protocol.withdrawalsDepth,
     batchCircuitId: config.batchVerifier.circuitId,
+    ...(config.rewardVerifier && { rewardCircuitId: config.rewardVerifier.circuitId }),
+    ...(config.treasuryAccount !== undefined && { treasuryAccount: config.treasuryAccount }),
     sourcesHash: contractSourcesHash(),
     contracts: {
       token: at.token,
@@ -215,6 +262,7 @@ export async function deployOpenLedger(
       poseidonT9Data0: at.poseidonT9Data0,
       poseidonT9Data1: at.poseidonT9Data1,
       settlementInput: at.settlementInput,
+      ...(rewardVerifier && { rewardVerifier: at.rewardVerifier }),
     },
   };
   return { file, token, timelock, governor, paramsRegistry, rollup, batchVerifier };

@@ -15,9 +15,10 @@ const IR_VERSION = 8;
 /**
  * Writes `mlp` as an ONNX model (IR 8, opset 17): Gemm+Relu per hidden layer, a Gemm head
  * and a Softmax. Weights are stored as float32, so the canonical model is `decodeMlp` of
- * these bytes, not the float64 parameters that went in.
+ * these bytes, not the float64 parameters that went in. `metadata` entries are written after
+ * the head's L2 weight, in key order (so the bytes do not depend on insertion order).
  */
-export function encodeMlp(mlp: Mlp): Uint8Array {
+export function encodeMlp(mlp: Mlp, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
   const initializer: InstanceType<typeof onnx.TensorProto>[] = [];
   const node: InstanceType<typeof onnx.NodeProto>[] = [];
   let current = INPUT;
@@ -57,7 +58,12 @@ export function encodeMlp(mlp: Mlp): Uint8Array {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: "", version: OPSET }],
     producerName: "openledger",
-    metadataProps: [{ key: HEAD_L2_KEY, value: String(mlp.headL2) }],
+    metadataProps: [
+      { key: HEAD_L2_KEY, value: String(mlp.headL2) },
+      ...Object.keys(metadata)
+        .sort()
+        .map((key) => ({ key, value: metadata[key]! })),
+    ],
     graph: onnx.GraphProto.create({
       name: "mlp",
       node,
@@ -66,7 +72,8 @@ export function encodeMlp(mlp: Mlp): Uint8Array {
       output: [valueInfo(EMBEDDING, headLayer.inDim), valueInfo(PROBS, headLayer.outDim)],
     }),
   });
-  return onnx.ModelProto.encode(model).finish();
+  // A Uint8Array of its own: protobufjs hands back a Buffer cut from Node's shared pool.
+  return new Uint8Array(onnx.ModelProto.encode(model).finish());
 }
 
 /** Reads back a model written by `encodeMlp`; anything else is refused. */
@@ -101,6 +108,11 @@ export function decodeMlp(bytes: Uint8Array): Mlp {
     throw new OpenLedgerError(ErrorCode.InvalidEncoding, "not an OpenLedger MLP: layers or head_l2 missing");
   }
   return { layers, headL2: l2 };
+}
+
+/** The value of metadata entry `key` of model bytes written by `encodeMlp`, if present. */
+export function modelMetadata(bytes: Uint8Array, key: string): string | undefined {
+  return onnx.ModelProto.decode(bytes).metadataProps.find((p) => p.key === key)?.value ?? undefined;
 }
 
 /** The float32 value of every parameter, i.e. what `decodeMlp(encodeMlp(mlp))` gives. */

@@ -3,7 +3,7 @@ import { fitHead } from "../attribution/head-fit.ts";
 import type { Dataset } from "../datasets/dataset.ts";
 import { type Dense, type Mlp, hiddenLayers } from "./mlp.ts";
 import { decodeMlp, encodeMlp, roundToFloat32 } from "./onnx.ts";
-import { type TrainConfig, trainMlp } from "./train.ts";
+import { type TrainConfig, type TrainOptions, trainMlp } from "./train.ts";
 
 /**
  * Ridge weight of the head objective. Strong enough that the head does not memorise
@@ -19,13 +19,24 @@ export interface TrainedModel {
   readonly mlp: Mlp;
 }
 
+export interface PipelineOptions extends TrainOptions {
+  /** Extra ONNX metadata entries written with the model (they are part of its bytes). */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
 /**
- * Seeded training pipeline: SGD on the whole network, then the head refitted to the exact
- * optimum of its L2-regularized objective on the quantized float32 embeddings (influence
- * functions and leave-one-out assume that optimum), then written as ONNX.
+ * Seeded training pipeline: SGD on the whole network (from `options.init` for a fine-tune),
+ * then the head refitted to the exact optimum of its L2-regularized objective on the
+ * quantized float32 embeddings (influence functions and leave-one-out assume that optimum),
+ * then written as ONNX.
  */
-export function trainModel(data: Dataset, config: TrainConfig, headL2: number): TrainedModel {
-  const sgd = roundToFloat32(trainMlp(data, config, headL2));
+export function trainModel(
+  data: Dataset,
+  config: TrainConfig,
+  headL2: number,
+  options: PipelineOptions = {},
+): TrainedModel {
+  const sgd = roundToFloat32(trainMlp(data, config, headL2, options));
   const n = data.y.length;
   const f = features(sgd, data.x, n);
   const hidden = hiddenLayers(sgd);
@@ -40,6 +51,6 @@ export function trainModel(data: Dataset, config: TrainConfig, headL2: number): 
     ),
     b: Float64Array.from({ length: data.classes }, (_, a) => theta[a * (dim + 1) + dim]!),
   };
-  const bytes = encodeMlp({ layers: [...hidden, fitted], headL2 });
+  const bytes = encodeMlp({ layers: [...hidden, fitted], headL2 }, options.metadata);
   return { bytes, mlp: decodeMlp(bytes) };
 }

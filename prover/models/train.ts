@@ -1,5 +1,6 @@
 import type { Dataset } from "../datasets/dataset.ts";
 import { createRng, permutation } from "../datasets/random.ts";
+import { ProverError, ProverErrorCode } from "../errors.ts";
 import type { Dense, Mlp } from "./mlp.ts";
 
 export interface TrainConfig {
@@ -11,6 +12,24 @@ export interface TrainConfig {
   readonly momentum: number;
   readonly weightDecay: number;
   readonly seed: string;
+}
+
+/** Where SGD stands: `step` of `steps` mini-batches in epoch `epoch` (from 0) of `epochs`. */
+export interface TrainProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly step: number;
+  readonly steps: number;
+}
+
+export interface TrainOptions {
+  /**
+   * Warm start (fine-tuning): SGD starts from these parameters instead of the seeded He
+   * initialisation. Its widths must be [data.dim, ...config.hidden, data.classes].
+   */
+  readonly init?: Mlp;
+  /** Called after every mini-batch; it only observes, so results do not depend on it. */
+  readonly onProgress?: (p: TrainProgress) => void;
 }
 
 export const DEFAULT_TRAIN: TrainConfig = {
@@ -29,15 +48,20 @@ export const DEFAULT_TRAIN: TrainConfig = {
  * Weights are kept transposed (in x out) so every inner loop runs over contiguous memory,
  * and zero inputs (most MNIST pixels) are skipped.
  */
-export function trainMlp(data: Dataset, config: TrainConfig, headL2: number): Mlp {
-  const rng = createRng(`${config.seed}/init`);
+export function trainMlp(
+  data: Dataset,
+  config: TrainConfig,
+  headL2: number,
+  options: TrainOptions = {},
+): Mlp {
   const widths = [data.dim, ...config.hidden, data.classes];
-  const layers = widths.slice(1).map((out, i) => initLayer(widths[i]!, out, rng.normal));
+  const layers = options.init ? warmLayers(options.init, widths) : heLayers(widths, config.seed);
   const velocity = layers.map((l) => ({ w: new Float64Array(l.wt.length), b: new Float64Array(l.b.length) }));
   const grads = layers.map((l) => ({ w: new Float64Array(l.wt.length), b: new Float64Array(l.b.length) }));
   const acts = widths.map((w) => new Float64Array(w));
   const deltas = widths.map((w) => new Float64Array(w));
   const n = data.y.length;
+  const steps = Math.ceil(n / config.batchSize);
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     const order = permutation(n, createRng(`${config.seed}/epoch/${epoch}`));
     for (let start = 0; start < n; start += config.batchSize) {
@@ -56,6 +80,7 @@ export function trainMlp(data: Dataset, config: TrainConfig, headL2: number): Ml
         step(l.wt, velocity[i]!.w, grads[i]!.w, scale, config, config.weightDecay);
         step(l.b, velocity[i]!.b, grads[i]!.b, scale, config, 0);
       });
+      options.onProgress?.({ epoch, epochs: config.epochs, step: start / config.batchSize + 1, steps });
     }
   }
   return { layers: layers.map(toDense), headL2 };
@@ -67,6 +92,28 @@ interface Layer {
   /** inDim x outDim. */
   readonly wt: Float64Array;
   readonly b: Float64Array;
+}
+
+function heLayers(widths: readonly number[], seed: string): Layer[] {
+  const rng = createRng(`${seed}/init`);
+  return widths.slice(1).map((out, i) => initLayer(widths[i]!, out, rng.normal));
+}
+
+/** The layers of `init` in training layout (weights transposed), checked against `widths`. */
+function warmLayers(init: Mlp, widths: readonly number[]): Layer[] {
+  const have = [init.layers[0]!.inDim, ...init.layers.map((l) => l.outDim)];
+  if (have.join() !== widths.join()) {
+    throw new ProverError(
+      ProverErrorCode.InvalidTraining,
+      `the base model's layer widths ${have.join("-")} differ from the data and config's ${widths.join("-")}`,
+    );
+  }
+  return init.layers.map((l) => {
+    const wt = new Float64Array(l.inDim * l.outDim);
+    for (let o = 0; o < l.outDim; o++)
+      for (let j = 0; j < l.inDim; j++) wt[j * l.outDim + o] = l.w[o * l.inDim + j]!;
+    return { inDim: l.inDim, outDim: l.outDim, wt, b: l.b.slice() };
+  });
 }
 
 function initLayer(inDim: number, outDim: number, normal: () => number): Layer {

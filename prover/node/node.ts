@@ -6,9 +6,11 @@
  *
  * Nothing is persisted: after a restart the node replays the sealed batches from genesis (the
  * state transition without proving is cheap) and L1 tells it the oldest unproven batch, which
- * is where it resumes. Reward settlement entries are replayed with `applySettlement` against
- * the epoch end the node recorded itself; proving them with the reward circuit is not built
- * yet, so this node leaves them to others (anyone may prove a settlement, §11.3). A batch whose replay does not reach the root L1 holds stops the replay
+ * is where it resumes. Reward settlement entries are replayed against the epoch end the node
+ * recorded itself; with a reward circuit configured the node also builds their witnesses and
+ * proves the ones assigned to it with `proveSettlement`, as it does batches (anyone may prove
+ * a settlement: the proof is not bound to its sender, §11.5). A node without one replays them
+ * and leaves them to others. A batch whose replay does not reach the root L1 holds stops the replay
  * there (ROOT_MISMATCH, naming the batch and both roots); the node then starts over from
  * genesis at its next step, exactly as after a restart, so it stops at the same batch again
  * until its source serves that batch's real transactions.
@@ -21,7 +23,9 @@ import { proofWords } from "../../contracts/client/proof-calldata.ts";
 import type { BatchShape } from "../../protocol/batch/layout.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
+import type { SettlementShape } from "../../protocol/rewards/commitment.ts";
 import { applySettlement, type EpochEnd } from "../../protocol/rewards/settlement.ts";
+import { buildSettlementWitness, type SettlementWitness } from "../../protocol/rewards/witness.ts";
 import { type Genesis, RollupState } from "../../protocol/state/state.ts";
 import { type Assignment, assigned } from "./assignment.ts";
 import type { ProvingBackend } from "./backend.ts";
@@ -37,6 +41,15 @@ export interface BatchCircuit {
   readonly shape: BatchShape;
 }
 
+/** The reward circuit a node proves settlements with: their lanes must fit its shape. */
+export interface RewardCircuit {
+  readonly wasm: string;
+  readonly zkey: string;
+  /** The id its verifier is registered under for reward epochs (PURPOSE_REWARD_EPOCH). */
+  readonly circuitId: number;
+  readonly shape: SettlementShape;
+}
+
 export interface ProverNodeOptions {
   readonly genesis: Genesis;
   readonly source: BatchSource;
@@ -46,6 +59,8 @@ export interface ProverNodeOptions {
   readonly fromBlock?: number;
   readonly backend: ProvingBackend;
   readonly circuit: BatchCircuit;
+  /** Without one, settlement entries are replayed and left for other provers. */
+  readonly rewardCircuit?: RewardCircuit;
   readonly assignment: Assignment;
   readonly log?: (line: string) => void;
 }
@@ -54,6 +69,7 @@ export type StepResult =
   | {
       readonly kind: "proved";
       readonly batch: number;
+      readonly entry: "batch" | "settlement";
       readonly witnessSeconds: number;
       readonly proveSeconds: number;
     }
@@ -65,8 +81,11 @@ export class ProverNode {
   private readonly witnesses = new Map<number, BatchWitness>();
   /** Commits of the unproven batches replayed: their roots and commit time, read once. */
   private readonly commits = new Map<number, CommittedBatch & { committedAt: bigint }>();
-  /** Replayed settlement entries not final yet: this node does not prove them (not yet built). */
-  private readonly settlements = new Set<number>();
+  /**
+   * Replayed settlement entries not final yet, with their reward-circuit witness when this
+   * node can prove them (a reward circuit of their committed id, whose lanes they fit).
+   */
+  private readonly settlements = new Map<number, SettlementWitness | undefined>();
   /**
    * The state after each replayed entry that ends an epoch (a multiple of the epoch length in
    * force after it): what a settlement of that epoch is applied against.
@@ -99,8 +118,14 @@ export class ProverNode {
     await this.replayTo(lastCommitted, next);
     const now = BigInt((await rollup.runner!.provider!.getBlock("latest"))!.timestamp);
     for (let n = next; n <= this.replayed; n++) {
-      // Not yet: settlements are proven with the reward circuit, which this node does not run.
-      if (this.settlements.has(n)) continue;
+      if (this.settlements.has(n)) {
+        const w = this.settlements.get(n);
+        if (!w) continue;
+        const entry = (await rollup.getFunction("batch")(n)) as { proofSlot: bigint; committedAt: bigint };
+        if (entry.proofSlot & PROVEN) continue;
+        if (!assigned(this.o.assignment, BigInt(n), entry.committedAt, now)) continue;
+        return this.proveSettlement(n, w);
+      }
       const { committedAt } = await this.commit(n);
       if (!assigned(this.o.assignment, BigInt(n), committedAt, now)) continue;
       const expected = BigInt(await rollup.getFunction("commitmentOf")(n));
@@ -173,6 +198,7 @@ export class ProverNode {
    */
   private async replaySettlement(e: SourceSettlement, next: number): Promise<void> {
     const n = e.number;
+    let witness: SettlementWitness | undefined;
     const committed = await committedSettlement(this.o.rollup, n, this.state.queue.next, this.o.fromBlock);
     if (!committed) throw new OpenLedgerError(ErrorCode.StateCorrupt, `entry ${n} is not committed on L1`);
     try {
@@ -184,9 +210,22 @@ export class ProverNode {
           `entry ${n} settles epoch ${e.settlement.epoch}, whose last entry ${endEntry} this node has not replayed before it`,
         );
       }
-      applySettlement(this.state, e.settlement, end);
-      // Its leaf updates are the reward circuit's witness, not the next batch's.
-      this.state.takeUpdates();
+      const reward = this.o.rewardCircuit;
+      // Only an entry still to be proven, committed for this node's circuit, needs a witness.
+      const provable = n >= next && reward !== undefined && committed.circuitId === reward.circuitId;
+      if (provable) {
+        witness = buildSettlementWitness(this.state, e.settlement, end, reward.shape);
+        if (witness.publicInput !== committed.publicInput) {
+          throw new OpenLedgerError(
+            ErrorCode.StateCorrupt,
+            `settlement ${n}: L1 holds public input ${fieldToHex(committed.publicInput)}, the witness gives ${fieldToHex(witness.publicInput)}`,
+          );
+        }
+      } else {
+        applySettlement(this.state, e.settlement, end);
+        // Its leaf updates are the reward circuit's witness, not the next batch's.
+        this.state.takeUpdates();
+      }
       const root = this.state.root();
       if (root !== committed.postStateRoot) {
         throw new ProverError(
@@ -199,7 +238,7 @@ export class ProverNode {
       this.restartReplay();
       throw err;
     }
-    if (n >= next) this.settlements.add(n);
+    if (n >= next) this.settlements.set(n, witness);
     this.replayed = n;
     this.recordEpochEnd(n);
   }
@@ -257,6 +296,40 @@ export class ProverNode {
     this.log(
       `batch ${n} proved and submitted (witness ${r.witnessSeconds.toFixed(2)} s, proof ${r.proveSeconds.toFixed(2)} s, ${this.o.backend.name})`,
     );
-    return { kind: "proved", batch: n, witnessSeconds: r.witnessSeconds, proveSeconds: r.proveSeconds };
+    return {
+      kind: "proved",
+      batch: n,
+      entry: "batch",
+      witnessSeconds: r.witnessSeconds,
+      proveSeconds: r.proveSeconds,
+    };
+  }
+
+  private async proveSettlement(n: number, w: SettlementWitness): Promise<StepResult> {
+    const reward = this.o.rewardCircuit!;
+    const r = await this.o.backend.prove({ wasm: reward.wasm, zkey: reward.zkey, input: w.input });
+    const proof = proofWords(toSolidityProof(r.proof, r.publicSignals));
+    try {
+      await (await this.o.rollup.getFunction("proveSettlement")(n, reward.circuitId, proof)).wait();
+    } catch (e) {
+      const entry = (await this.o.rollup.getFunction("batch")(n)) as { proofSlot: bigint };
+      if (!(entry.proofSlot & PROVEN)) throw e;
+      this.log(`settlement ${n} was proven by another node meanwhile`);
+      return { kind: "idle" };
+    }
+    this.settlements.set(n, undefined);
+    this.log(
+      `settlement ${n} (epoch ${w.statement.epoch}, model ${w.statement.model}) proved and submitted (witness ${r.witnessSeconds.toFixed(2)} s, proof ${r.proveSeconds.toFixed(2)} s, ${this.o.backend.name})`,
+    );
+    return {
+      kind: "proved",
+      batch: n,
+      entry: "settlement",
+      witnessSeconds: r.witnessSeconds,
+      proveSeconds: r.proveSeconds,
+    };
   }
 }
+
+/** The proof slot's proven bit (contracts/rollup/RollupStorage.sol). */
+const PROVEN = 1n << 255n;

@@ -200,9 +200,24 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
         range(p, seq.view.counters.accounts).map((n) => accountView(n, seq.view.account(n)!)),
     },
     ol_listContributions: {
-      params: optionalOne(page),
-      handler: ([p]: [{ offset?: number; limit?: number }?]) =>
-        range(p, seq.view.counters.contributions).map((n) => contributionView(n, seq.view.contribution(n)!)),
+      // Ids above `offset`, in id order; with `datanet`, only that Datanet's (the last id
+      // returned is then the next page's offset).
+      params: optionalOne({
+        ...page,
+        properties: { ...page.properties, datanet: { type: "integer", minimum: 0, maximum: 0xffffffff } },
+      }),
+      handler: ([p]: [{ offset?: number; limit?: number; datanet?: number }?]) => {
+        const count = seq.view.counters.contributions;
+        if (p?.datanet === undefined)
+          return range(p, count).map((n) => contributionView(n, seq.view.contribution(n)!));
+        // A scan: no per-Datanet index is kept, and the registry is read from memory.
+        const out = [];
+        for (let n = (p.offset ?? 0) + 1; n <= count && out.length < (p.limit ?? 20); n++) {
+          const c = seq.view.contribution(n)!;
+          if (c.datanet === p.datanet) out.push(contributionView(n, c));
+        }
+        return out;
+      },
     },
     ol_listModels: {
       params: optionalOne(page),

@@ -8,6 +8,7 @@ import type {
   BatchInfo,
   ContributionInfo,
   EntryInfo,
+  ModelInfo,
   ReceiptInfo,
   SettlementInfo,
   TransactionInfo,
@@ -52,7 +53,7 @@ export function contributionView(id: number, c: Contribution): ContributionInfo 
   };
 }
 
-export function modelView(id: number, m: Model & { training?: TrainingSet }) {
+export function modelView(id: number, m: Model & { training?: TrainingSet }): ModelInfo {
   return {
     id,
     owner: m.owner,

@@ -1,16 +1,20 @@
 /**
- * A prover node replays a reward settlement entry (docs/protocol.md §11) on its way to the
- * batch after it, with the devnet's batch circuit on an EDR chain: the sequencer accepts the
- * settlement, its poster commits it between the batches, and the node applies it against the
- * epoch end it replayed itself, checks L1's root, leaves it unproven (the reward circuit is
- * not run by the node yet) and proves the batch after it, whose replay reaches L1's root only
- * if the settlement was applied.
+ * Prover nodes replay a reward settlement entry (docs/protocol.md §11) on their way to the
+ * batch after it, with the devnet's batch circuit and the real reward circuit on an EDR chain:
+ * the sequencer accepts the settlement, its poster commits it between the batches, and each
+ * node applies it against the epoch end it replayed itself and checks L1's root. The node
+ * the settlement is assigned to proves it with the reward circuit through the real verifier;
+ * the one the next batch is assigned to proves that batch, whose replay reaches L1's root
+ * only if the settlement was applied.
  */
+import { ContractFactory } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
+import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
 import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
+import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
 import {
   deploySystem,
   enableSettlements,
@@ -27,7 +31,8 @@ import { encodeTx } from "../../protocol/tx/codec.ts";
 import { signTx } from "../../protocol/tx/sign.ts";
 import { type L2Tx, TxType } from "../../protocol/tx/types.ts";
 import { SnarkjsBackend } from "../../prover/node/backend.ts";
-import { ProverNode } from "../../prover/node/node.ts";
+import { ProverNode, type RewardCircuit } from "../../prover/node/node.ts";
+import { buildRewardCircuit } from "../../prover/node/reward-circuit.ts";
 import { type BatchSource, SequencerRpcSource } from "../../prover/node/source.ts";
 import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
 import { L1ProverRegistry } from "../../sequencer/l1/prover-registry.ts";
@@ -44,6 +49,7 @@ const ACCOUNT = 1;
 const KEY = 1;
 
 let circuit: CircuitArtifacts;
+let reward: RewardCircuit;
 let s: System;
 let seq: SequencerNode;
 const backend = new SnarkjsBackend();
@@ -51,14 +57,20 @@ const backend = new SnarkjsBackend();
 // On a clean build/ the 2^18 dev keys take about ten minutes on two cores: a longer hook timeout.
 beforeAll(async () => {
   circuit = await buildCircuit(CIRCUIT, { log: () => {} });
+  reward = await buildRewardCircuit("reward_2x4", REWARD_CIRCUIT, { log: () => {} });
   s = await deploySystem(await prepareArtifacts(), (c) => ({
     ...c,
     governance: GOVERNANCE,
     batchVerifier: { contract: circuit.verifierContract, circuitId: CIRCUIT_ID },
   }));
-  // commitSettlement needs a verifier registered for reward epochs: any verifier contract will
-  // do, since nothing here proves a settlement.
-  await enableSettlements(s, { circuitId: REWARD_CIRCUIT, treasuryAccount: ACCOUNT });
+  const artifact = await loadArtifact(verifierContractName("reward_2x4"));
+  const verifier = await new ContractFactory(artifact.abi, artifact.bytecode, s.deployer).deploy();
+  await verifier.waitForDeployment();
+  await enableSettlements(s, {
+    circuitId: REWARD_CIRCUIT,
+    treasuryAccount: ACCOUNT,
+    verifier: String(verifier.target),
+  });
   const rollupAddress = String(s.d.rollup.target);
   seq = await startNode(
     testNodeConfig(tempDir("e2e-settle"), {
@@ -66,7 +78,7 @@ beforeAll(async () => {
       batchMaxTxs: SHAPE.slots,
       batchWithdrawals: SHAPE.withdrawals,
       batchRegistrySlots: SHAPE.registrySlots,
-      settlements: { treasuryAccount: ACCOUNT, shape: { inferences: 2, contributions: 4 } },
+      settlements: { treasuryAccount: ACCOUNT, shape: reward.shape },
     }),
     pino({ level: "warn" }),
     new L1BatchPoster({
@@ -104,20 +116,25 @@ async function waitCommitted(n: bigint): Promise<void> {
   throw new Error(`entry ${n} was not committed`);
 }
 
-const proverNode = (source: BatchSource) =>
+const proverNode = (source: BatchSource, index: number, withReward: boolean) =>
   new ProverNode({
     genesis: { domain: DEV_DOMAIN, params: TEST_PARAMS, governance: GOVERNANCE },
     source,
     rollup: s.rollupAs(s.prover),
     backend,
     circuit: { wasm: circuit.wasm, zkey: circuit.zkey, circuitId: CIRCUIT_ID, shape: SHAPE },
-    // Of entries 1 to 5, only 5 is this node's: one proof, the batch after the settlement.
-    assignment: { index: 5, of: 8, takeoverSeconds: 1e9 },
+    ...(withReward && { rewardCircuit: reward }),
+    // Of entries 1 to 5, only `index` is this node's: one proof each.
+    assignment: { index, of: 8, takeoverSeconds: 1e9 },
   });
 
-describe("prover node replay through a settlement entry", () => {
+const PROVEN = 1n << 255n;
+const proven = async (n: bigint) =>
+  ((await s.d.rollup.getFunction("batch")(n)) as { proofSlot: bigint }).proofSlot & PROVEN;
+
+describe("prover nodes through a settlement entry", () => {
   it(
-    "applies the settlement against the epoch end it replayed and proves the batch after it",
+    "apply the settlement against the epoch end they replayed, prove it with the reward circuit, and prove the batch after it",
     { timeout: 900_000 },
     async () => {
       // Batch 1: the deposit from the prover's L1 address and a contribution.
@@ -181,8 +198,17 @@ describe("prover node replay through a settlement entry", () => {
       await waitCommitted(5n);
 
       const honest = new SequencerRpcSource(`${seq.url}/rpc`);
-      const node = proverNode(honest);
-      expect(await node.step()).toMatchObject({ kind: "proved", batch: 5 });
+      // Assigned the settlement but without the reward circuit: it replays it and proves nothing.
+      expect(await proverNode(honest, 4, false).step()).toEqual({ kind: "idle" });
+      expect(await proven(4n)).toBe(0n);
+
+      const settler = proverNode(honest, 4, true);
+      expect(await settler.step()).toMatchObject({ kind: "proved", batch: 4, entry: "settlement" });
+      expect(await proven(4n)).toBe(PROVEN);
+      expect(await settler.step()).toEqual({ kind: "idle" });
+
+      const node = proverNode(honest, 5, false);
+      expect(await node.step()).toMatchObject({ kind: "proved", batch: 5, entry: "batch" });
       expect(node.replayedBatches).toBe(5);
       expect(await s.d.rollup.getFunction("commitmentOf")(5n)).toBe(0n);
       expect(await node.step()).toEqual({ kind: "idle" });
