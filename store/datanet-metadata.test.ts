@@ -32,6 +32,18 @@ afterAll(async () => {
 });
 
 describe("Datanet metadata in the store", () => {
+  /** Raw bytes claiming `claimed` in the content index, for the public reader or the owner alone. */
+  const putClaiming = (bytes: Uint8Array, claimed: DatanetMetadata, isPublic = true) =>
+    owner.put({
+      kind: "raw",
+      plaintextLength: bytes.length,
+      plaintext: async function* () {
+        yield bytes;
+      },
+      readers: isPublic ? [{ identity: publicReaderKey().identity, role: "reader" }] : [],
+      contentHash: fieldToHex(metadataHash(claimed)),
+    });
+
   it("is found by its metadataHash, readable by anyone, and checked against it", async () => {
     const { metadataHash: h } = await putMetadata(owner, META);
     expect(h).toBe(metadataHash(META));
@@ -40,41 +52,15 @@ describe("Datanet metadata in the store", () => {
       "NOT_FOUND",
     );
     // A public blob that claims the hash without holding the document is skipped.
-    const other = { ...META, name: "not iris" };
-    const bytes = canonicalMetadata(other);
-    await owner.put({
-      kind: "raw",
-      plaintextLength: bytes.length,
-      plaintext: async function* () {
-        yield bytes;
-      },
-      readers: [{ identity: publicReaderKey().identity, role: "reader" }],
-      contentHash: fieldToHex(metadataHash(META)),
-    });
+    const other = canonicalMetadata({ ...META, name: "not iris" });
+    await putClaiming(other, META);
     expect(await fetchMetadata(store.url, h)).toEqual(META);
     const liar = { ...META, name: "liar" };
-    await owner.put({
-      kind: "raw",
-      plaintextLength: bytes.length,
-      plaintext: async function* () {
-        yield bytes;
-      },
-      readers: [{ identity: publicReaderKey().identity, role: "reader" }],
-      contentHash: fieldToHex(metadataHash(liar)),
-    });
+    await putClaiming(other, liar);
     expect(await rejectionCode(fetchMetadata(store.url, metadataHash(liar)))).toBe("CONTENT_MISMATCH");
     // A document stored for its owner alone is not public.
-    const own = canonicalMetadata({ ...META, name: "private" });
-    await owner.put({
-      kind: "raw",
-      plaintextLength: own.length,
-      plaintext: async function* () {
-        yield own;
-      },
-      contentHash: fieldToHex(metadataHash({ ...META, name: "private" })),
-    });
-    expect(await rejectionCode(fetchMetadata(store.url, metadataHash({ ...META, name: "private" })))).toBe(
-      "NOT_FOUND",
-    );
+    const own = { ...META, name: "private" };
+    await putClaiming(canonicalMetadata(own), own, false);
+    expect(await rejectionCode(fetchMetadata(store.url, metadataHash(own)))).toBe("NOT_FOUND");
   });
 });
