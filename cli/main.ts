@@ -3,6 +3,7 @@ import { CodedError } from "../protocol/errors.ts";
 import { RpcCallError } from "../sdk/provider.ts";
 import { accountCommand } from "./commands/account.ts";
 import { bridgeCommand } from "./commands/bridge.ts";
+import { contributeCommand, grantCommand } from "./commands/contribute.ts";
 import { devnetCommand } from "./commands/devnet.ts";
 import { explorerCommand } from "./commands/explorer.ts";
 import { keyCommand } from "./commands/key.ts";
@@ -30,6 +31,8 @@ export function buildProgram(): Command {
   program.addCommand(explorerCommand());
   program.addCommand(storeCommand());
   program.addCommand(modelCommand());
+  program.addCommand(contributeCommand());
+  program.addCommand(grantCommand());
   program.addCommand(serveCommand());
   program.addCommand(inferCommand());
   return program;

@@ -6,7 +6,15 @@ import { pino } from "pino";
 import { fieldToHex } from "../../protocol/field.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
 import { modelHash } from "../../protocol/provenance/model-hash.ts";
-import { chainOptions, domainFrom, ethKeyOptions, intArg, loadEthWallet, output } from "./common.ts";
+import {
+  chainOptions,
+  domainFrom,
+  ethKeyOptions,
+  intArg,
+  loadEthWallet,
+  output,
+  rpcOption,
+} from "./common.ts";
 
 // The store's modules load only when a store subcommand runs: the other commands need
 // neither fastify's store routes nor LevelDB.
@@ -37,7 +45,9 @@ export function readerArg(value: string): { key: string; box: string } {
 }
 
 /** The caller's store client, keyed by the L2 key its Ethereum key derives. */
-async function clientFor(o: Options) {
+export async function clientFor(
+  o: Pick<Options, "ethKeyEnv" | "ethKeyFile" | "keyIndex" | "chainId" | "rollup" | "url">,
+) {
   const { client, identity } = await storeModules();
   const { privateKey } = await deriveL2Key(loadEthWallet(o), domainFrom(o), o.keyIndex);
   return new client.StoreClient(o.url, new identity.StoreKey(privateKey));
@@ -215,6 +225,38 @@ function grantCommand(): Command {
     );
 }
 
+function rowsCommand(): Command {
+  return rpcOption(callerCommand("rows"))
+    .description(
+      "download a contribution's rows (you must be granted its blob), check them against its contentRoot on L2 and write them as JSONL",
+    )
+    .requiredOption("--contribution <id>", "the contribution id on L2", intArg)
+    .requiredOption("--out <file>", 'where to write the rows, {"label": ..., "features": [...]} a line')
+    .action(async (o: Options & { contribution: number; rpc: string; out: string }) =>
+      run(async () => {
+        const { OpenLedgerProvider } = await import("../../sdk/provider.ts");
+        const { fetchContributionRows } = await import("../../store/fetch-rows.ts");
+        const client = await clientFor(o);
+        try {
+          const rows = await fetchContributionRows(new OpenLedgerProvider(o.rpc), client, o.contribution);
+          const out = createWriteStream(o.out);
+          for (let i = 0; i < rows.count; i++) {
+            const features = Array.from(rows.features.subarray(i * rows.dim, (i + 1) * rows.dim));
+            if (!out.write(`${JSON.stringify({ label: rows.labels[i], features })}\n`))
+              await once(out, "drain");
+          }
+          out.end();
+          await once(out, "finish");
+          console.log(
+            `contribution ${o.contribution}: ${rows.count} rows of ${rows.dim} features from blob ${rows.blobId}, contentRoot ${rows.contribution.contentRoot} checked`,
+          );
+        } finally {
+          client.close();
+        }
+      })(o),
+    );
+}
+
 async function readSession(path: string) {
   try {
     const s = JSON.parse(await readFile(path, "utf8")) as { uploadId: string; blobKey: string };
@@ -241,5 +283,6 @@ export function storeCommand(): Command {
     .addCommand(whoamiCommand())
     .addCommand(putCommand())
     .addCommand(getCommand())
-    .addCommand(grantCommand());
+    .addCommand(grantCommand())
+    .addCommand(rowsCommand());
 }
