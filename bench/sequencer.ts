@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { createInterface } from "node:readline";
 import { Worker } from "node:worker_threads";
@@ -7,6 +7,7 @@ import { PRODUCTION_PARAMS } from "../protocol/params.ts";
 import { depositParam, tempDir } from "../sequencer/testing.ts";
 import { Connection, rpcRequest } from "./sequencer-client.ts";
 import { microBenchmarks } from "./sequencer-micro.ts";
+import { cpuSeconds } from "./processes.ts";
 
 /**
  * npm run bench:sequencer [-- --quick]: a real sequencer process (LevelDB on disk,
@@ -103,13 +104,6 @@ function startSequencer(dataDir: string): Promise<{ proc: ChildProcess; url: str
     });
     proc.once("exit", (code) => reject(new Error(`sequencer exited with ${code}`)));
   });
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Runs a phase and adds the CPU the server and this load generator spent per transaction. */

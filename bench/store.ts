@@ -8,11 +8,9 @@
  * stdout line is one JSON object, also written to bench/results/store[-quick].json.
  *   npm run bench:store [-- --quick]
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { pino } from "pino";
 import { digestToField, rowByteLength } from "../protocol/provenance/rows.ts";
 import { TxType } from "../protocol/tx/types.ts";
@@ -25,6 +23,7 @@ import { RootThread } from "../store/root-thread.ts";
 import { hashRows, type RowSource, rowsContentRoot, rowsPlaintext } from "../store/rows.ts";
 import { startNode } from "../sequencer/node.ts";
 import { depositParam, rpc, signedHex, tempDir, testKey, testNodeConfig } from "../sequencer/testing.ts";
+import { cpuSeconds, startStoreProcess } from "./processes.ts";
 
 const quick = process.argv.includes("--quick");
 const ROWS = quick ? 10_000 : 60_000;
@@ -51,30 +50,6 @@ function mnistRows(count: number): RowSource {
     label: (i) => mnist.y[i % n]!,
     features: (i) => x[Math.floor(i / n)]!.subarray((i % n) * dim, ((i % n) + 1) * dim),
   };
-}
-
-function startStoreProcess(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(
-    process.execPath,
-    ["bin/openledger.mjs", "store", "--data-dir", dataDir, "--port", "0"],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).on("line", (line) => {
-      const msg = JSON.parse(line) as { msg?: string; url?: string };
-      if (msg.msg === "store listening") resolve({ proc, url: msg.url! });
-    });
-    proc.once("exit", (code) => reject(new Error(`store exited with ${code}`)));
-  });
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));

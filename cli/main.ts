@@ -3,12 +3,14 @@ import { CodedError } from "../protocol/errors.ts";
 import { RpcCallError } from "../sdk/provider.ts";
 import { accountCommand } from "./commands/account.ts";
 import { bridgeCommand } from "./commands/bridge.ts";
+import { contributeCommand, grantCommand } from "./commands/contribute.ts";
 import { devnetCommand } from "./commands/devnet.ts";
 import { explorerCommand } from "./commands/explorer.ts";
 import { keyCommand } from "./commands/key.ts";
 import { modelCommand } from "./commands/model.ts";
 import { proverCommand } from "./commands/prover.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
+import { inferCommand, serveCommand } from "./commands/serve.ts";
 import { storeCommand } from "./commands/store.ts";
 import { txCommand } from "./commands/tx.ts";
 
@@ -29,6 +31,10 @@ export function buildProgram(): Command {
   program.addCommand(explorerCommand());
   program.addCommand(storeCommand());
   program.addCommand(modelCommand());
+  program.addCommand(contributeCommand());
+  program.addCommand(grantCommand());
+  program.addCommand(serveCommand());
+  program.addCommand(inferCommand());
   return program;
 }
 

@@ -5,7 +5,7 @@
 import { dirname, join, normalize, relative, sep } from "node:path";
 
 const CORE = ["protocol", "circuits", "sdk", "contracts"];
-const COMPONENTS = [...CORE, "sequencer", "prover", "bridge", "store", "explorer"];
+const COMPONENTS = [...CORE, "sequencer", "prover", "bridge", "store", "explorer", "inference"];
 
 /** @type {Record<string, { imports: string[]; tests?: string[] }>} */
 export const LAYERS = {
@@ -18,6 +18,7 @@ export const LAYERS = {
   prover: { imports: [...CORE, "store"] },
   bridge: { imports: CORE, tests: ["sequencer"] },
   explorer: { imports: CORE, tests: ["sequencer", "bridge"] },
+  inference: { imports: [...CORE, "store", "prover"], tests: ["sequencer"] },
   cli: { imports: COMPONENTS },
   bin: { imports: ["cli"] },
   // Benchmarks and cross-component tests sit on top: they may drive anything.

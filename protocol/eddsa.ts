@@ -41,10 +41,27 @@ function publicKeyOf(s: bigint): PublicKey {
   return toAffine(Point.BASE.multiply((s >> 3n) % SUBGROUP_ORDER));
 }
 
+// The public key costs a scalar multiplication, as much as the signature's own R8: keys that
+// sign repeatedly (a store client, an inference operator) keep theirs. Keyed by the secret's
+// bytes, not the array, so a reused buffer cannot pick up another key's entry; bounded.
+const signers = new Map<string, { s: bigint; prefix: Uint8Array; A: PublicKey }>();
+const MAX_SIGNERS = 64;
+
+function signer(sk: PrivateKey): { s: bigint; prefix: Uint8Array; A: PublicKey } {
+  const id = Buffer.from(sk.buffer, sk.byteOffset, sk.byteLength).toString("hex");
+  let entry = signers.get(id);
+  if (!entry) {
+    const { s, prefix } = expand(sk);
+    entry = { s, prefix, A: publicKeyOf(s) };
+    if (signers.size >= MAX_SIGNERS) signers.delete(signers.keys().next().value!);
+    signers.set(id, entry);
+  }
+  return entry;
+}
+
 export function signMessage(sk: PrivateKey, msg: Field): Signature {
   if (!isField(msg)) throw new OpenLedgerError(ErrorCode.InvalidField, "message is not a field element");
-  const { s, prefix } = expand(sk);
-  const A = publicKeyOf(s);
+  const { s, prefix, A } = signer(sk);
   const rBytes = blake512(concat(prefix, bigIntToBytesLE(msg, 32)));
   const r = bytesToBigIntLE(rBytes) % SUBGROUP_ORDER;
   const R8 = toAffine(Point.BASE.multiply(r));

@@ -69,6 +69,7 @@ export interface ContributionInfo {
   readonly contentRoot: string;
   readonly rowCount: number;
   readonly license: number;
+  /** Where the rows are: for rows in the store, the blob id mod r (docs/protocol.md §10). */
   readonly uriCommitment: string;
   readonly stake: string;
 }

@@ -1,5 +1,12 @@
-import { createCipheriv, createDecipheriv } from "node:crypto";
-import { x25519 } from "@noble/curves/ed25519.js";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  type KeyObject,
+} from "node:crypto";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { KEY_BYTES, TAG_BYTES } from "./blob-format.ts";
@@ -24,6 +31,16 @@ function kek(shared: Uint8Array, ephemeral: Uint8Array, readerBox: Uint8Array, b
   return hkdf(sha256, shared, salt, new Uint8Array([...INFO, ...blobId]), 32);
 }
 
+// X25519 in node:crypto (OpenSSL) rather than @noble/curves: an envelope costs about 0.4 ms
+// instead of 7 (measured on this project's shared 2 cores), which a node storing one record
+// per paid inference feels. The same function (RFC 7748); OpenSSL also refuses an all-zero
+// shared secret, as noble does.
+const b64url = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64url");
+const publicKeyObject = (raw: Uint8Array): KeyObject =>
+  createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64url(raw) }, format: "jwk" });
+const privateKeyObject = (secret: Uint8Array, pub: Uint8Array): KeyObject =>
+  createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64url(secret), x: b64url(pub) }, format: "jwk" });
+
 function checkLengths(blobId: Uint8Array, box: Uint8Array): void {
   if (blobId.length !== 32 || box.length !== 32) {
     throw new StoreError(StoreErrorCode.InvalidRequest, "blob ids and X25519 keys are 32 bytes");
@@ -34,10 +51,11 @@ export function wrapKey(blobKey: Uint8Array, readerBox: Uint8Array, blobId: Uint
   checkLengths(blobId, readerBox);
   if (blobKey.length !== KEY_BYTES)
     throw new StoreError(StoreErrorCode.InvalidRequest, "a blob key is 32 bytes");
-  const { secretKey, publicKey } = x25519.keygen();
+  const eph = generateKeyPairSync("x25519");
+  const publicKey = new Uint8Array(Buffer.from(eph.publicKey.export({ format: "jwk" }).x!, "base64url"));
   let shared: Uint8Array;
   try {
-    shared = x25519.getSharedSecret(secretKey, readerBox);
+    shared = diffieHellman({ privateKey: eph.privateKey, publicKey: publicKeyObject(readerBox) });
   } catch (e) {
     throw new StoreError(StoreErrorCode.InvalidRequest, "reader X25519 key is not usable", { cause: e });
   }
@@ -60,7 +78,10 @@ export function unwrapKey(
   }
   const ephemeral = envelope.subarray(0, 32);
   try {
-    const shared = x25519.getSharedSecret(boxSecret, ephemeral);
+    const shared = diffieHellman({
+      privateKey: privateKeyObject(boxSecret, boxPublic),
+      publicKey: publicKeyObject(ephemeral),
+    });
     const d = createDecipheriv("aes-256-gcm", kek(shared, ephemeral, boxPublic, blobId), NONCE);
     d.setAAD(blobId);
     d.setAuthTag(envelope.subarray(32 + KEY_BYTES));

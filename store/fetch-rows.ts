@@ -1,5 +1,9 @@
+import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { fieldToHex } from "../protocol/field.ts";
 import { rowHash } from "../protocol/provenance/rows.ts";
+import { blobIdCandidates } from "../protocol/provenance/uri-commitment.ts";
+import type { OpenLedgerProvider } from "../sdk/provider.ts";
+import type { ContributionInfo } from "../sdk/wire.ts";
 import type { StoreClient } from "./client.ts";
 import { StoreError, StoreErrorCode } from "./errors.ts";
 import type { BlobRecord } from "./index-db.ts";
@@ -55,6 +59,64 @@ export async function fetchRows(
     );
   }
   return { count, dim, labels, features, rowHashes };
+}
+
+/**
+ * The blob a contribution's rows are in, by the uriCommitment rule (docs/protocol.md §10):
+ * of the ids the commitment can stand for, the one this store holds. The store's record of
+ * it must be a rows blob of the contribution's contentRoot; the rows themselves are checked
+ * again when fetched.
+ */
+export async function contributionBlob(client: StoreClient, c: ContributionInfo): Promise<string> {
+  for (const id of blobIdCandidates(BigInt(c.uriCommitment))) {
+    let blob: BlobRecord;
+    try {
+      blob = (await client.blobInfo(id)).blob;
+    } catch (e) {
+      if (e instanceof StoreError && e.code === StoreErrorCode.NotFound) continue;
+      if (e instanceof StoreError && e.code === StoreErrorCode.NotGranted) {
+        throw new StoreError(
+          StoreErrorCode.NotGranted,
+          `contribution ${c.id}'s rows are blob ${id}, which you may not read: its owner (account ${c.owner}) grants it with \`openledger grant --contribution ${c.id} --to <your key:box>\``,
+        );
+      }
+      throw e;
+    }
+    if (blob.kind !== "rows" || BigInt(blob.contentRoot ?? -1) !== BigInt(c.contentRoot)) {
+      throw new StoreError(
+        StoreErrorCode.ContentRootMismatch,
+        `blob ${id} holds ${blob.kind === "rows" ? `rows of contentRoot ${blob.contentRoot}` : `a ${blob.kind} blob`}, not contribution ${c.id}'s rows (contentRoot ${c.contentRoot})`,
+      );
+    }
+    return id;
+  }
+  throw new StoreError(
+    StoreErrorCode.NotFound,
+    `this store holds no blob for contribution ${c.id} (uriCommitment ${c.uriCommitment})`,
+  );
+}
+
+/**
+ * A contribution's rows by its id, as a prover or curator reads them: the record from the
+ * sequencer, its blob found by the uriCommitment rule, the rows checked against the
+ * record's contentRoot (CONTENT_ROOT_MISMATCH otherwise) and its rowCount.
+ */
+export async function fetchContributionRows(
+  provider: OpenLedgerProvider,
+  client: StoreClient,
+  id: number,
+): Promise<FetchedRows & { readonly contribution: ContributionInfo; readonly blobId: string }> {
+  const contribution = await provider.getContribution(id);
+  if (!contribution) throw new OpenLedgerError(ErrorCode.UnknownContribution, `no contribution ${id} on L2`);
+  const blobId = await contributionBlob(client, contribution);
+  const rows = await fetchRows(client, blobId, BigInt(contribution.contentRoot));
+  if (rows.count !== contribution.rowCount) {
+    throw new StoreError(
+      StoreErrorCode.ContentRootMismatch,
+      `blob ${blobId} holds ${rows.count} rows, contribution ${id} records ${contribution.rowCount}`,
+    );
+  }
+  return { ...rows, contribution, blobId };
 }
 
 /** Failures that condemn one stored copy of the rows, not the search: the next copy is tried. */

@@ -22,11 +22,16 @@ export interface HashedRows {
   readonly plaintextLength: number;
 }
 
+export interface CanonicalRow {
+  readonly bytes: Uint8Array;
+  readonly width: number;
+}
+
 /**
  * Each row's canonical bytes in turn (protocol/provenance/rows.ts) with its width. The buffer
  * is reused while the width repeats: use the bytes before taking the next row.
  */
-function* canonicalRows(rows: RowSource): Generator<{ readonly bytes: Uint8Array; readonly width: number }> {
+function* canonicalRows(rows: RowSource): Generator<CanonicalRow> {
   let buf = new Uint8Array(0);
   let view = new DataView(buf.buffer);
   for (let i = 0; i < rows.count; i++) {
@@ -41,16 +46,43 @@ function* canonicalRows(rows: RowSource): Generator<{ readonly bytes: Uint8Array
   }
 }
 
+/**
+ * Row hashes and plaintext length of a rows blob, one canonical row at a time: for sources
+ * whose length is not known ahead (a file read as it streams), the hashes grow as needed.
+ */
+export class RowHasher {
+  private hashes: Uint8Array;
+  private count = 0;
+  private length = 0;
+
+  constructor(expectedRows = 1024) {
+    this.hashes = new Uint8Array(32 * Math.max(1, expectedRows));
+  }
+
+  add(canonical: Uint8Array): void {
+    if (32 * (this.count + 1) > this.hashes.length) {
+      const grown = new Uint8Array(this.hashes.length * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes.set(rowHash(canonical), 32 * this.count++);
+    this.length += compactLength(canonical);
+  }
+
+  get rows(): number {
+    return this.count;
+  }
+
+  result(): HashedRows {
+    return { rowHashes: this.hashes.slice(0, 32 * this.count), plaintextLength: this.length };
+  }
+}
+
 /** Row hashes and plaintext length of a rows blob (one pass: quantize, encode, hash). */
 export function hashRows(rows: RowSource): HashedRows {
-  const rowHashes = new Uint8Array(rows.count * 32);
-  let length = 0;
-  let i = 0;
-  for (const { bytes } of canonicalRows(rows)) {
-    rowHashes.set(rowHash(bytes), 32 * i++);
-    length += compactLength(bytes);
-  }
-  return { rowHashes, plaintextLength: length };
+  const hasher = new RowHasher(rows.count);
+  for (const { bytes } of canonicalRows(rows)) hasher.add(bytes);
+  return hasher.result();
 }
 
 /** contentRoot (0x hex) of rows given by their hashes (32 bytes each, row order). */
@@ -61,10 +93,21 @@ export function rowsContentRoot(rowHashes: Uint8Array): string {
 }
 
 /** The plaintext of a rows blob, in pieces of about `pieceBytes`. */
-export async function* rowsPlaintext(rows: RowSource, pieceBytes = 1 << 20): AsyncGenerator<Uint8Array> {
+export function rowsPlaintext(rows: RowSource, pieceBytes = 1 << 20): AsyncGenerator<Uint8Array> {
+  return compactPieces(canonicalRows(rows), pieceBytes);
+}
+
+/**
+ * Canonical rows (each with its width; the bytes may be reused once the next row is asked
+ * for) written compactly, back to back, in pieces of about `pieceBytes`.
+ */
+export async function* compactPieces(
+  rows: Iterable<CanonicalRow> | AsyncIterable<CanonicalRow>,
+  pieceBytes = 1 << 20,
+): AsyncGenerator<Uint8Array> {
   let piece = new Uint8Array(pieceBytes);
   let fill = 0;
-  for (const { bytes, width } of canonicalRows(rows)) {
+  for await (const { bytes, width } of rows) {
     const most = maxCompactLength(width);
     if (fill + most > piece.length) {
       if (fill > 0) yield piece.subarray(0, fill);

@@ -1,10 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { RequestVerifier, sha256Hex } from "./auth.ts";
 import { DiskBackend } from "./disk-backend.ts";
 import { StoreError, StoreErrorCode } from "./errors.ts";
+import { codedErrorHandler } from "./http-errors.ts";
 import { StoreIndex } from "./index-db.ts";
 import { RootThread } from "./root-thread.ts";
 import { storeRoutes } from "./routes.ts";
@@ -76,21 +77,7 @@ export async function buildStoreServer(o: StoreServerOptions) {
     }
   });
 
-  app.setErrorHandler((err: FastifyError | StoreError, req, reply) => {
-    if (err instanceof StoreError) {
-      if (err.status >= 500) o.logger?.error({ code: err.code, url: req.url }, err.message);
-      return reply.code(err.status).send({ code: err.code, message: err.message });
-    }
-    const status = err.statusCode ?? 500;
-    if (status < 500) {
-      const what = err.validation ? `invalid ${err.validationContext}: ` : "";
-      return reply
-        .code(status)
-        .send({ code: StoreErrorCode.InvalidRequest, message: `${what}${err.message}` });
-    }
-    o.logger?.error({ err, url: req.url }, "store request failed");
-    return reply.code(500).send({ code: StoreErrorCode.Internal, message: "internal error" });
-  });
+  app.setErrorHandler(codedErrorHandler(StoreError, "store", o.logger));
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ code: StoreErrorCode.NotFound, message: `no route ${req.method} ${req.url}` }),
   );

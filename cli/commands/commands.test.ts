@@ -1,5 +1,3 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { Wallet } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,16 +6,13 @@ import { deriveL2Key } from "../../protocol/keys.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { startNode, type SequencerNode } from "../../sequencer/node.ts";
 import { L1_SENDER, depositParam, rpc, tempDir, testNodeConfig } from "../../sequencer/testing.ts";
+import { runCli } from "./testing.ts";
 
-const run = promisify(execFile);
 // A well-known throwaway key (Hardhat's account #1): it guards nothing.
 const ETH_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 let node: SequencerNode;
 
-const cli = (args: string[]) =>
-  run("node_modules/.bin/node", ["bin/openledger.mjs", ...args], {
-    env: { ...process.env, OPENLEDGER_ETH_KEY: ETH_KEY },
-  });
+const cli = (args: string[]) => runCli(ETH_KEY, args);
 
 beforeAll(async () => {
   node = await startNode(testNodeConfig(tempDir("cli")), pino({ level: "silent" }));

@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
-import { type Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { Wallet } from "ethers";
 import type { Domain } from "../../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
-import { DEV_DOMAIN } from "../../protocol/genesis.ts";
+import { DEV_DOMAIN, PARAM_SETS } from "../../protocol/genesis.ts";
+import { deriveL2Key } from "../../protocol/keys.ts";
+import { OpenLedgerProvider } from "../../sdk/provider.ts";
+import { L2Wallet } from "../../sdk/wallet.ts";
 
 /** Options shared by the commands that talk to one rollup deployment. */
 export function chainOptions(cmd: Command): Command {
@@ -59,4 +62,57 @@ export function loadEthWallet(o: { ethKeyEnv: string; ethKeyFile?: string }): Wa
 
 export function rpcOption(cmd: Command): Command {
   return cmd.option("--rpc <url>", "sequencer JSON-RPC endpoint", "http://127.0.0.1:8547/rpc");
+}
+
+export interface WalletOptions {
+  readonly rpc: string;
+  readonly chainId: string;
+  readonly rollup: string;
+  readonly ethKeyEnv: string;
+  readonly ethKeyFile?: string;
+  readonly keyIndex: number;
+  readonly account?: number;
+  readonly fee: string;
+  readonly params: string;
+}
+
+/** Options of the commands that sign L2 transactions: where to send, who signs, what fee. */
+export function walletOptions(cmd: Command): Command {
+  return ethKeyOptions(chainOptions(rpcOption(cmd)))
+    .option("--account <id>", "your L2 account id (default: the one your key's deposit opened)", intArg)
+    .option("--fee <amount>", "fee in base units", "0")
+    .addOption(
+      new Option("--params <set>", "tree sizes of the deployment (the devnet's are test)")
+        .choices(Object.keys(PARAM_SETS))
+        .default("production"),
+    );
+}
+
+/**
+ * The L2 wallet of the derived key. Without --account, the account the key's deposits
+ * opened (found by the Ethereum address, matched by public key), if there is exactly one.
+ */
+export async function openWallet(o: WalletOptions): Promise<L2Wallet> {
+  const provider = new OpenLedgerProvider(o.rpc);
+  const domain = domainFrom(o);
+  const eth = loadEthWallet(o);
+  const key = await deriveL2Key(eth, domain, o.keyIndex);
+  let account = o.account;
+  if (account === undefined) {
+    const ids = await provider.getAccountsByL1Address(eth.address);
+    const accounts = await Promise.all(ids.map((id) => provider.getAccount(id)));
+    const mine = accounts.filter(
+      (a) => a && BigInt(a.publicKey.x) === key.publicKey.x && BigInt(a.publicKey.y) === key.publicKey.y,
+    );
+    if (mine.length !== 1) {
+      throw new OpenLedgerError(
+        ErrorCode.UnknownAccount,
+        mine.length === 0
+          ? `no L2 account holds your key: deposit first (\`openledger bridge deposit\`)`
+          : `your key holds accounts ${mine.map((a) => a!.id).join(", ")}: pass --account`,
+      );
+    }
+    account = mine[0]!.id;
+  }
+  return new L2Wallet(key, account, provider, domain, PARAM_SETS[o.params]!);
 }

@@ -1,14 +1,14 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fieldToHex } from "../../protocol/field.ts";
+import { modelHash } from "../../protocol/provenance/model-hash.ts";
 import { type RunningStore, startStore } from "../../store/server.ts";
+import { failure, runCli } from "./testing.ts";
 
-const run = promisify(execFile);
 // Well-known throwaway keys (Hardhat's accounts #1 and #2): they guard nothing.
 const ALICE = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const BOB = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
@@ -16,20 +16,7 @@ const BOB = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"
 let store: RunningStore;
 let dir: string;
 
-const cli = (ethKey: string, args: string[]) =>
-  run("node_modules/.bin/node", ["bin/openledger.mjs", "store", ...args, "--url", store.url], {
-    env: { ...process.env, OPENLEDGER_ETH_KEY: ethKey },
-  });
-
-/** The exit code and stderr of a CLI run expected to fail. */
-async function failure(p: Promise<unknown>): Promise<{ code: number; stderr: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: number; stderr: string };
-  }
-  throw new Error("the command succeeded");
-}
+const cli = (ethKey: string, args: string[]) => runCli(ethKey, ["store", ...args, "--url", store.url]);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "openledger-store-cli-"));
@@ -46,7 +33,12 @@ describe("openledger store", () => {
     const plain = randomBytes(1_500_000);
     await writeFile(file, plain);
     const blob = JSON.parse((await cli(ALICE, ["put", file, "--kind", "model"])).stdout);
-    expect(blob).toMatchObject({ kind: "model", size: expect.any(Number) });
+    // Declared under its modelHash, so a reader finds it by the chain's value.
+    expect(blob).toMatchObject({
+      kind: "model",
+      size: expect.any(Number),
+      contentHash: fieldToHex(modelHash(new Uint8Array(plain))),
+    });
 
     await cli(ALICE, ["get", blob.id, "--out", join(dir, "alice.out")]);
     expect(await readFile(join(dir, "alice.out"))).toEqual(plain);

@@ -3,8 +3,18 @@ import { rm, stat, readFile } from "node:fs/promises";
 import { once } from "node:events";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { pino } from "pino";
+import { fieldToHex } from "../../protocol/field.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
-import { chainOptions, domainFrom, ethKeyOptions, intArg, loadEthWallet, output } from "./common.ts";
+import { modelHash } from "../../protocol/provenance/model-hash.ts";
+import {
+  chainOptions,
+  domainFrom,
+  ethKeyOptions,
+  intArg,
+  loadEthWallet,
+  output,
+  rpcOption,
+} from "./common.ts";
 
 // The store's modules load only when a store subcommand runs: the other commands need
 // neither fastify's store routes nor LevelDB.
@@ -35,7 +45,9 @@ export function readerArg(value: string): { key: string; box: string } {
 }
 
 /** The caller's store client, keyed by the L2 key its Ethereum key derives. */
-async function clientFor(o: Options) {
+export async function clientFor(
+  o: Pick<Options, "ethKeyEnv" | "ethKeyFile" | "keyIndex" | "chainId" | "rollup" | "url">,
+) {
   const { client, identity } = await storeModules();
   const { privateKey } = await deriveL2Key(loadEthWallet(o), domainFrom(o), o.keyIndex);
   return new client.StoreClient(o.url, new identity.StoreKey(privateKey));
@@ -111,7 +123,9 @@ function whoamiCommand(): Command {
 
 function putCommand(): Command {
   return callerCommand("put")
-    .description("encrypt a file and upload it; prints the blob record")
+    .description(
+      "encrypt a file and upload it; prints the blob record (a model is declared under its modelHash)",
+    )
     .argument("<file>", "the file to store")
     .addOption(
       new Option("--kind <kind>", "what the file is").choices(["raw", "model", "input"]).default("raw"),
@@ -137,7 +151,11 @@ function putCommand(): Command {
         const sessionFile = o.sessionFile as string | undefined;
         const saved = sessionFile ? await readSession(sessionFile) : undefined;
         const { size } = await stat(file);
+        // A model is found by the modelHash the chain records (docs/store.md, "Finding content").
+        const contentHash =
+          o.kind === "model" ? fieldToHex(modelHash(new Uint8Array(await readFile(file)))) : undefined;
         const result = await client.put({
+          contentHash,
           kind: o.kind as "raw" | "model" | "input",
           plaintextLength: size,
           plaintext: () => createReadStream(file, { highWaterMark: 1 << 20 }),
@@ -207,6 +225,38 @@ function grantCommand(): Command {
     );
 }
 
+function rowsCommand(): Command {
+  return rpcOption(callerCommand("rows"))
+    .description(
+      "download a contribution's rows (you must be granted its blob), check them against its contentRoot on L2 and write them as JSONL",
+    )
+    .requiredOption("--contribution <id>", "the contribution id on L2", intArg)
+    .requiredOption("--out <file>", 'where to write the rows, {"label": ..., "features": [...]} a line')
+    .action(async (o: Options & { contribution: number; rpc: string; out: string }) =>
+      run(async () => {
+        const { OpenLedgerProvider } = await import("../../sdk/provider.ts");
+        const { fetchContributionRows } = await import("../../store/fetch-rows.ts");
+        const client = await clientFor(o);
+        try {
+          const rows = await fetchContributionRows(new OpenLedgerProvider(o.rpc), client, o.contribution);
+          const out = createWriteStream(o.out);
+          for (let i = 0; i < rows.count; i++) {
+            const features = Array.from(rows.features.subarray(i * rows.dim, (i + 1) * rows.dim));
+            if (!out.write(`${JSON.stringify({ label: rows.labels[i], features })}\n`))
+              await once(out, "drain");
+          }
+          out.end();
+          await once(out, "finish");
+          console.log(
+            `contribution ${o.contribution}: ${rows.count} rows of ${rows.dim} features from blob ${rows.blobId}, contentRoot ${rows.contribution.contentRoot} checked`,
+          );
+        } finally {
+          client.close();
+        }
+      })(o),
+    );
+}
+
 async function readSession(path: string) {
   try {
     const s = JSON.parse(await readFile(path, "utf8")) as { uploadId: string; blobKey: string };
@@ -233,5 +283,6 @@ export function storeCommand(): Command {
     .addCommand(whoamiCommand())
     .addCommand(putCommand())
     .addCommand(getCommand())
-    .addCommand(grantCommand());
+    .addCommand(grantCommand())
+    .addCommand(rowsCommand());
 }

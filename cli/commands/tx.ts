@@ -1,29 +1,9 @@
-import { Command, Option } from "commander";
-import { deriveL2Key } from "../../protocol/keys.ts";
-import { OpenLedgerProvider } from "../../sdk/provider.ts";
-import { L2Wallet } from "../../sdk/wallet.ts";
-import { PARAM_SETS } from "../../protocol/genesis.ts";
-import {
-  chainOptions,
-  domainFrom,
-  ethKeyOptions,
-  intArg,
-  loadEthWallet,
-  output,
-  rpcOption,
-} from "./common.ts";
+import { Command } from "commander";
+import type { L2Wallet } from "../../sdk/wallet.ts";
+import { intArg, openWallet, output, walletOptions, type WalletOptions } from "./common.ts";
 
-interface CommonOptions {
-  readonly rpc: string;
-  readonly chainId: string;
-  readonly rollup: string;
-  readonly ethKeyEnv: string;
-  readonly ethKeyFile?: string;
-  readonly keyIndex: number;
-  readonly account: number;
-  readonly fee: string;
+interface CommonOptions extends WalletOptions {
   readonly nonce?: number;
-  readonly params: string;
   readonly json: boolean;
 }
 
@@ -31,16 +11,9 @@ interface CommonOptions {
 export function txCommand(): Command {
   const tx = new Command("tx").description("sign and send an L2 transaction");
   const sub = (name: string, description: string) =>
-    ethKeyOptions(chainOptions(rpcOption(new Command(name))))
+    walletOptions(new Command(name))
       .description(description)
-      .requiredOption("--account <id>", "your L2 account id", intArg)
-      .option("--fee <amount>", "fee in base units", "0")
       .option("--nonce <n>", "nonce (default: the sequencer's next one for the account)", intArg)
-      .addOption(
-        new Option("--params <set>", "tree sizes of the deployment")
-          .choices(Object.keys(PARAM_SETS))
-          .default("production"),
-      )
       .option("--json", "print JSON", false);
   const big = (v: string) => BigInt(v);
   const field = (v: string) => BigInt(v);
@@ -49,10 +22,7 @@ export function txCommand(): Command {
     o: CommonOptions,
     send: (w: L2Wallet, fee: { fee: bigint; nonce?: number }) => Promise<unknown>,
   ) => {
-    const provider = new OpenLedgerProvider(o.rpc);
-    const domain = domainFrom(o);
-    const key = await deriveL2Key(loadEthWallet(o), domain, o.keyIndex);
-    const wallet = new L2Wallet(key, o.account, provider, domain, PARAM_SETS[o.params]!);
+    const wallet = await openWallet(o);
     const result = (await send(wallet, { fee: BigInt(o.fee), nonce: o.nonce })) as {
       txHash: string;
       status: string;
@@ -94,7 +64,11 @@ export function txCommand(): Command {
       .requiredOption("--content-root <field>", "Merkle root of the rows' content hashes", field)
       .requiredOption("--row-count <n>", "number of rows", intArg)
       .option("--license <id>", "license id", intArg, 0)
-      .requiredOption("--uri-commitment <field>", "commitment to the storage URI", field)
+      .requiredOption(
+        "--uri-commitment <field>",
+        "where the rows are: their store blob id mod r (docs/protocol.md §10; `openledger contribute` computes it)",
+        field,
+      )
       .requiredOption("--stake <amount>", "stake in base units", big)
       .action((o) =>
         run(o, (w, f) =>

@@ -31,10 +31,18 @@ export function encodeRow(
   if (!Number.isInteger(label) || label < 0 || label >= TWO_32) {
     throw new OpenLedgerError(ErrorCode.InvalidEncoding, `row label must be a u32, got ${label}`);
   }
-  const dim = features.length;
   view.setUint32(offset, label);
-  view.setUint32(offset + 4, dim);
-  let at = offset + ROW_HEADER_BYTES;
+  return encodeFeatures(features, view, offset + 4);
+}
+
+/**
+ * Writes `dim u32 ‖ dim × q(x) int64` (big-endian, q at 2^16) at `offset`: the feature part
+ * of a row, and the whole of an inference input (docs/protocol.md §10). Returns the end.
+ */
+export function encodeFeatures(features: ArrayLike<number>, view: DataView, offset: number): number {
+  const dim = features.length;
+  view.setUint32(offset, dim);
+  let at = offset + 4;
   for (let j = 0; j < dim; j++, at += 8) {
     // int64 as two 32-bit halves: |q| < 2^52, so this is exact and avoids a BigInt per value.
     const q = quantize(features[j]!, BITS);

@@ -1,0 +1,227 @@
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { Command, Option } from "commander";
+import { type DatanetMetadata, metadataHash, parseMetadata } from "../../protocol/datanet/metadata.ts";
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { fieldToHex } from "../../protocol/field.ts";
+import { OpenLedgerProvider } from "../../sdk/provider.ts";
+import {
+  chainOptions,
+  ethKeyOptions,
+  intArg,
+  openWallet,
+  output,
+  rpcOption,
+  walletOptions,
+  type WalletOptions,
+} from "./common.ts";
+import { clientFor, readerArg } from "./store.ts";
+
+// The store's and the rows file's modules load only when these commands run.
+const modules = async () => ({
+  contribute: await import("../../store/contribute.ts"),
+  rowFile: await import("../../store/row-file.ts"),
+  fetchRows: await import("../../store/fetch-rows.ts"),
+  progress: (await import("cli-progress")).default,
+});
+
+const STORE_URL = "http://127.0.0.1:8549";
+
+interface ContributeOptions extends WalletOptions {
+  readonly datanet: number;
+  readonly file: string;
+  readonly format?: "jsonl" | "csv";
+  readonly schema: string;
+  readonly stake: bigint;
+  readonly license?: number;
+  readonly refuseDuplicates: boolean;
+  readonly store: string;
+  readonly stateDir: string;
+  readonly json: boolean;
+}
+
+/**
+ * The Datanet's metadata document. L2 does not record Datanets yet, so it comes from the
+ * file given; once it does, it is the document the Datanet's metadataHash names, fetched
+ * from the store (store/datanet-metadata.ts, fetchMetadata).
+ */
+async function datanetMetadata(o: ContributeOptions): Promise<DatanetMetadata> {
+  return parseMetadata(await readFile(o.schema));
+}
+
+/**
+ * `openledger contribute`: a rows file checked against the Datanet's schema, hashed,
+ * encrypted, uploaded and registered on L2 (docs/store.md, "Contributing rows").
+ */
+export function contributeCommand(): Command {
+  return walletOptions(new Command("contribute"))
+    .description(
+      "check a rows file against the Datanet's schema, upload it encrypted to the store and register it on L2; all or nothing, at most once",
+    )
+    .requiredOption(
+      "--datanet <id>",
+      "the Datanet the rows are for (a u32; L2 does not record Datanets yet, so any id is taken)",
+      intArg,
+    )
+    .requiredOption(
+      "--file <path>",
+      'the rows: JSONL ({"label": 3, "features": [...]} a line) or CSV (label,x1,...,xn)',
+    )
+    .addOption(
+      new Option(
+        "--format <format>",
+        "the file's format (default: from its extension, .jsonl/.ndjson or .csv)",
+      ).choices(["jsonl", "csv"]),
+    )
+    .requiredOption(
+      "--schema <metadata.json>",
+      "the Datanet's metadata document, whose schema the rows must fit (L2 does not record Datanets yet, so it is given as a file)",
+    )
+    .requiredOption("--stake <amount>", "OPEN staked on the contribution, in base units", (v) => BigInt(v))
+    .option("--license <id>", "license id of the contribution (default: the Datanet's)", intArg)
+    .option(
+      "--refuse-duplicates",
+      "refuse the upload if any row repeats one already in the Datanet or earlier in the file (without it they are reported)",
+      false,
+    )
+    .option("--store <url>", "the store's address", STORE_URL)
+    .option(
+      "--state-dir <dir>",
+      "where each contribution's progress is kept, so a re-run resumes and never registers twice",
+      join(homedir(), ".openledger", "contributions"),
+    )
+    .option("--json", "print JSON", false)
+    .action(async (o: ContributeOptions, cmd: Command) => {
+      const { contribute, rowFile, progress } = await modules();
+      const format = o.format ?? rowFile.rowFormatOf(o.file);
+      if (!format)
+        cmd.error(`error: cannot tell the format of ${o.file} from its extension: pass --format jsonl|csv`);
+      const metadata = await datanetMetadata(o);
+      const wallet = await openWallet(o);
+      const store = await clientFor({ ...o, url: o.store });
+      const bar = new progress.SingleBar(
+        { format: "{phase} [{bar}] {percentage}% | {value}/{total} bytes", hideCursor: null },
+        progress.Presets.shades_classic,
+      );
+      let phase: string | undefined;
+      let storedAs: string | undefined;
+      const say = (line: string) => console.error(line);
+      try {
+        const result = await contribute.contribute(
+          {
+            file: o.file,
+            format,
+            metadata,
+            datanet: o.datanet,
+            stake: o.stake,
+            license: o.license ?? metadata.license,
+            fee: BigInt(o.fee),
+            refuseDuplicates: o.refuseDuplicates,
+            stateDir: o.stateDir,
+          },
+          store,
+          wallet,
+          {
+            progress: (p, done, total) => {
+              const label = p === "check" ? "checking rows" : "uploading    ";
+              if (phase !== p) {
+                if (phase) bar.stop();
+                phase = p;
+                bar.start(total, done, { phase: label });
+              } else bar.update(done, { phase: label });
+            },
+            stored: (blobId, duplicates) => {
+              if (phase) bar.stop();
+              phase = undefined;
+              storedAs = blobId;
+              say(`rows stored as blob ${blobId}`);
+              if (duplicates.length > 0) {
+                const shown = duplicates.slice(0, 20).map((i) => `#${i + 1}`);
+                say(
+                  `${duplicates.length} rows repeat rows already in Datanet ${o.datanet} or earlier in the file: ${shown.join(", ")}${duplicates.length > 20 ? ", ..." : ""} (row numbers from 1)`,
+                );
+              }
+            },
+          },
+        );
+        output(o.json, { ...result, metadataHash: fieldToHex(metadataHash(metadata)) }, () =>
+          [
+            result.resumed.registration
+              ? `already registered by an earlier run: contribution ${result.contribution ?? "(queued)"}`
+              : `registered: contribution ${result.contribution ?? "(queued until earlier nonces arrive)"}`,
+            `tx            ${result.txHash} (${result.status})`,
+            `rows          ${result.rowCount}, contentRoot ${result.contentRoot}`,
+            `blob          ${result.blobId}, uriCommitment ${result.uriCommitment}`,
+          ].join("\n"),
+        );
+      } catch (e) {
+        if (phase) bar.stop();
+        say(
+          storedAs
+            ? `nothing was registered; the rows stay stored as blob ${storedAs}, and running the same command again registers them without uploading again`
+            : "nothing was registered",
+        );
+        throw e;
+      } finally {
+        store.close();
+      }
+    });
+}
+
+interface GrantOptions {
+  readonly to: { key: string; box: string };
+  readonly contribution?: number;
+  readonly blob?: string;
+  readonly role: "curator" | "prover" | "reader";
+  readonly store: string;
+  readonly rpc: string;
+  readonly ethKeyEnv: string;
+  readonly ethKeyFile?: string;
+  readonly keyIndex: number;
+  readonly chainId: string;
+  readonly rollup: string;
+}
+
+/** `openledger grant`: lets a reader's store key open a contribution's (or any owned) blob. */
+export function grantCommand(): Command {
+  return ethKeyOptions(chainOptions(rpcOption(new Command("grant"))))
+    .description("let another store key read the rows of a contribution you registered (or a blob you own)")
+    .requiredOption(
+      "--to <key:box>",
+      "the reader's store identity (`openledger store whoami` prints it)",
+      readerArg,
+    )
+    .option("--contribution <id>", "the contribution: its blob is found by its uriCommitment", intArg)
+    .option("--blob <id>", "a blob id instead of a contribution")
+    .addOption(
+      new Option("--role <role>", "the reader's role")
+        .choices(["curator", "prover", "reader"])
+        .default("prover"),
+    )
+    .option("--store <url>", "the store's address", STORE_URL)
+    .action(async (o: GrantOptions, cmd: Command) => {
+      if ((o.contribution === undefined) === (o.blob === undefined)) {
+        cmd.error("error: name one of --contribution <id> or --blob <id>");
+      }
+      const { fetchRows } = await modules();
+      const store = await clientFor({ ...o, url: o.store });
+      try {
+        let blobId = o.blob;
+        if (o.contribution !== undefined) {
+          const record = await new OpenLedgerProvider(o.rpc).getContribution(o.contribution);
+          if (!record) {
+            throw new OpenLedgerError(
+              ErrorCode.UnknownContribution,
+              `no contribution ${o.contribution} on L2`,
+            );
+          }
+          blobId = await fetchRows.contributionBlob(store, record);
+        }
+        await store.grant(blobId!, o.to, o.role);
+        console.log(`granted ${o.to.key} (${o.role}) on blob ${blobId}`);
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,211 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { derivePublicKey } from "../protocol/eddsa.ts";
+import { DEV_DOMAIN } from "../protocol/genesis.ts";
+import { TEST_PARAMS } from "../protocol/params.ts";
+import { ioHash, outputBytes } from "../protocol/provenance/inference.ts";
+import { rejectionCode } from "../protocol/testing.ts";
+import { testKey } from "../sequencer/testing.ts";
+import { L2Wallet } from "../sdk/wallet.ts";
+import { InferenceClient } from "./client.ts";
+import { onnxLoader } from "./model-cache.ts";
+import type { RunningInferenceNode } from "./service.ts";
+import { decodeRecord, encodeRecord } from "./record.ts";
+import { FEE, registerModel, type Rig, startRig, storeKey, VERIFIER } from "./testing.ts";
+import { StoreClient } from "../store/client.ts";
+import { verifyInference } from "./verify.ts";
+
+/** The inference node against a real sequencer, a real store and onnxruntime (docs/inference.md). */
+describe("inference node", () => {
+  let rig: Rig;
+  let node: RunningInferenceNode;
+  let alice: InferenceClient;
+
+  const account = async (id: number) => {
+    const a = await rig.provider.getAccount(id);
+    return { balance: a!.balance, nonce: a!.nonce };
+  };
+
+  beforeAll(async () => {
+    rig = await startRig({ params: TEST_PARAMS, users: 2 });
+    node = await rig.serve();
+    alice = rig.client(node, rig.users[0]!);
+  }, 60_000);
+
+  afterAll(async () => {
+    await node?.stop();
+    await rig?.stop();
+  });
+
+  it("serves a paid inference that debits the user and that a replay verifies", async () => {
+    const before = await account(2);
+    const x = Array.from(rig.inputs[0]!);
+    const { quote, paid } = await alice.infer(rig.model, x);
+    expect(quote.payment).toBe(FEE.toString());
+    expect(paid.status).toBe("executed");
+    // What the user got is what the transaction paid for.
+    expect(ioHash(outputBytes(paid.output.probs))).toBe(BigInt(quote.outputHash));
+    expect(paid.output.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    const after = await account(2);
+    expect(BigInt(after.balance)).toBe(BigInt(before.balance) - FEE);
+    expect(after.nonce).toBe(before.nonce + 1);
+
+    const record = await rig.provider.getInference(1);
+    expect(record).toMatchObject({
+      user: 2,
+      model: rig.model,
+      inputHash: quote.inputHash,
+      outputHash: quote.outputHash,
+      featureCommitment: quote.featureCommitment,
+      payment: FEE.toString(),
+    });
+    const verdict = await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, 1);
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.ok).toBe(true);
+    expect(verdict.evidence.txHash).toBe(paid.txHash);
+    expect(verdict.evidence.operator).toBe(node.node.operatorKey);
+  });
+
+  it("refuses bad requests and payments without charging", async () => {
+    const before = await account(2);
+    const x = Array.from(rig.inputs[1]!);
+    const code = (p: Promise<unknown>) => rejectionCode(p);
+    expect(await code(alice.quote(rig.model, x.slice(1)))).toBe("BAD_SHAPE");
+    expect(await code(alice.quote(rig.model, [x[0]!, Number.NaN, x[2]!, x[3]!]))).toBe("NON_FINITE_INPUT");
+    const infinite = await fetch(`${node.url}/v1/models/${rig.model}/quote`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `{"input":[1,2,3,1e999]}`,
+    });
+    expect(infinite.status).toBe(400);
+    expect(await infinite.json()).toMatchObject({ code: "NON_FINITE_INPUT" });
+    expect(await code(alice.quote(rig.model, ["1", 2, 3, 4] as unknown as number[]))).toBe("INVALID_REQUEST");
+    expect(await code(alice.quote(99, x))).toBe("UNKNOWN_MODEL");
+
+    // Underpaid: a transaction paying less than the fee.
+    const q1 = await alice.quote(rig.model, x);
+    expect(await code(alice.pay(q1, { payment: FEE - 1n }))).toBe("UNDERPAID");
+    // Signed by another key for alice's account.
+    const mallory = new L2Wallet(
+      { privateKey: testKey(77), publicKey: derivePublicKey(testKey(77)) },
+      2,
+      rig.provider,
+      DEV_DOMAIN,
+      TEST_PARAMS,
+    );
+    expect(await code(new InferenceClient(node.url, mallory).pay(q1))).toBe("BAD_SIGNATURE");
+    // A transaction for other hashes than the quote's.
+    expect(await code(alice.pay({ ...q1, outputHash: q1.inputHash }))).toBe("TX_MISMATCH");
+    expect(await code(alice.pay(q1, { nonce: 7 }))).toBe("BAD_NONCE");
+    expect(await code(alice.pay({ ...q1, quoteId: "00".repeat(16) }))).toBe("UNKNOWN_QUOTE");
+
+    // An expired quote.
+    const hasty = await rig.serve({ quoteTtlMs: 1 });
+    try {
+      const client = rig.client(hasty, rig.users[0]!);
+      const q = await client.quote(rig.model, x);
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await code(client.pay(q))).toBe("QUOTE_EXPIRED");
+    } finally {
+      await hasty.stop();
+    }
+    expect(await account(2)).toEqual(before);
+    // The quote refused above is still good for a correct payment.
+    expect((await alice.pay(q1)).status).toBe("executed");
+  });
+
+  it("refuses a model whose stored bytes do not hash to its modelHash", async () => {
+    const tampered = Uint8Array.from(rig.modelBytes);
+    tampered[tampered.length - 20]! ^= 1;
+    const id = await registerModel(rig.owner, rig.ownerStore, rig.modelBytes.slice(0, -1), tampered);
+    expect(await rejectionCode(alice.quote(id, Array.from(rig.inputs[0]!)))).toBe("MODEL_UNAVAILABLE");
+  });
+
+  it("batches concurrent requests into one onnxruntime call", async () => {
+    const batching = await rig.serve({ windowMs: 50, maxBatch: 8 });
+    try {
+      const client = rig.client(batching, rig.users[1]!);
+      await client.model(rig.model);
+      const quotes = await Promise.all(
+        rig.inputs.slice(0, 16).map((x) => client.quote(rig.model, Array.from(x))),
+      );
+      expect(new Set(quotes.map((q) => q.quoteId)).size).toBe(16);
+      const health = (await (await fetch(`${batching.url}/health`)).json()) as {
+        batching: { model: number; calls: number; rows: number }[];
+      };
+      const stats = health.batching.find((b) => b.model === rig.model)!;
+      expect(stats.rows).toBe(16);
+      expect(stats.calls).toBeLessThanOrEqual(4);
+      // Batched answers are the same as one-by-one answers.
+      const alone = await client.quote(rig.model, Array.from(rig.inputs[3]!));
+      expect(alone.outputHash).toBe(quotes[3]!.outputHash);
+    } finally {
+      await batching.stop();
+    }
+  });
+
+  it("verify catches an operator's wrong output, and a tampered stored record", async () => {
+    // An operator whose runtime swaps the first two probabilities: it hashes and attests
+    // what it hands out, so the user's own checks pass, but a replay does not.
+    const dishonest = await rig.serve({
+      load: async (bytes, dim) => {
+        const inner = await onnxLoader(bytes, dim);
+        return {
+          release: () => inner.release(),
+          run: async (x, n) => {
+            const { probs } = await inner.run(x, n);
+            for (let r = 0; r < n; r++) [probs[r * 3], probs[r * 3 + 1]] = [probs[r * 3 + 1]!, probs[r * 3]!];
+            return { probs };
+          },
+        };
+      },
+    });
+    let id: number;
+    try {
+      const { paid } = await rig
+        .client(dishonest, rig.users[1]!)
+        .infer(rig.model, Array.from(rig.inputs[5]!));
+      expect(paid.status).toBe("executed");
+      id = Number(
+        (await rig.provider.call<{ counters: { inferences: number } }>("ol_getStateRoot")).counters
+          .inferences,
+      );
+    } finally {
+      await dishonest.stop();
+    }
+    const verdict = await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, id);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.problems.join("\n")).toMatch(/disagrees with the reference forward pass/);
+
+    // An honest record, and a forged copy with another output that a third party uploads
+    // under the same inputHash for the verifier: the forgery is skipped, not held against the
+    // operator.
+    const { quote, paid } = await alice.infer(rig.model, Array.from(rig.inputs[6]!));
+    const honest = id + 1;
+    expect((await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, honest)).ok).toBe(true);
+    const copy = decodeRecord(await rig.verifier.get(paid.inputBlob));
+    const forged = encodeRecord({ ...copy, output: outputBytes([0.5, 0.25, 0.25]) });
+    const mallory = new StoreClient(rig.store.url, storeKey(40));
+    await mallory.put({
+      kind: "input",
+      plaintextLength: forged.length,
+      plaintext: async function* () {
+        yield forged;
+      },
+      readers: [{ identity: storeKey(VERIFIER).identity, role: "prover" }],
+      contentHash: quote.inputHash,
+    });
+    mallory.close();
+    expect((await rig.verifier.findByContent(quote.inputHash)).length).toBe(2);
+    expect((await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, honest)).ok).toBe(true);
+
+    // The honest record's blob altered on disk: the store refuses it, and the forgery is no record.
+    const path = rig.store.backend.blobPath(paid.inputBlob);
+    const bytes = await readFile(path);
+    bytes[bytes.length - 40]! ^= 1;
+    await writeFile(path, bytes);
+    const tampered = await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, honest);
+    expect(tampered.ok).toBe(false);
+    expect(tampered.problems.join("\n")).toMatch(/no stored record/);
+  });
+});

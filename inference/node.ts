@@ -1,0 +1,292 @@
+import type { Logger } from "pino";
+import { packPoint } from "../protocol/babyjub.ts";
+import type { Domain } from "../protocol/domain.ts";
+import { derivePublicKey, type PrivateKey, type PublicKey } from "../protocol/eddsa.ts";
+import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
+import { type Field, fieldToHex } from "../protocol/field.ts";
+import type { ProtocolParams } from "../protocol/params.ts";
+import {
+  attestationMessage,
+  type Attestation,
+  decodeInput,
+  inputBytes,
+  ioHash,
+  outputBytes,
+  signAttestation,
+} from "../protocol/provenance/inference.ts";
+import { decodeTx } from "../protocol/tx/codec.ts";
+import { txHash as hashTx } from "../protocol/tx/fields.ts";
+import { verifyTx } from "../protocol/tx/sign.ts";
+import { type Inference, type SignedTx, TxType } from "../protocol/tx/types.ts";
+import type { Reader } from "../store/client.ts";
+import { argmax, inputCommitment } from "./check.ts";
+import { InferenceError, InferenceErrorCode } from "./errors.ts";
+import type { ModelCache } from "./model-cache.ts";
+import { QuoteBook } from "./quotes.ts";
+import { encodeRecord } from "./record.ts";
+
+/** The sequencer's refusals that the node also makes itself, under the node's code. */
+const SEQUENCER_CODES: Partial<Record<string, InferenceErrorCode>> = {
+  [ErrorCode.FeeTooLow]: InferenceErrorCode.Underpaid,
+  [ErrorCode.InvalidSignature]: InferenceErrorCode.BadSignature,
+};
+
+/** What the node needs of the chain: its sequencer's JSON-RPC (sdk/provider.ts fits). */
+export interface Chain {
+  getNonce(account: number): Promise<number | null>;
+  getAccount(account: number): Promise<{ publicKey: { x: string; y: string } } | null>;
+  sendRawTransaction(raw: Uint8Array): Promise<{ txHash: string; status: string }>;
+}
+
+/** Where the node keeps each paid inference's record, for the readers it names. */
+export interface RecordStore {
+  putRecord(plaintext: Uint8Array, inputHash: Field, readers: readonly Reader[]): Promise<{ blobId: string }>;
+}
+
+export interface InferenceNodeConfig {
+  readonly domain: Domain;
+  readonly params: ProtocolParams;
+  /** The operator's L2 key: signs attestations (and, through the store, its uploads). */
+  readonly key: PrivateKey;
+  /** Who may read the stored inputs besides the node: the provers that attribute them. */
+  readonly readers: readonly Reader[];
+  readonly quoteTtlMs: number;
+  readonly maxQuotes: number;
+}
+
+/** A quote as the node keeps it; the output stays here until the quote is paid. */
+interface OpenQuote {
+  readonly model: number;
+  readonly input: Uint8Array;
+  readonly inputHash: Field;
+  readonly probs: Float32Array;
+  readonly output: Uint8Array;
+  readonly outputHash: Field;
+  readonly featureCommitment: Field;
+  readonly payment: bigint;
+  readonly expiresAt: number;
+}
+
+/** Step 1's answer: what the user signs an inference transaction over. */
+export interface QuoteView {
+  readonly quoteId: string;
+  readonly model: number;
+  readonly inputHash: string;
+  readonly outputHash: string;
+  readonly featureCommitment: string;
+  readonly payment: string;
+  readonly expiresAt: number;
+}
+
+/** Step 2's answer: the output, where the payment landed and the operator's attestation. */
+export interface PaidInference {
+  readonly txHash: string;
+  readonly status: string;
+  readonly batch?: number;
+  readonly position?: number;
+  readonly output: { readonly probs: number[]; readonly label: number };
+  readonly outputHash: string;
+  readonly inputBlob: string;
+  readonly attestation: Attestation;
+}
+
+/**
+ * The inference node's two-step exchange (docs/inference.md): `quote` validates an input,
+ * runs the model (micro-batched), and answers the hashes and payment a transaction must
+ * carry while keeping the output back; `pay` checks the signed transaction against the
+ * quote, stores the record for provers, submits the transaction and hands the output over
+ * with an attestation. Nothing is charged unless the sequencer accepts the transaction.
+ */
+export class InferenceNode {
+  readonly operator: PublicKey;
+  private readonly quotes: QuoteBook<OpenQuote>;
+  // An account's key never changes once opened: one lookup per sender.
+  private readonly keys = new Map<number, PublicKey>();
+
+  constructor(
+    private readonly config: InferenceNodeConfig,
+    readonly models: ModelCache,
+    private readonly chain: Chain,
+    private readonly store: RecordStore,
+    private readonly logger: Logger,
+  ) {
+    this.operator = derivePublicKey(config.key);
+    this.quotes = new QuoteBook(config.maxQuotes);
+  }
+
+  /** The operator's packed public key (hex): the key its attestations verify under. */
+  get operatorKey(): string {
+    return Buffer.from(packPoint(this.operator)).toString("hex");
+  }
+
+  get openQuotes(): number {
+    return this.quotes.size;
+  }
+
+  async quote(modelId: number, input: readonly (number | null)[]): Promise<QuoteView> {
+    const model = await this.models.get(modelId);
+    if (input.length !== model.inputDim) {
+      throw new InferenceError(
+        InferenceErrorCode.BadShape,
+        `model ${modelId} takes ${model.inputDim} numbers, got ${input.length}`,
+      );
+    }
+    const bad = input.findIndex((v) => v === null || !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new InferenceError(
+        InferenceErrorCode.NonFiniteInput,
+        `input[${bad}] is NaN or infinite (${String(input[bad])}): the model takes finite numbers`,
+      );
+    }
+    const canonical = inputBytes(input as number[]);
+    // The model runs on the quantized values the input hash commits to, as a re-run will.
+    const x = decodeInput(canonical);
+    const probs = await model.batcher.submit(Float32Array.from(x));
+    const output = outputBytes(probs);
+    const quote: OpenQuote = {
+      model: modelId,
+      input: canonical,
+      inputHash: ioHash(canonical),
+      probs,
+      output,
+      outputHash: ioHash(output),
+      featureCommitment: inputCommitment(model.ctx, x),
+      payment: model.fee,
+      expiresAt: Date.now() + this.config.quoteTtlMs,
+    };
+    const quoteId = this.quotes.add(quote);
+    return {
+      quoteId,
+      model: modelId,
+      inputHash: fieldToHex(quote.inputHash),
+      outputHash: fieldToHex(quote.outputHash),
+      featureCommitment: fieldToHex(quote.featureCommitment),
+      payment: quote.payment.toString(),
+      expiresAt: quote.expiresAt,
+    };
+  }
+
+  async pay(quoteId: string, raw: Uint8Array): Promise<PaidInference> {
+    const quote = this.quotes.claim(quoteId);
+    try {
+      const paid = await this.settle(quote, raw);
+      this.quotes.settle(quoteId);
+      return paid;
+    } catch (e) {
+      this.quotes.release(quoteId);
+      throw e;
+    }
+  }
+
+  private async settle(quote: OpenQuote, raw: Uint8Array): Promise<PaidInference> {
+    const tx = this.matching(quote, raw);
+    const hash = hashTx(tx, this.config.domain, this.config.params);
+    // Checked here, before anything is stored, so a bad payment costs the store nothing;
+    // the sequencer checks all of it again when it executes the transaction.
+    const owner = await this.accountKey(tx.from);
+    if (!verifyTx(tx, owner, this.config.domain, this.config.params)) {
+      throw new InferenceError(
+        InferenceErrorCode.BadSignature,
+        `the transaction is not signed by account ${tx.from}'s key`,
+      );
+    }
+    const nonce = await this.chain.getNonce(tx.from);
+    if (nonce !== tx.nonce) {
+      throw new InferenceError(
+        InferenceErrorCode.BadNonce,
+        `account ${tx.from}'s next nonce is ${nonce}, the transaction carries ${tx.nonce}`,
+      );
+    }
+    const attestation = signAttestation(
+      this.config.key,
+      this.operator,
+      attestationMessage(this.config.domain, hash, quote.outputHash, quote.featureCommitment),
+    );
+    const txHashBytes = Buffer.from(fieldToHex(hash).slice(2), "hex");
+    const record = encodeRecord({
+      model: quote.model,
+      txHash: txHashBytes,
+      input: quote.input,
+      output: quote.output,
+      attestation,
+    });
+    let blobId: string;
+    try {
+      ({ blobId } = await this.store.putRecord(record, quote.inputHash, this.config.readers));
+    } catch (e) {
+      throw new InferenceError(
+        InferenceErrorCode.StoreFailed,
+        `the input could not be stored, so the transaction was not submitted: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    const submitted = await this.chain.sendRawTransaction(raw).catch((e: unknown) => {
+      // A refusal by the state transition keeps its protocol code; nothing was charged.
+      if (e instanceof OpenLedgerError) {
+        const code = SEQUENCER_CODES[e.code] ?? e.code;
+        throw new InferenceError(code, `the sequencer refused the transaction: ${e.message}`, { cause: e });
+      }
+      throw new InferenceError(InferenceErrorCode.Unavailable, `sequencer: ${(e as Error).message}`, {
+        cause: e,
+      });
+    });
+    this.logger.debug({ txHash: submitted.txHash, model: quote.model, blobId }, "inference paid");
+    return {
+      ...submitted,
+      output: { probs: Array.from(quote.probs), label: argmax(quote.probs) },
+      outputHash: fieldToHex(quote.outputHash),
+      inputBlob: blobId,
+      attestation,
+    };
+  }
+
+  /** The transaction, if it is an inference that carries exactly this quote and pays enough. */
+  private matching(quote: OpenQuote, raw: Uint8Array): SignedTx<Inference> {
+    let tx;
+    try {
+      tx = decodeTx(raw);
+    } catch (e) {
+      throw new InferenceError(
+        InferenceErrorCode.InvalidRequest,
+        `the transaction does not decode: ${(e as Error).message}`,
+      );
+    }
+    if (tx.type !== TxType.Inference) {
+      throw new InferenceError(InferenceErrorCode.TxMismatch, `the transaction is not an inference`);
+    }
+    const wrong = (
+      [
+        ["model", tx.model, quote.model],
+        ["inputHash", tx.inputHash, quote.inputHash],
+        ["outputHash", tx.outputHash, quote.outputHash],
+        ["featureCommitment", tx.featureCommitment, quote.featureCommitment],
+      ] as const
+    ).filter(([, got, want]) => BigInt(got) !== BigInt(want));
+    if (wrong.length > 0) {
+      throw new InferenceError(
+        InferenceErrorCode.TxMismatch,
+        `the transaction's ${wrong.map(([name]) => name).join(", ")} differ from the quote's`,
+      );
+    }
+    if (tx.payment < quote.payment) {
+      throw new InferenceError(
+        InferenceErrorCode.Underpaid,
+        `the transaction pays ${tx.payment}, the model's inference fee is ${quote.payment}`,
+      );
+    }
+    return tx;
+  }
+
+  private async accountKey(account: number): Promise<PublicKey> {
+    let key = this.keys.get(account);
+    if (!key) {
+      const info = await this.chain.getAccount(account);
+      if (!info) {
+        throw new InferenceError(ErrorCode.UnknownAccount, `account ${account} does not exist on L2`);
+      }
+      key = { x: BigInt(info.publicKey.x), y: BigInt(info.publicKey.y) };
+      this.keys.set(account, key);
+    }
+    return key;
+  }
+}

@@ -1,0 +1,66 @@
+import { type Attestation } from "../protocol/provenance/inference.ts";
+import { InferenceError, InferenceErrorCode } from "./errors.ts";
+
+/**
+ * The plaintext of the blob a node stores for each paid inference (kind `input`, found by
+ * its inputHash through the store's content index, docs/inference.md "Stored record"):
+ *
+ *   "OLIR" ‖ version u8 = 1 ‖ model u32 ‖ txHash 32 ‖ inputLen u32 ‖ input bytes
+ *          ‖ outputLen u32 ‖ output bytes ‖ operator key 32 ‖ attestation signature 64
+ *
+ * big-endian; input and output bytes are the canonical bytes their hashes are taken over.
+ */
+export interface InferenceRecord {
+  readonly model: number;
+  readonly txHash: Uint8Array;
+  readonly input: Uint8Array;
+  readonly output: Uint8Array;
+  readonly attestation: Attestation;
+}
+
+const MAGIC = [0x4f, 0x4c, 0x49, 0x52];
+const VERSION = 1;
+
+export function encodeRecord(r: InferenceRecord): Uint8Array {
+  const out = new Uint8Array(4 + 1 + 4 + 32 + 4 + r.input.length + 4 + r.output.length + 32 + 64);
+  const view = new DataView(out.buffer);
+  out.set(MAGIC, 0);
+  out[4] = VERSION;
+  view.setUint32(5, r.model);
+  out.set(r.txHash, 9);
+  let at = 41;
+  for (const part of [r.input, r.output]) {
+    view.setUint32(at, part.length);
+    out.set(part, at + 4);
+    at += 4 + part.length;
+  }
+  out.set(Buffer.from(r.attestation.operator, "hex"), at);
+  out.set(Buffer.from(r.attestation.signature, "hex"), at + 32);
+  return out;
+}
+
+export function decodeRecord(bytes: Uint8Array): InferenceRecord {
+  const bad = () => new InferenceError(InferenceErrorCode.InvalidRequest, "not an inference record");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 41 + 8 + 96 || MAGIC.some((b, i) => bytes[i] !== b) || bytes[4] !== VERSION) throw bad();
+  const model = view.getUint32(5);
+  const txHash = bytes.slice(9, 41);
+  let at = 41;
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < 2; i++) {
+    if (at + 4 > bytes.length) throw bad();
+    const length = view.getUint32(at);
+    if (at + 4 + length > bytes.length) throw bad();
+    parts.push(bytes.slice(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  if (at + 96 !== bytes.length) throw bad();
+  const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+  return {
+    model,
+    txHash,
+    input: parts[0]!,
+    output: parts[1]!,
+    attestation: { operator: hex(bytes.subarray(at, at + 32)), signature: hex(bytes.subarray(at + 32)) },
+  };
+}

@@ -1,0 +1,115 @@
+import type { Logger } from "pino";
+import type { Domain } from "../protocol/domain.ts";
+import type { PrivateKey } from "../protocol/eddsa.ts";
+import { fieldToHex } from "../protocol/field.ts";
+import type { ProtocolParams } from "../protocol/params.ts";
+import { OpenLedgerProvider } from "../sdk/provider.ts";
+import { type Reader, StoreClient } from "../store/client.ts";
+import { fetchModel } from "../store/fetch-content.ts";
+import { StoreKey } from "../store/identity.ts";
+import { type ModelLoader, ModelCache, onnxLoader } from "./model-cache.ts";
+import { InferenceNode, type RecordStore } from "./node.ts";
+import { SERVE_DEFAULTS } from "./defaults.ts";
+import { buildInferenceServer } from "./server.ts";
+
+export interface InferenceServiceOptions {
+  /** The sequencer's JSON-RPC endpoint (…/rpc). */
+  readonly sequencer: string;
+  readonly store: string;
+  readonly domain: Domain;
+  readonly params: ProtocolParams;
+  /** The operator's L2 key: attestations and store requests are signed with it. */
+  readonly key: PrivateKey;
+  readonly readers?: readonly Reader[];
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly windowMs?: number;
+  readonly maxBatch?: number;
+  readonly quoteTtlMs?: number;
+  readonly maxQuotes?: number;
+  readonly maxModels?: number;
+  /** How model bytes become a runnable session; onnxruntime-node by default. */
+  readonly load?: ModelLoader;
+  readonly logger: Logger;
+}
+
+export interface RunningInferenceNode {
+  readonly url: string;
+  readonly node: InferenceNode;
+  stop(): Promise<void>;
+}
+
+/**
+ * `openledger serve`: the inference node over its sequencer and store. Models come from
+ * the L2 registry and the store (hash-checked), records go to the store under the
+ * operator's key for the configured readers, transactions to the sequencer.
+ */
+export async function startInferenceService(o: InferenceServiceOptions): Promise<RunningInferenceNode> {
+  const provider = new OpenLedgerProvider(o.sequencer);
+  const storeClient = new StoreClient(o.store, new StoreKey(o.key));
+  const models = new ModelCache(
+    {
+      registered: async (id) => {
+        const m = await provider.getModel(id);
+        return (
+          m && { modelHash: BigInt(m.modelHash as string), inferenceFee: BigInt(m.inferenceFee as string) }
+        );
+      },
+      bytes: async (hash) => (await fetchModel(storeClient, hash)).bytes,
+    },
+    {
+      windowMs: o.windowMs ?? SERVE_DEFAULTS.windowMs,
+      maxBatch: o.maxBatch ?? SERVE_DEFAULTS.maxBatch,
+      maxModels: o.maxModels ?? SERVE_DEFAULTS.maxModels,
+      load: o.load ?? onnxLoader,
+    },
+  );
+  const records: RecordStore = {
+    putRecord: async (plaintext, inputHash, readers) => {
+      const { blob } = await storeClient.put({
+        kind: "input",
+        plaintextLength: plaintext.length,
+        plaintext: async function* () {
+          yield plaintext;
+        },
+        readers,
+        contentHash: fieldToHex(inputHash),
+      });
+      return { blobId: blob.id };
+    },
+  };
+  const node = new InferenceNode(
+    {
+      domain: o.domain,
+      params: o.params,
+      key: o.key,
+      readers: o.readers ?? [],
+      quoteTtlMs: o.quoteTtlMs ?? SERVE_DEFAULTS.quoteTtlMs,
+      maxQuotes: o.maxQuotes ?? SERVE_DEFAULTS.maxQuotes,
+    },
+    models,
+    provider,
+    records,
+    o.logger,
+  );
+  const app = await buildInferenceServer(node, o.logger);
+  let url: string;
+  try {
+    url = await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? SERVE_DEFAULTS.port });
+  } catch (e) {
+    await models.close();
+    storeClient.close();
+    throw e;
+  }
+  o.logger.info({ url, operator: node.operatorKey }, "inference node listening");
+  return {
+    url,
+    node,
+    stop: async () => {
+      await app.close();
+      await models.close();
+      storeClient.close();
+    },
+  };
+}

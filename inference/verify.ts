@@ -1,0 +1,123 @@
+import type { Domain } from "../protocol/domain.ts";
+import { type Field, fieldToHex } from "../protocol/field.ts";
+import {
+  attestationMessage,
+  decodeInput,
+  decodeOutput,
+  ioHash,
+  verifyAttestation,
+} from "../protocol/provenance/inference.ts";
+import { decodeMlp } from "../prover/models/onnx.ts";
+import type { OpenLedgerProvider } from "../sdk/provider.ts";
+import type { StoreClient } from "../store/client.ts";
+import { fetchByContent, fetchModel } from "../store/fetch-content.ts";
+import { checkOutput, inputCommitment, servingContext } from "./check.ts";
+import { InferenceError, InferenceErrorCode } from "./errors.ts";
+import { decodeRecord, type InferenceRecord } from "./record.ts";
+
+export interface Verdict {
+  readonly inference: number;
+  readonly ok: boolean;
+  /** Each rule the record broke, in words; empty when ok. */
+  readonly problems: string[];
+  /** What a slash proposal would cite: the chain's record, the stored one and the re-run. */
+  readonly evidence: {
+    readonly record: Record<string, unknown>;
+    readonly inputBlob?: string;
+    readonly txHash?: string;
+    readonly operator?: string;
+    readonly attestation?: string;
+    readonly output?: number[];
+    readonly reference?: number[];
+    readonly maxDiff?: number;
+    readonly label?: number;
+    readonly referenceLabel?: number;
+  };
+}
+
+/**
+ * `openledger serve verify`: re-runs inference `id` from what the chain and the store hold.
+ * The model is fetched by its modelHash (bytes checked), the record by its inputHash: a
+ * record of this model whose input hashes to inputHash, whose output hashes to outputHash
+ * and whose attestation is the operator's. Then the output must agree with the reference
+ * forward pass (checkOutput) and the feature commitment must be the one the input gives. A model the store cannot give back throws (nothing to judge the operator by);
+ * a missing or wrong record is a verdict against the operator, who stored it.
+ */
+export async function verifyInference(
+  provider: OpenLedgerProvider,
+  store: StoreClient,
+  domain: Domain,
+  id: number,
+): Promise<Verdict> {
+  const record = await provider.getInference(id);
+  if (!record) throw new InferenceError(InferenceErrorCode.UnknownInference, `no inference ${id} on L2`);
+  const model = await provider.getModel(record.model as number);
+  if (!model)
+    throw new InferenceError(InferenceErrorCode.UnknownModel, `no model ${String(record.model)} on L2`);
+  const mlp = decodeMlp((await fetchModel(store, BigInt(model.modelHash as string))).bytes);
+  const inputHash = BigInt(record.inputHash as string);
+  const outputHash = BigInt(record.outputHash as string);
+  const fc = BigInt(record.featureCommitment as string);
+
+  const attested = (r: InferenceRecord) =>
+    verifyAttestation(
+      r.attestation,
+      attestationMessage(domain, BigInt(`0x${Buffer.from(r.txHash).toString("hex")}`), outputHash, fc),
+    );
+  // A record counts only if everything in it is bound by the chain or the operator's
+  // signature: anyone may upload a blob under this inputHash and grant it to the verifier,
+  // and a forged output or attestation must not stand in for the operator's record.
+  const matches = (bytes: Uint8Array): Field => {
+    try {
+      const r = decodeRecord(bytes);
+      const bound = r.model === record.model && ioHash(r.output) === outputHash && attested(r);
+      return bound ? ioHash(r.input) : -1n;
+    } catch {
+      return -1n;
+    }
+  };
+  let stored: { blob: { id: string }; bytes: Uint8Array };
+  try {
+    stored = await fetchByContent(store, "input", inputHash, matches);
+  } catch (e) {
+    const why = (e as Error).message;
+    return {
+      inference: id,
+      ok: false,
+      problems: [`no stored record of this inference with its output and a valid attestation: ${why}`],
+      evidence: { record },
+    };
+  }
+  const r = decodeRecord(stored.bytes);
+  const problems: string[] = [];
+  const x = decodeInput(r.input);
+  const probs = decodeOutput(r.output);
+  const check = checkOutput(mlp, x, probs);
+  if (!check.ok) {
+    problems.push(
+      `the output disagrees with the reference forward pass: max difference ${check.maxDiff.toExponential(3)}` +
+        `, label ${check.label} against ${check.referenceLabel}`,
+    );
+  }
+  if (inputCommitment(servingContext(mlp), x) !== fc) {
+    problems.push("the featureCommitment is not the one the stored input gives");
+  }
+  const txHash = BigInt(`0x${Buffer.from(r.txHash).toString("hex")}`);
+  return {
+    inference: id,
+    ok: problems.length === 0,
+    problems,
+    evidence: {
+      record,
+      inputBlob: stored.blob.id,
+      txHash: fieldToHex(txHash),
+      operator: r.attestation.operator,
+      attestation: r.attestation.signature,
+      output: Array.from(probs),
+      reference: Array.from(check.reference),
+      maxDiff: check.maxDiff,
+      label: check.label,
+      referenceLabel: check.referenceLabel,
+    },
+  };
+}
