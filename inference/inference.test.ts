@@ -10,7 +10,7 @@ import { L2Wallet } from "../sdk/wallet.ts";
 import { InferenceClient } from "./client.ts";
 import { onnxLoader } from "./model-cache.ts";
 import type { RunningInferenceNode } from "./service.ts";
-import { decodeRecord, encodeRecord } from "./record.ts";
+import { decodeRecord, encodeRecord } from "../protocol/provenance/inference-record.ts";
 import { FEE, registerModel, type Rig, startRig, storeKey, VERIFIER } from "./testing.ts";
 import { StoreClient } from "../store/client.ts";
 import { verifyInference } from "./verify.ts";

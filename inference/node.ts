@@ -23,7 +23,7 @@ import { argmax, inputCommitment } from "./check.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
 import type { ModelCache } from "./model-cache.ts";
 import { QuoteBook } from "./quotes.ts";
-import { encodeRecord } from "./record.ts";
+import { encodeRecord } from "../protocol/provenance/inference-record.ts";
 
 /** The sequencer's refusals that the node also makes itself, under the node's code. */
 const SEQUENCER_CODES: Partial<Record<string, InferenceErrorCode>> = {

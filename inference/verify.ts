@@ -9,11 +9,12 @@ import {
 } from "../protocol/provenance/inference.ts";
 import { decodeMlp } from "../prover/models/onnx.ts";
 import type { OpenLedgerProvider } from "../sdk/provider.ts";
+import type { InferenceInfo } from "../sdk/wire.ts";
 import type { StoreClient } from "../store/client.ts";
 import { fetchByContent, fetchModel } from "../store/fetch-content.ts";
 import { checkOutput, inputCommitment, servingContext } from "./check.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
-import { decodeRecord, type InferenceRecord } from "./record.ts";
+import { decodeRecord, type InferenceRecord } from "../protocol/provenance/inference-record.ts";
 
 export interface Verdict {
   readonly inference: number;
@@ -22,7 +23,7 @@ export interface Verdict {
   readonly problems: string[];
   /** What a slash proposal would cite: the chain's record, the stored one and the re-run. */
   readonly evidence: {
-    readonly record: Record<string, unknown>;
+    readonly record: InferenceInfo;
     readonly inputBlob?: string;
     readonly txHash?: string;
     readonly operator?: string;

@@ -1,5 +1,5 @@
-import { type Attestation } from "../protocol/provenance/inference.ts";
-import { InferenceError, InferenceErrorCode } from "./errors.ts";
+import { ErrorCode, OpenLedgerError } from "../errors.ts";
+import type { Attestation } from "./inference.ts";
 
 /**
  * The plaintext of the blob a node stores for each paid inference (kind `input`, found by
@@ -40,7 +40,7 @@ export function encodeRecord(r: InferenceRecord): Uint8Array {
 }
 
 export function decodeRecord(bytes: Uint8Array): InferenceRecord {
-  const bad = () => new InferenceError(InferenceErrorCode.InvalidRequest, "not an inference record");
+  const bad = () => new OpenLedgerError(ErrorCode.InvalidEncoding, "not an inference record");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 41 + 8 + 96 || MAGIC.some((b, i) => bytes[i] !== b) || bytes[4] !== VERSION) throw bad();
   const model = view.getUint32(5);
