@@ -20,6 +20,9 @@ export function buildProgram(): Command {
     .description("OpenLedger rollup: Proof of Attribution payouts proven with Groth16 and finalized on L1")
     .version(process.env.npm_package_version ?? "0.1.0")
     .showHelpAfterError()
+    // A command's options are parsed by that command alone: `prover` and `prover attribute`
+    // both take --rpc, and the one given after `attribute` is the subcommand's.
+    .enablePositionalOptions()
     .exitOverride();
   program.addCommand(sequencerCommand());
   program.addCommand(keyCommand());

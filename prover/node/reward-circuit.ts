@@ -1,6 +1,7 @@
 import { buildCircuit, type BuildOptions } from "../../circuits/tools/artifacts.ts";
 import { getCircuitSpec } from "../../circuits/tools/registry.ts";
 import { ProverError, ProverErrorCode } from "../errors.ts";
+import type { SettlementShape } from "../../protocol/rewards/commitment.ts";
 import type { RewardCircuit } from "./node.ts";
 
 /**
@@ -13,6 +14,13 @@ export async function buildRewardCircuit(
   circuitId: number,
   options: BuildOptions = {},
 ): Promise<RewardCircuit> {
+  const shape = await rewardShape(name);
+  const built = await buildCircuit(name, options);
+  return { wasm: built.wasm, zkey: built.zkey, circuitId, shape };
+}
+
+/** The lanes of registered RewardSettlement circuit `name`, read from the registry (no build). */
+export async function rewardShape(name: string): Promise<SettlementShape> {
   const spec = await getCircuitSpec(name);
   if (spec.template !== "RewardSettlement") {
     throw new ProverError(
@@ -21,11 +29,5 @@ export async function buildRewardCircuit(
     );
   }
   const [inferences, contributions] = spec.params as number[];
-  const built = await buildCircuit(name, options);
-  return {
-    wasm: built.wasm,
-    zkey: built.zkey,
-    circuitId,
-    shape: { inferences: inferences!, contributions: contributions! },
-  };
+  return { inferences: inferences!, contributions: contributions! };
 }
