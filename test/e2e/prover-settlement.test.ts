@@ -7,20 +7,11 @@
  * the one the next batch is assigned to proves that batch, whose replay reaches L1's root
  * only if the settlement was applied.
  */
-import { ContractFactory } from "ethers";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
-import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
 import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
-import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
-import {
-  deploySystem,
-  enableSettlements,
-  prepareArtifacts,
-  type System,
-} from "../../contracts/test/fixture.ts";
+import { deploySystem, prepareArtifacts, type System } from "../../contracts/test/fixture.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
@@ -34,11 +25,10 @@ import { SnarkjsBackend } from "../../prover/node/backend.ts";
 import { ProverNode, type RewardCircuit } from "../../prover/node/node.ts";
 import { buildRewardCircuit } from "../../prover/node/reward-circuit.ts";
 import { type BatchSource, SequencerRpcSource } from "../../prover/node/source.ts";
-import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
-import { L1ProverRegistry } from "../../sequencer/l1/prover-registry.ts";
-import { type SequencerNode, startNode } from "../../sequencer/node.ts";
+import type { SequencerNode } from "../../sequencer/node.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
-import { tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
+import { testKey } from "../../sequencer/testing.ts";
+import { startSettlingSequencer, waitCommitted } from "./settling-chain.ts";
 
 const { name: CIRCUIT, circuitId: CIRCUIT_ID, shape: SHAPE } = DEV_BATCH_CIRCUIT;
 /** Epoch 0 ends at entry 3; the settlement is entry 4, the batch after it entry 5. */
@@ -63,33 +53,15 @@ beforeAll(async () => {
     governance: GOVERNANCE,
     batchVerifier: { contract: circuit.verifierContract, circuitId: CIRCUIT_ID },
   }));
-  const artifact = await loadArtifact(verifierContractName("reward_2x4"));
-  const verifier = await new ContractFactory(artifact.abi, artifact.bytecode, s.deployer).deploy();
-  await verifier.waitForDeployment();
-  await enableSettlements(s, {
-    circuitId: REWARD_CIRCUIT,
+  seq = await startSettlingSequencer({
+    s,
+    name: "e2e-settle",
+    governance: GOVERNANCE,
+    layout: SHAPE,
+    batchCircuitId: CIRCUIT_ID,
+    reward: { ...reward, name: "reward_2x4" },
     treasuryAccount: ACCOUNT,
-    verifier: String(verifier.target),
   });
-  const rollupAddress = String(s.d.rollup.target);
-  seq = await startNode(
-    testNodeConfig(tempDir("e2e-settle"), {
-      governance: GOVERNANCE,
-      batchMaxTxs: SHAPE.slots,
-      batchWithdrawals: SHAPE.withdrawals,
-      batchRegistrySlots: SHAPE.registrySlots,
-      settlements: { treasuryAccount: ACCOUNT, shape: reward.shape },
-    }),
-    pino({ level: "warn" }),
-    new L1BatchPoster({
-      rollup: rollupAddress,
-      signer: s.sequencer,
-      retryDelayMs: 50,
-      batchCircuitId: CIRCUIT_ID,
-      rewardCircuitId: REWARD_CIRCUIT,
-    }),
-    new L1ProverRegistry(rollupAddress, s.ethers.provider),
-  );
 }, 1_800_000);
 
 afterAll(async () => {
@@ -106,14 +78,6 @@ let nonce = 0;
 async function send(tx: Unsigned): Promise<void> {
   const full = { ...tx, from: ACCOUNT, nonce: nonce++, fee: 1n } as L2Tx;
   await seq.sequencer.submit(encodeTx(signTx(full, testKey(KEY), DEV_DOMAIN, TEST_PARAMS)));
-}
-
-async function waitCommitted(n: bigint): Promise<void> {
-  for (let i = 0; i < 2400; i++) {
-    if ((await s.d.rollup.getFunction("head")()).lastCommitted >= n) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`entry ${n} was not committed`);
 }
 
 const proverNode = (source: BatchSource, index: number, withReward: boolean) =>
@@ -195,7 +159,7 @@ describe("prover nodes through a settlement entry", () => {
       expect(answer).toMatchObject({ entry: 4, paid: "500" });
       await send({ type: TxType.Stake, amount: 1n });
       await seq.sequencer.seal();
-      await waitCommitted(5n);
+      await waitCommitted(s.d.rollup, 5n);
 
       const honest = new SequencerRpcSource(`${seq.url}/rpc`);
       // Assigned the settlement but without the reward circuit: it replays it and proves nothing.

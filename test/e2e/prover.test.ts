@@ -10,6 +10,7 @@
  */
 import type { Contract } from "ethers";
 import { pino } from "pino";
+import { waitCommitted } from "./settling-chain.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCircuit, type CircuitArtifacts } from "../../circuits/tools/artifacts.ts";
 import { toSolidityProof } from "../../circuits/runtime/groth16-proof.ts";
@@ -115,14 +116,6 @@ async function send(tx: L2Tx, key: number): Promise<void> {
   expect(reply.error).toBeUndefined();
 }
 
-async function waitCommitted(n: bigint): Promise<void> {
-  for (let i = 0; i < 2400; i++) {
-    if ((await s.d.rollup.getFunction("head")()).lastCommitted >= n) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`batch ${n} was not committed`);
-}
-
 describe("end to end: sequencer, L1, two prover nodes", () => {
   // Five Groth16 proofs of a 2^18 circuit on two shared cores: minutes, not the default 2.
   it(
@@ -187,7 +180,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
         2,
       );
       await seq.sequencer.seal();
-      await waitCommitted(5n);
+      await waitCommitted(s.d.rollup, 5n);
 
       const provers = [proverNode(0, 2, s.rollupAs(s.prover)), proverNode(1, 2, s.rollupAs(s.deployer))];
       // Both accounts must be bonded provers: the deployer bonds here.
@@ -230,7 +223,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       // Batches 6 and 7: two transfers each.
       for (const nonce of [3, 4, 5, 6])
         await send({ type: TxType.Transfer, from: 2, nonce, fee: 1n, to: 1, amount: 7n }, 2);
-      await waitCommitted(7n);
+      await waitCommitted(s.d.rollup, 7n);
 
       // Batch 6's witness, replayed through the shared state transition as a node builds it.
       const source = new SequencerRpcSource(`${seq.url}/rpc`);

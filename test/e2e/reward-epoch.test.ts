@@ -12,16 +12,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ContractFactory } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
-import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
-import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
 import { DEV_REWARD_CIRCUIT } from "../../contracts/deploy/config.ts";
 import {
   deploySystem,
-  enableSettlements,
   prepareArtifacts,
   STUB_BATCH_VERIFIER,
   type System,
@@ -45,14 +41,13 @@ import { InferenceClient } from "../../inference/client.ts";
 import { type RunningInferenceNode, startInferenceService } from "../../inference/service.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
-import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
-import { L1ProverRegistry } from "../../sequencer/l1/prover-registry.ts";
-import { type SequencerNode, startNode } from "../../sequencer/node.ts";
-import { tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
+import type { SequencerNode } from "../../sequencer/node.ts";
+import { tempDir, testKey } from "../../sequencer/testing.ts";
 import { StoreClient } from "../../store/client.ts";
 import { contribute } from "../../store/contribute.ts";
 import { StoreKey } from "../../store/identity.ts";
 import { type RunningStore, startStore } from "../../store/server.ts";
+import { startSettlingSequencer, waitCommitted } from "./settling-chain.ts";
 
 /** Epoch 0 is entries 1-3: setup, the model, the inferences; the settlement is entry 4. */
 const GOVERNANCE = { ...TEST_GOVERNANCE, epochLength: 3 };
@@ -87,33 +82,15 @@ const wallet = (key: number) =>
 beforeAll(async () => {
   reward = await buildRewardCircuit(DEV_REWARD_CIRCUIT.name, DEV_REWARD_CIRCUIT.circuitId, { log: () => {} });
   s = await deploySystem(await prepareArtifacts(), (c) => ({ ...c, governance: GOVERNANCE }));
-  const artifact = await loadArtifact(verifierContractName(DEV_REWARD_CIRCUIT.name));
-  const verifier = await new ContractFactory(artifact.abi, artifact.bytecode, s.deployer).deploy();
-  await verifier.waitForDeployment();
-  await enableSettlements(s, {
-    circuitId: DEV_REWARD_CIRCUIT.circuitId,
+  seq = await startSettlingSequencer({
+    s,
+    name: "e2e-epoch",
+    governance: GOVERNANCE,
+    layout: LAYOUT,
+    batchCircuitId: STUB_BATCH_VERIFIER.circuitId,
+    reward: { ...reward, name: DEV_REWARD_CIRCUIT.name },
     treasuryAccount: PROVER,
-    verifier: String(verifier.target),
   });
-  const rollupAddress = String(s.d.rollup.target);
-  seq = await startNode(
-    testNodeConfig(tempDir("e2e-epoch"), {
-      governance: GOVERNANCE,
-      batchMaxTxs: LAYOUT.slots,
-      batchWithdrawals: LAYOUT.withdrawals,
-      batchRegistrySlots: LAYOUT.registrySlots,
-      settlements: { treasuryAccount: PROVER, shape: reward.shape },
-    }),
-    pino({ level: "warn" }),
-    new L1BatchPoster({
-      rollup: rollupAddress,
-      signer: s.sequencer,
-      retryDelayMs: 50,
-      batchCircuitId: STUB_BATCH_VERIFIER.circuitId,
-      rewardCircuitId: DEV_REWARD_CIRCUIT.circuitId,
-    }),
-    new L1ProverRegistry(rollupAddress, s.ethers.provider),
-  );
   provider = new OpenLedgerProvider(`${seq.url}/rpc`);
   store = await startStore({ dataDir: tempDir("e2e-epoch-store"), port: 0 });
   serve = await startInferenceService({
@@ -154,14 +131,6 @@ async function openAccounts(keys: readonly number[], amount: bigint): Promise<vo
       amount,
     });
   }
-}
-
-async function waitCommitted(n: bigint): Promise<void> {
-  for (let i = 0; i < 2400; i++) {
-    if ((await s.d.rollup.getFunction("head")()).lastCommitted >= n) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`entry ${n} was not committed`);
 }
 
 const balance = async (account: number) => BigInt((await provider.getAccount(account))!.balance);
@@ -242,7 +211,7 @@ describe("a reward epoch, from contributed rows to rewards on contributors' L2 b
       }
       await seq.sequencer.seal();
       expect((await provider.getModel(1))!.escrow).toBe(String(2n * FEE));
-      await waitCommitted(3n);
+      await waitCommitted(s.d.rollup, 3n);
 
       // The prover attributes epoch 0 and submits its settlement: entry 4.
       const before = await Promise.all(CONTRIBUTORS.map(balance));
@@ -279,7 +248,7 @@ describe("a reward epoch, from contributed rows to rewards on contributors' L2 b
       expect((await attributor.settle(0)).settled).toEqual([]);
 
       // A prover node proves the settlement on L1 with the reward circuit.
-      await waitCommitted(4n);
+      await waitCommitted(s.d.rollup, 4n);
       const node = new ProverNode({
         genesis: { domain: DEV_DOMAIN, params: TEST_PARAMS, governance: GOVERNANCE },
         source: new SequencerRpcSource(`${seq.url}/rpc`),
