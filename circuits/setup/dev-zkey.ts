@@ -47,7 +47,7 @@ const COEF_RECORDS_PER_WRITE = 1 << 14;
 /** snarkjs hashes the H points 2^14 at a time (see hashedHCount). */
 const H_HASH_CHUNK = 1 << 14;
 /** snarkjs stores coefficients times R^2, R = 2^256 mod r (its provers read them as Montgomery). */
-const R2 = (((1n << 256n) % FR_ORDER) ** 2n) % FR_ORDER;
+const R2 = ((1n << 256n) % FR_ORDER) ** 2n % FR_ORDER;
 const MAX_POWER = 27;
 
 const ZKEY_SECTIONS = 10;
@@ -75,9 +75,13 @@ export async function writeDevZkey(
   const sectionOf = (id: number) => {
     const section = r1cs.find((s) => s.id === id);
     if (!section) {
-      throw new CircuitBuildError(CircuitBuildErrorCode.CircuitBuildFailed, `${r1csPath} has no section ${id}`, {
-        r1cs: r1csPath,
-      });
+      throw new CircuitBuildError(
+        CircuitBuildErrorCode.CircuitBuildFailed,
+        `${r1csPath} has no section ${id}`,
+        {
+          r1cs: r1csPath,
+        },
+      );
     }
     return Buffer.from(section.parts[0]!.buffer, section.parts[0]!.byteOffset, section.parts[0]!.byteLength);
   };
@@ -103,13 +107,19 @@ export async function writeDevZkey(
     const points = new PointStream(pool, curve, file, hash);
     await writeHeaders(points, file, { nVars, nPublic, domainSize: 2 ** power, alpha, beta });
 
-    const { a, b, c } = await writeCoefficients(file, sectionOf(2), header.constraints, nVars, nPublic, tau, power);
+    const { a, b, c } = await writeCoefficients(
+      file,
+      sectionOf(2),
+      header.constraints,
+      nVars,
+      nPublic,
+      tau,
+      power,
+    );
     const l = (s: number) => mod(beta * a[s]! + alpha * b[s]! + c[s]!);
 
     await points.section(Section.IC, "G1", nPublic + 1, l);
-    const hQuery = oddLagrangeEvaluationsWithoutTopPower(tau, power + 1);
-    await points.section(Section.H, "G1", hQuery.length, (i) => hQuery[i]!, false);
-    hQuery.length = 0;
+    await writeHQuery(points, tau, power);
     await hashHQuery(points, curve, hash, tau, power);
     await points.section(Section.C, "G1", nVars - nPublic - 1, (i) => l(i + nPublic + 1));
     await points.section(Section.A, "G1", nVars, (s) => a[s]!);
@@ -154,9 +164,16 @@ class PointStream {
   }
 
   /** Calls `sink` with the points (affine, Montgomery LE) of scalar(0..count-1), chunk by chunk. */
-  async each(group: Group, count: number, scalar: (i: number) => bigint, sink: (lem: Uint8Array) => Promise<void>) {
+  async each(
+    group: Group,
+    count: number,
+    scalar: (i: number) => bigint,
+    sink: (lem: Uint8Array) => Promise<void>,
+  ) {
     const request = (start: number) => {
-      const values = Array.from({ length: Math.min(CHUNK_POINTS, count - start) }, (_, k) => scalar(start + k));
+      const values = Array.from({ length: Math.min(CHUNK_POINTS, count - start) }, (_, k) =>
+        scalar(start + k),
+      );
       return this.pool.multiply(group, encodeScalars(values));
     };
     let next = count > 0 ? request(0) : undefined;
@@ -189,8 +206,18 @@ async function writeHeaders(points: PointStream, file: BinFileWriter, h: GrothHe
 
   const g1: Uint8Array[] = [];
   const g2: Uint8Array[] = [];
-  await points.each("G1", 3, (i) => [h.alpha, h.beta, 1n][i]!, async (p) => void g1.push(p));
-  await points.each("G2", 2, (i) => [h.beta, 1n][i]!, async (p) => void g2.push(p));
+  await points.each(
+    "G1",
+    3,
+    (i) => [h.alpha, h.beta, 1n][i]!,
+    async (p) => void g1.push(p),
+  );
+  await points.each(
+    "G2",
+    2,
+    (i) => [h.beta, 1n][i]!,
+    async (p) => void g2.push(p),
+  );
   const [alpha1, beta1, one1] = split(g1[0]!, POINT_BYTES.G1);
   const [beta2, one2] = split(g2[0]!, POINT_BYTES.G2);
   const ordered: [Group, Uint8Array][] = [
@@ -281,6 +308,12 @@ async function writeCoefficients(
   return { a: polys[0], b: polys[1], c: polys[2] };
 }
 
+/** Section 9, not hashed (snarkjs hashes the powers it comes from instead: hashHQuery). */
+async function writeHQuery(points: PointStream, tau: bigint, power: number): Promise<void> {
+  const scalars = oddLagrangeEvaluationsWithoutTopPower(tau, power + 1);
+  await points.section(Section.H, "G1", scalars.length, (i) => scalars[i]!, false);
+}
+
 /**
  * snarkjs hashes the H query as (tau^(n+i) - tau^i) G1 = tau^i (tau^n - 1) G1 for i < n - 1,
  * under the length n - 1. Past 2^14 points it reads 2^14 at a time without shortening the
@@ -289,7 +322,13 @@ async function writeCoefficients(
  * bytes are section 3's header and the start of its first point (the G2 generator). That
  * point is computed here as snarkjs computes it, with the same WebAssembly functions.
  */
-async function hashHQuery(points: PointStream, curve: Bn128, hash: Hash, tau: bigint, power: number): Promise<void> {
+async function hashHQuery(
+  points: PointStream,
+  curve: Bn128,
+  hash: Hash,
+  tau: bigint,
+  power: number,
+): Promise<void> {
   const n = 2 ** power;
   hash.update(u32BigEndian(n - 1));
   const factor = mod(pow(tau, BigInt(n)) - 1n);
@@ -307,8 +346,18 @@ async function hashHQuery(points: PointStream, curve: Bn128, hash: Hash, tau: bi
   if (n - 1 <= H_HASH_CHUNK) return;
   let g2: Uint8Array | undefined;
   let tauLast: Uint8Array | undefined;
-  await points.each("G2", 1, () => 1n, async (p) => void (g2 = p));
-  await points.each("G1", 1, () => pow(tau, BigInt(n - 1)), async (p) => void (tauLast = p));
+  await points.each(
+    "G2",
+    1,
+    () => 1n,
+    async (p) => void (g2 = p),
+  );
+  await points.each(
+    "G1",
+    1,
+    () => pow(tau, BigInt(n - 1)),
+    async (p) => void (tauLast = p),
+  );
   const pastEnd = new Uint8Array(POINT_BYTES.G1);
   pastEnd.set(u32(3), 0);
   pastEnd.set(u64(POINT_BYTES.G2), 4);

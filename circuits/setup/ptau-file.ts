@@ -2,6 +2,7 @@
 import { open } from "node:fs/promises";
 import { CircuitBuildError, CircuitBuildErrorCode } from "../tools/errors.ts";
 import { type BinSection, BinFileWriter, readBinFile } from "./binfile.ts";
+import { writeScalar } from "./bn254-scalars.ts";
 
 export type PtauSection = BinSection;
 
@@ -29,7 +30,7 @@ export function readPtauFile(path: string): Promise<PtauSection[]> {
 export function ptauHeader(q: bigint, power: number): Uint8Array {
   const out = Buffer.alloc(4 + 32 + 4 + 4);
   out.writeUInt32LE(32, 0);
-  for (let i = 0; i < 32; i++) out[4 + i] = Number((q >> BigInt(8 * i)) & 0xffn);
+  writeScalar(out, 4, q);
   out.writeUInt32LE(power, 36);
   out.writeUInt32LE(power, 40);
   return out;
