@@ -30,6 +30,7 @@ import {
   mod,
   oddLagrangeEvaluationsWithoutTopPower,
   pow,
+  powers,
   readScalar,
   writeScalar,
 } from "./bn254-scalars.ts";
@@ -44,7 +45,7 @@ const CHUNK_POINTS = 1 << 16;
 /** A coefficient record of section 4: matrix, constraint, signal (u32 each), value. */
 const COEF_BYTES = 12 + FR_BYTES;
 const COEF_RECORDS_PER_WRITE = 1 << 14;
-/** snarkjs hashes the H points 2^14 at a time (see hashedHCount). */
+/** snarkjs hashes the H points 2^14 at a time (see hashHQuery). */
 const H_HASH_CHUNK = 1 << 14;
 /** snarkjs stores coefficients times R^2, R = 2^256 mod r (its provers read them as Montgomery). */
 const R2 = ((1n << 256n) % FR_ORDER) ** 2n % FR_ORDER;
@@ -116,15 +117,16 @@ export async function writeDevZkey(
       tau,
       power,
     );
-    const l = (s: number) => mod(beta * a[s]! + alpha * b[s]! + c[s]!);
+    // In place: c becomes the L query's scalars, a and b are still needed as they are.
+    for (let s = 0; s < nVars; s++) c[s] = mod(beta * a[s]! + alpha * b[s]! + c[s]!);
 
-    await points.section(Section.IC, "G1", nPublic + 1, l);
+    await points.section(Section.IC, "G1", nPublic + 1, sliceOf(c));
     await writeHQuery(points, tau, power);
     await hashHQuery(points, curve, hash, tau, power);
-    await points.section(Section.C, "G1", nVars - nPublic - 1, (i) => l(i + nPublic + 1));
-    await points.section(Section.A, "G1", nVars, (s) => a[s]!);
-    await points.section(Section.B1, "G1", nVars, (s) => b[s]!);
-    await points.section(Section.B2, "G2", nVars, (s) => b[s]!);
+    await points.section(Section.C, "G1", nVars - nPublic - 1, sliceOf(c, nPublic + 1));
+    await points.section(Section.A, "G1", nVars, sliceOf(a));
+    await points.section(Section.B1, "G1", nVars, sliceOf(b));
+    await points.section(Section.B2, "G2", nVars, sliceOf(b));
 
     await file.startSection(Section.Contributions);
     await file.write(hash.digest());
@@ -137,6 +139,14 @@ export async function writeDevZkey(
   }
   log(`INSECURE dev setup: zkey written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
+
+/** The scalars of points start..start+count-1 of a section. */
+type Scalars = (start: number, count: number) => bigint[];
+
+const sliceOf =
+  (values: bigint[], offset = 0): Scalars =>
+  (start, count) =>
+    values.slice(offset + start, offset + start + count);
 
 /** Multiplies the generator by scalars a chunk ahead, writing and/or hashing the points in order. */
 class PointStream {
@@ -153,35 +163,31 @@ class PointStream {
   }
 
   /** One zkey section of `count` points, hashed (with its length) unless `hashed` is false. */
-  async section(id: number, group: Group, count: number, scalar: (i: number) => bigint, hashed = true) {
+  async section(id: number, group: Group, count: number, scalars: Scalars, hashed = true) {
     if (hashed) this.hash.update(u32BigEndian(count));
     await this.file.startSection(id);
-    await this.each(group, count, scalar, async (lem) => {
+    await this.each(group, count, scalars, async (lem) => {
       await this.file.write(lem);
       if (hashed) await this.hashPoints(group, lem);
     });
     await this.file.endSection();
   }
 
-  /** Calls `sink` with the points (affine, Montgomery LE) of scalar(0..count-1), chunk by chunk. */
-  async each(
-    group: Group,
-    count: number,
-    scalar: (i: number) => bigint,
-    sink: (lem: Uint8Array) => Promise<void>,
-  ) {
-    const request = (start: number) => {
-      const values = Array.from({ length: Math.min(CHUNK_POINTS, count - start) }, (_, k) =>
-        scalar(start + k),
-      );
-      return this.pool.multiply(group, encodeScalars(values));
-    };
+  /** Calls `sink` with the points (affine, Montgomery LE) of `count` scalars, chunk by chunk. */
+  async each(group: Group, count: number, scalars: Scalars, sink: (lem: Uint8Array) => Promise<void>) {
+    const request = (start: number) =>
+      this.multiply(group, scalars(start, Math.min(CHUNK_POINTS, count - start)));
     let next = count > 0 ? request(0) : undefined;
     for (let start = 0; next; start += CHUNK_POINTS) {
       const current = await next;
       next = start + CHUNK_POINTS < count ? request(start + CHUNK_POINTS) : undefined;
       await sink(current);
     }
+  }
+
+  /** A few points at once (affine, Montgomery LE). */
+  multiply(group: Group, scalars: bigint[]): Promise<Uint8Array> {
+    return this.pool.multiply(group, encodeScalars(scalars));
   }
 
   /** snarkjs hashes points uncompressed (standard form, big-endian), converted by ffjavascript. */
@@ -204,22 +210,8 @@ async function writeHeaders(points: PointStream, file: BinFileWriter, h: GrothHe
   await file.write(u32(1)); // Groth16
   await file.endSection();
 
-  const g1: Uint8Array[] = [];
-  const g2: Uint8Array[] = [];
-  await points.each(
-    "G1",
-    3,
-    (i) => [h.alpha, h.beta, 1n][i]!,
-    async (p) => void g1.push(p),
-  );
-  await points.each(
-    "G2",
-    2,
-    (i) => [h.beta, 1n][i]!,
-    async (p) => void g2.push(p),
-  );
-  const [alpha1, beta1, one1] = split(g1[0]!, POINT_BYTES.G1);
-  const [beta2, one2] = split(g2[0]!, POINT_BYTES.G2);
+  const [alpha1, beta1, one1] = split(await points.multiply("G1", [h.alpha, h.beta, 1n]), POINT_BYTES.G1);
+  const [beta2, one2] = split(await points.multiply("G2", [h.beta, 1n]), POINT_BYTES.G2);
   const ordered: [Group, Uint8Array][] = [
     ["G1", alpha1!],
     ["G1", beta1!],
@@ -311,7 +303,7 @@ async function writeCoefficients(
 /** Section 9, not hashed (snarkjs hashes the powers it comes from instead: hashHQuery). */
 async function writeHQuery(points: PointStream, tau: bigint, power: number): Promise<void> {
   const scalars = oddLagrangeEvaluationsWithoutTopPower(tau, power + 1);
-  await points.section(Section.H, "G1", scalars.length, (i) => scalars[i]!, false);
+  await points.section(Section.H, "G1", scalars.length, sliceOf(scalars), false);
 }
 
 /**
@@ -332,37 +324,16 @@ async function hashHQuery(
   const n = 2 ** power;
   hash.update(u32BigEndian(n - 1));
   const factor = mod(pow(tau, BigInt(n)) - 1n);
-  // `each` asks for the scalars in order: tau^i (tau^n - 1) by one multiplication each.
-  let next = 0;
-  let value = factor;
-  const scalar = (i: number) => {
-    if (i !== next) value = (pow(tau, BigInt(i)) * factor) % FR_ORDER;
-    const current = value;
-    value = (value * tau) % FR_ORDER;
-    next = i + 1;
-    return current;
-  };
-  await points.each("G1", n - 1, scalar, (lem) => points.hashPoints("G1", lem));
+  const scalars: Scalars = (start, count) => powers(tau, count, pow(tau, BigInt(start)) * factor);
+  await points.each("G1", n - 1, scalars, (lem) => points.hashPoints("G1", lem));
   if (n - 1 <= H_HASH_CHUNK) return;
-  let g2: Uint8Array | undefined;
-  let tauLast: Uint8Array | undefined;
-  await points.each(
-    "G2",
-    1,
-    () => 1n,
-    async (p) => void (g2 = p),
-  );
-  await points.each(
-    "G1",
-    1,
-    () => pow(tau, BigInt(n - 1)),
-    async (p) => void (tauLast = p),
-  );
+  const g2 = await points.multiply("G2", [1n]);
+  const tauLast = await points.multiply("G1", [pow(tau, BigInt(n - 1))]);
   const pastEnd = new Uint8Array(POINT_BYTES.G1);
   pastEnd.set(u32(3), 0);
   pastEnd.set(u64(POINT_BYTES.G2), 4);
-  pastEnd.set(g2!.subarray(0, POINT_BYTES.G1 - 12), 12);
-  hash.update(subAffineUncompressed(curve, pastEnd, tauLast!));
+  pastEnd.set(g2.subarray(0, POINT_BYTES.G1 - 12), 12);
+  hash.update(subAffineUncompressed(curve, pastEnd, tauLast));
 }
 
 /** g1m_subAffine, g1m_batchToAffine and g1m_batchLEMtoU on one pair: snarkjs's hashHPointsThread. */
