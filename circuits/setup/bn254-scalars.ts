@@ -7,6 +7,9 @@
 /** BN254 scalar field order r. */
 export const FR_ORDER = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
+/** BN254 base field order q (ptau and zkey headers name the curve by it). */
+export const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+
 /** 2^28 divides r - 1: the largest power-of-two domain. */
 const TWO_ADICITY = 28;
 /** The smallest quadratic non-residue of Fr; ffjavascript derives its roots of unity from it. */
@@ -81,10 +84,27 @@ export function lagrangeEvaluations(
   factor = 1n,
   withoutTopPower = false,
 ): bigint[] {
-  const n = 1 << level;
-  const nBig = BigInt(n);
+  return lagrangeAt(tau, level, powers(rootOfUnity(level), 1 << level), factor, withoutTopPower);
+}
+
+/**
+ * The odd entries (i = 1, 3, 5, ...) of `lagrangeEvaluations(tau, level, 1n, true)`: the H
+ * query `zkey new` copies from the ptau's level power+1, without computing the even half.
+ */
+export function oddLagrangeEvaluationsWithoutTopPower(tau: bigint, level: number): bigint[] {
   const w = rootOfUnity(level);
-  const roots = powers(w, n);
+  return lagrangeAt(tau, level, powers((w * w) % FR_ORDER, 1 << (level - 1), w), 1n, true);
+}
+
+/** factor * L_i(tau) (see lagrangeEvaluations) at the given roots w^i of the 2^level domain. */
+function lagrangeAt(
+  tau: bigint,
+  level: number,
+  roots: bigint[],
+  factor: bigint,
+  withoutTopPower: boolean,
+): bigint[] {
+  const nBig = BigInt(1 << level);
   const denominators = batchInverse(roots.map((wi) => mod(tau - wi)));
   const common = (mod(factor) * (pow(tau, nBig) - 1n + FR_ORDER) * inverse(nBig)) % FR_ORDER;
   const top = withoutTopPower ? (pow(tau, nBig - 1n) * inverse(nBig)) % FR_ORDER : 0n;
@@ -96,12 +116,24 @@ export function lagrangeEvaluations(
 
 /** 32 bytes little-endian per scalar: the input format of the fixed-base children. */
 export function encodeScalars(values: bigint[]): Uint8Array {
-  const out = new Uint8Array(values.length * 32);
-  const view = new DataView(out.buffer);
-  values.forEach((v, i) => {
-    for (let limb = 0; limb < 4; limb++) {
-      view.setBigUint64(i * 32 + limb * 8, (v >> BigInt(64 * limb)) & 0xffffffffffffffffn, true);
-    }
-  });
+  const out = Buffer.alloc(values.length * 32);
+  values.forEach((v, i) => writeScalar(out, i * 32, v));
   return out;
+}
+
+/** A value below 2^256 as 32 bytes little-endian at `offset`. */
+export function writeScalar(out: Buffer, offset: number, value: bigint): void {
+  for (let limb = 0; limb < 4; limb++) {
+    out.writeBigUInt64LE((value >> BigInt(64 * limb)) & 0xffffffffffffffffn, offset + limb * 8);
+  }
+}
+
+/** The 32-byte little-endian value at `offset` (not reduced). */
+export function readScalar(bytes: Buffer, offset: number): bigint {
+  return (
+    bytes.readBigUInt64LE(offset) |
+    (bytes.readBigUInt64LE(offset + 8) << 64n) |
+    (bytes.readBigUInt64LE(offset + 16) << 128n) |
+    (bytes.readBigUInt64LE(offset + 24) << 192n)
+  );
 }

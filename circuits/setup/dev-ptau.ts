@@ -18,7 +18,7 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { withBuildLock } from "../tools/build-lock.ts";
 import { PTAU_DIR, REPO_ROOT } from "../tools/paths.ts";
-import { encodeScalars, FR_ORDER, lagrangeEvaluations, powers } from "./bn254-scalars.ts";
+import { BN254_Q, encodeScalars, FR_ORDER, lagrangeEvaluations, powers } from "./bn254-scalars.ts";
 import { FixedBasePool } from "./fixed-base-pool.ts";
 import type { Group } from "./fixed-base-protocol.ts";
 import { insecureDevSecrets } from "./insecure-dev-secrets.ts";
@@ -26,8 +26,6 @@ import { type PtauSection, ptauHeader, writePtauFile } from "./ptau-file.ts";
 
 export type DevPtauShape = "groth16" | "all";
 
-/** BN254 base field order q (the ptau header names the curve by it). */
-const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const POINT_BYTES: Record<Group, number> = { G1: 64, G2: 128 };
 /** ffjavascript's roots of unity stop at 2^28; snarkjs caps ptau files there too. */
 const MAX_POWER = 27;

@@ -15,8 +15,14 @@ declare module "ffjavascript" {
     w: unknown[];
     toObject(a: unknown): bigint;
   }
+  interface WasmCurve {
+    /** Affine Montgomery little-endian points to uncompressed standard big-endian ones. */
+    batchLEMtoU(points: Uint8Array): Promise<Uint8Array>;
+  }
   interface Bn128 {
     tm: ThreadManager;
+    G1: WasmCurve;
+    G2: WasmCurve;
     Fr: FrField;
     terminate(): Promise<void>;
   }

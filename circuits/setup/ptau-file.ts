@@ -1,60 +1,36 @@
-/**
- * The .ptau container (iden3 binfile): "ptau", version 1, a section count, then sections of
- * (u32 id, u64 byte length, bytes), all little-endian. Same layout snarkjs writes.
- */
-import { open, readFile } from "node:fs/promises";
+/** .ptau files (iden3 binfile, see binfile.ts), as snarkjs writes them. */
+import { open } from "node:fs/promises";
 import { CircuitBuildError, CircuitBuildErrorCode } from "../tools/errors.ts";
+import { type BinSection, BinFileWriter, readBinFile } from "./binfile.ts";
+import { writeScalar } from "./bn254-scalars.ts";
 
-export interface PtauSection {
-  id: number;
-  parts: Uint8Array[];
-}
+export type PtauSection = BinSection;
 
 const MAGIC = "ptau";
 const VERSION = 1;
 
 export async function writePtauFile(path: string, sections: PtauSection[]): Promise<void> {
-  const file = await open(path, "w");
+  const file = await BinFileWriter.create(path, MAGIC, VERSION, sections.length);
   try {
-    const head = Buffer.alloc(12);
-    head.write(MAGIC, 0, "ascii");
-    head.writeUInt32LE(VERSION, 4);
-    head.writeUInt32LE(sections.length, 8);
-    await file.write(head);
     for (const section of sections) {
-      const size = section.parts.reduce((sum, p) => sum + p.byteLength, 0);
-      const sectionHead = Buffer.alloc(12);
-      sectionHead.writeUInt32LE(section.id, 0);
-      sectionHead.writeBigUInt64LE(BigInt(size), 4);
-      await file.write(sectionHead);
+      await file.startSection(section.id);
       for (const part of section.parts) await file.write(part);
+      await file.endSection();
     }
   } finally {
     await file.close();
   }
 }
 
-export async function readPtauFile(path: string): Promise<PtauSection[]> {
-  const bytes = await readFile(path);
-  if (bytes.toString("ascii", 0, 4) !== MAGIC)
-    throw new CircuitBuildError(CircuitBuildErrorCode.InvalidPtau, `${path} is not a .ptau file`);
-  const count = bytes.readUInt32LE(8);
-  const sections: PtauSection[] = [];
-  let pos = 12;
-  for (let i = 0; i < count; i++) {
-    const id = bytes.readUInt32LE(pos);
-    const size = Number(bytes.readBigUInt64LE(pos + 4));
-    sections.push({ id, parts: [bytes.subarray(pos + 12, pos + 12 + size)] });
-    pos += 12 + size;
-  }
-  return sections;
+export function readPtauFile(path: string): Promise<PtauSection[]> {
+  return readBinFile(path, MAGIC, CircuitBuildErrorCode.InvalidPtau);
 }
 
 /** Section 1: field size, q, power and ceremony power (snarkjs's `writePTauHeader`). */
 export function ptauHeader(q: bigint, power: number): Uint8Array {
   const out = Buffer.alloc(4 + 32 + 4 + 4);
   out.writeUInt32LE(32, 0);
-  for (let i = 0; i < 32; i++) out[4 + i] = Number((q >> BigInt(8 * i)) & 0xffn);
+  writeScalar(out, 4, q);
   out.writeUInt32LE(power, 36);
   out.writeUInt32LE(power, 40);
   return out;

@@ -1,9 +1,10 @@
 /**
  * Circuit-specific Groth16 setup with snarkjs: proving key (zkey) and verification key.
  *
- * - INSECURE dev setup: the known-tau ptau of circuits/setup and no phase-2 contribution
- *   (delta = 1). Deterministic, so every machine gets the same keys and verifier contracts.
- *   Anyone can forge proofs: dev and tests only.
+ * - INSECURE dev setup: the zkey `snarkjs zkey new` would write from the known-tau ptau of
+ *   circuits/setup with no phase-2 contribution (delta = 1), computed directly from tau
+ *   (circuits/setup/dev-zkey.ts, byte-identical, minutes faster). Deterministic, so every
+ *   machine gets the same keys and verifier contracts. Anyone can forge proofs: dev and tests only.
  * - Ceremony: a public Powers-of-Tau file by path, then one phase-2 contribution with fresh
  *   randomness from this machine. A real deployment adds more phase-2 contributors (snarkjs
  *   `zkey contribute`) before exporting the verifier; see docs/circuits.md.
@@ -12,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { zKey } from "snarkjs";
-import { ensureDevPtau } from "../setup/dev-ptau.ts";
+import { writeDevZkey } from "../setup/dev-zkey.ts";
 import { INSECURE_DEV_SEED } from "../setup/insecure-dev-secrets.ts";
 import { readPtauPower } from "../setup/ptau-file.ts";
 import { fileSha256, hashOf } from "./cache-key.ts";
@@ -25,7 +26,11 @@ export interface SetupFiles {
   vkey: string;
 }
 
-/** The name of the setup's cache folder: readable kind plus a hash of what determines the keys. */
+/**
+ * The name of the setup's cache folder: readable kind plus a hash of what determines the keys.
+ * The dev zkey is the bytes snarkjs's `zkey new` writes (dev-zkey.test.ts), so writing it
+ * without snarkjs changes no key: the dev hash is unchanged and existing caches stay valid.
+ */
 export async function setupDirName(setup: TrustedSetup, snarkjsVersion: string): Promise<string> {
   if (setup.kind === "insecure-dev") {
     return `groth16-INSECURE-dev-${hashOf({ snarkjsVersion, seed: INSECURE_DEV_SEED })}`;
@@ -44,9 +49,8 @@ export async function groth16Setup(
   const zkey = join(outDir, `${name}.zkey`);
   const vkey = join(outDir, `${name}.vkey.json`);
   if (setup.kind === "insecure-dev") {
-    const ptau = await ensureDevPtau(domainPower, { log });
-    log(`${name}: zkey from the INSECURE dev ptau (2^${domainPower}), no phase-2 contribution`);
-    checkZkey(await zKey.newZKey(r1cs, ptau, zkey), name);
+    log(`${name}: zkey from the INSECURE dev tau (2^${domainPower}), no phase-2 contribution`);
+    await writeDevZkey(r1cs, zkey, log);
   } else {
     const power = await readPtauPower(setup.ptau);
     if (power < domainPower) {
