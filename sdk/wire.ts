@@ -47,6 +47,8 @@ export interface ReceiptInfo {
   readonly account: number;
   readonly fee: string;
   readonly created: { readonly registry: string; readonly id: number } | null;
+  /** A curate: the contribution's owner and the stake returned to it ("0" on acceptance). */
+  readonly curated: { readonly owner: number; readonly refund: string } | null;
   readonly withdrawal: WithdrawalInfo | null;
 }
 
@@ -129,7 +131,13 @@ export interface HeadInfo {
   readonly stateRoot: string;
   readonly accountsRoot: string;
   readonly registriesHash: string;
-  readonly counters: { accounts: number; contributions: number; models: number; inferences: number };
+  readonly counters: {
+    accounts: number;
+    contributions: number;
+    models: number;
+    inferences: number;
+    datanets: number;
+  };
   readonly sealedBatches: number;
   readonly openBatch: { number: number; size: number };
 }
