@@ -1,4 +1,6 @@
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { findLicense, LICENSES, licensePolicy } from "../../protocol/licenses.ts";
+import { CurationMode, MAX_CURATORS } from "../../protocol/tx/types.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
@@ -93,7 +95,11 @@ export function txCommand(): Command {
       .requiredOption("--datanet <id>", "Datanet id", intArg)
       .requiredOption("--content-root <field>", "Merkle root of the rows' content hashes", field)
       .requiredOption("--row-count <n>", "number of rows", intArg)
-      .option("--license <id>", "license id", intArg, 0)
+      .requiredOption(
+        "--license <id|spdx>",
+        `license, one the Datanet admits: ${LICENSES.map((l) => l.spdx).join(", ")} (or its id)`,
+        (v) => findLicense(v).id,
+      )
       .requiredOption("--uri-commitment <field>", "commitment to the storage URI", field)
       .requiredOption("--stake <amount>", "stake in base units", big)
       .action((o) =>
@@ -141,6 +147,47 @@ export function txCommand(): Command {
           ),
         ),
       ),
+  );
+  tx.addCommand(
+    sub("create-datanet", "create a Datanet: open, or curated by up to four accounts")
+      .requiredOption("--metadata-hash <field>", "hash of the Datanet's metadata document", field)
+      .requiredOption(
+        "--licenses <list>",
+        "comma-separated licenses it admits (SPDX identifiers or ids)",
+        (v) => licensePolicy(v.split(",").map((x) => x.trim())),
+      )
+      .option(
+        "--curators <ids>",
+        `comma-separated curator account ids, at most ${MAX_CURATORS}: the Datanet is curated (none: open)`,
+        (v) => v.split(",").map((x) => intArg(x.trim())),
+        [] as number[],
+      )
+      .option("--min-stake <amount>", "least stake of a contribution, in base units", big, 0n)
+      .action((o) =>
+        run(o, (w, f) => {
+          const curators = [...(o.curators as number[])].sort((a, b) => a - b);
+          return w.createDatanet(
+            {
+              metadataHash: o.metadataHash,
+              licensePolicy: o.licenses,
+              curationMode: curators.length > 0 ? CurationMode.Curated : CurationMode.Open,
+              curators,
+              minStake: o.minStake,
+            },
+            f,
+          );
+        }),
+      ),
+  );
+  tx.addCommand(
+    sub("curate", "accept or reject a pending contribution of a Datanet you curate")
+      .requiredOption("--contribution <id>", "contribution id", intArg)
+      .addOption(new Option("--accept", "accept it").conflicts("reject"))
+      .addOption(new Option("--reject", "reject it: its stake goes back to its owner"))
+      .action((o) => {
+        if (!o.accept && !o.reject) throw new InvalidArgumentError("give --accept or --reject");
+        return run(o, (w, f) => w.curate(o.contribution, o.accept === true, f));
+      }),
   );
   tx.addCommand(
     sub("inference", "pay for one inference of a model")

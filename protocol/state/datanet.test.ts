@@ -25,6 +25,8 @@ import { RollupState } from "./state.ts";
 const domain = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
 const keys = [1, 2, 3, 4].map((s) => Uint8Array.from({ length: 32 }, (_, i) => (s * 13 + i) & 0xff));
 const FUNDS = 10n ** 6n;
+/** An L2 transaction without nonce and fee, which `send` fills (Omit over each type of the union). */
+type Unsigned = L2Tx extends infer T ? (T extends L2Tx ? Omit<T, "nonce" | "fee"> : never) : never;
 
 /** Accounts 1 to 4 funded; account 1 staked for models. Sends sign with the sender's key and next nonce. */
 function setup() {
@@ -40,16 +42,16 @@ function setup() {
       amount: FUNDS,
     }),
   );
-  const signed = (tx: Omit<L2Tx, "nonce" | "fee">) =>
+  const signed = (tx: Unsigned) =>
     signTx(
       { ...tx, nonce: state.accounts.get(tx.from)!.nonce, fee: 1n } as L2Tx,
       keys[tx.from - 1]!,
       domain,
       TEST_PARAMS,
     );
-  const send = (tx: Omit<L2Tx, "nonce" | "fee">) => applyTx(state, batch, signed(tx)).receipt;
+  const send = (tx: Unsigned) => applyTx(state, batch, signed(tx)).receipt;
   /** The code `tx` is refused with; the state root must not move. */
-  const refusal = (tx: Omit<L2Tx, "nonce" | "fee">) => {
+  const refusal = (tx: Unsigned) => {
     const before = state.root();
     const code = codeOf(() => applyTx(state, batch, signed(tx)));
     expect(state.root()).toBe(before);
