@@ -27,7 +27,7 @@ export const ErrorCode = {
   UnknownDatanet: "UNKNOWN_DATANET",
   /** A license id not in the table (protocol/licenses.ts), or one the Datanet's policy does not admit. */
   LicenseNotAllowed: "LICENSE_NOT_ALLOWED",
-  /** A model whose use (fee, fine-tune) a training contribution's license forbids (section 7.3). */
+  /** A model whose use (fee, fine-tune) a training contribution's license forbids (section 7.2). */
   LicenseForbids: "LICENSE_FORBIDS",
   /** A contribution a model names that is pending or rejected (section 7.2). */
   ContributionNotAccepted: "CONTRIBUTION_NOT_ACCEPTED",

@@ -1,7 +1,7 @@
 import { ErrorCode, OpenLedgerError } from "./errors.ts";
 
 /**
- * The license table (docs/protocol.md section 7.3): what a contribution's `license` id means.
+ * The license table (docs/protocol.md section 7.2): what a contribution's `license` id means.
  * A Datanet's license policy is a 32-bit mask whose bit `id` admits license `id`, so ids run
  * from 1 to 31 (0 is no license). The batch circuit knows only which ids exist
  * (circuits/lib/state/licenses.circom holds KNOWN_LICENSE_MASK); what each one permits is

@@ -9,7 +9,8 @@ import {IRollupParams} from "../rollup/interfaces/IRollupParams.sol";
 /// @notice Owned by the timelock. L2 parameters (reward split, epoch length, attribution
 /// method, minimum L2 stakes) reach L2 as governance orders in the rollup's priority queue;
 /// L1 parameters (queue deadline, operator bonds, prover reward, sequencer) take effect on L1
-/// at once. Datanets and their curation are L2 state (docs/protocol.md 7.2), not recorded here. Parameter ids and order encodings: docs/protocol.md 8.
+/// at once. Datanets and their curation are L2 state (docs/protocol.md 7.1), not recorded
+/// here. Parameter ids and order encodings: docs/protocol.md 8.
 contract ParamsRegistry is Ownable, IRollupParams {
     uint8 internal constant ORDER_SET_PARAM = 3;
     uint8 internal constant ORDER_SLASH = 4;

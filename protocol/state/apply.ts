@@ -182,7 +182,7 @@ function applyL2(
           `a contribution to Datanet ${tx.datanet} stakes at least ${min}, got ${tx.stake}`,
         );
       }
-      // A sequencer rule the batch circuit does not enforce (docs/protocol.md section 7.2).
+      // A sequencer rule the batch circuit does not enforce (docs/protocol.md section 7.3).
       const holder = state.contributionWithContent(tx.contentRoot);
       if (holder !== undefined) {
         throw new OpenLedgerError(
@@ -358,7 +358,7 @@ function debitOf(tx: L2Tx): bigint {
   }
 }
 
-/** A Datanet's own rules (section 7.2): curators as its mode says, existing; a known, non-empty policy. */
+/** A Datanet's own rules (section 7.1): curators as its mode says, existing; a known, non-empty policy. */
 function checkDatanet(state: RollupState, tx: CreateDatanet): void {
   const curated = tx.curationMode === CurationMode.Curated;
   if (curated ? tx.curators.length === 0 : tx.curators.length > 0) {
@@ -381,7 +381,7 @@ function checkDatanet(state: RollupState, tx: CreateDatanet): void {
 }
 
 /**
- * The license rule (section 7.3): a model names only accepted contributions; one served for a
+ * The license rule (section 7.2): a model names only accepted contributions; one served for a
  * fee uses no data whose license forbids commercial use, its own or its base models'; a
  * fine-tune's base models use no data whose license forbids derivatives.
  */

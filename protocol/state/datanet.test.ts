@@ -1,6 +1,6 @@
 /**
  * Datanets, curation and the license rule in the state transition (docs/protocol.md sections
- * 7.2 and 7.3): each refusal with its code and the state left as it was.
+ * 7.1 to 7.3): each refusal with its code and the state left as it was.
  */
 import { describe, expect, it } from "vitest";
 import { derivePublicKey } from "../eddsa.ts";
@@ -212,7 +212,7 @@ describe("Datanets", () => {
   });
 });
 
-describe("the license rule (docs/protocol.md section 7.3)", () => {
+describe("the license rule (docs/protocol.md section 7.2)", () => {
   it("a model names accepted contributions only: pending and rejected ones are refused", () => {
     const { send, refusal } = setup();
     send(curated);

@@ -96,7 +96,7 @@ export class RollupState {
   /** Snapshots taken by snapshotForRoot and not hashed yet. */
   private pendingSnapshots = 0;
   private changed = emptyChanges();
-  /** contentRoot -> the contribution holding it, rejected ones left out (section 7.2). */
+  /** contentRoot -> the contribution holding it, rejected ones left out (section 7.3). */
   private readonly contentIndex = new Map<Field, number>();
 
   constructor(genesis: Genesis, options: { witness?: boolean } = {}) {

@@ -114,6 +114,7 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DEPTH_D, DOMAIN_HASH) {
     for (var k = 0; k < 5; k++) (1 - used) * payload[k] === 0;
     (isInference + isDatanet + isCurate) * payload[4] === 0;
     for (var k = 0; k < 8; k++) (1 - isCurate) * contribution[k] === 0;
+    for (var k = 0; k < 4; k++) (1 - isCurate) * curators[k] === 0;
     isModel * (payload[3] - amount) === 0;
     (1 - isModel) * (trainingConfigHash + trainingSetRoot + trainingMax) === 0;
 
