@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { findLicense, LICENSES, licensePolicy } from "../../protocol/licenses.ts";
 import { CurationMode, MAX_CURATORS } from "../../protocol/tx/types.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
@@ -182,12 +182,12 @@ export function txCommand(): Command {
   tx.addCommand(
     sub("curate", "accept or reject a pending contribution of a Datanet you curate")
       .requiredOption("--contribution <id>", "contribution id", intArg)
-      .addOption(new Option("--accept", "accept it").conflicts("reject"))
-      .addOption(new Option("--reject", "reject it: its stake goes back to its owner"))
-      .action((o) => {
-        if (!o.accept && !o.reject) throw new InvalidArgumentError("give --accept or --reject");
-        return run(o, (w, f) => w.curate(o.contribution, o.accept === true, f));
-      }),
+      .addOption(
+        new Option("--decision <decision>", "accept it, or reject it (its stake goes back to its owner)")
+          .choices(["accept", "reject"])
+          .makeOptionMandatory(),
+      )
+      .action((o) => run(o, (w, f) => w.curate(o.contribution, o.decision === "accept", f))),
   );
   tx.addCommand(
     sub("inference", "pay for one inference of a model")
