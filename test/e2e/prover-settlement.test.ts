@@ -25,7 +25,7 @@ import { signSettlement } from "../../protocol/rewards/sign.ts";
 import { TEST_GOVERNANCE } from "../../protocol/testing.ts";
 import { encodeTx } from "../../protocol/tx/codec.ts";
 import { signTx } from "../../protocol/tx/sign.ts";
-import { type L2Tx, TxType } from "../../protocol/tx/types.ts";
+import { CurationMode, type L2Tx, TxType } from "../../protocol/tx/types.ts";
 import { SnarkjsBackend } from "../../prover/node/backend.ts";
 import { ProverNode } from "../../prover/node/node.ts";
 import { type BatchSource, SequencerRpcSource } from "../../prover/node/source.ts";
@@ -36,8 +36,8 @@ import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
 
 const { name: CIRCUIT, circuitId: CIRCUIT_ID, shape: SHAPE } = DEV_BATCH_CIRCUIT;
-/** Epoch 0 ends at entry 3; the settlement is entry 4, the batch after it entry 5. */
-const GOVERNANCE = { ...TEST_GOVERNANCE, epochLength: 3 };
+/** Epoch 0 ends at entry 4; the settlement is entry 5, the batch after it entry 6. */
+const GOVERNANCE = { ...TEST_GOVERNANCE, epochLength: 4 };
 const REWARD_CIRCUIT = 3;
 /** One account does everything: deposited from the bonded prover's L1 address, it is also the treasury. */
 const ACCOUNT = 1;
@@ -111,8 +111,8 @@ const proverNode = (source: BatchSource) =>
     rollup: s.rollupAs(s.prover),
     backend,
     circuit: { wasm: circuit.wasm, zkey: circuit.zkey, circuitId: CIRCUIT_ID, shape: SHAPE },
-    // Of entries 1 to 5, only 5 is this node's: one proof, the batch after the settlement.
-    assignment: { index: 5, of: 8, takeoverSeconds: 1e9 },
+    // Of entries 1 to 6, only 6 is this node's: one proof, the batch after the settlement.
+    assignment: { index: 6, of: 8, takeoverSeconds: 1e9 },
   });
 
 describe("prover node replay through a settlement entry", () => {
@@ -120,7 +120,8 @@ describe("prover node replay through a settlement entry", () => {
     "applies the settlement against the epoch end it replayed and proves the batch after it",
     { timeout: 900_000 },
     async () => {
-      // Batch 1: the deposit from the prover's L1 address and a contribution.
+      // Batch 1: the deposit from the prover's L1 address and an open Datanet; batch 2: a
+      // contribution to it.
       const amount = 1_000_000n;
       const pub = derivePublicKey(testKey(KEY));
       await (await s.tokenAs(s.prover).getFunction("approve")(s.d.rollup.target, amount)).wait();
@@ -134,6 +135,15 @@ describe("prover node replay through a settlement entry", () => {
         amount,
       });
       await send({
+        type: TxType.CreateDatanet,
+        metadataHash: 1n,
+        licensePolicy: 1 << 1,
+        curationMode: CurationMode.Open,
+        curators: [],
+        minStake: 0n,
+      });
+      await seq.sequencer.seal();
+      await send({
         type: TxType.RegisterContribution,
         datanet: 1,
         contentRoot: 11n,
@@ -143,7 +153,7 @@ describe("prover node replay through a settlement entry", () => {
         stake: 100n,
       });
       await seq.sequencer.seal();
-      // Batch 2: the model; batch 3: an inference paying it, which ends epoch 0.
+      // Batch 3: the model; batch 4: an inference paying it, which ends epoch 0.
       await send({ type: TxType.Stake, amount: 1000n });
       await send({
         type: TxType.RegisterModel,
@@ -164,7 +174,7 @@ describe("prover node replay through a settlement entry", () => {
         payment: 500n,
       });
       await seq.sequencer.seal();
-      // Entry 4: the settlement of epoch 0; entry 5: a batch after it.
+      // Entry 5: the settlement of epoch 0; entry 6: a batch after it.
       const data: SettlementData = {
         epoch: 0,
         model: 1,
@@ -175,16 +185,16 @@ describe("prover node replay through a settlement entry", () => {
       const answer = await new OpenLedgerProvider(`${seq.url}/rpc`).submitSettlement(
         signSettlement(data, testKey(KEY), DEV_DOMAIN),
       );
-      expect(answer).toMatchObject({ entry: 4, paid: "500" });
+      expect(answer).toMatchObject({ entry: 5, paid: "500" });
       await send({ type: TxType.Stake, amount: 1n });
       await seq.sequencer.seal();
-      await waitCommitted(5n);
+      await waitCommitted(6n);
 
       const honest = new SequencerRpcSource(`${seq.url}/rpc`);
       const node = proverNode(honest);
-      expect(await node.step()).toMatchObject({ kind: "proved", batch: 5 });
-      expect(node.replayedBatches).toBe(5);
-      expect(await s.d.rollup.getFunction("commitmentOf")(5n)).toBe(0n);
+      expect(await node.step()).toMatchObject({ kind: "proved", batch: 6 });
+      expect(node.replayedBatches).toBe(6);
+      expect(await s.d.rollup.getFunction("commitmentOf")(6n)).toBe(0n);
       expect(await node.step()).toEqual({ kind: "idle" });
     },
   );
