@@ -169,6 +169,7 @@ describe("OPEN token and governance: Governor, timelock, parameters and verifier
       await (await asTimelock.getFunction("setL1Params")(l1)).wait();
       expect(await registry.getFunction("queueDeadline")()).toBe(7200n);
       expect(await registry.getFunction("queueConfig")()).toEqual([7200n, 2n, 0n, timelock]);
+      expect(await rollup.getFunction("queueLength")()).toBe(before);
     });
   });
 });
