@@ -17,6 +17,7 @@ import { queueOpWords, type Receipt } from "../state/apply.ts";
 import {
   type Account,
   contributionFields,
+  countersFields,
   datanetFields,
   governanceParamsFields,
   modelFields,
@@ -387,13 +388,7 @@ function toCircuitInput(p: CircuitInputParts): BatchCircuitInput {
     modelsRoot: str(roots.models),
     inferencesRoot: str(roots.inferences),
     datanetsRoot: str(roots.datanets),
-    counters: [
-      counters.accounts,
-      counters.contributions,
-      counters.models,
-      counters.inferences,
-      counters.datanets,
-    ].map(str),
+    counters: countersFields(counters).map(str),
     paramsHash: str(roots.params),
     queueStart: str(closed.queueStart.hash),
     type: col((s) => str(s.record.type)),

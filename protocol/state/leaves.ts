@@ -133,15 +133,12 @@ export const modelLeaf = (m: Model): Field => poseidon(modelFields(m));
 export const inferenceLeaf = (r: InferenceRecord): Field => poseidon(inferenceFields(r));
 export const datanetLeaf = (d: Datanet): Field => poseidon(datanetFields(d));
 
-export function countersHash(c: Counters): Field {
-  return poseidon([
-    BigInt(c.accounts),
-    BigInt(c.contributions),
-    BigInt(c.models),
-    BigInt(c.inferences),
-    BigInt(c.datanets),
-  ]);
+/** The counters in the order their hash and the circuits take them. */
+export function countersFields(c: Counters): Field[] {
+  return [c.accounts, c.contributions, c.models, c.inferences, c.datanets].map(BigInt);
 }
+
+export const countersHash = (c: Counters): Field => poseidon(countersFields(c));
 
 /**
  * Parameters governance sets on L1 and the priority queue carries to L2. Basis points of an
