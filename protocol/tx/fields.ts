@@ -169,13 +169,6 @@ export function packCurators(curators: readonly number[]): Field {
   return curators.reduce((w, id, k) => w | (BigInt(id) << BigInt(32 * k)), 0n);
 }
 
-/** packCurators undone: the nonzero ids. */
-export function unpackCurators(word: Field): number[] {
-  return Array.from({ length: MAX_CURATORS }, (_, k) =>
-    Number((word >> BigInt(32 * k)) & 0xffffffffn),
-  ).filter((id) => id !== 0);
-}
-
 function u32(x: number, what: string): void {
   if (!Number.isInteger(x) || x < 0 || x >= 2 ** 32) {
     throw new OpenLedgerError(ErrorCode.InvalidField, `${what} must be an unsigned 32-bit integer`);
