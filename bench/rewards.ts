@@ -59,6 +59,8 @@ const params: ProtocolParams = {
   contributions: { arity: regArity, depth: depthC },
   models: { arity: regArity, depth: depthM },
   inferences: { arity: regArity, depth: depthI },
+  // Settlements never open the Datanets tree: any shape.
+  datanets: { arity: regArity, depth: 2 },
   trainingSet: { arity: regArity, depth: depthT },
   withdrawalsDepth: 4,
 };

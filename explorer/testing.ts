@@ -14,7 +14,7 @@ import { deploySystem, prepareArtifacts, proveStub, type System } from "../contr
 import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
 import { encodeTx } from "../protocol/tx/codec.ts";
 import { signTx } from "../protocol/tx/sign.ts";
-import { type L2Tx, TxType } from "../protocol/tx/types.ts";
+import { CurationMode, type L2Tx, TxType } from "../protocol/tx/types.ts";
 import { nodeConfig } from "../sequencer/config.ts";
 import { L1BatchPoster } from "../sequencer/l1/l1-poster.ts";
 import { type SequencerNode, startNode } from "../sequencer/node.ts";
@@ -39,7 +39,7 @@ export interface ExplorerFixture {
    * (committed) the registrations, the inference and the withdrawal, batch 3 (proven) the refund.
    */
   readonly txs: Record<
-    "transfer" | "stake" | "contribution" | "model" | "inference" | "withdraw" | "refund",
+    "transfer" | "stake" | "datanet" | "contribution" | "model" | "inference" | "withdraw" | "refund",
     string
   >;
   /** Signs (with the next nonce) and submits a transaction of Alice's or Bob's; returns its hash. */
@@ -102,6 +102,18 @@ export async function startFixture(): Promise<ExplorerFixture> {
   const transfer = await send({ type: TxType.Transfer, from: alice, to: bob, amount: 5n * OPEN }, aliceKey);
   await seq.seal();
   const stake = await send({ type: TxType.Stake, from: alice, amount: 20n * OPEN }, aliceKey);
+  const datanet = await send(
+    {
+      type: TxType.CreateDatanet,
+      from: alice,
+      metadataHash: 66n,
+      licensePolicy: 1 << 1,
+      curationMode: CurationMode.Open,
+      curators: [],
+      minStake: 0n,
+    },
+    aliceKey,
+  );
   const contribution = await send(
     {
       type: TxType.RegisterContribution,
@@ -176,7 +188,7 @@ export async function startFixture(): Promise<ExplorerFixture> {
     alice,
     bob,
     aliceAddress,
-    txs: { transfer, stake, contribution, model, inference, withdraw, refund },
+    txs: { transfer, stake, datanet, contribution, model, inference, withdraw, refund },
     send: (tx, as) => send(tx, as === "alice" ? aliceKey : bobKey),
     async stop() {
       await explorer.stop();

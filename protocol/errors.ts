@@ -24,6 +24,19 @@ export const ErrorCode = {
   InsufficientStake: "INSUFFICIENT_STAKE",
   UnknownContribution: "UNKNOWN_CONTRIBUTION",
   UnknownModel: "UNKNOWN_MODEL",
+  UnknownDatanet: "UNKNOWN_DATANET",
+  /** A license id not in the table (protocol/licenses.ts), or one the Datanet's policy does not admit. */
+  LicenseNotAllowed: "LICENSE_NOT_ALLOWED",
+  /** A model whose use (fee, fine-tune) a training contribution's license forbids (section 7.2). */
+  LicenseForbids: "LICENSE_FORBIDS",
+  /** A contribution a model names that is pending or rejected (section 7.2). */
+  ContributionNotAccepted: "CONTRIBUTION_NOT_ACCEPTED",
+  /** A curate by an account that is not a curator of the contribution's Datanet. */
+  NotCurator: "NOT_CURATOR",
+  /** A curate of a contribution that is not pending. */
+  NotPending: "NOT_PENDING",
+  /** A contribution whose contentRoot a live (not rejected) contribution already registered. */
+  DuplicateContent: "DUPLICATE_CONTENT",
   FeeTooLow: "FEE_TOO_LOW",
   /** An inference record a reward settlement cannot take (docs/protocol.md §11.1). */
   InferenceNotSettleable: "INFERENCE_NOT_SETTLEABLE",

@@ -13,6 +13,8 @@ export interface ProtocolParams {
   readonly models: TreeShape;
   /** Inference log, indexed from 1 in order of execution. */
   readonly inferences: TreeShape;
+  /** Datanets, indexed from 1. */
+  readonly datanets: TreeShape;
   /** Per model: the contributions it was trained on, slot j holding a contribution id. */
   readonly trainingSet: TreeShape;
   /** Depth of a batch's binary withdrawals tree: at most 2^depth withdrawals per batch. */
@@ -28,6 +30,7 @@ export const PRODUCTION_PARAMS: ProtocolParams = {
   contributions: { arity: 4, depth: 12 },
   models: { arity: 4, depth: 10 },
   inferences: { arity: 4, depth: 16 },
+  datanets: { arity: 4, depth: 8 },
   trainingSet: { arity: 4, depth: 6 },
   withdrawalsDepth: 10,
 };
@@ -38,6 +41,7 @@ export const TEST_PARAMS: ProtocolParams = {
   contributions: { arity: 4, depth: 3 },
   models: { arity: 4, depth: 2 },
   inferences: { arity: 4, depth: 3 },
+  datanets: { arity: 4, depth: 2 },
   trainingSet: { arity: 4, depth: 2 },
   withdrawalsDepth: 4,
 };

@@ -2,7 +2,7 @@ import { CodedError } from "./errors.ts";
 import { GENESIS_GOVERNANCE } from "./genesis.ts";
 import type { ProofBinding } from "./batch/witness.ts";
 import type { GovernanceParams } from "./state/leaves.ts";
-import { type L2Tx, TxType } from "./tx/types.ts";
+import { CurationMode, type L2Tx, TxType } from "./tx/types.ts";
 
 /**
  * Fixtures shared by the tests of every component (and the twin vectors): one definition, so
@@ -54,13 +54,26 @@ export async function rejectionCode(p: Promise<unknown>): Promise<string | undef
 export const TEST_L1_ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
 /**
- * One transaction of each L2 type, by accounts 1 and 2 (each signed with test key `from - 1`),
- * valid in this order once three deposits have opened accounts 1 to 3.
+ * One transaction of each L2 type, by accounts 1, 2 and 3 (each signed with test key
+ * `from - 1`), valid in this order once three deposits have opened accounts 1 to 3: account 1
+ * creates a curated Datanet that account 3 curates, account 2 contributes to it, account 3
+ * accepts, account 1 registers a model on the contribution.
  */
 export const EVERY_L2_TYPE: readonly L2Tx[] = [
   { type: TxType.Transfer, from: 1, nonce: 0, fee: 10n, to: 2, amount: 500n },
   { type: TxType.Stake, from: 1, nonce: 1, fee: 10n, amount: 5000n },
   { type: TxType.Unstake, from: 1, nonce: 2, fee: 10n, amount: 1000n },
+  {
+    type: TxType.CreateDatanet,
+    from: 1,
+    nonce: 3,
+    fee: 10n,
+    metadataHash: 99n,
+    licensePolicy: (1 << 1) | (1 << 2),
+    curationMode: CurationMode.Curated,
+    curators: [3],
+    minStake: 150n,
+  },
   {
     type: TxType.RegisterContribution,
     from: 2,
@@ -73,10 +86,11 @@ export const EVERY_L2_TYPE: readonly L2Tx[] = [
     uriCommitment: 88n,
     stake: 200n,
   },
+  { type: TxType.Curate, from: 3, nonce: 0, fee: 10n, contribution: 1, accept: true },
   {
     type: TxType.RegisterModel,
     from: 1,
-    nonce: 3,
+    nonce: 4,
     fee: 10n,
     modelHash: 5n,
     trainingConfigHash: 6n,

@@ -148,6 +148,10 @@ export class OpenLedgerProvider {
     return this.call("ol_getModel", [id]);
   }
 
+  getDatanet(id: number): Promise<Record<string, unknown> | null> {
+    return this.call("ol_getDatanet", [id]);
+  }
+
   getInference(id: number): Promise<InferenceInfo | null> {
     return this.call("ol_getInference", [id]);
   }

@@ -5,6 +5,8 @@ import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
 import type { ProtocolParams } from "../protocol/params.ts";
 import { signTx } from "../protocol/tx/sign.ts";
 import {
+  type CreateDatanet,
+  type Curate,
   type Inference,
   type L2Tx,
   type RegisterContribution,
@@ -100,5 +102,14 @@ export class L2Wallet {
 
   inference(p: Payload<Inference>, o?: TxOverrides) {
     return this.send<Inference>({ type: TxType.Inference, ...p }, o);
+  }
+
+  createDatanet(p: Payload<CreateDatanet>, o?: TxOverrides) {
+    return this.send<CreateDatanet>({ type: TxType.CreateDatanet, ...p }, o);
+  }
+
+  /** Accepts or rejects a pending contribution of a Datanet this account curates. */
+  curate(contribution: number, accept: boolean, o?: TxOverrides) {
+    return this.send<Curate>({ type: TxType.Curate, contribution, accept }, o);
   }
 }

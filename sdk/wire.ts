@@ -47,6 +47,8 @@ export interface ReceiptInfo {
   readonly account: number;
   readonly fee: string;
   readonly created: { readonly registry: string; readonly id: number } | null;
+  /** A curate: the contribution's owner and the stake returned to it ("0" on acceptance). */
+  readonly curated: { readonly owner: number; readonly refund: string } | null;
   readonly withdrawal: WithdrawalInfo | null;
 }
 
@@ -72,6 +74,8 @@ export interface ContributionInfo {
   /** Where the rows are: for rows in the store, the blob id mod r (docs/protocol.md §10). */
   readonly uriCommitment: string;
   readonly stake: string;
+  /** Curation: a contribution to a curated Datanet is pending until a curator decides. */
+  readonly status: "pending" | "accepted" | "rejected";
 }
 
 /**
@@ -117,6 +121,7 @@ export interface CountersInfo {
   readonly contributions: number;
   readonly models: number;
   readonly inferences: number;
+  readonly datanets: number;
 }
 
 export interface BatchInfo {

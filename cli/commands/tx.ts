@@ -1,4 +1,6 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
+import { findLicense, LICENSES, licensePolicy } from "../../protocol/licenses.ts";
+import { CurationMode, MAX_CURATORS } from "../../protocol/tx/types.ts";
 import type { L2Wallet } from "../../sdk/wallet.ts";
 import { intArg, openWallet, output, walletOptions, type WalletOptions } from "./common.ts";
 
@@ -63,7 +65,11 @@ export function txCommand(): Command {
       .requiredOption("--datanet <id>", "Datanet id", intArg)
       .requiredOption("--content-root <field>", "Merkle root of the rows' content hashes", field)
       .requiredOption("--row-count <n>", "number of rows", intArg)
-      .option("--license <id>", "license id", intArg, 0)
+      .requiredOption(
+        "--license <id|spdx>",
+        `license, one the Datanet admits: ${LICENSES.map((l) => l.spdx).join(", ")} (or its id)`,
+        (v) => findLicense(v).id,
+      )
       .requiredOption(
         "--uri-commitment <field>",
         "where the rows are: their store blob id mod r (docs/protocol.md §10; `openledger contribute` computes it)",
@@ -115,6 +121,47 @@ export function txCommand(): Command {
           ),
         ),
       ),
+  );
+  tx.addCommand(
+    sub("create-datanet", "create a Datanet: open, or curated by up to four accounts")
+      .requiredOption("--metadata-hash <field>", "hash of the Datanet's metadata document", field)
+      .requiredOption(
+        "--licenses <list>",
+        "comma-separated licenses it admits (SPDX identifiers or ids)",
+        (v) => licensePolicy(v.split(",").map((x) => x.trim())),
+      )
+      .option(
+        "--curators <ids>",
+        `comma-separated curator account ids, at most ${MAX_CURATORS}: the Datanet is curated (none: open)`,
+        (v) => v.split(",").map((x) => intArg(x.trim())),
+        [] as number[],
+      )
+      .option("--min-stake <amount>", "least stake of a contribution, in base units", big, 0n)
+      .action((o) =>
+        run(o, (w, f) => {
+          const curators = [...(o.curators as number[])].sort((a, b) => a - b);
+          return w.createDatanet(
+            {
+              metadataHash: o.metadataHash,
+              licensePolicy: o.licenses,
+              curationMode: curators.length > 0 ? CurationMode.Curated : CurationMode.Open,
+              curators,
+              minStake: o.minStake,
+            },
+            f,
+          );
+        }),
+      ),
+  );
+  tx.addCommand(
+    sub("curate", "accept or reject a pending contribution of a Datanet you curate")
+      .requiredOption("--contribution <id>", "contribution id", intArg)
+      .addOption(
+        new Option("--decision <decision>", "accept it, or reject it (its stake goes back to its owner)")
+          .choices(["accept", "reject"])
+          .makeOptionMandatory(),
+      )
+      .action((o) => run(o, (w, f) => w.curate(o.contribution, o.decision === "accept", f))),
   );
   tx.addCommand(
     sub("inference", "pay for one inference of a model")

@@ -17,7 +17,8 @@ export function genesisStateRoot(protocol: ProtocolParams, governance: Governanc
     contributions: emptyRoot(protocol.contributions),
     models: emptyRoot(protocol.models),
     inferences: emptyRoot(protocol.inferences),
-    counters: countersHash({ accounts: 0, contributions: 0, models: 0, inferences: 0 }),
+    counters: countersHash({ accounts: 0, contributions: 0, models: 0, inferences: 0, datanets: 0 }),
     params: paramsHash(governance),
+    datanets: emptyRoot(protocol.datanets),
   });
 }

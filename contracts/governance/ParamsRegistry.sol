@@ -8,8 +8,9 @@ import {IRollupParams} from "../rollup/interfaces/IRollupParams.sol";
 /// @title Protocol parameters set by governance
 /// @notice Owned by the timelock. L2 parameters (reward split, epoch length, attribution
 /// method, minimum L2 stakes) reach L2 as governance orders in the rollup's priority queue;
-/// L1 parameters (queue deadline, operator bonds, prover reward, sequencer, Datanet
-/// curation) take effect on L1 at once. Parameter ids and order encodings: docs/protocol.md 8.
+/// L1 parameters (queue deadline, operator bonds, prover reward, sequencer) take effect on L1
+/// at once. Datanets and their curation are L2 state (docs/protocol.md 7.1), not recorded
+/// here. Parameter ids and order encodings: docs/protocol.md 8.
 contract ParamsRegistry is Ownable, IRollupParams {
     uint8 internal constant ORDER_SET_PARAM = 3;
     uint8 internal constant ORDER_SLASH = 4;
@@ -61,12 +62,6 @@ contract ParamsRegistry is Ownable, IRollupParams {
         uint96 queueFee;
     }
 
-    /// @notice Who may curate a Datanet (accept contributions into it), and whether it is open.
-    struct Datanet {
-        address curator;
-        bool open;
-    }
-
     RewardSplit public rewardSplit;
     uint32 public epochLength;
     /// @notice L2 account of the treasury: reward settlements pay it the protocol share and the
@@ -97,15 +92,12 @@ contract ParamsRegistry is Ownable, IRollupParams {
     uint96 public minProverBond;
     uint96 public proverRewardPerBatch;
 
-    mapping(uint32 datanetId => Datanet) public datanets;
-
     /// @notice The rollup whose priority queue carries L2 parameter changes; set once.
     IGovernanceOrders public rollup;
     address private immutable _deployer;
 
     event L2ParamChanged(uint32 indexed paramId, uint256 value);
     event L1ParamsChanged(L1Params params);
-    event DatanetCurationChanged(uint32 indexed datanetId, address curator, bool open);
     event TreasuryAccountChanged(uint32 account);
     event L2StakeSlashed(uint32 indexed account, uint96 amount);
 
@@ -194,13 +186,6 @@ contract ParamsRegistry is Ownable, IRollupParams {
         if (account == 0) revert ZeroValue();
         treasuryAccount = account;
         emit TreasuryAccountChanged(account);
-    }
-
-    /// @notice Sets who curates a Datanet and whether it accepts contributions. L1 record in v1;
-    /// the sequencer reads it when admitting contributions.
-    function setDatanet(uint32 datanetId, address curator, bool open) external onlyOwner {
-        datanets[datanetId] = Datanet(curator, open);
-        emit DatanetCurationChanged(datanetId, curator, open);
     }
 
     /// @inheritdoc IRollupParams

@@ -153,12 +153,8 @@ describe("OPEN token and governance: Governor, timelock, parameters and verifier
       await expect(setVerifier(3, await s.alice.getAddress(), 1)).rejects.toThrow(/NotAContract/);
     });
 
-    it("records Datanet curation and L1 parameters without touching the queue", async () => {
+    it("records L1 parameters without touching the queue", async () => {
       const before = await rollup.getFunction("queueLength")();
-      await (await asTimelock.getFunction("setDatanet")(3, await s.alice.getAddress(), true)).wait();
-      const datanet = await registry.getFunction("datanets")(3);
-      expect([datanet.curator, datanet.open]).toEqual([await s.alice.getAddress(), true]);
-      expect(await rollup.getFunction("queueLength")()).toBe(before);
       const l1 = {
         queueDeadline: 7200n,
         sequencer: await s.sequencer.getAddress(),
@@ -173,6 +169,7 @@ describe("OPEN token and governance: Governor, timelock, parameters and verifier
       await (await asTimelock.getFunction("setL1Params")(l1)).wait();
       expect(await registry.getFunction("queueDeadline")()).toBe(7200n);
       expect(await registry.getFunction("queueConfig")()).toEqual([7200n, 2n, 0n, timelock]);
+      expect(await rollup.getFunction("queueLength")()).toBe(before);
     });
   });
 });

@@ -25,7 +25,13 @@ describe("explorer read API", () => {
     const { status, body } = await get("/status");
     expect(status).toBe(200);
     expect(body.l2.sealedBatches).toBe(3);
-    expect(body.l2.counters).toMatchObject({ accounts: f.bob, contributions: 1, models: 1, inferences: 1 });
+    expect(body.l2.counters).toMatchObject({
+      accounts: f.bob,
+      contributions: 1,
+      models: 1,
+      inferences: 1,
+      datanets: 1,
+    });
     expect(body.l2.stateRoot).toMatch(/^0x[0-9a-f]{64}$/);
     expect(body.l1).toMatchObject({ lastCommitted: 3, lastFinalized: 1, frozen: false });
     expect(body.l1.chainId).toBe((await f.s.ethers.provider.getNetwork()).chainId.toString());
@@ -51,7 +57,7 @@ describe("explorer read API", () => {
     }
     const proof = await f.s.ethers.provider.getTransactionReceipt(first.l1.proveTx);
     expect(proof?.from).toBe(await f.s.prover.getAddress());
-    expect(second.txCount).toBe(5);
+    expect(second.txCount).toBe(6);
     expect(second.withdrawalCount).toBe(1);
 
     // Pages near the head of the chain (ol_listBatches alone answers these with nothing).
@@ -70,19 +76,20 @@ describe("explorer read API", () => {
     expect(body.withdrawals).toEqual([{ recipient: f.aliceAddress, amount: (3n * OPEN).toString() }]);
     expect(body).not.toHaveProperty("batchData");
     const txs = await get("/batches/2/transactions");
-    expect(txs.body.total).toBe(5);
+    expect(txs.body.total).toBe(6);
     expect(txs.body.transactions.map((t: { type: string }) => t.type)).toEqual([
       "stake",
+      "createDatanet",
       "registerContribution",
       "registerModel",
       "inference",
       "withdraw",
     ]);
-    expect(txs.body.transactions[4]).toMatchObject({
+    expect(txs.body.transactions[5]).toMatchObject({
       hash: f.txs.withdraw,
       status: "sealed",
       batch: 2,
-      position: 4,
+      position: 5,
       from: f.alice,
       amount: (3n * OPEN).toString(),
       fee: "1000",
@@ -108,7 +115,7 @@ describe("explorer read API", () => {
       id: f.alice,
       balance: a.balance.toString(),
       staked: (20n * OPEN).toString(),
-      nonce: 5,
+      nonce: 6,
       l1Address: f.aliceAddress,
       includesOpenBatch: false,
     });
@@ -116,6 +123,7 @@ describe("explorer read API", () => {
       f.txs.withdraw,
       f.txs.model,
       f.txs.contribution,
+      f.txs.datanet,
       f.txs.stake,
       f.txs.transfer,
       expect.stringMatching(/^0x/), // the deposit that opened it
@@ -124,9 +132,22 @@ describe("explorer read API", () => {
     expect(list.body.items.map((x: { id: number }) => x.id)).toEqual([f.bob, f.alice]);
   });
 
-  it("serves contributions, models (fee, training set, escrow) and inferences", async () => {
+  it("serves Datanets, contributions (with their status), models (fee, training set, escrow) and inferences", async () => {
     const c = await get("/contributions/1");
-    expect(c.body).toMatchObject({ id: 1, owner: f.alice, rowCount: 120, stake: (2n * OPEN).toString() });
+    expect(c.body).toMatchObject({
+      id: 1,
+      owner: f.alice,
+      rowCount: 120,
+      stake: (2n * OPEN).toString(),
+      status: "accepted",
+    });
+    expect((await get("/datanets/1")).body).toMatchObject({
+      owner: f.alice,
+      licenses: ["CC0-1.0"],
+      curationMode: "open",
+      curators: [],
+    });
+    expect((await get("/datanets")).body).toMatchObject({ total: 1, items: [{ id: 1 }] });
     const m = await get("/models/1");
     expect(m.body).toMatchObject({
       owner: f.alice,

@@ -197,6 +197,21 @@ export const contribution = {
     license: int,
     uriCommitment: str,
     stake: str,
+    status: { type: "string", enum: ["pending", "accepted", "rejected"] },
+  },
+} as const;
+
+export const datanet = {
+  type: "object",
+  properties: {
+    id: int,
+    owner: int,
+    metadataHash: str,
+    licensePolicy: int,
+    licenses: { type: "array", items: str },
+    curationMode: { type: "string", enum: ["open", "curated"] },
+    curators: { type: "array", items: int },
+    minStake: str,
   },
 } as const;
 
@@ -247,7 +262,7 @@ export const status = {
         openBatch: { type: "object", properties: { number: int, size: int } },
         counters: {
           type: "object",
-          properties: { accounts: int, contributions: int, models: int, inferences: int },
+          properties: { accounts: int, contributions: int, models: int, inferences: int, datanets: int },
         },
       },
     },

@@ -14,10 +14,11 @@ import { ExplorerError, ExplorerErrorCode } from "./errors.ts";
 /** ol_getBatch as the explorer keeps it: without a batch's data, which no page shows. */
 export type L2Batch = Omit<BatchInfo, "batchData"> | SettlementInfo;
 
-export type Registry = "contributions" | "models" | "inferences" | "accounts";
+export type Registry = "datanets" | "contributions" | "models" | "inferences" | "accounts";
 
 const REGISTRY_METHODS: Record<Registry, { get: string; list: string }> = {
   accounts: { get: "ol_getAccount", list: "ol_listAccounts" },
+  datanets: { get: "ol_getDatanet", list: "ol_listDatanets" },
   contributions: { get: "ol_getContribution", list: "ol_listContributions" },
   models: { get: "ol_getModel", list: "ol_listModels" },
   inferences: { get: "ol_getInference", list: "ol_listInferences" },

@@ -58,7 +58,7 @@ describe("explorer UI in a browser", () => {
     const rows = page.locator("table.list tbody tr");
     await expect.poll(() => rows.count()).toBe(3);
     expect(await rows.nth(0).innerText()).toMatch(/^#3\s+proven\s+1\s+0\b/);
-    expect(await rows.nth(1).innerText()).toMatch(/^#2\s+committed\s+5\s+1\b/);
+    expect(await rows.nth(1).innerText()).toMatch(/^#2\s+committed\s+6\s+1\b/);
     expect(await rows.nth(2).innerText()).toMatch(/^#1\s+final\s+3\s+0\b/);
     expect(await page.locator(".stats").innerText()).toMatch(/final on L1\s+1/);
     await shot("home");
@@ -70,7 +70,7 @@ describe("explorer UI in a browser", () => {
     expect(await page.locator("table.kv").first().innerText()).toMatch(/status\s+committed/);
     expect(await page.locator("body").innerText()).toContain(f.aliceAddress);
     const txRows = page.locator("table.list").last().locator("tbody tr");
-    expect(await txRows.count()).toBe(5);
+    expect(await txRows.count()).toBe(6);
     await shot("batch");
 
     await txRows.filter({ hasText: "withdraw" }).getByRole("link").first().click();
@@ -89,9 +89,9 @@ describe("explorer UI in a browser", () => {
     await page.getByRole("heading", { name: `Account #${f.alice}` }).waitFor();
     const account = await page.locator("table.kv").innerText();
     expect(account).toMatch(/staked\s+20 OPEN/);
-    expect(account).toMatch(/nonce\s+5/);
+    expect(account).toMatch(/nonce\s+6/);
     expect(account).toContain(f.aliceAddress);
-    expect(await page.locator("table.list tbody tr").count()).toBe(6);
+    expect(await page.locator("table.list tbody tr").count()).toBe(7);
     await shot("account");
 
     await page.goBack();

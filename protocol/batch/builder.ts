@@ -20,7 +20,7 @@ export interface BuiltTx extends AppliedTx {
   readonly tx: BatchTx;
   /** Its account slot's record in the fixed layout. */
   readonly record: SlotRecord;
-  /** Its registry record (register contribution, register model, inference). */
+  /** Its registry record (register contribution or model, inference, create Datanet, curate). */
   readonly registry?: RegistryRecord;
 }
 
@@ -37,6 +37,8 @@ const REGISTRY_TYPES: ReadonlySet<TxType> = new Set([
   TxType.RegisterContribution,
   TxType.RegisterModel,
   TxType.Inference,
+  TxType.CreateDatanet,
+  TxType.Curate,
 ]);
 
 /** A withdrawal, or a deposit or forced withdrawal that may turn into one (a refund, a payout). */
@@ -139,7 +141,7 @@ export class BatchBuilder {
     const built: BuiltTx = {
       ...applied,
       tx,
-      record: slotRecord(tx, applied.receipt.account),
+      record: slotRecord(tx, applied.receipt),
       registry: registryRecord(tx, this.trainingDescriptorOf(applied)),
     };
     if (built.registry) this.registryCount++;

@@ -4,6 +4,8 @@ import { addressToField } from "../domain.ts";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import { bigIntToBytesBE, type Field } from "../field.ts";
 import { encodeFloat40 } from "../float40.ts";
+import type { Receipt } from "../state/apply.ts";
+import { packCurators } from "../tx/fields.ts";
 import { type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
 
 /**
@@ -23,7 +25,7 @@ export interface BatchShape {
   readonly slots: number;
   /** Withdrawals per batch (a power of two): recipients posted after the records. */
   readonly withdrawals: number;
-  /** Registry transactions (register contribution, register model, inference) per batch; 0 if absent. */
+  /** Registry transactions (register contribution or model, inference, create Datanet, curate) per batch; 0 if absent. */
   readonly registrySlots?: number;
 }
 
@@ -46,7 +48,9 @@ export const NOOP_RECORD: SlotRecord = { type: 0, a: 0, b: 0, amount: 0n, fee: 0
 /**
  * A registry slot's record: contribution (datanet, contentRoot, uriCommitment, 0, rowCount,
  * license), model (baseModel, modelHash, trainingDescriptor, checkpointCommitment, 0, 0),
- * inference (model, inputHash, outputHash, featureCommitment, 0, 0).
+ * inference (model, inputHash, outputHash, featureCommitment, 0, 0), create Datanet
+ * (licensePolicy, metadataHash, curators, 0, 0, curationMode), curate (contribution, 0, 0, 0, 0,
+ * accept).
  */
 export interface RegistryRecord {
   readonly type: number;
@@ -67,8 +71,15 @@ export function batchDataLength(shape: BatchShape): number {
   );
 }
 
-/** The record of an executed transaction; `account` is what a queue operation's receipt names. */
-export function slotRecord(tx: SignedTx | QueueOp, account: number): SlotRecord {
+/**
+ * The record of an executed transaction, from its receipt: the account a queue operation
+ * names; for a curate, the contribution's owner as `b` and its refund as `amount`.
+ */
+export function slotRecord(
+  tx: SignedTx | QueueOp,
+  receipt: Pick<Receipt, "account" | "curated">,
+): SlotRecord {
+  const account = receipt.account;
   switch (tx.type) {
     case TxType.Transfer:
       return { type: tx.type, a: tx.from, b: tx.to, amount: tx.amount, fee: tx.fee };
@@ -82,6 +93,13 @@ export function slotRecord(tx: SignedTx | QueueOp, account: number): SlotRecord 
       return { type: tx.type, a: tx.from, b: 0, amount: tx.payment, fee: tx.fee };
     case TxType.RegisterModel:
       return { type: tx.type, a: tx.from, b: 0, amount: tx.inferenceFee, fee: tx.fee };
+    case TxType.CreateDatanet:
+      return { type: tx.type, a: tx.from, b: 0, amount: tx.minStake, fee: tx.fee };
+    case TxType.Curate: {
+      // The state transition gives every curate its receipt's `curated`.
+      const { owner, refund } = receipt.curated!;
+      return { type: tx.type, a: tx.from, b: owner, amount: refund, fee: tx.fee };
+    }
     case TxType.Deposit:
     case TxType.ForcedWithdrawal:
     case TxType.SetParameter:
@@ -130,6 +148,20 @@ export function registryRecord(
       w4: 0,
       w5: 0,
     };
+  }
+  if (tx.type === TxType.CreateDatanet) {
+    return {
+      type: tx.type,
+      w0: tx.licensePolicy,
+      h1: tx.metadataHash,
+      h2: packCurators(tx.curators),
+      h3: 0n,
+      w4: 0,
+      w5: tx.curationMode,
+    };
+  }
+  if (tx.type === TxType.Curate) {
+    return { type: tx.type, w0: tx.contribution, h1: 0n, h2: 0n, h3: 0n, w4: 0, w5: tx.accept ? 1 : 0 };
   }
   return undefined;
 }

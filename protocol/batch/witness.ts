@@ -14,10 +14,18 @@ import { encodeFloat40 } from "../float40.ts";
 import { capacity } from "../smt.ts";
 import type { ClosedBatch } from "../state/batch.ts";
 import { queueOpWords, type Receipt } from "../state/apply.ts";
-import { type Account, governanceParamsFields, modelFields, packAccountState } from "../state/leaves.ts";
+import {
+  type Account,
+  contributionFields,
+  countersFields,
+  datanetFields,
+  governanceParamsFields,
+  modelFields,
+  packAccountState,
+} from "../state/leaves.ts";
 import type { LeafUpdate, RollupState } from "../state/state.ts";
-import { trainingSetRoot } from "../tx/fields.ts";
-import { isQueueOp, type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
+import { packCurators, trainingSetRoot } from "../tx/fields.ts";
+import { isQueueOp, MAX_CURATORS, type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
 import { BatchBuilder, type BatchTx } from "./builder.ts";
 import {
   type BatchClaims,
@@ -96,12 +104,22 @@ interface RegistryInput {
   model: readonly Field[];
   /** Register model: trainingConfigHash, trainingSetRoot, maxId. */
   training: readonly Field[];
-  siblings: Record<"contributions" | "models" | "inferences", readonly (readonly Field[])[]>;
+  /** The Datanet leaf's fields: created, contributed to, or of the contribution curated. */
+  datanet: readonly Field[];
+  /** Curate: the contribution's leaf fields before, and its Datanet's curators, one per word. */
+  contribution: readonly Field[];
+  curators: readonly Field[];
+  siblings: Record<RegistryTree, readonly (readonly Field[])[]>;
 }
+
+type RegistryTree = "contributions" | "models" | "inferences" | "datanets";
 
 const NO_PAYLOAD: readonly Field[] = [0n, 0n, 0n, 0n, 0n];
 const NO_MODEL: readonly Field[] = [0n, 0n, 0n, 0n, 0n, 0n, 0n];
 const NO_TRAINING: readonly Field[] = [0n, 0n, 0n];
+const NO_DATANET: readonly Field[] = [0n, 0n, 0n, 0n, 0n, 0n];
+const NO_CONTRIBUTION: readonly Field[] = [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n];
+const NO_CURATORS: readonly Field[] = new Array<Field>(MAX_CURATORS).fill(0n);
 const NO_LEAF = { x: 0n, y: 0n, l1: 0n, packed: 0n };
 const NO_QUEUE_OP: QueueInput = { words: [0n, 0n, 0n, 0n, 0n], existing: 0n, capped: 0n };
 
@@ -188,18 +206,25 @@ function signedSlot(
   registry: RegistryInput[],
 ): SlotInput {
   const sender = state.accounts.get(tx.from);
-  const receiver = tx.type === TxType.Transfer ? state.accounts.get(tx.to) : undefined;
+  const curated = tx.type === TxType.Curate ? state.contributions.get(tx.contribution) : undefined;
+  const receiver =
+    tx.type === TxType.Transfer
+      ? state.accounts.get(tx.to)
+      : curated
+        ? state.accounts.get(curated.owner)
+        : undefined;
   const model = tx.type === TxType.Inference ? state.models.get(tx.model) : undefined;
   const { record, registry: regRecord, updates } = builder.add(tx);
-  const payload =
-    tx.type === TxType.RegisterContribution
-      ? [BigInt(tx.datanet), tx.contentRoot, BigInt(tx.rowCount), BigInt(tx.license), tx.uriCommitment]
-      : tx.type === TxType.Inference
-        ? [BigInt(tx.model), tx.inputHash, tx.outputHash, tx.featureCommitment, 0n]
-        : tx.type === TxType.RegisterModel
-          ? [tx.modelHash, regRecord!.h2, tx.checkpointCommitment, tx.inferenceFee, BigInt(tx.baseModel)]
-          : NO_PAYLOAD;
+  const payload = slotPayload(tx, regRecord?.h2 ?? 0n);
   if (regRecord) {
+    // The state transition accepted it: the Datanet it names (or its contribution names) exists.
+    const datanetId =
+      tx.type === TxType.CreateDatanet
+        ? state.counters.datanets
+        : tx.type === TxType.RegisterContribution
+          ? tx.datanet
+          : (curated?.datanet ?? 0);
+    const datanet = datanetId === 0 ? undefined : state.datanets.get(datanetId)!;
     registry.push({
       record: regRecord,
       slot,
@@ -218,7 +243,12 @@ function signedSlot(
               BigInt(tx.contributions.at(-1)!),
             ]
           : NO_TRAINING,
-      siblings: registryPaths(state, updates),
+      datanet: datanet ? datanetFields(datanet) : NO_DATANET,
+      contribution: curated ? contributionFields(curated) : NO_CONTRIBUTION,
+      curators: curated
+        ? Array.from({ length: MAX_CURATORS }, (_, k) => BigInt(datanet!.curators[k] ?? 0))
+        : NO_CURATORS,
+      siblings: registryPaths(state, updates, datanetId),
     });
   }
   // The state transition accepted it, so the sender exists.
@@ -231,16 +261,61 @@ function signedSlot(
     leafA: { l1: from.l1, packed: from.packed },
     siblingsA: accountUpdate(updates, 0).siblings,
     leafB: receiver ? leafOf(receiver) : NO_LEAF,
-    siblingsB: receiver ? accountUpdate(updates, 1).siblings : state.proof("accounts", 0).siblings,
+    // An accepted curate leaves its owner's leaf as it is: its path in the tree as it is now.
+    siblingsB:
+      updates.filter((u) => u.tree === "accounts")[1]?.siblings ??
+      state.proof("accounts", receiver ? record.b : 0).siblings,
     queue: NO_QUEUE_OP,
   };
 }
 
-/** The paths a registry slot opens: the trees it updated, the empty leaf 0 of the others. */
-function registryPaths(state: RollupState, updates: readonly LeafUpdate[]): RegistryInput["siblings"] {
-  const path = (tree: "contributions" | "models" | "inferences") =>
-    updates.find((u) => u.tree === tree)?.siblings ?? state.proof(tree, 0).siblings;
-  return { contributions: path("contributions"), models: path("models"), inferences: path("inferences") };
+/** p0..p4 of an L2 transaction as the circuit reads them (p5, a stake, is the slot's amount). */
+function slotPayload(tx: SignedTx, trainingDescriptor: Field): readonly Field[] {
+  switch (tx.type) {
+    case TxType.RegisterContribution:
+      return [BigInt(tx.datanet), tx.contentRoot, BigInt(tx.rowCount), BigInt(tx.license), tx.uriCommitment];
+    case TxType.Inference:
+      return [BigInt(tx.model), tx.inputHash, tx.outputHash, tx.featureCommitment, 0n];
+    case TxType.RegisterModel:
+      return [
+        tx.modelHash,
+        trainingDescriptor,
+        tx.checkpointCommitment,
+        tx.inferenceFee,
+        BigInt(tx.baseModel),
+      ];
+    case TxType.CreateDatanet:
+      return [
+        tx.metadataHash,
+        BigInt(tx.licensePolicy),
+        BigInt(tx.curationMode),
+        packCurators(tx.curators),
+        0n,
+      ];
+    case TxType.Curate:
+      return [BigInt(tx.contribution), tx.accept ? 1n : 0n, 0n, 0n, 0n];
+    default:
+      return NO_PAYLOAD;
+  }
+}
+
+/**
+ * The paths a registry slot opens: the trees it updated, the Datanet it reads (`datanet`, 0 for
+ * none), the empty leaf 0 of the others.
+ */
+function registryPaths(
+  state: RollupState,
+  updates: readonly LeafUpdate[],
+  datanet: number,
+): RegistryInput["siblings"] {
+  const path = (tree: RegistryTree, read = 0) =>
+    updates.find((u) => u.tree === tree)?.siblings ?? state.proof(tree, read).siblings;
+  return {
+    contributions: path("contributions"),
+    models: path("models"),
+    inferences: path("inferences"),
+    datanets: path("datanets", datanet),
+  };
 }
 
 /** Unused account slots are no-ops that open the empty leaf 0. */
@@ -271,7 +346,10 @@ function padRegistry(state: RollupState, registry: readonly RegistryInput[], cou
     payload: NO_PAYLOAD,
     model: NO_MODEL,
     training: NO_TRAINING,
-    siblings: registryPaths(state, []),
+    datanet: NO_DATANET,
+    contribution: NO_CONTRIBUTION,
+    curators: NO_CURATORS,
+    siblings: registryPaths(state, [], 0),
   };
   return [...registry, ...Array.from({ length: count - registry.length }, () => empty)];
 }
@@ -309,7 +387,8 @@ function toCircuitInput(p: CircuitInputParts): BatchCircuitInput {
     contributionsRoot: str(roots.contributions),
     modelsRoot: str(roots.models),
     inferencesRoot: str(roots.inferences),
-    counters: [counters.accounts, counters.contributions, counters.models, counters.inferences].map(str),
+    datanetsRoot: str(roots.datanets),
+    counters: countersFields(counters).map(str),
     paramsHash: str(roots.params),
     queueStart: str(closed.queueStart.hash),
     type: col((s) => str(s.record.type)),
@@ -355,6 +434,10 @@ function toCircuitInput(p: CircuitInputParts): BatchCircuitInput {
     regSiblingsC: registry.map((r) => paths(r.siblings.contributions)),
     regSiblingsM: registry.map((r) => paths(r.siblings.models)),
     regSiblingsI: registry.map((r) => paths(r.siblings.inferences)),
+    regDatanet: registry.map((r) => r.datanet.map(str)),
+    regContribution: registry.map((r) => r.contribution.map(str)),
+    regCurators: registry.map((r) => r.curators.map(str)),
+    regSiblingsD: registry.map((r) => paths(r.siblings.datanets)),
     feeRecipient: str(fee.recipient),
     feeRecipientExists: fee.exists ? "1" : "0",
     feeX: str(fee.leaf.x),

@@ -6,7 +6,7 @@ import { beginBatch, closeBatch, type OpenBatch } from "../state/batch.ts";
 import { RollupState } from "../state/state.ts";
 import { TEST_GOVERNANCE, TEST_L1_ADDRESS, TEST_PROVER } from "../testing.ts";
 import { signTx } from "../tx/sign.ts";
-import { type L2Tx, type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
+import { CurationMode, type L2Tx, type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
 import type { EpochEnd, Settlement } from "./settlement.ts";
 
 /** An L2 transaction before its nonce and fee are filled in. */
@@ -70,8 +70,19 @@ export class RewardLedger {
     this.txs.push(tx);
   }
 
-  /** Registers a contribution of `from`; returns its id. */
+  /** Registers a contribution of `from` to Datanet 1 (open, CC0-1.0, made by the first contributor); returns its id. */
   contribute(from: number, contentRoot: bigint): number {
+    if (this.state.counters.datanets === 0) {
+      this.send({
+        type: TxType.CreateDatanet,
+        from,
+        metadataHash: 1n,
+        licensePolicy: 1 << 1,
+        curationMode: CurationMode.Open,
+        curators: [],
+        minStake: 0n,
+      });
+    }
     this.send({
       type: TxType.RegisterContribution,
       from,

@@ -7,7 +7,7 @@ import { signTx } from "../tx/sign.ts";
 import { type Deposit, type L2Tx, type SignedTx, TxType } from "../tx/types.ts";
 import { applyTx, LAST_NONCE } from "./apply.ts";
 import { beginBatch, closeBatch } from "./batch.ts";
-import { type StateRoots, stateRoot } from "./leaves.ts";
+import { ContributionStatus, type StateRoots, stateRoot } from "./leaves.ts";
 import { RollupState } from "./state.ts";
 import { codeOf, EVERY_L2_TYPE, TEST_GOVERNANCE, TEST_L1_ADDRESS } from "../testing.ts";
 
@@ -48,27 +48,36 @@ describe("state transition", () => {
     const receipts = everyType().map((tx) => applyTx(state, batch, tx).receipt);
     const a1 = state.accounts.get(1)!;
     const a2 = state.accounts.get(2)!;
-    expect(a1).toMatchObject({ nonce: 4, staked: 4000n, balance: 10n ** 6n - 500n - 5000n + 1000n - 40n });
+    expect(a1).toMatchObject({ nonce: 5, staked: 4000n, balance: 10n ** 6n - 500n - 5000n + 1000n - 50n });
     expect(a2).toMatchObject({ nonce: 3, balance: 10n ** 6n + 500n - 200n - 60n - 300n - 30n });
-    expect(state.contributions.get(1)).toMatchObject({ owner: 2, stake: 200n, contentRoot: 77n });
+    expect(state.datanets.get(1)).toMatchObject({ owner: 1, curators: [3], minStake: 150n });
+    expect(state.contributions.get(1)).toMatchObject({
+      owner: 2,
+      stake: 200n,
+      contentRoot: 77n,
+      status: ContributionStatus.Accepted,
+    });
     expect(state.models.get(1)).toMatchObject({ owner: 1, inferenceFee: 50n, escrow: 60n });
     expect(state.trainingSets.get(1)).toEqual({ trainingConfigHash: 6n, contributions: [1] });
     expect(state.inferences.get(1)).toMatchObject({ user: 2, model: 1, payment: 60n });
-    expect(state.counters).toEqual({ accounts: 3, contributions: 1, models: 1, inferences: 1 });
+    expect(state.counters).toEqual({ accounts: 3, contributions: 1, models: 1, inferences: 1, datanets: 1 });
     expect(receipts.map((r) => r.created?.registry)).toEqual([
       undefined,
       undefined,
       undefined,
+      "datanet",
       "contribution",
+      undefined,
       "model",
       "inference",
       undefined,
     ]);
+    expect(receipts[5]!.curated).toEqual({ owner: 2, refund: 0n });
     expect(batch.withdrawals).toEqual([{ recipient: L1, amount: 300n }]);
-    expect(batch.feeTotal).toBe(70n);
+    expect(batch.feeTotal).toBe(90n);
     const closed = closeBatch(state, batch, 3);
-    expect(closed.feesCredited).toBe(70n);
-    expect(state.accounts.get(3)!.balance).toBe(10n ** 6n + 70n);
+    expect(closed.feesCredited).toBe(90n);
+    expect(state.accounts.get(3)!.balance).toBe(10n ** 6n - 10n + 90n);
     expect(closed.queueEnd.next).toBe(3n);
   });
 
@@ -110,11 +119,11 @@ describe("state transition", () => {
           datanet: 1,
           contentRoot: 1n,
           rowCount: 1,
-          license: 0,
+          license: 1,
           uriCommitment: 1n,
-          stake: 99n,
+          stake: 200n,
         } as never),
-        ErrorCode.InsufficientStake,
+        ErrorCode.UnknownDatanet,
       ],
       [
         t({
@@ -147,11 +156,11 @@ describe("state transition", () => {
 
     // A replayed transaction fails on its nonce; an underpaid inference and a missing base model fail too.
     const ok = everyType();
-    for (const tx of ok.slice(0, 5)) applyTx(state, batch, tx);
+    for (const tx of ok.slice(0, 7)) applyTx(state, batch, tx);
     expect(codeOf(() => applyTx(state, batch, ok[0]!))).toBe(ErrorCode.BadNonce);
-    const cheap = sign({ ...(ok[5] as SignedTx & { payment: bigint }), payment: 40n } as L2Tx, 1);
+    const cheap = sign({ ...(ok[7] as SignedTx & { payment: bigint }), payment: 40n } as L2Tx, 1);
     expect(codeOf(() => applyTx(state, batch, cheap))).toBe(ErrorCode.FeeTooLow);
-    const fineTune = sign({ ...(ok[4] as L2Tx), nonce: 4, baseModel: 7 } as L2Tx, 0);
+    const fineTune = sign({ ...(ok[6] as L2Tx), nonce: 5, baseModel: 7 } as L2Tx, 0);
     expect(codeOf(() => applyTx(state, batch, fineTune))).toBe(ErrorCode.UnknownModel);
   });
 

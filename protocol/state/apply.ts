@@ -3,15 +3,19 @@ import { verifySignature } from "../eddsa.ts";
 import { ErrorCode, ensure, OpenLedgerError } from "../errors.ts";
 import type { Field } from "../field.ts";
 import { isFloat40 } from "../float40.ts";
+import { KNOWN_LICENSE_MASK, licenseById, policyLicenses } from "../licenses.ts";
 import { poseidon } from "../poseidon.ts";
 import { capacity } from "../smt.ts";
 import { trainingDescriptor, txHash } from "../tx/fields.ts";
 import {
+  type CreateDatanet,
+  CurationMode,
   type Deposit,
   type ForcedWithdrawal,
   isQueueOp,
   type L2Tx,
   type QueueOp,
+  type RegisterModel,
   type SetParameter,
   type SignedTx,
   type Slash,
@@ -19,7 +23,7 @@ import {
 } from "../tx/types.ts";
 import type { BatchContext, Withdrawal } from "./batch.ts";
 import { setParameter } from "./governance.ts";
-import type { Account } from "./leaves.ts";
+import { type Account, ContributionStatus } from "./leaves.ts";
 import type { LeafUpdate, RollupState } from "./state.ts";
 
 /**
@@ -31,7 +35,7 @@ import type { LeafUpdate, RollupState } from "./state.ts";
 /** The largest 32-bit nonce: an account at this nonce sends nothing more (section 6). */
 export const LAST_NONCE = 2 ** 32 - 1;
 
-export type Registry = "account" | "contribution" | "model" | "inference";
+export type Registry = "account" | "contribution" | "model" | "inference" | "datanet";
 
 export interface Receipt {
   readonly txHash: Field;
@@ -42,6 +46,8 @@ export interface Receipt {
   /** Registry entry the transaction created, if any. */
   readonly created?: { readonly registry: Registry; readonly id: number };
   readonly withdrawal?: Withdrawal;
+  /** A curate: the contribution's owner and what went back to its balance (0 on acceptance). */
+  readonly curated?: { readonly owner: number; readonly refund: bigint };
 }
 
 export interface AppliedTx {
@@ -158,11 +164,31 @@ function applyL2(
       });
       break;
     case TxType.RegisterContribution: {
-      const min = state.governance.minContributionStake;
+      const datanet = state.datanets.get(tx.datanet);
+      if (!datanet) {
+        throw new OpenLedgerError(ErrorCode.UnknownDatanet, `Datanet ${tx.datanet} does not exist`);
+      }
+      if (!licenseById(tx.license) || ((datanet.licensePolicy >>> tx.license) & 1) === 0) {
+        throw new OpenLedgerError(
+          ErrorCode.LicenseNotAllowed,
+          `Datanet ${tx.datanet} does not admit license ${tx.license}; it admits ${policyNames(datanet.licensePolicy)}`,
+        );
+      }
+      const global = state.governance.minContributionStake;
+      const min = datanet.minStake > global ? datanet.minStake : global;
       if (tx.stake < min) {
         throw new OpenLedgerError(
           ErrorCode.InsufficientStake,
-          `a contribution stakes at least ${min}, got ${tx.stake}`,
+          `a contribution to Datanet ${tx.datanet} stakes at least ${min}, got ${tx.stake}`,
+        );
+      }
+      // A sequencer rule the batch circuit does not enforce (docs/protocol.md section 7.3).
+      const holder = state.contributionWithContent(tx.contentRoot);
+      if (holder !== undefined) {
+        throw new OpenLedgerError(
+          ErrorCode.DuplicateContent,
+          `contentRoot ${tx.contentRoot} is already registered by contribution ${holder}`,
+          { contribution: holder },
         );
       }
       const id = nextId(state, "contributions");
@@ -176,6 +202,10 @@ function applyL2(
         license: tx.license,
         uriCommitment: tx.uriCommitment,
         stake: tx.stake,
+        status:
+          datanet.curationMode === CurationMode.Open
+            ? ContributionStatus.Accepted
+            : ContributionStatus.Pending,
       });
       out = { ...receipt, created: { registry: "contribution", id } };
       break;
@@ -193,6 +223,7 @@ function applyL2(
       if (tx.baseModel > state.counters.models) {
         throw new OpenLedgerError(ErrorCode.UnknownModel, `base model ${tx.baseModel} does not exist`);
       }
+      checkTrainingLicenses(state, tx);
       const min = state.governance.minModelStake;
       if (sender.staked < min) {
         throw new OpenLedgerError(
@@ -244,6 +275,65 @@ function applyL2(
       out = { ...receipt, created: { registry: "inference", id } };
       break;
     }
+    case TxType.CreateDatanet: {
+      checkDatanet(state, tx);
+      const id = nextId(state, "datanets");
+      state.setAccount(tx.from, base);
+      state.counters = { ...state.counters, datanets: id };
+      state.setDatanet(id, {
+        owner: tx.from,
+        metadataHash: tx.metadataHash,
+        licensePolicy: tx.licensePolicy,
+        curationMode: tx.curationMode,
+        curators: [...tx.curators],
+        minStake: tx.minStake,
+      });
+      out = { ...receipt, created: { registry: "datanet", id } };
+      break;
+    }
+    case TxType.Curate: {
+      const c = state.contributions.get(tx.contribution);
+      if (!c) {
+        throw new OpenLedgerError(
+          ErrorCode.UnknownContribution,
+          `contribution ${tx.contribution} does not exist`,
+        );
+      }
+      // Every contribution names an existing Datanet, and Datanets are never removed.
+      const datanet = state.datanets.get(c.datanet)!;
+      if (!datanet.curators.includes(tx.from)) {
+        throw new OpenLedgerError(
+          ErrorCode.NotCurator,
+          `account ${tx.from} is not a curator of Datanet ${c.datanet}`,
+        );
+      }
+      if (c.owner === tx.from) {
+        throw new OpenLedgerError(
+          ErrorCode.NotCurator,
+          `account ${tx.from} may not curate its own contribution ${tx.contribution}`,
+        );
+      }
+      if (c.status !== ContributionStatus.Pending) {
+        throw new OpenLedgerError(
+          ErrorCode.NotPending,
+          `contribution ${tx.contribution} is ${c.status === ContributionStatus.Accepted ? "accepted" : "rejected"}, not pending`,
+        );
+      }
+      state.setAccount(tx.from, base);
+      if (!tx.accept) {
+        // Owners are accounts, and accounts are never removed.
+        const owner = state.accounts.get(c.owner)!;
+        state.setAccount(c.owner, { ...owner, balance: owner.balance + c.stake });
+      }
+      state.setContribution(
+        tx.contribution,
+        tx.accept
+          ? { ...c, status: ContributionStatus.Accepted }
+          : { ...c, status: ContributionStatus.Rejected, stake: 0n },
+      );
+      out = { ...receipt, curated: { owner: c.owner, refund: tx.accept ? 0n : c.stake } };
+      break;
+    }
   }
   batch.feeTotal += tx.fee;
   return out;
@@ -262,8 +352,75 @@ function debitOf(tx: L2Tx): bigint {
       return tx.payment;
     case TxType.Unstake:
     case TxType.RegisterModel:
+    case TxType.CreateDatanet:
+    case TxType.Curate:
       return 0n;
   }
+}
+
+/** A Datanet's own rules (section 7.1): curators as its mode says, existing; a known, non-empty policy. */
+function checkDatanet(state: RollupState, tx: CreateDatanet): void {
+  const curated = tx.curationMode === CurationMode.Curated;
+  if (curated ? tx.curators.length === 0 : tx.curators.length > 0) {
+    throw new OpenLedgerError(
+      ErrorCode.InvalidTransaction,
+      curated ? "a curated Datanet names at least one curator" : "an open Datanet names no curators",
+    );
+  }
+  for (const c of tx.curators) {
+    if (c > state.counters.accounts) {
+      throw new OpenLedgerError(ErrorCode.UnknownAccount, `curator account ${c} does not exist`);
+    }
+  }
+  if (tx.licensePolicy === 0 || (tx.licensePolicy & ~KNOWN_LICENSE_MASK) !== 0) {
+    throw new OpenLedgerError(
+      ErrorCode.LicenseNotAllowed,
+      `license policy ${tx.licensePolicy} must admit at least one license and only known ones (mask ${KNOWN_LICENSE_MASK})`,
+    );
+  }
+}
+
+/**
+ * The license rule (section 7.2): a model names only accepted contributions; one served for a
+ * fee uses no data whose license forbids commercial use, its own or its base models'; a
+ * fine-tune's base models use no data whose license forbids derivatives.
+ */
+function checkTrainingLicenses(state: RollupState, tx: RegisterModel): void {
+  for (const id of tx.contributions) {
+    const c = state.contributions.get(id)!;
+    if (c.status !== ContributionStatus.Accepted) {
+      throw new OpenLedgerError(
+        ErrorCode.ContributionNotAccepted,
+        `training contribution ${id} is ${c.status === ContributionStatus.Pending ? "pending" : "rejected"}, not accepted`,
+      );
+    }
+    if (tx.inferenceFee > 0n) needs(c.license, "commercial", `contribution ${id}`);
+  }
+  for (let m = tx.baseModel; m !== 0; m = state.models.get(m)!.baseModel) {
+    for (const id of state.trainingSets.get(m)!.contributions) {
+      const license = state.contributions.get(id)!.license;
+      needs(license, "derivatives", `contribution ${id} of base model ${m}`);
+      if (tx.inferenceFee > 0n) needs(license, "commercial", `contribution ${id} of base model ${m}`);
+    }
+  }
+}
+
+function needs(license: number, use: "commercial" | "derivatives", what: string): void {
+  // Registered contributions carry known licenses.
+  const l = licenseById(license)!;
+  if (!l[use]) {
+    throw new OpenLedgerError(
+      ErrorCode.LicenseForbids,
+      use === "commercial"
+        ? `${what} is licensed ${l.spdx}, which forbids a model served for a fee (inferenceFee > 0)`
+        : `${what} is licensed ${l.spdx}, which forbids derivatives: its model cannot be fine-tuned`,
+    );
+  }
+}
+
+function policyNames(policy: number): string {
+  const names = policyLicenses(policy).map((l) => `${l.id} ${l.spdx}`);
+  return names.length > 0 ? names.join(", ") : "none";
 }
 
 /** Batch data carries amounts as float40 (section 8): a value without that form cannot be posted. */
@@ -273,6 +430,7 @@ function checkAmounts(tx: L2Tx): void {
   if (tx.type === TxType.RegisterContribution) amounts.push(["stake", tx.stake]);
   if (tx.type === TxType.RegisterModel) amounts.push(["inferenceFee", tx.inferenceFee]);
   if (tx.type === TxType.Inference) amounts.push(["payment", tx.payment]);
+  if (tx.type === TxType.CreateDatanet) amounts.push(["minStake", tx.minStake]);
   for (const [what, v] of amounts) {
     if (!isFloat40(v)) {
       throw new OpenLedgerError(
@@ -285,7 +443,7 @@ function checkAmounts(tx: L2Tx): void {
 
 function nextId(
   state: RollupState,
-  registry: "contributions" | "models" | "inferences" | "accounts",
+  registry: "contributions" | "models" | "inferences" | "accounts" | "datanets",
 ): number {
   const id = state.counters[registry] + 1;
   ensure(BigInt(id) < capacity(state.params[registry]), ErrorCode.TreeFull, `the ${registry} tree is full`);

@@ -2,6 +2,8 @@ import type { AffinePoint } from "../babyjub.ts";
 import { addressToField } from "../domain.ts";
 import { checkUint, type Field } from "../field.ts";
 import { poseidon, poseidonList } from "../poseidon.ts";
+import { packCurators } from "../tx/fields.ts";
+import type { CurationMode } from "../tx/types.ts";
 
 /**
  * Leaf formats of the state trees (docs/protocol.md, "State"). A leaf is the Poseidon hash
@@ -18,6 +20,10 @@ export interface Account {
   readonly staked: bigint;
 }
 
+/** Where a contribution stands: curated Datanets take contributions pending a curator's decision. */
+export const ContributionStatus = { Pending: 0, Accepted: 1, Rejected: 2 } as const;
+export type ContributionStatus = (typeof ContributionStatus)[keyof typeof ContributionStatus];
+
 export interface Contribution {
   readonly owner: number;
   readonly datanet: number;
@@ -25,7 +31,19 @@ export interface Contribution {
   readonly rowCount: number;
   readonly license: number;
   readonly uriCommitment: Field;
+  /** Locked while the contribution stands; 0 once a rejection returned it. */
   readonly stake: bigint;
+  readonly status: ContributionStatus;
+}
+
+export interface Datanet {
+  readonly owner: number;
+  readonly metadataHash: Field;
+  readonly licensePolicy: number;
+  readonly curationMode: CurationMode;
+  /** Strictly increasing account ids; empty for an open Datanet. */
+  readonly curators: readonly number[];
+  readonly minStake: bigint;
 }
 
 export interface Model {
@@ -54,6 +72,7 @@ export interface Counters {
   readonly contributions: number;
   readonly models: number;
   readonly inferences: number;
+  readonly datanets: number;
 }
 
 /** balance (96 bits) | nonce (32 bits) << 96 | staked (96 bits) << 128, one field element. */
@@ -77,6 +96,18 @@ export function contributionFields(c: Contribution): Field[] {
     BigInt(c.license),
     c.uriCommitment,
     c.stake,
+    BigInt(c.status),
+  ];
+}
+
+export function datanetFields(d: Datanet): Field[] {
+  return [
+    BigInt(d.owner),
+    d.metadataHash,
+    BigInt(d.licensePolicy),
+    BigInt(d.curationMode),
+    packCurators(d.curators),
+    d.minStake,
   ];
 }
 
@@ -100,10 +131,14 @@ export const accountLeaf = (a: Account): Field => poseidon(accountFields(a));
 export const contributionLeaf = (c: Contribution): Field => poseidon(contributionFields(c));
 export const modelLeaf = (m: Model): Field => poseidon(modelFields(m));
 export const inferenceLeaf = (r: InferenceRecord): Field => poseidon(inferenceFields(r));
+export const datanetLeaf = (d: Datanet): Field => poseidon(datanetFields(d));
 
-export function countersHash(c: Counters): Field {
-  return poseidon([BigInt(c.accounts), BigInt(c.contributions), BigInt(c.models), BigInt(c.inferences)]);
+/** The counters in the order their hash and the circuits take them. */
+export function countersFields(c: Counters): Field[] {
+  return [c.accounts, c.contributions, c.models, c.inferences, c.datanets].map(BigInt);
 }
+
+export const countersHash = (c: Counters): Field => poseidon(countersFields(c));
 
 /**
  * Parameters governance sets on L1 and the priority queue carries to L2. Basis points of an
@@ -148,15 +183,16 @@ export interface StateRoots {
   readonly inferences: Field;
   readonly counters: Field;
   readonly params: Field;
+  readonly datanets: Field;
 }
 
 /**
- * stateRoot = Poseidon(accountsRoot, Poseidon(contributions, models, inferences, counters, params)).
- * Two levels so that L1 can open an account for an exit with one Poseidon(2) (poseidon-solidity
- * hashes at most 5 inputs).
+ * stateRoot = Poseidon(accountsRoot, Poseidon(contributions, models, inferences, counters, params,
+ * datanets)). Two levels so that L1 can open an account for an exit with one Poseidon(2) and
+ * the registries hash as a given word.
  */
 export function registriesHash(r: StateRoots): Field {
-  return poseidon([r.contributions, r.models, r.inferences, r.counters, r.params]);
+  return poseidon([r.contributions, r.models, r.inferences, r.counters, r.params, r.datanets]);
 }
 
 export function stateRoot(r: StateRoots): Field {

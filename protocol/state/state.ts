@@ -7,8 +7,11 @@ import {
   accountLeaf,
   type Contribution,
   type Counters,
+  ContributionStatus,
   contributionLeaf,
   countersHash,
+  type Datanet,
+  datanetLeaf,
   type GovernanceParams,
   type InferenceRecord,
   inferenceLeaf,
@@ -20,7 +23,7 @@ import {
 } from "./leaves.ts";
 
 /**
- * The rollup state: the four registries as records and as sparse Merkle trees, the
+ * The rollup state: the five registries as records and as sparse Merkle trees, the
  * counters, the governance parameters and the L1 queue position (docs/protocol.md, section 6).
  *
  * Leaf hashing is lazy by default: a write marks the slot dirty and `root()` rehashes all
@@ -28,7 +31,7 @@ import {
  * batch. In witness mode every write updates its tree at once and records the Merkle path,
  * which is what the prover needs per transaction. Both modes give the same roots.
  */
-export type TreeName = "accounts" | "contributions" | "models" | "inferences";
+export type TreeName = "accounts" | "contributions" | "models" | "inferences" | "datanets";
 
 /** What the batch circuit needs to check one leaf update. */
 export interface LeafUpdate {
@@ -82,7 +85,8 @@ export class RollupState {
   readonly models = new Map<number, Model>();
   readonly trainingSets = new Map<number, TrainingSet>();
   readonly inferences = new Map<number, InferenceRecord>();
-  counters: Counters = { accounts: 0, contributions: 0, models: 0, inferences: 0 };
+  readonly datanets = new Map<number, Datanet>();
+  counters: Counters = { accounts: 0, contributions: 0, models: 0, inferences: 0, datanets: 0 };
   queue: QueueCursor = { next: 0n, hash: 0n };
   private witness: boolean;
 
@@ -92,6 +96,8 @@ export class RollupState {
   /** Snapshots taken by snapshotForRoot and not hashed yet. */
   private pendingSnapshots = 0;
   private changed = emptyChanges();
+  /** contentRoot -> the contribution holding it, rejected ones left out (section 7.3). */
+  private readonly contentIndex = new Map<Field, number>();
 
   constructor(genesis: Genesis, options: { witness?: boolean } = {}) {
     this.domain = genesis.domain;
@@ -103,6 +109,7 @@ export class RollupState {
       contributions: new SparseMerkleTree(genesis.params.contributions),
       models: new SparseMerkleTree(genesis.params.models),
       inferences: new SparseMerkleTree(genesis.params.inferences),
+      datanets: new SparseMerkleTree(genesis.params.datanets),
     };
   }
 
@@ -113,7 +120,19 @@ export class RollupState {
 
   setContribution(id: number, c: Contribution): void {
     this.contributions.set(id, c);
+    if (c.status !== ContributionStatus.Rejected) this.contentIndex.set(c.contentRoot, id);
+    else if (this.contentIndex.get(c.contentRoot) === id) this.contentIndex.delete(c.contentRoot);
     this.touch("contributions", id);
+  }
+
+  /** The contribution, not rejected, that registered `contentRoot`, if any. */
+  contributionWithContent(contentRoot: Field): number | undefined {
+    return this.contentIndex.get(contentRoot);
+  }
+
+  setDatanet(id: number, d: Datanet): void {
+    this.datanets.set(id, d);
+    this.touch("datanets", id);
   }
 
   setModel(id: number, m: Model, training?: TrainingSet): void {
@@ -149,6 +168,7 @@ export class RollupState {
       inferences: this.trees.inferences.root,
       counters: countersHash(this.counters),
       params: paramsHash(this.governance),
+      datanets: this.trees.datanets.root,
     };
   }
 
@@ -203,6 +223,7 @@ export class RollupState {
         inferences: this.trees.inferences.root,
         counters,
         params,
+        datanets: this.trees.datanets.root,
       };
     } finally {
       this.pendingSnapshots--;
@@ -283,10 +304,20 @@ export class RollupState {
         const r = this.inferences.get(id)!;
         return () => inferenceLeaf(r);
       }
+      case "datanets": {
+        const d = this.datanets.get(id)!;
+        return () => datanetLeaf(d);
+      }
     }
   }
 }
 
 function emptyChanges(): Record<TreeName, Set<number>> {
-  return { accounts: new Set(), contributions: new Set(), models: new Set(), inferences: new Set() };
+  return {
+    accounts: new Set(),
+    contributions: new Set(),
+    models: new Set(),
+    inferences: new Set(),
+    datanets: new Set(),
+  };
 }

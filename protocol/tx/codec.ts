@@ -10,7 +10,16 @@ import {
   type Field,
   toField,
 } from "../field.ts";
-import { isQueueOp, type L2Tx, type QueueOp, type SignedTx, type Tx, TxType } from "./types.ts";
+import {
+  CurationMode,
+  isQueueOp,
+  type L2Tx,
+  MAX_CURATORS,
+  type QueueOp,
+  type SignedTx,
+  type Tx,
+  TxType,
+} from "./types.ts";
 
 /**
  * Canonical binary encoding (docs/protocol.md, "Wire encoding"): a version byte, the type
@@ -161,6 +170,21 @@ function writeBody(w: Writer, tx: Tx): void {
       w.field(tx.featureCommitment);
       w.uint(tx.payment, 12);
       return;
+    case TxType.CreateDatanet:
+      w.field(tx.metadataHash);
+      w.uint(tx.licensePolicy, 4);
+      w.u8(tx.curationMode);
+      if (tx.curators.length > MAX_CURATORS) {
+        throw new OpenLedgerError(ErrorCode.InvalidEncoding, `at most ${MAX_CURATORS} curators`);
+      }
+      w.u8(tx.curators.length);
+      for (const c of tx.curators) w.uint(c, 4);
+      w.uint(tx.minStake, 12);
+      return;
+    case TxType.Curate:
+      w.uint(tx.contribution, 4);
+      w.u8(tx.accept ? 1 : 0);
+      return;
   }
 }
 
@@ -244,6 +268,28 @@ export function decodeTx(bytes: Uint8Array): SignedTx | QueueOp {
         payment: r.big(12),
       };
       break;
+    case TxType.CreateDatanet: {
+      const metadataHash = r.field("metadataHash");
+      const licensePolicy = r.num(4);
+      const curationMode = r.u8();
+      if (curationMode !== CurationMode.Open && curationMode !== CurationMode.Curated) {
+        throw new OpenLedgerError(ErrorCode.InvalidEncoding, `unknown curation mode ${curationMode}`);
+      }
+      const n = r.u8();
+      if (n > MAX_CURATORS) {
+        throw new OpenLedgerError(ErrorCode.InvalidEncoding, `at most ${MAX_CURATORS} curators, got ${n}`);
+      }
+      const curators = Array.from({ length: n }, () => r.num(4));
+      tx = { type, ...common, metadataHash, licensePolicy, curationMode, curators, minStake: r.big(12) };
+      break;
+    }
+    case TxType.Curate: {
+      const contribution = r.num(4);
+      const accept = r.u8();
+      if (accept > 1) throw new OpenLedgerError(ErrorCode.InvalidEncoding, `accept is 0 or 1, got ${accept}`);
+      tx = { type, ...common, contribution, accept: accept === 1 };
+      break;
+    }
     default:
       throw new OpenLedgerError(ErrorCode.InvalidEncoding, `unknown transaction type ${type}`);
   }

@@ -4,7 +4,7 @@ import { checkUint, type Field, toField } from "../field.ts";
 import type { ProtocolParams } from "../params.ts";
 import { poseidon } from "../poseidon.ts";
 import { SparseMerkleTree } from "../smt.ts";
-import { isQueueOp, type Tx, TxType } from "./types.ts";
+import { CurationMode, isQueueOp, MAX_CURATORS, type Tx, TxType } from "./types.ts";
 
 /** Every transaction is 10 field elements: [type, from, nonce, fee, payload × 6]. */
 export const TX_FIELDS = 10;
@@ -53,6 +53,16 @@ export function txFields(tx: Tx, params: ProtocolParams): Field[] {
         toField(tx.featureCommitment, "featureCommitment"),
         tx.payment,
       ]);
+    case TxType.CreateDatanet:
+      return head([
+        toField(tx.metadataHash, "metadataHash"),
+        BigInt(tx.licensePolicy),
+        BigInt(tx.curationMode),
+        packCurators(tx.curators),
+        tx.minStake,
+      ]);
+    case TxType.Curate:
+      return head([BigInt(tx.contribution), tx.accept ? 1n : 0n]);
     case TxType.Deposit:
       return head([
         tx.queueIndex,
@@ -134,6 +144,31 @@ export function trainingDescriptor(
   return poseidon([toField(configHash, "trainingConfigHash"), root, BigInt(contributions.at(-1)!)]);
 }
 
+/**
+ * A Datanet's curators as one field element: curator k (from 0) in bits 32k..32k+31, empty
+ * places 0. The circuit splits it back into MAX_CURATORS u32 words to find a curate's sender.
+ */
+export function packCurators(curators: readonly number[]): Field {
+  if (curators.length > MAX_CURATORS) {
+    throw new OpenLedgerError(
+      ErrorCode.InvalidEncoding,
+      `a Datanet has at most ${MAX_CURATORS} curators, got ${curators.length}`,
+    );
+  }
+  curators.forEach((id, k) => {
+    if (!Number.isInteger(id) || id < 1 || id >= 2 ** 32) {
+      throw new OpenLedgerError(ErrorCode.InvalidEncoding, `curator ${id} is not an account id (u32 >= 1)`);
+    }
+    if (k > 0 && id <= curators[k - 1]!) {
+      throw new OpenLedgerError(
+        ErrorCode.InvalidEncoding,
+        `curator ids must be strictly increasing: ${id} follows ${curators[k - 1]}`,
+      );
+    }
+  });
+  return curators.reduce((w, id, k) => w | (BigInt(id) << BigInt(32 * k)), 0n);
+}
+
 function u32(x: number, what: string): void {
   if (!Number.isInteger(x) || x < 0 || x >= 2 ** 32) {
     throw new OpenLedgerError(ErrorCode.InvalidField, `${what} must be an unsigned 32-bit integer`);
@@ -176,6 +211,16 @@ function checkRanges(tx: Tx): void {
     case TxType.Inference:
       u32(tx.model, "model");
       checkUint(tx.payment, 96, "payment");
+      return;
+    case TxType.CreateDatanet:
+      u32(tx.licensePolicy, "licensePolicy");
+      if (tx.curationMode !== CurationMode.Open && tx.curationMode !== CurationMode.Curated) {
+        throw new OpenLedgerError(ErrorCode.InvalidField, "curationMode is 0 (open) or 1 (curated)");
+      }
+      checkUint(tx.minStake, 96, "minStake");
+      return;
+    case TxType.Curate:
+      u32(tx.contribution, "contribution");
       return;
   }
 }

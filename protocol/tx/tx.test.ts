@@ -3,7 +3,7 @@ import { derivePublicKey } from "../eddsa.ts";
 import { OpenLedgerError } from "../errors.ts";
 import { TEST_PARAMS } from "../params.ts";
 import { decodeTx, encodeTx } from "./codec.ts";
-import { TX_FIELDS, txFields, txHash } from "./fields.ts";
+import { packCurators, TX_FIELDS, txFields, txHash } from "./fields.ts";
 import { signTx, verifyTx } from "./sign.ts";
 import { type Deposit, type L2Tx, TxType } from "./types.ts";
 import { DEV_DOMAIN } from "../genesis.ts";
@@ -87,6 +87,26 @@ describe("transactions", () => {
     const tampered = Uint8Array.from(reg);
     tampered.fill(0xff, 26, 58);
     expect(() => decodeTx(tampered)).toThrow(/contentRoot is outside the BN254 scalar field/);
+    // Body offsets after version, type, from, nonce, fee (22 bytes): a curate's accept byte at
+    // 26; a create Datanet's mode at 58 and curator count at 59.
+    const curate = encodeTx(signTx(byType(TxType.Curate), sk, domain, TEST_PARAMS));
+    expect(() => decodeTx(Uint8Array.from(curate).fill(2, 26, 27))).toThrow(/accept is 0 or 1/);
+    const datanet = encodeTx(signTx(byType(TxType.CreateDatanet), sk, domain, TEST_PARAMS));
+    expect(() => decodeTx(Uint8Array.from(datanet).fill(2, 58, 59))).toThrow(/unknown curation mode 2/);
+    expect(() => decodeTx(Uint8Array.from(datanet).fill(5, 59, 60))).toThrow(/at most 4 curators/);
+  });
+
+  it("pack a Datanet's curators canonically: at most four, strictly increasing, u32 >= 1", () => {
+    const datanet = byType(TxType.CreateDatanet);
+    expect(datanet.curators).toEqual([4, 9, 4_000_000_000]);
+    expect(packCurators(datanet.curators)).toBe(4n + (9n << 32n) + (4_000_000_000n << 64n));
+    for (const [curators, msg] of [
+      [[1, 2, 3, 4, 5], /at most 4/],
+      [[3, 3], /strictly increasing/],
+      [[0], /u32 >= 1/],
+    ] as const) {
+      expect(() => txHash({ ...datanet, curators }, domain, TEST_PARAMS)).toThrow(msg);
+    }
   });
 
   it("reject out-of-range amounts", () => {

@@ -15,6 +15,8 @@ export const TxType = {
   ForcedWithdrawal: 9,
   SetParameter: 10,
   Slash: 11,
+  CreateDatanet: 12,
+  Curate: 13,
 } as const;
 export type TxType = (typeof TxType)[keyof typeof TxType];
 
@@ -30,6 +32,8 @@ export const TX_TYPE_NAMES: Record<TxType, string> = {
   9: "forcedWithdrawal",
   10: "setParameter",
   11: "slash",
+  12: "createDatanet",
+  13: "curate",
 };
 
 /** Fields every L2-signed transaction carries. Amounts are OPEN base units (18 decimals). */
@@ -65,14 +69,42 @@ export interface Unstake extends Signed {
   readonly amount: bigint;
 }
 
+/** How a Datanet takes contributions: at once, or pending until one of its curators decides. */
+export const CurationMode = { Open: 0, Curated: 1 } as const;
+export type CurationMode = (typeof CurationMode)[keyof typeof CurationMode];
+
+/** At most this many curators per Datanet: their ids pack into one field element (section 5.1). */
+export const MAX_CURATORS = 4;
+
+export interface CreateDatanet extends Signed {
+  readonly type: typeof TxType.CreateDatanet;
+  /** Hash of the Datanet's metadata document (kept in the store). */
+  readonly metadataHash: Field;
+  /** Licenses it admits: bit `id` of this u32 mask admits license `id` (protocol/licenses.ts). */
+  readonly licensePolicy: number;
+  readonly curationMode: CurationMode;
+  /** Curator account ids, strictly increasing: 1 to MAX_CURATORS if curated, none if open. */
+  readonly curators: readonly number[];
+  /** The least stake a contribution to it carries (u96), on top of the global minimum. */
+  readonly minStake: bigint;
+}
+
+export interface Curate extends Signed {
+  readonly type: typeof TxType.Curate;
+  /** A pending contribution of a Datanet the sender curates (u32). */
+  readonly contribution: number;
+  /** Accept it, or reject it (its stake goes back to its owner's balance). */
+  readonly accept: boolean;
+}
+
 export interface RegisterContribution extends Signed {
   readonly type: typeof TxType.RegisterContribution;
-  /** Datanet the rows are contributed to (u32). */
+  /** Datanet the rows are contributed to (u32): an existing one. */
   readonly datanet: number;
   /** Poseidon Merkle root over the content hashes of the rows. */
   readonly contentRoot: Field;
   readonly rowCount: number;
-  /** License id from the Datanet's license list (u16). */
+  /** License id (protocol/licenses.ts) the Datanet's policy admits (u16). */
   readonly license: number;
   /** Commitment to the (encrypted) storage URI, so the URI itself stays off-chain. */
   readonly uriCommitment: Field;
@@ -151,7 +183,16 @@ export interface Slash {
 /** An operation of the L1 priority queue: L2 executes it in queue order, without signature. */
 export type QueueOp = Deposit | ForcedWithdrawal | SetParameter | Slash;
 
-export type L2Tx = Transfer | Withdraw | Stake | Unstake | RegisterContribution | RegisterModel | Inference;
+export type L2Tx =
+  | Transfer
+  | Withdraw
+  | Stake
+  | Unstake
+  | RegisterContribution
+  | RegisterModel
+  | Inference
+  | CreateDatanet
+  | Curate;
 export type Tx = L2Tx | QueueOp;
 
 /** Queue operations carry a queue index and no signature. */

@@ -4,7 +4,7 @@
  * circuit tests check the circuits produce the same outputs. Neither side can drift alone.
  */
 
-import { buildBatchWitness } from "../batch/witness.ts";
+import { type BatchWitness, buildBatchWitness } from "../batch/witness.ts";
 import { domainHash } from "../domain.ts";
 import { derivePublicKey, signMessage } from "../eddsa.ts";
 import type { Field } from "../field.ts";
@@ -15,7 +15,7 @@ import { accountLeaf } from "../state/leaves.ts";
 import { RollupState } from "../state/state.ts";
 import { signTx } from "../tx/sign.ts";
 import { txFields, txHash } from "../tx/fields.ts";
-import { type L2Tx, TxType } from "../tx/types.ts";
+import { CurationMode, type L2Tx, TxType } from "../tx/types.ts";
 import { TEST_GOVERNANCE, TEST_BINDING } from "../testing.ts";
 
 export const VECTOR_DOMAIN = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
@@ -72,6 +72,16 @@ export const VECTOR_TXS: L2Tx[] = [
     featureCommitment: 23n,
     payment: 10n ** 16n,
   },
+  {
+    type: TxType.CreateDatanet,
+    ...common,
+    metadataHash: 31n,
+    licensePolicy: 0b10110,
+    curationMode: CurationMode.Curated,
+    curators: [4, 9, 4_000_000_000],
+    minStake: 10n ** 18n,
+  },
+  { type: TxType.Curate, ...common, contribution: 6, accept: false },
 ];
 
 /** The batch vector's circuit shape: `batch_8x2_2tx_1reg` in circuits/circuits.json. */
@@ -80,10 +90,12 @@ export const VECTOR_BATCH_SHAPE = { slots: 2, withdrawals: 1, registrySlots: 1 }
 const VECTOR_GOVERNANCE = TEST_GOVERNANCE;
 
 /**
- * A batch of the state transition and its circuit input: two deposits open accounts 1 and 2,
- * then a withdrawal and a contribution registration (an account slot and a registry slot).
+ * Batches of the state transition and their circuit inputs: two deposits open accounts 1 and
+ * 2, account 1 creates a Datanet curated by itself; then `batch`: a withdrawal and a
+ * contribution registration by account 2 (an account slot and a registry slot), pending; then
+ * `curate`: account 1 rejects it, and the stake goes back to account 2.
  */
-function batchVector(next: () => Field) {
+function batchVectors(next: () => Field) {
   const state = new RollupState(
     { domain: VECTOR_DOMAIN, params: TEST_PARAMS, governance: VECTOR_GOVERNANCE },
     { witness: true },
@@ -101,15 +113,27 @@ function batchVector(next: () => Field) {
     }) as const;
   buildBatchWitness(state, [deposit(0n, k1), deposit(1n, k2)], 1, VECTOR_BATCH_SHAPE, TEST_BINDING);
   const sign = <T extends L2Tx>(tx: T, key: Uint8Array) => signTx(tx, key, VECTOR_DOMAIN, TEST_PARAMS);
+  const datanet = {
+    type: TxType.CreateDatanet,
+    from: 1,
+    nonce: 0,
+    fee: 2n,
+    metadataHash: next(),
+    licensePolicy: 0b110,
+    curationMode: CurationMode.Curated,
+    curators: [1],
+    minStake: 200n,
+  } as const;
+  buildBatchWitness(state, [sign(datanet, k1)], 1, VECTOR_BATCH_SHAPE, TEST_BINDING);
   const txs = [
-    sign({ type: TxType.Withdraw, from: 1, nonce: 0, fee: 5n, amount: 700n, recipient: l1Sender }, k1),
+    sign({ type: TxType.Withdraw, from: 1, nonce: 1, fee: 5n, amount: 700n, recipient: l1Sender }, k1),
     sign(
       {
         type: TxType.RegisterContribution,
         from: 2,
         nonce: 0,
         fee: 3n,
-        datanet: 4,
+        datanet: 1,
         contentRoot: next(),
         rowCount: 10,
         license: 1,
@@ -119,8 +143,7 @@ function batchVector(next: () => Field) {
       k2,
     ),
   ];
-  const w = buildBatchWitness(state, txs, 2, VECTOR_BATCH_SHAPE, TEST_BINDING);
-  return {
+  const vector = (w: BatchWitness) => ({
     shape: VECTOR_BATCH_SHAPE,
     input: w.input,
     data: `0x${Buffer.from(w.data).toString("hex")}`,
@@ -131,7 +154,14 @@ function batchVector(next: () => Field) {
     commitment: w.commitment,
     prover: TEST_BINDING.prover,
     publicInput: w.publicInput,
-  };
+  });
+  const batch = vector(buildBatchWitness(state, txs, 2, VECTOR_BATCH_SHAPE, TEST_BINDING));
+  const reject = sign(
+    { type: TxType.Curate, from: 1, nonce: 2, fee: 1n, contribution: 1, accept: false },
+    k1,
+  );
+  const curate = vector(buildBatchWitness(state, [reject], 2, VECTOR_BATCH_SHAPE, TEST_BINDING));
+  return { batch, curate };
 }
 
 export function generateTwinVectors() {
@@ -190,9 +220,9 @@ export function generateTwinVectors() {
     };
   });
 
-  const batch = batchVector(next);
+  const { batch, curate } = batchVectors(next);
 
-  return { poseidon2, merkle: { shape, inclusion, updates }, eddsa, txHashes, accounts, batch };
+  return { poseidon2, merkle: { shape, inclusion, updates }, eddsa, txHashes, accounts, batch, curate };
 }
 
 export type TwinVectors = ReturnType<typeof generateTwinVectors>;

@@ -7,7 +7,7 @@ import { fieldToHex } from "../../protocol/field.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
 import { txHash } from "../../protocol/tx/fields.ts";
-import { TxType } from "../../protocol/tx/types.ts";
+import { CurationMode, TxType } from "../../protocol/tx/types.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { startNode } from "../node.ts";
 import { KEY } from "../storage/schema.ts";
@@ -61,6 +61,64 @@ describe("sequencer restart", () => {
       balance: String(10n ** 6n + 50n),
     });
     await third.stop();
+  });
+
+  it("recovers Datanets, contribution status and the repeated-contentRoot rule from the stored records", async () => {
+    const dir = tempDir("recover-datanets");
+    const node = await fundedNode(dir);
+    const contribution = (nonce: number) =>
+      signedHex(
+        {
+          type: TxType.RegisterContribution,
+          from: 1,
+          nonce,
+          fee: 1n,
+          datanet: 1,
+          contentRoot: 55n,
+          rowCount: 3,
+          license: 2,
+          uriCommitment: 6n,
+          stake: 200n,
+        },
+        0,
+      );
+    const datanet = signedHex(
+      {
+        type: TxType.CreateDatanet,
+        from: 1,
+        nonce: 0,
+        fee: 1n,
+        metadataHash: 9n,
+        licensePolicy: 1 << 2,
+        curationMode: CurationMode.Curated,
+        curators: [2],
+        minStake: 0n,
+      },
+      0,
+    );
+    for (const tx of [datanet, contribution(1)]) {
+      expect((await rpc(node.url, "ol_sendTransaction", [tx])).error).toBeUndefined();
+    }
+    await node.sequencer.seal();
+    const rootBefore = (await node.sequencer.view.roots()).stateRoot;
+    await node.stop();
+
+    const again = await startNode(testNodeConfig(dir), logger);
+    try {
+      expect((await again.sequencer.view.roots()).stateRoot).toBe(rootBefore);
+      expect((await rpc(again.url, "ol_getDatanet", [1])).result).toMatchObject({ curators: [2] });
+      expect((await rpc(again.url, "ol_sendTransaction", [contribution(2)])).error?.data).toMatchObject({
+        code: ErrorCode.DuplicateContent,
+      });
+      const accept = signedHex(
+        { type: TxType.Curate, from: 2, nonce: 0, fee: 1n, contribution: 1, accept: true },
+        1,
+      );
+      expect((await rpc(again.url, "ol_sendTransaction", [accept])).error).toBeUndefined();
+      expect((await rpc(again.url, "ol_getContribution", [1])).result).toMatchObject({ status: "accepted" });
+    } finally {
+      await again.stop();
+    }
   });
 
   it("refuses to start when a stored record no longer matches the stored state root", async () => {

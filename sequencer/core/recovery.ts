@@ -1,6 +1,6 @@
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
-import type { Account, Contribution, InferenceRecord, Model } from "../../protocol/state/leaves.ts";
+import type { Account, Contribution, Datanet, InferenceRecord, Model } from "../../protocol/state/leaves.ts";
 import type { RollupState, TrainingSet } from "../../protocol/state/state.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
 import type { SignedTx } from "../../protocol/tx/types.ts";
@@ -40,6 +40,7 @@ export async function loadCheckedState(
   for (const [k, m] of await store.list<{ model: Model; training?: TrainingSet }>("model:"))
     state.setModel(idOf(k), m.model, m.training);
   for (const [k, r] of await store.list<InferenceRecord>("inf:")) state.setInference(idOf(k), r);
+  for (const [k, d] of await store.list<Datanet>("dnet:")) state.setDatanet(idOf(k), d);
   state.takeChanges();
   const root = state.root();
   if (root !== meta.stateRoot) {

@@ -2,20 +2,33 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { batchDataLength } from "../../protocol/batch/layout.ts";
 import { ErrorCode } from "../../protocol/errors.ts";
-import { type L2Tx, TxType } from "../../protocol/tx/types.ts";
+import { CurationMode, type L2Tx, TxType } from "../../protocol/tx/types.ts";
 import { startNode } from "../node.ts";
 import { batchAt, L1_SENDER, depositParam, rpc, signedHex, tempDir, testNodeConfig } from "../testing.ts";
 
 /** A register-contribution by account 1 (test key 0). */
+/** Datanet 1, open to CC-BY-4.0 (license 2), created by account 1 at nonce 0. */
+const datanetTx: L2Tx = {
+  type: TxType.CreateDatanet,
+  from: 1,
+  nonce: 0,
+  fee: 2n,
+  metadataHash: 3n,
+  licensePolicy: 1 << 2,
+  curationMode: CurationMode.Open,
+  curators: [],
+  minStake: 0n,
+};
+
 const contributionTx = (nonce: number): L2Tx => ({
   type: TxType.RegisterContribution,
   from: 1,
   nonce,
   fee: 2n,
-  datanet: 3,
-  contentRoot: 4n,
+  datanet: 1,
+  contentRoot: 4n + BigInt(nonce),
   rowCount: 5,
-  license: 6,
+  license: 2,
   uriCommitment: 7n,
   stake: 100n,
 });
@@ -125,7 +138,7 @@ describe("batch sealing", () => {
     try {
       await rpc(node.url, "ol_submitDeposit", [depositParam(0, 0, 10n ** 6n)]);
       const contribution = (nonce: number) => signedHex(contributionTx(nonce), 0);
-      expect((await rpc(node.url, "ol_sendTransaction", [contribution(0)])).result).toMatchObject({
+      expect((await rpc(node.url, "ol_sendTransaction", [signedHex(datanetTx, 0)])).result).toMatchObject({
         batch: 1,
         position: 1,
       });
@@ -133,16 +146,20 @@ describe("batch sealing", () => {
         batch: 2,
         position: 0,
       });
+      expect((await rpc(node.url, "ol_sendTransaction", [contribution(2)])).result).toMatchObject({
+        batch: 3,
+        position: 0,
+      });
       // A model (account 1 stakes the minimum first) takes the next batch's registry slot.
-      const stake = { type: TxType.Stake, from: 1, nonce: 2, fee: 2n, amount: 1000n } as const;
+      const stake = { type: TxType.Stake, from: 1, nonce: 3, fee: 2n, amount: 1000n } as const;
       expect((await rpc(node.url, "ol_sendTransaction", [signedHex(stake, 0)])).result).toMatchObject({
-        batch: 2,
+        batch: 3,
       });
       const model = signedHex(
         {
           type: TxType.RegisterModel,
           from: 1,
-          nonce: 3,
+          nonce: 4,
           fee: 2n,
           modelHash: 8n,
           trainingConfigHash: 9n,
@@ -154,22 +171,21 @@ describe("batch sealing", () => {
         0,
       );
       expect((await rpc(node.url, "ol_sendTransaction", [model])).result).toMatchObject({
-        batch: 3,
+        batch: 4,
         position: 0,
       });
       await node.sequencer.seal();
       const shape = { slots: 8, withdrawals: 16, registrySlots: 1 };
-      expect(
-        (await batchAt(node.sequencer.view, 3)).batchData[batchDataLength({ slots: 8, withdrawals: 16 })],
-      ).toBe(TxType.RegisterModel);
-      for (const n of [1, 2, 3]) {
+      const at = batchDataLength({ slots: 8, withdrawals: 16 });
+      expect((await batchAt(node.sequencer.view, 1)).batchData[at]).toBe(TxType.CreateDatanet);
+      expect((await batchAt(node.sequencer.view, 4)).batchData[at]).toBe(TxType.RegisterModel);
+      for (const n of [1, 2, 3, 4]) {
         const b = await batchAt(node.sequencer.view, n);
         expect(b.batchData.length).toBe(batchDataLength(shape));
       }
       // The registry record sits after the account records and the recipients: type, then datanet.
       const b2 = await batchAt(node.sequencer.view, 2);
-      const at = batchDataLength({ slots: 8, withdrawals: 16 });
-      expect([b2.batchData[at], b2.batchData[at + 4]]).toEqual([TxType.RegisterContribution, 3]);
+      expect([b2.batchData[at], b2.batchData[at + 4]]).toEqual([TxType.RegisterContribution, 1]);
     } finally {
       await node.stop();
     }

@@ -120,6 +120,8 @@ export function changedRecordOps(state: RollupState): StoreOp[] {
   }
   for (const id of changes.inferences)
     ops.push({ type: "put", key: KEY.inference(id), value: state.inferences.get(id) });
+  for (const id of changes.datanets)
+    ops.push({ type: "put", key: KEY.datanet(id), value: state.datanets.get(id) });
   return ops;
 }
 

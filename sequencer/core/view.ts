@@ -3,6 +3,7 @@ import type { MerkleProof } from "../../protocol/smt.ts";
 import type {
   Account,
   Contribution,
+  Datanet,
   Counters,
   GovernanceParams,
   InferenceRecord,
@@ -162,5 +163,9 @@ export class SequencerView {
 
   inference(id: number): InferenceRecord | undefined {
     return this.src.state.inferences.get(id);
+  }
+
+  datanet(id: number): Datanet | undefined {
+    return this.src.state.datanets.get(id);
   }
 }

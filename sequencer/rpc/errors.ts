@@ -39,6 +39,13 @@ const BY_PROTOCOL_CODE: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.InferenceNotSettleable]: -32027,
   [ErrorCode.EpochNotClosed]: -32028,
   [ErrorCode.NotBondedProver]: -32030,
+  [ErrorCode.UnknownDatanet]: -32031,
+  [ErrorCode.LicenseNotAllowed]: -32032,
+  [ErrorCode.LicenseForbids]: -32033,
+  [ErrorCode.ContributionNotAccepted]: -32034,
+  [ErrorCode.NotCurator]: -32035,
+  [ErrorCode.NotPending]: -32036,
+  [ErrorCode.DuplicateContent]: -32037,
 };
 
 export function rpcCodeOf(code: ErrorCode): number {

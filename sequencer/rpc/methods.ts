@@ -9,6 +9,7 @@ import type { Sequencer } from "../core/sequencer.ts";
 import {
   accountView,
   contributionView,
+  datanetView,
   entryView,
   inferenceView,
   modelView,
@@ -145,6 +146,13 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
         return r ? inferenceView(n, r) : null;
       },
     },
+    ol_getDatanet: {
+      params: positional(id),
+      handler: ([n]: [number]) => {
+        const d = seq.view.datanet(n);
+        return d ? datanetView(n, d) : null;
+      },
+    },
     ol_getStateRoot: {
       params: positional(),
       handler: async () => {
@@ -234,6 +242,11 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
       params: optionalOne(page),
       handler: ([p]: [{ offset?: number; limit?: number }?]) =>
         range(p, seq.view.counters.models).map((n) => modelView(n, seq.view.model(n)!)),
+    },
+    ol_listDatanets: {
+      params: optionalOne(page),
+      handler: ([p]: [{ offset?: number; limit?: number }?]) =>
+        range(p, seq.view.counters.datanets).map((n) => datanetView(n, seq.view.datanet(n)!)),
     },
     ol_listInferences: {
       params: optionalOne(page),

@@ -50,11 +50,15 @@ describe("sequencer JSON-RPC", () => {
     expect(results.map((r) => [r.status, r.batch, r.position])).toEqual(
       txs.map((_, i) => ["executed", 1, 3 + i]),
     );
-    const receipt = (await rpc(url, "ol_getTransactionReceipt", [results[4]!.txHash])).result as {
+    const receipt = (await rpc(url, "ol_getTransactionReceipt", [results[6]!.txHash])).result as {
       created: unknown;
       status: string;
     };
     expect(receipt).toMatchObject({ status: "executed", created: { registry: "model", id: 1 } });
+    expect((await rpc(url, "ol_getTransactionReceipt", [results[5]!.txHash])).result).toMatchObject({
+      type: "curate",
+      curated: { owner: 2, refund: "0" },
+    });
 
     const sealed = await node.sequencer.seal();
     expect(sealed?.number).toBe(1);
@@ -65,9 +69,9 @@ describe("sequencer JSON-RPC", () => {
       postStateRoot: string;
       endCounters: Record<string, number>;
     };
-    expect(batch.txHashes).toHaveLength(10);
+    expect(batch.txHashes).toHaveLength(12);
     // What an epoch's settlement may take is fixed by its last entry's inference counter.
-    expect(batch.endCounters).toMatchObject({ contributions: 1, models: 1, inferences: 1 });
+    expect(batch.endCounters).toMatchObject({ contributions: 1, models: 1, inferences: 1, datanets: 1 });
     expect(batch.withdrawals).toEqual([
       { recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", amount: "300" },
     ]);
@@ -76,7 +80,7 @@ describe("sequencer JSON-RPC", () => {
       batch: 1,
       position: 3,
     });
-    expect((await rpc(url, "ol_getTransaction", [results[6]!.txHash])).result).toMatchObject({
+    expect((await rpc(url, "ol_getTransaction", [results[8]!.txHash])).result).toMatchObject({
       type: "withdraw",
       tx: { amount: "300" },
     });
@@ -85,13 +89,25 @@ describe("sequencer JSON-RPC", () => {
       escrow: "60",
       contributions: [1],
     });
-    expect((await rpc(url, "ol_getContribution", [1])).result).toMatchObject({ owner: 2, stake: "200" });
+    expect((await rpc(url, "ol_getContribution", [1])).result).toMatchObject({
+      owner: 2,
+      stake: "200",
+      status: "accepted",
+    });
+    expect((await rpc(url, "ol_getDatanet", [1])).result).toMatchObject({
+      owner: 1,
+      licenses: ["CC0-1.0", "CC-BY-4.0"],
+      curationMode: "curated",
+      curators: [3],
+      minStake: "150",
+    });
+    expect((await rpc(url, "ol_listDatanets")).result).toHaveLength(1);
     expect((await rpc(url, "ol_getInference", [1])).result).toMatchObject({
       user: 2,
       model: 1,
       payment: "60",
     });
-    expect((await rpc(url, "ol_getNonce", [1])).result).toBe(4);
+    expect((await rpc(url, "ol_getNonce", [1])).result).toBe(5);
     const governance = (await rpc(url, "ol_getGovernance")).result as Record<string, unknown>;
     expect(governance).toMatchObject({ epochLength: expect.any(Number), attributionMethod: 1 });
     expect(typeof governance.minContributionStake).toBe("string");
@@ -114,10 +130,11 @@ describe("sequencer JSON-RPC", () => {
         siblings: string[][];
       };
     };
-    expect(acct.balance).toBe(String(10n ** 6n));
-    // Account 1 is the fee recipient: the batch's 70 in fees come back to it at sealing.
+    // Account 3 paid the fee of its curate.
+    expect(acct.balance).toBe(String(10n ** 6n - 10n));
+    // Account 1 is the fee recipient: the batch's 90 in fees come back to it at sealing.
     expect((await rpc(url, "ol_getAccount", [1])).result).toMatchObject({
-      balance: String(10n ** 6n - 4500n - 40n + 70n),
+      balance: String(10n ** 6n - 4500n - 50n + 90n),
     });
     const sib = acct.proof.siblings.map((l) => l.map(BigInt));
     expect(rootFromProof(TEST_PARAMS.accounts, 3n, BigInt(acct.proof.leaf), sib)).toBe(
@@ -133,13 +150,13 @@ describe("sequencer JSON-RPC", () => {
     const transfer = (
       p: { from?: number; nonce?: number; fee?: bigint; to?: number; amount?: bigint },
       key = 2,
-    ) => signedHex({ type: TxType.Transfer, from: 3, nonce: 0, fee: 10n, to: 1, amount: 5n, ...p }, key);
+    ) => signedHex({ type: TxType.Transfer, from: 3, nonce: 1, fee: 10n, to: 1, amount: 5n, ...p }, key);
     expectError(await send(transfer({}, 0)), ErrorCode.InvalidSignature);
     expectError(await send(transfer({ amount: 10n ** 9n })), ErrorCode.InsufficientBalance);
     expectError(await send(transfer({ fee: 1n })), ErrorCode.FeeTooLow);
     expectError(await send(transfer({ to: 40 })), ErrorCode.UnknownAccount);
     expectError(await send(transfer({ from: 50 })), ErrorCode.UnknownAccount);
-    const inference = (model: number, payment: bigint, nonce = 0) =>
+    const inference = (model: number, payment: bigint, nonce = 1) =>
       signedHex(
         {
           type: TxType.Inference,
@@ -160,7 +177,7 @@ describe("sequencer JSON-RPC", () => {
       {
         type: TxType.RegisterModel,
         from: 3,
-        nonce: 0,
+        nonce: 1,
         fee: 10n,
         modelHash: 1n,
         trainingConfigHash: 1n,
@@ -172,6 +189,31 @@ describe("sequencer JSON-RPC", () => {
       2,
     );
     expectError(await send(model), ErrorCode.UnknownContribution);
+    // Datanet 1 (curated by account 3, CC0 and CC-BY) holds contribution 1 (contentRoot 77), accepted.
+    const contribute = (p: { datanet?: number; contentRoot?: bigint; license?: number }) =>
+      signedHex(
+        {
+          type: TxType.RegisterContribution,
+          from: 3,
+          nonce: 1,
+          fee: 10n,
+          datanet: 1,
+          contentRoot: 78n,
+          rowCount: 1,
+          license: 1,
+          uriCommitment: 1n,
+          stake: 200n,
+          ...p,
+        },
+        2,
+      );
+    expectError(await send(contribute({ contentRoot: 77n })), ErrorCode.DuplicateContent);
+    expectError(await send(contribute({ license: 4 })), ErrorCode.LicenseNotAllowed);
+    expectError(await send(contribute({ datanet: 9 })), ErrorCode.UnknownDatanet);
+    const curate = (from: number, nonce: number) =>
+      signedHex({ type: TxType.Curate, from, nonce, fee: 10n, contribution: 1, accept: false }, from - 1);
+    expectError(await send(curate(3, 1)), ErrorCode.NotPending);
+    expectError(await send(curate(1, 5)), ErrorCode.NotCurator);
     const ok = await send(transfer({}));
     expect(ok.result).toMatchObject({ status: "executed" });
     expectError(await send(transfer({ amount: 6n })), ErrorCode.BadNonce);

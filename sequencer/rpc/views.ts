@@ -1,9 +1,10 @@
 import { type Field, fieldToHex } from "../../protocol/field.ts";
 import type { Receipt } from "../../protocol/state/apply.ts";
-import type { Account, Contribution, InferenceRecord, Model } from "../../protocol/state/leaves.ts";
+import { policyLicenses } from "../../protocol/licenses.ts";
+import type { Account, Contribution, Datanet, InferenceRecord, Model } from "../../protocol/state/leaves.ts";
 import type { TrainingSet } from "../../protocol/state/state.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
-import { TX_TYPE_NAMES, type TxType } from "../../protocol/tx/types.ts";
+import { CurationMode, TX_TYPE_NAMES, type TxType } from "../../protocol/tx/types.ts";
 import type {
   BatchInfo,
   ContributionInfo,
@@ -50,6 +51,22 @@ export function contributionView(id: number, c: Contribution): ContributionInfo 
     license: c.license,
     uriCommitment: fieldToHex(c.uriCommitment),
     stake: c.stake.toString(),
+    status: CONTRIBUTION_STATUS_NAMES[c.status],
+  };
+}
+
+const CONTRIBUTION_STATUS_NAMES = ["pending", "accepted", "rejected"] as const;
+
+export function datanetView(id: number, d: Datanet) {
+  return {
+    id,
+    owner: d.owner,
+    metadataHash: fieldToHex(d.metadataHash),
+    licensePolicy: d.licensePolicy,
+    licenses: policyLicenses(d.licensePolicy).map((l) => l.spdx),
+    curationMode: d.curationMode === CurationMode.Curated ? "curated" : "open",
+    curators: [...d.curators],
+    minStake: d.minStake.toString(),
   };
 }
 
@@ -91,6 +108,7 @@ export function receiptView(t: TxRecord & { status: ReceiptInfo["status"] }): Re
     account: r.account,
     fee: r.fee.toString(),
     created: r.created ?? null,
+    curated: r.curated ? { owner: r.curated.owner, refund: r.curated.refund.toString() } : null,
     withdrawal: r.withdrawal
       ? { recipient: r.withdrawal.recipient, amount: r.withdrawal.amount.toString() }
       : null,

@@ -73,6 +73,7 @@ export const KEY = {
   contribution: (id: number) => `contrib:${pad(id)}`,
   model: (id: number) => `model:${pad(id)}`,
   inference: (id: number) => `inf:${pad(id)}`,
+  datanet: (id: number) => `dnet:${pad(id)}`,
   batch: (n: number) => `batch:${pad(n)}`,
   tx: (hash: string) => `tx:${hash}`,
   accountTx: (id: number, batch: number, pos: number) => `acctx:${pad(id)}:${pad(batch)}:${pad(pos, 6)}`,

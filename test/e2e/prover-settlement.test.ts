@@ -20,7 +20,7 @@ import { signSettlement } from "../../protocol/rewards/sign.ts";
 import { TEST_GOVERNANCE } from "../../protocol/testing.ts";
 import { encodeTx } from "../../protocol/tx/codec.ts";
 import { signTx } from "../../protocol/tx/sign.ts";
-import { type L2Tx, TxType } from "../../protocol/tx/types.ts";
+import { CurationMode, type L2Tx, TxType } from "../../protocol/tx/types.ts";
 import { SnarkjsBackend } from "../../prover/node/backend.ts";
 import { ProverNode, type RewardCircuit } from "../../prover/node/node.ts";
 import { buildRewardCircuit } from "../../prover/node/reward-circuit.ts";
@@ -31,8 +31,8 @@ import { testKey } from "../../sequencer/testing.ts";
 import { startSettlingSequencer, waitCommitted } from "./settling-chain.ts";
 
 const { name: CIRCUIT, circuitId: CIRCUIT_ID, shape: SHAPE } = DEV_BATCH_CIRCUIT;
-/** Epoch 0 ends at entry 3; the settlement is entry 4, the batch after it entry 5. */
-const GOVERNANCE = { ...TEST_GOVERNANCE, epochLength: 3 };
+/** Epoch 0 ends at entry 4; the settlement is entry 5, the batch after it entry 6. */
+const GOVERNANCE = { ...TEST_GOVERNANCE, epochLength: 4 };
 const REWARD_CIRCUIT = 3;
 /** One account does everything: deposited from the bonded prover's L1 address, it is also the treasury. */
 const ACCOUNT = 1;
@@ -88,7 +88,7 @@ const proverNode = (source: BatchSource, index: number, withReward: boolean) =>
     backend,
     circuit: { wasm: circuit.wasm, zkey: circuit.zkey, circuitId: CIRCUIT_ID, shape: SHAPE },
     ...(withReward && { rewardCircuit: reward }),
-    // Of entries 1 to 5, only `index` is this node's: one proof each.
+    // Of entries 1 to 6, only `index` is this node's: one proof each.
     assignment: { index, of: 8, takeoverSeconds: 1e9 },
   });
 
@@ -101,7 +101,8 @@ describe("prover nodes through a settlement entry", () => {
     "apply the settlement against the epoch end they replayed, prove it with the reward circuit, and prove the batch after it",
     { timeout: 900_000 },
     async () => {
-      // Batch 1: the deposit from the prover's L1 address and a contribution.
+      // Batch 1: the deposit from the prover's L1 address and an open Datanet; batch 2: a
+      // contribution to it.
       const amount = 1_000_000n;
       const pub = derivePublicKey(testKey(KEY));
       await (await s.tokenAs(s.prover).getFunction("approve")(s.d.rollup.target, amount)).wait();
@@ -115,6 +116,15 @@ describe("prover nodes through a settlement entry", () => {
         amount,
       });
       await send({
+        type: TxType.CreateDatanet,
+        metadataHash: 1n,
+        licensePolicy: 1 << 1,
+        curationMode: CurationMode.Open,
+        curators: [],
+        minStake: 0n,
+      });
+      await seq.sequencer.seal();
+      await send({
         type: TxType.RegisterContribution,
         datanet: 1,
         contentRoot: 11n,
@@ -124,7 +134,7 @@ describe("prover nodes through a settlement entry", () => {
         stake: 100n,
       });
       await seq.sequencer.seal();
-      // Batch 2: the model; batch 3: an inference paying it, which ends epoch 0.
+      // Batch 3: the model; batch 4: an inference paying it, which ends epoch 0.
       await send({ type: TxType.Stake, amount: 1000n });
       await send({
         type: TxType.RegisterModel,
@@ -145,7 +155,7 @@ describe("prover nodes through a settlement entry", () => {
         payment: 500n,
       });
       await seq.sequencer.seal();
-      // Entry 4: the settlement of epoch 0; entry 5: a batch after it.
+      // Entry 5: the settlement of epoch 0; entry 6: a batch after it.
       const data: SettlementData = {
         epoch: 0,
         model: 1,
@@ -156,25 +166,25 @@ describe("prover nodes through a settlement entry", () => {
       const answer = await new OpenLedgerProvider(`${seq.url}/rpc`).submitSettlement(
         signSettlement(data, testKey(KEY), DEV_DOMAIN),
       );
-      expect(answer).toMatchObject({ entry: 4, paid: "500" });
+      expect(answer).toMatchObject({ entry: 5, paid: "500" });
       await send({ type: TxType.Stake, amount: 1n });
       await seq.sequencer.seal();
-      await waitCommitted(s.d.rollup, 5n);
+      await waitCommitted(s.d.rollup, 6n);
 
       const honest = new SequencerRpcSource(`${seq.url}/rpc`);
       // Assigned the settlement but without the reward circuit: it replays it and proves nothing.
-      expect(await proverNode(honest, 4, false).step()).toEqual({ kind: "idle" });
-      expect(await proven(4n)).toBe(0n);
+      expect(await proverNode(honest, 5, false).step()).toEqual({ kind: "idle" });
+      expect(await proven(5n)).toBe(0n);
 
-      const settler = proverNode(honest, 4, true);
-      expect(await settler.step()).toMatchObject({ kind: "proved", batch: 4, entry: "settlement" });
-      expect(await proven(4n)).toBe(PROVEN);
+      const settler = proverNode(honest, 5, true);
+      expect(await settler.step()).toMatchObject({ kind: "proved", batch: 5, entry: "settlement" });
+      expect(await proven(5n)).toBe(PROVEN);
       expect(await settler.step()).toEqual({ kind: "idle" });
 
-      const node = proverNode(honest, 5, false);
-      expect(await node.step()).toMatchObject({ kind: "proved", batch: 5, entry: "batch" });
-      expect(node.replayedBatches).toBe(5);
-      expect(await s.d.rollup.getFunction("commitmentOf")(5n)).toBe(0n);
+      const node = proverNode(honest, 6, false);
+      expect(await node.step()).toMatchObject({ kind: "proved", batch: 6, entry: "batch" });
+      expect(node.replayedBatches).toBe(6);
+      expect(await s.d.rollup.getFunction("commitmentOf")(6n)).toBe(0n);
       expect(await node.step()).toEqual({ kind: "idle" });
     },
   );

@@ -23,7 +23,7 @@ import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { RollupState } from "../../protocol/state/state.ts";
-import { type L2Tx, TxType } from "../../protocol/tx/types.ts";
+import { CurationMode, type L2Tx, TxType } from "../../protocol/tx/types.ts";
 import { claimWithdrawals } from "../../bridge/claims.ts";
 import { SnarkjsBackend } from "../../prover/node/backend.ts";
 import { type BatchWitness, buildBatchWitness } from "../../protocol/batch/witness.ts";
@@ -126,15 +126,28 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
       const OPEN = 10n ** 18n;
       await deposit(0, 1, 100n * OPEN);
       await deposit(1, 2, 100n * OPEN);
-      // Batch 2: a transfer, and the stake that lets account 1 register a model.
-      await send({ type: TxType.Transfer, from: 1, nonce: 0, fee: 3n, to: 2, amount: 1000n }, 1);
-      await send({ type: TxType.Stake, from: 1, nonce: 1, fee: 3n, amount: 20n * OPEN }, 1);
+      // Batch 2: account 2 creates Datanet 1 (open, CC0), and account 1 stakes to register a model.
+      await send(
+        {
+          type: TxType.CreateDatanet,
+          from: 2,
+          nonce: 0,
+          fee: 3n,
+          metadataHash: 41n,
+          licensePolicy: 1 << 1,
+          curationMode: CurationMode.Open,
+          curators: [],
+          minStake: 0n,
+        },
+        2,
+      );
+      await send({ type: TxType.Stake, from: 1, nonce: 0, fee: 3n, amount: 20n * OPEN }, 1);
       // Batch 3: a contribution (the registry slot) and a withdrawal to bob on L1.
       await send(
         {
           type: TxType.RegisterContribution,
           from: 1,
-          nonce: 2,
+          nonce: 1,
           fee: 3n,
           datanet: 1,
           contentRoot: 11n,
@@ -146,13 +159,13 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
         1,
       );
       const bob = await s.bob.getAddress();
-      await send({ type: TxType.Withdraw, from: 2, nonce: 0, fee: 3n, amount: 5n * OPEN, recipient: bob }, 2);
+      await send({ type: TxType.Withdraw, from: 2, nonce: 1, fee: 3n, amount: 5n * OPEN, recipient: bob }, 2);
       // Batch 4: a model trained on contribution 1, and a transfer back.
       await send(
         {
           type: TxType.RegisterModel,
           from: 1,
-          nonce: 3,
+          nonce: 2,
           fee: 3n,
           modelHash: 21n,
           trainingConfigHash: 22n,
@@ -163,13 +176,13 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
         },
         1,
       );
-      await send({ type: TxType.Transfer, from: 2, nonce: 1, fee: 3n, to: 1, amount: 10n }, 2);
+      await send({ type: TxType.Transfer, from: 2, nonce: 2, fee: 3n, to: 1, amount: 10n }, 2);
       // Batch 5: an inference paying model 1, sealed alone.
       await send(
         {
           type: TxType.Inference,
           from: 2,
-          nonce: 2,
+          nonce: 3,
           fee: 3n,
           model: 1,
           inputHash: 31n,
@@ -221,7 +234,7 @@ describe("end to end: sequencer, L1, two prover nodes", () => {
     { timeout: 900_000 },
     async () => {
       // Batches 6 and 7: two transfers each.
-      for (const nonce of [3, 4, 5, 6])
+      for (const nonce of [4, 5, 6, 7])
         await send({ type: TxType.Transfer, from: 2, nonce, fee: 1n, to: 1, amount: 7n }, 2);
       await waitCommitted(s.d.rollup, 7n);
 

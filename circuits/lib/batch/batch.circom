@@ -18,10 +18,10 @@ include "../trees/empty_binary_root.circom";
 
 // A batch of NTX account slots over an accounts tree of arity ARITY and depth DEPTH, and NREG
 // registry slots over registry trees of arity REG_ARITY and depths DEPTH_C (contributions),
-// DEPTH_M (models), DEPTH_I (inferences): the twin of beginBatch / applyTx / closeBatch
-// (protocol/state) for transfers, withdrawals, stakes, unstakes, the L1 queue operations
-// (deposits, forced withdrawals, set-parameter and slash orders), contribution and model
-// registrations and inferences, padded with no-ops. The batch's one set-parameter order, if
+// DEPTH_M (models), DEPTH_I (inferences), DEPTH_D (Datanets): the twin of beginBatch / applyTx /
+// closeBatch (protocol/state) for transfers, withdrawals, stakes, unstakes, the L1 queue
+// operations (deposits, forced withdrawals, set-parameter and slash orders), contribution and
+// model registrations, inferences, Datanet creations and curates, padded with no-ops. The batch's one set-parameter order, if
 // any, changes the parameters when it closes. Each registry transaction takes an account slot (signature,
 // nonce, fee, debit) and a registry slot (its registry writes), in execution order on each
 // side; registry trees are touched by registry slots only, so the order within every tree is
@@ -32,7 +32,7 @@ include "../trees/empty_binary_root.circom";
 // recipients of 20 bytes, NREG registry records of 107 bytes), is the blob whose versioned
 // hash the commitment names, opened at z to y (section 8.2, BlobEvaluation). DOMAIN_HASH binds
 // signatures to one chain and rollup deployment.
-template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C, DEPTH_M, DEPTH_I, NREG) {
+template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DEPTH_D, NREG) {
     signal output publicInput;
 
     // The state before the batch.
@@ -40,7 +40,8 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     signal input contributionsRoot;
     signal input modelsRoot;
     signal input inferencesRoot;
-    signal input counters[4];
+    signal input datanetsRoot;
+    signal input counters[5];
     signal input paramsHash;
     signal input queueStart;
 
@@ -92,6 +93,11 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     signal input regSiblingsC[NREG][DEPTH_C][REG_ARITY - 1];
     signal input regSiblingsM[NREG][DEPTH_M][REG_ARITY - 1];
     signal input regSiblingsI[NREG][DEPTH_I][REG_ARITY - 1];
+    // The Datanet a slot creates or reads, a curate's contribution before and its curators.
+    signal input regDatanet[NREG][6];
+    signal input regContribution[NREG][8];
+    signal input regCurators[NREG][4];
+    signal input regSiblingsD[NREG][DEPTH_D][REG_ARITY - 1];
 
     signal input feeRecipient;
     // The L1 address that will submit the proof: the public input binds it (PublicInputHash).
@@ -110,6 +116,7 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     pre.contributionsRoot <== contributionsRoot;
     pre.modelsRoot <== modelsRoot;
     pre.inferencesRoot <== inferencesRoot;
+    pre.datanetsRoot <== datanetsRoot;
     pre.counters <== counters;
     pre.paramsHash <== paramsHash;
 
@@ -193,21 +200,22 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     // through the match, and only they write the registry trees.
     component reg[NREG];
     component regMatch;
-    signal registryRoots[NREG + 1][3];
-    signal registryCounts[NREG + 1][3];
-    registryRoots[0] <== [contributionsRoot, modelsRoot, inferencesRoot];
-    registryCounts[0] <== [counters[1], counters[2], counters[3]];
+    signal registryRoots[NREG + 1][4];
+    signal registryCounts[NREG + 1][4];
+    registryRoots[0] <== [contributionsRoot, modelsRoot, inferencesRoot, datanetsRoot];
+    registryCounts[0] <== [counters[1], counters[2], counters[3], counters[4]];
     if (NREG > 0) {
         regMatch = RegistryMatch(NTX, NREG);
         for (var i = 0; i < NTX; i++) {
             regMatch.accountFlags[i] <== slot[i].registryFlag;
             regMatch.accountHashes[i] <== slot[i].txHashOut;
+            regMatch.accountLinks[i] <== slot[i].linkOut;
         }
     }
     for (var j = 0; j < NREG; j++) {
         // The transaction's fields are inputs: the txHash match binds them to the paired
         // account slot's record, nonce and payload.
-        reg[j] = RegistrySlot(REG_ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH);
+        reg[j] = RegistrySlot(REG_ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DEPTH_D, DOMAIN_HASH);
         reg[j].type <== regType[j];
         reg[j].from <== regFrom[j];
         reg[j].nonce <== regNonce[j];
@@ -228,15 +236,24 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
         reg[j].siblingsC <== regSiblingsC[j];
         reg[j].siblingsM <== regSiblingsM[j];
         reg[j].siblingsI <== regSiblingsI[j];
+        reg[j].siblingsD <== regSiblingsD[j];
+        reg[j].datanet <== regDatanet[j];
+        reg[j].contribution <== regContribution[j];
+        reg[j].curators <== regCurators[j];
         reg[j].contributionsIn <== registryRoots[j][0];
         reg[j].modelsIn <== registryRoots[j][1];
         reg[j].inferencesIn <== registryRoots[j][2];
+        reg[j].datanetsIn <== registryRoots[j][3];
         reg[j].contributionCountIn <== registryCounts[j][0];
         reg[j].modelCountIn <== registryCounts[j][1];
         reg[j].inferenceCountIn <== registryCounts[j][2];
-        registryRoots[j + 1] <== [reg[j].contributionsOut, reg[j].modelsOut, reg[j].inferencesOut];
-        registryCounts[j + 1] <== [reg[j].contributionCountOut, reg[j].modelCountOut, reg[j].inferenceCountOut];
+        reg[j].datanetCountIn <== registryCounts[j][3];
+        registryRoots[j + 1] <== [reg[j].contributionsOut, reg[j].modelsOut, reg[j].inferencesOut, reg[j].datanetsOut];
+        registryCounts[j + 1] <== [
+            reg[j].contributionCountOut, reg[j].modelCountOut, reg[j].inferenceCountOut, reg[j].datanetCountOut
+        ];
         regMatch.used[j] <== reg[j].used;
+        regMatch.registryLinks[j] <== reg[j].link;
         regMatch.slotIndex[j] <== regSlot[j];
         regMatch.registryHashes[j] <== reg[j].txHash;
     }
@@ -258,7 +275,11 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     post.contributionsRoot <== registryRoots[NREG][0];
     post.modelsRoot <== registryRoots[NREG][1];
     post.inferencesRoot <== registryRoots[NREG][2];
-    post.counters <== [slot[NTX - 1].countOut, registryCounts[NREG][0], registryCounts[NREG][1], registryCounts[NREG][2]];
+    post.datanetsRoot <== registryRoots[NREG][3];
+    post.counters <== [
+        slot[NTX - 1].countOut, registryCounts[NREG][0], registryCounts[NREG][1], registryCounts[NREG][2],
+        registryCounts[NREG][3]
+    ];
     post.paramsHash <== paramsAfter.hash;
 
     signal withdrawalsRoot;

@@ -11,7 +11,8 @@ import { encodeFloat40 } from "../../../protocol/float40.ts";
 import { poseidon } from "../../../protocol/poseidon.ts";
 import { governanceParamsFields, paramsHash } from "../../../protocol/state/leaves.ts";
 import type { RollupState } from "../../../protocol/state/state.ts";
-import { type SignedTx, TxType } from "../../../protocol/tx/types.ts";
+import { ContributionStatus } from "../../../protocol/state/leaves.ts";
+import { CurationMode, type SignedTx, TxType } from "../../../protocol/tx/types.ts";
 import { addressToField } from "../../../protocol/domain.ts";
 import { type BatchTx, buildBatchWitness } from "../../../protocol/batch/witness.ts";
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
@@ -468,20 +469,18 @@ describe("batches the TypeScript refuses have no witness", () => {
 
     await refuses({ ...w.input, accountsRoot: "1" } as CircuitInput, inSlot("updateA.oldRoot === rootIn"));
     // No kind takes an unknown type.
-    await refuses({ ...w.input, type: ["12", "0"] } as CircuitInput, inSlot("kind.type <=="));
+    await refuses({ ...w.input, type: ["14", "0"] } as CircuitInput, inSlot("kind.type <=="));
   });
 });
 
 describe("registry slots: register contribution and inference", () => {
-  it("reproduces the shared batch vector (protocol/vectors/twins.json)", async () => {
+  it("reproduces the shared batch vectors (protocol/vectors/twins.json): a contribution, a curate", async () => {
     const vectors = JSON.parse(
       readFileSync(new URL("../../../protocol/vectors/twins.json", import.meta.url), "utf8"),
-    ) as {
-      batch: { input: CircuitInput; publicInput: string };
-    };
-    expect(await circuitOutputs(withRegistry, vectors.batch.input, 1)).toEqual([
-      BigInt(vectors.batch.publicInput),
-    ]);
+    ) as Record<"batch" | "curate", { input: CircuitInput; publicInput: string }>;
+    for (const v of [vectors.batch, vectors.curate]) {
+      expect(await circuitOutputs(withRegistry, v.input, 1)).toEqual([BigInt(v.publicInput)]);
+    }
   });
 
   async function twinReg(state: RollupState, txs: BatchTx[]) {
@@ -683,5 +682,178 @@ describe("registry slots: register contribution and inference", () => {
         buildBatchWitness(freshCopyWithRegistries(state), [inference(2, 1, 50n)], 1, SHAPE, TEST_BINDING),
       ),
     ).toBe(ErrorCode.InvalidTransaction);
+  });
+});
+
+describe("registry slots: Datanets and curation", () => {
+  async function twinReg(state: RollupState, txs: BatchTx[]) {
+    const w = buildBatchWitness(state, txs, 1, SHAPE_REG, TEST_BINDING);
+    expect(await circuitOutputs(withRegistry, w.input as CircuitInput, 1)).toEqual([w.publicInput]);
+    return w;
+  }
+  const witnessOn = (state: RollupState, tx: BatchTx) =>
+    buildBatchWitness(state, [tx], 1, SHAPE_REG, TEST_BINDING);
+  const curate = (from: number, nonce: number, id: number, accept: boolean) =>
+    sign({ type: TxType.Curate, from, nonce, fee: 1n, contribution: id, accept }, from - 1);
+  const withLicense = (nonce: number, license: number, stake = 400n) =>
+    sign({ ...contribution(2, nonce, stake, 2), license }, 1);
+
+  /**
+   * Accounts 1 to 3; Datanet 2 created by account 1, curated by it, admitting CC-BY and
+   * CC-BY-NC with a minimum stake of 300; contribution 1 (account 2) accepted, contribution 2
+   * rejected with its stake returned, contribution 3 pending: each through the circuit.
+   */
+  async function curated(): Promise<RollupState> {
+    const state = freshState();
+    await twinReg(state, [deposit(0, 10n ** 6n), deposit(1, 10n ** 6n, 0, 1)]);
+    await twinReg(state, [deposit(2, 10n ** 6n)]);
+    const w = await twinReg(state, [
+      sign(
+        {
+          type: TxType.CreateDatanet,
+          from: 1,
+          nonce: 0,
+          fee: 2n,
+          metadataHash: 123n,
+          licensePolicy: (1 << 2) | (1 << 4),
+          curationMode: CurationMode.Curated,
+          curators: [1],
+          minStake: 300n,
+        },
+        0,
+      ),
+    ]);
+    expect(w.receipts[0]!.created).toEqual({ registry: "datanet", id: 2 });
+    await twinReg(state, [contribution(2, 0, 400n, 2)]);
+    expect(state.contributions.get(1)).toMatchObject({ status: ContributionStatus.Pending, datanet: 2 });
+    await twinReg(state, [curate(1, 1, 1, true)]);
+    expect(state.contributions.get(1)).toMatchObject({ status: ContributionStatus.Accepted, stake: 400n });
+    await twinReg(state, [contribution(2, 1, 500n, 2)]);
+    const before = state.accounts.get(2)!.balance;
+    await twinReg(state, [curate(1, 2, 2, false)]);
+    expect(state.contributions.get(2)).toMatchObject({ status: ContributionStatus.Rejected, stake: 0n });
+    expect(state.accounts.get(2)!.balance).toBe(before + 500n);
+    await twinReg(state, [contribution(2, 2, 450n, 2)]);
+    return state;
+  }
+
+  it("creates a curated Datanet, holds contributions pending, accepts one and refunds a rejected one, as the TypeScript does", async () => {
+    const state = await curated();
+    expect(state.counters).toMatchObject({ datanets: 2, contributions: 3 });
+    // A model on the accepted contribution registers; on the rejected one it is refused.
+    await twinReg(state, [sign({ type: TxType.Stake, from: 1, nonce: 3, fee: 0n, amount: 5000n }, 0)]);
+    await twinReg(state, [registerModel(4, [1])]);
+    expect(codeOf(() => witnessOn(freshCopyWithRegistries(state), registerModel(5, [2])))).toBe(
+      ErrorCode.ContributionNotAccepted,
+    );
+  });
+
+  it("refuses a curate by a non-curator and of a contribution that is not pending", async () => {
+    const state = await curated();
+    const real = {
+      datanetsRoot: state.roots().datanets.toString(),
+      contributionsRoot: state.roots().contributions.toString(),
+    };
+    const stranger = curate(3, 0, 3, true);
+    expect(codeOf(() => witnessOn(freshCopyWithRegistries(state), stranger))).toBe(ErrorCode.NotCurator);
+    // With account 3 among the curators it has a witness; against the real Datanet, none.
+    const lenient = freshCopyWithRegistries(state);
+    lenient.setDatanet(2, { ...state.datanets.get(2)!, curators: [1, 3] });
+    const w = witnessOn(lenient, stranger);
+    const datanet = [...(w.input.regDatanet as string[][])[0]!];
+    datanet[4] = "1";
+    await refuses(
+      { ...w.input, ...real, regDatanet: [datanet], regCurators: [["1", "0", "0", "0"]] } as CircuitInput,
+      inRegistrySlot("isCurate * notCurator[3] === 0"),
+      withRegistry,
+    );
+    // Contribution 1 is accepted: a second decision is refused; shown pending it has a witness.
+    const again = curate(1, 3, 1, false);
+    expect(codeOf(() => witnessOn(freshCopyWithRegistries(state), again))).toBe(ErrorCode.NotPending);
+    const pending = freshCopyWithRegistries(state);
+    pending.setContribution(1, { ...state.contributions.get(1)!, status: ContributionStatus.Pending });
+    const wp = witnessOn(pending, again);
+    const fields = [...(wp.input.regContribution as string[][])[0]!];
+    fields[7] = String(ContributionStatus.Accepted);
+    await refuses(
+      { ...wp.input, ...real, regContribution: [fields] } as CircuitInput,
+      inRegistrySlot("isCurate * contribution[7] === 0"),
+      withRegistry,
+    );
+  });
+
+  it("refuses a rejection's refund to another account or of another amount", async () => {
+    const state = await curated();
+    // The rejection in the last account slot: a changed refund changes no later slot's root.
+    const txs = [
+      sign({ type: TxType.Transfer, from: 3, nonce: 0, fee: 1n, to: 1, amount: 5n }, 2),
+      curate(1, 3, 3, false),
+    ];
+    const rejectIn = (s: RollupState) => buildBatchWitness(s, txs, 1, SHAPE_REG, TEST_BINDING);
+    const honest = rejectIn(freshCopyWithRegistries(state));
+    await calculateWitness(withRegistry, honest.input as CircuitInput);
+    const atLink = refusalAt("RegistryMatch", "batch/registry_match.circom", "link === registryLinks[j]");
+    // The refund of 450 shown as 449 in the account slot.
+    const amountF40 = [...(honest.input.amountF40 as string[])];
+    amountF40[1] = encodeFloat40(449n).toString();
+    await refuses({ ...honest.input, amountF40 } as CircuitInput, atLink, withRegistry);
+    // Paid to account 3: a state where account 3 owns the contribution has a witness; with the
+    // real contribution leaf (owner 2) in the registry slot, none.
+    const other = freshCopyWithRegistries(state);
+    other.setContribution(3, { ...state.contributions.get(3)!, owner: 3 });
+    const w = rejectIn(other);
+    expect(w.receipts[1]!.curated).toEqual({ owner: 3, refund: 450n });
+    await refuses(
+      {
+        ...w.input,
+        contributionsRoot: state.roots().contributions.toString(),
+        regContribution: honest.input.regContribution,
+      } as CircuitInput,
+      atLink,
+      withRegistry,
+    );
+  });
+
+  it("refuses a contribution to a missing Datanet, below its minimum stake, or with a license it does not admit", async () => {
+    const state = await curated();
+    const real = { datanetsRoot: state.roots().datanets.toString() };
+    const dn = state.datanets.get(2)!;
+    const realDatanet = (w: { input: Record<string, unknown> }, k: number, value: string) => {
+      const fields = [...(w.input.regDatanet as string[][])[0]!];
+      fields[k] = value;
+      return { ...w.input, ...real, regDatanet: [fields] } as CircuitInput;
+    };
+    // CC0 (1) is not admitted: refused; under a policy admitting it, a witness; with the real policy, none.
+    const cc0 = withLicense(3, 1);
+    expect(codeOf(() => witnessOn(freshCopyWithRegistries(state), cc0))).toBe(ErrorCode.LicenseNotAllowed);
+    const anyLicense = freshCopyWithRegistries(state);
+    anyLicense.setDatanet(2, { ...dn, licensePolicy: dn.licensePolicy | 2 });
+    await refuses(
+      realDatanet(witnessOn(anyLicense, cc0), 2, String(dn.licensePolicy)),
+      inRegistrySlot("admitted === isContribution"),
+      withRegistry,
+    );
+    // 250 is above the global minimum (100), below the Datanet's (300).
+    const low = contribution(2, 3, 250n, 2);
+    expect(codeOf(() => witnessOn(freshCopyWithRegistries(state), low))).toBe(ErrorCode.InsufficientStake);
+    const cheaper = freshCopyWithRegistries(state);
+    cheaper.setDatanet(2, { ...dn, minStake: 200n });
+    await refuses(
+      realDatanet(witnessOn(cheaper, low), 5, "300"),
+      inRegistrySlot("enoughForDatanet.in <=="),
+      withRegistry,
+    );
+    // Datanet 3 does not exist: refused; in a state holding it, a witness; against the real tree, none.
+    const missing = contribution(2, 3, 400n, 3);
+    expect(codeOf(() => witnessOn(freshCopyWithRegistries(state), missing))).toBe(ErrorCode.UnknownDatanet);
+    const more = freshCopyWithRegistries(state);
+    more.setDatanet(3, { ...dn, curationMode: CurationMode.Open, curators: [] });
+    more.counters = { ...more.counters, datanets: 3 };
+    const wm = witnessOn(more, missing);
+    await refuses(
+      { ...wm.input, ...real } as CircuitInput,
+      inRegistrySlot("dUpdate.oldRoot === datanetsIn"),
+      withRegistry,
+    );
   });
 });

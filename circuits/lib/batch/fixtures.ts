@@ -10,7 +10,9 @@ import { TEST_PARAMS } from "../../../protocol/params.ts";
 import { RollupState } from "../../../protocol/state/state.ts";
 import { TEST_GOVERNANCE } from "../../../protocol/testing.ts";
 import { signTx } from "../../../protocol/tx/sign.ts";
+import type { Datanet } from "../../../protocol/state/leaves.ts";
 import {
+  CurationMode,
   type Deposit,
   type ForcedWithdrawal,
   type L2Tx,
@@ -73,12 +75,29 @@ export const split = (...bps: number[]) => bps.reduce((w, b, k) => w + (BigInt(b
 export const sign = <T extends L2Tx>(tx: T, key: number): SignedTx<T> =>
   signTx(tx, keys[key]!, VECTOR_DOMAIN, TEST_PARAMS);
 
+/**
+ * Datanet 1 of every fresh state: open, admitting CC-BY-4.0 (license 2), no minimum stake of
+ * its own, so that tests of other types can register contributions; creating and curating
+ * Datanets have their own twin tests, which create theirs from id 2.
+ */
+export const DATANET_1: Datanet = {
+  owner: 1,
+  metadataHash: 1n,
+  licensePolicy: 1 << 2,
+  curationMode: CurationMode.Open,
+  curators: [],
+  minStake: 0n,
+};
+
 export function freshState(): RollupState {
   queue.next = 0n;
-  return new RollupState(
+  const state = new RollupState(
     { domain: VECTOR_DOMAIN, params: TEST_PARAMS, governance: TEST_GOVERNANCE },
     { witness: true },
   );
+  state.setDatanet(1, DATANET_1);
+  state.counters = { ...state.counters, datanets: 1 };
+  return state;
 }
 
 /** An independent copy of `state`, replayed, so that a refused batch leaves the original as it was. */
@@ -88,6 +107,7 @@ export function freshCopy(state: RollupState): RollupState {
     { witness: true },
   );
   for (const [id, a] of state.accounts) copy.setAccount(id, a);
+  for (const [id, d] of state.datanets) copy.setDatanet(id, d);
   copy.counters = state.counters;
   copy.queue = state.queue;
   return copy;
@@ -103,15 +123,16 @@ export function freshCopyWithRegistries(state: RollupState): RollupState {
   return copy;
 }
 
-export const contribution = (from: number, nonce: number, stake: bigint) =>
+/** A contribution to `datanet` (Datanet 1 by default), its contentRoot unique per sender and nonce. */
+export const contribution = (from: number, nonce: number, stake: bigint, datanet = 1) =>
   sign(
     {
       type: TxType.RegisterContribution,
       from,
       nonce,
       fee: 3n,
-      datanet: 4,
-      contentRoot: 77n,
+      datanet,
+      contentRoot: 77n + BigInt(from * 1000 + nonce),
       rowCount: 120,
       license: 2,
       uriCommitment: 88n,

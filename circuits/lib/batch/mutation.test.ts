@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BatchTx, buildBatchWitness } from "../../../protocol/batch/witness.ts";
 import { LAST_NONCE } from "../../../protocol/state/apply.ts";
 import { TEST_BINDING } from "../../../protocol/testing.ts";
-import { TxType } from "../../../protocol/tx/types.ts";
+import { CurationMode, TxType } from "../../../protocol/tx/types.ts";
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
 import { hintsUnder } from "../../tools/hints.ts";
 import { type R1cs, readR1cs } from "../../tools/r1cs-constraints.ts";
@@ -54,8 +54,8 @@ const HINTS: { file: string; signals: string[]; pattern: RegExp }[] = [
   },
   {
     file: "tx/registry_slot.circom",
-    signals: ["isNoop", "isContribution", "isModel", "isInference"],
-    pattern: /^main\.reg\[\d+\]\.is(Noop|Contribution|Model|Inference)$/,
+    signals: ["isNoop", "isContribution", "isModel", "isInference", "isDatanet", "isCurate", "pick"],
+    pattern: /^main\.reg\[\d+\]\.(is(Noop|Contribution|Model|Inference|Datanet|Curate)|pick\[\d+\])$/,
   },
   {
     file: "state/account_unpack.circom",
@@ -107,7 +107,7 @@ interface Scenario {
   input: CircuitInput;
 }
 
-/** Batches of every account-slot kind, registry kind and queue outcome, in 8 witnesses. */
+/** Batches of every account-slot kind, registry kind and queue outcome, in 11 witnesses. */
 function scenarios(): Scenario[] {
   const out: Scenario[] = [];
   const state = freshState();
@@ -132,6 +132,26 @@ function scenarios(): Scenario[] {
     registerModel(3, [1]),
   ]);
   run("an inference and a slash above the stake", [inference(2, 2, 60n), slash(1, 10n ** 9n)]);
+  run("create a curated Datanet", [
+    sign(
+      {
+        type: TxType.CreateDatanet,
+        from: 1,
+        nonce: 4,
+        fee: 1n,
+        metadataHash: 9n,
+        licensePolicy: 1 << 2,
+        curationMode: CurationMode.Curated,
+        curators: [1, 3],
+        minStake: 120n,
+      },
+      0,
+    ),
+  ]);
+  run("a contribution held pending", [contribution(2, 3, 130n, 2)]);
+  run("a rejection with its refund", [
+    sign({ type: TxType.Curate, from: 1, nonce: 5, fee: 1n, contribution: 2, accept: false }, 0),
+  ]);
   run("a forced withdrawal above the balance and a parameter change", [
     forced(3, 10n ** 9n),
     setParam(3, 250n),

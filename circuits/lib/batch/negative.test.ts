@@ -99,7 +99,7 @@ describe("transfers", () => {
     const self = transfer({ to: 1 } as Partial<L2Tx>);
     await refused(
       signedAs(set(w.input as CircuitInput, "b", 0, 1n), self),
-      slotAt("kind.isTransfer * same.out === 0"),
+      slotAt("(kind.isTransfer + kind.isCurate) * same.out === 0"),
     );
   });
 
@@ -150,7 +150,10 @@ describe("canonical records", () => {
       set(w.input as CircuitInput, "feeF40", 1, 5n),
       slotAt("(kind.isNoop + isQueue) * feeF40 === 0"),
     );
-    await refused(set(w.input as CircuitInput, "b", 1, 2n), slotAt("(1 - kind.isTransfer) * b === 0"));
+    await refused(
+      set(w.input as CircuitInput, "b", 1, 2n),
+      slotAt("(1 - kind.isTransfer - kind.isCurate) * b === 0"),
+    );
     await refused(
       set(w.input as CircuitInput, "recipient", 1, 7n),
       slotAt("(1 - withdrawFlag) * recipient === 0"),

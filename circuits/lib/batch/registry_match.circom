@@ -6,19 +6,23 @@ include "circomlib/circuits/comparators.circom";
 // used registry slots come first, each names its account slot (`slotIndex`, strictly
 // increasing), that slot holds a registry transaction with the same txHash, and there are as
 // many used registry slots as such account slots. So each registry transaction's registry
-// side runs exactly once, in execution order. Fails when the batch holds more registry
-// transactions than NREG.
+// side runs exactly once, in execution order. A curate's account slot and registry slot also
+// agree on its link (the owner credited and the refund). Fails when the batch holds more
+// registry transactions than NREG.
 template RegistryMatch(NTX, NREG) {
     signal input accountFlags[NTX];
     signal input accountHashes[NTX];
     signal input used[NREG];
     signal input slotIndex[NREG];
     signal input registryHashes[NREG];
+    signal input accountLinks[NTX];
+    signal input registryLinks[NREG];
 
     component isI[NREG][NTX];
     signal sel[NREG][NTX];
     signal pickedHash[NREG][NTX];
     signal pickedFlag[NREG][NTX];
+    signal pickedLink[NREG][NTX];
     component increasing[NREG];
     var usedTotal = 0;
     for (var j = 0; j < NREG; j++) {
@@ -32,6 +36,7 @@ template RegistryMatch(NTX, NREG) {
         var count = 0;
         var hash = 0;
         var flag = 0;
+        var link = 0;
         for (var i = 0; i < NTX; i++) {
             isI[j][i] = IsEqual();
             isI[j][i].in[0] <== slotIndex[j];
@@ -39,10 +44,13 @@ template RegistryMatch(NTX, NREG) {
             sel[j][i] <== used[j] * isI[j][i].out;
             pickedHash[j][i] <== sel[j][i] * accountHashes[i];
             pickedFlag[j][i] <== sel[j][i] * accountFlags[i];
+            pickedLink[j][i] <== sel[j][i] * accountLinks[i];
             count += sel[j][i];
             hash += pickedHash[j][i];
             flag += pickedFlag[j][i];
+            link += pickedLink[j][i];
         }
+        link === registryLinks[j];
         count === used[j];
         flag === used[j];
         hash === used[j] * registryHashes[j];

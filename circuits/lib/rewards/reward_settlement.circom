@@ -34,14 +34,16 @@ template RewardSettlement(N, C, ACC_ARITY, ACC_DEPTH, REG_ARITY, DEPTH_C, DEPTH_
     signal input contributionsRoot;
     signal input modelsRoot;
     signal input inferencesRoot;
-    signal input counters[4];
+    signal input datanetsRoot;
+    signal input counters[5];
     signal input params[9];
 
     signal input endAccountsRoot;
     signal input endContributionsRoot;
     signal input endModelsRoot;
     signal input endInferencesRoot;
-    signal input endCounters[4];
+    signal input endDatanetsRoot;
+    signal input endCounters[5];
     signal input endParamsHash;
 
     signal input model;
@@ -57,7 +59,7 @@ template RewardSettlement(N, C, ACC_ARITY, ACC_DEPTH, REG_ARITY, DEPTH_C, DEPTH_
     signal input recordSiblings[N][DEPTH_I][REG_ARITY - 1];
     signal input scores[N][C];
 
-    signal input contributionFields[C][7];
+    signal input contributionFields[C][8];
     signal input contributionSiblings[C][DEPTH_C][REG_ARITY - 1];
 
     signal input accountFields[C + 4][4];
@@ -71,6 +73,7 @@ template RewardSettlement(N, C, ACC_ARITY, ACC_DEPTH, REG_ARITY, DEPTH_C, DEPTH_
     preRoot.contributionsRoot <== contributionsRoot;
     preRoot.modelsRoot <== modelsRoot;
     preRoot.inferencesRoot <== inferencesRoot;
+    preRoot.datanetsRoot <== datanetsRoot;
     preRoot.counters <== counters;
     preRoot.paramsHash <== paramsHash.hash;
     component endRoot = StateRoot();
@@ -78,6 +81,7 @@ template RewardSettlement(N, C, ACC_ARITY, ACC_DEPTH, REG_ARITY, DEPTH_C, DEPTH_
     endRoot.contributionsRoot <== endContributionsRoot;
     endRoot.modelsRoot <== endModelsRoot;
     endRoot.inferencesRoot <== endInferencesRoot;
+    endRoot.datanetsRoot <== endDatanetsRoot;
     endRoot.counters <== endCounters;
     endRoot.paramsHash <== endParamsHash;
 
@@ -159,7 +163,7 @@ template RewardSettlement(N, C, ACC_ARITY, ACC_DEPTH, REG_ARITY, DEPTH_C, DEPTH_
     // ---- the contributions (their owners) in the unchanged contributions root ----
     component contribution[C];
     for (var j = 0; j < C; j++) {
-        contribution[j] = LeafOpening(7, REG_ARITY, DEPTH_C);
+        contribution[j] = LeafOpening(8, REG_ARITY, DEPTH_C);
         contribution[j].root <== contributionsRoot;
         contribution[j].active <== training.used[j];
         contribution[j].index <== contributionIds[j];
@@ -206,6 +210,7 @@ template RewardSettlement(N, C, ACC_ARITY, ACC_DEPTH, REG_ARITY, DEPTH_C, DEPTH_
     postRoot.contributionsRoot <== contributionsRoot;
     postRoot.modelsRoot <== modelLeaf.rootOut;
     postRoot.inferencesRoot <== inferencesAfter[N];
+    postRoot.datanetsRoot <== datanetsRoot;
     postRoot.counters <== counters;
     postRoot.paramsHash <== paramsHash.hash;
 

@@ -12,11 +12,12 @@ include "./account_slot_kind.circom";
 
 // One account slot of a batch: the twin of protocol/state/apply.ts for transfer, withdraw,
 // stake, unstake and the L1 queue operations (deposit, forced withdrawal, set parameter,
-// slash), the account side of register contribution, register model and inference, and a
-// no-op for padding.
+// slash), the account side of register contribution, register model, inference, create
+// Datanet and curate, and a no-op for padding.
 // It touches two leaves of the accounts tree, A then B:
 //   L2 transaction   A = the sender (signature over txHash with the leaf's nonce, fee and
-//                    debits range-checked); B = the transfer's recipient, else nothing.
+//                    debits range-checked); B = the transfer's recipient, a curate's
+//                    contribution owner (credited the refund, 0 on acceptance), else nothing.
 //                    A registry transaction's stake, inference fee or payment is its
 //                    `amount`; its registry side runs in a registry slot, matched to this
 //                    slot through txHash. Registering a model needs staked >= minModelStake.
@@ -45,8 +46,9 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     signal input recipient;
     // Register contribution: datanet, contentRoot, rowCount, license, uriCommitment; register
     // model: modelHash, trainingDescriptor, checkpointCommitment, inferenceFee (= amount),
-    // baseModel; inference: model, inputHash, outputHash, featureCommitment, 0
-    // (docs/protocol.md section 5.1, p0..p4); otherwise zeros.
+    // baseModel; inference: model, inputHash, outputHash, featureCommitment, 0; create Datanet:
+    // metadataHash, licensePolicy, curationMode, curators, 0 (minStake = amount); curate:
+    // contribution, accept, 0, 0, 0 (docs/protocol.md section 5.1, p0..p4); otherwise zeros.
     signal input payload[5];
     // The governance parameter registering a model checks.
     signal input minModelStake;
@@ -98,6 +100,9 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     // A registry transaction: its txHash, for the registry slot that executes it.
     signal output registryFlag;
     signal output txHashOut;
+    // A curate: b + amount·2^24 (owner and refund), which its registry slot must reach from the
+    // contribution leaf; 0 otherwise.
+    signal output linkOut;
     // A set-parameter order: its flag, parameter id and value, for the batch.
     signal output paramFlag;
     signal output paramId;
@@ -105,14 +110,14 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
 
     component kind = AccountSlotKind();
     kind.type <== type;
-    signal isRegistry <== kind.isContribution + kind.isModel + kind.isInference;
+    signal isRegistry <== kind.isContribution + kind.isModel + kind.isInference + kind.isDatanet + kind.isCurate;
     signal isL2 <== kind.isTransfer + kind.isWithdraw + kind.isStake + kind.isUnstake + isRegistry;
     signal isQueue <== kind.isDeposit + kind.isForcedWithdrawal + kind.isSetParameter + kind.isSlash;
     // Queue operations that act on an existing account's leaf A.
     signal isActOn <== kind.isForcedWithdrawal + kind.isSlash;
     registryFlag <== isRegistry;
     for (var k = 0; k < 5; k++) payload[k] * (1 - isRegistry) === 0;
-    kind.isInference * payload[4] === 0;
+    (kind.isInference + kind.isDatanet + kind.isCurate) * payload[4] === 0;
 
     component amountDec = Float40();
     amountDec.packed <== amountF40;
@@ -125,7 +130,7 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     // Canonical records: fields a type does not use are 0.
     (kind.isNoop + isQueue) * amountF40 === 0;
     (kind.isNoop + isQueue) * feeF40 === 0;
-    (1 - kind.isTransfer) * b === 0;
+    (1 - kind.isTransfer - kind.isCurate) * b === 0;
 
     // ---- the queue operation, and where it goes ----
     component qAccountBits = Num2Bits(32);
@@ -232,7 +237,7 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     txHash.fields <== [
         type, a, unpackA.nonce, fee,
         p0Account + payload[0], p1Account + payload[1], payload[2], payload[3],
-        contributionP4 + kind.isInference * amount, p5
+        contributionP4 + (kind.isInference + kind.isDatanet) * amount, p5
     ];
     txHashOut <== txHash.hash;
     component sig = EdDSAPoseidonVerifier();
@@ -249,9 +254,10 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     component same = IsEqual();
     same.in[0] <== a;
     same.in[1] <== b;
-    kind.isTransfer * same.out === 0;
-    signal hasOldB <== kind.isTransfer + credit;
-    signal received <== transferAmount + credit * qAmount;
+    (kind.isTransfer + kind.isCurate) * same.out === 0;
+    signal hasOldB <== kind.isTransfer + credit + kind.isCurate;
+    signal curateRefund <== kind.isCurate * amount;
+    signal received <== transferAmount + credit * qAmount + curateRefund;
     component oldLeafB = Poseidon(4);
     oldLeafB.inputs <== [bx, by, l1B, packedB];
     component newLeafB = Poseidon(4);
@@ -261,12 +267,14 @@ template AccountSlot(ARITY, DEPTH, DOMAIN_HASH) {
     newLeafB.inputs[3] <== packedB + received + open * (qAmount - packedB);
     component updateB = MerkleUpdate(ARITY, DEPTH);
     signal creditedId <== credit * qAccount;
-    updateB.index <== transferTo + creditedId + openedId;
+    signal curatedOwner <== kind.isCurate * b;
+    updateB.index <== transferTo + creditedId + openedId + curatedOwner;
     updateB.oldLeaf <== hasOldB * oldLeafB.out;
     updateB.newLeaf <== (hasOldB + open) * newLeafB.out;
     updateB.siblings <== siblingsB;
     updateB.oldRoot === updateA.newRoot;
     rootOut <== updateB.newRoot;
+    linkOut <== curatedOwner + curateRefund * (1 << 24);
 
     // ---- the withdrawal: a withdraw, a deposit refunded because the tree is full, or an
     // authorised forced withdrawal (paid to its L1 sender, even when the balance is 0) ----

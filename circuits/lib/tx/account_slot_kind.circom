@@ -2,8 +2,8 @@ pragma circom 2.1.0;
 
 // The type of an account slot as one flag per kind it executes: no-op padding (0),
 // transfer (1), withdraw (2), stake (3), unstake (4), register contribution (5), register
-// model (6), inference (7), and the L1 queue operations deposit (8), forced withdrawal (9),
-// set parameter (10) and slash (11). Any other type has no satisfying flags, so a batch
+// model (6), inference (7), the L1 queue operations deposit (8), forced withdrawal (9),
+// set parameter (10) and slash (11), create Datanet (12) and curate (13). Any other type has no satisfying flags, so a batch
 // holding it cannot be proven. The flags need no boolean check: every flag
 // but the one matching `type` is forced to 0, and the sum to 1.
 template AccountSlotKind() {
@@ -20,9 +20,11 @@ template AccountSlotKind() {
     signal output isForcedWithdrawal;
     signal output isSetParameter;
     signal output isSlash;
+    signal output isDatanet;
+    signal output isCurate;
 
-    var N = 12;
-    var TYPES[N] = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 6];
+    var N = 14;
+    var TYPES[N] = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 6, 12, 13];
     signal flags[N];
     var sum = 0;
     for (var i = 0; i < N; i++) {
@@ -43,4 +45,6 @@ template AccountSlotKind() {
     isSetParameter <== flags[9];
     isSlash <== flags[10];
     isModel <== flags[11];
+    isDatanet <== flags[12];
+    isCurate <== flags[13];
 }

@@ -4,16 +4,28 @@ include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
 include "circomlib/circuits/poseidon.circom";
 include "../hashers/tx_hash.circom";
+include "../state/licenses.circom";
 include "../trees/merkle_update.circom";
 
 // One registry slot: the registry side of a register contribution (type 5), a register model
-// (type 6) or an inference (type 7) whose account side (signature, nonce, fee, stake or
-// payment debit, the model owner's minimum stake) ran in an account slot; the batch matches
-// the two through txHash. A no-op (type 0) pads. Each slot
-// updates one leaf in each registry tree, a tree it leaves alone "updated" from 0 to 0 at the
-// always-empty index 0:
-//   contribution   a new leaf Poseidon(owner, datanet, contentRoot, rowCount, license,
-//                  uriCommitment, stake) at id count + 1; stake >= minContributionStake
+// (type 6), an inference (type 7), a create Datanet (type 12) or a curate (type 13) whose
+// account side (signature, nonce, fee, stake or payment debit, the model owner's minimum
+// stake, a curate's refund to the owner) ran in an account slot; the batch matches the two
+// through txHash (and a curate's owner and refund through `link`). A no-op (type 0) pads.
+// Each slot updates one leaf in each registry tree, a tree it leaves alone "updated" from 0 to
+// 0 at the always-empty index 0 (the Datanet a contribution or a curate reads is "updated" to
+// itself):
+//   Datanet        a new leaf Poseidon(owner, metadataHash, licensePolicy, curationMode,
+//                  curators, minStake) at id count + 1; the policy sets only known license
+//                  bits, the mode is 0 (open) or 1 (curated), minStake < 2^96
+//   contribution   the Datanet it names exists and its policy admits the license; a new leaf
+//                  Poseidon(owner, datanet, contentRoot, rowCount, license, uriCommitment,
+//                  stake, status) at id count + 1; stake >= minContributionStake and >= the
+//                  Datanet's minStake; status 1 (accepted) in an open Datanet, 0 (pending) in
+//                  a curated one
+//   curate         the contribution is pending, its Datanet names the sender among its
+//                  curators; status becomes 1 (accept) or 2 (reject, stake set to 0), and
+//                  `link` = owner + refund·2^24 with refund the stake on a rejection, 0 else
 //   model          a new leaf Poseidon(owner, modelHash, trainingDescriptor,
 //                  checkpointCommitment, inferenceFee, baseModel, 0) at id count + 1, where
 //                  trainingDescriptor = Poseidon(trainingConfigHash, trainingSetRoot, maxId)
@@ -24,7 +36,7 @@ include "../trees/merkle_update.circom";
 //                  a new record Poseidon(user, model, inputHash, outputHash,
 //                  featureCommitment, payment) at id count + 1
 // Registry ids fit 32 bits and every registry tree holds at most 2^32 leaves.
-template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
+template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DEPTH_D, DOMAIN_HASH) {
     // The transaction (txFields order), nonce and fee as its account slot read them.
     signal input type;
     signal input from;
@@ -54,6 +66,14 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
     signal input siblingsC[DEPTH_C][ARITY - 1];
     signal input siblingsM[DEPTH_M][ARITY - 1];
     signal input siblingsI[DEPTH_I][ARITY - 1];
+    signal input siblingsD[DEPTH_D][ARITY - 1];
+
+    // The Datanet leaf's fields (owner, metadataHash, licensePolicy, curationMode, curators,
+    // minStake): the one created, the one contributed to, or the curated contribution's.
+    signal input datanet[6];
+    // Curate: the contribution's leaf fields before, and the Datanet's curators (u32 words).
+    signal input contribution[8];
+    signal input curators[4];
 
     signal input contributionsIn;
     signal input modelsIn;
@@ -61,6 +81,11 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
     signal input contributionCountIn;
     signal input modelCountIn;
     signal input inferenceCountIn;
+    signal input datanetsIn;
+    signal input datanetCountIn;
+    signal output datanetsOut;
+    signal output datanetCountOut;
+    signal output link;
     signal output contributionsOut;
     signal output modelsOut;
     signal output inferencesOut;
@@ -74,16 +99,22 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
     signal isContribution <-- type == 5 ? 1 : 0;
     signal isModel <-- type == 6 ? 1 : 0;
     signal isInference <-- type == 7 ? 1 : 0;
+    signal isDatanet <-- type == 12 ? 1 : 0;
+    signal isCurate <-- type == 13 ? 1 : 0;
     isNoop * type === 0;
     isContribution * (type - 5) === 0;
     isModel * (type - 6) === 0;
     isInference * (type - 7) === 0;
-    isNoop + isContribution + isModel + isInference === 1;
-    used <== isContribution + isModel + isInference;
+    isDatanet * (type - 12) === 0;
+    isCurate * (type - 13) === 0;
+    isNoop + isContribution + isModel + isInference + isDatanet + isCurate === 1;
+    used <== isContribution + isModel + isInference + isDatanet + isCurate;
     // A no-op's fields are zeros.
     (1 - used) * (from + nonce + fee + amount) === 0;
     for (var k = 0; k < 5; k++) (1 - used) * payload[k] === 0;
-    isInference * payload[4] === 0;
+    (isInference + isDatanet + isCurate) * payload[4] === 0;
+    for (var k = 0; k < 8; k++) (1 - isCurate) * contribution[k] === 0;
+    for (var k = 0; k < 4; k++) (1 - isCurate) * curators[k] === 0;
     isModel * (payload[3] - amount) === 0;
     (1 - isModel) * (trainingConfigHash + trainingSetRoot + trainingMax) === 0;
 
@@ -103,27 +134,106 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
     hash.fields <== [
         type, from, nonce, fee,
         payload[0], payload[1], payload[2], payload[3],
-        contributionP4 + isInference * amount, p5
+        contributionP4 + (isInference + isDatanet) * amount, p5
     ];
     txHash <== hash.hash;
 
-    // ---- register contribution ----
+    // ---- the Datanet: created (its fields are the transaction's), or read ----
+    signal reads <== isContribution + isCurate;
+    for (var k = 0; k < 4; k++) isDatanet * (datanet[k + 1] - payload[k]) === 0;
+    isDatanet * (datanet[0] - from) === 0;
+    isDatanet * (datanet[5] - amount) === 0;
+    signal mode <== isDatanet * datanet[3];
+    mode * (datanet[3] - 1) === 0;
+    component dFull = LessThan(33);
+    dFull.in[0] <== datanetCountIn + 1;
+    dFull.in[1] <== ARITY ** DEPTH_D;
+    isDatanet * (1 - dFull.out) === 0;
+    component dLeaf = Poseidon(6);
+    dLeaf.inputs <== datanet;
+    component dUpdate = MerkleUpdate(ARITY, DEPTH_D);
+    signal newDatanet <== isDatanet * (datanetCountIn + 1);
+    signal contributedTo <== isContribution * payload[0];
+    signal curatedIn <== isCurate * contribution[1];
+    dUpdate.index <== newDatanet + contributedTo + curatedIn;
+    dUpdate.oldLeaf <== reads * dLeaf.out;
+    dUpdate.newLeaf <== (reads + isDatanet) * dLeaf.out;
+    dUpdate.siblings <== siblingsD;
+    dUpdate.oldRoot === datanetsIn;
+    datanetsOut <== dUpdate.newRoot;
+    datanetCountOut <== datanetCountIn + isDatanet;
+
+    // The license policy: a created one sets only known bits; a contribution's license is one
+    // of its bits (exactly one `pick` is 1, at the license id).
+    component policyBits = Num2Bits(32);
+    policyBits.in <== (isDatanet + isContribution) * datanet[2];
+    var KNOWN = knownLicenseMask();
+    for (var k = 0; k < 32; k++) {
+        if (((KNOWN >> k) & 1) == 0) isDatanet * policyBits.out[k] === 0;
+    }
+    signal pick[32];
+    signal allowed[32];
+    var picked = 0;
+    var pickedId = 0;
+    var admitted = 0;
+    for (var k = 0; k < 32; k++) {
+        pick[k] <-- isContribution == 1 && payload[3] == k ? 1 : 0;
+        pick[k] * (pick[k] - 1) === 0;
+        allowed[k] <== pick[k] * policyBits.out[k];
+        picked += pick[k];
+        pickedId += k * pick[k];
+        admitted += allowed[k];
+    }
+    picked === isContribution;
+    pickedId === isContribution * payload[3];
+    admitted === isContribution;
+
+    // ---- register contribution, or curate: the contribution leaf ----
     component enough = Num2Bits(96);
     enough.in <== isContribution * (amount - minContributionStake);
+    component enoughForDatanet = Num2Bits(96);
+    enoughForDatanet.in <== isContribution * (amount - datanet[5]);
     component cFull = LessThan(33);
     cFull.in[0] <== contributionCountIn + 1;
     cFull.in[1] <== ARITY ** DEPTH_C;
     isContribution * (1 - cFull.out) === 0;
-    component cLeaf = Poseidon(7);
-    cLeaf.inputs <== [from, payload[0], payload[1], payload[2], payload[3], payload[4], amount];
+    // Curate: the contribution is pending, the sender one of its Datanet's curators (the
+    // curators word split into range-checked u32 words), accept is 0 or 1.
+    isCurate * contribution[7] === 0;
+    component curatorBits[4];
+    var curatorsWord = 0;
+    for (var k = 0; k < 4; k++) {
+        curatorBits[k] = Num2Bits(32);
+        curatorBits[k].in <== curators[k];
+        curatorsWord += curators[k] * (1 << (32 * k));
+    }
+    isCurate * (datanet[4] - curatorsWord) === 0;
+    signal notCurator[4];
+    notCurator[0] <== from - curators[0];
+    for (var k = 1; k < 4; k++) notCurator[k] <== notCurator[k - 1] * (from - curators[k]);
+    isCurate * notCurator[3] === 0;
+    signal accept <== isCurate * payload[1];
+    accept * (payload[1] - 1) === 0;
+    component cOld = Poseidon(8);
+    cOld.inputs <== contribution;
+    component cNew = Poseidon(8);
+    cNew.inputs[0] <== isContribution * from + contribution[0];
+    for (var k = 0; k < 5; k++) cNew.inputs[k + 1] <== isContribution * payload[k] + contribution[k + 1];
+    signal kept <== accept * contribution[6];
+    cNew.inputs[6] <== isContribution * amount + kept;
+    signal openStatus <== isContribution * (1 - datanet[3]);
+    cNew.inputs[7] <== openStatus + 2 * isCurate - accept;
     component cUpdate = MerkleUpdate(ARITY, DEPTH_C);
-    cUpdate.index <== isContribution * (contributionCountIn + 1);
-    cUpdate.oldLeaf <== 0;
-    cUpdate.newLeaf <== isContribution * cLeaf.out;
+    signal curated <== isCurate * payload[0];
+    cUpdate.index <== isContribution * (contributionCountIn + 1) + curated;
+    cUpdate.oldLeaf <== isCurate * cOld.out;
+    cUpdate.newLeaf <== reads * cNew.out;
     cUpdate.siblings <== siblingsC;
     cUpdate.oldRoot === contributionsIn;
     contributionsOut <== cUpdate.newRoot;
     contributionCountOut <== contributionCountIn + isContribution;
+    // The owner credited and the refund, for the account slot (its b and amount).
+    link <== contribution[0] + (contribution[6] - kept) * (1 << 24);
 
     // ---- register model: the descriptor, its contributions and base model exist ----
     component descriptor = Poseidon(3);
@@ -142,10 +252,11 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
     modelCountOut <== modelCountIn + isModel;
 
     // ---- inference: the model's escrow, then the record; or the new model's leaf ----
-    // One range check for both (the two never run in one slot): an inference pays at least
-    // the model's fee; a new model's inferenceFee (its `amount`, never debited) is below 2^96,
-    // as the TypeScript requires, though float40 values reach about 2^138.
-    signal newModelFee <== isModel * amount;
+    // One range check for all three (they never run in one slot): an inference pays at least
+    // the model's fee; a new model's inferenceFee and a new Datanet's minStake (its `amount`,
+    // never debited) are below 2^96, as the TypeScript requires, though float40 values reach
+    // about 2^138.
+    signal newModelFee <== (isModel + isDatanet) * amount;
     component paid = Num2Bits(96);
     paid.in <== isInference * (amount - modelFee) + newModelFee;
     component mOld = Poseidon(7);
@@ -186,16 +297,23 @@ template RegistrySlot(ARITY, DEPTH_C, DEPTH_M, DEPTH_I, DOMAIN_HASH) {
 
     // ---- the record: contribution (datanet, contentRoot, uriCommitment, 0, rowCount, license),
     // model (baseModel, modelHash, trainingDescriptor, checkpointCommitment, 0, 0),
-    // inference (model, inputHash, outputHash, featureCommitment, 0, 0) ----
-    signal w0 <== payload[0] + isModel * (payload[4] - payload[0]);
-    signal h1 <== payload[1] + isModel * (payload[0] - payload[1]);
+    // inference (model, inputHash, outputHash, featureCommitment, 0, 0), Datanet
+    // (licensePolicy, metadataHash, curators, 0, 0, curationMode), curate (contribution, 0, 0,
+    // 0, 0, accept) ----
+    signal modelW0 <== isModel * (payload[4] - payload[0]);
+    signal w0 <== payload[0] + modelW0 + isDatanet * (payload[1] - payload[0]);
+    signal swapped <== (isModel + isDatanet) * (payload[0] - payload[1]);
+    signal h1 <== payload[1] + swapped - accept;
     signal uri <== isContribution * payload[4];
     signal outputHash <== isInference * payload[2];
-    signal h2 <== uri + outputHash + isModel * payload[1];
+    signal modelH2 <== isModel * payload[1];
+    signal h2 <== uri + outputHash + modelH2 + isDatanet * payload[3];
     signal featureCommitment <== isInference * payload[3];
     signal h3 <== featureCommitment + isModel * payload[2];
     signal w4 <== isContribution * payload[2];
-    signal w5 <== isContribution * payload[3];
+    signal license <== isContribution * payload[3];
+    signal datanetMode <== isDatanet * payload[2];
+    signal w5 <== license + datanetMode + accept;
     component typeBits = Num2Bits(8);
     typeBits.in <== type;
     component w0Bits = Num2Bits(32);

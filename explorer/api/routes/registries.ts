@@ -1,14 +1,24 @@
 import type { FastifyInstance } from "fastify";
 import { type ExplorerContext, mustFind, newestFirst } from "../context.ts";
-import { contribution, idParams, inference, listOf, model, type Page, pageQuery } from "../schemas.ts";
+import {
+  contribution,
+  datanet,
+  idParams,
+  inference,
+  listOf,
+  model,
+  type Page,
+  pageQuery,
+} from "../schemas.ts";
 
 const REGISTRIES = [
+  { name: "datanets", one: "Datanet", schema: datanet },
   { name: "contributions", one: "contribution", schema: contribution },
   { name: "models", one: "model", schema: model },
   { name: "inferences", one: "inference", schema: inference },
 ] as const;
 
-/** GET /contributions, /models, /inferences (newest first) and each entry by id. */
+/** GET /datanets, /contributions, /models, /inferences (newest first) and each entry by id. */
 export function registryRoutes(ctx: ExplorerContext) {
   return async (app: FastifyInstance) => {
     for (const r of REGISTRIES) {

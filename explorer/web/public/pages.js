@@ -344,11 +344,12 @@ export const accounts = registryList(
 export const contributions = registryList(
   "Contributions",
   "contributions",
-  ["contribution", "owner", "datanet", "rows", "license", "stake", "content root"],
+  ["contribution", "owner", "datanet", "status", "rows", "license", "stake", "content root"],
   (c) => [
     link(`/contribution/${c.id}`, `#${c.id}`),
     accountLink(c.owner),
     c.datanet,
+    c.status,
     h("span.num", null, c.rowCount),
     c.license,
     h("span.num", null, open(c.stake)),
