@@ -8,11 +8,13 @@
  * stdout line is one JSON object, also written to bench/results/store[-quick].json.
  *   npm run bench:store [-- --quick]
  */
+import { rowByteLength } from "../protocol/provenance/rows.ts";
+import { blobUriCommitment } from "../protocol/provenance/uri-commitment.ts";
+import { OPEN_DATANET } from "../protocol/testing.ts";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { digestToField, rowByteLength } from "../protocol/provenance/rows.ts";
 import { TxType } from "../protocol/tx/types.ts";
 import { shiftImages } from "../prover/datasets/augment.ts";
 import { loadMnist } from "../prover/datasets/mnist.ts";
@@ -63,6 +65,10 @@ const roots = await RootThread.start();
 // The contributor's L2 account (key 0, account 1) on a sequencer in this process.
 const node = await startNode(testNodeConfig(tempDir("bench-store")), pino({ level: "silent" }));
 await rpc(node.url, "ol_submitDeposit", [depositParam(0, 0, 10n ** 6n)]);
+// Datanet 1, which the rows are contributed to (nonce 0 of account 1).
+await rpc(node.url, "ol_sendTransaction", [
+  signedHex({ type: TxType.CreateDatanet, from: 1, nonce: 0, fee: 0n, ...OPEN_DATANET }, 0),
+]);
 try {
   const client = new StoreClient(url, new StoreKey(testKey(0)));
   // Warm-up: JIT and the server's first requests, on a separate Datanet.
@@ -103,17 +109,16 @@ try {
     },
   });
   const t3 = performance.now();
-  // uriCommitment: the blob id (a SHA-256) mod r, until the contribute command fixes its rule.
   const tx = {
     type: TxType.RegisterContribution,
     from: 1,
-    nonce: 0,
+    nonce: 1,
     fee: 1n,
     datanet: 1,
     contentRoot: BigInt(await rootJob),
     rowCount: ROWS,
-    license: 0,
-    uriCommitment: digestToField(Buffer.from(blob.id, "hex")),
+    license: 1,
+    uriCommitment: blobUriCommitment(blob.id),
     stake: 100n,
   } as const;
   const reply = await rpc(node.url, "ol_sendTransaction", [signedHex(tx, 0)]);

@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
 import { pino, type Logger } from "pino";
 import { derivePublicKey } from "../protocol/eddsa.ts";
+import { OPEN_DATANET } from "../protocol/testing.ts";
 import { fieldToHex } from "../protocol/field.ts";
 import { DEV_DOMAIN } from "../protocol/genesis.ts";
 import type { ProtocolParams } from "../protocol/params.ts";
@@ -96,11 +97,12 @@ export async function setupModel(o: {
   const verifier = new StoreClient(o.storeUrl, storeKey(VERIFIER));
   // Stakes above genesis governance's minimums, so a production-configured sequencer takes them too.
   await owner.stake(2n * 10n ** 19n);
+  await owner.createDatanet(OPEN_DATANET);
   await owner.registerContribution({
     datanet: 1,
     contentRoot: 1n,
     rowCount: 120,
-    license: 0,
+    license: 1,
     uriCommitment: 0n,
     stake: 10n ** 18n,
   });

@@ -1,3 +1,4 @@
+import { LICENSES, licensePolicy } from "./licenses.ts";
 import { CodedError } from "./errors.ts";
 import { GENESIS_GOVERNANCE } from "./genesis.ts";
 import type { ProofBinding } from "./batch/witness.ts";
@@ -52,6 +53,18 @@ export async function rejectionCode(p: Promise<unknown>): Promise<string | undef
 
 /** An L1 address of Hardhat's dev accounts (#1): deposits' sender and withdrawals' recipient in tests. */
 export const TEST_L1_ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
+/**
+ * An open Datanet admitting every license, for tests and benchmarks about something else
+ * that need contributions: `wallet.createDatanet(OPEN_DATANET)` before contributing.
+ */
+export const OPEN_DATANET = {
+  metadataHash: 1n,
+  licensePolicy: licensePolicy(LICENSES.map((l) => l.id)),
+  curationMode: CurationMode.Open,
+  curators: [] as number[],
+  minStake: 0n,
+};
 
 /**
  * One transaction of each L2 type, by accounts 1, 2 and 3 (each signed with test key

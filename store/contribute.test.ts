@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivePublicKey } from "../protocol/eddsa.ts";
 import { DEV_DOMAIN } from "../protocol/genesis.ts";
 import { TEST_PARAMS } from "../protocol/params.ts";
-import { rejectionCode } from "../protocol/testing.ts";
+import { OPEN_DATANET, rejectionCode } from "../protocol/testing.ts";
 import { OpenLedgerProvider } from "../sdk/provider.ts";
 import { L2Wallet } from "../sdk/wallet.ts";
 import { startNode, type SequencerNode } from "../sequencer/node.ts";
@@ -36,6 +36,7 @@ beforeAll(async () => {
   const key = { privateKey: testKey(0), publicKey: derivePublicKey(testKey(0)) };
   wallet = new L2Wallet(key, 1, new OpenLedgerProvider(`${node.url}/rpc`), DEV_DOMAIN, TEST_PARAMS);
   client = new StoreClient(store.url, new StoreKey(testKey(0)));
+  await wallet.createDatanet(OPEN_DATANET);
 });
 
 afterAll(async () => {
@@ -56,11 +57,11 @@ describe("contribute", () => {
         name: "pairs",
         description: "",
         schema: { features: { count: 2, kind: "numeric" }, label: { kind: "class", classes: 3 } },
-        license: 0,
+        license: 1,
       },
       datanet: 1,
       stake: 5000n,
-      license: 0,
+      license: 1,
       fee: 0n,
       refuseDuplicates: true,
       stateDir: join(dir, "state"),
@@ -76,7 +77,8 @@ describe("contribute", () => {
     const result = await contribute(request, client, wallet, events);
     expect(result).toMatchObject({ contribution: 1, status: "executed", resumed: { upload: true } });
     expect(stored).toEqual([result.blobId, result.blobId]);
-    expect((await wallet.provider.getTransaction(result.txHash))?.tx).toMatchObject({ nonce: 1 });
+    // Nonce 0 created the Datanet; the refused registration's 1 went to the transfer.
+    expect((await wallet.provider.getTransaction(result.txHash))?.tx).toMatchObject({ nonce: 2 });
     const again = await contribute(request, client, wallet, events);
     expect(again).toMatchObject({ contribution: 1, txHash: result.txHash, resumed: { registration: true } });
     expect(await contributions()).toBe(1);

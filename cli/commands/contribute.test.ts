@@ -11,7 +11,7 @@ import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { blobUriCommitment } from "../../protocol/provenance/uri-commitment.ts";
-import { rejectionCode } from "../../protocol/testing.ts";
+import { OPEN_DATANET, rejectionCode } from "../../protocol/testing.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
 import { startNode, type SequencerNode } from "../../sequencer/node.ts";
@@ -27,7 +27,7 @@ import { failure, runCli } from "./testing.ts";
 // Well-known throwaway keys (Hardhat's accounts #1 and #2): they guard nothing.
 const ALICE = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const BOB = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
-const DATANET = 7;
+const DATANET = 1;
 // The test governance's minimum contribution stake.
 const STAKE = "100";
 
@@ -75,6 +75,13 @@ beforeAll(async () => {
     publicKey: { x: fieldToHex(publicKey.x), y: fieldToHex(publicKey.y) },
   };
   await rpc(node.url, "ol_submitDeposit", [deposit]);
+  await new L2Wallet(
+    await deriveL2Key(new Wallet(ALICE), DEV_DOMAIN),
+    1,
+    provider,
+    DEV_DOMAIN,
+    TEST_PARAMS,
+  ).createDatanet(OPEN_DATANET);
   await writeFile(
     join(dir, "metadata.json"),
     JSON.stringify({
@@ -236,7 +243,7 @@ describe("openledger contribute", () => {
       datanet: DATANET,
       contentRoot: BigInt(rootOf(rowsOf(3, 4))),
       rowCount: 3,
-      license: 0,
+      license: 1,
       uriCommitment: BigInt(one.uriCommitment),
       stake: 100n,
     });

@@ -10,6 +10,7 @@ import { fieldToHex } from "../../protocol/field.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
+import { OPEN_DATANET } from "../../protocol/testing.ts";
 import { modelHash } from "../../protocol/provenance/model-hash.ts";
 import { splitBySizes } from "../../prover/datasets/dataset.ts";
 import { loadIris } from "../../prover/datasets/iris.ts";
@@ -79,9 +80,10 @@ beforeAll(async () => {
   );
   owner = new StoreClient(store.url, new StoreKey(testKey(OWNER)));
   const trainerIdentity = new StoreKey(trainerKey.privateKey).identity;
-  // Two contributions of iris rows in Datanet 4, granted to the trainer.
+  // Two contributions of iris rows in Datanet 1, granted to the trainer.
+  await data.createDatanet(OPEN_DATANET);
   for (const ds of splitBySizes(loadIris(), [50, 50], "test/model-cli")) {
-    await contributeRows(data, owner, 4, ds, { reader: trainerIdentity });
+    await contributeRows(data, owner, 1, ds, { reader: trainerIdentity });
   }
 });
 
@@ -95,7 +97,7 @@ afterAll(async () => {
 describe("openledger model", () => {
   it("trains a Datanet's contributions from the store, registers the model, and shows it checked", async () => {
     const { stdout, stderr } = await cli(TRAINER, [
-      ...["train", "--datanet", "4", "--account", "2", "--fee", "9"],
+      ...["train", "--datanet", "1", "--account", "2", "--fee", "9"],
       ...["--hidden", "8,4", "--epochs", "2", "--batch-size", "8", "--seed", "cli", "--json"],
     ]);
     const trained = JSON.parse(stdout) as {

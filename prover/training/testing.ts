@@ -44,7 +44,7 @@ export async function contributeRows(
     datanet,
     contentRoot: BigInt(contentRoot),
     rowCount: o.rowCount ?? declared.y.length,
-    license: 0,
+    license: 1,
     uriCommitment: digestToField(Buffer.from(blob.id, "hex")),
     stake: 100n,
   });

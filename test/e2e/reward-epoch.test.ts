@@ -26,7 +26,7 @@ import type { DatanetMetadata } from "../../protocol/datanet/metadata.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
-import { TEST_GOVERNANCE } from "../../protocol/testing.ts";
+import { OPEN_DATANET, TEST_GOVERNANCE } from "../../protocol/testing.ts";
 import { TxType } from "../../protocol/tx/types.ts";
 import { splitBySizes } from "../../prover/datasets/dataset.ts";
 import { loadIris } from "../../prover/datasets/iris.ts";
@@ -142,6 +142,7 @@ describe("a reward epoch, from contributed rows to rewards on contributors' L2 b
     async () => {
       // Entry 1: accounts, and three contributions of iris rows, granted to the model owner and the prover.
       await openAccounts([PROVER, ...CONTRIBUTORS, OWNER, USER], 10n ** 15n);
+      await wallet(OWNER).createDatanet(OPEN_DATANET);
       const [train, held] = splitBySizes(loadIris(), [120, 30], "e2e/epoch");
       const metadata: DatanetMetadata = {
         version: 1,

@@ -6,7 +6,7 @@ import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { modelHash } from "../../protocol/provenance/model-hash.ts";
-import { rejectionCode } from "../../protocol/testing.ts";
+import { OPEN_DATANET, rejectionCode } from "../../protocol/testing.ts";
 import { checkpointCommitment } from "../../prover/attribution/commitment.ts";
 import { modelContext } from "../../prover/attribution/context.ts";
 import { type Dataset, splitBySizes } from "../../prover/datasets/dataset.ts";
@@ -105,6 +105,7 @@ beforeAll(async () => {
   carolStore = client(CAROL);
   parts = splitBySizes(loadIris(), [45, 45, 40, 20], "test/train-from-store");
   // Contributions 1 and 2 (Datanet 1) train a model, 3 (Datanet 2) fine-tunes it.
+  for (let d = 0; d < 2; d++) await alice.createDatanet(OPEN_DATANET);
   await contribute(1, parts[0]!);
   await contribute(1, parts[1]!);
   await contribute(2, parts[2]!);
