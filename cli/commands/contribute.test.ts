@@ -136,7 +136,7 @@ describe("openledger contribute", () => {
     const { stdout, stderr } = await runCli(ALICE, contributeArgs(file, ["--license", "5"]));
     const out = JSON.parse(stdout);
     expect(out).toMatchObject({ contribution: 2, rowCount: 6, duplicates: [5], contentRoot: rootOf(rows) });
-    expect(stderr).toMatch(/1 rows repeat rows already in Datanet 7 or earlier in the file: #6/);
+    expect(stderr).toMatch(/1 rows repeat rows already in Datanet 1 or earlier in the file: #6/);
     expect(await provider.getContribution(2)).toMatchObject({ contentRoot: rootOf(rows), license: 5 });
   });
 

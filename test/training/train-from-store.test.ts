@@ -205,14 +205,16 @@ describe("training from the store", () => {
     // Indexed under the row hashes of one set of rows, holding another.
     const ten = { ...parts[3]!, x: parts[3]!.x.slice(0, 40), y: parts[3]!.y.slice(0, 10) };
     const lying = await contribute(1, ten, { stored: parts[2]! });
-    const miscounted = await contribute(1, parts[1]!, { rowCount: parts[1]!.y.length + 1 });
+    // Rows of their own: L2 refuses a contentRoot registered twice.
+    const last = { ...parts[3]!, x: parts[3]!.x.slice(40, 80), y: parts[3]!.y.slice(10, 20) };
+    const miscounted = await contribute(1, last, { rowCount: 11 });
     let trained = 0;
     const attempt = (id: number) =>
       trainFromStore(chain(), bobStore, { contributions: [1, id], ...SMALL, onTrain: () => trained++ });
     expect(await rejectionCode(attempt(tampered))).toBe("BLOB_CORRUPT");
     expect(await rejectionCode(attempt(lying))).toBe("CONTENT_ROOT_MISMATCH");
     await expect(attempt(miscounted)).rejects.toThrow(
-      /contribution \d+ records 46 rows, its stored rows are 45/,
+      /contribution \d+ records 11 rows, its stored rows are 10/,
     );
     expect(trained).toBe(0);
     expect(await provider.getModel(3)).toBeNull();
