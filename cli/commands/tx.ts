@@ -136,7 +136,12 @@ export function txCommand(): Command {
         (v) => v.split(",").map((x) => intArg(x.trim())),
         [] as number[],
       )
-      .option("--min-stake <amount>", "least stake of a contribution, in base units", big, 0n)
+      // The default's description: --help prints defaults as JSON, which has no BigInt.
+      .addOption(
+        new Option("--min-stake <amount>", "least stake of a contribution, in base units")
+          .argParser(big)
+          .default(0n, "0"),
+      )
       .action((o) =>
         run(o, (w, f) => {
           const curators = [...(o.curators as number[])].sort((a, b) => a - b);
