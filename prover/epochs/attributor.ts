@@ -1,4 +1,5 @@
 import type { Domain } from "../../protocol/domain.ts";
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import type { PrivateKey } from "../../protocol/eddsa.ts";
 import type { SettlementShape } from "../../protocol/rewards/commitment.ts";
 import type { SettlementData } from "../../protocol/rewards/encoding.ts";
@@ -64,8 +65,10 @@ export class EpochAttributor {
   constructor(private readonly o: EpochAttributorOptions) {}
 
   /** The last entry of `epoch`, if it is sealed: its end counters fix the epoch's records. */
-  async epochEnd(epoch: number): Promise<{ entry: number; lastInference: number } | undefined> {
-    const { epochLength } = await this.o.provider.getGovernance();
+  private async epochEnd(
+    epoch: number,
+    epochLength: number,
+  ): Promise<{ entry: number; lastInference: number } | undefined> {
     const entry = (epoch + 1) * epochLength;
     const end = await this.o.provider.getBatch(entry);
     return end ? { entry, lastInference: end.endCounters.inferences } : undefined;
@@ -74,8 +77,13 @@ export class EpochAttributor {
   async settle(epoch: number): Promise<EpochReport> {
     const governance = await this.o.provider.getGovernance();
     const method = methodOfId(governance.attributionMethod);
-    const end = await this.epochEnd(epoch);
-    if (!end) throw new Error(`epoch ${epoch} has not closed: its last entry is not sealed`);
+    const end = await this.epochEnd(epoch, governance.epochLength);
+    if (!end) {
+      throw new OpenLedgerError(
+        ErrorCode.EpochNotClosed,
+        `epoch ${epoch} has not closed: its last entry ${(epoch + 1) * governance.epochLength} is not sealed`,
+      );
+    }
     const records = await this.records(end.lastInference);
     const pending = records.map((r) => ({ id: r.id, model: r.model, payment: BigInt(r.payment) }));
     const models = new Map<number, AttributableModel>();
@@ -122,7 +130,8 @@ export class EpochAttributor {
     let lastFailure = "";
     while (!signal.aborted) {
       try {
-        if (await this.epochEnd(epoch)) {
+        const { epochLength } = await this.o.provider.getGovernance();
+        if (await this.epochEnd(epoch, epochLength)) {
           await this.settle(epoch);
           epoch++;
           lastFailure = "";

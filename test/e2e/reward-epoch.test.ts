@@ -26,7 +26,7 @@ import type { DatanetMetadata } from "../../protocol/datanet/metadata.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
-import { OPEN_DATANET, TEST_GOVERNANCE } from "../../protocol/testing.ts";
+import { OPEN_DATANET, rejectionCode, TEST_GOVERNANCE } from "../../protocol/testing.ts";
 import { TxType } from "../../protocol/tx/types.ts";
 import { splitBySizes } from "../../prover/datasets/dataset.ts";
 import { loadIris } from "../../prover/datasets/iris.ts";
@@ -245,8 +245,9 @@ describe("a reward epoch, from contributed rows to rewards on contributors' L2 b
       const clean = gained.filter((_, i) => CONTRIBUTORS[i] !== NOISY);
       expect(clean.reduce((a, b) => a + b, 0n)).toBeGreaterThan(0n);
       for (const g of clean) expect(g).toBeGreaterThan(noisy);
-      // Settling the epoch again finds nothing left to pay.
+      // Settling the epoch again finds nothing left to pay; the next epoch has not closed.
       expect((await attributor.settle(0)).settled).toEqual([]);
+      expect(await rejectionCode(attributor.settle(1))).toBe("EPOCH_NOT_CLOSED");
 
       // A prover node proves the settlement on L1 with the reward circuit.
       await waitCommitted(s.d.rollup, 4n);
