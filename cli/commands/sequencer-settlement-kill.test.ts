@@ -85,7 +85,7 @@ describe("durability of settlements", () => {
         lastBatch = ((await call("ol_sendTransaction", [hex(encodeTx(tx))])) as { batch: number }).batch;
       }
     }
-    let nonce = 2; // account 1's: it registered two contributions
+    let nonce = (await call("ol_getNonce", [1])) as number; // after the fixture's transactions
     const transfer = () =>
       call("ol_sendTransaction", [
         hex(
