@@ -1,13 +1,15 @@
 /**
  * A reward epoch end to end (docs/protocol.md §11), every part real: an EDR chain with the
  * rollup and the real Reward2x4 verifier, a sequencer posting to it, the store, the
- * inference node. Three owners contribute iris rows (one with every label wrong) through
- * `contribute`; a model is trained on them from the store and registered; a user pays for
- * inferences through the inference node. When the epoch closes, the prover's attributor
- * fetches the model, rows and inputs from the store (each checked against the chain), values
- * the inferences with the governance's method (KNN-Shapley), and submits the settlement; the
- * sequencer pays it out on L2 and commits it; a prover node proves it on L1 with the reward
- * circuit; a contributor withdraws the reward on L2.
+ * inference node. Owners contribute iris rows through `contribute` (one with every label
+ * wrong, one whose rows are also registered split between two identities, one copying
+ * another's rows); three models are trained from the store and registered (a model, its twin
+ * on the split rows, a fine-tune); a user pays for inferences through the inference node.
+ * When the epoch closes, the prover's attributor fetches the models, rows and inputs from the
+ * store (each checked against the chain), values the inferences with the governance's method
+ * (KNN-Shapley) and submits the settlements; the sequencer pays them out on L2 and commits
+ * them; a prover node proves them on L1 with the reward circuit (batches with the stub
+ * circuit); a contributor withdraws the reward and claims it on L1.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,9 +18,11 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { DEV_REWARD_CIRCUIT } from "../../contracts/deploy/config.ts";
+import { claimWithdrawals } from "../../bridge/claims.ts";
 import {
   deploySystem,
   prepareArtifacts,
+  proveStub,
   STUB_BATCH_VERIFIER,
   type System,
 } from "../../contracts/test/fixture.ts";
@@ -28,7 +32,7 @@ import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { OPEN_DATANET, rejectionCode, TEST_GOVERNANCE } from "../../protocol/testing.ts";
 import { TxType } from "../../protocol/tx/types.ts";
-import { splitBySizes } from "../../prover/datasets/dataset.ts";
+import { type Dataset, splitBySizes } from "../../prover/datasets/dataset.ts";
 import { loadIris } from "../../prover/datasets/iris.ts";
 import { EpochAttributor } from "../../prover/epochs/attributor.ts";
 import { storeSources } from "../../prover/epochs/sources.ts";
@@ -42,25 +46,34 @@ import { type RunningInferenceNode, startInferenceService } from "../../inferenc
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
 import type { SequencerNode } from "../../sequencer/node.ts";
-import { tempDir, testKey } from "../../sequencer/testing.ts";
+import { batchAt, tempDir, testKey } from "../../sequencer/testing.ts";
 import { StoreClient } from "../../store/client.ts";
 import { contribute } from "../../store/contribute.ts";
 import { StoreKey } from "../../store/identity.ts";
 import { type RunningStore, startStore } from "../../store/server.ts";
 import { startSettlingSequencer, waitCommitted } from "./settling-chain.ts";
 
-/** Epoch 0 is entries 1-3: setup, the model, the inferences; the settlement is entry 4. */
+/** Epoch 0 is entries 1-3: setup, the models, the inferences; the settlements are entries 4-6. */
 const GOVERNANCE = { ...TEST_GOVERNANCE, epochLength: 3 };
-/** Keys by role; each key's L2 account is opened by a deposit in this order (ids 1..6). */
-const PROVER = 1; // also the treasury account
-const CONTRIBUTORS = [2, 3, 4];
-const NOISY = 4; // every label of its rows is wrong
-const OWNER = 5;
-const USER = 6;
-const OPERATOR = 7; // signs attestations and store requests; no L2 account
-const FEE = 1_000n;
-/** Batches are not proven here (test/e2e/prover.test.ts does): a wide layout keeps each phase in one batch. */
-const LAYOUT = { slots: 16, withdrawals: 2, registrySlots: 8 };
+/** Keys by role; each key's L2 account is opened by a deposit in this order (account id = key). */
+const TREASURY = 1;
+const PROVER = 2;
+/** A's rows are also registered split in two, by A1 and A2: the same rows under two identities. */
+const A = 3;
+const A1 = 4;
+const A2 = 5;
+const B = 6;
+const NOISY = 7; // every label of its rows is wrong
+const E = 8; // the fine-tune's data
+const COPIER = 9; // half of E's rows, registered again after E
+const OWNER = 10; // models 1 and 2
+const TUNER = 11; // model 3, a fine-tune of model 1
+const USER = 12;
+const OPERATOR = 13; // signs attestations and store requests; no L2 account
+const ACCOUNTS = [TREASURY, PROVER, A, A1, A2, B, NOISY, E, COPIER, OWNER, TUNER, USER];
+const FEE = 1_000_000n;
+/** Batches are proven with the stub circuit here (test/e2e/prover.test.ts proves the real one). */
+const LAYOUT = { slots: 32, withdrawals: 2, registrySlots: 8 };
 
 let s: System;
 let seq: SequencerNode;
@@ -89,7 +102,7 @@ beforeAll(async () => {
     layout: LAYOUT,
     batchCircuitId: STUB_BATCH_VERIFIER.circuitId,
     reward: { ...reward, name: DEV_REWARD_CIRCUIT.name },
-    treasuryAccount: PROVER,
+    treasuryAccount: TREASURY,
   });
   provider = new OpenLedgerProvider(`${seq.url}/rpc`);
   store = await startStore({ dataDir: tempDir("e2e-epoch-store"), port: 0 });
@@ -135,13 +148,57 @@ async function openAccounts(keys: readonly number[], amount: bigint): Promise<vo
 
 const balance = async (account: number) => BigInt((await provider.getAccount(account))!.balance);
 
-describe("a reward epoch, from contributed rows to rewards on contributors' L2 balances", () => {
+/** Iris rows as the JSON lines `contribute` reads; `wrong` shifts every label to another class. */
+function jsonl(data: Dataset, from: number, to: number, wrong = false): string {
+  const lines = [];
+  for (let i = from; i < to; i++) {
+    const label = wrong ? (data.y[i]! + 1) % 3 : data.y[i]!;
+    lines.push(JSON.stringify({ label, features: Array.from(data.x.subarray(i * 4, i * 4 + 4)) }));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * What §11.2 says each account is owed for one settlement, computed here from the published
+ * scores and the governance, independently of protocol/rewards.
+ */
+function expectedCredits(
+  g: { modelBps: number; baseModelBps: number; proverBps: number; protocolBps: number },
+  payments: readonly bigint[],
+  scores: readonly (readonly bigint[])[],
+  owners: { data: readonly number[]; model: number; base: number | null; prover: number; treasury: number },
+): Map<number, bigint> {
+  const owed = new Map<number, bigint>();
+  const add = (account: number, amount: bigint) => owed.set(account, (owed.get(account) ?? 0n) + amount);
+  payments.forEach((p, i) => {
+    const prover = (p * BigInt(g.proverBps)) / 10_000n;
+    const protocol = (p * BigInt(g.protocolBps)) / 10_000n;
+    const modelAll = (p * BigInt(g.modelBps)) / 10_000n;
+    const base = owners.base === null ? 0n : (modelAll * BigInt(g.baseModelBps)) / 10_000n;
+    const pool = p - prover - protocol - modelAll;
+    const total = scores[i]!.reduce((a, b) => a + b, 0n);
+    let credited = 0n;
+    scores[i]!.forEach((score, j) => {
+      const credit = total === 0n ? 0n : (pool * score) / total;
+      credited += credit;
+      add(owners.data[j]!, credit);
+    });
+    add(owners.model, modelAll - base);
+    if (owners.base !== null) add(owners.base, base);
+    add(owners.prover, prover);
+    add(owners.treasury, protocol + pool - credited);
+  });
+  return owed;
+}
+
+describe("a reward epoch, from contributed rows to rewards withdrawn on L1", () => {
   it(
-    "attributes the epoch's inferences, pays the rows that helped, and proves the payout on L1",
-    { timeout: 900_000 },
+    "attributes the epoch's inferences on a model, its split twin and a fine-tune, pays every account its exact share, proves it on L1, and a contributor claims the reward",
+    { timeout: 1_200_000 },
     async () => {
-      // Entry 1: accounts, and three contributions of iris rows, granted to the model owner and the prover.
-      await openAccounts([PROVER, ...CONTRIBUTORS, OWNER, USER], 10n ** 15n);
+      // Entry 1: accounts, a Datanet, and seven contributions of iris rows, granted to the
+      // model trainers and the prover.
+      await openAccounts(ACCOUNTS, 10n ** 15n);
       await wallet(OWNER).createDatanet(OPEN_DATANET);
       const [train, held] = splitBySizes(loadIris(), [120, 30], "e2e/epoch");
       const metadata: DatanetMetadata = {
@@ -152,14 +209,18 @@ describe("a reward epoch, from contributed rows to rewards on contributors' L2 b
         license: 1,
       };
       const dir = mkdtempSync(join(tmpdir(), "openledger-epoch-rows-"));
-      for (const [c, key] of CONTRIBUTORS.entries()) {
-        const lines = Array.from({ length: 40 }, (_, k) => {
-          const i = c * 40 + k;
-          const label = key === NOISY ? (train!.y[i]! + 1) % 3 : train!.y[i]!;
-          return JSON.stringify({ label, features: Array.from(train!.x.subarray(i * 4, i * 4 + 4)) });
-        });
+      const contributions: [key: number, rows: string][] = [
+        [A, jsonl(train!, 0, 40)],
+        [A1, jsonl(train!, 0, 20)],
+        [A2, jsonl(train!, 20, 40)],
+        [B, jsonl(train!, 40, 80)],
+        [NOISY, jsonl(train!, 80, 120, true)],
+        [E, jsonl(held!, 0, 20)],
+        [COPIER, jsonl(held!, 0, 10)],
+      ];
+      for (const [c, [key, rows]] of contributions.entries()) {
         const file = join(dir, `rows-${key}.jsonl`);
-        writeFileSync(file, `${lines.join("\n")}\n`);
+        writeFileSync(file, rows);
         const client = new StoreClient(store.url, storeKey(key));
         const result = await contribute(
           {
@@ -177,45 +238,66 @@ describe("a reward epoch, from contributed rows to rewards on contributors' L2 b
           wallet(key),
         );
         expect(result.contribution).toBe(c + 1);
-        for (const reader of [OWNER, PROVER])
+        for (const reader of [OWNER, TUNER, PROVER])
           await client.grant(result.blobId, storeKey(reader).identity, "prover");
         client.close();
       }
+      const OWNER_OF = [A, A1, A2, B, NOISY, E, COPIER]; // contribution id - 1 -> key
       await seq.sequencer.seal();
 
-      // Entry 2: the model, trained from the store and stored for the operator and the prover.
-      const owner = wallet(OWNER);
-      await owner.stake(1_000n);
-      const ownerStore = new StoreClient(store.url, storeKey(OWNER));
-      const registered = await trainAndRegister(owner, ownerStore, {
-        contributions: [1, 2, 3],
+      // Entry 2: model 1 on A, B and the noisy rows; model 2 on the same rows with A's split
+      // in two; model 3 fine-tunes model 1 on E's rows and the copier's.
+      const readers = [
+        { identity: storeKey(OPERATOR).identity, role: "reader" as const },
+        { identity: storeKey(PROVER).identity, role: "prover" as const },
+      ];
+      const config = {
         hidden: [8],
         epochs: 20,
         batchSize: 16,
         seed: "e2e/epoch",
         classes: 3,
         inferenceFee: FEE,
-        readers: [
-          { identity: storeKey(OPERATOR).identity, role: "reader" },
-          { identity: storeKey(PROVER).identity, role: "prover" },
-        ],
+        readers,
+      };
+      const owner = wallet(OWNER);
+      await owner.stake(2_000n);
+      const ownerStore = new StoreClient(store.url, storeKey(OWNER));
+      // The tuner reads model 1 to fine-tune it.
+      const m1 = await trainAndRegister(owner, ownerStore, {
+        ...config,
+        contributions: [1, 4, 5],
+        readers: [...readers, { identity: storeKey(TUNER).identity, role: "reader" }],
       });
+      const m2 = await trainAndRegister(owner, ownerStore, { ...config, contributions: [2, 3, 4, 5] });
       ownerStore.close();
-      expect(registered.model).toBe(1);
+      expect([m1.model, m2.model]).toEqual([1, 2]);
+      // The same rows in the same order train the same model: the two differ in their training sets only.
+      expect(m2.artifact.modelHash).toBe(m1.artifact.modelHash);
+      const tuner = wallet(TUNER);
+      await tuner.stake(1_000n);
+      const tunerStore = new StoreClient(store.url, storeKey(TUNER));
+      const m3 = await trainAndRegister(tuner, tunerStore, {
+        ...config,
+        base: 1,
+        contributions: [6, 7],
+        epochs: 5,
+      });
+      tunerStore.close();
+      expect(m3.model).toBe(3);
+      expect((await provider.getModel(3))!.baseModel).toBe(1);
       await seq.sequencer.seal();
 
-      // Entry 3: two paid inferences through the inference node; it ends epoch 0.
+      // Entry 3: two paid inferences on each model through the inference node; it ends epoch 0.
       const user = new InferenceClient(serve.url, wallet(USER));
-      for (const i of [0, 1]) {
-        const x = Array.from(held!.x.subarray(i * 4, i * 4 + 4));
-        await user.infer(1, x);
-      }
+      const input = (i: number) => Array.from(held!.x.subarray(i * 4, i * 4 + 4));
+      for (const model of [1, 2, 3]) for (const i of [20, 21]) await user.infer(model, input(i));
       await seq.sequencer.seal();
-      expect((await provider.getModel(1))!.escrow).toBe(String(2n * FEE));
+      for (const model of [1, 2, 3]) expect((await provider.getModel(model))!.escrow).toBe(String(2n * FEE));
       await waitCommitted(s.d.rollup, 3n);
 
-      // The prover attributes epoch 0 and submits its settlement: entry 4.
-      const before = await Promise.all(CONTRIBUTORS.map(balance));
+      // The prover attributes epoch 0 and submits one settlement per model: entries 4-6.
+      const before = await Promise.all(ACCOUNTS.map(balance));
       const proverStore = new StoreClient(store.url, storeKey(PROVER));
       const attributor = new EpochAttributor({
         provider,
@@ -227,52 +309,100 @@ describe("a reward epoch, from contributed rows to rewards on contributors' L2 b
       });
       const report = await attributor.settle(0);
       expect(report.method).toBe("knnShapley");
-      expect(report.settled).toHaveLength(1);
-      expect(report.settled[0]).toMatchObject({
-        model: 1,
-        inferences: [1, 2],
-        result: { entry: 4, paid: "2000" },
-      });
+      expect(report.settled.map((j) => [j.model, j.inferences, j.result.entry, j.result.paid])).toEqual([
+        [1, [1, 2], 4, String(2n * FEE)],
+        [2, [3, 4], 5, String(2n * FEE)],
+        [3, [5, 6], 6, String(2n * FEE)],
+      ]);
+      for (const model of [1, 2, 3]) expect((await provider.getModel(model))!.escrow).toBe("0");
+      for (const id of [1, 2, 3, 4, 5, 6]) expect((await provider.getInference(id))!.payment).toBe("0");
 
-      // Every unit of the two payments left the escrow and reached a balance (§11.2).
-      expect((await provider.getModel(1))!.escrow).toBe("0");
-      for (const id of [1, 2]) expect((await provider.getInference(id))!.payment).toBe("0");
-      const credits = report.settled[0]!.result.credits;
-      expect(credits.reduce((sum, c) => sum + BigInt(c.amount), 0n)).toBe(2n * FEE);
-      const gained = (await Promise.all(CONTRIBUTORS.map(balance))).map((b, i) => b - before[i]!);
+      // Every balance moved by exactly what the split of §11.2 gives the published scores.
+      const governance = await provider.getGovernance();
+      const owed = new Map<number, bigint>();
+      const scoresOf = new Map<number, bigint[][]>();
+      for (const entry of [4, 5, 6]) {
+        const st = await provider.getBatch(entry);
+        if (st?.kind !== "settlement") throw new Error(`entry ${entry} is not a settlement`);
+        const scores = st.scores.map((row) => row.map(BigInt));
+        scoresOf.set(st.model, scores);
+        const training = (await provider.getModel(st.model))!.contributions!;
+        const credits = expectedCredits(governance, [FEE, FEE], scores, {
+          data: training.map((c) => OWNER_OF[c - 1]!),
+          model: st.model === 3 ? TUNER : OWNER,
+          base: st.model === 3 ? OWNER : null,
+          prover: PROVER,
+          treasury: TREASURY,
+        });
+        for (const [account, amount] of credits) owed.set(account, (owed.get(account) ?? 0n) + amount);
+      }
+      const gained = (await Promise.all(ACCOUNTS.map(balance))).map((b, i) => b - before[i]!);
+      expect(gained.reduce((a, b) => a + b, 0n)).toBe(6n * FEE);
+      expect(Object.fromEntries(ACCOUNTS.map((a, i) => [a, gained[i]!]))).toEqual(
+        Object.fromEntries(ACCOUNTS.map((a) => [a, owed.get(a) ?? 0n])),
+      );
+      const got = (key: number) => gained[ACCOUNTS.indexOf(key)]!;
       // The rows that helped are paid; the rows whose labels are all wrong earn least.
-      const noisy = gained[CONTRIBUTORS.indexOf(NOISY)]!;
-      const clean = gained.filter((_, i) => CONTRIBUTORS[i] !== NOISY);
-      expect(clean.reduce((a, b) => a + b, 0n)).toBeGreaterThan(0n);
-      for (const g of clean) expect(g).toBeGreaterThan(noisy);
+      for (const clean of [A, B]) expect(got(clean)).toBeGreaterThan(got(NOISY));
+      // Splitting A's rows between two identities scores exactly the same rows and gains nothing:
+      // the two halves' payable scores add up to A's, and their credits to A's less rounding dust.
+      const [s1, s2] = [scoresOf.get(1)!, scoresOf.get(2)!];
+      for (const i of [0, 1]) expect(s2[i]![0]! + s2[i]![1]!).toBe(s1[i]![0]!);
+      expect(got(A1) + got(A2)).toBeLessThanOrEqual(got(A));
+      expect((got(A) - got(A1) - got(A2)) * 100n).toBeLessThanOrEqual(got(A));
+      // The copier's rows repeat E's, registered earlier: they score 0 and earn nothing.
+      for (const i of [0, 1]) expect(scoresOf.get(3)![i]![1]).toBe(0n);
+      expect(got(COPIER)).toBe(0n);
+      expect(got(E)).toBeGreaterThan(0n);
       // Settling the epoch again finds nothing left to pay; the next epoch has not closed.
       expect((await attributor.settle(0)).settled).toEqual([]);
-      expect(await rejectionCode(attributor.settle(1))).toBe("EPOCH_NOT_CLOSED");
+      expect(await rejectionCode(attributor.settle(2))).toBe("EPOCH_NOT_CLOSED");
+      proverStore.close();
 
-      // A prover node proves the settlement on L1 with the reward circuit.
-      await waitCommitted(s.d.rollup, 4n);
-      const node = new ProverNode({
-        genesis: { domain: DEV_DOMAIN, params: TEST_PARAMS, governance: GOVERNANCE },
-        source: new SequencerRpcSource(`${seq.url}/rpc`),
-        rollup: s.rollupAs(s.prover),
-        backend,
-        // Batches are not proven here: the node is assigned the settlement's entry alone.
-        circuit: { wasm: "", zkey: "", circuitId: STUB_BATCH_VERIFIER.circuitId, shape: LAYOUT },
-        rewardCircuit: reward,
-        assignment: { index: 4, of: 1_000, takeoverSeconds: 1e9 },
-      });
-      expect(await node.step()).toMatchObject({ kind: "proved", batch: 4, entry: "settlement" });
-      const proofSlot = ((await s.d.rollup.getFunction("batch")(4n)) as { proofSlot: bigint }).proofSlot;
-      expect(proofSlot >> 255n).toBe(1n);
+      // L1: batches 1-3 proven with the stub circuit, the settlements with the real reward circuit.
+      for (const n of [1, 2, 3]) await proveStubBatch(n);
+      await waitCommitted(s.d.rollup, 6n);
+      for (const entry of [4, 5, 6]) {
+        const node = new ProverNode({
+          genesis: { domain: DEV_DOMAIN, params: TEST_PARAMS, governance: GOVERNANCE },
+          source: new SequencerRpcSource(`${seq.url}/rpc`),
+          rollup: s.rollupAs(s.prover),
+          backend,
+          // Batches are proven above: the node is assigned one settlement's entry alone.
+          circuit: { wasm: "", zkey: "", circuitId: STUB_BATCH_VERIFIER.circuitId, shape: LAYOUT },
+          rewardCircuit: reward,
+          assignment: { index: entry, of: 1_000, takeoverSeconds: 1e9 },
+        });
+        expect(await node.step()).toMatchObject({ kind: "proved", batch: entry, entry: "settlement" });
+      }
+      expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(6n);
 
-      // A contributor withdraws the reward to L1 (the L2 side; claims are test/e2e/prover.test.ts's).
-      const best = CONTRIBUTORS[gained.indexOf(clean.reduce((a, b) => (a > b ? a : b)))]!;
-      const reward0 = gained[CONTRIBUTORS.indexOf(best)]!;
-      const w = wallet(best);
-      const sent = await w.withdraw(reward0, await s.alice.getAddress());
-      expect(sent.status).toBe("executed");
+      // A contributor withdraws the reward (entry 7) and claims it on L1 once it is final.
+      const w = wallet(A);
+      const recipient = await s.alice.getAddress();
+      expect((await w.withdraw(got(A), recipient)).status).toBe("executed");
       await seq.sequencer.seal();
-      expect(await balance(best)).toBe(before[CONTRIBUTORS.indexOf(best)]!);
+      expect(await balance(A)).toBe(before[ACCOUNTS.indexOf(A)]!);
+      await proveStubBatch(7);
+      expect(await s.d.rollup.getFunction("lastFinalizedBatch")()).toBe(7n);
+      const withdrawals = (await batchAt(seq.sequencer.view, 7)).withdrawals;
+      expect(withdrawals).toEqual([{ recipient, amount: got(A) }]);
+      const l1Before = await s.d.token.getFunction("balanceOf")(recipient);
+      await claimWithdrawals(String(s.d.rollup.target), s.bob, 7, withdrawals, { recipient });
+      expect((await s.d.token.getFunction("balanceOf")(recipient)) - l1Before).toBe(got(A));
     },
   );
 });
+
+/** Waits until entry `n` is committed on L1, then proves it with the stub batch circuit. */
+async function proveStubBatch(n: number): Promise<void> {
+  await waitCommitted(s.d.rollup, BigInt(n));
+  const rollup = s.d.rollup;
+  const proof = await proveStub(
+    s.circuit,
+    await rollup.getFunction("proofInputOf")(n, await s.prover.getAddress()),
+  );
+  await (
+    await s.rollupAs(s.prover).getFunction("proveBatch")(n, STUB_BATCH_VERIFIER.circuitId, proof)
+  ).wait();
+}
