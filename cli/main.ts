@@ -4,6 +4,7 @@ import { RpcCallError } from "../sdk/provider.ts";
 import { accountCommand } from "./commands/account.ts";
 import { bridgeCommand } from "./commands/bridge.ts";
 import { contributeCommand, grantCommand } from "./commands/contribute.ts";
+import { datanetCommand } from "./commands/datanet.ts";
 import { devnetCommand } from "./commands/devnet.ts";
 import { explorerCommand } from "./commands/explorer.ts";
 import { keyCommand } from "./commands/key.ts";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   program.addCommand(explorerCommand());
   program.addCommand(storeCommand());
   program.addCommand(modelCommand());
+  program.addCommand(datanetCommand());
   program.addCommand(contributeCommand());
   program.addCommand(grantCommand());
   program.addCommand(serveCommand());

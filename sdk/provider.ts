@@ -6,6 +6,7 @@ import type { SignedSettlement } from "../protocol/rewards/sign.ts";
 import type {
   AccountInfo,
   ContributionInfo,
+  DatanetInfo,
   EntryInfo,
   GovernanceInfo,
   InferenceInfo,
@@ -148,8 +149,13 @@ export class OpenLedgerProvider {
     return this.call("ol_getModel", [id]);
   }
 
-  getDatanet(id: number): Promise<Record<string, unknown> | null> {
+  getDatanet(id: number): Promise<DatanetInfo | null> {
     return this.call("ol_getDatanet", [id]);
+  }
+
+  /** Datanets by id from `offset + 1`, at most `limit` (≤ 100) of them. */
+  listDatanets(page: Page = {}): Promise<DatanetInfo[]> {
+    return this.call("ol_listDatanets", [page]);
   }
 
   getInference(id: number): Promise<InferenceInfo | null> {

@@ -63,6 +63,22 @@ export interface TransactionInfo {
   readonly tx: Record<string, unknown>;
 }
 
+/** ol_getDatanet, ol_listDatanets: a Datanet (docs/protocol.md §7.1). */
+export interface DatanetInfo {
+  readonly id: number;
+  readonly owner: number;
+  /** The hash of its metadata document (§10.1), kept in the store as a public blob. */
+  readonly metadataHash: string;
+  /** Bit i set: license id i is admitted. */
+  readonly licensePolicy: number;
+  /** The admitted licenses' SPDX identifiers. */
+  readonly licenses: string[];
+  readonly curationMode: "open" | "curated";
+  readonly curators: number[];
+  /** The least stake a contribution to it carries, in base units. */
+  readonly minStake: string;
+}
+
 /** ol_getContribution, ol_listContributions: a registered data contribution. */
 export interface ContributionInfo {
   readonly id: number;

@@ -7,6 +7,7 @@ import { DEV_DOMAIN, PARAM_SETS } from "../../protocol/genesis.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
+import type { SubmitResult } from "../../sdk/wire.ts";
 
 /** Options shared by the commands that talk to one rollup deployment. */
 export function chainOptions(cmd: Command): Command {
@@ -86,6 +87,41 @@ export function walletOptions(cmd: Command): Command {
         .choices(Object.keys(PARAM_SETS))
         .default("production"),
     );
+}
+
+/** Options of a command that signs and sends one L2 transaction. */
+export interface TxOptions extends WalletOptions {
+  readonly nonce?: number;
+  readonly json: boolean;
+}
+
+export function txOptions(cmd: Command): Command {
+  return walletOptions(cmd)
+    .option("--nonce <n>", "nonce (default: the sequencer's next one for the account)", intArg)
+    .option("--json", "print JSON", false);
+}
+
+/**
+ * Signs and sends one transaction with the wallet of `o`, then prints where it landed and the
+ * `details` read once it did (an id it created, say), as JSON with --json.
+ */
+export async function sendTx(
+  o: TxOptions,
+  send: (w: L2Wallet, fee: { fee: bigint; nonce?: number }) => Promise<SubmitResult>,
+  details: (r: SubmitResult, w: L2Wallet) => Promise<Record<string, string | number>> = async () => ({}),
+): Promise<void> {
+  const wallet = await openWallet(o);
+  const result = await send(wallet, { fee: BigInt(o.fee), nonce: o.nonce });
+  const extra = await details(result, wallet);
+  output(o.json, { ...result, ...extra }, () =>
+    [
+      result.status === "executed"
+        ? `executed: batch ${result.batch}, position ${result.position}`
+        : "queued until the account's earlier nonces arrive",
+      `tx ${result.txHash}`,
+      ...Object.entries(extra).map(([k, v]) => `${k} ${v}`),
+    ].join("\n"),
+  );
 }
 
 /**

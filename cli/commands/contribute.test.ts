@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Wallet } from "ethers";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseMetadata } from "../../protocol/datanet/metadata.ts";
+import { metadataHash, parseMetadata } from "../../protocol/datanet/metadata.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
@@ -75,23 +75,22 @@ beforeAll(async () => {
     publicKey: { x: fieldToHex(publicKey.x), y: fieldToHex(publicKey.y) },
   };
   await rpc(node.url, "ol_submitDeposit", [deposit]);
+  // The Datanet's L2 record names its metadata document by hash; `contribute` checks the file against it.
+  const metadata = {
+    version: 1,
+    name: "test rows",
+    description: "four numbers and a class",
+    schema: { features: { count: 4, kind: "numeric" }, label: { kind: "class", classes: 3 } },
+    license: 2,
+  } as const;
+  await writeFile(join(dir, "metadata.json"), JSON.stringify(metadata));
   await new L2Wallet(
     await deriveL2Key(new Wallet(ALICE), DEV_DOMAIN),
     1,
     provider,
     DEV_DOMAIN,
     TEST_PARAMS,
-  ).createDatanet(OPEN_DATANET);
-  await writeFile(
-    join(dir, "metadata.json"),
-    JSON.stringify({
-      version: 1,
-      name: "test rows",
-      description: "four numbers and a class",
-      schema: { features: { count: 4, kind: "numeric" }, label: { kind: "class", classes: 3 } },
-      license: 2,
-    }),
-  );
+  ).createDatanet({ ...OPEN_DATANET, metadataHash: metadataHash(metadata) });
 });
 
 afterAll(async () => {

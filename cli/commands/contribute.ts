@@ -2,7 +2,13 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
-import { type DatanetMetadata, metadataHash, parseMetadata } from "../../protocol/datanet/metadata.ts";
+import {
+  DatanetError,
+  DatanetErrorCode,
+  type DatanetMetadata,
+  metadataHash,
+  parseMetadata,
+} from "../../protocol/datanet/metadata.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
@@ -16,6 +22,7 @@ import {
   walletOptions,
   type WalletOptions,
 } from "./common.ts";
+import { datanetMetadata, STORE_URL } from "./datanet.ts";
 import { clientFor, readerArg } from "./store.ts";
 
 // The store's and the rows file's modules load only when these commands run.
@@ -26,13 +33,11 @@ const modules = async () => ({
   progress: (await import("cli-progress")).default,
 });
 
-const STORE_URL = "http://127.0.0.1:8549";
-
 interface ContributeOptions extends WalletOptions {
   readonly datanet: number;
   readonly file: string;
   readonly format?: "jsonl" | "csv";
-  readonly schema: string;
+  readonly schema?: string;
   readonly stake: bigint;
   readonly license?: number;
   readonly refuseDuplicates: boolean;
@@ -42,12 +47,21 @@ interface ContributeOptions extends WalletOptions {
 }
 
 /**
- * The Datanet's metadata document. L2 does not record Datanets yet, so it comes from the
- * file given; once it does, it is the document the Datanet's metadataHash names, fetched
- * from the store (store/datanet-metadata.ts, fetchMetadata).
+ * The Datanet's metadata document: the one its L2 metadataHash names, from the store, or the
+ * file given with --schema, which must hash to the same metadataHash.
  */
-async function datanetMetadata(o: ContributeOptions): Promise<DatanetMetadata> {
-  return parseMetadata(await readFile(o.schema));
+async function metadataFor(o: ContributeOptions): Promise<DatanetMetadata> {
+  if (o.schema === undefined) return datanetMetadata(o.rpc, o.store, o.datanet);
+  const doc = parseMetadata(await readFile(o.schema));
+  const datanet = await new OpenLedgerProvider(o.rpc).getDatanet(o.datanet);
+  if (!datanet) throw new OpenLedgerError(ErrorCode.UnknownDatanet, `no Datanet ${o.datanet} on L2`);
+  if (metadataHash(doc) !== BigInt(datanet.metadataHash)) {
+    throw new DatanetError(
+      DatanetErrorCode.MetadataMismatch,
+      `${o.schema} is not Datanet ${o.datanet}'s metadata document: it hashes to ${fieldToHex(metadataHash(doc))}, L2 records ${datanet.metadataHash}`,
+    );
+  }
+  return doc;
 }
 
 /**
@@ -59,11 +73,7 @@ export function contributeCommand(): Command {
     .description(
       "check a rows file against the Datanet's schema, upload it encrypted to the store and register it on L2; all or nothing, at most once",
     )
-    .requiredOption(
-      "--datanet <id>",
-      "the Datanet the rows are for (a u32; L2 does not record Datanets yet, so any id is taken)",
-      intArg,
-    )
+    .requiredOption("--datanet <id>", "the Datanet the rows are for", intArg)
     .requiredOption(
       "--file <path>",
       'the rows: JSONL ({"label": 3, "features": [...]} a line) or CSV (label,x1,...,xn)',
@@ -74,9 +84,9 @@ export function contributeCommand(): Command {
         "the file's format (default: from its extension, .jsonl/.ndjson or .csv)",
       ).choices(["jsonl", "csv"]),
     )
-    .requiredOption(
+    .option(
       "--schema <metadata.json>",
-      "the Datanet's metadata document, whose schema the rows must fit (L2 does not record Datanets yet, so it is given as a file)",
+      "the Datanet's metadata document as a file (default: fetched from the store by the hash L2 records; a file must hash to it)",
     )
     .requiredOption("--stake <amount>", "OPEN staked on the contribution, in base units", (v) => BigInt(v))
     .option("--license <id>", "license id of the contribution (default: the Datanet's)", intArg)
@@ -97,7 +107,7 @@ export function contributeCommand(): Command {
       const format = o.format ?? rowFile.rowFormatOf(o.file);
       if (!format)
         cmd.error(`error: cannot tell the format of ${o.file} from its extension: pass --format jsonl|csv`);
-      const metadata = await datanetMetadata(o);
+      const metadata = await metadataFor(o);
       const wallet = await openWallet(o);
       const store = await clientFor({ ...o, url: o.store });
       const bar = new progress.SingleBar(

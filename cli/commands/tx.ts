@@ -1,42 +1,14 @@
-import { Command, Option } from "commander";
-import { findLicense, LICENSES, licensePolicy } from "../../protocol/licenses.ts";
-import { CurationMode, MAX_CURATORS } from "../../protocol/tx/types.ts";
-import type { L2Wallet } from "../../sdk/wallet.ts";
-import { intArg, openWallet, output, walletOptions, type WalletOptions } from "./common.ts";
-
-interface CommonOptions extends WalletOptions {
-  readonly nonce?: number;
-  readonly json: boolean;
-}
+import { Command } from "commander";
+import { findLicense, LICENSES } from "../../protocol/licenses.ts";
+import { intArg, sendTx, txOptions, type TxOptions } from "./common.ts";
 
 /** `openledger tx <type>`: signs one L2 transaction with the derived L2 key and sends it. */
 export function txCommand(): Command {
   const tx = new Command("tx").description("sign and send an L2 transaction");
-  const sub = (name: string, description: string) =>
-    walletOptions(new Command(name))
-      .description(description)
-      .option("--nonce <n>", "nonce (default: the sequencer's next one for the account)", intArg)
-      .option("--json", "print JSON", false);
+  const sub = (name: string, description: string) => txOptions(new Command(name)).description(description);
   const big = (v: string) => BigInt(v);
   const field = (v: string) => BigInt(v);
-
-  const run = async (
-    o: CommonOptions,
-    send: (w: L2Wallet, fee: { fee: bigint; nonce?: number }) => Promise<unknown>,
-  ) => {
-    const wallet = await openWallet(o);
-    const result = (await send(wallet, { fee: BigInt(o.fee), nonce: o.nonce })) as {
-      txHash: string;
-      status: string;
-      batch?: number;
-      position?: number;
-    };
-    output(o.json, result, () =>
-      result.status === "executed"
-        ? `executed: batch ${result.batch}, position ${result.position}\ntx ${result.txHash}`
-        : `queued until the account's earlier nonces arrive\ntx ${result.txHash}`,
-    );
-  };
+  const run = (o: TxOptions, send: Parameters<typeof sendTx>[1]) => sendTx(o, send);
 
   tx.addCommand(
     sub("transfer", "move OPEN to another L2 account")
@@ -121,52 +93,6 @@ export function txCommand(): Command {
           ),
         ),
       ),
-  );
-  tx.addCommand(
-    sub("create-datanet", "create a Datanet: open, or curated by up to four accounts")
-      .requiredOption("--metadata-hash <field>", "hash of the Datanet's metadata document", field)
-      .requiredOption(
-        "--licenses <list>",
-        "comma-separated licenses it admits (SPDX identifiers or ids)",
-        (v) => licensePolicy(v.split(",").map((x) => x.trim())),
-      )
-      .option(
-        "--curators <ids>",
-        `comma-separated curator account ids, at most ${MAX_CURATORS}: the Datanet is curated (none: open)`,
-        (v) => v.split(",").map((x) => intArg(x.trim())),
-        [] as number[],
-      )
-      // The default's description: --help prints defaults as JSON, which has no BigInt.
-      .addOption(
-        new Option("--min-stake <amount>", "least stake of a contribution, in base units")
-          .argParser(big)
-          .default(0n, "0"),
-      )
-      .action((o) =>
-        run(o, (w, f) => {
-          const curators = [...(o.curators as number[])].sort((a, b) => a - b);
-          return w.createDatanet(
-            {
-              metadataHash: o.metadataHash,
-              licensePolicy: o.licenses,
-              curationMode: curators.length > 0 ? CurationMode.Curated : CurationMode.Open,
-              curators,
-              minStake: o.minStake,
-            },
-            f,
-          );
-        }),
-      ),
-  );
-  tx.addCommand(
-    sub("curate", "accept or reject a pending contribution of a Datanet you curate")
-      .requiredOption("--contribution <id>", "contribution id", intArg)
-      .addOption(
-        new Option("--decision <decision>", "accept it, or reject it (its stake goes back to its owner)")
-          .choices(["accept", "reject"])
-          .makeOptionMandatory(),
-      )
-      .action((o) => run(o, (w, f) => w.curate(o.contribution, o.decision === "accept", f))),
   );
   tx.addCommand(
     sub("inference", "pay for one inference of a model")

@@ -9,6 +9,7 @@ import type {
   BatchInfo,
   ContributionInfo,
   EntryInfo,
+  DatanetInfo,
   ModelInfo,
   ReceiptInfo,
   SettlementInfo,
@@ -57,7 +58,7 @@ export function contributionView(id: number, c: Contribution): ContributionInfo 
 
 const CONTRIBUTION_STATUS_NAMES = ["pending", "accepted", "rejected"] as const;
 
-export function datanetView(id: number, d: Datanet) {
+export function datanetView(id: number, d: Datanet): DatanetInfo {
   return {
     id,
     owner: d.owner,
