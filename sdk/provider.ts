@@ -169,7 +169,9 @@ export class OpenLedgerProvider {
   }
 
   /** Settlements ordered by the epoch they settle, then by entry; only `epoch`'s when given. */
-  listSettlements(filter: { offset?: number; limit?: number; epoch?: number } = {}): Promise<SettlementInfo[]> {
+  listSettlements(
+    filter: { offset?: number; limit?: number; epoch?: number } = {},
+  ): Promise<SettlementInfo[]> {
     return this.call("ol_listSettlements", [filter]);
   }
 

@@ -290,13 +290,22 @@ describe("reward settlements in the sequencer", () => {
       paid: expected.paid.toString(),
     });
     // Entries 1..4 are sealed, 5 is open: epoch 4 has begun, epoch 5 has not.
-    expect((await rpc(node.url, "ol_getEpoch", [3])).result).toMatchObject({ closed: true, lastInference: 4 });
-    expect((await rpc(node.url, "ol_getEpoch", [4])).result).toMatchObject({ closed: false, settlements: [] });
+    expect((await rpc(node.url, "ol_getEpoch", [3])).result).toMatchObject({
+      closed: true,
+      lastInference: 4,
+    });
+    expect((await rpc(node.url, "ol_getEpoch", [4])).result).toMatchObject({
+      closed: false,
+      settlements: [],
+    });
     expect((await rpc(node.url, "ol_getEpoch", [5])).result).toBeNull();
     expect((await rpc(node.url, "ol_listSettlements", [{ epoch: 0 }])).result).toEqual([settlement]);
     expect((await rpc(node.url, "ol_listSettlements", [{ epoch: 1 }])).result).toEqual([]);
     expect((await rpc(node.url, "ol_listSettlements", [{ offset: 1 }])).result).toEqual([]);
-    const settledIn = (await rpc(node.url, "ol_listInferences")).result as { id: number; settlement: number | null }[];
+    const settledIn = (await rpc(node.url, "ol_listInferences")).result as {
+      id: number;
+      settlement: number | null;
+    }[];
     expect(settledIn.map((i) => [i.id, i.settlement])).toEqual([
       [1, 3],
       [2, null],

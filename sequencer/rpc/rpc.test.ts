@@ -173,7 +173,10 @@ describe("sequencer JSON-RPC", () => {
       ["ol_listSettlements", [{ limit: 101 }], /limit must be <= 100/],
       ["ol_listSettlements", [{ model: 1 }], /must NOT have additional properties/],
     ] as const) {
-      expect((await rpc(url, method, [...params])).error, `${method} ${JSON.stringify(params)}`).toMatchObject({
+      expect(
+        (await rpc(url, method, [...params])).error,
+        `${method} ${JSON.stringify(params)}`,
+      ).toMatchObject({
         code: -32602,
         message: expect.stringMatching(why),
       });
