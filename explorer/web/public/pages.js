@@ -452,7 +452,9 @@ export async function inference({ id }) {
 function attribution(a, l1Error, l1TxUrl) {
   const sp = a.split;
   const acc = a.accounts;
-  return [
+  return h(
+    "section",
+    null,
     kv([
       ["settled in", link(`/batch/${a.settlement}`, `settlement #${a.settlement}`)],
       ["epoch", link(`/epoch/${a.epoch}`, `#${a.epoch}`)],
@@ -490,7 +492,7 @@ function attribution(a, l1Error, l1TxUrl) {
       ]),
       "The model has no training contribution.",
     ),
-  ];
+  );
 }
 
 /** Entries `first..last` of an epoch, linked. @param {{ firstEntry: number; lastEntry: number }} e */
