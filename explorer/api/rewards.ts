@@ -7,8 +7,16 @@ import type { CreditInfo, SettlementInfo } from "../../sdk/wire.ts";
 
 type Role = CreditInfo["role"];
 
+/** What the epoch totals read of a settlement. */
+type Paid = Pick<SettlementInfo, "paid" | "credits">;
+/** What an inference's attribution reads of the settlement that paid it. */
+type Split = Pick<
+  SettlementInfo,
+  "inferences" | "scores" | "settled" | "credits" | "contributions" | "proverAccount" | "treasuryAccount"
+>;
+
 /** What an epoch's settlements paid, by role (§11.2's five credit sums). */
-export function paidByRole(settlements: readonly SettlementInfo[]): Record<Role | "total", string> {
+export function paidByRole(settlements: readonly Paid[]): Record<Role | "total", string> {
   const sums: Record<Role | "total", bigint> = {
     total: 0n,
     data: 0n,
@@ -35,7 +43,7 @@ export interface Contributor {
 }
 
 /** Data contributors by what their contributions were credited, highest first (ties: lower account first). */
-export function topContributors(settlements: readonly SettlementInfo[], limit: number): Contributor[] {
+export function topContributors(settlements: readonly Paid[], limit: number): Contributor[] {
   const byAccount = new Map<number, { amount: bigint; contributions: Set<number> }>();
   for (const s of settlements) {
     for (const c of s.credits) {
@@ -88,7 +96,7 @@ export interface InferenceAttribution {
 }
 
 /** Inference `id`'s part of settlement `s`; undefined if `s` did not settle it. */
-export function inferenceAttribution(s: SettlementInfo, id: number): InferenceAttribution | undefined {
+export function inferenceAttribution(s: Split, id: number): InferenceAttribution | undefined {
   const i = s.inferences.indexOf(id);
   const settled = s.settled[i];
   if (i < 0 || !settled) return undefined;

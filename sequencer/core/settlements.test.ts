@@ -32,6 +32,7 @@ import type { SubmitResult } from "../../sdk/wire.ts";
 import { L1BatchPoster } from "../l1/l1-poster.ts";
 import { L1ProverRegistry } from "../l1/prover-registry.ts";
 import { type SequencerNode, startNode } from "../node.ts";
+import { settledInferenceView } from "../rpc/views.ts";
 import { KEY, type WalEntry } from "../storage/schema.ts";
 import { rpc, tempDir, testNodeConfig } from "../testing.ts";
 import type { AcceptedSettlement } from "./settlements.ts";
@@ -259,17 +260,7 @@ describe("reward settlements in the sequencer", () => {
         attributionMethod: 1,
         attributionMethodName: "knnShapley",
       },
-      settled: expected.inferences.map((i) => ({
-        id: i.id,
-        payment: i.payment.toString(),
-        prover: i.split.prover.toString(),
-        protocol: i.split.protocol.toString(),
-        owner: i.split.owner.toString(),
-        base: i.split.base.toString(),
-        pool: i.split.pool.toString(),
-        dataCredits: i.dataCredits.map(String),
-        dust: i.dust.toString(),
-      })),
+      settled: expected.inferences.map(settledInferenceView),
     });
     // Inference 3 scored nothing: its whole pool is dust; model 2 is a fine-tune, so a base share.
     const [first, second] = expected.inferences;

@@ -1,7 +1,7 @@
 import { type Field, fieldToHex } from "../../protocol/field.ts";
 import { settlementPublicInput } from "../../protocol/rewards/commitment.ts";
 import { attributionMethodName } from "../../protocol/rewards/methods.ts";
-import type { Credit } from "../../protocol/rewards/settlement.ts";
+import type { Credit, SettledInference } from "../../protocol/rewards/settlement.ts";
 import type { Receipt } from "../../protocol/state/apply.ts";
 import { policyLicenses } from "../../protocol/licenses.ts";
 import type { Account, Contribution, Datanet, InferenceRecord, Model } from "../../protocol/state/leaves.ts";
@@ -16,6 +16,7 @@ import type {
   InferenceInfo,
   ModelInfo,
   ReceiptInfo,
+  SettledInferenceInfo,
   SettlementInfo,
   TransactionInfo,
 } from "../../sdk/wire.ts";
@@ -152,6 +153,20 @@ export function creditView(c: Credit): CreditInfo {
   return c.contribution === undefined ? base : { ...base, contribution: c.contribution };
 }
 
+export function settledInferenceView(i: SettledInference): SettledInferenceInfo {
+  return {
+    id: i.id,
+    payment: i.payment.toString(),
+    prover: i.split.prover.toString(),
+    protocol: i.split.protocol.toString(),
+    owner: i.split.owner.toString(),
+    base: i.split.base.toString(),
+    pool: i.split.pool.toString(),
+    dataCredits: i.dataCredits.map(String),
+    dust: i.dust.toString(),
+  };
+}
+
 export function settlementView(r: SettlementRecord): SettlementInfo {
   const s = r.settlement;
   const g = r.governance;
@@ -190,17 +205,7 @@ export function settlementView(r: SettlementRecord): SettlementInfo {
       attributionMethodName: attributionMethodName(g.attributionMethod) ?? null,
     },
     paid: r.receipt.paid.toString(),
-    settled: r.receipt.inferences.map((i) => ({
-      id: i.id,
-      payment: i.payment.toString(),
-      prover: i.split.prover.toString(),
-      protocol: i.split.protocol.toString(),
-      owner: i.split.owner.toString(),
-      base: i.split.base.toString(),
-      pool: i.split.pool.toString(),
-      dataCredits: i.dataCredits.map(String),
-      dust: i.dust.toString(),
-    })),
+    settled: r.receipt.inferences.map(settledInferenceView),
     credits: r.receipt.credits.map(creditView),
     l1TxHash: r.l1TxHash ?? null,
     sealedAt: new Date(r.sealedAt).toISOString(),
