@@ -543,7 +543,8 @@ export async function epoch({ id }) {
       "nav.siblings",
       null,
       e.epoch > 0 ? link(`/epoch/${e.epoch - 1}`, "← previous") : null,
-      link(`/epoch/${e.epoch + 1}`, "next →"),
+      // The next epoch has begun once this one's last entry is sealed.
+      e.lastEntry <= s.l2.sealedBatches ? link(`/epoch/${e.epoch + 1}`, "next →") : null,
     ),
     e.l1Error ? h("p.alert", null, `L1 status unavailable: ${e.l1Error}`) : null,
     kv([
