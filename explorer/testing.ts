@@ -3,20 +3,31 @@
  * sequencer node whose batches the L1 poster commits, deposits relayed from L1, a Groth16
  * proof (of the stub batch circuit the contracts verify) finalizing the first batch, one
  * proving the third (proven, not final while the second waits for its proof), and
- * the explorer serving all of it.
+ * the explorer serving all of it. Epochs are one entry long, so that `settleEpoch` can pay out
+ * a reward epoch after whatever batches a test adds.
  */
 import { Contract } from "ethers";
 import { pino } from "pino";
 import { L1QueueRelay } from "../bridge/queue-relay.ts";
 import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
 import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
-import { deploySystem, prepareArtifacts, proveStub, type System } from "../contracts/test/fixture.ts";
+import { committedSettlement } from "../contracts/client/settlements.ts";
+import {
+  deploySystem,
+  enableSettlements,
+  prepareArtifacts,
+  proveStub,
+  type System,
+} from "../contracts/test/fixture.ts";
 import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
+import type { SettlementData } from "../protocol/rewards/encoding.ts";
+import { signSettlement } from "../protocol/rewards/sign.ts";
 import { encodeTx } from "../protocol/tx/codec.ts";
 import { signTx } from "../protocol/tx/sign.ts";
 import { CurationMode, type L2Tx, TxType } from "../protocol/tx/types.ts";
 import { nodeConfig } from "../sequencer/config.ts";
 import { L1BatchPoster } from "../sequencer/l1/l1-poster.ts";
+import { L1ProverRegistry } from "../sequencer/l1/prover-registry.ts";
 import { type SequencerNode, startNode } from "../sequencer/node.ts";
 import { tempDir } from "../sequencer/testing.ts";
 import { type RunningExplorer, startExplorer } from "./server.ts";
@@ -44,11 +55,37 @@ export interface ExplorerFixture {
   >;
   /** Signs (with the next nonce) and submits a transaction of Alice's or Bob's; returns its hash. */
   send(tx: Unsigned, as: "alice" | "bob"): Promise<string>;
+  /** Pays out a reward epoch with two real settlements, the first proven on L1 (see `settleEpoch`). */
+  settleEpoch(): Promise<SettledEpoch>;
   stop(): Promise<void>;
 }
 
+/** What `settleEpoch` built: ids to look for in the explorer. */
+export interface SettledEpoch {
+  readonly epoch: number;
+  readonly prover: number;
+  readonly treasury: number;
+  /** Entries of the settlements: model 2's inferences [2, 3] (proven on L1), model 1's [1] (committed). */
+  readonly settlements: readonly [number, number];
+  /** Model 2's inference that no settlement took. */
+  readonly unsettled: number;
+}
+
+/** The reward circuit's id on L1 (the stub verifier, registered for settlements) and its lanes. */
+const REWARD_CIRCUIT = 2;
+const REWARD_SHAPE = { inferences: 2, contributions: 4 };
+/** Accounts after Alice (1) and Bob (2): the prover's, opened from the bonded prover's L1 address, then the treasury's. */
+const PROVER_ACCOUNT = 3;
+const TREASURY_ACCOUNT = 4;
+/** Payable scores are fixed point at scale 2^32 (docs/attribution.md §4). */
+const SCORE_ONE = 1n << 32n;
+
 export async function startFixture(): Promise<ExplorerFixture> {
-  const s = await deploySystem(await prepareArtifacts());
+  const s = await deploySystem(await prepareArtifacts(), (c) => ({
+    ...c,
+    governance: { ...c.governance, epochLength: 1 },
+  }));
+  await enableSettlements(s, { circuitId: REWARD_CIRCUIT, treasuryAccount: TREASURY_ACCOUNT });
   const rollup = String(s.d.rollup.target);
   const domain = { chainId: (await s.ethers.provider.getNetwork()).chainId, rollup };
   const params = s.config.protocol;
@@ -61,14 +98,17 @@ export async function startFixture(): Promise<ExplorerFixture> {
       governance: s.config.governance,
       batchIntervalMs: 3_600_000,
       verifyWorkers: 0,
+      settlements: { treasuryAccount: TREASURY_ACCOUNT, shape: REWARD_SHAPE },
     }),
     logger,
     new L1BatchPoster({
       rollup,
       signer: s.sequencer,
       batchCircuitId: s.d.file.batchCircuitId,
+      rewardCircuitId: REWARD_CIRCUIT,
       retryDelayMs: 10,
     }),
+    new L1ProverRegistry(rollup, s.ethers.provider),
   );
   const seq = node.sequencer;
   const relay = new L1QueueRelay({
@@ -190,6 +230,106 @@ export async function startFixture(): Promise<ExplorerFixture> {
     aliceAddress,
     txs: { transfer, stake, datanet, contribution, model, inference, withdraw, refund },
     send: (tx, as) => send(tx, as === "alice" ? aliceKey : bobKey),
+    /**
+     * Opens the prover's and the treasury's accounts by deposits; Bob registers contribution 2,
+     * Alice model 2 on contributions [1, 2], a fine-tune of model 1, and Bob pays for three
+     * inferences of it. Once their batch is sealed (it closes its epoch), the prover node's
+     * account settles model 2's first two (Alice's contribution scored 3:1 over Bob's, then
+     * Bob's alone) and model 1's one; the first settlement is proven on L1, the stub circuit
+     * standing in for the reward circuit. The third inference of model 2 stays unsettled.
+     */
+    async settleEpoch() {
+      const opened: number[] = [];
+      for (const signer of [s.prover, s.sequencer]) {
+        const key = await deriveL2Key(signer, domain);
+        await (await s.tokenAs(signer).getFunction("approve")(rollup, OPEN)).wait();
+        await (
+          await s.rollupAs(signer).getFunction("deposit")(0, key.publicKey.x, key.publicKey.y, OPEN)
+        ).wait();
+        await relay.poll();
+        opened.push(seq.view.counters.accounts);
+      }
+      if (opened.join() !== `${PROVER_ACCOUNT},${TREASURY_ACCOUNT}`) {
+        throw new Error(
+          `the prover and treasury accounts opened as ${opened}, the node was configured for 3 and 4`,
+        );
+      }
+      await send(
+        {
+          type: TxType.RegisterContribution,
+          from: bob,
+          datanet: 1,
+          contentRoot: 78n,
+          rowCount: 80,
+          license: 1,
+          uriCommitment: 89n,
+          stake: 2n * OPEN,
+        },
+        bobKey,
+      );
+      await send(
+        {
+          type: TxType.RegisterModel,
+          from: alice,
+          modelHash: 8n,
+          trainingConfigHash: 9n,
+          contributions: [1, 2],
+          checkpointCommitment: 10n,
+          inferenceFee: OPEN / 4n,
+          baseModel: 1,
+        },
+        aliceKey,
+      );
+      for (const payment of [OPEN, OPEN / 2n, OPEN / 4n]) {
+        await send(
+          {
+            type: TxType.Inference,
+            from: bob,
+            model: 2,
+            inputHash: 21n,
+            outputHash: 22n,
+            featureCommitment: 23n,
+            payment,
+          },
+          bobKey,
+        );
+      }
+      const end = (await seq.seal())!.number;
+      const epoch = end - 1;
+      const proverKey = await deriveL2Key(s.prover, domain);
+      const settle = async (data: SettlementData) =>
+        (await seq.submitSettlement(signSettlement(data, proverKey.privateKey, domain))).entry;
+      const first = await settle({
+        epoch,
+        model: 2,
+        inferences: [2, 3],
+        scores: [
+          [3n * SCORE_ONE, SCORE_ONE],
+          [0n, 2n * SCORE_ONE],
+        ],
+        proverAccount: PROVER_ACCOUNT,
+      });
+      const second = await settle({
+        epoch,
+        model: 1,
+        inferences: [1],
+        scores: [[SCORE_ONE]],
+        proverAccount: PROVER_ACCOUNT,
+      });
+      await seq.drain();
+      await waitFor(async () => (await s.d.rollup.getFunction("head")()).lastCommitted >= BigInt(second));
+      const committed = (await seq.view.settlement(first))!;
+      const input = (await committedSettlement(s.d.rollup, first, committed.queueEnd))!.publicInput;
+      const proof = await proveStub(s.circuit, input);
+      await (await s.rollupAs(s.prover).getFunction("proveSettlement")(first, REWARD_CIRCUIT, proof)).wait();
+      return {
+        epoch,
+        prover: PROVER_ACCOUNT,
+        treasury: TREASURY_ACCOUNT,
+        settlements: [first, second],
+        unsettled: 4,
+      };
+    },
     async stop() {
       await explorer.stop();
       await node.stop();

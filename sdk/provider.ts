@@ -7,11 +7,13 @@ import type {
   AccountInfo,
   ContributionInfo,
   DatanetInfo,
+  EpochInfo,
   EntryInfo,
   GovernanceInfo,
   InferenceInfo,
   ModelInfo,
   ReceiptInfo,
+  SettlementInfo,
   SettlementResult,
   SubmitResult,
   TransactionInfo,
@@ -165,6 +167,23 @@ export class OpenLedgerProvider {
   /** Inference records by id from `offset + 1`, at most `limit` (≤ 100) of them. */
   listInferences(page: Page = {}): Promise<InferenceInfo[]> {
     return this.call("ol_listInferences", [page]);
+  }
+
+  /** Sealed entry `n` if it is a reward settlement: its split per inference, credits and public input. */
+  getSettlement(n: number): Promise<SettlementInfo | null> {
+    return this.call("ol_getSettlement", [n]);
+  }
+
+  /** Settlements ordered by the epoch they settle, then by entry; only `epoch`'s when given. */
+  listSettlements(
+    filter: { offset?: number; limit?: number; epoch?: number } = {},
+  ): Promise<SettlementInfo[]> {
+    return this.call("ol_listSettlements", [filter]);
+  }
+
+  /** Reward epoch `e`: its entries, whether it is closed, its settlements; null before it begins. */
+  getEpoch(e: number): Promise<EpochInfo | null> {
+    return this.call("ol_getEpoch", [e]);
   }
 
   listBatches(page: Page = {}): Promise<EntryInfo[]> {

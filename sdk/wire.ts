@@ -126,6 +126,57 @@ export interface CreditInfo {
   readonly role: "data" | "model" | "baseModel" | "prover" | "treasury";
   readonly account: number;
   readonly amount: string;
+  /** A data credit's contribution (ol_getBatch, ol_getSettlement; absent from ol_submitSettlement's answer). */
+  readonly contribution?: number;
+}
+
+/** Where one settled inference's payment went (docs/protocol.md §11.2), amounts in base units. */
+export interface SettledInferenceInfo {
+  readonly id: number;
+  readonly payment: string;
+  readonly prover: string;
+  readonly protocol: string;
+  /** The model owner's part of the model share. */
+  readonly owner: string;
+  /** The base model owner's part; "0" for a model that is not a fine-tune. */
+  readonly base: string;
+  /** The data pool: divided among the contributions by their payable scores. */
+  readonly pool: string;
+  /** Per training contribution, in the settlement's `contributions` order. */
+  readonly dataCredits: string[];
+  /** Pool left by rounding, or the whole pool when no score is above zero: the treasury's. */
+  readonly dust: string;
+}
+
+/** The governance a settlement was applied under: the split's shares and the attribution method. */
+export interface SettlementGovernanceInfo {
+  readonly dataBps: number;
+  readonly modelBps: number;
+  readonly baseModelBps: number;
+  readonly proverBps: number;
+  readonly protocolBps: number;
+  /** Id (docs/attribution.md §3) and name of the method the scores are to be replayed with. */
+  readonly attributionMethod: number;
+  /** null for an id the table does not name. */
+  readonly attributionMethodName: string | null;
+}
+
+/**
+ * ol_getEpoch: epoch `epoch` is chain entries `firstEntry..lastEntry` under the epoch length in
+ * force (docs/protocol.md §11.1); `settlements` are the entries that settle its inferences.
+ */
+export interface EpochInfo {
+  readonly epoch: number;
+  readonly epochLength: number;
+  readonly firstEntry: number;
+  readonly lastEntry: number;
+  /** Its last entry is sealed: its inferences can be settled. */
+  readonly closed: boolean;
+  /** The inference counter its last entry leaves (lastInference(e)); null until closed. */
+  readonly lastInference: number | null;
+  readonly settlements: number[];
+  /** Sum of what its settlements paid. */
+  readonly paid: string;
 }
 
 /** A sealed entry of the chain (ol_getBatch, ol_listBatches): batches and settlements are numbered together. */
@@ -182,7 +233,16 @@ export interface SettlementInfo {
   readonly proverAccount: number;
   readonly treasuryAccount: number;
   readonly scoresCommitment: string;
+  /** The state root after the epoch's last entry (§11.1). */
+  readonly epochEndRoot: string;
+  /** The reward proof's one public input (§11.3), as L1 folds it at commitSettlement. */
+  readonly publicInput: string;
+  /** The model's training contributions, in the order of each score row and of `dataCredits`. */
+  readonly contributions: number[];
+  readonly governance: SettlementGovernanceInfo;
   readonly paid: string;
+  /** Per settled inference, its split and data credits, in `inferences` order. */
+  readonly settled: SettledInferenceInfo[];
   readonly credits: CreditInfo[];
   /** The L1 transaction that committed it; null until then. */
   readonly l1TxHash: string | null;
@@ -198,6 +258,8 @@ export interface InferenceInfo {
   readonly outputHash: string;
   readonly featureCommitment: string;
   readonly payment: string;
+  /** The settlement entry that paid it (ol_getSettlement); null while unsettled. */
+  readonly settlement: number | null;
 }
 
 /** ol_getGovernance: the L2 governance parameters in force (docs/protocol.md §6). */

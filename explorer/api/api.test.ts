@@ -1,14 +1,18 @@
 /**
  * The read API against a real sequencer node and the rollup deployed on EDR (explorer/testing.ts):
- * batch 1 proven (final), batch 2 committed, batch 3 proven but not final.
+ * batch 1 proven (final), batch 2 committed, batch 3 proven but not final; then a reward epoch
+ * paid out by two settlements, one proven on L1.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ExplorerFixture, OPEN, startFixture } from "../testing.ts";
+import { committedSettlement } from "../../contracts/client/settlements.ts";
+import { type ExplorerFixture, OPEN, type SettledEpoch, startFixture } from "../testing.ts";
 import { startExplorer } from "../server.ts";
 import { batchStatus, type L1Head } from "./l1-status.ts";
 
 describe("explorer read API", () => {
   let f: ExplorerFixture;
+  /** Set by the first reward test: the epoch it paid out. */
+  let settled: SettledEpoch;
   const get = async (path: string, base = f.explorer.url) => {
     const res = await fetch(`${base}/api${path}`);
     return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -247,6 +251,160 @@ describe("explorer read API", () => {
       await noL1.stop();
       await noSequencer.stop();
     }
+  });
+
+  it("lists reward epochs and shows one: method, settlements with their L1 commit and proof, paid by role, top contributors", async () => {
+    settled = await f.settleEpoch();
+    const [first, second] = settled.settlements;
+    const { body: list } = await get("/epochs?limit=3");
+    // Epochs of one entry: one per sealed entry, and the open entry's.
+    expect(list.total).toBe(second + 1);
+    expect(list.items.map((e: { epoch: number }) => e.epoch)).toEqual([second, second - 1, second - 2]);
+    const { body: listed } = await get(`/epochs?offset=${list.total - 1 - settled.epoch}&limit=1`);
+    expect(listed.items).toEqual([
+      {
+        epoch: settled.epoch,
+        firstEntry: settled.epoch + 1,
+        lastEntry: settled.epoch + 1,
+        closed: true,
+        lastInference: 4,
+        paid: ((16n * OPEN) / 10n).toString(),
+        settlementCount: 2,
+      },
+    ]);
+    expect(list.items[0]).toMatchObject({ closed: false, lastInference: null, settlementCount: 0 });
+
+    const { body } = await get(`/epochs/${settled.epoch}`);
+    expect(body).toMatchObject({
+      epoch: settled.epoch,
+      epochLength: 1,
+      closed: true,
+      attributionMethod: { id: 1, name: "knnShapley" },
+      l1Error: null,
+    });
+    expect(body.settlements.map((x: { entry: number; model: number }) => [x.entry, x.model])).toEqual([
+      [first, 2],
+      [second, 1],
+    ]);
+    const [proven, committed] = body.settlements;
+    expect(proven).toMatchObject({
+      inferences: [2, 3],
+      paid: ((15n * OPEN) / 10n).toString(),
+      proverAccount: settled.prover,
+    });
+    expect(proven.l1).toMatchObject({
+      status: "proven",
+      rootMatches: true,
+      prover: await f.s.prover.getAddress(),
+    });
+    expect(committed.l1).toMatchObject({ status: "committed", rootMatches: true, proveTx: null });
+    for (const x of body.settlements) {
+      const receipt = await f.s.ethers.provider.getTransactionReceipt(x.l1.commitTx);
+      expect(receipt?.to?.toLowerCase()).toBe(String(f.s.d.rollup.target).toLowerCase());
+      // What the proof must open to is L1's own fold of the settlement.
+      const sealed = (await f.node.sequencer.view.settlement(x.entry))!;
+      const onL1 = await committedSettlement(f.s.d.rollup, x.entry, sealed.queueEnd);
+      expect(x.publicInput).toBe(`0x${onL1!.publicInput.toString(16).padStart(64, "0")}`);
+    }
+    expect((await f.s.ethers.provider.getTransactionReceipt(proven.l1.proveTx))?.from).toBe(
+      await f.s.prover.getAddress(),
+    );
+
+    // The split of §11.2, by hand from the governance: model 2 (a fine-tune of model 1) took
+    // 1 OPEN (Alice's contribution 1 scored 3:1 over Bob's 2) and 0.5 OPEN (Bob's alone);
+    // model 1 took 0.1 OPEN (its one contribution, Alice's).
+    const g = f.s.config.governance;
+    const bps = (x: bigint, b: number) => (x * BigInt(b)) / 10_000n;
+    const split = (p: bigint, base: boolean) => {
+      const model = bps(p, g.modelBps);
+      const baseShare = base ? bps(model, g.baseModelBps) : 0n;
+      return {
+        prover: bps(p, g.proverBps),
+        protocol: bps(p, g.protocolBps),
+        owner: model - baseShare,
+        base: baseShare,
+        pool: p - bps(p, g.proverBps) - bps(p, g.protocolBps) - model,
+      };
+    };
+    const [a, b, c] = [split(OPEN, true), split(OPEN / 2n, true), split(OPEN / 10n, false)];
+    const aliceData = (a.pool * 3n) / 4n + c.pool;
+    const bobData = a.pool / 4n + b.pool;
+    const dust = a.pool - (a.pool * 3n) / 4n - a.pool / 4n;
+    expect(body.paidByRole).toEqual({
+      total: ((16n * OPEN) / 10n).toString(),
+      data: (aliceData + bobData).toString(),
+      model: (a.owner + b.owner + c.owner).toString(),
+      baseModel: (a.base + b.base).toString(),
+      prover: (a.prover + b.prover + c.prover).toString(),
+      treasury: (a.protocol + b.protocol + c.protocol + dust).toString(),
+    });
+    expect(body.topContributors).toEqual(
+      [
+        { account: f.alice, amount: aliceData.toString(), contributions: [1] },
+        { account: f.bob, amount: bobData.toString(), contributions: [2] },
+      ].sort((x, y) => (BigInt(y.amount) > BigInt(x.amount) ? 1 : -1)),
+    );
+  });
+
+  it("shows an inference's attribution per contribution and its fee split, or that it is not settled yet", async () => {
+    const [first] = settled.settlements;
+    const { body } = await get("/inferences/2");
+    expect(body).toMatchObject({ id: 2, model: 2, payment: "0", settlement: first, l1Error: null });
+    const at = body.attribution;
+    expect(at).toMatchObject({
+      settlement: first,
+      epoch: settled.epoch,
+      attributionMethod: { id: 1, name: "knnShapley" },
+      payment: OPEN.toString(),
+      accounts: { prover: settled.prover, treasury: settled.treasury, owner: f.alice, baseOwner: f.alice },
+    });
+    expect(at.l1.status).toBe("proven");
+    const sp = Object.fromEntries(Object.entries(at.split).map(([k, v]) => [k, BigInt(v as string)]));
+    expect(sp.prover! + sp.protocol! + sp.owner! + sp.base! + sp.pool!).toBe(OPEN);
+    const score = (x: bigint) => (x << 32n).toString();
+    expect(at.contributions).toEqual([
+      {
+        contribution: 1,
+        owner: f.alice,
+        score: score(3n),
+        share: 0.75,
+        credit: ((sp.pool! * 3n) / 4n).toString(),
+      },
+      { contribution: 2, owner: f.bob, score: score(1n), share: 0.25, credit: (sp.pool! / 4n).toString() },
+    ]);
+    expect(BigInt(at.contributions[0].credit) + BigInt(at.contributions[1].credit) + sp.dust!).toBe(sp.pool);
+
+    const bobsOnly = (await get("/inferences/3")).body.attribution;
+    expect(bobsOnly.contributions.map((x: { share: number; credit: string }) => [x.share, x.credit])).toEqual(
+      [
+        [0, "0"],
+        [1, bobsOnly.split.pool],
+      ],
+    );
+    // Model 1 is no fine-tune: no base model owner, no base share.
+    expect((await get("/inferences/1")).body.attribution).toMatchObject({
+      settlement: settled.settlements[1],
+      accounts: { baseOwner: null },
+      split: { base: "0" },
+    });
+    expect((await get(`/inferences/${settled.unsettled}`)).body).toMatchObject({
+      payment: (OPEN / 4n).toString(),
+      settlement: null,
+      attribution: null,
+    });
+    const { body: list } = await get("/inferences");
+    expect(list.items.map((i: { id: number; settlement: number | null }) => [i.id, i.settlement])).toEqual([
+      [4, null],
+      [3, first],
+      [2, first],
+      [1, settled.settlements[1]],
+    ]);
+    expect(await get("/epochs/99999")).toEqual({
+      status: 404,
+      body: { error: { code: "NOT_FOUND", message: "epoch 99999 not found" } },
+    });
+    expect((await get("/epochs/-1")).body.error.code).toBe("INVALID_QUERY");
+    expect((await get("/inferences/99")).body.error.message).toBe("inference 99 not found");
   });
 
   it("serves the UI with a strict content policy, the app for every page path", async () => {

@@ -5,6 +5,7 @@ import { accountRoutes } from "./routes/accounts.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { chainRoutes } from "./routes/chain.ts";
 import { registryRoutes } from "./routes/registries.ts";
+import { rewardRoutes } from "./routes/rewards.ts";
 import { transactionRoutes } from "./routes/transactions.ts";
 
 /**
@@ -50,5 +51,6 @@ export function explorerApi(ctx: ExplorerContext) {
     await app.register(transactionRoutes(ctx));
     await app.register(accountRoutes(ctx));
     await app.register(registryRoutes(ctx));
+    await app.register(rewardRoutes(ctx));
   };
 }

@@ -67,7 +67,10 @@ export const l1Head = nullable({
 const withdrawal = { type: "object", properties: { recipient: str, amount: str } } as const;
 
 const entryKind = { type: "string", enum: ["batch", "settlement"] } as const;
-const credit = { type: "object", properties: { role: str, account: int, amount: str } } as const;
+const credit = {
+  type: "object",
+  properties: { role: str, account: int, amount: str, contribution: int },
+} as const;
 
 export const batchSummary = {
   type: "object",
@@ -110,6 +113,8 @@ export const batchDetail = {
     proverAccount: int,
     treasuryAccount: int,
     scoresCommitment: str,
+    epochEndRoot: str,
+    publicInput: str,
     paid: str,
     credits: { type: "array", items: credit },
     l1: l1Batch,
@@ -241,6 +246,100 @@ export const inference = {
     outputHash: str,
     featureCommitment: str,
     payment: str,
+    /** The settlement entry that paid it; null while unsettled. */
+    settlement: nullable(int),
+  },
+} as const;
+
+const attributionMethod = {
+  type: "object",
+  properties: { id: int, name: nullable(str) },
+} as const;
+
+/** An inference with its attribution (docs/protocol.md §11.2), or null while it is unsettled. */
+export const inferenceDetail = {
+  type: "object",
+  properties: {
+    ...inference.properties,
+    attribution: nullable({
+      type: "object",
+      properties: {
+        settlement: int,
+        epoch: int,
+        attributionMethod,
+        l1: l1Batch,
+        payment: str,
+        split: {
+          type: "object",
+          properties: { prover: str, protocol: str, owner: str, base: str, pool: str, dust: str },
+        },
+        accounts: {
+          type: "object",
+          properties: { prover: int, treasury: int, owner: int, baseOwner: nullable(int) },
+        },
+        contributions: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: { contribution: int, owner: int, score: str, share: { type: "number" }, credit: str },
+          },
+        },
+      },
+    }),
+    l1Error,
+  },
+} as const;
+
+const epochFields = {
+  epoch: int,
+  firstEntry: int,
+  lastEntry: int,
+  closed: { type: "boolean" },
+  lastInference: nullable(int),
+  paid: str,
+} as const;
+
+export const epochSummary = {
+  type: "object",
+  properties: { ...epochFields, settlementCount: int },
+} as const;
+
+/** Reward epoch `epoch` (docs/protocol.md §11.1) and the settlements that paid its inferences. */
+export const epochDetail = {
+  type: "object",
+  properties: {
+    ...epochFields,
+    epochLength: int,
+    /** The method its settlements were applied under, or, before any, the one governance names now. */
+    attributionMethod,
+    settlements: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          entry: int,
+          model: int,
+          inferences: { type: "array", items: int },
+          paid: str,
+          proverAccount: int,
+          publicInput: str,
+          attributionMethod,
+          l1: l1Batch,
+        },
+      },
+    },
+    paidByRole: {
+      type: "object",
+      properties: { total: str, data: str, model: str, baseModel: str, prover: str, treasury: str },
+    },
+    topContributors: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { account: int, amount: str, contributions: { type: "array", items: int } },
+      },
+    },
+    l1Error,
   },
 } as const;
 

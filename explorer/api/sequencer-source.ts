@@ -4,6 +4,8 @@ import type {
   AccountInfo,
   BatchInfo,
   EntryInfo,
+  EpochInfo,
+  GovernanceInfo,
   HeadInfo,
   ReceiptInfo,
   SettlementInfo,
@@ -40,6 +42,22 @@ export class SequencerSource {
 
   head(): Promise<HeadInfo> {
     return this.call("ol_getStateRoot");
+  }
+
+  /** The governance in force: the epoch length epochs are counted under, the attribution method. */
+  governance(): Promise<GovernanceInfo> {
+    return this.call("ol_getGovernance");
+  }
+
+  /** Reward epoch `e`, read through: it closes and takes settlements as the chain goes on. */
+  epoch(e: number): Promise<EpochInfo | null> {
+    return this.call("ol_getEpoch", [e]);
+  }
+
+  /** Sealed entry `n` if it is a settlement (cached with the batches: ol_getBatch serves both). */
+  async settlement(n: number): Promise<SettlementInfo | null> {
+    const b = await this.batch(n);
+    return b?.kind === "settlement" ? b : null;
   }
 
   async batch(n: number): Promise<L2Batch | null> {

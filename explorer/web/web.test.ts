@@ -1,6 +1,7 @@
 /**
  * The UI in headless Chromium against the explorer's test chain (explorer/testing.ts): the
- * latest batches, then batch -> transaction -> account by clicking, and the search box.
+ * latest batches, then batch -> transaction -> account by clicking, the search box, and a
+ * reward epoch -> an inference's attribution.
  */
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -121,6 +122,74 @@ describe("explorer UI in a browser", () => {
     await f.send({ type: TxType.Transfer, from: f.bob, to: f.alice, amount: 1n }, "bob");
     await f.node.sequencer.seal();
     await expect.poll(() => rows.first().innerText(), { timeout: 15_000 }).toMatch(/^#4\s/);
+  });
+
+  it("shows a reward epoch, its settlements and an inference's attribution and fee split", async () => {
+    const settled = await f.settleEpoch();
+    const [first, second] = settled.settlements;
+    await page.getByRole("link", { name: "Epochs" }).click();
+    await page.getByRole("heading", { name: "Reward epochs" }).waitFor();
+    // Newest first, one epoch per entry: the last settlement's entry is the open entry's epoch.
+    const epochRow = page.locator("table.list tbody tr").nth(second - settled.epoch);
+    expect(await epochRow.innerText()).toMatch(
+      new RegExp(`^#${settled.epoch}\\s+#${settled.epoch + 1}\\s+closed\\s+4\\s+2\\s+1\\.6 OPEN`),
+    );
+    await epochRow.getByRole("link", { name: `#${settled.epoch}`, exact: true }).click();
+
+    await page.getByRole("heading", { name: `Epoch #${settled.epoch}` }).waitFor();
+    const summary = await page.locator("table.kv").first().innerText();
+    expect(summary).toMatch(/attribution method\s+knnShapley \(method 1\)/);
+    expect(summary).toMatch(/paid\s+1\.6 OPEN/);
+    const rows = page.locator("table.list").first().locator("tbody tr");
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).innerText()).toMatch(
+      new RegExp(`^#${first}\\s+#2\\s+#2, #3\\s+1\\.5 OPEN\\s+knnShapley\\s+proven\\s+0x`),
+    );
+    expect(await rows.nth(1).innerText()).toMatch(
+      new RegExp(`^#${second}\\s+#1\\s+#1\\s+0\\.1 OPEN\\s+knnShapley\\s+committed\\s+0x\\S+\\s+–$`),
+    );
+    const top = page.locator("table.list").last().locator("tbody tr");
+    expect(await top.count()).toBe(2);
+    expect(await top.allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`^#${f.alice}\\s+#1\\s+\\d`))]),
+    );
+    await shot("epoch");
+
+    await rows.nth(0).getByRole("link", { name: "#2", exact: true }).last().click();
+    await page.getByRole("heading", { name: "Inference #2" }).waitFor();
+    await page.getByRole("heading", { name: "Attribution and fee split" }).waitFor();
+    const settledIn = await page.locator("table.kv").nth(1).innerText();
+    expect(settledIn).toMatch(new RegExp(`settled in\\s+settlement #${first}`));
+    expect(settledIn).toMatch(/settlement on L1\s+proven/);
+    expect(settledIn).toMatch(/payment\s+1 OPEN/);
+    const split = await page.locator("table.list").first().innerText();
+    for (const share of [
+      "prover",
+      "protocol",
+      "model owner",
+      "base model owner",
+      "data pool",
+      "dust of the pool",
+    ]) {
+      expect(split).toContain(share);
+    }
+    const attribution = page.locator("table.list").last().locator("tbody tr");
+    expect(await attribution.count()).toBe(2);
+    expect(await attribution.nth(0).innerText()).toMatch(
+      new RegExp(`^#1\\s+#${f.alice}\\s+3\\s+75\\.00 %\\s+0\\.\\d+ OPEN$`),
+    );
+    expect(await attribution.nth(1).innerText()).toMatch(
+      new RegExp(`^#2\\s+#${f.bob}\\s+1\\s+25\\.00 %\\s+0\\.\\d+ OPEN$`),
+    );
+    await shot("inference");
+
+    await page.getByRole("link", { name: "Inferences" }).click();
+    await page.getByRole("heading", { name: "Inferences" }).waitFor();
+    await page.getByRole("link", { name: `#${settled.unsettled}`, exact: true }).click();
+    await page.getByRole("heading", { name: `Inference #${settled.unsettled}` }).waitFor();
+    expect(await page.locator("main").innerText()).toMatch(
+      /Not settled yet: its payment of 0\.25 OPEN waits in model #2's escrow/,
+    );
   });
 
   it("loads nothing from outside the explorer and logs no error", () => {

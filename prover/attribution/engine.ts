@@ -1,3 +1,4 @@
+import { ATTRIBUTION_METHODS, attributionMethodName } from "../../protocol/rewards/methods.ts";
 import { ProverError, ProverErrorCode } from "../errors.ts";
 import { aggregate } from "./aggregate.ts";
 import { inferenceFeatures, type ModelContext, memo, modelContext } from "./context.ts";
@@ -28,7 +29,7 @@ export const DEFAULT_PARAMS: MethodParams = {
   seed: "openledger/tmc",
 };
 
-export const METHODS: readonly MethodName[] = ["knnShapley", "tracin", "influence", "tmcShapley", "loo"];
+export const METHODS: readonly MethodName[] = ATTRIBUTION_METHODS;
 
 /**
  * The method a governance `attributionMethod` id names: 1 + its index in METHODS
@@ -36,8 +37,8 @@ export const METHODS: readonly MethodName[] = ["knnShapley", "tracin", "influenc
  * a prover must not guess which method the epoch is valued by.
  */
 export function methodOfId(id: number): MethodName {
-  const method = METHODS[id - 1];
-  if (!Number.isInteger(id) || method === undefined) {
+  const method = attributionMethodName(id);
+  if (method === undefined) {
     throw new ProverError(
       ProverErrorCode.InvalidAttribution,
       `attribution method id ${id} names no method (1..${METHODS.length}: ${METHODS.join(", ")})`,

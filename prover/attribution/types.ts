@@ -1,3 +1,5 @@
+import type { MethodName } from "../../protocol/rewards/methods.ts";
+
 /**
  * Training rows as the attribution engine sees them: features, labels and the contribution
  * that registered each row. Row order is registration order, so "earlier" is well defined
@@ -40,4 +42,4 @@ export interface ContributionScore {
   readonly duplicates: number;
 }
 
-export type MethodName = "knnShapley" | "tracin" | "influence" | "tmcShapley" | "loo";
+export type { MethodName };

@@ -85,6 +85,10 @@ export function takeSettlementSeal(
 ): TakenSeal<SettlementRecord> {
   const ops = changedRecordOps(state);
   ops.push({ type: "del", key: KEY.wal(number, 0) });
+  const s = accepted.settlement;
+  // The indexes the RPC reads an epoch's settlements and an inference's payer from.
+  ops.push({ type: "put", key: KEY.epochSettlement(s.epoch, number), value: number });
+  for (const id of s.inferences) ops.push({ type: "put", key: KEY.inferenceSettlement(id), value: number });
   return {
     entry: {
       kind: "settlement",
@@ -93,7 +97,9 @@ export function takeSettlementSeal(
       settlement: accepted.settlement,
       scoresCommitment: accepted.scoresCommitment,
       epochEnd: { entry: accepted.epochEnd.entry, roots: accepted.epochEnd.roots },
-      receipt: { paid: receipt.paid, credits: receipt.credits },
+      receipt,
+      // A settlement changes no parameter: the state's governance is the one it was split under.
+      governance: state.governance,
       sealedAt: Date.now(),
     },
     ops,

@@ -32,6 +32,7 @@ import type { SubmitResult } from "../../sdk/wire.ts";
 import { L1BatchPoster } from "../l1/l1-poster.ts";
 import { L1ProverRegistry } from "../l1/prover-registry.ts";
 import { type SequencerNode, startNode } from "../node.ts";
+import { settledInferenceView } from "../rpc/views.ts";
 import { KEY, type WalEntry } from "../storage/schema.ts";
 import { rpc, tempDir, testNodeConfig } from "../testing.ts";
 import type { AcceptedSettlement } from "./settlements.ts";
@@ -231,6 +232,79 @@ describe("reward settlements in the sequencer", () => {
     expect(kinds).toEqual(["batch", "batch", "settlement", "batch"]);
   });
 
+  it("serves the settlement with each inference's split, its epoch, and on each inference the entry that paid it", async () => {
+    const f = rewardFixture();
+    const expected = planSettlement(f.state, { ...GOOD, treasuryAccount: TREASURY }, f.end);
+    const settlement = (await rpc(node.url, "ol_getSettlement", [3])).result as Record<string, unknown>;
+    expect(settlement).toEqual((await rpc(node.url, "ol_getBatch", [3])).result);
+    const [end, record] = [(await node.sequencer.view.batch(1))!, (await node.sequencer.view.batch(3))!];
+    expect(settlement).toMatchObject({
+      contributions: [1, 2, 3],
+      epochEndRoot: fieldToHex(end.postStateRoot),
+      publicInput: fieldToHex(
+        settlementPublicInput({
+          ...GOOD,
+          preRoot: record.preStateRoot,
+          postRoot: record.postStateRoot,
+          epochEndRoot: end.postStateRoot,
+          scoresCommitment: scoresCommitment(GOOD, SHAPE),
+          treasuryAccount: TREASURY,
+        }),
+      ),
+      governance: {
+        dataBps: GOVERNANCE.dataBps,
+        modelBps: GOVERNANCE.modelBps,
+        baseModelBps: GOVERNANCE.baseModelBps,
+        proverBps: GOVERNANCE.proverBps,
+        protocolBps: GOVERNANCE.protocolBps,
+        attributionMethod: 1,
+        attributionMethodName: "knnShapley",
+      },
+      settled: expected.inferences.map(settledInferenceView),
+    });
+    // Inference 3 scored nothing: its whole pool is dust; model 2 is a fine-tune, so a base share.
+    const [first, second] = expected.inferences;
+    expect(second!.dust).toBe(second!.split.pool);
+    expect(first!.split.base).toBeGreaterThan(0n);
+    expect((settlement.credits as { role: string; contribution?: number }[]).slice(0, 3)).toEqual(
+      [1, 2, 3].map((c) => expect.objectContaining({ role: "data", contribution: c })),
+    );
+
+    expect((await rpc(node.url, "ol_getEpoch", [0])).result).toEqual({
+      epoch: 0,
+      epochLength: 1,
+      firstEntry: 1,
+      lastEntry: 1,
+      closed: true,
+      lastInference: 4,
+      settlements: [3],
+      paid: expected.paid.toString(),
+    });
+    // Entries 1..4 are sealed, 5 is open: epoch 4 has begun, epoch 5 has not.
+    expect((await rpc(node.url, "ol_getEpoch", [3])).result).toMatchObject({
+      closed: true,
+      lastInference: 4,
+    });
+    expect((await rpc(node.url, "ol_getEpoch", [4])).result).toMatchObject({
+      closed: false,
+      settlements: [],
+    });
+    expect((await rpc(node.url, "ol_getEpoch", [5])).result).toBeNull();
+    expect((await rpc(node.url, "ol_listSettlements", [{ epoch: 0 }])).result).toEqual([settlement]);
+    expect((await rpc(node.url, "ol_listSettlements", [{ epoch: 1 }])).result).toEqual([]);
+    expect((await rpc(node.url, "ol_listSettlements", [{ offset: 1 }])).result).toEqual([]);
+    const settledIn = (await rpc(node.url, "ol_listInferences")).result as {
+      id: number;
+      settlement: number | null;
+    }[];
+    expect(settledIn.map((i) => [i.id, i.settlement])).toEqual([
+      [1, 3],
+      [2, null],
+      [3, 3],
+      [4, null],
+    ]);
+  });
+
   it("commits the settlement on L1 in chain order, with the epoch end's roots and the treasury L1 names", async () => {
     await waitCommitted(4n);
     const { stateRoot } = await node.sequencer.view.roots();
@@ -305,6 +379,9 @@ describe("reward settlements in the sequencer", () => {
       expect((await crashed.sequencer.view.roots()).stateRoot).toBe(stateRoot);
       const replayed = (await rpc(crashed.url, "ol_getBatch", [3])).result;
       expect(replayed).toEqual({ ...entry, sealedAt: expect.any(String), l1TxHash: null });
+      // The replayed entry rebuilt its indexes with it.
+      expect((await rpc(crashed.url, "ol_getInference", [3])).result).toMatchObject({ settlement: 3 });
+      expect((await rpc(crashed.url, "ol_getEpoch", [0])).result).toMatchObject({ settlements: [3] });
       expect(
         (await rpc(crashed.url, "ol_getTransactionReceipt", [transfers[1]!.txHash])).result,
       ).toMatchObject({

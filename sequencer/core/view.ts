@@ -11,7 +11,7 @@ import type {
   StateRoots,
 } from "../../protocol/state/leaves.ts";
 import type { QueueCursor, RollupState, TrainingSet } from "../../protocol/state/state.ts";
-import { type EntryRecord, KEY, type TxRecord } from "../storage/schema.ts";
+import { type EntryRecord, KEY, type SettlementRecord, type TxRecord } from "../storage/schema.ts";
 import { pad, type Store } from "../storage/store.ts";
 import type { Mempool, PooledTx } from "./mempool.ts";
 
@@ -130,6 +130,28 @@ export class SequencerView {
       limit,
     });
     return rows.map(([, b]) => b);
+  }
+
+  /** Sealed entry `n` if it is a reward settlement. */
+  async settlement(n: number): Promise<SettlementRecord | undefined> {
+    const e = await this.batch(n);
+    return e?.kind === "settlement" ? e : undefined;
+  }
+
+  /**
+   * Entry numbers of settlements, ordered by the epoch they settle and then by entry; only
+   * epoch `epoch`'s when given. `offset` of them skipped, at most `limit`.
+   */
+  async settlementEntries(filter: { epoch?: number; offset: number; limit: number }): Promise<number[]> {
+    const rows = await this.src.store.list<number>(KEY.epochSettlements(filter.epoch), {
+      limit: filter.offset + filter.limit,
+    });
+    return rows.slice(filter.offset).map(([, n]) => n);
+  }
+
+  /** The settlement entry that paid inference `id`, if one has. */
+  settledIn(id: number): Promise<number | undefined> {
+    return this.src.store.get<number>(KEY.inferenceSettlement(id));
   }
 
   /** Hashes of an account's transactions, newest first (the open batch's included). */

@@ -5,6 +5,7 @@ import { decodeSettlementData } from "../../protocol/rewards/encoding.ts";
 import { decodeSignature } from "../../protocol/tx/codec.ts";
 import { registriesHash } from "../../protocol/state/leaves.ts";
 import { type Deposit, TxType } from "../../protocol/tx/types.ts";
+import type { EpochInfo, InferenceInfo } from "../../sdk/wire.ts";
 import type { Sequencer } from "../core/sequencer.ts";
 import {
   accountView,
@@ -14,6 +15,7 @@ import {
   inferenceView,
   modelView,
   receiptView,
+  settlementView,
   siblingsView,
   transactionView,
 } from "./views.ts";
@@ -56,6 +58,32 @@ function range(p: { offset?: number; limit?: number } | undefined, count: number
 }
 
 export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Record<string, Method> {
+  const inference = async (n: number): Promise<InferenceInfo | null> => {
+    const r = seq.view.inference(n);
+    return r ? inferenceView(n, r, (await seq.view.settledIn(n)) ?? null) : null;
+  };
+  /** Epochs are counted under the epoch length in force (docs/protocol.md §11.1). */
+  const epoch = async (e: number): Promise<EpochInfo | null> => {
+    const length = seq.view.governance.epochLength;
+    const sealed = seq.view.sealedBatches;
+    const [firstEntry, lastEntry] = [e * length + 1, (e + 1) * length];
+    // Epochs after the one the open entry belongs to have not begun.
+    if (firstEntry > sealed + 1) return null;
+    const closed = lastEntry <= sealed;
+    const end = closed ? await seq.view.batch(lastEntry) : undefined;
+    const settlements = await seq.view.settlementEntries({ epoch: e, offset: 0, limit: Infinity });
+    const records = await Promise.all(settlements.map((n) => seq.view.settlement(n)));
+    return {
+      epoch: e,
+      epochLength: length,
+      firstEntry,
+      lastEntry,
+      closed,
+      lastInference: end ? end.endState.counters.inferences : null,
+      settlements,
+      paid: records.reduce((a, r) => a + r!.receipt.paid, 0n).toString(),
+    };
+  };
   const table: Record<string, Method> = {
     ol_chainId: { params: positional(), handler: () => `0x${seq.config.domain.chainId.toString(16)}` },
     ol_sendTransaction: {
@@ -141,10 +169,7 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
     },
     ol_getInference: {
       params: positional(id),
-      handler: ([n]: [number]) => {
-        const r = seq.view.inference(n);
-        return r ? inferenceView(n, r) : null;
-      },
+      handler: ([n]: [number]) => inference(n),
     },
     ol_getDatanet: {
       params: positional(id),
@@ -251,7 +276,33 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
     ol_listInferences: {
       params: optionalOne(page),
       handler: ([p]: [{ offset?: number; limit?: number }?]) =>
-        range(p, seq.view.counters.inferences).map((n) => inferenceView(n, seq.view.inference(n)!)),
+        Promise.all(range(p, seq.view.counters.inferences).map(inference)),
+    },
+    ol_getSettlement: {
+      params: positional({ type: "integer", minimum: 1 }),
+      handler: async ([n]: [number]) => {
+        const r = await seq.view.settlement(n);
+        return r ? settlementView(r) : null;
+      },
+    },
+    ol_listSettlements: {
+      // Ordered by the epoch settled, then by entry; with `epoch`, only that epoch's.
+      params: optionalOne({
+        ...page,
+        properties: { ...page.properties, epoch: { type: "integer", minimum: 0, maximum: 0xffffffff } },
+      }),
+      handler: async ([p]: [{ offset?: number; limit?: number; epoch?: number }?]) => {
+        const entries = await seq.view.settlementEntries({
+          epoch: p?.epoch,
+          offset: p?.offset ?? 0,
+          limit: p?.limit ?? 20,
+        });
+        return Promise.all(entries.map(async (n) => settlementView((await seq.view.settlement(n))!)));
+      },
+    },
+    ol_getEpoch: {
+      params: positional({ type: "integer", minimum: 0, maximum: 0xffffffff }),
+      handler: ([e]: [number]) => epoch(e),
     },
   };
   if (options.rpcDeposits) {

@@ -146,6 +146,43 @@ describe("sequencer JSON-RPC", () => {
     expect(BigInt(acct.proof.stateRoot)).toBe(BigInt(batch.postStateRoot));
   });
 
+  it("serves reward epochs before any settlement, and refuses bad epoch and settlement params", async () => {
+    // Epochs of 10 entries (genesis governance); batch 1 is sealed, batch 2 open.
+    expect((await rpc(url, "ol_getEpoch", [0])).result).toEqual({
+      epoch: 0,
+      epochLength: 10,
+      firstEntry: 1,
+      lastEntry: 10,
+      closed: false,
+      lastInference: null,
+      settlements: [],
+      paid: "0",
+    });
+    expect((await rpc(url, "ol_getEpoch", [1])).result).toBeNull();
+    // Entry 1 is a batch, not a settlement; inference 1 is not paid out yet.
+    expect((await rpc(url, "ol_getSettlement", [1])).result).toBeNull();
+    expect((await rpc(url, "ol_listSettlements")).result).toEqual([]);
+    expect((await rpc(url, "ol_listSettlements", [{ epoch: 0 }])).result).toEqual([]);
+    expect((await rpc(url, "ol_getInference", [1])).result).toMatchObject({ id: 1, settlement: null });
+    expect((await rpc(url, "ol_listInferences")).result).toMatchObject([{ id: 1, settlement: null }]);
+    for (const [method, params, why] of [
+      ["ol_getEpoch", [-1], /params\/0 must be >= 0/],
+      ["ol_getEpoch", [], /must NOT have fewer than 1 items/],
+      ["ol_getSettlement", [0], /params\/0 must be >= 1/],
+      ["ol_listSettlements", [{ epoch: "0" }], /epoch must be integer/],
+      ["ol_listSettlements", [{ limit: 101 }], /limit must be <= 100/],
+      ["ol_listSettlements", [{ model: 1 }], /must NOT have additional properties/],
+    ] as const) {
+      expect(
+        (await rpc(url, method, [...params])).error,
+        `${method} ${JSON.stringify(params)}`,
+      ).toMatchObject({
+        code: -32602,
+        message: expect.stringMatching(why),
+      });
+    }
+  });
+
   it("refuses each invalid transaction with the JSON-RPC error of its protocol code", async () => {
     const transfer = (
       p: { from?: number; nonce?: number; fee?: bigint; to?: number; amount?: bigint },

@@ -1,4 +1,7 @@
 import { type Field, fieldToHex } from "../../protocol/field.ts";
+import { settlementPublicInput } from "../../protocol/rewards/commitment.ts";
+import { attributionMethodName } from "../../protocol/rewards/methods.ts";
+import type { Credit, SettledInference } from "../../protocol/rewards/settlement.ts";
 import type { Receipt } from "../../protocol/state/apply.ts";
 import { policyLicenses } from "../../protocol/licenses.ts";
 import type { Account, Contribution, Datanet, InferenceRecord, Model } from "../../protocol/state/leaves.ts";
@@ -8,10 +11,13 @@ import { CurationMode, TX_TYPE_NAMES, type TxType } from "../../protocol/tx/type
 import type {
   BatchInfo,
   ContributionInfo,
+  CreditInfo,
   EntryInfo,
   DatanetInfo,
+  InferenceInfo,
   ModelInfo,
   ReceiptInfo,
+  SettledInferenceInfo,
   SettlementInfo,
   TransactionInfo,
 } from "../../sdk/wire.ts";
@@ -86,7 +92,8 @@ export function modelView(id: number, m: Model & { training?: TrainingSet }): Mo
   };
 }
 
-export function inferenceView(id: number, r: InferenceRecord) {
+/** `settlement`: the entry that paid it, from the store's index (null while unsettled). */
+export function inferenceView(id: number, r: InferenceRecord, settlement: number | null): InferenceInfo {
   return {
     id,
     user: r.user,
@@ -95,6 +102,7 @@ export function inferenceView(id: number, r: InferenceRecord) {
     outputHash: fieldToHex(r.outputHash),
     featureCommitment: fieldToHex(r.featureCommitment),
     payment: r.payment.toString(),
+    settlement,
   };
 }
 
@@ -140,8 +148,29 @@ export function entryView(e: EntryRecord, withData: boolean): EntryInfo {
   return e.kind === "settlement" ? settlementView(e) : batchView(e, withData);
 }
 
+/** A settlement's credit on the wire: a data credit names its contribution. */
+export function creditView(c: Credit): CreditInfo {
+  const base = { role: c.role, account: c.account, amount: c.amount.toString() };
+  return c.contribution === undefined ? base : { ...base, contribution: c.contribution };
+}
+
+export function settledInferenceView(i: SettledInference): SettledInferenceInfo {
+  return {
+    id: i.id,
+    payment: i.payment.toString(),
+    prover: i.split.prover.toString(),
+    protocol: i.split.protocol.toString(),
+    owner: i.split.owner.toString(),
+    base: i.split.base.toString(),
+    pool: i.split.pool.toString(),
+    dataCredits: i.dataCredits.map(String),
+    dust: i.dust.toString(),
+  };
+}
+
 export function settlementView(r: SettlementRecord): SettlementInfo {
   const s = r.settlement;
+  const g = r.governance;
   return {
     kind: "settlement",
     number: r.number,
@@ -156,12 +185,29 @@ export function settlementView(r: SettlementRecord): SettlementInfo {
     proverAccount: s.proverAccount,
     treasuryAccount: s.treasuryAccount,
     scoresCommitment: fieldToHex(r.scoresCommitment),
+    epochEndRoot: fieldToHex(r.epochEnd.roots.postStateRoot),
+    publicInput: fieldToHex(
+      settlementPublicInput({
+        ...s,
+        preRoot: r.preStateRoot,
+        postRoot: r.postStateRoot,
+        epochEndRoot: r.epochEnd.roots.postStateRoot,
+        scoresCommitment: r.scoresCommitment,
+      }),
+    ),
+    contributions: r.receipt.credits.flatMap((c) => (c.role === "data" ? [c.contribution!] : [])),
+    governance: {
+      dataBps: g.dataBps,
+      modelBps: g.modelBps,
+      baseModelBps: g.baseModelBps,
+      proverBps: g.proverBps,
+      protocolBps: g.protocolBps,
+      attributionMethod: g.attributionMethod,
+      attributionMethodName: attributionMethodName(g.attributionMethod) ?? null,
+    },
     paid: r.receipt.paid.toString(),
-    credits: r.receipt.credits.map((c) => ({
-      role: c.role,
-      account: c.account,
-      amount: c.amount.toString(),
-    })),
+    settled: r.receipt.inferences.map(settledInferenceView),
+    credits: r.receipt.credits.map(creditView),
     l1TxHash: r.l1TxHash ?? null,
     sealedAt: new Date(r.sealedAt).toISOString(),
   };

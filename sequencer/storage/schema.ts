@@ -44,8 +44,10 @@ export interface BatchRecord extends SealedBatch, EntryState {
 
 /** A reward settlement sealed as its own entry (docs/protocol.md §11): no transactions, no blob. */
 export interface SettlementRecord extends SealedSettlement, EntryState {
-  /** What it paid, as `applySettlement` returned it. */
-  readonly receipt: Pick<SettlementReceipt, "paid" | "credits">;
+  /** What it paid, per inference and per account, as `applySettlement` returned it. */
+  readonly receipt: SettlementReceipt;
+  /** The governance it was applied under: the split's shares and the attribution method named. */
+  readonly governance: GovernanceParams;
 }
 
 /** An entry of the chain: entries are numbered together, from 1 (`batch:<n>` keys). */
@@ -67,6 +69,8 @@ export interface Meta {
 export type WalEntry =
   { readonly raw: Uint8Array; readonly hash: string } | { readonly settlement: AcceptedSettlement };
 
+const KEY_EPOCH_SETTLEMENTS = (epoch?: number) => (epoch === undefined ? "epset:" : `epset:${pad(epoch)}:`);
+
 export const KEY = {
   meta: "meta",
   account: (id: number) => `acct:${pad(id)}`,
@@ -79,6 +83,12 @@ export const KEY = {
   accountTx: (id: number, batch: number, pos: number) => `acctx:${pad(id)}:${pad(batch)}:${pad(pos, 6)}`,
   wal: (batch: number, pos: number) => `wal:${pad(batch)}:${pad(pos, 6)}`,
   pooled: (hash: string) => `mp:${hash}`,
+  /** Settlement entries by the epoch they settle (value: the entry number), in entry order. */
+  epochSettlement: (epoch: number, entry: number) => `${KEY_EPOCH_SETTLEMENTS(epoch)}${pad(entry)}`,
+  /** The prefix of epoch `epoch`'s settlements, or of every epoch's. */
+  epochSettlements: (epoch?: number) => KEY_EPOCH_SETTLEMENTS(epoch),
+  /** The settlement entry that paid an inference record (a record is settled at most once). */
+  inferenceSettlement: (id: number) => `infset:${pad(id)}`,
 } as const;
 
 export function idOf(key: string): number {

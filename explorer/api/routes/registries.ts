@@ -11,11 +11,12 @@ import {
   pageQuery,
 } from "../schemas.ts";
 
+/** `detail: false`: the entry's page is served elsewhere (an inference's, with its attribution, by rewards.ts). */
 const REGISTRIES = [
-  { name: "datanets", one: "Datanet", schema: datanet },
-  { name: "contributions", one: "contribution", schema: contribution },
-  { name: "models", one: "model", schema: model },
-  { name: "inferences", one: "inference", schema: inference },
+  { name: "datanets", one: "Datanet", schema: datanet, detail: true },
+  { name: "contributions", one: "contribution", schema: contribution, detail: true },
+  { name: "models", one: "model", schema: model, detail: true },
+  { name: "inferences", one: "inference", schema: inference, detail: false },
 ] as const;
 
 /** GET /datanets, /contributions, /models, /inferences (newest first) and each entry by id. */
@@ -32,6 +33,7 @@ export function registryRoutes(ctx: ExplorerContext) {
           return { total, offset: req.query.offset, items: items.reverse() };
         },
       );
+      if (!r.detail) continue;
       app.get<{ Params: { id: number } }>(
         `/${r.name}/:id`,
         { schema: { params: idParams("id"), response: { 200: r.schema } } },

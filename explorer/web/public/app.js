@@ -24,6 +24,8 @@ const ROUTES = [
   [/^\/model\/(?<id>\d+)$/, pages.model, "Model"],
   [/^\/inferences$/, pages.inferences, "Inferences"],
   [/^\/inference\/(?<id>\d+)$/, pages.inference, "Inference"],
+  [/^\/epochs$/, pages.epochs, "Reward epochs"],
+  [/^\/epoch\/(?<id>\d+)$/, pages.epoch, "Reward epoch"],
   [/^\/search$/, pages.search, "Search"],
 ];
 

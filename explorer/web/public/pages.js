@@ -193,7 +193,8 @@ function settlementPage(s, b) {
     kv([
       ["sealed", age(b.sealedAt)],
       ["committed in", l1Tx(b.l1?.commitTx ?? null, s.l1TxUrl)],
-      ["epoch", `${b.epoch} (ends at entry #${b.epochEnd})`],
+      ["proof in", l1Tx(b.l1?.proveTx ?? null, s.l1TxUrl)],
+      ["epoch", h("span", null, link(`/epoch/${b.epoch}`, `#${b.epoch}`), ` (ends at entry #${b.epochEnd})`)],
       ["model", link(`/model/${b.model}`, `#${b.model}`)],
       ["inferences", b.inferences.join(", ")],
       ["prover account", accountLink(b.proverAccount)],
@@ -202,6 +203,8 @@ function settlementPage(s, b) {
       ["pre-state root", mono(b.preStateRoot)],
       ["post-state root", mono(b.postStateRoot)],
       ["scores commitment", mono(b.scoresCommitment)],
+      ["epoch end root", mono(b.epochEndRoot)],
+      ["proof's public input", mono(b.publicInput)],
     ]),
     h("h2", null, `Credits (${b.credits.length})`),
     table(
@@ -226,6 +229,7 @@ const FIELD = /** @type {Record<string, (v: any) => import("./dom.js").Child>} *
   payment: open,
   inferenceFee: open,
   escrow: open,
+  settlement: (v) => link(`/batch/${v}`, `settlement #${v}`),
   contributions: (v) =>
     h(
       "span",
@@ -374,38 +378,227 @@ export const models = registryList(
 export const inferences = registryList(
   "Inferences",
   "inferences",
-  ["inference", "user", "model", "payment", "output hash"],
+  ["inference", "user", "model", "payment", "settled in", "output hash"],
   (r) => [
     link(`/inference/${r.id}`, `#${r.id}`),
     accountLink(r.user),
     field("model", r.model),
     h("span.num", null, open(r.payment)),
+    r.settlement === null ? "not yet" : field("settlement", r.settlement),
     h("span.mono", { title: r.outputHash }, short(r.outputHash)),
   ],
 );
 
 /**
- * The page of one registry entry: every field, linked or in OPEN where that helps.
+ * Every field of a record but its id, linked or in OPEN where that helps.
+ * @param {Record<string, any>} e
+ */
+const fields = (e) =>
+  kv(
+    Object.entries(e)
+      .filter(([k]) => k !== "id")
+      .map(([k, v]) => [label(k), v === null ? "–" : field(k, v)]),
+  );
+
+/**
+ * The page of one registry entry.
  * @param {string} title
  * @param {string} path
  */
 function entry(title, path) {
   return async (/** @type {{ id: string }} */ { id }) => {
     const e = await api(`/${path}/${id}`);
-    return [
-      h("h1", null, `${title} #${e.id}`),
-      kv(
-        Object.entries(e)
-          .filter(([k]) => k !== "id")
-          .map(([k, v]) => [label(k), v === null ? "–" : field(k, v)]),
-      ),
-    ];
+    return [h("h1", null, `${title} #${e.id}`), fields(e)];
   };
 }
 
 export const contribution = entry("Contribution", "contributions");
 export const model = entry("Model", "models");
-export const inference = entry("Inference", "inferences");
+
+/** @param {{ id: number; name: string | null }} m */
+const method = (m) => (m.name ? `${m.name} (method ${m.id})` : `method ${m.id} (not a known method)`);
+
+/** A payable score (fixed point at scale 2^32, docs/attribution.md §4) as a decimal, the integer in its tooltip. */
+function score(/** @type {string} */ units) {
+  const v = BigInt(units);
+  const whole = v >> 32n;
+  const frac = (((v & 0xffffffffn) * 1_000_000n) >> 32n).toString().padStart(6, "0").replace(/0+$/, "");
+  return h("span.num", { title: units }, frac ? `${whole}.${frac}` : String(whole));
+}
+
+/**
+ * An inference record, and once a settlement has paid it, the fee split and the attribution
+ * per contribution (docs/protocol.md §11.2).
+ * @param {{ id: string }} params
+ */
+export async function inference({ id }) {
+  const [s, e] = await Promise.all([api("/status"), api(`/inferences/${id}`)]);
+  const { attribution: a, l1Error, ...record } = e;
+  return [
+    h("h1", null, `Inference #${e.id}`),
+    fields(record),
+    h("h2", null, "Attribution and fee split"),
+    a
+      ? attribution(a, l1Error, s.l1TxUrl)
+      : h(
+          "p.empty",
+          null,
+          `Not settled yet: its payment of ${open(e.payment)} waits in model #${e.model}'s escrow until a reward settlement pays it out.`,
+        ),
+  ];
+}
+
+/** @param {any} a @param {string | null} l1Error @param {string | null} l1TxUrl */
+function attribution(a, l1Error, l1TxUrl) {
+  const sp = a.split;
+  const acc = a.accounts;
+  return h(
+    "section",
+    null,
+    kv([
+      ["settled in", link(`/batch/${a.settlement}`, `settlement #${a.settlement}`)],
+      ["epoch", link(`/epoch/${a.epoch}`, `#${a.epoch}`)],
+      ["attribution method", method(a.attributionMethod)],
+      ["settlement on L1", l1Status(a.l1, l1Error)],
+      ["proof in", l1Tx(a.l1?.proveTx ?? null, l1TxUrl)],
+      ["payment", open(a.payment)],
+    ]),
+    h("h3", null, "Fee split"),
+    table(
+      ["share", "to", "amount"],
+      [
+        ["prover", accountLink(acc.prover), open(sp.prover)],
+        ["protocol", accountLink(acc.treasury), open(sp.protocol)],
+        ["model owner", accountLink(acc.owner), open(sp.owner)],
+        [
+          "base model owner",
+          acc.baseOwner === null ? "not a fine-tune" : accountLink(acc.baseOwner),
+          open(sp.base),
+        ],
+        ["data pool", "the contributions below", open(sp.pool)],
+        ["dust of the pool", accountLink(acc.treasury), open(sp.dust)],
+      ].map(([k, to, v]) => [k, to, h("span.num", null, v)]),
+      "",
+    ),
+    h("h3", null, "Attribution per contribution"),
+    table(
+      ["contribution", "owner", "payable score", "share of the data pool", "credit"],
+      a.contributions.map((/** @type {any} */ c) => [
+        link(`/contribution/${c.contribution}`, `#${c.contribution}`),
+        accountLink(c.owner),
+        score(c.score),
+        h("span.num", null, `${(c.share * 100).toFixed(2)} %`),
+        h("span.num", null, open(c.credit)),
+      ]),
+      "The model has no training contribution.",
+    ),
+  );
+}
+
+/** Entries `first..last` of an epoch, linked. @param {{ firstEntry: number; lastEntry: number }} e */
+const entries = (e) =>
+  e.firstEntry === e.lastEntry
+    ? link(`/batch/${e.firstEntry}`, `#${e.firstEntry}`)
+    : h(
+        "span",
+        null,
+        link(`/batch/${e.firstEntry}`, `#${e.firstEntry}`),
+        " – ",
+        link(`/batch/${e.lastEntry}`, `#${e.lastEntry}`),
+      );
+
+/** @param {{}} _ @param {URLSearchParams} query */
+export async function epochs(_, query) {
+  const offset = offsetOf(query);
+  const list = await api(`/epochs?offset=${offset}&limit=${PAGE}`);
+  return [
+    h("h1", null, "Reward epochs"),
+    table(
+      ["epoch", "entries", "status", "last inference", "settlements", "paid"],
+      list.items.map((/** @type {any} */ e) => [
+        link(`/epoch/${e.epoch}`, `#${e.epoch}`),
+        entries(e),
+        badge(e.closed ? "closed" : "open"),
+        e.lastInference === null ? "–" : String(e.lastInference),
+        h("span.num", null, e.settlementCount),
+        h("span.num", null, open(e.paid)),
+      ]),
+      "No epoch yet.",
+    ),
+    pager("/epochs", offset, PAGE, list.total),
+  ];
+}
+
+/**
+ * A reward epoch: its settlements with their L1 commit and proof, what they paid by role, and
+ * the data contributors they credited most.
+ * @param {{ id: string }} params
+ */
+export async function epoch({ id }) {
+  const [s, e] = await Promise.all([api("/status"), api(`/epochs/${id}`)]);
+  const paid = e.paidByRole;
+  return [
+    h("h1", null, `Epoch #${e.epoch} `, badge(e.closed ? "closed" : "open")),
+    h(
+      "nav.siblings",
+      null,
+      e.epoch > 0 ? link(`/epoch/${e.epoch - 1}`, "← previous") : null,
+      // The next epoch has begun once this one's last entry is sealed.
+      e.lastEntry <= s.l2.sealedBatches ? link(`/epoch/${e.epoch + 1}`, "next →") : null,
+    ),
+    e.l1Error ? h("p.alert", null, `L1 status unavailable: ${e.l1Error}`) : null,
+    kv([
+      ["entries", entries(e)],
+      [
+        "status",
+        e.closed ? "closed: its inferences can be settled" : "open: its last entry is not sealed yet",
+      ],
+      ["inferences up to", e.lastInference === null ? "– (known once closed)" : String(e.lastInference)],
+      ["attribution method", method(e.attributionMethod)],
+      ["paid", h("strong", null, open(paid.total))],
+    ]),
+    h("h2", null, `Settlements (${e.settlements.length})`),
+    table(
+      ["settlement", "model", "inferences", "paid", "method", "L1 status", "committed in", "proof in"],
+      e.settlements.map((/** @type {any} */ x) => [
+        link(`/batch/${x.entry}`, `#${x.entry}`),
+        field("model", x.model),
+        h(
+          "span",
+          null,
+          ...x.inferences.flatMap((/** @type {number} */ i, /** @type {number} */ k) => [
+            k ? ", " : "",
+            link(`/inference/${i}`, `#${i}`),
+          ]),
+        ),
+        h("span.num", null, open(x.paid)),
+        x.attributionMethod.name ?? String(x.attributionMethod.id),
+        l1Status(x.l1, e.l1Error),
+        l1Tx(x.l1?.commitTx ?? null, s.l1TxUrl),
+        l1Tx(x.l1?.proveTx ?? null, s.l1TxUrl),
+      ]),
+      "No settlement of this epoch yet.",
+    ),
+    h("h2", null, "Paid by role"),
+    kv([
+      ["data contributors", open(paid.data)],
+      ["model owners", open(paid.model)],
+      ["base model owners", open(paid.baseModel)],
+      ["provers", open(paid.prover)],
+      ["treasury (protocol share and dust)", open(paid.treasury)],
+    ]),
+    h("h2", null, "Top contributors"),
+    table(
+      ["account", "contributions", "credited"],
+      e.topContributors.map((/** @type {any} */ c) => [
+        accountLink(c.account),
+        field("contributions", c.contributions),
+        h("span.num", null, open(c.amount)),
+      ]),
+      "No data credit in this epoch.",
+    ),
+  ];
+}
 
 /** @param {{}} _ @param {URLSearchParams} query */
 export async function search(_, query) {
