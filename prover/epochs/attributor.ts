@@ -149,10 +149,10 @@ export class EpochAttributor {
         proverAccount: this.o.proverAccount,
       };
       const result = await this.o.provider.submitSettlement(signSettlement(data, this.o.key, this.o.domain));
-      this.log(
-        `epoch ${epoch}: model ${job.model}, inferences ${job.inferences.join(",")} settled as entry ${result.entry} (${result.paid} paid, ${method})`,
-      );
       settled.push({ ...job, result });
+      this.log(
+        `epoch ${epoch}: settlement ${settled.length}/${plan.jobs.length}: model ${job.model}, inferences ${job.inferences.join(",")} settled as entry ${result.entry} (${result.paid} paid, ${method})`,
+      );
       progress?.({
         kind: "settled",
         epoch,
