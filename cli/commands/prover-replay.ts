@@ -12,7 +12,15 @@ import { replayTable } from "../../prover/epochs/replay-table.ts";
 import { replayEpoch } from "../../prover/epochs/replayer.ts";
 import { storeSources } from "../../prover/epochs/sources.ts";
 import { OpenLedgerProvider, RpcCallError } from "../../sdk/provider.ts";
-import { chainOptions, domainFrom, ethKeyOptions, intArg, loadEthWallet, output, rpcOption } from "./common.ts";
+import {
+  chainOptions,
+  domainFrom,
+  ethKeyOptions,
+  intArg,
+  loadEthWallet,
+  output,
+  rpcOption,
+} from "./common.ts";
 import { phase } from "./progress.ts";
 
 interface ReplayOptions {
@@ -43,9 +51,17 @@ export function replayCommand(): Command {
       "replay a reward epoch's attribution and check each published score and scores commitment bit for bit (exit 0 match, 1 mismatch, 2 error)",
     )
     .requiredOption("--epoch <n>", "the epoch to replay", intArg)
-    .option("--l1 <url>", "L1 JSON-RPC endpoint: the settlements are read from the rollup's events and calldata", "http://127.0.0.1:8545")
+    .option(
+      "--l1 <url>",
+      "L1 JSON-RPC endpoint: the settlements are read from the rollup's events and calldata",
+      "http://127.0.0.1:8545",
+    )
     .option("--from-block <n>", "first L1 block to search for the epoch's settlements", intArg, 0)
-    .option("--store <url>", "the store holding the rows, models and inference records (your key needs grants)", "http://127.0.0.1:8549")
+    .option(
+      "--store <url>",
+      "the store holding the rows, models and inference records (your key needs grants)",
+      "http://127.0.0.1:8549",
+    )
     .option(
       "--reward-circuit <name>",
       "the RewardSettlement circuit the settlements were committed for: its lanes pad the scores commitment",

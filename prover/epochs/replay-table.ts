@@ -13,7 +13,8 @@ export function replayTable(r: ReplayReport): string {
   if (r.settlements.length === 0) return [...lines, "no settlements published for this epoch"].join("\n");
   const rows = [["entry", "inference", "model", "result"]];
   for (const s of r.settlements) {
-    for (const v of s.inferences) rows.push([String(s.entry), String(v.inference), String(s.model), result(v)]);
+    for (const v of s.inferences)
+      rows.push([String(s.entry), String(v.inference), String(s.model), result(v)]);
   }
   const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
   lines.push(...rows.map((row) => row.map((x, c) => (c < 3 ? x.padEnd(widths[c]!) : x)).join("  ")));

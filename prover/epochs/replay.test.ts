@@ -11,7 +11,16 @@ import {
 import { replayTable } from "./replay-table.ts";
 
 const SHAPE = { inferences: 2, contributions: 4 };
-const data = { epoch: 3, model: 1, proverAccount: 9, inferences: [4, 7], scores: [[5n, 0n, 2n], [1n, 1n, 0n]] };
+const data = {
+  epoch: 3,
+  model: 1,
+  proverAccount: 9,
+  inferences: [4, 7],
+  scores: [
+    [5n, 0n, 2n],
+    [1n, 1n, 0n],
+  ],
+};
 const honest: PublishedSettlement = {
   entry: 12,
   data,
@@ -21,7 +30,10 @@ const honest: PublishedSettlement = {
 
 describe("compareScores", () => {
   it("matches equal rows and names every contribution whose score differs", () => {
-    expect(compareScores(4, [2, 5, 6], [5n, 0n, 2n], [5n, 0n, 2n])).toEqual({ inference: 4, status: "match" });
+    expect(compareScores(4, [2, 5, 6], [5n, 0n, 2n], [5n, 0n, 2n])).toEqual({
+      inference: 4,
+      status: "match",
+    });
     expect(compareScores(4, [2, 5, 6], [5n, 0n, 2n], [5n, 1n, 2n])).toEqual({
       inference: 4,
       status: "mismatch",
@@ -47,9 +59,27 @@ describe("checkCommitment", () => {
   });
 
   it("flags scores that do not hash to it: one score changed, or more lanes than the circuit has", () => {
-    const changed = { ...honest, data: { ...data, scores: [[5n, 0n, 3n], [1n, 1n, 0n]] } };
+    const changed = {
+      ...honest,
+      data: {
+        ...data,
+        scores: [
+          [5n, 0n, 3n],
+          [1n, 1n, 0n],
+        ],
+      },
+    };
     expect(checkCommitment(changed, SHAPE).matches).toBe(false);
-    const wide = { ...honest, data: { ...data, scores: [[1n, 1n, 1n, 1n, 1n], [0n, 0n, 0n, 0n, 0n]] } };
+    const wide = {
+      ...honest,
+      data: {
+        ...data,
+        scores: [
+          [1n, 1n, 1n, 1n, 1n],
+          [0n, 0n, 0n, 0n, 0n],
+        ],
+      },
+    };
     expect(checkCommitment(wide, SHAPE)).toMatchObject({ recomputed: undefined, matches: false });
   });
 });
@@ -86,11 +116,17 @@ describe("replayExitCode and replayTable", () => {
     } as const;
     const both = report({ inferences: [mismatch, error] });
     expect(replayExitCode(both)).toBe(1);
-    expect(replayTable(both)).toContain("12     4          1      MISMATCH contribution 5: expected 0, published 1");
+    expect(replayTable(both)).toContain(
+      "12     4          1      MISMATCH contribution 5: expected 0, published 1",
+    );
     expect(replayTable(both)).toContain("2 inferences: 0 match, 1 MISMATCH, 1 not replayed");
-    const badCommitment = report({ commitment: { ...checkCommitment(honest, SHAPE), recomputed: 1n, matches: false } });
+    const badCommitment = report({
+      commitment: { ...checkCommitment(honest, SHAPE), recomputed: 1n, matches: false },
+    });
     expect(replayExitCode(badCommitment)).toBe(1);
-    expect(replayTable(badCommitment)).toMatch(/entry 12: MISMATCH: published scores hash to 0x0+1, L1 committed 0x/);
+    expect(replayTable(badCommitment)).toMatch(
+      /entry 12: MISMATCH: published scores hash to 0x0+1, L1 committed 0x/,
+    );
   });
 });
 

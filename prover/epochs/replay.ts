@@ -76,7 +76,10 @@ export function compareScores(
 }
 
 /** Whether the published ids and scores hash to the commitment the settlement was committed with. */
-export function checkCommitment(p: PublishedSettlement, shape: SettlementShape): SettlementVerdict["commitment"] {
+export function checkCommitment(
+  p: PublishedSettlement,
+  shape: SettlementShape,
+): SettlementVerdict["commitment"] {
   const { inferences, scores } = p.data;
   const fits =
     inferences.length <= shape.inferences && scores.every((row) => row.length <= shape.contributions);

@@ -84,7 +84,10 @@ async function replayInference(
     const record = await o.provider.getInference(inference);
     if (!record || record.model !== modelId) {
       return error(
-        new OpenLedgerError(ErrorCode.InferenceNotSettleable, `inference ${inference} is not a record of model ${modelId}`),
+        new OpenLedgerError(
+          ErrorCode.InferenceNotSettleable,
+          `inference ${inference} is not a record of model ${modelId}`,
+        ),
       );
     }
     const expected = inferenceScores(method, model, await o.sources.input(record));

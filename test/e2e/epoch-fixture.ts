@@ -185,7 +185,8 @@ export async function contributeAndTrain(
       client,
       f.wallet(key),
     );
-    if (result.contribution !== c + 1) throw new Error(`contribution ${result.contribution}, expected ${c + 1}`);
+    if (result.contribution !== c + 1)
+      throw new Error(`contribution ${result.contribution}, expected ${c + 1}`);
     for (const reader of [storeKey(OWNER).identity, ...provers])
       await client.grant(result.blobId, reader, "prover");
     client.close();
