@@ -20,7 +20,7 @@ import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import type { GovernanceParams } from "../../protocol/state/leaves.ts";
-import { OPEN_DATANET } from "../../protocol/testing.ts";
+import { OPEN_DATANET, TEST_GOVERNANCE } from "../../protocol/testing.ts";
 import { TxType } from "../../protocol/tx/types.ts";
 import { type Dataset, splitBySizes } from "../../prover/datasets/dataset.ts";
 import { loadIris } from "../../prover/datasets/iris.ts";
@@ -49,6 +49,8 @@ export const OPERATOR = 7; // signs attestations and store requests; no L2 accou
 export const FEE = 1_000n;
 /** Batches are not proven here (test/e2e/prover.test.ts does): a wide layout keeps each phase in one batch. */
 export const LAYOUT = { slots: 16, withdrawals: 2, registrySlots: 8 };
+/** Epoch e is entries 3e+1..3e+3 (batches and settlements both count). */
+export const GOVERNANCE: GovernanceParams = { ...TEST_GOVERNANCE, epochLength: 3 };
 
 export interface EpochFixture {
   readonly s: System;
@@ -66,17 +68,16 @@ export const storeKey = (key: number) => new StoreKey(testKey(key));
 /** Deploys and starts everything; `readers` are store identities granted the prover's reads besides PROVER's. */
 export async function startEpochFixture(
   name: string,
-  governance: GovernanceParams,
   readers: readonly StoreIdentity[] = [],
 ): Promise<EpochFixture> {
   const reward = await buildRewardCircuit(DEV_REWARD_CIRCUIT.name, DEV_REWARD_CIRCUIT.circuitId, {
     log: () => {},
   });
-  const s = await deploySystem(await prepareArtifacts(), (c) => ({ ...c, governance }));
+  const s = await deploySystem(await prepareArtifacts(), (c) => ({ ...c, governance: GOVERNANCE }));
   const seq = await startSettlingSequencer({
     s,
     name,
-    governance,
+    governance: GOVERNANCE,
     layout: LAYOUT,
     batchCircuitId: STUB_BATCH_VERIFIER.circuitId,
     reward: { ...reward, name: DEV_REWARD_CIRCUIT.name },

@@ -24,7 +24,6 @@ import { TEST_PARAMS } from "../../protocol/params.ts";
 import { scoresCommitment } from "../../protocol/rewards/commitment.ts";
 import type { SettlementData } from "../../protocol/rewards/encoding.ts";
 import { signSettlement } from "../../protocol/rewards/sign.ts";
-import { TEST_GOVERNANCE } from "../../protocol/testing.ts";
 import { EpochAttributor, type EpochProgress } from "../../prover/epochs/attributor.ts";
 import { l1Settlements } from "../../prover/epochs/l1-settlements.ts";
 import { replayExitCode } from "../../prover/epochs/replay.ts";
@@ -49,8 +48,6 @@ import {
 } from "./epoch-fixture.ts";
 import { waitCommitted } from "./settling-chain.ts";
 
-/** Epoch e is entries 3e+1..3e+3; settlements are entries too. */
-const GOVERNANCE = { ...TEST_GOVERNANCE, epochLength: 3 };
 // A well-known throwaway key (Hardhat's account #1): the CLI's replayer, granted reads in the store.
 const ETH_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const LIAR = CONTRIBUTORS[0]!; // owns contribution 1, and is a prover: its L1 address is bonded
@@ -61,17 +58,25 @@ let proverStore: StoreClient;
 let l1: { url: string; server: Server };
 let nextInput = 0;
 
-/** The in-process EDR chain over HTTP, for the CLI in its own process: each call passed through as is. */
+/** The in-process EDR chain over HTTP, for the CLI in its own process: each call (or batch) passed through as is. */
 async function serveL1(send: (method: string, params: unknown[]) => Promise<unknown>) {
+  interface Call {
+    id: number;
+    method: string;
+    params?: unknown[];
+  }
+  const answer = (r: Call) =>
+    send(r.method, r.params ?? []).then(
+      (result) => ({ jsonrpc: "2.0", id: r.id, result }),
+      (e: Error) => ({ jsonrpc: "2.0", id: r.id, error: { code: -32603, message: e.message } }),
+    );
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
-      const r = JSON.parse(body) as { id: number; method: string; params?: unknown[] };
-      send(r.method, r.params ?? []).then(
-        (result) => res.end(JSON.stringify({ jsonrpc: "2.0", id: r.id, result })),
-        (e: Error) =>
-          res.end(JSON.stringify({ jsonrpc: "2.0", id: r.id, error: { code: -32603, message: e.message } })),
+      const parsed = JSON.parse(body) as Call | Call[];
+      void (Array.isArray(parsed) ? Promise.all(parsed.map(answer)) : answer(parsed)).then((out) =>
+        res.end(JSON.stringify(out)),
       );
     });
   });
@@ -81,7 +86,7 @@ async function serveL1(send: (method: string, params: unknown[]) => Promise<unkn
 
 beforeAll(async () => {
   const replayer = new StoreKey((await deriveL2Key(new Wallet(ETH_KEY), DEV_DOMAIN)).privateKey).identity;
-  f = await startEpochFixture("e2e-replay", GOVERNANCE, [replayer]);
+  f = await startEpochFixture("e2e-replay", [replayer]);
   held = await contributeAndTrain(f, [replayer]);
   proverStore = new StoreClient(f.store.url, storeKey(PROVER));
   l1 = await serveL1((method, params) => f.s.ethers.provider.send(method, params));
@@ -168,6 +173,7 @@ describe("reward epochs that resume, follow and replay", () => {
     expect(seenAgain[0]).toEqual({ kind: "planned", epoch: 0, jobs: 1, total: 1 });
     expect(second.settled.map((j) => j.result.entry)).toEqual([5]);
     // One settlement per job on the chain: the first was not submitted again.
+    await waitCommitted(f.s.d.rollup, 5n);
     expect(await f.provider.getBatchNumber()).toBe(5);
     expect((await entry<SettlementInfo>(4)).inferences).toEqual([1, 2]);
     expect((await entry<SettlementInfo>(5)).inferences).toEqual([3]);

@@ -14,7 +14,7 @@ import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { STUB_BATCH_VERIFIER } from "../../contracts/test/fixture.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
-import { rejectionCode, TEST_GOVERNANCE } from "../../protocol/testing.ts";
+import { rejectionCode } from "../../protocol/testing.ts";
 import { EpochAttributor } from "../../prover/epochs/attributor.ts";
 import { storeSources } from "../../prover/epochs/sources.ts";
 import { SnarkjsBackend } from "../../prover/node/backend.ts";
@@ -28,6 +28,7 @@ import {
   contributeAndTrain,
   type EpochFixture,
   FEE,
+  GOVERNANCE,
   LAYOUT,
   NOISY,
   PROVER,
@@ -37,14 +38,11 @@ import {
 } from "./epoch-fixture.ts";
 import { waitCommitted } from "./settling-chain.ts";
 
-/** Epoch 0 is entries 1-3: setup, the model, the inferences; the settlement is entry 4. */
-const GOVERNANCE = { ...TEST_GOVERNANCE, epochLength: 3 };
-
 let f: EpochFixture;
 const backend = new SnarkjsBackend();
 
 beforeAll(async () => {
-  f = await startEpochFixture("e2e-epoch", GOVERNANCE);
+  f = await startEpochFixture("e2e-epoch");
 }, 1_800_000);
 
 afterAll(async () => {
