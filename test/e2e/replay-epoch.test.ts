@@ -194,6 +194,11 @@ describe("reward epochs that resume, follow and replay", () => {
 
     const json = JSON.parse((await cli(["--epoch", "0", "--json"])).stdout);
     expect(json.settlements.flatMap((s: { inferences: unknown[] }) => s.inferences)).toHaveLength(3);
+    // No sequencer to read records from: the replay cannot run (the last --rpc wins).
+    const broken = await failure(cli(["--epoch", "0", "--rpc", "http://127.0.0.1:1/rpc"]));
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^error -32603: cannot reach the sequencer/m);
+    expect((await runCli(ETH_KEY, ["prover", "replay", "--help"])).stdout).toMatch(/--epoch <n>.*--json/s);
   }, 300_000);
 
   it("names the inference and the contribution whose score a lying prover changed", async () => {
