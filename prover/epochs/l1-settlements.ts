@@ -31,7 +31,16 @@ export async function l1Settlements(
   for (const { entry, log } of live) {
     const tx = await log.getTransaction();
     const call = ROLLUP.parseTransaction({ data: tx.data });
-    const s = call?.name === "commitSettlement" ? (call.args[0] as { batchIndex: bigint }) : undefined;
+    const s =
+      call?.name === "commitSettlement"
+        ? (call.args[0] as {
+            batchIndex: bigint;
+            epoch: bigint;
+            model: bigint;
+            scoresCommitment: bigint;
+            proverAccount: bigint;
+          })
+        : undefined;
     if (!call || !s || Number(s.batchIndex) !== entry || call.args[3] !== log.args.data) {
       throw new OpenLedgerError(
         ErrorCode.StateCorrupt,
@@ -41,7 +50,8 @@ export async function l1Settlements(
     out.push({
       entry,
       data: decodeSettlementData(getBytes(log.args.data)),
-      scoresCommitment: BigInt((call.args[0] as { scoresCommitment: bigint }).scoresCommitment),
+      scoresCommitment: BigInt(s.scoresCommitment),
+      committed: { epoch: Number(s.epoch), model: Number(s.model), proverAccount: Number(s.proverAccount) },
       l1TxHash: log.transactionHash,
     });
   }

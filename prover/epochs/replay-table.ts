@@ -20,11 +20,20 @@ export function replayTable(r: ReplayReport): string {
   lines.push(...rows.map((row) => row.map((x, c) => (c < 3 ? x.padEnd(widths[c]!) : x)).join("  ")));
   for (const s of r.settlements) {
     const c = s.commitment;
-    lines.push(
-      c.matches
-        ? `entry ${s.entry}: published scores hash to its scores commitment ${fieldToHex(c.published)}`
-        : `entry ${s.entry}: MISMATCH: published scores hash to ${c.recomputed === undefined ? "nothing (they do not fit the reward circuit)" : fieldToHex(c.recomputed)}, L1 committed ${fieldToHex(c.published)}`,
-    );
+    if (c.recomputed !== c.published) {
+      const hash =
+        c.recomputed === undefined
+          ? "nothing (they do not fit the reward circuit)"
+          : fieldToHex(c.recomputed);
+      lines.push(
+        `entry ${s.entry}: MISMATCH: published scores hash to ${hash}, L1 committed ${fieldToHex(c.published)}`,
+      );
+    } else {
+      lines.push(
+        `entry ${s.entry}: published scores hash to its scores commitment ${fieldToHex(c.published)}`,
+      );
+    }
+    for (const d of c.differing) lines.push(`entry ${s.entry}: MISMATCH: ${d}`);
   }
   const verdicts = r.settlements.flatMap((s) => s.inferences);
   const count = (status: InferenceVerdict["status"]) => verdicts.filter((v) => v.status === status).length;

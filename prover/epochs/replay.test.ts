@@ -25,8 +25,29 @@ const honest: PublishedSettlement = {
   entry: 12,
   data,
   scoresCommitment: scoresCommitment(data, SHAPE),
+  committed: { epoch: 3, model: 1, proverAccount: 9 },
   l1TxHash: "0xabc",
 };
+
+const report = (over: Partial<ReplayReport["settlements"][number]> = {}): ReplayReport => ({
+  epoch: 3,
+  method: "knnShapley",
+  source: "l1",
+  settlements: [
+    {
+      entry: 12,
+      model: 1,
+      proverAccount: 9,
+      l1TxHash: "0xabc",
+      commitment: checkCommitment(honest, SHAPE),
+      inferences: [
+        { inference: 4, status: "match" },
+        { inference: 7, status: "match" },
+      ],
+      ...over,
+    },
+  ],
+});
 
 describe("compareScores", () => {
   it("matches equal rows and names every contribution whose score differs", () => {
@@ -54,8 +75,21 @@ describe("checkCommitment", () => {
     expect(checkCommitment(honest, SHAPE)).toEqual({
       published: honest.scoresCommitment,
       recomputed: honest.scoresCommitment,
+      differing: [],
       matches: true,
     });
+  });
+
+  it("flags published data naming another model, epoch or prover than the commit did", () => {
+    const other = { ...honest, data: { ...data, model: 2, proverAccount: 8 } };
+    expect(checkCommitment(other, SHAPE)).toMatchObject({
+      recomputed: honest.scoresCommitment,
+      differing: ["model: data 2, committed 1", "proverAccount: data 8, committed 9"],
+      matches: false,
+    });
+    const r = report({ commitment: checkCommitment(other, SHAPE) });
+    expect(replayExitCode(r)).toBe(1);
+    expect(replayTable(r)).toContain("entry 12: MISMATCH: model: data 2, committed 1");
   });
 
   it("flags scores that do not hash to it: one score changed, or more lanes than the circuit has", () => {
@@ -82,26 +116,6 @@ describe("checkCommitment", () => {
     };
     expect(checkCommitment(wide, SHAPE)).toMatchObject({ recomputed: undefined, matches: false });
   });
-});
-
-const report = (over: Partial<ReplayReport["settlements"][number]> = {}): ReplayReport => ({
-  epoch: 3,
-  method: "knnShapley",
-  source: "l1",
-  settlements: [
-    {
-      entry: 12,
-      model: 1,
-      proverAccount: 9,
-      l1TxHash: "0xabc",
-      commitment: checkCommitment(honest, SHAPE),
-      inferences: [
-        { inference: 4, status: "match" },
-        { inference: 7, status: "match" },
-      ],
-      ...over,
-    },
-  ],
 });
 
 describe("replayExitCode and replayTable", () => {

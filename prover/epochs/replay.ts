@@ -14,6 +14,8 @@ export interface PublishedSettlement {
   readonly data: SettlementData;
   /** `commitSettlement`'s scoresCommitment: what L1 folded into the public input the proof must meet. */
   readonly scoresCommitment: Field;
+  /** What `commitSettlement` stated beside it, also folded into the public input; the data must agree. */
+  readonly committed: { readonly epoch: number; readonly model: number; readonly proverAccount: number };
   readonly l1TxHash: string;
 }
 
@@ -44,6 +46,8 @@ export interface SettlementVerdict {
     readonly published: Field;
     /** PoseidonList over the published ids and scores (§11.3); undefined if they do not fit the circuit. */
     readonly recomputed: Field | undefined;
+    /** Fields of the published data that differ from what was committed, as "model: data 2, committed 1". */
+    readonly differing: readonly string[];
     readonly matches: boolean;
   };
   readonly inferences: readonly InferenceVerdict[];
@@ -75,7 +79,11 @@ export function compareScores(
     : { inference, status: "mismatch", differences };
 }
 
-/** Whether the published ids and scores hash to the commitment the settlement was committed with. */
+/**
+ * Whether the published ids and scores hash to the commitment the settlement was committed
+ * with, and the published epoch, model and prover account are the committed ones (the scores
+ * commitment does not cover them; the public input does).
+ */
 export function checkCommitment(
   p: PublishedSettlement,
   shape: SettlementShape,
@@ -84,7 +92,15 @@ export function checkCommitment(
   const fits =
     inferences.length <= shape.inferences && scores.every((row) => row.length <= shape.contributions);
   const recomputed = fits ? scoresCommitment(p.data, shape) : undefined;
-  return { published: p.scoresCommitment, recomputed, matches: recomputed === p.scoresCommitment };
+  const differing = (["epoch", "model", "proverAccount"] as const)
+    .filter((k) => p.data[k] !== p.committed[k])
+    .map((k) => `${k}: data ${p.data[k]}, committed ${p.committed[k]}`);
+  return {
+    published: p.scoresCommitment,
+    recomputed,
+    differing,
+    matches: recomputed === p.scoresCommitment && differing.length === 0,
+  };
 }
 
 /**

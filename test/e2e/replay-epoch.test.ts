@@ -303,6 +303,7 @@ describe("reward epochs that resume, follow and replay", () => {
     expect(forged.commitment).toEqual({
       published: BigInt(lied.scoresCommitment),
       recomputed: scoresCommitment(data, f.reward.shape),
+      differing: [],
       matches: false,
     });
     expect(forged.inferences[0]).toMatchObject({
