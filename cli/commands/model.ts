@@ -1,4 +1,3 @@
-import { Presets, SingleBar } from "cli-progress";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
@@ -19,6 +18,7 @@ import {
   output,
   rpcOption,
 } from "./common.ts";
+import { phase } from "./progress.ts";
 import { readerArg } from "./store.ts";
 
 interface KeyOptions {
@@ -91,33 +91,6 @@ async function session(o: KeyOptions) {
     params: PARAM_SETS[o.params]!,
     store: new StoreClient(o.url, new StoreKey(key.privateKey)),
     training,
-  };
-}
-
-/**
- * A bar on stderr while a TTY shows it; otherwise one line when the phase ends. `stop()`
- * without a summary (a failure) only clears the bar, so the error prints on its own line.
- */
-function phase(label: string, unit: string) {
-  const bar = new SingleBar(
-    { format: `${label} |{bar}| {value}/{total} ${unit} {detail}`, stream: process.stderr, hideCursor: true },
-    Presets.shades_classic,
-  );
-  let state: "idle" | "running" | "done" = "idle";
-  return {
-    update(value: number, total: number, detail = "") {
-      if (state === "done") return;
-      if (state === "idle") bar.start(total, 0, { detail });
-      state = "running";
-      bar.setTotal(total);
-      bar.update(value, { detail });
-    },
-    stop(summary?: string) {
-      if (state === "running") bar.stop();
-      if (state !== "done" && summary && !process.stderr.isTTY)
-        process.stderr.write(`${label}: ${summary}\n`);
-      state = "done";
-    },
   };
 }
 

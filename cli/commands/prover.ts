@@ -24,12 +24,15 @@ import {
   rpcOption,
   type WalletOptions,
 } from "./common.ts";
+import { epochProgress } from "./epoch-progress.ts";
+import { replayCommand } from "./prover-replay.ts";
 
 /** `openledger prover`: proves sealed batches and finalizes them on L1 until SIGINT/SIGTERM. */
 export function proverCommand(): Command {
   return ethKeyOptions(rpcOption(chainOptions(new Command("prover"))))
     .enablePositionalOptions()
     .addCommand(attributeCommand())
+    .addCommand(replayCommand())
     .description(
       "run a prover node: witnesses from the sequencer's entries, Groth16 proofs of batches (proveBatch) and, with --reward-circuit, of reward settlements (proveSettlement) on L1",
     )
@@ -169,9 +172,10 @@ function attributeCommand(): Command {
         shape: await rewardShape(o.rewardCircuit),
         log: (line) => logger.info(line),
       });
+      const progress = epochProgress((line) => logger.info(line));
       try {
         if (o.epoch !== undefined) {
-          const report = await attributor.settle(o.epoch);
+          const report = await attributor.settle(o.epoch, { progress: progress.update });
           output(false, report, () =>
             report.settled.length === 0
               ? `epoch ${o.epoch}: nothing to settle`
@@ -185,9 +189,10 @@ function attributeCommand(): Command {
         } else {
           const stop = new AbortController();
           for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stop.abort());
-          await attributor.follow(stop.signal, o.from);
+          await attributor.follow(stop.signal, o.from, undefined, progress.update);
         }
       } finally {
+        progress.stop();
         store.close();
       }
     });

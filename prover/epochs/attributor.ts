@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Domain } from "../../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import type { PrivateKey } from "../../protocol/eddsa.ts";
@@ -6,10 +7,10 @@ import type { SettlementData } from "../../protocol/rewards/encoding.ts";
 import { signSettlement } from "../../protocol/rewards/sign.ts";
 import type { OpenLedgerProvider } from "../../sdk/provider.ts";
 import type { InferenceInfo, SettlementResult } from "../../sdk/wire.ts";
-import { attribute, type MethodParams, methodOfId } from "../attribution/engine.ts";
-import { payableScores } from "../attribution/settlement-scores.ts";
+import { methodOfId } from "../attribution/engine.ts";
 import type { MethodName, TrainingRows } from "../attribution/types.ts";
 import { type EpochPlan, planEpoch, type SettlementJob } from "./plan.ts";
+import { inferenceScores } from "./scores.ts";
 
 /** A registered model as the attribution needs it, every part checked against the chain. */
 export interface AttributableModel {
@@ -40,8 +41,35 @@ export interface EpochAttributorOptions {
   readonly domain: Domain;
   /** The reward circuit's lanes: a settlement the circuit cannot prove is never planned. */
   readonly shape: SettlementShape;
-  readonly params?: Partial<MethodParams>;
   readonly log?: (line: string) => void;
+}
+
+/**
+ * How far an epoch's settlement is: once planned, after each inference is valued (`done` of
+ * the plan's `total` inferences), after each settlement is accepted (`job` of `jobs`, from 1).
+ */
+export type EpochProgress =
+  | { readonly kind: "planned"; readonly epoch: number; readonly jobs: number; readonly total: number }
+  | {
+      readonly kind: "attributed";
+      readonly epoch: number;
+      readonly inference: number;
+      readonly done: number;
+      readonly total: number;
+    }
+  | {
+      readonly kind: "settled";
+      readonly epoch: number;
+      readonly job: number;
+      readonly jobs: number;
+      readonly entry: number;
+      readonly inferences: readonly number[];
+    };
+
+export interface SettleOptions {
+  /** Stops before the next inference or submission; what was submitted stays settled. */
+  readonly signal?: AbortSignal;
+  readonly progress?: (p: EpochProgress) => void;
 }
 
 export interface EpochReport {
@@ -49,6 +77,8 @@ export interface EpochReport {
   readonly method: MethodName;
   readonly plan: EpochPlan;
   readonly settled: readonly (SettlementJob & { readonly result: SettlementResult })[];
+  /** False when the signal stopped it: the plan's later jobs are left for the next run. */
+  readonly complete: boolean;
 }
 
 const PAGE = 100;
@@ -59,7 +89,9 @@ const PAGE = 100;
  * plans them into settlements of the reward circuit's size, values each inference's input
  * against the model's training rows with the governance's method, and signs and submits the
  * payable scores. Settling an epoch again is harmless: settled records carry payment 0 and
- * are not planned, so a node that stops halfway resumes where the chain stands.
+ * are not planned, so a node that stops halfway resumes where the chain stands. The unit of
+ * resume is one settlement job (at most the circuit's N inferences): a job cut short is
+ * valued again from its first inference, which costs at most N attributions.
  */
 export class EpochAttributor {
   constructor(private readonly o: EpochAttributorOptions) {}
@@ -74,7 +106,8 @@ export class EpochAttributor {
     return end ? { entry, lastInference: end.endCounters.inferences } : undefined;
   }
 
-  async settle(epoch: number): Promise<EpochReport> {
+  async settle(epoch: number, options: SettleOptions = {}): Promise<EpochReport> {
+    const { signal, progress } = options;
     const governance = await this.o.provider.getGovernance();
     const method = methodOfId(governance.attributionMethod);
     const end = await this.epochEnd(epoch, governance.epochLength);
@@ -93,17 +126,21 @@ export class EpochAttributor {
     const sizes = new Map([...models].map(([id, m]) => [id, m.training.length]));
     const plan = planEpoch(epoch, end.lastInference, pending, sizes, this.o.shape);
     for (const s of plan.skipped) this.log(`epoch ${epoch}: model ${s.model} left unsettled: ${s.reason}`);
+    const total = plan.jobs.reduce((n, j) => n + j.inferences.length, 0);
+    progress?.({ kind: "planned", epoch, jobs: plan.jobs.length, total });
 
     const byId = new Map(records.map((r) => [r.id, r]));
     const settled: EpochReport["settled"][number][] = [];
+    let done = 0;
     for (const job of plan.jobs) {
       const model = models.get(job.model)!;
       const scores: bigint[][] = [];
       for (const id of job.inferences) {
-        const x = await this.o.sources.input(byId.get(id)!);
-        const result = attribute(method, model.bytes, model.rows, { x }, this.o.params);
-        scores.push(payableScores(result, model.training));
+        if (signal?.aborted) return { epoch, method, plan, settled, complete: false };
+        scores.push(inferenceScores(method, model, await this.o.sources.input(byId.get(id)!)));
+        progress?.({ kind: "attributed", epoch, inference: id, done: ++done, total });
       }
+      if (signal?.aborted) return { epoch, method, plan, settled, complete: false };
       const data: SettlementData = {
         epoch,
         model: job.model,
@@ -112,12 +149,20 @@ export class EpochAttributor {
         proverAccount: this.o.proverAccount,
       };
       const result = await this.o.provider.submitSettlement(signSettlement(data, this.o.key, this.o.domain));
-      this.log(
-        `epoch ${epoch}: model ${job.model}, inferences ${job.inferences.join(",")} settled as entry ${result.entry} (${result.paid} paid, ${method})`,
-      );
       settled.push({ ...job, result });
+      this.log(
+        `epoch ${epoch}: settlement ${settled.length}/${plan.jobs.length}: model ${job.model}, inferences ${job.inferences.join(",")} settled as entry ${result.entry} (${result.paid} paid, ${method})`,
+      );
+      progress?.({
+        kind: "settled",
+        epoch,
+        job: settled.length,
+        jobs: plan.jobs.length,
+        entry: result.entry,
+        inferences: job.inferences,
+      });
     }
-    return { epoch, method, plan, settled };
+    return { epoch, method, plan, settled, complete: true };
   }
 
   /**
@@ -125,14 +170,19 @@ export class EpochAttributor {
    * (a store that does not answer, a record whose input is missing) is logged once and the
    * epoch tried again after `idleMs`: its fees wait in escrow, nothing is lost.
    */
-  async follow(signal: AbortSignal, from = 0, idleMs = 1000): Promise<void> {
+  async follow(
+    signal: AbortSignal,
+    from = 0,
+    idleMs = 1000,
+    progress?: (p: EpochProgress) => void,
+  ): Promise<void> {
     let epoch = from;
     let lastFailure = "";
     while (!signal.aborted) {
       try {
         const { epochLength } = await this.o.provider.getGovernance();
         if (await this.epochEnd(epoch, epochLength)) {
-          await this.settle(epoch);
+          if (!(await this.settle(epoch, { signal, progress })).complete) return;
           epoch++;
           lastFailure = "";
           continue;
@@ -142,7 +192,8 @@ export class EpochAttributor {
         if (message !== lastFailure) this.log(`epoch ${epoch}: ${message}`);
         lastFailure = message;
       }
-      await new Promise((r) => setTimeout(r, idleMs));
+      // An abort ends the wait at once rather than after idleMs.
+      await sleep(idleMs, undefined, { signal }).catch(() => {});
     }
   }
 

@@ -14,47 +14,36 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
-import { DEV_REWARD_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { claimWithdrawals } from "../../bridge/claims.ts";
-import {
-  deploySystem,
-  prepareArtifacts,
-  proveStub,
-  STUB_BATCH_VERIFIER,
-  type System,
-} from "../../contracts/test/fixture.ts";
-import type { DatanetMetadata } from "../../protocol/datanet/metadata.ts";
-import { derivePublicKey } from "../../protocol/eddsa.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
+import { proveStub, STUB_BATCH_VERIFIER } from "../../contracts/test/fixture.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
-import { OPEN_DATANET, rejectionCode, TEST_GOVERNANCE } from "../../protocol/testing.ts";
-import { TxType } from "../../protocol/tx/types.ts";
-import { type Dataset, splitBySizes } from "../../prover/datasets/dataset.ts";
-import { loadIris } from "../../prover/datasets/iris.ts";
+import { OPEN_DATANET, rejectionCode } from "../../protocol/testing.ts";
+import type { Dataset } from "../../prover/datasets/dataset.ts";
 import { EpochAttributor } from "../../prover/epochs/attributor.ts";
 import { storeSources } from "../../prover/epochs/sources.ts";
 import { SnarkjsBackend } from "../../prover/node/backend.ts";
-import { ProverNode, type RewardCircuit } from "../../prover/node/node.ts";
-import { buildRewardCircuit } from "../../prover/node/reward-circuit.ts";
+import { ProverNode } from "../../prover/node/node.ts";
 import { SequencerRpcSource } from "../../prover/node/source.ts";
 import { trainAndRegister } from "../../prover/training/store-training.ts";
 import { InferenceClient } from "../../inference/client.ts";
-import { type RunningInferenceNode, startInferenceService } from "../../inference/service.ts";
-import { OpenLedgerProvider } from "../../sdk/provider.ts";
-import { L2Wallet } from "../../sdk/wallet.ts";
-import type { SequencerNode } from "../../sequencer/node.ts";
-import { batchAt, tempDir, testKey } from "../../sequencer/testing.ts";
+import { batchAt, testKey } from "../../sequencer/testing.ts";
 import { StoreClient } from "../../store/client.ts";
 import { contribute } from "../../store/contribute.ts";
-import { StoreKey } from "../../store/identity.ts";
-import { type RunningStore, startStore } from "../../store/server.ts";
-import { startSettlingSequencer, waitCommitted } from "./settling-chain.ts";
+import {
+  type EpochFixture,
+  GOVERNANCE,
+  IRIS_METADATA,
+  irisSplit,
+  openAccounts,
+  startEpochFixture,
+  storeKey,
+} from "./epoch-fixture.ts";
+import { waitCommitted } from "./settling-chain.ts";
 
-/** Epoch 0 is entries 1-3: setup, the models, the inferences; the settlements are entries 4-6. */
-const GOVERNANCE = { ...TEST_GOVERNANCE, epochLength: 3 };
+// Epoch 0 is entries 1-3 (GOVERNANCE): setup, the models, the inferences; the settlements are entries 4-6.
 /** Keys by role; each key's L2 account is opened by a deposit in this order (account id = key). */
 const TREASURY = 1;
 const PROVER = 2;
@@ -75,78 +64,21 @@ const FEE = 1_000_000n;
 /** Batches are proven with the stub circuit here (test/e2e/prover.test.ts proves the real one). */
 const LAYOUT = { slots: 32, withdrawals: 2, registrySlots: 8 };
 
-let s: System;
-let seq: SequencerNode;
-let store: RunningStore;
-let serve: RunningInferenceNode;
-let reward: RewardCircuit;
-let provider: OpenLedgerProvider;
+let f: EpochFixture;
 const backend = new SnarkjsBackend();
-const storeKey = (key: number) => new StoreKey(testKey(key));
-const wallet = (key: number) =>
-  new L2Wallet(
-    { privateKey: testKey(key), publicKey: derivePublicKey(testKey(key)) },
-    key,
-    provider,
-    DEV_DOMAIN,
-    TEST_PARAMS,
-  );
 
 beforeAll(async () => {
-  reward = await buildRewardCircuit(DEV_REWARD_CIRCUIT.name, DEV_REWARD_CIRCUIT.circuitId, { log: () => {} });
-  s = await deploySystem(await prepareArtifacts(), (c) => ({ ...c, governance: GOVERNANCE }));
-  seq = await startSettlingSequencer({
-    s,
-    name: "e2e-epoch",
-    governance: GOVERNANCE,
-    layout: LAYOUT,
-    batchCircuitId: STUB_BATCH_VERIFIER.circuitId,
-    reward: { ...reward, name: DEV_REWARD_CIRCUIT.name },
-    treasuryAccount: TREASURY,
-  });
-  provider = new OpenLedgerProvider(`${seq.url}/rpc`);
-  store = await startStore({ dataDir: tempDir("e2e-epoch-store"), port: 0 });
-  serve = await startInferenceService({
-    sequencer: `${seq.url}/rpc`,
-    store: store.url,
-    domain: DEV_DOMAIN,
-    params: TEST_PARAMS,
-    key: testKey(OPERATOR),
-    readers: [{ identity: storeKey(PROVER).identity, role: "prover" }],
-    port: 0,
-    logger: pino({ level: "warn" }),
-  });
+  // Account 1 is the treasury; the prover (key 2) reads the inference inputs.
+  f = await startEpochFixture("e2e-epoch", [storeKey(PROVER).identity], LAYOUT);
 }, 1_800_000);
 
 afterAll(async () => {
-  await serve?.stop();
-  await store?.stop();
-  await seq?.stop();
+  await f?.stop();
   await backend.close();
   await terminateSnarkjsCurve();
 });
 
-/** Opens one L2 account per key through the L1 queue, in key order (account id = key). */
-async function openAccounts(keys: readonly number[], amount: bigint): Promise<void> {
-  const sender = await s.prover.getAddress();
-  await (
-    await s.tokenAs(s.prover).getFunction("approve")(s.d.rollup.target, amount * BigInt(keys.length))
-  ).wait();
-  for (const [i, key] of keys.entries()) {
-    const pub = derivePublicKey(testKey(key));
-    await (await s.rollupAs(s.prover).getFunction("deposit")(0, pub.x, pub.y, amount)).wait();
-    await seq.sequencer.executeQueueOp({
-      type: TxType.Deposit,
-      queueIndex: BigInt(i),
-      l1Sender: sender,
-      to: 0,
-      publicKey: pub,
-      amount,
-    });
-  }
-}
-
-const balance = async (account: number) => BigInt((await provider.getAccount(account))!.balance);
+const balance = async (account: number) => BigInt((await f.provider.getAccount(account))!.balance);
 
 /** Iris rows as the JSON lines `contribute` reads; `wrong` shifts every label to another class. */
 function jsonl(data: Dataset, from: number, to: number, wrong = false): string {
@@ -198,25 +130,20 @@ describe("a reward epoch, from contributed rows to rewards withdrawn on L1", () 
     async () => {
       // Entry 1: accounts, a Datanet, and seven contributions of iris rows, granted to the
       // model trainers and the prover.
-      await openAccounts(ACCOUNTS, 10n ** 15n);
+      const { s, seq, store, serve, reward, provider, wallet } = f;
+      await openAccounts(f, ACCOUNTS, 10n ** 15n);
       await wallet(OWNER).createDatanet(OPEN_DATANET);
-      const [train, held] = splitBySizes(loadIris(), [120, 30], "e2e/epoch");
-      const metadata: DatanetMetadata = {
-        version: 1,
-        name: "iris",
-        description: "iris flowers, standardized",
-        schema: { features: { count: 4, kind: "numeric" }, label: { kind: "class", classes: 3 } },
-        license: 1,
-      };
+      const [train, held] = irisSplit();
+      const metadata = IRIS_METADATA;
       const dir = mkdtempSync(join(tmpdir(), "openledger-epoch-rows-"));
       const contributions: [key: number, rows: string][] = [
-        [A, jsonl(train!, 0, 40)],
-        [A1, jsonl(train!, 0, 20)],
-        [A2, jsonl(train!, 20, 40)],
-        [B, jsonl(train!, 40, 80)],
-        [NOISY, jsonl(train!, 80, 120, true)],
-        [E, jsonl(held!, 0, 20)],
-        [COPIER, jsonl(held!, 0, 10)],
+        [A, jsonl(train, 0, 40)],
+        [A1, jsonl(train, 0, 20)],
+        [A2, jsonl(train, 20, 40)],
+        [B, jsonl(train, 40, 80)],
+        [NOISY, jsonl(train, 80, 120, true)],
+        [E, jsonl(held, 0, 20)],
+        [COPIER, jsonl(held, 0, 10)],
       ];
       for (const [c, [key, rows]] of contributions.entries()) {
         const file = join(dir, `rows-${key}.jsonl`);
@@ -290,7 +217,7 @@ describe("a reward epoch, from contributed rows to rewards withdrawn on L1", () 
 
       // Entry 3: two paid inferences on each model through the inference node; it ends epoch 0.
       const user = new InferenceClient(serve.url, wallet(USER));
-      const input = (i: number) => Array.from(held!.x.subarray(i * 4, i * 4 + 4));
+      const input = (i: number) => Array.from(held.x.subarray(i * 4, i * 4 + 4));
       for (const model of [1, 2, 3]) for (const i of [20, 21]) await user.infer(model, input(i));
       await seq.sequencer.seal();
       for (const model of [1, 2, 3]) expect((await provider.getModel(model))!.escrow).toBe(String(2n * FEE));
@@ -396,6 +323,7 @@ describe("a reward epoch, from contributed rows to rewards withdrawn on L1", () 
 
 /** Waits until entry `n` is committed on L1, then proves it with the stub batch circuit. */
 async function proveStubBatch(n: number): Promise<void> {
+  const { s } = f;
   await waitCommitted(s.d.rollup, BigInt(n));
   const rollup = s.d.rollup;
   const proof = await proveStub(

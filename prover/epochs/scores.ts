@@ -1,0 +1,14 @@
+import { attribute, DEFAULT_PARAMS } from "../attribution/engine.ts";
+import { payableScores } from "../attribution/settlement-scores.ts";
+import type { MethodName } from "../attribution/types.ts";
+import type { AttributableModel } from "./attributor.ts";
+
+/**
+ * The payable scores a settlement carries for one inference of `model` (docs/protocol.md
+ * §11.2), one per training contribution in registration order. The method's parameters are
+ * the spec's (DEFAULT_PARAMS, docs/attribution.md §3), never a node's own: the attributor and
+ * `openledger prover replay` both call this, so an honest settlement replays bit for bit.
+ */
+export function inferenceScores(method: MethodName, model: AttributableModel, x: Float64Array): bigint[] {
+  return payableScores(attribute(method, model.bytes, model.rows, { x }, DEFAULT_PARAMS), model.training);
+}
