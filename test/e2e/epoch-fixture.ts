@@ -81,14 +81,19 @@ export interface EpochFixture {
 
 export const storeKey = (key: number) => new StoreKey(testKey(key));
 
-/**
- * Deploys and starts everything; `readers` are store identities granted the prover's reads
- * besides PROVER's; `layout` the sequencer's batch shape.
- */
+export interface EpochFixtureOptions {
+  /** Store identities granted the prover's reads besides PROVER's. */
+  readonly readers?: readonly StoreIdentity[];
+  /** The sequencer's batch shape. */
+  readonly layout?: Required<BatchShape>;
+  /** The key of the inference node's operator. */
+  readonly operator?: number;
+}
+
+/** Deploys and starts everything. */
 export async function startEpochFixture(
   name: string,
-  readers: readonly StoreIdentity[] = [],
-  layout: Required<BatchShape> = LAYOUT,
+  { readers = [], layout = LAYOUT, operator = OPERATOR }: EpochFixtureOptions = {},
 ): Promise<EpochFixture> {
   const reward = await buildRewardCircuit(DEV_REWARD_CIRCUIT.name, DEV_REWARD_CIRCUIT.circuitId, {
     log: () => {},
@@ -110,7 +115,7 @@ export async function startEpochFixture(
     store: store.url,
     domain: DEV_DOMAIN,
     params: TEST_PARAMS,
-    key: testKey(OPERATOR),
+    key: testKey(operator),
     readers: [storeKey(PROVER).identity, ...readers].map((identity) => ({ identity, role: "prover" })),
     port: 0,
     logger: pino({ level: "warn" }),

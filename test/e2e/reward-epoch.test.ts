@@ -69,7 +69,11 @@ const backend = new SnarkjsBackend();
 
 beforeAll(async () => {
   // Account 1 is the treasury; the prover (key 2) reads the inference inputs.
-  f = await startEpochFixture("e2e-epoch", [storeKey(PROVER).identity], LAYOUT);
+  f = await startEpochFixture("e2e-epoch", {
+    readers: [storeKey(PROVER).identity],
+    layout: LAYOUT,
+    operator: OPERATOR,
+  });
 }, 1_800_000);
 
 afterAll(async () => {
