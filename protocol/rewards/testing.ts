@@ -97,7 +97,12 @@ export class RewardLedger {
   }
 
   /** Stakes for and registers a model of `from` on `contributions`; returns its id. */
-  model(from: number, contributions: number[], baseModel = 0, checkpointCommitment = 300n + BigInt(from)): number {
+  model(
+    from: number,
+    contributions: number[],
+    baseModel = 0,
+    checkpointCommitment = 300n + BigInt(from),
+  ): number {
     this.send({ type: TxType.Stake, from, amount: this.stakes.model });
     this.send({
       type: TxType.RegisterModel,

@@ -58,7 +58,9 @@ export function buildTracinWitness(
   }
   for (const row of [...f.contributions.flat(), ...f.inferences]) {
     if (row.r.length !== shape.classes || row.x.length !== shape.width) {
-      refuse(`factors of widths ${row.r.length} + ${row.x.length}, the circuit's ${shape.classes} + ${shape.width}`);
+      refuse(
+        `factors of widths ${row.r.length} + ${row.x.length}, the circuit's ${shape.classes} + ${shape.width}`,
+      );
     }
   }
   f.contributions.forEach((rows, j) => {
@@ -77,7 +79,9 @@ export function buildTracinWitness(
     }
   });
   const scores = tracinScores(f);
-  if (JSON.stringify(scores.map((r) => r.map(String))) !== JSON.stringify(s.scores.map((r) => r.map(String)))) {
+  if (
+    JSON.stringify(scores.map((r) => r.map(String))) !== JSON.stringify(s.scores.map((r) => r.map(String)))
+  ) {
     refuse("the settlement's scores are not the ones its factors give");
   }
 

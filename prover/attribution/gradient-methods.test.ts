@@ -24,11 +24,18 @@ describe("TracIn on the head, factored per row", () => {
         const direction = new Float64Array(classes * (dim + 1));
         for (const { r, x } of rowsOfC) {
           for (let a = 0; a < classes; a++) {
-            for (let j = 0; j <= dim; j++) direction[a * (dim + 1) + j]! += (Number(r[a]!) * Number(x[j]!)) / 2 ** 32;
+            for (let j = 0; j <= dim; j++)
+              direction[a * (dim + 1) + j]! += (Number(r[a]!) * Number(x[j]!)) / 2 ** 32;
           }
         }
         const eps = 1e-6;
-        const loss = (s: number) => rowLoss(ctx.theta.map((v, k) => v + s * direction[k]!), f, label, classes);
+        const loss = (s: number) =>
+          rowLoss(
+            ctx.theta.map((v, k) => v + s * direction[k]!),
+            f,
+            label,
+            classes,
+          );
         const fd = (loss(eps) - loss(-eps)) / (2 * eps);
         let score = 0;
         ctx.active.forEach((row, r) => {
@@ -55,7 +62,9 @@ describe("TracIn on the head, factored per row", () => {
       );
       expect(byContribution.map((k) => engine[k]!)).toEqual(twin);
       expect(twin.some((v) => v < 0n) && twin.some((v) => v > 0n)).toBe(true);
-      expect(result.contributions.map((c) => c.payable)).toEqual(factors.map((rowsOfC) => lanePayable(t, rowsOfC)));
+      expect(result.contributions.map((c) => c.payable)).toEqual(
+        factors.map((rowsOfC) => lanePayable(t, rowsOfC)),
+      );
     }
   });
 });

@@ -69,10 +69,12 @@ export function contributionFactors(ctx: ModelContext): RowFactors[][] {
   const e = ctx.data.dim + 1;
   const out: RowFactors[][] = ctx.rows.contributions.map(() => []);
   ctx.active.forEach((row, i) => {
-    out[ctx.rows.contribution[row]!]!.push(integerFactors({
-      r: rows.r.subarray(i * k, (i + 1) * k),
-      x: rows.x.subarray(i * e, (i + 1) * e),
-    }));
+    out[ctx.rows.contribution[row]!]!.push(
+      integerFactors({
+        r: rows.r.subarray(i * k, (i + 1) * k),
+        x: rows.x.subarray(i * e, (i + 1) * e),
+      }),
+    );
   });
   return out;
 }
