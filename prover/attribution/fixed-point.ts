@@ -2,9 +2,8 @@ import { quantize } from "../../protocol/fixed-point.ts";
 
 /**
  * Fixed-point numbers of the attribution engine (spec: docs/attribution.md, "Fixed point").
- * `quantize` lives in protocol/ because row hashes use it too. Vectors (embeddings,
- * gradients, G_c) use 2^16 and scores 2^32, so the dot product of two committed vectors is
- * a score with no rescaling.
+ * `quantize` lives in protocol/ because row hashes use it too. Vectors (embeddings, the
+ * gradient method's factors) use 2^16 and scores 2^32.
  */
 export {
   fieldToSigned,
