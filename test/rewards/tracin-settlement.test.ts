@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CompiledCircuit, compileCircuit } from "../../circuits/tools/artifacts.ts";
 import { readR1cs } from "../../circuits/tools/r1cs-constraints.ts";
-import { ConstraintChecker } from "../../circuits/tools/r1cs-mutation.ts";
+import { ConstraintChecker, mutateEach, selectWires } from "../../circuits/tools/r1cs-mutation.ts";
 import { readSymbols } from "../../circuits/tools/symbols.ts";
 import { calculateWitness, circuitOutputs, firstFailure } from "../../circuits/tools/witness.ts";
 import { refusalAt } from "../../circuits/lib/batch/fixtures.ts";
@@ -158,7 +158,7 @@ describe("the gradient method's settlement on iris: reward_tracin_2x4x4_3x5", ()
     });
   });
 
-  describe("at the constraint level (a row's sign and floor are hints)", () => {
+  describe("at the constraint level (a row's sign and floor are hints, the witness generator computes them honestly)", () => {
     let checker: ConstraintChecker;
     let wires: Map<string, number>;
     beforeAll(async () => {
@@ -173,6 +173,14 @@ describe("the gradient method's settlement on iris: reward_tracin_2x4x4_3x5", ()
       expect(w, name).toBeDefined();
       return w!;
     };
+
+    it("refuses every kept wire of the scores, the checkpoint root and the feature checks changed alone", () => {
+      const targets = selectWires(wires, /^main\.(scores|checkpoint|unsettled\[\d\])\./);
+      expect(targets.length).toBeGreaterThan(12_000);
+      const survivors = mutateEach(checker, targets).filter((r) => r.survivors.length > 0);
+      // circomlib IsZero's inverse is free where its input is 0: the unused lane's id (3).
+      expect(survivors.map((r) => `${r.name} = ${r.value}`)).toEqual(["main.scores.lane[3].unused.inv = 0"]);
+    });
 
     it("refuses a lane claimed one higher than its rows give", () => {
       const out = wire("main.scores.row[0][0][0].out");
