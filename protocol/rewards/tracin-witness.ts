@@ -79,11 +79,12 @@ export function buildTracinWitness(
     }
   });
   const scores = tracinScores(f);
-  if (
-    JSON.stringify(scores.map((r) => r.map(String))) !== JSON.stringify(s.scores.map((r) => r.map(String)))
-  ) {
-    refuse("the settlement's scores are not the ones its factors give");
-  }
+  const same =
+    scores.length === s.scores.length &&
+    scores.every(
+      (row, i) => row.length === s.scores[i]!.length && row.every((v, j) => v === s.scores[i]![j]),
+    );
+  if (!same) refuse("the settlement's scores are not the ones its factors give");
 
   const w = buildSettlementWitness(state, s, end, shape);
   const input = { ...w.input };
