@@ -30,7 +30,7 @@ export interface TracinFactors {
 }
 
 /** The payable scores the factors give: scores[i][j] = Σ over contribution j's rows of max(0, a). */
-export function tracinScores(f: TracinFactors): bigint[][] {
+export function tracinPayableScores(f: TracinFactors): bigint[][] {
   return f.inferences.map((t) => f.contributions.map((rows) => lanePayable(t, rows)));
 }
 
@@ -78,7 +78,7 @@ export function buildTracinWitness(
       refuse(`the test factors do not open inference ${id}'s feature commitment`);
     }
   });
-  const scores = tracinScores(f);
+  const scores = tracinPayableScores(f);
   const same =
     scores.length === s.scores.length &&
     scores.every(

@@ -9,7 +9,11 @@ import { DEFAULT_TRAIN } from "../../prover/models/train.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import type { EpochEnd, Settlement } from "../../protocol/rewards/settlement.ts";
 import { RewardLedger } from "../../protocol/rewards/testing.ts";
-import { type TracinFactors, type TracinShape, tracinScores } from "../../protocol/rewards/tracin-witness.ts";
+import {
+  type TracinFactors,
+  type TracinShape,
+  tracinPayableScores,
+} from "../../protocol/rewards/tracin-witness.ts";
 import type { RollupState } from "../../protocol/state/state.ts";
 import { TEST_L1_ADDRESS, TEST_PROVER } from "../../protocol/testing.ts";
 
@@ -76,7 +80,7 @@ export function tracinFixture(): {
     epoch: 0,
     model: id,
     inferences: ids,
-    scores: tracinScores(factors),
+    scores: tracinPayableScores(factors),
     proverAccount: 5,
     treasuryAccount: 6,
   };
