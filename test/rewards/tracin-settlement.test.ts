@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CompiledCircuit, compileCircuit } from "../../circuits/tools/artifacts.ts";
-import { type R1cs, readR1cs } from "../../circuits/tools/r1cs-constraints.ts";
+import { readR1cs } from "../../circuits/tools/r1cs-constraints.ts";
 import { ConstraintChecker, mutateEach, selectWires } from "../../circuits/tools/r1cs-mutation.ts";
 import { readSymbols } from "../../circuits/tools/symbols.ts";
 import { calculateWitness, circuitOutputs, firstFailure } from "../../circuits/tools/witness.ts";
@@ -161,29 +161,19 @@ describe("the gradient method's settlement on iris: reward_tracin_2x4x4_3x5", ()
   describe("at the constraint level (a row's sign and floor are hints, the witness generator computes them honestly)", () => {
     let checker: ConstraintChecker;
     let wires: Map<string, number>;
-    let r1cs: R1cs;
     beforeAll(async () => {
-      r1cs = await readR1cs(circuit.r1cs);
-      checker = new ConstraintChecker(r1cs, await calculateWitness(circuit, witness().input));
+      checker = new ConstraintChecker(
+        await readR1cs(circuit.r1cs),
+        await calculateWitness(circuit, witness().input),
+      );
       wires = await readSymbols(circuit.sym);
     });
-    /**
-     * Violated constraints that read only row `row`'s own wires and the factor inputs: the
-     * refusal is that RowScore's, not the credits' downstream, which the change also upsets.
-     */
+    /** The changes' refusal by RowScore `row`'s own constraints (its wires and the factor inputs). */
     const refusedByRow = (changes: Map<number, bigint>, row: string) => {
+      const names = new Map<number, string[]>();
+      for (const [name, w] of wires) names.set(w, [...(names.get(w) ?? []), name]);
       const own = [`${row}.`, "main.rowActive[", "main.rowR[", "main.rowX[", "main.testR[", "main.testX["];
-      const namesOf = new Map<number, string[]>();
-      for (const [name, w] of wires) namesOf.set(w, [...(namesOf.get(w) ?? []), name]);
-      return checker
-        .violated(changes)
-        .filter((i) =>
-          r1cs.constraints[i]!.every((lc) =>
-            [...lc.keys()].every(
-              (w) => w === 0 || namesOf.get(w)?.some((n) => own.some((p) => n.startsWith(p))),
-            ),
-          ),
-        );
+      return checker.violatedWithin(changes, names, own);
     };
     const wire = (name: string) => {
       const w = wires.get(name);
