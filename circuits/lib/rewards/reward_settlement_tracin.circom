@@ -65,7 +65,7 @@ template RewardSettlementTracin(N, C, R, K, E, ACC_ARITY, ACC_DEPTH, REG_ARITY, 
     scores.testR <== testR;
     scores.testX <== testX;
 
-    // The checkpoint commitment is field 3 of the model leaf (docs/protocol.md section 4).
+    // The checkpoint commitment is field 3 of the model leaf (docs/protocol.md section 6).
     component checkpoint = TrainingSetRoot(C, REG_ARITY, DEPTH_T);
     checkpoint.ids <== scores.leaves;
     checkpoint.root === modelFields[3];
