@@ -1,4 +1,5 @@
 import { ErrorCode, OpenLedgerError } from "./errors.ts";
+import { FIELD_MODULUS, type Field } from "./field.ts";
 
 /**
  * Fixed-point numbers (spec: docs/attribution.md §4). A real x at scale 2^bits is the
@@ -20,4 +21,15 @@ export function quantize(x: number, bits: number): number {
   if (frac > 0.5) return floor + 1;
   if (frac < 0.5) return floor;
   return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/** The field element of a signed integer: x mod p, so -1 is p - 1. */
+export function signedToField(q: bigint | number): Field {
+  const v = BigInt(q) % FIELD_MODULUS;
+  return v < 0n ? v + FIELD_MODULUS : v;
+}
+
+/** Inverse of `signedToField` for |q| < p / 2. */
+export function fieldToSigned(f: Field): bigint {
+  return f > FIELD_MODULUS / 2n ? f - FIELD_MODULUS : f;
 }

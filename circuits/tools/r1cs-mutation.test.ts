@@ -62,4 +62,15 @@ describe("R1CS mutation harness", () => {
       expect.objectContaining({ code: CircuitBuildErrorCode.InvalidWitness }),
     );
   });
+
+  it("keeps, within named wires, only the violated constraints that read nothing else", () => {
+    const checker = new ConstraintChecker(r1cs, witnesses[1]!);
+    const flag = targets.find((t) => t.name === "main.isTransfer")!;
+    const changes = new Map([[flag.wire, 0n]]);
+    const all = checker.violated(changes);
+    const names = new Map<number, string[]>(targets.map((t) => [t.wire, [t.name]]));
+    expect(checker.violatedWithin(changes, names, ["main."])).toEqual(all);
+    // Every violated constraint reads the flag, so naming only other wires keeps none.
+    expect(checker.violatedWithin(changes, names, ["main.isDeposit"])).toEqual([]);
+  });
 });

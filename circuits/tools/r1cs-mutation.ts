@@ -112,6 +112,22 @@ export class ConstraintChecker {
     }
     return out.sort((x, y) => x - y);
   }
+
+  /**
+   * The violated constraints that read only wires named under one of `prefixes` (`names`: the
+   * .sym names of each kept wire): a refusal by that component itself, not by the constraints
+   * downstream that the change upsets as well.
+   */
+  violatedWithin(
+    changes: ReadonlyMap<number, bigint>,
+    names: ReadonlyMap<number, readonly string[]>,
+    prefixes: readonly string[],
+  ): number[] {
+    const named = (w: number) => w === 0 || names.get(w)?.some((n) => prefixes.some((p) => n.startsWith(p)));
+    return this.violated(changes).filter((i) =>
+      this.constraints[i]!.every((lc) => [...lc.keys()].every(named)),
+    );
+  }
 }
 
 function* wiresOf(abc: readonly LinearCombination[]): Generator<number> {

@@ -73,7 +73,7 @@ export function txCommand(): Command {
       )
       .requiredOption(
         "--checkpoint-commitment <field>",
-        "commitment to the final checkpoint's gradients",
+        "commitment to the training rows' gradient factors (docs/attribution.md §6)",
         field,
       )
       .requiredOption("--inference-fee <amount>", "price of one inference in base units", big)

@@ -97,7 +97,12 @@ export class RewardLedger {
   }
 
   /** Stakes for and registers a model of `from` on `contributions`; returns its id. */
-  model(from: number, contributions: number[], baseModel = 0): number {
+  model(
+    from: number,
+    contributions: number[],
+    baseModel = 0,
+    checkpointCommitment = 300n + BigInt(from),
+  ): number {
     this.send({ type: TxType.Stake, from, amount: this.stakes.model });
     this.send({
       type: TxType.RegisterModel,
@@ -105,7 +110,7 @@ export class RewardLedger {
       modelHash: 100n + BigInt(from),
       trainingConfigHash: 200n + BigInt(from),
       contributions,
-      checkpointCommitment: 300n + BigInt(from),
+      checkpointCommitment,
       inferenceFee: 5n,
       baseModel,
     });
@@ -113,14 +118,14 @@ export class RewardLedger {
   }
 
   /** An inference of `model` paid by `from`; returns its id. */
-  infer(from: number, model: number, payment: bigint): number {
+  infer(from: number, model: number, payment: bigint, featureCommitment = payment + 2n): number {
     this.send({
       type: TxType.Inference,
       from,
       model,
       inputHash: payment,
       outputHash: payment + 1n,
-      featureCommitment: payment + 2n,
+      featureCommitment,
       payment,
     });
     return this.state.counters.inferences;

@@ -6,7 +6,7 @@ import { influenceScores } from "./influence.ts";
 import { knnInput, knnShapley } from "./knn-shapley.ts";
 import { looScores } from "./loo.ts";
 import { knnIncrementalUtility, tmcShapley } from "./tmc-shapley.ts";
-import { quantizedTestGradient, tracinScores } from "./tracin.ts";
+import { testFactors, tracinScores } from "./tracin.ts";
 import type { AttributionResult, Inference, MethodName, TrainingRows } from "./types.ts";
 
 /** Method parameters; governance fixes them per epoch so every replay uses the same. */
@@ -77,7 +77,7 @@ export function rowScores(
     case "tmcShapley":
       return tmcShapley(ctx.data.y.length, knnIncrementalUtility(knnIndex(ctx), f, label, params.k), params);
     case "tracin":
-      return tracinScores(ctx, quantizedTestGradient(ctx, f, label));
+      return tracinScores(ctx, testFactors(ctx, f, label));
     case "influence":
       return influenceScores(ctx, f, label, params.damping);
     case "loo":

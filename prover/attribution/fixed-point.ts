@@ -1,13 +1,17 @@
-import { FIELD_MODULUS, type Field } from "../../protocol/field.ts";
 import { quantize } from "../../protocol/fixed-point.ts";
 
 /**
  * Fixed-point numbers of the attribution engine (spec: docs/attribution.md, "Fixed point").
- * `quantize` lives in protocol/ because row hashes use it too. Vectors (embeddings,
- * gradients, G_c) use 2^16 and scores 2^32, so the dot product of two committed vectors is
- * a score with no rescaling.
+ * `quantize` lives in protocol/ because row hashes use it too. Vectors (embeddings, the
+ * gradient method's factors) use 2^16 and scores 2^32.
  */
-export { MAX_MAGNITUDE, quantize, VECTOR_BITS } from "../../protocol/fixed-point.ts";
+export {
+  fieldToSigned,
+  MAX_MAGNITUDE,
+  quantize,
+  signedToField,
+  VECTOR_BITS,
+} from "../../protocol/fixed-point.ts";
 export const SCORE_BITS = 32;
 
 export function quantizeVector(v: Float64Array, bits: number): Float64Array {
@@ -17,17 +21,6 @@ export function quantizeVector(v: Float64Array, bits: number): Float64Array {
 /** Scores in fixed point as int64 (2^32 scale). */
 export function quantizeScores(scores: Float64Array): BigInt64Array {
   return BigInt64Array.from(scores, (x) => BigInt(quantize(x, SCORE_BITS)));
-}
-
-/** The field element of a signed integer: x mod p, so -1 is p - 1. */
-export function signedToField(q: bigint | number): Field {
-  const v = BigInt(q) % FIELD_MODULUS;
-  return v < 0n ? v + FIELD_MODULUS : v;
-}
-
-/** Inverse of `signedToField` for |q| < p / 2. */
-export function fieldToSigned(f: Field): bigint {
-  return f > FIELD_MODULUS / 2n ? f - FIELD_MODULUS : f;
 }
 
 /** Canonical bytes of quantized scores: int64 little-endian, in row order. */

@@ -1,52 +1,71 @@
 import { describe, expect, it } from "vitest";
+import { lanePayable, rowScore } from "../../protocol/rewards/row-scores.ts";
+import { attribute } from "./engine.ts";
 import { modelContext, inferenceFeatures } from "./context.ts";
-import { SCORE_BITS, VECTOR_BITS } from "./fixed-point.ts";
 import { factorOrThrow, fitHead, refitWithout } from "./head-fit.ts";
 import { gradient, hessian, rowLoss } from "./head.ts";
 import { influenceScores } from "./influence.ts";
 import { looScores } from "./loo.ts";
 import { irisFixture, testInput } from "./test-fixtures.ts";
-import { contributionGradients, quantizedTestGradient, tracinScores } from "./tracin.ts";
+import { contributionFactors, integerFactors, testFactors, tracinScores } from "./tracin.ts";
 
 const { model, rows, test } = irisFixture();
 const ctx = modelContext(model.bytes, rows);
 
-describe("TracIn on the head", () => {
-  it("<g_test, G_c> equals the finite-difference derivative of the test loss along G_c", () => {
-    const gradients = contributionGradients(ctx);
+describe("TracIn on the head, factored per row", () => {
+  it("a contribution's score is the finite-difference derivative of the test loss along its rows' gradients", () => {
+    const factors = contributionFactors(ctx);
+    const { classes, dim } = ctx.data;
     for (let i = 0; i < 5; i++) {
       const { f, label } = inferenceFeatures(ctx, { x: testInput(test, i), label: test.y[i]! });
-      const gTest = quantizedTestGradient(ctx, f, label);
-      gradients.forEach((gc) => {
-        const direction = Float64Array.from(gc, (v) => Number(v) / 2 ** VECTOR_BITS);
+      const perRow = tracinScores(ctx, testFactors(ctx, f, label));
+      factors.forEach((rowsOfC, c) => {
+        // G_c = sum of r_i ⊗ x_i over the contribution's rows, back on the real scale.
+        const direction = new Float64Array(classes * (dim + 1));
+        for (const { r, x } of rowsOfC) {
+          for (let a = 0; a < classes; a++) {
+            for (let j = 0; j <= dim; j++)
+              direction[a * (dim + 1) + j]! += (Number(r[a]!) * Number(x[j]!)) / 2 ** 32;
+          }
+        }
         const eps = 1e-6;
         const loss = (s: number) =>
           rowLoss(
             ctx.theta.map((v, k) => v + s * direction[k]!),
             f,
             label,
-            ctx.data.classes,
+            classes,
           );
         const fd = (loss(eps) - loss(-eps)) / (2 * eps);
-        const score = gc.reduce((s, v, k) => s + Number(v) * gTest[k]!, 0) / 2 ** SCORE_BITS;
-        // Quantizing g_test to 2^-16 is the only difference.
+        let score = 0;
+        ctx.active.forEach((row, r) => {
+          if (rows.contribution[row] === c) score += perRow[r]!;
+        });
+        // Quantizing the factors to 2^-16 and flooring each row to 2^-32 are the only differences.
         expect(Math.abs(score - fd)).toBeLessThan(1e-3 * (1 + Math.abs(fd)));
       });
     }
   });
 
-  it("a contribution's score is exactly the sum of its rows' scores", () => {
-    const { f, label } = inferenceFeatures(ctx, { x: testInput(test, 0) });
-    const gTest = quantizedTestGradient(ctx, f, label);
-    const perRow = tracinScores(ctx, gTest);
-    contributionGradients(ctx).forEach((gc, c) => {
-      const direct = gc.reduce((s, v, k) => s + v * BigInt(gTest[k]!), 0n);
-      let sum = 0n;
-      ctx.active.forEach((row, r) => {
-        if (rows.contribution[row] === c) sum += BigInt(perRow[r]! * 2 ** SCORE_BITS);
-      });
-      expect(sum).toBe(direct);
-    });
+  it("the engine's row scores and payable sums are the protocol twin's (what the reward circuit proves)", () => {
+    const factors = contributionFactors(ctx);
+    for (let i = 0; i < 5; i++) {
+      const inference = { x: testInput(test, i) };
+      const { f, label } = inferenceFeatures(ctx, inference);
+      const t = integerFactors(testFactors(ctx, f, label));
+      const result = attribute("tracin", model.bytes, rows, inference);
+      const twin = factors.flatMap((rowsOfC) => rowsOfC.map((row) => rowScore(t, row)));
+      const engine = Array.from(ctx.active, (row) => result.rows[row]!);
+      // Rows in the same order on both sides: by contribution, then registration order.
+      const byContribution = Array.from(ctx.active.keys()).sort(
+        (a, b) => rows.contribution[ctx.active[a]!]! - rows.contribution[ctx.active[b]!]! || a - b,
+      );
+      expect(byContribution.map((k) => engine[k]!)).toEqual(twin);
+      expect(twin.some((v) => v < 0n) && twin.some((v) => v > 0n)).toBe(true);
+      expect(result.contributions.map((c) => c.payable)).toEqual(
+        factors.map((rowsOfC) => lanePayable(t, rowsOfC)),
+      );
+    }
   });
 });
 

@@ -77,7 +77,7 @@ describe("training a model from contributions' rows", () => {
     const second = trainArtifact(copied, CONFIG, TEST_PARAMS);
     // The copies change neither the SGD data nor the head refit: the same bytes...
     expect(second.bytes).toEqual(first.bytes);
-    // ...but the copying contribution is named, with a leaf of its own (a zero gradient sum).
+    // ...but the copying contribution is named, with a leaf of its own (no rows: Poseidon(id, 0)).
     expect(second.contributions).toEqual([1, 2]);
     expect(second.checkpointCommitment).not.toBe(first.checkpointCommitment);
     expect(second.trainingDescriptor).not.toBe(first.trainingDescriptor);
