@@ -10,6 +10,7 @@ import { attribute, type MethodParams, methodOfId } from "../attribution/engine.
 import { payableScores } from "../attribution/settlement-scores.ts";
 import type { MethodName, TrainingRows } from "../attribution/types.ts";
 import { type EpochPlan, planEpoch, type SettlementJob } from "./plan.ts";
+import { listRecords } from "./records.ts";
 
 /** A registered model as the attribution needs it, every part checked against the chain. */
 export interface AttributableModel {
@@ -51,8 +52,6 @@ export interface EpochReport {
   readonly settled: readonly (SettlementJob & { readonly result: SettlementResult })[];
 }
 
-const PAGE = 100;
-
 /**
  * Runs the Proof of Attribution over a closed reward epoch and submits its settlements
  * (docs/protocol.md §11): reads the epoch's unsettled inference records from the sequencer,
@@ -84,7 +83,7 @@ export class EpochAttributor {
         `epoch ${epoch} has not closed: its last entry ${(epoch + 1) * governance.epochLength} is not sealed`,
       );
     }
-    const records = await this.records(end.lastInference);
+    const records = await listRecords(this.o.provider, 0, end.lastInference);
     const pending = records.map((r) => ({ id: r.id, model: r.model, payment: BigInt(r.payment) }));
     const models = new Map<number, AttributableModel>();
     for (const model of new Set(pending.filter((r) => r.payment > 0n).map((r) => r.model))) {
@@ -144,16 +143,6 @@ export class EpochAttributor {
       }
       await new Promise((r) => setTimeout(r, idleMs));
     }
-  }
-
-  /** Every record with id ≤ `last`, a page at a time. */
-  private async records(last: number): Promise<InferenceInfo[]> {
-    const out: InferenceInfo[] = [];
-    for (let offset = 0; offset < last; offset += PAGE) {
-      const page = await this.o.provider.listInferences({ offset, limit: Math.min(PAGE, last - offset) });
-      out.push(...page);
-    }
-    return out;
   }
 
   private log(line: string): void {
