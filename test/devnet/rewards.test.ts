@@ -10,7 +10,7 @@
  * take minutes. `openledger prover` itself: it refuses to start without an L2 account unless
  * --no-rewards.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +22,6 @@ import { depositForKey } from "../../contracts/deploy/bootstrap.ts";
 import { OPEN } from "../../contracts/deploy/config.ts";
 import { devWallet } from "../../contracts/deploy/dev-accounts.ts";
 import type { Domain } from "../../protocol/domain.ts";
-import type { DatanetMetadata } from "../../protocol/datanet/metadata.ts";
 import { deriveL2Key, type L2KeyPair } from "../../protocol/keys.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { OPEN_DATANET } from "../../protocol/testing.ts";
@@ -43,6 +42,7 @@ import { DEV_PROVER } from "../../cli/devnet/prover-key.ts";
 import { proverServiceWith } from "../../cli/devnet/prover-service.ts";
 import { sequencerService } from "../../cli/devnet/sequencer-service.ts";
 import { storeService } from "../../cli/devnet/store-service.ts";
+import { IRIS_METADATA, writeIrisRows } from "../iris-rows.ts";
 
 /** Dev accounts by role (0-2 are the deployer, the sequencer and the prover). */
 const CONTRIBUTORS = [3, 4];
@@ -119,31 +119,17 @@ describe("the devnet's prover attributes reward epochs by itself", () => {
       // Rows: two contributions of iris rows, granted to the model owner and the devnet's prover.
       await wallet(OWNER).createDatanet(OPEN_DATANET);
       const [train, held] = splitBySizes(loadIris(), [80, 70], "devnet/rewards");
-      const metadata: DatanetMetadata = {
-        version: 1,
-        name: "iris",
-        description: "iris flowers, standardized",
-        schema: { features: { count: 4, kind: "numeric" }, label: { kind: "class", classes: 3 } },
-        license: 1,
-      };
       const dir = mkdtempSync(join(tmpdir(), "openledger-devnet-rows-"));
       const contributions: number[] = [];
       for (const [c, i] of CONTRIBUTORS.entries()) {
-        const lines = Array.from({ length: 40 }, (_, k) => {
-          const row = c * 40 + k;
-          return JSON.stringify({
-            label: train!.y[row]!,
-            features: Array.from(train!.x.subarray(row * 4, row * 4 + 4)),
-          });
-        });
         const file = join(dir, `rows-${i}.jsonl`);
-        writeFileSync(file, `${lines.join("\n")}\n`);
+        writeIrisRows(file, train!, c * 40, 40);
         const client = storeOf(i);
         const result = await contribute(
           {
             file,
             format: "jsonl",
-            metadata,
+            metadata: IRIS_METADATA,
             datanet: 1,
             stake: OPEN,
             license: 1,
@@ -189,7 +175,8 @@ describe("the devnet's prover attributes reward epochs by itself", () => {
       while ((await provider.getBatchNumber()) < end) {
         const sealed = await provider.getBatchNumber();
         // Two transactions fill a devnet batch, which then seals at once.
-        for (const _ of [0, 1]) await wallet(USER).transfer(accountOf.get(OWNER)!, 1n);
+        await wallet(USER).transfer(accountOf.get(OWNER)!, 1n);
+        await wallet(USER).transfer(accountOf.get(OWNER)!, 1n);
         await until("a batch to seal", async () => (await provider.getBatchNumber()) > sealed, 30);
       }
 

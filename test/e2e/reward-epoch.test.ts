@@ -9,7 +9,7 @@
  * sequencer pays it out on L2 and commits it; a prover node proves it on L1 with the reward
  * circuit; a contributor withdraws the reward on L2.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -22,7 +22,6 @@ import {
   STUB_BATCH_VERIFIER,
   type System,
 } from "../../contracts/test/fixture.ts";
-import type { DatanetMetadata } from "../../protocol/datanet/metadata.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
@@ -47,6 +46,7 @@ import { StoreClient } from "../../store/client.ts";
 import { contribute } from "../../store/contribute.ts";
 import { StoreKey } from "../../store/identity.ts";
 import { type RunningStore, startStore } from "../../store/server.ts";
+import { IRIS_METADATA, writeIrisRows } from "../iris-rows.ts";
 import { startSettlingSequencer, waitCommitted } from "./settling-chain.ts";
 
 /** Epoch 0 is entries 1-3: setup, the model, the inferences; the settlement is entry 4. */
@@ -144,28 +144,16 @@ describe("a reward epoch, from contributed rows to rewards on contributors' L2 b
       await openAccounts([PROVER, ...CONTRIBUTORS, OWNER, USER], 10n ** 15n);
       await wallet(OWNER).createDatanet(OPEN_DATANET);
       const [train, held] = splitBySizes(loadIris(), [120, 30], "e2e/epoch");
-      const metadata: DatanetMetadata = {
-        version: 1,
-        name: "iris",
-        description: "iris flowers, standardized",
-        schema: { features: { count: 4, kind: "numeric" }, label: { kind: "class", classes: 3 } },
-        license: 1,
-      };
       const dir = mkdtempSync(join(tmpdir(), "openledger-epoch-rows-"));
       for (const [c, key] of CONTRIBUTORS.entries()) {
-        const lines = Array.from({ length: 40 }, (_, k) => {
-          const i = c * 40 + k;
-          const label = key === NOISY ? (train!.y[i]! + 1) % 3 : train!.y[i]!;
-          return JSON.stringify({ label, features: Array.from(train!.x.subarray(i * 4, i * 4 + 4)) });
-        });
         const file = join(dir, `rows-${key}.jsonl`);
-        writeFileSync(file, `${lines.join("\n")}\n`);
+        writeIrisRows(file, train!, c * 40, 40, key === NOISY ? (y) => (y + 1) % 3 : undefined);
         const client = new StoreClient(store.url, storeKey(key));
         const result = await contribute(
           {
             file,
             format: "jsonl",
-            metadata,
+            metadata: IRIS_METADATA,
             datanet: 1,
             stake: 100n,
             license: 1,
