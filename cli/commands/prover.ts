@@ -22,7 +22,12 @@ import {
   paramsOption,
   rpcOption,
 } from "./common.ts";
-import { openAttributor, type RewardOptions, rewardOptions } from "./prover-rewards.ts";
+import {
+  type OpenedAttributor,
+  openAttributor,
+  type RewardOptions,
+  rewardOptions,
+} from "./prover-rewards.ts";
 
 /** Ends the message of a reward option the node cannot do without. */
 const NO_REWARDS_HINT = "; or run with --no-rewards to prove batches only";
@@ -77,48 +82,93 @@ export function proverCommand(): Command {
       const log = (line: string) => logger.info(line);
       // Before any key build: a node that cannot attribute says so at once.
       const rewards = o.rewards ? await openAttributor(o as RewardOptions, log, NO_REWARDS_HINT) : undefined;
-      const build = { ptau: o.ptau, log };
-      const circuit = await buildCircuit(o.circuit, build);
-      const rewardCircuit =
-        o.rewardCircuitId === undefined
-          ? undefined
-          : await buildRewardCircuit(o.rewardCircuit, o.rewardCircuitId, build);
-      const provider = new JsonRpcProvider(o.l1);
-      const signer = loadEthWallet(o).connect(provider);
-      const rollup = new Contract(o.rollup, (await loadArtifact("Rollup")).abi, signer);
-      const backend = createBackend(o.nativeProver);
-      const node = new ProverNode({
-        genesis: { domain: domainFrom(o), params: PARAM_SETS[o.params]!, governance: GENESIS_GOVERNANCE },
-        source: new SequencerRpcSource(o.rpc),
-        rollup,
-        backend,
-        circuit: {
-          wasm: circuit.wasm,
-          zkey: circuit.zkey,
-          circuitId: o.circuitId,
-          shape: { slots: o.slots, withdrawals: o.withdrawals, registrySlots: o.registrySlots },
-        },
-        ...(rewardCircuit && { rewardCircuit }),
-        assignment: checkAssignment({ index: o.index, of: o.of, takeoverSeconds: o.takeover }),
-        log,
-      });
-      const stop = new AbortController();
-      for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stop.abort());
-      const from = rewards ? await firstUnsettledEpoch(rewards.wallet.provider) : 0;
-      logger.info(
-        `prover ${o.index}/${o.of} on ${backend.name}, circuit ${o.circuit} (${circuit.constraints} constraints)${rewardCircuit ? `, settlements with ${o.rewardCircuit}` : ""}; ${rewards ? `attributing epochs from ${from} as L2 account ${rewards.wallet.account}` : "not attributing epochs (--no-rewards)"}`,
-      );
       try {
-        await Promise.all([node.run(stop.signal), rewards?.attributor.follow(stop.signal, from)]);
+        await runNode(o, log, rewards);
       } finally {
-        // Either loop failing ends the other: the node does both or stops.
-        stop.abort();
         rewards?.close();
-        await backend.close();
-        await terminateSnarkjsCurve();
-        provider.destroy();
       }
     });
+}
+
+/** The options of `openledger prover` that the batch prover takes. */
+interface NodeOptions {
+  readonly l1: string;
+  readonly rpc: string;
+  readonly chainId: string;
+  readonly rollup: string;
+  readonly ethKeyEnv: string;
+  readonly ethKeyFile?: string;
+  readonly circuit: string;
+  readonly circuitId: number;
+  readonly slots: number;
+  readonly withdrawals: number;
+  readonly registrySlots: number;
+  readonly rewardCircuit: string;
+  readonly rewardCircuitId?: number;
+  readonly params: string;
+  readonly ptau?: string;
+  readonly nativeProver?: string;
+  readonly index: number;
+  readonly of: number;
+  readonly takeover: number;
+}
+
+/** Builds the circuits and runs the batch prover and the attributor (if any) until a signal. */
+async function runNode(
+  o: NodeOptions,
+  log: (line: string) => void,
+  rewards: OpenedAttributor | undefined,
+): Promise<void> {
+  const build = { ptau: o.ptau, log };
+  const circuit = await buildCircuit(o.circuit, build);
+  const rewardCircuit =
+    o.rewardCircuitId === undefined
+      ? undefined
+      : await buildRewardCircuit(o.rewardCircuit, o.rewardCircuitId, build);
+  const provider = new JsonRpcProvider(o.l1);
+  const signer = loadEthWallet(o).connect(provider);
+  const rollup = new Contract(o.rollup, (await loadArtifact("Rollup")).abi, signer);
+  const backend = createBackend(o.nativeProver);
+  try {
+    const node = new ProverNode({
+      genesis: {
+        domain: domainFrom(o),
+        params: PARAM_SETS[o.params]!,
+        governance: GENESIS_GOVERNANCE,
+      },
+      source: new SequencerRpcSource(o.rpc),
+      rollup,
+      backend,
+      circuit: {
+        wasm: circuit.wasm,
+        zkey: circuit.zkey,
+        circuitId: o.circuitId,
+        shape: { slots: o.slots, withdrawals: o.withdrawals, registrySlots: o.registrySlots },
+      },
+      ...(rewardCircuit && { rewardCircuit }),
+      assignment: checkAssignment({ index: o.index, of: o.of, takeoverSeconds: o.takeover }),
+      log,
+    });
+    const stop = new AbortController();
+    for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stop.abort());
+    const from = rewards ? await firstUnsettledEpoch(rewards.wallet.provider) : 0;
+    log(
+      `prover ${o.index}/${o.of} on ${backend.name}, circuit ${o.circuit} (${circuit.constraints} constraints)${rewardCircuit ? `, settlements with ${o.rewardCircuit}` : ""}; ${rewards ? `attributing epochs from ${from} as L2 account ${rewards.wallet.account}` : "not attributing epochs (--no-rewards)"}`,
+    );
+    // Either loop failing stops the other: the node does both or neither.
+    const loops = [node.run(stop.signal), rewards?.attributor.follow(stop.signal, from)].map((loop) =>
+      Promise.resolve(loop).catch((e: unknown) => {
+        stop.abort();
+        throw e;
+      }),
+    );
+    const failed = (await Promise.allSettled(loops)).find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
+  } finally {
+    await backend.close();
+    await terminateSnarkjsCurve();
+    provider.destroy();
+  }
 }
 
 /**
