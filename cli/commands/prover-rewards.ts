@@ -45,8 +45,9 @@ export interface OpenedAttributor {
 
 /**
  * The attributor of the prover account the options name, over the store at `--store`. Fails
- * before any work with CANNOT_ATTRIBUTE when the key holds no L2 account or the store does
- * not answer; `hint` (how to run without attributing) ends the message.
+ * before any work with CANNOT_ATTRIBUTE when `--reward-circuit` names no RewardSettlement
+ * circuit, the key holds no L2 account or the store does not answer; `hint` (how to run
+ * without attributing) ends the message.
  */
 export async function openAttributor(
   o: RewardOptions,
@@ -57,6 +58,13 @@ export async function openAttributor(
     import("../../store/client.ts"),
     import("../../store/identity.ts"),
   ]);
+  const shape = await rewardShape(o.rewardCircuit).catch((e: unknown) => {
+    throw e instanceof CodedError
+      ? new ProverError(ProverErrorCode.CannotAttribute, `--reward-circuit: ${e.message}${hint}`, undefined, {
+          cause: e,
+        })
+      : e;
+  });
   let wallet: L2Wallet;
   try {
     wallet = await openWallet({ ...o, fee: "0" });
@@ -82,6 +90,6 @@ export async function openAttributor(
     );
   }
   const store = new StoreClient(o.store, new StoreKey(wallet.key.privateKey));
-  const attributor = storeAttributor(wallet, store, await rewardShape(o.rewardCircuit), log);
+  const attributor = storeAttributor(wallet, store, shape, log);
   return { attributor, wallet, close: () => store.close() };
 }

@@ -7,8 +7,8 @@
  * devnet --no-rewards`) nothing is attributed; the same devnet restarted with them on settles
  * the epoch from the first unsettled one, and the fee reaches L2 balances. Batch proving is off
  * here: it is test/e2e/prover.test.ts's and cli/devnet/devnet.test.ts's, and its keys would
- * take minutes. `openledger prover` itself: it refuses to start without an L2 account unless
- * --no-rewards.
+ * take minutes. `openledger prover` itself: it refuses to start without what attributing
+ * needs (an L2 account, a reward circuit, a store that answers) unless --no-rewards.
  */
 import { mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -220,7 +220,7 @@ describe("the devnet's prover attributes reward epochs by itself", () => {
   );
 
   it(
-    "openledger prover refuses to start without an L2 account unless --no-rewards",
+    "openledger prover refuses to start without what attributing needs, unless --no-rewards",
     { timeout: 120_000 },
     async () => {
       const args = [
@@ -240,6 +240,17 @@ describe("the devnet's prover attributes reward epochs by itself", () => {
       expect(batchesOnly.code).toBe(1);
       expect(batchesOnly.stderr).not.toMatch(/CANNOT_ATTRIBUTE/);
       expect(batchesOnly.stderr).toMatch(/no_such_circuit/);
+      // A circuit that is not a reward circuit; a store that does not answer (dev account #6,
+      // the user above, has an L2 account).
+      const notReward = await failure(runCli(key, [...args, "--reward-circuit", "batch_8x2_2tx_1reg"]));
+      expect(notReward.stderr).toMatch(
+        /CANNOT_ATTRIBUTE: --reward-circuit: .*not a RewardSettlement circuit.*--no-rewards/,
+      );
+      const user = devWallet(USER).privateKey;
+      const noStore = await failure(runCli(user, [...args, "--store", "http://127.0.0.1:1"]));
+      expect(noStore.stderr).toMatch(
+        /CANNOT_ATTRIBUTE: the store at http:\/\/127.0.0.1:1 does not answer.*--no-rewards/,
+      );
     },
   );
 });
