@@ -1,22 +1,25 @@
 import type { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { listRecords } from "./records.ts";
+import { startEpoch } from "./start-epoch.ts";
 
 /**
- * Where a prover node that (re)starts begins following epochs: the first closed epoch whose
- * inference set still holds an unsettled record (payment > 0), else the first epoch not yet
- * closed. Epochs before it have nothing left to pay (docs/protocol.md §11.1), so they are
- * not attributed again; each record is read once.
+ * Where a prover node that (re)starts begins following epochs (`startEpoch`), read from the
+ * sequencer: the closed epochs' ends, then their records once. Epochs before it have nothing
+ * left to pay, so they are not attributed again.
  */
 export async function firstUnsettledEpoch(provider: OpenLedgerProvider): Promise<number> {
   const { epochLength } = await provider.getGovernance();
   const closed = Math.floor((await provider.getBatchNumber()) / epochLength);
-  let after = 0;
+  const ends: number[] = [];
   for (let epoch = 0; epoch < closed; epoch++) {
     const end = await provider.getBatch((epoch + 1) * epochLength);
-    if (!end) return epoch;
-    const last = end.endCounters.inferences;
-    if ((await listRecords(provider, after, last)).some((r) => BigInt(r.payment) > 0n)) return epoch;
-    after = last;
+    // Sealed entries are never missing; should one be, follow from that epoch and retry there.
+    if (!end) break;
+    ends.push(end.endCounters.inferences);
   }
-  return closed;
+  const records = await listRecords(provider, 0, ends.at(-1) ?? 0);
+  return startEpoch(
+    ends,
+    records.map((r) => ({ id: r.id, payment: BigInt(r.payment) })),
+  );
 }
