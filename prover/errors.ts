@@ -13,6 +13,8 @@ export const ProverErrorCode = {
    * classes, no rows, a base model of another shape, a bad configuration.
    */
   InvalidTraining: "INVALID_TRAINING",
+  /** A prover node set to attribute epochs without what that needs: an L2 account, a store that answers. */
+  CannotAttribute: "CANNOT_ATTRIBUTE",
 } as const;
 
 export type ProverErrorCode = (typeof ProverErrorCode)[keyof typeof ProverErrorCode];

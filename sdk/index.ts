@@ -1,2 +1,3 @@
 export * from "./provider.ts";
 export * from "./wallet.ts";
+export * from "./accounts.ts";

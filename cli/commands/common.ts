@@ -5,6 +5,7 @@ import type { Domain } from "../../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { DEV_DOMAIN, PARAM_SETS } from "../../protocol/genesis.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
+import { accountsOfKey } from "../../sdk/accounts.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
 import type { SubmitResult } from "../../sdk/wire.ts";
@@ -82,11 +83,14 @@ export function walletOptions(cmd: Command): Command {
   return ethKeyOptions(chainOptions(rpcOption(cmd)))
     .option("--account <id>", "your L2 account id (default: the one your key's deposit opened)", intArg)
     .option("--fee <amount>", "fee in base units", "0")
-    .addOption(
-      new Option("--params <set>", "tree sizes of the deployment (the devnet's are test)")
-        .choices(Object.keys(PARAM_SETS))
-        .default("production"),
-    );
+    .addOption(paramsOption("production"));
+}
+
+/** `--params`: the named tree-size set of the deployment. */
+export function paramsOption(defaultSet: string): Option {
+  return new Option("--params <set>", "tree sizes of the deployment (the devnet's are test)")
+    .choices(Object.keys(PARAM_SETS))
+    .default(defaultSet);
 }
 
 /** Options of a command that signs and sends one L2 transaction. */
@@ -135,20 +139,16 @@ export async function openWallet(o: WalletOptions): Promise<L2Wallet> {
   const key = await deriveL2Key(eth, domain, o.keyIndex);
   let account = o.account;
   if (account === undefined) {
-    const ids = await provider.getAccountsByL1Address(eth.address);
-    const accounts = await Promise.all(ids.map((id) => provider.getAccount(id)));
-    const mine = accounts.filter(
-      (a) => a && BigInt(a.publicKey.x) === key.publicKey.x && BigInt(a.publicKey.y) === key.publicKey.y,
-    );
+    const mine = await accountsOfKey(provider, eth.address, key.publicKey);
     if (mine.length !== 1) {
       throw new OpenLedgerError(
         ErrorCode.UnknownAccount,
         mine.length === 0
           ? `no L2 account holds your key: deposit first (\`openledger bridge deposit\`)`
-          : `your key holds accounts ${mine.map((a) => a!.id).join(", ")}: pass --account`,
+          : `your key holds accounts ${mine.join(", ")}: pass --account`,
       );
     }
-    account = mine[0]!.id;
+    account = mine[0]!;
   }
   return new L2Wallet(key, account, provider, domain, PARAM_SETS[o.params]!);
 }

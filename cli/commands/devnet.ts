@@ -7,7 +7,7 @@ import { intArg } from "./common.ts";
 export function devnetCommand(): Command {
   return new Command("devnet")
     .description(
-      "run a local L1 (Hardhat EDR) with OPEN, the rollup and governance deployed and dev accounts funded",
+      "run a local L1 (Hardhat EDR) with OPEN, the rollup and governance deployed and dev accounts funded, and the sequencer, store, explorer, inference node and prover (batches and reward epochs) over it",
     )
     .option("--host <host>", "address the L1 JSON-RPC listens on", "127.0.0.1")
     .option("--port <port>", "L1 JSON-RPC port", intArg, 8545)
@@ -23,6 +23,10 @@ export function devnetCommand(): Command {
       intArg,
       7,
     )
+    .option(
+      "--no-rewards",
+      "the prover proves batches only: it attributes no reward epochs (as `openledger prover --no-rewards`)",
+    )
     .option("--json-logs", "JSON log lines instead of readable ones", false)
     .action(async (o) => {
       // Synchronous pretty-printing on stderr: no worker thread to outlive Ctrl-C.
@@ -32,16 +36,20 @@ export function devnetCommand(): Command {
       // Loaded here: Hardhat reads its config at import, which only this command needs.
       const { startDevnet } = await import("../devnet/devnet.ts");
       const { devnetSummary } = await import("../devnet/summary.ts");
+      const { devnetServices } = await import("../devnet/services.ts");
       let devnet: Awaited<ReturnType<typeof startDevnet>>;
       try {
-        devnet = await startDevnet({
-          host: o.host,
-          port: o.port,
-          dataDir: o.dataDir,
-          fresh: o.fresh,
-          users: o.users,
-          logger,
-        });
+        devnet = await startDevnet(
+          {
+            host: o.host,
+            port: o.port,
+            dataDir: o.dataDir,
+            fresh: o.fresh,
+            users: o.users,
+            logger,
+          },
+          devnetServices({ rewards: o.rewards }),
+        );
       } catch (err) {
         logger.error({ err }, "the devnet did not start");
         process.exit(1);

@@ -1,17 +1,16 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command } from "commander";
 import { Contract, JsonRpcProvider } from "ethers";
 import { pino } from "pino";
 import { buildCircuit } from "../../circuits/tools/artifacts.ts";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
-import { DEV_BATCH_CIRCUIT, DEV_REWARD_CIRCUIT } from "../../contracts/deploy/config.ts";
+import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { GENESIS_GOVERNANCE, PARAM_SETS } from "../../protocol/genesis.ts";
+import { firstUnsettledEpoch } from "../../prover/epochs/first-unsettled.ts";
 import { checkAssignment } from "../../prover/node/assignment.ts";
 import { createBackend } from "../../prover/node/backend.ts";
 import { ProverNode } from "../../prover/node/node.ts";
-import { buildRewardCircuit, rewardShape } from "../../prover/node/reward-circuit.ts";
-import { EpochAttributor } from "../../prover/epochs/attributor.ts";
-import { storeSources } from "../../prover/epochs/sources.ts";
+import { buildRewardCircuit } from "../../prover/node/reward-circuit.ts";
 import { SequencerRpcSource } from "../../prover/node/source.ts";
 import {
   chainOptions,
@@ -19,22 +18,34 @@ import {
   ethKeyOptions,
   intArg,
   loadEthWallet,
-  openWallet,
   output,
+  paramsOption,
   rpcOption,
-  type WalletOptions,
 } from "./common.ts";
 import { epochProgress } from "./epoch-progress.ts";
 import { replayCommand } from "./prover-replay.ts";
+import {
+  type OpenedAttributor,
+  openAttributor,
+  type RewardOptions,
+  rewardOptions,
+} from "./prover-rewards.ts";
 
-/** `openledger prover`: proves sealed batches and finalizes them on L1 until SIGINT/SIGTERM. */
+/** Ends the message of a reward option the node cannot do without. */
+const NO_REWARDS_HINT = "; or run with --no-rewards to prove batches only";
+
+/**
+ * `openledger prover`: proves sealed entries and finalizes them on L1, and (unless
+ * --no-rewards) attributes each reward epoch as it closes and submits its settlements, until
+ * SIGINT/SIGTERM.
+ */
 export function proverCommand(): Command {
-  return ethKeyOptions(rpcOption(chainOptions(new Command("prover"))))
+  return rewardOptions(ethKeyOptions(rpcOption(chainOptions(new Command("prover")))))
     .enablePositionalOptions()
     .addCommand(attributeCommand())
     .addCommand(replayCommand())
     .description(
-      "run a prover node: witnesses from the sequencer's entries, Groth16 proofs of batches (proveBatch) and, with --reward-circuit, of reward settlements (proveSettlement) on L1",
+      "run a prover node: Groth16 proofs of the sequencer's batches (proveBatch) and, with --reward-circuit-id, of reward settlements (proveSettlement) on L1; and, unless --no-rewards, the Proof of Attribution over each reward epoch as it closes, from the first one left unsettled, its settlements signed by this key's L2 account (docs/protocol.md §11.6)",
     )
     .option("--l1 <url>", "L1 JSON-RPC endpoint", "http://127.0.0.1:8545")
     .option("--circuit <name>", "batch circuit (circuits/circuits.json)", DEV_BATCH_CIRCUIT.name)
@@ -58,15 +69,12 @@ export function proverCommand(): Command {
       DEV_BATCH_CIRCUIT.shape.registrySlots,
     )
     .option(
-      "--reward-circuit <name>",
-      "RewardSettlement circuit to prove settlement entries with (e.g. reward_2x4); without it they are replayed and left to other provers",
-    )
-    .option(
       "--reward-circuit-id <id>",
-      "id the reward circuit's verifier is registered under for reward epochs (with --reward-circuit)",
+      "also prove settlement entries with --reward-circuit, whose verifier is registered under this id for reward epochs (without it they are replayed and left to other provers)",
       intArg,
     )
-    .option("--params <set>", "tree sizes", "test")
+    .option("--no-rewards", "prove only: attribute no epochs (needs no L2 account and no store)")
+    .addOption(paramsOption("test"))
     .option("--ptau <file>", "production keys: a Powers-of-Tau ceremony file (default: INSECURE dev setup)")
     .option("--native-prover <path>", "rapidsnark-style prover binary: <bin> <zkey> <wtns> <proof> <public>")
     .option("--index <n>", "this node's index among the prover nodes", intArg, 0)
@@ -74,126 +82,134 @@ export function proverCommand(): Command {
     .option("--takeover <seconds>", "prove any batch left unproven this long", intArg, 600)
     .action(async (o) => {
       const logger = pino();
-      const build = { ptau: o.ptau, log: (line: string) => logger.info(line) };
-      if ((o.rewardCircuit === undefined) !== (o.rewardCircuitId === undefined)) {
-        throw new InvalidArgumentError("--reward-circuit and --reward-circuit-id go together");
+      const log = (line: string) => logger.info(line);
+      // Before any key build: a node that cannot attribute says so at once.
+      const rewards = o.rewards ? await openAttributor(o as RewardOptions, log, NO_REWARDS_HINT) : undefined;
+      try {
+        await runNode(o, log, rewards);
+      } finally {
+        rewards?.close();
       }
-      const circuit = await buildCircuit(o.circuit, build);
-      const rewardCircuit =
-        o.rewardCircuit === undefined
-          ? undefined
-          : await buildRewardCircuit(o.rewardCircuit, o.rewardCircuitId, build);
-      const provider = new JsonRpcProvider(o.l1);
-      const signer = loadEthWallet(o).connect(provider);
-      const rollup = new Contract(o.rollup, (await loadArtifact("Rollup")).abi, signer);
-      const backend = createBackend(o.nativeProver);
-      const node = new ProverNode({
-        genesis: { domain: domainFrom(o), params: PARAM_SETS[o.params]!, governance: GENESIS_GOVERNANCE },
-        source: new SequencerRpcSource(o.rpc),
-        rollup,
-        backend,
-        circuit: {
-          wasm: circuit.wasm,
-          zkey: circuit.zkey,
-          circuitId: o.circuitId,
-          shape: { slots: o.slots, withdrawals: o.withdrawals, registrySlots: o.registrySlots },
-        },
-        ...(rewardCircuit && { rewardCircuit }),
-        assignment: checkAssignment({ index: o.index, of: o.of, takeoverSeconds: o.takeover }),
-        log: (line) => logger.info(line),
-      });
-      const stop = new AbortController();
-      for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stop.abort());
-      logger.info(
-        `prover ${o.index}/${o.of} on ${backend.name}, circuit ${o.circuit} (${circuit.constraints} constraints)${rewardCircuit ? `, settlements with ${o.rewardCircuit}` : ""}`,
-      );
-      await node.run(stop.signal);
-      await backend.close();
-      await terminateSnarkjsCurve();
-      provider.destroy();
     });
 }
 
-interface AttributeOptions extends Omit<WalletOptions, "fee"> {
-  readonly store: string;
-  readonly epoch?: number;
-  readonly follow: boolean;
-  readonly from: number;
+/** The options of `openledger prover` that the batch prover takes. */
+interface NodeOptions {
+  readonly l1: string;
+  readonly rpc: string;
+  readonly chainId: string;
+  readonly rollup: string;
+  readonly ethKeyEnv: string;
+  readonly ethKeyFile?: string;
+  readonly circuit: string;
+  readonly circuitId: number;
+  readonly slots: number;
+  readonly withdrawals: number;
+  readonly registrySlots: number;
   readonly rewardCircuit: string;
+  readonly rewardCircuitId?: number;
+  readonly params: string;
+  readonly ptau?: string;
+  readonly nativeProver?: string;
+  readonly index: number;
+  readonly of: number;
+  readonly takeover: number;
+}
+
+/** Builds the circuits and runs the batch prover and the attributor (if any) until a signal. */
+async function runNode(
+  o: NodeOptions,
+  log: (line: string) => void,
+  rewards: OpenedAttributor | undefined,
+): Promise<void> {
+  const build = { ptau: o.ptau, log };
+  const circuit = await buildCircuit(o.circuit, build);
+  const rewardCircuit =
+    o.rewardCircuitId === undefined
+      ? undefined
+      : await buildRewardCircuit(o.rewardCircuit, o.rewardCircuitId, build);
+  const provider = new JsonRpcProvider(o.l1);
+  const signer = loadEthWallet(o).connect(provider);
+  const rollup = new Contract(o.rollup, (await loadArtifact("Rollup")).abi, signer);
+  const backend = createBackend(o.nativeProver);
+  try {
+    const node = new ProverNode({
+      genesis: {
+        domain: domainFrom(o),
+        params: PARAM_SETS[o.params]!,
+        governance: GENESIS_GOVERNANCE,
+      },
+      source: new SequencerRpcSource(o.rpc),
+      rollup,
+      backend,
+      circuit: {
+        wasm: circuit.wasm,
+        zkey: circuit.zkey,
+        circuitId: o.circuitId,
+        shape: { slots: o.slots, withdrawals: o.withdrawals, registrySlots: o.registrySlots },
+      },
+      ...(rewardCircuit && { rewardCircuit }),
+      assignment: checkAssignment({ index: o.index, of: o.of, takeoverSeconds: o.takeover }),
+      log,
+    });
+    const stop = new AbortController();
+    for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stop.abort());
+    const from = rewards ? await firstUnsettledEpoch(rewards.wallet.provider) : 0;
+    log(
+      `prover ${o.index}/${o.of} on ${backend.name}, circuit ${o.circuit} (${circuit.constraints} constraints)${rewardCircuit ? `, settlements with ${o.rewardCircuit}` : ""}; ${rewards ? `attributing epochs from ${from} as L2 account ${rewards.wallet.account}` : "not attributing epochs (--no-rewards)"}`,
+    );
+    // Either loop failing stops the other: the node does both or neither.
+    const progress = epochProgress(log);
+    const loops = [
+      node.run(stop.signal),
+      rewards?.attributor.follow(stop.signal, from, undefined, progress.update),
+    ].map((loop) =>
+      Promise.resolve(loop).catch((e: unknown) => {
+        stop.abort();
+        throw e;
+      }),
+    );
+    const failed = (await Promise.allSettled(loops)).find((r) => r.status === "rejected");
+    progress.stop();
+    if (failed) throw failed.reason;
+  } finally {
+    await backend.close();
+    await terminateSnarkjsCurve();
+    provider.destroy();
+  }
 }
 
 /**
- * `openledger prover attribute`: runs the Proof of Attribution over closed reward epochs and
- * submits their settlements to the sequencer, signed by this prover's L2 account (its L1
- * address must be a bonded prover). Models, rows and inputs come from the store, which must
- * hold this key's grants; each is checked against the chain (docs/protocol.md §11.6).
+ * `openledger prover attribute --epoch N`: one run of the Proof of Attribution over closed
+ * epoch N (and every record left unsettled before it, docs/protocol.md §11.1), its
+ * settlements submitted to the sequencer signed by this prover's L2 account (its L1 address
+ * must be a bonded prover). `openledger prover` does the same for each epoch as it closes.
  */
 function attributeCommand(): Command {
-  return ethKeyOptions(chainOptions(rpcOption(new Command("attribute"))))
-    .option(
-      "--account <id>",
-      "the prover's L2 account id (default: the one your key's deposit opened)",
-      intArg,
-    )
-    .addOption(
-      new Option("--params <set>", "tree sizes of the deployment (the devnet's are test)")
-        .choices(Object.keys(PARAM_SETS))
-        .default("production"),
-    )
-    .description("attribute closed reward epochs and submit their settlements (docs/protocol.md §11.6)")
-    .option(
-      "--store <url>",
-      "the store holding the rows, models and inference records",
-      "http://127.0.0.1:8549",
-    )
-    .option("--epoch <n>", "attribute this epoch once and exit", intArg)
-    .option("--follow", "attribute each epoch as it closes, until SIGINT/SIGTERM", false)
-    .option("--from <n>", "with --follow: the first epoch", intArg, 0)
-    .option(
-      "--reward-circuit <name>",
-      "the RewardSettlement circuit the sequencer proves settlements with: its lanes size each settlement",
-      DEV_REWARD_CIRCUIT.name,
-    )
-    .action(async (o: AttributeOptions, cmd: Command) => {
-      if ((o.epoch === undefined) === !o.follow) cmd.error("error: give either --epoch <n> or --follow");
+  return rewardOptions(ethKeyOptions(chainOptions(rpcOption(new Command("attribute")))))
+    .addOption(paramsOption("production"))
+    .description("attribute one closed reward epoch and submit its settlements (docs/protocol.md §11.6)")
+    .requiredOption("--epoch <n>", "the epoch", intArg)
+    .option("--json", "print JSON", false)
+    .action(async (o: RewardOptions & { epoch: number; json: boolean }) => {
       const logger = pino();
-      const [{ StoreClient }, { StoreKey }] = await Promise.all([
-        import("../../store/client.ts"),
-        import("../../store/identity.ts"),
-      ]);
-      const wallet = await openWallet({ ...o, fee: "0" });
-      const store = new StoreClient(o.store, new StoreKey(wallet.key.privateKey));
-      const attributor = new EpochAttributor({
-        provider: wallet.provider,
-        sources: storeSources({ provider: wallet.provider, params: wallet.params }, store),
-        key: wallet.key.privateKey,
-        proverAccount: wallet.account,
-        domain: wallet.domain,
-        shape: await rewardShape(o.rewardCircuit),
-        log: (line) => logger.info(line),
-      });
+      const { attributor, close } = await openAttributor(o, (line) => logger.info(line));
       const progress = epochProgress((line) => logger.info(line));
       try {
-        if (o.epoch !== undefined) {
-          const report = await attributor.settle(o.epoch, { progress: progress.update });
-          output(false, report, () =>
-            report.settled.length === 0
-              ? `epoch ${o.epoch}: nothing to settle`
-              : report.settled
-                  .map(
-                    (j) =>
-                      `model ${j.model}: inferences ${j.inferences.join(",")} settled as entry ${j.result.entry}, ${j.result.paid} paid`,
-                  )
-                  .join("\n"),
-          );
-        } else {
-          const stop = new AbortController();
-          for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stop.abort());
-          await attributor.follow(stop.signal, o.from, undefined, progress.update);
-        }
+        const report = await attributor.settle(o.epoch, { progress: progress.update });
+        output(o.json, report, () =>
+          report.settled.length === 0
+            ? `epoch ${o.epoch}: nothing to settle`
+            : report.settled
+                .map(
+                  (j) =>
+                    `model ${j.model}: inferences ${j.inferences.join(",")} settled as entry ${j.result.entry}, ${j.result.paid} paid`,
+                )
+                .join("\n"),
+        );
       } finally {
         progress.stop();
-        store.close();
+        close();
       }
     });
 }

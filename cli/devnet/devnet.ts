@@ -9,7 +9,7 @@ import {
   readDeploymentFile,
   writeDeploymentFile,
 } from "../../contracts/deploy/addresses.ts";
-import { bondOperator, fundAccounts } from "../../contracts/deploy/bootstrap.ts";
+import { bondOperator, depositForKey, fundAccounts } from "../../contracts/deploy/bootstrap.ts";
 import { buildDeployArtifacts } from "../../contracts/deploy/build.ts";
 import { DEV_REWARD_CIRCUIT, devDeployConfig, OPEN } from "../../contracts/deploy/config.ts";
 import { type Deployment, deployOpenLedger } from "../../contracts/deploy/deploy.ts";
@@ -18,7 +18,7 @@ import { deriveL2Key } from "../../protocol/keys.ts";
 import { contractSourcesHash } from "../../contracts/deploy/sources-hash.ts";
 import { type L1Chain, startL1Chain } from "./l1-chain.ts";
 import type { DevnetService, RunningService } from "./service.ts";
-import { DEVNET_SERVICES } from "./services.ts";
+import { devnetServices } from "./services.ts";
 
 export interface DevnetOptions {
   host: string;
@@ -49,7 +49,7 @@ export const USER_OPEN = 1_000_000n * OPEN;
  */
 export async function startDevnet(
   opts: DevnetOptions,
-  services: DevnetService[] = DEVNET_SERVICES,
+  services: DevnetService[] = devnetServices(),
 ): Promise<Devnet> {
   const { logger } = opts;
   const journalPath = join(opts.dataDir, "l1-journal.jsonl");
@@ -138,8 +138,7 @@ async function openTreasuryAccount(d: Deployment, deployer: Signer): Promise<voi
     rollup: String(d.rollup.target),
   };
   const { publicKey } = await deriveL2Key(devWallet(0), domain);
-  await (await d.token.connect(deployer).getFunction("approve")(d.rollup.target, OPEN)).wait();
-  await (await d.rollup.connect(deployer).getFunction("deposit")(0, publicKey.x, publicKey.y, OPEN)).wait();
+  await depositForKey(d.token as Contract, d.rollup as Contract, deployer, publicKey, OPEN);
 }
 
 async function deployAndFund(provider: JsonRpcProvider, accounts: DevAccount[], logger: Logger) {

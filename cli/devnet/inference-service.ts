@@ -1,8 +1,7 @@
-import { devWallet } from "../../contracts/deploy/dev-accounts.ts";
 import { startInferenceService } from "../../inference/service.ts";
-import { deriveL2Key } from "../../protocol/keys.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { StoreKey } from "../../store/identity.ts";
+import { devProverKey } from "./prover-key.ts";
 import type { DevnetService } from "./service.ts";
 
 /**
@@ -21,7 +20,7 @@ export const inferenceService: DevnetService = {
     if (!sequencer || !store)
       throw new Error("the inference node needs the sequencer and the store started before it");
     const domain = { chainId: ctx.chainId, rollup: ctx.deployment.contracts.rollup };
-    const { privateKey } = await deriveL2Key(devWallet(2), domain);
+    const { privateKey } = await devProverKey(ctx);
     const node = await startInferenceService({
       sequencer: `${sequencer}/rpc`,
       store,

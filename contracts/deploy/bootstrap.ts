@@ -20,3 +20,20 @@ export async function bondOperator(
   await (await (token.connect(operator) as Contract).getFunction("approve")(rollup.target, amount)).wait();
   await (await (rollup.connect(operator) as Contract).getFunction("bond")(amount, asProver)).wait();
 }
+
+/**
+ * Approves and deposits `amount` OPEN (plus the rollup's queue fee) from `from` to a new L2
+ * account for `publicKey`: the account opens when the sequencer relays the deposit.
+ */
+export async function depositForKey(
+  token: Contract,
+  rollup: Contract,
+  from: Signer,
+  publicKey: { readonly x: bigint; readonly y: bigint },
+  amount: bigint,
+) {
+  const r = rollup.connect(from) as Contract;
+  const total = amount + BigInt(await r.getFunction("queueFee")());
+  await (await (token.connect(from) as Contract).getFunction("approve")(rollup.target, total)).wait();
+  await (await r.getFunction("deposit")(0, publicKey.x, publicKey.y, amount)).wait();
+}

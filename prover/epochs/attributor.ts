@@ -10,6 +10,7 @@ import type { InferenceInfo, SettlementResult } from "../../sdk/wire.ts";
 import { methodOfId } from "../attribution/engine.ts";
 import type { MethodName, TrainingRows } from "../attribution/types.ts";
 import { type EpochPlan, planEpoch, type SettlementJob } from "./plan.ts";
+import { listRecords } from "./records.ts";
 import { inferenceScores } from "./scores.ts";
 
 /** A registered model as the attribution needs it, every part checked against the chain. */
@@ -81,8 +82,6 @@ export interface EpochReport {
   readonly complete: boolean;
 }
 
-const PAGE = 100;
-
 /**
  * Runs the Proof of Attribution over a closed reward epoch and submits its settlements
  * (docs/protocol.md §11): reads the epoch's unsettled inference records from the sequencer,
@@ -117,7 +116,7 @@ export class EpochAttributor {
         `epoch ${epoch} has not closed: its last entry ${(epoch + 1) * governance.epochLength} is not sealed`,
       );
     }
-    const records = await this.records(end.lastInference);
+    const records = await listRecords(this.o.provider, 0, end.lastInference);
     const pending = records.map((r) => ({ id: r.id, model: r.model, payment: BigInt(r.payment) }));
     const models = new Map<number, AttributableModel>();
     for (const model of new Set(pending.filter((r) => r.payment > 0n).map((r) => r.model))) {
@@ -195,16 +194,6 @@ export class EpochAttributor {
       // An abort ends the wait at once rather than after idleMs.
       await sleep(idleMs, undefined, { signal }).catch(() => {});
     }
-  }
-
-  /** Every record with id ≤ `last`, a page at a time. */
-  private async records(last: number): Promise<InferenceInfo[]> {
-    const out: InferenceInfo[] = [];
-    for (let offset = 0; offset < last; offset += PAGE) {
-      const page = await this.o.provider.listInferences({ offset, limit: Math.min(PAGE, last - offset) });
-      out.push(...page);
-    }
-    return out;
   }
 
   private log(line: string): void {

@@ -4,7 +4,7 @@
  * and the epoch's cast: three owners contribute iris rows (one with every label wrong)
  * through `contribute`, a model is trained on them from the store and registered.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -16,7 +16,6 @@ import {
   type System,
 } from "../../contracts/test/fixture.ts";
 import type { BatchShape } from "../../protocol/batch/layout.ts";
-import type { DatanetMetadata } from "../../protocol/datanet/metadata.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { DEV_DOMAIN } from "../../protocol/genesis.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
@@ -38,6 +37,7 @@ import { contribute } from "../../store/contribute.ts";
 import type { StoreIdentity } from "../../store/identity.ts";
 import { StoreKey } from "../../store/identity.ts";
 import { type RunningStore, startStore } from "../../store/server.ts";
+import { IRIS_METADATA, writeIrisRows } from "../iris-rows.ts";
 import { startSettlingSequencer } from "./settling-chain.ts";
 
 /** Keys by role; each key's L2 account is opened by a deposit in this order (ids 1..6). */
@@ -52,15 +52,6 @@ export const FEE = 1_000n;
 export const LAYOUT = { slots: 16, withdrawals: 2, registrySlots: 8 };
 /** Epoch e is entries 3e+1..3e+3 (batches and settlements both count). */
 export const GOVERNANCE: GovernanceParams = { ...TEST_GOVERNANCE, epochLength: 3 };
-
-/** The Datanet the epoch tests contribute to: iris rows, four features, three classes. */
-export const IRIS_METADATA: DatanetMetadata = {
-  version: 1,
-  name: "iris",
-  description: "iris flowers, standardized",
-  schema: { features: { count: 4, kind: "numeric" }, label: { kind: "class", classes: 3 } },
-  license: 1,
-};
 
 /** Iris cut into 120 training rows and 30 held out (the inputs users pay for), the same in every test. */
 export const irisSplit = (): [Dataset, Dataset] => {
@@ -178,23 +169,17 @@ export async function contributeAndTrain(
   await openAccounts(f, [PROVER, ...CONTRIBUTORS, OWNER, USER], 10n ** 15n);
   await f.wallet(OWNER).createDatanet(OPEN_DATANET);
   const [train, held] = irisSplit();
-  const metadata = IRIS_METADATA;
   const provers = [storeKey(PROVER).identity, ...readers];
   const dir = mkdtempSync(join(tmpdir(), "openledger-epoch-rows-"));
   for (const [c, key] of CONTRIBUTORS.entries()) {
-    const lines = Array.from({ length: 40 }, (_, k) => {
-      const i = c * 40 + k;
-      const label = key === NOISY ? (train!.y[i]! + 1) % 3 : train!.y[i]!;
-      return JSON.stringify({ label, features: Array.from(train!.x.subarray(i * 4, i * 4 + 4)) });
-    });
     const file = join(dir, `rows-${key}.jsonl`);
-    writeFileSync(file, `${lines.join("\n")}\n`);
+    writeIrisRows(file, train, c * 40, 40, key === NOISY ? (y) => (y + 1) % 3 : undefined);
     const client = new StoreClient(f.store.url, storeKey(key));
     const result = await contribute(
       {
         file,
         format: "jsonl",
-        metadata,
+        metadata: IRIS_METADATA,
         datanet: 1,
         stake: 100n,
         license: 1,

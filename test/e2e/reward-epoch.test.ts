@@ -11,7 +11,7 @@
  * them; a prover node proves them on L1 with the reward circuit (batches with the stub
  * circuit); a contributor withdraws the reward and claims it on L1.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,12 +35,12 @@ import { contribute } from "../../store/contribute.ts";
 import {
   type EpochFixture,
   GOVERNANCE,
-  IRIS_METADATA,
   irisSplit,
   openAccounts,
   startEpochFixture,
   storeKey,
 } from "./epoch-fixture.ts";
+import { IRIS_METADATA, writeIrisRows } from "../iris-rows.ts";
 import { waitCommitted } from "./settling-chain.ts";
 
 // Epoch 0 is entries 1-3 (GOVERNANCE): setup, the models, the inferences; the settlements are entries 4-6.
@@ -83,16 +83,6 @@ afterAll(async () => {
 });
 
 const balance = async (account: number) => BigInt((await f.provider.getAccount(account))!.balance);
-
-/** Iris rows as the JSON lines `contribute` reads; `wrong` shifts every label to another class. */
-function jsonl(data: Dataset, from: number, to: number, wrong = false): string {
-  const lines = [];
-  for (let i = from; i < to; i++) {
-    const label = wrong ? (data.y[i]! + 1) % 3 : data.y[i]!;
-    lines.push(JSON.stringify({ label, features: Array.from(data.x.subarray(i * 4, i * 4 + 4)) }));
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 /**
  * What §11.2 says each account is owed for one settlement, computed here from the published
@@ -138,26 +128,32 @@ describe("a reward epoch, from contributed rows to rewards withdrawn on L1", () 
       await openAccounts(f, ACCOUNTS, 10n ** 15n);
       await wallet(OWNER).createDatanet(OPEN_DATANET);
       const [train, held] = irisSplit();
-      const metadata = IRIS_METADATA;
       const dir = mkdtempSync(join(tmpdir(), "openledger-epoch-rows-"));
-      const contributions: [key: number, rows: string][] = [
-        [A, jsonl(train, 0, 40)],
-        [A1, jsonl(train, 0, 20)],
-        [A2, jsonl(train, 20, 40)],
-        [B, jsonl(train, 40, 80)],
-        [NOISY, jsonl(train, 80, 120, true)],
-        [E, jsonl(held, 0, 20)],
-        [COPIER, jsonl(held, 0, 10)],
+      const wrong = (y: number) => (y + 1) % 3;
+      const contributions: [
+        key: number,
+        rows: Dataset,
+        first: number,
+        count: number,
+        label?: typeof wrong,
+      ][] = [
+        [A, train, 0, 40],
+        [A1, train, 0, 20],
+        [A2, train, 20, 20],
+        [B, train, 40, 40],
+        [NOISY, train, 80, 40, wrong],
+        [E, held, 0, 20],
+        [COPIER, held, 0, 10],
       ];
-      for (const [c, [key, rows]] of contributions.entries()) {
+      for (const [c, [key, rows, first, count, label]] of contributions.entries()) {
         const file = join(dir, `rows-${key}.jsonl`);
-        writeFileSync(file, rows);
+        writeIrisRows(file, rows, first, count, label);
         const client = new StoreClient(store.url, storeKey(key));
         const result = await contribute(
           {
             file,
             format: "jsonl",
-            metadata,
+            metadata: IRIS_METADATA,
             datanet: 1,
             stake: 100n,
             license: 1,
