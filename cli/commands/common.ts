@@ -6,6 +6,7 @@ import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { DEV_DOMAIN, PARAM_SETS } from "../../protocol/genesis.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
 import type { ProtocolParams } from "../../protocol/params.ts";
+import type { Genesis } from "../../protocol/state/state.ts";
 import { parseAmount } from "../../sdk/amounts.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
@@ -47,8 +48,13 @@ export function ethKeyOptions(cmd: Command): Command {
     .option("--key-index <n>", "L2 key index derived from the same Ethereum key", intArg, 0);
 }
 
+export interface EthKeyOptions {
+  readonly ethKeyEnv: string;
+  readonly ethKeyFile?: string;
+}
+
 /** The Ethereum wallet the L2 key is derived from; errors never echo the key. */
-export function loadEthWallet(o: { ethKeyEnv: string; ethKeyFile?: string }): Wallet {
+export function loadEthWallet(o: EthKeyOptions): Wallet {
   const raw = o.ethKeyFile ? readFileSync(o.ethKeyFile, "utf8").trim() : process.env[o.ethKeyEnv];
   if (!raw) {
     throw new OpenLedgerError(
@@ -169,12 +175,19 @@ export async function openWallet(o: WalletOptions): Promise<L2Wallet> {
   return new L2Wallet(key, account, provider, domain, await paramsFor(provider, o));
 }
 
-/**
- * The tree sizes to sign with: --params if given, else the sequencer's (ol_getParams), which
- * must serve the deployment the wallet signs for.
- */
+/** The tree sizes to sign with: --params if given, else the sequencer's. */
 export async function paramsFor(provider: OpenLedgerProvider, o: WalletOptions): Promise<ProtocolParams> {
-  if (o.params) return PARAM_SETS[o.params]!;
+  return o.params ? PARAM_SETS[o.params]! : (await nodeGenesis(provider, o)).params;
+}
+
+/**
+ * The chain the sequencer serves (ol_getParams): deployment, tree sizes and genesis governance.
+ * It must be the deployment the command was pointed at (--rollup, --chain-id).
+ */
+export async function nodeGenesis(
+  provider: OpenLedgerProvider,
+  o: { chainId: string; rollup: string },
+): Promise<Genesis> {
   const node = await provider.getParams();
   const domain = domainFrom(o);
   if (
@@ -186,5 +199,5 @@ export async function paramsFor(provider: OpenLedgerProvider, o: WalletOptions):
       `the sequencer at ${provider.url} serves rollup ${node.domain.rollup} on chain ${node.domain.chainId}, not ${domain.rollup} on chain ${domain.chainId}: pass --rollup ${node.domain.rollup} --chain-id ${node.domain.chainId}`,
     );
   }
-  return node.params;
+  return node;
 }
