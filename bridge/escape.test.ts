@@ -11,6 +11,7 @@ import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
 import { committedBatch, rootsArg } from "../contracts/client/batch-roots.ts";
 import { advanceTime, deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
 import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
+import { TxType } from "../protocol/tx/types.ts";
 import type { SequencerNode } from "../sequencer/node.ts";
 import { OpenLedgerProvider } from "../sdk/provider.ts";
 import { L2Wallet } from "../sdk/wallet.ts";
@@ -222,11 +223,16 @@ describe("bridge for people: withdraw and claim, forced withdrawal, freeze, exit
     await expect(exitAccount(rollupAddress, s.alice, live, aliceAccount)).rejects.toMatchObject({
       code: BridgeErrorCode.RootMismatch,
     });
-    // A source that serves other data is caught at the first entry it changes.
+    // A source that serves other data (Bob's deposit one unit larger) is caught at the first
+    // entry it changes.
     const lying: EntrySource = {
       entry: async (n) => {
         const e = await entries.entry(n);
-        return e?.kind === "batch" && n === 2 ? { ...e, feeRecipient: aliceAccount + 1 } : e;
+        if (e?.kind !== "batch" || n !== 2) return e;
+        return {
+          ...e,
+          txs: e.txs.map((tx) => (tx.type === TxType.Deposit ? { ...tx, amount: tx.amount + 1n } : tx)),
+        };
       },
     };
     await expect(

@@ -112,7 +112,16 @@ describe("openledger CLI", () => {
   it("lists every bridge command, each with its help", async () => {
     const help = (await cli(["bridge", "--help"])).stdout;
     const listed = [...help.matchAll(/^  ([a-z-]+) \[options\]/gm)].map((m) => m[1]);
-    expect(listed).toEqual(["deposit", "withdraw", "claim", "force-withdraw", "freeze", "exit", "refund", "status"]);
+    expect(listed).toEqual([
+      "deposit",
+      "withdraw",
+      "claim",
+      "force-withdraw",
+      "freeze",
+      "exit",
+      "refund",
+      "status",
+    ]);
     const withdraw = (await cli(["bridge", "withdraw", "--help"])).stdout;
     expect(withdraw).toMatch(/--no-wait/);
     expect(withdraw).toMatch(/--amount <open>/);
