@@ -15,6 +15,7 @@ import { beginBatch, closeBatch } from "../protocol/state/batch.ts";
 import { type Genesis, RollupState } from "../protocol/state/state.ts";
 import { decodeTx } from "../protocol/tx/codec.ts";
 import type { QueueOp, SignedTx } from "../protocol/tx/types.ts";
+import { settlementOf } from "../sdk/entries.ts";
 import type { OpenLedgerProvider } from "../sdk/provider.ts";
 import { BridgeError, BridgeErrorCode } from "./errors.ts";
 import { entryRoots } from "./l1-reads.ts";
@@ -34,14 +35,7 @@ export function sequencerEntries(l2: OpenLedgerProvider): EntrySource {
     async entry(n) {
       const e = await l2.getBatch(n);
       if (!e) return undefined;
-      if (e.kind === "settlement") {
-        const { epoch, model, inferences, proverAccount, treasuryAccount } = e;
-        const scores = e.scores.map((row) => row.map(BigInt));
-        return {
-          kind: "settlement",
-          settlement: { epoch, model, inferences, scores, proverAccount, treasuryAccount },
-        };
-      }
+      if (e.kind === "settlement") return { kind: "settlement", settlement: settlementOf(e) };
       const txs = [];
       for (const hash of e.txHashes) {
         const t = await l2.getTransaction(hash);

@@ -111,7 +111,7 @@ describe("openledger CLI", () => {
 
   it("lists every bridge command, each with its help", async () => {
     const help = (await cli(["bridge", "--help"])).stdout;
-    const listed = [...help.matchAll(/^  ([a-z-]+) \[options\]/gm)].map((m) => m[1]);
+    const listed = [...help.matchAll(/^ {2}([a-z-]+) \[options\]/gm)].map((m) => m[1]);
     expect(listed).toEqual([
       "deposit",
       "withdraw",

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import type { DatanetMetadata } from "../../protocol/datanet/metadata.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
