@@ -3,7 +3,7 @@
  * a Contract with BRIDGE_ABI; `fromBlock` is the rollup's deployment block.
  */
 import { type Contract, getAddress } from "ethers";
-import { type BatchRoots, committedBatch, genesisRoots } from "../contracts/client/batch-roots.ts";
+import { type BatchRoots, committedBatch, genesisRoots, rootsArg } from "../contracts/client/batch-roots.ts";
 import { committedSettlement, settlementRoots } from "../contracts/client/settlements.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { parseOperationQueued, QueueKind, type QueuedOperation } from "./l1-operations.ts";
@@ -33,20 +33,11 @@ export async function batchProgress(rollup: Contract, n: number): Promise<BatchP
 }
 
 /**
- * The roots L1 stores for entry `n` (a batch, a reward settlement, or genesis while nothing is
- * committed), read from its commit event and checked against the stored hash: what freeze takes.
+ * The roots L1 stores for entry `n` (a batch, a reward settlement, or genesis), read from its
+ * commit and checked against the stored hash: what freeze takes.
  */
 export async function entryRoots(rollup: Contract, n: number, fromBlock: number): Promise<BatchRoots> {
-  if (n === 0) {
-    const head = await rollup.getFunction("head")();
-    if (head.lastCommitted !== 0n) {
-      throw new OpenLedgerError(
-        ErrorCode.NotFinal,
-        "no batch is final yet and genesis' roots are not readable once batches are committed: wait for a batch to be proven",
-      );
-    }
-    return genesisRoots(BigInt(await rollup.getFunction("committedStateRoot")()));
-  }
+  if (n === 0) return genesisRootsOf(rollup, fromBlock);
   const settlementLogs = await rollup.queryFilter(rollup.filters.SettlementCommitted!(n), fromBlock);
   if (settlementLogs.length > 0) {
     // A settlement's roots carry the queue where the entry before it left it.
@@ -57,6 +48,27 @@ export async function entryRoots(rollup: Contract, n: number, fromBlock: number)
   const b = await committedBatch(rollup, n, fromBlock);
   if (!b) throw new OpenLedgerError(ErrorCode.NotFinal, `entry ${n} is not committed on L1`);
   return b.roots;
+}
+
+/**
+ * Genesis' roots: L1 keeps only their hash, and the genesis state root is the pre-state root
+ * of batch 1's commitBatch call (or the committed root while nothing is committed).
+ */
+async function genesisRootsOf(rollup: Contract, fromBlock: number): Promise<BatchRoots> {
+  const head = await rollup.getFunction("head")();
+  if (head.lastCommitted === 0n)
+    return genesisRoots(BigInt(await rollup.getFunction("committedStateRoot")()));
+  const first = await committedBatch(rollup, 1, fromBlock);
+  const tx = first && (await rollup.runner!.provider!.getTransaction(first.l1TxHash));
+  const call = tx && rollup.interface.parseTransaction({ data: tx.data });
+  const roots = call?.name === "commitBatch" ? genesisRoots(BigInt(call.args[0].preStateRoot)) : undefined;
+  if (!roots || !(await rollup.getFunction("isBatchRoots")(0, rootsArg(roots)))) {
+    throw new OpenLedgerError(
+      ErrorCode.StateCorrupt,
+      "genesis' roots cannot be read from batch 1's commit (a contract wallet sent it?): no entry to freeze against",
+    );
+  }
+  return roots;
 }
 
 /** The deposits and forced withdrawals `address` sent to the L1 queue, in queue order. */

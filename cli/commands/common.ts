@@ -176,7 +176,7 @@ export async function openWallet(o: WalletOptions): Promise<L2Wallet> {
 }
 
 /** The tree sizes to sign with: --params if given, else the sequencer's. */
-export async function paramsFor(provider: OpenLedgerProvider, o: WalletOptions): Promise<ProtocolParams> {
+async function paramsFor(provider: OpenLedgerProvider, o: WalletOptions): Promise<ProtocolParams> {
   return o.params ? PARAM_SETS[o.params]! : (await nodeGenesis(provider, o)).params;
 }
 
