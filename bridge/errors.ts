@@ -12,6 +12,8 @@ export const BridgeErrorCode = {
   NothingToPay: "NOTHING_TO_PAY",
   /** A state source that does not reproduce the roots L1 committed. */
   RootMismatch: "ROOT_MISMATCH",
+  /** The L1 node does not answer. */
+  L1Unreachable: "L1_UNREACHABLE",
   /** Following a withdrawal took longer than allowed. */
   Timeout: "TIMEOUT",
 } as const;

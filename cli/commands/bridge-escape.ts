@@ -12,6 +12,7 @@ import {
 import { replayFinalized, sequencerEntries } from "../../bridge/finalized-state.ts";
 import { forceWithdrawal, WHOLE_BALANCE } from "../../bridge/l1-orders.ts";
 import { isoTime } from "../../bridge/stages.ts";
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { formatAmount } from "../../sdk/amounts.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { l1Options, l1Signer, withL1 } from "./bridge-l1.ts";
@@ -51,8 +52,8 @@ export function escapeCommands(): Command[] {
     .action((o) =>
       withL1(o, async (provider) => {
         if ((o.amount === undefined) === !o.all) {
-          throw new BridgeError(
-            BridgeErrorCode.NothingToPay,
+          throw new OpenLedgerError(
+            ErrorCode.InvalidField,
             "say how much: --amount <open>, or --all for the whole balance",
           );
         }

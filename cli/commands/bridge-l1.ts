@@ -1,11 +1,13 @@
 import type { Command } from "commander";
-import { JsonRpcProvider, NonceManager, type Signer } from "ethers";
+import { JsonRpcProvider, Network, NonceManager, type Signer } from "ethers";
+import { BridgeError, BridgeErrorCode } from "../../bridge/errors.ts";
 import { type EthKeyOptions, intArg, loadEthWallet } from "./common.ts";
 
 /** Options of the bridge commands that talk to L1. */
 export interface L1Options {
   readonly l1: string;
   readonly fromBlock: number;
+  readonly chainId: string;
 }
 
 export function l1Options(cmd: Command): Command {
@@ -14,14 +16,39 @@ export function l1Options(cmd: Command): Command {
     .option("--from-block <n>", "the rollup's deployment block: where event scans start", intArg, 0);
 }
 
-/** Runs `work` with an L1 provider, closed afterwards (an open one keeps the process alive). */
+/**
+ * Runs `work` with an L1 provider, closed afterwards (an open one keeps the process alive).
+ * The network is given, not detected: detection retries in the background forever when the
+ * node is down, and a node that is down is reported as such.
+ */
 export async function withL1<T>(o: L1Options, work: (provider: JsonRpcProvider) => Promise<T>): Promise<T> {
-  const provider = new JsonRpcProvider(o.l1, undefined, { staticNetwork: true });
+  const provider = new JsonRpcProvider(o.l1, Network.from(BigInt(o.chainId)), { staticNetwork: true });
   try {
     return await work(provider);
+  } catch (e) {
+    if (isConnectionFailure(e)) {
+      throw new BridgeError(
+        BridgeErrorCode.L1Unreachable,
+        `cannot reach the L1 node at ${o.l1}: start it (\`npm start\` runs the devnet's) or pass --l1 <url>`,
+      );
+    }
+    throw e;
   } finally {
     provider.destroy();
   }
+}
+
+/** ethers wraps a refused or failed connection in its own error; the cause names it. */
+function isConnectionFailure(e: unknown): boolean {
+  for (
+    let c: unknown = e;
+    c;
+    c = (c as { error?: unknown; cause?: unknown }).error ?? (c as { cause?: unknown }).cause
+  ) {
+    const code = (c as { code?: unknown }).code;
+    if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH") return true;
+  }
+  return false;
 }
 
 /**

@@ -125,5 +125,10 @@ describe("openledger CLI", () => {
     const withdraw = (await cli(["bridge", "withdraw", "--help"])).stdout;
     expect(withdraw).toMatch(/--no-wait/);
     expect(withdraw).toMatch(/--amount <open>/);
+    // An L1 node that is down is named, with the fix.
+    const down = await failure(cli(["bridge", "freeze", "--l1", "http://127.0.0.1:1"]));
+    expect(down.stderr).toMatch(
+      /^error L1_UNREACHABLE: cannot reach the L1 node at http:\/\/127.0.0.1:1: .*--l1 <url>/,
+    );
   });
 });
