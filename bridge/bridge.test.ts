@@ -5,24 +5,21 @@
  * tests the L1 flow; test/e2e proves batches with the real batch circuit).
  */
 import { Contract } from "ethers";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
 import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
-import { deploySystem, prepareArtifacts, proveStub, type System } from "../contracts/test/fixture.ts";
+import { deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
 import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
 import { encodeTx } from "../protocol/tx/codec.ts";
 import { signTx } from "../protocol/tx/sign.ts";
 import { TxType } from "../protocol/tx/types.ts";
-import { nodeConfig } from "../sequencer/config.ts";
-import { L1BatchPoster } from "../sequencer/l1/l1-poster.ts";
-import { type SequencerNode, startNode } from "../sequencer/node.ts";
-import { tempDir } from "../sequencer/testing.ts";
+import type { SequencerNode } from "../sequencer/node.ts";
 import { claimWithdrawals } from "./claims.ts";
 import { L1QueueRelay, type QueueSink } from "./queue-relay.ts";
+import { committed, finalize, silent, startBridgeNode } from "./testing.ts";
 
 const OPEN = 10n ** 18n;
-const logger = pino({ level: "silent" });
+const logger = silent;
 
 describe("bridge: L1 deposits and forced withdrawals reach L2, L2 withdrawals are claimed on L1", () => {
   let s: System;
@@ -54,24 +51,7 @@ describe("bridge: L1 deposits and forced withdrawals reach L2, L2 withdrawals ar
     rollupAddress = String(s.d.rollup.target);
     domain = { chainId: (await s.ethers.provider.getNetwork()).chainId, rollup: rollupAddress };
     aliceKey = await deriveL2Key(s.alice, domain);
-    node = await startNode(
-      nodeConfig({
-        dataDir: tempDir("bridge"),
-        port: 0,
-        domain,
-        params: s.config.protocol,
-        governance: s.config.governance,
-        batchIntervalMs: 3_600_000,
-        verifyWorkers: 0,
-      }),
-      logger,
-      new L1BatchPoster({
-        rollup: rollupAddress,
-        signer: s.sequencer,
-        batchCircuitId: s.d.file.batchCircuitId,
-        retryDelayMs: 10,
-      }),
-    );
+    node = await startBridgeNode(s, "bridge");
     sink = { queue: () => node.sequencer.view.queue, execute: (op) => node.sequencer.executeQueueOp(op) };
   });
 
@@ -117,14 +97,13 @@ describe("bridge: L1 deposits and forced withdrawals reach L2, L2 withdrawals ar
     await node.sequencer.submit(encodeTx(withdraw));
     const sealed = (await node.sequencer.seal())!;
     expect(sealed.withdrawals).toEqual([{ recipient, amount: 40n * OPEN }]);
-    const rollup = s.d.rollup;
-    await waitFor(async () => (await rollup.getFunction("head")()).lastCommitted >= BigInt(sealed.number));
+    await committed(s, sealed.number);
 
     // Not final yet: the tooling says so before sending anything.
     await expect(claimWithdrawals(rollupAddress, s.bob, sealed.number, sealed.withdrawals)).rejects.toThrow(
       /not final on L1 yet/,
     );
-    await finalize(sealed.number);
+    await finalize(s, sealed.number);
 
     // A list that is not the batch's is refused, whoever serves it.
     await expect(
@@ -167,28 +146,9 @@ describe("bridge: L1 deposits and forced withdrawals reach L2, L2 withdrawals ar
     const sealed = (await node.sequencer.seal())!;
     expect(sealed.queueEnd).toBe(5n);
     expect(sealed.withdrawals).toEqual([{ recipient: alice, amount: 10n * OPEN }]);
-    await finalize(sealed.number);
+    await finalize(s, sealed.number);
     const paidBefore = await s.d.token.getFunction("balanceOf")(alice);
     await claimWithdrawals(rollupAddress, s.bob, sealed.number, sealed.withdrawals);
     expect(await s.d.token.getFunction("balanceOf")(alice)).toBe(paidBefore + 10n * OPEN);
   });
-
-  /** Waits until batch `n` is committed, then proves it (stub circuit): it becomes final. */
-  async function finalize(n: number): Promise<void> {
-    const rollup = s.d.rollup;
-    await waitFor(async () => (await rollup.getFunction("head")()).lastCommitted >= BigInt(n));
-    const proof = await proveStub(
-      s.circuit,
-      await rollup.getFunction("proofInputOf")(n, await s.prover.getAddress()),
-    );
-    await (await s.rollupAs(s.prover).getFunction("proveBatch")(n, 1, proof)).wait();
-  }
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -1,16 +1,9 @@
 import { Contract, getAddress, type Signer } from "ethers";
 import { type BatchRoots, committedBatch, rootsArg } from "../contracts/client/batch-roots.ts";
-import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import type { Withdrawal } from "../protocol/state/batch.ts";
+import { BRIDGE_ABI } from "./bridge-abi.ts";
 import { type WithdrawalProof, withdrawalProofs } from "./withdrawal-proof.ts";
-
-/** The rollup calls the claim tooling needs beyond the shared client ABI. */
-const CLAIM_ABI = [
-  ...ROLLUP_ABI,
-  "function isClaimed(uint64 batchIndex, uint32 leafIndex) view returns (bool)",
-  "function withdrawalsDepth() view returns (uint256)",
-] as const;
 
 export interface ClaimOutcome {
   readonly leafIndex: number;
@@ -34,7 +27,7 @@ export async function claimWithdrawals(
   withdrawals: readonly Withdrawal[],
   options: { recipient?: string; fromBlock?: number } = {},
 ): Promise<ClaimOutcome[]> {
-  const rollup = new Contract(rollupAddress, CLAIM_ABI, signer);
+  const rollup = new Contract(rollupAddress, BRIDGE_ABI, signer);
   const depth = Number(await rollup.withdrawalsDepth!());
   const proofs = withdrawalProofs(withdrawals, depth);
   const committed = batchIndex > 0 ? await committedBatch(rollup, batchIndex, options.fromBlock) : undefined;

@@ -3,8 +3,10 @@ import type { SignedTx } from "../protocol/tx/types.ts";
 import { encodeSignature, encodeTx } from "../protocol/tx/codec.ts";
 import { encodeSettlementData } from "../protocol/rewards/encoding.ts";
 import type { SignedSettlement } from "../protocol/rewards/sign.ts";
+import type { Genesis } from "../protocol/state/state.ts";
 import type {
   AccountInfo,
+  ChainParamsInfo,
   ContributionInfo,
   DatanetInfo,
   EpochInfo,
@@ -88,6 +90,24 @@ export class OpenLedgerProvider {
 
   async chainId(): Promise<bigint> {
     return BigInt(await this.call<string>("ol_chainId"));
+  }
+
+  /**
+   * The node's chain: deployment (chain id, rollup) and tree sizes, what a wallet signs and
+   * proves with, and the genesis governance a replay of the chain starts from.
+   */
+  async getParams(): Promise<Genesis> {
+    const info = await this.call<ChainParamsInfo>("ol_getParams");
+    const g = info.genesisGovernance;
+    return {
+      domain: { chainId: BigInt(info.chainId), rollup: info.rollup },
+      params: info.params,
+      governance: {
+        ...g,
+        minContributionStake: BigInt(g.minContributionStake),
+        minModelStake: BigInt(g.minModelStake),
+      },
+    };
   }
 
   sendRawTransaction(raw: Uint8Array): Promise<SubmitResult> {

@@ -4,6 +4,7 @@
  * exceed 2^53 are decimal strings; hashes, roots and other field elements are 0x hex of 32
  * bytes; bytes are 0x hex.
  */
+import type { ProtocolParams } from "../protocol/params.ts";
 
 /** ol_sendTransaction: executed at once (with its place), or waiting for an earlier nonce. */
 export type SubmitResult =
@@ -14,6 +15,16 @@ export type SubmitResult =
       readonly position: number;
     }
   | { readonly txHash: string; readonly status: "queued" };
+
+/** ol_getParams: the deployment a client signs for and the tree sizes its proofs follow. */
+export interface ChainParamsInfo {
+  /** 0x hex, as ol_chainId. */
+  readonly chainId: string;
+  readonly rollup: string;
+  readonly params: ProtocolParams;
+  /** The governance parameters of the genesis state: with `params`, what a replay starts from. */
+  readonly genesisGovernance: GovernanceInfo;
+}
 
 /** An L2 -> L1 payout of a batch. */
 export interface WithdrawalInfo {

@@ -5,7 +5,10 @@ import type { Domain } from "../../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { DEV_DOMAIN, PARAM_SETS } from "../../protocol/genesis.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
+import type { ProtocolParams } from "../../protocol/params.ts";
+import type { Genesis } from "../../protocol/state/state.ts";
 import { accountsOfKey } from "../../sdk/accounts.ts";
+import { parseAmount } from "../../sdk/amounts.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
 import type { SubmitResult } from "../../sdk/wire.ts";
@@ -46,8 +49,13 @@ export function ethKeyOptions(cmd: Command): Command {
     .option("--key-index <n>", "L2 key index derived from the same Ethereum key", intArg, 0);
 }
 
+export interface EthKeyOptions {
+  readonly ethKeyEnv: string;
+  readonly ethKeyFile?: string;
+}
+
 /** The Ethereum wallet the L2 key is derived from; errors never echo the key. */
-export function loadEthWallet(o: { ethKeyEnv: string; ethKeyFile?: string }): Wallet {
+export function loadEthWallet(o: EthKeyOptions): Wallet {
   const raw = o.ethKeyFile ? readFileSync(o.ethKeyFile, "utf8").trim() : process.env[o.ethKeyEnv];
   if (!raw) {
     throw new OpenLedgerError(
@@ -75,22 +83,41 @@ export interface WalletOptions {
   readonly keyIndex: number;
   readonly account?: number;
   readonly fee: string;
-  readonly params: string;
+  /** Amounts typed and printed in base units instead of OPEN. */
+  readonly wei?: boolean;
+  /** A named parameter set overriding the sizes the sequencer reports. */
+  readonly params?: string;
 }
 
 /** Options of the commands that sign L2 transactions: where to send, who signs, what fee. */
 export function walletOptions(cmd: Command): Command {
   return ethKeyOptions(chainOptions(rpcOption(cmd)))
     .option("--account <id>", "your L2 account id (default: the one your key's deposit opened)", intArg)
-    .option("--fee <amount>", "fee in base units", "0")
-    .addOption(paramsOption("production"));
+    .option("--fee <open>", "fee in OPEN (base units with --wei)", "0")
+    .addOption(weiOption())
+    .addOption(paramsOption());
 }
 
-/** `--params`: the named tree-size set of the deployment. */
-export function paramsOption(defaultSet: string): Option {
-  return new Option("--params <set>", "tree sizes of the deployment (the devnet's are test)")
-    .choices(Object.keys(PARAM_SETS))
-    .default(defaultSet);
+/**
+ * `--params`: the named tree-size set of the deployment; without a default, commands that
+ * talk to a sequencer ask it (ol_getParams).
+ */
+export function paramsOption(defaultSet?: string): Option {
+  const option = new Option(
+    "--params <set>",
+    `tree sizes of the deployment (${defaultSet ? "the devnet's are test" : "default: the sequencer's"})`,
+  ).choices(Object.keys(PARAM_SETS));
+  return defaultSet ? option.default(defaultSet) : option;
+}
+
+/** --wei: amounts typed and printed in base units (10^-18 OPEN) rather than OPEN. */
+export function weiOption(): Option {
+  return new Option("--wei", "amounts in base units (10^-18 OPEN) instead of OPEN").default(false);
+}
+
+/** `text` (an option's value named `what`) as base units, read as OPEN unless --wei. */
+export function amountOf(o: { wei?: boolean }, what: string, text: string): bigint {
+  return parseAmount(text, what, { wei: o.wei });
 }
 
 /** Options of a command that signs and sends one L2 transaction. */
@@ -115,7 +142,7 @@ export async function sendTx(
   details: (r: SubmitResult, w: L2Wallet) => Promise<Record<string, string | number>> = async () => ({}),
 ): Promise<void> {
   const wallet = await openWallet(o);
-  const result = await send(wallet, { fee: BigInt(o.fee), nonce: o.nonce });
+  const result = await send(wallet, { fee: amountOf(o, "--fee", o.fee), nonce: o.nonce });
   const extra = await details(result, wallet);
   output(o.json, { ...result, ...extra }, () =>
     [
@@ -150,5 +177,32 @@ export async function openWallet(o: WalletOptions): Promise<L2Wallet> {
     }
     account = mine[0]!;
   }
-  return new L2Wallet(key, account, provider, domain, PARAM_SETS[o.params]!);
+  return new L2Wallet(key, account, provider, domain, await paramsFor(provider, o));
+}
+
+/** The tree sizes to sign with: --params if given, else the sequencer's. */
+async function paramsFor(provider: OpenLedgerProvider, o: WalletOptions): Promise<ProtocolParams> {
+  return o.params ? PARAM_SETS[o.params]! : (await nodeGenesis(provider, o)).params;
+}
+
+/**
+ * The chain the sequencer serves (ol_getParams): deployment, tree sizes and genesis governance.
+ * It must be the deployment the command was pointed at (--rollup, --chain-id).
+ */
+export async function nodeGenesis(
+  provider: OpenLedgerProvider,
+  o: { chainId: string; rollup: string },
+): Promise<Genesis> {
+  const node = await provider.getParams();
+  const domain = domainFrom(o);
+  if (
+    node.domain.chainId !== domain.chainId ||
+    node.domain.rollup.toLowerCase() !== domain.rollup.toLowerCase()
+  ) {
+    throw new OpenLedgerError(
+      ErrorCode.WrongChain,
+      `the sequencer at ${provider.url} serves rollup ${node.domain.rollup} on chain ${node.domain.chainId}, not ${domain.rollup} on chain ${domain.chainId}: pass --rollup ${node.domain.rollup} --chain-id ${node.domain.chainId}`,
+    );
+  }
+  return node;
 }

@@ -28,7 +28,7 @@ import { failure, runCli } from "./testing.ts";
 const ALICE = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const BOB = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
 const DATANET = 1;
-// The test governance's minimum contribution stake.
+// The test governance's minimum contribution stake, in base units (--wei).
 const STAKE = "100";
 
 let node: SequencerNode;
@@ -40,7 +40,7 @@ let provider: OpenLedgerProvider;
 const contributeArgs = (file: string, extra: string[] = []) => [
   "contribute",
   ...["--datanet", String(DATANET), "--file", file, "--schema", join(dir, "metadata.json")],
-  ...["--stake", STAKE, "--params", "test", "--rpc", rpcUrl, "--store", store.url],
+  ...["--stake", STAKE, "--wei", "--params", "test", "--rpc", rpcUrl, "--store", store.url],
   ...["--state-dir", join(dir, "state"), "--json", ...extra],
 ];
 

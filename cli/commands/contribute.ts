@@ -13,6 +13,7 @@ import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import {
+  amountOf,
   chainOptions,
   ethKeyOptions,
   intArg,
@@ -38,7 +39,7 @@ interface ContributeOptions extends WalletOptions {
   readonly file: string;
   readonly format?: "jsonl" | "csv";
   readonly schema?: string;
-  readonly stake: bigint;
+  readonly stake: string;
   readonly license?: number;
   readonly refuseDuplicates: boolean;
   readonly store: string;
@@ -88,7 +89,10 @@ export function contributeCommand(): Command {
       "--schema <metadata.json>",
       "the Datanet's metadata document as a file (default: fetched from the store by the hash L2 records; a file must hash to it)",
     )
-    .requiredOption("--stake <amount>", "OPEN staked on the contribution, in base units", (v) => BigInt(v))
+    .requiredOption(
+      "--stake <open>",
+      "OPEN staked on the contribution, decimals allowed (base units with --wei)",
+    )
     .option("--license <id>", "license id of the contribution (default: the Datanet's)", intArg)
     .option(
       "--refuse-duplicates",
@@ -124,9 +128,9 @@ export function contributeCommand(): Command {
             format,
             metadata,
             datanet: o.datanet,
-            stake: o.stake,
+            stake: amountOf(o, "--stake", o.stake),
             license: o.license ?? metadata.license,
-            fee: BigInt(o.fee),
+            fee: amountOf(o, "--fee", o.fee),
             refuseDuplicates: o.refuseDuplicates,
             stateDir: o.stateDir,
           },

@@ -50,7 +50,7 @@ const rowsFile = async (name: string, seed: number) => {
 };
 const contributeArgs = (file: string, extra: string[] = []) => [
   "contribute",
-  ...["--datanet", "1", "--file", file, "--stake", String(STAKE), "--store", store.url],
+  ...["--datanet", "1", "--file", file, "--stake", String(STAKE), "--wei", "--store", store.url],
   ...["--state-dir", join(dir, "state"), ...extra],
 ];
 const balance = async (id: number) => BigInt((await provider.getAccount(id))!.balance);
@@ -104,7 +104,7 @@ describe("openledger datanet", () => {
 
     const created = await cli(CURATOR, [
       ...["datanet", "create", "--metadata", join(dir, "datanet.json"), "--licenses", "CC0-1.0,CC-BY-4.0"],
-      ...["--curators", "1", "--min-stake", String(STAKE), "--store", store.url],
+      ...["--curators", "1", "--min-stake", String(STAKE), "--wei", "--store", store.url],
     ]);
     expect(created).toMatchObject({
       status: "executed",

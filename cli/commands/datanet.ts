@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import type { DatanetMetadata } from "../../protocol/datanet/metadata.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
@@ -7,7 +7,8 @@ import { licensePolicy } from "../../protocol/licenses.ts";
 import { CurationMode, MAX_CURATORS } from "../../protocol/tx/types.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import type { ContributionInfo, DatanetInfo } from "../../sdk/wire.ts";
-import { intArg, output, rpcOption, sendTx, txOptions, type TxOptions } from "./common.ts";
+import { formatAmount } from "../../sdk/amounts.ts";
+import { amountOf, intArg, output, rpcOption, sendTx, txOptions, type TxOptions } from "./common.ts";
 import { clientFor } from "./store.ts";
 
 export const STORE_URL = "http://127.0.0.1:8549";
@@ -33,7 +34,7 @@ interface CreateOptions extends TxOptions {
   readonly metadata: string;
   readonly licenses: number;
   readonly curators: number[];
-  readonly minStake: bigint;
+  readonly minStake: string;
   readonly store: string;
 }
 
@@ -51,7 +52,7 @@ const describeDatanet = (d: DatanetInfo) =>
   [
     `Datanet ${d.id}: owner account ${d.owner}, ${d.curationMode}${d.curators.length ? ` (curators ${d.curators.join(", ")})` : ""}`,
     `licenses      ${d.licenses.join(", ")}`,
-    `min stake     ${d.minStake}`,
+    `min stake     ${formatAmount(BigInt(d.minStake))}`,
     `metadataHash  ${d.metadataHash}`,
   ].join("\n");
 
@@ -79,12 +80,7 @@ export function datanetCommand(): Command {
         (v) => v.split(",").map((x) => intArg(x.trim())),
         [] as number[],
       )
-      // The default's description: --help prints defaults as JSON, which has no BigInt.
-      .addOption(
-        new Option("--min-stake <amount>", "least stake of a contribution, in base units")
-          .argParser((v) => BigInt(v))
-          .default(0n, "0"),
-      )
+      .option("--min-stake <open>", "least stake of a contribution, in OPEN (base units with --wei)", "0")
       .option("--store <url>", "the store that keeps the metadata document", STORE_URL)
       .action(async (o: CreateOptions) => {
         const { metadata, metadataDoc } = await storeModules();
@@ -107,7 +103,7 @@ export function datanetCommand(): Command {
                 licensePolicy: o.licenses,
                 curationMode: curators.length > 0 ? CurationMode.Curated : CurationMode.Open,
                 curators,
-                minStake: o.minStake,
+                minStake: amountOf(o, "--min-stake", o.minStake),
               },
               f,
             ),
@@ -134,7 +130,7 @@ export function datanetCommand(): Command {
             : list
                 .map(
                   (d) =>
-                    `${String(d.id).padStart(4)}  ${d.curationMode.padEnd(7)}  owner ${d.owner}  licenses ${d.licenses.join(",")}  min stake ${d.minStake}`,
+                    `${String(d.id).padStart(4)}  ${d.curationMode.padEnd(7)}  owner ${d.owner}  licenses ${d.licenses.join(",")}  min stake ${formatAmount(BigInt(d.minStake))}`,
                 )
                 .join("\n"),
         );

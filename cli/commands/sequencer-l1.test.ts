@@ -24,6 +24,8 @@ describe("openledger sequencer --l1", () => {
   let dataDir: string;
   let devnet: Devnet;
   let proc: ChildProcess | undefined;
+  let url: string;
+  let chain: string[];
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "openledger-seq-l1-"));
@@ -55,7 +57,7 @@ describe("openledger sequencer --l1", () => {
 
   it("relays a deposit from L1 and posts the batch holding it", async () => {
     const { deployment } = devnet;
-    const chain = ["--chain-id", deployment.chainId, "--rollup", deployment.contracts.rollup];
+    chain = ["--chain-id", deployment.chainId, "--rollup", deployment.contracts.rollup];
     proc = spawn(
       "node_modules/.bin/node",
       [
@@ -72,7 +74,7 @@ describe("openledger sequencer --l1", () => {
         env: { ...process.env, OPENLEDGER_SEQUENCER_KEY: keyOf(1) },
       },
     );
-    const url = await new Promise<string>((resolve, reject) => {
+    url = await new Promise<string>((resolve, reject) => {
       createInterface({ input: proc!.stdout! }).on("line", (line) => {
         const msg = JSON.parse(line) as { msg?: string; url?: string };
         if (msg.msg === "sequencer listening") resolve(msg.url!);
@@ -102,5 +104,62 @@ describe("openledger sequencer --l1", () => {
     }
     expect(committed?.roots.postStateRoot).toBe(BigInt(batch!.postStateRoot));
     provider.destroy();
+  }, 120_000);
+
+  it("bridge withdraw --no-wait, then bridge status: each item's stage and next step; freeze refused before a deadline", async () => {
+    const cli = (args: string[]) =>
+      run(
+        "node_modules/.bin/node",
+        ["bin/openledger.mjs", "bridge", ...args, "--l1", devnet.l1.url, ...chain],
+        {
+          env: { ...process.env, OPENLEDGER_ETH_KEY: keyOf(3) },
+        },
+      );
+    const from = ["--from-block", String(devnet.deployment.deployedAtBlock)];
+    const sent = await cli([
+      "withdraw",
+      "--amount",
+      "1.5",
+      "--no-wait",
+      "--rpc",
+      `${url}/rpc`,
+      "--json",
+      ...from,
+    ]);
+    const withdrawal = JSON.parse(sent.stdout) as { batch: number; stage: string; amount: string };
+    expect(withdrawal).toMatchObject({ stage: "executed", amount: "1500000000000000000" });
+    expect(sent.stderr).toMatch(
+      new RegExp(`^executed on L2 in batch ${withdrawal.batch} \\(tx 0x[0-9a-f]{64}\\)`),
+    );
+
+    // The devnet here runs no prover: the deposit's batch and the withdrawal's stop at committed.
+    let rows: { kind: string; stage: string; next: string }[] = [];
+    for (let i = 0; i < 100 && rows[1]?.stage !== "committed"; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      rows = JSON.parse((await cli(["status", "--rpc", `${url}/rpc`, "--json", ...from])).stdout).rows;
+    }
+    expect(rows).toEqual([
+      {
+        kind: "deposit",
+        // The devnet deposited for its dev user first: this is the next queue operation.
+        ref: expect.stringMatching(/^queue [1-9] to account new$/),
+        amount: `${5n * 10n ** 18n}`,
+        stage: "committed",
+        next: expect.stringMatching(/^wait: a prover proves/),
+      },
+      {
+        kind: "withdrawal",
+        ref: `batch ${withdrawal.batch} leaf 0`,
+        amount: "1500000000000000000",
+        stage: "committed",
+        next: `wait: a prover proves batch ${withdrawal.batch}`,
+      },
+    ]);
+    const human = (await cli(["status", "--rpc", `${url}/rpc`, ...from])).stdout;
+    expect(human).toMatch(/withdrawal\s+batch \d+ leaf 0\s+1.5 OPEN\s+committed/);
+
+    const freeze = await cli(["freeze", ...from]).catch((e: { stderr: string }) => e);
+    // No batch is final: freeze reads genesis' roots from batch 1's commit, and the deposit is not overdue.
+    expect(freeze.stderr).toMatch(/^error NOTHING_EXPIRED: queue operation 0 is not overdue/m);
   }, 120_000);
 });

@@ -1,36 +1,38 @@
 import { Command } from "commander";
 import { findLicense, LICENSES } from "../../protocol/licenses.ts";
-import { intArg, sendTx, txOptions, type TxOptions } from "./common.ts";
+import { amountOf, intArg, sendTx, txOptions, type TxOptions } from "./common.ts";
+
+const AMOUNT = "OPEN, decimals allowed (base units with --wei)";
 
 /** `openledger tx <type>`: signs one L2 transaction with the derived L2 key and sends it. */
 export function txCommand(): Command {
   const tx = new Command("tx").description("sign and send an L2 transaction");
   const sub = (name: string, description: string) => txOptions(new Command(name)).description(description);
-  const big = (v: string) => BigInt(v);
+  // Amounts stay text until the action: whether they are OPEN or base units depends on --wei.
   const field = (v: string) => BigInt(v);
   const run = (o: TxOptions, send: Parameters<typeof sendTx>[1]) => sendTx(o, send);
 
   tx.addCommand(
     sub("transfer", "move OPEN to another L2 account")
       .requiredOption("--to <id>", "recipient account", intArg)
-      .requiredOption("--amount <amount>", "base units", big)
-      .action((o) => run(o, (w, f) => w.transfer(o.to, o.amount, f))),
+      .requiredOption("--amount <open>", AMOUNT)
+      .action((o) => run(o, (w, f) => w.transfer(o.to, amountOf(o, "--amount", o.amount), f))),
   );
   tx.addCommand(
     sub("withdraw", "withdraw OPEN to an L1 address")
-      .requiredOption("--amount <amount>", "base units", big)
+      .requiredOption("--amount <open>", AMOUNT)
       .requiredOption("--recipient <address>", "L1 address")
-      .action((o) => run(o, (w, f) => w.withdraw(o.amount, o.recipient, f))),
+      .action((o) => run(o, (w, f) => w.withdraw(amountOf(o, "--amount", o.amount), o.recipient, f))),
   );
   tx.addCommand(
     sub("stake", "bond OPEN from the balance")
-      .requiredOption("--amount <amount>", "base units", big)
-      .action((o) => run(o, (w, f) => w.stake(o.amount, f))),
+      .requiredOption("--amount <open>", AMOUNT)
+      .action((o) => run(o, (w, f) => w.stake(amountOf(o, "--amount", o.amount), f))),
   );
   tx.addCommand(
     sub("unstake", "return bonded OPEN to the balance")
-      .requiredOption("--amount <amount>", "base units", big)
-      .action((o) => run(o, (w, f) => w.unstake(o.amount, f))),
+      .requiredOption("--amount <open>", AMOUNT)
+      .action((o) => run(o, (w, f) => w.unstake(amountOf(o, "--amount", o.amount), f))),
   );
   tx.addCommand(
     sub("register-contribution", "register a data contribution to a Datanet")
@@ -47,7 +49,7 @@ export function txCommand(): Command {
         "where the rows are: their store blob id mod r (docs/protocol.md §10; `openledger contribute` computes it)",
         field,
       )
-      .requiredOption("--stake <amount>", "stake in base units", big)
+      .requiredOption("--stake <open>", `stake, ${AMOUNT}`)
       .action((o) =>
         run(o, (w, f) =>
           w.registerContribution(
@@ -57,7 +59,7 @@ export function txCommand(): Command {
               rowCount: o.rowCount,
               license: o.license,
               uriCommitment: o.uriCommitment,
-              stake: o.stake,
+              stake: amountOf(o, "--stake", o.stake),
             },
             f,
           ),
@@ -76,7 +78,7 @@ export function txCommand(): Command {
         "commitment to the training rows' gradient factors (docs/attribution.md §6)",
         field,
       )
-      .requiredOption("--inference-fee <amount>", "price of one inference in base units", big)
+      .requiredOption("--inference-fee <open>", `price of one inference, ${AMOUNT}`)
       .option("--base-model <id>", "model this one fine-tunes", intArg, 0)
       .action((o) =>
         run(o, (w, f) =>
@@ -86,7 +88,7 @@ export function txCommand(): Command {
               trainingConfigHash: o.trainingConfigHash,
               contributions: o.contributions,
               checkpointCommitment: o.checkpointCommitment,
-              inferenceFee: o.inferenceFee,
+              inferenceFee: amountOf(o, "--inference-fee", o.inferenceFee),
               baseModel: o.baseModel,
             },
             f,
@@ -100,7 +102,7 @@ export function txCommand(): Command {
       .requiredOption("--input-hash <field>", "hash of the input", field)
       .requiredOption("--output-hash <field>", "hash of the output", field)
       .requiredOption("--feature-commitment <field>", "commitment to the test-point features", field)
-      .requiredOption("--payment <amount>", "payment in base units (at least the model's fee)", big)
+      .requiredOption("--payment <open>", `payment (at least the model's fee), ${AMOUNT}`)
       .action((o) =>
         run(o, (w, f) =>
           w.inference(
@@ -109,7 +111,7 @@ export function txCommand(): Command {
               inputHash: o.inputHash,
               outputHash: o.outputHash,
               featureCommitment: o.featureCommitment,
-              payment: o.payment,
+              payment: amountOf(o, "--payment", o.payment),
             },
             f,
           ),

@@ -8,6 +8,7 @@ import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import type { Settlement } from "../../protocol/rewards/settlement.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
 import type { QueueOp, SignedTx } from "../../protocol/tx/types.ts";
+import { settlementOf } from "../../sdk/entries.ts";
 import type { EntryInfo } from "../../sdk/wire.ts";
 
 export interface SourceBatch {
@@ -50,15 +51,7 @@ export class SequencerRpcSource implements BatchSource {
   async batch(n: number): Promise<SourceEntry | undefined> {
     const b = await this.call<EntryInfo | null>("ol_getBatch", [n]);
     if (!b) return undefined;
-    if (b.kind === "settlement") {
-      const { epoch, model, inferences, proverAccount, treasuryAccount } = b;
-      const scores = b.scores.map((row) => row.map(BigInt));
-      return {
-        kind: "settlement",
-        number: b.number,
-        settlement: { epoch, model, inferences, scores, proverAccount, treasuryAccount },
-      };
-    }
+    if (b.kind === "settlement") return { kind: "settlement", number: b.number, settlement: settlementOf(b) };
     const txs = await Promise.all(
       b.txHashes.map(async (hash) => {
         const t = await this.call<{ raw: string } | null>("ol_getTransaction", [hash]);

@@ -5,13 +5,14 @@ import { decodeSettlementData } from "../../protocol/rewards/encoding.ts";
 import { decodeSignature } from "../../protocol/tx/codec.ts";
 import { registriesHash } from "../../protocol/state/leaves.ts";
 import { type Deposit, TxType } from "../../protocol/tx/types.ts";
-import type { EpochInfo, InferenceInfo } from "../../sdk/wire.ts";
+import type { ChainParamsInfo, EpochInfo, InferenceInfo } from "../../sdk/wire.ts";
 import type { Sequencer } from "../core/sequencer.ts";
 import {
   accountView,
   contributionView,
   datanetView,
   entryView,
+  governanceView,
   inferenceView,
   modelView,
   receiptView,
@@ -86,6 +87,17 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
   };
   const table: Record<string, Method> = {
     ol_chainId: { params: positional(), handler: () => `0x${seq.config.domain.chainId.toString(16)}` },
+    // What a client must sign with (domain), size its proofs by (tree shapes) and replay the
+    // chain from (genesis governance): the CLI asks instead of making the user name them.
+    ol_getParams: {
+      params: positional(),
+      handler: (): ChainParamsInfo => ({
+        chainId: `0x${seq.config.domain.chainId.toString(16)}`,
+        rollup: seq.config.domain.rollup,
+        params: seq.config.params,
+        genesisGovernance: governanceView(seq.config.governance),
+      }),
+    },
     ol_sendTransaction: {
       params: positional({
         type: "string",
@@ -194,14 +206,7 @@ export function methods(seq: Sequencer, options: { rpcDeposits: boolean }): Reco
     },
     ol_getGovernance: {
       params: positional(),
-      handler: () => {
-        const g = seq.view.governance;
-        return {
-          ...g,
-          minContributionStake: g.minContributionStake.toString(),
-          minModelStake: g.minModelStake.toString(),
-        };
-      },
+      handler: () => governanceView(seq.view.governance),
     },
     ol_listBatches: {
       params: optionalOne(page),

@@ -108,6 +108,13 @@ describe("sequencer JSON-RPC", () => {
       payment: "60",
     });
     expect((await rpc(url, "ol_getNonce", [1])).result).toBe(5);
+    // The deployment and tree sizes a client signs and proves with, so no one has to name them.
+    expect((await rpc(url, "ol_getParams")).result).toEqual({
+      chainId: "0x7a69",
+      rollup: node.sequencer.config.domain.rollup,
+      params: TEST_PARAMS,
+      genesisGovernance: (await rpc(url, "ol_getGovernance")).result,
+    });
     const governance = (await rpc(url, "ol_getGovernance")).result as Record<string, unknown>;
     expect(governance).toMatchObject({ epochLength: expect.any(Number), attributionMethod: 1 });
     expect(typeof governance.minContributionStake).toBe("string");

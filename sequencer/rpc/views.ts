@@ -4,7 +4,14 @@ import { attributionMethodName } from "../../protocol/rewards/methods.ts";
 import type { Credit, SettledInference } from "../../protocol/rewards/settlement.ts";
 import type { Receipt } from "../../protocol/state/apply.ts";
 import { policyLicenses } from "../../protocol/licenses.ts";
-import type { Account, Contribution, Datanet, InferenceRecord, Model } from "../../protocol/state/leaves.ts";
+import type {
+  Account,
+  Contribution,
+  Datanet,
+  GovernanceParams,
+  InferenceRecord,
+  Model,
+} from "../../protocol/state/leaves.ts";
 import type { TrainingSet } from "../../protocol/state/state.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
 import { CurationMode, TX_TYPE_NAMES, type TxType } from "../../protocol/tx/types.ts";
@@ -15,6 +22,7 @@ import type {
   EntryInfo,
   DatanetInfo,
   InferenceInfo,
+  GovernanceInfo,
   ModelInfo,
   ReceiptInfo,
   SettledInferenceInfo,
@@ -45,6 +53,14 @@ export function accountView(id: number, a: Account) {
     balance: a.balance.toString(),
     nonce: a.nonce,
     staked: a.staked.toString(),
+  };
+}
+
+export function governanceView(g: GovernanceParams): GovernanceInfo {
+  return {
+    ...g,
+    minContributionStake: g.minContributionStake.toString(),
+    minModelStake: g.minModelStake.toString(),
   };
 }
 

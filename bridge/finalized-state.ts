@@ -1,0 +1,97 @@
+/**
+ * The L2 state at the last finalized entry, rebuilt by replaying the chain's sealed entries
+ * from genesis: the transactions the sequencer published (with their signatures, which the
+ * blob leaves out) and its reward settlements. Nothing is trusted: after each entry the
+ * replayed root must equal the root L1 committed for it, and the last one the root L1
+ * finalized, so a lying or broken source is caught at the first entry it changes.
+ * Rebuilding from L1 alone (the blobs and settlement calldata, without the sequencer's
+ * signed transactions) is not built yet.
+ */
+import type { Contract } from "ethers";
+import { fieldToHex } from "../protocol/field.ts";
+import { applySettlement, type EpochEnd, type Settlement } from "../protocol/rewards/settlement.ts";
+import { applyTx } from "../protocol/state/apply.ts";
+import { beginBatch, closeBatch } from "../protocol/state/batch.ts";
+import { type Genesis, RollupState } from "../protocol/state/state.ts";
+import { decodeTx } from "../protocol/tx/codec.ts";
+import type { QueueOp, SignedTx } from "../protocol/tx/types.ts";
+import { settlementOf } from "../sdk/entries.ts";
+import type { OpenLedgerProvider } from "../sdk/provider.ts";
+import { BridgeError, BridgeErrorCode } from "./errors.ts";
+import { entryRoots } from "./l1-reads.ts";
+
+export type ReplayEntry =
+  | { readonly kind: "batch"; readonly feeRecipient: number; readonly txs: readonly (SignedTx | QueueOp)[] }
+  | { readonly kind: "settlement"; readonly settlement: Settlement };
+
+/** Where sealed entries come from: the sequencer's JSON-RPC, or any archive of it. */
+export interface EntrySource {
+  entry(n: number): Promise<ReplayEntry | undefined>;
+}
+
+/** Entries as the sequencer's JSON-RPC serves them (ol_getBatch, ol_getTransaction). */
+export function sequencerEntries(l2: OpenLedgerProvider): EntrySource {
+  return {
+    async entry(n) {
+      const e = await l2.getBatch(n);
+      if (!e) return undefined;
+      if (e.kind === "settlement") return { kind: "settlement", settlement: settlementOf(e) };
+      const txs = [];
+      for (const hash of e.txHashes) {
+        const t = await l2.getTransaction(hash);
+        if (!t) return undefined;
+        txs.push(decodeTx(Buffer.from(t.raw.slice(2), "hex")));
+      }
+      return { kind: "batch", feeRecipient: e.feeRecipient, txs };
+    },
+  };
+}
+
+/**
+ * Replays entries 1..`upTo` onto the genesis state, checking each against L1 (`rollup`, with
+ * BRIDGE_ABI; `fromBlock`, its deployment block). `progress` hears each entry replayed.
+ */
+export async function replayFinalized(
+  source: EntrySource,
+  rollup: Contract,
+  genesis: Genesis,
+  o: { upTo: number; fromBlock: number; progress?: (done: number, total: number) => void },
+): Promise<RollupState> {
+  const state = new RollupState(genesis);
+  const epochEnds = new Map<number, EpochEnd>();
+  for (let n = 1; n <= o.upTo; n++) {
+    const e = await source.entry(n);
+    if (!e) {
+      throw new BridgeError(
+        BridgeErrorCode.RootMismatch,
+        `the source does not serve entry ${n} (of ${o.upTo} final ones): point --rpc at a node or archive that has the whole chain`,
+      );
+    }
+    if (e.kind === "batch") {
+      const batch = beginBatch(state);
+      // Signatures need no check: the root L1 committed is the judge of every entry.
+      for (const tx of e.txs) applyTx(state, batch, tx, { signatureChecked: true });
+      closeBatch(state, batch, e.feeRecipient);
+    } else {
+      const end = epochEnds.get((e.settlement.epoch + 1) * state.governance.epochLength);
+      if (!end) {
+        throw new BridgeError(
+          BridgeErrorCode.RootMismatch,
+          `entry ${n} settles epoch ${e.settlement.epoch}, whose last entry was not replayed before it`,
+        );
+      }
+      applySettlement(state, e.settlement, end);
+    }
+    const committed = (await entryRoots(rollup, n, o.fromBlock)).postStateRoot;
+    if (state.root() !== committed) {
+      throw new BridgeError(
+        BridgeErrorCode.RootMismatch,
+        `entry ${n} replays to state root ${fieldToHex(state.root())}, but L1 committed ${fieldToHex(committed)}: the source's data is not the chain's`,
+      );
+    }
+    if (n % state.governance.epochLength === 0)
+      epochEnds.set(n, { roots: state.roots(), counters: state.counters });
+    o.progress?.(n, o.upTo);
+  }
+  return state;
+}
