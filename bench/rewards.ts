@@ -5,10 +5,11 @@
  * times and the constraints per (inference, contribution) pair. Progress on stderr; the last
  * stdout line is one JSON object, also written to bench/results/rewards.json.
  *   npm run bench:rewards [-- --quick] [-- --circuit NAME]
- * The default circuit is reward_8x32 (8 inferences, 32 contributions, small trees: the
- * largest whose dev keys build here in minutes, 2^18); --quick takes reward_2x4. The
- * production size (16 x 64 at production trees, about 1.32M constraints) is derived from its
- * parts in docs/circuits.md: circom2 cannot compile it within WebAssembly's 4 GB.
+ * The default circuit is reward_16x64 (16 inferences, 64 contributions: the issue's size, on
+ * small trees, docs/circuits.md says which); --quick takes reward_2x4. The result goes to
+ * bench/results/rewards.json (default), rewards-quick.json (--quick) or rewards-NAME.json.
+ * The production trees at 16 x 64 are derived from their parts in docs/circuits.md: circom2
+ * cannot compile them within WebAssembly's 4 GB.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -32,7 +33,7 @@ import { TEST_PROVER } from "../protocol/testing.ts";
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const named = args.indexOf("--circuit");
-const circuitName = named >= 0 ? args[named + 1]! : quick ? "reward_2x4" : "reward_8x32";
+const circuitName = named >= 0 ? args[named + 1]! : quick ? "reward_2x4" : "reward_16x64";
 const log = (line: string) => process.stderr.write(`[bench:rewards] ${line}\n`);
 const SEED = "openledger/bench/rewards";
 const ROWS_PER_CONTRIBUTION = 20;
@@ -133,5 +134,6 @@ const result = {
   quick,
 };
 mkdirSync("bench/results", { recursive: true });
-writeFileSync(`bench/results/rewards${quick ? "-quick" : ""}.json`, `${JSON.stringify(result, null, 2)}\n`);
+const file = named >= 0 ? `rewards-${circuitName}` : quick ? "rewards-quick" : "rewards";
+writeFileSync(`bench/results/${file}.json`, `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(result)}\n`);

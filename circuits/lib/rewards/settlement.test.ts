@@ -128,8 +128,9 @@ describe("reward_2x4: tampered settlements", () => {
                 : checker.value(wire);
         if (value !== checker.value(wire)) changes.set(wire, value);
       }
+      // The output moves with the quotient: a data credit is whole · s_j plus the pair's quotient.
       const kept = wires.get(quotient);
-      if (kept !== undefined && out !== checker.value(kept)) changes.set(kept, (out + p) % p);
+      if (kept !== undefined && d !== 0n) changes.set(kept, (checker.value(kept) + d + p) % p);
       const dustWire = dust === undefined ? undefined : wires.get(dust);
       if (dustWire !== undefined && d !== 0n) changes.set(dustWire, (checker.value(dustWire) - d + p) % p);
       return changes;
