@@ -3,7 +3,7 @@
  * C contributions, scored by the real attribution engine on MNIST, applied by the TypeScript
  * twin and proven with the reward circuit. Prints constraints, attribution, witness and proving
  * times and the constraints per (inference, contribution) pair. Progress on stderr; the last
- * stdout line is one JSON object, also written to bench/results/rewards.json.
+ * stdout line is one JSON object, also written to bench/results/ (file named below).
  *   npm run bench:rewards [-- --quick] [-- --circuit NAME]
  * The default circuit is reward_16x64 (16 inferences, 64 contributions: the issue's size, on
  * small trees, docs/circuits.md says which); --quick takes reward_2x4. The result goes to
