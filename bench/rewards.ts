@@ -12,7 +12,7 @@
  * cannot compile them within WebAssembly's 4 GB.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { verifyGroth16 } from "../circuits/runtime/groth16-proof.ts";
 import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
 import { buildCircuit } from "../circuits/tools/artifacts.ts";
@@ -106,6 +106,7 @@ const w = buildSettlementWitness(ledger.state, settlement, end, { inferences: N,
 log("proving");
 const backend = new SnarkjsBackend();
 const r = await backend.prove({ wasm: circuit.wasm, zkey: circuit.zkey, input: w.input });
+const loadAverage = loadavg()[0]!;
 await backend.close();
 if (
   BigInt(r.publicSignals[0]!) !== w.publicInput ||
@@ -130,6 +131,8 @@ const result = {
   peakRssMb: r.peakRssMb,
   paid: w.receipt.paid.toString(),
   cores: cpus().length,
+  // The cores are shared: the 1-minute load average as the proof ends (its own threads are about 2 of it).
+  loadAverage: Number(loadAverage.toFixed(1)),
   cpu: cpus()[0]?.model,
   quick,
 };
