@@ -9,10 +9,10 @@ include "./proportional_share.circom";
 // floor(pool · s_j / S) with S the sum of the C scores, each below 2^64; the dust, pool minus
 // the credits, goes to the treasury, and so does the whole pool when S = 0.
 //
-// The pool is divided once, pool = a·D + b with 0 <= b < D, D = S (1 when S = 0), so that
-// floor(pool · s_j / D) = a·s_j + floor(b · s_j / D): each pair's quotient is below s_j, a
-// 64-bit range check instead of the 96 a pool-sized quotient needs. When S = 0 every score is
-// 0 (each is range-checked, so no sum wraps) and the pairs' quotients are 0.
+// The pool is divided once, pool = whole·D + part with 0 <= part < D, D = S (1 when S = 0),
+// so that floor(pool · s_j / D) = whole·s_j + floor(part · s_j / D): each pair's quotient is
+// below s_j, a 64-bit range check instead of the 96 a pool-sized quotient needs. When S = 0
+// every score is 0 (each is range-checked, so no sum wraps) and the pairs' quotients are 0.
 template DataCredits(C) {
     var BITS = 64 + log2Ceil(C);
     signal input pool;
@@ -31,7 +31,7 @@ template DataCredits(C) {
     none.in <== total;
     signal divisor <== total + none.out;
 
-    // weight 1: pool = whole · divisor + part, whole < 2^96 as the pool is.
+    // Weight 1: whole < 2^96 as the pool is; part is whole.rem.
     component whole = ProportionalShare(96, BITS);
     whole.amount <== pool;
     whole.weight <== 1;
