@@ -3,15 +3,17 @@
  * C contributions, scored by the real attribution engine on MNIST, applied by the TypeScript
  * twin and proven with the reward circuit. Prints constraints, attribution, witness and proving
  * times and the constraints per (inference, contribution) pair. Progress on stderr; the last
- * stdout line is one JSON object, also written to bench/results/rewards.json.
- *   npm run bench:rewards [-- --quick] [-- --circuit NAME]
- * The default circuit is reward_8x32 (8 inferences, 32 contributions, small trees: the
- * largest whose dev keys build here in minutes, 2^18); --quick takes reward_2x4. The
- * production size (16 x 64 at production trees, about 1.32M constraints) is derived from its
- * parts in docs/circuits.md: circom2 cannot compile it within WebAssembly's 4 GB.
+ * stdout line is one JSON object, also written to bench/results/ (file named below).
+ *   npm run bench:rewards -- [--quick] [--circuit NAME] [--help]
+ * The default circuit is reward_16x64 (16 inferences, 64 contributions: the issue's size, on
+ * small trees, docs/circuits.md says which); --quick takes reward_2x4. The result goes to
+ * bench/results/rewards.json (default), rewards-quick.json (--quick) or rewards-NAME.json.
+ * The production trees at 16 x 64 are derived from their parts in docs/circuits.md: circom2
+ * cannot compile them within WebAssembly's 4 GB.
  */
+import { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { verifyGroth16 } from "../circuits/runtime/groth16-proof.ts";
 import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
 import { buildCircuit } from "../circuits/tools/artifacts.ts";
@@ -29,10 +31,14 @@ import { RewardLedger } from "../protocol/rewards/testing.ts";
 import { buildSettlementWitness } from "../protocol/rewards/witness.ts";
 import { TEST_PROVER } from "../protocol/testing.ts";
 
-const args = process.argv.slice(2);
-const quick = args.includes("--quick");
-const named = args.indexOf("--circuit");
-const circuitName = named >= 0 ? args[named + 1]! : quick ? "reward_2x4" : "reward_8x32";
+const options = new Command("bench:rewards")
+  .description("prove one reward settlement of MNIST contributions scored by KNN-Shapley")
+  .option("--quick", "reward_2x4 instead of reward_16x64")
+  .option("--circuit <name>", "a RewardSettlement circuit of circuits/circuits.json")
+  .parse()
+  .opts<{ quick?: boolean; circuit?: string }>();
+const quick = options.quick === true;
+const circuitName = options.circuit ?? (quick ? "reward_2x4" : "reward_16x64");
 const log = (line: string) => process.stderr.write(`[bench:rewards] ${line}\n`);
 const SEED = "openledger/bench/rewards";
 const ROWS_PER_CONTRIBUTION = 20;
@@ -105,6 +111,7 @@ const w = buildSettlementWitness(ledger.state, settlement, end, { inferences: N,
 log("proving");
 const backend = new SnarkjsBackend();
 const r = await backend.prove({ wasm: circuit.wasm, zkey: circuit.zkey, input: w.input });
+const loadAverage = loadavg()[0]!;
 await backend.close();
 if (
   BigInt(r.publicSignals[0]!) !== w.publicInput ||
@@ -129,9 +136,12 @@ const result = {
   peakRssMb: r.peakRssMb,
   paid: w.receipt.paid.toString(),
   cores: cpus().length,
+  // The cores are shared: the 1-minute load average as the proof ends (its own threads are about 2 of it).
+  loadAverage: Number(loadAverage.toFixed(1)),
   cpu: cpus()[0]?.model,
   quick,
 };
 mkdirSync("bench/results", { recursive: true });
-writeFileSync(`bench/results/rewards${quick ? "-quick" : ""}.json`, `${JSON.stringify(result, null, 2)}\n`);
+const file = options.circuit ? `rewards-${circuitName}` : quick ? "rewards-quick" : "rewards";
+writeFileSync(`bench/results/${file}.json`, `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -6,8 +6,13 @@ include "../utils/log2_ceil.circom";
 include "./proportional_share.circom";
 
 // The data credits of one inference (docs/protocol.md section 11.2): contribution j gets
-// pool · s_j / S with S the sum of the C scores, each below 2^64; the dust, pool minus the
-// credits, goes to the treasury, and so does the whole pool when S = 0.
+// floor(pool · s_j / S) with S the sum of the C scores, each below 2^64; the dust, pool minus
+// the credits, goes to the treasury, and so does the whole pool when S = 0.
+//
+// The pool is divided once, pool = whole·D + part with 0 <= part < D, D = S (1 when S = 0),
+// so that floor(pool · s_j / D) = whole·s_j + floor(part · s_j / D): each pair's quotient is
+// below s_j, a 64-bit range check instead of the 96 a pool-sized quotient needs. When S = 0
+// every score is 0 (each is range-checked, so no sum wraps) and the pairs' quotients are 0.
 template DataCredits(C) {
     var BITS = 64 + log2Ceil(C);
     signal input pool;
@@ -24,16 +29,22 @@ template DataCredits(C) {
     }
     component none = IsZero();
     none.in <== total;
+    signal divisor <== total + none.out;
+
+    // Weight 1: whole < 2^96 as the pool is; part is whole.rem.
+    component whole = ProportionalShare(96, BITS);
+    whole.amount <== pool;
+    whole.weight <== 1;
+    whole.divisor <== divisor;
 
     component share[C];
     var credited = 0;
     for (var j = 0; j < C; j++) {
-        share[j] = ProportionalShare(BITS);
-        share[j].amount <== pool;
+        share[j] = ProportionalShare(64, BITS);
+        share[j].amount <== whole.rem;
         share[j].weight <== scores[j];
-        share[j].total <== total;
-        share[j].totalIsZero <== none.out;
-        credits[j] <== share[j].out;
+        share[j].divisor <== divisor;
+        credits[j] <== whole.out * scores[j] + share[j].out;
         credited += credits[j];
     }
     dust <== pool - credited;

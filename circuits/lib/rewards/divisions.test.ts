@@ -4,7 +4,7 @@
  * `ProportionalShare` is rebuilt from a model of its wires, the hints (with the bits of their
  * range checks) are replaced by what a cheating prover would pick, and the result is checked
  * against the R1CS: an off-by-one quotient, a remainder equal to the divisor, a quotient that
- * meets the identity only mod p (beyond 96 bits), a quotient with a divisor S = 0.
+ * meets the identity only mod p (beyond 96 bits), a quotient with divisor 1 and weight 0.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { bn254_Fr as Fp } from "@noble/curves/bn254.js";
@@ -122,42 +122,39 @@ describe("BpsShare: amount · bps = out · 10000 + rem", () => {
   });
 });
 
-describe("ProportionalShare(66): amount · weight = out · total + rem, total possibly 0", () => {
+describe("ProportionalShare(96, 66): amount · weight = out · divisor + rem", () => {
   let c: Compiled;
   beforeAll(async () => {
-    c = await load("reward_proportional_share_66");
+    c = await load("reward_proportional_share_96_66");
   }, 120_000);
 
   interface Case {
     amount: bigint;
     weight: bigint;
-    total: bigint;
+    divisor: bigint;
   }
-  const isZero = (t: bigint) => (t === 0n ? 1n : 0n);
-  const model = ({ amount, weight, total }: Case, out: bigint, rem: bigint) =>
+  const model = ({ amount, weight, divisor }: Case, out: bigint, rem: bigint) =>
     signalsOf(
-      { amount, weight, total, totalIsZero: isZero(total), out, rem, product: amount * weight },
-      { outBits: out, remBits: rem, remBelow: total + isZero(total) - 1n - rem },
+      { amount, weight, divisor, out, rem, product: amount * weight },
+      { outBits: out, remBits: rem, remBelow: divisor - 1n - rem },
     );
   async function honest(k: Case) {
-    const witness = await calculateWitness(c.circuit, { ...k, totalIsZero: isZero(k.total) });
+    const witness = await calculateWitness(c.circuit, { ...k });
     const product = k.amount * k.weight;
-    return k.total === 0n
-      ? { witness, product, out: 0n, rem: 0n }
-      : { witness, product, out: product / k.total, rem: product % k.total };
+    return { witness, product, out: product / k.divisor, rem: product % k.divisor };
   }
   const refused = (w: bigint[]) => expect(violatedConstraints(c.r1cs, w)).not.toEqual([]);
   const cases: Case[] = [
-    { amount: 6791n, weight: 2n, total: 7n },
-    { amount: 700n, weight: 4n, total: 7n },
-    { amount: U96_MAX, weight: U64_MAX, total: 3n * U64_MAX },
-    { amount: U96_MAX, weight: 1n, total: (1n << 66n) - 1n },
+    { amount: 6791n, weight: 2n, divisor: 7n },
+    { amount: 700n, weight: 4n, divisor: 7n },
+    { amount: U96_MAX, weight: U64_MAX, divisor: 3n * U64_MAX },
+    { amount: U96_MAX, weight: 1n, divisor: (1n << 66n) - 1n },
   ];
 
-  it("outputs floor(amount · weight / total), 0 when total = 0; the model rebuilds the witness exactly", async () => {
-    for (const k of [...cases, { amount: 6791n, weight: 0n, total: 0n }]) {
+  it("outputs floor(amount · weight / divisor) and the remainder; the model rebuilds the witness exactly", async () => {
+    for (const k of [...cases, { amount: 6791n, weight: 0n, divisor: 1n }]) {
       const h = await honest(k);
-      expect(h.witness[1]).toBe(h.out);
+      expect([h.witness[1], h.witness[2]]).toEqual([h.out, h.rem]);
       expect(witnessOf(c, h.witness, model(k, h.out, h.rem))).toEqual(h.witness);
     }
   });
@@ -166,7 +163,7 @@ describe("ProportionalShare(66): amount · weight = out · total + rem, total po
     for (const k of cases) {
       const h = await honest(k);
       for (const d of [1n, -1n]) {
-        refused(witnessOf(c, h.witness, model(k, h.out + d, h.rem - d * k.total)));
+        refused(witnessOf(c, h.witness, model(k, h.out + d, h.rem - d * k.divisor)));
         refused(witnessOf(c, h.witness, model(k, h.out + d, h.rem)));
       }
     }
@@ -176,30 +173,33 @@ describe("ProportionalShare(66): amount · weight = out · total + rem, total po
     const k = cases[1]!;
     const h = await honest(k);
     expect(h.rem).toBe(0n);
-    refused(witnessOf(c, h.witness, model(k, h.out - 1n, k.total)));
+    refused(witnessOf(c, h.witness, model(k, h.out - 1n, k.divisor)));
   });
 
   it("refuses a quotient meeting the identity only mod p (past 96 bits)", async () => {
     for (const k of cases) {
       const h = await honest(k);
-      const rem = (h.rem + 1n) % k.total;
-      const out = fieldQuotient(h.product, rem, k.total);
+      const rem = (h.rem + 1n) % k.divisor;
+      const out = fieldQuotient(h.product, rem, k.divisor);
       expect(out >= 1n << 96n).toBe(true);
       refused(witnessOf(c, h.witness, model(k, out, rem)));
     }
   });
 
-  it("with S = 0, refuses any quotient but 0 and any remainder but 0", async () => {
-    const k = { amount: 6791n, weight: 0n, total: 0n };
+  it("with divisor 1 and weight 0 (a pair of an inference scored 0), refuses any quotient but 0 and any remainder but 0", async () => {
+    const k = { amount: 6791n, weight: 0n, divisor: 1n };
     const h = await honest(k);
     expect(violatedConstraints(c.r1cs, witnessOf(c, h.witness, model(k, 0n, 0n)))).toEqual([]);
-    for (const out of [1n, 5n, U96_MAX]) refused(witnessOf(c, h.witness, model(k, out, 0n)));
-    // A product with nothing to divide it: the identity needs rem = product, which is not < 0 + 1.
-    const k2 = { amount: 6791n, weight: 3n, total: 0n };
-    const h2 = await honest({ ...k2, weight: 0n });
-    refused(witnessOf(c, h2.witness, model(k2, 0n, 6791n * 3n)));
-    expect(await firstFailure(c.circuit, { ...k2, totalIsZero: 1n })).toMatch(
-      refusalAt("ProportionalShare", "rewards/proportional_share.circom", "product === out * total + rem"),
+    for (const out of [1n, 5n, U96_MAX]) {
+      refused(witnessOf(c, h.witness, model(k, out, 0n)));
+      refused(witnessOf(c, h.witness, model(k, out, -out)));
+    }
+    refused(witnessOf(c, h.witness, model(k, 0n, 1n)));
+  });
+
+  it("refuses a quotient of 2^96 or more (the witness generator stops at its range check)", async () => {
+    expect(await firstFailure(c.circuit, { amount: U96_MAX, weight: 2n, divisor: 1n })).toMatch(
+      refusalAt("ProportionalShare", "rewards/proportional_share.circom", "outBits.in <== out"),
     );
   });
 });

@@ -39,7 +39,7 @@ const HINTS: { file: string; signals: string[]; pattern: RegExp }[] = [
   {
     file: "rewards/proportional_share.circom",
     signals: ["out", "rem"],
-    pattern: /^main\.data\[\d\]\.share\[\d\]\.(out|rem|outBits\.out\[\d+\])$/,
+    pattern: /^main\.data\[\d\]\.(share\[\d\]|whole)\.(out|rem|outBits\.out\[\d+\])$/,
   },
   {
     file: "state/account_unpack.circom",
@@ -53,6 +53,9 @@ const PAIR_GROUPS = [
   // Per inference, its split's kept wires but the range checks' bits: the shares' products
   // and remainders, and the outputs their quotients are folded into.
   /^main\.(split\[\d\])\.(?:\w+Share\.(?:product|rem)|prover|protocol|owner|base|pool)$/,
+  // Per inference, its pool's division: the quotient and the remainder (kept as the first
+  // pair's amount), which the pairs' quotients read.
+  /^main\.(data\[\d\])\.(?:whole\.out|share\[0\]\.amount)$/,
   // Per data credit: its product and remainder.
   /^main\.(data\[\d\]\.share\[\d\])\.(?:product|rem)$/,
   /^main\.(credit\[\d\])\.unpack\./,

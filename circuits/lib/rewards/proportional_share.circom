@@ -2,27 +2,26 @@ pragma circom 2.1.0;
 
 include "circomlib/circuits/bitify.circom";
 
-// out = floor(amount · weight / total), 0 when total = 0 (totalIsZero = 1, given by the
-// caller from the same total). Hints pinned by amount · weight = out · total + rem, out < 2^96,
-// 0 <= rem < total + totalIsZero (so rem = 0 when total = 0) and out = 0 when total = 0, which
-// the equation alone leaves free. BITS bounds total: with amount < 2^96, weight < 2^64 and
-// total < 2^BITS (BITS <= 100) no side reaches the field's modulus.
-template ProportionalShare(BITS) {
+// out = floor(amount · weight / divisor) and rem, the remainder, for a divisor the caller
+// keeps in [1, 2^RBITS). Hints pinned by amount · weight = out · divisor + rem with
+// out < 2^QBITS and 0 <= rem < divisor (rem's bits and those of divisor - 1 - rem). The
+// caller bounds the inputs so that neither side reaches the field's modulus (QBITS + RBITS
+// and the product's width well below 253), which makes the field equation the integer one.
+template ProportionalShare(QBITS, RBITS) {
     signal input amount;
     signal input weight;
-    signal input total;
-    signal input totalIsZero;
+    signal input divisor;
     signal output out;
+    signal output rem;
 
     signal product <== amount * weight;
-    out <-- total == 0 ? 0 : product \ total;
-    signal rem <-- total == 0 ? 0 : product % total;
-    product === out * total + rem;
-    totalIsZero * out === 0;
-    component outBits = Num2Bits(96);
+    out <-- product \ divisor;
+    rem <-- product % divisor;
+    product === out * divisor + rem;
+    component outBits = Num2Bits(QBITS);
     outBits.in <== out;
-    component remBits = Num2Bits(BITS);
+    component remBits = Num2Bits(RBITS);
     remBits.in <== rem;
-    component remBelow = Num2Bits(BITS);
-    remBelow.in <== total + totalIsZero - 1 - rem;
+    component remBelow = Num2Bits(RBITS);
+    remBelow.in <== divisor - 1 - rem;
 }

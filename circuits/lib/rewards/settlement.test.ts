@@ -109,8 +109,7 @@ describe("reward_2x4: tampered settlements", () => {
       dust?: string,
     ): Map<number, bigint> {
       const product = checker.value(wires.get(`${prefix}.product`)!);
-      const [out, rem] =
-        divisor === 0n ? [0n, 0n] : [product / divisor + d, (product % divisor) - d * divisor];
+      const [out, rem] = [product / divisor + d, (product % divisor) - d * divisor];
       const p = checker.prime;
       const bit = (x: bigint, k: number) => ((((x % p) + p) % p) >> BigInt(k)) & 1n;
       const changes = new Map<number, bigint>();
@@ -125,11 +124,14 @@ describe("reward_2x4: tampered settlements", () => {
               ? bit(below - rem, k)
               : name === `${prefix}.rem`
                 ? (rem + p) % p
-                : checker.value(wire);
+                : name === `${prefix}.out`
+                  ? (out + p) % p
+                  : checker.value(wire);
         if (value !== checker.value(wire)) changes.set(wire, value);
       }
+      // The output moves with the quotient: a data credit is whole · s_j plus the pair's quotient.
       const kept = wires.get(quotient);
-      if (kept !== undefined && out !== checker.value(kept)) changes.set(kept, (out + p) % p);
+      if (kept !== undefined && d !== 0n) changes.set(kept, (checker.value(kept) + d + p) % p);
       const dustWire = dust === undefined ? undefined : wires.get(dust);
       if (dustWire !== undefined && d !== 0n) changes.set(dustWire, (checker.value(dustWire) - d + p) % p);
       return changes;
@@ -176,17 +178,15 @@ describe("reward_2x4: tampered settlements", () => {
           expect(refusedWithin(changes, ["main.data[0].", "main.scores[0]"])).not.toEqual([]);
         }
       }
-      // Inference 3 scores nothing (S = 0): a credit of 1 taken from its dust.
+      // Inference 3 scores nothing (S = 0, so the divisor is 1): a credit of 1 taken from its
+      // dust, the remainder -1 keeping 0 · 0 = 1 · 1 + rem.
       const share = "main.data[1].share[0]";
-      const changes = moved(share, "main.data[1].credits[0]", 0n, 0n, 0n);
-      expect(changes.size).toBe(0);
-      changes.set(wires.get(`${share}.outBits.out[0]`)!, 1n);
+      expect(moved(share, "main.data[1].credits[0]", 1n, 0n, 0n).size).toBe(0);
+      const changes = moved(share, "main.data[1].credits[0]", 1n, 0n, 1n, "main.data[1].dust");
       // The optimiser folded this credit into lane 0's total (main.credit[0].amount).
       expect(wires.has("main.data[1].credits[0]")).toBe(false);
-      for (const name of ["main.credit[0].amount", "main.data[1].dust"]) {
-        const wire = wires.get(name)!;
-        changes.set(wire, checker.value(wire) + (name.endsWith("dust") ? -1n : 1n));
-      }
+      const amount = wires.get("main.credit[0].amount")!;
+      changes.set(amount, checker.value(amount) + 1n);
       expect(
         refusedWithin(changes, [
           "main.data[1].",
