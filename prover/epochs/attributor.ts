@@ -29,8 +29,8 @@ export interface AttributableModel {
  */
 export interface AttributionSources {
   model(id: number): Promise<AttributableModel>;
-  /** The input the user paid for (the values its inputHash commits to). */
-  input(record: InferenceInfo): Promise<Float64Array>;
+  /** The input the user paid for (the values its inputHash commits to), for a record of `model`. */
+  input(record: Pick<InferenceInfo, "model" | "inputHash">): Promise<Float64Array>;
 }
 
 export interface EpochAttributorOptions {
