@@ -84,7 +84,9 @@ export function buildTracinWitness(
   tracinPayableScores(f).forEach((row, i) => {
     const claimed = s.scores[i] ?? [];
     if (claimed.length !== row.length) {
-      refuse(`inference ${s.inferences[i]} has ${claimed.length} scores, the model ${row.length} contributions`);
+      refuse(
+        `inference ${s.inferences[i]} has ${claimed.length} scores, the model ${row.length} contributions`,
+      );
     }
     row.forEach((score, j) => {
       if (claimed[j] !== score) {
