@@ -165,15 +165,19 @@ export async function openAccounts(f: EpochFixture, keys: readonly number[], amo
 }
 
 /**
- * Entries 1 and 2: the accounts, a Datanet and three contributions of `rowsEach` iris rows each
- * (granted to the owner, the prover and `readers`), sealed; then model 1 trained on them from
- * the store (stored for the operator, the prover and `readers`) and registered, sealed.
+ * Entries 1 and 2: the accounts, a Datanet and three contributions of `rowsEach` (40) iris rows
+ * each (granted to the owner, the prover and `readers`), sealed; then model 1, of `hidden`
+ * ([8]) layers, trained on them from the store (stored for the operator, the prover and
+ * `readers`) and registered, sealed.
  * Returns the 30 held-out rows, the inputs the user pays for.
  */
 export async function contributeAndTrain(
   f: EpochFixture,
-  readers: readonly StoreIdentity[] = [],
-  rowsEach = 40,
+  {
+    readers = [],
+    rowsEach = 40,
+    hidden = [8],
+  }: { readers?: readonly StoreIdentity[]; rowsEach?: number; hidden?: number[] } = {},
 ): Promise<Dataset> {
   await openAccounts(f, [PROVER, ...CONTRIBUTORS, OWNER, USER], 10n ** 15n);
   await f.wallet(OWNER).createDatanet(OPEN_DATANET);
@@ -212,7 +216,7 @@ export async function contributeAndTrain(
   const ownerStore = new StoreClient(f.store.url, storeKey(OWNER));
   const registered = await trainAndRegister(owner, ownerStore, {
     contributions: [1, 2, 3],
-    hidden: [8],
+    hidden,
     epochs: 20,
     batchSize: 16,
     seed: "e2e/epoch",

@@ -53,7 +53,8 @@ const backend = new SnarkjsBackend();
 
 beforeAll(async () => {
   f = await startEpochFixture("e2e-tracin", { reward: TRACIN_CIRCUIT, governance: TRACIN_GOVERNANCE });
-  held = await contributeAndTrain(f, [], 4);
+  // The circuit's lanes: four rows per contribution, an embedding of 4 (a 4-8-4-3 MLP).
+  held = await contributeAndTrain(f, { rowsEach: 4, hidden: [8, 4] });
   proverStore = new StoreClient(f.store.url, storeKey(PROVER));
 }, 1_800_000);
 
