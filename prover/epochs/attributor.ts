@@ -95,6 +95,11 @@ export interface EpochReport {
 export class EpochAttributor {
   constructor(private readonly o: EpochAttributorOptions) {}
 
+  /** Its sources: a prover node proving with `RewardSettlementTracin` reads the same, loaded once. */
+  get sources(): AttributionSources {
+    return this.o.sources;
+  }
+
   /** The last entry of `epoch`, if it is sealed: its end counters fix the epoch's records. */
   private async epochEnd(
     epoch: number,
