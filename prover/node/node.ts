@@ -9,11 +9,15 @@
  * is where it resumes. Reward settlement entries are replayed against the epoch end the node
  * recorded itself; with a reward circuit configured the node also builds their witnesses and
  * proves the ones assigned to it with `proveSettlement`, as it does batches (anyone may prove
- * a settlement: the proof is not bound to its sender, §11.5). A node without one replays them
- * and leaves them to others. A batch whose replay does not reach the root L1 holds stops the replay
- * there (ROOT_MISMATCH, naming the batch and both roots); the node then starts over from
- * genesis at its next step, exactly as after a restart, so it stops at the same batch again
- * until its source serves that batch's real transactions.
+ * a settlement: the proof is not bound to its sender, §11.5). A `RewardSettlementTracin`
+ * circuit recomputes the scores from the rows: the node reads the model, its rows and the
+ * inputs through the attributor's sources, and a settlement whose scores the rows do not give
+ * fails the step with the witness builder's error naming the lane. A node without a reward
+ * circuit replays settlements and leaves them to others. A batch whose replay does not reach
+ * the root L1 holds stops the replay there (ROOT_MISMATCH, naming the batch and both roots);
+ * the node then starts over from genesis at its next step, exactly as after a restart, so it
+ * stops at the same batch again until its source serves that batch's real transactions (and
+ * at such a settlement until L1 reverts it, §11.5).
  */
 import type { Contract, Signer } from "ethers";
 import { toSolidityProof } from "../../circuits/runtime/groth16-proof.ts";
@@ -236,7 +240,7 @@ export class ProverNode {
           `entry ${n} settles epoch ${e.settlement.epoch}, whose last entry ${endEntry} this node has not replayed before it`,
         );
       }
-      if (reward && provable) {
+      if (provable) {
         witness =
           reward.template === "RewardSettlementTracin"
             ? buildTracinWitness(this.state, e.settlement, end, reward.shape, factors!)
