@@ -15,6 +15,8 @@ export const ProverErrorCode = {
   InvalidTraining: "INVALID_TRAINING",
   /** A prover node set to attribute epochs without what that needs: an L2 account, a store that answers. */
   CannotAttribute: "CANNOT_ATTRIBUTE",
+  /** A gradient-method reward circuit given to a prover node without the sources its witness reads. */
+  MissingSources: "MISSING_SOURCES",
 } as const;
 
 export type ProverErrorCode = (typeof ProverErrorCode)[keyof typeof ProverErrorCode];

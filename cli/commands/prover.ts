@@ -149,6 +149,8 @@ async function runNode(
         shape: { slots: o.slots, withdrawals: o.withdrawals, registrySlots: o.registrySlots },
       },
       ...(rewardCircuit && { rewardCircuit }),
+      // A RewardSettlementTracin circuit's witness reads the rows the attributor reads.
+      ...(rewards && { sources: rewards.attributor.sources }),
       assignment: checkAssignment({ index: o.index, of: o.of, takeoverSeconds: o.takeover }),
       log,
     });

@@ -127,7 +127,9 @@ async function startBatchProving(ctx: DevnetContext): Promise<RunningService> {
       backend,
       circuit: { wasm: circuit.wasm, zkey: circuit.zkey, circuitId, shape },
       ...(reward && {
+        // The devnet's genesis method is knnShapley: the plain circuit, scores as given.
         rewardCircuit: {
+          template: "RewardSettlement",
           wasm: reward.wasm,
           zkey: reward.zkey,
           circuitId: DEV_REWARD_CIRCUIT.circuitId,

@@ -72,19 +72,30 @@ export function buildTracinWitness(
   if (checkpointRoot(leaves, state.params.trainingSet) !== model.checkpointCommitment) {
     refuse(`the row factors do not open model ${s.model}'s checkpoint commitment`);
   }
+  if (f.inferences.length !== s.inferences.length) {
+    refuse(`the settlement has ${s.inferences.length} inferences, the factors ${f.inferences.length}`);
+  }
   s.inferences.forEach((id, i) => {
-    const t = f.inferences[i] ?? refuse(`no factors for inference ${id}`);
-    if (featureCommitment(t) !== state.inferences.get(id)?.featureCommitment) {
+    if (featureCommitment(f.inferences[i]!) !== state.inferences.get(id)?.featureCommitment) {
       refuse(`the test factors do not open inference ${id}'s feature commitment`);
     }
   });
-  const scores = tracinPayableScores(f);
-  const same =
-    scores.length === s.scores.length &&
-    scores.every(
-      (row, i) => row.length === s.scores[i]!.length && row.every((v, j) => v === s.scores[i]![j]),
-    );
-  if (!same) refuse("the settlement's scores are not the ones its factors give");
+  // Named by lane, so that a prover refusing a settlement says which score is wrong.
+  tracinPayableScores(f).forEach((row, i) => {
+    const claimed = s.scores[i] ?? [];
+    if (claimed.length !== row.length) {
+      refuse(
+        `inference ${s.inferences[i]} has ${claimed.length} scores, the model ${row.length} contributions`,
+      );
+    }
+    row.forEach((score, j) => {
+      if (claimed[j] !== score) {
+        refuse(
+          `lane (${i}, ${j}): the settlement pays inference ${s.inferences[i]} for contribution ${training[j]} the score ${claimed[j]}, its rows give ${score}`,
+        );
+      }
+    });
+  });
 
   const w = buildSettlementWitness(state, s, end, shape);
   const input = { ...w.input };

@@ -5,8 +5,8 @@ import {
   featureCommitment as factorsCommitment,
 } from "../../protocol/rewards/row-scores.ts";
 import type { TreeShape } from "../../protocol/smt.ts";
-import { inferenceFeatures, type ModelContext } from "./context.ts";
-import { contributionFactors, integerFactors, testFactors } from "./tracin.ts";
+import type { ModelContext } from "./context.ts";
+import { contributionFactors, inferenceFactors } from "./tracin.ts";
 import type { Inference } from "./types.ts";
 
 /**
@@ -26,6 +26,5 @@ export function checkpointCommitment(ctx: ModelContext, shape: TreeShape): { roo
 
 /** The per-inference feature commitment: PoseidonList of the test point's factors (r_t ‖ x_t). */
 export function featureCommitment(ctx: ModelContext, inference: Inference): Field {
-  const { f, label } = inferenceFeatures(ctx, inference);
-  return factorsCommitment(integerFactors(testFactors(ctx, f, label)));
+  return factorsCommitment(inferenceFactors(ctx, inference));
 }

@@ -1,7 +1,9 @@
 import { type RowFactors, rowScoreOfDots } from "../../protocol/rewards/row-scores.ts";
-import { type ModelContext, memo } from "./context.ts";
+import type { TracinFactors } from "../../protocol/rewards/tracin-witness.ts";
+import { inferenceFeatures, type ModelContext, memo } from "./context.ts";
 import { quantize, SCORE_BITS, VECTOR_BITS } from "./fixed-point.ts";
 import { probsAt, residuals } from "./head.ts";
+import type { Inference } from "./types.ts";
 
 /**
  * TracIn at the final checkpoint, restricted to the linear head, in factored per-row form
@@ -77,6 +79,23 @@ export function contributionFactors(ctx: ModelContext): RowFactors[][] {
     );
   });
   return out;
+}
+
+/** An inference's factors as integers, at the label attributed: what its feature commitment binds. */
+export function inferenceFactors(ctx: ModelContext, inference: Inference): RowFactors {
+  const { f, label } = inferenceFeatures(ctx, inference);
+  return integerFactors(testFactors(ctx, f, label));
+}
+
+/**
+ * What the gradient method's settlement circuit opens for inputs `inputs` (the settlement's
+ * order): every contribution's row factors and each input's test factors.
+ */
+export function settlementFactors(ctx: ModelContext, inputs: readonly Float64Array[]): TracinFactors {
+  return {
+    contributions: contributionFactors(ctx),
+    inferences: inputs.map((x) => inferenceFactors(ctx, { x })),
+  };
 }
 
 export function integerFactors(f: Factors): RowFactors {

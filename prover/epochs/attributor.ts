@@ -29,8 +29,8 @@ export interface AttributableModel {
  */
 export interface AttributionSources {
   model(id: number): Promise<AttributableModel>;
-  /** The input the user paid for (the values its inputHash commits to). */
-  input(record: InferenceInfo): Promise<Float64Array>;
+  /** The input the user paid for (the values its inputHash commits to), for a record of `model`. */
+  input(record: Pick<InferenceInfo, "model" | "inputHash">): Promise<Float64Array>;
 }
 
 export interface EpochAttributorOptions {
@@ -94,6 +94,11 @@ export interface EpochReport {
  */
 export class EpochAttributor {
   constructor(private readonly o: EpochAttributorOptions) {}
+
+  /** Its sources: a prover node proving with `RewardSettlementTracin` reads the same, loaded once. */
+  get sources(): AttributionSources {
+    return this.o.sources;
+  }
 
   /** The last entry of `epoch`, if it is sealed: its end counters fix the epoch's records. */
   private async epochEnd(

@@ -39,7 +39,7 @@ export function storeSources(chain: ChainAccess, store: StoreClient): Attributio
       }
       return m;
     },
-    async input(record: InferenceInfo) {
+    async input(record: Pick<InferenceInfo, "model" | "inputHash">) {
       const inputHash = BigInt(record.inputHash);
       const inputOf = (bytes: Uint8Array): Field => {
         try {

@@ -9,11 +9,15 @@
  * is where it resumes. Reward settlement entries are replayed against the epoch end the node
  * recorded itself; with a reward circuit configured the node also builds their witnesses and
  * proves the ones assigned to it with `proveSettlement`, as it does batches (anyone may prove
- * a settlement: the proof is not bound to its sender, §11.5). A node without one replays them
- * and leaves them to others. A batch whose replay does not reach the root L1 holds stops the replay
- * there (ROOT_MISMATCH, naming the batch and both roots); the node then starts over from
- * genesis at its next step, exactly as after a restart, so it stops at the same batch again
- * until its source serves that batch's real transactions.
+ * a settlement: the proof is not bound to its sender, §11.5). A `RewardSettlementTracin`
+ * circuit recomputes the scores from the rows: the node reads the model, its rows and the
+ * inputs through the attributor's sources, and a settlement whose scores the rows do not give
+ * fails the step with the witness builder's error naming the lane. A node without a reward
+ * circuit replays settlements and leaves them to others. A batch whose replay does not reach
+ * the root L1 holds stops the replay there (ROOT_MISMATCH, naming the batch and both roots);
+ * the node then starts over from genesis at its next step, exactly as after a restart, so it
+ * stops at the same batch again until its source serves that batch's real transactions (and
+ * at such a settlement until L1 reverts it, §11.5).
  */
 import type { Contract, Signer } from "ethers";
 import { toSolidityProof } from "../../circuits/runtime/groth16-proof.ts";
@@ -23,8 +27,8 @@ import { proofWords } from "../../contracts/client/proof-calldata.ts";
 import type { BatchShape } from "../../protocol/batch/layout.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
-import type { SettlementShape } from "../../protocol/rewards/commitment.ts";
 import { applySettlement, type EpochEnd } from "../../protocol/rewards/settlement.ts";
+import { buildTracinWitness } from "../../protocol/rewards/tracin-witness.ts";
 import { buildSettlementWitness, type SettlementWitness } from "../../protocol/rewards/witness.ts";
 import { type Genesis, RollupState } from "../../protocol/state/state.ts";
 import { type Assignment, assigned } from "./assignment.ts";
@@ -32,6 +36,9 @@ import type { ProvingBackend } from "./backend.ts";
 import { type BatchWitness, buildBatchWitness } from "../../protocol/batch/witness.ts";
 import type { BatchSource, SourceSettlement } from "./source.ts";
 import { ProverError, ProverErrorCode } from "../errors.ts";
+import type { AttributionSources } from "../epochs/attributor.ts";
+import type { RewardLanes } from "./reward-circuit.ts";
+import { fetchSettlementFactors } from "./tracin-factors.ts";
 
 export interface BatchCircuit {
   readonly wasm: string;
@@ -41,14 +48,17 @@ export interface BatchCircuit {
   readonly shape: BatchShape;
 }
 
-/** The reward circuit a node proves settlements with: their lanes must fit its shape. */
-export interface RewardCircuit {
+/**
+ * The reward circuit a node proves settlements with: their lanes must fit its shape. A
+ * `RewardSettlementTracin` circuit recomputes the scores from the rows, so its witness needs
+ * their factors (ProverNodeOptions.sources).
+ */
+export type RewardCircuit = RewardLanes & {
   readonly wasm: string;
   readonly zkey: string;
   /** The id its verifier is registered under for reward epochs (PURPOSE_REWARD_EPOCH). */
   readonly circuitId: number;
-  readonly shape: SettlementShape;
-}
+};
 
 export interface ProverNodeOptions {
   readonly genesis: Genesis;
@@ -61,6 +71,12 @@ export interface ProverNodeOptions {
   readonly circuit: BatchCircuit;
   /** Without one, settlement entries are replayed and left for other provers. */
   readonly rewardCircuit?: RewardCircuit;
+  /**
+   * Where a `RewardSettlementTracin` circuit's witness reads the model, its training rows and
+   * the inferences' inputs (the attributor's, prover/epochs/sources.ts); required with one,
+   * unused otherwise.
+   */
+  readonly sources?: AttributionSources;
   readonly assignment: Assignment;
   readonly log?: (line: string) => void;
 }
@@ -96,6 +112,12 @@ export class ProverNode {
   private prover?: string;
 
   constructor(private readonly o: ProverNodeOptions) {
+    if (o.rewardCircuit?.template === "RewardSettlementTracin" && !o.sources) {
+      throw new ProverError(
+        ProverErrorCode.MissingSources,
+        "a RewardSettlementTracin reward circuit recomputes the scores from the rows: the node needs the sources of the model, its rows and the inputs",
+      );
+    }
     this.state = new RollupState(o.genesis, { witness: true });
     this.log = o.log ?? (() => {});
   }
@@ -201,6 +223,14 @@ export class ProverNode {
     let witness: SettlementWitness | undefined;
     const committed = await committedSettlement(this.o.rollup, n, this.state.queue.next, this.o.fromBlock);
     if (!committed) throw new OpenLedgerError(ErrorCode.StateCorrupt, `entry ${n} is not committed on L1`);
+    const reward = this.o.rewardCircuit;
+    // Only an entry still to be proven, committed for this node's circuit, needs a witness.
+    const provable = n >= next && reward !== undefined && committed.circuitId === reward.circuitId;
+    // Read before the state changes: a store that does not answer costs a retry, not a replay.
+    const factors =
+      provable && reward.template === "RewardSettlementTracin"
+        ? await fetchSettlementFactors(this.o.sources!, this.state, e.settlement)
+        : undefined;
     try {
       const endEntry = (e.settlement.epoch + 1) * this.state.governance.epochLength;
       const end = this.epochEnds.get(endEntry);
@@ -210,11 +240,11 @@ export class ProverNode {
           `entry ${n} settles epoch ${e.settlement.epoch}, whose last entry ${endEntry} this node has not replayed before it`,
         );
       }
-      const reward = this.o.rewardCircuit;
-      // Only an entry still to be proven, committed for this node's circuit, needs a witness.
-      const provable = n >= next && reward !== undefined && committed.circuitId === reward.circuitId;
       if (provable) {
-        witness = buildSettlementWitness(this.state, e.settlement, end, reward.shape);
+        witness =
+          reward.template === "RewardSettlementTracin"
+            ? buildTracinWitness(this.state, e.settlement, end, reward.shape, factors!)
+            : buildSettlementWitness(this.state, e.settlement, end, reward.shape);
         if (witness.publicInput !== committed.publicInput) {
           throw new OpenLedgerError(
             ErrorCode.StateCorrupt,

@@ -79,24 +79,32 @@ export interface EpochFixtureOptions {
   readonly layout?: Required<BatchShape>;
   /** The key of the inference node's operator. */
   readonly operator?: number;
+  /** The reward circuit whose verifier is registered and whose lanes the sequencer takes (the devnet's by default). */
+  readonly reward?: { readonly name: string; readonly circuitId: number };
+  /** The genesis governance, of L1 and L2 (GOVERNANCE by default). */
+  readonly governance?: GovernanceParams;
 }
 
 /** Deploys and starts everything. */
 export async function startEpochFixture(
   name: string,
-  { readers = [], layout = LAYOUT, operator = OPERATOR }: EpochFixtureOptions = {},
+  {
+    readers = [],
+    layout = LAYOUT,
+    operator = OPERATOR,
+    reward: circuit = DEV_REWARD_CIRCUIT,
+    governance = GOVERNANCE,
+  }: EpochFixtureOptions = {},
 ): Promise<EpochFixture> {
-  const reward = await buildRewardCircuit(DEV_REWARD_CIRCUIT.name, DEV_REWARD_CIRCUIT.circuitId, {
-    log: () => {},
-  });
-  const s = await deploySystem(await prepareArtifacts(), (c) => ({ ...c, governance: GOVERNANCE }));
+  const reward = await buildRewardCircuit(circuit.name, circuit.circuitId, { log: () => {} });
+  const s = await deploySystem(await prepareArtifacts(), (c) => ({ ...c, governance }));
   const seq = await startSettlingSequencer({
     s,
     name,
-    governance: GOVERNANCE,
+    governance,
     layout,
     batchCircuitId: STUB_BATCH_VERIFIER.circuitId,
-    reward: { ...reward, name: DEV_REWARD_CIRCUIT.name },
+    reward: { ...reward, name: circuit.name },
     treasuryAccount: PROVER,
   });
   const provider = new OpenLedgerProvider(`${seq.url}/rpc`);
@@ -157,14 +165,19 @@ export async function openAccounts(f: EpochFixture, keys: readonly number[], amo
 }
 
 /**
- * Entries 1 and 2: the accounts, a Datanet and three contributions of 40 iris rows each
- * (granted to the owner, the prover and `readers`), sealed; then model 1 trained on them from
- * the store (stored for the operator, the prover and `readers`) and registered, sealed.
+ * Entries 1 and 2: the accounts, a Datanet and three contributions of `rowsEach` (40) iris rows
+ * each (granted to the owner, the prover and `readers`), sealed; then model 1, of `hidden`
+ * ([8]) layers, trained on them from the store (stored for the operator, the prover and
+ * `readers`) and registered, sealed.
  * Returns the 30 held-out rows, the inputs the user pays for.
  */
 export async function contributeAndTrain(
   f: EpochFixture,
-  readers: readonly StoreIdentity[] = [],
+  {
+    readers = [],
+    rowsEach = 40,
+    hidden = [8],
+  }: { readers?: readonly StoreIdentity[]; rowsEach?: number; hidden?: number[] } = {},
 ): Promise<Dataset> {
   await openAccounts(f, [PROVER, ...CONTRIBUTORS, OWNER, USER], 10n ** 15n);
   await f.wallet(OWNER).createDatanet(OPEN_DATANET);
@@ -173,7 +186,7 @@ export async function contributeAndTrain(
   const dir = mkdtempSync(join(tmpdir(), "openledger-epoch-rows-"));
   for (const [c, key] of CONTRIBUTORS.entries()) {
     const file = join(dir, `rows-${key}.jsonl`);
-    writeIrisRows(file, train, c * 40, 40, key === NOISY ? (y) => (y + 1) % 3 : undefined);
+    writeIrisRows(file, train, c * rowsEach, rowsEach, key === NOISY ? (y) => (y + 1) % 3 : undefined);
     const client = new StoreClient(f.store.url, storeKey(key));
     const result = await contribute(
       {
@@ -203,7 +216,7 @@ export async function contributeAndTrain(
   const ownerStore = new StoreClient(f.store.url, storeKey(OWNER));
   const registered = await trainAndRegister(owner, ownerStore, {
     contributions: [1, 2, 3],
-    hidden: [8],
+    hidden,
     epochs: 20,
     batchSize: 16,
     seed: "e2e/epoch",

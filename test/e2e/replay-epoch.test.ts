@@ -87,7 +87,7 @@ async function serveL1(send: (method: string, params: unknown[]) => Promise<unkn
 beforeAll(async () => {
   const replayer = new StoreKey((await deriveL2Key(new Wallet(ETH_KEY), DEV_DOMAIN)).privateKey).identity;
   f = await startEpochFixture("e2e-replay", { readers: [replayer] });
-  held = await contributeAndTrain(f, [replayer]);
+  held = await contributeAndTrain(f, { readers: [replayer] });
   proverStore = new StoreClient(f.store.url, storeKey(PROVER));
   l1 = await serveL1((method, params) => f.s.ethers.provider.send(method, params));
 }, 1_800_000);

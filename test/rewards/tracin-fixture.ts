@@ -1,6 +1,6 @@
 import { checkpointCommitment, featureCommitment } from "../../prover/attribution/commitment.ts";
-import { inferenceFeatures, type ModelContext, modelContext } from "../../prover/attribution/context.ts";
-import { contributionFactors, integerFactors, testFactors } from "../../prover/attribution/tracin.ts";
+import { type ModelContext, modelContext } from "../../prover/attribution/context.ts";
+import { settlementFactors } from "../../prover/attribution/tracin.ts";
 import type { TrainingRows } from "../../prover/attribution/types.ts";
 import { splitBySizes } from "../../prover/datasets/dataset.ts";
 import { loadIris } from "../../prover/datasets/iris.ts";
@@ -69,13 +69,7 @@ export function tracinFixture(): {
   const ids = inputs.map((input, i) => l.infer(3, id, payments[i]!, featureCommitment(ctx, { x: input })));
   const end = l.closeEpoch(6);
 
-  const factors: TracinFactors = {
-    contributions: contributionFactors(ctx),
-    inferences: inputs.map((input) => {
-      const { f, label } = inferenceFeatures(ctx, { x: input });
-      return integerFactors(testFactors(ctx, f, label));
-    }),
-  };
+  const factors = settlementFactors(ctx, inputs);
   const settlement: Settlement = {
     epoch: 0,
     model: id,

@@ -77,7 +77,7 @@ describe("the gradient method's settlement on iris: the TypeScript twin", () => 
     const s = fixture.settlement;
     refused(
       { settlement: { ...s, scores: [s.scores[0]!.map((v, j) => (j === 0 ? v + 1n : v)), s.scores[1]!] } },
-      /scores are not/,
+      /^lane \(0, 0\): the settlement pays inference 1 for contribution 1 the score \d+, its rows give \d+$/,
     );
     const lanes = factors.contributions.map((rows) => [...rows]);
     lanes[0]![0] = { ...lanes[0]![0]!, x: lanes[0]![0]!.x.map((v, j) => (j === 0 ? v + 1n : v)) };
