@@ -6,7 +6,7 @@
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pino } from "pino";
 import { DEV_REWARD_CIRCUIT } from "../../contracts/deploy/config.ts";
 import {
@@ -165,6 +165,40 @@ export async function openAccounts(f: EpochFixture, keys: readonly number[], amo
 }
 
 /**
+ * Key `key`'s rows file contributed to Datanet 1 through the store (stake 100, CC0), its blob
+ * granted to each of `readers`; the contribution's id.
+ */
+export async function contributeRows(
+  f: EpochFixture,
+  key: number,
+  file: string,
+  readers: readonly StoreIdentity[],
+): Promise<number | null> {
+  const client = new StoreClient(f.store.url, storeKey(key));
+  try {
+    const result = await contribute(
+      {
+        file,
+        format: "jsonl",
+        metadata: IRIS_METADATA,
+        datanet: 1,
+        stake: 100n,
+        license: 1,
+        fee: 0n,
+        refuseDuplicates: false,
+        stateDir: join(dirname(file), "state"),
+      },
+      client,
+      f.wallet(key),
+    );
+    for (const reader of readers) await client.grant(result.blobId, reader, "prover");
+    return result.contribution;
+  } finally {
+    client.close();
+  }
+}
+
+/**
  * Entries 1 and 2: the accounts, a Datanet and three contributions of `rowsEach` (40) iris rows
  * each (granted to the owner, the prover and `readers`), sealed; then model 1, of `hidden`
  * ([8]) layers, trained on them from the store (stored for the operator, the prover and
@@ -187,27 +221,8 @@ export async function contributeAndTrain(
   for (const [c, key] of CONTRIBUTORS.entries()) {
     const file = join(dir, `rows-${key}.jsonl`);
     writeIrisRows(file, train, c * rowsEach, rowsEach, key === NOISY ? (y) => (y + 1) % 3 : undefined);
-    const client = new StoreClient(f.store.url, storeKey(key));
-    const result = await contribute(
-      {
-        file,
-        format: "jsonl",
-        metadata: IRIS_METADATA,
-        datanet: 1,
-        stake: 100n,
-        license: 1,
-        fee: 0n,
-        refuseDuplicates: false,
-        stateDir: join(dir, "state"),
-      },
-      client,
-      f.wallet(key),
-    );
-    if (result.contribution !== c + 1)
-      throw new Error(`contribution ${result.contribution}, expected ${c + 1}`);
-    for (const reader of [storeKey(OWNER).identity, ...provers])
-      await client.grant(result.blobId, reader, "prover");
-    client.close();
+    const id = await contributeRows(f, key, file, [storeKey(OWNER).identity, ...provers]);
+    if (id !== c + 1) throw new Error(`contribution ${id}, expected ${c + 1}`);
   }
   await f.seq.sequencer.seal();
 

@@ -31,8 +31,8 @@ import { trainAndRegister } from "../../prover/training/store-training.ts";
 import { InferenceClient } from "../../inference/client.ts";
 import { batchAt, testKey } from "../../sequencer/testing.ts";
 import { StoreClient } from "../../store/client.ts";
-import { contribute } from "../../store/contribute.ts";
 import {
+  contributeRows,
   type EpochFixture,
   GOVERNANCE,
   irisSplit,
@@ -40,7 +40,7 @@ import {
   startEpochFixture,
   storeKey,
 } from "./epoch-fixture.ts";
-import { IRIS_METADATA, writeIrisRows } from "../iris-rows.ts";
+import { writeIrisRows } from "../iris-rows.ts";
 import { waitCommitted } from "./settling-chain.ts";
 
 // Epoch 0 is entries 1-3 (GOVERNANCE): setup, the models, the inferences; the settlements are entries 4-6.
@@ -148,26 +148,13 @@ describe("a reward epoch, from contributed rows to rewards withdrawn on L1", () 
       for (const [c, [key, rows, first, count, label]] of contributions.entries()) {
         const file = join(dir, `rows-${key}.jsonl`);
         writeIrisRows(file, rows, first, count, label);
-        const client = new StoreClient(store.url, storeKey(key));
-        const result = await contribute(
-          {
-            file,
-            format: "jsonl",
-            metadata: IRIS_METADATA,
-            datanet: 1,
-            stake: 100n,
-            license: 1,
-            fee: 0n,
-            refuseDuplicates: false,
-            stateDir: join(dir, "state"),
-          },
-          client,
-          wallet(key),
+        const id = await contributeRows(
+          f,
+          key,
+          file,
+          [OWNER, TUNER, PROVER].map((k) => storeKey(k).identity),
         );
-        expect(result.contribution).toBe(c + 1);
-        for (const reader of [OWNER, TUNER, PROVER])
-          await client.grant(result.blobId, storeKey(reader).identity, "prover");
-        client.close();
+        expect(id).toBe(c + 1);
       }
       const OWNER_OF = [A, A1, A2, B, NOISY, E, COPIER]; // contribution id - 1 -> key
       await seq.sequencer.seal();
