@@ -181,7 +181,10 @@ export async function openWallet(o: WalletOptions): Promise<L2Wallet> {
 }
 
 /** The tree sizes to sign with: --params if given, else the sequencer's. */
-async function paramsFor(provider: OpenLedgerProvider, o: WalletOptions): Promise<ProtocolParams> {
+export async function paramsFor(
+  provider: OpenLedgerProvider,
+  o: { params?: string; chainId: string; rollup: string },
+): Promise<ProtocolParams> {
   return o.params ? PARAM_SETS[o.params]! : (await nodeGenesis(provider, o)).params;
 }
 

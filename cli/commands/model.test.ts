@@ -97,7 +97,7 @@ afterAll(async () => {
 describe("openledger model", () => {
   it("trains a Datanet's contributions from the store, registers the model, and shows it checked", async () => {
     const { stdout, stderr } = await cli(TRAINER, [
-      ...["train", "--datanet", "1", "--account", "2", "--fee", "9"],
+      ...["train", "--datanet", "1", "--account", "2", "--fee", "0.5"],
       ...["--hidden", "8,4", "--epochs", "2", "--batch-size", "8", "--seed", "cli", "--json"],
     ]);
     const trained = JSON.parse(stdout) as {
@@ -116,7 +116,7 @@ describe("openledger model", () => {
       id: 1,
       owner: 2,
       baseModel: 0,
-      inferenceFee: "9",
+      inferenceFee: String(5n * 10n ** 17n),
       modelHash: trained.modelHash,
     });
     const { bytes } = await fetchModel(

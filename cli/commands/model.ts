@@ -1,22 +1,26 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
-import { PARAM_SETS } from "../../protocol/genesis.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
+import { formatAmount } from "../../sdk/amounts.ts";
 import type { ModelInfo } from "../../sdk/wire.ts";
 import { ProverError, ProverErrorCode } from "../../prover/errors.ts";
 import { DEFAULT_HEAD_L2 } from "../../prover/models/pipeline.ts";
 import { DEFAULT_TRAIN } from "../../prover/models/train.ts";
 import {
+  amountOf,
   chainOptions,
   domainFrom,
   ethKeyOptions,
   intArg,
   loadEthWallet,
   output,
+  paramsFor,
+  paramsOption,
   rpcOption,
+  weiOption,
 } from "./common.ts";
 import { phase } from "./progress.ts";
 import { readerArg } from "./store.ts";
@@ -29,7 +33,7 @@ interface KeyOptions {
   readonly ethKeyEnv: string;
   readonly ethKeyFile?: string;
   readonly keyIndex: number;
-  readonly params: string;
+  readonly params?: string;
   readonly json: boolean;
 }
 
@@ -38,8 +42,9 @@ interface TrainOptions extends KeyOptions {
   readonly contributions?: number[];
   readonly datanet?: number;
   readonly base?: number;
-  readonly fee: bigint;
-  readonly txFee: bigint;
+  readonly fee: string;
+  readonly txFee: string;
+  readonly wei: boolean;
   readonly hidden?: number[];
   readonly epochs?: number;
   readonly batchSize?: number;
@@ -57,20 +62,12 @@ const positive = (v: string) => {
   if (!(x > 0 && Number.isFinite(x))) throw new InvalidArgumentError("expected a positive number");
   return x;
 };
-const amount = (v: string) => {
-  if (!/^[0-9]+$/.test(v)) throw new InvalidArgumentError("expected an amount in base units");
-  return BigInt(v);
-};
 
 /** Options of the subcommands that read the chain and, with a key, the store. */
 function keyed(cmd: Command): Command {
   return ethKeyOptions(chainOptions(rpcOption(cmd)))
     .option("--url <url>", "the store's address", "http://127.0.0.1:8549")
-    .addOption(
-      new Option("--params <set>", "tree sizes of the deployment")
-        .choices(Object.keys(PARAM_SETS))
-        .default("production"),
-    )
+    .addOption(paramsOption())
     .option("--json", "print JSON", false);
 }
 
@@ -88,7 +85,7 @@ async function session(o: KeyOptions) {
     key,
     domain,
     provider,
-    params: PARAM_SETS[o.params]!,
+    params: await paramsFor(provider, o),
     store: new StoreClient(o.url, new StoreKey(key.privateKey)),
     training,
   };
@@ -145,12 +142,9 @@ function trainCommand(): Command {
       intArg,
     )
     .option("--base <model>", "fine-tune this model: start from its weights, keep its architecture", intArg)
-    .requiredOption("--fee <amount>", "the model's inference fee, in base units", amount)
-    .addOption(
-      new Option("--tx-fee <amount>", "the register-model transaction's fee")
-        .argParser(amount)
-        .default(0n, "0"),
-    )
+    .requiredOption("--fee <open>", "the model's inference fee, in OPEN (base units with --wei)")
+    .option("--tx-fee <open>", "the register-model transaction's fee, in OPEN (base units with --wei)", "0")
+    .addOption(weiOption())
     .option(
       "--hidden <widths>",
       `hidden layer widths, the last is the embedding (default ${DEFAULT_TRAIN.hidden.join(",")})`,
@@ -192,8 +186,8 @@ function trainCommand(): Command {
           headL2: o.headL2,
           seed: o.seed,
           classes: o.classes,
-          inferenceFee: o.fee,
-          txFee: o.txFee,
+          inferenceFee: amountOf(o, "--fee", o.fee),
+          txFee: amountOf(o, "--tx-fee", o.txFee),
           readers: o.reader.map((identity) => ({ identity, role: o.readerRole })),
           onLoad: (p) => loading.update(p.rows, p.totalRows, `(contribution ${p.contribution})`),
           onTrain: (p) => {
@@ -321,8 +315,8 @@ function describe(m: ModelInfo): string {
     `model               ${m.id}`,
     `owner               account ${m.owner}`,
     `base model          ${m.baseModel === 0 ? "none" : m.baseModel}`,
-    `inference fee       ${m.inferenceFee}`,
-    `escrow              ${m.escrow}`,
+    `inference fee       ${formatAmount(BigInt(m.inferenceFee))}`,
+    `escrow              ${formatAmount(BigInt(m.escrow))}`,
     `modelHash           ${m.modelHash}`,
     `training set        ${m.contributions ? m.contributions.join(", ") : "unknown"}`,
     `trainingConfigHash  ${m.trainingConfigHash ?? "unknown"}`,

@@ -1,10 +1,21 @@
 import { readFileSync } from "node:fs";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command } from "commander";
 import { pino } from "pino";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
-import { PARAM_SETS } from "../../protocol/genesis.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
-import { chainOptions, domainFrom, ethKeyOptions, intArg, loadEthWallet, output } from "./common.ts";
+import { formatAmount } from "../../sdk/amounts.ts";
+import {
+  amountOf,
+  chainOptions,
+  domainFrom,
+  ethKeyOptions,
+  intArg,
+  loadEthWallet,
+  output,
+  paramsFor,
+  paramsOption,
+  weiOption,
+} from "./common.ts";
 import { readerArg } from "./store.ts";
 import { SERVE_DEFAULTS } from "../../inference/defaults.ts";
 
@@ -22,11 +33,6 @@ const modules = async () => ({
 const DEFAULT_SEQUENCER = "http://127.0.0.1:8547/rpc";
 const DEFAULT_STORE = "http://127.0.0.1:8549";
 const DEFAULT_NODE = "http://127.0.0.1:8550";
-
-const paramsOption = () =>
-  new Option("--params <set>", "tree sizes of the deployment")
-    .choices(Object.keys(PARAM_SETS))
-    .default("production");
 
 /** `openledger serve`: the inference node, and `serve verify` to re-run a recorded inference. */
 export function serveCommand(): Command {
@@ -76,14 +82,14 @@ function runCommand(): Command {
     .option("--pretty", "human-readable logs instead of JSON lines", false)
     .action(async (o) => {
       const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
-      const { service } = await modules();
+      const { service, provider } = await modules();
       const domain = domainFrom(o);
       const { privateKey } = await deriveL2Key(loadEthWallet(o), domain, o.keyIndex);
       const node = await service.startInferenceService({
         sequencer: o.sequencer,
         store: o.store,
         domain,
-        params: PARAM_SETS[o.params]!,
+        params: await paramsFor(new provider.OpenLedgerProvider(o.sequencer), o),
         key: privateKey,
         readers: (o.reader as Array<{ key: string; box: string }>).map((identity) => ({
           identity,
@@ -173,10 +179,8 @@ export function inferCommand(): Command {
     .requiredOption("--account <id>", "your L2 account id (pays the model's fee)", intArg)
     .option("--node <url>", "the inference node", DEFAULT_NODE)
     .option("--rpc <url>", "the sequencer's JSON-RPC endpoint (your next nonce)", DEFAULT_SEQUENCER)
-    .option("--max-payment <amount>", "refuse to pay more than this (base units)", (v) => {
-      if (!/^[0-9]+$/.test(v)) throw new InvalidArgumentError("expected base units, a non-negative integer");
-      return BigInt(v);
-    })
+    .option("--max-payment <open>", "refuse to pay more than this, in OPEN (base units with --wei)")
+    .addOption(weiOption())
     .addOption(paramsOption())
     .option("--json", "print JSON", false)
     .action(async (o) => {
@@ -187,20 +191,22 @@ export function inferCommand(): Command {
       const provider = new m.provider.OpenLedgerProvider(o.rpc);
       const client = new m.client.InferenceClient(
         o.node,
-        new m.wallet.L2Wallet(key, o.account, provider, domain, PARAM_SETS[o.params]!),
+        new m.wallet.L2Wallet(key, o.account, provider, domain, await paramsFor(provider, o)),
       );
+      const max = o.maxPayment === undefined ? undefined : amountOf(o, "--max-payment", o.maxPayment);
       const quote = await client.quote(o.model, input);
-      if (o.maxPayment !== undefined && BigInt(quote.payment) > o.maxPayment) {
+      const asked = formatAmount(BigInt(quote.payment), o);
+      if (max !== undefined && BigInt(quote.payment) > max) {
         throw new OpenLedgerError(
           ErrorCode.InvalidTransaction,
-          `model ${o.model} asks ${quote.payment}, more than --max-payment ${o.maxPayment}: nothing was paid`,
+          `model ${o.model} asks ${asked}, more than --max-payment ${formatAmount(max, o)}: nothing was paid`,
         );
       }
       const paid = await client.pay(quote);
       output(o.json, { quote, ...paid }, () =>
         [
           `label ${paid.output.label}   probabilities ${paid.output.probs.map((p) => p.toFixed(4)).join(" ")}`,
-          `paid ${quote.payment} for model ${quote.model}: ${paid.status}${paid.batch === undefined ? "" : ` in batch ${paid.batch}, position ${paid.position}`}`,
+          `paid ${asked} for model ${quote.model}: ${paid.status}${paid.batch === undefined ? "" : ` in batch ${paid.batch}, position ${paid.position}`}`,
           `tx ${paid.txHash}`,
           `outputHash ${paid.outputHash} (checked)   operator ${paid.attestation.operator} (attestation checked)`,
         ].join("\n"),
