@@ -30,6 +30,16 @@ export function intArg(value: string): number {
   return n;
 }
 
+/** On SIGINT or SIGTERM: `stop` (a service's clean shutdown), then exit 0. */
+export function stopOnSignal(stop: () => Promise<void>): void {
+  const once = async () => {
+    await stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", once);
+  process.once("SIGTERM", once);
+}
+
 /** Prints `value` as JSON (bigints as decimal strings) or through `human`. */
 export function output(json: boolean, value: unknown, human: () => string): void {
   console.log(

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { isAddress } from "ethers";
 import { pino } from "pino";
 import { readDeploymentFile } from "../../contracts/deploy/addresses.ts";
-import { intArg, rpcOption } from "./common.ts";
+import { intArg, rpcOption, stopOnSignal } from "./common.ts";
 
 function addressArg(value: string): string {
   if (!isAddress(value)) throw new InvalidArgumentError("expected a 0x address of 20 bytes");
@@ -45,11 +45,6 @@ export function explorerCommand(): Command {
         logger,
       });
       logger.info({ url: explorer.url, rollup }, "explorer listening");
-      const stop = async () => {
-        await explorer.stop();
-        process.exit(0);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      stopOnSignal(() => explorer.stop());
     });
 }

@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { PARAM_SETS } from "../../protocol/genesis.ts";
 import { nodeConfig } from "../../sequencer/config.ts";
 import { startNode } from "../../sequencer/node.ts";
-import { chainOptions, domainFrom, intArg, loadEthWallet } from "./common.ts";
+import { chainOptions, domainFrom, intArg, loadEthWallet, stopOnSignal } from "./common.ts";
 import { startL1Sequencer } from "./sequencer-l1.ts";
 
 /** `openledger sequencer`: runs the sequencer node until SIGINT/SIGTERM. */
@@ -119,13 +119,10 @@ export function sequencerCommand(): Command {
             logger,
           )
         : await startNode(config, logger);
-      const stop = async () => {
+      stopOnSignal(async () => {
         logger.info("stopping: sealing the open batch");
         await node.stop();
-        process.exit(0);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      });
     });
 }
 

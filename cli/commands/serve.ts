@@ -15,6 +15,7 @@ import {
   paramsFor,
   paramsOption,
   weiOption,
+  stopOnSignal,
 } from "./common.ts";
 import { readerArg } from "./store.ts";
 import { SERVE_DEFAULTS } from "../../inference/defaults.ts";
@@ -103,12 +104,7 @@ function runCommand(): Command {
         maxQuotes: o.maxQuotes,
         logger,
       });
-      const stop = async () => {
-        await node.stop();
-        process.exit(0);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      stopOnSignal(() => node.stop());
     });
 }
 

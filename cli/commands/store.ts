@@ -14,6 +14,7 @@ import {
   loadEthWallet,
   output,
   rpcOption,
+  stopOnSignal,
 } from "./common.ts";
 
 // The store's modules load only when a store subcommand runs: the other commands need
@@ -96,12 +97,7 @@ function serveCommand(): Command {
         logger,
       });
       logger.info({ url: store.url, dataDir: o.dataDir }, "store listening");
-      const stop = async () => {
-        await store.stop();
-        process.exit(0);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      stopOnSignal(() => store.stop());
     });
 }
 
