@@ -13,6 +13,9 @@ import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { L2Wallet } from "../../sdk/wallet.ts";
 import type { SubmitResult } from "../../sdk/wire.ts";
 
+/** Where the devnet's store listens: the default of every command that reads or writes it. */
+export const STORE_URL = "http://127.0.0.1:8549";
+
 /** Options shared by the commands that talk to one rollup deployment. */
 export function chainOptions(cmd: Command): Command {
   return cmd

@@ -20,10 +20,11 @@ import {
   openWallet,
   output,
   rpcOption,
+  STORE_URL,
   walletOptions,
   type WalletOptions,
 } from "./common.ts";
-import { datanetMetadata, STORE_URL } from "./datanet.ts";
+import { datanetMetadata } from "./datanet.ts";
 import { clientFor, readerArg } from "./store.ts";
 
 // The store's and the rows file's modules load only when these commands run.

@@ -8,10 +8,17 @@ import { CurationMode, MAX_CURATORS } from "../../protocol/tx/types.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import type { ContributionInfo, DatanetInfo } from "../../sdk/wire.ts";
 import { formatAmount } from "../../sdk/amounts.ts";
-import { amountOf, intArg, output, rpcOption, sendTx, txOptions, type TxOptions } from "./common.ts";
+import {
+  amountOf,
+  intArg,
+  output,
+  rpcOption,
+  sendTx,
+  STORE_URL,
+  type TxOptions,
+  txOptions,
+} from "./common.ts";
 import { clientFor } from "./store.ts";
-
-export const STORE_URL = "http://127.0.0.1:8549";
 
 // The store's modules load only when a command that reads or writes it runs.
 const storeModules = async () => ({

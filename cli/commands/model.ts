@@ -20,6 +20,7 @@ import {
   paramsFor,
   paramsOption,
   rpcOption,
+  STORE_URL,
   weiOption,
 } from "./common.ts";
 import { phase } from "./progress.ts";
@@ -66,7 +67,7 @@ const positive = (v: string) => {
 /** Options of the subcommands that read the chain and, with a key, the store. */
 function keyed(cmd: Command): Command {
   return ethKeyOptions(chainOptions(rpcOption(cmd)))
-    .option("--url <url>", "the store's address", "http://127.0.0.1:8549")
+    .option("--url <url>", "the store's address", STORE_URL)
     .addOption(paramsOption())
     .option("--json", "print JSON", false);
 }

@@ -20,6 +20,7 @@ import {
   loadEthWallet,
   output,
   rpcOption,
+  STORE_URL,
 } from "./common.ts";
 import { phase } from "./progress.ts";
 
@@ -60,7 +61,7 @@ export function replayCommand(): Command {
     .option(
       "--store <url>",
       "the store holding the rows, models and inference records (your key needs grants)",
-      "http://127.0.0.1:8549",
+      STORE_URL,
     )
     .option(
       "--reward-circuit <name>",

@@ -6,9 +6,7 @@ import { storeAttributor } from "../../prover/epochs/store-attributor.ts";
 import { ProverError, ProverErrorCode } from "../../prover/errors.ts";
 import { rewardShape } from "../../prover/node/reward-circuit.ts";
 import type { L2Wallet } from "../../sdk/wallet.ts";
-import { intArg, openWallet, type WalletOptions } from "./common.ts";
-
-const DEFAULT_STORE = "http://127.0.0.1:8549";
+import { intArg, openWallet, STORE_URL, type WalletOptions } from "./common.ts";
 
 /** What attributing epochs takes besides the chain options: the L2 account, the store, the lanes. */
 export interface RewardOptions extends Omit<WalletOptions, "fee"> {
@@ -29,7 +27,7 @@ export function rewardOptions(cmd: Command): Command {
       "the prover's L2 account id (default: the one your key's deposit opened)",
       intArg,
     )
-    .option("--store <url>", "the store holding the rows, models and inference records", DEFAULT_STORE)
+    .option("--store <url>", "the store holding the rows, models and inference records", STORE_URL)
     .option(
       "--reward-circuit <name>",
       "the RewardSettlement circuit the sequencer proves settlements with: its lanes size each settlement",

@@ -14,8 +14,9 @@ import {
   output,
   paramsFor,
   paramsOption,
-  weiOption,
   stopOnSignal,
+  STORE_URL,
+  weiOption,
 } from "./common.ts";
 import { readerArg } from "./store.ts";
 import { SERVE_DEFAULTS } from "../../inference/defaults.ts";
@@ -32,7 +33,6 @@ const modules = async () => ({
 });
 
 const DEFAULT_SEQUENCER = "http://127.0.0.1:8547/rpc";
-const DEFAULT_STORE = "http://127.0.0.1:8549";
 const DEFAULT_NODE = "http://127.0.0.1:8550";
 
 /** `openledger serve`: the inference node, and `serve verify` to re-run a recorded inference. */
@@ -51,7 +51,7 @@ function runCommand(): Command {
       "serve inferences (the default subcommand); the operator's L2 key comes from its Ethereum key",
     )
     .option("--sequencer <url>", "the sequencer's JSON-RPC endpoint", DEFAULT_SEQUENCER)
-    .option("--store <url>", "the store the models are read from and inputs written to", DEFAULT_STORE)
+    .option("--store <url>", "the store the models are read from and inputs written to", STORE_URL)
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0 picks a free one)", intArg, SERVE_DEFAULTS.port)
     .option(
@@ -115,7 +115,7 @@ function verifyCommand(): Command {
     )
     .requiredOption("--inference <id>", "the inference's id on L2", intArg)
     .option("--sequencer <url>", "the sequencer's JSON-RPC endpoint", DEFAULT_SEQUENCER)
-    .option("--store <url>", "the store holding the model and the inference's record", DEFAULT_STORE)
+    .option("--store <url>", "the store holding the model and the inference's record", STORE_URL)
     .option("--json", "print the verdict as JSON", false)
     .action(async (o) => {
       const m = await modules();

@@ -15,6 +15,7 @@ import {
   output,
   rpcOption,
   stopOnSignal,
+  STORE_URL,
 } from "./common.ts";
 
 // The store's modules load only when a store subcommand runs: the other commands need
@@ -73,7 +74,7 @@ function callerCommand(name: string): Command {
   return ethKeyOptions(chainOptions(new Command(name))).option(
     "--url <url>",
     "the store's address",
-    "http://127.0.0.1:8549",
+    STORE_URL,
   );
 }
 
