@@ -34,6 +34,8 @@ export interface NodeConfig {
 export interface SequencerNode {
   readonly url: string;
   readonly sequencer: Sequencer;
+  /** The node's LevelDB, for what runs beside the sequencer in its process (the L1 relay). */
+  readonly store: Store;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startNode(
   return {
     url: address,
     sequencer,
+    store,
     async stop() {
       clearInterval(timer);
       await app.close();
