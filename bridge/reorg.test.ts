@@ -7,6 +7,7 @@
 import { Contract, type Signer } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
+import { committedBatch } from "../contracts/client/batch-roots.ts";
 import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
 import { deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
 import { deriveL2Key } from "../protocol/keys.ts";
@@ -14,7 +15,7 @@ import { relaySink } from "../sequencer/l1/relay-sink.ts";
 import type { SequencerNode } from "../sequencer/node.ts";
 import { BridgeErrorCode } from "./errors.ts";
 import { L1QueueRelay } from "./queue-relay.ts";
-import { silent, startBridgeNode, waitFor } from "./testing.ts";
+import { committed, silent, startBridgeNode, waitFor } from "./testing.ts";
 
 const OPEN = 10n ** 18n;
 
@@ -132,6 +133,33 @@ describe("queue relay: L1 reorgs around deposits", () => {
     expect(balance(alice)).toBe(105n * OPEN);
   });
 
+  it("commits again a batch whose commit L1 lost in a reorg, before the next one", async () => {
+    const alice = node.sequencer.view.counters.accounts;
+    const before = snapshot();
+    const first = (await node.sequencer.seal())!;
+    await waitFor(
+      async () => (await node.sequencer.view.batch(first.number))?.l1TxHash !== undefined,
+      90_000,
+    );
+    await revert(await before);
+    expect((await s.d.rollup.getFunction("head")()).lastCommitted).toBe(0n);
+
+    await deposit(s.alice, alice, 3n * OPEN);
+    expect(await relay().poll()).toBe(1);
+    const second = (await node.sequencer.seal())!;
+    await committed(s, second.number);
+    for (const entry of [first, second]) {
+      const onL1 = (await committedBatch(s.d.rollup, BigInt(entry.number)))!;
+      expect(onL1.roots).toEqual({
+        postStateRoot: entry.postStateRoot,
+        withdrawalsRoot: entry.withdrawalsRoot,
+        queueEnd: entry.queueEnd,
+      });
+      await waitFor(async () => (await node.sequencer.view.batch(entry.number))?.l1TxHash === onL1.l1TxHash);
+    }
+    expect(balance(alice)).toBe(108n * OPEN);
+  });
+
   it("stops loudly when L1 replaces a deposit L2 executed with another, crediting nothing more", async () => {
     const alice = node.sequencer.view.counters.accounts;
     const bob = 1;
@@ -139,21 +167,21 @@ describe("queue relay: L1 reorgs around deposits", () => {
     const before = snapshot();
     await deposit(s.alice, alice, 7n * OPEN);
     expect(await r.poll()).toBe(1);
-    expect(balance(alice)).toBe(112n * OPEN);
+    expect(balance(alice)).toBe(115n * OPEN);
     const queue = node.sequencer.view.queue;
-    expect(queue.next).toBe(5n);
+    expect(queue.next).toBe(6n);
 
-    // Queue index 4 is now Bob's deposit on L1: L2 holds an operation L1 no longer has.
+    // Queue index 5 is now Bob's deposit on L1: L2 holds an operation L1 no longer has.
     await revert(await before);
     await deposit(s.bob, bob, 9n * OPEN);
     r.start();
     await waitFor(async () => r.error !== undefined);
     await r.stop();
-    expect(r.error).toMatchObject({ code: BridgeErrorCode.QueueReorged, details: { queueIndex: 4n } });
-    expect(r.error!.message).toMatch(/queue operation 4 .* which L2 already executed/);
+    expect(r.error).toMatchObject({ code: BridgeErrorCode.QueueReorged, details: { queueIndex: 5n } });
+    expect(r.error!.message).toMatch(/queue operation 5 .* which L2 already executed/);
     // A relay started afresh (a restart) reads the same records and stops the same way.
     await expect(relay().poll()).rejects.toMatchObject({ code: BridgeErrorCode.QueueReorged });
-    expect(balance(alice)).toBe(112n * OPEN);
+    expect(balance(alice)).toBe(115n * OPEN);
     expect(balance(bob)).toBe(30n * OPEN);
     expect(node.sequencer.view.queue).toEqual(queue);
   });
