@@ -86,7 +86,7 @@ export class L1QueueRelay {
     let relayed = 0;
     for (;;) {
       const cursor = this.opts.sink.queue();
-      await this.recognise(cursor.next);
+      await this.recognise(cursor);
       const op = this.seen.get(cursor.next);
       if (!op) return relayed;
       // The scan may have raced a reorg: act only on an operation whose block is canonical now.
@@ -135,32 +135,58 @@ export class L1QueueRelay {
    * Checks the operations L1 shows at indexes L2 already consumed against what was relayed
    * there: the same one (by rolling hash) is not executed again, wherever L1 now holds it.
    */
-  private async recognise(next: bigint): Promise<void> {
-    for (const [index, op] of this.seen) {
-      if (index >= next) continue;
-      const relayed = await this.opts.sink.relayed(index);
-      if (relayed?.rollingHash !== op.rollingHash) {
-        // Stopping is for L1's canonical chain, not for a read that raced a reorg.
-        if (!(await this.stillOnL1(op))) return;
-        const was = relayed
-          ? `the one relayed from block ${relayed.blockNumber} (${relayed.blockHash})`
-          : "one the relay has no record of";
-        throw new BridgeError(
-          BridgeErrorCode.QueueReorged,
-          `L1 reorganised: queue operation ${index} in block ${op.blockNumber} is not ${was}, which L2 already executed; ` +
-            "L2's state holds an operation L1 does not, and the relay stops for an operator to decide",
-          { queueIndex: index, l1Block: op.blockNumber },
-        );
+  private async recognise(cursor: QueueCursor): Promise<void> {
+    const consumed = [...this.seen.values()]
+      .filter((op) => op.index < cursor.next)
+      .sort((a, b) => (a.index < b.index ? -1 : 1));
+    for (const op of consumed) {
+      const relayed = (await this.opts.sink.relayed(op.index)) ?? (await this.vouched(op, cursor));
+      if (!relayed) return;
+      if (relayed.rollingHash !== op.rollingHash) {
+        await this.halt(op, `the one relayed from block ${relayed.blockNumber} (${relayed.blockHash})`);
+        return;
       }
       if (relayed.blockHash !== op.blockHash) {
         await this.opts.sink.recordRelayed(relayedOf(op));
         this.opts.logger.warn(
-          { queueIndex: index.toString(), from: relayed.blockNumber, to: op.blockNumber },
+          { queueIndex: op.index.toString(), from: relayed.blockNumber, to: op.blockNumber },
           "queue operation already executed on L2 is now in another L1 block: not executed again",
         );
       }
-      this.seen.delete(index);
+      this.seen.delete(op.index);
     }
+  }
+
+  /**
+   * For an operation relayed before the relay kept records: L1's rolling hash at L2's cursor,
+   * if it is L2's, vouches for every operation before it (each hash commits to all earlier
+   * ones), and the operation is recorded now. Undefined while L1 does not show that far.
+   */
+  private async vouched(op: QueuedOperation, cursor: QueueCursor): Promise<RelayedOp | undefined> {
+    const last = this.seen.get(cursor.next - 1n);
+    if (!last) return undefined;
+    if (last.rollingHash !== cursor.hash) {
+      await this.halt(last, `the one L2 executed (L2's rolling hash after it is ${cursor.hash})`);
+      return undefined;
+    }
+    const relayed = relayedOf(op);
+    await this.opts.sink.recordRelayed(relayed);
+    return relayed;
+  }
+
+  /**
+   * Stops the relay: L1's canonical queue holds `op` where L2 executed `executed`. Returns
+   * (after forgetting what was read from its block on) if `op` came from a read that raced a
+   * reorg instead.
+   */
+  private async halt(op: QueuedOperation, executed: string): Promise<void> {
+    if (!(await this.stillOnL1(op))) return;
+    throw new BridgeError(
+      BridgeErrorCode.QueueReorged,
+      `L1 reorganised: queue operation ${op.index} in block ${op.blockNumber} is not ${executed}, which L2 already executed; ` +
+        "L2's state holds an operation L1 does not, and the relay stops for an operator to decide",
+      { queueIndex: op.index, l1Block: op.blockNumber },
+    );
   }
 
   /** Whether `op`'s block is canonical; if not, forgets what was read from it on. */

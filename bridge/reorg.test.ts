@@ -13,6 +13,7 @@ import { deploySystem, prepareArtifacts, type System } from "../contracts/test/f
 import { deriveL2Key } from "../protocol/keys.ts";
 import { relaySink } from "../sequencer/l1/relay-sink.ts";
 import type { SequencerNode } from "../sequencer/node.ts";
+import { KEY } from "../sequencer/storage/schema.ts";
 import { BridgeErrorCode } from "./errors.ts";
 import { L1QueueRelay } from "./queue-relay.ts";
 import { committed, silent, startBridgeNode, waitFor } from "./testing.ts";
@@ -127,6 +128,14 @@ describe("queue relay: L1 reorgs around deposits", () => {
     expect(moved.blockNumber).toBe(againBlock);
     expect(moved.blockHash).toBe((await s.ethers.provider.getBlock(againBlock))!.hash);
 
+    // A database from before the relay kept records: L1's rolling hash at L2's cursor vouches
+    // for every operation before it, and the records are written again.
+    const records = await Promise.all([0n, 1n, 2n].map((i) => sink.relayed(i)));
+    await node.store.write([0n, 1n, 2n].map((i) => ({ type: "del", key: KEY.relayedOp(i) })));
+    expect(await relay().poll()).toBe(0);
+    expect(await Promise.all([0n, 1n, 2n].map((i) => sink.relayed(i)))).toEqual(records);
+    expect(balance(alice)).toBe(100n * OPEN);
+
     // The relay goes on with the queue after it.
     await deposit(s.alice, alice, 5n * OPEN);
     expect(await r.poll()).toBe(1);
@@ -181,6 +190,9 @@ describe("queue relay: L1 reorgs around deposits", () => {
     expect(r.error!.message).toMatch(/queue operation 5 .* which L2 already executed/);
     // A relay started afresh (a restart) reads the same records and stops the same way.
     await expect(relay().poll()).rejects.toMatchObject({ code: BridgeErrorCode.QueueReorged });
+    // Without its record, L1's rolling hash at L2's cursor disagrees with L2's: stopped too.
+    await node.store.write([{ type: "del", key: KEY.relayedOp(5n) }]);
+    await expect(relay().poll()).rejects.toThrow(/queue operation 5 .* is not the one L2 executed/);
     expect(balance(alice)).toBe(115n * OPEN);
     expect(balance(bob)).toBe(30n * OPEN);
     expect(node.sequencer.view.queue).toEqual(queue);
