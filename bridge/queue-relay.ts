@@ -54,7 +54,7 @@ const CHECKPOINTS = 256;
  * unknown kind) stops the relay with a clear error: skipping it would break the queue order
  * the proof enforces.
  *
- * It follows L1 by block hash (docs/protocol.md section 8, "L1 reorgs"): when a block it read
+ * It follows L1 by block hash (docs/protocol.md section 8.3): when a block it read
  * is no longer canonical it rescans from the last block that still is. An operation L2
  * already executed is recognised by its queue index and rolling hash when it reappears, and
  * is not executed again; a different operation at that index stops the relay
