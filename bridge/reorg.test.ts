@@ -146,6 +146,7 @@ describe("queue relay: L1 reorgs around deposits", () => {
     const alice = node.sequencer.view.counters.accounts;
     const before = snapshot();
     const first = (await node.sequencer.seal())!;
+    // The node's poster commits it: a blob commit, seconds alone, longer on a loaded machine.
     await waitFor(
       async () => (await node.sequencer.view.batch(first.number))?.l1TxHash !== undefined,
       90_000,
@@ -156,7 +157,8 @@ describe("queue relay: L1 reorgs around deposits", () => {
     await deposit(s.alice, alice, 3n * OPEN);
     expect(await relay().poll()).toBe(1);
     const second = (await node.sequencer.seal())!;
-    await committed(s, second.number);
+    // Two blob commits (the lost one again, then this one) on a shared machine: time to spare.
+    await committed(s, second.number, 90_000);
     for (const entry of [first, second]) {
       const onL1 = (await committedBatch(s.d.rollup, BigInt(entry.number)))!;
       expect(onL1.roots).toEqual({
@@ -167,7 +169,7 @@ describe("queue relay: L1 reorgs around deposits", () => {
       await waitFor(async () => (await node.sequencer.view.batch(entry.number))?.l1TxHash === onL1.l1TxHash);
     }
     expect(balance(alice)).toBe(108n * OPEN);
-  });
+  }, 240_000);
 
   it("stops loudly when L1 replaces a deposit L2 executed with another, crediting nothing more", async () => {
     const alice = node.sequencer.view.counters.accounts;
