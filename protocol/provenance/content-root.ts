@@ -8,9 +8,9 @@ import { capacity, type MerkleProof, type TreeShape, verifyProof, zeroHashes } f
  * shape ROWS_TREE whose leaf i is the i-th row's leaf (`rowLeaf`, rows in file order) and
  * whose other leaves are 0. Arity 4 like the registries; depth 16 holds every u32 row count.
  *
- * The rows fill the tree from index 0, so it is built level by level over dense arrays
- * rather than through SparseMerkleTree's map: the same root (tested), without a map entry
- * per node. 60,000 rows cost about 20,000 Poseidon(4).
+ * The rows fill the tree from index 0, so it is built over dense arrays (level by level for
+ * proofs, leaf by leaf for the root) rather than through SparseMerkleTree's map: the same
+ * root (tested), without a map entry per node. 60,000 rows cost about 20,000 Poseidon(4).
  */
 export const ROWS_TREE: TreeShape = { arity: 4, depth: 16 };
 
@@ -47,11 +47,53 @@ function levels(leaves: readonly Field[]): Field[][] {
 }
 
 export function contentRoot(leaves: readonly Field[]): Field {
-  checkCount(leaves.length);
-  if (leaves.length === 0) return zeroHashes(ROWS_TREE)[ROWS_TREE.depth]!;
-  let nodes: readonly Field[] = leaves;
-  for (let level = 0; level < ROWS_TREE.depth; level++) nodes = parentLevel(nodes, level);
-  return nodes[0]!;
+  const b = new ContentRootBuilder();
+  for (const leaf of leaves) b.add(leaf);
+  return b.root();
+}
+
+/**
+ * contentRoot of leaves given one at a time, in row order: a node is hashed as soon as its
+ * four children are known, so the tree is built while the rows are still being hashed (on
+ * another thread) instead of after. It keeps at most three pending nodes per level and
+ * makes the same Poseidon calls as the level-by-level build.
+ */
+export class ContentRootBuilder {
+  private count = 0;
+  /** Per level, the nodes whose parent still waits for a sibling (fewer than `arity`). */
+  private readonly pending: Field[][] = Array.from({ length: ROWS_TREE.depth + 1 }, () => []);
+
+  get rows(): number {
+    return this.count;
+  }
+
+  add(leaf: Field): void {
+    checkCount(this.count + 1);
+    this.count++;
+    let node = leaf;
+    for (let level = 0; ; level++) {
+      const nodes = this.pending[level]!;
+      nodes.push(node);
+      if (nodes.length < ROWS_TREE.arity || level === ROWS_TREE.depth) return;
+      node = poseidon(nodes);
+      nodes.length = 0;
+    }
+  }
+
+  /** The root of the leaves so far: partial nodes are closed with empty siblings. */
+  root(): Field {
+    const zeros = zeroHashes(ROWS_TREE);
+    if (this.count === 0) return zeros[ROWS_TREE.depth]!;
+    // `carry` is the rightmost node of the level being closed, made from the level below.
+    let carry: Field | undefined;
+    for (let level = 0; level < ROWS_TREE.depth; level++) {
+      const nodes = carry === undefined ? this.pending[level]! : [...this.pending[level]!, carry];
+      if (nodes.length === 0) continue;
+      const children = Array.from({ length: ROWS_TREE.arity }, (_, k) => nodes[k] ?? zeros[level]!);
+      carry = poseidon(children);
+    }
+    return carry ?? this.pending[ROWS_TREE.depth]![0]!;
+  }
 }
 
 /** The path of row `index` to contentRoot, in the format of docs/protocol.md §3. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { FIELD_MODULUS, fieldToHex } from "../field.ts";
 import { SparseMerkleTree } from "../smt.ts";
 import {
+  ContentRootBuilder,
   contentRoot,
   modelHash,
   ROWS_TREE,
@@ -96,6 +97,22 @@ describe("contentRoot", () => {
       expect(contentRoot(leaves)).toBe(tree.root);
       // The dense proof is the tree's proof, sibling for sibling.
       expect(rowProof(leaves, n - 1)).toEqual(tree.proof(BigInt(n - 1)));
+    }
+  });
+
+  it("built leaf by leaf, equals the sparse Merkle tree at edge sizes and a few thousand rows", () => {
+    // One builder read at each size while it grows: reading the root changes nothing.
+    const sizes = [1, 2, 3, 4, 5, 15, 16, 17, 63, 64, 65, 255, 256, 257, 1023, 1024, 1025, 3001];
+    const leaves = leavesOf(sizes.at(-1)!, 7);
+    const tree = new SparseMerkleTree(ROWS_TREE);
+    const b = new ContentRootBuilder();
+    expect(fieldToHex(b.root())).toBe(VECTORS.rootEmpty);
+    let n = 0;
+    for (const size of sizes) {
+      tree.setMany(leaves.slice(n, size).map((l, i) => [BigInt(n + i), l] as const));
+      for (; n < size; n++) b.add(leaves[n]!);
+      expect(b.root(), `${size} rows`).toBe(tree.root);
+      expect(b.rows).toBe(size);
     }
   });
 
