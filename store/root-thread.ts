@@ -1,5 +1,13 @@
 import { Worker } from "node:worker_threads";
 import { StoreError, StoreErrorCode } from "./errors.ts";
+import type { RootJobMessage } from "./root-worker.ts";
+
+export interface RootStream {
+  /** More row hashes (32 bytes each), following those given before. */
+  add(rowHashes: Uint8Array): void;
+  /** The contentRoot (0x hex) of every row hash given. */
+  end(): Promise<string>;
+}
 
 /**
  * One worker thread that computes contentRoots (store/root-worker.ts), so that a server
@@ -39,11 +47,37 @@ export class RootThread {
 
   /** contentRoot (0x hex) of the rows whose hashes are given (32 bytes each, row order). */
   contentRoot(rowHashes: Uint8Array): Promise<string> {
+    const job = this.stream();
+    job.add(rowHashes);
+    return job.end();
+  }
+
+  /**
+   * A contentRoot whose row hashes are given in batches, in row order, while they are being
+   * made: the worker hashes the tree of each batch as it arrives.
+   */
+  stream(): RootStream {
     const id = this.next++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, rowHashes });
-    });
+    const root = new Promise<string>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    root.catch(() => undefined); // a failure is reported by end()
+    // A copy of just these bytes: posting a view would clone its whole underlying buffer.
+    const post = (rowHashes: Uint8Array, end: boolean) => {
+      const msg: RootJobMessage = { id, rowHashes: rowHashes.slice(), end };
+      // slice() made a plain ArrayBuffer of its own: moved, not copied again.
+      this.worker.postMessage(msg, [msg.rowHashes.buffer as ArrayBuffer]);
+    };
+    let ended = false;
+    return {
+      add: (rowHashes) => {
+        if (ended) throw new StoreError(StoreErrorCode.InvalidRequest, "contentRoot job already ended");
+        post(rowHashes, false);
+      },
+      end: () => {
+        if (!ended) post(new Uint8Array(0), true);
+        ended = true;
+        return root;
+      },
+    };
   }
 
   async close(): Promise<void> {
