@@ -11,6 +11,7 @@ import {
   rowHash,
   rowLeaf,
   rowProof,
+  splitTree,
   verifyRowProof,
 } from "./index.ts";
 
@@ -114,6 +115,36 @@ describe("contentRoot", () => {
       expect(b.root(), `${size} rows`).toBe(tree.root);
       expect(b.rows).toBe(size);
     }
+  });
+
+  it("is the same when blocks of rows are hashed apart and their roots joined", () => {
+    const leaves = leavesOf(1100, 3);
+    for (const n of [0, 1, 5, 17, 64, 65, 1100]) {
+      for (const parts of [1, 2, 3]) {
+        const { height, ranges } = splitTree(n, parts);
+        // The shares cover the rows in order, each starting on a block boundary.
+        expect(ranges.map(([from]) => from)).toEqual(
+          [0, ...ranges.slice(0, -1).map(([, to]) => to)].slice(0, ranges.length),
+        );
+        expect(ranges.at(-1)?.[1] ?? 0).toBe(n);
+        const top = new ContentRootBuilder(height);
+        for (const [from, to] of ranges) {
+          expect(from % 4 ** height).toBe(0);
+          for (let at = from; at < to; at += 4 ** height) {
+            const block = new ContentRootBuilder();
+            for (const l of leaves.slice(at, Math.min(to, at + 4 ** height))) block.add(l);
+            top.add(block.nodeAt(height));
+          }
+        }
+        expect(top.root(), `${n} rows in ${parts}`).toBe(contentRoot(leaves.slice(0, n)));
+      }
+    }
+    expect(splitTree(60_000, 2).ranges.length).toBe(2);
+    expect(() => new ContentRootBuilder().nodeAt(0)).not.toThrow();
+    const two = new ContentRootBuilder();
+    two.add(1n);
+    two.add(2n);
+    expect(() => two.nodeAt(0)).toThrow(RangeError);
   });
 
   it("proves every row by its path, and nothing else", () => {
