@@ -43,6 +43,18 @@ describe("RootThread", () => {
     expect(() => job.add(hashes)).toThrow(/ended/);
   });
 
+  it("shares a tree between threads for the same root", async () => {
+    const two = await RootThread.start(2);
+    try {
+      for (const n of [1, 4096, 5000]) {
+        const hashes = hashesOf(n);
+        expect(await two.contentRoot(hashes), `${n} rows`).toBe(rowsContentRoot(hashes));
+      }
+    } finally {
+      await two.close();
+    }
+  });
+
   it("gives the empty tree's root for no rows", async () => {
     expect(await roots.stream().end()).toBe(rowsContentRoot(new Uint8Array(0)));
   });
