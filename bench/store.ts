@@ -179,7 +179,10 @@ try {
       data: "MNIST's 10,000 digits (mnist package) and one-pixel translations, 784 features, label",
       rowEncoding:
         "hashed as canonical bytes (label u32, dim u32, 784 x int64 at 2^16: 6,280 bytes a row), stored compact (varints)",
-      server: "openledger store in its own process, LevelDB index and blobs on local disk (tmpdir)",
+      client:
+        "one pass for row hashes and compact plaintext (kept in memory), the contentRoot on one worker thread fed 4,096 row hashes at a time",
+      server:
+        "openledger store in its own process, LevelDB index and blobs on local disk (tmpdir), the contentRoot on two worker threads",
       sequencer: "in this process, test-size trees, one RegisterContribution soft-confirmed",
       transport: "HTTP/1.1 on 127.0.0.1, 8 MiB chunks, one in flight while the next is encrypted",
       quick,
