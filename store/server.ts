@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
@@ -46,7 +47,8 @@ export async function buildStoreServer(o: StoreServerOptions) {
   const backend = await DiskBackend.open(o.dataDir);
   const index = await StoreIndex.open(join(o.dataDir, "index"));
   const limits = o.limits ?? DEFAULT_LIMITS;
-  const roots = await RootThread.start();
+  // One thread per core, up to two: the tree a completing upload waits for is shared.
+  const roots = await RootThread.start(Math.min(2, availableParallelism()));
   const service = new StoreService(index, backend, limits, o.logger, roots);
   const now = o.now ?? Date.now;
   const verifier = new RequestVerifier(now(), now);
