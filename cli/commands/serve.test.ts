@@ -100,7 +100,7 @@ describe("openledger serve and infer", () => {
       });
       serve.once("exit", (code) => reject(new Error(`serve exited with ${code}`)));
     });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     serve?.kill("SIGTERM");
