@@ -46,9 +46,12 @@ export interface Verdict {
  * `openledger serve verify`: re-runs inference `id` from what the chain and the store hold.
  * The model is fetched by its modelHash (bytes checked), the record by its inputHash: a
  * record of this model whose input hashes to inputHash, whose output hashes to outputHash
- * and whose attestation is the operator's. Then the output must agree with the reference
- * forward pass (checkOutput) and the feature commitment must be the one the input gives. A model the store cannot give back throws (nothing to judge the operator by);
- * a missing or wrong record is a verdict against the operator, who stored it.
+ * and whose attestations (L2 key and L1 address) verify under the keys it names. Then the
+ * output must agree with the reference forward pass (checkOutput) and the feature commitment
+ * must be the one the input gives; a wrong output comes with the slash evidence (evidence.ts):
+ * whoever signed it answers for it. A model the store cannot give back
+ * throws (nothing to judge the operator by); a missing or wrong record is a verdict against
+ * the operator, who stored it.
  */
 export async function verifyInference(
   provider: OpenLedgerProvider,
