@@ -249,10 +249,10 @@ describe("inference node", () => {
     expect(e.operator).toBe(operator);
     expect(e.recomputedOutputHash).not.toBe(e.outputHash);
     expect(checkEvidence(e, decodeMlp(rig.modelBytes))).toEqual([]);
-    expect(await verifyEvidence(e, rig.provider, rig.verifier, rig.operators)).toEqual([]);
+    expect(await verifyEvidence(e, DEV_DOMAIN, rig.provider, rig.verifier, rig.operators)).toEqual([]);
     // Evidence that cites another inference, or another signer, does not stand.
     expect(
-      await verifyEvidence({ ...e, inference: 1 }, rig.provider, rig.verifier, rig.operators),
+      await verifyEvidence({ ...e, inference: 1 }, DEV_DOMAIN, rig.provider, rig.verifier, rig.operators),
     ).not.toEqual([]);
     expect(checkEvidence({ ...e, operator: await l1.alice.getAddress() }, decodeMlp(rig.modelBytes))).toEqual(
       [`the record's L1 attestation is not signed by ${await l1.alice.getAddress()}`],

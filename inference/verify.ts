@@ -150,7 +150,8 @@ export async function verifyInference(
 }
 
 /**
- * Checks slash evidence against the chains and the store: the model is fetched by the
+ * Checks slash evidence against the chains and the store: it is for this deployment
+ * (`domain`), the model is fetched by the
  * evidence's modelHash (bytes checked) and must be the one L2 registered, inference
  * `e.inference` on L2 must carry the attested model, outputHash and featureCommitment, and
  * the operator must have been listed on L1 (so its bond answers for its attestations).
@@ -158,11 +159,15 @@ export async function verifyInference(
  */
 export async function verifyEvidence(
   e: SlashEvidence,
+  domain: Domain,
   provider: OpenLedgerProvider,
   store: StoreClient,
   operators: { served(operator: string): Promise<boolean> },
 ): Promise<string[]> {
   const problems: string[] = [];
+  if (BigInt(e.chainId) !== domain.chainId || e.rollup.toLowerCase() !== domain.rollup.toLowerCase()) {
+    problems.push(`the evidence is for chain ${e.chainId}, rollup ${e.rollup}: not this deployment`);
+  }
   const record = await provider.getInference(e.inference);
   const model = record && (await provider.getModel(record.model as number));
   if (!record || !model) return [`no inference ${e.inference} (or its model) on L2`];

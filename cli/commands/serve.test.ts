@@ -212,5 +212,18 @@ describe("openledger serve and infer", () => {
     expect(proposalId).toBeDefined();
     // Pending: the Governor holds the proposal; a vote and the timelock do the rest.
     expect(await d.governor.connect(l1Provider).getFunction("state")(BigInt(proposalId!))).toBe(0n);
+
+    // A voter checks the evidence against the chains and the store; a doctored copy fails.
+    const where = ["--sequencer", `${rig.sequencer.url}/rpc`, "--store", rig.store.url, ...l1Args()];
+    const stands = await cli(VERIFIER, ["serve", "check-evidence", "--evidence", evidence, ...where]);
+    expect(stands.stdout).toMatch(new RegExp(`^STANDS: ${e.operator} attested output`));
+    const doctored = join(rig.dir, "doctored.json");
+    await writeFile(doctored, JSON.stringify({ ...e, inference: 1 }));
+    const fails = await cli(VERIFIER, ["serve", "check-evidence", "--evidence", doctored, ...where]).then(
+      () => undefined,
+      (err: { code: number; stdout: string }) => err,
+    );
+    expect(fails?.code).toBe(1);
+    expect(fails?.stdout).toMatch(/^DOES NOT STAND:\n  - the L2 record carries another outputHash/);
   });
 });

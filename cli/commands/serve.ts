@@ -21,6 +21,7 @@ import {
 } from "./common.ts";
 import { readerArg } from "./store.ts";
 import { readDeploymentFile } from "../../contracts/deploy/addresses.ts";
+import type { SlashEvidence } from "../../inference/evidence.ts";
 import { SERVE_DEFAULTS } from "../../inference/defaults.ts";
 
 // The node's modules (onnxruntime, fastify, the store client) load only when a command runs.
@@ -80,6 +81,7 @@ export function serveCommand(): Command {
   );
   serve.addCommand(runCommand(), { isDefault: true });
   serve.addCommand(verifyCommand());
+  serve.addCommand(checkEvidenceCommand());
   return serve;
 }
 
@@ -230,6 +232,43 @@ function verifyCommand(): Command {
           }
         }
       } finally {
+        store.close();
+      }
+    });
+}
+
+function checkEvidenceCommand(): Command {
+  return l1Options(ethKeyOptions(chainOptions(new Command("check-evidence"))))
+    .description(
+      "check slash evidence (serve verify --evidence) against the chains and the store before voting; exits 1 if it does not stand",
+    )
+    .requiredOption("--evidence <file>", "the evidence file")
+    .option("--sequencer <url>", "the sequencer's JSON-RPC endpoint", DEFAULT_SEQUENCER)
+    .option("--store <url>", "the store holding the model (your key must be one of its readers)", STORE_URL)
+    .option("--json", "print the problems as JSON", false)
+    .action(async (o) => {
+      const m = await modules();
+      const domain = domainFrom(o);
+      const evidence = JSON.parse(readFileSync(o.evidence, "utf8")) as SlashEvidence;
+      const { privateKey } = await deriveL2Key(loadEthWallet(o), domain, o.keyIndex);
+      const store = new m.store.StoreClient(o.store, new m.identity.StoreKey(privateKey));
+      const l1 = l1Provider(m.ethers, o);
+      try {
+        const problems = await m.verify.verifyEvidence(
+          evidence,
+          domain,
+          new m.provider.OpenLedgerProvider(o.sequencer),
+          store,
+          new m.operators.InferenceOperatorList(await l1Address(o, o.operators, "inferenceOperators"), l1),
+        );
+        output(o.json, { stands: problems.length === 0, problems }, () =>
+          problems.length === 0
+            ? `STANDS: ${evidence.operator} attested output ${evidence.outputHash} for inference ${evidence.inference}; a re-run gives ${evidence.recomputedOutputHash}`
+            : ["DOES NOT STAND:", ...problems.map((p) => `  - ${p}`)].join("\n"),
+        );
+        if (problems.length > 0) process.exitCode = 1;
+      } finally {
+        l1.destroy();
         store.close();
       }
     });

@@ -42,7 +42,11 @@ export function operatorSlashProposal(o: {
 }
 
 /** Submits `p` to the Governor as `proposer` (who needs the proposal threshold); returns its id. */
-export async function submitProposal(governor: string, proposer: ContractRunner, p: Proposal): Promise<bigint> {
+export async function submitProposal(
+  governor: string,
+  proposer: ContractRunner,
+  p: Proposal,
+): Promise<bigint> {
   const g = new Contract(governor, GOVERNOR_ABI, proposer);
   await (await g.getFunction("propose")(p.targets, p.values, p.calldatas, p.description)).wait();
   return (await g.getFunction("hashProposal")(p.targets, p.values, p.calldatas, id(p.description))) as bigint;
