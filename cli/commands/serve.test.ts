@@ -224,6 +224,6 @@ describe("openledger serve and infer", () => {
       (err: { code: number; stdout: string }) => err,
     );
     expect(fails?.code).toBe(1);
-    expect(fails?.stdout).toMatch(/^DOES NOT STAND:\n  - the L2 record carries another outputHash/);
+    expect(fails?.stdout).toMatch(/^DOES NOT STAND:\n {2}- the L2 record carries another outputHash/);
   });
 });
