@@ -12,7 +12,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { Worker } from "node:worker_threads";
 import { pino } from "pino";
 import { startInferenceService } from "../inference/service.ts";
-import { FIRST_USER, operatorOptions, setupModel } from "../inference/testing.ts";
+import { FIRST_USER, operatorOptions, setupModel, startL1 } from "../inference/testing.ts";
 import { PRODUCTION_PARAMS } from "../protocol/params.ts";
 import { OnnxModel } from "../prover/models/runtime.ts";
 import { spawnSequencer, tempDir } from "../sequencer/testing.ts";
@@ -54,7 +54,7 @@ const logger = pino({ level: "warn" });
 try {
   const urls = { sequencerUrl: sequencer.url, storeUrl: store.url, params: PRODUCTION_PARAMS };
   const served = await setupModel({ ...urls, users: USERS });
-  const node = await startInferenceService({ ...operatorOptions({ ...urls, logger }) });
+  const node = await startInferenceService({ ...operatorOptions({ ...urls, logger, ...(await startL1()) }) });
 
   // Raw onnxruntime on the same model bytes, measured before the load (same process).
   const raw = await OnnxModel.load(served.modelBytes, 4);

@@ -13,13 +13,23 @@ import type { RunningInferenceNode } from "./service.ts";
 import { decodeRecord, encodeRecord } from "../protocol/provenance/inference-record.ts";
 import { FEE, registerModel, type Rig, startRig, storeKey, VERIFIER } from "./testing.ts";
 import { StoreClient } from "../store/client.ts";
-import { verifyInference } from "./verify.ts";
+import { verifyEvidence, verifyInference } from "./verify.ts";
+import { buildEvidence, checkEvidence, type SlashEvidence } from "./evidence.ts";
+import { decodeMlp } from "../prover/models/onnx.ts";
+import { fieldToHex } from "../protocol/field.ts";
+import { modelHash } from "../protocol/provenance/model-hash.ts";
+import { devWallet } from "../contracts/deploy/dev-accounts.ts";
+import { operatorSlashProposal } from "../contracts/client/operator-slash.ts";
+import { passProposal } from "../contracts/test/governance-helpers.ts";
+import type { Contract } from "ethers";
 
 /** The inference node against a real sequencer, a real store and onnxruntime (docs/inference.md). */
 describe("inference node", () => {
   let rig: Rig;
   let node: RunningInferenceNode;
   let alice: InferenceClient;
+  // The dishonest operator's inference and its evidence, for the slash that follows.
+  let wrong: { id: number; slash: SlashEvidence };
 
   const account = async (id: number) => {
     const a = await rig.provider.getAccount(id);
@@ -64,6 +74,28 @@ describe("inference node", () => {
     expect(verdict.ok).toBe(true);
     expect(verdict.evidence.txHash).toBe(paid.txHash);
     expect(verdict.evidence.operator).toBe(node.node.operatorKey);
+    // Attested by the bonded L1 address too; nothing to slash on.
+    expect(paid.operatorL1.signer).toBe(await rig.l1.prover.getAddress());
+    expect(verdict.evidence.operatorL1).toBe(paid.operatorL1.signer);
+    expect(verdict.slash).toBeUndefined();
+    // Evidence built against an honest record does not stand.
+    const stored = await rig.verifier.get(verdict.evidence.inputBlob!);
+    const mlp = decodeMlp(rig.modelBytes);
+    const e = buildEvidence({
+      domain: DEV_DOMAIN,
+      inference: 1,
+      modelHash: fieldToHex(modelHash(rig.modelBytes)),
+      featureCommitment: BigInt(quote.featureCommitment),
+      record: stored,
+      mlp,
+    });
+    expect(checkEvidence(e, mlp)).toEqual(["a re-run agrees with the attested output: nothing to slash"]);
+  });
+
+  it("refuses to serve for an L1 address that is not a listed, bonded operator", async () => {
+    const unbonded = devWallet(7);
+    expect(await rig.operators.isListed(unbonded.address)).toBe(false);
+    expect(await rejectionCode(rig.serve({ l1Key: unbonded.signingKey }))).toBe("NOT_OPERATOR");
   });
 
   it("refuses bad requests and payments without charging", async () => {
@@ -176,6 +208,7 @@ describe("inference node", () => {
     const verdict = await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, id);
     expect(verdict.ok).toBe(false);
     expect(verdict.problems.join("\n")).toMatch(/disagrees with the reference forward pass/);
+    wrong = { id, slash: verdict.slash! };
 
     // An honest record, and a forged copy with another output that a third party uploads
     // under the same inputHash for the verifier: the forgery is skipped, not held against the
@@ -207,5 +240,52 @@ describe("inference node", () => {
     const tampered = await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, honest);
     expect(tampered.ok).toBe(false);
     expect(tampered.problems.join("\n")).toMatch(/no stored record/);
+  });
+
+  it("takes the wrong output's evidence to a governance slash of the operator's bond", async () => {
+    const { l1 } = rig;
+    const operator = await l1.prover.getAddress();
+    const e = wrong.slash;
+    expect(e.operator).toBe(operator);
+    expect(e.recomputedOutputHash).not.toBe(e.outputHash);
+    expect(checkEvidence(e, decodeMlp(rig.modelBytes))).toEqual([]);
+    expect(await verifyEvidence(e, DEV_DOMAIN, rig.provider, rig.verifier, rig.operators)).toEqual([]);
+    // Evidence that cites another inference, or another signer, does not stand.
+    expect(
+      await verifyEvidence({ ...e, inference: 1 }, DEV_DOMAIN, rig.provider, rig.verifier, rig.operators),
+    ).not.toEqual([]);
+    expect(checkEvidence({ ...e, operator: await l1.alice.getAddress() }, decodeMlp(rig.modelBytes))).toEqual(
+      [`the record's L1 attestation is not signed by ${await l1.alice.getAddress()}`],
+    );
+
+    const amount = l1.config.l1.minProverBond / 2n;
+    const treasury = l1.d.file.contracts.timelock;
+    const bond = async () => (await l1.d.rollup.getFunction("operators")(operator)).bond as bigint;
+    const treasuryBalance = () => l1.d.token.getFunction("balanceOf")(treasury) as Promise<bigint>;
+    const [bondBefore, treasuryBefore] = [await bond(), await treasuryBalance()];
+    await (await l1.tokenAs(l1.deployer).getFunction("delegate")(await l1.deployer.getAddress())).wait();
+    const from = await l1.ethers.provider.getBlockNumber();
+    await passProposal(
+      l1.d.governor.connect(l1.deployer) as Contract,
+      l1.ethers.provider,
+      l1.config.dao,
+      operatorSlashProposal({
+        rollup: String(l1.d.rollup.target),
+        operators: String(l1.d.inferenceOperators.target),
+        operator,
+        amount,
+        inference: wrong.id,
+        attestation: e.attestation,
+      }),
+    );
+    expect(await bond()).toBe(bondBefore - amount);
+    expect(await treasuryBalance()).toBe(treasuryBefore + amount);
+    const events = await rig.operators.contract.queryFilter("OperatorSlashed", from);
+    expect(events.map((ev) => ("args" in ev ? [...ev.args] : []))).toEqual([
+      [operator, BigInt(wrong.id), e.attestation, bondBefore - amount],
+    ]);
+    // Its bond no longer meets the minimum: delisted, and it may not serve again.
+    expect(await rig.operators.isListed(operator)).toBe(false);
+    expect(await rejectionCode(rig.serve())).toBe("NOT_OPERATOR");
   });
 });

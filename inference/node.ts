@@ -1,3 +1,4 @@
+import { computeAddress, type SigningKey } from "ethers";
 import type { Logger } from "pino";
 import { packPoint } from "../protocol/babyjub.ts";
 import type { Domain } from "../protocol/domain.ts";
@@ -24,6 +25,10 @@ import { InferenceError, InferenceErrorCode } from "./errors.ts";
 import type { ModelCache } from "./model-cache.ts";
 import { QuoteBook } from "./quotes.ts";
 import { encodeRecord } from "../protocol/provenance/inference-record.ts";
+import {
+  type OperatorAttestation,
+  signOperatorAttestation,
+} from "../protocol/provenance/operator-attestation.ts";
 
 /** The sequencer's refusals that the node also makes itself, under the node's code. */
 const SEQUENCER_CODES: Partial<Record<string, InferenceErrorCode>> = {
@@ -48,6 +53,8 @@ export interface InferenceNodeConfig {
   readonly params: ProtocolParams;
   /** The operator's L2 key: signs attestations (and, through the store, its uploads). */
   readonly key: PrivateKey;
+  /** The secp256k1 key of the operator's bonded L1 address: signs the L1 attestations. */
+  readonly l1Key: SigningKey;
   /** Who may read the stored inputs besides the node: the provers that attribute them. */
   readonly readers: readonly Reader[];
   readonly quoteTtlMs: number;
@@ -88,6 +95,8 @@ export interface PaidInference {
   readonly outputHash: string;
   readonly inputBlob: string;
   readonly attestation: Attestation;
+  /** The same inference attested by the operator's bonded L1 address: evidence against its bond. */
+  readonly operatorL1: OperatorAttestation;
 }
 
 /**
@@ -117,6 +126,11 @@ export class InferenceNode {
   /** The operator's packed public key (hex): the key its attestations verify under. */
   get operatorKey(): string {
     return Buffer.from(packPoint(this.operator)).toString("hex");
+  }
+
+  /** The operator's L1 address: the bonded one its L1 attestations recover to. */
+  get operatorAddress(): string {
+    return computeAddress(this.config.l1Key.publicKey);
   }
 
   get openQuotes(): number {
@@ -202,6 +216,12 @@ export class InferenceNode {
       this.operator,
       attestationMessage(this.config.domain, hash, quote.outputHash, quote.featureCommitment),
     );
+    const operatorL1 = signOperatorAttestation(this.config.l1Key, this.config.domain, {
+      txHash: hash,
+      model: quote.model,
+      outputHash: quote.outputHash,
+      featureCommitment: quote.featureCommitment,
+    });
     const txHashBytes = Buffer.from(fieldToHex(hash).slice(2), "hex");
     const record = encodeRecord({
       model: quote.model,
@@ -209,6 +229,7 @@ export class InferenceNode {
       input: quote.input,
       output: quote.output,
       attestation,
+      operatorL1,
     });
     let blobId: string;
     try {
@@ -237,6 +258,7 @@ export class InferenceNode {
       outputHash: fieldToHex(quote.outputHash),
       inputBlob: blobId,
       attestation,
+      operatorL1,
     };
   }
 

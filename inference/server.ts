@@ -88,7 +88,7 @@ const schemas = {
     response: {
       200: {
         type: "object",
-        required: ["txHash", "status", "output", "outputHash", "inputBlob", "attestation"],
+        required: ["txHash", "status", "output", "outputHash", "inputBlob", "attestation", "operatorL1"],
         properties: {
           txHash: { type: "string" },
           status: { type: "string" },
@@ -105,6 +105,11 @@ const schemas = {
             type: "object",
             required: ["operator", "signature"],
             properties: { operator: { type: "string" }, signature: { type: "string" } },
+          },
+          operatorL1: {
+            type: "object",
+            required: ["signer", "signature"],
+            properties: { signer: { type: "string" }, signature: { type: "string" } },
           },
         },
       },

@@ -1,5 +1,7 @@
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
+import { getAddress } from "ethers";
 import type { Attestation } from "./inference.ts";
+import type { OperatorAttestation } from "./operator-attestation.ts";
 
 /**
  * The plaintext of the blob a node stores for each paid inference (kind `input`, found by
@@ -7,8 +9,11 @@ import type { Attestation } from "./inference.ts";
  *
  *   "OLIR" ‖ version u8 = 1 ‖ model u32 ‖ txHash 32 ‖ inputLen u32 ‖ input bytes
  *          ‖ outputLen u32 ‖ output bytes ‖ operator key 32 ‖ attestation signature 64
+ *          ‖ operator L1 address 20 ‖ L1 attestation signature 65
  *
  * big-endian; input and output bytes are the canonical bytes their hashes are taken over.
+ * Version 2 added the L1 attestation (operator-attestation.ts), the evidence against the
+ * operator's bond.
  */
 export interface InferenceRecord {
   readonly model: number;
@@ -16,13 +21,16 @@ export interface InferenceRecord {
   readonly input: Uint8Array;
   readonly output: Uint8Array;
   readonly attestation: Attestation;
+  readonly operatorL1: OperatorAttestation;
 }
 
 const MAGIC = [0x4f, 0x4c, 0x49, 0x52];
-const VERSION = 1;
+const VERSION = 2;
+/** operator key, L2 signature, L1 address, L1 signature. */
+const TAIL = 32 + 64 + 20 + 65;
 
 export function encodeRecord(r: InferenceRecord): Uint8Array {
-  const out = new Uint8Array(4 + 1 + 4 + 32 + 4 + r.input.length + 4 + r.output.length + 32 + 64);
+  const out = new Uint8Array(4 + 1 + 4 + 32 + 4 + r.input.length + 4 + r.output.length + TAIL);
   const view = new DataView(out.buffer);
   out.set(MAGIC, 0);
   out[4] = VERSION;
@@ -36,13 +44,16 @@ export function encodeRecord(r: InferenceRecord): Uint8Array {
   }
   out.set(Buffer.from(r.attestation.operator, "hex"), at);
   out.set(Buffer.from(r.attestation.signature, "hex"), at + 32);
+  out.set(Buffer.from(r.operatorL1.signer.slice(2), "hex"), at + 96);
+  out.set(Buffer.from(r.operatorL1.signature.slice(2), "hex"), at + 116);
   return out;
 }
 
 export function decodeRecord(bytes: Uint8Array): InferenceRecord {
   const bad = () => new OpenLedgerError(ErrorCode.InvalidEncoding, "not an inference record");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 41 + 8 + 96 || MAGIC.some((b, i) => bytes[i] !== b) || bytes[4] !== VERSION) throw bad();
+  if (bytes.length < 41 + 8 + TAIL || MAGIC.some((b, i) => bytes[i] !== b) || bytes[4] !== VERSION)
+    throw bad();
   const model = view.getUint32(5);
   const txHash = bytes.slice(9, 41);
   let at = 41;
@@ -54,13 +65,20 @@ export function decodeRecord(bytes: Uint8Array): InferenceRecord {
     parts.push(bytes.slice(at + 4, at + 4 + length));
     at += 4 + length;
   }
-  if (at + 96 !== bytes.length) throw bad();
+  if (at + TAIL !== bytes.length) throw bad();
   const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
   return {
     model,
     txHash,
     input: parts[0]!,
     output: parts[1]!,
-    attestation: { operator: hex(bytes.subarray(at, at + 32)), signature: hex(bytes.subarray(at + 32)) },
+    attestation: {
+      operator: hex(bytes.subarray(at, at + 32)),
+      signature: hex(bytes.subarray(at + 32, at + 96)),
+    },
+    operatorL1: {
+      signer: getAddress(`0x${hex(bytes.subarray(at + 96, at + 116))}`),
+      signature: `0x${hex(bytes.subarray(at + 116))}`,
+    },
   };
 }
