@@ -114,6 +114,23 @@ describe("inference node", () => {
     expect((await alice.pay(q1)).status).toBe("executed");
   });
 
+  it("counts nonces itself and asks the sequencer again after transactions sent elsewhere", async () => {
+    const x = Array.from(rig.inputs[2]!);
+    const wallet = rig.users[0]!;
+    // Paid through the node: its count now says the next nonce.
+    expect((await alice.infer(rig.model, x)).paid.status).toBe("executed");
+    // A transfer straight to the sequencer: the node's count is one behind.
+    const { nonce } = await account(2);
+    await wallet.transfer(3, 1n, { nonce });
+    const before = await account(2);
+    // The stale count matches this nonce, so the sequencer is the one to refuse it: no charge.
+    expect(await rejectionCode(alice.pay(await alice.quote(rig.model, x), { nonce }))).toBe("BAD_NONCE");
+    expect(await account(2)).toEqual(before);
+    // The right nonce differs from the count: the node asks again and takes it.
+    expect((await alice.infer(rig.model, x)).paid.status).toBe("executed");
+    expect((await account(2)).nonce).toBe(before.nonce + 1);
+  });
+
   it("refuses a model whose stored bytes do not hash to its modelHash", async () => {
     const tampered = Uint8Array.from(rig.modelBytes);
     tampered[tampered.length - 20]! ^= 1;

@@ -22,6 +22,7 @@ import type { Reader } from "../store/client.ts";
 import { argmax, inputCommitment } from "./check.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
 import type { ModelCache } from "./model-cache.ts";
+import { NonceBook } from "./nonces.ts";
 import { QuoteBook } from "./quotes.ts";
 import { encodeRecord } from "../protocol/provenance/inference-record.ts";
 
@@ -102,6 +103,7 @@ export class InferenceNode {
   private readonly quotes: QuoteBook<OpenQuote>;
   // An account's key never changes once opened: one lookup per sender.
   private readonly keys = new Map<number, PublicKey>();
+  private readonly nonces: NonceBook;
 
   constructor(
     private readonly config: InferenceNodeConfig,
@@ -112,6 +114,7 @@ export class InferenceNode {
   ) {
     this.operator = derivePublicKey(config.key);
     this.quotes = new QuoteBook(config.maxQuotes);
+    this.nonces = new NonceBook((account) => chain.getNonce(account));
   }
 
   /** The operator's packed public key (hex): the key its attestations verify under. */
@@ -190,7 +193,7 @@ export class InferenceNode {
         `the transaction is not signed by account ${tx.from}'s key`,
       );
     }
-    const nonce = await this.chain.getNonce(tx.from);
+    const nonce = await this.nonces.expected(tx.from, tx.nonce);
     if (nonce !== tx.nonce) {
       throw new InferenceError(
         InferenceErrorCode.BadNonce,
@@ -221,6 +224,7 @@ export class InferenceNode {
       );
     }
     const submitted = await this.chain.sendRawTransaction(raw).catch((e: unknown) => {
+      this.nonces.forget(tx.from);
       // A refusal by the state transition keeps its protocol code; nothing was charged.
       if (e instanceof OpenLedgerError) {
         const code = SEQUENCER_CODES[e.code] ?? e.code;
@@ -230,6 +234,7 @@ export class InferenceNode {
         cause: e,
       });
     });
+    this.nonces.accepted(tx.from, tx.nonce);
     this.logger.debug({ txHash: submitted.txHash, model: quote.model, blobId }, "inference paid");
     return {
       ...submitted,
