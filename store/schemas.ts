@@ -146,6 +146,7 @@ export const completeSchema = {
       blobId: hex32,
       contentRoot: fieldHex,
       contentHash: fieldHex,
+      contentHashes: { type: "array", minItems: 1, maxItems: 4096, items: fieldHex },
       envelopes: { type: "array", minItems: 1, maxItems: 256, items: envelopeRecord },
     },
   },
