@@ -10,7 +10,7 @@ import { L2Wallet } from "../sdk/wallet.ts";
 import { InferenceClient } from "./client.ts";
 import { onnxLoader } from "./model-cache.ts";
 import type { RunningInferenceNode } from "./service.ts";
-import { decodeRecord, encodeRecord } from "../protocol/provenance/inference-record.ts";
+import { encodeRecord, findRecord } from "../protocol/provenance/inference-record.ts";
 import { FEE, registerModel, type Rig, startRig, storeKey, VERIFIER } from "./testing.ts";
 import { StoreClient } from "../store/client.ts";
 import { verifyInference } from "./verify.ts";
@@ -161,6 +161,31 @@ describe("inference node", () => {
     }
   });
 
+  it("stores the records paid within one window as one blob, each found and verified by its inputHash", async () => {
+    const batching = await rig.serve({ windowMs: 300, maxBatch: 8 });
+    try {
+      const users = [rig.users[0]!, rig.users[1]!].map((u) => rig.client(batching, u));
+      const quotes = await Promise.all(
+        users.map((c, i) => c.quote(rig.model, Array.from(rig.inputs[7 + i]!))),
+      );
+      const paid = await Promise.all(users.map((c, i) => c.pay(quotes[i]!)));
+      expect(paid[0]!.inputBlob).toBe(paid[1]!.inputBlob);
+      const last = Number(
+        (await rig.provider.call<{ counters: { inferences: number } }>("ol_getStateRoot")).counters
+          .inferences,
+      );
+      for (const id of [last - 1, last]) {
+        const verdict = await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, id);
+        expect(verdict.problems).toEqual([]);
+        expect(verdict.evidence.inputBlob).toBe(paid[0]!.inputBlob);
+      }
+      const blob = await rig.verifier.get(paid[0]!.inputBlob);
+      for (const q of quotes) expect(findRecord(blob, BigInt(q.inputHash))?.model).toBe(rig.model);
+    } finally {
+      await batching.stop();
+    }
+  });
+
   it("verify catches an operator's wrong output, and a tampered stored record", async () => {
     // An operator whose runtime swaps the first two probabilities: it hashes and attests
     // what it hands out, so the user's own checks pass, but a replay does not.
@@ -200,7 +225,7 @@ describe("inference node", () => {
     const { quote, paid } = await alice.infer(rig.model, Array.from(rig.inputs[6]!));
     const honest = id + 1;
     expect((await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, honest)).ok).toBe(true);
-    const copy = decodeRecord(await rig.verifier.get(paid.inputBlob));
+    const copy = findRecord(await rig.verifier.get(paid.inputBlob), BigInt(quote.inputHash))!;
     const forged = encodeRecord({ ...copy, output: outputBytes([0.5, 0.25, 0.25]) });
     const mallory = new StoreClient(rig.store.url, storeKey(40));
     await mallory.put({

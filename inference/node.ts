@@ -20,11 +20,12 @@ import { verifyTx } from "../protocol/tx/sign.ts";
 import { type Inference, type SignedTx, TxType } from "../protocol/tx/types.ts";
 import type { Reader } from "../store/client.ts";
 import { argmax, inputCommitment } from "./check.ts";
+import { type BatchOptions, WindowBatcher } from "./batcher.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
 import type { ModelCache } from "./model-cache.ts";
 import { NonceBook } from "./nonces.ts";
 import { QuoteBook } from "./quotes.ts";
-import { encodeRecord } from "../protocol/provenance/inference-record.ts";
+import { encodeRecords, type InferenceRecord } from "../protocol/provenance/inference-record.ts";
 
 /** The sequencer's refusals that the node also makes itself, under the node's code. */
 const SEQUENCER_CODES: Partial<Record<string, InferenceErrorCode>> = {
@@ -39,9 +40,14 @@ export interface Chain {
   sendRawTransaction(raw: Uint8Array): Promise<{ txHash: string; status: string }>;
 }
 
-/** Where the node keeps each paid inference's record, for the readers it names. */
+/** Where the node keeps paid inferences' records, for the readers it names. */
 export interface RecordStore {
-  putRecord(plaintext: Uint8Array, inputHash: Field, readers: readonly Reader[]): Promise<{ blobId: string }>;
+  /** One blob of `plaintext` (a batch of records), found by each of `inputHashes`. */
+  putRecords(
+    plaintext: Uint8Array,
+    inputHashes: readonly Field[],
+    readers: readonly Reader[],
+  ): Promise<{ blobId: string }>;
 }
 
 export interface InferenceNodeConfig {
@@ -53,6 +59,8 @@ export interface InferenceNodeConfig {
   readonly readers: readonly Reader[];
   readonly quoteTtlMs: number;
   readonly maxQuotes: number;
+  /** Records paid within one window go to the store as one blob. */
+  readonly recordBatch: BatchOptions;
 }
 
 /** A quote as the node keeps it; the output stays here until the quote is paid. */
@@ -104,6 +112,7 @@ export class InferenceNode {
   // An account's key never changes once opened: one lookup per sender.
   private readonly keys = new Map<number, PublicKey>();
   private readonly nonces: NonceBook;
+  private readonly records: WindowBatcher<{ record: InferenceRecord; inputHash: Field }, { blobId: string }>;
 
   constructor(
     private readonly config: InferenceNodeConfig,
@@ -115,6 +124,15 @@ export class InferenceNode {
     this.operator = derivePublicKey(config.key);
     this.quotes = new QuoteBook(config.maxQuotes);
     this.nonces = new NonceBook((account) => chain.getNonce(account));
+    // One upload (three signed requests, a LevelDB write, a file) per window, not per payment.
+    this.records = new WindowBatcher(async (batch) => {
+      const stored = await store.putRecords(
+        encodeRecords(batch.map((b) => b.record)),
+        batch.map((b) => b.inputHash),
+        config.readers,
+      );
+      return batch.map(() => stored);
+    }, config.recordBatch);
   }
 
   /** The operator's packed public key (hex): the key its attestations verify under. */
@@ -206,16 +224,17 @@ export class InferenceNode {
       attestationMessage(this.config.domain, hash, quote.outputHash, quote.featureCommitment),
     );
     const txHashBytes = Buffer.from(fieldToHex(hash).slice(2), "hex");
-    const record = encodeRecord({
+    const record = {
       model: quote.model,
       txHash: txHashBytes,
       input: quote.input,
       output: quote.output,
       attestation,
-    });
+    };
     let blobId: string;
     try {
-      ({ blobId } = await this.store.putRecord(record, quote.inputHash, this.config.readers));
+      // Waits for the batch's upload: the record is stored before the transaction is submitted.
+      ({ blobId } = await this.records.submit({ record, inputHash: quote.inputHash }));
     } catch (e) {
       throw new InferenceError(
         InferenceErrorCode.StoreFailed,
