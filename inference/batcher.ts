@@ -8,6 +8,11 @@
 export interface BatchOptions {
   readonly windowMs: number;
   readonly maxBatch: number;
+  /**
+   * One call at a time: items arriving while a call runs wait for it to end and then go
+   * together (group commit), so batches grow with the load instead of calls piling up.
+   */
+  readonly serial?: boolean;
 }
 
 interface Waiting<I, O> {
@@ -19,6 +24,7 @@ interface Waiting<I, O> {
 export class WindowBatcher<I, O> {
   private waiting: Waiting<I, O>[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private running = false;
   /** Calls made and items they carried: how well requests were batched. */
   calls = 0;
   items = 0;
@@ -32,6 +38,7 @@ export class WindowBatcher<I, O> {
   submit(item: I): Promise<O> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
+      if (this.o.serial && this.running) return;
       if (this.waiting.length >= this.o.maxBatch) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.o.windowMs);
     });
@@ -40,15 +47,20 @@ export class WindowBatcher<I, O> {
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.waiting;
-    this.waiting = [];
+    const batch = this.waiting.splice(0, this.o.maxBatch);
     if (batch.length === 0) return;
     this.calls++;
     this.items += batch.length;
-    this.run(batch.map((w) => w.item)).then(
-      (outs) => batch.forEach((w, i) => w.resolve(outs[i]!)),
-      (e: unknown) => batch.forEach((w) => w.reject(e)),
-    );
+    this.running = true;
+    this.run(batch.map((w) => w.item))
+      .then(
+        (outs) => batch.forEach((w, i) => w.resolve(outs[i]!)),
+        (e: unknown) => batch.forEach((w) => w.reject(e)),
+      )
+      .finally(() => {
+        this.running = false;
+        if (this.o.serial && this.waiting.length > 0) this.flush();
+      });
   }
 }
 

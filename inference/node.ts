@@ -28,16 +28,22 @@ import { QuoteBook } from "./quotes.ts";
 import { encodeRecords, type InferenceRecord } from "../protocol/provenance/inference-record.ts";
 
 /** The sequencer's refusals that the node also makes itself, under the node's code. */
+/** Calls the sequencer takes in one JSON-RPC batch (its default `maxBatchCalls`). */
+const MAX_RPC_BATCH = 100;
+
 const SEQUENCER_CODES: Partial<Record<string, InferenceErrorCode>> = {
   [ErrorCode.FeeTooLow]: InferenceErrorCode.Underpaid,
   [ErrorCode.InvalidSignature]: InferenceErrorCode.BadSignature,
 };
 
+type Submitted = { txHash: string; status: string; batch?: number; position?: number };
+
 /** What the node needs of the chain: its sequencer's JSON-RPC (sdk/provider.ts fits). */
 export interface Chain {
   getNonce(account: number): Promise<number | null>;
   getAccount(account: number): Promise<{ publicKey: { x: string; y: string } } | null>;
-  sendRawTransaction(raw: Uint8Array): Promise<{ txHash: string; status: string }>;
+  /** In one request, in order: each transaction's result or the sequencer's refusal. */
+  sendRawTransactions(raws: readonly Uint8Array[]): Promise<Array<Submitted | Error>>;
 }
 
 /** Where the node keeps paid inferences' records, for the readers it names. */
@@ -113,6 +119,7 @@ export class InferenceNode {
   private readonly keys = new Map<number, PublicKey>();
   private readonly nonces: NonceBook;
   private readonly records: WindowBatcher<{ record: InferenceRecord; inputHash: Field }, { blobId: string }>;
+  private readonly submissions: WindowBatcher<Uint8Array, Submitted | Error>;
 
   constructor(
     private readonly config: InferenceNodeConfig,
@@ -124,15 +131,24 @@ export class InferenceNode {
     this.operator = derivePublicKey(config.key);
     this.quotes = new QuoteBook(config.maxQuotes);
     this.nonces = new NonceBook((account) => chain.getNonce(account));
-    // One upload (three signed requests, a LevelDB write, a file) per window, not per payment.
-    this.records = new WindowBatcher(async (batch) => {
-      const stored = await store.putRecords(
-        encodeRecords(batch.map((b) => b.record)),
-        batch.map((b) => b.inputHash),
-        config.readers,
-      );
-      return batch.map(() => stored);
-    }, config.recordBatch);
+    // One upload (three signed requests, a LevelDB write, a file) at a time, holding every
+    // record paid meanwhile, rather than one per payment; likewise one request to the sequencer.
+    this.records = new WindowBatcher(
+      async (batch) => {
+        const stored = await store.putRecords(
+          encodeRecords(batch.map((b) => b.record)),
+          batch.map((b) => b.inputHash),
+          config.readers,
+        );
+        return batch.map(() => stored);
+      },
+      { ...config.recordBatch, serial: true },
+    );
+    this.submissions = new WindowBatcher((raws) => chain.sendRawTransactions(raws), {
+      ...config.recordBatch,
+      maxBatch: Math.min(config.recordBatch.maxBatch, MAX_RPC_BATCH),
+      serial: true,
+    });
   }
 
   /** The operator's packed public key (hex): the key its attestations verify under. */
@@ -242,17 +258,23 @@ export class InferenceNode {
         { cause: e },
       );
     }
-    const submitted = await this.chain.sendRawTransaction(raw).catch((e: unknown) => {
-      this.nonces.forget(tx.from);
-      // A refusal by the state transition keeps its protocol code; nothing was charged.
-      if (e instanceof OpenLedgerError) {
-        const code = SEQUENCER_CODES[e.code] ?? e.code;
-        throw new InferenceError(code, `the sequencer refused the transaction: ${e.message}`, { cause: e });
-      }
-      throw new InferenceError(InferenceErrorCode.Unavailable, `sequencer: ${(e as Error).message}`, {
-        cause: e,
+    const submitted = await this.submissions
+      .submit(raw)
+      .then((r) => {
+        if (r instanceof Error) throw r;
+        return r;
+      })
+      .catch((e: unknown) => {
+        this.nonces.forget(tx.from);
+        // A refusal by the state transition keeps its protocol code; nothing was charged.
+        if (e instanceof OpenLedgerError) {
+          const code = SEQUENCER_CODES[e.code] ?? e.code;
+          throw new InferenceError(code, `the sequencer refused the transaction: ${e.message}`, { cause: e });
+        }
+        throw new InferenceError(InferenceErrorCode.Unavailable, `sequencer: ${(e as Error).message}`, {
+          cause: e,
+        });
       });
-    });
     this.nonces.accepted(tx.from, tx.nonce);
     this.logger.debug({ txHash: submitted.txHash, model: quote.model, blobId }, "inference paid");
     return {
