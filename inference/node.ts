@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { packPoint } from "../protocol/babyjub.ts";
 import type { Domain } from "../protocol/domain.ts";
-import { derivePublicKey, type PrivateKey, type PublicKey } from "../protocol/eddsa.ts";
+import { derivePublicKey, type PrivateKey, type PublicKey, verifySignature } from "../protocol/eddsa.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { type Field, fieldToHex } from "../protocol/field.ts";
 import type { ProtocolParams } from "../protocol/params.ts";
@@ -16,7 +16,6 @@ import {
 } from "../protocol/provenance/inference.ts";
 import { decodeTx } from "../protocol/tx/codec.ts";
 import { txHash as hashTx } from "../protocol/tx/fields.ts";
-import { verifyTx } from "../protocol/tx/sign.ts";
 import { type Inference, type SignedTx, TxType } from "../protocol/tx/types.ts";
 import type { Reader } from "../store/client.ts";
 import { argmax, inputCommitment } from "./check.ts";
@@ -221,7 +220,8 @@ export class InferenceNode {
     // Checked here, before anything is stored, so a bad payment costs the store nothing;
     // the sequencer checks all of it again when it executes the transaction.
     const owner = await this.accountKey(tx.from);
-    if (!verifyTx(tx, owner, this.config.domain, this.config.params)) {
+    // The signature is over the transaction hash just computed (protocol/tx/sign.ts: verifyTx).
+    if (!verifySignature(hash, tx.signature, owner)) {
       throw new InferenceError(
         InferenceErrorCode.BadSignature,
         `the transaction is not signed by account ${tx.from}'s key`,
