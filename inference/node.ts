@@ -18,6 +18,7 @@ import { decodeTx } from "../protocol/tx/codec.ts";
 import { txHash as hashTx } from "../protocol/tx/fields.ts";
 import { type Inference, type SignedTx, TxType } from "../protocol/tx/types.ts";
 import type { Reader } from "../store/client.ts";
+import { MAX_CONTENT_HASHES } from "../store/schemas.ts";
 import { argmax, inputCommitment } from "./check.ts";
 import { type BatchOptions, WindowBatcher } from "./batcher.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
@@ -141,7 +142,11 @@ export class InferenceNode {
         );
         return batch.map(() => stored);
       },
-      { ...config.recordBatch, serial: true },
+      {
+        ...config.recordBatch,
+        maxBatch: Math.min(config.recordBatch.maxBatch, MAX_CONTENT_HASHES),
+        serial: true,
+      },
     );
     this.submissions = new WindowBatcher((raws) => chain.sendRawTransactions(raws), {
       ...config.recordBatch,
