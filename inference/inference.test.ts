@@ -10,7 +10,7 @@ import { L2Wallet } from "../sdk/wallet.ts";
 import { InferenceClient } from "./client.ts";
 import { onnxLoader } from "./model-cache.ts";
 import type { RunningInferenceNode } from "./service.ts";
-import { decodeRecord, encodeRecord } from "../protocol/provenance/inference-record.ts";
+import { encodeRecord, findRecord } from "../protocol/provenance/inference-record.ts";
 import { FEE, registerModel, type Rig, startRig, storeKey, VERIFIER } from "./testing.ts";
 import { StoreClient } from "../store/client.ts";
 import { verifyEvidence, verifyInference } from "./verify.ts";
@@ -146,6 +146,23 @@ describe("inference node", () => {
     expect((await alice.pay(q1)).status).toBe("executed");
   });
 
+  it("counts nonces itself and asks the sequencer again after transactions sent elsewhere", async () => {
+    const x = Array.from(rig.inputs[2]!);
+    const wallet = rig.users[0]!;
+    // Paid through the node: its count now says the next nonce.
+    expect((await alice.infer(rig.model, x)).paid.status).toBe("executed");
+    // A transfer straight to the sequencer: the node's count is one behind.
+    const { nonce } = await account(2);
+    await wallet.transfer(3, 1n, { nonce });
+    const before = await account(2);
+    // The stale count matches this nonce, so the sequencer is the one to refuse it: no charge.
+    expect(await rejectionCode(alice.pay(await alice.quote(rig.model, x), { nonce }))).toBe("BAD_NONCE");
+    expect(await account(2)).toEqual(before);
+    // The right nonce differs from the count: the node asks again and takes it.
+    expect((await alice.infer(rig.model, x)).paid.status).toBe("executed");
+    expect((await account(2)).nonce).toBe(before.nonce + 1);
+  });
+
   it("refuses a model whose stored bytes do not hash to its modelHash", async () => {
     const tampered = Uint8Array.from(rig.modelBytes);
     tampered[tampered.length - 20]! ^= 1;
@@ -171,6 +188,31 @@ describe("inference node", () => {
       // Batched answers are the same as one-by-one answers.
       const alone = await client.quote(rig.model, Array.from(rig.inputs[3]!));
       expect(alone.outputHash).toBe(quotes[3]!.outputHash);
+    } finally {
+      await batching.stop();
+    }
+  });
+
+  it("stores the records paid within one window as one blob, each found and verified by its inputHash", async () => {
+    const batching = await rig.serve({ windowMs: 300, maxBatch: 8 });
+    try {
+      const users = [rig.users[0]!, rig.users[1]!].map((u) => rig.client(batching, u));
+      const quotes = await Promise.all(
+        users.map((c, i) => c.quote(rig.model, Array.from(rig.inputs[7 + i]!))),
+      );
+      const paid = await Promise.all(users.map((c, i) => c.pay(quotes[i]!)));
+      expect(paid[0]!.inputBlob).toBe(paid[1]!.inputBlob);
+      const last = Number(
+        (await rig.provider.call<{ counters: { inferences: number } }>("ol_getStateRoot")).counters
+          .inferences,
+      );
+      for (const id of [last - 1, last]) {
+        const verdict = await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, id);
+        expect(verdict.problems).toEqual([]);
+        expect(verdict.evidence.inputBlob).toBe(paid[0]!.inputBlob);
+      }
+      const blob = await rig.verifier.get(paid[0]!.inputBlob);
+      for (const q of quotes) expect(findRecord(blob, BigInt(q.inputHash))?.model).toBe(rig.model);
     } finally {
       await batching.stop();
     }
@@ -216,7 +258,7 @@ describe("inference node", () => {
     const { quote, paid } = await alice.infer(rig.model, Array.from(rig.inputs[6]!));
     const honest = id + 1;
     expect((await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, honest)).ok).toBe(true);
-    const copy = decodeRecord(await rig.verifier.get(paid.inputBlob));
+    const copy = findRecord(await rig.verifier.get(paid.inputBlob), BigInt(quote.inputHash))!;
     const forged = encodeRecord({ ...copy, output: outputBytes([0.5, 0.25, 0.25]) });
     const mallory = new StoreClient(rig.store.url, storeKey(40));
     await mallory.put({

@@ -146,7 +146,7 @@ export async function buildInferenceServer(node: InferenceNode, logger?: Logger)
       operator: node.operatorKey,
       openQuotes: node.openQuotes,
       // Model calls and the rows they carried: rows / calls is the batching achieved.
-      batching: models.map((m) => ({ model: m.id, calls: m.batcher.calls, rows: m.batcher.rows })),
+      batching: models.map((m) => ({ model: m.id, calls: m.batcher.calls, rows: m.batcher.items })),
     };
   });
 

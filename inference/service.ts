@@ -63,6 +63,10 @@ export async function startInferenceService(o: InferenceServiceOptions): Promise
   }
   const provider = new OpenLedgerProvider(o.sequencer);
   const storeClient = new StoreClient(o.store, new StoreKey(o.key));
+  const batch = {
+    windowMs: o.windowMs ?? SERVE_DEFAULTS.windowMs,
+    maxBatch: o.maxBatch ?? SERVE_DEFAULTS.maxBatch,
+  };
   const models = new ModelCache(
     {
       registered: async (id) => {
@@ -74,14 +78,13 @@ export async function startInferenceService(o: InferenceServiceOptions): Promise
       bytes: async (hash) => (await fetchModel(storeClient, hash)).bytes,
     },
     {
-      windowMs: o.windowMs ?? SERVE_DEFAULTS.windowMs,
-      maxBatch: o.maxBatch ?? SERVE_DEFAULTS.maxBatch,
+      ...batch,
       maxModels: o.maxModels ?? SERVE_DEFAULTS.maxModels,
       load: o.load ?? onnxLoader,
     },
   );
   const records: RecordStore = {
-    putRecord: async (plaintext, inputHash, readers) => {
+    putRecords: async (plaintext, inputHashes, readers) => {
       const { blob } = await storeClient.put({
         kind: "input",
         plaintextLength: plaintext.length,
@@ -89,7 +92,7 @@ export async function startInferenceService(o: InferenceServiceOptions): Promise
           yield plaintext;
         },
         readers,
-        contentHash: fieldToHex(inputHash),
+        contentHashes: inputHashes.map(fieldToHex),
       });
       return { blobId: blob.id };
     },
@@ -103,6 +106,7 @@ export async function startInferenceService(o: InferenceServiceOptions): Promise
       readers: o.readers ?? [],
       quoteTtlMs: o.quoteTtlMs ?? SERVE_DEFAULTS.quoteTtlMs,
       maxQuotes: o.maxQuotes ?? SERVE_DEFAULTS.maxQuotes,
+      recordBatch: batch,
     },
     models,
     provider,

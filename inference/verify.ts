@@ -14,7 +14,7 @@ import type { StoreClient } from "../store/client.ts";
 import { fetchByContent, fetchModel } from "../store/fetch-content.ts";
 import { checkOutput, inputCommitment, servingContext } from "./check.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
-import { decodeRecord, type InferenceRecord } from "../protocol/provenance/inference-record.ts";
+import { encodeRecord, findRecord, type InferenceRecord } from "../protocol/provenance/inference-record.ts";
 import { verifyOperatorAttestation } from "../protocol/provenance/operator-attestation.ts";
 import { buildEvidence, checkEvidence, type SlashEvidence } from "./evidence.ts";
 
@@ -83,15 +83,9 @@ export async function verifyInference(
   // A record counts only if everything in it is bound by the chain or the operator's
   // signature: anyone may upload a blob under this inputHash and grant it to the verifier,
   // and a forged output or attestation must not stand in for the operator's record.
-  const matches = (bytes: Uint8Array): Field => {
-    try {
-      const r = decodeRecord(bytes);
-      const bound = r.model === record.model && ioHash(r.output) === outputHash && attested(r);
-      return bound ? ioHash(r.input) : -1n;
-    } catch {
-      return -1n;
-    }
-  };
+  const bound = (r: InferenceRecord) =>
+    r.model === record.model && ioHash(r.output) === outputHash && attested(r);
+  const matches = (bytes: Uint8Array): Field => (findRecord(bytes, inputHash, bound) ? inputHash : -1n);
   let stored: { blob: { id: string }; bytes: Uint8Array };
   try {
     stored = await fetchByContent(store, "input", inputHash, matches);
@@ -104,7 +98,7 @@ export async function verifyInference(
       evidence: { record },
     };
   }
-  const r = decodeRecord(stored.bytes);
+  const r = findRecord(stored.bytes, inputHash, bound)!;
   const problems: string[] = [];
   const x = decodeInput(r.input);
   const probs = decodeOutput(r.output);
@@ -142,7 +136,8 @@ export async function verifyInference(
         inference: id,
         modelHash: model.modelHash as string,
         featureCommitment: fc,
-        record: stored.bytes,
+        // The one record, not the blob: a batch's blob holds other users' inputs too.
+        record: encodeRecord(r),
         mlp,
       }),
     }),

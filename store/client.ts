@@ -42,6 +42,8 @@ export interface PutOptions {
   readonly contentRoot?: string | Promise<string>;
   /** Model and inference-input blobs: the hash the chain records for the plaintext (0x hex). */
   readonly contentHash?: string;
+  /** A blob of several contents (a batch of inference records): every hash to find it by. */
+  readonly contentHashes?: readonly string[];
   readonly refuseDuplicates?: boolean;
   /** Bytes per request (at most the server's maximum). */
   readonly chunkBytes?: number;
@@ -254,6 +256,7 @@ export class StoreClient {
       blobId,
       ...(contentRoot === undefined ? {} : { contentRoot }),
       ...(o.contentHash === undefined ? {} : { contentHash: o.contentHash }),
+      ...(o.contentHashes === undefined ? {} : { contentHashes: o.contentHashes }),
       envelopes,
     });
   }

@@ -139,8 +139,8 @@ export class StoreIndex {
 
   /**
    * Records a stored blob in one atomic write: its record, its envelopes, the rows it is the
-   * first to bring into its Datanet (`newRows`: row index in the blob), and the end of the
-   * upload session.
+   * first to bring into its Datanet (`newRows`: row index in the blob), the content hashes
+   * it is found by (its contentHash and `moreContent`) and the end of the upload session.
    */
   async commitBlob(
     blob: BlobRecord,
@@ -148,10 +148,13 @@ export class StoreIndex {
     uploadId: string,
     rowHashes?: Uint8Array,
     newRows: readonly number[] = [],
+    moreContent: readonly string[] = [],
   ): Promise<void> {
     const ops = this.db.batch();
     ops.put(blob.id, blob, { sublevel: this.blobs });
-    if (blob.contentHash !== null) ops.put(`${blob.contentHash}/${blob.id}`, "", { sublevel: this.content });
+    for (const h of blob.contentHash === null ? moreContent : [blob.contentHash, ...moreContent]) {
+      ops.put(`${h}/${blob.id}`, "", { sublevel: this.content });
+    }
     for (const e of envelopes) ops.put(`${blob.id}/${e.reader.key}`, e, { sublevel: this.envelopes });
     if (rowHashes && blob.datanet !== null) {
       const d = datanetKey(blob.datanet);

@@ -285,6 +285,22 @@ describe("store server", () => {
     ).toBe("INVALID_REQUEST");
   });
 
+  it("finds a blob of several contents by each of its hashes, for its readers only", async () => {
+    const batch = randomBytes(3_000);
+    const hashes = [1n, 2n, 3n].map((i) => fieldToHex(i * 0x1234567890abcdefn));
+    const { blob } = await alice.put({
+      kind: "input",
+      plaintextLength: batch.length,
+      plaintext: () => once(batch),
+      contentHashes: hashes,
+    });
+    for (const h of hashes) expect((await alice.findByContent(h)).map((b) => b.id)).toEqual([blob.id]);
+    expect(await alice.findByContent(fieldToHex(4n))).toEqual([]);
+    expect(await bob.findByContent(hashes[1]!)).toEqual([]);
+    await alice.grant(blob.id, bob.key.identity, "prover");
+    expect((await bob.findByContent(hashes[2]!)).map((b) => b.id)).toEqual([blob.id]);
+  });
+
   it("flags rows already in the Datanet at upload, and refuses them when asked", async () => {
     const base = rowsOf(50, 2);
     const first = hashRows(base);

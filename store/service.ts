@@ -39,6 +39,11 @@ export interface CompleteUpload {
   readonly contentRoot?: string;
   /** Other kinds: the hash the chain records for the plaintext (modelHash, inputHash), 0x hex. */
   readonly contentHash?: string;
+  /**
+   * A blob that holds several contents (a batch of inference records): every hash it is to
+   * be found by, 0x hex. Indexed like contentHash; the blob record keeps contentHash only.
+   */
+  readonly contentHashes?: readonly string[];
   readonly envelopes: readonly EnvelopeRecord[];
 }
 
@@ -184,7 +189,7 @@ export class StoreService {
           `uploaded bytes hash to ${actual}, not ${o.blobId}`,
         );
       }
-      if (upload.kind === "rows" && o.contentHash !== undefined) {
+      if (upload.kind === "rows" && (o.contentHash !== undefined || o.contentHashes !== undefined)) {
         throw new StoreError(StoreErrorCode.InvalidRequest, "a rows blob's content hash is its contentRoot");
       }
       const rowHashes = upload.kind === "rows" ? await this.index.getUploadRows(uploadId) : undefined;
@@ -221,6 +226,7 @@ export class StoreService {
           uploadId,
           rowHashes,
           existing ? [] : newRows,
+          (o.contentHashes ?? []).map((h) => h.toLowerCase()),
         );
         this.logger?.info(
           { blob: blob.id, size: blob.size, rows: blob.rowCount, duplicates: duplicates.length },

@@ -96,13 +96,13 @@ function runCommand(): Command {
     .option("--port <port>", "port to listen on (0 picks a free one)", intArg, SERVE_DEFAULTS.port)
     .option(
       "--window-ms <ms>",
-      "how long a request waits for others to share its model call",
+      "how long a request waits for others to share its model call, and a record its upload",
       intArg,
       SERVE_DEFAULTS.windowMs,
     )
     .option(
       "--max-batch <n>",
-      "most rows in one model call (a full batch runs at once)",
+      "most rows in one model call, and records in one upload (a full batch runs at once)",
       intArg,
       SERVE_DEFAULTS.maxBatch,
     )
