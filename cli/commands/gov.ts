@@ -12,11 +12,13 @@ import { formatAmount } from "../../sdk/amounts.ts";
 import { type L1Options, l1Options, l1Signer, withL1 } from "./bridge-l1.ts";
 import { chainOptions, type EthKeyOptions, ethKeyOptions, output } from "./common.ts";
 
-type GovOptions = L1Options & EthKeyOptions & { rollup: string; json: boolean };
+type GovOptions = L1Options & EthKeyOptions & { rollup: string; operators?: string; json: boolean };
 
 /** The options every `gov` command takes: the L1 node, the rollup (whose timelock governs), the voter's key. */
 function govOptions(cmd: Command): Command {
-  return l1Options(ethKeyOptions(chainOptions(cmd))).option("--json", "print JSON", false);
+  return l1Options(ethKeyOptions(chainOptions(cmd)))
+    .option("--operators <address>", "the InferenceOperators contract, so its calls read in words too")
+    .option("--json", "print JSON", false);
 }
 
 async function withGovernance<T>(
@@ -25,7 +27,7 @@ async function withGovernance<T>(
 ): Promise<T> {
   return withL1(o, async (provider) => {
     const signer = l1Signer(o, provider);
-    const addresses = await findGovernance(provider, o.rollup, o.fromBlock);
+    const addresses = await findGovernance(provider, o.rollup, o.fromBlock, o.operators);
     return work(new GovernanceClient(addresses, signer, o.fromBlock), provider, signer);
   });
 }

@@ -198,7 +198,6 @@ describe("openledger serve and infer", () => {
     const verify = await cli(VERIFIER, [
       ...["serve", "verify", "--inference", String(id), "--evidence", evidence, "--propose-slash", "100"],
       ...["--sequencer", `${rig.sequencer.url}/rpc`, "--store", rig.store.url, ...l1Args()],
-      ...["--governor", String(d.governor.target)],
     ]).then(
       () => undefined,
       (e: { code: number; stdout: string; stderr: string }) => e,
@@ -208,8 +207,13 @@ describe("openledger serve and infer", () => {
     const e = JSON.parse(await readFile(evidence, "utf8")) as SlashEvidence;
     expect(e.operator).toBe(new Wallet(OPERATOR).address);
     expect(checkEvidence(e, decodeMlp(rig.modelBytes))).toEqual([]);
-    const proposalId = /proposal (\d+) submitted/.exec(verify?.stderr ?? "")?.[1];
+    const proposalId = /proposal \d+ \(id (\d+)\) submitted/.exec(verify?.stderr ?? "")?.[1];
     expect(proposalId).toBeDefined();
+    // The proposal read back from L1 in words, as `openledger gov status` shows it.
+    expect(verify?.stderr).toContain(`  - slash up to 100 OPEN of operator ${e.operator}'s L1 bond`);
+    expect(verify?.stderr).toContain(
+      `  - record that compute operator ${e.operator} attested a wrong output for inference ${id}`,
+    );
     // Pending: the Governor holds the proposal; a vote and the timelock do the rest.
     expect(await d.governor.connect(l1Provider).getFunction("state")(BigInt(proposalId!))).toBe(0n);
 

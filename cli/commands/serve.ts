@@ -35,6 +35,7 @@ const modules = async () => ({
   identity: await import("../../store/identity.ts"),
   operators: await import("../../contracts/client/inference-operators.ts"),
   slash: await import("../../contracts/client/operator-slash.ts"),
+  governance: await import("../../sdk/governance/governor.ts"),
   ethers: await import("ethers"),
 });
 
@@ -58,7 +59,7 @@ const l1Provider = (ethers: typeof import("ethers"), o: { l1: string; chainId: s
 async function l1Address(
   o: { deployment: string },
   given: string | undefined,
-  name: "inferenceOperators" | "governor",
+  name: "inferenceOperators",
 ): Promise<string> {
   if (given) return given;
   try {
@@ -172,7 +173,6 @@ function verifyCommand(): Command {
       "on a wrong output, propose to governance to slash this much of the operator's bond, in OPEN (base units with --wei); your Ethereum key proposes",
     )
     .addOption(weiOption())
-    .option("--governor <address>", "the Governor (instead of the deployment file's)")
     .option("--json", "print the verdict as JSON", false)
     .action(async (o) => {
       const m = await modules();
@@ -221,12 +221,18 @@ function verifyCommand(): Command {
               inference: verdict.inference,
               attestation: verdict.slash.attestation,
             });
-            const id = await m.slash.submitProposal(
-              await l1Address(o, o.governor, "governor"),
+            const operators = await l1Address(o, o.operators, "inferenceOperators");
+            const gov = new m.governance.GovernanceClient(
+              await m.governance.findGovernance(l1, domain.rollup, 0, operators),
               eth.connect(l1),
-              proposal,
+              0,
             );
-            console.error(`proposal ${id} submitted: ${proposal.description}`);
+            const made = await gov.proposeCalls(
+              proposal.targets.map((to, i) => ({ to, data: proposal.calldatas[i]! })),
+              proposal.description,
+            );
+            console.error(`proposal ${made.number} (id ${made.id}) submitted: ${proposal.description}`);
+            for (const c of made.calls) console.error(`  - ${c.words}`);
           } finally {
             l1.destroy();
           }

@@ -1,12 +1,8 @@
-import { Contract, type ContractRunner, id, Interface } from "ethers";
+import { Interface } from "ethers";
 import { INFERENCE_OPERATORS_ABI } from "./inference-operators.ts";
 
 const ROLLUP = new Interface(["function slashBond(address operator, uint128 amount)"]);
 const OPERATORS = new Interface(INFERENCE_OPERATORS_ABI);
-const GOVERNOR_ABI = [
-  "function propose(address[] targets, uint256[] values, bytes[] calldatas, string description) returns (uint256)",
-  "function hashProposal(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) view returns (uint256)",
-] as const;
 
 /** One governance proposal: what the Governor's propose, queue and execute take. */
 export interface Proposal {
@@ -39,15 +35,4 @@ export function operatorSlashProposal(o: {
     ],
     description: `Slash compute operator ${o.operator} by ${o.amount}: inference ${o.inference}, attestation ${o.attestation}`,
   };
-}
-
-/** Submits `p` to the Governor as `proposer` (who needs the proposal threshold); returns its id. */
-export async function submitProposal(
-  governor: string,
-  proposer: ContractRunner,
-  p: Proposal,
-): Promise<bigint> {
-  const g = new Contract(governor, GOVERNOR_ABI, proposer);
-  await (await g.getFunction("propose")(p.targets, p.values, p.calldatas, p.description)).wait();
-  return (await g.getFunction("hashProposal")(p.targets, p.values, p.calldatas, id(p.description))) as bigint;
 }

@@ -30,6 +30,11 @@ describe("governed actions", () => {
       ],
       ["slash-bond", { operator: ADDR, amount: "100" }, `slash up to 100 OPEN of operator ${ADDR}'s L1 bond`],
       ["transfer", { to: ADDR, amount: "1.5" }, `pay 1.5 OPEN from the treasury to ${ADDR}`],
+      [
+        "record-operator-slash",
+        { operator: ADDR, inference: "12", attestation: `0x${"AB".repeat(32)}` },
+        `record that compute operator ${ADDR} attested a wrong output for inference 12 (attestation 0x${"ab".repeat(32)}), and delist it if its bond fell below the minimum`,
+      ],
     ];
     for (const [name, texts, words] of cases) {
       const call = encodeAction(actionNamed(name), texts);

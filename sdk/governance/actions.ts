@@ -11,9 +11,9 @@ import { formatAmount, parseAmount } from "../amounts.ts";
  */
 
 /** The contract a governed call goes to. */
-export type GovernedTarget = "params" | "rollup" | "token";
+export type GovernedTarget = "params" | "rollup" | "token" | "operators";
 
-type Kind = "uint" | "open" | "address" | "bps" | "method" | "purpose" | "seconds";
+type Kind = "uint" | "open" | "address" | "bps" | "method" | "purpose" | "seconds" | "bytes32";
 
 export interface ActionOption {
   /** The option's key (camelCase of its flag). */
@@ -213,6 +213,26 @@ export const GOVERNED_ACTIONS: readonly GovernedAction[] = [
     describe: ([op, a]) => `slash up to ${open(a)} of operator ${op}'s L1 bond`,
   },
   {
+    name: "record-operator-slash",
+    summary:
+      "record the evidence a compute operator was slashed on (InferenceOperators; proposed with slash-bond)",
+    target: "operators",
+    fragment: "function recordSlash(address operator, uint64 inference, bytes32 attestation)",
+    options: [
+      { key: "operator", flag: "--operator <address>", kind: "address", description: "the operator" },
+      { key: "inference", flag: "--inference <id>", kind: "uint", description: "the L2 inference" },
+      {
+        key: "attestation",
+        flag: "--attestation <digest>",
+        kind: "bytes32",
+        description: "its L1 attestation's digest",
+      },
+    ],
+    args: (v) => [v.operator, v.inference, v.attestation],
+    describe: ([op, inference, digest]) =>
+      `record that compute operator ${op} attested a wrong output for inference ${inference} (attestation ${digest}), and delist it if its bond fell below the minimum`,
+  },
+  {
     name: "transfer",
     summary: "pay OPEN from the timelock's L1 treasury",
     target: "token",
@@ -245,6 +265,8 @@ export function parseOption(kind: Kind, text: string, flag: string): unknown {
         ? id
         : bad(`name a method: ${ATTRIBUTION_METHODS.join(", ")}, or its id`);
     }
+    case "bytes32":
+      return /^0x[0-9a-fA-F]{64}$/.test(text) ? text.toLowerCase() : bad("not 32 bytes of 0x-hex");
     case "purpose":
       return text in PURPOSES ? PURPOSES[text as keyof typeof PURPOSES] : bad("batch or reward");
     case "bps":

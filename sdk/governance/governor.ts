@@ -71,6 +71,8 @@ export interface GovernanceAddresses {
   readonly params: string;
   readonly rollup: string;
   readonly token: string;
+  /** InferenceOperators, when known (it is not reachable from the rollup). */
+  readonly operators?: string;
 }
 
 export interface Proposal {
@@ -99,6 +101,7 @@ export async function findGovernance(
   provider: Provider,
   rollup: string,
   fromBlock: number,
+  operators?: string,
 ): Promise<GovernanceAddresses> {
   const r = new Contract(rollup, ROLLUP_ABI, provider);
   if ((await provider.getCode(rollup)) === "0x") {
@@ -118,7 +121,14 @@ export async function findGovernance(
   for (const g of grants.reverse()) {
     const account = getAddress((g as unknown as { args: [string, string] }).args[1]);
     if ((await provider.getCode(account)) !== "0x" && (await tl.getFunction("hasRole")(proposer, account))) {
-      return { governor: account, timelock: timelock!, params: params!, rollup, token: token! };
+      return {
+        governor: account,
+        timelock: timelock!,
+        params: params!,
+        rollup,
+        token: token!,
+        ...(operators && { operators }),
+      };
     }
   }
   throw new OpenLedgerError(
@@ -128,18 +138,15 @@ export async function findGovernance(
 }
 
 function targetAddress(a: GovernanceAddresses, t: GovernedTarget): string {
-  return t === "params" ? a.params : t === "rollup" ? a.rollup : a.token;
+  const at = t === "params" ? a.params : t === "rollup" ? a.rollup : t === "token" ? a.token : a.operators;
+  if (!at)
+    throw new OpenLedgerError(ErrorCode.InvalidField, `the ${t} contract's address is not known: pass it`);
+  return at;
 }
 
 function targetName(a: GovernanceAddresses, address: string): GovernedTarget | undefined {
-  const at = getAddress(address);
-  return at === getAddress(a.params)
-    ? "params"
-    : at === getAddress(a.rollup)
-      ? "rollup"
-      : at === getAddress(a.token)
-        ? "token"
-        : undefined;
+  const names: GovernedTarget[] = ["params", "rollup", "token", "operators"];
+  return names.find((t) => a[t] !== undefined && getAddress(a[t]) === getAddress(address));
 }
 
 /** The values in force of the L1 parameters: what `l1-params` keeps where an option is not given. */
@@ -192,6 +199,15 @@ export class GovernanceClient {
       throw new OpenLedgerError(ErrorCode.InvalidField, "a proposal needs a --description voters can read");
     }
     const targets = calls.map((c) => targetAddress(this.addresses, c.target));
+    return this.proposeCalls(
+      calls.map((c, i) => ({ to: targets[i]!, data: c.data })),
+      description,
+    );
+  }
+
+  /** Proposes calls to any contracts (their words read back only for the governed ones). */
+  async proposeCalls(calls: readonly { to: string; data: string }[], description: string): Promise<Proposal> {
+    const targets = calls.map((c) => c.to);
     const values = calls.map(() => 0n);
     const datas = calls.map((c) => c.data);
     const proposalId = (await this.governor.getFunction("hashProposal")(
