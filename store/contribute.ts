@@ -157,8 +157,11 @@ export async function contribute(
     try {
       stored = await put(session);
     } catch (e) {
-      // The session is gone (completed, or a fresh store): start a new one.
-      if (!(session && e instanceof StoreError && e.code === StoreErrorCode.NotFound)) throw e;
+      // The session is gone (completed, expired, or a fresh store): start a new one.
+      const gone =
+        e instanceof StoreError &&
+        (e.code === StoreErrorCode.NotFound || e.code === StoreErrorCode.UploadExpired);
+      if (!(session && gone)) throw e;
       stored = await put();
     }
     blobId = stored.blob.id;

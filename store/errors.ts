@@ -28,6 +28,8 @@ export const StoreErrorCode = {
   OffsetMismatch: "OFFSET_MISMATCH",
   /** Another request is writing to this upload. */
   UploadBusy: "UPLOAD_BUSY",
+  /** An upload left unfinished longer than the store keeps one: its bytes are gone. */
+  UploadExpired: "UPLOAD_EXPIRED",
   /** Completed before every declared byte arrived. */
   UploadIncomplete: "UPLOAD_INCOMPLETE",
   /** The uploaded bytes do not hash to the blob id the uploader named. */
@@ -65,6 +67,7 @@ const STATUS: Record<StoreErrorCode, number> = {
   CHUNK_TOO_LARGE: 413,
   OFFSET_MISMATCH: 409,
   UPLOAD_BUSY: 409,
+  UPLOAD_EXPIRED: 410,
   UPLOAD_INCOMPLETE: 409,
   HASH_MISMATCH: 400,
   CONTENT_ROOT_MISMATCH: 400,

@@ -20,6 +20,11 @@ export interface UploadRecord {
   readonly rowCount: number | null;
   readonly refuseDuplicates: boolean;
   readonly createdAt: number;
+  /**
+   * When a chunk last arrived (createdAt before the first): what the upload's expiry counts
+   * from. Absent from records written before uploads expired: createdAt stands in.
+   */
+  readonly touchedAt?: number;
 }
 
 export interface BlobRecord {
@@ -66,6 +71,8 @@ export class StoreIndex {
   private readonly rows;
   /** `${contentHash}/${blobId}` → "": several blobs may hold the same content. */
   private readonly content;
+  /** Expired upload id → when it expired, so resuming it is told why it is gone. */
+  private readonly expired;
 
   private constructor(private readonly db: Level<string, string>) {
     this.uploads = db.sublevel<string, UploadRecord>("uploads", { valueEncoding: "json" });
@@ -74,6 +81,7 @@ export class StoreIndex {
     this.envelopes = db.sublevel<string, EnvelopeRecord>("envelopes", { valueEncoding: "json" });
     this.rows = db.sublevel<string, string>("rows", { valueEncoding: "utf8" });
     this.content = db.sublevel<string, string>("content", { valueEncoding: "utf8" });
+    this.expired = db.sublevel<string, number>("expired-uploads", { valueEncoding: "json" });
   }
 
   static async open(dir: string): Promise<StoreIndex> {
@@ -95,6 +103,43 @@ export class StoreIndex {
 
   getUpload(id: string): Promise<UploadRecord | undefined> {
     return this.uploads.get(id);
+  }
+
+  async touchUpload(u: UploadRecord, at: number): Promise<void> {
+    await this.uploads.put(u.id, { ...u, touchedAt: at });
+  }
+
+  /** Every open upload session (a few per active uploader: read whole by the expiry sweep). */
+  async listUploads(): Promise<UploadRecord[]> {
+    return this.uploads.values().all();
+  }
+
+  /** Ends an upload session that was never completed, remembering when. */
+  async expireUpload(id: string, at: number): Promise<void> {
+    const ops = this.db.batch();
+    ops.del(id, { sublevel: this.uploads });
+    ops.del(id, { sublevel: this.uploadRows });
+    ops.put(id, at, { sublevel: this.expired });
+    await ops.write();
+  }
+
+  /** When upload `id` expired, if it did and is still remembered. */
+  getExpired(id: string): Promise<number | undefined> {
+    return this.expired.get(id);
+  }
+
+  /** Forgets uploads that expired before `before`; resuming one is then NOT_FOUND. */
+  async forgetExpired(before: number): Promise<number> {
+    const ops = this.db.batch();
+    let n = 0;
+    for await (const [id, at] of this.expired.iterator()) {
+      if (at < before) {
+        ops.del(id, { sublevel: this.expired });
+        n++;
+      }
+    }
+    await ops.write();
+    return n;
   }
 
   getUploadRows(id: string): Promise<Uint8Array | undefined> {

@@ -84,7 +84,20 @@ export async function buildStoreServer(o: StoreServerOptions) {
     reply.code(404).send({ code: StoreErrorCode.NotFound, message: `no route ${req.method} ${req.url}` }),
   );
   await app.register(storeRoutes(service));
+  // Abandoned uploads are swept a few times per TTL, so one outlives it by a quarter at most.
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweeper = setInterval(
+    () => {
+      sweeping = service
+        .sweepUploads()
+        .catch((e: unknown) => o.logger?.error({ err: e }, "upload sweep failed"));
+    },
+    Math.max(50, Math.min(limits.uploadTtlMs / 4, 600_000)),
+  );
+  sweeper.unref();
   const close = async () => {
+    clearInterval(sweeper);
+    await sweeping;
     await app.close();
     await index.close();
     await backend.close();

@@ -85,6 +85,12 @@ function serveCommand(): Command {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0 picks a free one)", intArg, 8549)
     .option("--max-chunk-mib <n>", "largest upload chunk one request may carry", intArg, 16)
+    .option(
+      "--upload-ttl-min <n>",
+      "minutes an unfinished upload is kept after its last chunk; then its bytes are deleted",
+      intArg,
+      24 * 60,
+    )
     .option("--pretty", "human-readable logs instead of JSON lines", false)
     .action(async (o) => {
       const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
@@ -94,7 +100,11 @@ function serveCommand(): Command {
         dataDir: o.dataDir,
         host: o.host,
         port: o.port,
-        limits: { ...DEFAULT_LIMITS, maxChunkBytes: o.maxChunkMib * 2 ** 20 },
+        limits: {
+          ...DEFAULT_LIMITS,
+          maxChunkBytes: o.maxChunkMib * 2 ** 20,
+          uploadTtlMs: o.uploadTtlMin * 60_000,
+        },
         logger,
       });
       logger.info({ url: store.url, dataDir: o.dataDir }, "store listening");
@@ -144,6 +154,7 @@ function putCommand(): Command {
     )
     .action(async (file: string, o: Options & { reader: Array<{ key: string; box: string }> }) =>
       run(async () => {
+        const { errors } = await storeModules();
         const client = await clientFor(o);
         const sessionFile = o.sessionFile as string | undefined;
         const saved = sessionFile ? await readSession(sessionFile) : undefined;
@@ -151,7 +162,7 @@ function putCommand(): Command {
         // A model is found by the modelHash the chain records (docs/store.md, "Finding content").
         const contentHash =
           o.kind === "model" ? fieldToHex(modelHash(new Uint8Array(await readFile(file)))) : undefined;
-        const result = await client.put({
+        const upload = client.put({
           contentHash,
           kind: o.kind as "raw" | "model" | "input",
           plaintextLength: size,
@@ -166,6 +177,17 @@ function putCommand(): Command {
           },
           onProgress: (sent, total) =>
             process.stderr.write(`\ruploaded ${Math.floor((100 * sent) / total)}%`),
+        });
+        const result = await upload.catch(async (e: unknown) => {
+          // An expired session cannot resume: its file goes, so the next run starts anew.
+          if (
+            sessionFile &&
+            e instanceof errors.StoreError &&
+            e.code === errors.StoreErrorCode.UploadExpired
+          ) {
+            await rm(sessionFile, { force: true });
+          }
+          throw e;
         });
         process.stderr.write("\n");
         if (sessionFile) await rm(sessionFile, { force: true });
