@@ -48,6 +48,8 @@ export const StoreErrorCode = {
   InvalidBlob: "INVALID_BLOB",
   /** A key envelope or a segment failed authentication: wrong key, or altered bytes. */
   DecryptFailed: "DECRYPT_FAILED",
+  /** The blob backend cannot be opened as configured (S3 bucket, credentials, part size). */
+  BackendMisconfigured: "BACKEND_MISCONFIGURED",
   /** The server could not be reached or answered something that is not the store's JSON. */
   Unavailable: "STORE_UNAVAILABLE",
   Internal: "INTERNAL",
@@ -78,6 +80,7 @@ const STATUS: Record<StoreErrorCode, number> = {
   BLOB_TRUNCATED: 500,
   INVALID_BLOB: 400,
   DECRYPT_FAILED: 400,
+  BACKEND_MISCONFIGURED: 500,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };

@@ -91,25 +91,62 @@ function serveCommand(): Command {
       intArg,
       24 * 60,
     )
+    .addOption(
+      new Option(
+        "--backend <kind>",
+        "where blobs are kept: files under --data-dir, or an S3-compatible bucket",
+      )
+        .choices(["disk", "s3"])
+        .default("disk"),
+    )
+    .option("--s3-endpoint <url>", "the S3-compatible server (default: AWS's own for --s3-region)")
+    .option("--s3-bucket <name>", "the bucket (it must exist)")
+    .option("--s3-region <region>", "the bucket's region", "us-east-1")
+    .option("--s3-prefix <prefix>", "prepended to every object key", "")
+    .option("--no-s3-path-style", "bucket in the host name rather than the path")
     .option("--pretty", "human-readable logs instead of JSON lines", false)
-    .action(async (o) => {
-      const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
-      const { startStore } = await import("../../store/server.ts");
-      const { DEFAULT_LIMITS } = await import("../../store/service.ts");
-      const store = await startStore({
-        dataDir: o.dataDir,
-        host: o.host,
-        port: o.port,
-        limits: {
-          ...DEFAULT_LIMITS,
-          maxChunkBytes: o.maxChunkMib * 2 ** 20,
-          uploadTtlMs: o.uploadTtlMin * 60_000,
-        },
-        logger,
-      });
-      logger.info({ url: store.url, dataDir: o.dataDir }, "store listening");
-      stopOnSignal(() => store.stop());
-    });
+    .action(async (o) =>
+      run(async () => {
+        const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
+        const { startStore } = await import("../../store/server.ts");
+        const { DEFAULT_LIMITS } = await import("../../store/service.ts");
+        const options = {
+          dataDir: o.dataDir,
+          host: o.host,
+          port: o.port,
+          limits: {
+            ...DEFAULT_LIMITS,
+            maxChunkBytes: o.maxChunkMib * 2 ** 20,
+            uploadTtlMs: o.uploadTtlMin * 60_000,
+          },
+          logger,
+        };
+        let store;
+        if (o.backend === "s3") {
+          if (!o.s3Bucket) {
+            const { errors } = await storeModules();
+            throw new errors.StoreError(
+              errors.StoreErrorCode.BackendMisconfigured,
+              "--backend s3 needs --s3-bucket",
+            );
+          }
+          const { S3Backend, s3CredentialsFromEnv } = await import("../../store/s3-backend.ts");
+          const backend = await S3Backend.open(o.dataDir, {
+            endpoint: o.s3Endpoint,
+            bucket: o.s3Bucket,
+            region: o.s3Region,
+            prefix: o.s3Prefix,
+            forcePathStyle: o.s3PathStyle,
+            credentials: s3CredentialsFromEnv(process.env),
+          });
+          store = await startStore(options, backend);
+        } else store = await startStore(options);
+        // Where the blobs are, never with what credentials.
+        const where = o.backend === "s3" ? { s3Endpoint: o.s3Endpoint, s3Bucket: o.s3Bucket } : {};
+        logger.info({ url: store.url, dataDir: o.dataDir, backend: o.backend, ...where }, "store listening");
+        stopOnSignal(() => store.stop());
+      })(o),
+    );
 }
 
 function whoamiCommand(): Command {
