@@ -22,6 +22,12 @@ export const StoreErrorCode = {
   /** Only the blob's or the upload's owner may do this. */
   NotOwner: "NOT_OWNER",
   NotFound: "NOT_FOUND",
+  /** No box key known for an account key: its holder has not used this store yet. */
+  ReaderUnknown: "READER_UNKNOWN",
+  /** (client) A box key whose signed proof does not verify under the account key. */
+  ForgedIdentity: "FORGED_IDENTITY",
+  /** (client) A prover grant to an account whose L1 address is not a bonded prover. */
+  NotBondedProver: "NOT_BONDED_PROVER",
   /** A chunk larger than the server takes in one request. */
   ChunkTooLarge: "CHUNK_TOO_LARGE",
   /** A chunk that does not start where the upload stands, or runs past its declared size. */
@@ -66,6 +72,10 @@ const STATUS: Record<StoreErrorCode, number> = {
   NOT_GRANTED: 403,
   NOT_OWNER: 403,
   NOT_FOUND: 404,
+  READER_UNKNOWN: 404,
+  // The store served a box key its account never signed for.
+  FORGED_IDENTITY: 502,
+  NOT_BONDED_PROVER: 403,
   CHUNK_TOO_LARGE: 413,
   OFFSET_MISMATCH: 409,
   UPLOAD_BUSY: 409,

@@ -1,5 +1,6 @@
 import { Level } from "level";
 import type { BlobKindName } from "./blob-format.ts";
+import type { IdentityProof } from "./auth.ts";
 import type { StoreIdentity } from "./identity.ts";
 
 /**
@@ -55,6 +56,13 @@ export interface EnvelopeRecord {
   readonly envelope: string;
 }
 
+/** A caller's box key as the store learned it, with the signed request that named it. */
+export interface IdentityRecord {
+  readonly key: string;
+  readonly box: string;
+  readonly proof: IdentityProof;
+}
+
 /** Where a row hash was first seen in a Datanet. */
 export interface RowLocation {
   readonly blobId: string;
@@ -73,6 +81,8 @@ export class StoreIndex {
   private readonly content;
   /** Expired upload id → when it expired, so resuming it is told why it is gone. */
   private readonly expired;
+  /** Account key → the box key its holder signed for: how an L2 account's reader key is found. */
+  private readonly identities;
 
   private constructor(private readonly db: Level<string, string>) {
     this.uploads = db.sublevel<string, UploadRecord>("uploads", { valueEncoding: "json" });
@@ -82,6 +92,7 @@ export class StoreIndex {
     this.rows = db.sublevel<string, string>("rows", { valueEncoding: "utf8" });
     this.content = db.sublevel<string, string>("content", { valueEncoding: "utf8" });
     this.expired = db.sublevel<string, number>("expired-uploads", { valueEncoding: "json" });
+    this.identities = db.sublevel<string, IdentityRecord>("identities", { valueEncoding: "json" });
   }
 
   static async open(dir: string): Promise<StoreIndex> {
@@ -144,6 +155,14 @@ export class StoreIndex {
 
   getUploadRows(id: string): Promise<Uint8Array | undefined> {
     return this.uploadRows.get(id);
+  }
+
+  getIdentity(key: string): Promise<IdentityRecord | undefined> {
+    return this.identities.get(key);
+  }
+
+  async putIdentity(r: IdentityRecord): Promise<void> {
+    await this.identities.put(r.key, r);
   }
 
   getBlob(id: string): Promise<BlobRecord | undefined> {

@@ -72,6 +72,7 @@ export async function buildStoreServer<B extends BlobBackend>(o: StoreServerOpti
     const config = req.routeOptions.config as { public?: boolean; streamedBody?: boolean };
     if (config.public) return;
     req.caller = verifier.verify(req.method, req.url, req.headers);
+    await service.noteIdentity(req.caller);
     if (config.streamedBody) return;
     const raw = (req as unknown as { rawBody: Buffer | null }).rawBody;
     if ((raw ? sha256Hex(raw) : EMPTY_HASH) !== req.caller.bodyHash) {

@@ -5,7 +5,8 @@ import { BlobKind, type BlobKindName, HEADER_BYTES, TAG_BYTES } from "./blob-for
 import { ENVELOPE_BYTES } from "./envelope.ts";
 import { StoreError, StoreErrorCode } from "./errors.ts";
 import { fromHex, type StoreIdentity } from "./identity.ts";
-import type { BlobRecord, EnvelopeRecord, StoreIndex, UploadRecord } from "./index-db.ts";
+import type { Authenticated } from "./auth.ts";
+import type { BlobRecord, EnvelopeRecord, IdentityRecord, StoreIndex, UploadRecord } from "./index-db.ts";
 import type { RootThread } from "./root-thread.ts";
 import { rowsContentRoot } from "./rows.ts";
 
@@ -55,6 +56,8 @@ export class StoreService {
   private readonly running = new Map<string, { hash: Hash; at: number }>();
   /** Per rows upload, its contentRoot being computed while the bytes arrive. */
   private readonly roots = new Map<string, Promise<string>>();
+  /** Account key → box already in the identity directory: spares a write per request. */
+  private readonly known = new Map<string, string>();
 
   constructor(
     readonly index: StoreIndex,
@@ -299,6 +302,32 @@ export class StoreService {
     }
     await this.index.putEnvelope(blobId, e);
     this.logger?.info({ blob: blobId, reader: e.reader.key, role: e.role }, "read granted");
+  }
+
+  /**
+   * Records the caller's box key in the identity directory (docs/store.md, "Readers"), with
+   * the signed request that named it, so an uploader can wrap a key for an L2 account (a
+   * curator, a prover) that has used this store once.
+   */
+  async noteIdentity(caller: Authenticated): Promise<void> {
+    const { key, box } = caller.identity;
+    if (this.known.get(key) === box) return;
+    const stored = await this.index.getIdentity(key);
+    if (stored?.box !== box) await this.index.putIdentity({ key, box, proof: caller.proof });
+    this.known.set(key, box);
+  }
+
+  /** The box key an account key signed for: READER_UNKNOWN if it never used this store. */
+  async identityOf(key: string): Promise<IdentityRecord> {
+    fromHex(key, 32, "key");
+    const found = await this.index.getIdentity(key);
+    if (!found) {
+      throw new StoreError(
+        StoreErrorCode.ReaderUnknown,
+        `no box key for account key ${key}: its holder has not used this store yet`,
+      );
+    }
+    return found;
   }
 
   /** Starts computing an upload's contentRoot: on the root thread if there is one. */
