@@ -153,9 +153,17 @@ function whoamiCommand(): Command {
   return callerCommand("whoami")
     .description("print your store identity (what others name to grant you a blob)")
     .option("--json", "print JSON", false)
+    .option(
+      "--register",
+      "also make one signed request to the store, so it knows your box key and owners can grant you by L2 role",
+      false,
+    )
     .action(
       run(async (o) => {
-        const { identity } = (await clientFor(o)).key;
+        const client = await clientFor(o);
+        const { identity } = client.key;
+        // Any signed request records the box key; this one also reads it back, checked.
+        if (o.register) await client.readerIdentity(identity.key).finally(() => client.close());
         output(Boolean(o.json), identity, () =>
           [`key  ${identity.key}`, `box  ${identity.box}`, `reader  ${identity.key}:${identity.box}`].join(
             "\n",
@@ -180,11 +188,6 @@ function putCommand(): Command {
       (v, acc: unknown[]) => [...acc, readerArg(v)],
       [],
     )
-    .addOption(
-      new Option("--role <role>", "role of the --reader keys")
-        .choices(["curator", "prover", "reader"])
-        .default("reader"),
-    )
     .option(
       "--session-file <path>",
       "keep the upload session here while it runs (it holds the blob key: mode 0600) and resume from it",
@@ -204,10 +207,7 @@ function putCommand(): Command {
           kind: o.kind as "raw" | "model" | "input",
           plaintextLength: size,
           plaintext: () => createReadStream(file, { highWaterMark: 1 << 20 }),
-          readers: o.reader.map((identity) => ({
-            identity,
-            role: o.role as "curator" | "prover" | "reader",
-          })),
+          readers: o.reader.map((identity) => ({ identity, role: "reader" as const })),
           resume: saved,
           onSession: (s) => {
             if (sessionFile && !saved) writeSession(sessionFile, s);
@@ -263,20 +263,17 @@ function getCommand(): Command {
 
 function grantCommand(): Command {
   return callerCommand("grant")
-    .description("let another key read a blob you own")
+    .description(
+      "let another key read a blob you own, as a plain reader (curators and provers: `openledger grant`)",
+    )
     .argument("<blobId>", "the blob id")
     .requiredOption("--to <key:box>", "the reader (`store whoami` prints it)", readerArg)
-    .addOption(
-      new Option("--role <role>", "the reader's role")
-        .choices(["curator", "prover", "reader"])
-        .default("reader"),
-    )
     .action(async (blobId: string, o: Options & { to: { key: string; box: string } }) =>
       run(async () => {
         const client = await clientFor(o);
-        await client.grant(blobId, o.to, o.role as "curator" | "prover" | "reader");
+        await client.grant(blobId, o.to, "reader");
         client.close();
-        console.log(`granted ${o.to.key} (${o.role}) on ${blobId}`);
+        console.log(`granted ${o.to.key} (reader) on ${blobId}`);
       })(o),
     );
 }
