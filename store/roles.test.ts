@@ -97,6 +97,17 @@ describe("readers by L2 role", () => {
     expect(proofHolds({ ...aKey, key: as(STRANGER).key.identity.key }, record.proof)).toBe(false);
   });
 
+  it("refuses a box key the store holds without the account's signature over it", async () => {
+    const sKey = as(STRANGER).key.identity;
+    await as(STRANGER).findByContent(`0x${"00".repeat(32)}`);
+    const record = await store.service.identityOf(sKey.key);
+    // The store's directory altered (a dishonest store): the stranger's key with the owner's box.
+    await store.service.index.putIdentity({ ...record, box: as(OWNER).key.identity.box });
+    expect(await rejectionCode(as(OWNER).readerIdentity(sKey.key))).toBe("FORGED_IDENTITY");
+    await store.service.index.putIdentity(record);
+    expect(await as(OWNER).readerIdentity(sKey.key)).toEqual(sKey);
+  });
+
   it("wraps a contribution for the Datanet's curators, and later for one the store did not know", async () => {
     const found = await curatorReaders(provider, as(OWNER), DATANET);
     // Curator A has used the store (test above); curator B has not.
