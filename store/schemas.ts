@@ -196,6 +196,33 @@ export const grantSchema = {
   },
 } as const;
 
+export const identitySchema = {
+  params: { type: "object", required: ["key"], properties: { key: hex32 } },
+  response: {
+    200: {
+      type: "object",
+      required: ["key", "box", "proof"],
+      properties: {
+        key: hex32,
+        box: hex32,
+        proof: {
+          type: "object",
+          required: ["method", "url", "bodyHash", "time", "nonce", "signature"],
+          properties: {
+            method: { type: "string" },
+            url: { type: "string" },
+            bodyHash: hex32,
+            time: { type: "integer" },
+            nonce: { type: "string" },
+            signature: { type: "string" },
+          },
+        },
+      },
+    },
+    ...errors,
+  },
+} as const;
+
 export const healthSchema = {
   response: { 200: { type: "object", required: ["ok"], properties: { ok: { type: "boolean" } } } },
 } as const;

@@ -15,6 +15,7 @@ import { fetchRows } from "./fetch-rows.ts";
 import { StoreKey } from "./identity.ts";
 import { hashRows, proveRow, type RowSource, rowsContentRoot, rowsPlaintext, splitRows } from "./rows.ts";
 import { type RunningStore, startStore } from "./server.ts";
+import { DEFAULT_LIMITS } from "./service.ts";
 import { rejectionCode } from "../protocol/testing.ts";
 
 const keyOf = (i: number) =>
@@ -173,7 +174,7 @@ describe("store server", () => {
     const small = await startStore({
       dataDir: join(dir, "small"),
       port: 0,
-      limits: { maxChunkBytes: 1000, maxBlobBytes: 10_000 },
+      limits: { ...DEFAULT_LIMITS, maxChunkBytes: 1000, maxBlobBytes: 10_000 },
     });
     const client = new StoreClient(small.url, keyOf(3));
     try {
