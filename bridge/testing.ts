@@ -3,6 +3,7 @@
  * deployment, and batches made final by a real (stub-circuit) Groth16 proof.
  */
 import { pino } from "pino";
+import { DirectoryArchive } from "../contracts/client/blob-archive.ts";
 import { proveStub, type System } from "../contracts/test/fixture.ts";
 import { nodeConfig } from "../sequencer/config.ts";
 import { L1BatchPoster } from "../sequencer/l1/l1-poster.ts";
@@ -11,8 +12,15 @@ import { tempDir } from "../sequencer/testing.ts";
 
 export const silent = pino({ level: "silent" });
 
-/** A sequencer for `s`'s rollup that seals only when told and posts its batches to L1. */
-export async function startBridgeNode(s: System, name: string): Promise<SequencerNode> {
+/**
+ * A sequencer for `s`'s rollup that seals only when told and posts its batches to L1, keeping
+ * their data in the blob archive directory `archive` if given.
+ */
+export async function startBridgeNode(
+  s: System,
+  name: string,
+  o: { archive?: string } = {},
+): Promise<SequencerNode> {
   const rollup = String(s.d.rollup.target);
   return startNode(
     nodeConfig({
@@ -30,6 +38,7 @@ export async function startBridgeNode(s: System, name: string): Promise<Sequence
       signer: s.sequencer,
       batchCircuitId: s.d.file.batchCircuitId,
       retryDelayMs: 10,
+      archive: o.archive === undefined ? undefined : new DirectoryArchive(o.archive),
     }),
   );
 }
