@@ -12,6 +12,8 @@ export const BridgeErrorCode = {
   NothingToPay: "NOTHING_TO_PAY",
   /** A state source that does not reproduce the roots L1 committed. */
   RootMismatch: "ROOT_MISMATCH",
+  /** Nothing to rebuild the finalized state from: the sequencer is silent and no archive or state file was given. */
+  NoStateSource: "NO_STATE_SOURCE",
   /** The L1 node does not answer. */
   L1Unreachable: "L1_UNREACHABLE",
   /** Following a withdrawal took longer than allowed. */

@@ -14,8 +14,9 @@ import { Contract, hexlify } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
 import { committedBatch } from "../contracts/client/batch-roots.ts";
-import { archivePath, DirectoryArchive } from "../contracts/client/blob-archive.ts";
+import { archivePath, DirectoryArchive, HttpArchive } from "../contracts/client/blob-archive.ts";
 import { advanceTime, deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
+import { PARAM_SETS } from "../protocol/genesis.ts";
 import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
 import { CurationMode } from "../protocol/tx/types.ts";
 import type { SequencerNode } from "../sequencer/node.ts";
@@ -26,14 +27,15 @@ import { BRIDGE_ABI } from "./bridge-abi.ts";
 import { BridgeErrorCode } from "./errors.ts";
 import { exitAccount, freezeRollup } from "./escape.ts";
 import { replayFinalized } from "./finalized-state.ts";
-import { l1Entries } from "./l1-entries.ts";
+import { l1Entries, rebuildFromL1 } from "./l1-entries.ts";
+import { readStateFile, writeStateFile } from "./state-file.ts";
 import { depositToL2, forceWithdrawal } from "./l1-orders.ts";
 import { L1QueueRelay } from "./queue-relay.ts";
 import { finalize, silent, startBridgeNode, waitFor } from "./testing.ts";
 
 const OPEN = 10n ** 18n;
-/** The layout startBridgeNode's sequencer posts in (sequencer/config.ts defaults). */
-const SHAPE = { slots: 512, withdrawals: 16, registrySlots: 16 };
+/** The layout the sequencer posts in: small, so that its blobs are quick to compute. */
+const SHAPE = { slots: 16, withdrawals: 2, registrySlots: 4 };
 
 describe("rebuild from L1 alone: the blob archive, the queue and the commits", () => {
   let s: System;
@@ -75,7 +77,7 @@ describe("rebuild from L1 alone: the blob archive, the queue and the commits", (
       rollup: rollupAddress,
     });
     archiveDir = tempDir("rebuild-archive");
-    node = await startBridgeNode(s, "rebuild", { archive: archiveDir });
+    node = await startBridgeNode(s, "rebuild", { archive: archiveDir, layout: SHAPE });
     l2 = new OpenLedgerProvider(`${node.url}/rpc`);
     const { domain, params, governance } = await l2.getParams();
     genesis = { domain, params, governance };
@@ -142,7 +144,7 @@ describe("rebuild from L1 alone: the blob archive, the queue and the commits", (
     const last = await seal();
     expect(last).toBe(batch3 + 1);
     // Four blobs computed and posted on a busy machine: more than committed()'s default wait.
-    await waitFor(async () => (await reader.getFunction("head")()).lastCommitted >= BigInt(last), 180_000);
+    await waitFor(async () => (await reader.getFunction("head")()).lastCommitted >= BigInt(last), 120_000);
 
     // Every entry L1 committed, replayed from L1 and the archive: the sequencer's roots.
     const seen: number[] = [];
@@ -158,6 +160,17 @@ describe("rebuild from L1 alone: the blob archive, the queue and the commits", (
     expect(state.accounts.get(a)!.balance).toBe(63n * OPEN);
     expect(state.models.get(1)!.escrow).toBe(2000n);
     expect(state.trainingSets.get(1)).toEqual({ trainingConfigHash: 6n, contributions: [1] });
+
+    // The same archive over HTTP, as the sequencer serves it: the same state.
+    const http = new HttpArchive(`${node.url}/archive`);
+    const overHttp = await replayFinalized(
+      l1Entries(reader, { archive: http, shape: SHAPE, fromBlock }),
+      reader,
+      genesis,
+      { upTo: last, fromBlock },
+    );
+    expect(overHttp.root()).toBe(state.root());
+    expect(await http.batchData(`0x${"00".repeat(32)}`)).toBeUndefined();
 
     // A blob changed in the archive (Alice's transfer one unit larger) is refused before replay.
     const tampered = tempDir("rebuild-tampered");
@@ -190,7 +203,7 @@ describe("rebuild from L1 alone: the blob archive, the queue and the commits", (
       code: "DATA_UNAVAILABLE",
       message: expect.stringMatching(/no data for batch 1/),
     });
-  });
+  }, 300_000);
 
   it("a censored forced withdrawal, a freeze, and an exit built from the rebuilt state with the sequencer stopped", async () => {
     const lastFinal = node.sequencer.view.sealedBatches;
@@ -204,7 +217,21 @@ describe("rebuild from L1 alone: the blob archive, the queue and the commits", (
     const frozen = await freezeRollup(rollupAddress, s.bob, fromBlock);
     expect(frozen).toMatchObject({ lastFinalized: lastFinal, expiredOperation: forced.operation.index });
 
-    const state = await rebuild({ upTo: lastFinal });
+    // Genesis first: tree sizes other than the deployment's are named as such.
+    const options = { archive: new DirectoryArchive(archiveDir), shape: SHAPE, fromBlock };
+    await expect(
+      rebuildFromL1(reader, { ...options, genesis: { ...genesis, params: PARAM_SETS.production! } }),
+    ).rejects.toMatchObject({
+      code: BridgeErrorCode.RootMismatch,
+      message: expect.stringMatching(/--params/),
+    });
+    // Up to the last finalized entry by default, written to a state file and read back.
+    const rebuilt = await rebuildFromL1(reader, { ...options, genesis });
+    expect(rebuilt.entries).toBe(lastFinal);
+    const file = join(tempDir("rebuild-state"), "state.bin");
+    await writeStateFile(file, rebuilt.state, rebuilt.entries);
+    const { state, entry } = await readStateFile(file);
+    expect(entry).toBe(lastFinal);
     expect(state.root()).toBe(BigInt(await reader.getFunction("finalizedStateRoot")()));
     const balance = state.accounts.get(a)!;
     const before: bigint = await s.d.token.getFunction("balanceOf")(alice);

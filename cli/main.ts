@@ -10,6 +10,7 @@ import { explorerCommand } from "./commands/explorer.ts";
 import { keyCommand } from "./commands/key.ts";
 import { modelCommand } from "./commands/model.ts";
 import { proverCommand } from "./commands/prover.ts";
+import { rebuildCommand } from "./commands/rebuild.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
 import { inferCommand, serveCommand } from "./commands/serve.ts";
 import { storeCommand } from "./commands/store.ts";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   program.addCommand(devnetCommand());
   program.addCommand(proverCommand());
   program.addCommand(bridgeCommand());
+  program.addCommand(rebuildCommand());
   program.addCommand(explorerCommand());
   program.addCommand(storeCommand());
   program.addCommand(modelCommand());

@@ -35,8 +35,9 @@ export class RpcCallError extends Error {
     readonly code: number,
     message: string,
     readonly data?: unknown,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -61,7 +62,12 @@ export class OpenLedgerProvider {
         body: JSON.stringify({ jsonrpc: "2.0", id, method, params }),
       });
     } catch (e) {
-      throw new RpcCallError(-32603, `cannot reach the sequencer at ${this.url}: ${(e as Error).message}`);
+      throw new RpcCallError(
+        -32603,
+        `cannot reach the sequencer at ${this.url}: ${(e as Error).message}`,
+        undefined,
+        { cause: e },
+      );
     }
     const body = (await res.json().catch(() => undefined)) as
       { result?: T; error?: { code: number; message: string; data?: { code?: string } } } | undefined;

@@ -38,8 +38,8 @@ export async function withL1<T>(o: L1Options, work: (provider: JsonRpcProvider) 
   }
 }
 
-/** ethers wraps a refused or failed connection in its own error; the cause names it. */
-function isConnectionFailure(e: unknown): boolean {
+/** ethers and fetch wrap a refused or failed connection in their own error; the cause names it. */
+export function isConnectionFailure(e: unknown): boolean {
   for (
     let c: unknown = e;
     c;

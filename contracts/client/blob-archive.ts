@@ -32,7 +32,8 @@ export const archivePath = {
   trainingSet: (descriptor: Field) => `training/${fieldToHex(descriptor)}.json`,
 };
 
-const trainingJson = (t: TrainingSet): string =>
+/** A training list as the archive stores it. */
+export const trainingJson = (t: TrainingSet): string =>
   JSON.stringify({ trainingConfigHash: fieldToHex(t.trainingConfigHash), contributions: t.contributions });
 
 function parseTraining(text: string): TrainingSet {
