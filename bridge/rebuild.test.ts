@@ -26,7 +26,8 @@ import { L2Wallet } from "../sdk/wallet.ts";
 import { BRIDGE_ABI } from "./bridge-abi.ts";
 import { BridgeErrorCode } from "./errors.ts";
 import { exitAccount, freezeRollup } from "./escape.ts";
-import { replayFinalized } from "./finalized-state.ts";
+import { exitState } from "./exit-state.ts";
+import { replayFinalized, sequencerEntries } from "./finalized-state.ts";
 import { l1Entries, rebuildFromL1 } from "./l1-entries.ts";
 import { readStateFile, writeStateFile } from "./state-file.ts";
 import { depositToL2, forceWithdrawal } from "./l1-orders.ts";
@@ -225,12 +226,35 @@ describe("rebuild from L1 alone: the blob archive, the queue and the commits", (
       code: BridgeErrorCode.RootMismatch,
       message: expect.stringMatching(/--params/),
     });
-    // Up to the last finalized entry by default, written to a state file and read back.
-    const rebuilt = await rebuildFromL1(reader, { ...options, genesis });
-    expect(rebuilt.entries).toBe(lastFinal);
+    // The exit's state: the sequencer does not answer, so it comes from L1 and the archive,
+    // up to the last finalized entry; without an archive there is nothing to build it from.
+    const said: string[] = [];
+    const fromDeadSequencer = {
+      rpc: `${node.url}/rpc`,
+      l1Only: false,
+      say: (line: string) => said.push(line),
+      fromSequencer: () =>
+        replayFinalized(sequencerEntries(l2), reader, genesis, { upTo: lastFinal, fromBlock }),
+    };
+    await expect(exitState(fromDeadSequencer)).rejects.toMatchObject({ code: BridgeErrorCode.NoStateSource });
+    let entries = 0;
+    const rebuiltState = await exitState({
+      ...fromDeadSequencer,
+      fromL1: async () => {
+        const rebuilt = await rebuildFromL1(reader, { ...options, genesis });
+        entries = rebuilt.entries;
+        return rebuilt.state;
+      },
+    });
+    expect(entries).toBe(lastFinal);
+    expect(said.at(-1)).toMatch(/does not answer: rebuilding the last finalized state from L1/);
+    // Written to a state file and read back, as `rebuild --out` and `bridge exit --state` do.
     const file = join(tempDir("rebuild-state"), "state.bin");
-    await writeStateFile(file, rebuilt.state, rebuilt.entries);
-    const { state, entry } = await readStateFile(file);
+    await writeStateFile(file, rebuiltState, entries);
+    const { state, entry } = await exitState({ ...fromDeadSequencer, stateFile: file }).then(async (st) => ({
+      state: st,
+      entry: (await readStateFile(file)).entry,
+    }));
     expect(entry).toBe(lastFinal);
     expect(state.root()).toBe(BigInt(await reader.getFunction("finalizedStateRoot")()));
     const balance = state.accounts.get(a)!;

@@ -9,15 +9,15 @@ import {
   freezeRollup,
   refundDeposits,
 } from "../../bridge/escape.ts";
+import { exitState } from "../../bridge/exit-state.ts";
 import { replayFinalized, sequencerEntries } from "../../bridge/finalized-state.ts";
 import { forceWithdrawal, WHOLE_BALANCE } from "../../bridge/l1-orders.ts";
 import { isoTime } from "../../bridge/stages.ts";
-import { readStateFile } from "../../bridge/state-file.ts";
 import type { RollupState } from "../../protocol/state/state.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { formatAmount } from "../../sdk/amounts.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
-import { isConnectionFailure, l1Options, l1Signer, withL1 } from "./bridge-l1.ts";
+import { l1Options, l1Signer, withL1 } from "./bridge-l1.ts";
 import {
   amountOf,
   chainOptions,
@@ -182,46 +182,35 @@ async function onlyAccount(l2: OpenLedgerProvider, address: string): Promise<num
 }
 
 /**
- * The state at the last finalized entry `upTo`, for an exit: from --state, from L1 and the blob
- * archive (--l1-only, or when the sequencer does not answer), or replayed from the sequencer's
- * entries. Each is checked against L1: the replays entry by entry, and the exit itself
- * against the root L1 finalized.
+ * The state at the last finalized entry `upTo`, for an exit: --state, or the sequencer's
+ * entries, or L1 and the blob archive (--l1-only, or when the sequencer does not answer).
  */
-async function finalizedState(
+function finalizedState(
   o: L1RebuildOptions & { rpc: string; l1Only: boolean; state?: string; archive?: string },
   provider: JsonRpcProvider,
   rollup: Contract,
   upTo: number,
 ): Promise<RollupState> {
   const say = (line: string) => console.error(line);
-  if (o.state) {
-    const { state, entry } = await readStateFile(o.state);
-    say(`using the state of entry ${entry} from ${o.state}`);
-    return state;
-  }
-  const fromL1 = async (why: string) => {
-    if (o.archive === undefined) {
-      throw new BridgeError(
-        BridgeErrorCode.NoStateSource,
-        `${why}: pass --archive <dir|url> to rebuild the state from L1 alone (or --state <file> from openledger rebuild)`,
-      );
-    }
-    say(`${why}: rebuilding the state of entry ${upTo}, the last final one, from L1 and ${o.archive}`);
-    return (await rebuildWithProgress(provider, { ...o, archive: o.archive }, upTo)).state;
-  };
-  if (o.l1Only) return fromL1("--l1-only");
-  const l2 = new OpenLedgerProvider(o.rpc);
-  let genesis;
-  try {
-    genesis = await nodeGenesis(l2, o);
-  } catch (e) {
-    if (isConnectionFailure(e)) return fromL1(`the sequencer at ${o.rpc} does not answer`);
-    throw e;
-  }
-  say(`rebuilding the state of entry ${upTo}, the last final one, from ${o.rpc}`);
-  return replayFinalized(sequencerEntries(l2), rollup, genesis, {
-    upTo,
-    fromBlock: o.fromBlock,
-    progress: (n, total) => say(`entry ${n}/${total} replayed, root matches L1`),
+  const archive = o.archive;
+  return exitState({
+    rpc: o.rpc,
+    stateFile: o.state,
+    l1Only: o.l1Only,
+    say,
+    async fromSequencer() {
+      const l2 = new OpenLedgerProvider(o.rpc);
+      const genesis = await nodeGenesis(l2, o);
+      say(`rebuilding the state of batch ${upTo}, the last final one, from ${o.rpc}`);
+      return replayFinalized(sequencerEntries(l2), rollup, genesis, {
+        upTo,
+        fromBlock: o.fromBlock,
+        progress: (n, total) => say(`entry ${n}/${total} replayed, root matches L1`),
+      });
+    },
+    fromL1:
+      archive === undefined
+        ? undefined
+        : async () => (await rebuildWithProgress(provider, { ...o, archive }, upTo)).state,
   });
 }

@@ -76,7 +76,7 @@ export function rebuildCommand(): Command {
     .option("--json", "print JSON", false)
     .action((o) =>
       withL1(o, async (provider) => {
-        const { state, entries } = await rebuildWithProgress(provider, o, o.upTo);
+        const { state, entries } = await rebuildWithProgress(provider, o, o.upto);
         const rollup = new Contract(o.rollup, BRIDGE_ABI, provider);
         const lastFinalized = Number(await rollup.getFunction("lastFinalizedBatch")());
         if (o.out) await writeStateFile(o.out, state, entries);
