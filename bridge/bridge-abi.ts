@@ -8,6 +8,7 @@ import { ROLLUP_ABI } from "../contracts/client/rollup-abi.ts";
 export const BRIDGE_ABI = [
   ...ROLLUP_ABI,
   "function token() view returns (address)",
+  "function params() view returns (address)",
   "function isClaimed(uint64 batchIndex, uint32 leafIndex) view returns (bool)",
   "function withdrawalsDepth() view returns (uint256)",
   "function deadlineOf(uint256 index) view returns (uint64)",

@@ -17,6 +17,8 @@ export const BridgeErrorCode = {
    * confirmations): L2's state holds an operation L1 does not, which an operator must resolve.
    */
   QueueReorged: "QUEUE_REORGED",
+  /** Nothing to rebuild the finalized state from: the sequencer is silent and no archive or state file was given. */
+  NoStateSource: "NO_STATE_SOURCE",
   /** The L1 node does not answer. */
   L1Unreachable: "L1_UNREACHABLE",
   /** Following a withdrawal took longer than allowed. */

@@ -4,12 +4,15 @@
  * blob leaves out) and its reward settlements. Nothing is trusted: after each entry the
  * replayed root must equal the root L1 committed for it, and the last one the root L1
  * finalized, so a lying or broken source is caught at the first entry it changes.
- * Rebuilding from L1 alone (the blobs and settlement calldata, without the sequencer's
- * signed transactions) is not built yet.
+ * Entries come from the sequencer's JSON-RPC (`sequencerEntries`) or from L1 alone, the
+ * blobs' data kept by a blob archive (`l1Entries`, l1-entries.ts).
  */
 import type { Contract } from "ethers";
+import { CodedError } from "../protocol/errors.ts";
 import { fieldToHex } from "../protocol/field.ts";
 import { applySettlement, type EpochEnd, type Settlement } from "../protocol/rewards/settlement.ts";
+import type { BatchShape } from "../protocol/batch/layout.ts";
+import { replayBatchData, type TrainingSetOf } from "../protocol/batch/replay-data.ts";
 import { applyTx } from "../protocol/state/apply.ts";
 import { beginBatch, closeBatch } from "../protocol/state/batch.ts";
 import { type Genesis, RollupState } from "../protocol/state/state.ts";
@@ -22,9 +25,17 @@ import { entryRoots } from "./l1-reads.ts";
 
 export type ReplayEntry =
   | { readonly kind: "batch"; readonly feeRecipient: number; readonly txs: readonly (SignedTx | QueueOp)[] }
-  | { readonly kind: "settlement"; readonly settlement: Settlement };
+  | { readonly kind: "settlement"; readonly settlement: Settlement }
+  /** A batch as L1 has it: its posted data and the L1 queue operations it consumed. */
+  | {
+      readonly kind: "posted";
+      readonly shape: BatchShape;
+      readonly data: Uint8Array;
+      readonly queueOps: readonly QueueOp[];
+      readonly trainingSetOf: TrainingSetOf;
+    };
 
-/** Where sealed entries come from: the sequencer's JSON-RPC, or any archive of it. */
+/** Where sealed entries come from: the sequencer's JSON-RPC, or L1 and a blob archive. */
 export interface EntrySource {
   entry(n: number): Promise<ReplayEntry | undefined>;
 }
@@ -72,6 +83,16 @@ export async function replayFinalized(
       // Signatures need no check: the root L1 committed is the judge of every entry.
       for (const tx of e.txs) applyTx(state, batch, tx, { signatureChecked: true });
       closeBatch(state, batch, e.feeRecipient);
+    } else if (e.kind === "posted") {
+      try {
+        replayBatchData(state, e.shape, e.data, e.queueOps, e.trainingSetOf);
+      } catch (err) {
+        if (!(err instanceof CodedError)) throw err;
+        throw new BridgeError(
+          BridgeErrorCode.RootMismatch,
+          `entry ${n} cannot be replayed from its posted data: ${err.message}`,
+        );
+      }
     } else {
       const end = epochEnds.get((e.settlement.epoch + 1) * state.governance.epochLength);
       if (!end) {

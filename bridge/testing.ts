@@ -3,6 +3,8 @@
  * deployment, and batches made final by a real (stub-circuit) Groth16 proof.
  */
 import { pino } from "pino";
+import { DirectoryArchive } from "../contracts/client/blob-archive.ts";
+import type { BatchShape } from "../protocol/batch/layout.ts";
 import { proveStub, type System } from "../contracts/test/fixture.ts";
 import { nodeConfig } from "../sequencer/config.ts";
 import { L1BatchPoster } from "../sequencer/l1/l1-poster.ts";
@@ -11,8 +13,16 @@ import { tempDir } from "../sequencer/testing.ts";
 
 export const silent = pino({ level: "silent" });
 
-/** A sequencer for `s`'s rollup that seals only when told and posts its batches to L1. */
-export async function startBridgeNode(s: System, name: string): Promise<SequencerNode> {
+/**
+ * A sequencer for `s`'s rollup that seals only when told and posts its batches to L1, keeping
+ * their data in the blob archive directory `archive` if given (and serving it at /archive/), in
+ * the batch layout `layout` if given (the sequencer's default otherwise).
+ */
+export async function startBridgeNode(
+  s: System,
+  name: string,
+  o: { archive?: string; layout?: Required<BatchShape> } = {},
+): Promise<SequencerNode> {
   const rollup = String(s.d.rollup.target);
   return startNode(
     nodeConfig({
@@ -23,6 +33,12 @@ export async function startBridgeNode(s: System, name: string): Promise<Sequence
       governance: s.config.governance,
       batchIntervalMs: 3_600_000,
       verifyWorkers: 0,
+      blobArchive: o.archive,
+      ...(o.layout && {
+        batchMaxTxs: o.layout.slots,
+        batchWithdrawals: o.layout.withdrawals,
+        batchRegistrySlots: o.layout.registrySlots,
+      }),
     }),
     silent,
     new L1BatchPoster({
@@ -30,6 +46,7 @@ export async function startBridgeNode(s: System, name: string): Promise<Sequence
       signer: s.sequencer,
       batchCircuitId: s.d.file.batchCircuitId,
       retryDelayMs: 10,
+      archive: o.archive === undefined ? undefined : new DirectoryArchive(o.archive),
     }),
   );
 }

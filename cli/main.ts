@@ -11,6 +11,7 @@ import { explorerCommand } from "./commands/explorer.ts";
 import { keyCommand } from "./commands/key.ts";
 import { modelCommand } from "./commands/model.ts";
 import { proverCommand } from "./commands/prover.ts";
+import { rebuildCommand } from "./commands/rebuild.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
 import { inferCommand, serveCommand } from "./commands/serve.ts";
 import { storeCommand } from "./commands/store.ts";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   program.addCommand(proverCommand());
   program.addCommand(bridgeCommand());
   program.addCommand(govCommand());
+  program.addCommand(rebuildCommand());
   program.addCommand(explorerCommand());
   program.addCommand(storeCommand());
   program.addCommand(modelCommand());

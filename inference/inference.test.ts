@@ -79,14 +79,18 @@ describe("inference node", () => {
     expect(verdict.evidence.operatorL1).toBe(paid.operatorL1.signer);
     expect(verdict.slash).toBeUndefined();
     // Evidence built against an honest record does not stand.
-    const stored = await rig.verifier.get(verdict.evidence.inputBlob!);
+    // The node stores a batch window's records in one blob: the evidence carries this one.
+    const stored = findRecord(
+      await rig.verifier.get(verdict.evidence.inputBlob!),
+      BigInt(quote.inputHash),
+    )!;
     const mlp = decodeMlp(rig.modelBytes);
     const e = buildEvidence({
       domain: DEV_DOMAIN,
       inference: 1,
       modelHash: fieldToHex(modelHash(rig.modelBytes)),
       featureCommitment: BigInt(quote.featureCommitment),
-      record: stored,
+      record: encodeRecord(stored),
       mlp,
     });
     expect(checkEvidence(e, mlp)).toEqual(["a re-run agrees with the attested output: nothing to slash"]);

@@ -53,6 +53,8 @@ export const ErrorCode = {
   MempoolFull: "MEMPOOL_FULL",
   ReplacementUnderpriced: "REPLACEMENT_UNDERPRICED",
   StateCorrupt: "STATE_CORRUPT",
+  /** Batch data or a training list that no archive serves (docs/protocol.md §8.4). */
+  DataUnavailable: "DATA_UNAVAILABLE",
   /** A layout without room for this transaction type (0 withdrawal entries or registry slots). */
   UnsupportedByLayout: "UNSUPPORTED_BY_LAYOUT",
 } as const;

@@ -37,8 +37,9 @@ export class RpcCallError extends Error {
     readonly code: number,
     message: string,
     readonly data?: unknown,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -92,7 +93,12 @@ export class OpenLedgerProvider {
         body: JSON.stringify(payload),
       });
     } catch (e) {
-      throw new RpcCallError(-32603, `cannot reach the sequencer at ${this.url}: ${(e as Error).message}`);
+      throw new RpcCallError(
+        -32603,
+        `cannot reach the sequencer at ${this.url}: ${(e as Error).message}`,
+        undefined,
+        { cause: e },
+      );
     }
     return { status: res.status, body: await res.json().catch(() => undefined) };
   }

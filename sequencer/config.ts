@@ -25,6 +25,8 @@ export interface NodeOptions {
   readonly bodyLimitBytes?: number;
   /** The treasury account and the reward circuit's lanes: without them settlements are refused. */
   readonly settlements?: SettlementConfig;
+  /** Blob archive directory: the L1 poster keeps each batch's data there, the RPC serves it. */
+  readonly blobArchive?: string;
 }
 
 /** A full node configuration from the few options that usually change. */
@@ -54,6 +56,7 @@ export function nodeConfig(o: NodeOptions): NodeConfig {
       maxBatchCalls: 100,
       rateLimit: { perSecond, burst: perSecond * 2 },
       rpcDeposits: o.rpcDeposits ?? false,
+      blobArchive: o.blobArchive,
     },
   };
 }

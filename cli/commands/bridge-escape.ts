@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { Contract } from "ethers";
+import { Contract, type JsonRpcProvider } from "ethers";
 import { BRIDGE_ABI } from "../../bridge/bridge-abi.ts";
 import { BridgeError, BridgeErrorCode } from "../../bridge/errors.ts";
 import {
@@ -9,9 +9,11 @@ import {
   freezeRollup,
   refundDeposits,
 } from "../../bridge/escape.ts";
+import { exitState } from "../../bridge/exit-state.ts";
 import { replayFinalized, sequencerEntries } from "../../bridge/finalized-state.ts";
 import { forceWithdrawal, WHOLE_BALANCE } from "../../bridge/l1-orders.ts";
 import { isoTime } from "../../bridge/stages.ts";
+import type { RollupState } from "../../protocol/state/state.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { formatAmount } from "../../sdk/amounts.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
@@ -28,6 +30,7 @@ import {
   rpcOption,
   weiOption,
 } from "./common.ts";
+import { ARCHIVE_HELP, type L1RebuildOptions, l1RebuildOptions, rebuildWithProgress } from "./rebuild.ts";
 
 const l1Command = (name: string) => l1Options(ethKeyOptions(chainOptions(new Command(name))));
 
@@ -99,16 +102,18 @@ export function escapeCommands(): Command[] {
       }),
     );
 
-  const exit = rpcOption(l1Command("exit"))
+  const exit = l1RebuildOptions(rpcOption(l1Command("exit")))
     .description(
-      "after a freeze: rebuild the last finalized state (each entry checked against L1), then exit your account on L1 with its Merkle proof",
+      "after a freeze: rebuild the last finalized state (each entry checked against L1), then exit your account on L1 with its Merkle proof; from the sequencer's entries, or from L1 alone when it does not answer",
     )
     .option("--account <id>", "the account to exit (default: every account your address opened)", intArg)
+    .option("--l1-only", "rebuild from L1 and the blob archive without asking the sequencer", false)
+    .option("--archive <dir|url>", `${ARCHIVE_HELP}; needed when the state comes from L1`)
+    .option("--state <file>", "the state `openledger rebuild --out` wrote, instead of rebuilding it")
     .addOption(weiOption())
     .option("--json", "print JSON", false)
     .action((o) =>
       withL1(o, async (provider) => {
-        const say = (line: string) => console.error(line);
         const signer = l1Signer(o, provider);
         const rollupAddress = domainFrom(o).rollup;
         const rollup = new Contract(rollupAddress, BRIDGE_ABI, provider);
@@ -119,14 +124,7 @@ export function escapeCommands(): Command[] {
             "the rollup is live: withdraw instead (openledger bridge withdraw, or force-withdraw if the sequencer ignores you)",
           );
         }
-        const l2 = new OpenLedgerProvider(o.rpc);
-        const upTo = Number(head.lastFinalized);
-        say(`rebuilding the state of batch ${upTo}, the last final one, from ${o.rpc}`);
-        const state = await replayFinalized(sequencerEntries(l2), rollup, await nodeGenesis(l2, o), {
-          upTo,
-          fromBlock: o.fromBlock,
-          progress: (n, total) => say(`entry ${n}/${total} replayed, root matches L1`),
-        });
+        const state = await finalizedState(o, provider, rollup, Number(head.lastFinalized));
         const address = await signer.getAddress();
         const accounts = o.account === undefined ? accountsOf(state, address) : [o.account];
         if (accounts.length === 0) {
@@ -181,4 +179,38 @@ async function onlyAccount(l2: OpenLedgerProvider, address: string): Promise<num
       ? `the sequencer knows no account opened by ${address}: pass --account (shown by \`openledger account\`)`
       : `${address} opened accounts ${ids.join(", ")}: pass --account`,
   );
+}
+
+/**
+ * The state at the last finalized entry `upTo`, for an exit: --state, or the sequencer's
+ * entries, or L1 and the blob archive (--l1-only, or when the sequencer does not answer).
+ */
+function finalizedState(
+  o: L1RebuildOptions & { rpc: string; l1Only: boolean; state?: string; archive?: string },
+  provider: JsonRpcProvider,
+  rollup: Contract,
+  upTo: number,
+): Promise<RollupState> {
+  const say = (line: string) => console.error(line);
+  const archive = o.archive;
+  return exitState({
+    rpc: o.rpc,
+    stateFile: o.state,
+    l1Only: o.l1Only,
+    say,
+    async fromSequencer() {
+      const l2 = new OpenLedgerProvider(o.rpc);
+      const genesis = await nodeGenesis(l2, o);
+      say(`rebuilding the state of batch ${upTo}, the last final one, from ${o.rpc}`);
+      return replayFinalized(sequencerEntries(l2), rollup, genesis, {
+        upTo,
+        fromBlock: o.fromBlock,
+        progress: (n, total) => say(`entry ${n}/${total} replayed, root matches L1`),
+      });
+    },
+    fromL1:
+      archive === undefined
+        ? undefined
+        : async () => (await rebuildWithProgress(provider, { ...o, archive }, upTo)).state,
+  });
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { JsonRpcProvider, Network, NonceManager, type Signer } from "ethers";
 import { BridgeError, BridgeErrorCode } from "../../bridge/errors.ts";
+import { isConnectionFailure } from "../../bridge/exit-state.ts";
 import { type EthKeyOptions, intArg, loadEthWallet } from "./common.ts";
 
 /** Options of the bridge commands that talk to L1. */
@@ -36,19 +37,6 @@ export async function withL1<T>(o: L1Options, work: (provider: JsonRpcProvider) 
   } finally {
     provider.destroy();
   }
-}
-
-/** ethers wraps a refused or failed connection in its own error; the cause names it. */
-function isConnectionFailure(e: unknown): boolean {
-  for (
-    let c: unknown = e;
-    c;
-    c = (c as { error?: unknown; cause?: unknown }).error ?? (c as { cause?: unknown }).cause
-  ) {
-    const code = (c as { code?: unknown }).code;
-    if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH") return true;
-  }
-  return false;
 }
 
 /**

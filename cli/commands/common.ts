@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { Wallet } from "ethers";
+import { DEV_BATCH_CIRCUIT } from "../../contracts/deploy/config.ts";
 import type { Domain } from "../../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { DEV_DOMAIN, PARAM_SETS } from "../../protocol/genesis.ts";
@@ -21,6 +22,18 @@ export function chainOptions(cmd: Command): Command {
   return cmd
     .option("--chain-id <id>", "L1 chain id the rollup lives on", DEV_DOMAIN.chainId.toString())
     .option("--rollup <address>", "L1 rollup contract address", DEV_DOMAIN.rollup);
+}
+
+/**
+ * --slots, --withdrawals, --registry-slots: the batch circuit's layout (docs/protocol.md
+ * §8.1), the devnet's by default. Who proves or replays a batch reads its data in it.
+ */
+export function batchLayoutOptions(cmd: Command): Command {
+  const { shape } = DEV_BATCH_CIRCUIT;
+  return cmd
+    .option("--slots <n>", "account slots of the batch circuit", intArg, shape.slots)
+    .option("--withdrawals <n>", "withdrawal entries of the batch circuit", intArg, shape.withdrawals)
+    .option("--registry-slots <n>", "registry slots of the batch circuit", intArg, shape.registrySlots);
 }
 
 export function domainFrom(o: { chainId: string; rollup: string }): Domain {

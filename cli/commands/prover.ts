@@ -14,6 +14,7 @@ import { buildRewardCircuit } from "../../prover/node/reward-circuit.ts";
 import { SequencerRpcSource } from "../../prover/node/source.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import {
+  batchLayoutOptions,
   chainOptions,
   domainFrom,
   ethKeyOptions,
@@ -42,7 +43,7 @@ const NO_REWARDS_HINT = "; or run with --no-rewards to prove batches only";
  * SIGINT/SIGTERM.
  */
 export function proverCommand(): Command {
-  return rewardOptions(ethKeyOptions(rpcOption(chainOptions(new Command("prover")))))
+  return batchLayoutOptions(rewardOptions(ethKeyOptions(rpcOption(chainOptions(new Command("prover"))))))
     .enablePositionalOptions()
     .addCommand(attributeCommand())
     .addCommand(replayCommand())
@@ -56,19 +57,6 @@ export function proverCommand(): Command {
       "id its verifier is registered under in the rollup",
       intArg,
       DEV_BATCH_CIRCUIT.circuitId,
-    )
-    .option("--slots <n>", "account slots of the circuit", intArg, DEV_BATCH_CIRCUIT.shape.slots)
-    .option(
-      "--withdrawals <n>",
-      "withdrawal entries of the circuit",
-      intArg,
-      DEV_BATCH_CIRCUIT.shape.withdrawals,
-    )
-    .option(
-      "--registry-slots <n>",
-      "registry slots of the circuit",
-      intArg,
-      DEV_BATCH_CIRCUIT.shape.registrySlots,
     )
     .option(
       "--reward-circuit-id <id>",

@@ -68,6 +68,7 @@ describe("openledger sequencer --l1", () => {
         ...["--l1", devnet.l1.url, "--l1-from-block", String(deployment.deployedAtBlock)],
         ...["--l1-batch-circuit", String(deployment.batchCircuitId)],
         ...["--l1-confirmations", "0", "--l1-poll-ms", "200", "--batch-interval-ms", "300"],
+        ...["--blob-archive", join(dataDir, "blob-archive")],
       ],
       {
         stdio: ["ignore", "pipe", "inherit"],
@@ -161,5 +162,32 @@ describe("openledger sequencer --l1", () => {
     const freeze = await cli(["freeze", ...from]).catch((e: { stderr: string }) => e);
     // No batch is final: freeze reads genesis' roots from batch 1's commit, and the deposit is not overdue.
     expect(freeze.stderr).toMatch(/^error NOTHING_EXPIRED: queue operation 0 is not overdue/m);
+  }, 120_000);
+
+  it("rebuild: the state from L1 and the sequencer's blob archive over HTTP, every committed root checked", async () => {
+    const provider = new JsonRpcProvider(devnet.l1.url, undefined, { staticNetwork: true });
+    const rollup = new Contract(devnet.deployment.contracts.rollup, ROLLUP_ABI, provider);
+    const upTo = Number((await rollup.getFunction("head")()).lastCommitted);
+    const committed = (await committedBatch(rollup, upTo))!;
+    provider.destroy();
+    const rebuild = (archive: string) =>
+      run("node_modules/.bin/node", [
+        "bin/openledger.mjs",
+        "rebuild",
+        ...["--l1", devnet.l1.url, ...chain, "--from-block", String(devnet.deployment.deployedAtBlock)],
+        ...["--archive", archive, "--upto", String(upTo), "--params", "test"],
+        // The layout of the sequencer above: its defaults.
+        ...["--slots", "512", "--withdrawals", "16", "--registry-slots", "16", "--json"],
+      ]);
+    const out = await rebuild(`${url}/archive`);
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      entries: upTo,
+      root: `0x${committed.roots.postStateRoot.toString(16).padStart(64, "0")}`,
+      lastFinalized: 0,
+    });
+    expect(out.stderr).toMatch(new RegExp(`${upTo} entries replayed, every root matches L1`));
+    // An archive without the data names the batch it lacks.
+    const empty = await rebuild(join(dataDir, "no-archive")).catch((e: { stderr: string }) => e);
+    expect(empty.stderr).toMatch(/^error DATA_UNAVAILABLE: the blob archive has no data for batch 1/m);
   }, 120_000);
 });

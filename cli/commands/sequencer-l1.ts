@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { L1QueueRelay } from "../../bridge/queue-relay.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import type { NodeConfig } from "../../sequencer/node.ts";
+import { DirectoryArchive } from "../../contracts/client/blob-archive.ts";
 import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
 import { L1ProverRegistry } from "../../sequencer/l1/prover-registry.ts";
 import { relaySink } from "../../sequencer/l1/relay-sink.ts";
@@ -58,6 +59,8 @@ export async function startL1Sequencer(
       // The poster waits for at least one confirmation: a receipt is what it waits on.
       confirmations: Math.max(1, l1.confirmations),
       rewardCircuitId: l1.rewardCircuitId,
+      archive:
+        config.rpc.blobArchive === undefined ? undefined : new DirectoryArchive(config.rpc.blobArchive),
       logger,
     });
     const node = await startNode(config, logger, poster, new L1ProverRegistry(l1.rollup, provider));

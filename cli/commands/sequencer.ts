@@ -48,6 +48,10 @@ export function sequencerCommand(): Command {
     )
     .option("--l1 <url>", "L1 JSON-RPC endpoint: post sealed entries to the rollup and relay its deposits")
     .option(
+      "--blob-archive <dir>",
+      "keep each posted batch's data there (with --l1) and serve it at /archive/, for rebuilds from L1 after the blobs expire (openledger rebuild)",
+    )
+    .option(
       "--l1-key-env <name>",
       "environment variable holding the bonded sequencer's L1 private key (with --l1)",
       "OPENLEDGER_SEQUENCER_KEY",
@@ -97,6 +101,7 @@ export function sequencerCommand(): Command {
         ratePerSecond: o.rateLimit,
         bodyLimitBytes: o.bodyLimit,
         rpcDeposits: o.rpcDeposits,
+        blobArchive: o.blobArchive,
         settlements:
           o.treasuryAccount !== undefined && reward
             ? { treasuryAccount: o.treasuryAccount, shape: reward.shape }

@@ -8,7 +8,8 @@ import type { DevnetService } from "./service.ts";
 
 /**
  * The sequencer on the devnet: JSON-RPC two ports above the L1 (8547 by default), LevelDB in
- * `<data-dir>/sequencer`, sealed batches committed to the devnet's rollup by the L1 poster with
+ * `<data-dir>/sequencer`, each batch's data kept in the blob archive `<data-dir>/blob-archive`
+ * (served at /archive/), sealed batches committed to the devnet's rollup by the L1 poster with
  * the dev sequencer key (signing locally: commits carry blobs), L1 deposits relayed into it as soon as
  * they are mined (the devnet's L1 does not reorganise). Tree sizes are the deployment's;
  * batches take the layout of the devnet's batch circuit, and the poster binds their commits to
@@ -28,6 +29,7 @@ export const sequencerService: DevnetService = {
         batchMaxTxs: DEV_BATCH_CIRCUIT.shape.slots,
         batchWithdrawals: DEV_BATCH_CIRCUIT.shape.withdrawals,
         batchRegistrySlots: DEV_BATCH_CIRCUIT.shape.registrySlots,
+        blobArchive: join(ctx.dataDir, "blob-archive"),
         // Settlements only where genesis named a treasury account and registered a reward verifier.
         ...(ctx.deployment.treasuryAccount !== undefined &&
           ctx.deployment.rewardCircuitId === DEV_REWARD_CIRCUIT.circuitId && {

@@ -2,8 +2,8 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import type { BlobOpening } from "../blob/challenge.ts";
 import { addressToField } from "../domain.ts";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
-import { bigIntToBytesBE, type Field } from "../field.ts";
-import { encodeFloat40 } from "../float40.ts";
+import { bigIntToBytesBE, bytesToBigIntBE, type Field } from "../field.ts";
+import { decodeFloat40, encodeFloat40 } from "../float40.ts";
 import type { Receipt } from "../state/apply.ts";
 import { packCurators } from "../tx/fields.ts";
 import { type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
@@ -211,6 +211,58 @@ export function encodeBatchLayout(
     put(r.w5, 2);
   }
   return out;
+}
+
+/** Batch data read back into its parts: what a node rebuilding state from L1 replays. */
+export interface DecodedBatchData {
+  readonly feeRecipient: number;
+  /** The used account records, in execution order (the no-op padding left out). */
+  readonly records: readonly SlotRecord[];
+  /** Every posted recipient entry, zeros included: the k-th withdrawal takes entry k. */
+  readonly recipients: readonly string[];
+  /** The used registry records, in execution order. */
+  readonly registryRecords: readonly RegistryRecord[];
+}
+
+/**
+ * The inverse of `encodeBatchLayout`. Used records come first and the padding is all zeros,
+ * so records stop at the first of type 0. Throws on data of another length than the shape's.
+ */
+export function decodeBatchLayout(shape: BatchShape, data: Uint8Array): DecodedBatchData {
+  if (data.length !== batchDataLength(shape)) {
+    throw new OpenLedgerError(
+      ErrorCode.InvalidEncoding,
+      `batch data of ${data.length} bytes does not fit the layout of ${shape.slots} slots, ${shape.withdrawals} withdrawals and ${shape.registrySlots ?? 0} registry slots (${batchDataLength(shape)} bytes)`,
+    );
+  }
+  let o = 0;
+  const take = (n: number): bigint => {
+    const v = bytesToBigIntBE(data.subarray(o, o + n));
+    o += n;
+    return v;
+  };
+  const num = (n: number) => Number(take(n));
+  const feeRecipient = num(HEADER_BYTES);
+  const records: SlotRecord[] = [];
+  for (let i = 0; i < shape.slots; i++) {
+    const r = {
+      type: num(1),
+      a: num(3),
+      b: num(3),
+      amount: decodeFloat40(take(5)),
+      fee: decodeFloat40(take(5)),
+    };
+    if (r.type !== 0 && records.length === i) records.push(r);
+  }
+  const recipients: string[] = [];
+  for (let i = 0; i < shape.withdrawals; i++)
+    recipients.push(`0x${take(RECIPIENT_BYTES).toString(16).padStart(40, "0")}`);
+  const registryRecords: RegistryRecord[] = [];
+  for (let i = 0; i < (shape.registrySlots ?? 0); i++) {
+    const r = { type: num(1), w0: num(4), h1: take(32), h2: take(32), h3: take(32), w4: num(4), w5: num(2) };
+    if (r.type !== 0 && registryRecords.length === i) registryRecords.push(r);
+  }
+  return { feeRecipient, records, recipients, registryRecords };
 }
 
 export interface BatchClaims {

@@ -65,6 +65,15 @@ export function versionedHash(commitment: Uint8Array): Uint8Array {
   return h;
 }
 
+/**
+ * The versioned hash of the blob holding `data`, from the data alone (its commitment is an
+ * MSM of N setup points): how batch data fetched from an untrusted archive is checked
+ * against the versioned hash L1 recorded for the commit.
+ */
+export function dataVersionedHash(data: Uint8Array): Uint8Array {
+  return versionedHash(commit(dataElements(data)));
+}
+
 /** A batch's blob with everything its type-3 transaction and commitBatch need. */
 export interface BatchBlob extends BlobOpening {
   readonly blob: Uint8Array;

@@ -224,3 +224,13 @@ function checkRanges(tx: Tx): void {
       return;
   }
 }
+
+/** The inverse of `packCurators`: the non-zero u32 words, in order. */
+export function unpackCurators(packed: Field): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < MAX_CURATORS; k++) {
+    const id = Number((packed >> BigInt(32 * k)) & 0xffffffffn);
+    if (id !== 0) out.push(id);
+  }
+  return out;
+}

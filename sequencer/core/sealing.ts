@@ -1,5 +1,6 @@
 import type { BatchBuilder } from "../../protocol/batch/builder.ts";
 import type { Field } from "../../protocol/field.ts";
+import { TxType } from "../../protocol/tx/types.ts";
 import type { SettlementReceipt } from "../../protocol/rewards/settlement.ts";
 import { type StateRoots, stateRoot } from "../../protocol/state/leaves.ts";
 import type { RollupState } from "../../protocol/state/state.ts";
@@ -63,6 +64,17 @@ export function takeSeal(state: RollupState, open: OpenBatch, chain: string): Ta
       withdrawals: built.withdrawals,
       withdrawalsRoot: built.withdrawalsRoot,
       txHashes: open.txs.map((t) => t.hash),
+      trainingSets: built.txs.flatMap((t) =>
+        t.tx.type === TxType.RegisterModel
+          ? [
+              {
+                descriptor: t.registry!.h2,
+                trainingConfigHash: t.tx.trainingConfigHash,
+                contributions: t.tx.contributions,
+              },
+            ]
+          : [],
+      ),
       sealedAt: Date.now(),
       feesCredited: built.feesCredited,
     },

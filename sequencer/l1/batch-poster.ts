@@ -1,4 +1,5 @@
 import type { BatchRoots } from "../../contracts/client/batch-roots.ts";
+import type { ArchivedTrainingSet } from "../../contracts/client/blob-archive.ts";
 import { settlementRoots } from "../../contracts/client/settlements.ts";
 import type { Settlement } from "../../protocol/rewards/settlement.ts";
 import type { Withdrawal } from "../../protocol/state/batch.ts";
@@ -33,6 +34,11 @@ export interface SealedBatch {
   readonly withdrawalsRoot: bigint;
   /** Transaction ids (txHash as 0x hex) in execution order. */
   readonly txHashes: readonly string[];
+  /**
+   * The training lists of the models the batch registers, which its data does not carry
+   * (section 8.1): the blob archive keeps them beside the data (section 8.4).
+   */
+  readonly trainingSets?: readonly ArchivedTrainingSet[];
 }
 
 /** What a sealed reward settlement commits to (docs/protocol.md §11.5). */

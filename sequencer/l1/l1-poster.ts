@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { batchRootsHash, committedBatch } from "../../contracts/client/batch-roots.ts";
 import { sendCommitBatch } from "../../contracts/client/commit-batch.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
+import type { DirectoryArchive } from "../../contracts/client/blob-archive.ts";
 import { commitSettlementArgs, committedSettlement } from "../../contracts/client/settlements.ts";
 import type { BatchBlob } from "../../protocol/blob/kzg.ts";
 import { OpenLedgerError } from "../../protocol/errors.ts";
@@ -47,6 +48,12 @@ export interface L1PosterOptions {
    * poster stops at the first settlement.
    */
   rewardCircuitId?: number;
+  /**
+   * Where each batch's data (and the training lists of the models it registers) is kept
+   * before its commit is sent, for anyone rebuilding the state from L1 after the blob is
+   * gone (docs/protocol.md §8.4).
+   */
+  archive?: DirectoryArchive;
   logger?: Logger;
 }
 
@@ -76,8 +83,8 @@ export class L1PosterFatalError extends Error {
 export class L1BatchPoster implements BatchPoster {
   private readonly rollup: Contract;
   private nonce: number | undefined;
-  private readonly o: Required<Omit<L1PosterOptions, "logger" | "rewardCircuitId">> &
-    Pick<L1PosterOptions, "logger" | "rewardCircuitId">;
+  private readonly o: Required<Omit<L1PosterOptions, "logger" | "rewardCircuitId" | "archive">> &
+    Pick<L1PosterOptions, "logger" | "rewardCircuitId" | "archive">;
 
   constructor(options: L1PosterOptions) {
     this.o = {
@@ -231,6 +238,8 @@ export class L1BatchPoster implements BatchPoster {
   }
 
   private async commit(batch: SealedBatch, blob: BatchBlob): Promise<PostedBatch> {
+    // Archived first: a commit whose data no one kept could not be replayed once the blob expires.
+    await this.o.archive?.put(hexlify(blob.versionedHash), batch.batchData, batch.trainingSets);
     const fields = {
       batchIndex: BigInt(batch.number),
       preStateRoot: batch.preStateRoot,

@@ -1,6 +1,8 @@
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import Fastify from "fastify";
 import type { Logger } from "pino";
+import { DirectoryArchive } from "../../contracts/client/blob-archive.ts";
+import { archiveRoutes } from "./archive-routes.ts";
 import type { Sequencer } from "../core/sequencer.ts";
 import { RpcCode, RpcError, type RpcErrorObject, toRpcError } from "./errors.ts";
 import type { SequencerMetrics } from "./metrics.ts";
@@ -18,6 +20,8 @@ export interface RpcServerConfig {
   readonly rateLimit: RateLimitConfig;
   /** Accept `ol_submitDeposit` (devnet and tests; deposits otherwise come from the L1 relay). */
   readonly rpcDeposits: boolean;
+  /** The blob archive directory the node's poster writes, served read-only under /archive/. */
+  readonly blobArchive?: string;
 }
 
 interface Call {
@@ -136,6 +140,9 @@ export async function buildRpcServer(
     const r = await call(body);
     return r ?? reply.code(204).send();
   });
+
+  if (config.blobArchive !== undefined)
+    await app.register(archiveRoutes(new DirectoryArchive(config.blobArchive)));
 
   app.get("/health", async () => ({
     status: "ok",
