@@ -133,7 +133,25 @@ describe("sequencer restart", () => {
     expect(err).toBeInstanceOf(OpenLedgerError);
     expect((err as OpenLedgerError).code).toBe(ErrorCode.StateCorrupt);
     expect((err as Error).message).toMatch(
-      /stored state root 0x[0-9a-f]{64} does not match the root 0x[0-9a-f]{64} recomputed/,
+      /stored record 1 of accounts does not match its leaf in the stored tree/,
+    );
+  });
+
+  it("refuses to start when a stored tree node no longer gives the stored state root", async () => {
+    const dir = tempDir("corrupt-node");
+    const node = await fundedNode(dir);
+    await node.stop();
+    const db = new Level<string, Buffer>(dir, { keyEncoding: "utf8", valueEncoding: "buffer" });
+    // The accounts tree's root node, which a restart reads instead of rehashing the tree.
+    const { depth } = TEST_PARAMS.accounts;
+    const top = KEY.node("accounts", depth, 0n);
+    const stored = deserialize((await db.get(top))!) as bigint;
+    await db.put(top, serialize(stored + 1n));
+    await db.close();
+    const err = await startNode(testNodeConfig(dir), logger).catch((e: unknown) => e);
+    expect((err as OpenLedgerError).code).toBe(ErrorCode.StateCorrupt);
+    expect((err as Error).message).toMatch(
+      /stored state root 0x[0-9a-f]{64} does not match the root 0x[0-9a-f]{64} of the stored trees/,
     );
   });
 
