@@ -13,7 +13,8 @@ import { Connection, rpcRequest } from "./sequencer-client.ts";
  * npm run bench:state [-- --accounts 50000,200000]: for each size, a real sequencer process
  * (`--params production`, LevelDB on disk) opens that many accounts by deposits over HTTP,
  * is killed with SIGKILL, and is started again over the same data directory. Measured: the
- * deposit rate, the restart time (spawn to "listening", the process's start-up included), the
+ * deposit rate, the restart time (spawn to "listening", the process's start-up included; and
+ * spawn to the "state recovered" log line, before the signature workers are waited for), the
  * RSS after the restart and again after account proofs were served, ol_getAccount latency
  * p50/p99 over random accounts (each proof checked against the root it came with), and the
  * data directory's size. The deposits run without fsync (each answer is still in LevelDB's
@@ -40,7 +41,12 @@ function log(msg: string): void {
   process.stderr.write(`${msg}\n`);
 }
 
-function startSequencer(dataDir: string): Promise<{ proc: ChildProcess; port: number }> {
+/** A sequencer process; `recoveredSeconds`: from spawn to its "state recovered" log line. */
+function startSequencer(
+  dataDir: string,
+): Promise<{ proc: ChildProcess; port: number; recoveredSeconds?: number }> {
+  const spawned = performance.now();
+  let recoveredSeconds: number | undefined;
   const proc = spawn(
     join(root, "node_modules/.bin/node"),
     [
@@ -56,7 +62,10 @@ function startSequencer(dataDir: string): Promise<{ proc: ChildProcess; port: nu
   return new Promise((resolve, reject) => {
     createInterface({ input: proc.stdout! }).on("line", (line) => {
       const msg = JSON.parse(line) as { msg?: string; url?: string };
-      if (msg.msg === "sequencer listening") resolve({ proc, port: Number(new URL(msg.url!).port) });
+      if (msg.msg === "state recovered and checked") recoveredSeconds = (performance.now() - spawned) / 1000;
+      if (msg.msg === "sequencer listening") {
+        resolve({ proc, port: Number(new URL(msg.url!).port), recoveredSeconds });
+      }
     });
     proc.once("exit", (code) => reject(new Error(`sequencer exited with ${code}`)));
   });
@@ -135,7 +144,8 @@ async function measure(accounts: number) {
     await kill(proc);
     log(`  killed; restarting...`);
     const t1 = performance.now();
-    ({ proc, port } = await startSequencer(dir));
+    const restarted = await startSequencer(dir);
+    ({ proc, port } = restarted);
     const restartSeconds = (performance.now() - t1) / 1000;
     const rssAfterRestart = rssMb(proc.pid!);
     c = new Connection(port);
@@ -153,6 +163,8 @@ async function measure(accounts: number) {
       accounts,
       depositsPerSec: Math.round(accounts / depositSeconds),
       restartSeconds: Number(restartSeconds.toFixed(2)),
+      // Spawn to the recovery's log line: start-up and recovery, not the workers' warm-up after it.
+      recoveredSeconds: Number(restarted.recoveredSeconds?.toFixed(2)),
       rssMb: rssAfterRestart,
       rssAfterProofsMb: rssAfterProofs,
       rssBeforeKillMb: rssBeforeKill,
