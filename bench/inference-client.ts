@@ -10,7 +10,8 @@ import { testKey } from "../sequencer/testing.ts";
 /**
  * One load generator of bench:inference, on its own thread: each user runs paid inferences
  * back to back (quote, sign, pay, check) until the deadline, nonces counted locally.
- * Posts every inference's latency and the time spent in each step.
+ * Posts every inference's latency, the time spent in each step and the CPU time of this
+ * thread while timed (the users' side, which a deployment's users spend on their own machines).
  */
 const w = workerData as {
   serveUrl: string;
@@ -27,6 +28,7 @@ let payMs = 0;
 let failures = 0;
 let firstError: string | undefined;
 let ready = 0;
+let cpuAtStart: NodeJS.CpuUsage | undefined;
 
 /** Resolves with the start time once the main thread has heard every worker is ready. */
 const started = new Promise<number>((resolve) =>
@@ -49,6 +51,7 @@ async function user(key: number, account: number, seed: number): Promise<void> {
   if (ready === w.users.length) parentPort!.postMessage({ ready: true });
   const startAt = await started;
   while (Date.now() < startAt) await new Promise((r) => setTimeout(r, 1));
+  cpuAtStart ??= process.threadCpuUsage();
   for (let i = seed; Date.now() < startAt + w.durationMs; i++) {
     const t0 = performance.now();
     try {
@@ -69,4 +72,12 @@ async function user(key: number, account: number, seed: number): Promise<void> {
 }
 
 await Promise.all(w.users.map((u, i) => user(u.key, u.account, i)));
-parentPort!.postMessage({ latencies, quoteMs, payMs, failures, firstError });
+const cpu = process.threadCpuUsage(cpuAtStart);
+parentPort!.postMessage({
+  latencies,
+  quoteMs,
+  payMs,
+  failures,
+  firstError,
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
+});

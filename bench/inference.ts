@@ -3,8 +3,9 @@
  * sequencer (its own process, production trees, LevelDB with fsync, signature checks on a
  * worker), with a real store (its own process), against raw onnxruntime-node throughput of
  * the same model in the same run. Load: users on two worker threads, each running
- * quote -> sign -> pay -> check back to back. The last stdout line is one JSON object, also
- * written to bench/results/inference[-quick].json.
+ * quote -> sign -> pay -> check back to back. CPU is counted per process, and the users'
+ * threads apart, so the operator's side (node, sequencer, store) has its own figure. The
+ * last stdout line is one JSON object, also written to bench/results/inference[-quick].json.
  *   npm run bench:inference [-- --quick]
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -12,7 +13,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { Worker } from "node:worker_threads";
 import { pino } from "pino";
 import { startInferenceService } from "../inference/service.ts";
-import { FIRST_USER, operatorOptions, setupModel } from "../inference/testing.ts";
+import { FIRST_USER, operatorOptions, setupModel, startL1 } from "../inference/testing.ts";
 import { PRODUCTION_PARAMS } from "../protocol/params.ts";
 import { OnnxModel } from "../prover/models/runtime.ts";
 import { spawnSequencer, tempDir } from "../sequencer/testing.ts";
@@ -54,7 +55,7 @@ const logger = pino({ level: "warn" });
 try {
   const urls = { sequencerUrl: sequencer.url, storeUrl: store.url, params: PRODUCTION_PARAMS };
   const served = await setupModel({ ...urls, users: USERS });
-  const node = await startInferenceService({ ...operatorOptions({ ...urls, logger }) });
+  const node = await startInferenceService({ ...operatorOptions({ ...urls, logger, ...(await startL1()) }) });
 
   // Raw onnxruntime on the same model bytes, measured before the load (same process).
   const raw = await OnnxModel.load(served.modelBytes, 4);
@@ -95,18 +96,34 @@ try {
   const loadBefore = loadavg();
   const cpu0 = {
     bench: process.cpuUsage(),
+    nodeThread: process.threadCpuUsage(),
     sequencer: cpuSeconds(sequencer.proc.pid!),
     store: cpuSeconds(store.proc.pid!),
   };
   const startAt = Date.now() + 100;
   const done = workers.map((w) =>
-    once<{ latencies: number[]; quoteMs: number; payMs: number; failures: number; firstError?: string }>(w),
+    once<{
+      latencies: number[];
+      quoteMs: number;
+      payMs: number;
+      failures: number;
+      firstError?: string;
+      cpuSeconds: number;
+    }>(w),
   );
   for (const w of workers) w.postMessage({ startAt });
   const results = await Promise.all(done);
   const seconds = (Date.now() - startAt) / 1000;
+  const seconds2 = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
   const cpu = {
-    benchProcess: round((process.cpuUsage(cpu0.bench).user + process.cpuUsage(cpu0.bench).system) / 1e6, 2),
+    benchProcess: round(seconds2(process.cpuUsage(cpu0.bench)), 2),
+    // The bench process holds the node (its main thread, onnxruntime's and Node's helper
+    // threads) and the users' two worker threads: their CPU is counted apart.
+    nodeThread: round(seconds2(process.threadCpuUsage(cpu0.nodeThread)), 2),
+    userThreads: round(
+      results.reduce((s, r) => s + r.cpuSeconds, 0),
+      2,
+    ),
     sequencer: round(cpuSeconds(sequencer.proc.pid!) - cpu0.sequencer, 2),
     store: round(cpuSeconds(store.proc.pid!) - cpu0.store, 2),
   };
@@ -145,6 +162,11 @@ try {
     rowsPerModelCall: round(batching.rows / batching.calls, 2),
     cpuSeconds: cpu,
     cpuMsPerInference: round(((cpu.benchProcess + cpu.sequencer + cpu.store) * 1000) / paid, 2),
+    // Without the users' threads: what the operator's side (node, sequencer, store) spends.
+    serverCpuMsPerInference: round(
+      ((cpu.benchProcess - cpu.userThreads + cpu.sequencer + cpu.store) * 1000) / paid,
+      2,
+    ),
     loadAverage: { before: loadBefore.map((x) => round(x, 2)), after: loadAfter.map((x) => round(x, 2)) },
     machine: { cpus: availableParallelism(), model: cpus()[0]?.model, memGiB: round(totalmem() / 2 ** 30) },
     target: { inferencesPerSec: 1000, p99Ms: 100 },

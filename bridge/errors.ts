@@ -12,6 +12,11 @@ export const BridgeErrorCode = {
   NothingToPay: "NOTHING_TO_PAY",
   /** A state source that does not reproduce the roots L1 committed. */
   RootMismatch: "ROOT_MISMATCH",
+  /**
+   * L1 replaced a queue operation L2 already executed (a reorg deeper than the relay's
+   * confirmations): L2's state holds an operation L1 does not, which an operator must resolve.
+   */
+  QueueReorged: "QUEUE_REORGED",
   /** The L1 node does not answer. */
   L1Unreachable: "L1_UNREACHABLE",
   /** Following a withdrawal took longer than allowed. */

@@ -12,6 +12,7 @@ import { committedBatch, rootsArg } from "../contracts/client/batch-roots.ts";
 import { advanceTime, deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
 import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
 import { TxType } from "../protocol/tx/types.ts";
+import { relaySink } from "../sequencer/l1/relay-sink.ts";
 import type { SequencerNode } from "../sequencer/node.ts";
 import { OpenLedgerProvider } from "../sdk/provider.ts";
 import { L2Wallet } from "../sdk/wallet.ts";
@@ -60,7 +61,7 @@ describe("bridge for people: withdraw and claim, forced withdrawal, freeze, exit
     l2 = new OpenLedgerProvider(`${node.url}/rpc`);
     relay = new L1QueueRelay({
       rollup: reader,
-      sink: { queue: () => node.sequencer.view.queue, execute: (op) => node.sequencer.executeQueueOp(op) },
+      sink: relaySink(node),
       fromBlock,
       confirmations: 0,
       pollMs: 50,

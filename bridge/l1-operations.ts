@@ -21,6 +21,7 @@ export interface QueuedOperation {
   readonly rollingHash: Field;
   readonly deadline: bigint;
   readonly blockNumber: number;
+  readonly blockHash: string;
 }
 
 export function parseOperationQueued(parsed: LogDescription, log: Log): QueuedOperation {
@@ -34,6 +35,7 @@ export function parseOperationQueued(parsed: LogDescription, log: Log): QueuedOp
     rollingHash: BigInt(a.rollingHash),
     deadline: BigInt(a.deadline),
     blockNumber: log.blockNumber,
+    blockHash: log.blockHash,
   };
 }
 

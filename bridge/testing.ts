@@ -35,8 +35,8 @@ export async function startBridgeNode(s: System, name: string): Promise<Sequence
 }
 
 /** Resolves once batch `n` is committed on L1. */
-export function committed(s: System, n: number): Promise<void> {
-  return waitFor(async () => (await s.d.rollup.getFunction("head")()).lastCommitted >= BigInt(n));
+export function committed(s: System, n: number, timeoutMs?: number): Promise<void> {
+  return waitFor(async () => (await s.d.rollup.getFunction("head")()).lastCommitted >= BigInt(n), timeoutMs);
 }
 
 /** Waits until batch `n` is committed, then proves it (stub circuit): it becomes final. */

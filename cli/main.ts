@@ -3,6 +3,7 @@ import { CodedError } from "../protocol/errors.ts";
 import { RpcCallError } from "../sdk/provider.ts";
 import { accountCommand } from "./commands/account.ts";
 import { bridgeCommand } from "./commands/bridge.ts";
+import { govCommand } from "./commands/gov.ts";
 import { contributeCommand, grantCommand } from "./commands/contribute.ts";
 import { datanetCommand } from "./commands/datanet.ts";
 import { devnetCommand } from "./commands/devnet.ts";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   program.addCommand(devnetCommand());
   program.addCommand(proverCommand());
   program.addCommand(bridgeCommand());
+  program.addCommand(govCommand());
   program.addCommand(explorerCommand());
   program.addCommand(storeCommand());
   program.addCommand(modelCommand());

@@ -28,6 +28,7 @@ import { CurationMode, type L2Tx, TxType } from "../protocol/tx/types.ts";
 import { nodeConfig } from "../sequencer/config.ts";
 import { L1BatchPoster } from "../sequencer/l1/l1-poster.ts";
 import { L1ProverRegistry } from "../sequencer/l1/prover-registry.ts";
+import { relaySink } from "../sequencer/l1/relay-sink.ts";
 import { type SequencerNode, startNode } from "../sequencer/node.ts";
 import { tempDir } from "../sequencer/testing.ts";
 import { type RunningExplorer, startExplorer } from "./server.ts";
@@ -113,7 +114,7 @@ export async function startFixture(): Promise<ExplorerFixture> {
   const seq = node.sequencer;
   const relay = new L1QueueRelay({
     rollup: new Contract(rollup, ROLLUP_ABI, s.ethers.provider),
-    sink: { queue: () => seq.view.queue, execute: (op) => seq.executeQueueOp(op) },
+    sink: relaySink(node),
     fromBlock: s.d.file.deployedAtBlock,
     confirmations: 0,
     pollMs: 50,

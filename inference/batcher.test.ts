@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MicroBatcher } from "./batcher.ts";
+import { MicroBatcher, WindowBatcher } from "./batcher.ts";
 import { QuoteBook } from "./quotes.ts";
 import { codeOf } from "../protocol/testing.ts";
 
@@ -31,6 +31,33 @@ describe("micro-batcher", () => {
     const quick = new MicroBatcher(run, 2, 2, { windowMs: 1, maxBatch: 3 });
     await Promise.all([1, 2].map((v) => quick.submit(Float32Array.of(v, v))));
     expect(calls).toEqual([3, 2]);
+  });
+
+  it("in serial mode, holds what arrives during a call and sends it together when the call ends", async () => {
+    const calls: number[][] = [];
+    const ends: Array<() => void> = [];
+    const b = new WindowBatcher<number, number>(
+      (items) => {
+        calls.push([...items]);
+        return new Promise((resolve) => ends.push(() => resolve(items.map((i) => i * 10))));
+      },
+      { windowMs: 1, maxBatch: 3, serial: true },
+    );
+    const first = b.submit(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toEqual([[1]]);
+    const rest = [2, 3, 4, 5].map((i) => b.submit(i));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toEqual([[1]]); // nothing else while the first call runs
+    ends[0]!();
+    expect(await first).toBe(10);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toEqual([[1], [2, 3, 4]]); // at most maxBatch at a time
+    ends[1]!();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toEqual([[1], [2, 3, 4], [5]]);
+    ends[2]!();
+    expect(await Promise.all(rest)).toEqual([20, 30, 40, 50]);
   });
 
   it("fails every request of a batch whose call fails", async () => {

@@ -5,6 +5,7 @@ import {
   outputBytes,
   verifyAttestation,
 } from "../protocol/provenance/inference.ts";
+import { verifyOperatorAttestation } from "../protocol/provenance/operator-attestation.ts";
 import { encodeTx } from "../protocol/tx/codec.ts";
 import { txHash } from "../protocol/tx/fields.ts";
 import { type Inference, TxType } from "../protocol/tx/types.ts";
@@ -61,8 +62,18 @@ export class InferenceClient {
       tx: `0x${Buffer.from(encodeTx(signed)).toString("hex")}`,
     });
     const hash = txHash(signed, this.wallet.domain, this.wallet.params);
-    checkPaid(paid, quote, fieldToHex(hash), (h) =>
-      attestationMessage(this.wallet.domain, hash, h, BigInt(quote.featureCommitment)),
+    const fc = BigInt(quote.featureCommitment);
+    checkPaid(
+      paid,
+      quote,
+      fieldToHex(hash),
+      (h) => attestationMessage(this.wallet.domain, hash, h, fc),
+      (h) =>
+        verifyOperatorAttestation(
+          this.wallet.domain,
+          { txHash: hash, model: quote.model, outputHash: h, featureCommitment: fc },
+          paid.operatorL1,
+        ),
     );
     return paid;
   }
@@ -104,14 +115,15 @@ export class InferenceClient {
 
 /**
  * The user's checks on what a node handed back: the output's canonical bytes hash to the
- * outputHash the transaction paid for, the transaction is the one signed, and the
- * attestation verifies under the operator key it names.
+ * outputHash the transaction paid for, the transaction is the one signed, the attestation
+ * verifies under the operator key it names, and the L1 attestation under the address it names.
  */
 export function checkPaid(
   paid: PaidInference,
   quote: QuoteView,
   signedTxHash: string,
   message: (outputHash: bigint) => bigint,
+  attestedOnL1: (outputHash: bigint) => boolean,
 ): void {
   const fail = (what: string) => {
     throw new InferenceError(InferenceErrorCode.OutputMismatch, what);
@@ -125,4 +137,5 @@ export function checkPaid(
   if (got !== BigInt(quote.outputHash)) fail("the output does not hash to the outputHash that was paid for");
   if (paid.txHash !== signedTxHash) fail(`the node submitted ${paid.txHash}, not the transaction signed`);
   if (!verifyAttestation(paid.attestation, message(got))) fail("the operator's attestation does not verify");
+  if (!attestedOnL1(got)) fail("the operator's L1 attestation does not verify");
 }

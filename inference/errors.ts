@@ -24,6 +24,8 @@ export const InferenceErrorCode = {
   /** The transaction's nonce is not the sender's next one. */
   BadNonce: "BAD_NONCE",
   UnknownQuote: "UNKNOWN_QUOTE",
+  /** (serve) The operator's L1 address is not a listed, bonded compute operator. */
+  NotOperator: "NOT_OPERATOR",
   /** (verify) No inference record under this id on L2. */
   UnknownInference: "UNKNOWN_INFERENCE",
   QuoteExpired: "QUOTE_EXPIRED",
@@ -54,6 +56,7 @@ const STATUS: Record<string, number> = {
   BAD_NONCE: 409,
   UNKNOWN_QUOTE: 404,
   UNKNOWN_INFERENCE: 404,
+  NOT_OPERATOR: 403,
   QUOTE_EXPIRED: 410,
   QUOTE_BUSY: 409,
   TX_MISMATCH: 400,

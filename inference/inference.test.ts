@@ -10,16 +10,26 @@ import { L2Wallet } from "../sdk/wallet.ts";
 import { InferenceClient } from "./client.ts";
 import { onnxLoader } from "./model-cache.ts";
 import type { RunningInferenceNode } from "./service.ts";
-import { decodeRecord, encodeRecord } from "../protocol/provenance/inference-record.ts";
+import { encodeRecord, findRecord } from "../protocol/provenance/inference-record.ts";
 import { FEE, registerModel, type Rig, startRig, storeKey, VERIFIER } from "./testing.ts";
 import { StoreClient } from "../store/client.ts";
-import { verifyInference } from "./verify.ts";
+import { verifyEvidence, verifyInference } from "./verify.ts";
+import { buildEvidence, checkEvidence, type SlashEvidence } from "./evidence.ts";
+import { decodeMlp } from "../prover/models/onnx.ts";
+import { fieldToHex } from "../protocol/field.ts";
+import { modelHash } from "../protocol/provenance/model-hash.ts";
+import { devWallet } from "../contracts/deploy/dev-accounts.ts";
+import { operatorSlashProposal } from "../contracts/client/operator-slash.ts";
+import { passProposal } from "../contracts/test/governance-helpers.ts";
+import type { Contract } from "ethers";
 
 /** The inference node against a real sequencer, a real store and onnxruntime (docs/inference.md). */
 describe("inference node", () => {
   let rig: Rig;
   let node: RunningInferenceNode;
   let alice: InferenceClient;
+  // The dishonest operator's inference and its evidence, for the slash that follows.
+  let wrong: { id: number; slash: SlashEvidence };
 
   const account = async (id: number) => {
     const a = await rig.provider.getAccount(id);
@@ -64,6 +74,28 @@ describe("inference node", () => {
     expect(verdict.ok).toBe(true);
     expect(verdict.evidence.txHash).toBe(paid.txHash);
     expect(verdict.evidence.operator).toBe(node.node.operatorKey);
+    // Attested by the bonded L1 address too; nothing to slash on.
+    expect(paid.operatorL1.signer).toBe(await rig.l1.prover.getAddress());
+    expect(verdict.evidence.operatorL1).toBe(paid.operatorL1.signer);
+    expect(verdict.slash).toBeUndefined();
+    // Evidence built against an honest record does not stand.
+    const stored = await rig.verifier.get(verdict.evidence.inputBlob!);
+    const mlp = decodeMlp(rig.modelBytes);
+    const e = buildEvidence({
+      domain: DEV_DOMAIN,
+      inference: 1,
+      modelHash: fieldToHex(modelHash(rig.modelBytes)),
+      featureCommitment: BigInt(quote.featureCommitment),
+      record: stored,
+      mlp,
+    });
+    expect(checkEvidence(e, mlp)).toEqual(["a re-run agrees with the attested output: nothing to slash"]);
+  });
+
+  it("refuses to serve for an L1 address that is not a listed, bonded operator", async () => {
+    const unbonded = devWallet(7);
+    expect(await rig.operators.isListed(unbonded.address)).toBe(false);
+    expect(await rejectionCode(rig.serve({ l1Key: unbonded.signingKey }))).toBe("NOT_OPERATOR");
   });
 
   it("refuses bad requests and payments without charging", async () => {
@@ -114,6 +146,23 @@ describe("inference node", () => {
     expect((await alice.pay(q1)).status).toBe("executed");
   });
 
+  it("counts nonces itself and asks the sequencer again after transactions sent elsewhere", async () => {
+    const x = Array.from(rig.inputs[2]!);
+    const wallet = rig.users[0]!;
+    // Paid through the node: its count now says the next nonce.
+    expect((await alice.infer(rig.model, x)).paid.status).toBe("executed");
+    // A transfer straight to the sequencer: the node's count is one behind.
+    const { nonce } = await account(2);
+    await wallet.transfer(3, 1n, { nonce });
+    const before = await account(2);
+    // The stale count matches this nonce, so the sequencer is the one to refuse it: no charge.
+    expect(await rejectionCode(alice.pay(await alice.quote(rig.model, x), { nonce }))).toBe("BAD_NONCE");
+    expect(await account(2)).toEqual(before);
+    // The right nonce differs from the count: the node asks again and takes it.
+    expect((await alice.infer(rig.model, x)).paid.status).toBe("executed");
+    expect((await account(2)).nonce).toBe(before.nonce + 1);
+  });
+
   it("refuses a model whose stored bytes do not hash to its modelHash", async () => {
     const tampered = Uint8Array.from(rig.modelBytes);
     tampered[tampered.length - 20]! ^= 1;
@@ -139,6 +188,31 @@ describe("inference node", () => {
       // Batched answers are the same as one-by-one answers.
       const alone = await client.quote(rig.model, Array.from(rig.inputs[3]!));
       expect(alone.outputHash).toBe(quotes[3]!.outputHash);
+    } finally {
+      await batching.stop();
+    }
+  });
+
+  it("stores the records paid within one window as one blob, each found and verified by its inputHash", async () => {
+    const batching = await rig.serve({ windowMs: 300, maxBatch: 8 });
+    try {
+      const users = [rig.users[0]!, rig.users[1]!].map((u) => rig.client(batching, u));
+      const quotes = await Promise.all(
+        users.map((c, i) => c.quote(rig.model, Array.from(rig.inputs[7 + i]!))),
+      );
+      const paid = await Promise.all(users.map((c, i) => c.pay(quotes[i]!)));
+      expect(paid[0]!.inputBlob).toBe(paid[1]!.inputBlob);
+      const last = Number(
+        (await rig.provider.call<{ counters: { inferences: number } }>("ol_getStateRoot")).counters
+          .inferences,
+      );
+      for (const id of [last - 1, last]) {
+        const verdict = await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, id);
+        expect(verdict.problems).toEqual([]);
+        expect(verdict.evidence.inputBlob).toBe(paid[0]!.inputBlob);
+      }
+      const blob = await rig.verifier.get(paid[0]!.inputBlob);
+      for (const q of quotes) expect(findRecord(blob, BigInt(q.inputHash))?.model).toBe(rig.model);
     } finally {
       await batching.stop();
     }
@@ -176,6 +250,7 @@ describe("inference node", () => {
     const verdict = await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, id);
     expect(verdict.ok).toBe(false);
     expect(verdict.problems.join("\n")).toMatch(/disagrees with the reference forward pass/);
+    wrong = { id, slash: verdict.slash! };
 
     // An honest record, and a forged copy with another output that a third party uploads
     // under the same inputHash for the verifier: the forgery is skipped, not held against the
@@ -183,7 +258,7 @@ describe("inference node", () => {
     const { quote, paid } = await alice.infer(rig.model, Array.from(rig.inputs[6]!));
     const honest = id + 1;
     expect((await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, honest)).ok).toBe(true);
-    const copy = decodeRecord(await rig.verifier.get(paid.inputBlob));
+    const copy = findRecord(await rig.verifier.get(paid.inputBlob), BigInt(quote.inputHash))!;
     const forged = encodeRecord({ ...copy, output: outputBytes([0.5, 0.25, 0.25]) });
     const mallory = new StoreClient(rig.store.url, storeKey(40));
     await mallory.put({
@@ -207,5 +282,52 @@ describe("inference node", () => {
     const tampered = await verifyInference(rig.provider, rig.verifier, DEV_DOMAIN, honest);
     expect(tampered.ok).toBe(false);
     expect(tampered.problems.join("\n")).toMatch(/no stored record/);
+  });
+
+  it("takes the wrong output's evidence to a governance slash of the operator's bond", async () => {
+    const { l1 } = rig;
+    const operator = await l1.prover.getAddress();
+    const e = wrong.slash;
+    expect(e.operator).toBe(operator);
+    expect(e.recomputedOutputHash).not.toBe(e.outputHash);
+    expect(checkEvidence(e, decodeMlp(rig.modelBytes))).toEqual([]);
+    expect(await verifyEvidence(e, DEV_DOMAIN, rig.provider, rig.verifier, rig.operators)).toEqual([]);
+    // Evidence that cites another inference, or another signer, does not stand.
+    expect(
+      await verifyEvidence({ ...e, inference: 1 }, DEV_DOMAIN, rig.provider, rig.verifier, rig.operators),
+    ).not.toEqual([]);
+    expect(checkEvidence({ ...e, operator: await l1.alice.getAddress() }, decodeMlp(rig.modelBytes))).toEqual(
+      [`the record's L1 attestation is not signed by ${await l1.alice.getAddress()}`],
+    );
+
+    const amount = l1.config.l1.minProverBond / 2n;
+    const treasury = l1.d.file.contracts.timelock;
+    const bond = async () => (await l1.d.rollup.getFunction("operators")(operator)).bond as bigint;
+    const treasuryBalance = () => l1.d.token.getFunction("balanceOf")(treasury) as Promise<bigint>;
+    const [bondBefore, treasuryBefore] = [await bond(), await treasuryBalance()];
+    await (await l1.tokenAs(l1.deployer).getFunction("delegate")(await l1.deployer.getAddress())).wait();
+    const from = await l1.ethers.provider.getBlockNumber();
+    await passProposal(
+      l1.d.governor.connect(l1.deployer) as Contract,
+      l1.ethers.provider,
+      l1.config.dao,
+      operatorSlashProposal({
+        rollup: String(l1.d.rollup.target),
+        operators: String(l1.d.inferenceOperators.target),
+        operator,
+        amount,
+        inference: wrong.id,
+        attestation: e.attestation,
+      }),
+    );
+    expect(await bond()).toBe(bondBefore - amount);
+    expect(await treasuryBalance()).toBe(treasuryBefore + amount);
+    const events = await rig.operators.contract.queryFilter("OperatorSlashed", from);
+    expect(events.map((ev) => ("args" in ev ? [...ev.args] : []))).toEqual([
+      [operator, BigInt(wrong.id), e.attestation, bondBefore - amount],
+    ]);
+    // Its bond no longer meets the minimum: delisted, and it may not serve again.
+    expect(await rig.operators.isListed(operator)).toBe(false);
+    expect(await rejectionCode(rig.serve())).toBe("NOT_OPERATOR");
   });
 });

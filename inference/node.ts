@@ -1,7 +1,8 @@
+import { computeAddress, type SigningKey } from "ethers";
 import type { Logger } from "pino";
 import { packPoint } from "../protocol/babyjub.ts";
 import type { Domain } from "../protocol/domain.ts";
-import { derivePublicKey, type PrivateKey, type PublicKey } from "../protocol/eddsa.ts";
+import { derivePublicKey, type PrivateKey, type PublicKey, verifySignature } from "../protocol/eddsa.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { type Field, fieldToHex } from "../protocol/field.ts";
 import type { ProtocolParams } from "../protocol/params.ts";
@@ -16,31 +17,48 @@ import {
 } from "../protocol/provenance/inference.ts";
 import { decodeTx } from "../protocol/tx/codec.ts";
 import { txHash as hashTx } from "../protocol/tx/fields.ts";
-import { verifyTx } from "../protocol/tx/sign.ts";
 import { type Inference, type SignedTx, TxType } from "../protocol/tx/types.ts";
 import type { Reader } from "../store/client.ts";
+import { MAX_CONTENT_HASHES } from "../store/schemas.ts";
 import { argmax, inputCommitment } from "./check.ts";
+import { type BatchOptions, WindowBatcher } from "./batcher.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
 import type { ModelCache } from "./model-cache.ts";
+import { NonceBook } from "./nonces.ts";
 import { QuoteBook } from "./quotes.ts";
-import { encodeRecord } from "../protocol/provenance/inference-record.ts";
+import { encodeRecords, type InferenceRecord } from "../protocol/provenance/inference-record.ts";
+import {
+  type OperatorAttestation,
+  signOperatorAttestation,
+} from "../protocol/provenance/operator-attestation.ts";
 
 /** The sequencer's refusals that the node also makes itself, under the node's code. */
+/** Calls the sequencer takes in one JSON-RPC batch (its default `maxBatchCalls`). */
+const MAX_RPC_BATCH = 100;
+
 const SEQUENCER_CODES: Partial<Record<string, InferenceErrorCode>> = {
   [ErrorCode.FeeTooLow]: InferenceErrorCode.Underpaid,
   [ErrorCode.InvalidSignature]: InferenceErrorCode.BadSignature,
 };
 
+type Submitted = { txHash: string; status: string; batch?: number; position?: number };
+
 /** What the node needs of the chain: its sequencer's JSON-RPC (sdk/provider.ts fits). */
 export interface Chain {
   getNonce(account: number): Promise<number | null>;
   getAccount(account: number): Promise<{ publicKey: { x: string; y: string } } | null>;
-  sendRawTransaction(raw: Uint8Array): Promise<{ txHash: string; status: string }>;
+  /** In one request, in order: each transaction's result or the sequencer's refusal. */
+  sendRawTransactions(raws: readonly Uint8Array[]): Promise<Array<Submitted | Error>>;
 }
 
-/** Where the node keeps each paid inference's record, for the readers it names. */
+/** Where the node keeps paid inferences' records, for the readers it names. */
 export interface RecordStore {
-  putRecord(plaintext: Uint8Array, inputHash: Field, readers: readonly Reader[]): Promise<{ blobId: string }>;
+  /** One blob of `plaintext` (a batch of records), found by each of `inputHashes`. */
+  putRecords(
+    plaintext: Uint8Array,
+    inputHashes: readonly Field[],
+    readers: readonly Reader[],
+  ): Promise<{ blobId: string }>;
 }
 
 export interface InferenceNodeConfig {
@@ -48,10 +66,14 @@ export interface InferenceNodeConfig {
   readonly params: ProtocolParams;
   /** The operator's L2 key: signs attestations (and, through the store, its uploads). */
   readonly key: PrivateKey;
+  /** The secp256k1 key of the operator's bonded L1 address: signs the L1 attestations. */
+  readonly l1Key: SigningKey;
   /** Who may read the stored inputs besides the node: the provers that attribute them. */
   readonly readers: readonly Reader[];
   readonly quoteTtlMs: number;
   readonly maxQuotes: number;
+  /** Records paid within one window go to the store as one blob. */
+  readonly recordBatch: BatchOptions;
 }
 
 /** A quote as the node keeps it; the output stays here until the quote is paid. */
@@ -88,6 +110,8 @@ export interface PaidInference {
   readonly outputHash: string;
   readonly inputBlob: string;
   readonly attestation: Attestation;
+  /** The same inference attested by the operator's bonded L1 address: evidence against its bond. */
+  readonly operatorL1: OperatorAttestation;
 }
 
 /**
@@ -102,6 +126,9 @@ export class InferenceNode {
   private readonly quotes: QuoteBook<OpenQuote>;
   // An account's key never changes once opened: one lookup per sender.
   private readonly keys = new Map<number, PublicKey>();
+  private readonly nonces: NonceBook;
+  private readonly records: WindowBatcher<{ record: InferenceRecord; inputHash: Field }, { blobId: string }>;
+  private readonly submissions: WindowBatcher<Uint8Array, Submitted | Error>;
 
   constructor(
     private readonly config: InferenceNodeConfig,
@@ -112,11 +139,39 @@ export class InferenceNode {
   ) {
     this.operator = derivePublicKey(config.key);
     this.quotes = new QuoteBook(config.maxQuotes);
+    this.nonces = new NonceBook((account) => chain.getNonce(account));
+    // One upload (three signed requests, a LevelDB write, a file) at a time, holding every
+    // record paid meanwhile, rather than one per payment; likewise one request to the sequencer.
+    this.records = new WindowBatcher(
+      async (batch) => {
+        const stored = await store.putRecords(
+          encodeRecords(batch.map((b) => b.record)),
+          batch.map((b) => b.inputHash),
+          config.readers,
+        );
+        return batch.map(() => stored);
+      },
+      {
+        ...config.recordBatch,
+        maxBatch: Math.min(config.recordBatch.maxBatch, MAX_CONTENT_HASHES),
+        serial: true,
+      },
+    );
+    this.submissions = new WindowBatcher((raws) => chain.sendRawTransactions(raws), {
+      ...config.recordBatch,
+      maxBatch: Math.min(config.recordBatch.maxBatch, MAX_RPC_BATCH),
+      serial: true,
+    });
   }
 
   /** The operator's packed public key (hex): the key its attestations verify under. */
   get operatorKey(): string {
     return Buffer.from(packPoint(this.operator)).toString("hex");
+  }
+
+  /** The operator's L1 address: the bonded one its L1 attestations recover to. */
+  get operatorAddress(): string {
+    return computeAddress(this.config.l1Key.publicKey);
   }
 
   get openQuotes(): number {
@@ -184,13 +239,14 @@ export class InferenceNode {
     // Checked here, before anything is stored, so a bad payment costs the store nothing;
     // the sequencer checks all of it again when it executes the transaction.
     const owner = await this.accountKey(tx.from);
-    if (!verifyTx(tx, owner, this.config.domain, this.config.params)) {
+    // The signature is over the transaction hash just computed (protocol/tx/sign.ts: verifyTx).
+    if (!verifySignature(hash, tx.signature, owner)) {
       throw new InferenceError(
         InferenceErrorCode.BadSignature,
         `the transaction is not signed by account ${tx.from}'s key`,
       );
     }
-    const nonce = await this.chain.getNonce(tx.from);
+    const nonce = await this.nonces.expected(tx.from, tx.nonce);
     if (nonce !== tx.nonce) {
       throw new InferenceError(
         InferenceErrorCode.BadNonce,
@@ -202,17 +258,25 @@ export class InferenceNode {
       this.operator,
       attestationMessage(this.config.domain, hash, quote.outputHash, quote.featureCommitment),
     );
+    const operatorL1 = signOperatorAttestation(this.config.l1Key, this.config.domain, {
+      txHash: hash,
+      model: quote.model,
+      outputHash: quote.outputHash,
+      featureCommitment: quote.featureCommitment,
+    });
     const txHashBytes = Buffer.from(fieldToHex(hash).slice(2), "hex");
-    const record = encodeRecord({
+    const record: InferenceRecord = {
       model: quote.model,
       txHash: txHashBytes,
       input: quote.input,
       output: quote.output,
       attestation,
-    });
+      operatorL1,
+    };
     let blobId: string;
     try {
-      ({ blobId } = await this.store.putRecord(record, quote.inputHash, this.config.readers));
+      // Waits for the batch's upload: the record is stored before the transaction is submitted.
+      ({ blobId } = await this.records.submit({ record, inputHash: quote.inputHash }));
     } catch (e) {
       throw new InferenceError(
         InferenceErrorCode.StoreFailed,
@@ -220,16 +284,24 @@ export class InferenceNode {
         { cause: e },
       );
     }
-    const submitted = await this.chain.sendRawTransaction(raw).catch((e: unknown) => {
-      // A refusal by the state transition keeps its protocol code; nothing was charged.
-      if (e instanceof OpenLedgerError) {
-        const code = SEQUENCER_CODES[e.code] ?? e.code;
-        throw new InferenceError(code, `the sequencer refused the transaction: ${e.message}`, { cause: e });
-      }
-      throw new InferenceError(InferenceErrorCode.Unavailable, `sequencer: ${(e as Error).message}`, {
-        cause: e,
+    const submitted = await this.submissions
+      .submit(raw)
+      .then((r) => {
+        if (r instanceof Error) throw r;
+        return r;
+      })
+      .catch((e: unknown) => {
+        this.nonces.forget(tx.from);
+        // A refusal by the state transition keeps its protocol code; nothing was charged.
+        if (e instanceof OpenLedgerError) {
+          const code = SEQUENCER_CODES[e.code] ?? e.code;
+          throw new InferenceError(code, `the sequencer refused the transaction: ${e.message}`, { cause: e });
+        }
+        throw new InferenceError(InferenceErrorCode.Unavailable, `sequencer: ${(e as Error).message}`, {
+          cause: e,
+        });
       });
-    });
+    this.nonces.accepted(tx.from, tx.nonce);
     this.logger.debug({ txHash: submitted.txHash, model: quote.model, blobId }, "inference paid");
     return {
       ...submitted,
@@ -237,6 +309,7 @@ export class InferenceNode {
       outputHash: fieldToHex(quote.outputHash),
       inputBlob: blobId,
       attestation,
+      operatorL1,
     };
   }
 

@@ -88,7 +88,7 @@ const schemas = {
     response: {
       200: {
         type: "object",
-        required: ["txHash", "status", "output", "outputHash", "inputBlob", "attestation"],
+        required: ["txHash", "status", "output", "outputHash", "inputBlob", "attestation", "operatorL1"],
         properties: {
           txHash: { type: "string" },
           status: { type: "string" },
@@ -105,6 +105,11 @@ const schemas = {
             type: "object",
             required: ["operator", "signature"],
             properties: { operator: { type: "string" }, signature: { type: "string" } },
+          },
+          operatorL1: {
+            type: "object",
+            required: ["signer", "signature"],
+            properties: { signer: { type: "string" }, signature: { type: "string" } },
           },
         },
       },
@@ -141,7 +146,7 @@ export async function buildInferenceServer(node: InferenceNode, logger?: Logger)
       operator: node.operatorKey,
       openQuotes: node.openQuotes,
       // Model calls and the rows they carried: rows / calls is the batching achieved.
-      batching: models.map((m) => ({ model: m.id, calls: m.batcher.calls, rows: m.batcher.rows })),
+      batching: models.map((m) => ({ model: m.id, calls: m.batcher.calls, rows: m.batcher.items })),
     };
   });
 

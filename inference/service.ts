@@ -1,3 +1,4 @@
+import { computeAddress, type SigningKey } from "ethers";
 import type { Logger } from "pino";
 import type { Domain } from "../protocol/domain.ts";
 import type { PrivateKey } from "../protocol/eddsa.ts";
@@ -10,6 +11,7 @@ import { StoreKey } from "../store/identity.ts";
 import { type ModelLoader, ModelCache, onnxLoader } from "./model-cache.ts";
 import { InferenceNode, type RecordStore } from "./node.ts";
 import { SERVE_DEFAULTS } from "./defaults.ts";
+import { InferenceError, InferenceErrorCode } from "./errors.ts";
 import { buildInferenceServer } from "./server.ts";
 
 export interface InferenceServiceOptions {
@@ -20,6 +22,10 @@ export interface InferenceServiceOptions {
   readonly params: ProtocolParams;
   /** The operator's L2 key: attestations and store requests are signed with it. */
   readonly key: PrivateKey;
+  /** The secp256k1 key of the operator's bonded L1 address: signs the L1 attestations. */
+  readonly l1Key: SigningKey;
+  /** The L1 list of compute operators (contracts/client/inference-operators.ts fits). */
+  readonly operators: { isListed(operator: string): Promise<boolean> };
   readonly readers?: readonly Reader[];
   readonly host?: string;
   /** 0 picks a free port. */
@@ -46,8 +52,21 @@ export interface RunningInferenceNode {
  * operator's key for the configured readers, transactions to the sequencer.
  */
 export async function startInferenceService(o: InferenceServiceOptions): Promise<RunningInferenceNode> {
+  // An operator whose attestations no bond stands behind would sell outputs nobody can be
+  // made to answer for: refuse before taking a request.
+  const operator = computeAddress(o.l1Key.publicKey);
+  if (!(await o.operators.isListed(operator))) {
+    throw new InferenceError(
+      InferenceErrorCode.NotOperator,
+      `${operator} is not a listed compute operator on L1: bond OPEN on the rollup (bond) and list it (InferenceOperators.list) before serving`,
+    );
+  }
   const provider = new OpenLedgerProvider(o.sequencer);
   const storeClient = new StoreClient(o.store, new StoreKey(o.key));
+  const batch = {
+    windowMs: o.windowMs ?? SERVE_DEFAULTS.windowMs,
+    maxBatch: o.maxBatch ?? SERVE_DEFAULTS.maxBatch,
+  };
   const models = new ModelCache(
     {
       registered: async (id) => {
@@ -59,14 +78,13 @@ export async function startInferenceService(o: InferenceServiceOptions): Promise
       bytes: async (hash) => (await fetchModel(storeClient, hash)).bytes,
     },
     {
-      windowMs: o.windowMs ?? SERVE_DEFAULTS.windowMs,
-      maxBatch: o.maxBatch ?? SERVE_DEFAULTS.maxBatch,
+      ...batch,
       maxModels: o.maxModels ?? SERVE_DEFAULTS.maxModels,
       load: o.load ?? onnxLoader,
     },
   );
   const records: RecordStore = {
-    putRecord: async (plaintext, inputHash, readers) => {
+    putRecords: async (plaintext, inputHashes, readers) => {
       const { blob } = await storeClient.put({
         kind: "input",
         plaintextLength: plaintext.length,
@@ -74,7 +92,7 @@ export async function startInferenceService(o: InferenceServiceOptions): Promise
           yield plaintext;
         },
         readers,
-        contentHash: fieldToHex(inputHash),
+        contentHashes: inputHashes.map(fieldToHex),
       });
       return { blobId: blob.id };
     },
@@ -84,9 +102,11 @@ export async function startInferenceService(o: InferenceServiceOptions): Promise
       domain: o.domain,
       params: o.params,
       key: o.key,
+      l1Key: o.l1Key,
       readers: o.readers ?? [],
       quoteTtlMs: o.quoteTtlMs ?? SERVE_DEFAULTS.quoteTtlMs,
       maxQuotes: o.maxQuotes ?? SERVE_DEFAULTS.maxQuotes,
+      recordBatch: batch,
     },
     models,
     provider,
@@ -102,7 +122,7 @@ export async function startInferenceService(o: InferenceServiceOptions): Promise
     storeClient.close();
     throw e;
   }
-  o.logger.info({ url, operator: node.operatorKey }, "inference node listening");
+  o.logger.info({ url, operator: node.operatorKey, l1Operator: operator }, "inference node listening");
   return {
     url,
     node,

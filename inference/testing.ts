@@ -1,4 +1,5 @@
 import { rm } from "node:fs/promises";
+import type { Contract, HDNodeWallet } from "ethers";
 import { pino, type Logger } from "pino";
 import { derivePublicKey } from "../protocol/eddsa.ts";
 import { OPEN_DATANET } from "../protocol/testing.ts";
@@ -17,15 +18,19 @@ import { depositParam, rpc, tempDir, testKey, testNodeConfig } from "../sequence
 import { StoreClient } from "../store/client.ts";
 import { StoreKey } from "../store/identity.ts";
 import { type RunningStore, startStore } from "../store/server.ts";
+import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
+import { InferenceOperatorList } from "../contracts/client/inference-operators.ts";
+import { deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
 import { InferenceClient } from "./client.ts";
 import { type InferenceServiceOptions, type RunningInferenceNode, startInferenceService } from "./service.ts";
 
 /**
  * A real rig for the inference node's tests and benchmark: a sequencer (LevelDB in a temp
  * folder), a store, an iris MLP trained here, stored for the operator and the verifier and
- * registered on L2 by its owner, and funded user accounts. Keys are the sequencer tests'
- * `testKey(i)`: 1 the model owner (account 1), 2 the operator, 3 the verifier (a prover),
- * users from 10 (accounts 2, 3, ...).
+ * registered on L2 by its owner, and funded user accounts; and an L1 (an in-process EDR chain
+ * with the system deployed) on which the operator's L1 address, the fixture's bonded prover,
+ * is a listed compute operator. Keys are the sequencer tests' `testKey(i)`: 1 the model owner
+ * (account 1), 2 the operator, 3 the verifier (a prover), users from 10 (accounts 2, 3, ...).
  */
 export const OWNER = 1;
 export const OPERATOR = 2;
@@ -38,6 +43,9 @@ export interface Rig extends Served {
   readonly sequencer: SequencerNode;
   readonly store: RunningStore;
   readonly params: ProtocolParams;
+  /** The L1 chain and deployment. */
+  readonly l1: System;
+  readonly operators: InferenceOperatorList;
   serve(o?: Partial<InferenceServiceOptions>): Promise<RunningInferenceNode>;
   client(node: RunningInferenceNode, user: L2Wallet): InferenceClient;
   stop(): Promise<void>;
@@ -116,8 +124,12 @@ export function operatorOptions(o: {
   storeUrl: string;
   params: ProtocolParams;
   logger: Logger;
+  l1: System;
+  operators: InferenceOperatorList;
 }): InferenceServiceOptions {
   return {
+    l1Key: (o.l1.prover as HDNodeWallet).signingKey,
+    operators: o.operators,
     sequencer: `${o.sequencerUrl}/rpc`,
     store: o.storeUrl,
     domain: DEV_DOMAIN,
@@ -129,15 +141,26 @@ export function operatorOptions(o: {
   };
 }
 
+/** The L1 of a rig: the system deployed on EDR, its prover listed as a compute operator. */
+export async function startL1(): Promise<{ l1: System; operators: InferenceOperatorList }> {
+  const l1 = await deploySystem(await prepareArtifacts());
+  await (await (l1.d.inferenceOperators.connect(l1.prover) as Contract).getFunction("list")()).wait();
+  return {
+    l1,
+    operators: new InferenceOperatorList(String(l1.d.inferenceOperators.target), l1.ethers.provider),
+  };
+}
+
 export async function startRig(o: { params: ProtocolParams; users: number }): Promise<Rig> {
   const logger = pino({ level: "silent" });
+  const chain = await startL1();
   const dir = tempDir("inference");
   const sequencer = await startNode(
     testNodeConfig(`${dir}/sequencer`, { domain: DEV_DOMAIN, params: o.params, fsync: false }),
     logger,
   );
   const store = await startStore({ dataDir: `${dir}/store`, port: 0 });
-  const urls = { sequencerUrl: sequencer.url, storeUrl: store.url, params: o.params };
+  const urls = { sequencerUrl: sequencer.url, storeUrl: store.url, params: o.params, ...chain };
   const served = await setupModel({ ...urls, users: o.users });
   return {
     ...served,
@@ -145,6 +168,7 @@ export async function startRig(o: { params: ProtocolParams; users: number }): Pr
     sequencer,
     store,
     params: o.params,
+    ...chain,
     serve: (s = {}) => startInferenceService({ ...operatorOptions({ ...urls, logger }), ...s }),
     client: (node, user) => new InferenceClient(node.url, user),
     stop: async () => {
@@ -153,6 +177,8 @@ export async function startRig(o: { params: ProtocolParams; users: number }): Pr
       await store.stop();
       await sequencer.stop();
       await rm(dir, { recursive: true, force: true });
+      // The circuit build behind the L1's verifier may have started snarkjs's worker threads.
+      await terminateSnarkjsCurve();
     },
   };
 }

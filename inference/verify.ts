@@ -14,7 +14,9 @@ import type { StoreClient } from "../store/client.ts";
 import { fetchByContent, fetchModel } from "../store/fetch-content.ts";
 import { checkOutput, inputCommitment, servingContext } from "./check.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
-import { decodeRecord, type InferenceRecord } from "../protocol/provenance/inference-record.ts";
+import { encodeRecord, findRecord, type InferenceRecord } from "../protocol/provenance/inference-record.ts";
+import { verifyOperatorAttestation } from "../protocol/provenance/operator-attestation.ts";
+import { buildEvidence, checkEvidence, type SlashEvidence } from "./evidence.ts";
 
 export interface Verdict {
   readonly inference: number;
@@ -33,16 +35,23 @@ export interface Verdict {
     readonly maxDiff?: number;
     readonly label?: number;
     readonly referenceLabel?: number;
+    /** The L1 address that attested the record (its bond answers for it). */
+    readonly operatorL1?: string;
   };
+  /** When the output is wrong: what a governance slash of the operator's bond cites. */
+  readonly slash?: SlashEvidence;
 }
 
 /**
  * `openledger serve verify`: re-runs inference `id` from what the chain and the store hold.
  * The model is fetched by its modelHash (bytes checked), the record by its inputHash: a
  * record of this model whose input hashes to inputHash, whose output hashes to outputHash
- * and whose attestation is the operator's. Then the output must agree with the reference
- * forward pass (checkOutput) and the feature commitment must be the one the input gives. A model the store cannot give back throws (nothing to judge the operator by);
- * a missing or wrong record is a verdict against the operator, who stored it.
+ * and whose attestations (L2 key and L1 address) verify under the keys it names. Then the
+ * output must agree with the reference forward pass (checkOutput) and the feature commitment
+ * must be the one the input gives; a wrong output comes with the slash evidence (evidence.ts):
+ * whoever signed it answers for it. A model the store cannot give back
+ * throws (nothing to judge the operator by); a missing or wrong record is a verdict against
+ * the operator, who stored it.
  */
 export async function verifyInference(
   provider: OpenLedgerProvider,
@@ -60,23 +69,23 @@ export async function verifyInference(
   const outputHash = BigInt(record.outputHash as string);
   const fc = BigInt(record.featureCommitment as string);
 
-  const attested = (r: InferenceRecord) =>
-    verifyAttestation(
-      r.attestation,
-      attestationMessage(domain, BigInt(`0x${Buffer.from(r.txHash).toString("hex")}`), outputHash, fc),
+  const attested = (r: InferenceRecord) => {
+    const txHash = BigInt(`0x${Buffer.from(r.txHash).toString("hex")}`);
+    return (
+      verifyAttestation(r.attestation, attestationMessage(domain, txHash, outputHash, fc)) &&
+      verifyOperatorAttestation(
+        domain,
+        { txHash, model: r.model, outputHash, featureCommitment: fc },
+        r.operatorL1,
+      )
     );
+  };
   // A record counts only if everything in it is bound by the chain or the operator's
   // signature: anyone may upload a blob under this inputHash and grant it to the verifier,
   // and a forged output or attestation must not stand in for the operator's record.
-  const matches = (bytes: Uint8Array): Field => {
-    try {
-      const r = decodeRecord(bytes);
-      const bound = r.model === record.model && ioHash(r.output) === outputHash && attested(r);
-      return bound ? ioHash(r.input) : -1n;
-    } catch {
-      return -1n;
-    }
-  };
+  const bound = (r: InferenceRecord) =>
+    r.model === record.model && ioHash(r.output) === outputHash && attested(r);
+  const matches = (bytes: Uint8Array): Field => (findRecord(bytes, inputHash, bound) ? inputHash : -1n);
   let stored: { blob: { id: string }; bytes: Uint8Array };
   try {
     stored = await fetchByContent(store, "input", inputHash, matches);
@@ -89,7 +98,7 @@ export async function verifyInference(
       evidence: { record },
     };
   }
-  const r = decodeRecord(stored.bytes);
+  const r = findRecord(stored.bytes, inputHash, bound)!;
   const problems: string[] = [];
   const x = decodeInput(r.input);
   const probs = decodeOutput(r.output);
@@ -119,6 +128,54 @@ export async function verifyInference(
       maxDiff: check.maxDiff,
       label: check.label,
       referenceLabel: check.referenceLabel,
+      operatorL1: r.operatorL1.signer,
     },
+    ...(!check.ok && {
+      slash: buildEvidence({
+        domain,
+        inference: id,
+        modelHash: model.modelHash as string,
+        featureCommitment: fc,
+        // The one record, not the blob: a batch's blob holds other users' inputs too.
+        record: encodeRecord(r),
+        mlp,
+      }),
+    }),
   };
+}
+
+/**
+ * Checks slash evidence against the chains and the store: it is for this deployment
+ * (`domain`), the model is fetched by the
+ * evidence's modelHash (bytes checked) and must be the one L2 registered, inference
+ * `e.inference` on L2 must carry the attested model, outputHash and featureCommitment, and
+ * the operator must have been listed on L1 (so its bond answers for its attestations).
+ * Returns the problems; empty when the evidence stands.
+ */
+export async function verifyEvidence(
+  e: SlashEvidence,
+  domain: Domain,
+  provider: OpenLedgerProvider,
+  store: StoreClient,
+  operators: { served(operator: string): Promise<boolean> },
+): Promise<string[]> {
+  const problems: string[] = [];
+  if (BigInt(e.chainId) !== domain.chainId || e.rollup.toLowerCase() !== domain.rollup.toLowerCase()) {
+    problems.push(`the evidence is for chain ${e.chainId}, rollup ${e.rollup}: not this deployment`);
+  }
+  const record = await provider.getInference(e.inference);
+  const model = record && (await provider.getModel(record.model as number));
+  if (!record || !model) return [`no inference ${e.inference} (or its model) on L2`];
+  if (record.model !== e.model || BigInt(model.modelHash as string) !== BigInt(e.modelHash)) {
+    problems.push("the evidence names another model than the L2 record");
+  }
+  if (BigInt(record.outputHash as string) !== BigInt(e.outputHash)) {
+    problems.push("the L2 record carries another outputHash");
+  }
+  if (BigInt(record.featureCommitment as string) !== BigInt(e.featureCommitment)) {
+    problems.push("the L2 record carries another featureCommitment");
+  }
+  if (!(await operators.served(e.operator))) problems.push(`${e.operator} was never a listed operator`);
+  const mlp = decodeMlp((await fetchModel(store, BigInt(model.modelHash as string))).bytes);
+  return [...problems, ...checkEvidence(e, mlp)];
 }

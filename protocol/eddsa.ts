@@ -1,5 +1,5 @@
 import { blake512 } from "@noble/hashes/blake1.js";
-import { type AffinePoint, Point, SUBGROUP_ORDER, toAffine, verifyEquation } from "./babyjub.ts";
+import { type AffinePoint, mulBase, SUBGROUP_ORDER, verifyEquation } from "./babyjub.ts";
 import { ErrorCode, OpenLedgerError } from "./errors.ts";
 import { bigIntToBytesLE, bytesToBigIntLE, type Field, isField } from "./field.ts";
 import { poseidon } from "./poseidon.ts";
@@ -11,8 +11,8 @@ import { poseidon } from "./poseidon.ts";
  *   r = Blake-512(h[32..64] ‖ msg as 32 LE bytes) mod l; R8 = Base8·r
  *   S = r + Poseidon(R8.x, R8.y, A.x, A.y, msg)·s mod l
  * and a signature is valid iff S < l and Base8·S = R8 + (8·A)·Poseidon(...), with R8 and A
- * on the curve. Signing runs on noble's point arithmetic (wallets, tests); verification,
- * the sequencer's hot path, in WebAssembly (`verifyEquation`, protocol/babyjub.ts).
+ * on the curve. Both multiples of Base8 (A and R8) and the verification equation run in
+ * WebAssembly (`mulBase`, `verifyEquation`, protocol/babyjub.ts).
  */
 export interface Signature {
   readonly R8: AffinePoint;
@@ -38,7 +38,7 @@ export function derivePublicKey(sk: PrivateKey): PublicKey {
 
 // s >> 3 can exceed l; Base8 has order l, so reducing it first gives the same point.
 function publicKeyOf(s: bigint): PublicKey {
-  return toAffine(Point.BASE.multiply((s >> 3n) % SUBGROUP_ORDER));
+  return mulBase((s >> 3n) % SUBGROUP_ORDER);
 }
 
 // The public key costs a scalar multiplication, as much as the signature's own R8: keys that
@@ -64,7 +64,7 @@ export function signMessage(sk: PrivateKey, msg: Field): Signature {
   const { s, prefix, A } = signer(sk);
   const rBytes = blake512(concat(prefix, bigIntToBytesLE(msg, 32)));
   const r = bytesToBigIntLE(rBytes) % SUBGROUP_ORDER;
-  const R8 = toAffine(Point.BASE.multiply(r));
+  const R8 = mulBase(r);
   const hm = poseidon([R8.x, R8.y, A.x, A.y, msg]);
   const S = (r + hm * s) % SUBGROUP_ORDER;
   return { R8, S };

@@ -1,3 +1,6 @@
 export * from "./provider.ts";
 export * from "./wallet.ts";
 export * from "./accounts.ts";
+export * from "./amounts.ts";
+export * from "./governance/actions.ts";
+export * from "./governance/governor.ts";

@@ -29,6 +29,8 @@ export type * from "./wire.ts";
  * callers handle the same codes as the state transition; transport failures and other
  * JSON-RPC errors throw RpcCallError.
  */
+type RpcReply<T> = { result?: T; error?: { code: number; message: string; data?: { code?: string } } };
+
 export class RpcCallError extends Error {
   override readonly name = "RpcCallError";
   constructor(
@@ -52,26 +54,56 @@ export class OpenLedgerProvider {
 
   /** One JSON-RPC call; `params` is the positional array. */
   async call<T>(method: string, params: unknown[] = []): Promise<T> {
-    const id = this.nextId++;
+    const { status, body } = await this.post({ jsonrpc: "2.0", id: this.nextId++, method, params });
+    return this.result<T>(status, body as RpcReply<T> | undefined);
+  }
+
+  /**
+   * Several calls in one JSON-RPC batch request (at most the sequencer's batch size, 100 by
+   * default): each call's result, or the error it would have thrown on its own.
+   */
+  async callMany<T>(calls: readonly { method: string; params: unknown[] }[]): Promise<Array<T | Error>> {
+    const first = this.nextId;
+    this.nextId += calls.length;
+    const { status, body } = await this.post(
+      calls.map((c, i) => ({ jsonrpc: "2.0", id: first + i, method: c.method, params: c.params })),
+    );
+    // A refusal of the whole batch (rate limit, too many calls) is one reply without a list.
+    if (!Array.isArray(body)) {
+      this.result(status, body as RpcReply<T> | undefined);
+      throw new RpcCallError(-32603, `${this.url} answered a batch with one reply`);
+    }
+    const replies = new Map((body as (RpcReply<T> & { id: number })[]).map((r) => [r.id, r]));
+    return calls.map((_, i) => {
+      try {
+        return this.result<T>(status, replies.get(first + i));
+      } catch (e) {
+        return e as Error;
+      }
+    });
+  }
+
+  private async post(payload: unknown): Promise<{ status: number; body: unknown }> {
     let res: Response;
     try {
       res = await fetch(this.url, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id, method, params }),
+        body: JSON.stringify(payload),
       });
     } catch (e) {
       throw new RpcCallError(-32603, `cannot reach the sequencer at ${this.url}: ${(e as Error).message}`);
     }
-    const body = (await res.json().catch(() => undefined)) as
-      { result?: T; error?: { code: number; message: string; data?: { code?: string } } } | undefined;
-    if (!body)
-      throw new RpcCallError(-32603, `the sequencer answered HTTP ${res.status} without a JSON body`);
+    return { status: res.status, body: await res.json().catch(() => undefined) };
+  }
+
+  private result<T>(status: number, body: RpcReply<T> | undefined): T {
+    if (!body) throw new RpcCallError(-32603, `the sequencer answered HTTP ${status} without a JSON body`);
     // A JSON body that is not a JSON-RPC response: most often a URL without the /rpc path.
     if (!("result" in body) && typeof body.error?.code !== "number") {
       throw new RpcCallError(
         -32603,
-        `${this.url} answered HTTP ${res.status} with no JSON-RPC response (the sequencer's endpoint is POST /rpc)`,
+        `${this.url} answered HTTP ${status} with no JSON-RPC response (the sequencer's endpoint is POST /rpc)`,
       );
     }
     if (body.error) {
@@ -112,6 +144,16 @@ export class OpenLedgerProvider {
 
   sendRawTransaction(raw: Uint8Array): Promise<SubmitResult> {
     return this.call("ol_sendTransaction", [`0x${Buffer.from(raw).toString("hex")}`]);
+  }
+
+  /** Several signed transactions in one request, submitted in order: each one's result or refusal. */
+  sendRawTransactions(raws: readonly Uint8Array[]): Promise<Array<SubmitResult | Error>> {
+    return this.callMany(
+      raws.map((raw) => ({
+        method: "ol_sendTransaction",
+        params: [`0x${Buffer.from(raw).toString("hex")}`],
+      })),
+    );
   }
 
   sendTransaction(tx: SignedTx): Promise<SubmitResult> {

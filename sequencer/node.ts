@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { BatchPoster } from "./l1/batch-poster.ts";
+import { type BatchPoster, EntriesMissingOnL1 } from "./l1/batch-poster.ts";
 import { SequencerMetrics } from "./rpc/metrics.ts";
 import { buildRpcServer, type RpcServerConfig } from "./rpc/server.ts";
 import { type EntryRecord, KEY } from "./storage/schema.ts";
@@ -34,6 +34,8 @@ export interface NodeConfig {
 export interface SequencerNode {
   readonly url: string;
   readonly sequencer: Sequencer;
+  /** The node's LevelDB, for what runs beside the sequencer in its process (the L1 relay). */
+  readonly store: Store;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startNode(
   return {
     url: address,
     sequencer,
+    store,
     async stop() {
       clearInterval(timer);
       await app.close();
@@ -104,7 +107,8 @@ export async function startNode(
 /**
  * Hands sealed entries to the poster one at a time, in entry order (a settlement after its
  * epoch's end batch, and before the batches that follow it); a failed post is retried after
- * a delay. The L1 transaction hash is stored beside the entry.
+ * a delay, and entries L1 lost after they counted as posted (a reorg) are offered again
+ * first. The L1 transaction hash is stored beside the entry.
  */
 class PostingLoop {
   private readonly queue: EntryRecord[] = [];
@@ -144,6 +148,10 @@ class PostingLoop {
           `${batch.kind} posted to L1`,
         );
       } catch (err) {
+        if (err instanceof EntriesMissingOnL1) {
+          await this.offerAgain(err);
+          continue;
+        }
         this.logger.warn(
           { err, entry: batch.number },
           `posting the ${batch.kind} to L1 failed; retrying in ${this.retryMs} ms`,
@@ -152,5 +160,17 @@ class PostingLoop {
       }
     }
     this.busy = false;
+  }
+
+  /** Queues again, from the store, the entries L1 lost after they counted as posted. */
+  private async offerAgain(missing: EntriesMissingOnL1): Promise<void> {
+    this.logger.warn(
+      { entry: missing.entry, lastCommitted: missing.lastCommitted },
+      "entries posted before are no longer on L1 (an L1 reorg): posting them again",
+    );
+    for (let n = missing.lastCommitted + 1; n < missing.entry; n++) {
+      // Sealed entries are on disk before they are offered.
+      this.enqueue((await this.store.get<EntryRecord>(KEY.batch(n)))!);
+    }
   }
 }

@@ -79,10 +79,45 @@ export function signRequest(
   };
 }
 
+/**
+ * A signed request's parts and signature: the proof, checkable by anyone, that the holder
+ * of `key` named `box` as its box key (the store hands it out with the box: "Readers").
+ */
+export interface IdentityProof {
+  readonly method: string;
+  readonly url: string;
+  readonly bodyHash: string;
+  readonly time: number;
+  readonly nonce: string;
+  /** `packPoint(R8) ‖ S`, hex. */
+  readonly signature: string;
+}
+
 export interface Authenticated {
   readonly identity: StoreIdentity;
   /** The body hash the signature covers; the body must be checked against it. */
   readonly bodyHash: string;
+  readonly proof: IdentityProof;
+}
+
+/** Parses `packPoint(R8) ‖ S` (hex); UNAUTHENTICATED for anything else. */
+function decodeSignature(hexSig: string): Signature {
+  const sigBytes = fromHex(hexSig, 64, AUTH.signature);
+  try {
+    return { R8: unpackPoint(sigBytes.subarray(0, 32)), S: bytesToBigIntLE(sigBytes.subarray(32)) };
+  } catch (e) {
+    throw new StoreError(StoreErrorCode.Unauthenticated, "signature is malformed", { cause: e });
+  }
+}
+
+/** Whether `proof` is `identity.key`'s signature over a request naming `identity.box`. */
+export function proofHolds(identity: StoreIdentity, proof: IdentityProof): boolean {
+  try {
+    const msg = requestMessage({ ...proof, box: identity.box });
+    return verifySignature(msg, decodeSignature(proof.signature), accountPoint(identity.key));
+  } catch {
+    return false;
+  }
 }
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -125,13 +160,8 @@ export class RequestVerifier {
     }
     fromHex(identity.box, 32, AUTH.box);
     const pub = accountPoint(identity.key);
-    const sigBytes = fromHex(get(AUTH.signature), 64, AUTH.signature);
-    let sig: Signature;
-    try {
-      sig = { R8: unpackPoint(sigBytes.subarray(0, 32)), S: bytesToBigIntLE(sigBytes.subarray(32)) };
-    } catch (e) {
-      throw new StoreError(StoreErrorCode.Unauthenticated, "signature is malformed", { cause: e });
-    }
+    const signature = get(AUTH.signature);
+    const sig = decodeSignature(signature);
     const msg = requestMessage({ method, url, bodyHash, time, nonce, box: identity.box });
     if (!verifySignature(msg, sig, pub)) {
       throw new StoreError(StoreErrorCode.Unauthenticated, "signature does not verify");
@@ -140,7 +170,7 @@ export class RequestVerifier {
     if (this.seen.has(id)) throw new StoreError(StoreErrorCode.ReplayedRequest, "request already seen");
     this.sweep(now);
     this.seen.set(id, time);
-    return { identity, bodyHash };
+    return { identity, bodyHash, proof: { method, url, bodyHash, time, nonce, signature } };
   }
 
   /** Drops entries whose time has left the window: a replay of them is refused as stale. */

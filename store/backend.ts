@@ -1,8 +1,8 @@
 /**
  * Where a store keeps its bytes: uploads being staged, and committed blobs under their id
  * (hex SHA-256 of the stored bytes). The index (store/index-db.ts) and every check live
- * above this interface, so a backend only moves bytes. The embedded default is
- * `DiskBackend`; an S3-compatible one is not written yet (docs/store.md).
+ * above this interface, so a backend only moves bytes: `DiskBackend` (the embedded default)
+ * and `S3Backend` (an S3-compatible bucket; docs/store.md, "Backends").
  */
 export interface BlobBackend {
   /** Bytes staged so far for an upload (0 for one never written). */

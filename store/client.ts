@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
-import { sha256Hex, signRequest } from "./auth.ts";
+import { type IdentityProof, proofHolds, sha256Hex, signRequest } from "./auth.ts";
 import {
   BlobKind,
   type BlobKindName,
@@ -42,6 +42,8 @@ export interface PutOptions {
   readonly contentRoot?: string | Promise<string>;
   /** Model and inference-input blobs: the hash the chain records for the plaintext (0x hex). */
   readonly contentHash?: string;
+  /** A blob of several contents (a batch of inference records): every hash to find it by. */
+  readonly contentHashes?: readonly string[];
   readonly refuseDuplicates?: boolean;
   /** Bytes per request (at most the server's maximum). */
   readonly chunkBytes?: number;
@@ -254,6 +256,7 @@ export class StoreClient {
       blobId,
       ...(contentRoot === undefined ? {} : { contentRoot }),
       ...(o.contentHash === undefined ? {} : { contentHash: o.contentHash }),
+      ...(o.contentHashes === undefined ? {} : { contentHashes: o.contentHashes }),
       envelopes,
     });
   }
@@ -282,6 +285,26 @@ export class StoreClient {
     const parts: Uint8Array[] = [];
     for await (const p of this.getStream(blobId)) parts.push(p);
     return new Uint8Array(Buffer.concat(parts));
+  }
+
+  /**
+   * The reader identity of an account key, from the store's directory, checked: the box key
+   * must come with the account's own signature naming it, so a store cannot slip in a key
+   * of its own (FORGED_IDENTITY). READER_UNKNOWN if the account never used this store.
+   */
+  async readerIdentity(key: string): Promise<StoreIdentity> {
+    const found = await this.json<{ key: string; box: string; proof: IdentityProof }>(
+      "GET",
+      `/identities/${key}`,
+    );
+    const identity = { key, box: found.box };
+    if (found.key !== key || !proofHolds(identity, found.proof)) {
+      throw new StoreError(
+        StoreErrorCode.ForgedIdentity,
+        `the store's box key for ${key} is not signed by that account`,
+      );
+    }
+    return identity;
   }
 
   /** Wraps the blob key for `reader` and records it: only the owner may. */

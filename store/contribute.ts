@@ -10,7 +10,7 @@ import { txHash } from "../protocol/tx/fields.ts";
 import { type RegisterContribution, TxType } from "../protocol/tx/types.ts";
 import type { L2Wallet } from "../sdk/wallet.ts";
 import type { SubmitResult } from "../sdk/wire.ts";
-import type { StoreClient, UploadSession } from "./client.ts";
+import type { Reader, StoreClient, UploadSession } from "./client.ts";
 import { StoreError, StoreErrorCode } from "./errors.ts";
 import { type RowFormat, rowFilePlaintext, scanRowFile } from "./row-file.ts";
 import { rowsContentRoot } from "./rows.ts";
@@ -37,6 +37,8 @@ export interface ContributeRequest {
   readonly license: number;
   readonly fee: bigint;
   readonly refuseDuplicates: boolean;
+  /** Readers besides the owner, wrapped at upload: the Datanet's curators (store/roles.ts). */
+  readonly readers?: readonly Reader[];
   /** Folder of the state files. */
   readonly stateDir: string;
 }
@@ -145,6 +147,7 @@ export async function contribute(
         rowHashes: scanned.rowHashes,
         contentRoot,
         refuseDuplicates: r.refuseDuplicates,
+        readers: r.readers,
         resume,
         onSession: (s) => save({ ...state, upload: { uploadId: s.uploadId, blobKey: hex(s.blobKey) } }),
         onProgress: (sent, total) => events.progress?.("upload", sent, total),
@@ -157,8 +160,11 @@ export async function contribute(
     try {
       stored = await put(session);
     } catch (e) {
-      // The session is gone (completed, or a fresh store): start a new one.
-      if (!(session && e instanceof StoreError && e.code === StoreErrorCode.NotFound)) throw e;
+      // The session is gone (completed, expired, or a fresh store): start a new one.
+      const gone =
+        e instanceof StoreError &&
+        (e.code === StoreErrorCode.NotFound || e.code === StoreErrorCode.UploadExpired);
+      if (!(session && gone)) throw e;
       stored = await put();
     }
     blobId = stored.blob.id;

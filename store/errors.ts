@@ -22,12 +22,20 @@ export const StoreErrorCode = {
   /** Only the blob's or the upload's owner may do this. */
   NotOwner: "NOT_OWNER",
   NotFound: "NOT_FOUND",
+  /** No box key known for an account key: its holder has not used this store yet. */
+  ReaderUnknown: "READER_UNKNOWN",
+  /** (client) A box key whose signed proof does not verify under the account key. */
+  ForgedIdentity: "FORGED_IDENTITY",
+  /** (client) A prover grant to an account whose L1 address is not a bonded prover. */
+  NotBondedProver: "NOT_BONDED_PROVER",
   /** A chunk larger than the server takes in one request. */
   ChunkTooLarge: "CHUNK_TOO_LARGE",
   /** A chunk that does not start where the upload stands, or runs past its declared size. */
   OffsetMismatch: "OFFSET_MISMATCH",
   /** Another request is writing to this upload. */
   UploadBusy: "UPLOAD_BUSY",
+  /** An upload left unfinished longer than the store keeps one: its bytes are gone. */
+  UploadExpired: "UPLOAD_EXPIRED",
   /** Completed before every declared byte arrived. */
   UploadIncomplete: "UPLOAD_INCOMPLETE",
   /** The uploaded bytes do not hash to the blob id the uploader named. */
@@ -46,6 +54,8 @@ export const StoreErrorCode = {
   InvalidBlob: "INVALID_BLOB",
   /** A key envelope or a segment failed authentication: wrong key, or altered bytes. */
   DecryptFailed: "DECRYPT_FAILED",
+  /** The blob backend cannot be opened as configured (S3 bucket, credentials, part size). */
+  BackendMisconfigured: "BACKEND_MISCONFIGURED",
   /** The server could not be reached or answered something that is not the store's JSON. */
   Unavailable: "STORE_UNAVAILABLE",
   Internal: "INTERNAL",
@@ -62,9 +72,14 @@ const STATUS: Record<StoreErrorCode, number> = {
   NOT_GRANTED: 403,
   NOT_OWNER: 403,
   NOT_FOUND: 404,
+  READER_UNKNOWN: 404,
+  // The store served a box key its account never signed for.
+  FORGED_IDENTITY: 502,
+  NOT_BONDED_PROVER: 403,
   CHUNK_TOO_LARGE: 413,
   OFFSET_MISMATCH: 409,
   UPLOAD_BUSY: 409,
+  UPLOAD_EXPIRED: 410,
   UPLOAD_INCOMPLETE: 409,
   HASH_MISMATCH: 400,
   CONTENT_ROOT_MISMATCH: 400,
@@ -75,6 +90,7 @@ const STATUS: Record<StoreErrorCode, number> = {
   BLOB_TRUNCATED: 500,
   INVALID_BLOB: 400,
   DECRYPT_FAILED: 400,
+  BACKEND_MISCONFIGURED: 500,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };

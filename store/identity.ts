@@ -10,7 +10,7 @@ import { StoreError, StoreErrorCode } from "./errors.ts";
  * Who talks to the store (docs/store.md, "Identities"). One L2 private key gives both halves:
  *  - `key`: the account's BabyJubJub EdDSA-Poseidon public key (packed, hex). Requests are
  *    signed with it, so the store knows callers by the identity L2 knows them by (contribution
- *    owner, later Datanet curator or bonded prover) and no second signing key is kept;
+ *    owner, Datanet curator, bonded prover: store/roles.ts) and no second signing key is kept;
  *  - `box`: an X25519 public key (hex) that blob keys are wrapped to. BabyJubJub has no
  *    well-kept ECIES; X25519 does (@noble/curves). Its secret is HKDF of the L2 secret, so it
  *    needs no storage of its own, and requests carry it under the signature, which binds it

@@ -1,5 +1,6 @@
 import { Level } from "level";
 import type { BlobKindName } from "./blob-format.ts";
+import type { IdentityProof } from "./auth.ts";
 import type { StoreIdentity } from "./identity.ts";
 
 /**
@@ -20,6 +21,11 @@ export interface UploadRecord {
   readonly rowCount: number | null;
   readonly refuseDuplicates: boolean;
   readonly createdAt: number;
+  /**
+   * When a chunk last arrived (createdAt before the first): what the upload's expiry counts
+   * from. Absent from records written before uploads expired: createdAt stands in.
+   */
+  readonly touchedAt?: number;
 }
 
 export interface BlobRecord {
@@ -50,6 +56,13 @@ export interface EnvelopeRecord {
   readonly envelope: string;
 }
 
+/** A caller's box key as the store learned it, with the signed request that named it. */
+export interface IdentityRecord {
+  readonly key: string;
+  readonly box: string;
+  readonly proof: IdentityProof;
+}
+
 /** Where a row hash was first seen in a Datanet. */
 export interface RowLocation {
   readonly blobId: string;
@@ -66,6 +79,10 @@ export class StoreIndex {
   private readonly rows;
   /** `${contentHash}/${blobId}` → "": several blobs may hold the same content. */
   private readonly content;
+  /** Expired upload id → when it expired, so resuming it is told why it is gone. */
+  private readonly expired;
+  /** Account key → the box key its holder signed for: how an L2 account's reader key is found. */
+  private readonly identities;
 
   private constructor(private readonly db: Level<string, string>) {
     this.uploads = db.sublevel<string, UploadRecord>("uploads", { valueEncoding: "json" });
@@ -74,6 +91,8 @@ export class StoreIndex {
     this.envelopes = db.sublevel<string, EnvelopeRecord>("envelopes", { valueEncoding: "json" });
     this.rows = db.sublevel<string, string>("rows", { valueEncoding: "utf8" });
     this.content = db.sublevel<string, string>("content", { valueEncoding: "utf8" });
+    this.expired = db.sublevel<string, number>("expired-uploads", { valueEncoding: "json" });
+    this.identities = db.sublevel<string, IdentityRecord>("identities", { valueEncoding: "json" });
   }
 
   static async open(dir: string): Promise<StoreIndex> {
@@ -97,8 +116,53 @@ export class StoreIndex {
     return this.uploads.get(id);
   }
 
+  async touchUpload(u: UploadRecord, at: number): Promise<void> {
+    await this.uploads.put(u.id, { ...u, touchedAt: at });
+  }
+
+  /** Every open upload session (a few per active uploader: read whole by the expiry sweep). */
+  async listUploads(): Promise<UploadRecord[]> {
+    return this.uploads.values().all();
+  }
+
+  /** Ends an upload session that was never completed, remembering when. */
+  async expireUpload(id: string, at: number): Promise<void> {
+    const ops = this.db.batch();
+    ops.del(id, { sublevel: this.uploads });
+    ops.del(id, { sublevel: this.uploadRows });
+    ops.put(id, at, { sublevel: this.expired });
+    await ops.write();
+  }
+
+  /** When upload `id` expired, if it did and is still remembered. */
+  getExpired(id: string): Promise<number | undefined> {
+    return this.expired.get(id);
+  }
+
+  /** Forgets uploads that expired before `before`; resuming one is then NOT_FOUND. */
+  async forgetExpired(before: number): Promise<number> {
+    const ops = this.db.batch();
+    let n = 0;
+    for await (const [id, at] of this.expired.iterator()) {
+      if (at < before) {
+        ops.del(id, { sublevel: this.expired });
+        n++;
+      }
+    }
+    await ops.write();
+    return n;
+  }
+
   getUploadRows(id: string): Promise<Uint8Array | undefined> {
     return this.uploadRows.get(id);
+  }
+
+  getIdentity(key: string): Promise<IdentityRecord | undefined> {
+    return this.identities.get(key);
+  }
+
+  async putIdentity(r: IdentityRecord): Promise<void> {
+    await this.identities.put(r.key, r);
   }
 
   getBlob(id: string): Promise<BlobRecord | undefined> {
@@ -139,8 +203,8 @@ export class StoreIndex {
 
   /**
    * Records a stored blob in one atomic write: its record, its envelopes, the rows it is the
-   * first to bring into its Datanet (`newRows`: row index in the blob), and the end of the
-   * upload session.
+   * first to bring into its Datanet (`newRows`: row index in the blob), the content hashes
+   * it is found by (its contentHash and `moreContent`) and the end of the upload session.
    */
   async commitBlob(
     blob: BlobRecord,
@@ -148,10 +212,13 @@ export class StoreIndex {
     uploadId: string,
     rowHashes?: Uint8Array,
     newRows: readonly number[] = [],
+    moreContent: readonly string[] = [],
   ): Promise<void> {
     const ops = this.db.batch();
     ops.put(blob.id, blob, { sublevel: this.blobs });
-    if (blob.contentHash !== null) ops.put(`${blob.contentHash}/${blob.id}`, "", { sublevel: this.content });
+    for (const h of blob.contentHash === null ? moreContent : [blob.contentHash, ...moreContent]) {
+      ops.put(`${h}/${blob.id}`, "", { sublevel: this.content });
+    }
     for (const e of envelopes) ops.put(`${blob.id}/${e.reader.key}`, e, { sublevel: this.envelopes });
     if (rowHashes && blob.datanet !== null) {
       const d = datanetKey(blob.datanet);

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Authenticated } from "./auth.ts";
 import type { BlobKindName } from "./blob-format.ts";
 import { StoreError, StoreErrorCode } from "./errors.ts";
 import type { StoreIdentity } from "./identity.ts";
@@ -13,6 +14,7 @@ import {
   findByContentSchema,
   grantSchema,
   healthSchema,
+  identitySchema,
   uploadStatusSchema,
 } from "./schemas.ts";
 import type { CompleteUpload, StoreService } from "./service.ts";
@@ -20,7 +22,7 @@ import type { CompleteUpload, StoreService } from "./service.ts";
 declare module "fastify" {
   interface FastifyRequest {
     /** Set by the authentication hook (store/server.ts) on every route but /health. */
-    caller: { identity: StoreIdentity; bodyHash: string } | null;
+    caller: Authenticated | null;
   }
 }
 
@@ -109,6 +111,11 @@ export function storeRoutes(service: StoreService) {
         .type("application/octet-stream")
         .header("content-length", blob.size)
         .send(Readable.from(bytes));
+    });
+
+    app.get<{ Params: { key: string } }>("/identities/:key", { schema: identitySchema }, async (req) => {
+      caller(req);
+      return service.identityOf(req.params.key);
     });
 
     app.post<IdParams & { Body: EnvelopeRecord }>(

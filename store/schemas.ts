@@ -41,6 +41,9 @@ export const envelopeRecord = {
 /** A field element as the chain's records print it: 0x and 64 lower-case hex digits. */
 const fieldHex = { type: "string", pattern: "^0x[0-9a-f]{64}$" } as const;
 
+/** Content hashes one blob may be listed under (`contentHashes` at complete). */
+export const MAX_CONTENT_HASHES = 4096;
+
 const nullable = <T extends object>(s: T) => ({ anyOf: [s, { type: "null" }] }) as const;
 
 export const blobRecord = {
@@ -146,6 +149,7 @@ export const completeSchema = {
       blobId: hex32,
       contentRoot: fieldHex,
       contentHash: fieldHex,
+      contentHashes: { type: "array", minItems: 1, maxItems: MAX_CONTENT_HASHES, items: fieldHex },
       envelopes: { type: "array", minItems: 1, maxItems: 256, items: envelopeRecord },
     },
   },
@@ -188,6 +192,33 @@ export const grantSchema = {
   body: envelopeRecord,
   response: {
     200: { type: "object", required: ["granted"], properties: { granted: { type: "boolean" } } },
+    ...errors,
+  },
+} as const;
+
+export const identitySchema = {
+  params: { type: "object", required: ["key"], properties: { key: hex32 } },
+  response: {
+    200: {
+      type: "object",
+      required: ["key", "box", "proof"],
+      properties: {
+        key: hex32,
+        box: hex32,
+        proof: {
+          type: "object",
+          required: ["method", "url", "bodyHash", "time", "nonce", "signature"],
+          properties: {
+            method: { type: "string" },
+            url: { type: "string" },
+            bodyHash: hex32,
+            time: { type: "integer" },
+            nonce: { type: "string" },
+            signature: { type: "string" },
+          },
+        },
+      },
+    },
     ...errors,
   },
 } as const;

@@ -15,6 +15,7 @@ import { fetchRows } from "./fetch-rows.ts";
 import { StoreKey } from "./identity.ts";
 import { hashRows, proveRow, type RowSource, rowsContentRoot, rowsPlaintext, splitRows } from "./rows.ts";
 import { type RunningStore, startStore } from "./server.ts";
+import { DEFAULT_LIMITS } from "./service.ts";
 import { rejectionCode } from "../protocol/testing.ts";
 
 const keyOf = (i: number) =>
@@ -173,7 +174,7 @@ describe("store server", () => {
     const small = await startStore({
       dataDir: join(dir, "small"),
       port: 0,
-      limits: { maxChunkBytes: 1000, maxBlobBytes: 10_000 },
+      limits: { ...DEFAULT_LIMITS, maxChunkBytes: 1000, maxBlobBytes: 10_000 },
     });
     const client = new StoreClient(small.url, keyOf(3));
     try {
@@ -283,6 +284,22 @@ describe("store server", () => {
         }),
       ),
     ).toBe("INVALID_REQUEST");
+  });
+
+  it("finds a blob of several contents by each of its hashes, for its readers only", async () => {
+    const batch = randomBytes(3_000);
+    const hashes = [1n, 2n, 3n].map((i) => fieldToHex(i * 0x1234567890abcdefn));
+    const { blob } = await alice.put({
+      kind: "input",
+      plaintextLength: batch.length,
+      plaintext: () => once(batch),
+      contentHashes: hashes,
+    });
+    for (const h of hashes) expect((await alice.findByContent(h)).map((b) => b.id)).toEqual([blob.id]);
+    expect(await alice.findByContent(fieldToHex(4n))).toEqual([]);
+    expect(await bob.findByContent(hashes[1]!)).toEqual([]);
+    await alice.grant(blob.id, bob.key.identity, "prover");
+    expect((await bob.findByContent(hashes[2]!)).map((b) => b.id)).toEqual([blob.id]);
   });
 
   it("flags rows already in the Datanet at upload, and refuses them when asked", async () => {

@@ -1,8 +1,10 @@
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { RequestVerifier, sha256Hex } from "./auth.ts";
+import type { BlobBackend } from "./backend.ts";
 import { DiskBackend } from "./disk-backend.ts";
 import { StoreError, StoreErrorCode } from "./errors.ts";
 import { codedErrorHandler } from "./http-errors.ts";
@@ -13,7 +15,7 @@ import { MAX_JSON_BYTES } from "./schemas.ts";
 import { DEFAULT_LIMITS, type StoreLimits, StoreService } from "./service.ts";
 
 export interface StoreServerOptions {
-  /** Blobs under `<dataDir>/blobs`, the index in `<dataDir>/index`. */
+  /** The index in `<dataDir>/index`; blobs under `<dataDir>/blobs` unless `backend` is given. */
   readonly dataDir: string;
   readonly host?: string;
   /** 0 picks a free port. */
@@ -24,12 +26,12 @@ export interface StoreServerOptions {
   readonly now?: () => number;
 }
 
-export interface RunningStore {
+export interface RunningStore<B extends BlobBackend = DiskBackend> {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly service: StoreService;
-  /** The disk backend, for tools and tests that look at the files themselves. */
-  readonly backend: DiskBackend;
+  /** The backend, for tools and tests that look at the stored bytes themselves. */
+  readonly backend: B;
   stop(): Promise<void>;
 }
 
@@ -41,12 +43,12 @@ const EMPTY_HASH = sha256Hex(new Uint8Array(0));
  * chunks by the service as they arrive. Failures answer `{ code, message }` with the
  * status of their code (store/errors.ts).
  */
-export async function buildStoreServer(o: StoreServerOptions) {
+export async function buildStoreServer<B extends BlobBackend>(o: StoreServerOptions, backend: B) {
   mkdirSync(o.dataDir, { recursive: true });
-  const backend = await DiskBackend.open(o.dataDir);
   const index = await StoreIndex.open(join(o.dataDir, "index"));
   const limits = o.limits ?? DEFAULT_LIMITS;
-  const roots = await RootThread.start();
+  // One thread per core, up to two: the tree a completing upload waits for is shared.
+  const roots = await RootThread.start(Math.min(2, availableParallelism()));
   const service = new StoreService(index, backend, limits, o.logger, roots);
   const now = o.now ?? Date.now;
   const verifier = new RequestVerifier(now(), now);
@@ -70,6 +72,7 @@ export async function buildStoreServer(o: StoreServerOptions) {
     const config = req.routeOptions.config as { public?: boolean; streamedBody?: boolean };
     if (config.public) return;
     req.caller = verifier.verify(req.method, req.url, req.headers);
+    await service.noteIdentity(req.caller);
     if (config.streamedBody) return;
     const raw = (req as unknown as { rawBody: Buffer | null }).rawBody;
     if ((raw ? sha256Hex(raw) : EMPTY_HASH) !== req.caller.bodyHash) {
@@ -82,17 +85,40 @@ export async function buildStoreServer(o: StoreServerOptions) {
     reply.code(404).send({ code: StoreErrorCode.NotFound, message: `no route ${req.method} ${req.url}` }),
   );
   await app.register(storeRoutes(service));
+  // Abandoned uploads are swept a few times per TTL, so one outlives it by a quarter at most.
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweeper = setInterval(
+    () => {
+      sweeping = service
+        .sweepUploads()
+        .catch((e: unknown) => o.logger?.error({ err: e }, "upload sweep failed"));
+    },
+    Math.max(50, Math.min(limits.uploadTtlMs / 4, 600_000)),
+  );
+  sweeper.unref();
   const close = async () => {
+    clearInterval(sweeper);
+    await sweeping;
     await app.close();
     await index.close();
     await backend.close();
     await roots.close();
   };
-  return { app, service, backend, close };
+  return { app, service, close };
 }
 
-export async function startStore(o: StoreServerOptions): Promise<RunningStore> {
-  const { app, service, backend, close } = await buildStoreServer(o);
+/** Serves blobs from `<dataDir>/blobs`, or from `backend` (opened by the caller, closed at stop). */
+export async function startStore(o: StoreServerOptions): Promise<RunningStore>;
+export async function startStore<B extends BlobBackend>(
+  o: StoreServerOptions,
+  backend: B,
+): Promise<RunningStore<B>>;
+export async function startStore(
+  o: StoreServerOptions,
+  given?: BlobBackend,
+): Promise<RunningStore<BlobBackend>> {
+  const backend = given ?? (await DiskBackend.open(o.dataDir));
+  const { app, service, close } = await buildStoreServer(o, backend);
   let url: string;
   try {
     url = await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 8549 });

@@ -5,7 +5,8 @@ import { BlobKind, type BlobKindName, HEADER_BYTES, TAG_BYTES } from "./blob-for
 import { ENVELOPE_BYTES } from "./envelope.ts";
 import { StoreError, StoreErrorCode } from "./errors.ts";
 import { fromHex, type StoreIdentity } from "./identity.ts";
-import type { BlobRecord, EnvelopeRecord, StoreIndex, UploadRecord } from "./index-db.ts";
+import type { Authenticated } from "./auth.ts";
+import type { BlobRecord, EnvelopeRecord, IdentityRecord, StoreIndex, UploadRecord } from "./index-db.ts";
 import type { RootThread } from "./root-thread.ts";
 import { rowsContentRoot } from "./rows.ts";
 
@@ -19,9 +20,15 @@ export interface StoreLimits {
   /** Largest chunk one request may carry: what the server streams to disk before answering. */
   readonly maxChunkBytes: number;
   readonly maxBlobBytes: number;
+  /** An upload no chunk has reached for this long expires: its staged bytes are deleted. */
+  readonly uploadTtlMs: number;
 }
 
-export const DEFAULT_LIMITS: StoreLimits = { maxChunkBytes: 16 << 20, maxBlobBytes: 64 * 2 ** 30 };
+export const DEFAULT_LIMITS: StoreLimits = {
+  maxChunkBytes: 16 << 20,
+  maxBlobBytes: 64 * 2 ** 30,
+  uploadTtlMs: 24 * 3600_000,
+};
 
 export interface CreateUpload {
   readonly kind: BlobKindName;
@@ -39,6 +46,11 @@ export interface CompleteUpload {
   readonly contentRoot?: string;
   /** Other kinds: the hash the chain records for the plaintext (modelHash, inputHash), 0x hex. */
   readonly contentHash?: string;
+  /**
+   * A blob that holds several contents (a batch of inference records): every hash it is to
+   * be found by, 0x hex. Indexed like contentHash; the blob record keeps contentHash only.
+   */
+  readonly contentHashes?: readonly string[];
   readonly envelopes: readonly EnvelopeRecord[];
 }
 
@@ -49,6 +61,8 @@ export class StoreService {
   private readonly running = new Map<string, { hash: Hash; at: number }>();
   /** Per rows upload, its contentRoot being computed while the bytes arrive. */
   private readonly roots = new Map<string, Promise<string>>();
+  /** Account key → box already in the identity directory: spares a write per request. */
+  private readonly known = new Map<string, string>();
 
   constructor(
     readonly index: StoreIndex,
@@ -87,6 +101,7 @@ export class StoreService {
       rowCount: o.rowHashes ? o.rowHashes.length / 32 : null,
       refuseDuplicates: o.refuseDuplicates ?? false,
       createdAt: Date.now(),
+      touchedAt: Date.now(),
     };
     // Early word on duplicates, so an uploader can stop before sending the bytes; the
     // check that counts is repeated at completion.
@@ -151,6 +166,7 @@ export class StoreService {
       }
       if (running) this.running.set(uploadId, { hash: running, at: offset + written });
       else this.running.delete(uploadId);
+      await this.index.touchUpload(upload, Date.now());
       return offset + written;
     });
   }
@@ -184,7 +200,7 @@ export class StoreService {
           `uploaded bytes hash to ${actual}, not ${o.blobId}`,
         );
       }
-      if (upload.kind === "rows" && o.contentHash !== undefined) {
+      if (upload.kind === "rows" && (o.contentHash !== undefined || o.contentHashes !== undefined)) {
         throw new StoreError(StoreErrorCode.InvalidRequest, "a rows blob's content hash is its contentRoot");
       }
       const rowHashes = upload.kind === "rows" ? await this.index.getUploadRows(uploadId) : undefined;
@@ -221,6 +237,7 @@ export class StoreService {
           uploadId,
           rowHashes,
           existing ? [] : newRows,
+          (o.contentHashes ?? []).map((h) => h.toLowerCase()),
         );
         this.logger?.info(
           { blob: blob.id, size: blob.size, rows: blob.rowCount, duplicates: duplicates.length },
@@ -293,6 +310,32 @@ export class StoreService {
     this.logger?.info({ blob: blobId, reader: e.reader.key, role: e.role }, "read granted");
   }
 
+  /**
+   * Records the caller's box key in the identity directory (docs/store.md, "Readers"), with
+   * the signed request that named it, so an uploader can wrap a key for an L2 account (a
+   * curator, a prover) that has used this store once.
+   */
+  async noteIdentity(caller: Authenticated): Promise<void> {
+    const { key, box } = caller.identity;
+    if (this.known.get(key) === box) return;
+    const stored = await this.index.getIdentity(key);
+    if (stored?.box !== box) await this.index.putIdentity({ key, box, proof: caller.proof });
+    this.known.set(key, box);
+  }
+
+  /** The box key an account key signed for: READER_UNKNOWN if it never used this store. */
+  async identityOf(key: string): Promise<IdentityRecord> {
+    fromHex(key, 32, "key");
+    const found = await this.index.getIdentity(key);
+    if (!found) {
+      throw new StoreError(
+        StoreErrorCode.ReaderUnknown,
+        `no box key for account key ${key}: its holder has not used this store yet`,
+      );
+    }
+    return found;
+  }
+
   /** Starts computing an upload's contentRoot: on the root thread if there is one. */
   private startRoot(uploadId: string, rowHashes: Uint8Array): Promise<string> {
     const job = this.rootThread
@@ -303,10 +346,52 @@ export class StoreService {
     return job;
   }
 
+  /**
+   * Expires every upload no chunk has reached for `uploadTtlMs` (its staged bytes deleted,
+   * its index records dropped) and forgets uploads that expired a TTL ago. Uploads being
+   * written are left for the next sweep. Resolves to the number expired.
+   */
+  async sweepUploads(now = Date.now()): Promise<number> {
+    let expired = 0;
+    for (const upload of await this.index.listUploads()) {
+      if (this.isStale(upload, now) && !this.busy.has(upload.id)) {
+        await this.expire(upload, now);
+        expired++;
+      }
+    }
+    await this.index.forgetExpired(now - this.limits.uploadTtlMs);
+    return expired;
+  }
+
+  private isStale(upload: UploadRecord, now: number): boolean {
+    return now - (upload.touchedAt ?? upload.createdAt) > this.limits.uploadTtlMs;
+  }
+
+  private async expire(upload: UploadRecord, now: number): Promise<void> {
+    await this.exclusive(upload.id, async () => {
+      await this.backend.discard(upload.id);
+      await this.index.expireUpload(upload.id, now);
+      this.running.delete(upload.id);
+      this.roots.delete(upload.id);
+    });
+    this.logger?.info({ upload: upload.id, size: upload.size }, "upload expired");
+  }
+
   private async ownUpload(caller: StoreIdentity, uploadId: string): Promise<UploadRecord> {
     const upload = await this.index.getUpload(uploadId);
-    if (!upload) throw new StoreError(StoreErrorCode.NotFound, `no upload ${uploadId}`);
+    if (!upload) {
+      const expiredAt = await this.index.getExpired(uploadId);
+      if (expiredAt !== undefined) throw expiredError(uploadId, expiredAt, this.limits.uploadTtlMs);
+      throw new StoreError(StoreErrorCode.NotFound, `no upload ${uploadId}`);
+    }
     if (upload.owner.key !== caller.key) throw new StoreError(StoreErrorCode.NotOwner, "not your upload");
+    // A stale upload the sweep has not reached yet expires now: the answer does not
+    // depend on when the sweep last ran.
+    if (this.isStale(upload, Date.now()) && !this.busy.has(uploadId)) {
+      const now = Date.now();
+      await this.expire(upload, now);
+      throw expiredError(uploadId, now, this.limits.uploadTtlMs);
+    }
     return upload;
   }
 
@@ -351,6 +436,13 @@ function checkEnvelope(e: EnvelopeRecord): void {
   fromHex(e.reader.key, 32, "reader key");
   fromHex(e.reader.box, 32, "reader box");
   fromHex(e.envelope, ENVELOPE_BYTES, "envelope");
+}
+
+function expiredError(uploadId: string, at: number, ttlMs: number): StoreError {
+  return new StoreError(
+    StoreErrorCode.UploadExpired,
+    `upload ${uploadId} expired at ${new Date(at).toISOString()} after ${ttlMs / 1000} s without a chunk; start a new upload`,
+  );
 }
 
 function duplicateError(duplicates: readonly number[]): StoreError {

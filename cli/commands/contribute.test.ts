@@ -215,7 +215,7 @@ describe("openledger contribute", () => {
       /NOT_GRANTED|NOT_OWNER/,
     );
     const granted = await runCli(ALICE, [...byBob, "--store", store.url]);
-    expect(granted.stdout).toMatch(/^granted [0-9a-f]{64} \(prover\) on blob [0-9a-f]{64}/);
+    expect(granted.stdout).toMatch(/^granted [0-9a-f]{64} \(reader\) on blob [0-9a-f]{64}/);
     const fetched = await runCli(BOB, rowsArgs);
     expect(fetched.stdout).toMatch(/contribution 1: 40 rows of 4 features .* checked/);
     const lines = (await readFile(out, "utf8"))

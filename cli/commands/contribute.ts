@@ -12,6 +12,7 @@ import {
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
+import { L1ProverRegistry } from "../../sequencer/l1/prover-registry.ts";
 import {
   amountOf,
   chainOptions,
@@ -24,6 +25,7 @@ import {
   walletOptions,
   type WalletOptions,
 } from "./common.ts";
+import { withL1 } from "./bridge-l1.ts";
 import { datanetMetadata } from "./datanet.ts";
 import { clientFor, readerArg } from "./store.ts";
 
@@ -32,6 +34,7 @@ const modules = async () => ({
   contribute: await import("../../store/contribute.ts"),
   rowFile: await import("../../store/row-file.ts"),
   fetchRows: await import("../../store/fetch-rows.ts"),
+  roles: await import("../../store/roles.ts"),
   progress: (await import("cli-progress")).default,
 });
 
@@ -108,13 +111,20 @@ export function contributeCommand(): Command {
     )
     .option("--json", "print JSON", false)
     .action(async (o: ContributeOptions, cmd: Command) => {
-      const { contribute, rowFile, progress } = await modules();
+      const { contribute, rowFile, progress, roles } = await modules();
       const format = o.format ?? rowFile.rowFormatOf(o.file);
       if (!format)
         cmd.error(`error: cannot tell the format of ${o.file} from its extension: pass --format jsonl|csv`);
       const metadata = await metadataFor(o);
       const wallet = await openWallet(o);
       const store = await clientFor({ ...o, url: o.store });
+      // The Datanet's curators read every contribution: the key is wrapped for them now.
+      const curators = await roles.curatorReaders(wallet.provider, store, o.datanet);
+      if (curators.unknown.length > 0) {
+        console.error(
+          `curator accounts ${curators.unknown.join(", ")} have not used this store yet: once they have, give them the key with \`openledger grant --contribution <id> --curators\``,
+        );
+      }
       const bar = new progress.SingleBar(
         { format: "{phase} [{bar}] {percentage}% | {value}/{total} bytes", hideCursor: null },
         progress.Presets.shades_classic,
@@ -133,6 +143,7 @@ export function contributeCommand(): Command {
             license: o.license ?? metadata.license,
             fee: amountOf(o, "--fee", o.fee),
             refuseDuplicates: o.refuseDuplicates,
+            readers: curators.readers,
             stateDir: o.stateDir,
           },
           store,
@@ -185,10 +196,12 @@ export function contributeCommand(): Command {
 }
 
 interface GrantOptions {
-  readonly to: { key: string; box: string };
+  readonly to?: { key: string; box: string };
+  readonly curators: boolean;
+  readonly prover?: number;
+  readonly l1: string;
   readonly contribution?: number;
   readonly blob?: string;
-  readonly role: "curator" | "prover" | "reader";
   readonly store: string;
   readonly rpc: string;
   readonly ethKeyEnv: string;
@@ -198,33 +211,40 @@ interface GrantOptions {
   readonly rollup: string;
 }
 
-/** `openledger grant`: lets a reader's store key open a contribution's (or any owned) blob. */
+/**
+ * `openledger grant`: wraps the key of a contribution's (or any owned) blob for more readers
+ * (docs/store.md, "Readers"). Who may be named follows the chain: `--curators` the Datanet's
+ * curators as L2 records them, `--prover` an L2 account whose L1 address the rollup bonds as
+ * a prover; `--to` names any store identity, as a plain reader.
+ */
 export function grantCommand(): Command {
   return ethKeyOptions(chainOptions(rpcOption(new Command("grant"))))
-    .description("let another store key read the rows of a contribution you registered (or a blob you own)")
-    .requiredOption(
-      "--to <key:box>",
-      "the reader's store identity (`openledger store whoami` prints it)",
-      readerArg,
+    .description("let more readers open the rows of a contribution you registered (or a blob you own)")
+    .option("--to <key:box>", "a reader by store identity (`openledger store whoami` prints it)", readerArg)
+    .option("--curators", "every curator of the contribution's Datanet whose box key the store knows", false)
+    .option(
+      "--prover <account>",
+      "a prover by L2 account: its L1 address must be a bonded prover (asked of --l1)",
+      intArg,
     )
+    .option("--l1 <url>", "L1 JSON-RPC endpoint, asked whether a --prover is bonded", "http://127.0.0.1:8545")
     .option("--contribution <id>", "the contribution: its blob is found by its uriCommitment", intArg)
     .option("--blob <id>", "a blob id instead of a contribution")
-    .addOption(
-      new Option("--role <role>", "the reader's role")
-        .choices(["curator", "prover", "reader"])
-        .default("prover"),
-    )
     .option("--store <url>", "the store's address", STORE_URL)
     .action(async (o: GrantOptions, cmd: Command) => {
       if ((o.contribution === undefined) === (o.blob === undefined)) {
         cmd.error("error: name one of --contribution <id> or --blob <id>");
       }
-      const { fetchRows } = await modules();
+      if ([o.to !== undefined, o.curators, o.prover !== undefined].filter(Boolean).length !== 1) {
+        cmd.error("error: name the readers with one of --to <key:box>, --curators or --prover <account>");
+      }
+      const { fetchRows, roles } = await modules();
+      const chain = new OpenLedgerProvider(o.rpc);
       const store = await clientFor({ ...o, url: o.store });
       try {
         let blobId = o.blob;
         if (o.contribution !== undefined) {
-          const record = await new OpenLedgerProvider(o.rpc).getContribution(o.contribution);
+          const record = await chain.getContribution(o.contribution);
           if (!record) {
             throw new OpenLedgerError(
               ErrorCode.UnknownContribution,
@@ -233,8 +253,29 @@ export function grantCommand(): Command {
           }
           blobId = await fetchRows.contributionBlob(store, record);
         }
-        await store.grant(blobId!, o.to, o.role);
-        console.log(`granted ${o.to.key} (${o.role}) on blob ${blobId}`);
+        if (o.curators) {
+          const { readers, unknown } = await roles.grantCurators(chain, store, blobId!);
+          for (const r of readers)
+            console.log(`granted curator account ${r.account} (${r.identity.key}) on blob ${blobId}`);
+          if (unknown.length > 0) {
+            console.log(
+              `curator accounts ${unknown.join(", ")} have not used this store yet: run this again once they have`,
+            );
+          }
+          return;
+        }
+        if (o.prover !== undefined) {
+          const reader = await withL1({ ...o, fromBlock: 0 }, (l1) =>
+            roles.proverReader(chain, store, o.prover!, (address) =>
+              new L1ProverRegistry(o.rollup, l1).isProver(address),
+            ),
+          );
+          await store.grant(blobId!, reader.identity, "prover");
+          console.log(`granted prover account ${reader.account} (${reader.identity.key}) on blob ${blobId}`);
+          return;
+        }
+        await store.grant(blobId!, o.to!, "reader");
+        console.log(`granted ${o.to!.key} (reader) on blob ${blobId}`);
       } finally {
         store.close();
       }

@@ -1,9 +1,8 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { Contract, JsonRpcProvider } from "ethers";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import { DEV_REWARD_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { CodedError } from "../../protocol/errors.ts";
-import { PARAM_SETS } from "../../protocol/genesis.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
 import { rewardShape } from "../../prover/node/reward-circuit.ts";
 import { l1Settlements } from "../../prover/epochs/l1-settlements.ts";
@@ -19,6 +18,8 @@ import {
   intArg,
   loadEthWallet,
   output,
+  paramsFor,
+  paramsOption,
   rpcOption,
   STORE_URL,
 } from "./common.ts";
@@ -33,7 +34,7 @@ interface ReplayOptions {
   readonly rollup: string;
   readonly store: string;
   readonly rewardCircuit: string;
-  readonly params: string;
+  readonly params?: string;
   readonly ethKeyEnv: string;
   readonly ethKeyFile?: string;
   readonly keyIndex: number;
@@ -68,11 +69,7 @@ export function replayCommand(): Command {
       "the RewardSettlement circuit the settlements were committed for: its lanes pad the scores commitment",
       DEV_REWARD_CIRCUIT.name,
     )
-    .addOption(
-      new Option("--params <set>", "tree sizes of the deployment (the devnet's are test)")
-        .choices(Object.keys(PARAM_SETS))
-        .default("production"),
-    )
+    .addOption(paramsOption())
     .option("--json", "print the report as JSON", false)
     .action(async (o: ReplayOptions) => {
       try {
@@ -99,7 +96,7 @@ async function replay(o: ReplayOptions): Promise<number> {
     const rollup = new Contract(o.rollup, ROLLUP_ABI, l1);
     const report = await replayEpoch(o.epoch, {
       provider,
-      sources: storeSources({ provider, params: PARAM_SETS[o.params]! }, store),
+      sources: storeSources({ provider, params: await paramsFor(provider, o) }, store),
       published: (epoch) => l1Settlements(rollup, epoch, o.fromBlock),
       shape: await rewardShape(o.rewardCircuit),
       progress: (done, total, inference) => bar.update(done, total, `inference ${inference}`),

@@ -12,12 +12,14 @@ import { createBackend } from "../../prover/node/backend.ts";
 import { ProverNode } from "../../prover/node/node.ts";
 import { buildRewardCircuit } from "../../prover/node/reward-circuit.ts";
 import { SequencerRpcSource } from "../../prover/node/source.ts";
+import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import {
   chainOptions,
   domainFrom,
   ethKeyOptions,
   intArg,
   loadEthWallet,
+  nodeGenesis,
   output,
   paramsOption,
   rpcOption,
@@ -74,7 +76,7 @@ export function proverCommand(): Command {
       intArg,
     )
     .option("--no-rewards", "prove only: attribute no epochs (needs no L2 account and no store)")
-    .addOption(paramsOption("test"))
+    .addOption(paramsOption())
     .option("--ptau <file>", "production keys: a Powers-of-Tau ceremony file (default: INSECURE dev setup)")
     .option("--native-prover <path>", "rapidsnark-style prover binary: <bin> <zkey> <wtns> <proof> <public>")
     .option("--index <n>", "this node's index among the prover nodes", intArg, 0)
@@ -108,7 +110,7 @@ interface NodeOptions {
   readonly registrySlots: number;
   readonly rewardCircuit: string;
   readonly rewardCircuitId?: number;
-  readonly params: string;
+  readonly params?: string;
   readonly ptau?: string;
   readonly nativeProver?: string;
   readonly index: number;
@@ -133,12 +135,12 @@ async function runNode(
   const rollup = new Contract(o.rollup, (await loadArtifact("Rollup")).abi, signer);
   const backend = createBackend(o.nativeProver);
   try {
+    // The genesis the sequencer serves: a wrong one gives another genesis root, which L1 refuses.
+    const genesis = o.params
+      ? { domain: domainFrom(o), params: PARAM_SETS[o.params]!, governance: GENESIS_GOVERNANCE }
+      : await nodeGenesis(new OpenLedgerProvider(o.rpc), o);
     const node = new ProverNode({
-      genesis: {
-        domain: domainFrom(o),
-        params: PARAM_SETS[o.params]!,
-        governance: GENESIS_GOVERNANCE,
-      },
+      genesis,
       source: new SequencerRpcSource(o.rpc),
       rollup,
       backend,
@@ -189,7 +191,7 @@ async function runNode(
  */
 function attributeCommand(): Command {
   return rewardOptions(ethKeyOptions(chainOptions(rpcOption(new Command("attribute")))))
-    .addOption(paramsOption("production"))
+    .addOption(paramsOption())
     .description("attribute one closed reward epoch and submit its settlements (docs/protocol.md §11.6)")
     .requiredOption("--epoch <n>", "the epoch", intArg)
     .option("--json", "print JSON", false)

@@ -5,6 +5,7 @@ import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import type { NodeConfig } from "../../sequencer/node.ts";
 import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
 import { L1ProverRegistry } from "../../sequencer/l1/prover-registry.ts";
+import { relaySink } from "../../sequencer/l1/relay-sink.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
 
 /**
@@ -62,7 +63,7 @@ export async function startL1Sequencer(
     const node = await startNode(config, logger, poster, new L1ProverRegistry(l1.rollup, provider));
     const relay = new L1QueueRelay({
       rollup: new Contract(l1.rollup, ROLLUP_ABI, provider),
-      sink: { queue: () => node.sequencer.view.queue, execute: (op) => node.sequencer.executeQueueOp(op) },
+      sink: relaySink(node),
       fromBlock: l1.fromBlock,
       confirmations: l1.confirmations,
       pollMs: l1.pollMs,

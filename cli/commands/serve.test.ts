@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
-import { Wallet } from "ethers";
+import { type Contract, JsonRpcProvider, Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FEE, type Rig, startRig } from "../../inference/testing.ts";
 import { fieldToHex } from "../../protocol/field.ts";
@@ -13,6 +13,17 @@ import { TEST_PARAMS } from "../../protocol/params.ts";
 import { modelHash } from "../../protocol/provenance/model-hash.ts";
 import { depositParam, rpc } from "../../sequencer/testing.ts";
 import { StoreKey } from "../../store/identity.ts";
+import { pino } from "pino";
+import { L2Wallet } from "../../sdk/wallet.ts";
+import { InferenceOperatorList } from "../../contracts/client/inference-operators.ts";
+import { bondOperator, fundAccounts } from "../../contracts/deploy/bootstrap.ts";
+import { devDeployConfig } from "../../contracts/deploy/config.ts";
+import { type Deployment, deployOpenLedger } from "../../contracts/deploy/deploy.ts";
+import { STUB_BATCH_VERIFIER } from "../../contracts/test/fixture.ts";
+import { onnxLoader } from "../../inference/model-cache.ts";
+import { checkEvidence, type SlashEvidence } from "../../inference/evidence.ts";
+import { decodeMlp } from "../../prover/models/onnx.ts";
+import { type L1Chain, startL1Chain } from "../devnet/l1-chain.ts";
 
 const run = promisify(execFile);
 // Well-known throwaway keys (Hardhat's accounts #4, #5 and #6): they guard nothing.
@@ -26,6 +37,11 @@ describe("openledger serve and infer", () => {
   let serve: ChildProcess;
   let nodeUrl: string;
   let userAccount: number;
+  // An L1 the child processes reach over HTTP, the system deployed, OPERATOR bonded and listed.
+  let l1: L1Chain;
+  let l1Provider: JsonRpcProvider;
+  let d: Deployment;
+  const l1Args = () => ["--l1", l1.url, "--operators", String(d.inferenceOperators.target)];
 
   const cli = (ethKey: string, args: string[]) =>
     run("node_modules/.bin/node", ["bin/openledger.mjs", ...args], {
@@ -36,6 +52,21 @@ describe("openledger serve and infer", () => {
 
   beforeAll(async () => {
     rig = await startRig({ params: TEST_PARAMS, users: 0 });
+    l1 = await startL1Chain({
+      host: "127.0.0.1",
+      port: 0,
+      journalPath: join(rig.dir, "l1-journal.jsonl"),
+      logger: pino({ level: "silent" }),
+    });
+    l1Provider = new JsonRpcProvider(l1.url, undefined, { staticNetwork: true });
+    const deployer = await l1Provider.getSigner(0);
+    const sequencer = await l1Provider.getSigner(1);
+    const operator = await l1Provider.getSigner(5);
+    const config = devDeployConfig(deployer.address, sequencer.address, STUB_BATCH_VERIFIER);
+    d = await deployOpenLedger(deployer, config);
+    await fundAccounts(d.token, deployer, [operator.address], config.l1.minProverBond);
+    await bondOperator(d.token, d.rollup, operator, config.l1.minProverBond, false);
+    await (await (d.inferenceOperators.connect(operator) as Contract).getFunction("list")()).wait();
     // The user's account, opened for the L2 key its Ethereum key derives.
     const key = await deriveL2Key(new Wallet(USER), DEV_DOMAIN);
     const opening = {
@@ -58,6 +89,7 @@ describe("openledger serve and infer", () => {
         "serve",
         ...["--sequencer", `${rig.sequencer.url}/rpc`, "--store", rig.store.url, "--port", "0"],
         ...["--params", "test", "--reader", `${verifier.key}:${verifier.box}`],
+        ...l1Args(),
       ],
       { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, OPENLEDGER_ETH_KEY: OPERATOR } },
     );
@@ -68,10 +100,12 @@ describe("openledger serve and infer", () => {
       });
       serve.once("exit", (code) => reject(new Error(`serve exited with ${code}`)));
     });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     serve?.kill("SIGTERM");
+    l1Provider?.destroy();
+    await l1?.close();
     await rig?.stop();
   });
 
@@ -115,5 +149,85 @@ describe("openledger serve and infer", () => {
     expect(refused?.code).toBe(1);
     expect(refused?.stderr).toMatch(/^error BAD_SHAPE: model \d+ takes 4 numbers, got 2/);
     expect((await rig.provider.getAccount(userAccount))?.balance).toBe((10n ** 6n - FEE).toString());
+  });
+
+  it("refuses to serve for an Ethereum key that is not a listed operator", async () => {
+    const refused = await cli(USER, [
+      ...["serve", "--sequencer", `${rig.sequencer.url}/rpc`, "--store", rig.store.url, "--port", "0"],
+      ...["--params", "test", ...l1Args()],
+    ]).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toMatch(
+      new RegExp(`^error NOT_OPERATOR: ${new Wallet(USER).address} is not a listed compute operator on L1`),
+    );
+  });
+
+  it("verify writes the evidence of a wrong output and proposes to slash the operator", async () => {
+    // The same listed operator, its runtime now returning the classes in reverse order.
+    const dishonest = await rig.serve({
+      key: (await deriveL2Key(new Wallet(OPERATOR), DEV_DOMAIN)).privateKey,
+      l1Key: new Wallet(OPERATOR).signingKey,
+      operators: new InferenceOperatorList(String(d.inferenceOperators.target), l1Provider),
+      readers: [{ identity: await storeIdentity(VERIFIER), role: "prover" }],
+      load: async (bytes, dim) => {
+        const inner = await onnxLoader(bytes, dim);
+        return {
+          release: () => inner.release(),
+          run: async (x, n) => {
+            const { probs } = await inner.run(x, n);
+            for (let r = 0; r < n; r++) probs.subarray(r * 3, r * 3 + 3).reverse();
+            return { probs };
+          },
+        };
+      },
+    });
+    let id: number;
+    try {
+      const key = await deriveL2Key(new Wallet(USER), DEV_DOMAIN);
+      const user = new L2Wallet(key, userAccount, rig.provider, DEV_DOMAIN, TEST_PARAMS);
+      await rig.client(dishonest, user).infer(rig.model, Array.from(rig.inputs[1]!));
+      id = (await rig.provider.call<{ counters: { inferences: number } }>("ol_getStateRoot")).counters
+        .inferences;
+    } finally {
+      await dishonest.stop();
+    }
+    const evidence = join(rig.dir, "evidence.json");
+    const verify = await cli(VERIFIER, [
+      ...["serve", "verify", "--inference", String(id), "--evidence", evidence, "--propose-slash", "100"],
+      ...["--sequencer", `${rig.sequencer.url}/rpc`, "--store", rig.store.url, ...l1Args()],
+    ]).then(
+      () => undefined,
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(verify?.code).toBe(1);
+    expect(verify?.stdout).toMatch(new RegExp(`^WRONG inference ${id}:\n  - the output disagrees`));
+    const e = JSON.parse(await readFile(evidence, "utf8")) as SlashEvidence;
+    expect(e.operator).toBe(new Wallet(OPERATOR).address);
+    expect(checkEvidence(e, decodeMlp(rig.modelBytes))).toEqual([]);
+    const proposalId = /proposal \d+ \(id (\d+)\) submitted/.exec(verify?.stderr ?? "")?.[1];
+    expect(proposalId).toBeDefined();
+    // The proposal read back from L1 in words, as `openledger gov status` shows it.
+    expect(verify?.stderr).toContain(`  - slash up to 100 OPEN of operator ${e.operator}'s L1 bond`);
+    expect(verify?.stderr).toContain(
+      `  - record that compute operator ${e.operator} attested a wrong output for inference ${id}`,
+    );
+    // Pending: the Governor holds the proposal; a vote and the timelock do the rest.
+    expect(await d.governor.connect(l1Provider).getFunction("state")(BigInt(proposalId!))).toBe(0n);
+
+    // A voter checks the evidence against the chains and the store; a doctored copy fails.
+    const where = ["--sequencer", `${rig.sequencer.url}/rpc`, "--store", rig.store.url, ...l1Args()];
+    const stands = await cli(VERIFIER, ["serve", "check-evidence", "--evidence", evidence, ...where]);
+    expect(stands.stdout).toMatch(new RegExp(`^STANDS: ${e.operator} attested output`));
+    const doctored = join(rig.dir, "doctored.json");
+    await writeFile(doctored, JSON.stringify({ ...e, inference: 1 }));
+    const fails = await cli(VERIFIER, ["serve", "check-evidence", "--evidence", doctored, ...where]).then(
+      () => undefined,
+      (err: { code: number; stdout: string }) => err,
+    );
+    expect(fails?.code).toBe(1);
+    expect(fails?.stdout).toMatch(/^DOES NOT STAND:\n {2}- the L2 record carries another outputHash/);
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { Command } from "commander";
 import { pino } from "pino";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
@@ -19,6 +20,8 @@ import {
   weiOption,
 } from "./common.ts";
 import { readerArg } from "./store.ts";
+import { readDeploymentFile } from "../../contracts/deploy/addresses.ts";
+import type { SlashEvidence } from "../../inference/evidence.ts";
 import { SERVE_DEFAULTS } from "../../inference/defaults.ts";
 
 // The node's modules (onnxruntime, fastify, the store client) load only when a command runs.
@@ -30,7 +33,44 @@ const modules = async () => ({
   wallet: await import("../../sdk/wallet.ts"),
   store: await import("../../store/client.ts"),
   identity: await import("../../store/identity.ts"),
+  operators: await import("../../contracts/client/inference-operators.ts"),
+  slash: await import("../../contracts/client/operator-slash.ts"),
+  governance: await import("../../sdk/governance/governor.ts"),
+  ethers: await import("ethers"),
 });
+
+/** `--l1` and where the L1 contracts are: the devnet's deployment file, or addresses given. */
+function l1Options(cmd: Command): Command {
+  return cmd
+    .option("--l1 <url>", "L1 JSON-RPC endpoint", "http://127.0.0.1:8545")
+    .option(
+      "--deployment <file>",
+      "deployment file naming the L1 contracts (the devnet writes this one)",
+      ".openledger/devnet/deployment.json",
+    )
+    .option("--operators <address>", "InferenceOperators contract (instead of the deployment file's)");
+}
+
+/** The network is given, not detected: detection retries forever in the background when the node is down. */
+const l1Provider = (ethers: typeof import("ethers"), o: { l1: string; chainId: string }) =>
+  new ethers.JsonRpcProvider(o.l1, ethers.Network.from(BigInt(o.chainId)), { staticNetwork: true });
+
+/** A contract address: the option if given, else the deployment file's. */
+async function l1Address(
+  o: { deployment: string },
+  given: string | undefined,
+  name: "inferenceOperators",
+): Promise<string> {
+  if (given) return given;
+  try {
+    return (await readDeploymentFile(o.deployment)).contracts[name];
+  } catch (e) {
+    throw new OpenLedgerError(
+      ErrorCode.InvalidEncoding,
+      `no ${name} address: ${o.deployment} is unreadable (${(e as Error).message}); pass --deployment or the address`,
+    );
+  }
+}
 
 const DEFAULT_SEQUENCER = "http://127.0.0.1:8547/rpc";
 const DEFAULT_NODE = "http://127.0.0.1:8550";
@@ -42,11 +82,12 @@ export function serveCommand(): Command {
   );
   serve.addCommand(runCommand(), { isDefault: true });
   serve.addCommand(verifyCommand());
+  serve.addCommand(checkEvidenceCommand());
   return serve;
 }
 
 function runCommand(): Command {
-  return ethKeyOptions(chainOptions(new Command("run")))
+  return l1Options(ethKeyOptions(chainOptions(new Command("run"))))
     .description(
       "serve inferences (the default subcommand); the operator's L2 key comes from its Ethereum key",
     )
@@ -56,13 +97,13 @@ function runCommand(): Command {
     .option("--port <port>", "port to listen on (0 picks a free one)", intArg, SERVE_DEFAULTS.port)
     .option(
       "--window-ms <ms>",
-      "how long a request waits for others to share its model call",
+      "how long a request waits for others to share its model call, and a record its upload",
       intArg,
       SERVE_DEFAULTS.windowMs,
     )
     .option(
       "--max-batch <n>",
-      "most rows in one model call (a full batch runs at once)",
+      "most rows in one model call, and records in one upload (a full batch runs at once)",
       intArg,
       SERVE_DEFAULTS.maxBatch,
     )
@@ -83,44 +124,61 @@ function runCommand(): Command {
     .option("--pretty", "human-readable logs instead of JSON lines", false)
     .action(async (o) => {
       const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
-      const { service, provider } = await modules();
+      const { service, provider, operators, ethers } = await modules();
       const domain = domainFrom(o);
-      const { privateKey } = await deriveL2Key(loadEthWallet(o), domain, o.keyIndex);
-      const node = await service.startInferenceService({
-        sequencer: o.sequencer,
-        store: o.store,
-        domain,
-        params: await paramsFor(new provider.OpenLedgerProvider(o.sequencer), o),
-        key: privateKey,
-        readers: (o.reader as Array<{ key: string; box: string }>).map((identity) => ({
-          identity,
-          role: "prover" as const,
-        })),
-        host: o.host,
-        port: o.port,
-        windowMs: o.windowMs,
-        maxBatch: Math.max(1, o.maxBatch),
-        quoteTtlMs: o.quoteTtlMs,
-        maxQuotes: o.maxQuotes,
-        logger,
-      });
+      const eth = loadEthWallet(o);
+      const { privateKey } = await deriveL2Key(eth, domain, o.keyIndex);
+      // The L1 is read once, at start (is this operator listed?): closed afterwards.
+      const l1 = l1Provider(ethers, o);
+      const node = await service
+        .startInferenceService({
+          l1Key: eth.signingKey,
+          operators: new operators.InferenceOperatorList(
+            await l1Address(o, o.operators, "inferenceOperators"),
+            l1,
+          ),
+          sequencer: o.sequencer,
+          store: o.store,
+          domain,
+          params: await paramsFor(new provider.OpenLedgerProvider(o.sequencer), o),
+          key: privateKey,
+          readers: (o.reader as Array<{ key: string; box: string }>).map((identity) => ({
+            identity,
+            role: "prover" as const,
+          })),
+          host: o.host,
+          port: o.port,
+          windowMs: o.windowMs,
+          maxBatch: Math.max(1, o.maxBatch),
+          quoteTtlMs: o.quoteTtlMs,
+          maxQuotes: o.maxQuotes,
+          logger,
+        })
+        .finally(() => l1.destroy());
       stopOnSignal(() => node.stop());
     });
 }
 
 function verifyCommand(): Command {
-  return ethKeyOptions(chainOptions(new Command("verify")))
+  return l1Options(ethKeyOptions(chainOptions(new Command("verify"))))
     .description(
       "re-run a recorded inference from the chain and the store; exits 1 with the evidence if its output is wrong",
     )
     .requiredOption("--inference <id>", "the inference's id on L2", intArg)
     .option("--sequencer <url>", "the sequencer's JSON-RPC endpoint", DEFAULT_SEQUENCER)
     .option("--store <url>", "the store holding the model and the inference's record", STORE_URL)
+    .option("--evidence <file>", "on a wrong output, write the slash evidence (JSON) here")
+    .option(
+      "--propose-slash <open>",
+      "on a wrong output, propose to governance to slash this much of the operator's bond, in OPEN (base units with --wei); your Ethereum key proposes",
+    )
+    .addOption(weiOption())
     .option("--json", "print the verdict as JSON", false)
     .action(async (o) => {
       const m = await modules();
       const domain = domainFrom(o);
-      const { privateKey } = await deriveL2Key(loadEthWallet(o), domain, o.keyIndex);
+      const eth = loadEthWallet(o);
+      const { privateKey } = await deriveL2Key(eth, domain, o.keyIndex);
       const store = new m.store.StoreClient(o.store, new m.identity.StoreKey(privateKey));
       try {
         const verdict = await m.verify.verifyInference(
@@ -131,16 +189,92 @@ function verifyCommand(): Command {
         );
         output(o.json, verdict, () =>
           verdict.ok
-            ? `OK inference ${verdict.inference}: output, feature commitment and attestation check out (operator ${verdict.evidence.operator})`
+            ? `OK inference ${verdict.inference}: output, feature commitment and attestations check out (operator ${verdict.evidence.operatorL1})`
             : [
                 `WRONG inference ${verdict.inference}:`,
                 ...verdict.problems.map((p) => `  - ${p}`),
                 "evidence:",
-                JSON.stringify(verdict.evidence, null, 2),
+                JSON.stringify(verdict.slash ?? verdict.evidence, null, 2),
               ].join("\n"),
         );
-        if (!verdict.ok) process.exitCode = 1;
+        if (verdict.ok) return;
+        process.exitCode = 1;
+        if (!verdict.slash) {
+          if (o.evidence || o.proposeSlash) {
+            console.error("no attested wrong output: nothing to slash the operator's bond on");
+          }
+          return;
+        }
+        if (o.evidence) {
+          await writeFile(o.evidence, `${JSON.stringify(verdict.slash, null, 2)}\n`);
+          console.error(`evidence written to ${o.evidence}`);
+        }
+        if (o.proposeSlash) {
+          const amount = amountOf(o, "--propose-slash", o.proposeSlash);
+          const l1 = l1Provider(m.ethers, o);
+          try {
+            const proposal = m.slash.operatorSlashProposal({
+              rollup: domain.rollup,
+              operators: await l1Address(o, o.operators, "inferenceOperators"),
+              operator: verdict.slash.operator,
+              amount,
+              inference: verdict.inference,
+              attestation: verdict.slash.attestation,
+            });
+            const operators = await l1Address(o, o.operators, "inferenceOperators");
+            const gov = new m.governance.GovernanceClient(
+              await m.governance.findGovernance(l1, domain.rollup, 0, operators),
+              eth.connect(l1),
+              0,
+            );
+            const made = await gov.proposeCalls(
+              proposal.targets.map((to, i) => ({ to, data: proposal.calldatas[i]! })),
+              proposal.description,
+            );
+            console.error(`proposal ${made.number} (id ${made.id}) submitted: ${proposal.description}`);
+            for (const c of made.calls) console.error(`  - ${c.words}`);
+          } finally {
+            l1.destroy();
+          }
+        }
       } finally {
+        store.close();
+      }
+    });
+}
+
+function checkEvidenceCommand(): Command {
+  return l1Options(ethKeyOptions(chainOptions(new Command("check-evidence"))))
+    .description(
+      "check slash evidence (serve verify --evidence) against the chains and the store before voting; exits 1 if it does not stand",
+    )
+    .requiredOption("--evidence <file>", "the evidence file")
+    .option("--sequencer <url>", "the sequencer's JSON-RPC endpoint", DEFAULT_SEQUENCER)
+    .option("--store <url>", "the store holding the model (your key must be one of its readers)", STORE_URL)
+    .option("--json", "print the problems as JSON", false)
+    .action(async (o) => {
+      const m = await modules();
+      const domain = domainFrom(o);
+      const evidence = JSON.parse(readFileSync(o.evidence, "utf8")) as SlashEvidence;
+      const { privateKey } = await deriveL2Key(loadEthWallet(o), domain, o.keyIndex);
+      const store = new m.store.StoreClient(o.store, new m.identity.StoreKey(privateKey));
+      const l1 = l1Provider(m.ethers, o);
+      try {
+        const problems = await m.verify.verifyEvidence(
+          evidence,
+          domain,
+          new m.provider.OpenLedgerProvider(o.sequencer),
+          store,
+          new m.operators.InferenceOperatorList(await l1Address(o, o.operators, "inferenceOperators"), l1),
+        );
+        output(o.json, { stands: problems.length === 0, problems }, () =>
+          problems.length === 0
+            ? `STANDS: ${evidence.operator} attested output ${evidence.outputHash} for inference ${evidence.inference}; a re-run gives ${evidence.recomputedOutputHash}`
+            : ["DOES NOT STAND:", ...problems.map((p) => `  - ${p}`)].join("\n"),
+        );
+        if (problems.length > 0) process.exitCode = 1;
+      } finally {
+        l1.destroy();
         store.close();
       }
     });

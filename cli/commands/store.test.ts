@@ -49,7 +49,7 @@ describe("openledger store", () => {
     expect(refused.stderr).toMatch(/^error NOT_GRANTED: /);
     await expect(readFile(join(dir, "bob.out"))).rejects.toThrow(/ENOENT/);
 
-    await cli(ALICE, ["grant", blob.id, "--to", `${bob.key}:${bob.box}`, "--role", "prover"]);
+    await cli(ALICE, ["grant", blob.id, "--to", `${bob.key}:${bob.box}`]);
     await cli(BOB, ["get", blob.id, "--out", join(dir, "bob.out")]);
     expect(await readFile(join(dir, "bob.out"))).toEqual(plain);
   });

@@ -85,30 +85,85 @@ function serveCommand(): Command {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0 picks a free one)", intArg, 8549)
     .option("--max-chunk-mib <n>", "largest upload chunk one request may carry", intArg, 16)
+    .option(
+      "--upload-ttl-min <n>",
+      "minutes an unfinished upload is kept after its last chunk; then its bytes are deleted",
+      intArg,
+      24 * 60,
+    )
+    .addOption(
+      new Option(
+        "--backend <kind>",
+        "where blobs are kept: files under --data-dir, or an S3-compatible bucket",
+      )
+        .choices(["disk", "s3"])
+        .default("disk"),
+    )
+    .option("--s3-endpoint <url>", "the S3-compatible server (default: AWS's own for --s3-region)")
+    .option("--s3-bucket <name>", "the bucket (it must exist)")
+    .option("--s3-region <region>", "the bucket's region", "us-east-1")
+    .option("--s3-prefix <prefix>", "prepended to every object key", "")
+    .option("--no-s3-path-style", "bucket in the host name rather than the path")
     .option("--pretty", "human-readable logs instead of JSON lines", false)
-    .action(async (o) => {
-      const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
-      const { startStore } = await import("../../store/server.ts");
-      const { DEFAULT_LIMITS } = await import("../../store/service.ts");
-      const store = await startStore({
-        dataDir: o.dataDir,
-        host: o.host,
-        port: o.port,
-        limits: { ...DEFAULT_LIMITS, maxChunkBytes: o.maxChunkMib * 2 ** 20 },
-        logger,
-      });
-      logger.info({ url: store.url, dataDir: o.dataDir }, "store listening");
-      stopOnSignal(() => store.stop());
-    });
+    .action(async (o) =>
+      run(async () => {
+        const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
+        const { startStore } = await import("../../store/server.ts");
+        const { DEFAULT_LIMITS } = await import("../../store/service.ts");
+        const options = {
+          dataDir: o.dataDir,
+          host: o.host,
+          port: o.port,
+          limits: {
+            ...DEFAULT_LIMITS,
+            maxChunkBytes: o.maxChunkMib * 2 ** 20,
+            uploadTtlMs: o.uploadTtlMin * 60_000,
+          },
+          logger,
+        };
+        let store;
+        if (o.backend === "s3") {
+          if (!o.s3Bucket) {
+            const { errors } = await storeModules();
+            throw new errors.StoreError(
+              errors.StoreErrorCode.BackendMisconfigured,
+              "--backend s3 needs --s3-bucket",
+            );
+          }
+          const { S3Backend, s3CredentialsFromEnv } = await import("../../store/s3-backend.ts");
+          const backend = await S3Backend.open(o.dataDir, {
+            endpoint: o.s3Endpoint,
+            bucket: o.s3Bucket,
+            region: o.s3Region,
+            prefix: o.s3Prefix,
+            forcePathStyle: o.s3PathStyle,
+            credentials: s3CredentialsFromEnv(process.env),
+          });
+          store = await startStore(options, backend);
+        } else store = await startStore(options);
+        // Where the blobs are, never with what credentials.
+        const where = o.backend === "s3" ? { s3Endpoint: o.s3Endpoint, s3Bucket: o.s3Bucket } : {};
+        logger.info({ url: store.url, dataDir: o.dataDir, backend: o.backend, ...where }, "store listening");
+        stopOnSignal(() => store.stop());
+      })(o),
+    );
 }
 
 function whoamiCommand(): Command {
   return callerCommand("whoami")
     .description("print your store identity (what others name to grant you a blob)")
     .option("--json", "print JSON", false)
+    .option(
+      "--register",
+      "also make one signed request to the store, so it knows your box key and owners can grant you by L2 role",
+      false,
+    )
     .action(
       run(async (o) => {
-        const { identity } = (await clientFor(o)).key;
+        const client = await clientFor(o);
+        const { identity } = client.key;
+        // Any signed request records the box key; this one also reads it back, checked.
+        if (o.register) await client.readerIdentity(identity.key).finally(() => client.close());
         output(Boolean(o.json), identity, () =>
           [`key  ${identity.key}`, `box  ${identity.box}`, `reader  ${identity.key}:${identity.box}`].join(
             "\n",
@@ -133,17 +188,13 @@ function putCommand(): Command {
       (v, acc: unknown[]) => [...acc, readerArg(v)],
       [],
     )
-    .addOption(
-      new Option("--role <role>", "role of the --reader keys")
-        .choices(["curator", "prover", "reader"])
-        .default("reader"),
-    )
     .option(
       "--session-file <path>",
       "keep the upload session here while it runs (it holds the blob key: mode 0600) and resume from it",
     )
     .action(async (file: string, o: Options & { reader: Array<{ key: string; box: string }> }) =>
       run(async () => {
+        const { errors } = await storeModules();
         const client = await clientFor(o);
         const sessionFile = o.sessionFile as string | undefined;
         const saved = sessionFile ? await readSession(sessionFile) : undefined;
@@ -151,21 +202,29 @@ function putCommand(): Command {
         // A model is found by the modelHash the chain records (docs/store.md, "Finding content").
         const contentHash =
           o.kind === "model" ? fieldToHex(modelHash(new Uint8Array(await readFile(file)))) : undefined;
-        const result = await client.put({
+        const upload = client.put({
           contentHash,
           kind: o.kind as "raw" | "model" | "input",
           plaintextLength: size,
           plaintext: () => createReadStream(file, { highWaterMark: 1 << 20 }),
-          readers: o.reader.map((identity) => ({
-            identity,
-            role: o.role as "curator" | "prover" | "reader",
-          })),
+          readers: o.reader.map((identity) => ({ identity, role: "reader" as const })),
           resume: saved,
           onSession: (s) => {
             if (sessionFile && !saved) writeSession(sessionFile, s);
           },
           onProgress: (sent, total) =>
             process.stderr.write(`\ruploaded ${Math.floor((100 * sent) / total)}%`),
+        });
+        const result = await upload.catch(async (e: unknown) => {
+          // An expired session cannot resume: its file goes, so the next run starts anew.
+          if (
+            sessionFile &&
+            e instanceof errors.StoreError &&
+            e.code === errors.StoreErrorCode.UploadExpired
+          ) {
+            await rm(sessionFile, { force: true });
+          }
+          throw e;
         });
         process.stderr.write("\n");
         if (sessionFile) await rm(sessionFile, { force: true });
@@ -204,20 +263,17 @@ function getCommand(): Command {
 
 function grantCommand(): Command {
   return callerCommand("grant")
-    .description("let another key read a blob you own")
+    .description(
+      "let another key read a blob you own, as a plain reader (curators and provers: `openledger grant`)",
+    )
     .argument("<blobId>", "the blob id")
     .requiredOption("--to <key:box>", "the reader (`store whoami` prints it)", readerArg)
-    .addOption(
-      new Option("--role <role>", "the reader's role")
-        .choices(["curator", "prover", "reader"])
-        .default("reader"),
-    )
     .action(async (blobId: string, o: Options & { to: { key: string; box: string } }) =>
       run(async () => {
         const client = await clientFor(o);
-        await client.grant(blobId, o.to, o.role as "curator" | "prover" | "reader");
+        await client.grant(blobId, o.to, "reader");
         client.close();
-        console.log(`granted ${o.to.key} (${o.role}) on ${blobId}`);
+        console.log(`granted ${o.to.key} (reader) on ${blobId}`);
       })(o),
     );
 }

@@ -6,11 +6,13 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCircuit } from "../../circuits/tools/artifacts.ts";
 import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
+import { InferenceOperatorList } from "../../contracts/client/inference-operators.ts";
 import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
 import { DEV_BATCH_CIRCUIT, DEV_REWARD_CIRCUIT } from "../../contracts/deploy/config.ts";
 import { derivePublicKey } from "../../protocol/eddsa.ts";
 import { type Devnet, startDevnet, TREASURY_ACCOUNT, USER_OPEN } from "./devnet.ts";
+import { DEV_PROVER } from "./prover-key.ts";
 import { proverService } from "./prover-service.ts";
 import { sequencerService } from "./sequencer-service.ts";
 import type { DevnetService } from "./service.ts";
@@ -76,6 +78,9 @@ describe("openledger devnet: L1 up, contracts deployed, state kept across restar
     const proposer = await timelock.getFunction("PROPOSER_ROLE")();
     expect(await timelock.getFunction("hasRole")(proposer, d.deployer)).toBe(false);
     expect(await timelock.getFunction("hasRole")(proposer, d.contracts.governor)).toBe(true);
+    // The prover is the devnet's compute operator, listed on its bond.
+    const operators = new InferenceOperatorList(d.contracts.inferenceOperators, provider);
+    expect(await operators.listed()).toEqual([devnet.accounts[DEV_PROVER]!.address]);
     // The treasury's deposit is the first queued operation: it opens L2 account 1.
     const queue = new Contract(
       d.contracts.rollup,

@@ -163,10 +163,12 @@ async function deployAndFund(provider: JsonRpcProvider, accounts: DevAccount[], 
   );
   await bondOperator(d.token, d.rollup, sequencer!, config.l1.minSequencerBond, false);
   await bondOperator(d.token, d.rollup, prover!, config.l1.minProverBond, true);
+  // The prover is the devnet's compute operator too: its bond stands behind its attestations.
+  await (await (d.inferenceOperators.connect(prover!) as Contract).getFunction("list")()).wait();
   await openTreasuryAccount(d, deployer!);
   logger.info(
     { accounts: accounts.length - 1, each: "1,000,000 OPEN" },
-    "dev accounts funded; sequencer and prover bonded",
+    "dev accounts funded; sequencer and prover bonded, the prover listed as compute operator",
   );
   return d.file;
 }

@@ -35,6 +35,8 @@ export interface DeploymentFile {
     /** Folds a reward settlement's public input (contracts/rollup/lib/SettlementInput.sol). */
     settlementInput: string;
     rewardVerifier?: string;
+    /** The compute operators' list (contracts/inference/InferenceOperators.sol). */
+    inferenceOperators: string;
   };
 }
 

@@ -12,6 +12,7 @@ const SOURCES: Record<string, string> = {
   OpenGovernor: "contracts/governance/OpenGovernor.sol",
   ParamsRegistry: "contracts/governance/ParamsRegistry.sol",
   Rollup: "contracts/rollup/Rollup.sol",
+  InferenceOperators: "contracts/inference/InferenceOperators.sol",
   PoseidonT9: "contracts/rollup/lib/PoseidonT9.sol",
   SettlementInput: "contracts/rollup/lib/SettlementInput.sol",
 };

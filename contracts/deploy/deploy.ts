@@ -31,6 +31,7 @@ export interface Deployment {
   paramsRegistry: Contract;
   rollup: Contract;
   batchVerifier: Contract;
+  inferenceOperators: Contract;
 }
 
 export type DeployLog = (message: string, fields?: Record<string, unknown>) => void;
@@ -63,7 +64,8 @@ type Name = (typeof ORDER)[number];
 
 /**
  * Deploys and wires the rollup, OPEN, the timelock and Governor, the parameters registry, the
- * Poseidon libraries (and the data contracts of PoseidonT9's constants) and the batch verifier. Afterwards the timelock alone governs: the
+ * Poseidon libraries (and the data contracts of PoseidonT9's constants), the batch verifier and
+ * the compute operators' list. Afterwards the timelock alone governs: the
  * Governor proposes and cancels, anyone executes, the deployer keeps no role.
  * Needs the artifacts of `npx hardhat build` (and of the verifier's circuit build).
  */
@@ -235,6 +237,15 @@ export async function deployOpenLedger(
   await send(timelock, "grantRole", canceller, at.governor);
   await send(timelock, "renounceRole", admin, deployerAddress);
   log("timelock handed to the Governor; the deployer keeps no role");
+  // Wired to nothing that is deployed before it, so it comes last, at whatever address.
+  const operatorsArtifact = await loadArtifact("InferenceOperators");
+  const inferenceOperators = (await new ContractFactory(
+    operatorsArtifact.abi,
+    operatorsArtifact.bytecode,
+    deployer,
+  ).deploy(at.rollup, at.timelock)) as Contract;
+  await inferenceOperators.waitForDeployment();
+  log("deployed inferenceOperators", { address: inferenceOperators.target });
 
   const file: DeploymentFile = {
     chainId: network.chainId.toString(),
@@ -263,7 +274,8 @@ export async function deployOpenLedger(
       poseidonT9Data1: at.poseidonT9Data1,
       settlementInput: at.settlementInput,
       ...(rewardVerifier && { rewardVerifier: at.rewardVerifier }),
+      inferenceOperators: String(inferenceOperators.target),
     },
   };
-  return { file, token, timelock, governor, paramsRegistry, rollup, batchVerifier };
+  return { file, token, timelock, governor, paramsRegistry, rollup, batchVerifier, inferenceOperators };
 }

@@ -1,10 +1,9 @@
-import { type Contract, id, Signature } from "ethers";
+import { type Contract, Signature } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
 import { poseidon } from "../../protocol/poseidon.ts";
 import { deploySystem, prepareArtifacts, type System } from "./fixture.ts";
-
-const VOTE_FOR = 1;
+import { passProposal } from "./governance-helpers.ts";
 
 describe("OPEN token and governance: Governor, timelock, parameters and verifier registries", () => {
   let s: System;
@@ -12,27 +11,14 @@ describe("OPEN token and governance: Governor, timelock, parameters and verifier
   let rollup: Contract;
   let timelock: string;
 
-  const mine = (blocks: bigint) => s.ethers.provider.send("hardhat_mine", [`0x${blocks.toString(16)}`]);
   /** Runs one proposal through propose, vote, queue and execute. */
-  const govern = async (targets: string[], calldatas: string[], description: string) => {
-    const governor = s.d.governor.connect(s.deployer) as Contract;
-    const values = targets.map(() => 0n);
-    await (await governor.getFunction("propose")(targets, values, calldatas, description)).wait();
-    const proposalId = await governor.getFunction("hashProposal")(
+  const govern = (targets: string[], calldatas: string[], description: string) =>
+    passProposal(s.d.governor.connect(s.deployer) as Contract, s.ethers.provider, s.config.dao, {
       targets,
-      values,
+      values: targets.map(() => 0n),
       calldatas,
-      id(description),
-    );
-    await mine(s.config.dao.votingDelayBlocks + 1n);
-    await (await governor.getFunction("castVote")(proposalId, VOTE_FOR)).wait();
-    await mine(s.config.dao.votingPeriodBlocks + 1n);
-    expect(await governor.getFunction("state")(proposalId)).toBe(4n); // Succeeded
-    await (await governor.getFunction("queue")(targets, values, calldatas, id(description))).wait();
-    await s.ethers.provider.send("evm_increaseTime", [Number(s.config.dao.timelockDelaySeconds) + 1]);
-    await (await governor.getFunction("execute")(targets, values, calldatas, id(description))).wait();
-    expect(await governor.getFunction("state")(proposalId)).toBe(7n); // Executed
-  };
+      description,
+    });
 
   beforeAll(async () => {
     s = await deploySystem(await prepareArtifacts());

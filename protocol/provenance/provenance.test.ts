@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { FIELD_MODULUS, fieldToHex } from "../field.ts";
 import { SparseMerkleTree } from "../smt.ts";
 import {
+  ContentRootBuilder,
   contentRoot,
   modelHash,
   ROWS_TREE,
@@ -10,6 +11,7 @@ import {
   rowHash,
   rowLeaf,
   rowProof,
+  splitTree,
   verifyRowProof,
 } from "./index.ts";
 
@@ -97,6 +99,52 @@ describe("contentRoot", () => {
       // The dense proof is the tree's proof, sibling for sibling.
       expect(rowProof(leaves, n - 1)).toEqual(tree.proof(BigInt(n - 1)));
     }
+  });
+
+  it("built leaf by leaf, equals the sparse Merkle tree at edge sizes and a few thousand rows", () => {
+    // One builder read at each size while it grows: reading the root changes nothing.
+    const sizes = [1, 2, 3, 4, 5, 15, 16, 17, 63, 64, 65, 255, 256, 257, 1023, 1024, 1025, 3001];
+    const leaves = leavesOf(sizes.at(-1)!, 7);
+    const tree = new SparseMerkleTree(ROWS_TREE);
+    const b = new ContentRootBuilder();
+    expect(fieldToHex(b.root())).toBe(VECTORS.rootEmpty);
+    let n = 0;
+    for (const size of sizes) {
+      tree.setMany(leaves.slice(n, size).map((l, i) => [BigInt(n + i), l] as const));
+      for (; n < size; n++) b.add(leaves[n]!);
+      expect(b.root(), `${size} rows`).toBe(tree.root);
+      expect(b.rows).toBe(size);
+    }
+  });
+
+  it("is the same when blocks of rows are hashed apart and their roots joined", () => {
+    const leaves = leavesOf(1100, 3);
+    for (const n of [0, 1, 5, 17, 64, 65, 1100]) {
+      for (const parts of [1, 2, 3]) {
+        const { height, ranges } = splitTree(n, parts);
+        // The shares cover the rows in order, each starting on a block boundary.
+        expect(ranges.map(([from]) => from)).toEqual(
+          [0, ...ranges.slice(0, -1).map(([, to]) => to)].slice(0, ranges.length),
+        );
+        expect(ranges.at(-1)?.[1] ?? 0).toBe(n);
+        const top = new ContentRootBuilder(height);
+        for (const [from, to] of ranges) {
+          expect(from % 4 ** height).toBe(0);
+          for (let at = from; at < to; at += 4 ** height) {
+            const block = new ContentRootBuilder();
+            for (const l of leaves.slice(at, Math.min(to, at + 4 ** height))) block.add(l);
+            top.add(block.nodeAt(height));
+          }
+        }
+        expect(top.root(), `${n} rows in ${parts}`).toBe(contentRoot(leaves.slice(0, n)));
+      }
+    }
+    expect(splitTree(60_000, 2).ranges.length).toBe(2);
+    expect(() => new ContentRootBuilder().nodeAt(0)).not.toThrow();
+    const two = new ContentRootBuilder();
+    two.add(1n);
+    two.add(2n);
+    expect(() => two.nodeAt(0)).toThrow(RangeError);
   });
 
   it("proves every row by its path, and nothing else", () => {

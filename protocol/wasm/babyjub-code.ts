@@ -24,6 +24,9 @@ import { ELEMENT_BYTES as E, modInverse, montgomeryBytes } from "./fr.ts";
  *   little-endian bytes, A and R8 as affine points (A is overwritten); Base8's tables at
  *   `baseTable` and `baseComb` must have been filled.
  *   jj_verifyComb(sBytes, hBytes, keyComb, r8): the same with the comb table of -(8·A).
+ *   jj_mulBase(sBytes, out): out = s·Base8 (extended, working curve) for s given as 32
+ *   little-endian bytes, from Base8's comb table; its memory accesses and branches do not
+ *   depend on s (a signature's s is its secret nonce).
  */
 export const POINT_BYTES = 4 * E;
 /** A comb table: 64 rows (4-bit windows) of 15 points. */
@@ -31,7 +34,7 @@ export const COMB_BYTES = 64 * 15 * POINT_BYTES;
 export const A = 168700n;
 export const D = 168696n;
 /** √-a: maps BabyJubJub onto the working curve. */
-const SQRT_MINUS_A = 6360561867910373094066688120553762416144456282423235903351243436111059670888n;
+export const SQRT_MINUS_A = 6360561867910373094066688120553762416144456282423235903351243436111059670888n;
 if ((SQRT_MINUS_A * SQRT_MINUS_A + A) % P !== 0n) throw new Error("√-a is wrong");
 /** 2d' = -2d/a, the constant of a cached point's third coordinate. */
 const TWO_D_PRIME = (((-2n * D * modInverse(A, P)) % P) + P) % P;
@@ -62,6 +65,7 @@ export function emitBabyJub(
   const cached = mb.alloc(POINT_BYTES);
   const run = mb.alloc(POINT_BYTES);
   const baseComb = mb.alloc(COMB_BYTES);
+  const pick = mb.alloc(POINT_BYTES);
 
   const fn = (name: string, ...params: string[]) => {
     const f = mb.addFunction(name);
@@ -359,6 +363,58 @@ export function emitBabyJub(
       c.call("jj_eqAffine", accP, c.getLocal("r8")),
     );
   }
+  {
+    // Fixed-base multiplication for signing: one addition in each of the 64 windows, of the
+    // row's entry for the nibble (the identity for 0), copied out by a masked scan of the
+    // whole row rather than loaded by index.
+    const f = fn("jj_mulBase", "s", "out");
+    for (const name of ["w", "n", "d", "row"]) f.addLocal(name, "i32");
+    f.addLocal("m", "i64");
+    const c = f.getCodeBuilder();
+    const L = (n: string) => c.getLocal(n);
+    const accP = k(c, acc);
+    // m = all ones iff the nibble is d, else 0; pick |= entry & m, 8 bytes at a time.
+    const setMask = (d: Code) =>
+      c.setLocal("m", c.i64_extend_i32_s(c.i32_sub(c.i32_const(0), c.i32_eq(L("n"), d))));
+    const words = Array.from({ length: POINT_BYTES / 8 }, (_, j) => 8 * j);
+    const orMasked = (from: Code) =>
+      words.map((o) =>
+        c.i64_store(
+          k(c, pick),
+          o,
+          c.i64_or(c.i64_load(k(c, pick), o), c.i64_and(c.i64_load(from, o), L("m"))),
+        ),
+      );
+    f.addCode(
+      ...setIdentity(c, accP),
+      c.setLocal("row", k(c, baseComb)),
+      c.setLocal("w", c.i32_const(0)),
+      c.block(
+        c.loop(
+          c.br_if(1, c.i32_eq(L("w"), c.i32_const(64))),
+          c.setLocal("n", nibbleOf(c, L("s"), L("w"))),
+          ...setCachedIdentity(c, k(c, pick)),
+          setMask(c.i32_const(0)),
+          ...words.map((o) => c.i64_store(k(c, pick), o, c.i64_and(c.i64_load(k(c, pick), o), L("m")))),
+          c.setLocal("d", c.i32_const(1)),
+          c.block(
+            c.loop(
+              c.br_if(1, c.i32_eq(L("d"), c.i32_const(16))),
+              setMask(L("d")),
+              ...orMasked(entry(c, L("row"), c.i32_sub(L("d"), c.i32_const(1)))),
+              c.setLocal("d", c.i32_add(L("d"), c.i32_const(1))),
+              c.br(0),
+            ),
+          ),
+          c.call("jj_add", accP, k(c, pick), accP),
+          c.setLocal("row", entry(c, L("row"), c.i32_const(15))),
+          c.setLocal("w", c.i32_add(L("w"), c.i32_const(1))),
+          c.br(0),
+        ),
+      ),
+      ...copyPoint(c, accP, L("out")),
+    );
+  }
   const names = [
     "jj_fromAffine",
     "jj_onCurve",
@@ -367,6 +423,7 @@ export function emitBabyJub(
     "jj_prepareKey",
     "jj_verify",
     "jj_verifyComb",
+    "jj_mulBase",
   ];
   for (const name of names) mb.exportFunction(name);
   return { baseTable, baseComb };

@@ -25,7 +25,7 @@ function limbsOf(x: bigint): bigint[] {
   return Array.from({ length: LIMBS }, (_, j) => (x >> BigInt(j * LIMB_BITS)) & MASK);
 }
 
-/** a^-1 mod m (extended Euclid), for constants computed while the module is emitted. */
+/** a^-1 mod m (extended Euclid): constants of the module, and a point's Z when it leaves it. */
 export function modInverse(a: bigint, m: bigint): bigint {
   let [r0, r1, s0, s1] = [a % m, m, 1n, 0n];
   while (r1 !== 0n) {

@@ -33,6 +33,7 @@ export interface WasmExports {
   jj_prepareKey(a: number, out: number): void;
   jj_verify(sBytes: number, hBytes: number, a: number, r8: number): number;
   jj_verifyComb(sBytes: number, hBytes: number, keyComb: number, r8: number): number;
+  jj_mulBase(sBytes: number, out: number): void;
 }
 
 export const E = ELEMENT_BYTES;

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { BASE8, Point, SUBGROUP_ORDER, toAffine, verifyEquation } from "../babyjub.ts";
+import { BASE8, mulBase, Point, SUBGROUP_ORDER, toAffine, verifyEquation } from "../babyjub.ts";
 import { FIELD_MODULUS as P } from "../field.ts";
 import { POSEIDON_MAX_INPUTS, poseidon } from "../poseidon.ts";
 import { alloc, E, get, put, putScalar, wasm } from "./module.ts";
@@ -145,6 +145,25 @@ describe("WebAssembly BabyJubJub verification equation", () => {
         Point.fromAffine(other.R8).add(Point.fromAffine(A).multiply(8n).multiply(h)),
       );
       expect(verifyEquation(S, h, A, other.R8)).toBe(noble);
+    }
+  });
+
+  it("multiplies Base8 by any 256-bit scalar as noble does (signing's nonce point)", () => {
+    const rand = rng(7);
+    const edges = [
+      0n,
+      1n,
+      15n,
+      16n,
+      SUBGROUP_ORDER - 1n,
+      SUBGROUP_ORDER,
+      SUBGROUP_ORDER + 1n,
+      (1n << 256n) - 1n,
+    ];
+    const randoms = Array.from({ length: 24 }, () => rand(1n << 256n));
+    for (const s of [...edges, ...randoms]) {
+      const r = s % SUBGROUP_ORDER;
+      expect(mulBase(s)).toEqual(r === 0n ? { x: 0n, y: 1n } : toAffine(B.multiply(r)));
     }
   });
 });

@@ -9,6 +9,9 @@ declare module "wasmbuilder" {
     i32_const(n: number): Code;
     i64_const(n: number | bigint): Code;
     i32_load8_u(addr: Code, offset?: number): Code;
+    i64_load(addr: Code, offset?: number): Code;
+    i64_store(addr: Code, offset: number, value: Code): Code;
+    i64_extend_i32_s(a: Code): Code;
     i64_load32_u(addr: Code, offset?: number): Code;
     i64_store32(addr: Code, offset: number, value: Code): Code;
     call(fn: string, ...args: Code[]): Code;

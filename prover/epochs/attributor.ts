@@ -3,6 +3,7 @@ import type { Domain } from "../../protocol/domain.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import type { PrivateKey } from "../../protocol/eddsa.ts";
 import type { SettlementShape } from "../../protocol/rewards/commitment.ts";
+import type { TracinShape } from "../../protocol/rewards/tracin-witness.ts";
 import type { SettlementData } from "../../protocol/rewards/encoding.ts";
 import { signSettlement } from "../../protocol/rewards/sign.ts";
 import type { OpenLedgerProvider } from "../../sdk/provider.ts";
@@ -12,6 +13,7 @@ import type { MethodName, TrainingRows } from "../attribution/types.ts";
 import { type EpochPlan, planEpoch, type SettlementJob } from "./plan.ts";
 import { listRecords } from "./records.ts";
 import { inferenceScores } from "./scores.ts";
+import { isTracinShape, tracinMisfit } from "./tracin-fit.ts";
 
 /** A registered model as the attribution needs it, every part checked against the chain. */
 export interface AttributableModel {
@@ -40,8 +42,11 @@ export interface EpochAttributorOptions {
   readonly key: PrivateKey;
   readonly proverAccount: number;
   readonly domain: Domain;
-  /** The reward circuit's lanes: a settlement the circuit cannot prove is never planned. */
-  readonly shape: SettlementShape;
+  /**
+   * The reward circuit's lanes (a `TracinShape` for `RewardSettlementTracin`, whose row lanes
+   * are checked too): a settlement the circuit cannot prove is never planned.
+   */
+  readonly shape: SettlementShape | TracinShape;
   readonly log?: (line: string) => void;
 }
 
@@ -70,12 +75,20 @@ export type EpochProgress =
 export interface SettleOptions {
   /** Stops before the next inference or submission; what was submitted stays settled. */
   readonly signal?: AbortSignal;
+  /**
+   * Records up to this id are not read (default 0: all). `follow` passes the previous epoch's
+   * last inference: what that epoch left unsettled this node would skip again for the same
+   * reason, so reading it every epoch would only make each epoch slower than the last.
+   */
+  readonly after?: number;
   readonly progress?: (p: EpochProgress) => void;
 }
 
 export interface EpochReport {
   readonly epoch: number;
   readonly method: MethodName;
+  /** The epoch's last inference record (its end counters). */
+  readonly lastInference: number;
   readonly plan: EpochPlan;
   readonly settled: readonly (SettlementJob & { readonly result: SettlementResult })[];
   /** False when the signal stopped it: the plan's later jobs are left for the next run. */
@@ -111,7 +124,7 @@ export class EpochAttributor {
   }
 
   async settle(epoch: number, options: SettleOptions = {}): Promise<EpochReport> {
-    const { signal, progress } = options;
+    const { signal, progress, after = 0 } = options;
     const governance = await this.o.provider.getGovernance();
     const method = methodOfId(governance.attributionMethod);
     const end = await this.epochEnd(epoch, governance.epochLength);
@@ -121,14 +134,22 @@ export class EpochAttributor {
         `epoch ${epoch} has not closed: its last entry ${(epoch + 1) * governance.epochLength} is not sealed`,
       );
     }
-    const records = await listRecords(this.o.provider, 0, end.lastInference);
+    const records = await listRecords(this.o.provider, after, end.lastInference);
     const pending = records.map((r) => ({ id: r.id, model: r.model, payment: BigInt(r.payment) }));
     const models = new Map<number, AttributableModel>();
     for (const model of new Set(pending.filter((r) => r.payment > 0n).map((r) => r.model))) {
       models.set(model, await this.o.sources.model(model));
     }
     const sizes = new Map([...models].map(([id, m]) => [id, m.training.length]));
-    const plan = planEpoch(epoch, end.lastInference, pending, sizes, this.o.shape);
+    const unfit = new Map<number, string>();
+    const shape = this.o.shape;
+    if (isTracinShape(shape)) {
+      for (const [id, m] of models) {
+        const reason = tracinMisfit(m, shape);
+        if (reason !== undefined) unfit.set(id, reason);
+      }
+    }
+    const plan = planEpoch(epoch, end.lastInference, pending, sizes, shape, unfit);
     for (const s of plan.skipped) this.log(`epoch ${epoch}: model ${s.model} left unsettled: ${s.reason}`);
     const total = plan.jobs.reduce((n, j) => n + j.inferences.length, 0);
     progress?.({ kind: "planned", epoch, jobs: plan.jobs.length, total });
@@ -140,11 +161,13 @@ export class EpochAttributor {
       const model = models.get(job.model)!;
       const scores: bigint[][] = [];
       for (const id of job.inferences) {
-        if (signal?.aborted) return { epoch, method, plan, settled, complete: false };
+        if (signal?.aborted)
+          return { epoch, method, lastInference: end.lastInference, plan, settled, complete: false };
         scores.push(inferenceScores(method, model, await this.o.sources.input(byId.get(id)!)));
         progress?.({ kind: "attributed", epoch, inference: id, done: ++done, total });
       }
-      if (signal?.aborted) return { epoch, method, plan, settled, complete: false };
+      if (signal?.aborted)
+        return { epoch, method, lastInference: end.lastInference, plan, settled, complete: false };
       const data: SettlementData = {
         epoch,
         model: job.model,
@@ -166,7 +189,7 @@ export class EpochAttributor {
         inferences: job.inferences,
       });
     }
-    return { epoch, method, plan, settled, complete: true };
+    return { epoch, method, lastInference: end.lastInference, plan, settled, complete: true };
   }
 
   /**
@@ -181,12 +204,15 @@ export class EpochAttributor {
     progress?: (p: EpochProgress) => void,
   ): Promise<void> {
     let epoch = from;
+    let after = 0;
     let lastFailure = "";
     while (!signal.aborted) {
       try {
         const { epochLength } = await this.o.provider.getGovernance();
         if (await this.epochEnd(epoch, epochLength)) {
-          if (!(await this.settle(epoch, { signal, progress })).complete) return;
+          const report = await this.settle(epoch, { signal, progress, after });
+          if (!report.complete) return;
+          after = report.lastInference;
           epoch++;
           lastFailure = "";
           continue;

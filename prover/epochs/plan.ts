@@ -26,7 +26,8 @@ export interface EpochPlan {
  * The settlements that pay out epoch `epoch` (docs/protocol.md §11.1): every unsettled record
  * up to the epoch's last inference, grouped by model in id order and cut into runs of the
  * circuit's N inferences. A model trained on more contributions than the circuit has lanes
- * is skipped with its reason rather than planned into a settlement L2 would refuse.
+ * is skipped with its reason rather than planned into a settlement L2 would refuse, and so is a
+ * model in `unfit` (other lanes the circuit lacks, with their reason).
  */
 export function planEpoch(
   epoch: number,
@@ -34,6 +35,7 @@ export function planEpoch(
   records: readonly PendingInference[],
   trainingSize: ReadonlyMap<number, number>,
   shape: SettlementShape,
+  unfit: ReadonlyMap<number, string> = new Map(),
 ): EpochPlan {
   const byModel = new Map<number, number[]>();
   for (const r of records) {
@@ -52,6 +54,11 @@ export function planEpoch(
         model,
         reason: `trained on ${size} contributions; the reward circuit has ${shape.contributions} lanes`,
       });
+      continue;
+    }
+    const reason = unfit.get(model);
+    if (reason !== undefined) {
+      skipped.push({ model, reason });
       continue;
     }
     const ids = byModel.get(model)!.sort((a, b) => a - b);

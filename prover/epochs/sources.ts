@@ -1,6 +1,6 @@
 import { type Field } from "../../protocol/field.ts";
-import { decodeInput, ioHash } from "../../protocol/provenance/inference.ts";
-import { decodeRecord } from "../../protocol/provenance/inference-record.ts";
+import { decodeInput } from "../../protocol/provenance/inference.ts";
+import { findRecord, type InferenceRecord } from "../../protocol/provenance/inference-record.ts";
 import type { InferenceInfo } from "../../sdk/wire.ts";
 import type { StoreClient } from "../../store/client.ts";
 import { fetchByContent } from "../../store/fetch-content.ts";
@@ -41,16 +41,10 @@ export function storeSources(chain: ChainAccess, store: StoreClient): Attributio
     },
     async input(record: Pick<InferenceInfo, "model" | "inputHash">) {
       const inputHash = BigInt(record.inputHash);
-      const inputOf = (bytes: Uint8Array): Field => {
-        try {
-          const r = decodeRecord(bytes);
-          return r.model === record.model ? ioHash(r.input) : -1n;
-        } catch {
-          return -1n;
-        }
-      };
+      const ofModel = (r: InferenceRecord) => r.model === record.model;
+      const inputOf = (bytes: Uint8Array): Field => (findRecord(bytes, inputHash, ofModel) ? inputHash : -1n);
       const { bytes } = await fetchByContent(store, "input", inputHash, inputOf);
-      return decodeInput(decodeRecord(bytes).input);
+      return decodeInput(findRecord(bytes, inputHash, ofModel)!.input);
     },
   };
 }

@@ -1,7 +1,6 @@
-import type { SettlementShape } from "../../protocol/rewards/commitment.ts";
 import type { L2Wallet } from "../../sdk/wallet.ts";
 import type { StoreClient } from "../../store/client.ts";
-import { EpochAttributor } from "./attributor.ts";
+import { EpochAttributor, type EpochAttributorOptions } from "./attributor.ts";
 import { storeSources } from "./sources.ts";
 
 /**
@@ -12,7 +11,7 @@ import { storeSources } from "./sources.ts";
 export function storeAttributor(
   wallet: L2Wallet,
   store: StoreClient,
-  shape: SettlementShape,
+  shape: EpochAttributorOptions["shape"],
   log?: (line: string) => void,
 ): EpochAttributor {
   return new EpochAttributor({

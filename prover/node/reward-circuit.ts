@@ -56,6 +56,6 @@ export async function rewardLanes(name: string): Promise<RewardLanes> {
 }
 
 /** The lanes of registered reward circuit `name`: what an attributor sizes its settlements to. */
-export async function rewardShape(name: string): Promise<SettlementShape> {
+export async function rewardShape(name: string): Promise<RewardLanes["shape"]> {
   return (await rewardLanes(name)).shape;
 }

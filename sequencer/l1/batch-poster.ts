@@ -74,11 +74,28 @@ export interface PostedSettlement {
   readonly l1TxHash: string;
 }
 
+/**
+ * L1 holds fewer entries than the one offered needs before it: a commit that counted as
+ * posted is gone (an L1 reorg deeper than the poster's confirmations), and the entries after
+ * `lastCommitted` must be posted again, in order, first.
+ */
+export class EntriesMissingOnL1 extends Error {
+  override readonly name = "EntriesMissingOnL1";
+
+  constructor(
+    readonly entry: number,
+    readonly lastCommitted: number,
+  ) {
+    super(`L1 has entries up to ${lastCommitted}; entry ${entry - 1} must be posted first`);
+  }
+}
+
 export interface BatchPoster {
   /**
    * Commits `batch` on L1. Entries are offered once each, in entry order, never concurrently
    * (a batch through this method, a settlement through `postSettlement`); a rejection is
-   * logged and the same entry is offered again later.
+   * logged and the same entry is offered again later, after the missing ones for
+   * EntriesMissingOnL1.
    */
   post(batch: SealedBatch): Promise<PostedBatch>;
   postSettlement(settlement: SealedSettlement): Promise<PostedSettlement>;

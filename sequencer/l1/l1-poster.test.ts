@@ -12,7 +12,7 @@ import { hexlify } from "ethers";
 import { committedBatch } from "../../contracts/client/batch-roots.ts";
 import { batchCommitment } from "../../protocol/batch/layout.ts";
 import { blobOpening } from "../../protocol/blob/challenge.ts";
-import type { SealedBatch } from "./batch-poster.ts";
+import { EntriesMissingOnL1, type SealedBatch } from "./batch-poster.ts";
 import { L1BatchPoster, L1PosterFatalError } from "./l1-poster.ts";
 
 describe("L1BatchPoster: commits sealed batches, never twice", () => {
@@ -87,8 +87,11 @@ describe("L1BatchPoster: commits sealed batches, never twice", () => {
     await expect(poster().post(sealed(1, genesis, 999n))).rejects.toThrow(L1PosterFatalError);
   });
 
-  it("refuses to skip a batch", async () => {
-    await expect(poster().post(sealed(3, 102n, 103n))).rejects.toThrow(/entry 2 must be posted first/);
+  it("refuses to skip a batch, naming the last entry L1 holds", async () => {
+    const skipping = poster().post(sealed(3, 102n, 103n));
+    await expect(skipping).rejects.toThrow(EntriesMissingOnL1);
+    await expect(skipping).rejects.toMatchObject({ entry: 3, lastCommitted: 1 });
+    await expect(skipping).rejects.toThrow(/entry 2 must be posted first/);
   });
 
   it("recovers when another transaction took its nonce", async () => {

@@ -6,12 +6,13 @@ import { ROLLUP_ABI } from "../../contracts/client/rollup-abi.ts";
 import { commitSettlementArgs, committedSettlement } from "../../contracts/client/settlements.ts";
 import type { BatchBlob } from "../../protocol/blob/kzg.ts";
 import { OpenLedgerError } from "../../protocol/errors.ts";
-import type {
-  BatchPoster,
-  PostedBatch,
-  PostedSettlement,
-  SealedBatch,
-  SealedSettlement,
+import {
+  type BatchPoster,
+  EntriesMissingOnL1,
+  type PostedBatch,
+  type PostedSettlement,
+  type SealedBatch,
+  type SealedSettlement,
 } from "./batch-poster.ts";
 import { batchBlobOffThread } from "../workers/blob-thread.ts";
 
@@ -122,7 +123,9 @@ export class L1BatchPoster implements BatchPoster {
         return await attempt();
       } catch (err) {
         this.nonce = undefined;
-        if (err instanceof L1PosterFatalError || n >= this.o.attempts) throw err;
+        // Missing entries are the caller's to offer again; retrying this one cannot help.
+        const hopeless = err instanceof L1PosterFatalError || err instanceof EntriesMissingOnL1;
+        if (hopeless || n >= this.o.attempts) throw err;
         this.o.logger?.warn({ err, entry, attempt: n }, `${what} failed; retrying`);
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay *= 2;
@@ -134,9 +137,7 @@ export class L1BatchPoster implements BatchPoster {
   private async headFor(n: bigint): Promise<{ lastCommitted: bigint }> {
     const head = await this.rollup.getFunction("head")();
     if (head.frozen) throw new L1PosterFatalError("the rollup is frozen: no entry can be committed");
-    if (n > head.lastCommitted + 1n) {
-      throw new Error(`L1 has entries up to ${head.lastCommitted}; entry ${n - 1n} must be posted first`);
-    }
+    if (n > head.lastCommitted + 1n) throw new EntriesMissingOnL1(Number(n), Number(head.lastCommitted));
     return head;
   }
 

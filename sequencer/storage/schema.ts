@@ -69,6 +69,18 @@ export interface Meta {
 export type WalEntry =
   { readonly raw: Uint8Array; readonly hash: string } | { readonly settlement: AcceptedSettlement };
 
+/**
+ * The L1 queue relay's record of the operation it handed the sequencer at a queue index
+ * (bridge/queue-relay.ts): its rolling hash H_{index+1} and the L1 block that held it, so an
+ * operation L1 re-mines after a reorg is recognised and not executed twice.
+ */
+export interface RelayedOpRecord {
+  readonly index: bigint;
+  readonly rollingHash: Field;
+  readonly blockNumber: number;
+  readonly blockHash: string;
+}
+
 const KEY_EPOCH_SETTLEMENTS = (epoch?: number) => (epoch === undefined ? "epset:" : `epset:${pad(epoch)}:`);
 
 export const KEY = {
@@ -89,6 +101,7 @@ export const KEY = {
   epochSettlements: (epoch?: number) => KEY_EPOCH_SETTLEMENTS(epoch),
   /** A non-empty node of a state tree (`node-store.ts`); the index in hex, it can pass 2^53. */
   node: (tree: string, level: number, index: bigint) => `node:${tree}:${level}:${index.toString(16)}`,
+  relayedOp: (queueIndex: bigint) => `relayed:${pad(queueIndex, 20)}`,
   /** The settlement entry that paid an inference record (a record is settled at most once). */
   inferenceSettlement: (id: number) => `infset:${pad(id)}`,
 } as const;

@@ -7,7 +7,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import type { Contract, HDNodeWallet } from "ethers";
 import { pino } from "pino";
+import { InferenceOperatorList } from "../../contracts/client/inference-operators.ts";
 import { DEV_REWARD_CIRCUIT } from "../../contracts/deploy/config.ts";
 import {
   deploySystem,
@@ -109,7 +111,11 @@ export async function startEpochFixture(
   });
   const provider = new OpenLedgerProvider(`${seq.url}/rpc`);
   const store = await startStore({ dataDir: tempDir(`${name}-store`), port: 0 });
+  // The fixture's prover (bonded at deployment) is the compute operator on L1 too.
+  await (await (s.d.inferenceOperators.connect(s.prover) as Contract).getFunction("list")()).wait();
   const serve = await startInferenceService({
+    l1Key: (s.prover as HDNodeWallet).signingKey,
+    operators: new InferenceOperatorList(String(s.d.inferenceOperators.target), s.ethers.provider),
     sequencer: `${seq.url}/rpc`,
     store: store.url,
     domain: DEV_DOMAIN,

@@ -12,8 +12,6 @@
  * - a sequencer that publishes on L1 other scores than it committed to is caught: the
  *   published scores do not hash to the commitment.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, failure } from "../../cli/commands/testing.ts";
@@ -47,6 +45,7 @@ import {
   USER,
 } from "./epoch-fixture.ts";
 import { waitCommitted } from "./settling-chain.ts";
+import { type L1Http, serveL1 } from "../../contracts/test/l1-http.ts";
 
 // A well-known throwaway key (Hardhat's account #1): the CLI's replayer, granted reads in the store.
 const ETH_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -55,34 +54,8 @@ const LIAR = CONTRIBUTORS[0]!; // owns contribution 1, and is a prover: its L1 a
 let f: EpochFixture;
 let held: Dataset;
 let proverStore: StoreClient;
-let l1: { url: string; server: Server };
+let l1: L1Http;
 let nextInput = 0;
-
-/** The in-process EDR chain over HTTP, for the CLI in its own process: each call (or batch) passed through as is. */
-async function serveL1(send: (method: string, params: unknown[]) => Promise<unknown>) {
-  interface Call {
-    id: number;
-    method: string;
-    params?: unknown[];
-  }
-  const answer = (r: Call) =>
-    send(r.method, r.params ?? []).then(
-      (result) => ({ jsonrpc: "2.0", id: r.id, result }),
-      (e: Error) => ({ jsonrpc: "2.0", id: r.id, error: { code: -32603, message: e.message } }),
-    );
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      const parsed = JSON.parse(body) as Call | Call[];
-      void (Array.isArray(parsed) ? Promise.all(parsed.map(answer)) : answer(parsed)).then((out) =>
-        res.end(JSON.stringify(out)),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
 
 beforeAll(async () => {
   const replayer = new StoreKey((await deriveL2Key(new Wallet(ETH_KEY), DEV_DOMAIN)).privateKey).identity;
@@ -128,7 +101,8 @@ const replay = (epoch: number) =>
 const cli = (args: string[]) =>
   runCli(ETH_KEY, [
     ...["prover", "replay", "--rpc", `${f.seq.url}/rpc`, "--l1", l1.url],
-    ...["--store", f.store.url, "--params", "test", ...args],
+    // No --params: the tree sizes come from the sequencer (ol_getParams).
+    ...["--store", f.store.url, ...args],
   ]);
 
 const entry = async <T extends BatchInfo | SettlementInfo>(n: number) => (await f.provider.getBatch(n)) as T;

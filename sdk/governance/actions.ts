@@ -1,0 +1,337 @@
+import { getAddress, Interface, isAddress } from "ethers";
+import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import { ATTRIBUTION_METHODS, attributionMethodName } from "../../protocol/rewards/methods.ts";
+import { formatAmount, parseAmount } from "../amounts.ts";
+
+/**
+ * What governance can do, one entry per call the timelock makes: how a person asks for it
+ * (options), the calldata it becomes, and the words it reads as. A proposal is shown by
+ * decoding its calldata back through the same table, so what voters read is what executes,
+ * whoever proposed it and however.
+ */
+
+/** The contract a governed call goes to. */
+export type GovernedTarget = "params" | "rollup" | "token" | "operators";
+
+type Kind = "uint" | "open" | "address" | "bps" | "method" | "purpose" | "seconds" | "bytes32";
+
+export interface ActionOption {
+  /** The option's key (camelCase of its flag). */
+  readonly key: string;
+  readonly flag: string;
+  readonly kind: Kind;
+  readonly description: string;
+  /** Optional options keep the value in force (read from L1) when not given. */
+  readonly optional?: boolean;
+}
+
+export interface GovernedAction {
+  readonly name: string;
+  readonly summary: string;
+  readonly target: GovernedTarget;
+  /** Human-readable ABI fragment of the call. */
+  readonly fragment: string;
+  readonly options: readonly ActionOption[];
+  /** The call's arguments from parsed option values (`current`: the values in force, for optional ones). */
+  args(v: Readonly<Record<string, unknown>>, current?: Readonly<Record<string, unknown>>): unknown[];
+  /** The call in words, from its decoded arguments. */
+  describe(args: readonly unknown[]): string;
+}
+
+export const PURPOSES = { batch: 1, reward: 2 } as const;
+
+const open = (units: unknown) => formatAmount(BigInt(units as bigint));
+const pct = (bps: unknown) => `${Number(bps) / 100}%`;
+const method = (id: unknown) => `${id} (${attributionMethodName(Number(id)) ?? "no known method"})`;
+const seconds = (s: unknown) => `${s} s`;
+
+const L1_FIELDS = [
+  { key: "queueDeadline", flag: "--queue-deadline <seconds>", kind: "seconds", what: "queue deadline" },
+  { key: "sequencer", flag: "--sequencer <address>", kind: "address", what: "sequencer" },
+  {
+    key: "minSequencerBond",
+    flag: "--min-sequencer-bond <open>",
+    kind: "open",
+    what: "minimum sequencer bond",
+  },
+  { key: "minProverBond", flag: "--min-prover-bond <open>", kind: "open", what: "minimum prover bond" },
+  {
+    key: "proverRewardPerBatch",
+    flag: "--prover-reward <open>",
+    kind: "open",
+    what: "prover reward per batch",
+  },
+  { key: "treasury", flag: "--treasury <address>", kind: "address", what: "L1 treasury" },
+  { key: "proveTimeout", flag: "--prove-timeout <seconds>", kind: "seconds", what: "proof timeout" },
+  { key: "queueInterval", flag: "--queue-interval <seconds>", kind: "seconds", what: "queue interval" },
+  { key: "queueFee", flag: "--queue-fee <open>", kind: "open", what: "queue fee" },
+] as const;
+
+const SPLIT = [
+  { key: "dataBps", flag: "--data-bps <bps>", who: "data" },
+  { key: "modelBps", flag: "--model-bps <bps>", who: "model owner" },
+  { key: "baseModelBps", flag: "--base-model-bps <bps>", who: "base model owner" },
+  { key: "proverBps", flag: "--prover-bps <bps>", who: "prover" },
+  { key: "protocolBps", flag: "--protocol-bps <bps>", who: "protocol" },
+] as const;
+
+export const GOVERNED_ACTIONS: readonly GovernedAction[] = [
+  {
+    name: "reward-split",
+    summary: "how each inference fee is split (basis points, summing to 10,000)",
+    target: "params",
+    fragment:
+      "function setRewardSplit(tuple(uint16 dataBps, uint16 modelBps, uint16 baseModelBps, uint16 proverBps, uint16 protocolBps) split)",
+    options: SPLIT.map((s) => ({
+      key: s.key,
+      flag: s.flag,
+      kind: "bps",
+      description: `share of the ${s.who}`,
+    })),
+    args(v) {
+      const split = SPLIT.map((s) => v[s.key] as number);
+      const sum = split.reduce((a, b) => a + b, 0);
+      if (sum !== 10_000) {
+        throw new OpenLedgerError(ErrorCode.InvalidField, `the shares sum to ${sum} basis points, not 10000`);
+      }
+      return [split];
+    },
+    describe: ([split]) => {
+      const s = split as readonly unknown[];
+      return `split each inference fee: ${SPLIT.map((f, i) => `${f.who} ${pct(s[i])}`).join(", ")}`;
+    },
+  },
+  {
+    name: "epoch-length",
+    summary: "the reward epoch's length in chain entries",
+    target: "params",
+    fragment: "function setEpochLength(uint32 value)",
+    options: [
+      { key: "entries", flag: "--entries <n>", kind: "uint", description: "chain entries per epoch" },
+    ],
+    args: (v) => [v.entries],
+    describe: ([n]) => `make each reward epoch ${n} chain entries long`,
+  },
+  {
+    name: "attribution-method",
+    summary: `the method epochs are valued by (${ATTRIBUTION_METHODS.join(", ")})`,
+    target: "params",
+    fragment: "function setAttributionMethod(uint32 value)",
+    options: [
+      { key: "method", flag: "--method <name|id>", kind: "method", description: "method name or id" },
+    ],
+    args: (v) => [v.method],
+    describe: ([id]) => `value reward epochs with attribution method ${method(id)}`,
+  },
+  {
+    name: "min-contribution-stake",
+    summary: "the stake a data contribution must lock on L2",
+    target: "params",
+    fragment: "function setMinContributionStake(uint96 value)",
+    options: [{ key: "amount", flag: "--amount <open>", kind: "open", description: "OPEN" }],
+    args: (v) => [v.amount],
+    describe: ([a]) => `require a stake of ${open(a)} per data contribution`,
+  },
+  {
+    name: "min-model-stake",
+    summary: "the stake a model owner must hold on L2",
+    target: "params",
+    fragment: "function setMinModelStake(uint96 value)",
+    options: [{ key: "amount", flag: "--amount <open>", kind: "open", description: "OPEN" }],
+    args: (v) => [v.amount],
+    describe: ([a]) => `require model owners to hold a stake of ${open(a)}`,
+  },
+  {
+    name: "treasury-account",
+    summary: "the L2 account settlements pay the protocol share to",
+    target: "params",
+    fragment: "function setTreasuryAccount(uint32 account)",
+    options: [{ key: "account", flag: "--account <n>", kind: "uint", description: "L2 account" }],
+    args: (v) => [v.account],
+    describe: ([a]) => `pay the protocol's share of reward settlements to L2 account ${a}`,
+  },
+  {
+    name: "slash-stake",
+    summary: "slash an L2 account's stake to the treasury (an order through the L1 queue)",
+    target: "params",
+    fragment: "function slashL2Stake(uint32 account, uint96 amount)",
+    options: [
+      { key: "account", flag: "--account <n>", kind: "uint", description: "L2 account" },
+      { key: "amount", flag: "--amount <open>", kind: "open", description: "OPEN to slash" },
+    ],
+    args: (v) => [v.account, v.amount],
+    describe: ([account, a]) => `slash ${open(a)} of L2 account ${account}'s stake`,
+  },
+  {
+    name: "l1-params",
+    summary: "the L1 parameters: bonds, queue deadline, interval and fee, proof timeout, sequencer, treasury",
+    target: "params",
+    fragment: `function setL1Params(tuple(uint64 queueDeadline, address sequencer, uint96 minSequencerBond, uint96 minProverBond, uint96 proverRewardPerBatch, address treasury, uint32 proveTimeout, uint32 queueInterval, uint96 queueFee) l1)`,
+    options: L1_FIELDS.map((f) => ({
+      key: f.key,
+      flag: f.flag,
+      kind: f.kind,
+      description: `${f.what} (default: the value in force)`,
+      optional: true,
+    })),
+    args: (v, current = {}) => [L1_FIELDS.map((f) => v[f.key] ?? current[f.key])],
+    describe: ([l1]) => {
+      const s = l1 as readonly unknown[];
+      const show = (kind: string, x: unknown) =>
+        kind === "open" ? open(x) : kind === "seconds" ? seconds(x) : String(x);
+      return `set the L1 parameters: ${L1_FIELDS.map((f, i) => `${f.what} ${show(f.kind, s[i])}`).join(", ")}`;
+    },
+  },
+  {
+    name: "verifier",
+    summary: "register, replace or (address 0) retire a circuit's verifier",
+    target: "rollup",
+    fragment: "function setVerifier(uint32 circuitId, address verifier, uint8 purpose)",
+    options: [
+      { key: "circuitId", flag: "--circuit-id <n>", kind: "uint", description: "circuit id" },
+      { key: "verifier", flag: "--verifier <address>", kind: "address", description: "verifier contract" },
+      { key: "purpose", flag: "--purpose <batch|reward>", kind: "purpose", description: "what it verifies" },
+    ],
+    args: (v) => [v.circuitId, v.verifier, v.purpose],
+    describe: ([id, verifier, purpose]) => {
+      const what = Number(purpose) === PURPOSES.reward ? "reward settlement" : "batch";
+      return BigInt(verifier as string) === 0n
+        ? `retire circuit ${id}'s verifier`
+        : `verify ${what} proofs of circuit ${id} with the contract at ${verifier}`;
+    },
+  },
+  {
+    name: "slash-bond",
+    summary: "slash an L1 operator's bond (sequencer or prover) to the L1 treasury",
+    target: "rollup",
+    fragment: "function slashBond(address operator, uint128 amount)",
+    options: [
+      { key: "operator", flag: "--operator <address>", kind: "address", description: "bonded operator" },
+      { key: "amount", flag: "--amount <open>", kind: "open", description: "OPEN to slash" },
+    ],
+    args: (v) => [v.operator, v.amount],
+    describe: ([op, a]) => `slash up to ${open(a)} of operator ${op}'s L1 bond`,
+  },
+  {
+    name: "record-operator-slash",
+    summary:
+      "record the evidence a compute operator was slashed on (InferenceOperators; proposed with slash-bond)",
+    target: "operators",
+    fragment: "function recordSlash(address operator, uint64 inference, bytes32 attestation)",
+    options: [
+      { key: "operator", flag: "--operator <address>", kind: "address", description: "the operator" },
+      { key: "inference", flag: "--inference <id>", kind: "uint", description: "the L2 inference" },
+      {
+        key: "attestation",
+        flag: "--attestation <digest>",
+        kind: "bytes32",
+        description: "its L1 attestation's digest",
+      },
+    ],
+    args: (v) => [v.operator, v.inference, v.attestation],
+    describe: ([op, inference, digest]) =>
+      `record that compute operator ${op} attested a wrong output for inference ${inference} (attestation ${digest}), and delist it if its bond fell below the minimum`,
+  },
+  {
+    name: "transfer",
+    summary: "pay OPEN from the timelock's L1 treasury",
+    target: "token",
+    fragment: "function transfer(address to, uint256 amount)",
+    options: [
+      { key: "to", flag: "--to <address>", kind: "address", description: "recipient" },
+      { key: "amount", flag: "--amount <open>", kind: "open", description: "OPEN" },
+    ],
+    args: (v) => [v.to, v.amount],
+    describe: ([to, a]) => `pay ${open(a)} from the treasury to ${to}`,
+  },
+];
+
+const ABI = new Interface(GOVERNED_ACTIONS.map((a) => a.fragment));
+
+/** The option text `text` as the value its kind means; `flag` names it in the error. */
+export function parseOption(kind: Kind, text: string, flag: string): unknown {
+  const bad = (why: string): never => {
+    throw new OpenLedgerError(ErrorCode.InvalidField, `${flag.split(" ")[0]} "${text}": ${why}`);
+  };
+  switch (kind) {
+    case "open":
+      return parseAmount(text, flag.split(" ")[0]!);
+    case "address":
+      return isAddress(text) ? getAddress(text) : bad("not an Ethereum address");
+    case "method": {
+      const byName = ATTRIBUTION_METHODS.indexOf(text as (typeof ATTRIBUTION_METHODS)[number]);
+      const id = byName >= 0 ? byName + 1 : Number(text);
+      return attributionMethodName(id)
+        ? id
+        : bad(`name a method: ${ATTRIBUTION_METHODS.join(", ")}, or its id`);
+    }
+    case "bytes32":
+      return /^0x[0-9a-fA-F]{64}$/.test(text) ? text.toLowerCase() : bad("not 32 bytes of 0x-hex");
+    case "purpose":
+      return text in PURPOSES ? PURPOSES[text as keyof typeof PURPOSES] : bad("batch or reward");
+    case "bps":
+    case "uint":
+    case "seconds": {
+      const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+      if (!Number.isSafeInteger(n)) return bad("not a non-negative integer");
+      return kind === "bps" && n > 10_000 ? bad("more than 10000 basis points") : n;
+    }
+  }
+}
+
+/** One governed call, ready for a proposal: its target's name and calldata. */
+export interface GovernedCall {
+  readonly target: GovernedTarget;
+  readonly data: string;
+}
+
+export function actionNamed(name: string): GovernedAction {
+  const a = GOVERNED_ACTIONS.find((x) => x.name === name);
+  if (!a) {
+    throw new OpenLedgerError(
+      ErrorCode.InvalidField,
+      `no governed action "${name}": ${GOVERNED_ACTIONS.map((x) => x.name).join(", ")}`,
+    );
+  }
+  return a;
+}
+
+/** The call `action` makes with option texts `texts` (the flags' keys); `current` fills optional ones. */
+export function encodeAction(
+  action: GovernedAction,
+  texts: Readonly<Record<string, string | undefined>>,
+  current?: Readonly<Record<string, unknown>>,
+): GovernedCall {
+  const values: Record<string, unknown> = {};
+  for (const o of action.options) {
+    const text = texts[o.key];
+    if (text === undefined) {
+      if (o.optional) continue;
+      throw new OpenLedgerError(ErrorCode.InvalidField, `${action.name} needs ${o.flag}`);
+    }
+    values[o.key] = parseOption(o.kind, text, o.flag);
+  }
+  const fn = ABI.getFunction(action.fragment.slice("function ".length).split("(")[0]!)!;
+  return { target: action.target, data: ABI.encodeFunctionData(fn, action.args(values, current)) };
+}
+
+/**
+ * A proposal's call in words: decoded through the table when it is one of its calls to the
+ * contract it belongs to, else said to be unknown (voters should not pass what they cannot read).
+ */
+export function describeCall(target: GovernedTarget | undefined, data: string): string {
+  const parsed = target ? safeParse(data) : undefined;
+  const action =
+    parsed && GOVERNED_ACTIONS.find((a) => a.target === target && a.fragment.includes(` ${parsed.name}(`));
+  if (!parsed || !action)
+    return `an unknown call (${data.slice(0, 10)}) to ${target ?? "a contract outside the rollup"}`;
+  return action.describe([...parsed.args]);
+}
+
+function safeParse(data: string) {
+  try {
+    return ABI.parseTransaction({ data }) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
