@@ -95,16 +95,40 @@ export function verifyProof(shape: TreeShape, root: Field, proof: MerkleProof): 
 }
 
 /**
- * In-memory tree. Nodes are kept in one map keyed by (level, index); a caller that persists
- * the tree stores `dirtyNodes()` after a batch of updates, and restores with `loadNodes`.
+ * Where a tree keeps its non-empty nodes. The tree only calls these, synchronously, so the
+ * state transition stays synchronous whatever holds the nodes: a map here, a disk store with a
+ * bounded cache in the sequencer (`sequencer/storage/node-store.ts`).
  */
+export interface NodeStore {
+  /** The node at (level, index), or undefined for an empty one (its zero hash). */
+  get(level: number, index: bigint): Field | undefined;
+  /** Writes a node; undefined empties it. */
+  set(level: number, index: bigint, value: Field | undefined): void;
+}
+
+/** Every node in one map keyed by (level, index): what the prover and the tests use. */
+export class MemoryNodeStore implements NodeStore {
+  private readonly nodes = new Map<string, Field>();
+
+  get(level: number, index: bigint): Field | undefined {
+    return this.nodes.get(`${level}:${index}`);
+  }
+
+  set(level: number, index: bigint, value: Field | undefined): void {
+    if (value === undefined) this.nodes.delete(`${level}:${index}`);
+    else this.nodes.set(`${level}:${index}`, value);
+  }
+}
+
+/** A tree over a `NodeStore`; empty nodes (zero hashes) are never stored. */
 export class SparseMerkleTree {
   readonly shape: TreeShape;
   private readonly zeros: readonly Field[];
-  private readonly nodes = new Map<string, Field>();
-  private readonly dirty = new Set<string>();
 
-  constructor(shape: TreeShape) {
+  constructor(
+    shape: TreeShape,
+    private readonly nodes: NodeStore = new MemoryNodeStore(),
+  ) {
     checkShape(shape);
     this.shape = { arity: shape.arity, depth: shape.depth };
     this.zeros = zeroHashes(shape);
@@ -187,34 +211,12 @@ export class SparseMerkleTree {
     return { index, leaf: this.get(index), siblings };
   }
 
-  /** Nodes written since the last call, as [level, index, value] (value 0n marks a deletion). */
-  takeDirtyNodes(): Array<[number, bigint, Field]> {
-    const out: Array<[number, bigint, Field]> = [];
-    for (const key of this.dirty) {
-      const [level, index] = parseKey(key);
-      out.push([level, index, this.nodes.get(key) ?? 0n]);
-    }
-    this.dirty.clear();
-    return out;
-  }
-
-  /** Restores nodes written by `takeDirtyNodes` (for example from disk). */
-  loadNodes(entries: Iterable<[number, bigint, Field]>): void {
-    for (const [level, index, value] of entries) {
-      if (value === 0n || value === this.zeros[level]) this.nodes.delete(key(level, index));
-      else this.nodes.set(key(level, index), value);
-    }
-  }
-
   private node(level: number, index: bigint): Field {
-    return this.nodes.get(key(level, index)) ?? this.zeros[level]!;
+    return this.nodes.get(level, index) ?? this.zeros[level]!;
   }
 
   private put(level: number, index: bigint, value: Field): void {
-    const k = key(level, index);
-    if (value === this.zeros[level]) this.nodes.delete(k);
-    else this.nodes.set(k, value);
-    this.dirty.add(k);
+    this.nodes.set(level, index, value === this.zeros[level] ? undefined : value);
   }
 
   private checkIndex(index: bigint): void {
@@ -225,13 +227,4 @@ export class SparseMerkleTree {
       );
     }
   }
-}
-
-function key(level: number, index: bigint): string {
-  return `${level}:${index}`;
-}
-
-function parseKey(k: string): [number, bigint] {
-  const sep = k.indexOf(":");
-  return [Number(k.slice(0, sep)), BigInt(k.slice(sep + 1))];
 }

@@ -2,6 +2,7 @@ import type { Domain } from "../protocol/domain.ts";
 import { DEV_DOMAIN, GENESIS_GOVERNANCE } from "../protocol/genesis.ts";
 import { PRODUCTION_PARAMS, type ProtocolParams } from "../protocol/params.ts";
 import type { GovernanceParams } from "../protocol/state/leaves.ts";
+import { DEFAULT_STATE_CACHE_NODES } from "./core/config.ts";
 import type { SettlementConfig } from "./core/settlements.ts";
 import type { NodeConfig } from "./node.ts";
 
@@ -20,6 +21,7 @@ export interface NodeOptions {
   readonly batchIntervalMs?: number;
   readonly verifyWorkers?: number;
   readonly fsync?: boolean;
+  readonly stateCacheNodes?: number;
   readonly rpcDeposits?: boolean;
   readonly ratePerSecond?: number;
   readonly bodyLimitBytes?: number;
@@ -48,6 +50,7 @@ export function nodeConfig(o: NodeOptions): NodeConfig {
       batchWithdrawals: o.batchWithdrawals ?? 16,
       batchRegistrySlots: o.batchRegistrySlots ?? 16,
       batchIntervalMs: o.batchIntervalMs ?? 2000,
+      stateCacheNodes: o.stateCacheNodes ?? DEFAULT_STATE_CACHE_NODES,
       mempool: { maxSize: 10_000, maxPerSender: 64, maxNonceGap: 64, replaceBumpPercent: 10 },
       settlements: o.settlements,
     },

@@ -1,13 +1,18 @@
 import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { TEST_PARAMS } from "../protocol/params.ts";
+import { poseidon } from "../protocol/poseidon.ts";
+import { verifyProof } from "../protocol/smt.ts";
 import { TxType } from "../protocol/tx/types.ts";
 import { depositParam, rpc, signedHex, spawnSequencer, tempDir } from "./testing.ts";
 
 /**
  * Durability under kill -9: a real sequencer process takes transfers from several
  * concurrent clients, sealing small batches all the time, and is killed with SIGKILL at a
- * random moment, again and again. After every restart each transaction that was answered
- * "executed" must be found at the batch and position it was given.
+ * random moment, again and again, often while a batch and its tree nodes are being written.
+ * After every restart each transaction that was answered "executed" must be found at the batch
+ * and position it was given, and every account's proof, read from the tree nodes on disk,
+ * must verify against the state root the node serves.
  */
 const ROUNDS = 8;
 const SENDERS = 6;
@@ -29,6 +34,33 @@ const start = async (dataDir: string) => {
   child = started.proc;
   return started;
 };
+
+interface AccountAnswer {
+  readonly proof: {
+    stateRoot: string;
+    accountsRoot: string;
+    registriesHash: string;
+    leaf: string;
+    siblings: string[][];
+  };
+}
+
+/** Each account's path leads to the accounts root, and that root to the state root. */
+async function checkRoots(url: string): Promise<void> {
+  for (let id = 1; id <= SENDERS + 1; id++) {
+    const { proof } = (await rpc(url, "ol_getAccount", [id])).result as AccountAnswer;
+    expect(BigInt(proof.leaf)).not.toBe(0n);
+    const path = {
+      index: BigInt(id),
+      leaf: BigInt(proof.leaf),
+      siblings: proof.siblings.map((l) => l.map(BigInt)),
+    };
+    expect(verifyProof(TEST_PARAMS.accounts, BigInt(proof.accountsRoot), path), `account ${id}`).toBe(true);
+    expect(poseidon([BigInt(proof.accountsRoot), BigInt(proof.registriesHash)])).toBe(
+      BigInt(proof.stateRoot),
+    );
+  }
+}
 
 describe("durability", () => {
   it(`loses no confirmed transaction across ${ROUNDS} kill -9 under load`, async () => {
@@ -86,6 +118,7 @@ describe("durability", () => {
           position: c.position,
         });
       }
+      await checkRoots(url);
     }
     // Nothing ran twice on replay: each executed transfer moved 1 to the recipient and took one nonce.
     let nonces = 0;

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import type { SettlementShape } from "../../protocol/rewards/commitment.ts";
 import { pino } from "pino";
 import { PARAM_SETS } from "../../protocol/genesis.ts";
+import { DEFAULT_STATE_CACHE_NODES } from "../../sequencer/core/config.ts";
 import { nodeConfig } from "../../sequencer/config.ts";
 import { startNode } from "../../sequencer/node.ts";
 import { chainOptions, domainFrom, intArg, loadEthWallet, stopOnSignal } from "./common.ts";
@@ -36,6 +37,12 @@ export function sequencerCommand(): Command {
     .option("--verify-workers <n>", "signature-checking worker threads (0: main thread)", intArg, 2)
     .option("--rate-limit <calls>", "JSON-RPC calls per second per client", intArg, 500)
     .option("--body-limit <bytes>", "largest HTTP request body", intArg, 1024 * 1024)
+    .option(
+      "--state-cache-nodes <n>",
+      "state tree nodes kept in memory beyond those of the batch being written (the rest are read from LevelDB)",
+      intArg,
+      DEFAULT_STATE_CACHE_NODES,
+    )
     .option("--rpc-deposits", "accept ol_submitDeposit (devnet and tests only)", false)
     .option(
       "--treasury-account <account>",
@@ -98,6 +105,7 @@ export function sequencerCommand(): Command {
         feeRecipient: o.feeRecipient,
         verifyWorkers: o.verifyWorkers,
         fsync: o.fsync,
+        stateCacheNodes: o.stateCacheNodes,
         ratePerSecond: o.rateLimit,
         bodyLimitBytes: o.bodyLimit,
         rpcDeposits: o.rpcDeposits,

@@ -1,7 +1,7 @@
 import type { Domain } from "../domain.ts";
 import type { Field } from "../field.ts";
 import type { ProtocolParams } from "../params.ts";
-import { type MerkleProof, SparseMerkleTree } from "../smt.ts";
+import { type MerkleProof, type NodeStore, SparseMerkleTree } from "../smt.ts";
 import {
   type Account,
   accountLeaf,
@@ -30,6 +30,9 @@ import {
  * dirty slots at once, sharing the upper levels, because the sequencer only needs a root per
  * batch. In witness mode every write updates its tree at once and records the Merkle path,
  * which is what the prover needs per transaction. Both modes give the same roots.
+ *
+ * The trees' nodes live in memory unless `nodes` gives each tree a store (the sequencer's
+ * LevelDB-backed one): the transition itself never knows where they are.
  */
 export type TreeName = "accounts" | "contributions" | "models" | "inferences" | "datanets";
 
@@ -76,6 +79,12 @@ export interface Genesis {
   readonly governance: GovernanceParams;
 }
 
+export interface StateOptions {
+  readonly witness?: boolean;
+  /** Where each tree keeps its nodes; in memory when left out. */
+  readonly nodes?: (tree: TreeName) => NodeStore;
+}
+
 export class RollupState {
   readonly domain: Domain;
   readonly params: ProtocolParams;
@@ -99,17 +108,18 @@ export class RollupState {
   /** contentRoot -> the contribution holding it, rejected ones left out (section 7.3). */
   private readonly contentIndex = new Map<Field, number>();
 
-  constructor(genesis: Genesis, options: { witness?: boolean } = {}) {
+  constructor(genesis: Genesis, options: StateOptions = {}) {
     this.domain = genesis.domain;
     this.params = genesis.params;
     this.governance = genesis.governance;
     this.witness = options.witness ?? false;
+    const tree = (name: TreeName) => new SparseMerkleTree(genesis.params[name], options.nodes?.(name));
     this.trees = {
-      accounts: new SparseMerkleTree(genesis.params.accounts),
-      contributions: new SparseMerkleTree(genesis.params.contributions),
-      models: new SparseMerkleTree(genesis.params.models),
-      inferences: new SparseMerkleTree(genesis.params.inferences),
-      datanets: new SparseMerkleTree(genesis.params.datanets),
+      accounts: tree("accounts"),
+      contributions: tree("contributions"),
+      models: tree("models"),
+      inferences: tree("inferences"),
+      datanets: tree("datanets"),
     };
   }
 
@@ -250,6 +260,23 @@ export class RollupState {
     if (this.pendingSnapshots > 0) {
       throw new Error("root snapshots are still being hashed: wait until treesIdle");
     }
+  }
+
+  /**
+   * Declares that the trees already hold the leaves of every record set so far (a restart
+   * over stored nodes): nothing is left to hash or to persist. Witness mode has written
+   * them already, so it refuses.
+   */
+  adoptStoredTrees(): void {
+    if (this.witness) throw new Error("witness mode hashes every write: there is nothing to adopt");
+    for (const ids of Object.values(this.dirty)) ids.clear();
+    this.changed = emptyChanges();
+  }
+
+  /** Whether the tree's leaf at `id` is the hash of the record held for it (a restart's check). */
+  leafMatches(tree: TreeName, id: number): boolean {
+    this.flush();
+    return this.trees[tree].get(BigInt(id)) === this.leaf(tree, id);
   }
 
   /** Ids written since the last call, per registry: what a store must persist. */

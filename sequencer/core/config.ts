@@ -8,6 +8,9 @@ import type { TxVerifier } from "../workers/verifier.ts";
 import type { MempoolLimits } from "./mempool.ts";
 import type { ProverRegistry, SettlementConfig } from "./settlements.ts";
 
+/** Enough for the upper levels of every tree and the hot accounts' paths. */
+export const DEFAULT_STATE_CACHE_NODES = 250_000;
+
 /** What a sequencer is started with: its chain, its batch layout (the circuit's) and its limits. */
 export interface SequencerConfig {
   readonly domain: Domain;
@@ -24,6 +27,11 @@ export interface SequencerConfig {
   /** Registry transactions per batch: the circuit's registry slots (0: the circuit has none). */
   readonly batchRegistrySlots: number;
   readonly batchIntervalMs: number;
+  /**
+   * State tree nodes cached in memory (`storage/node-store.ts`): about 200 bytes each, so the
+   * default is about 50 MB whatever the number of accounts.
+   */
+  readonly stateCacheNodes: number;
   readonly mempool: MempoolLimits;
   /** Reward settlements (ol_submitSettlement) are refused without it. */
   readonly settlements?: SettlementConfig;

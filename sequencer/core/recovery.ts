@@ -1,7 +1,7 @@
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import type { Account, Contribution, Datanet, InferenceRecord, Model } from "../../protocol/state/leaves.ts";
-import type { RollupState, TrainingSet } from "../../protocol/state/state.ts";
+import type { RollupState, TrainingSet, TreeName } from "../../protocol/state/state.ts";
 import { decodeTx } from "../../protocol/tx/codec.ts";
 import type { SignedTx } from "../../protocol/tx/types.ts";
 import { idOf, KEY, type Meta, type WalEntry } from "../storage/schema.ts";
@@ -15,9 +15,17 @@ import type { PooledTx } from "./mempool.ts";
  * the same positions with the same effects); waiting transactions left their bytes (`mp:`).
  */
 
+/** Records per registry whose leaf a restart checks (`loadCheckedState`). */
+const CHECKED_RECORDS = 64;
+
 /**
- * Loads the stored records into `state` and checks them against the stored root. Returns the
- * meta, or undefined for an empty database (genesis).
+ * Loads the stored records into `state`, over the trees as stored (their nodes are read from
+ * LevelDB as needed, nothing is rehashed), and checks them: the state root of the stored trees'
+ * roots, counters and parameters must be the stored root, and a sample of records (spread over
+ * each registry, its last included) must hash to their stored leaves. Every write being one
+ * atomic LevelDB batch, records and nodes cannot drift apart but by damage; the sample catches
+ * gross damage in constant time, a full check is a rebuild. Returns the meta, or undefined for
+ * an empty database (genesis).
  */
 export async function loadCheckedState(
   store: Store,
@@ -35,21 +43,53 @@ export async function loadCheckedState(
   state.governance = meta.governance;
   state.counters = meta.counters;
   state.queue = meta.queue;
-  for (const [k, a] of await store.list<Account>("acct:")) state.setAccount(idOf(k), a);
-  for (const [k, c] of await store.list<Contribution>("contrib:")) state.setContribution(idOf(k), c);
-  for (const [k, m] of await store.list<{ model: Model; training?: TrainingSet }>("model:"))
-    state.setModel(idOf(k), m.model, m.training);
-  for (const [k, r] of await store.list<InferenceRecord>("inf:")) state.setInference(idOf(k), r);
-  for (const [k, d] of await store.list<Datanet>("dnet:")) state.setDatanet(idOf(k), d);
-  state.takeChanges();
+  const loaded: Record<TreeName, number[]> = {
+    accounts: [],
+    contributions: [],
+    models: [],
+    inferences: [],
+    datanets: [],
+  };
+  const load = async <T>(tree: TreeName, prefix: string, set: (id: number, record: T) => void) => {
+    for (const [k, record] of await store.list<T>(prefix)) {
+      set(idOf(k), record);
+      loaded[tree].push(idOf(k));
+    }
+  };
+  await load<Account>("accounts", "acct:", (id, a) => state.setAccount(id, a));
+  await load<Contribution>("contributions", "contrib:", (id, c) => state.setContribution(id, c));
+  await load<{ model: Model; training?: TrainingSet }>("models", "model:", (id, m) =>
+    state.setModel(id, m.model, m.training),
+  );
+  await load<InferenceRecord>("inferences", "inf:", (id, r) => state.setInference(id, r));
+  await load<Datanet>("datanets", "dnet:", (id, d) => state.setDatanet(id, d));
+  state.adoptStoredTrees();
   const root = state.root();
   if (root !== meta.stateRoot) {
     throw new OpenLedgerError(
       ErrorCode.StateCorrupt,
-      `stored state root ${fieldToHex(meta.stateRoot)} does not match the root ${fieldToHex(root)} recomputed from the stored records: the database is damaged; refusing to start`,
+      `stored state root ${fieldToHex(meta.stateRoot)} does not match the root ${fieldToHex(root)} of the stored trees: the database is damaged, or was written before the trees were stored; refusing to start`,
     );
   }
+  for (const [tree, ids] of Object.entries(loaded) as Array<[TreeName, number[]]>) {
+    for (const id of sample(ids)) {
+      if (!state.leafMatches(tree, id)) {
+        throw new OpenLedgerError(
+          ErrorCode.StateCorrupt,
+          `stored record ${id} of ${tree} does not match its leaf in the stored tree: the database is damaged; refusing to start`,
+        );
+      }
+    }
+  }
   return meta;
+}
+
+/** Up to CHECKED_RECORDS of `ids`, evenly spread, the last always among them. */
+function sample(ids: readonly number[]): number[] {
+  const step = Math.max(1, Math.floor(ids.length / CHECKED_RECORDS));
+  const out: number[] = [];
+  for (let i = ids.length - 1; i >= 0 && out.length < CHECKED_RECORDS; i -= step) out.push(ids[i]!);
+  return out;
 }
 
 /** A write-ahead entry with the place its transaction (or settlement, at position 0) held. */

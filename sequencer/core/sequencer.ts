@@ -3,12 +3,12 @@ import type { BatchShape } from "../../protocol/batch/layout.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { type Field, fieldToHex } from "../../protocol/field.ts";
 import { queueOpHash } from "../../protocol/state/apply.ts";
-import { RollupState } from "../../protocol/state/state.ts";
+import { type RootSnapshot, RollupState } from "../../protocol/state/state.ts";
 import { decodeTx, encodeTx } from "../../protocol/tx/codec.ts";
 import type { QueueOp } from "../../protocol/tx/types.ts";
 import { applySettlement, planSettlement } from "../../protocol/rewards/settlement.ts";
 import type { SignedSettlement } from "../../protocol/rewards/sign.ts";
-import { stateRoot } from "../../protocol/state/leaves.ts";
+import { type StateRoots, stateRoot } from "../../protocol/state/leaves.ts";
 import type { SettlementResult, SubmitResult } from "../../sdk/wire.ts";
 import {
   type BatchRecord,
@@ -19,6 +19,7 @@ import {
   type WalEntry,
 } from "../storage/schema.ts";
 import type { StoreOp } from "../storage/store.ts";
+import { TreeNodes } from "../storage/node-store.ts";
 import type { SequencerConfig, SequencerDeps } from "./config.ts";
 import { admit } from "./admission.ts";
 import { Journal } from "./journal.ts";
@@ -42,8 +43,9 @@ import { AccountIndex, SequencerView } from "./view.ts";
  *
  * Durability: a transaction is executed in memory, its bytes are appended to the open
  * batch's write-ahead entries (`wal:<batch>:<position>`), and only then is it answered.
- * Sealing writes the batch, the changed records and the receipts and deletes those entries
- * in one atomic LevelDB batch (`sealing.ts`); a restart replays what is left (`recovery.ts`).
+ * Sealing writes the batch, the changed records, the changed tree nodes and the receipts and
+ * deletes those entries in one atomic LevelDB batch (`sealing.ts`); a restart reads the
+ * sealed state as it is on disk and replays what is left (`recovery.ts`).
  *
  * Entries: batches and reward settlements share one numbering (docs/protocol.md §11.5). An
  * accepted settlement seals the open batch first if it holds transactions, then is applied
@@ -53,6 +55,8 @@ import { AccountIndex, SequencerView } from "./view.ts";
 export class Sequencer {
   readonly view: SequencerView;
   private readonly state: RollupState;
+  /** The trees' nodes: on disk, with a bounded cache (`storage/node-store.ts`). */
+  private readonly nodes: TreeNodes;
   private readonly mempool: Mempool;
   private readonly accounts = new AccountIndex();
   private readonly journal: Journal;
@@ -69,7 +73,8 @@ export class Sequencer {
     readonly config: SequencerConfig,
     private readonly deps: SequencerDeps,
   ) {
-    this.state = new RollupState(config);
+    this.nodes = new TreeNodes(deps.store, config.stateCacheNodes);
+    this.state = new RollupState(config, { nodes: (tree) => this.nodes.tree(tree) });
     this.mempool = new Mempool(config.mempool);
     this.journal = new Journal(deps.store, deps.logger);
     this.shape = {
@@ -237,14 +242,15 @@ export class Sequencer {
     onLanded?: () => void,
   ): Promise<R> {
     const number = taken.entry.number;
-    const hashed = this.sealChain.then(() => hashInSlices(this.state.hashSnapshot(taken.snapshot)));
+    const hashed = this.sealChain.then(() => hashInSlices(this.hashEntry(taken.snapshot)));
     this.open = this.openBatch(
       number + 1,
-      hashed.then((roots) => stateRoot(roots)),
+      hashed.then(({ roots }) => stateRoot(roots)),
     );
-    const sealed = hashed.then(async (roots) => {
+    const sealed = hashed.then(async ({ roots, nodes }) => {
       const { record, ops } = sealWrites(taken, await preStateRoot, roots);
-      await this.journal.write(ops);
+      await this.journal.write([...nodes.ops, ...ops]);
+      nodes.landed();
       this.sealedCount = number;
       onLanded?.();
       this.deps.logger.info(
@@ -261,6 +267,17 @@ export class Sequencer {
     });
     this.sealChain = sealed.catch(() => undefined);
     return sealed;
+  }
+
+  /**
+   * Hashes an entry's snapshot and takes the tree nodes it changed in the same step as the
+   * last hash, so that nothing (a proof query flushing the open batch) can slip in between.
+   */
+  private *hashEntry(
+    snapshot: RootSnapshot,
+  ): Generator<void, { roots: StateRoots; nodes: ReturnType<TreeNodes["takeWrites"]> }> {
+    const roots = yield* this.state.hashSnapshot(snapshot);
+    return { roots, nodes: this.nodes.takeWrites() };
   }
 
   private openBatch(number: number, preStateRoot: Promise<Field>): OpenBatch {

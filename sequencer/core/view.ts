@@ -1,14 +1,15 @@
 import type { Field } from "../../protocol/field.ts";
 import type { MerkleProof } from "../../protocol/smt.ts";
-import type {
-  Account,
-  Contribution,
-  Datanet,
-  Counters,
-  GovernanceParams,
-  InferenceRecord,
-  Model,
-  StateRoots,
+import {
+  type Account,
+  type Contribution,
+  type Datanet,
+  type Counters,
+  type GovernanceParams,
+  type InferenceRecord,
+  type Model,
+  type StateRoots,
+  stateRoot,
 } from "../../protocol/state/leaves.ts";
 import type { QueueCursor, RollupState, TrainingSet } from "../../protocol/state/state.ts";
 import { type EntryRecord, KEY, type SettlementRecord, type TxRecord } from "../storage/schema.ts";
@@ -90,7 +91,9 @@ export class SequencerView {
   /** The live state roots (open batch included). */
   async roots(): Promise<{ roots: StateRoots; stateRoot: Field }> {
     await this.src.treesIdle();
-    return { roots: this.src.state.roots(), stateRoot: this.src.state.root() };
+    const roots = this.src.state.roots();
+    // One set of roots: `root()` would hash the counters and parameters a second time.
+    return { roots, stateRoot: stateRoot(roots) };
   }
 
   /** An account with its Merkle proof against the live state root (open batch included). */
@@ -101,7 +104,8 @@ export class SequencerView {
     const account = this.src.state.accounts.get(id);
     if (!account) return undefined;
     const proof = this.src.state.proof("accounts", id);
-    return { account, proof, roots: this.src.state.roots(), stateRoot: this.src.state.root() };
+    const roots = this.src.state.roots();
+    return { account, proof, roots, stateRoot: stateRoot(roots) };
   }
 
   /** The nonce a new transaction of `id` should use, counting its waiting ones. */

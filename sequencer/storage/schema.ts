@@ -99,6 +99,8 @@ export const KEY = {
   epochSettlement: (epoch: number, entry: number) => `${KEY_EPOCH_SETTLEMENTS(epoch)}${pad(entry)}`,
   /** The prefix of epoch `epoch`'s settlements, or of every epoch's. */
   epochSettlements: (epoch?: number) => KEY_EPOCH_SETTLEMENTS(epoch),
+  /** A non-empty node of a state tree (`node-store.ts`); the index in hex, it can pass 2^53. */
+  node: (tree: string, level: number, index: bigint) => `node:${tree}:${level}:${index.toString(16)}`,
   relayedOp: (queueIndex: bigint) => `relayed:${pad(queueIndex, 20)}`,
   /** The settlement entry that paid an inference record (a record is settled at most once). */
   inferenceSettlement: (id: number) => `infset:${pad(id)}`,

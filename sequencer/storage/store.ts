@@ -47,6 +47,16 @@ export class Store {
     return v === undefined ? undefined : (deserialize(v) as T);
   }
 
+  /**
+   * `get` in this thread, without a turn of the event loop: what the state's synchronous
+   * reads fall back on when a node or record is not cached (`node-store.ts`). A write is seen
+   * once its `write` has reached LevelDB.
+   */
+  getSync<T>(key: string): T | undefined {
+    const v = this.db.getSync(key);
+    return v === undefined ? undefined : (deserialize(v) as T);
+  }
+
   /** All entries whose key starts with `prefix`, in key order (at most `limit`). */
   async list<T>(
     prefix: string,
