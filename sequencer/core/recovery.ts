@@ -68,7 +68,7 @@ export async function loadCheckedState(
   if (root !== meta.stateRoot) {
     throw new OpenLedgerError(
       ErrorCode.StateCorrupt,
-      `stored state root ${fieldToHex(meta.stateRoot)} does not match the root ${fieldToHex(root)} of the stored trees: the database is damaged, or was written before the trees were stored; refusing to start`,
+      `stored state root ${fieldToHex(meta.stateRoot)} does not match the root ${fieldToHex(root)} of the stored trees: the database is damaged, or was written before the trees were stored (start from an empty data directory: \`openledger devnet --fresh\` on the devnet); refusing to start`,
     );
   }
   for (const [tree, ids] of Object.entries(loaded) as Array<[TreeName, number[]]>) {
