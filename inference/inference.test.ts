@@ -80,10 +80,7 @@ describe("inference node", () => {
     expect(verdict.slash).toBeUndefined();
     // Evidence built against an honest record does not stand.
     // The node stores a batch window's records in one blob: the evidence carries this one.
-    const stored = findRecord(
-      await rig.verifier.get(verdict.evidence.inputBlob!),
-      BigInt(quote.inputHash),
-    )!;
+    const stored = findRecord(await rig.verifier.get(verdict.evidence.inputBlob!), BigInt(quote.inputHash))!;
     const mlp = decodeMlp(rig.modelBytes);
     const e = buildEvidence({
       domain: DEV_DOMAIN,
