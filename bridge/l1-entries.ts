@@ -3,13 +3,14 @@
  * sequencer: a batch is its blob's data (from an untrusted blob archive, checked against the
  * versioned hash its BatchCommitted event recorded) with the queue operations it consumed
  * (OperationQueued events, each checked against L1's rolling hash); a settlement is the data
- * of its SettlementCommitted event with L1's treasury account. Nothing here is trusted
+ * of its SettlementCommitted event with the treasury account L1 folded into it at its commit. Nothing here is trusted
  * further: `replayFinalized` compares every replayed root with L1's.
  */
-import { Contract, type EventLog } from "ethers";
+import type { Contract, EventLog } from "ethers";
 import { committedBatch } from "../contracts/client/batch-roots.ts";
 import { type BlobArchive, fetchBatchData } from "../contracts/client/blob-archive.ts";
-import { committedSettlement } from "../contracts/client/settlements.ts";
+import { type CommittedSettlement, committedSettlement } from "../contracts/client/settlements.ts";
+import { treasuryAccountAt, treasuryAccountChanges } from "../contracts/client/treasury-account.ts";
 import { type BatchShape, decodeBatchLayout } from "../protocol/batch/layout.ts";
 import { type Field, fieldToHex } from "../protocol/field.ts";
 import { decodeSettlementData } from "../protocol/rewards/encoding.ts";
@@ -43,7 +44,7 @@ export function l1Entries(rollup: Contract, o: L1EntriesOptions): EntrySource {
           kind: "settlement",
           settlement: {
             ...decodeSettlementData(settlement.data),
-            treasuryAccount: await treasuryAccount(rollup),
+            treasuryAccount: await treasuryAccountAtCommit(rollup, settlement, o.fromBlock),
           },
         };
       }
@@ -103,14 +104,18 @@ async function queueOperations(rollup: Contract, fromBlock: number): Promise<Que
   });
 }
 
-/** The L2 account the protocol share goes to, as L1's parameters registry names it. */
-async function treasuryAccount(rollup: Contract): Promise<number> {
-  const registry = new Contract(
-    await rollup.getFunction("params")(),
-    ["function treasuryAccount() view returns (uint32)"],
-    rollup.runner,
-  );
-  return Number(await registry.getFunction("treasuryAccount")());
+/**
+ * The account a settlement's protocol share went to: the registry's treasuryAccount when it
+ * was committed, which commitSettlement folded into its public input and the sequencer's
+ * state transition credited (a later change by governance applies to later settlements only).
+ */
+async function treasuryAccountAtCommit(
+  rollup: Contract,
+  c: CommittedSettlement,
+  fromBlock: number,
+): Promise<number> {
+  const changes = await treasuryAccountChanges(rollup, fromBlock, c.l1Block);
+  return treasuryAccountAt(changes, { block: c.l1Block, logIndex: c.l1LogIndex });
 }
 
 export interface RebuildOptions extends L1EntriesOptions {

@@ -49,6 +49,8 @@ export interface CommittedSettlement {
   readonly data: Uint8Array;
   readonly l1TxHash: string;
   readonly l1Block: number;
+  /** The event's log index in its block: what came before it in the block is in force for it. */
+  readonly l1LogIndex: number;
 }
 
 /**
@@ -80,6 +82,7 @@ export async function committedSettlement(
         data: getBytes(log.args.data),
         l1TxHash: log.transactionHash,
         l1Block: log.blockNumber,
+        l1LogIndex: log.index,
       };
     }
   }
