@@ -1,5 +1,6 @@
 import { type Contract, ContractFactory } from "ethers";
 import { pino } from "pino";
+import { DirectoryArchive } from "../../contracts/client/blob-archive.ts";
 import { verifierContractName } from "../../circuits/tools/solidity-verifier.ts";
 import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
 import { enableSettlements, type System } from "../../contracts/test/fixture.ts";
@@ -14,7 +15,8 @@ import { tempDir, testNodeConfig } from "../../sequencer/testing.ts";
 /**
  * A sequencer that takes reward settlements, posting to a deployed test system: the reward
  * circuit's real verifier is deployed and registered for reward epochs, `treasuryAccount`
- * named on L1, and the sequencer started with the same treasury and the circuit's lanes.
+ * named on L1, and the sequencer started with the same treasury and the circuit's lanes;
+ * keeping its batches' data in the blob archive directory `archive` if given.
  */
 export async function startSettlingSequencer(o: {
   readonly s: System;
@@ -24,6 +26,7 @@ export async function startSettlingSequencer(o: {
   readonly batchCircuitId: number;
   readonly reward: RewardCircuit & { readonly name: string };
   readonly treasuryAccount: number;
+  readonly archive?: string;
 }): Promise<SequencerNode> {
   const { s, reward } = o;
   const artifact = await loadArtifact(verifierContractName(reward.name));
@@ -42,6 +45,7 @@ export async function startSettlingSequencer(o: {
       batchWithdrawals: o.layout.withdrawals,
       batchRegistrySlots: o.layout.registrySlots,
       settlements: { treasuryAccount: o.treasuryAccount, shape: reward.shape },
+      blobArchive: o.archive,
     }),
     pino({ level: "warn" }),
     new L1BatchPoster({
@@ -50,6 +54,7 @@ export async function startSettlingSequencer(o: {
       retryDelayMs: 50,
       batchCircuitId: o.batchCircuitId,
       rewardCircuitId: reward.circuitId,
+      archive: o.archive === undefined ? undefined : new DirectoryArchive(o.archive),
     }),
     new L1ProverRegistry(rollup, s.ethers.provider),
   );
