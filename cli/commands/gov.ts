@@ -38,11 +38,27 @@ export async function withGovernance<T>(
 ): Promise<T> {
   return withL1(o, async (provider) => {
     const signer = l1Signer(o, provider);
-    // Without it grant proposals still list, their calls as unknown ones; proposing one says what is missing.
-    const grantStreams = await l1Address(o, o.grantStreams, "grantStreams").catch(() => undefined);
-    const addresses = await findGovernance(provider, o.rollup, o.fromBlock, o.operators, grantStreams);
-    return work(new GovernanceClient(addresses, signer, o.fromBlock), provider, signer);
+    return work(await governance(o, provider, signer), provider, signer);
   });
+}
+
+/** The same for commands that only read: no key needed. */
+export async function readGovernance<T>(
+  o: GovOptions,
+  work: (gov: GovernanceClient, provider: JsonRpcProvider) => Promise<T>,
+): Promise<T> {
+  return withL1(o, async (provider) => work(await governance(o, provider, provider), provider));
+}
+
+async function governance(
+  o: GovOptions,
+  provider: JsonRpcProvider,
+  runner: Signer | JsonRpcProvider,
+): Promise<GovernanceClient> {
+  // Without it grant proposals still list, their calls as unknown ones; proposing one says what is missing.
+  const grantStreams = await l1Address(o, o.grantStreams, "grantStreams").catch(() => undefined);
+  const addresses = await findGovernance(provider, o.rollup, o.fromBlock, o.operators, grantStreams);
+  return new GovernanceClient(addresses, runner, o.fromBlock);
 }
 
 function describeProposal(p: Proposal, detail: boolean): string {
@@ -156,7 +172,7 @@ export function govCommand(): Command {
       .description("every proposal with its calls in words, its state and what can be done next")
       .option("--proposal <n|id>", "one proposal, with its votes")
       .action((o: GovOptions & { proposal?: string }) =>
-        withGovernance(o, async (g) => {
+        readGovernance(o, async (g) => {
           if (o.proposal) return show(o, await g.proposal(o.proposal));
           const all = await g.proposals();
           output(o.json, all, () =>

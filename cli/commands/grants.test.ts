@@ -88,7 +88,12 @@ describe("openledger grants", () => {
     expect(await s.d.grantStreams.getFunction("isStream")(stream)).toBe(true);
     expect(await balance(stream)).toBe(100n * OPEN);
 
-    const listed = await grants(ALICE, ["list"]);
+    // Reading needs no key; the executed proposal still reads as the grant.
+    const status = await gov("", ["status"]);
+    expect(status.stdout).toContain(
+      `  - stream 100 OPEN from the treasury to ${GRANTEE} from ${date} over 30 days (stream ${stream})\n`,
+    );
+    const listed = await grants("", ["list"]);
     expect(listed.stdout).toBe(
       `stream ${stream}: 100 OPEN to ${GRANTEE} from ${date} over 30 days\n` +
         "  released 0 OPEN, releasable now 0 OPEN\n" +

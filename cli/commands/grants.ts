@@ -2,7 +2,8 @@ import { Command } from "commander";
 import { streamTerms } from "../../sdk/governance/actions.ts";
 import { type GrantStream, GrantStreamsClient } from "../../sdk/governance/grants.ts";
 import { formatAmount } from "../../sdk/amounts.ts";
-import { type GovOptions, govOptions, withGovernance } from "./gov.ts";
+import type { Provider, Signer } from "ethers";
+import { type GovOptions, govOptions, readGovernance, withGovernance } from "./gov.ts";
 import type { GovernanceClient } from "../../sdk/governance/governor.ts";
 import { output } from "./common.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
@@ -18,12 +19,16 @@ function describeStream(s: GrantStream): string {
   ].join("\n");
 }
 
-/** Runs `work` with the streams' client and the governance client (whose proposals fund streams). */
+/**
+ * Runs `work` with the streams' client and the governance client (whose proposals fund
+ * streams), signing with the user's key if `signs`, else reading only.
+ */
 function withGrants<T>(
   o: GovOptions,
+  signs: boolean,
   work: (grants: GrantStreamsClient, gov: GovernanceClient) => Promise<T>,
 ): Promise<T> {
-  return withGovernance(o, async (g, _provider, signer) => {
+  const run = (g: GovernanceClient, runner: Signer | Provider) => {
     const { grantStreams } = g.addresses;
     if (!grantStreams) {
       throw new OpenLedgerError(
@@ -31,8 +36,11 @@ function withGrants<T>(
         "the GrantStreams address is not known: pass --grant-streams or --deployment",
       );
     }
-    return work(new GrantStreamsClient({ ...g.addresses, grantStreams }, signer, o.fromBlock), g);
-  });
+    return work(new GrantStreamsClient({ ...g.addresses, grantStreams }, runner, o.fromBlock), g);
+  };
+  return signs
+    ? withGovernance(o, (g, _provider, signer) => run(g, signer))
+    : readGovernance(o, (g, provider) => run(g, provider));
 }
 
 /**
@@ -50,7 +58,7 @@ export function grantsCommand(): Command {
         "every stream with its terms, what it paid, what it can pay now and the proposal that funded it",
       )
       .action((o: GovOptions) =>
-        withGrants(o, async (c, g) => {
+        withGrants(o, false, async (c, g) => {
           const all = await c.list(await g.proposals());
           output(o.json, all, () =>
             all.length === 0 ? "no grant streams yet" : all.map(describeStream).join("\n"),
@@ -64,7 +72,7 @@ export function grantsCommand(): Command {
       .description("one stream: its terms, what it paid, what it can pay now and the proposal that funded it")
       .requiredOption("--stream <address>", "the stream (from `grants list`)")
       .action((o: GovOptions & { stream: string }) =>
-        withGrants(o, async (c, g) => {
+        withGrants(o, false, async (c, g) => {
           const s = await c.show(o.stream, await g.proposals());
           output(o.json, s, () => describeStream(s));
         }),
@@ -78,7 +86,7 @@ export function grantsCommand(): Command {
       )
       .requiredOption("--stream <address>", "the stream (from `grants list`)")
       .action((o: GovOptions & { stream: string }) =>
-        withGrants(o, async (c) => {
+        withGrants(o, true, async (c) => {
           const r = await c.release(o.stream);
           output(
             o.json,
