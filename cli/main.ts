@@ -4,6 +4,7 @@ import { RpcCallError } from "../sdk/provider.ts";
 import { accountCommand } from "./commands/account.ts";
 import { bridgeCommand } from "./commands/bridge.ts";
 import { govCommand } from "./commands/gov.ts";
+import { grantsCommand } from "./commands/grants.ts";
 import { contributeCommand, grantCommand } from "./commands/contribute.ts";
 import { datanetCommand } from "./commands/datanet.ts";
 import { devnetCommand } from "./commands/devnet.ts";
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   program.addCommand(proverCommand());
   program.addCommand(bridgeCommand());
   program.addCommand(govCommand());
+  program.addCommand(grantsCommand());
   program.addCommand(rebuildCommand());
   program.addCommand(explorerCommand());
   program.addCommand(storeCommand());

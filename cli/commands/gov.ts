@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import type { JsonRpcProvider, Signer } from "ethers";
-import { encodeAction, GOVERNED_ACTIONS } from "../../sdk/governance/actions.ts";
+import { actionValues, encodeAction, GOVERNED_ACTIONS } from "../../sdk/governance/actions.ts";
 import {
   currentL1Params,
   findGovernance,
@@ -11,25 +11,54 @@ import {
 import { formatAmount } from "../../sdk/amounts.ts";
 import { type L1Options, l1Options, l1Signer, withL1 } from "./bridge-l1.ts";
 import { chainOptions, type EthKeyOptions, ethKeyOptions, output } from "./common.ts";
+import { DEVNET_DEPLOYMENT, l1Address } from "./deployment.ts";
 
-type GovOptions = L1Options & EthKeyOptions & { rollup: string; operators?: string; json: boolean };
+export type GovOptions = L1Options &
+  EthKeyOptions & {
+    rollup: string;
+    operators?: string;
+    grantStreams?: string;
+    deployment: string;
+    json: boolean;
+  };
 
 /** The options every `gov` command takes: the L1 node, the rollup (whose timelock governs), the voter's key. */
-function govOptions(cmd: Command): Command {
+export function govOptions(cmd: Command): Command {
   return l1Options(ethKeyOptions(chainOptions(cmd)))
     .option("--operators <address>", "the InferenceOperators contract, so its calls read in words too")
+    .option("--grant-streams <address>", "the GrantStreams contract (default: the deployment file's)")
+    .option("--deployment <file>", "deployment file naming GrantStreams", DEVNET_DEPLOYMENT)
     .option("--json", "print JSON", false);
 }
 
-async function withGovernance<T>(
+/** The governance contracts, and a client signing with the user's key. */
+export async function withGovernance<T>(
   o: GovOptions,
   work: (gov: GovernanceClient, provider: JsonRpcProvider, signer: Signer) => Promise<T>,
 ): Promise<T> {
   return withL1(o, async (provider) => {
     const signer = l1Signer(o, provider);
-    const addresses = await findGovernance(provider, o.rollup, o.fromBlock, o.operators);
-    return work(new GovernanceClient(addresses, signer, o.fromBlock), provider, signer);
+    return work(await governance(o, provider, signer), provider, signer);
   });
+}
+
+/** The same for commands that only read: no key needed. */
+export async function readGovernance<T>(
+  o: GovOptions,
+  work: (gov: GovernanceClient, provider: JsonRpcProvider) => Promise<T>,
+): Promise<T> {
+  return withL1(o, async (provider) => work(await governance(o, provider, provider), provider));
+}
+
+async function governance(
+  o: GovOptions,
+  provider: JsonRpcProvider,
+  runner: Signer | JsonRpcProvider,
+): Promise<GovernanceClient> {
+  // Without it grant proposals still list, their calls as unknown ones; proposing one says what is missing.
+  const grantStreams = await l1Address(o, o.grantStreams, "grantStreams").catch(() => undefined);
+  const addresses = await findGovernance(provider, o.rollup, o.fromBlock, o.operators, grantStreams);
+  return new GovernanceClient(addresses, runner, o.fromBlock);
 }
 
 function describeProposal(p: Proposal, detail: boolean): string {
@@ -79,7 +108,7 @@ export function govCommand(): Command {
   );
 
   const propose = new Command("propose").description(
-    "propose one governed change; the proposal is shown in words, as voters will read it",
+    "propose one governed change (one or more calls); the proposal is shown in words, as voters will read it",
   );
   for (const action of GOVERNED_ACTIONS) {
     const cmd = govOptions(new Command(action.name))
@@ -97,8 +126,10 @@ export function govCommand(): Command {
         );
         const current =
           action.name === "l1-params" ? await currentL1Params(provider, g.addresses) : undefined;
-        const call = encodeAction(action, texts, current);
-        show(o, await g.propose([call], o.description));
+        const stream = action.then
+          ? await g.predictStream(action.args(actionValues(action, texts)))
+          : undefined;
+        show(o, await g.propose(encodeAction(action, texts, { current, stream }), o.description));
       }),
     );
     propose.addCommand(cmd);
@@ -141,7 +172,7 @@ export function govCommand(): Command {
       .description("every proposal with its calls in words, its state and what can be done next")
       .option("--proposal <n|id>", "one proposal, with its votes")
       .action((o: GovOptions & { proposal?: string }) =>
-        withGovernance(o, async (g) => {
+        readGovernance(o, async (g) => {
           if (o.proposal) return show(o, await g.proposal(o.proposal));
           const all = await g.proposals();
           output(o.json, all, () =>

@@ -20,7 +20,7 @@ import {
   weiOption,
 } from "./common.ts";
 import { readerArg } from "./store.ts";
-import { readDeploymentFile } from "../../contracts/deploy/addresses.ts";
+import { DEVNET_DEPLOYMENT, l1Address } from "./deployment.ts";
 import type { SlashEvidence } from "../../inference/evidence.ts";
 import { SERVE_DEFAULTS } from "../../inference/defaults.ts";
 
@@ -46,7 +46,7 @@ function l1Options(cmd: Command): Command {
     .option(
       "--deployment <file>",
       "deployment file naming the L1 contracts (the devnet writes this one)",
-      ".openledger/devnet/deployment.json",
+      DEVNET_DEPLOYMENT,
     )
     .option("--operators <address>", "InferenceOperators contract (instead of the deployment file's)");
 }
@@ -54,23 +54,6 @@ function l1Options(cmd: Command): Command {
 /** The network is given, not detected: detection retries forever in the background when the node is down. */
 const l1Provider = (ethers: typeof import("ethers"), o: { l1: string; chainId: string }) =>
   new ethers.JsonRpcProvider(o.l1, ethers.Network.from(BigInt(o.chainId)), { staticNetwork: true });
-
-/** A contract address: the option if given, else the deployment file's. */
-async function l1Address(
-  o: { deployment: string },
-  given: string | undefined,
-  name: "inferenceOperators",
-): Promise<string> {
-  if (given) return given;
-  try {
-    return (await readDeploymentFile(o.deployment)).contracts[name];
-  } catch (e) {
-    throw new OpenLedgerError(
-      ErrorCode.InvalidEncoding,
-      `no ${name} address: ${o.deployment} is unreadable (${(e as Error).message}); pass --deployment or the address`,
-    );
-  }
-}
 
 const DEFAULT_SEQUENCER = "http://127.0.0.1:8547/rpc";
 const DEFAULT_NODE = "http://127.0.0.1:8550";

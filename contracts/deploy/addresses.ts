@@ -37,6 +37,8 @@ export interface DeploymentFile {
     rewardVerifier?: string;
     /** The compute operators' list (contracts/inference/InferenceOperators.sol). */
     inferenceOperators: string;
+    /** Creates the treasury's grant streams (contracts/governance/GrantStreams.sol). */
+    grantStreams: string;
   };
 }
 

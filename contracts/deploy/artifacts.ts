@@ -13,6 +13,7 @@ const SOURCES: Record<string, string> = {
   ParamsRegistry: "contracts/governance/ParamsRegistry.sol",
   Rollup: "contracts/rollup/Rollup.sol",
   InferenceOperators: "contracts/inference/InferenceOperators.sol",
+  GrantStreams: "contracts/governance/GrantStreams.sol",
   PoseidonT9: "contracts/rollup/lib/PoseidonT9.sol",
   SettlementInput: "contracts/rollup/lib/SettlementInput.sol",
 };

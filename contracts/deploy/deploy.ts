@@ -32,6 +32,7 @@ export interface Deployment {
   rollup: Contract;
   batchVerifier: Contract;
   inferenceOperators: Contract;
+  grantStreams: Contract;
 }
 
 export type DeployLog = (message: string, fields?: Record<string, unknown>) => void;
@@ -65,7 +66,7 @@ type Name = (typeof ORDER)[number];
 /**
  * Deploys and wires the rollup, OPEN, the timelock and Governor, the parameters registry, the
  * Poseidon libraries (and the data contracts of PoseidonT9's constants), the batch verifier and
- * the compute operators' list. Afterwards the timelock alone governs: the
+ * the compute operators' list and the grant streams' factory. Afterwards the timelock alone governs: the
  * Governor proposes and cancels, anyone executes, the deployer keeps no role.
  * Needs the artifacts of `npx hardhat build` (and of the verifier's circuit build).
  */
@@ -246,6 +247,15 @@ export async function deployOpenLedger(
   ).deploy(at.rollup, at.timelock)) as Contract;
   await inferenceOperators.waitForDeployment();
   log("deployed inferenceOperators", { address: inferenceOperators.target });
+  // Also wired to nothing before it: the timelock alone creates streams (the grants the Governor passed).
+  const streamsArtifact = await loadArtifact("GrantStreams");
+  const grantStreams = (await new ContractFactory(
+    streamsArtifact.abi,
+    streamsArtifact.bytecode,
+    deployer,
+  ).deploy(at.timelock)) as Contract;
+  await grantStreams.waitForDeployment();
+  log("deployed grantStreams", { address: grantStreams.target });
 
   const file: DeploymentFile = {
     chainId: network.chainId.toString(),
@@ -275,7 +285,18 @@ export async function deployOpenLedger(
       settlementInput: at.settlementInput,
       ...(rewardVerifier && { rewardVerifier: at.rewardVerifier }),
       inferenceOperators: String(inferenceOperators.target),
+      grantStreams: String(grantStreams.target),
     },
   };
-  return { file, token, timelock, governor, paramsRegistry, rollup, batchVerifier, inferenceOperators };
+  return {
+    file,
+    token,
+    timelock,
+    governor,
+    paramsRegistry,
+    rollup,
+    batchVerifier,
+    inferenceOperators,
+    grantStreams,
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionNamed, describeCall, encodeAction, GOVERNED_ACTIONS } from "./actions.ts";
+import { actionNamed, describeCall, describeCalls, encodeAction, GOVERNED_ACTIONS } from "./actions.ts";
 
 const OPEN = 10n ** 18n;
 const ADDR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -37,9 +37,10 @@ describe("governed actions", () => {
       ],
     ];
     for (const [name, texts, words] of cases) {
-      const call = encodeAction(actionNamed(name), texts);
-      expect(call.target).toBe(actionNamed(name).target);
-      expect(describeCall(call.target, call.data)).toBe(words);
+      const [call, ...more] = encodeAction(actionNamed(name), texts);
+      expect(more).toEqual([]);
+      expect(call!.target).toBe(actionNamed(name).target);
+      expect(describeCall(call!.target, call!.data)).toBe(words);
     }
   });
 
@@ -55,8 +56,8 @@ describe("governed actions", () => {
       queueInterval: 1n,
       queueFee: 0n,
     };
-    const call = encodeAction(actionNamed("l1-params"), { minProverBond: "2000" }, current);
-    expect(describeCall("params", call.data)).toBe(
+    const [call] = encodeAction(actionNamed("l1-params"), { minProverBond: "2000" }, { current });
+    expect(describeCall("params", call!.data)).toBe(
       `set the L1 parameters: queue deadline 3600 s, sequencer ${ADDR}, minimum sequencer bond 10000 OPEN, minimum prover bond 2000 OPEN, prover reward per batch 10 OPEN, L1 treasury ${ADDR}, proof timeout 1800 s, queue interval 1 s, queue fee 0 OPEN`,
     );
   });
@@ -86,13 +87,49 @@ describe("governed actions", () => {
   });
 
   it("says a call it cannot read is unknown, so voters are not shown calldata as words", () => {
-    const transfer = encodeAction(actionNamed("transfer"), { to: ADDR, amount: "1" });
+    const [transfer] = encodeAction(actionNamed("transfer"), { to: ADDR, amount: "1" });
     // The right selector sent to the wrong contract is not the action.
-    expect(describeCall("params", transfer.data)).toMatch(/^an unknown call \(0xa9059cbb\) to params$/);
-    expect(describeCall(undefined, transfer.data)).toBe(
+    expect(describeCall("params", transfer!.data)).toMatch(/^an unknown call \(0xa9059cbb\) to params$/);
+    expect(describeCall(undefined, transfer!.data)).toBe(
       "an unknown call (0xa9059cbb) to a contract outside the rollup",
     );
     expect(describeCall("token", "0xdeadbeef")).toBe("an unknown call (0xdeadbeef) to token");
+  });
+
+  it("makes a grant stream two calls, creating then funding it, read back as one grant", () => {
+    const stream = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+    const action = actionNamed("grant-stream");
+    const texts = { to: ADDR, amount: "100", start: "2026-12-08", days: "30" };
+    const calls = encodeAction(action, texts, { stream });
+    expect(calls.map((c) => c.target)).toEqual(["grantStreams", "token"]);
+    expect(describeCalls(calls.map((c, i) => ({ ...c, ...(i === 0 && { stream }) })))).toEqual([
+      `stream 100 OPEN from the treasury to ${ADDR} from 2026-12-08 over 30 days (stream ${stream})`,
+      `pay 100 OPEN from the treasury to ${stream}: the stream above`,
+    ]);
+    // Unix seconds and a zoned time name the same start; a time of day shows.
+    const at = encodeAction(action, { ...texts, start: "1796688000" }, { stream });
+    expect(at[0]!.data).toBe(calls[0]!.data);
+    const noon = encodeAction(
+      action,
+      { ...texts, start: "2026-12-08T14:00:00+02:00", days: "1" },
+      { stream },
+    );
+    expect(describeCalls([{ ...noon[0]!, stream }])).toEqual([
+      `create a stream to ${ADDR} from 2026-12-08T12:00:00Z over 1 day (stream ${stream}), not funded by this proposal`,
+    ]);
+    // A payment to another address is not the stream's funding.
+    const other = encodeAction(actionNamed("transfer"), { to: ADDR, amount: "5" });
+    expect(describeCalls([{ ...calls[0]!, stream }, ...other])[0]).toMatch(/not funded by this proposal$/);
+    expect(() => encodeAction(action, texts)).toThrow("grant-stream needs the stream's address");
+    expect(() => encodeAction(action, { ...texts, start: "tomorrow" }, { stream })).toThrow(
+      '--start "tomorrow": not unix seconds, a date (2026-12-08) or a date and time with its zone',
+    );
+    expect(() => encodeAction(action, { ...texts, start: "2026-12-08T10:00" }, { stream })).toThrow(
+      /--start "2026-12-08T10:00": not unix seconds/,
+    );
+    expect(() => encodeAction(action, { ...texts, days: "0" }, { stream })).toThrow(
+      '--days "0": not a whole number of days above 0',
+    );
   });
 
   it("names every action once", () => {

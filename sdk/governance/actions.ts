@@ -4,16 +4,18 @@ import { ATTRIBUTION_METHODS, attributionMethodName } from "../../protocol/rewar
 import { formatAmount, parseAmount } from "../amounts.ts";
 
 /**
- * What governance can do, one entry per call the timelock makes: how a person asks for it
- * (options), the calldata it becomes, and the words it reads as. A proposal is shown by
+ * What governance can do, one entry per kind of call the timelock makes (an action may add
+ * calls of other entries after its own): how a person asks for it (options), the calldata it
+ * becomes, and the words it reads as. A proposal is shown by
  * decoding its calldata back through the same table, so what voters read is what executes,
  * whoever proposed it and however.
  */
 
 /** The contract a governed call goes to. */
-export type GovernedTarget = "params" | "rollup" | "token" | "operators";
+export type GovernedTarget = "params" | "rollup" | "token" | "operators" | "grantStreams";
 
-type Kind = "uint" | "open" | "address" | "bps" | "method" | "purpose" | "seconds" | "bytes32";
+type Kind =
+  "uint" | "open" | "address" | "bps" | "method" | "purpose" | "seconds" | "bytes32" | "time" | "days";
 
 export interface ActionOption {
   /** The option's key (camelCase of its flag). */
@@ -36,6 +38,14 @@ export interface GovernedAction {
   args(v: Readonly<Record<string, unknown>>, current?: Readonly<Record<string, unknown>>): unknown[];
   /** The call in words, from its decoded arguments. */
   describe(args: readonly unknown[]): string;
+  /**
+   * The calls proposed after this one, each an entry's (`action`) with its arguments; `stream`
+   * is where this call deploys a grant stream (GrantStreams.predict, read from L1).
+   */
+  then?(
+    v: Readonly<Record<string, unknown>>,
+    made: { readonly stream: string },
+  ): readonly { readonly action: string; readonly args: unknown[] }[];
 }
 
 export const PURPOSES = { batch: 1, reward: 2 } as const;
@@ -44,6 +54,25 @@ const open = (units: unknown) => formatAmount(BigInt(units as bigint));
 const pct = (bps: unknown) => `${Number(bps) / 100}%`;
 const method = (id: unknown) => `${id} (${attributionMethodName(Number(id)) ?? "no known method"})`;
 const seconds = (s: unknown) => `${s} s`;
+const DAY = 86_400;
+/** A UTC date, with its time of day only when it is not midnight. */
+const when = (t: unknown) => {
+  const iso = new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
+  return iso.endsWith("T00:00:00Z") ? iso.slice(0, 10) : iso;
+};
+const span = (s: unknown) => {
+  const n = Number(s);
+  return n % DAY === 0 ? `${n / DAY} day${n === DAY ? "" : "s"}` : seconds(n);
+};
+/** A grant stream's terms in words (`amount`: its funding, when the same proposal pays it). */
+const streamWords = ([to, start, duration]: readonly unknown[], stream: string, amount?: unknown) =>
+  amount === undefined
+    ? `create a stream to ${streamTerms(to, start, duration)} (stream ${stream}), not funded by this proposal`
+    : `stream ${open(amount)} from the treasury to ${streamTerms(to, start, duration)} (stream ${stream})`;
+
+/** A stream's beneficiary, start and duration in words: "0x… from 2026-12-08 over 30 days". */
+export const streamTerms = (to: unknown, start: unknown, duration: unknown) =>
+  `${to} from ${when(start)} over ${span(duration)}`;
 
 const L1_FIELDS = [
   { key: "queueDeadline", flag: "--queue-deadline <seconds>", kind: "seconds", what: "queue deadline" },
@@ -244,6 +273,32 @@ export const GOVERNED_ACTIONS: readonly GovernedAction[] = [
     args: (v) => [v.to, v.amount],
     describe: ([to, a]) => `pay ${open(a)} from the treasury to ${to}`,
   },
+  {
+    name: "grant-stream",
+    summary:
+      "stream OPEN from the L1 treasury to a recipient over time (an OpenZeppelin VestingWallet the proposal creates, then funds)",
+    target: "grantStreams",
+    fragment: "function create(address beneficiary, uint64 start, uint64 duration)",
+    options: [
+      {
+        key: "to",
+        flag: "--to <address>",
+        kind: "address",
+        description: "recipient (the stream's beneficiary)",
+      },
+      { key: "amount", flag: "--amount <open>", kind: "open", description: "OPEN streamed in all" },
+      {
+        key: "start",
+        flag: "--start <date|seconds>",
+        kind: "time",
+        description: "when the stream starts: an ISO date (UTC) or unix seconds",
+      },
+      { key: "days", flag: "--days <n>", kind: "days", description: "how many days it streams over" },
+    ],
+    args: (v) => [v.to, v.start, v.days],
+    describe: ([to, start, duration]) => `create a stream to ${streamTerms(to, start, duration)}`,
+    then: (v, { stream }) => [{ action: "transfer", args: [stream, v.amount] }],
+  },
 ];
 
 const ABI = new Interface(GOVERNED_ACTIONS.map((a) => a.fragment));
@@ -264,6 +319,22 @@ export function parseOption(kind: Kind, text: string, flag: string): unknown {
       return attributionMethodName(id)
         ? id
         : bad(`name a method: ${ATTRIBUTION_METHODS.join(", ")}, or its id`);
+    }
+    case "time": {
+      // Unix seconds, a date (midnight UTC), or a date and time with its zone (never the machine's).
+      const iso = /^\d{4}-\d{2}-\d{2}$/.test(text)
+        ? `${text}T00:00:00Z`
+        : /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/.test(text)
+          ? text
+          : undefined;
+      const t = /^[0-9]+$/.test(text) ? Number(text) : iso ? Date.parse(iso) / 1000 : NaN;
+      return Number.isSafeInteger(t) && t >= 0
+        ? t
+        : bad("not unix seconds, a date (2026-12-08) or a date and time with its zone");
+    }
+    case "days": {
+      const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+      return Number.isSafeInteger(n) && n > 0 ? n * DAY : bad("not a whole number of days above 0");
     }
     case "bytes32":
       return /^0x[0-9a-fA-F]{64}$/.test(text) ? text.toLowerCase() : bad("not 32 bytes of 0x-hex");
@@ -296,12 +367,11 @@ export function actionNamed(name: string): GovernedAction {
   return a;
 }
 
-/** The call `action` makes with option texts `texts` (the flags' keys); `current` fills optional ones. */
-export function encodeAction(
+/** The option values of `action` from option texts `texts` (the flags' keys); optional ones may be missing. */
+export function actionValues(
   action: GovernedAction,
   texts: Readonly<Record<string, string | undefined>>,
-  current?: Readonly<Record<string, unknown>>,
-): GovernedCall {
+): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const o of action.options) {
     const text = texts[o.key];
@@ -311,8 +381,36 @@ export function encodeAction(
     }
     values[o.key] = parseOption(o.kind, text, o.flag);
   }
+  return values;
+}
+
+/** What an action's calls depend on beyond its options, read from L1 by the caller. */
+export interface ActionContext {
+  /** The values in force, for optional options (l1-params). */
+  readonly current?: Readonly<Record<string, unknown>>;
+  /** Where the action's first call deploys a stream (grant-stream). */
+  readonly stream?: string;
+}
+
+const encode = (action: GovernedAction, args: unknown[]): GovernedCall => {
   const fn = ABI.getFunction(action.fragment.slice("function ".length).split("(")[0]!)!;
-  return { target: action.target, data: ABI.encodeFunctionData(fn, action.args(values, current)) };
+  return { target: action.target, data: ABI.encodeFunctionData(fn, args) };
+};
+
+/** The calls `action` makes with option texts `texts` (the flags' keys): its own, then any it adds. */
+export function encodeAction(
+  action: GovernedAction,
+  texts: Readonly<Record<string, string | undefined>>,
+  context: ActionContext = {},
+): GovernedCall[] {
+  const values = actionValues(action, texts);
+  const first = encode(action, action.args(values, context.current));
+  if (!action.then) return [first];
+  if (!context.stream) {
+    throw new OpenLedgerError(ErrorCode.InvalidField, `${action.name} needs the stream's address`);
+  }
+  const rest = action.then(values, { stream: context.stream });
+  return [first, ...rest.map((c) => encode(actionNamed(c.action), c.args))];
 }
 
 /**
@@ -326,6 +424,43 @@ export function describeCall(target: GovernedTarget | undefined, data: string): 
   if (!parsed || !action)
     return `an unknown call (${data.slice(0, 10)}) to ${target ?? "a contract outside the rollup"}`;
   return action.describe([...parsed.args]);
+}
+
+/**
+ * A proposal's calls in words, one line each. A stream's creation followed by a payment of
+ * OPEN to that very stream reads as one grant (`stream`: where the creating call deploys it,
+ * read from L1); the payment's line then points back to it.
+ */
+export function describeCalls(
+  calls: readonly {
+    readonly target: GovernedTarget | undefined;
+    readonly data: string;
+    readonly stream?: string;
+  }[],
+): string[] {
+  const parsed = calls.map((c) => (c.target ? safeParse(c.data) : undefined));
+  return calls.map((c, i) => {
+    const p = parsed[i];
+    if (c.target === "grantStreams" && p?.name === "create" && c.stream) {
+      const funding = fundingOf(calls[i + 1], parsed[i + 1], c.stream);
+      return streamWords([...p.args], c.stream, funding);
+    }
+    const before = calls[i - 1];
+    if (before?.stream && fundingOf(c, p, before.stream) !== undefined && parsed[i - 1]?.name === "create") {
+      return `pay ${open(p!.args[1])} from the treasury to ${before.stream}: the stream above`;
+    }
+    return describeCall(c.target, c.data);
+  });
+}
+
+/** The OPEN `call` pays to `stream`, if it is a treasury payment to it. */
+function fundingOf(
+  call: { readonly target: GovernedTarget | undefined } | undefined,
+  p: ReturnType<typeof safeParse>,
+  stream: string,
+): unknown {
+  if (call?.target !== "token" || p?.name !== "transfer") return undefined;
+  return getAddress(p.args[0] as string) === getAddress(stream) ? p.args[1] : undefined;
 }
 
 function safeParse(data: string) {

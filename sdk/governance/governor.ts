@@ -1,6 +1,6 @@
-import { Contract, getAddress, id, type Provider, type Signer } from "ethers";
+import { Contract, getAddress, id, Interface, type Provider, type Signer } from "ethers";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
-import { describeCall, type GovernedCall, type GovernedTarget } from "./actions.ts";
+import { describeCalls, type GovernedCall, type GovernedTarget } from "./actions.ts";
 
 /**
  * The Governor and timelock as a voter meets them (OpenZeppelin Governor, GovernorTimelockControl):
@@ -49,6 +49,10 @@ const L1_PARAMS_ABI = [
   "function queueInterval() view returns (uint32)",
   "function queueFee() view returns (uint96)",
 ];
+const GRANT_STREAMS_ABI = [
+  "function create(address beneficiary, uint64 start, uint64 duration) returns (address)",
+  "function predict(address beneficiary, uint64 start, uint64 duration) view returns (address)",
+];
 
 /** OpenZeppelin's ProposalState, in its order. */
 export const PROPOSAL_STATES = [
@@ -73,6 +77,8 @@ export interface GovernanceAddresses {
   readonly token: string;
   /** InferenceOperators, when known (it is not reachable from the rollup). */
   readonly operators?: string;
+  /** GrantStreams, when known (not reachable from the rollup either). */
+  readonly grantStreams?: string;
 }
 
 export interface Proposal {
@@ -102,6 +108,7 @@ export async function findGovernance(
   rollup: string,
   fromBlock: number,
   operators?: string,
+  grantStreams?: string,
 ): Promise<GovernanceAddresses> {
   const r = new Contract(rollup, ROLLUP_ABI, provider);
   if ((await provider.getCode(rollup)) === "0x") {
@@ -128,6 +135,7 @@ export async function findGovernance(
         rollup,
         token: token!,
         ...(operators && { operators }),
+        ...(grantStreams && { grantStreams }),
       };
     }
   }
@@ -138,14 +146,14 @@ export async function findGovernance(
 }
 
 function targetAddress(a: GovernanceAddresses, t: GovernedTarget): string {
-  const at = t === "params" ? a.params : t === "rollup" ? a.rollup : t === "token" ? a.token : a.operators;
+  const at = a[t];
   if (!at)
     throw new OpenLedgerError(ErrorCode.InvalidField, `the ${t} contract's address is not known: pass it`);
   return at;
 }
 
 function targetName(a: GovernanceAddresses, address: string): GovernedTarget | undefined {
-  const names: GovernedTarget[] = ["params", "rollup", "token", "operators"];
+  const names: GovernedTarget[] = ["params", "rollup", "token", "operators", "grantStreams"];
   return names.find((t) => a[t] !== undefined && getAddress(a[t]) === getAddress(address));
 }
 
@@ -192,6 +200,16 @@ export class GovernanceClient {
       token.getFunction("delegates")(account),
     ]);
     return { balance, votes, delegate };
+  }
+
+  /** Where GrantStreams.create with `args` (beneficiary, start, duration) deploys its stream. */
+  async predictStream(args: readonly unknown[]): Promise<string> {
+    const streams = new Contract(
+      targetAddress(this.addresses, "grantStreams"),
+      GRANT_STREAMS_ABI,
+      this.provider,
+    );
+    return getAddress((await streams.getFunction("predict")(...args)) as string);
   }
 
   async propose(calls: readonly GovernedCall[], description: string): Promise<Proposal> {
@@ -298,11 +316,18 @@ export class GovernanceClient {
     const state = PROPOSAL_STATES[Number(stateIndex)]!;
     const voteStart = e[6];
     const voteEnd = e[7];
-    const calls = [...e[2]].map((target, i) => ({
-      target,
-      data: e[5][i]!,
-      words: describeCall(targetName(this.addresses, target), e[5][i]!),
-    }));
+    const named = await Promise.all(
+      [...e[2]].map(async (target, i) => {
+        const t = targetName(this.addresses, target);
+        const data = e[5][i]!;
+        const create = t === "grantStreams" ? parseCreate(data) : null;
+        // The stream's address as the factory itself predicts it: what the next call must pay.
+        const stream = create?.name === "create" ? await this.predictStream([...create.args]) : undefined;
+        return { target: t, data, ...(stream && { stream }) };
+      }),
+    );
+    const words = describeCalls(named);
+    const calls = [...e[2]].map((target, i) => ({ target, data: e[5][i]!, words: words[i]! }));
     const p = {
       number,
       id: proposalId,
@@ -316,6 +341,17 @@ export class GovernanceClient {
       ...(eta > 0n && { eta }),
     };
     return { ...p, next: nextStep(p, BigInt(block!.number), BigInt(block!.timestamp)) };
+  }
+}
+
+const streamsInterface = new Interface(GRANT_STREAMS_ABI);
+
+/** A GrantStreams call's decoding; null for data it cannot read (shown as an unknown call). */
+function parseCreate(data: string) {
+  try {
+    return streamsInterface.parseTransaction({ data });
+  } catch {
+    return null;
   }
 }
 
