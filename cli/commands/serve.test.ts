@@ -165,6 +165,23 @@ describe("openledger serve and infer", () => {
     );
   });
 
+  it("refuses to serve for a --prover reader whose L1 address the rollup does not bond", async () => {
+    const refused = await cli(OPERATOR, [
+      ...["serve", "--sequencer", `${rig.sequencer.url}/rpc`, "--store", rig.store.url, "--port", "0"],
+      ...["--params", "test", "--prover", String(userAccount), ...l1Args()],
+    ]).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toMatch(
+      new RegExp(
+        `^error NOT_BONDED_PROVER: account ${userAccount}'s L1 address 0x[0-9a-fA-F]{40} is not a bonded prover on L1`,
+        "m",
+      ),
+    );
+  });
+
   it("verify writes the evidence of a wrong output and proposes to slash the operator", async () => {
     // The same listed operator, its runtime now returning the classes in reverse order.
     const dishonest = await rig.serve({
