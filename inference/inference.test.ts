@@ -5,7 +5,8 @@ import { DEV_DOMAIN } from "../protocol/genesis.ts";
 import { TEST_PARAMS } from "../protocol/params.ts";
 import { ioHash, outputBytes } from "../protocol/provenance/inference.ts";
 import { rejectionCode } from "../protocol/testing.ts";
-import { testKey } from "../sequencer/testing.ts";
+import { depositParam, rpc, testKey } from "../sequencer/testing.ts";
+import { L1ProverRegistry } from "../sequencer/l1/prover-registry.ts";
 import { L2Wallet } from "../sdk/wallet.ts";
 import { InferenceClient } from "./client.ts";
 import { onnxLoader } from "./model-cache.ts";
@@ -22,6 +23,9 @@ import { devWallet } from "../contracts/deploy/dev-accounts.ts";
 import { operatorSlashProposal } from "../contracts/client/operator-slash.ts";
 import { passProposal } from "../contracts/test/governance-helpers.ts";
 import type { Contract } from "ethers";
+
+// testKey()s of the prover-reader test's two accounts: no other test here uses them.
+const PROVER_KEY = 30;
 
 /** The inference node against a real sequencer, a real store and onnxruntime (docs/inference.md). */
 describe("inference node", () => {
@@ -97,6 +101,49 @@ describe("inference node", () => {
     const unbonded = devWallet(7);
     expect(await rig.operators.isListed(unbonded.address)).toBe(false);
     expect(await rejectionCode(rig.serve({ l1Key: unbonded.signingKey }))).toBe("NOT_OPERATOR");
+  });
+
+  it("wraps each stored record for the provers L1 bonds, and refuses to start for one it does not", async () => {
+    // Two more accounts: one opened from the bonded prover's L1 address, one from an
+    // address that bonds nothing; both have told the store their box keys.
+    const next = (await rig.provider.call<{ counters: { accounts: number } }>("ol_getStateRoot")).counters
+      .accounts;
+    const [bonded, unbonded] = [next + 1, next + 2];
+    const senders = [await rig.l1.prover.getAddress(), await rig.l1.alice.getAddress()];
+    for (const [i, l1Sender] of senders.entries()) {
+      const reply = await rpc(rig.sequencer.url, "ol_submitDeposit", [
+        { ...depositParam(next + i, PROVER_KEY + i, 10n ** 6n), l1Sender },
+      ]);
+      expect(reply.error).toBeUndefined();
+    }
+    const [prover, stranger] = [PROVER_KEY, PROVER_KEY + 1].map(
+      (k) => new StoreClient(rig.store.url, storeKey(k)),
+    );
+    const registry = new L1ProverRegistry(String(rig.l1.d.rollup.target), rig.l1.ethers.provider);
+    const isBonded = (address: string) => registry.isProver(address);
+    try {
+      for (const c of [prover!, stranger!]) await c.readerIdentity(c.key.identity.key);
+      expect(
+        await rejectionCode(rig.serve({ readers: [], provers: { accounts: [bonded, unbonded], isBonded } })),
+      ).toBe("NOT_BONDED_PROVER");
+
+      const checked = await rig.serve({ readers: [], provers: { accounts: [bonded], isBonded } });
+      try {
+        const { quote, paid } = await rig
+          .client(checked, rig.users[1]!)
+          .infer(rig.model, Array.from(rig.inputs[3]!));
+        expect(paid.status).toBe("executed");
+        const blob = await prover!.get(paid.inputBlob);
+        expect(findRecord(blob, BigInt(quote.inputHash))?.model).toBe(rig.model);
+        // Nobody else was named: the verifier the rig's other nodes name cannot open it.
+        expect(await rejectionCode(rig.verifier.get(paid.inputBlob))).toBe("NOT_GRANTED");
+      } finally {
+        await checked.stop();
+      }
+    } finally {
+      prover!.close();
+      stranger!.close();
+    }
   });
 
   it("refuses bad requests and payments without charging", async () => {

@@ -8,6 +8,7 @@ import { OpenLedgerProvider } from "../sdk/provider.ts";
 import { type Reader, StoreClient } from "../store/client.ts";
 import { fetchModel } from "../store/fetch-content.ts";
 import { StoreKey } from "../store/identity.ts";
+import { proverReaders } from "../store/roles.ts";
 import { type ModelLoader, ModelCache, onnxLoader } from "./model-cache.ts";
 import { InferenceNode, type RecordStore } from "./node.ts";
 import { SERVE_DEFAULTS } from "./defaults.ts";
@@ -26,7 +27,16 @@ export interface InferenceServiceOptions {
   readonly l1Key: SigningKey;
   /** The L1 list of compute operators (contracts/client/inference-operators.ts fits). */
   readonly operators: { isListed(operator: string): Promise<boolean> };
+  /** Plain readers of the stored inputs, as the operator names them. */
   readonly readers?: readonly Reader[];
+  /**
+   * Provers that read the stored inputs, by L2 account: each must be a bonded prover on L1
+   * (`isBonded`, the rollup's `operators(address).prover`), checked once, at start.
+   */
+  readonly provers?: {
+    readonly accounts: readonly number[];
+    isBonded(l1Address: string): Promise<boolean>;
+  };
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
@@ -63,6 +73,18 @@ export async function startInferenceService(o: InferenceServiceOptions): Promise
   }
   const provider = new OpenLedgerProvider(o.sequencer);
   const storeClient = new StoreClient(o.store, new StoreKey(o.key));
+  // The bonded set is read here only: a prover that unbonds later keeps its envelopes on
+  // new records until the node restarts (docs/inference.md).
+  const wanted = o.provers;
+  let provers: Reader[];
+  try {
+    provers = wanted
+      ? await proverReaders(provider, storeClient, wanted.accounts, (a) => wanted.isBonded(a))
+      : [];
+  } catch (e) {
+    storeClient.close();
+    throw e;
+  }
   const batch = {
     windowMs: o.windowMs ?? SERVE_DEFAULTS.windowMs,
     maxBatch: o.maxBatch ?? SERVE_DEFAULTS.maxBatch,
@@ -103,7 +125,7 @@ export async function startInferenceService(o: InferenceServiceOptions): Promise
       params: o.params,
       key: o.key,
       l1Key: o.l1Key,
-      readers: o.readers ?? [],
+      readers: [...(o.readers ?? []), ...provers],
       quoteTtlMs: o.quoteTtlMs ?? SERVE_DEFAULTS.quoteTtlMs,
       maxQuotes: o.maxQuotes ?? SERVE_DEFAULTS.maxQuotes,
       recordBatch: batch,

@@ -104,3 +104,15 @@ export async function proverReader(
   }
   return { account, role: "prover", identity: await store.readerIdentity(accountStoreKey(a)) };
 }
+
+/** `proverReader` for each account in turn: every one must be bonded, or none is taken. */
+export async function proverReaders(
+  chain: ChainReader,
+  store: StoreClient,
+  accounts: readonly number[],
+  isBondedProver: (l1Address: string) => Promise<boolean>,
+): Promise<AccountReader[]> {
+  const readers: AccountReader[] = [];
+  for (const account of accounts) readers.push(await proverReader(chain, store, account, isBondedProver));
+  return readers;
+}

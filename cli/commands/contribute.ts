@@ -12,7 +12,6 @@ import {
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
-import { L1ProverRegistry } from "../../sequencer/l1/prover-registry.ts";
 import {
   amountOf,
   chainOptions,
@@ -25,8 +24,8 @@ import {
   walletOptions,
   type WalletOptions,
 } from "./common.ts";
-import { withL1 } from "./bridge-l1.ts";
 import { datanetMetadata } from "./datanet.ts";
+import { checkedProvers } from "./prover-readers.ts";
 import { clientFor, readerArg } from "./store.ts";
 
 // The store's and the rows file's modules load only when these commands run.
@@ -265,13 +264,12 @@ export function grantCommand(): Command {
           return;
         }
         if (o.prover !== undefined) {
-          const reader = await withL1({ ...o, fromBlock: 0 }, (l1) =>
-            roles.proverReader(chain, store, o.prover!, (address) =>
-              new L1ProverRegistry(o.rollup, l1).isProver(address),
-            ),
-          );
-          await store.grant(blobId!, reader.identity, "prover");
-          console.log(`granted prover account ${reader.account} (${reader.identity.key}) on blob ${blobId}`);
+          for (const reader of await checkedProvers(o, chain, store, [o.prover])) {
+            await store.grant(blobId!, reader.identity, reader.role);
+            console.log(
+              `granted prover account ${reader.account} (${reader.identity.key}) on blob ${blobId}`,
+            );
+          }
           return;
         }
         await store.grant(blobId!, o.to!, "reader");

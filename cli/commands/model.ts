@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { deriveL2Key } from "../../protocol/keys.ts";
@@ -24,6 +24,7 @@ import {
   weiOption,
 } from "./common.ts";
 import { phase } from "./progress.ts";
+import { checkedProvers, proverOption } from "./prover-readers.ts";
 import { readerArg } from "./store.ts";
 
 interface KeyOptions {
@@ -54,7 +55,8 @@ interface TrainOptions extends KeyOptions {
   readonly seed?: string;
   readonly classes?: number;
   readonly reader: Array<{ key: string; box: string }>;
-  readonly readerRole: "prover" | "reader";
+  readonly prover: number[];
+  readonly l1: string;
 }
 
 const list = (v: string) => v.split(",").map((x) => intArg(x.trim()));
@@ -159,14 +161,15 @@ function trainCommand(): Command {
     .option("--classes <n>", "number of classes (default: the base's, or the largest label + 1)", intArg)
     .option(
       "--reader <key:box>",
-      "a store identity that may read the model: inference operators, provers (repeatable)",
+      "a store identity that may read the model, as a plain reader: an inference operator, say (repeatable)",
       (v, acc: Array<{ key: string; box: string }>) => [...acc, readerArg(v)],
       [],
     )
-    .addOption(
-      new Option("--reader-role <role>", "role of the --reader keys")
-        .choices(["prover", "reader"])
-        .default("prover"),
+    .addOption(proverOption("a prover that may read the model"))
+    .option(
+      "--l1 <url>",
+      "L1 JSON-RPC endpoint, asked whether each --prover is bonded",
+      "http://127.0.0.1:8545",
     )
     .action(async (o: TrainOptions) => {
       const s = await session(o);
@@ -174,6 +177,8 @@ function trainCommand(): Command {
       const training = phase("train", "batches");
       const uploading = phase("upload", "bytes");
       try {
+        // Checked before the rows are fetched: a refused prover costs no training.
+        const provers = await checkedProvers(o, s.provider, s.store, o.prover);
         const contributions = await contributionsOf(o, s.provider);
         const wallet = new L2Wallet(s.key, o.account, s.provider, s.domain, s.params);
         let epochs = 0;
@@ -189,7 +194,7 @@ function trainCommand(): Command {
           classes: o.classes,
           inferenceFee: amountOf(o, "--fee", o.fee),
           txFee: amountOf(o, "--tx-fee", o.txFee),
-          readers: o.reader.map((identity) => ({ identity, role: o.readerRole })),
+          readers: [...o.reader.map((identity) => ({ identity, role: "reader" as const })), ...provers],
           onLoad: (p) => loading.update(p.rows, p.totalRows, `(contribution ${p.contribution})`),
           onTrain: (p) => {
             epochs = p.epochs;

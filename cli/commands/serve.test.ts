@@ -12,6 +12,7 @@ import { deriveL2Key } from "../../protocol/keys.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
 import { modelHash } from "../../protocol/provenance/model-hash.ts";
 import { depositParam, rpc } from "../../sequencer/testing.ts";
+import { StoreClient } from "../../store/client.ts";
 import { StoreKey } from "../../store/identity.ts";
 import { pino } from "pino";
 import { L2Wallet } from "../../sdk/wallet.ts";
@@ -62,10 +63,13 @@ describe("openledger serve and infer", () => {
     const deployer = await l1Provider.getSigner(0);
     const sequencer = await l1Provider.getSigner(1);
     const operator = await l1Provider.getSigner(5);
+    const verifierL1 = await l1Provider.getSigner(6);
     const config = devDeployConfig(deployer.address, sequencer.address, STUB_BATCH_VERIFIER);
     d = await deployOpenLedger(deployer, config);
-    await fundAccounts(d.token, deployer, [operator.address], config.l1.minProverBond);
+    await fundAccounts(d.token, deployer, [operator.address, verifierL1.address], config.l1.minProverBond);
     await bondOperator(d.token, d.rollup, operator, config.l1.minProverBond, false);
+    // The verifier is a bonded prover: the node names it by L2 account, checked on L1.
+    await bondOperator(d.token, d.rollup, verifierL1, config.l1.minProverBond, true);
     await (await (d.inferenceOperators.connect(operator) as Contract).getFunction("list")()).wait();
     // The user's account, opened for the L2 key its Ethereum key derives.
     const key = await deriveL2Key(new Wallet(USER), DEV_DOMAIN);
@@ -76,6 +80,18 @@ describe("openledger serve and infer", () => {
     expect((await rpc(rig.sequencer.url, "ol_submitDeposit", [opening])).error).toBeUndefined();
     userAccount = (await rig.provider.call<{ counters: { accounts: number } }>("ol_getStateRoot")).counters
       .accounts;
+    // The verifier's account, opened from its bonded L1 address; a signed request tells the
+    // store its box key.
+    const verifierKey = await deriveL2Key(new Wallet(VERIFIER), DEV_DOMAIN);
+    const verifierOpening = {
+      ...depositParam(2, 0, 10n ** 6n),
+      l1Sender: verifierL1.address,
+      publicKey: { x: fieldToHex(verifierKey.publicKey.x), y: fieldToHex(verifierKey.publicKey.y) },
+    };
+    expect((await rpc(rig.sequencer.url, "ol_submitDeposit", [verifierOpening])).error).toBeUndefined();
+    const verifierAccount = userAccount + 1;
+    const verifierStore = new StoreClient(rig.store.url, new StoreKey(verifierKey.privateKey));
+    await verifierStore.readerIdentity(verifierStore.key.identity.key).finally(() => verifierStore.close());
     // The model's owner lets this operator run the model, and the verifier read it.
     const [blob] = await rig.ownerStore.findByContent(fieldToHex(modelHash(rig.modelBytes)));
     await rig.ownerStore.grant(blob!.id, await storeIdentity(OPERATOR), "reader");
@@ -88,7 +104,7 @@ describe("openledger serve and infer", () => {
         "bin/openledger.mjs",
         "serve",
         ...["--sequencer", `${rig.sequencer.url}/rpc`, "--store", rig.store.url, "--port", "0"],
-        ...["--params", "test", "--reader", `${verifier.key}:${verifier.box}`],
+        ...["--params", "test", "--prover", String(verifierAccount)],
         ...l1Args(),
       ],
       { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, OPENLEDGER_ETH_KEY: OPERATOR } },
@@ -162,6 +178,23 @@ describe("openledger serve and infer", () => {
     expect(refused?.code).toBe(1);
     expect(refused?.stderr).toMatch(
       new RegExp(`^error NOT_OPERATOR: ${new Wallet(USER).address} is not a listed compute operator on L1`),
+    );
+  });
+
+  it("refuses to serve for a --prover reader whose L1 address the rollup does not bond", async () => {
+    const refused = await cli(OPERATOR, [
+      ...["serve", "--sequencer", `${rig.sequencer.url}/rpc`, "--store", rig.store.url, "--port", "0"],
+      ...["--params", "test", "--prover", String(userAccount), ...l1Args()],
+    ]).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toMatch(
+      new RegExp(
+        `^error NOT_BONDED_PROVER: account ${userAccount}'s L1 address 0x[0-9a-fA-F]{40} is not a bonded prover on L1`,
+        "m",
+      ),
     );
   });
 

@@ -19,6 +19,7 @@ import {
   STORE_URL,
   weiOption,
 } from "./common.ts";
+import { proverOption } from "./prover-readers.ts";
 import { readerArg } from "./store.ts";
 import { DEVNET_DEPLOYMENT, l1Address } from "./deployment.ts";
 import type { SlashEvidence } from "../../inference/evidence.ts";
@@ -37,6 +38,7 @@ const modules = async () => ({
   slash: await import("../../contracts/client/operator-slash.ts"),
   governance: await import("../../sdk/governance/governor.ts"),
   ethers: await import("ethers"),
+  registry: await import("../../sequencer/l1/prover-registry.ts"),
 });
 
 /** `--l1` and where the L1 contracts are: the devnet's deployment file, or addresses given. */
@@ -99,20 +101,22 @@ function runCommand(): Command {
     )
     .option(
       "--reader <key:box>",
-      "a prover that may read the stored inputs (repeatable; `store whoami` prints it)",
+      "a plain reader of the stored inputs (repeatable; `store whoami` prints it)",
       (v, acc: unknown[]) => [...acc, readerArg(v)],
       [],
     )
+    .addOption(proverOption("a prover that reads the stored inputs"))
     .addOption(paramsOption())
     .option("--pretty", "human-readable logs instead of JSON lines", false)
     .action(async (o) => {
       const logger = o.pretty ? pino({ transport: { target: "pino-pretty" } }) : pino();
-      const { service, provider, operators, ethers } = await modules();
+      const { service, provider, operators, ethers, registry } = await modules();
       const domain = domainFrom(o);
       const eth = loadEthWallet(o);
       const { privateKey } = await deriveL2Key(eth, domain, o.keyIndex);
       // The L1 is read once, at start (is this operator listed?): closed afterwards.
       const l1 = l1Provider(ethers, o);
+      const bonded = new registry.L1ProverRegistry(domain.rollup, l1);
       const node = await service
         .startInferenceService({
           l1Key: eth.signingKey,
@@ -127,8 +131,12 @@ function runCommand(): Command {
           key: privateKey,
           readers: (o.reader as Array<{ key: string; box: string }>).map((identity) => ({
             identity,
-            role: "prover" as const,
+            role: "reader" as const,
           })),
+          provers: {
+            accounts: o.prover as number[],
+            isBonded: (address) => bonded.isProver(address),
+          },
           host: o.host,
           port: o.port,
           windowMs: o.windowMs,

@@ -3,16 +3,16 @@ import { InferenceOperatorList } from "../../contracts/client/inference-operator
 import { devWallet } from "../../contracts/deploy/dev-accounts.ts";
 import { startInferenceService } from "../../inference/service.ts";
 import { TEST_PARAMS } from "../../protocol/params.ts";
-import { StoreKey } from "../../store/identity.ts";
 import { DEV_PROVER, devProverKey } from "./prover-key.ts";
 import type { DevnetService } from "./service.ts";
 
 /**
  * The inference node on the devnet (`openledger serve`): five ports above the L1 (8550 by
  * default, or a free port when the L1's is), over the devnet's sequencer and store. Its
- * operator key is the L2 key of dev account #2 (the prover's), which also reads the stored
- * inputs: on the devnet the prover and the compute operator are one party, whose rollup bond
- * (listed at deployment, devnet.ts) stands behind its attestations. A model owner
+ * operator key is the L2 key of dev account #2 (the prover's): on the devnet the prover and the
+ * compute operator are one party, whose rollup bond (listed at deployment, devnet.ts) stands
+ * behind its attestations. The records it stores are its own (owner envelope), so the prover
+ * reads them without being named a reader; no `provers` check is needed. A model owner
  * lets it run a model by naming its store identity (`store whoami` with that key) as a
  * reader of the model's blob.
  */
@@ -34,7 +34,6 @@ export const inferenceService: DevnetService = {
       domain,
       params: TEST_PARAMS,
       key: privateKey,
-      readers: [{ identity: new StoreKey(privateKey).identity, role: "prover" }],
       port: ctx.l1Port === 0 ? 0 : ctx.l1Port + 5,
       logger: ctx.logger,
     }).finally(() => l1.destroy());

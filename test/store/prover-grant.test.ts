@@ -16,7 +16,7 @@ import { type SequencerNode, startNode } from "../../sequencer/node.ts";
 import { depositParam, rpc, tempDir, testKey, testNodeConfig } from "../../sequencer/testing.ts";
 import { StoreClient } from "../../store/client.ts";
 import { StoreKey } from "../../store/identity.ts";
-import { proverReader } from "../../store/roles.ts";
+import { proverReader, proverReaders } from "../../store/roles.ts";
 import { type RunningStore, startStore } from "../../store/server.ts";
 
 // L2 accounts 1..3 (test keys 0..2): the owner, one opened from the bonded prover's L1
@@ -75,5 +75,12 @@ describe("prover grants by L1 bond", () => {
 
     expect(await rejectionCode(proverReader(provider, owner, UNBONDED, isBonded))).toBe("NOT_BONDED_PROVER");
     expect(await rejectionCode(proverReader(provider, owner, 99, isBonded))).toBe("UNKNOWN_ACCOUNT");
+    // Several at once: all bonded, or none taken.
+    expect((await proverReaders(provider, owner, [BONDED], isBonded)).map((r) => r.account)).toEqual([
+      BONDED,
+    ]);
+    expect(await rejectionCode(proverReaders(provider, owner, [BONDED, UNBONDED], isBonded))).toBe(
+      "NOT_BONDED_PROVER",
+    );
   });
 });
