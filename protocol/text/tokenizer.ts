@@ -43,6 +43,7 @@ export function encodeText(text: string): Uint16Array {
 export function decodeTokens(tokens: ArrayLike<number>): string {
   const ids = Array.from(tokens);
   const bad = ids.find((t) => !Number.isInteger(t) || t < 0 || t >= VOCAB_SIZE);
-  if (bad !== undefined) throw new RangeError(`token ${bad} is outside the vocabulary (0..${VOCAB_SIZE - 1})`);
+  if (bad !== undefined)
+    throw new RangeError(`token ${bad} is outside the vocabulary (0..${VOCAB_SIZE - 1})`);
   return encoder.decode(ids);
 }

@@ -7,9 +7,9 @@ describe("text corpora from npm", () => {
     const brown = loadBrown();
     expect(brown).toHaveLength(500);
     expect(new Set(brown.map((d) => d.group)).size).toBe(15);
-    expect(brown[0]!.text.startsWith("The Fulton County Grand Jury said Friday an investigation of Atlanta's")).toBe(
-      true,
-    );
+    expect(
+      brown[0]!.text.startsWith("The Fulton County Grand Jury said Friday an investigation of Atlanta's"),
+    ).toBe(true);
     expect(brown[0]!.text).toContain('produced "no evidence" that any irregularities took place.');
     expect(brown.some((d) => /\/[a-z]/.test(d.text.split(" ")[3]!))).toBe(false);
   });
