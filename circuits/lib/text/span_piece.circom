@@ -1,5 +1,6 @@
 pragma circom 2.1.0;
 
+include "circomlib/circuits/comparators.circom";
 include "./chunk_pair_window.circom";
 include "./span_length.circom";
 
@@ -49,7 +50,7 @@ template SpanPiece(ARITY, DEPTH) {
     outputSide.siblings <== outputSiblings;
 
     // Under the mask the windows agree, so END and PAD need refusing on one side only: the
-    // product over the masked tokens of (t - END)(t - PAD) has an inverse.
+    // product over the masked tokens of (t - END)(t - PAD) is not 0.
     signal boundary[16];
     signal factor[16];
     signal product[16];
@@ -63,8 +64,9 @@ template SpanPiece(ARITY, DEPTH) {
             product[i] <== product[i - 1] * factor[i];
         }
     }
-    signal inverse <-- 1 / product[15];
-    inverse * product[15] === 1;
+    component zero = IsZero();
+    zero.in <== product[15];
+    zero.out === 0;
 
     credited <== length;
     active <== len.active;
