@@ -6,7 +6,6 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { TwinVectors } from "../../../protocol/vectors/twins.ts";
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
 import { type CircuitInput, circuitOutputs, firstFailure } from "../../tools/witness.ts";
 import { refusalAt } from "../batch/fixtures.ts";
