@@ -9,6 +9,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type CompiledCircuit, compileCircuit } from "../../tools/artifacts.ts";
 import { type CircuitInput, circuitOutputs, firstFailure } from "../../tools/witness.ts";
 import { refusalAt } from "../batch/fixtures.ts";
+import { OpenLedgerError } from "../../../protocol/errors.ts";
+import { spanProofCredit } from "../../../protocol/text/span-check.ts";
+import { ChunkedStream, spanPieceInput, spanProofInput } from "../../../protocol/text/span-witness.ts";
+import { END_TOKEN } from "../../../protocol/text/tokenizer.ts";
 
 interface SpanVector {
   name: string;
@@ -68,4 +72,38 @@ describe("text_span_proof_2_4x16: the twin of protocol/text/span-check.ts", () =
     const where = WHERE.find(([start]) => name.startsWith(start))![1];
     expect(await firstFailure(circuit, input)).toMatch(where);
   });
+});
+
+describe("text_span_proof_2_4x16 and its twin agree on claims they did not choose", () => {
+  it("has a witness exactly when the twin credits, crediting the same, over random claims on a small alphabet", async () => {
+    // Tokens from {1, 2, END}: many claims hold, many fail at a token, END or the padding.
+    let seed = 20261208;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const draw = (n: number) => Array.from({ length: n }, () => [1, 2, 1, 2, END_TOKEN][next(5)]!);
+    const content = new ChunkedStream(draw(45));
+    const output = new ChunkedStream(draw(38));
+    const roots = { contentRoot: content.root, outputRoot: output.root };
+    const outcomes = { credited: 0, refused: 0 };
+    for (let n = 0; n < 24; n++) {
+      const claim = { p: next(44), q: next(37), length: 1 + next(16) };
+      const input = spanProofInput(roots, [spanPieceInput(content, output, claim)], 2);
+      let twin: bigint | undefined;
+      try {
+        twin = BigInt(spanProofCredit(input));
+      } catch (e) {
+        if (!(e instanceof OpenLedgerError)) throw e;
+      }
+      const circuitCredit = await circuitOutputs(circuit, input as unknown as CircuitInput, 1).then(
+        ([credited]) => credited,
+        () => undefined,
+      );
+      expect([claim, circuitCredit]).toEqual([claim, twin]);
+      outcomes[twin === undefined ? "refused" : "credited"]++;
+    }
+    console.log(`random claims: ${outcomes.credited} credited, ${outcomes.refused} refused`);
+    expect(Math.min(outcomes.credited, outcomes.refused)).toBeGreaterThan(2);
+  }, 120_000);
 });
