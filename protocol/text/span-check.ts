@@ -1,3 +1,9 @@
+/**
+ * The twin of the span circuit (circuits/lib/text/, docs/protocol.md §12.4): the checks of
+ * `SpanPiece` and `SpanProof`, refusing with INVALID_SPAN and the check's name exactly where the
+ * circuit has no witness (a claim that breaks two checks may be named by either). Tests run
+ * both on the shared vectors (protocol/vectors/spans.ts) and on random claims.
+ */
 import type { Field } from "../field.ts";
 import { poseidon } from "../poseidon.ts";
 import { ROWS_TREE } from "../provenance/content-root.ts";
@@ -6,12 +12,6 @@ import { PIECE_TOKENS, spanError } from "./span-pieces.ts";
 import type { SpanPieceInput, SpanProofInput } from "./span-witness.ts";
 import { CHUNK_TOKENS, PAD_TOKEN } from "./text-root.ts";
 import { END_TOKEN } from "./tokenizer.ts";
-
-/**
- * The twin of the span circuit (circuits/lib/text/): what `SpanPiece` and `SpanProof` check,
- * in the same order, refusing with INVALID_SPAN and the check's name where the circuit has
- * no witness. Tests run both on the shared vectors (protocol/vectors/spans.ts).
- */
 
 /** The largest chunk index a piece may name: its second chunk, index + 1, must have digits. */
 const MAX_INDEX = Number(capacity(ROWS_TREE)) - 2;

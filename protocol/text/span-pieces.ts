@@ -1,3 +1,4 @@
+/** Spans between a contribution's token stream and an output, and their pieces (docs/protocol.md §12.4). */
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import { CHUNK_TOKENS, PAD_TOKEN } from "./text-root.ts";
 import { END_TOKEN } from "./tokenizer.ts";

@@ -1,3 +1,8 @@
+/**
+ * The input of the span circuit (`SpanProof`, circuits/lib/text/): chunks and paths of the two
+ * streams at each piece's offsets (docs/protocol.md §12.4). `buildSpanProof` checks the spans
+ * first; `spanPieceInput` builds what a piece claims unchecked, for tests of lies.
+ */
 import type { Field } from "../field.ts";
 import { ROWS_TREE, contentRoot, rowProof } from "../provenance/content-root.ts";
 import { checkSpan, type Span, spanError, spanPieces } from "./span-pieces.ts";
