@@ -64,10 +64,14 @@ export async function fetchRows(
 /**
  * The blob a contribution's rows are in, by the uriCommitment rule (docs/protocol.md §10):
  * of the ids the commitment can stand for, the one this store holds. The store's record of
- * it must be a rows blob of the contribution's contentRoot; the rows themselves are checked
- * again when fetched.
+ * it must be a blob of `kind` (a text contribution's is a documents blob) and of the
+ * contribution's contentRoot; the rows themselves are checked again when fetched.
  */
-export async function contributionBlob(client: StoreClient, c: ContributionInfo): Promise<string> {
+export async function contributionBlob(
+  client: StoreClient,
+  c: ContributionInfo,
+  kind: "rows" | "documents" = "rows",
+): Promise<string> {
   for (const id of blobIdCandidates(BigInt(c.uriCommitment))) {
     let blob: BlobRecord;
     try {
@@ -77,15 +81,15 @@ export async function contributionBlob(client: StoreClient, c: ContributionInfo)
       if (e instanceof StoreError && e.code === StoreErrorCode.NotGranted) {
         throw new StoreError(
           StoreErrorCode.NotGranted,
-          `contribution ${c.id}'s rows are blob ${id}, which you may not read: its owner (account ${c.owner}) grants it with \`openledger grant --contribution ${c.id} --to <your key:box>\``,
+          `contribution ${c.id}'s ${kind} are blob ${id}, which you may not read: its owner (account ${c.owner}) grants it with \`openledger grant --contribution ${c.id} --to <your key:box>\``,
         );
       }
       throw e;
     }
-    if (blob.kind !== "rows" || BigInt(blob.contentRoot ?? -1) !== BigInt(c.contentRoot)) {
+    if (blob.kind !== kind || BigInt(blob.contentRoot ?? -1) !== BigInt(c.contentRoot)) {
       throw new StoreError(
         StoreErrorCode.ContentRootMismatch,
-        `blob ${id} holds ${blob.kind === "rows" ? `rows of contentRoot ${blob.contentRoot}` : `a ${blob.kind} blob`}, not contribution ${c.id}'s rows (contentRoot ${c.contentRoot})`,
+        `blob ${id} holds ${blob.kind === kind ? `${kind} of contentRoot ${blob.contentRoot}` : `a ${blob.kind} blob`}, not contribution ${c.id}'s ${kind} (contentRoot ${c.contentRoot})`,
       );
     }
     return id;
