@@ -21,6 +21,7 @@ import { depositParam, rpc, tempDir, testKey, testNodeConfig } from "../../seque
 import { StoreClient } from "../../store/client.ts";
 import { contribute, type DocumentsRequest } from "../../store/contribute.ts";
 import { fetchContributionDocuments } from "../../store/fetch-documents.ts";
+import { contributionBlob } from "../../store/fetch-rows.ts";
 import { StoreKey } from "../../store/identity.ts";
 import { type RunningStore, startStore } from "../../store/server.ts";
 
@@ -103,9 +104,12 @@ describe("text contributions", () => {
     expect(read.blobId).toBe(result.blobId);
     expect(fieldToHex(textRoot(read.stream))).toBe(root);
 
-    // Bob holds no envelope until alice grants him one.
+    // Bob holds no envelope until alice grants him one, finding the blob as
+    // `openledger grant --contribution` does.
     expect(await rejectionCode(fetchContributionDocuments(provider, bob, 1))).toBe("NOT_GRANTED");
-    await alice.grant(result.blobId, bob.key.identity, "reader");
+    const blobId = await contributionBlob(alice, (await provider.getContribution(1))!);
+    expect(blobId).toBe(result.blobId);
+    await alice.grant(blobId, bob.key.identity, "reader");
     expect(decodeDocuments(await bob.get(result.blobId))).toEqual(read.documents);
   });
 
