@@ -80,6 +80,10 @@ describe("openledger datanet create --text, contribute --text", () => {
     const root = fieldToHex(textRoot(tokenStream(docs)));
     expect(out).toMatchObject({ contribution: 1, status: "executed", rowCount: 2, contentRoot: root });
     expect(await provider.getContribution(1)).toMatchObject({ contentRoot: root, rowCount: 2, license: 1 });
+    const shown = (
+      await runCli(ALICE, ["datanet", "show", "1", "--rpc", `${node.url}/rpc`, "--store", store.url])
+    ).stdout;
+    expect(shown).toContain(`schema        text, documents tokenized by ${metadata.schema.tokenizer}`);
   });
 
   it("refuses a document that is not UTF-8, naming its file", async () => {

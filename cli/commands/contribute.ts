@@ -131,6 +131,7 @@ export function contributeCommand(): Command {
       if (o.file !== undefined && !format)
         cmd.error(`error: cannot tell the format of ${o.file} from its extension: pass --format jsonl|csv`);
       const metadata = await metadataFor(o);
+      const rows = o.text === undefined ? "rows" : "documents";
       const source =
         o.text === undefined
           ? { file: o.file!, format: format! }
@@ -179,11 +180,11 @@ export function contributeCommand(): Command {
               if (phase) bar.stop();
               phase = undefined;
               storedAs = blobId;
-              say(`rows stored as blob ${blobId}`);
+              say(`${rows} stored as blob ${blobId}`);
               if (duplicates.length > 0) {
                 const shown = duplicates.slice(0, 20).map((i) => `#${i + 1}`);
                 say(
-                  `${duplicates.length} rows repeat rows already in Datanet ${o.datanet} or earlier in the file: ${shown.join(", ")}${duplicates.length > 20 ? ", ..." : ""} (row numbers from 1)`,
+                  `${duplicates.length} ${rows} repeat ${rows} already in Datanet ${o.datanet} or earlier in the file: ${shown.join(", ")}${duplicates.length > 20 ? ", ..." : ""} (numbered from 1)`,
                 );
               }
             },
@@ -203,7 +204,7 @@ export function contributeCommand(): Command {
         if (phase) bar.stop();
         say(
           storedAs
-            ? `nothing was registered; the rows stay stored as blob ${storedAs}, and running the same command again registers them without uploading again`
+            ? `nothing was registered; the ${rows} stay stored as blob ${storedAs}, and running the same command again registers them without uploading again`
             : "nothing was registered",
         );
         throw e;
