@@ -9,9 +9,13 @@ export function suffixArray(tokens: Uint16Array): Uint32Array {
   // Shifted by one so that 0 is free for the sentinel SA-IS needs: unique and smallest, so a
   // suffix that is a prefix of another sorts first.
   const text = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) text[i] = tokens[i]! + 1;
+  let top = 0;
+  for (let i = 0; i < n; i++) {
+    text[i] = tokens[i]! + 1;
+    if (text[i]! > top) top = text[i]!;
+  }
   const sa = new Int32Array(n + 1);
-  sais(text, sa, n + 1, 65_537);
+  sais(text, sa, n + 1, top + 1);
   // sa[0] is the sentinel's own suffix.
   return Uint32Array.from(sa.subarray(1));
 }
