@@ -54,3 +54,30 @@ export function longestMatch(
   }
   return { length, lo, hi };
 }
+
+/**
+ * Whether the `length` tokens of `output` at `q` occur in the stream: one binary search
+ * comparing whole prefixes, about log2(n) probes where longestMatch makes two per token.
+ * It is the test the span rule runs at every position, so most of its time goes here.
+ */
+export function occurs(index: ContributionIndex, output: Uint16Array, q: number, length: number): boolean {
+  const { tokens, suffixes } = index;
+  const n = tokens.length;
+  // Sign of (suffix at p) − pattern over the pattern's length; 0 when the suffix starts with it.
+  const compare = (p: number) => {
+    for (let j = 0; j < length; j++) {
+      const a = p + j < n ? tokens[p + j]! : -1;
+      const b = output[q + j]!;
+      if (a !== b) return a < b ? -1 : 1;
+    }
+    return 0;
+  };
+  let a = 0;
+  let b = suffixes.length;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (compare(suffixes[mid]!) < 0) a = mid + 1;
+    else b = mid;
+  }
+  return a < suffixes.length && compare(suffixes[a]!) === 0;
+}

@@ -4,7 +4,7 @@ import { END_TOKEN, encodeText } from "../../../protocol/text/tokenizer.ts";
 import { createRng, type Rng } from "../../datasets/random.ts";
 import { loadBrown } from "../../datasets/text-corpora.ts";
 import { buildContributionIndex } from "./contribution-index.ts";
-import { longestMatch } from "./longest-match.ts";
+import { longestMatch, occurs } from "./longest-match.ts";
 import { modelSpanIndex } from "./model-index.ts";
 import { SPAN_SCALE, spanAttribution, type SpanAttributionResult } from "./span-rule.ts";
 
@@ -52,7 +52,7 @@ function randomOutput(rng: Rng, corpus: number[][][]): Uint16Array {
   return Uint16Array.from(out);
 }
 
-describe("longestMatch", () => {
+describe("longestMatch and occurs", () => {
   it("finds the longest prefix occurring in the stream, as a scan of every offset does", () => {
     const rng = createRng("openledger/spans/longest");
     for (let trial = 0; trial < 60; trial++) {
@@ -74,6 +74,11 @@ describe("longestMatch", () => {
         }
         const m = longestMatch(index, out, q);
         expect(m.length).toBe(naive);
+        for (const l of [1, 3, 6]) {
+          const pattern = out.subarray(q, q + l);
+          if (pattern.length === l && !pattern.includes(END_TOKEN))
+            expect(occurs(index, out, q, l)).toBe(naive >= l);
+        }
         for (let k = m.lo; k < m.hi; k++) {
           expect(Array.from(s.subarray(index.suffixes[k]!, index.suffixes[k]! + m.length))).toEqual(
             Array.from(out.subarray(q, q + m.length)),

@@ -1,7 +1,8 @@
+import { END_TOKEN } from "../../../protocol/text/tokenizer.ts";
 import { ProverError, ProverErrorCode } from "../../errors.ts";
 import type { AttributionResult } from "../types.ts";
 import { documentAt } from "./contribution-index.ts";
-import { longestMatch } from "./longest-match.ts";
+import { longestMatch, occurs } from "./longest-match.ts";
 import type { ModelSpanIndex } from "./model-index.ts";
 
 /** Parameters of `spanMatch`; every node values an epoch with the spec's (docs/attribution.md §11.2). */
@@ -62,11 +63,20 @@ export function spanAttribution(
   }
   const rows = new BigInt64Array(model.documents);
   const spans: CreditedSpan[] = [];
+  const { minSpan } = params;
   for (let i = 0; i < output.length;) {
+    // L ≥ minSpan exactly when the minSpan tokens at i occur somewhere without END: test that
+    // first, and measure the longest match only in the contributions that pass.
+    const end = output.subarray(i, i + minSpan).indexOf(END_TOKEN);
+    if (i + minSpan > output.length || end >= 0) {
+      i += end >= 0 ? end + 1 : 1;
+      continue;
+    }
     let length = 0;
-    for (const { index } of model.contributions)
-      length = Math.max(length, longestMatch(index, output, i).length);
-    if (length < params.minSpan) {
+    for (const { index } of model.contributions) {
+      if (occurs(index, output, i, minSpan)) length = Math.max(length, longestMatch(index, output, i).length);
+    }
+    if (length < minSpan) {
       i++;
       continue;
     }
