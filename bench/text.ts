@@ -164,6 +164,9 @@ const outputs = Array.from({ length: OUTPUTS }, () => plantedOutput(rng));
 const times: number[] = [];
 let credited = 0;
 let correct = 0;
+// The credited tokens that are not correct: in held-out text, or in a passage of another contribution.
+let creditedNovel = 0;
+let creditedElsewhere = 0;
 let planted = 0;
 let recovered = 0;
 let passages = 0;
@@ -183,6 +186,8 @@ for (const o of outputs) {
     const to = creditedTo[t];
     if (to) credited++;
     if (to && src >= 0 && to.has(src)) correct++;
+    if (to && src < 0) creditedNovel++;
+    if (to && src >= 0 && !to.has(src)) creditedElsewhere++;
     if (src >= 0) planted++;
     if (src >= 0 && to?.has(src)) recovered++;
   }
@@ -285,6 +290,9 @@ const result = {
   precision: round(precision, 4),
   recall: round(recall, 4),
   passagesWhole: round(passagesFound / passages, 4),
+  creditedTokens: credited,
+  creditedInHeldOutText: creditedNovel,
+  creditedToAnotherContribution: creditedElsewhere,
   plantedPassages: passages,
   heldOutCreditedByMinSpan: heldOutCredited,
   paraphraseCreditSurviving: paraphrase,

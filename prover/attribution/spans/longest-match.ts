@@ -63,21 +63,27 @@ export function longestMatch(
 export function occurs(index: ContributionIndex, output: Uint16Array, q: number, length: number): boolean {
   const { tokens, suffixes } = index;
   const n = tokens.length;
-  // Sign of (suffix at p) − pattern over the pattern's length; 0 when the suffix starts with it.
-  const compare = (p: number) => {
-    for (let j = 0; j < length; j++) {
-      const a = p + j < n ? tokens[p + j]! : -1;
-      const b = output[q + j]!;
-      if (a !== b) return a < b ? -1 : 1;
-    }
-    return 0;
-  };
   let a = 0;
   let b = suffixes.length;
+  // Lower bound of the pattern among the suffixes; the comparison is inlined (a hot loop).
   while (a < b) {
     const mid = (a + b) >>> 1;
-    if (compare(suffixes[mid]!) < 0) a = mid + 1;
+    const p = suffixes[mid]!;
+    let less = false;
+    for (let j = 0; j < length; j++) {
+      const t = p + j < n ? tokens[p + j]! : -1;
+      const o = output[q + j]!;
+      if (t !== o) {
+        less = t < o;
+        break;
+      }
+    }
+    if (less) a = mid + 1;
     else b = mid;
   }
-  return a < suffixes.length && compare(suffixes[a]!) === 0;
+  if (a === suffixes.length) return false;
+  const p = suffixes[a]!;
+  if (p + length > n) return false;
+  for (let j = 0; j < length; j++) if (tokens[p + j] !== output[q + j]) return false;
+  return true;
 }
