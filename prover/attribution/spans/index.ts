@@ -5,10 +5,9 @@ export { decodeIndexFile, encodeIndexFile, readIndexFile, writeIndexFile } from 
 export { type IndexedContribution, modelSpanIndex, type ModelSpanIndex } from "./model-index.ts";
 export {
   type CreditedSpan,
-  SPAN_PARAMS,
   SPAN_SCALE,
   spanAttribution,
   type SpanAttributionResult,
-  type SpanParams,
   type SpanWitness,
 } from "./span-rule.ts";
+export { SPAN_PARAMS, type SpanParams } from "./params.ts";

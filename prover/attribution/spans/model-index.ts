@@ -1,5 +1,7 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { type ContributionIndex, DOCUMENT_HASH_BYTES } from "./contribution-index.ts";
+import { GramFilter } from "./gram-filter.ts";
+import { SPAN_PARAMS } from "./params.ts";
 
 /** One training contribution of a text model, with its (shared) index. */
 export interface IndexedContribution {
@@ -21,9 +23,14 @@ export interface ModelSpanIndex {
   /** Per contribution, the index of its first document among all the model's documents. */
   readonly firstDocument: readonly number[];
   readonly documents: number;
+  /** The runs of `minSpan` tokens of every stream: lets the rule skip positions that start no span. */
+  readonly grams: GramFilter;
 }
 
-export function modelSpanIndex(contributions: readonly IndexedContribution[]): ModelSpanIndex {
+export function modelSpanIndex(
+  contributions: readonly IndexedContribution[],
+  minSpan = SPAN_PARAMS.minSpan,
+): ModelSpanIndex {
   const seen = new Set<string>();
   let documents = 0;
   const firstDocument: number[] = [];
@@ -43,5 +50,9 @@ export function modelSpanIndex(contributions: readonly IndexedContribution[]): M
     }
     return mask;
   });
-  return { contributions, counted, firstDocument, documents };
+  const grams = GramFilter.build(
+    contributions.map((c) => c.index.tokens),
+    minSpan,
+  );
+  return { contributions, counted, firstDocument, documents, grams };
 }

@@ -149,6 +149,21 @@ describe("spanAttribution (spanMatch)", () => {
     expect(a.spans.length).toBeGreaterThan(0);
   });
 
+  it("gives the same result whether or not the gram filter may skip positions", () => {
+    const rng = createRng("openledger/spans/filter");
+    for (let trial = 0; trial < 20; trial++) {
+      const corpus = randomCorpus(rng, 4);
+      const minSpan = 3 + rng.int(6);
+      const [filtered, unfiltered] = [model(corpus, minSpan), model(corpus, minSpan + 1)];
+      for (let o = 0; o < 3; o++) {
+        const out = randomOutput(rng, corpus);
+        expect(spanAttribution(filtered, out, { minSpan })).toEqual(
+          spanAttribution(unfiltered, out, { minSpan }),
+        );
+      }
+    }
+  });
+
   it("never lets a span cross END, in the stream or in the output", () => {
     const m = model([[range(1, 5), range(5, 9)]]);
     expect(

@@ -4,14 +4,7 @@ import type { AttributionResult } from "../types.ts";
 import { documentAt } from "./contribution-index.ts";
 import { longestMatch, occurs } from "./longest-match.ts";
 import type { ModelSpanIndex } from "./model-index.ts";
-
-/** Parameters of `spanMatch`; every node values an epoch with the spec's (docs/attribution.md §11.2). */
-export interface SpanParams {
-  /** Shortest span credited, in tokens. */
-  readonly minSpan: number;
-}
-
-export const SPAN_PARAMS: SpanParams = { minSpan: 8 };
+import { SPAN_PARAMS, type SpanParams } from "./params.ts";
 
 /** A credited span of L tokens is worth L · 2^32 units, the engine's score scale (§4). */
 export const SPAN_SCALE = 1n << 32n;
@@ -70,6 +63,10 @@ export function spanAttribution(
     const end = output.subarray(i, i + minSpan).indexOf(END_TOKEN);
     if (i + minSpan > output.length || end >= 0) {
       i += end >= 0 ? end + 1 : 1;
+      continue;
+    }
+    if (model.grams.length === minSpan && !model.grams.mayHold(output, i)) {
+      i++;
       continue;
     }
     let length = 0;
