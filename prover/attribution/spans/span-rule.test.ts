@@ -12,9 +12,11 @@ import { SPAN_SCALE, spanAttribution, type SpanAttributionResult } from "./span-
 const stream = (documents: readonly (readonly number[])[]) =>
   Uint16Array.from(documents.flatMap((d) => [...d, END_TOKEN]));
 
-const model = (contributions: readonly (readonly (readonly number[])[])[]) =>
+/** gramLength: the runs its filter holds (the default minSpan unless given). */
+const model = (contributions: readonly (readonly (readonly number[])[])[], gramLength?: number) =>
   modelSpanIndex(
     contributions.map((docs, c) => ({ id: BigInt(c + 1), index: buildContributionIndex(stream(docs)) })),
+    gramLength,
   );
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
