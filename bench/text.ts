@@ -74,7 +74,7 @@ started = performance.now();
 const built = streams.map((s) => buildContributionIndex(s));
 const buildSeconds = (performance.now() - started) / 1000;
 const dir = mkdtempSync(join(tmpdir(), "openledger-bench-text-"));
-let fileBytes = 0;
+let fileBytes: number;
 let reloadSeconds: number;
 let indexes: ContributionIndex[];
 try {
