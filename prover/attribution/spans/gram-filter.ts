@@ -32,24 +32,28 @@ export class GramFilter {
 
   /** False only if `tokens[q..q+length)` is no run of the streams. */
   mayHold(tokens: Uint16Array, q: number): boolean {
-    const [h1, h2] = this.hashes(tokens, q);
+    this.hash(tokens, q);
     for (let k = 0; k < 3; k++) {
-      const bit = (h1 + Math.imul(k, h2)) & this.mask;
+      const bit = (this.h1 + Math.imul(k, this.h2)) & this.mask;
       if ((this.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
     }
     return true;
   }
 
   private add(tokens: Uint16Array, q: number): void {
-    const [h1, h2] = this.hashes(tokens, q);
+    this.hash(tokens, q);
     for (let k = 0; k < 3; k++) {
-      const bit = (h1 + Math.imul(k, h2)) & this.mask;
+      const bit = (this.h1 + Math.imul(k, this.h2)) & this.mask;
       this.bits[bit >>> 5] = this.bits[bit >>> 5]! | (1 << (bit & 31));
     }
   }
 
+  // The last run's two hashes: kept in fields, as returning a pair would allocate per position.
+  private h1 = 0;
+  private h2 = 0;
+
   /** Two 32-bit multiplicative hashes of the run; probes are h1 + k·h2 (Kirsch–Mitzenmacher). */
-  private hashes(tokens: Uint16Array, q: number): [number, number] {
+  private hash(tokens: Uint16Array, q: number): void {
     let h1 = 0x811c9dc5;
     let h2 = 0x27d4eb2f;
     for (let j = 0; j < this.length; j++) {
@@ -57,7 +61,7 @@ export class GramFilter {
       h1 = Math.imul(h1 ^ t, 0x01000193);
       h2 = Math.imul(h2 + t, 0x9e3779b1) ^ (h2 >>> 15);
     }
-    h1 ^= h1 >>> 16;
-    return [h1 >>> 0, (h2 | 1) >>> 0];
+    this.h1 = (h1 ^ (h1 >>> 16)) >>> 0;
+    this.h2 = (h2 | 1) >>> 0;
   }
 }
