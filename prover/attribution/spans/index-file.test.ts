@@ -25,7 +25,9 @@ describe("span index files", () => {
     expect(bytes.length).toBe(
       96 + stream.length * 6 + (stream.length % 2) * 2 + index.documentStarts.length * 36,
     );
-    const back = decodeIndexFile(ROOT, bytes);
+    const misaligned = Buffer.alloc(bytes.length + 1).subarray(1);
+    misaligned.set(bytes);
+    const back = decodeIndexFile(ROOT, misaligned);
     expect(back.tokens).toEqual(index.tokens);
     expect(back.suffixes).toEqual(index.suffixes);
     expect(back.documentStarts).toEqual(index.documentStarts);

@@ -56,8 +56,8 @@ export function decodeIndexFile(contentRoot: Field, file: Uint8Array): Contribut
     new ProverError(ProverErrorCode.SpanIndexCorrupt, `span index of ${contentRoot.toString(16)}: ${why}`);
   if (file.length < HEADER_BYTES || !Buffer.from(file.subarray(0, 8)).equals(MAGIC))
     throw corrupt("not a span index");
-  // Copied once so that every array below is aligned on its own buffer.
-  const bytes = file.byteOffset % 4 === 0 ? file : file.slice();
+  // Copied (a Buffer's slice would not copy) when misaligned, so every array below can view it.
+  const bytes = file.byteOffset % 4 === 0 ? file : new Uint8Array(file);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(8, true) !== VERSION)
     throw corrupt(`version ${view.getUint32(8, true)}, expected ${VERSION}`);
