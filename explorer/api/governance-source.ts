@@ -19,7 +19,14 @@ export interface L1Governance {
   }[];
   /** Null when the explorer was not told where GrantStreams is. */
   readonly grants:
-    | { stream: string; beneficiary: string; start: string; duration: string; total: string; released: string }[]
+    | {
+        stream: string;
+        beneficiary: string;
+        start: string;
+        duration: string;
+        total: string;
+        released: string;
+      }[]
     | null;
 }
 

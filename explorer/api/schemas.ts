@@ -423,7 +423,14 @@ export const accountRewards = {
       type: "array",
       items: {
         type: "object",
-        properties: { entry: int, epoch: int, model: int, role: str, amount: str, contribution: nullable(int) },
+        properties: {
+          entry: int,
+          epoch: int,
+          model: int,
+          role: str,
+          amount: str,
+          contribution: nullable(int),
+        },
       },
     },
   },

@@ -48,7 +48,12 @@ export async function ensureWebBuild(): Promise<string> {
     base: "/",
     logLevel: "warn",
     oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
-    build: { outDir: tmp, emptyOutDir: true, modulePreload: { polyfill: false }, reportCompressedSize: false },
+    build: {
+      outDir: tmp,
+      emptyOutDir: true,
+      modulePreload: { polyfill: false },
+      reportCompressedSize: false,
+    },
   });
   await mkdir(CACHE, { recursive: true });
   try {

@@ -1,13 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { InferenceInfo, ModelInfo } from "../../../sdk/wire.ts";
 import { type ExplorerContext, mustFind } from "../context.ts";
-import {
-  accountRewards,
-  afterQuery,
-  datanetContributions,
-  idParams,
-  modelUse,
-} from "../schemas.ts";
+import { accountRewards, afterQuery, datanetContributions, idParams, modelUse } from "../schemas.ts";
 
 /** Registry entries a model page scans for its inferences and fine-tunes (the sequencer keeps no index). */
 const SCAN = 1000;
@@ -23,7 +17,9 @@ export function relationRoutes(ctx: ExplorerContext) {
   return async (app: FastifyInstance) => {
     app.get<{ Params: { id: number }; Querystring: { after: number; limit: number } }>(
       "/datanets/:id/contributions",
-      { schema: { params: idParams("id"), querystring: afterQuery, response: { 200: datanetContributions } } },
+      {
+        schema: { params: idParams("id"), querystring: afterQuery, response: { 200: datanetContributions } },
+      },
       async (req) => {
         const { id } = req.params;
         await mustFind(ctx.seq.entry("datanets", id), `Datanet ${id}`);
@@ -86,7 +82,11 @@ export function relationRoutes(ctx: ExplorerContext) {
 }
 
 /** The newest `SCAN` entries of a registry of `total`, newest first. */
-async function newest<T>(ctx: ExplorerContext, registry: "inferences" | "models", total: number): Promise<T[]> {
+async function newest<T>(
+  ctx: ExplorerContext,
+  registry: "inferences" | "models",
+  total: number,
+): Promise<T[]> {
   const out: T[] = [];
   for (let end = total; end > Math.max(0, total - SCAN); end -= PAGE) {
     const start = Math.max(0, end - PAGE, total - SCAN);

@@ -47,7 +47,10 @@ export function useApi<T>(path: string): Loaded<T> {
         current &&
         setState({
           path,
-          loaded: { data: null, error: error instanceof ApiError ? error : new ApiError(0, "CLIENT", String(error)) },
+          loaded: {
+            data: null,
+            error: error instanceof ApiError ? error : new ApiError(0, "CLIENT", String(error)),
+          },
         }),
     );
     return () => {

@@ -1,6 +1,17 @@
 /** The explorer's single-page app: header with search, navigation, and the page for the URL. */
 import { render } from "preact";
-import { Account, Accounts, Contribution, Contributions, Datanet, Datanets, Inference, Inferences, Model, Models } from "./pages/registries.tsx";
+import {
+  Account,
+  Accounts,
+  Contribution,
+  Contributions,
+  Datanet,
+  Datanets,
+  Inference,
+  Inferences,
+  Model,
+  Models,
+} from "./pages/registries.tsx";
 import { Batch, Batches, Home, Search, Tx } from "./pages/chain.tsx";
 import { Epoch, Epochs } from "./pages/rewards.tsx";
 import { Governance } from "./pages/governance.tsx";
@@ -60,13 +71,22 @@ function App() {
               if (typeof q === "string" && q.trim()) navigate(`/search?q=${encodeURIComponent(q.trim())}`);
             }}
           >
-            <input name="q" type="search" placeholder="tx hash, batch, account id, “model 3”" aria-label="search" autocomplete="off" />
+            <input
+              name="q"
+              type="search"
+              placeholder="tx hash, batch, account id, “model 3”"
+              aria-label="search"
+              autocomplete="off"
+            />
             <button type="submit">Search</button>
           </form>
         </div>
         <nav>
           {NAV.map(([href, text]) => (
-            <Link href={href}>{text}</Link>
+            // "/batches" is active on "/batch/3" too.
+            <Link href={href} class={loc.path.startsWith(href.slice(0, -1)) ? "active" : undefined}>
+              {text}
+            </Link>
           ))}
           <a href="/docs">API</a>
         </nav>

@@ -108,7 +108,17 @@ export function Table({ head, rows, empty }: { head: string[]; rows: Child[][]; 
 }
 
 /** Previous/next links for a newest-first list of `total` entries. */
-export function Pager({ path, offset, limit, total }: { path: string; offset: number; limit: number; total: number }) {
+export function Pager({
+  path,
+  offset,
+  limit,
+  total,
+}: {
+  path: string;
+  offset: number;
+  limit: number;
+  total: number;
+}) {
   if (total <= limit) return null;
   const at = (o: number) => `${path}?offset=${o}`;
   return (

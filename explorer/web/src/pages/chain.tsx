@@ -63,7 +63,9 @@ export function BatchTable({ list, l1TxUrl }: { list: Reply; l1TxUrl: string | n
       head={["batch", "L1 status", "txs", "withdrawals", "fees", "sealed", "committed in"]}
       empty="No batch sealed yet."
       rows={list.items.map((b: Reply) => [
-        <Link href={`/batch/${b.number}`}>{b.kind === "settlement" ? `#${b.number} settlement` : `#${b.number}`}</Link>,
+        <Link href={`/batch/${b.number}`}>
+          {b.kind === "settlement" ? `#${b.number} settlement` : `#${b.number}`}
+        </Link>,
         <L1State l1={b.l1} error={list.l1Error} />,
         <span class="num">{b.txCount}</span>,
         <span class="num">{b.withdrawalCount}</span>,
@@ -98,7 +100,9 @@ export function Home() {
     <Loading r={status}>
       {(s) => (
         <>
-          {s.l1?.frozen && <p class="alert">The rollup is frozen on L1: users exit with proofs of their balances.</p>}
+          {s.l1?.frozen && (
+            <p class="alert">The rollup is frozen on L1: users exit with proofs of their balances.</p>
+          )}
           {s.l1Error && <p class="alert">L1 status unavailable: {s.l1Error}</p>}
           <Stats s={s} />
           <div class="columns">
@@ -153,7 +157,8 @@ export function Batch({ id, loc }: { id: string; loc: Location }) {
       {(b) => (
         <>
           <h1>
-            {b.kind === "settlement" ? "Settlement" : "Batch"} #{b.number} <L1State l1={b.l1} error={b.l1Error} />
+            {b.kind === "settlement" ? "Settlement" : "Batch"} #{b.number}{" "}
+            <L1State l1={b.l1} error={b.l1Error} />
           </h1>
           <nav class="siblings">
             {b.number > 1 && <Link href={`/batch/${b.number - 1}`}>← previous</Link>}
@@ -175,7 +180,10 @@ export function Batch({ id, loc }: { id: string; loc: Location }) {
                   ["committed in", <L1Tx hash={b.l1?.commitTx ?? null} url={url} />],
                   ["proof in", <L1Tx hash={b.l1?.proveTx ?? null} url={url} />],
                   ["prover", b.l1?.prover ? <Mono v={b.l1.prover} /> : "–"],
-                  ["L1 holds its post-state root", b.l1?.rootMatches === null || !b.l1 ? "–" : b.l1.rootMatches ? "yes" : "NO"],
+                  [
+                    "L1 holds its post-state root",
+                    b.l1?.rootMatches === null || !b.l1 ? "–" : b.l1.rootMatches ? "yes" : "NO",
+                  ],
                   ["queue range", `${b.queueStart} – ${b.queueEnd}`],
                   ["pre-state root", <Mono v={b.preStateRoot} />],
                   ["post-state root", <Mono v={b.postStateRoot} />],
@@ -187,7 +195,10 @@ export function Batch({ id, loc }: { id: string; loc: Location }) {
               <Table
                 head={["recipient", "amount"]}
                 empty="No withdrawal."
-                rows={b.withdrawals.map((w: Reply) => [<Mono v={w.recipient} />, <Amount units={w.amount} />])}
+                rows={b.withdrawals.map((w: Reply) => [
+                  <Mono v={w.recipient} />,
+                  <Amount units={w.amount} />,
+                ])}
               />
               <h2>Transactions</h2>
               <Loading r={txs}>
@@ -237,7 +248,11 @@ function Settlement({ b, url }: { b: Reply; url: string | null }) {
       <Table
         head={["role", "account", "amount"]}
         empty="No credit."
-        rows={b.credits.map((c: Reply) => [c.role, <AccountLink id={c.account} />, <Amount units={c.amount} />])}
+        rows={b.credits.map((c: Reply) => [
+          c.role,
+          <AccountLink id={c.account} />,
+          <Amount units={c.amount} />,
+        ])}
       />
     </>
   );
@@ -286,9 +301,15 @@ export function Tx({ id }: { id: string }) {
             <Kv
               rows={[
                 ["status", <Badge status={t.status} />],
-                ["batch", t.batch ? <Link href={`/batch/${t.batch}`}>#{t.batch}</Link> : "not in a batch yet"],
+                [
+                  "batch",
+                  t.batch ? <Link href={`/batch/${t.batch}`}>#{t.batch}</Link> : "not in a batch yet",
+                ],
                 ["position", t.position ?? "–"],
-                ["batch on L1", t.l1 || t.l1Error ? <L1State l1={t.l1} error={t.l1Error} /> : "not sealed yet"],
+                [
+                  "batch on L1",
+                  t.l1 || t.l1Error ? <L1State l1={t.l1} error={t.l1Error} /> : "not sealed yet",
+                ],
                 ["committed in", <L1Tx hash={t.l1?.commitTx ?? null} url={status.data?.l1TxUrl ?? null} />],
               ]}
             />
@@ -310,7 +331,10 @@ export function Tx({ id }: { id: string }) {
                       "–"
                     ),
                   ],
-                  ["withdrawal", r.withdrawal ? `${open(r.withdrawal.amount)} to ${r.withdrawal.recipient}` : "–"],
+                  [
+                    "withdrawal",
+                    r.withdrawal ? `${open(r.withdrawal.amount)} to ${r.withdrawal.recipient}` : "–",
+                  ],
                 ]}
               />
             ) : (
@@ -343,7 +367,9 @@ export function Search({ loc }: { loc: Location }) {
       <Loading r={r}>
         {(res) =>
           res.results.length === 0 ? (
-            <p class="empty">Nothing found. Try a transaction hash (0x…), a batch number, an account id, or “model 3”.</p>
+            <p class="empty">
+              Nothing found. Try a transaction hash (0x…), a batch number, an account id, or “model 3”.
+            </p>
           ) : (
             <ul class="results">
               {res.results.map((x: Reply) => (

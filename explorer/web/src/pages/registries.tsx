@@ -42,13 +42,18 @@ function registryList(title: string, path: string, head: string[], row: (e: Repl
   };
 }
 
-export const Accounts = registryList("Accounts", "accounts", ["account", "L1 address", "balance", "staked", "nonce"], (a) => [
-  <AccountLink id={a.id} />,
-  <Mono v={a.l1Address} />,
-  <Amount units={a.balance} />,
-  <Amount units={a.staked} />,
-  <span class="num">{a.nonce}</span>,
-]);
+export const Accounts = registryList(
+  "Accounts",
+  "accounts",
+  ["account", "L1 address", "balance", "staked", "nonce"],
+  (a) => [
+    <AccountLink id={a.id} />,
+    <Mono v={a.l1Address} />,
+    <Amount units={a.balance} />,
+    <Amount units={a.staked} />,
+    <span class="num">{a.nonce}</span>,
+  ],
+);
 
 const contributionRow = (c: Reply) => [
   <Link href={`/contribution/${c.id}`}>#{c.id}</Link>,
@@ -61,7 +66,12 @@ const contributionRow = (c: Reply) => [
 ];
 const CONTRIBUTION_HEAD = ["contribution", "owner", "Datanet", "status", "rows", "license", "stake"];
 
-export const Contributions = registryList("Contributions", "contributions", CONTRIBUTION_HEAD, contributionRow);
+export const Contributions = registryList(
+  "Contributions",
+  "contributions",
+  CONTRIBUTION_HEAD,
+  contributionRow,
+);
 
 export const Datanets = registryList(
   "Datanets",
@@ -142,7 +152,11 @@ export function Account({ id }: { id: string }) {
                     <Link href={`/epoch/${c.epoch}`}>#{c.epoch}</Link>,
                     field("model", c.model),
                     c.role,
-                    c.contribution === null ? "–" : <Link href={`/contribution/${c.contribution}`}>#{c.contribution}</Link>,
+                    c.contribution === null ? (
+                      "–"
+                    ) : (
+                      <Link href={`/contribution/${c.contribution}`}>#{c.contribution}</Link>
+                    ),
                     <Amount units={c.amount} />,
                   ])}
                 />
@@ -172,7 +186,18 @@ export function Datanet({ id, loc }: { id: string; loc: Location }) {
               ["curation", d.curationMode],
               ["curators", field("curators", d.curators)],
               ["license policy", String(d.licensePolicy)],
-              ["licenses", d.licenses.length === 0 ? "–" : <>{d.licenses.map((l: string) => <Mono v={l} />)}</>],
+              [
+                "licenses",
+                d.licenses.length === 0 ? (
+                  "–"
+                ) : (
+                  <>
+                    {d.licenses.map((l: string) => (
+                      <Mono v={l} />
+                    ))}
+                  </>
+                ),
+              ],
               ["minimum stake", open(d.minStake)],
               ["metadata hash", <Mono v={d.metadataHash} />],
             ]}
@@ -181,7 +206,11 @@ export function Datanet({ id, loc }: { id: string; loc: Location }) {
           <Loading r={contributions}>
             {(c) => (
               <>
-                <Table head={CONTRIBUTION_HEAD} rows={c.items.map(contributionRow)} empty="No contribution yet." />
+                <Table
+                  head={CONTRIBUTION_HEAD}
+                  rows={c.items.map(contributionRow)}
+                  empty="No contribution yet."
+                />
                 {c.nextAfter !== null && <Link href={`/datanet/${d.id}?offset=${c.nextAfter}`}>more →</Link>}
               </>
             )}
@@ -227,7 +256,11 @@ export function Model({ id }: { id: string }) {
                   </p>
                 )}
                 <h2>Latest inferences</h2>
-                <Table head={INFERENCE_HEAD} rows={u.inferences.map(inferenceRow)} empty="No inference yet." />
+                <Table
+                  head={INFERENCE_HEAD}
+                  rows={u.inferences.map(inferenceRow)}
+                  empty="No inference yet."
+                />
                 <p class="sub">Among the newest {u.scanned.inferences} inferences of the chain.</p>
               </>
             )}
@@ -258,8 +291,8 @@ export function Inference({ id }: { id: string }) {
               <Attribution a={a} l1Error={l1Error} url={status.data?.l1TxUrl ?? null} />
             ) : (
               <p class="empty">
-                Not settled yet: its payment of {open(e.payment)} waits in model #{e.model}'s escrow until a reward
-                settlement pays it out.
+                Not settled yet: its payment of {open(e.payment)} waits in model #{e.model}'s escrow until a
+                reward settlement pays it out.
               </p>
             )}
           </>
@@ -302,7 +335,9 @@ function Attribution({ a, l1Error, url }: { a: Reply; l1Error: string | null; ur
         ]}
       />
       <h3>Attribution per contribution</h3>
-      <AttributionChart bars={a.contributions.map((c: Reply) => ({ label: `#${c.contribution}`, value: c.share * 100 }))} />
+      <AttributionChart
+        bars={a.contributions.map((c: Reply) => ({ label: `#${c.contribution}`, value: c.share * 100 }))}
+      />
       <Table
         head={["contribution", "owner", "payable score", "share of the data pool", "credit"]}
         empty="The model has no training contribution."

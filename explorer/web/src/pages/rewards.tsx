@@ -3,7 +3,19 @@ import { useApi } from "../api.ts";
 import { method, open } from "../format.ts";
 import { Link, type Location } from "../router.tsx";
 import type { Reply } from "../types.ts";
-import { AccountLink, Amount, Badge, field, IdLinks, Kv, L1State, L1Tx, Loading, Pager, Table } from "../ui.tsx";
+import {
+  AccountLink,
+  Amount,
+  Badge,
+  field,
+  IdLinks,
+  Kv,
+  L1State,
+  L1Tx,
+  Loading,
+  Pager,
+  Table,
+} from "../ui.tsx";
 import { offsetOf, PAGE } from "./chain.tsx";
 
 /** Entries `first..last` of an epoch, linked. */
@@ -12,7 +24,8 @@ const Entries = ({ e }: { e: Reply }) =>
     <Link href={`/batch/${e.firstEntry}`}>#{e.firstEntry}</Link>
   ) : (
     <>
-      <Link href={`/batch/${e.firstEntry}`}>#{e.firstEntry}</Link> – <Link href={`/batch/${e.lastEntry}`}>#{e.lastEntry}</Link>
+      <Link href={`/batch/${e.firstEntry}`}>#{e.firstEntry}</Link> –{" "}
+      <Link href={`/batch/${e.lastEntry}`}>#{e.lastEntry}</Link>
     </>
   );
 
@@ -68,15 +81,32 @@ export function Epoch({ id }: { id: string }) {
             <Kv
               rows={[
                 ["entries", <Entries e={e} />],
-                ["status", e.closed ? "closed: its inferences can be settled" : "open: its last entry is not sealed yet"],
-                ["inferences up to", e.lastInference === null ? "– (known once closed)" : String(e.lastInference)],
+                [
+                  "status",
+                  e.closed
+                    ? "closed: its inferences can be settled"
+                    : "open: its last entry is not sealed yet",
+                ],
+                [
+                  "inferences up to",
+                  e.lastInference === null ? "– (known once closed)" : String(e.lastInference),
+                ],
                 ["attribution method", method(e.attributionMethod)],
                 ["paid", <strong>{open(paid.total)}</strong>],
               ]}
             />
             <h2>Settlements ({e.settlements.length})</h2>
             <Table
-              head={["settlement", "model", "inferences", "paid", "method", "L1 status", "committed in", "proof in"]}
+              head={[
+                "settlement",
+                "model",
+                "inferences",
+                "paid",
+                "method",
+                "L1 status",
+                "committed in",
+                "proof in",
+              ]}
               empty="No settlement of this epoch yet."
               rows={e.settlements.map((x: Reply) => [
                 <Link href={`/batch/${x.entry}`}>#{x.entry}</Link>,
