@@ -472,12 +472,9 @@ describe("explorer read API", () => {
       paths: Record<string, object>;
     };
     expect(doc.openapi).toMatch(/^3\./);
-    const routes = f.explorer.app
-      .printRoutes({ commonPrefix: false })
-      .split("\n")
-      .flatMap((line) => /(\/api\/\S*) \((?:[A-Z]+, )*GET/.exec(line)?.[1] ?? [])
-      .filter((r) => r !== "/api/*")
-      // fastify's `:id` is OpenAPI's `{id}`.
+    // fastify's `:id` is OpenAPI's `{id}`.
+    const routes = routePaths(f.explorer.app.printRoutes({ commonPrefix: false, method: "GET" }))
+      .filter((r) => r.startsWith("/api/") && !r.includes("*"))
       .map((r) => r.replace(/:(\w+)/g, "{$1}"));
     expect(routes.length).toBeGreaterThanOrEqual(20);
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(routes)].sort());
@@ -519,6 +516,20 @@ describe("explorer read API", () => {
     await reader.cancel();
   }, 20_000);
 });
+
+/** Full paths from fastify's printRoutes tree, where a child line holds only what it adds to its parent. */
+function routePaths(tree: string): string[] {
+  const stack: string[] = [];
+  const out: string[] = [];
+  for (const line of tree.split("\n")) {
+    const m = /^([│ ]*)[├└]── (\S+) \(/.exec(line);
+    if (!m) continue;
+    stack.length = m[1]!.length / 4;
+    stack.push(m[2]!);
+    out.push(stack.join(""));
+  }
+  return out;
+}
 
 describe("batch status from L1", () => {
   const head = { lastCommitted: 5, lastFinalized: 2 } as L1Head;

@@ -55,25 +55,27 @@ export function relationRoutes(ctx: ExplorerContext) {
       async (req) => {
         const { id } = req.params;
         await mustFind(ctx.seq.account(id), `account ${id}`);
-        const items = [];
+        // Settlements come oldest first; the history reads newest first, each settlement's credits in order.
+        const bySettlement = [];
         for (let offset = 0; offset < SETTLEMENT_SCAN; offset += PAGE) {
           const page = await ctx.seq.settlements(offset, PAGE);
           for (const s of page) {
-            for (const c of s.credits) {
-              if (c.account !== id) continue;
-              items.push({
-                entry: s.number,
-                epoch: s.epoch,
-                model: s.model,
-                role: c.role,
-                amount: c.amount,
-                contribution: c.contribution ?? null,
-              });
-            }
+            bySettlement.push(
+              s.credits
+                .filter((c) => c.account === id)
+                .map((c) => ({
+                  entry: s.number,
+                  epoch: s.epoch,
+                  model: s.model,
+                  role: c.role,
+                  amount: c.amount,
+                  contribution: c.contribution ?? null,
+                })),
+            );
           }
           if (page.length < PAGE) break;
         }
-        items.reverse();
+        const items = bySettlement.reverse().flat();
         const total = items.reduce((sum, c) => sum + BigInt(c.amount), 0n).toString();
         return { account: id, total, items };
       },
