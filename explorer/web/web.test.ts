@@ -72,7 +72,7 @@ describe("explorer UI in a browser", () => {
   });
 
   it("clicks through batch -> transaction -> account", async () => {
-    await page.getByRole("link", { name: "#2", exact: true }).click();
+    await page.locator('a[href="/batch/2"]').first().click();
     await page.getByRole("heading", { name: /Batch #2/ }).waitFor();
     expect(await page.locator("table.kv").first().innerText()).toMatch(/status\s+committed/);
     expect(await page.locator("body").innerText()).toContain(f.aliceAddress);
@@ -231,11 +231,7 @@ describe("explorer UI in a browser", () => {
     expect(model.inferenceFee).toBe((OPEN / 4n).toString());
     const inferenceRows = page.locator("table.list tbody tr");
     await expect.poll(() => inferenceRows.count()).toBe((await api("/models/2/use")).inferences.length);
-    await inferenceRows
-      .filter({ hasText: /^#2\s/ })
-      .getByRole("link", { name: "#2", exact: true })
-      .first()
-      .click();
+    await inferenceRows.locator('a[href="/inference/2"]').click();
 
     await page.getByRole("heading", { name: "Inference #2" }).waitFor();
     const chart = page.getByRole("img", { name: /share of the data pool/ });
