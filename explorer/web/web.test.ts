@@ -243,7 +243,7 @@ describe("explorer UI in a browser", () => {
     }
     await shot("inference-chart");
 
-    await page.getByRole("link", { name: `#${attribution.epoch}`, exact: true }).click();
+    await page.locator(`a[href="/epoch/${attribution.epoch}"]`).click();
     await page.getByRole("heading", { name: `Epoch #${attribution.epoch}` }).waitFor();
     const epoch = await api(`/epochs/${attribution.epoch}`);
     const top = page.locator("table.list").last().locator("tbody tr");

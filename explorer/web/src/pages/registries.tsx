@@ -172,7 +172,7 @@ export function Account({ id }: { id: string }) {
 }
 
 export function Datanet({ id, loc }: { id: string; loc: Location }) {
-  const after = offsetOf(loc.query);
+  const after = Math.max(0, Number.parseInt(loc.query.get("after") ?? "0", 10) || 0);
   const datanet = useApi<Reply>(`/datanets/${id}`);
   const contributions = useApi<Reply>(`/datanets/${id}/contributions?after=${after}&limit=50`);
   return (
@@ -211,7 +211,7 @@ export function Datanet({ id, loc }: { id: string; loc: Location }) {
                   rows={c.items.map(contributionRow)}
                   empty="No contribution yet."
                 />
-                {c.nextAfter !== null && <Link href={`/datanet/${d.id}?offset=${c.nextAfter}`}>more →</Link>}
+                {c.nextAfter !== null && <Link href={`/datanet/${d.id}?after=${c.nextAfter}`}>more →</Link>}
               </>
             )}
           </Loading>
