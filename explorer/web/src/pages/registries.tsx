@@ -1,7 +1,7 @@
 /** Accounts and the registries: Datanets, contributions, models, inferences (with attribution). */
 import { useApi } from "../api.ts";
 import { AttributionChart } from "../chart.tsx";
-import { method, open, score, short } from "../format.ts";
+import { method, open, score } from "../format.ts";
 import { Link, type Location } from "../router.tsx";
 import type { Reply } from "../types.ts";
 import {
@@ -81,7 +81,7 @@ export const Datanets = registryList(
     <Link href={`/datanet/${d.id}`}>#{d.id}</Link>,
     <AccountLink id={d.owner} />,
     d.curationMode,
-    d.licenses.length === 0 ? "–" : d.licenses.map((l: string) => short(l)).join(", "),
+    d.licenses.length === 0 ? "–" : d.licenses.join(", "),
     <Amount units={d.minStake} />,
   ],
 );
@@ -186,18 +186,7 @@ export function Datanet({ id, loc }: { id: string; loc: Location }) {
               ["curation", d.curationMode],
               ["curators", field("curators", d.curators)],
               ["license policy", String(d.licensePolicy)],
-              [
-                "licenses",
-                d.licenses.length === 0 ? (
-                  "–"
-                ) : (
-                  <>
-                    {d.licenses.map((l: string) => (
-                      <Mono v={l} />
-                    ))}
-                  </>
-                ),
-              ],
+              ["licenses", d.licenses.length === 0 ? "–" : d.licenses.join(", ")],
               ["minimum stake", open(d.minStake)],
               ["metadata hash", <Mono v={d.metadataHash} />],
             ]}
