@@ -259,6 +259,17 @@ describe("explorer UI in a browser", () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it("shows governance: L2's shares and L1's parameters as the API says", async () => {
+    await page.getByRole("link", { name: "Governance", exact: true }).click();
+    await page.getByRole("heading", { name: "On L1" }).waitFor();
+    const g = await api("/governance");
+    const text = await page.locator("main").innerText();
+    expect(text).toMatch(new RegExp(`epoch length\\s+${g.l2.epochLength} entries`));
+    expect(text).toMatch(new RegExp(`prove timeout\\s+${g.l1.params.proveTimeout}\\b`));
+    expect(text).toContain("No proposal yet.");
+    await shot("governance");
+  });
+
   it("loads nothing from outside the explorer and logs no error", () => {
     expect(requested.filter((u) => !u.startsWith(f.explorer.url))).toEqual([]);
     expect(problems).toEqual([]);
