@@ -126,12 +126,13 @@ describe("explorer UI in a browser", () => {
     const rows = page.locator("table.list tbody tr");
     await expect.poll(() => rows.count()).toBe(3);
     // A marker a reload would wipe.
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    // (Expressions as strings: this file is type-checked for Node, without the DOM's types.)
+    await page.evaluate("window.marker = 1");
     await page.waitForTimeout(1500); // the watcher's baseline read
     await f.send({ type: TxType.Transfer, from: f.bob, to: f.alice, amount: 1n }, "bob");
     await f.node.sequencer.seal();
     await expect.poll(() => rows.first().innerText(), { timeout: 10_000 }).toMatch(/^#4\s/);
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    expect(await page.evaluate("window.marker")).toBe(1);
   });
 
   it("shows a reward epoch, its settlements and an inference's attribution and fee split", async () => {
@@ -254,7 +255,7 @@ describe("explorer UI in a browser", () => {
     await page.goto(`${f.explorer.url}/inference/2`);
     await chart.locator("canvas").waitFor();
     // Nothing wider than the phone's screen: tables scroll inside their own box.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     await shot("inference-phone");
     await page.setViewportSize({ width: 1280, height: 900 });
   });
