@@ -20,7 +20,7 @@ export function Governance() {
               rows={[
                 ["data share", bps(g.l2.dataBps)],
                 ["model owner share", bps(g.l2.modelBps)],
-                ["base model share", bps(g.l2.baseModelBps)],
+                ["base model share (of the model share, fine-tunes only)", bps(g.l2.baseModelBps)],
                 ["prover share", bps(g.l2.proverBps)],
                 ["protocol share", bps(g.l2.protocolBps)],
                 ["epoch length", `${g.l2.epochLength} entries`],
