@@ -13,8 +13,7 @@ import { fieldToHex } from "../protocol/field.ts";
 import { applySettlement, type EpochEnd, type Settlement } from "../protocol/rewards/settlement.ts";
 import type { BatchShape } from "../protocol/batch/layout.ts";
 import { replayBatchData, type TrainingSetOf } from "../protocol/batch/replay-data.ts";
-import { applyTx } from "../protocol/state/apply.ts";
-import { beginBatch, closeBatch } from "../protocol/state/batch.ts";
+import { replayBatch } from "../protocol/state/replay.ts";
 import { type Genesis, RollupState } from "../protocol/state/state.ts";
 import { decodeTx } from "../protocol/tx/codec.ts";
 import type { QueueOp, SignedTx } from "../protocol/tx/types.ts";
@@ -79,10 +78,7 @@ export async function replayFinalized(
       );
     }
     if (e.kind === "batch") {
-      const batch = beginBatch(state);
-      // Signatures need no check: the root L1 committed is the judge of every entry.
-      for (const tx of e.txs) applyTx(state, batch, tx, { signatureChecked: true });
-      closeBatch(state, batch, e.feeRecipient);
+      replayBatch(state, e.txs, e.feeRecipient);
     } else if (e.kind === "posted") {
       try {
         replayBatchData(state, e.shape, e.data, e.queueOps, e.trainingSetOf);

@@ -57,6 +57,11 @@ export const ErrorCode = {
   DataUnavailable: "DATA_UNAVAILABLE",
   /** A layout without room for this transaction type (0 withdrawal entries or registry slots). */
   UnsupportedByLayout: "UNSUPPORTED_BY_LAYOUT",
+  // State snapshots (docs/protocol.md §8.5).
+  /** A snapshot stream that is not one: bad frame, unknown format, records out of order or missing. */
+  SnapshotInvalid: "SNAPSHOT_INVALID",
+  /** A snapshot whose records do not hash to its root, or whose root L1 did not commit for its entry. */
+  SnapshotRootMismatch: "SNAPSHOT_ROOT_MISMATCH",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
