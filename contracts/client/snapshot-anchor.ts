@@ -9,6 +9,8 @@ import type { Contract } from "ethers";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import type { SnapshotHeader } from "../../protocol/snapshot/format.ts";
+import { decodeFrames } from "../../protocol/snapshot/frames.ts";
+import { type LoadedSnapshot, type LoadOptions, loadSnapshot } from "../../protocol/snapshot/load.ts";
 import { stateRoot } from "../../protocol/state/leaves.ts";
 import { type BatchRoots, rootsArg } from "./batch-roots.ts";
 
@@ -57,4 +59,16 @@ export async function checkSnapshotOnL1(rollup: Contract, header: SnapshotHeader
 
 function committedRoots(rollup: Contract, entry: number, roots: BatchRoots): Promise<boolean> {
   return rollup.getFunction("isBatchRoots")(entry, rootsArg(roots));
+}
+
+/**
+ * Loads the snapshot in `chunks` and checks it against L1: its header before any record is
+ * read, then its records against the header's root as they are rebuilt.
+ */
+export function loadVerifiedSnapshot(
+  chunks: AsyncIterable<Uint8Array>,
+  rollup: Contract,
+  o: Omit<LoadOptions, "checkHeader"> = {},
+): Promise<LoadedSnapshot> {
+  return loadSnapshot(decodeFrames(chunks), { ...o, checkHeader: (h) => checkSnapshotOnL1(rollup, h) });
 }

@@ -87,6 +87,28 @@ export function recordCount(c: Counters): number {
   return SNAPSHOT_TREES.reduce((n, tree) => n + c[tree], 0);
 }
 
+/** The header of `state`, the state after `entry` (whose withdrawals root L1 stores beside its root). */
+export function snapshotHeader(
+  state: RollupState,
+  entry: number,
+  withdrawalsRoot: Field,
+  epochEnds: readonly SnapshotEpochEnd[],
+): SnapshotHeader {
+  return {
+    format: SNAPSHOT_FORMAT,
+    chainId: state.domain.chainId,
+    rollup: state.domain.rollup.toLowerCase(),
+    entry,
+    stateRoot: state.root(),
+    withdrawalsRoot,
+    params: state.params,
+    governance: state.governance,
+    counters: state.counters,
+    queue: state.queue,
+    epochEnds,
+  };
+}
+
 /** `state`'s records in canonical order, read one at a time (nothing is copied). */
 export function* stateRecords(state: RollupState): Generator<SnapshotRecord> {
   const c = state.counters;

@@ -10,9 +10,9 @@ import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { type Field, fieldToHex } from "../../protocol/field.ts";
 import { applySettlement, type EpochEnd } from "../../protocol/rewards/settlement.ts";
 import {
-  SNAPSHOT_FORMAT,
   type SnapshotEpochEnd,
   type SnapshotHeader,
+  snapshotHeader,
 } from "../../protocol/snapshot/format.ts";
 import { replayBatch } from "../../protocol/state/replay.ts";
 import { type Genesis, RollupState } from "../../protocol/state/state.ts";
@@ -146,20 +146,8 @@ export class FinalizedMirror {
 
   /** The snapshot header of the held state. */
   async header(): Promise<SnapshotHeader> {
-    const s = this.state;
-    return {
-      format: SNAPSHOT_FORMAT,
-      chainId: s.domain.chainId,
-      rollup: s.domain.rollup.toLowerCase(),
-      entry: this.entryNumber,
-      stateRoot: s.root(),
-      withdrawalsRoot: this.withdrawalsRoot,
-      params: s.params,
-      governance: s.governance,
-      counters: s.counters,
-      queue: s.queue,
-      epochEnds: (await this.store.list<SnapshotEpochEnd>(KEY_EPOCH_END())).map(([, e]) => e),
-    };
+    const epochEnds = (await this.store.list<SnapshotEpochEnd>(KEY_EPOCH_END())).map(([, e]) => e);
+    return snapshotHeader(this.state, this.entryNumber, this.withdrawalsRoot, epochEnds);
   }
 
   async close(): Promise<void> {
