@@ -4,34 +4,37 @@
  * A snapshot downloaded from the node's /snapshot and checked against L1 has the root a replay
  * from genesis reaches; a rebuild from it replays only the entries after it; tampered
  * snapshots are refused, each naming what is wrong; an exit proven from the node's finalized
- * state is paid on L1.
+ * state is paid on L1; a prover node started from a snapshot replays only the entries after it.
  */
 import { join } from "node:path";
 import { Contract } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
-import { DirectoryArchive } from "../contracts/client/blob-archive.ts";
-import { loadVerifiedSnapshot } from "../contracts/client/snapshot-anchor.ts";
-import { advanceTime, deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
-import { ErrorCode } from "../protocol/errors.ts";
-import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
-import { type SnapshotHeader, type SnapshotRecord, snapshotHeader } from "../protocol/snapshot/format.ts";
-import { decodeFrames, encodeFrame } from "../protocol/snapshot/frames.ts";
-import { loadSnapshot } from "../protocol/snapshot/load.ts";
-import { relaySink } from "../sequencer/l1/relay-sink.ts";
-import type { SequencerNode } from "../sequencer/node.ts";
-import { tempDir } from "../sequencer/testing.ts";
-import { openSnapshot, writeSnapshotFile } from "../sdk/snapshot-io.ts";
-import { OpenLedgerProvider } from "../sdk/provider.ts";
-import { L2Wallet } from "../sdk/wallet.ts";
-import { BRIDGE_ABI } from "./bridge-abi.ts";
-import { exitAccount, freezeRollup } from "./escape.ts";
-import { nodeAccounts } from "./exit-state.ts";
-import { replayFinalized, sequencerEntries, snapshotCursor } from "./finalized-state.ts";
-import { rebuildFromL1 } from "./l1-entries.ts";
-import { depositToL2, forceWithdrawal } from "./l1-orders.ts";
-import { L1QueueRelay } from "./queue-relay.ts";
-import { finalize, silent, startBridgeNode, waitFor } from "./testing.ts";
+import { terminateSnarkjsCurve } from "../../circuits/runtime/snarkjs-curve.ts";
+import { DirectoryArchive } from "../../contracts/client/blob-archive.ts";
+import { loadVerifiedSnapshot } from "../../contracts/client/snapshot-anchor.ts";
+import { advanceTime, deploySystem, prepareArtifacts, type System } from "../../contracts/test/fixture.ts";
+import { ErrorCode } from "../../protocol/errors.ts";
+import { deriveL2Key, type L2KeyPair } from "../../protocol/keys.ts";
+import { type SnapshotHeader, type SnapshotRecord, snapshotHeader } from "../../protocol/snapshot/format.ts";
+import { decodeFrames, encodeFrame } from "../../protocol/snapshot/frames.ts";
+import { loadSnapshot } from "../../protocol/snapshot/load.ts";
+import { relaySink } from "../../sequencer/l1/relay-sink.ts";
+import type { SequencerNode } from "../../sequencer/node.ts";
+import { tempDir } from "../../sequencer/testing.ts";
+import { createBackend } from "../../prover/node/backend.ts";
+import { ProverNode } from "../../prover/node/node.ts";
+import { SequencerRpcSource } from "../../prover/node/source.ts";
+import { openSnapshot, writeSnapshotFile } from "../../sdk/snapshot-io.ts";
+import { OpenLedgerProvider } from "../../sdk/provider.ts";
+import { L2Wallet } from "../../sdk/wallet.ts";
+import { BRIDGE_ABI } from "../../bridge/bridge-abi.ts";
+import { exitAccount, freezeRollup } from "../../bridge/escape.ts";
+import { nodeAccounts } from "../../bridge/exit-state.ts";
+import { replayFinalized, sequencerEntries, snapshotCursor } from "../../bridge/finalized-state.ts";
+import { rebuildFromL1 } from "../../bridge/l1-entries.ts";
+import { depositToL2, forceWithdrawal } from "../../bridge/l1-orders.ts";
+import { L1QueueRelay } from "../../bridge/queue-relay.ts";
+import { finalize, silent, startBridgeNode, waitFor } from "../../bridge/testing.ts";
 
 const OPEN = 10n ** 18n;
 const SHAPE = { slots: 16, withdrawals: 2, registrySlots: 4 };
@@ -165,6 +168,31 @@ describe("snapshot sync: the finalized state from a node, checked against L1", (
     const next = await loadVerifiedSnapshot(await openSnapshot(node.url), reader);
     expect(next.header.entry).toBe(3);
     expect(next.state.root()).toBe(rebuilt.state.root());
+
+    // A prover node started from the snapshot of entry 2 replays entry 3 alone, its root
+    // checked against L1 (every entry is final: there is nothing to prove).
+    const backend = createBackend();
+    const logged: string[] = [];
+    try {
+      const prover = new ProverNode({
+        genesis,
+        source: new SequencerRpcSource(`${node.url}/rpc`),
+        rollup: s.rollupAs(s.prover),
+        fromBlock,
+        backend,
+        circuit: { wasm: "", zkey: "", circuitId: s.d.file.batchCircuitId, shape: SHAPE },
+        assignment: { index: 0, of: 1, takeoverSeconds: 600 },
+        log: (line) => logged.push(line),
+        start: () => loadVerifiedSnapshot(once(served), reader),
+      });
+      expect(await prover.step()).toEqual({ kind: "idle" });
+      expect(prover.replayedBatches).toBe(3);
+      expect(logged[0]).toMatch(
+        /^starting from a snapshot of entry 2 \(root 0x[0-9a-f]+, checked against L1\)$/,
+      );
+    } finally {
+      await backend.close();
+    }
   });
 
   it("refuses a tampered snapshot, naming what is wrong", async () => {
