@@ -2,10 +2,8 @@ import { fieldToHex } from "../../protocol/field.ts";
 import { registriesHash, stateRoot } from "../../protocol/state/leaves.ts";
 import type { FinalizedAccountInfo } from "../../sdk/wire.ts";
 import type { FinalizedMirror } from "../finalized/mirror.ts";
-import type { Method } from "./methods.ts";
+import { id, type Method, positional } from "./methods.ts";
 import { accountView, siblingsView } from "./views.ts";
-
-const id = { type: "integer", minimum: 1, maximum: 0xffffffff } as const;
 
 /**
  * JSON-RPC over the finalized mirror: `ol_getFinalizedAccount`, an account with its Merkle
@@ -15,7 +13,7 @@ const id = { type: "integer", minimum: 1, maximum: 0xffffffff } as const;
 export function finalizedMethods(mirror: FinalizedMirror): Record<string, Method> {
   return {
     ol_getFinalizedAccount: {
-      params: { type: "array", prefixItems: [id], minItems: 1, maxItems: 1 },
+      params: positional(id),
       handler: async ([n]: [number]): Promise<FinalizedAccountInfo | null> => {
         const release = await mirror.hold();
         try {
