@@ -6,7 +6,7 @@
  * root L1 finalized before sending it (escape.ts).
  */
 import type { RollupState } from "../protocol/state/state.ts";
-import type { OpenLedgerProvider } from "../sdk/provider.ts";
+import { type OpenLedgerProvider, RpcCallError } from "../sdk/provider.ts";
 import type { FinalizedAccountInfo } from "../sdk/wire.ts";
 import { BridgeError, BridgeErrorCode } from "./errors.ts";
 import { accountsOf, type ExitProof, exitProofOf } from "./escape.ts";
@@ -23,6 +23,9 @@ export function isConnectionFailure(e: unknown): boolean {
   }
   return false;
 }
+
+/** JSON-RPC's "method not found": a node that serves no `ol_getFinalizedAccount`. */
+const METHOD_NOT_FOUND = -32601;
 
 /** The accounts of the last finalized state and their exit proofs. */
 export interface FinalizedAccounts {
@@ -111,6 +114,9 @@ export async function exitState(s: ExitStateSources): Promise<FinalizedAccounts>
     return accounts;
   } catch (e) {
     if (isConnectionFailure(e)) return fromL1(`the sequencer at ${s.rpc} does not answer`);
+    if (e instanceof RpcCallError && e.code === METHOD_NOT_FOUND) {
+      return fromL1(`the sequencer at ${s.rpc} keeps no finalized state (it runs without --l1)`);
+    }
     throw e;
   }
 }
