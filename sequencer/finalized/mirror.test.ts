@@ -9,8 +9,11 @@ import { finalEntries, MIRROR_GENESIS } from "./test/entries.ts";
 const ENTRIES = 40;
 const entries = [...finalEntries(ENTRIES)];
 
-/** Runs the advancing child on `dir` and kills it with SIGKILL `delayMs` after its first line. */
-function advanceAndKill(dir: string, delayMs: number): Promise<number> {
+/**
+ * Runs the advancing child on `dir` and kills it with SIGKILL once it has written entry
+ * `at`: it is then already applying the next one, so the kill lands in or between writes.
+ */
+function advanceAndKill(dir: string, at: number): Promise<number> {
   const child = spawn(
     "node_modules/.bin/node",
     ["--import", "tsx", "sequencer/finalized/test/advance-child.ts", dir, String(ENTRIES)],
@@ -19,8 +22,8 @@ function advanceAndKill(dir: string, delayMs: number): Promise<number> {
   let last = 0;
   return new Promise((resolve) => {
     createInterface({ input: child.stdout }).on("line", (line) => {
-      if (last === 0) setTimeout(() => child.kill("SIGKILL"), delayMs);
       last = Number(line.split(" ")[1]);
+      if (last === at) child.kill("SIGKILL");
     });
     child.on("exit", () => resolve(last));
   });
@@ -30,8 +33,8 @@ describe("the finalized mirror", () => {
   it("survives kill -9 mid-advance: it reopens at an entry it wrote, with that entry's root, and resumes", async () => {
     const dir = tempDir("mirror-kill");
     let reached = 0;
-    for (const delayMs of [5, 25, 60]) {
-      const printed = await advanceAndKill(dir, delayMs);
+    for (const at of [5, 20, 35]) {
+      const printed = await advanceAndKill(dir, at);
       const mirror = await FinalizedMirror.open(dir, MIRROR_GENESIS, { cacheNodes: 64 });
       try {
         // Atomic per entry: never behind what it said it wrote, never part of an entry.
