@@ -19,7 +19,7 @@ import { L2Wallet } from "../sdk/wallet.ts";
 import { BRIDGE_ABI } from "./bridge-abi.ts";
 import { claimWithdrawals } from "./claims.ts";
 import { BridgeErrorCode } from "./errors.ts";
-import { accountsOf, exitAccount, freezeRollup, refundDeposits } from "./escape.ts";
+import { accountsOf, exitAccount, exitProofOf, freezeRollup, refundDeposits } from "./escape.ts";
 import { type EntrySource, replayFinalized, sequencerEntries } from "./finalized-state.ts";
 import { depositToL2, forceWithdrawal } from "./l1-orders.ts";
 import { L1QueueRelay } from "./queue-relay.ts";
@@ -178,7 +178,9 @@ describe("bridge for people: withdraw and claim, forced withdrawal, freeze, exit
         fromBlock,
       },
     );
-    await expect(exitAccount(rollupAddress, s.alice, live, aliceAccount)).rejects.toMatchObject({
+    await expect(
+      exitAccount(rollupAddress, s.alice, exitProofOf(live, aliceAccount), aliceAccount),
+    ).rejects.toMatchObject({
       code: BridgeErrorCode.NotFrozen,
     });
     expect((await readStatus(reader, l2, alice, fromBlock)).rows[1]).toMatchObject({
@@ -221,7 +223,9 @@ describe("bridge for people: withdraw and claim, forced withdrawal, freeze, exit
     expect(accountsOf(state, alice)).toEqual([aliceAccount]);
     // The live state is ahead (Alice paid Bob 5 OPEN after the last final batch): refused.
     expect(live.accounts.get(aliceAccount)!.balance).toBe(55n * OPEN);
-    await expect(exitAccount(rollupAddress, s.alice, live, aliceAccount)).rejects.toMatchObject({
+    await expect(
+      exitAccount(rollupAddress, s.alice, exitProofOf(live, aliceAccount), aliceAccount),
+    ).rejects.toMatchObject({
       code: BridgeErrorCode.RootMismatch,
     });
     // A source that serves other data (Bob's deposit one unit larger) is caught at the first
@@ -242,10 +246,12 @@ describe("bridge for people: withdraw and claim, forced withdrawal, freeze, exit
 
     const aliceBefore = await balanceOf(alice);
     // Bob sends Alice's exit: L1 pays the account's l1Address its final balance, 100 - 40.
-    const exit = await exitAccount(rollupAddress, s.bob, state, aliceAccount);
+    const exit = await exitAccount(rollupAddress, s.bob, exitProofOf(state, aliceAccount), aliceAccount);
     expect(exit).toMatchObject({ account: aliceAccount, to: alice, amount: 60n * OPEN });
     expect(await balanceOf(alice)).toBe(aliceBefore + 60n * OPEN);
-    await expect(exitAccount(rollupAddress, s.alice, state, aliceAccount)).rejects.toMatchObject({
+    await expect(
+      exitAccount(rollupAddress, s.alice, exitProofOf(state, aliceAccount), aliceAccount),
+    ).rejects.toMatchObject({
       code: BridgeErrorCode.NothingToPay,
     });
     expect((await readStatus(reader, l2, alice, fromBlock)).rows.at(-1)).toMatchObject({

@@ -7,8 +7,16 @@
  */
 import { Contract, getAddress, type Signer, toBeHex } from "ethers";
 import { rootsArg } from "../contracts/client/batch-roots.ts";
-import { fieldToHex } from "../protocol/field.ts";
-import { accountFields, packAccountState, registriesHash } from "../protocol/state/leaves.ts";
+import { type Field, fieldToHex } from "../protocol/field.ts";
+import { poseidon } from "../protocol/poseidon.ts";
+import { rootFromProof } from "../protocol/smt.ts";
+import {
+  type Account,
+  accountFields,
+  accountLeaf,
+  packAccountState,
+  registriesHash,
+} from "../protocol/state/leaves.ts";
 import type { RollupState } from "../protocol/state/state.ts";
 import { BRIDGE_ABI } from "./bridge-abi.ts";
 import { BridgeError, BridgeErrorCode } from "./errors.ts";
@@ -79,31 +87,55 @@ export interface ExitOutcome {
   readonly amount: bigint;
 }
 
+/** An account with its Merkle proof at a state root: what an exit proves on L1. */
+export interface ExitProof {
+  readonly account: number;
+  readonly leaf: Account;
+  /** The accounts tree's siblings, bottom level first (docs/protocol.md §3). */
+  readonly siblings: readonly (readonly Field[])[];
+  readonly registriesHash: Field;
+}
+
+/** The exit proof of `account` in `state` (a rebuilt or snapshot state), if it holds the account. */
+export function exitProofOf(state: RollupState, account: number): ExitProof | undefined {
+  const leaf = state.accounts.get(account);
+  if (!leaf) return undefined;
+  const siblings = state.proof("accounts", account).siblings;
+  return { account, leaf, siblings, registriesHash: registriesHash(state.roots()) };
+}
+
+/** The state root `p` proves its account under. */
+export function exitProofRoot(p: ExitProof): Field {
+  const shape = { arity: (p.siblings[0]?.length ?? 0) + 1, depth: p.siblings.length };
+  const accountsRoot = rootFromProof(shape, BigInt(p.account), accountLeaf(p.leaf), p.siblings);
+  return poseidon([accountsRoot, p.registriesHash]);
+}
+
 /**
- * Exits `account` on L1 with its Merkle proof in `finalized`, the state at the last finalized
- * root (finalized-state.ts rebuilds it). L1 pays balance + stake to the account's l1Address,
- * whoever sends the exit.
+ * Exits `proof`'s account on L1. The proof must be at the last finalized root (from a
+ * rebuilt state, a snapshot, or a node's finalized state; checked here against L1 before
+ * anything is sent). L1 pays balance + stake to the account's l1Address, whoever sends the exit.
  */
 export async function exitAccount(
   rollupAddress: string,
   signer: Signer,
-  finalized: RollupState,
+  proof: ExitProof | undefined,
   account: number,
 ): Promise<ExitOutcome> {
   const rollup = rollupAs(rollupAddress, signer);
   await requireFrozen(rollup, "exits open");
-  const l1Root = BigInt(await rollup.getFunction("finalizedStateRoot")());
-  if (finalized.root() !== l1Root) {
-    throw new BridgeError(
-      BridgeErrorCode.RootMismatch,
-      `the state given has root ${fieldToHex(finalized.root())}, not the last finalized root ${fieldToHex(l1Root)} exits prove against`,
-    );
-  }
-  const a = finalized.accounts.get(account);
-  if (!a) {
+  if (!proof) {
     throw new BridgeError(
       BridgeErrorCode.NothingToPay,
       `account ${account} does not exist in the last finalized state`,
+    );
+  }
+  const l1Root = BigInt(await rollup.getFunction("finalizedStateRoot")());
+  const root = exitProofRoot(proof);
+  if (root !== l1Root) {
+    throw new BridgeError(
+      BridgeErrorCode.RootMismatch,
+      `the proof of account ${account} is at state root ${fieldToHex(root)}, not the last finalized root ${fieldToHex(l1Root)} exits prove against`,
     );
   }
   if (await rollup.getFunction("exited")(account)) {
@@ -112,10 +144,11 @@ export async function exitAccount(
       `account ${account} has exited already: L1 pays an account once`,
     );
   }
+  const a = proof.leaf;
   const [publicKeyX, publicKeyY, l1Address] = accountFields(a);
   const leaf = { publicKeyX, publicKeyY, l1Address, packed: packAccountState(a) };
-  const siblings = finalized.proof("accounts", account).siblings.map((level) => [...level]);
-  const tx = await rollup.getFunction("exit")(account, leaf, siblings, registriesHash(finalized.roots()));
+  const siblings = proof.siblings.map((level) => [...level]);
+  const tx = await rollup.getFunction("exit")(account, leaf, siblings, proof.registriesHash);
   await tx.wait();
   return {
     l1TxHash: tx.hash,

@@ -8,13 +8,15 @@
  * blobs' data kept by a blob archive (`l1Entries`, l1-entries.ts).
  */
 import type { Contract } from "ethers";
+import type { Field } from "../protocol/field.ts";
+import { type SnapshotEpochEnd, type SnapshotHeader, snapshotHeader } from "../protocol/snapshot/format.ts";
+import type { LoadedSnapshot } from "../protocol/snapshot/load.ts";
 import { CodedError } from "../protocol/errors.ts";
 import { fieldToHex } from "../protocol/field.ts";
-import { applySettlement, type EpochEnd, type Settlement } from "../protocol/rewards/settlement.ts";
+import { applySettlement, type Settlement } from "../protocol/rewards/settlement.ts";
 import type { BatchShape } from "../protocol/batch/layout.ts";
 import { replayBatchData, type TrainingSetOf } from "../protocol/batch/replay-data.ts";
-import { applyTx } from "../protocol/state/apply.ts";
-import { beginBatch, closeBatch } from "../protocol/state/batch.ts";
+import { replayBatch } from "../protocol/state/replay.ts";
 import { type Genesis, RollupState } from "../protocol/state/state.ts";
 import { decodeTx } from "../protocol/tx/codec.ts";
 import type { QueueOp, SignedTx } from "../protocol/tx/types.ts";
@@ -59,6 +61,36 @@ export function sequencerEntries(l2: OpenLedgerProvider): EntrySource {
 }
 
 /**
+ * Where a replay stands: the state after `entry`, with what a snapshot of it needs (the
+ * entry's withdrawals root, the epoch ends so far, by entry, with their L1 roots).
+ */
+export interface ReplayCursor {
+  readonly state: RollupState;
+  readonly entry: number;
+  readonly withdrawalsRoot: Field;
+  readonly epochEnds: ReadonlyMap<number, SnapshotEpochEnd>;
+}
+
+export function genesisCursor(genesis: Genesis): ReplayCursor {
+  return { state: new RollupState(genesis), entry: 0, withdrawalsRoot: 0n, epochEnds: new Map() };
+}
+
+/** The cursor of a snapshot checked against L1 (protocol/snapshot/load.ts), to replay on from it. */
+export function snapshotCursor(s: LoadedSnapshot): ReplayCursor {
+  return {
+    state: s.state,
+    entry: s.header.entry,
+    withdrawalsRoot: s.header.withdrawalsRoot,
+    epochEnds: new Map(s.header.epochEnds.map((e) => [e.entry, e])),
+  };
+}
+
+/** The snapshot header of where `c` stands. */
+export function cursorHeader(c: ReplayCursor): SnapshotHeader {
+  return snapshotHeader(c.state, c.entry, c.withdrawalsRoot, [...c.epochEnds.values()]);
+}
+
+/**
  * Replays entries 1..`upTo` onto the genesis state, checking each against L1 (`rollup`, with
  * BRIDGE_ABI; `fromBlock`, its deployment block). `progress` hears each entry replayed.
  */
@@ -68,9 +100,20 @@ export async function replayFinalized(
   genesis: Genesis,
   o: { upTo: number; fromBlock: number; progress?: (done: number, total: number) => void },
 ): Promise<RollupState> {
-  const state = new RollupState(genesis);
-  const epochEnds = new Map<number, EpochEnd>();
-  for (let n = 1; n <= o.upTo; n++) {
+  return (await replayFrom(genesisCursor(genesis), source, rollup, o)).state;
+}
+
+/** Replays entries `from.entry + 1`..`upTo` onto `from` (its state is changed), as above. */
+export async function replayFrom(
+  from: ReplayCursor,
+  source: EntrySource,
+  rollup: Contract,
+  o: { upTo: number; fromBlock: number; progress?: (done: number, total: number) => void },
+): Promise<ReplayCursor> {
+  const state = from.state;
+  const epochEnds = new Map(from.epochEnds);
+  let withdrawalsRoot = from.withdrawalsRoot;
+  for (let n = from.entry + 1; n <= o.upTo; n++) {
     const e = await source.entry(n);
     if (!e) {
       throw new BridgeError(
@@ -79,10 +122,7 @@ export async function replayFinalized(
       );
     }
     if (e.kind === "batch") {
-      const batch = beginBatch(state);
-      // Signatures need no check: the root L1 committed is the judge of every entry.
-      for (const tx of e.txs) applyTx(state, batch, tx, { signatureChecked: true });
-      closeBatch(state, batch, e.feeRecipient);
+      replayBatch(state, e.txs, e.feeRecipient);
     } else if (e.kind === "posted") {
       try {
         replayBatchData(state, e.shape, e.data, e.queueOps, e.trainingSetOf);
@@ -103,16 +143,24 @@ export async function replayFinalized(
       }
       applySettlement(state, e.settlement, end);
     }
-    const committed = (await entryRoots(rollup, n, o.fromBlock)).postStateRoot;
-    if (state.root() !== committed) {
+    const committed = await entryRoots(rollup, n, o.fromBlock);
+    if (state.root() !== committed.postStateRoot) {
       throw new BridgeError(
         BridgeErrorCode.RootMismatch,
-        `entry ${n} replays to state root ${fieldToHex(state.root())}, but L1 committed ${fieldToHex(committed)}: the source's data is not the chain's`,
+        `entry ${n} replays to state root ${fieldToHex(state.root())}, but L1 committed ${fieldToHex(committed.postStateRoot)}: the source's data is not the chain's`,
       );
     }
-    if (n % state.governance.epochLength === 0)
-      epochEnds.set(n, { roots: state.roots(), counters: state.counters });
+    withdrawalsRoot = committed.withdrawalsRoot;
+    if (n % state.governance.epochLength === 0) {
+      epochEnds.set(n, {
+        entry: n,
+        roots: state.roots(),
+        counters: state.counters,
+        withdrawalsRoot,
+        queueEnd: committed.queueEnd,
+      });
+    }
     o.progress?.(n, o.upTo);
   }
-  return state;
+  return { state, entry: Math.max(from.entry, o.upTo), withdrawalsRoot, epochEnds };
 }

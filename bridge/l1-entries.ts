@@ -17,7 +17,7 @@ import { decodeSettlementData } from "../protocol/rewards/encoding.ts";
 import { type Genesis, RollupState, type TrainingSet } from "../protocol/state/state.ts";
 import { type QueueOp, TxType } from "../protocol/tx/types.ts";
 import { BridgeError, BridgeErrorCode } from "./errors.ts";
-import { type EntrySource, replayFinalized } from "./finalized-state.ts";
+import { type EntrySource, genesisCursor, type ReplayCursor, replayFrom } from "./finalized-state.ts";
 import { checkRollingHash, parseOperationQueued, queueOpOf } from "./l1-operations.ts";
 import { entryRoots } from "./l1-reads.ts";
 
@@ -120,6 +120,8 @@ async function treasuryAccountAtCommit(
 
 export interface RebuildOptions extends L1EntriesOptions {
   readonly genesis: Genesis;
+  /** Where to start instead of genesis: a snapshot checked against L1 (`snapshotCursor`). */
+  readonly from?: ReplayCursor;
   /** The last entry to replay (default: the last finalized one, the state exits prove against). */
   readonly upTo?: number;
   readonly progress?: (done: number, total: number) => void;
@@ -127,8 +129,10 @@ export interface RebuildOptions extends L1EntriesOptions {
 
 export interface Rebuilt {
   readonly state: RollupState;
-  /** Entries replayed: 1..entries. */
+  /** The state is the one after this entry. */
   readonly entries: number;
+  /** Where the rebuild stands, with what a snapshot of it needs. */
+  readonly cursor: ReplayCursor;
 }
 
 /**
@@ -137,6 +141,17 @@ export interface Rebuilt {
  * named as such rather than as a mismatch at entry 1.
  */
 export async function rebuildFromL1(rollup: Contract, o: RebuildOptions): Promise<Rebuilt> {
+  if (!o.from) await checkGenesis(rollup, o);
+  const entries = o.upTo ?? Number(await rollup.getFunction("lastFinalizedBatch")());
+  const cursor = await replayFrom(o.from ?? genesisCursor(o.genesis), l1Entries(rollup, o), rollup, {
+    upTo: entries,
+    fromBlock: o.fromBlock,
+    progress: o.progress,
+  });
+  return { state: cursor.state, entries: cursor.entry, cursor };
+}
+
+async function checkGenesis(rollup: Contract, o: RebuildOptions): Promise<void> {
   const genesisRoot = (await entryRoots(rollup, 0, o.fromBlock)).postStateRoot;
   const ours = new RollupState(o.genesis).root();
   if (ours !== genesisRoot) {
@@ -145,11 +160,4 @@ export async function rebuildFromL1(rollup: Contract, o: RebuildOptions): Promis
       `the genesis state of these tree sizes and parameters has root ${fieldToHex(ours)}, L1's genesis is ${fieldToHex(genesisRoot)}: pass the deployment's --params`,
     );
   }
-  const entries = o.upTo ?? Number(await rollup.getFunction("lastFinalizedBatch")());
-  const state = await replayFinalized(l1Entries(rollup, o), rollup, o.genesis, {
-    upTo: entries,
-    fromBlock: o.fromBlock,
-    progress: o.progress,
-  });
-  return { state, entries };
 }

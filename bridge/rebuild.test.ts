@@ -16,6 +16,10 @@ import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
 import { committedBatch } from "../contracts/client/batch-roots.ts";
 import { archivePath, DirectoryArchive, HttpArchive } from "../contracts/client/blob-archive.ts";
 import { advanceTime, deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
+import { loadVerifiedSnapshot } from "../contracts/client/snapshot-anchor.ts";
+import { stateRecords } from "../protocol/snapshot/format.ts";
+import { snapshotChunks } from "../protocol/snapshot/frames.ts";
+import { openSnapshot, writeSnapshotFile } from "../sdk/snapshot-io.ts";
 import { PARAM_SETS } from "../protocol/genesis.ts";
 import { deriveL2Key, type L2KeyPair } from "../protocol/keys.ts";
 import { CurationMode } from "../protocol/tx/types.ts";
@@ -27,10 +31,9 @@ import { L2Wallet } from "../sdk/wallet.ts";
 import { BRIDGE_ABI } from "./bridge-abi.ts";
 import { BridgeErrorCode } from "./errors.ts";
 import { exitAccount, freezeRollup } from "./escape.ts";
-import { exitState } from "./exit-state.ts";
-import { replayFinalized, sequencerEntries } from "./finalized-state.ts";
-import { l1Entries, rebuildFromL1 } from "./l1-entries.ts";
-import { readStateFile, writeStateFile } from "./state-file.ts";
+import { exitState, nodeAccounts } from "./exit-state.ts";
+import { cursorHeader, replayFinalized } from "./finalized-state.ts";
+import { l1Entries, type Rebuilt, rebuildFromL1 } from "./l1-entries.ts";
 import { depositToL2, forceWithdrawal } from "./l1-orders.ts";
 import { L1QueueRelay } from "./queue-relay.ts";
 import { finalize, silent, startBridgeNode, waitFor } from "./testing.ts";
@@ -235,38 +238,41 @@ describe("rebuild from L1 alone: the blob archive, the queue and the commits", (
     // The exit's state: the sequencer does not answer, so it comes from L1 and the archive,
     // up to the last finalized entry; without an archive there is nothing to build it from.
     const said: string[] = [];
+    const file = join(tempDir("rebuild-state"), "state.snapshot");
     const fromDeadSequencer = {
       rpc: `${node.url}/rpc`,
       l1Only: false,
       say: (line: string) => said.push(line),
-      fromSequencer: () =>
-        replayFinalized(sequencerEntries(l2), reader, genesis, { upTo: lastFinal, fromBlock }),
+      fromSequencer: async () => nodeAccounts(l2),
+      readStateFile: async (path: string) => {
+        const loaded = await loadVerifiedSnapshot(await openSnapshot(path), reader);
+        return { state: loaded.state, entry: loaded.header.entry };
+      },
     };
     await expect(exitState(fromDeadSequencer)).rejects.toMatchObject({ code: BridgeErrorCode.NoStateSource });
-    let entries = 0;
-    const rebuiltState = await exitState({
+    let rebuilt: Rebuilt | undefined;
+    const accounts = await exitState({
       ...fromDeadSequencer,
       fromL1: async () => {
-        const rebuilt = await rebuildFromL1(reader, { ...options, genesis });
-        entries = rebuilt.entries;
+        rebuilt = await rebuildFromL1(reader, { ...options, genesis });
         return rebuilt.state;
       },
     });
-    expect(entries).toBe(lastFinal);
+    expect(rebuilt!.entries).toBe(lastFinal);
     expect(said.at(-1)).toMatch(/does not answer: rebuilding the last finalized state from L1/);
-    // Written to a state file and read back, as `rebuild --out` and `bridge exit --state` do.
-    const file = join(tempDir("rebuild-state"), "state.bin");
-    await writeStateFile(file, rebuiltState, entries);
-    const { state, entry } = await exitState({ ...fromDeadSequencer, stateFile: file }).then(async (st) => ({
-      state: st,
-      entry: (await readStateFile(file)).entry,
-    }));
-    expect(entry).toBe(lastFinal);
-    expect(state.root()).toBe(BigInt(await reader.getFunction("finalizedStateRoot")()));
-    const balance = state.accounts.get(a)!;
+    expect(await accounts.accountsOf(alice)).toContain(a);
+    // Written as a snapshot and read back (checked against L1), as `rebuild --out` and
+    // `bridge exit --state` do.
+    await writeSnapshotFile(
+      file,
+      snapshotChunks(cursorHeader(rebuilt!.cursor), stateRecords(rebuilt!.state)),
+    );
+    const fromFile = await exitState({ ...fromDeadSequencer, stateFile: file });
+    expect(said.at(-1)).toBe(`using the state of entry ${lastFinal} from ${file}`);
+    const proof = (await fromFile.proof(a))!;
     const before: bigint = await s.d.token.getFunction("balanceOf")(alice);
-    const exit = await exitAccount(rollupAddress, s.bob, state, a);
-    expect(exit).toMatchObject({ account: a, to: alice, amount: balance.balance + balance.staked });
+    const exit = await exitAccount(rollupAddress, s.bob, proof, a);
+    expect(exit).toMatchObject({ account: a, to: alice, amount: proof.leaf.balance + proof.leaf.staked });
     expect(await s.d.token.getFunction("balanceOf")(alice)).toBe(before + exit.amount);
   });
 });

@@ -7,6 +7,7 @@ import { DirectoryArchive } from "../contracts/client/blob-archive.ts";
 import type { BatchShape } from "../protocol/batch/layout.ts";
 import { proveStub, type System } from "../contracts/test/fixture.ts";
 import { nodeConfig } from "../sequencer/config.ts";
+import { L1Finality } from "../sequencer/l1/finality.ts";
 import { L1BatchPoster } from "../sequencer/l1/l1-poster.ts";
 import { type SequencerNode, startNode } from "../sequencer/node.ts";
 import { tempDir } from "../sequencer/testing.ts";
@@ -16,12 +17,13 @@ export const silent = pino({ level: "silent" });
 /**
  * A sequencer for `s`'s rollup that seals only when told and posts its batches to L1, keeping
  * their data in the blob archive directory `archive` if given (and serving it at /archive/), in
- * the batch layout `layout` if given (the sequencer's default otherwise).
+ * the batch layout `layout` if given (the sequencer's default otherwise); with `finality`, it
+ * keeps the finalized state as L1 finalizes entries (`GET /snapshot`, finalized proofs).
  */
 export async function startBridgeNode(
   s: System,
   name: string,
-  o: { archive?: string; layout?: Required<BatchShape> } = {},
+  o: { archive?: string; layout?: Required<BatchShape>; finality?: boolean } = {},
 ): Promise<SequencerNode> {
   const rollup = String(s.d.rollup.target);
   return startNode(
@@ -48,6 +50,8 @@ export async function startBridgeNode(
       retryDelayMs: 10,
       archive: o.archive === undefined ? undefined : new DirectoryArchive(o.archive),
     }),
+    undefined,
+    o.finality ? { source: new L1Finality(rollup, s.ethers.provider, 0), pollMs: 50 } : undefined,
   );
 }
 

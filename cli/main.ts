@@ -13,6 +13,7 @@ import { keyCommand } from "./commands/key.ts";
 import { modelCommand } from "./commands/model.ts";
 import { proverCommand } from "./commands/prover.ts";
 import { rebuildCommand } from "./commands/rebuild.ts";
+import { snapshotCommand } from "./commands/snapshot.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
 import { inferCommand, serveCommand } from "./commands/serve.ts";
 import { storeCommand } from "./commands/store.ts";
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   program.addCommand(bridgeCommand());
   program.addCommand(govCommand());
   program.addCommand(grantsCommand());
+  program.addCommand(snapshotCommand());
   program.addCommand(rebuildCommand());
   program.addCommand(explorerCommand());
   program.addCommand(storeCommand());

@@ -60,6 +60,11 @@ export const ErrorCode = {
   // Text.
   /** A span whose tokens the contribution and the output do not share, or a piece the span circuit refuses (docs/protocol.md §12.4). */
   InvalidSpan: "INVALID_SPAN",
+  // State snapshots (docs/protocol.md §8.5).
+  /** A snapshot stream that is not one: bad frame, unknown format, records out of order or missing. */
+  SnapshotInvalid: "SNAPSHOT_INVALID",
+  /** A snapshot whose records do not hash to its root, or whose root L1 did not commit for its entry. */
+  SnapshotRootMismatch: "SNAPSHOT_ROOT_MISMATCH",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

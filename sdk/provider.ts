@@ -6,6 +6,7 @@ import type { SignedSettlement } from "../protocol/rewards/sign.ts";
 import type { Genesis } from "../protocol/state/state.ts";
 import type {
   AccountInfo,
+  FinalizedAccountInfo,
   ChainParamsInfo,
   ContributionInfo,
   DatanetInfo,
@@ -185,6 +186,14 @@ export class OpenLedgerProvider {
 
   getAccount(id: number): Promise<AccountInfo | null> {
     return this.call("ol_getAccount", [id]);
+  }
+
+  /**
+   * An account with its proof at the last finalized root the node holds (a node with an L1
+   * keeps one; docs/sequencer.md), null for an account that finalized state does not hold.
+   */
+  getFinalizedAccount(id: number): Promise<FinalizedAccountInfo | null> {
+    return this.call("ol_getFinalizedAccount", [id]);
   }
 
   /** Ids of the accounts opened by deposits from an L1 address. */

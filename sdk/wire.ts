@@ -49,6 +49,13 @@ export interface AccountInfo {
   };
 }
 
+/** An account with its Merkle proof at the last finalized root a node holds (`ol_getFinalizedAccount`). */
+export interface FinalizedAccountInfo extends Omit<AccountInfo, "proof"> {
+  /** The finalized entry the proof is at. */
+  readonly entry: number;
+  readonly proof: Omit<AccountInfo["proof"], "includesOpenBatch">;
+}
+
 export interface ReceiptInfo {
   readonly txHash: string;
   readonly status: "executed" | "sealed";

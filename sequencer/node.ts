@@ -1,4 +1,7 @@
+import { join } from "node:path";
 import type { Logger } from "pino";
+import { type FinalitySource, FinalityFollower } from "./finalized/follower.ts";
+import { FinalizedMirror } from "./finalized/mirror.ts";
 import { type BatchPoster, EntriesMissingOnL1 } from "./l1/batch-poster.ts";
 import { SequencerMetrics } from "./rpc/metrics.ts";
 import { buildRpcServer, type RpcServerConfig } from "./rpc/server.ts";
@@ -36,18 +39,23 @@ export interface SequencerNode {
   readonly sequencer: Sequencer;
   /** The node's LevelDB, for what runs beside the sequencer in its process (the L1 relay). */
   readonly store: Store;
+  /** The state at the last finalized entry, kept when the node follows L1's finality. */
+  readonly finalized?: { readonly mirror: FinalizedMirror; readonly follower: FinalityFollower };
   stop(): Promise<void>;
 }
 
 /**
- * `poster` commits sealed entries to L1; `provers` answers who may submit settlements (both
- * from the L1 wiring, `sequencer/l1/`): without them the node posts nothing, takes no settlement.
+ * `poster` commits sealed entries to L1; `provers` answers who may submit settlements;
+ * `finality` says which entries L1 finalized, and the node then keeps the finalized state in
+ * `<dataDir>/finalized` (`finalized/mirror.ts`; all from the L1 wiring, `sequencer/l1/`):
+ * without them the node posts nothing, takes no settlement, keeps no finalized state.
  */
 export async function startNode(
   config: NodeConfig,
   logger: Logger,
   poster?: BatchPoster,
   provers?: ProverRegistry,
+  finality?: { readonly source: FinalitySource; readonly pollMs: number },
 ): Promise<SequencerNode> {
   const store = await Store.open(config.dataDir, { sync: config.fsync });
   const ctx = { domain: config.sequencer.domain, params: config.sequencer.params };
@@ -78,10 +86,11 @@ export async function startNode(
     }
     for (const b of unposted) posting.enqueue(b);
   }
+  const finalized = finality && (await followFinality(config, sequencer, finality, logger));
   // Listen only once signatures can be checked: "listening" means ready for load.
   await verifier.ready();
   const metrics = new SequencerMetrics(sequencer);
-  const app = await buildRpcServer(sequencer, config.rpc, metrics, logger);
+  const app = await buildRpcServer(sequencer, config.rpc, metrics, logger, finalized?.mirror);
   const address = await app.listen({ host: config.host, port: config.port });
   const timer = setInterval(() => {
     sequencer.seal().catch((err) => logger.error({ err }, "sealing failed"));
@@ -94,14 +103,35 @@ export async function startNode(
     url: address,
     sequencer,
     store,
+    finalized,
     async stop() {
       clearInterval(timer);
       await app.close();
+      await finalized?.follower.stop();
+      await finalized?.mirror.close();
       // Seal what was executed, so a clean stop leaves no write-ahead entries behind.
       await sequencer.drain();
       await sequencer.close();
     },
   };
+}
+
+/** Opens the finalized mirror and starts advancing it as L1 finalizes entries. */
+async function followFinality(
+  config: NodeConfig,
+  sequencer: Sequencer,
+  finality: { readonly source: FinalitySource; readonly pollMs: number },
+  logger: Logger,
+) {
+  const { domain, params, governance } = config.sequencer;
+  const mirror = await FinalizedMirror.open(
+    join(config.dataDir, "finalized"),
+    { domain, params, governance },
+    { cacheNodes: Math.max(1024, Math.floor(config.sequencer.stateCacheNodes / 4)) },
+  );
+  const follower = new FinalityFollower(mirror, sequencer.view, finality.source, logger);
+  follower.start(finality.pollMs);
+  return { mirror, follower };
 }
 
 /**

@@ -2,22 +2,15 @@ import { Command } from "commander";
 import { Contract, type JsonRpcProvider } from "ethers";
 import { BRIDGE_ABI } from "../../bridge/bridge-abi.ts";
 import { BridgeError, BridgeErrorCode } from "../../bridge/errors.ts";
-import {
-  accountsOf,
-  type ExitOutcome,
-  exitAccount,
-  freezeRollup,
-  refundDeposits,
-} from "../../bridge/escape.ts";
-import { exitState } from "../../bridge/exit-state.ts";
-import { replayFinalized, sequencerEntries } from "../../bridge/finalized-state.ts";
+import { type ExitOutcome, exitAccount, freezeRollup, refundDeposits } from "../../bridge/escape.ts";
+import { exitState, type FinalizedAccounts, nodeAccounts } from "../../bridge/exit-state.ts";
 import { forceWithdrawal, WHOLE_BALANCE } from "../../bridge/l1-orders.ts";
 import { isoTime } from "../../bridge/stages.ts";
-import type { RollupState } from "../../protocol/state/state.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { formatAmount } from "../../sdk/amounts.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { l1Options, l1Signer, withL1 } from "./bridge-l1.ts";
+import { loadSnapshotWithProgress } from "./snapshot.ts";
 import {
   amountOf,
   chainOptions,
@@ -25,7 +18,6 @@ import {
   ethKeyOptions,
   intArg,
   loadEthWallet,
-  nodeGenesis,
   output,
   rpcOption,
   weiOption,
@@ -104,12 +96,15 @@ export function escapeCommands(): Command[] {
 
   const exit = l1RebuildOptions(rpcOption(l1Command("exit")))
     .description(
-      "after a freeze: rebuild the last finalized state (each entry checked against L1), then exit your account on L1 with its Merkle proof; from the sequencer's entries, or from L1 alone when it does not answer",
+      "after a freeze: exit your account on L1 with its Merkle proof at the last finalized root (checked against L1 first): from the sequencer's finalized state, a snapshot file (--state), or rebuilt from L1 alone when the sequencer does not answer",
     )
     .option("--account <id>", "the account to exit (default: every account your address opened)", intArg)
     .option("--l1-only", "rebuild from L1 and the blob archive without asking the sequencer", false)
     .option("--archive <dir|url>", `${ARCHIVE_HELP}; needed when the state comes from L1`)
-    .option("--state <file>", "the state `openledger rebuild --out` wrote, instead of rebuilding it")
+    .option(
+      "--state <file>",
+      "a snapshot file (`openledger rebuild --out`, `openledger snapshot fetch`) of the last finalized entry, instead of asking the sequencer",
+    )
     .addOption(weiOption())
     .option("--json", "print JSON", false)
     .action((o) =>
@@ -124,9 +119,9 @@ export function escapeCommands(): Command[] {
             "the rollup is live: withdraw instead (openledger bridge withdraw, or force-withdraw if the sequencer ignores you)",
           );
         }
-        const state = await finalizedState(o, provider, rollup, Number(head.lastFinalized));
+        const finalized = await finalizedAccounts(o, provider);
         const address = await signer.getAddress();
-        const accounts = o.account === undefined ? accountsOf(state, address) : [o.account];
+        const accounts = o.account === undefined ? await finalized.accountsOf(address) : [o.account];
         if (accounts.length === 0) {
           throw new BridgeError(
             BridgeErrorCode.NothingToPay,
@@ -134,7 +129,8 @@ export function escapeCommands(): Command[] {
           );
         }
         const exits: ExitOutcome[] = [];
-        for (const account of accounts) exits.push(await exitAccount(rollupAddress, signer, state, account));
+        for (const account of accounts)
+          exits.push(await exitAccount(rollupAddress, signer, await finalized.proof(account), account));
         output(o.json, exits, () =>
           exits
             .map((e) => `account ${e.account}: ${formatAmount(e.amount, o)} paid to ${e.to} in ${e.l1TxHash}`)
@@ -182,35 +178,32 @@ async function onlyAccount(l2: OpenLedgerProvider, address: string): Promise<num
 }
 
 /**
- * The state at the last finalized entry `upTo`, for an exit: --state, or the sequencer's
- * entries, or L1 and the blob archive (--l1-only, or when the sequencer does not answer).
+ * The accounts of the last finalized state, for an exit: --state, or the sequencer's
+ * finalized state, or L1 and the blob archive (--l1-only, or when the sequencer does not
+ * answer). Each proof is checked against L1's finalized root before the exit is sent.
  */
-function finalizedState(
+function finalizedAccounts(
   o: L1RebuildOptions & { rpc: string; l1Only: boolean; state?: string; archive?: string },
   provider: JsonRpcProvider,
-  rollup: Contract,
-  upTo: number,
-): Promise<RollupState> {
+): Promise<FinalizedAccounts> {
   const say = (line: string) => console.error(line);
   const archive = o.archive;
   return exitState({
     rpc: o.rpc,
     stateFile: o.state,
+    readStateFile: async (path) => {
+      const { state, header } = await loadSnapshotWithProgress(path, provider, o.rollup);
+      return { state, entry: header.entry };
+    },
     l1Only: o.l1Only,
     say,
     async fromSequencer() {
-      const l2 = new OpenLedgerProvider(o.rpc);
-      const genesis = await nodeGenesis(l2, o);
-      say(`rebuilding the state of batch ${upTo}, the last final one, from ${o.rpc}`);
-      return replayFinalized(sequencerEntries(l2), rollup, genesis, {
-        upTo,
-        fromBlock: o.fromBlock,
-        progress: (n, total) => say(`entry ${n}/${total} replayed, root matches L1`),
-      });
+      say(`asking ${o.rpc} for proofs at the last finalized root`);
+      return nodeAccounts(new OpenLedgerProvider(o.rpc));
     },
     fromL1:
       archive === undefined
         ? undefined
-        : async () => (await rebuildWithProgress(provider, { ...o, archive }, upTo)).state,
+        : async () => (await rebuildWithProgress(provider, { ...o, archive })).state,
   });
 }

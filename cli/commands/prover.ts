@@ -27,6 +27,7 @@ import {
 } from "./common.ts";
 import { epochProgress } from "./epoch-progress.ts";
 import { replayCommand } from "./prover-replay.ts";
+import { loadSnapshotWithProgress, SNAPSHOT_HELP } from "./snapshot.ts";
 import {
   type OpenedAttributor,
   openAttributor,
@@ -70,6 +71,7 @@ export function proverCommand(): Command {
     .option("--index <n>", "this node's index among the prover nodes", intArg, 0)
     .option("--of <n>", "number of prover nodes splitting the batches", intArg, 1)
     .option("--takeover <seconds>", "prove any batch left unproven this long", intArg, 600)
+    .option("--snapshot <url|file>", SNAPSHOT_HELP)
     .action(async (o) => {
       const logger = pino();
       const log = (line: string) => logger.info(line);
@@ -104,6 +106,7 @@ interface NodeOptions {
   readonly index: number;
   readonly of: number;
   readonly takeover: number;
+  readonly snapshot?: string;
 }
 
 /** Builds the circuits and runs the batch prover and the attributor (if any) until a signal. */
@@ -143,6 +146,9 @@ async function runNode(
       ...(rewards && { sources: rewards.attributor.sources }),
       assignment: checkAssignment({ index: o.index, of: o.of, takeoverSeconds: o.takeover }),
       log,
+      ...(o.snapshot !== undefined && {
+        start: () => loadSnapshotWithProgress(o.snapshot!, provider, o.rollup),
+      }),
     });
     const stop = new AbortController();
     for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stop.abort());

@@ -2,13 +2,17 @@ import { Command, Option } from "commander";
 import { Contract, type JsonRpcProvider } from "ethers";
 import { BRIDGE_ABI } from "../../bridge/bridge-abi.ts";
 import { type Rebuilt, rebuildFromL1 } from "../../bridge/l1-entries.ts";
-import { writeStateFile } from "../../bridge/state-file.ts";
+import { cursorHeader, type ReplayCursor, snapshotCursor } from "../../bridge/finalized-state.ts";
+import { stateRecords } from "../../protocol/snapshot/format.ts";
+import { snapshotChunks } from "../../protocol/snapshot/frames.ts";
+import { writeSnapshotFile } from "../../sdk/snapshot-io.ts";
 import { openArchive } from "../../contracts/client/blob-archive.ts";
 import { fieldToHex } from "../../protocol/field.ts";
 import { GENESIS_GOVERNANCE, PARAM_SETS } from "../../protocol/genesis.ts";
 import { l1Options, withL1 } from "./bridge-l1.ts";
 import { batchLayoutOptions, chainOptions, domainFrom, intArg, output } from "./common.ts";
 import { phase } from "./progress.ts";
+import { loadSnapshotWithProgress, SNAPSHOT_HELP } from "./snapshot.ts";
 
 /** What a rebuild from L1 needs besides the L1 connection. */
 /** The blob archive option's help. */
@@ -43,6 +47,7 @@ export async function rebuildWithProgress(
   provider: JsonRpcProvider,
   o: L1RebuildOptions,
   upTo?: number,
+  from?: ReplayCursor,
 ): Promise<Rebuilt> {
   const bar = phase("rebuild", "entries");
   try {
@@ -52,9 +57,12 @@ export async function rebuildWithProgress(
       fromBlock: o.fromBlock,
       genesis: { domain: domainFrom(o), params: PARAM_SETS[o.params]!, governance: GENESIS_GOVERNANCE },
       upTo,
+      from,
       progress: (done, total) => bar.update(done, total, "root matches L1"),
     });
-    bar.stop(`${rebuilt.entries} entries replayed, every root matches L1`);
+    bar.stop(
+      `${rebuilt.entries - (from?.entry ?? 0)} entries replayed${from ? ` after the snapshot's entry ${from.entry}` : ""}, every root matches L1`,
+    );
     return rebuilt;
   } finally {
     bar.stop();
@@ -72,14 +80,21 @@ export function rebuildCommand(): Command {
       "rebuild the L2 state from L1 alone: replay every entry from its blob (kept by a blob archive, checked against L1) and the L1 queue, each root checked against L1",
     )
     .option("--upto <entry>", "the last entry to replay (default: the last finalized one)", intArg)
-    .option("--out <file>", "write the rebuilt state there (for openledger bridge exit --state)")
+    .option("--snapshot <url|file>", SNAPSHOT_HELP)
+    .option(
+      "--out <file>",
+      "write the rebuilt state there as a snapshot (docs/protocol.md §8.5; for openledger bridge exit --state, or --snapshot)",
+    )
     .option("--json", "print JSON", false)
     .action((o) =>
       withL1(o, async (provider) => {
-        const { state, entries } = await rebuildWithProgress(provider, o, o.upto);
+        const from = o.snapshot
+          ? snapshotCursor(await loadSnapshotWithProgress(o.snapshot, provider, o.rollup))
+          : undefined;
+        const { state, entries, cursor } = await rebuildWithProgress(provider, o, o.upto, from);
         const rollup = new Contract(o.rollup, BRIDGE_ABI, provider);
         const lastFinalized = Number(await rollup.getFunction("lastFinalizedBatch")());
-        if (o.out) await writeStateFile(o.out, state, entries);
+        if (o.out) await writeSnapshotFile(o.out, snapshotChunks(cursorHeader(cursor), stateRecords(state)));
         const summary = {
           entries,
           root: fieldToHex(state.root()),
@@ -89,7 +104,7 @@ export function rebuildCommand(): Command {
         };
         output(o.json, summary, () =>
           [
-            `rebuilt ${entries} entries from L1: state root ${summary.root}${entries === lastFinalized ? ", the last finalized root" : ` (the last finalized entry is ${lastFinalized})`}`,
+            `rebuilt ${entries} entries from ${from ? `a snapshot of entry ${from.entry} and ` : ""}L1: state root ${summary.root}${entries === lastFinalized ? ", the last finalized root" : ` (the last finalized entry is ${lastFinalized})`}`,
             `${state.counters.accounts} accounts, ${state.counters.contributions} contributions, ${state.counters.models} models, ${state.counters.inferences} inferences`,
             ...(o.out ? [`state written to ${o.out}`] : []),
           ].join("\n"),

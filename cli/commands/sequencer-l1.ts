@@ -7,6 +7,7 @@ import { DirectoryArchive } from "../../contracts/client/blob-archive.ts";
 import { L1BatchPoster } from "../../sequencer/l1/l1-poster.ts";
 import { L1ProverRegistry } from "../../sequencer/l1/prover-registry.ts";
 import { relaySink } from "../../sequencer/l1/relay-sink.ts";
+import { L1Finality } from "../../sequencer/l1/finality.ts";
 import { type SequencerNode, startNode } from "../../sequencer/node.ts";
 
 /**
@@ -63,7 +64,10 @@ export async function startL1Sequencer(
         config.rpc.blobArchive === undefined ? undefined : new DirectoryArchive(config.rpc.blobArchive),
       logger,
     });
-    const node = await startNode(config, logger, poster, new L1ProverRegistry(l1.rollup, provider));
+    const node = await startNode(config, logger, poster, new L1ProverRegistry(l1.rollup, provider), {
+      source: new L1Finality(l1.rollup, provider, l1.confirmations),
+      pollMs: l1.pollMs,
+    });
     const relay = new L1QueueRelay({
       rollup: new Contract(l1.rollup, ROLLUP_ABI, provider),
       sink: relaySink(node),

@@ -5,8 +5,9 @@
  * any order; its proven prefix is final).
  *
  * Nothing is persisted: after a restart the node replays the sealed batches from genesis (the
- * state transition without proving is cheap) and L1 tells it the oldest unproven batch, which
- * is where it resumes. Reward settlement entries are replayed against the epoch end the node
+ * state transition without proving is cheap), or from a state snapshot checked against L1
+ * (`start`, docs/protocol.md §8.5), and L1 tells it the oldest unproven batch, which is where
+ * it resumes. Reward settlement entries are replayed against the epoch end the node
  * recorded itself; with a reward circuit configured the node also builds their witnesses and
  * proves the ones assigned to it with `proveSettlement`, as it does batches (anyone may prove
  * a settlement: the proof is not bound to its sender, §11.5). A `RewardSettlementTracin`
@@ -30,6 +31,7 @@ import { fieldToHex } from "../../protocol/field.ts";
 import { applySettlement, type EpochEnd } from "../../protocol/rewards/settlement.ts";
 import { buildTracinWitness } from "../../protocol/rewards/tracin-witness.ts";
 import { buildSettlementWitness, type SettlementWitness } from "../../protocol/rewards/witness.ts";
+import type { LoadedSnapshot } from "../../protocol/snapshot/load.ts";
 import { type Genesis, RollupState } from "../../protocol/state/state.ts";
 import { type Assignment, assigned } from "./assignment.ts";
 import type { ProvingBackend } from "./backend.ts";
@@ -79,6 +81,11 @@ export interface ProverNodeOptions {
   readonly sources?: AttributionSources;
   readonly assignment: Assignment;
   readonly log?: (line: string) => void;
+  /**
+   * Where the replay starts instead of genesis: a snapshot of a finalized entry, checked
+   * against L1 (`loadVerifiedSnapshot`). Called again whenever the replay starts over.
+   */
+  readonly start?: () => Promise<LoadedSnapshot>;
 }
 
 export type StepResult =
@@ -110,6 +117,8 @@ export class ProverNode {
   private readonly log: (line: string) => void;
   /** The L1 address proofs are submitted from: each proof's public input binds it. */
   private prover?: string;
+  /** Whether the replay's starting state is in place (genesis, or `start`'s snapshot). */
+  private started: boolean;
 
   constructor(private readonly o: ProverNodeOptions) {
     if (o.rewardCircuit?.template === "RewardSettlementTracin" && !o.sources) {
@@ -119,6 +128,7 @@ export class ProverNode {
       );
     }
     this.state = new RollupState(o.genesis, { witness: true });
+    this.started = !o.start;
     this.log = o.log ?? (() => {});
   }
 
@@ -137,6 +147,7 @@ export class ProverNode {
     const next = Number(await rollup.getFunction("lastFinalizedBatch")()) + 1;
     for (const map of [this.witnesses, this.commits, this.settlements])
       for (const n of [...map.keys()]) if (n < next) map.delete(n);
+    if (!this.started) await this.startFromSnapshot(this.o.start!);
     await this.replayTo(lastCommitted, next);
     const now = BigInt((await rollup.runner!.provider!.getBlock("latest"))!.timestamp);
     for (let n = next; n <= this.replayed; n++) {
@@ -279,8 +290,22 @@ export class ProverNode {
     }
   }
 
+  /** Takes the snapshot's state, entry and epoch ends as where the replay stands. */
+  private async startFromSnapshot(start: () => Promise<LoadedSnapshot>): Promise<void> {
+    const s = await start();
+    s.state.setWitnessMode(true);
+    this.state = s.state;
+    this.replayed = s.header.entry;
+    for (const [entry, end] of s.epochEnds) this.epochEnds.set(entry, end);
+    this.started = true;
+    this.log(
+      `starting from a snapshot of entry ${s.header.entry} (root ${fieldToHex(s.header.stateRoot)}, checked against L1)`,
+    );
+  }
+
   private restartReplay(): void {
     this.state = new RollupState(this.o.genesis, { witness: true });
+    this.started = !this.o.start;
     this.replayed = 0;
     this.witnesses.clear();
     this.settlements.clear();

@@ -32,7 +32,7 @@ export interface Method {
 }
 
 const MAX_TX_BYTES = 64 * 1024;
-const id = { type: "integer", minimum: 1, maximum: 0xffffffff } as const;
+export const id = { type: "integer", minimum: 1, maximum: 0xffffffff } as const;
 const hash = { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" } as const;
 const uint = { type: "string", pattern: "^[0-9]{1,40}$" } as const;
 const page = {
@@ -44,7 +44,7 @@ const page = {
   },
 } as const;
 
-const positional = (...items: object[]) =>
+export const positional = (...items: object[]) =>
   items.length === 0
     ? { type: "array", maxItems: 0 }
     : { type: "array", prefixItems: items, minItems: items.length, maxItems: items.length };

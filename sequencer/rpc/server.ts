@@ -3,6 +3,9 @@ import Fastify from "fastify";
 import type { Logger } from "pino";
 import { DirectoryArchive } from "../../contracts/client/blob-archive.ts";
 import { archiveRoutes } from "./archive-routes.ts";
+import type { FinalizedMirror } from "../finalized/mirror.ts";
+import { finalizedMethods } from "./finalized-methods.ts";
+import { snapshotRoutes } from "./snapshot-routes.ts";
 import type { Sequencer } from "../core/sequencer.ts";
 import { RpcCode, RpcError, type RpcErrorObject, toRpcError } from "./errors.ts";
 import type { SequencerMetrics } from "./metrics.ts";
@@ -39,10 +42,15 @@ export async function buildRpcServer(
   config: RpcServerConfig,
   metrics: SequencerMetrics,
   logger: Logger,
+  /** The state at the last finalized entry (a node with an L1): `GET /snapshot`, finalized proofs. */
+  finalized?: FinalizedMirror,
 ) {
   // Fastify's own request logging stays off: the handlers log what matters through `logger`.
   const app = Fastify({ bodyLimit: config.bodyLimitBytes });
-  const table = methods(seq, { rpcDeposits: config.rpcDeposits });
+  const table = {
+    ...methods(seq, { rpcDeposits: config.rpcDeposits }),
+    ...(finalized && finalizedMethods(finalized)),
+  };
   // Optional trailing params are tuples with fewer required items, which strict tuples forbid.
   const ajv = new Ajv2020({ allErrors: false, strict: true, strictTuples: false });
   const validators = new Map<string, ValidateFunction>(
@@ -143,6 +151,8 @@ export async function buildRpcServer(
 
   if (config.blobArchive !== undefined)
     await app.register(archiveRoutes(new DirectoryArchive(config.blobArchive)));
+
+  if (finalized) await app.register(snapshotRoutes(finalized));
 
   app.get("/health", async () => ({
     status: "ok",
