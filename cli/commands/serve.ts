@@ -326,7 +326,9 @@ export function inferCommand(): Command {
       const paid = await client.pay(quote);
       output(o.json, { quote, ...paid }, () =>
         [
-          `label ${paid.output.label}   probabilities ${paid.output.probs.map((p) => p.toFixed(4)).join(" ")}`,
+          "probs" in paid.output
+            ? `label ${paid.output.label}   probabilities ${paid.output.probs.map((p) => p.toFixed(4)).join(" ")}`
+            : paid.output.text,
           `paid ${asked} for model ${quote.model}: ${paid.status}${paid.batch === undefined ? "" : ` in batch ${paid.batch}, position ${paid.position}`}`,
           `tx ${paid.txHash}`,
           `outputHash ${paid.outputHash} (checked)   operator ${paid.attestation.operator} (attestation checked)`,
