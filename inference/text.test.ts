@@ -107,8 +107,8 @@ describe("text generation in serve", () => {
   });
 
   it("verify re-generates and catches an operator's tampered output", async () => {
-    // An operator whose runtime hands out the runner-up token wherever there is one: it
-    // hashes and attests what it returns, so the user's checks pass, but a replay does not.
+    // An operator whose runtime hands out another token than the model's best: it hashes and
+    // attests what it returns, so the user's checks pass, but a replay does not.
     const dishonest = await rig.serve({
       loadText: async (bytes, order) => {
         const inner = await OnnxNgram.load(bytes, order);
@@ -116,7 +116,7 @@ describe("text generation in serve", () => {
           release: () => inner.release(),
           next: async (history) => {
             const r = await inner.next(history);
-            return { ...r, tokens: [...r.tokens.slice(1), ...r.tokens.slice(0, 1)] };
+            return { ...r, tokens: [(r.tokens[0]! + 1) % 50_000, ...r.tokens.slice(1)] };
           },
         };
       },
