@@ -54,7 +54,8 @@ export interface Verdict {
  * must be the one the input gives; a wrong output comes with the slash evidence (evidence.ts):
  * whoever signed it answers for it. A model the store cannot give back
  * throws (nothing to judge the operator by); a missing or wrong record is a verdict against
- * the operator, who stored it.
+ * the operator, who stored it. A text model's inference is found by textRoots instead and
+ * replayed by re-generating its prompt (verify-text.ts).
  */
 export async function verifyInference(
   provider: OpenLedgerProvider,
