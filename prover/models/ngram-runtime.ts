@@ -29,10 +29,10 @@ export class OnnxNgram implements NextTokenModel {
   }
 
   async next(history: ArrayLike<number>): Promise<NextTokens> {
+    // Most recent token first, PAD where the history is shorter than the context.
     const ctx = new BigInt64Array(this.contextLength).fill(BigInt(PAD_CONTEXT));
-    const from = Math.max(0, history.length - this.contextLength);
-    for (let i = from; i < history.length; i++)
-      ctx[this.contextLength - (history.length - i)] = BigInt(history[i]!);
+    for (let j = 0; j < Math.min(this.contextLength, history.length); j++)
+      ctx[j] = BigInt(history[history.length - 1 - j]!);
     const out = await this.session.run({ [CONTEXT]: new ort.Tensor("int64", ctx, [this.contextLength]) });
     return {
       tokens: Array.from(out[NEXT_TOKENS]!.data as Int32Array),

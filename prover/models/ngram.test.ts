@@ -53,7 +53,14 @@ describe("n-gram language model", () => {
   });
 
   it("the ONNX graph's next tokens equal the trainer's reference, for seen, partly seen and unseen contexts", async () => {
-    const histories: Array<ArrayLike<number>> = [[], [END_TOKEN], [50_000, 1], [3, 3, 3, 3, 3, 3, 3]];
+    // Empty, END alone, an unseen last token (an empty run of rows), a seen one after an unseen one.
+    const histories: Array<ArrayLike<number>> = [
+      [],
+      [END_TOKEN],
+      [3, 50_001],
+      [50_000, 1],
+      [3, 3, 3, 3, 3, 3, 3],
+    ];
     for (const s of STREAMS)
       for (let i = 1; i < s.length; i += 997) histories.push(s.subarray(Math.max(0, i - 9), i));
     // A seen context with an unseen token in front: the graph must back off exactly as the reference.

@@ -24,7 +24,10 @@ export interface NgramConfig {
 /** The contexts of one length, sorted, each with its continuations' range in the shared arrays. */
 export interface NgramLevel {
   readonly contextLength: number;
-  /** M contexts × contextLength tokens, row-major, in lexicographic token order. */
+  /**
+   * M contexts × contextLength tokens, row-major, each written most recent token first and
+   * sorted lexicographically so: the contexts ending in one token are one run of rows.
+   */
   readonly contexts: Uint16Array;
   /** M + 1 entries: context i's continuations are [offsets[i], offsets[i+1]). */
   readonly offsets: Uint32Array;
@@ -110,12 +113,13 @@ function countLevel(
 ): NgramLevel {
   const at: Array<[stream: Uint16Array, i: number]> = [];
   for (const s of streams) for (let i = k; i < s.length; i++) at.push([s, i]);
+  // The context most recent token first, then the next token.
   const compare = ([a, i]: [Uint16Array, number], [b, j]: [Uint16Array, number]) => {
-    for (let d = -k; d <= 0; d++) {
-      const diff = a[i + d]! - b[j + d]!;
+    for (let d = 1; d <= k; d++) {
+      const diff = a[i - d]! - b[j - d]!;
       if (diff !== 0) return diff;
     }
-    return 0;
+    return a[i]! - b[j]!;
   };
   at.sort(compare);
   const contexts: number[] = [];
@@ -133,7 +137,7 @@ function countLevel(
       if (last && last[0] === s[i]) last[1]++;
       else runs.push([s[i]!, 1]);
     }
-    for (let d = -k; d < 0; d++) contexts.push(s0[i0 + d]!);
+    for (let d = 1; d <= k; d++) contexts.push(s0[i0 - d]!);
     offsets.push(out.tokens.length);
     out.add(runs, end - g, topK);
     g = end;
@@ -155,7 +159,7 @@ function sameContext([s, i]: [Uint16Array, number], s0: Uint16Array, i0: number,
 export function referenceNext(t: NgramTables, history: ArrayLike<number>): NextTokens {
   for (let k = Math.min(t.order - 1, history.length); k >= 1; k--) {
     const level = t.levels[k - 1]!;
-    const i = findContext(level, history, history.length - k);
+    const i = findContext(level, history);
     if (i >= 0) return slice(t, level.offsets[i]!, level.offsets[i + 1]!, k);
   }
   return slice(t, 0, t.unigrams, 0);
@@ -169,14 +173,16 @@ function slice(t: NgramTables, start: number, end: number, contextLength: number
   };
 }
 
-function findContext(level: NgramLevel, history: ArrayLike<number>, from: number): number {
+/** The row of history's last contextLength tokens (stored most recent first), or -1. */
+function findContext(level: NgramLevel, history: ArrayLike<number>): number {
   const k = level.contextLength;
+  const last = history.length - 1;
   let lo = 0;
   let hi = level.offsets.length - 2;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     let diff = 0;
-    for (let d = 0; d < k && diff === 0; d++) diff = level.contexts[mid * k + d]! - history[from + d]!;
+    for (let d = 0; d < k && diff === 0; d++) diff = level.contexts[mid * k + d]! - history[last - d]!;
     if (diff === 0) return mid;
     if (diff < 0) lo = mid + 1;
     else hi = mid - 1;
