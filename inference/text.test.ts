@@ -3,10 +3,11 @@ import { fieldToHex } from "../protocol/field.ts";
 import { DEV_DOMAIN } from "../protocol/genesis.ts";
 import { TEST_PARAMS } from "../protocol/params.ts";
 import { textRoot, tokenStream } from "../protocol/text/text-root.ts";
-import { decodeTokens, encodeText } from "../protocol/text/tokenizer.ts";
+import { decodeTokens, encodeText, TOKENIZER_HASH } from "../protocol/text/tokenizer.ts";
 import { rejectionCode } from "../protocol/testing.ts";
 import { loadBrown } from "../prover/datasets/text-corpora.ts";
 import { OnnxNgram } from "../prover/models/ngram-runtime.ts";
+import { DEFAULT_TEXT_CONFIG, trainTextArtifact } from "../prover/training/text-train.ts";
 import { promptHash } from "../sdk/text.ts";
 import type { InferenceClient } from "./client.ts";
 import type { RunningInferenceNode } from "./service.ts";
@@ -50,6 +51,18 @@ describe("text generation in serve", () => {
   it("generates a memorized passage for a paid inference whose hashes are textRoots, and a replay re-generates it", async () => {
     expect(Array.from(encodeText(PROMPT))).toEqual(Array.from(STREAM.subarray(50, 58)));
     expect(await alice.model(model)).toMatchObject({ model, kind: "ngram", order: 6, fee: FEE.toString() });
+    // Registered like any model: the documents and the default config retrain its bytes.
+    const record = (await rig.provider.getModel(model))!;
+    const again = trainTextArtifact(
+      [{ id: record.contributions![0]!, documents: DOCS }],
+      { ...DEFAULT_TEXT_CONFIG, tokenizerHash: TOKENIZER_HASH },
+      TEST_PARAMS,
+    );
+    expect(record.contributions).toEqual(again.contributions);
+    expect(BigInt(record.modelHash)).toBe(again.modelHash);
+    expect(BigInt(record.trainingConfigHash!)).toBe(again.trainingConfigHash);
+    expect(BigInt(record.trainingDescriptor)).toBe(again.trainingDescriptor);
+    expect(BigInt(record.checkpointCommitment)).toBe(0n);
     const before = await account(2);
     const { quote, paid } = await alice.generate(model, PROMPT, { maxTokens: 24 });
     expect(paid.status).toBe("executed");
