@@ -241,10 +241,11 @@ export async function registerTextModel(served: Served, documents: readonly stri
   });
   const contribution = (await owner.provider.getTransactionReceipt(sent.txHash))?.created?.id;
   if (contribution === undefined) throw new Error(`contribution ${sent.txHash} created nothing`);
-  const fromMemory: FetchDocuments = async (c) => {
-    if (BigInt(c.contentRoot) !== textRoot(tokenStream(documents)) || c.rowCount !== documents.length)
-      throw new StoreError(StoreErrorCode.ContentRootMismatch, `contribution ${c.id}: not these documents`);
-    return documents;
+  const fromMemory: FetchDocuments = async (id) => {
+    const c = await owner.provider.getContribution(id);
+    if (!c || BigInt(c.contentRoot) !== textRoot(tokenStream(documents)) || c.rowCount !== documents.length)
+      throw new StoreError(StoreErrorCode.ContentRootMismatch, `contribution ${id}: not these documents`);
+    return { documents };
   };
   const { model } = await trainTextAndRegister(owner, ownerStore, fromMemory, {
     contributions: [contribution],

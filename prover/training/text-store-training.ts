@@ -1,9 +1,10 @@
-import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
+import type { ProtocolParams } from "../../protocol/params.ts";
 import { TOKENIZER_HASH } from "../../protocol/text/tokenizer.ts";
+import type { SubmitResult } from "../../sdk/provider.ts";
 import type { L2Wallet } from "../../sdk/wallet.ts";
-import type { ContributionInfo } from "../../sdk/wire.ts";
 import type { Reader, StoreClient } from "../../store/client.ts";
-import { type ChainAccess, uploadModel } from "./store-training.ts";
+import type { BlobRecord } from "../../store/index-db.ts";
+import { uploadModel } from "./store-training.ts";
 import {
   type ContributionText,
   DEFAULT_TEXT_CONFIG,
@@ -12,17 +13,18 @@ import {
 } from "./text-train.ts";
 
 /**
- * Training a text model from a text Datanet: the contributions' records from L2, their
- * documents through `documents`, the model trained (./text-train.ts), uploaded and
- * registered as `trainAndRegister` does for an MLP.
+ * Training a text model from a text Datanet: each contribution's documents through
+ * `documents`, the model trained (./text-train.ts), uploaded and registered as
+ * `trainAndRegister` does for an MLP.
  */
 
 /**
- * A text contribution's documents, in stream order, as the store holds them: fetched by the
- * record's contentRoot and refused unless textRoot(tokenStream(documents)) is that root and
- * their number is its rowCount. The store's document fetch (text Datanets) provides it.
+ * A text contribution's documents, in stream order, as the store holds them: found through
+ * the contribution's record on L2 and refused unless textRoot(tokenStream(documents)) is its
+ * contentRoot and their number its rowCount. The store's `fetchContributionDocuments(provider,
+ * store, id)` (store/fetch-documents.ts) has this shape.
  */
-export type FetchDocuments = (contribution: ContributionInfo) => Promise<readonly string[]>;
+export type FetchDocuments = (contribution: number) => Promise<{ readonly documents: readonly string[] }>;
 
 export interface TextTrainRequest {
   readonly contributions: readonly number[];
@@ -32,17 +34,12 @@ export interface TextTrainRequest {
 
 /** Every contribution's documents (all fetched and checked before anything trains), then the model. */
 export async function trainTextFromStore(
-  chain: ChainAccess,
+  params: ProtocolParams,
   documents: FetchDocuments,
   req: TextTrainRequest,
 ): Promise<TextArtifact> {
   const parts: ContributionText[] = [];
-  for (const id of req.contributions) {
-    const record = await chain.provider.getContribution(id);
-    if (!record)
-      throw new OpenLedgerError(ErrorCode.UnknownContribution, `contribution ${id} does not exist`);
-    parts.push({ id, documents: await documents(record) });
-  }
+  for (const id of req.contributions) parts.push({ id, documents: (await documents(id)).documents });
   return trainTextArtifact(
     parts,
     {
@@ -51,7 +48,7 @@ export async function trainTextFromStore(
       topK: req.topK ?? DEFAULT_TEXT_CONFIG.topK,
       tokenizerHash: TOKENIZER_HASH,
     },
-    chain.params,
+    params,
   );
 }
 
@@ -61,14 +58,22 @@ export interface TextTrainAndRegisterRequest extends TextTrainRequest {
   readonly readers?: readonly Reader[];
 }
 
+export interface RegisteredText {
+  readonly artifact: TextArtifact;
+  readonly blob: BlobRecord;
+  readonly submitted: SubmitResult;
+  /** The new model's id; undefined while the transaction waits for an earlier nonce. */
+  readonly model?: number;
+}
+
 /** Train, upload (encrypted, for `readers`), register; the model is stored before it is registered. */
 export async function trainTextAndRegister(
   wallet: L2Wallet,
   store: StoreClient,
   documents: FetchDocuments,
   req: TextTrainAndRegisterRequest,
-) {
-  const artifact = await trainTextFromStore(wallet, documents, req);
+): Promise<RegisteredText> {
+  const artifact = await trainTextFromStore(wallet.params, documents, req);
   const blob = await uploadModel(store, artifact.bytes, artifact.modelHash, req.readers);
   const submitted = await wallet.registerModel(
     {
