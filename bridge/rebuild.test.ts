@@ -173,6 +173,11 @@ describe("rebuild from L1 alone: the blob archive, the queue and the commits", (
     );
     expect(overHttp.root()).toBe(state.root());
     expect(await http.batchData(`0x${"00".repeat(32)}`)).toBeUndefined();
+    const malformed = await fetch(`${node.url}/archive/blobs/0x12`);
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({
+      error: expect.stringMatching(/^bad archive request: params\/hash must match/),
+    });
 
     // A blob changed in the archive (Alice's transfer one unit larger) is refused before replay.
     const tampered = tempDir("rebuild-tampered");

@@ -57,6 +57,9 @@ export const ErrorCode = {
   DataUnavailable: "DATA_UNAVAILABLE",
   /** A layout without room for this transaction type (0 withdrawal entries or registry slots). */
   UnsupportedByLayout: "UNSUPPORTED_BY_LAYOUT",
+  // Text.
+  /** A span whose tokens the contribution and the output do not share, or a piece the span circuit refuses (docs/protocol.md §12.4). */
+  InvalidSpan: "INVALID_SPAN",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

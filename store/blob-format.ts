@@ -23,8 +23,14 @@ export const DEFAULT_SEGMENT_SIZE = 1 << 20;
 export const KEY_BYTES = 32;
 
 /** What a blob holds; the store treats them alike, readers parse by kind. */
-export const BlobKind = { raw: 0, rows: 1, model: 2, input: 3 } as const;
+export const BlobKind = { raw: 0, rows: 1, model: 2, input: 3, documents: 4 } as const;
 export type BlobKindName = keyof typeof BlobKind;
+
+/**
+ * The kinds that hold a contribution's rows (a text contribution's rows are its documents):
+ * uploaded under a Datanet with one hash per row, indexed for duplicates and by contentRoot.
+ */
+export const CONTRIBUTION_KINDS: ReadonlySet<BlobKindName> = new Set(["rows", "documents"]);
 
 export interface BlobHeader {
   readonly kind: number;

@@ -1,11 +1,13 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DatanetMetadata } from "../protocol/datanet/metadata.ts";
+import { type DatanetMetadata, tabularMetadata } from "../protocol/datanet/metadata.ts";
 import { ErrorCode, OpenLedgerError } from "../protocol/errors.ts";
 import { fieldToHex } from "../protocol/field.ts";
 import { blobUriCommitment } from "../protocol/provenance/uri-commitment.ts";
 import { decodeTx, encodeTx } from "../protocol/tx/codec.ts";
+import { textContribution } from "../protocol/text/text-contribution.ts";
+import { textMetadata } from "../protocol/text/text-datanet.ts";
 import { txHash } from "../protocol/tx/fields.ts";
 import { type RegisterContribution, TxType } from "../protocol/tx/types.ts";
 import type { L2Wallet } from "../sdk/wallet.ts";
@@ -16,9 +18,9 @@ import { type RowFormat, rowFilePlaintext, scanRowFile } from "./row-file.ts";
 import { rowsContentRoot } from "./rows.ts";
 
 /**
- * Contributing a rows file (docs/store.md, "Contributing rows"): check every row against
- * the Datanet's schema, hash them, encrypt and upload them, and register the contribution
- * on L2, all or nothing and at most once.
+ * Contributing a rows file (docs/store.md, "Contributing rows"), or a text Datanet's documents
+ * ("Contributing documents"): check every row against the Datanet's schema, hash them, encrypt
+ * and upload them, and register the contribution on L2, all or nothing and at most once.
  *
  * A state file per (deployment, account, Datanet, contentRoot) records each step before it
  * is taken: the upload session (so an interrupted upload resumes), the stored blob (so a
@@ -27,10 +29,20 @@ import { rowsContentRoot } from "./rows.ts";
  * send the same bytes: the re-run finds it on L2 instead of registering twice). The chain,
  * not the file, says whether the registration happened.
  */
-export interface ContributeRequest {
+export type ContributeRequest = RowsRequest | DocumentsRequest;
+
+export interface RowsRequest extends RequestFields {
   readonly file: string;
   readonly format: RowFormat;
-  /** The Datanet's metadata document; its schema checks the rows. */
+}
+
+/** A text Datanet's contribution: its documents, in order (docs/protocol.md §12.2). */
+export interface DocumentsRequest extends RequestFields {
+  readonly documents: readonly string[];
+}
+
+interface RequestFields {
+  /** The Datanet's metadata document; its schema checks the rows (or says they are documents). */
   readonly metadata: DatanetMetadata;
   readonly datanet: number;
   readonly stake: bigint;
@@ -44,8 +56,11 @@ export interface ContributeRequest {
 }
 
 export interface ContributeEvents {
-  /** Bytes of the file checked, then bytes of the blob uploaded. */
-  progress?(phase: "check" | "upload", done: number, total: number): void;
+  /**
+   * Bytes of the rows file checked, or bytes of documents tokenized then chunks hashed; then
+   * bytes of the blob uploaded.
+   */
+  progress?(phase: "check" | "tokenize" | "hash" | "upload", done: number, total: number): void;
   /** The rows are in the store (now or by an earlier run); registration comes next. */
   stored?(blobId: string, duplicates: readonly number[], stateFile: string): void;
 }
@@ -103,9 +118,8 @@ export async function contribute(
   events: ContributeEvents = {},
 ): Promise<ContributeResult> {
   checkRequest(r);
-  const schema = r.metadata.schema;
-  const scanned = await scanRowFile(r.file, r.format, schema, (d, t) => events.progress?.("check", d, t));
-  const contentRoot = rowsContentRoot(scanned.rowHashes);
+  const content = await prepare(r, events);
+  const contentRoot = content.contentRoot;
   const { chainId, rollup } = wallet.domain;
   const dir = join(r.stateDir, `${chainId}-${rollup.toLowerCase()}`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -116,7 +130,7 @@ export async function contribute(
     writeState(stateFile, state);
   };
   const provider = wallet.provider;
-  const base = { contentRoot, rowCount: scanned.rowCount, stateFile };
+  const base = { contentRoot, rowCount: content.rowCount, stateFile };
 
   // 1. Registered already? Only L2 knows.
   if (state.tx && state.blobId) {
@@ -140,11 +154,11 @@ export async function contribute(
   if (!blobId) {
     const put = (resume?: UploadSession) =>
       store.put({
-        kind: "rows",
-        plaintextLength: scanned.plaintextLength,
-        plaintext: () => rowFilePlaintext(r.file, r.format, schema, scanned),
+        kind: content.kind,
+        plaintextLength: content.plaintextLength,
+        plaintext: content.plaintext,
         datanet: r.datanet,
-        rowHashes: scanned.rowHashes,
+        rowHashes: content.rowHashes,
         contentRoot,
         refuseDuplicates: r.refuseDuplicates,
         readers: r.readers,
@@ -179,7 +193,7 @@ export async function contribute(
     type: TxType.RegisterContribution,
     datanet: r.datanet,
     contentRoot: BigInt(contentRoot),
-    rowCount: scanned.rowCount,
+    rowCount: content.rowCount,
     license: r.license,
     uriCommitment,
     stake: r.stake,
@@ -209,6 +223,47 @@ export async function contribute(
     uriCommitment: fieldToHex(uriCommitment),
     duplicates: state.duplicates ?? [],
     resumed: { upload: resumedUpload, registration: false },
+  };
+}
+
+/** What is uploaded and registered: the blob's plaintext and what the chain records of it. */
+interface Content {
+  readonly kind: "rows" | "documents";
+  readonly rowCount: number;
+  /** One hash a row (a document's, for documents), for the Datanet's duplicate index. */
+  readonly rowHashes: Uint8Array;
+  readonly contentRoot: string;
+  readonly plaintextLength: number;
+  /** From its start; called again to regenerate the bytes when an upload resumes. */
+  readonly plaintext: () => AsyncIterable<Uint8Array>;
+}
+
+/** The request's rows checked against the Datanet's kind and schema, hashed and measured. */
+async function prepare(r: ContributeRequest, events: ContributeEvents): Promise<Content> {
+  const what = `Datanet ${r.datanet}`;
+  if ("documents" in r) {
+    textMetadata(r.metadata, what);
+    const t = textContribution(r.documents, (phase, done, total) => events.progress?.(phase, done, total));
+    return {
+      kind: "documents",
+      rowCount: t.rowCount,
+      rowHashes: t.documentHashes,
+      contentRoot: fieldToHex(t.contentRoot),
+      plaintextLength: t.bytes.length,
+      plaintext: async function* () {
+        yield t.bytes;
+      },
+    };
+  }
+  const schema = tabularMetadata(r.metadata, what).schema;
+  const scanned = await scanRowFile(r.file, r.format, schema, (d, t) => events.progress?.("check", d, t));
+  return {
+    kind: "rows",
+    rowCount: scanned.rowCount,
+    rowHashes: scanned.rowHashes,
+    contentRoot: rowsContentRoot(scanned.rowHashes),
+    plaintextLength: scanned.plaintextLength,
+    plaintext: () => rowFilePlaintext(r.file, r.format, schema, scanned),
   };
 }
 

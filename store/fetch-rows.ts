@@ -4,6 +4,7 @@ import { rowHash } from "../protocol/provenance/rows.ts";
 import { blobIdCandidates } from "../protocol/provenance/uri-commitment.ts";
 import type { OpenLedgerProvider } from "../sdk/provider.ts";
 import type { ContributionInfo } from "../sdk/wire.ts";
+import { CONTRIBUTION_KINDS } from "./blob-format.ts";
 import type { StoreClient } from "./client.ts";
 import { StoreError, StoreErrorCode } from "./errors.ts";
 import type { BlobRecord } from "./index-db.ts";
@@ -64,10 +65,16 @@ export async function fetchRows(
 /**
  * The blob a contribution's rows are in, by the uriCommitment rule (docs/protocol.md §10):
  * of the ids the commitment can stand for, the one this store holds. The store's record of
- * it must be a rows blob of the contribution's contentRoot; the rows themselves are checked
- * again when fetched.
+ * it must be a blob of `kind` (a text contribution's is a documents blob; either, when no
+ * kind is named, as for a grant) and of the contribution's contentRoot; the rows themselves
+ * are checked again when fetched.
  */
-export async function contributionBlob(client: StoreClient, c: ContributionInfo): Promise<string> {
+export async function contributionBlob(
+  client: StoreClient,
+  c: ContributionInfo,
+  kind?: "rows" | "documents",
+): Promise<string> {
+  const what = kind ?? "rows";
   for (const id of blobIdCandidates(BigInt(c.uriCommitment))) {
     let blob: BlobRecord;
     try {
@@ -77,15 +84,16 @@ export async function contributionBlob(client: StoreClient, c: ContributionInfo)
       if (e instanceof StoreError && e.code === StoreErrorCode.NotGranted) {
         throw new StoreError(
           StoreErrorCode.NotGranted,
-          `contribution ${c.id}'s rows are blob ${id}, which you may not read: its owner (account ${c.owner}) grants it with \`openledger grant --contribution ${c.id} --to <your key:box>\``,
+          `contribution ${c.id}'s ${what} are blob ${id}, which you may not read: its owner (account ${c.owner}) grants it with \`openledger grant --contribution ${c.id} --to <your key:box>\``,
         );
       }
       throw e;
     }
-    if (blob.kind !== "rows" || BigInt(blob.contentRoot ?? -1) !== BigInt(c.contentRoot)) {
+    const kindFits = kind === undefined ? CONTRIBUTION_KINDS.has(blob.kind) : blob.kind === kind;
+    if (!kindFits || BigInt(blob.contentRoot ?? -1) !== BigInt(c.contentRoot)) {
       throw new StoreError(
         StoreErrorCode.ContentRootMismatch,
-        `blob ${id} holds ${blob.kind === "rows" ? `rows of contentRoot ${blob.contentRoot}` : `a ${blob.kind} blob`}, not contribution ${c.id}'s rows (contentRoot ${c.contentRoot})`,
+        `blob ${id} holds ${kindFits ? `${blob.kind} of contentRoot ${blob.contentRoot}` : `a ${blob.kind} blob`}, not contribution ${c.id}'s ${what} (contentRoot ${c.contentRoot})`,
       );
     }
     return id;
@@ -108,7 +116,7 @@ export async function fetchContributionRows(
 ): Promise<FetchedRows & { readonly contribution: ContributionInfo; readonly blobId: string }> {
   const contribution = await provider.getContribution(id);
   if (!contribution) throw new OpenLedgerError(ErrorCode.UnknownContribution, `no contribution ${id} on L2`);
-  const blobId = await contributionBlob(client, contribution);
+  const blobId = await contributionBlob(client, contribution, "rows");
   const rows = await fetchRows(client, blobId, BigInt(contribution.contentRoot));
   if (rows.count !== contribution.rowCount) {
     throw new StoreError(

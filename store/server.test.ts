@@ -8,6 +8,7 @@ import { fieldToHex } from "../protocol/field.ts";
 import { verifyRowProof } from "../protocol/provenance/content-root.ts";
 import { modelHash } from "../protocol/provenance/model-hash.ts";
 import { rowBytes, rowHash, rowLeaf } from "../protocol/provenance/rows.ts";
+import { textContribution } from "../protocol/text/text-contribution.ts";
 import { sha256Hex, signRequest } from "./auth.ts";
 import { StoreClient } from "./client.ts";
 import { fetchModel } from "./fetch-content.ts";
@@ -347,6 +348,30 @@ describe("store server", () => {
       rowHashes: hashed.rowHashes.subarray(0, 64),
     });
     expect(again.duplicates).toEqual([0, 1]);
+  });
+
+  it("stores a documents blob under its declared contentRoot, its documents in the duplicate index", async () => {
+    const t = textContribution(["One document.", "Another one."]);
+    const put = (client: StoreClient, contentRoot?: string) =>
+      client.put({
+        kind: "documents",
+        plaintextLength: t.bytes.length,
+        plaintext: () => once(t.bytes),
+        datanet: 11,
+        rowHashes: t.documentHashes,
+        contentRoot,
+      });
+    // The store cannot compute a textRoot (it never sees the tokens): it must be declared.
+    expect(await rejectionCode(put(alice))).toBe("INVALID_REQUEST");
+    const root = fieldToHex(t.contentRoot);
+    const { blob, duplicates } = await put(alice, root);
+    expect(blob).toMatchObject({ kind: "documents", datanet: 11, rowCount: 2, contentRoot: root });
+    expect(duplicates).toEqual([]);
+    expect((await alice.findByContent(root)).map((b) => b.id)).toEqual([blob.id]);
+    expect((await put(bob, root)).duplicates).toEqual([0, 1]);
+    expect(await rejectionCode(alice.createUpload({ kind: "documents", size: 1000, datanet: 11 }))).toBe(
+      "INVALID_REQUEST",
+    );
   });
 
   it("keeps blobs across a restart and refuses requests signed before it", async () => {

@@ -1,7 +1,7 @@
 import { createHash, type Hash, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { BlobBackend } from "./backend.ts";
-import { BlobKind, type BlobKindName, HEADER_BYTES, TAG_BYTES } from "./blob-format.ts";
+import { BlobKind, type BlobKindName, CONTRIBUTION_KINDS, HEADER_BYTES, TAG_BYTES } from "./blob-format.ts";
 import { ENVELOPE_BYTES } from "./envelope.ts";
 import { StoreError, StoreErrorCode } from "./errors.ts";
 import { fromHex, type StoreIdentity } from "./identity.ts";
@@ -34,7 +34,7 @@ export interface CreateUpload {
   readonly kind: BlobKindName;
   readonly size: number;
   readonly datanet?: number;
-  /** Rows blobs: the rows' hashes, 32 bytes each, in row order. */
+  /** Rows blobs: the rows' hashes; documents blobs: the documents'; 32 bytes each, in row order. */
   readonly rowHashes?: Uint8Array;
   /** Refuse the upload (DUPLICATE_ROWS) rather than mark rows already in the Datanet. */
   readonly refuseDuplicates?: boolean;
@@ -42,7 +42,11 @@ export interface CreateUpload {
 
 export interface CompleteUpload {
   readonly blobId: string;
-  /** Rows blobs: the root the uploader computed, 0x hex. */
+  /**
+   * Rows and documents blobs: the root the uploader computed, 0x hex. A rows blob's is checked
+   * against its row hashes; a documents blob's (a textRoot, docs/protocol.md §12.3) is taken
+   * as declared, since the store never sees the tokens: its readers check it.
+   */
   readonly contentRoot?: string;
   /** Other kinds: the hash the chain records for the plaintext (modelHash, inputHash), 0x hex. */
   readonly contentHash?: string;
@@ -79,11 +83,11 @@ export class StoreService {
         `size must be in [${HEADER_BYTES + TAG_BYTES}, ${this.limits.maxBlobBytes}]`,
       );
     }
-    const isRows = o.kind === "rows";
+    const isRows = CONTRIBUTION_KINDS.has(o.kind);
     if (isRows !== (o.rowHashes !== undefined) || isRows !== (o.datanet !== undefined)) {
       throw new StoreError(
         StoreErrorCode.InvalidRequest,
-        "a rows upload, and only one, names its datanet and rowHashes",
+        "a rows or documents upload, and only one, names its datanet and rowHashes",
       );
     }
     if (o.rowHashes && (o.rowHashes.length === 0 || o.rowHashes.length % 32 !== 0)) {
@@ -108,7 +112,7 @@ export class StoreService {
     const duplicates = o.rowHashes ? await this.duplicates(upload.datanet!, o.rowHashes) : [];
     if (duplicates.length > 0 && upload.refuseDuplicates) throw duplicateError(duplicates);
     await this.index.putUpload(upload, o.rowHashes);
-    if (o.rowHashes) this.startRoot(upload.id, o.rowHashes);
+    if (o.kind === "rows") this.startRoot(upload.id, o.rowHashes!);
     this.logger?.info(
       { upload: upload.id, kind: upload.kind, size: upload.size, rows: upload.rowCount },
       "upload opened",
@@ -200,16 +204,25 @@ export class StoreService {
           `uploaded bytes hash to ${actual}, not ${o.blobId}`,
         );
       }
-      if (upload.kind === "rows" && (o.contentHash !== undefined || o.contentHashes !== undefined)) {
-        throw new StoreError(StoreErrorCode.InvalidRequest, "a rows blob's content hash is its contentRoot");
+      const isRows = CONTRIBUTION_KINDS.has(upload.kind);
+      if (isRows && (o.contentHash !== undefined || o.contentHashes !== undefined)) {
+        throw new StoreError(
+          StoreErrorCode.InvalidRequest,
+          `a ${upload.kind} blob's content hash is its contentRoot`,
+        );
       }
-      const rowHashes = upload.kind === "rows" ? await this.index.getUploadRows(uploadId) : undefined;
+      const rowHashes = isRows ? await this.index.getUploadRows(uploadId) : undefined;
       let root: string | null = null;
-      if (rowHashes) {
-        root = await (this.roots.get(uploadId) ?? this.startRoot(uploadId, rowHashes));
+      if (upload.kind === "rows") {
+        root = await (this.roots.get(uploadId) ?? this.startRoot(uploadId, rowHashes!));
         if (o.contentRoot?.toLowerCase() !== root) {
           throw new StoreError(StoreErrorCode.ContentRootMismatch, `the row hashes give contentRoot ${root}`);
         }
+      } else if (upload.kind === "documents") {
+        if (o.contentRoot === undefined) {
+          throw new StoreError(StoreErrorCode.InvalidRequest, "a documents blob names its contentRoot");
+        }
+        root = o.contentRoot.toLowerCase();
       }
       const commit = async () => {
         const duplicates = rowHashes ? await this.duplicates(upload.datanet!, rowHashes) : [];

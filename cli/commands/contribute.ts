@@ -32,6 +32,7 @@ import { clientFor, readerArg } from "./store.ts";
 const modules = async () => ({
   contribute: await import("../../store/contribute.ts"),
   rowFile: await import("../../store/row-file.ts"),
+  textInput: await import("../../store/text-input.ts"),
   fetchRows: await import("../../store/fetch-rows.ts"),
   roles: await import("../../store/roles.ts"),
   progress: (await import("cli-progress")).default,
@@ -39,7 +40,8 @@ const modules = async () => ({
 
 interface ContributeOptions extends WalletOptions {
   readonly datanet: number;
-  readonly file: string;
+  readonly file?: string;
+  readonly text?: string;
   readonly format?: "jsonl" | "csv";
   readonly schema?: string;
   readonly stake: string;
@@ -68,19 +70,31 @@ async function metadataFor(o: ContributeOptions): Promise<DatanetMetadata> {
   return doc;
 }
 
+const PHASES = {
+  check: ["checking rows", "bytes"],
+  tokenize: ["tokenizing   ", "bytes"],
+  hash: ["hashing      ", "chunks"],
+  upload: ["uploading    ", "bytes"],
+} as const;
+
 /**
- * `openledger contribute`: a rows file checked against the Datanet's schema, hashed,
- * encrypted, uploaded and registered on L2 (docs/store.md, "Contributing rows").
+ * `openledger contribute`: a rows file checked against the Datanet's schema, or a text
+ * Datanet's documents tokenized, hashed, encrypted, uploaded and registered on L2
+ * (docs/store.md, "Contributing rows", "Contributing documents").
  */
 export function contributeCommand(): Command {
   return walletOptions(new Command("contribute"))
     .description(
-      "check a rows file against the Datanet's schema, upload it encrypted to the store and register it on L2; all or nothing, at most once",
+      "check a rows file against the Datanet's schema (or read a text Datanet's documents), upload it encrypted to the store and register it on L2; all or nothing, at most once",
     )
     .requiredOption("--datanet <id>", "the Datanet the rows are for", intArg)
-    .requiredOption(
+    .option(
       "--file <path>",
       'the rows: JSONL ({"label": 3, "features": [...]} a line) or CSV (label,x1,...,xn)',
+    )
+    .option(
+      "--text <path>",
+      'a text Datanet\'s documents: a .txt file (one document), a directory (one document per .txt file, by name), or a .jsonl of {"text": "..."} lines',
     )
     .addOption(
       new Option(
@@ -110,11 +124,18 @@ export function contributeCommand(): Command {
     )
     .option("--json", "print JSON", false)
     .action(async (o: ContributeOptions, cmd: Command) => {
-      const { contribute, rowFile, progress, roles } = await modules();
-      const format = o.format ?? rowFile.rowFormatOf(o.file);
-      if (!format)
+      const { contribute, rowFile, textInput, progress, roles } = await modules();
+      if ((o.file === undefined) === (o.text === undefined))
+        cmd.error("error: give one of --file <rows> or --text <documents>");
+      const format = o.file === undefined ? undefined : (o.format ?? rowFile.rowFormatOf(o.file));
+      if (o.file !== undefined && !format)
         cmd.error(`error: cannot tell the format of ${o.file} from its extension: pass --format jsonl|csv`);
       const metadata = await metadataFor(o);
+      const rows = o.text === undefined ? "rows" : "documents";
+      const source =
+        o.text === undefined
+          ? { file: o.file!, format: format! }
+          : { documents: (await textInput.readTextInput(o.text)).documents };
       const wallet = await openWallet(o);
       const store = await clientFor({ ...o, url: o.store });
       // The Datanet's curators read every contribution: the key is wrapped for them now.
@@ -125,7 +146,7 @@ export function contributeCommand(): Command {
         );
       }
       const bar = new progress.SingleBar(
-        { format: "{phase} [{bar}] {percentage}% | {value}/{total} bytes", hideCursor: null },
+        { format: "{phase} [{bar}] {percentage}% | {value}/{total} {unit}", hideCursor: null },
         progress.Presets.shades_classic,
       );
       let phase: string | undefined;
@@ -134,8 +155,7 @@ export function contributeCommand(): Command {
       try {
         const result = await contribute.contribute(
           {
-            file: o.file,
-            format,
+            ...source,
             metadata,
             datanet: o.datanet,
             stake: amountOf(o, "--stake", o.stake),
@@ -149,22 +169,22 @@ export function contributeCommand(): Command {
           wallet,
           {
             progress: (p, done, total) => {
-              const label = p === "check" ? "checking rows" : "uploading    ";
+              const [label, unit] = PHASES[p];
               if (phase !== p) {
                 if (phase) bar.stop();
                 phase = p;
-                bar.start(total, done, { phase: label });
-              } else bar.update(done, { phase: label });
+                bar.start(total, done, { phase: label, unit });
+              } else bar.update(done, { phase: label, unit });
             },
             stored: (blobId, duplicates) => {
               if (phase) bar.stop();
               phase = undefined;
               storedAs = blobId;
-              say(`rows stored as blob ${blobId}`);
+              say(`${rows} stored as blob ${blobId}`);
               if (duplicates.length > 0) {
                 const shown = duplicates.slice(0, 20).map((i) => `#${i + 1}`);
                 say(
-                  `${duplicates.length} rows repeat rows already in Datanet ${o.datanet} or earlier in the file: ${shown.join(", ")}${duplicates.length > 20 ? ", ..." : ""} (row numbers from 1)`,
+                  `${duplicates.length} ${rows} repeat ${rows} already in Datanet ${o.datanet} or earlier in the file: ${shown.join(", ")}${duplicates.length > 20 ? ", ..." : ""} (numbered from 1)`,
                 );
               }
             },
@@ -184,7 +204,7 @@ export function contributeCommand(): Command {
         if (phase) bar.stop();
         say(
           storedAs
-            ? `nothing was registered; the rows stay stored as blob ${storedAs}, and running the same command again registers them without uploading again`
+            ? `nothing was registered; the ${rows} stay stored as blob ${storedAs}, and running the same command again registers them without uploading again`
             : "nothing was registered",
         );
         throw e;

@@ -3,7 +3,7 @@ import { Command } from "commander";
 import type { DatanetMetadata } from "../../protocol/datanet/metadata.ts";
 import { ErrorCode, OpenLedgerError } from "../../protocol/errors.ts";
 import { fieldToHex } from "../../protocol/field.ts";
-import { licensePolicy } from "../../protocol/licenses.ts";
+import { licensePolicy, policyLicenses } from "../../protocol/licenses.ts";
 import { CurationMode, MAX_CURATORS } from "../../protocol/tx/types.ts";
 import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import type { ContributionInfo, DatanetInfo } from "../../sdk/wire.ts";
@@ -24,6 +24,7 @@ import { clientFor } from "./store.ts";
 const storeModules = async () => ({
   metadata: await import("../../store/datanet-metadata.ts"),
   metadataDoc: await import("../../protocol/datanet/metadata.ts"),
+  textDatanet: await import("../../protocol/text/text-datanet.ts"),
 });
 
 /**
@@ -38,7 +39,10 @@ export async function datanetMetadata(rpc: string, storeUrl: string, id: number)
 }
 
 interface CreateOptions extends TxOptions {
-  readonly metadata: string;
+  readonly metadata?: string;
+  readonly text: boolean;
+  readonly name?: string;
+  readonly description?: string;
   readonly licenses: number;
   readonly curators: number[];
   readonly minStake: string;
@@ -63,6 +67,11 @@ const describeDatanet = (d: DatanetInfo) =>
     `metadataHash  ${d.metadataHash}`,
   ].join("\n");
 
+const describeSchema = (m: DatanetMetadata) =>
+  m.version === 1
+    ? `${m.schema.features.count} numeric features, ${m.schema.label.classes} classes`
+    : `text, documents tokenized by ${m.schema.tokenizer}`;
+
 /** `openledger datanet create|list|show|accept|reject` (docs/protocol.md §7.1–7.3, §10.1). */
 export function datanetCommand(): Command {
   const datanet = new Command("datanet").description("create, list, show and curate Datanets");
@@ -72,10 +81,17 @@ export function datanetCommand(): Command {
       .description(
         "store a Datanet's metadata document (public, in the store) and create the Datanet on L2 under its hash",
       )
-      .requiredOption(
+      .option(
         "--metadata <file>",
         "the metadata document, JSON: version, name, description, schema, license (docs/protocol.md §10.1)",
       )
+      .option(
+        "--text",
+        "a text Datanet, whose rows are documents: its metadata document is made from --name, --description and the lowest license id of --licenses",
+        false,
+      )
+      .option("--name <name>", "with --text: the Datanet's name")
+      .option("--description <text>", "with --text: what it holds", "")
       .requiredOption(
         "--licenses <list>",
         "comma-separated licenses it admits (SPDX identifiers or ids)",
@@ -89,10 +105,21 @@ export function datanetCommand(): Command {
       )
       .option("--min-stake <open>", "least stake of a contribution, in OPEN (base units with --wei)", "0")
       .option("--store <url>", "the store that keeps the metadata document", STORE_URL)
-      .action(async (o: CreateOptions) => {
-        const { metadata, metadataDoc } = await storeModules();
+      .action(async (o: CreateOptions, cmd: Command) => {
+        if (o.text === (o.metadata !== undefined))
+          cmd.error("error: give one of --metadata <file> or --text");
+        if (o.text && o.name === undefined) cmd.error("error: --text needs --name <name>");
+        const { metadata, metadataDoc, textDatanet } = await storeModules();
         // Checked before anything is stored or sent: a bad document names its field.
-        const doc = metadataDoc.parseMetadata(await readFile(o.metadata));
+        const doc = o.text
+          ? metadataDoc.checkMetadata(
+              textDatanet.textDatanetMetadata({
+                name: o.name!,
+                description: o.description,
+                license: policyLicenses(o.licenses)[0]!.id,
+              }),
+            )
+          : metadataDoc.parseMetadata(await readFile(o.metadata!));
         const store = await clientFor({ ...o, url: o.store });
         let hash: bigint;
         try {
@@ -168,7 +195,7 @@ export function datanetCommand(): Command {
           [
             describeDatanet(d),
             "metadata" in doc
-              ? `name          ${doc.metadata.name}\nschema        ${doc.metadata.schema.features.count} numeric features, ${doc.metadata.schema.label.classes} classes`
+              ? `name          ${doc.metadata.name}\nschema        ${describeSchema(doc.metadata)}`
               : `metadata      not readable from ${o.store}: ${doc.metadataError}`,
             ...(["accepted", "pending", "rejected"] as const).map((s) => {
               const list = byStatus(s);

@@ -12,6 +12,7 @@ import {
   metadataHash,
   parseMetadata,
   rowProblem,
+  tabularMetadata,
 } from "./metadata.ts";
 
 // Test vector of docs/protocol.md §10.1: any implementation must reproduce it.
@@ -25,7 +26,20 @@ const MNIST: DatanetMetadata = {
 const CANONICAL =
   '{"description":"28x28 greyscale digits, pixels in [0, 1]","license":1,"name":"MNIST digits",' +
   '"schema":{"features":{"count":784,"kind":"numeric"},"label":{"classes":10,"kind":"class"}},"version":1}';
+const TEXT_HASH = "0x2ed0d62aa596b43490d19d4ed6eea37b2899d7dea6e4a9c325f545e9bf1ef649";
 const HASH = "0x12cbd7d8b8f6ae2f31b959c3b993ec553144e47c663f8849b56e525962d7b655";
+
+// Test vector of docs/protocol.md §10.1 for a text Datanet (version 2).
+const TEXT: DatanetMetadata = {
+  version: 2,
+  name: "Brown press",
+  description: "Brown Corpus, genre A",
+  schema: { kind: "text", tokenizer: "0x168da34489164d55bc9e707c1a91ad6246bc0f00061189b856df360e4aaf7bf8" },
+  license: 2,
+};
+const TEXT_CANONICAL =
+  '{"description":"Brown Corpus, genre A","license":2,"name":"Brown press",' +
+  '"schema":{"kind":"text","tokenizer":"0x168da34489164d55bc9e707c1a91ad6246bc0f00061189b856df360e4aaf7bf8"},"version":2}';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const codeOf = (f: () => unknown) => rejectionCode(Promise.resolve().then(f));
@@ -49,10 +63,23 @@ describe("Datanet metadata", () => {
     expect(metadataHash({ ...MNIST, license: 2 })).not.toBe(metadataHash(MNIST));
   });
 
+  it("describes a text Datanet as version 2, with its own canonical form and hash", async () => {
+    expect(new TextDecoder().decode(canonicalMetadata(TEXT))).toBe(TEXT_CANONICAL);
+    const hash = metadataHash(TEXT);
+    expect(fieldToHex(hash)).toBe(TEXT_HASH);
+    expect(metadataFromBytes(canonicalMetadata(TEXT), hash)).toEqual(TEXT);
+    expect(tabularMetadata(MNIST, "Datanet 1")).toBe(MNIST);
+    expect(await codeOf(() => tabularMetadata(TEXT, "Datanet 2"))).toBe("WRONG_DATANET_KIND");
+  });
+
   it("refuses documents that break the format, saying what is wrong", async () => {
     const bad: Array<[unknown, RegExp]> = [
       [[], /must be a JSON object/],
-      [{ ...MNIST, version: 2 }, /version must be 1/],
+      [{ ...MNIST, version: 3 }, /version must be 1 or 2/],
+      [{ ...MNIST, version: 2 }, /schema.kind must be "text" in version 2/],
+      [{ ...TEXT, version: 1 }, /unknown field schema.kind/],
+      [{ ...TEXT, schema: { kind: "text", tokenizer: "0xAB" } }, /schema.tokenizer must be a tokenizerHash/],
+      [{ ...TEXT, schema: { ...TEXT.schema, extra: 1 } }, /unknown field schema.extra/],
       [{ ...MNIST, extra: 1 }, /unknown field extra/],
       [{ ...MNIST, name: "" }, /name must be a string of 1 to 200/],
       [{ ...MNIST, license: 70_000 }, /license must be an integer in \[0, 65535\]/],

@@ -7,22 +7,48 @@ import { digestToField } from "../provenance/rows.ts";
 /**
  * A Datanet's metadata document (docs/protocol.md §10.1): what the Datanet holds and the rows
  * it takes. L2 records only its `metadataHash`; the document itself lives in the store as a
- * public blob. Version 1:
+ * public blob. Version 1 describes a tabular Datanet, version 2 a text one:
  *
  *   { "version": 1, "name": string, "description": string,
  *     "schema": { "features": { "count": n, "kind": "numeric" },
  *                 "label": { "kind": "class", "classes": k } },
  *     "license": u16 }
+ *   { "version": 2, "name": string, "description": string,
+ *     "schema": { "kind": "text", "tokenizer": "0x" + 64 hex },
+ *     "license": u16 }
  *
  * Every field is required and no other is allowed, so one document has one canonical form.
+ * A tabular document stays version 1 (version 2 refuses its schema), so that no tabular
+ * Datanet has two metadataHashes.
  */
-export interface DatanetMetadata {
-  readonly version: 1;
+export type DatanetMetadata = TabularMetadata | TextMetadata;
+
+interface CommonFields {
   readonly name: string;
   readonly description: string;
-  readonly schema: RowSchema;
   /** The license id a contribution takes unless it names another (a u16, as L2 records it). */
   readonly license: number;
+}
+
+export interface TabularMetadata extends CommonFields {
+  readonly version: 1;
+  readonly schema: RowSchema;
+}
+
+export interface TextMetadata extends CommonFields {
+  readonly version: 2;
+  readonly schema: TextSchema;
+}
+
+/**
+ * A text Datanet's rows are documents (§12.2). `tokenizer` is the tokenizerHash (§12.1) as
+ * 0x hex, 64 lowercase digits; whether it is this network's tokenizer is checked where
+ * documents are tokenized (protocol/text/text-datanet.ts), not here, so that reading a
+ * document does not load the tokenizer's ranks.
+ */
+export interface TextSchema {
+  readonly kind: "text";
+  readonly tokenizer: string;
 }
 
 export interface RowSchema {
@@ -42,6 +68,12 @@ export const DatanetErrorCode = {
   EmptyFile: "EMPTY_FILE",
   /** A rows file that changed between the check and the upload. */
   FileChanged: "FILE_CHANGED",
+  /** Rows for a tabular Datanet sent to a text one, or documents to a tabular one. */
+  WrongDatanetKind: "WRONG_DATANET_KIND",
+  /** Documents that are not UTF-8, are empty, or are framed wrongly (the message names which). */
+  InvalidDocuments: "INVALID_DOCUMENTS",
+  /** A text Datanet whose tokenizer is not the network's (docs/protocol.md §12.1). */
+  UnsupportedTokenizer: "UNSUPPORTED_TOKENIZER",
 } as const;
 export type DatanetErrorCode = (typeof DatanetErrorCode)[keyof typeof DatanetErrorCode];
 
@@ -85,16 +117,26 @@ function text(x: unknown, path: string, min: number, max: number): string {
   return x;
 }
 
-/** Checks a parsed document against version 1 of the format; returns it typed. */
+/** Checks a parsed document against its version of the format; returns it typed. */
 export function checkMetadata(doc: unknown): DatanetMetadata {
   if (!isObject(doc)) throw invalid("the document must be a JSON object");
-  if (doc.version !== 1) throw invalid(`version must be 1, got ${JSON.stringify(doc.version)}`);
+  if (doc.version !== 1 && doc.version !== 2) {
+    throw invalid(`version must be 1 or 2, got ${JSON.stringify(doc.version)}`);
+  }
   exactKeys(doc, ["version", "name", "description", "schema", "license"], "");
-  const name = text(doc.name, "name", 1, MAX_NAME_LENGTH);
-  const description = text(doc.description, "description", 0, MAX_DESCRIPTION_LENGTH);
-  const license = integer(doc.license, "license", 0, U16);
+  const common = {
+    name: text(doc.name, "name", 1, MAX_NAME_LENGTH),
+    description: text(doc.description, "description", 0, MAX_DESCRIPTION_LENGTH),
+    license: integer(doc.license, "license", 0, U16),
+  };
   const s = doc.schema;
   if (!isObject(s)) throw invalid("schema must be an object");
+  return doc.version === 1
+    ? { version: 1, ...common, schema: rowSchema(s) }
+    : { version: 2, ...common, schema: textSchema(s) };
+}
+
+function rowSchema(s: Record<string, unknown>): RowSchema {
   exactKeys(s, ["features", "label"], "schema.");
   const f = s.features;
   if (!isObject(f)) throw invalid("schema.features must be an object");
@@ -107,13 +149,33 @@ export function checkMetadata(doc: unknown): DatanetMetadata {
   exactKeys(l, ["kind", "classes"], "schema.label.");
   if (l.kind !== "class") throw invalid(`schema.label.kind must be "class", got ${JSON.stringify(l.kind)}`);
   const classes = integer(l.classes, "schema.label.classes", 1, U32);
-  return {
-    version: 1,
-    name,
-    description,
-    schema: { features: { count, kind: "numeric" }, label: { kind: "class", classes } },
-    license,
-  };
+  return { features: { count, kind: "numeric" }, label: { kind: "class", classes } };
+}
+
+const HASH_HEX = /^0x[0-9a-f]{64}$/;
+
+function textSchema(s: Record<string, unknown>): TextSchema {
+  if (s.kind !== "text") {
+    throw invalid(
+      `schema.kind must be "text" in version 2 (tabular schemas are version 1), got ${JSON.stringify(s.kind)}`,
+    );
+  }
+  exactKeys(s, ["kind", "tokenizer"], "schema.");
+  if (typeof s.tokenizer !== "string" || !HASH_HEX.test(s.tokenizer)) {
+    throw invalid("schema.tokenizer must be a tokenizerHash as 0x and 64 lowercase hex digits");
+  }
+  return { kind: "text", tokenizer: s.tokenizer };
+}
+
+/** `m` if it describes a tabular Datanet; WRONG_DATANET_KIND (naming `what`) otherwise. */
+export function tabularMetadata(m: DatanetMetadata, what: string): TabularMetadata {
+  if (m.version !== 1) {
+    throw new DatanetError(
+      DatanetErrorCode.WrongDatanetKind,
+      `${what} is a text Datanet: it takes documents (--text), not rows`,
+    );
+  }
+  return m;
 }
 
 /** Parses and checks a metadata document from its bytes (any JSON layout, UTF-8). */

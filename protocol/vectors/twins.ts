@@ -17,6 +17,7 @@ import { signTx } from "../tx/sign.ts";
 import { txFields, txHash } from "../tx/fields.ts";
 import { CurationMode, type L2Tx, TxType } from "../tx/types.ts";
 import { TEST_GOVERNANCE, TEST_BINDING } from "../testing.ts";
+import { spanVectors } from "./spans.ts";
 
 export const VECTOR_DOMAIN = { chainId: 31337n, rollup: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
 
@@ -222,7 +223,16 @@ export function generateTwinVectors() {
 
   const { batch, curate } = batchVectors(next);
 
-  return { poseidon2, merkle: { shape, inclusion, updates }, eddsa, txHashes, accounts, batch, curate };
+  return {
+    poseidon2,
+    merkle: { shape, inclusion, updates },
+    eddsa,
+    txHashes,
+    accounts,
+    batch,
+    curate,
+    spans: spanVectors(),
+  };
 }
 
 export type TwinVectors = ReturnType<typeof generateTwinVectors>;

@@ -3,7 +3,7 @@ import { type DirectoryArchive, trainingJson } from "../../contracts/client/blob
 
 const HASH = "^0x[0-9a-f]{64}$";
 
-const notFound = { type: "object", properties: { error: { type: "string" } } } as const;
+const errorBody = { type: "object", properties: { error: { type: "string" } } } as const;
 
 /**
  * The sequencer's blob archive over HTTP, read-only, in the directory's layout
@@ -13,6 +13,13 @@ const notFound = { type: "object", properties: { error: { type: "string" } } } a
  */
 export function archiveRoutes(archive: DirectoryArchive) {
   return async (app: FastifyInstance) => {
+    // Plain HTTP, not JSON-RPC: a malformed path gets its own message, not the /rpc handler's.
+    app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
+      const status = err.statusCode ?? 500;
+      void reply
+        .code(status)
+        .send({ error: status < 500 ? `bad archive request: ${err.message}` : "internal error" });
+    });
     app.get<{ Params: { hash: string } }>(
       "/archive/blobs/:hash",
       {
@@ -22,7 +29,7 @@ export function archiveRoutes(archive: DirectoryArchive) {
             properties: { hash: { type: "string", pattern: HASH } },
             required: ["hash"],
           },
-          response: { 404: notFound },
+          response: { 400: errorBody, 404: errorBody },
         },
       },
       async (req, reply) => {
@@ -41,7 +48,7 @@ export function archiveRoutes(archive: DirectoryArchive) {
             properties: { file: { type: "string", pattern: "^0x[0-9a-f]{64}\\.json$" } },
             required: ["file"],
           },
-          response: { 404: notFound },
+          response: { 400: errorBody, 404: errorBody },
         },
       },
       async (req, reply) => {
