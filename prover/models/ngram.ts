@@ -51,6 +51,9 @@ export interface NextTokens {
   readonly contextLength: number;
 }
 
+/** What `openledger model train` makes of a text Datanet unless told otherwise. */
+export const DEFAULT_NGRAM: NgramConfig = { order: 6, topK: 8 };
+
 export function checkNgramConfig(c: NgramConfig): void {
   if (!Number.isInteger(c.order) || c.order < 2 || c.order > MAX_ORDER)
     throw new ProverError(

@@ -6,7 +6,7 @@ import { TOKENIZER_HASH } from "../../protocol/text/tokenizer.ts";
 import { trainingDescriptor, trainingSetRoot } from "../../protocol/tx/fields.ts";
 import { ProverError, ProverErrorCode } from "../errors.ts";
 import { modelMetadata } from "../models/onnx.ts";
-import { trainNgram } from "../models/ngram.ts";
+import { DEFAULT_NGRAM, trainNgram } from "../models/ngram.ts";
 import { encodeNgram } from "../models/ngram-onnx.ts";
 import {
   decodeTextConfig,
@@ -41,8 +41,7 @@ export interface TextArtifact extends ModelCommitments {
 /** The defaults of `openledger model train` for a text Datanet. */
 export const DEFAULT_TEXT_CONFIG: Omit<TextTrainingConfig, "tokenizerHash"> = {
   trainerVersion: TEXT_TRAINER_VERSION,
-  order: 6,
-  topK: 8,
+  ...DEFAULT_NGRAM,
 };
 
 const invalid = (why: string) => new ProverError(ProverErrorCode.InvalidTraining, why);
