@@ -1,7 +1,22 @@
 import { fieldToHex } from "../../protocol/field.ts";
 import type { L2Wallet } from "../../sdk/wallet.ts";
 import type { Reader, StoreClient } from "../../store/client.ts";
+import { StoreError, StoreErrorCode } from "../../store/errors.ts";
 import { output } from "./common.ts";
+import { datanetMetadata } from "./datanet.ts";
+
+/**
+ * Whether Datanet `id` is a text Datanet (metadata version 2). A Datanet whose metadata
+ * document no store blob claims is tabular, as every Datanet was before text ones.
+ */
+export async function isTextDatanet(rpc: string, storeUrl: string, id: number): Promise<boolean> {
+  try {
+    return (await datanetMetadata(rpc, storeUrl, id)).version === 2;
+  } catch (e) {
+    if (e instanceof StoreError && e.code === StoreErrorCode.NotFound) return false;
+    throw e;
+  }
+}
 
 /**
  * `openledger model train --datanet D` on a text Datanet: the n-gram text model trained on

@@ -24,8 +24,7 @@ import {
   weiOption,
 } from "./common.ts";
 import { DEFAULT_NGRAM } from "../../prover/models/ngram.ts";
-import { datanetMetadata } from "./datanet.ts";
-import { trainTextModel } from "./model-train-text.ts";
+import { isTextDatanet, trainTextModel } from "./model-train-text.ts";
 import { phase } from "./progress.ts";
 import { checkedProvers, proverOption } from "./prover-readers.ts";
 import { readerArg } from "./store.ts";
@@ -190,7 +189,7 @@ function trainCommand(): Command {
         const wallet = new L2Wallet(s.key, o.account, s.provider, s.domain, s.params);
         const readers = [...o.reader.map((identity) => ({ identity, role: "reader" as const })), ...provers];
         // A text Datanet's documents train the n-gram text model; its other options do not apply.
-        if (o.datanet !== undefined && (await datanetMetadata(o.rpc, o.url, o.datanet)).version === 2) {
+        if (o.datanet !== undefined && (await isTextDatanet(o.rpc, o.url, o.datanet))) {
           await trainTextModel(o, wallet, s.store, {
             contributions,
             inferenceFee: amountOf(o, "--fee", o.fee),
