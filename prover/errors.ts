@@ -17,6 +17,8 @@ export const ProverErrorCode = {
   CannotAttribute: "CANNOT_ATTRIBUTE",
   /** A gradient-method reward circuit given to a prover node without the sources its witness reads. */
   MissingSources: "MISSING_SOURCES",
+  /** A span index file (docs/attribution.md §11) that is truncated, altered or for another contentRoot. */
+  SpanIndexCorrupt: "SPAN_INDEX_CORRUPT",
 } as const;
 
 export type ProverErrorCode = (typeof ProverErrorCode)[keyof typeof ProverErrorCode];

@@ -14,6 +14,17 @@ import { storeRoutes } from "./routes.ts";
 import { MAX_JSON_BYTES } from "./schemas.ts";
 import { DEFAULT_LIMITS, type StoreLimits, StoreService } from "./service.ts";
 
+// The store's per-route options, declared so that they type-check once another plugin in the
+// program (the explorer's @fastify/swagger) also adds fields to route configs.
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Served without a signed request. */
+    public?: boolean;
+    /** The body reaches the handler as a stream, unhashed here. */
+    streamedBody?: boolean;
+  }
+}
+
 export interface StoreServerOptions {
   /** The index in `<dataDir>/index`; blobs under `<dataDir>/blobs` unless `backend` is given. */
   readonly dataDir: string;
@@ -69,7 +80,7 @@ export async function buildStoreServer<B extends BlobBackend>(o: StoreServerOpti
   app.addContentTypeParser("application/octet-stream", (_req, payload, done) => done(null, payload));
 
   app.addHook("preValidation", async (req) => {
-    const config = req.routeOptions.config as { public?: boolean; streamedBody?: boolean };
+    const config = req.routeOptions.config;
     if (config.public) return;
     req.caller = verifier.verify(req.method, req.url, req.headers);
     await service.noteIdentity(req.caller);

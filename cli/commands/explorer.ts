@@ -17,7 +17,12 @@ export function explorerCommand(): Command {
     .option("--rollup <address>", "L1 rollup contract address", addressArg)
     .option(
       "--deployment <file>",
-      "deployment file (rollup address and deployment block) instead of --rollup",
+      "deployment file (rollup, grant streams and deployment block) instead of --rollup",
+    )
+    .option(
+      "--grant-streams <address>",
+      "L1 grant streams factory, for the governance page's grants",
+      addressArg,
     )
     .option("--from-block <n>", "first L1 block with rollup events (the deployment block)", intArg)
     .option(
@@ -39,6 +44,7 @@ export function explorerCommand(): Command {
         l1: o.l1,
         rollup,
         fromBlock: o.fromBlock ?? deployment?.deployedAtBlock,
+        grantStreams: o.grantStreams ?? deployment?.contracts.grantStreams,
         l1TxUrl: o.l1TxUrl,
         host: o.host,
         port: o.port,

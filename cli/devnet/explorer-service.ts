@@ -18,6 +18,7 @@ export const explorerService: DevnetService = {
       l1: ctx.l1Url,
       rollup: ctx.deployment.contracts.rollup,
       fromBlock: ctx.deployment.deployedAtBlock,
+      grantStreams: ctx.deployment.contracts.grantStreams,
       port: ctx.l1Port + 3,
       logger: ctx.logger,
     });

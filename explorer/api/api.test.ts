@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { committedSettlement } from "../../contracts/client/settlements.ts";
 import { type ExplorerFixture, OPEN, type SettledEpoch, startFixture } from "../testing.ts";
 import { startExplorer } from "../server.ts";
+import { TxType } from "../../protocol/tx/types.ts";
+import { currentL1Params, findGovernance } from "../../sdk/governance/governor.ts";
 import { batchStatus, type L1Head } from "./l1-status.ts";
 
 describe("explorer read API", () => {
@@ -407,17 +409,131 @@ describe("explorer read API", () => {
     expect((await get("/inferences/99")).body.error.message).toBe("inference 99 not found");
   });
 
-  it("serves the UI with a strict content policy, the app for every page path", async () => {
-    for (const path of ["/", `/tx/${f.txs.transfer}`, "/batch/1"]) {
+  it("serves what refers to an entry: a Datanet's contributions, a model's inferences and fine-tunes, an account's rewards", async () => {
+    const d = (await get("/datanets/1/contributions")).body;
+    expect(d).toMatchObject({ datanet: 1, after: 0, nextAfter: null });
+    expect(d.items.map((c: { id: number; owner: number }) => [c.id, c.owner])).toEqual([
+      [1, f.alice],
+      [2, f.bob],
+    ]);
+    expect((await get("/datanets/1/contributions?after=1&limit=1")).body).toMatchObject({
+      items: [{ id: 2 }],
+      nextAfter: 2,
+    });
+    expect((await get("/models/1/use")).body).toMatchObject({
+      model: 1,
+      fineTunes: [2],
+      inferences: [{ id: 1 }],
+    });
+    const use2 = (await get("/models/2/use")).body;
+    expect(use2.inferences.map((i: { id: number }) => i.id)).toEqual([4, 3, 2]);
+    expect(use2.fineTunes).toEqual([]);
+
+    const rewards = (await get(`/accounts/${f.alice}/rewards`)).body;
+    // Every credit the settlements paid Alice, newest settlement first.
+    const credits = [];
+    for (const n of [...settled.settlements].reverse()) {
+      const s = (await get(`/batches/${n}`)).body;
+      for (const c of s.credits)
+        if (c.account === f.alice) credits.push({ entry: n, role: c.role, amount: c.amount });
+    }
+    expect(credits.length).toBeGreaterThan(0);
+    expect(
+      rewards.items.map((c: { entry: number; role: string; amount: string }) => ({
+        entry: c.entry,
+        role: c.role,
+        amount: c.amount,
+      })),
+    ).toEqual(credits);
+    expect(BigInt(rewards.total)).toBe(credits.reduce((a, c) => a + BigInt(c.amount), 0n));
+    expect(rewards.items[0].epoch).toBe(settled.epoch);
+    expect((await get("/accounts/99/rewards")).status).toBe(404);
+  });
+
+  it("shows governance as L2 applies it and L1's parameters and proposals", async () => {
+    const { body } = await get("/governance");
+    const g = f.node.sequencer.view.governance;
+    expect(body.l2).toMatchObject({
+      epochLength: 1,
+      dataBps: g.dataBps,
+      minModelStake: g.minModelStake.toString(),
+    });
+    expect(body.l1Error).toBeNull();
+    const addresses = await findGovernance(f.s.ethers.provider, String(f.s.d.rollup.target), 0);
+    const onL1 = await currentL1Params(f.s.ethers.provider, addresses);
+    expect(body.l1.params).toEqual(Object.fromEntries(Object.entries(onL1).map(([k, v]) => [k, String(v)])));
+    expect(body.l1.proposals).toEqual([]);
+    expect(body.l1.grants).toBeNull();
+  });
+
+  it("documents every API route in its OpenAPI document at /docs/json, with swagger-ui at /docs", async () => {
+    const doc = (await (await fetch(`${f.explorer.url}/docs/json`)).json()) as {
+      openapi: string;
+      paths: Record<string, object>;
+    };
+    expect(doc.openapi).toMatch(/^3\./);
+    // fastify's `:id` is OpenAPI's `{id}`.
+    const routes = routePaths(f.explorer.app.printRoutes({ commonPrefix: false, method: "GET" }))
+      .filter((r) => r.startsWith("/api/") && !r.includes("*"))
+      .map((r) => r.replace(/:(\w+)/g, "{$1}"));
+    expect(routes.length).toBeGreaterThanOrEqual(20);
+    expect(Object.keys(doc.paths).sort()).toEqual([...new Set(routes)].sort());
+    // Failures are documented too, from the error schema every route shares.
+    const responses = (doc.paths["/api/batches/{number}"] as { get: { responses: object } }).get.responses;
+    expect(Object.keys(responses).map((k) => k.toUpperCase())).toEqual(
+      expect.arrayContaining(["200", "4XX", "5XX"]),
+    );
+    const ui = await fetch(`${f.explorer.url}/docs/`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain("swagger");
+  });
+
+  it("serves the built UI with a strict content policy, the app for every page path", async () => {
+    let script = "";
+    for (const path of ["/", `/tx/${f.txs.transfer}`, "/batch/1", "/datanet/1"]) {
       const res = await fetch(`${f.explorer.url}${path}`);
       expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
       expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
-      expect(await res.text()).toContain('<script type="module" src="/app.js">');
+      script = /<script type="module" crossorigin src="(\/assets\/index-[\w-]+\.js)">/.exec(
+        await res.text(),
+      )![1]!;
     }
-    const js = await fetch(`${f.explorer.url}/app.js`);
+    const js = await fetch(`${f.explorer.url}${script}`);
     expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
   });
+
+  it("pushes server-sent events as an entry is sealed and committed", async () => {
+    const res = await fetch(`${f.explorer.url}/api/events`);
+    expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    const until = async (re: RegExp) => {
+      while (!re.test(text)) text += (await reader.read()).value ?? "";
+    };
+    await until(/retry: 2000/);
+    // The watcher's first read is its baseline: wait for it before changing the chain.
+    await new Promise((r) => setTimeout(r, 1500));
+    const next = f.node.sequencer.view.sealedBatches + 1;
+    await f.send({ type: TxType.Transfer, from: f.alice, to: f.bob, amount: 1n }, "alice");
+    await f.node.sequencer.seal();
+    await until(new RegExp(`event: (sealed|committed)\ndata: \\{"number":${next},"kind":"batch"`));
+    await reader.cancel();
+  }, 20_000);
 });
+
+/** Full paths from fastify's printRoutes tree, where a child line holds only what it adds to its parent. */
+function routePaths(tree: string): string[] {
+  const stack: string[] = [];
+  const out: string[] = [];
+  for (const line of tree.split("\n")) {
+    const m = /^([│ ]*)[├└]── (\S+) \(/.exec(line);
+    if (!m) continue;
+    stack.length = m[1]!.length / 4;
+    stack.push(m[2]!);
+    out.push(stack.join(""));
+  }
+  return out;
+}
 
 describe("batch status from L1", () => {
   const head = { lastCommitted: 5, lastFinalized: 2 } as L1Head;

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { ExplorerError, notFound } from "./errors.ts";
+import type { GovernanceSource } from "./governance-source.ts";
 import type { L1BatchInfo, L1Snapshot, L1Status } from "./l1-status.ts";
 import type { TransactionInfo } from "../../sdk/wire.ts";
 import type { L2Batch, SequencerSource } from "./sequencer-source.ts";
@@ -8,6 +9,7 @@ import type { L2Batch, SequencerSource } from "./sequencer-source.ts";
 export interface ExplorerContext {
   readonly seq: SequencerSource;
   readonly l1: L1Status;
+  readonly governance: GovernanceSource;
   /** L1 block explorer prefix for transaction links (`<prefix><hash>`), if any. */
   readonly l1TxUrl: string | null;
   readonly logger?: Logger;

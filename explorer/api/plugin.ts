@@ -1,10 +1,14 @@
 import type { FastifyError, FastifyInstance } from "fastify";
+import type { ChainWatcher } from "./chain-watch.ts";
 import type { ExplorerContext } from "./context.ts";
 import { ExplorerError, ExplorerErrorCode, errorReplySchema } from "./errors.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { chainRoutes } from "./routes/chain.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { governanceRoutes } from "./routes/governance.ts";
 import { registryRoutes } from "./routes/registries.ts";
+import { relationRoutes } from "./routes/relations.ts";
 import { rewardRoutes } from "./routes/rewards.ts";
 import { transactionRoutes } from "./routes/transactions.ts";
 
@@ -13,7 +17,7 @@ import { transactionRoutes } from "./routes/transactions.ts";
  * as `{ error: { code, message } }`: schema refusals as INVALID_QUERY, unknown routes and
  * missing entries as NOT_FOUND, upstream failures as SEQUENCER_UNAVAILABLE or L1_UNAVAILABLE.
  */
-export function explorerApi(ctx: ExplorerContext) {
+export function explorerApi(ctx: ExplorerContext, watcher: ChainWatcher) {
   return async (app: FastifyInstance) => {
     // Every route declares its failure replies too: they are serialized, and documented, by schema.
     app.addHook("onRoute", (route) => {
@@ -37,7 +41,7 @@ export function explorerApi(ctx: ExplorerContext) {
       return reply.code(500).send({ error: { code: ExplorerErrorCode.Internal, message: "internal error" } });
     });
     // A route, not a not-found handler: the UI's catch-all would otherwise answer /api/... with HTML.
-    app.all("/*", async (req, reply) =>
+    app.all("/*", { schema: { hide: true } }, async (req, reply) =>
       reply.code(404).send({
         error: { code: ExplorerErrorCode.NotFound, message: `no API route ${req.method} ${req.url}` },
       }),
@@ -52,5 +56,8 @@ export function explorerApi(ctx: ExplorerContext) {
     await app.register(accountRoutes(ctx));
     await app.register(registryRoutes(ctx));
     await app.register(rewardRoutes(ctx));
+    await app.register(relationRoutes(ctx));
+    await app.register(governanceRoutes(ctx));
+    await app.register(eventRoutes(watcher));
   };
 }

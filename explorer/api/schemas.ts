@@ -381,3 +381,114 @@ export const searchReply = {
     },
   },
 } as const;
+
+/** A Datanet's contributions in id order; `nextAfter` continues the list (null at its end). */
+export const datanetContributions = {
+  type: "object",
+  properties: {
+    datanet: int,
+    after: int,
+    items: { type: "array", items: contribution },
+    nextAfter: nullable(int),
+  },
+} as const;
+
+export const afterQuery = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    after: { type: "integer", minimum: 0, default: 0 },
+    limit: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+  },
+} as const;
+
+/** A model's latest inferences and fine-tunes, found among the newest `scanned` registry entries. */
+export const modelUse = {
+  type: "object",
+  properties: {
+    model: int,
+    inferences: { type: "array", items: inference },
+    fineTunes: { type: "array", items: int },
+    scanned: { type: "object", properties: { inferences: int, models: int } },
+  },
+} as const;
+
+/** What reward settlements credited an account, newest first. */
+export const accountRewards = {
+  type: "object",
+  properties: {
+    account: int,
+    total: str,
+    items: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          entry: int,
+          epoch: int,
+          model: int,
+          role: str,
+          amount: str,
+          contribution: nullable(int),
+        },
+      },
+    },
+  },
+} as const;
+
+const amountMap = { type: "object", additionalProperties: str } as const;
+
+/** Governance parameters as L2 applies them now and as L1 holds them, with proposals and grants. */
+export const governanceReply = {
+  type: "object",
+  properties: {
+    l2: {
+      type: "object",
+      properties: {
+        dataBps: int,
+        modelBps: int,
+        baseModelBps: int,
+        proverBps: int,
+        protocolBps: int,
+        epochLength: int,
+        attributionMethod: int,
+        minContributionStake: str,
+        minModelStake: str,
+      },
+    },
+    l1: nullable({
+      type: "object",
+      properties: {
+        params: amountMap,
+        proposals: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              number: int,
+              state: str,
+              description: str,
+              calls: { type: "array", items: str },
+              votes: { type: "object", properties: { for: str, against: str, abstain: str } },
+            },
+          },
+        },
+        grants: nullable({
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              stream: str,
+              beneficiary: str,
+              start: str,
+              duration: str,
+              total: str,
+              released: str,
+            },
+          },
+        }),
+      },
+    }),
+    l1Error,
+  },
+} as const;

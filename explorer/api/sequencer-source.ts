@@ -107,6 +107,16 @@ export class SequencerSource {
     return this.call(REGISTRY_METHODS[registry].list, [{ offset, limit }]);
   }
 
+  /** A Datanet's contributions with ids above `afterId`, in id order (the sequencer scans its registry). */
+  contributionsOf<T>(datanet: number, afterId: number, limit: number): Promise<T[]> {
+    return this.call("ol_listContributions", [{ datanet, offset: afterId, limit }]);
+  }
+
+  /** Settlements in epoch order, then entry order. */
+  settlements(offset: number, limit: number): Promise<SettlementInfo[]> {
+    return this.call("ol_listSettlements", [{ offset, limit }]);
+  }
+
   private keep(key: string, value: unknown): void {
     if (this.sealed.size >= this.cacheEntries) this.sealed.delete(this.sealed.keys().next().value!);
     this.sealed.set(key, value);

@@ -1,5 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { extname, join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 
 const TYPES: Record<string, string> = {
@@ -9,19 +9,19 @@ const TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
 };
 
-/** The UI's own files, every one loaded at start: no path from a request ever reaches the disk. */
-export const WEB_ROOT = join(import.meta.dirname, "public");
-
 /**
- * Serves the web UI: the files of `public/` at their names, and index.html for every other
- * GET outside /api, so that page URLs (/batch/3, /tx/0x...) load the app, which routes itself.
+ * Serves the built web UI (`root`, from web/build.ts): its files at their paths, every one
+ * loaded at start so no path from a request ever reaches the disk, and index.html for every
+ * other GET outside /api and /docs, so that page URLs (/batch/3, /tx/0x...) load the app,
+ * which routes itself.
  */
-export function webUi(root = WEB_ROOT) {
+export function webUi(root: string) {
   return async (app: FastifyInstance) => {
     const files = new Map<string, { body: Buffer; type: string }>();
-    for (const name of await readdir(root)) {
-      const type = TYPES[extname(name)];
-      if (type) files.set(`/${name}`, { body: await readFile(join(root, name)), type });
+    for (const e of await readdir(root, { recursive: true, withFileTypes: true })) {
+      const path = join(e.parentPath, e.name);
+      const type = TYPES[extname(e.name)];
+      if (e.isFile() && type) files.set(`/${relative(root, path)}`, { body: await readFile(path), type });
     }
     const index = files.get("/index.html");
     if (!index) throw new Error(`the explorer UI has no index.html in ${root}`);
@@ -35,7 +35,7 @@ export function webUi(root = WEB_ROOT) {
           "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
         )
         .send(file.body);
-    app.get("/*", async (req, reply) => {
+    app.get("/*", { schema: { hide: true } }, async (req, reply) => {
       const path = req.url.split("?")[0]!;
       return send(files.get(path) ?? index, reply);
     });

@@ -1,17 +1,19 @@
 /**
- * The UI in headless Chromium against the explorer's test chain (explorer/testing.ts): the
- * latest batches, then batch -> transaction -> account by clicking, the search box, and a
- * reward epoch -> an inference's attribution.
+ * The built UI in headless Chromium against the explorer's test chain (explorer/testing.ts):
+ * the home page, batch -> transaction -> account by clicking, the search box, a new batch
+ * arriving by server-sent event, and after a reward epoch the walk home -> Datanet -> model ->
+ * inference (its attribution chart) -> epoch, numbers checked against the API, at desktop and
+ * phone width. Screenshots land in test-results/explorer/ (gitignored).
  */
-import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TxType } from "../../protocol/tx/types.ts";
-import { type ExplorerFixture, startFixture } from "../testing.ts";
+import { type ExplorerFixture, OPEN, startFixture } from "../testing.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = join(import.meta.dirname, "..", "..", "test-results", "explorer");
 
 describe("explorer UI in a browser", () => {
   let f: ExplorerFixture;
@@ -19,10 +21,11 @@ describe("explorer UI in a browser", () => {
   let page: Page;
   const requested: string[] = [];
   const problems: string[] = [];
-  const shot = (name: string) =>
-    page.screenshot({ path: join(tmpdir(), `openledger-explorer-${name}.png`), fullPage: true });
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const api = async (path: string) => (await fetch(`${f.explorer.url}/api${path}`)).json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
   beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
     if (!existsSync(CHROMIUM)) {
       throw new Error(
         `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium), as .ci/run does`,
@@ -53,20 +56,23 @@ describe("explorer UI in a browser", () => {
     await f?.stop();
   });
 
-  it("shows the latest batches with their L1 status", async () => {
+  it("shows the latest batches with their L1 status on the home page", async () => {
     await page.goto(f.explorer.url);
     await page.getByRole("heading", { name: "Latest batches" }).waitFor();
-    const rows = page.locator("table.list tbody tr");
+    const rows = page
+      .locator("section", { has: page.getByRole("heading", { name: "Latest batches" }) })
+      .locator("table.list tbody tr");
     await expect.poll(() => rows.count()).toBe(3);
     expect(await rows.nth(0).innerText()).toMatch(/^#3\s+proven\s+1\s+0\b/);
     expect(await rows.nth(1).innerText()).toMatch(/^#2\s+committed\s+6\s+1\b/);
     expect(await rows.nth(2).innerText()).toMatch(/^#1\s+final\s+3\s+0\b/);
     expect(await page.locator(".stats").innerText()).toMatch(/final on L1\s+1/);
+    expect(await page.locator(".stats").innerText()).toMatch(/Datanets\s+1/i);
     await shot("home");
   });
 
   it("clicks through batch -> transaction -> account", async () => {
-    await page.getByRole("link", { name: "#2", exact: true }).click();
+    await page.locator('a[href="/batch/2"]').first().click();
     await page.getByRole("heading", { name: /Batch #2/ }).waitFor();
     expect(await page.locator("table.kv").first().innerText()).toMatch(/status\s+committed/);
     expect(await page.locator("body").innerText()).toContain(f.aliceAddress);
@@ -106,7 +112,7 @@ describe("explorer UI in a browser", () => {
     expect(page.url()).toBe(`${f.explorer.url}/tx/${f.txs.transfer}`);
     expect(await page.locator("table.kv").first().innerText()).toMatch(/batch on L1\s+final/);
 
-    await page.getByRole("link", { name: "Models" }).click();
+    await page.getByRole("link", { name: "Models", exact: true }).click();
     await page.getByRole("heading", { name: "Models" }).waitFor();
     expect(await page.locator("table.list tbody tr").innerText()).toMatch(/#1\s+#1\s+0\.1 OPEN/);
     await page.getByRole("link", { name: "#1" }).first().click();
@@ -115,19 +121,24 @@ describe("explorer UI in a browser", () => {
     await shot("model");
   });
 
-  it("follows the chain on the latest batches page", async () => {
-    await page.getByRole("link", { name: "Batches" }).click();
+  it("shows a new batch without reload, pushed by a server-sent event", async () => {
+    await page.getByRole("link", { name: "Batches", exact: true }).click();
     const rows = page.locator("table.list tbody tr");
     await expect.poll(() => rows.count()).toBe(3);
+    // A marker a reload would wipe.
+    // (Expressions as strings: this file is type-checked for Node, without the DOM's types.)
+    await page.evaluate("window.marker = 1");
+    await page.waitForTimeout(1500); // the watcher's baseline read
     await f.send({ type: TxType.Transfer, from: f.bob, to: f.alice, amount: 1n }, "bob");
     await f.node.sequencer.seal();
-    await expect.poll(() => rows.first().innerText(), { timeout: 15_000 }).toMatch(/^#4\s/);
+    await expect.poll(() => rows.first().innerText(), { timeout: 10_000 }).toMatch(/^#4\s/);
+    expect(await page.evaluate("window.marker")).toBe(1);
   });
 
   it("shows a reward epoch, its settlements and an inference's attribution and fee split", async () => {
     const settled = await f.settleEpoch();
     const [first, second] = settled.settlements;
-    await page.getByRole("link", { name: "Epochs" }).click();
+    await page.getByRole("link", { name: "Epochs", exact: true }).click();
     await page.getByRole("heading", { name: "Reward epochs" }).waitFor();
     // Newest first, one epoch per entry: the last settlement's entry is the open entry's epoch.
     const epochRow = page.locator("table.list tbody tr").nth(second - settled.epoch);
@@ -183,13 +194,81 @@ describe("explorer UI in a browser", () => {
     );
     await shot("inference");
 
-    await page.getByRole("link", { name: "Inferences" }).click();
+    await page.getByRole("link", { name: "Inferences", exact: true }).click();
     await page.getByRole("heading", { name: "Inferences" }).waitFor();
     await page.getByRole("link", { name: `#${settled.unsettled}`, exact: true }).click();
     await page.getByRole("heading", { name: `Inference #${settled.unsettled}` }).waitFor();
     expect(await page.locator("main").innerText()).toMatch(
       /Not settled yet: its payment of 0\.25 OPEN waits in model #2's escrow/,
     );
+  });
+
+  it("walks home -> Datanet -> model -> an inference's attribution chart -> its epoch, numbers as the API says", async () => {
+    await page.goto(f.explorer.url);
+    await page.getByRole("link", { name: "Datanets", exact: true }).click();
+    await page.getByRole("heading", { name: "Datanets" }).waitFor();
+    await page.getByRole("link", { name: "#1", exact: true }).first().click();
+    await page.getByRole("heading", { name: "Datanet #1" }).waitFor();
+    const contributions = (await api("/datanets/1/contributions")).items;
+    const rows = page.locator("table.list tbody tr");
+    await expect.poll(() => rows.count()).toBe(contributions.length);
+    for (const [i, c] of contributions.entries()) {
+      expect(await rows.nth(i).innerText()).toMatch(
+        new RegExp(`^#${c.id}\\s+#${c.owner}\\s+#1\\s+${c.status}\\s+${c.rowCount}\\b`),
+      );
+    }
+    expect(await page.locator("table.kv").innerText()).toMatch(/curation\s+open/);
+    await shot("datanet");
+
+    await rows.nth(1).getByRole("link", { name: "#2", exact: true }).first().click();
+    await page.getByRole("heading", { name: "Contribution #2" }).waitFor();
+    await page.goto(`${f.explorer.url}/model/2`);
+    await page.getByRole("heading", { name: "Model #2" }).waitFor();
+    const model = await api("/models/2");
+    const fields = await page.locator("table.kv").innerText();
+    expect(fields).toMatch(/inference fee\s+0\.25 OPEN/);
+    expect(fields).toMatch(/base model\s+#1/);
+    expect(fields).toMatch(/contributions\s+#1, #2/);
+    expect(model.inferenceFee).toBe((OPEN / 4n).toString());
+    const inferenceRows = page.locator("table.list tbody tr");
+    await expect.poll(() => inferenceRows.count()).toBe((await api("/models/2/use")).inferences.length);
+    await inferenceRows.locator('a[href="/inference/2"]').click();
+
+    await page.getByRole("heading", { name: "Inference #2" }).waitFor();
+    const chart = page.getByRole("img", { name: /share of the data pool/ });
+    await chart.locator("canvas").waitFor();
+    const attribution = (await api("/inferences/2")).attribution;
+    const label = await chart.getAttribute("aria-label");
+    for (const c of attribution.contributions) {
+      expect(label).toContain(`#${c.contribution} ${(c.share * 100).toFixed(2)} %`);
+    }
+    await shot("inference-chart");
+
+    await page.locator(`a[href="/epoch/${attribution.epoch}"]`).click();
+    await page.getByRole("heading", { name: `Epoch #${attribution.epoch}` }).waitFor();
+    const epoch = await api(`/epochs/${attribution.epoch}`);
+    const top = page.locator("table.list").last().locator("tbody tr");
+    await expect.poll(() => top.count()).toBe(epoch.topContributors.length);
+    expect(await top.first().innerText()).toMatch(new RegExp(`^#${epoch.topContributors[0].account}\\s`));
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${f.explorer.url}/inference/2`);
+    await chart.locator("canvas").waitFor();
+    // Nothing wider than the phone's screen: tables scroll inside their own box.
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await shot("inference-phone");
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("shows governance: L2's shares and L1's parameters as the API says", async () => {
+    await page.getByRole("link", { name: "Governance", exact: true }).click();
+    await page.getByRole("heading", { name: "On L1" }).waitFor();
+    const g = await api("/governance");
+    const text = await page.locator("main").innerText();
+    expect(text).toMatch(new RegExp(`epoch length\\s+${g.l2.epochLength} entries`));
+    expect(text).toMatch(new RegExp(`prove timeout\\s+${g.l1.params.proveTimeout}\\b`));
+    expect(text).toContain("No proposal yet.");
+    await shot("governance");
   });
 
   it("loads nothing from outside the explorer and logs no error", () => {

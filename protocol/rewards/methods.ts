@@ -3,7 +3,14 @@
  * id 1 + the index here, so 1 (genesis) is KNN-Shapley. The prover runs them; the explorer
  * and anyone reading a settlement name them with the same table.
  */
-export const ATTRIBUTION_METHODS = ["knnShapley", "tracin", "influence", "tmcShapley", "loo"] as const;
+export const ATTRIBUTION_METHODS = [
+  "knnShapley",
+  "tracin",
+  "influence",
+  "tmcShapley",
+  "loo",
+  "spanMatch",
+] as const;
 
 export type MethodName = (typeof ATTRIBUTION_METHODS)[number];
 

@@ -29,10 +29,15 @@ export const DEFAULT_PARAMS: MethodParams = {
   seed: "openledger/tmc",
 };
 
-export const METHODS: readonly MethodName[] = ATTRIBUTION_METHODS;
+/** The methods that value a classifier's training rows; `spanMatch` values text outputs (./spans/). */
+export type RowMethodName = Exclude<MethodName, "spanMatch">;
+
+export const METHODS: readonly RowMethodName[] = ATTRIBUTION_METHODS.filter(
+  (m): m is RowMethodName => m !== "spanMatch",
+);
 
 /**
- * The method a governance `attributionMethod` id names: 1 + its index in METHODS
+ * The method a governance `attributionMethod` id names: 1 + its index in ATTRIBUTION_METHODS
  * (docs/attribution.md §3), so 1 (genesis) is KNN-Shapley. An id outside the table is refused:
  * a prover must not guess which method the epoch is valued by.
  */
@@ -41,7 +46,7 @@ export function methodOfId(id: number): MethodName {
   if (method === undefined) {
     throw new ProverError(
       ProverErrorCode.InvalidAttribution,
-      `attribution method id ${id} names no method (1..${METHODS.length}: ${METHODS.join(", ")})`,
+      `attribution method id ${id} names no method (1..${ATTRIBUTION_METHODS.length}: ${ATTRIBUTION_METHODS.join(", ")})`,
     );
   }
   return method;
@@ -52,7 +57,7 @@ export function methodOfId(id: number): MethodName {
  * a pure function of its arguments, returning fixed-point scores (same inputs, same bytes).
  */
 export function attribute(
-  method: MethodName,
+  method: RowMethodName,
   modelBytes: Uint8Array,
   rows: TrainingRows,
   inference: Inference,
@@ -65,7 +70,7 @@ export function attribute(
 
 /** Real-valued scores of the non-duplicate rows (ctx.active order) for one test embedding. */
 export function rowScores(
-  method: MethodName,
+  method: RowMethodName,
   ctx: ModelContext,
   f: Float64Array,
   label: number,

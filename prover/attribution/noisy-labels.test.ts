@@ -7,16 +7,15 @@ import { loadSpam } from "../datasets/spam.ts";
 import { trainModel } from "../models/pipeline.ts";
 import { DEFAULT_TRAIN } from "../models/train.ts";
 import { buildContext, features } from "./context.ts";
-import { DEFAULT_PARAMS, rowScores } from "./engine.ts";
+import { DEFAULT_PARAMS, type RowMethodName, rowScores } from "./engine.ts";
 import { noisyAuc } from "./evaluation/metrics.ts";
-import type { MethodName } from "./types.ts";
 
 /** Values every training row by its summed scores over clean validation points. */
 function detectionAuc(
   ds: Dataset,
   sizes: [number, number],
   hidden: number[],
-  methods: MethodName[],
+  methods: RowMethodName[],
 ): number[] {
   const [trainClean, valid] = splitBySizes(ds, sizes, `test/noisy/${ds.name}`);
   const { data: train, flipped } = flipLabels(trainClean!, 0.1, `test/noisy/${ds.name}`);
