@@ -7,11 +7,14 @@ import { decodeTokens, encodeText, TOKENIZER_HASH } from "../protocol/text/token
 import { rejectionCode } from "../protocol/testing.ts";
 import { loadBrown } from "../prover/datasets/text-corpora.ts";
 import { OnnxNgram } from "../prover/models/ngram-runtime.ts";
+import { trainNgram } from "../prover/models/ngram.ts";
+import { encodeNgram } from "../prover/models/ngram-onnx.ts";
+import { encodeTextConfig, TEXT_CONFIG_METADATA_KEY } from "../prover/training/text-config.ts";
 import { DEFAULT_TEXT_CONFIG, trainTextArtifact } from "../prover/training/text-train.ts";
 import { promptHash } from "../sdk/text.ts";
 import type { InferenceClient } from "./client.ts";
 import type { RunningInferenceNode } from "./service.ts";
-import { FEE, registerTextModel, type Rig, startRig } from "./testing.ts";
+import { FEE, registerModel, registerTextModel, type Rig, startRig } from "./testing.ts";
 import { verifyInference } from "./verify.ts";
 
 // Brown genre R (humor), 9 documents: trained when the model registers, in well under a second.
@@ -111,6 +114,13 @@ describe("text generation in serve", () => {
     expect(await code(alice.quote(model, [1, 2, 3, 4]))).toBe("WRONG_MODEL_KIND");
     expect(await code(alice.quoteText(rig.model, PROMPT, { maxTokens: 4 }))).toBe("WRONG_MODEL_KIND");
     expect(await code(alice.quoteText(99, PROMPT, { maxTokens: 4 }))).toBe("UNKNOWN_MODEL");
+    // A text model whose config names another tokenizer: its ids would decode to other text.
+    const config = { ...DEFAULT_TEXT_CONFIG, tokenizerHash: TOKENIZER_HASH + 1n };
+    const foreign = encodeNgram(trainNgram([STREAM.subarray(0, 500)], config), {
+      [TEXT_CONFIG_METADATA_KEY]: Buffer.from(encodeTextConfig(config)).toString("hex"),
+    });
+    const other = await registerModel(rig.owner, rig.ownerStore, foreign, foreign);
+    expect(await code(alice.quoteText(other, PROMPT, { maxTokens: 4 }))).toBe("WRONG_TOKENIZER");
     // A payment whose inputHash is not textRoot of the prompt's tokens.
     const q = await alice.quoteText(model, PROMPT, { maxTokens: 4 });
     expect(await code(alice.pay({ ...q, inputHash: fieldToHex(promptHash(`${PROMPT}!`)) }))).toBe(
