@@ -190,6 +190,11 @@ function trainCommand(): Command {
         const readers = [...o.reader.map((identity) => ({ identity, role: "reader" as const })), ...provers];
         // A text Datanet's documents train the n-gram text model; its other options do not apply.
         if (o.datanet !== undefined && (await isTextDatanet(o.rpc, o.url, o.datanet))) {
+          if (o.base !== undefined)
+            throw new ProverError(
+              ProverErrorCode.InvalidTraining,
+              "fine-tuning a text model (--base): not yet",
+            );
           await trainTextModel(o, wallet, s.store, {
             contributions,
             inferenceFee: amountOf(o, "--fee", o.fee),
