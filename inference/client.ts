@@ -6,19 +6,33 @@ import {
   verifyAttestation,
 } from "../protocol/provenance/inference.ts";
 import { verifyOperatorAttestation } from "../protocol/provenance/operator-attestation.ts";
+import { textRoot } from "../protocol/text/text-root.ts";
+import { decodeTokens } from "../protocol/text/tokenizer.ts";
+import { promptHash } from "../sdk/text.ts";
 import { encodeTx } from "../protocol/tx/codec.ts";
 import { txHash } from "../protocol/tx/fields.ts";
 import { type Inference, TxType } from "../protocol/tx/types.ts";
 import type { L2Wallet, TxOverrides } from "../sdk/wallet.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
-import type { PaidInference, QuoteView } from "./node.ts";
+import type { Answer, PaidInference, QuoteView } from "./node.ts";
 
 export interface ModelInfo {
   readonly model: number;
   readonly modelHash: string;
-  readonly inputDim: number;
-  readonly classes: number;
+  readonly kind: "mlp" | "ngram";
+  /** A classifier's input width and classes. */
+  readonly inputDim?: number;
+  readonly classes?: number;
+  /** A text model's n-gram order and tokenizer. */
+  readonly order?: number;
+  readonly tokenizerHash?: string;
   readonly fee: string;
+}
+
+export interface GenerateOptions {
+  readonly maxTokens: number;
+  /** Only 0 is served (greedy, replayable). */
+  readonly temperature?: number;
 }
 
 /**
@@ -43,6 +57,35 @@ export class InferenceClient {
   /** NaN and ±Infinity travel as null (JSON has no other form), and the node refuses them. */
   quote(model: number, input: readonly number[]): Promise<QuoteView> {
     return this.request("POST", `/v1/models/${model}/quote`, { input });
+  }
+
+  /**
+   * A text model's quote for `prompt`; refused unless its inputHash is the one the user
+   * computes from the prompt (sdk/text.ts), so the transaction signs the user's own value.
+   */
+  async quoteText(model: number, prompt: string, o: GenerateOptions): Promise<QuoteView> {
+    const quote = await this.request<QuoteView>("POST", `/v1/models/${model}/generate`, {
+      prompt,
+      max_tokens: o.maxTokens,
+      temperature: o.temperature ?? 0,
+    });
+    if (BigInt(quote.inputHash) !== promptHash(prompt)) {
+      throw new InferenceError(
+        InferenceErrorCode.OutputMismatch,
+        "the node quoted another inputHash than textRoot of the prompt's tokens: nothing was paid",
+      );
+    }
+    return quote;
+  }
+
+  /** Quote, sign and pay a generation; the text handed back is checked against the paid outputHash. */
+  async generate(
+    model: number,
+    prompt: string,
+    o: GenerateOptions & TxOverrides & { payment?: bigint },
+  ): Promise<{ quote: QuoteView; paid: PaidInference }> {
+    const quote = await this.quoteText(model, prompt, o);
+    return { quote, paid: await this.pay(quote, o) };
   }
 
   /** Signs an inference transaction over `quote` (paying its payment unless `payment` says more) and pays it. */
@@ -130,12 +173,22 @@ export function checkPaid(
   };
   let got: bigint;
   try {
-    got = ioHash(outputBytes(paid.output.probs));
+    got = answerHash(paid.output);
   } catch (e) {
-    return fail(`the output is not float32 probabilities: ${(e as Error).message}`);
+    return fail(`the output is not well formed: ${(e as Error).message}`);
   }
   if (got !== BigInt(quote.outputHash)) fail("the output does not hash to the outputHash that was paid for");
   if (paid.txHash !== signedTxHash) fail(`the node submitted ${paid.txHash}, not the transaction signed`);
   if (!verifyAttestation(paid.attestation, message(got))) fail("the operator's attestation does not verify");
   if (!attestedOnL1(got)) fail("the operator's L1 attestation does not verify");
+}
+
+/**
+ * The outputHash an answer hashes to: a classifier's float32 probabilities (docs/protocol.md
+ * §10), or textRoot of a text model's tokens, whose text must be theirs (§12.3).
+ */
+export function answerHash(output: Answer): bigint {
+  if ("probs" in output) return ioHash(outputBytes(output.probs));
+  if (decodeTokens(output.tokens) !== output.text) throw new RangeError("the text is not its tokens' text");
+  return textRoot(output.tokens);
 }

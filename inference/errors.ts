@@ -13,6 +13,16 @@ export const InferenceErrorCode = {
   BadShape: "BAD_SHAPE",
   /** NaN or ±Infinity in the input (JSON carries them as null, or as 1e999 for Infinity). */
   NonFiniteInput: "NON_FINITE_INPUT",
+  /** A prompt that is empty or longer than MAX_PROMPT_TOKENS tokens. */
+  BadPrompt: "BAD_PROMPT",
+  /** max_tokens outside [1, MAX_GENERATED_TOKENS]. */
+  BadMaxTokens: "BAD_MAX_TOKENS",
+  /** A temperature above 0: only greedy generation, which a replay reproduces, is served. */
+  TemperatureUnsupported: "TEMPERATURE_UNSUPPORTED",
+  /** Numbers sent to a text model, or a prompt to a classifier. */
+  WrongModelKind: "WRONG_MODEL_KIND",
+  /** A text model whose training config names another tokenizer than the node's. */
+  WrongTokenizer: "WRONG_TOKENIZER",
   /** No model registered under this id on L2. */
   UnknownModel: "UNKNOWN_MODEL",
   /** The model's bytes are not in the store for this node, or do not hash to its modelHash. */
@@ -49,6 +59,11 @@ const STATUS: Record<string, number> = {
   INVALID_REQUEST: 400,
   BAD_SHAPE: 400,
   NON_FINITE_INPUT: 400,
+  BAD_PROMPT: 400,
+  BAD_MAX_TOKENS: 400,
+  TEMPERATURE_UNSUPPORTED: 400,
+  WRONG_MODEL_KIND: 400,
+  WRONG_TOKENIZER: 503,
   UNKNOWN_MODEL: 404,
   MODEL_UNAVAILABLE: 503,
   UNDERPAID: 402,

@@ -1,8 +1,13 @@
 import type { Field } from "../protocol/field.ts";
+import { TOKENIZER_HASH } from "../protocol/text/tokenizer.ts";
 import type { ModelContext } from "../prover/attribution/context.ts";
 import { classCount, inputDim, type Mlp } from "../prover/models/mlp.ts";
 import { decodeMlp } from "../prover/models/onnx.ts";
 import { OnnxModel } from "../prover/models/runtime.ts";
+import { modelKind } from "../prover/models/kind.ts";
+import { type NextTokenModel, OnnxNgram } from "../prover/models/ngram-runtime.ts";
+import type { TextTrainingConfig } from "../prover/training/text-config.ts";
+import { carriedTextConfig } from "../prover/training/text-train.ts";
 import { type BatchOptions, type BatchRun, MicroBatcher } from "./batcher.ts";
 import { servingContext } from "./check.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
@@ -32,7 +37,15 @@ export type ModelLoader = (bytes: Uint8Array, inputDim: number) => Promise<Model
 
 export const onnxLoader: ModelLoader = (bytes, dim) => OnnxModel.load(bytes, dim);
 
-export interface ServedModel {
+/** Opens a text model's runtime session; onnxruntime-node unless a caller passes another. */
+export type TextModelLoader = (bytes: Uint8Array, order: number) => Promise<NextTokenModel>;
+
+export const onnxTextLoader: TextModelLoader = (bytes, order) => OnnxNgram.load(bytes, order);
+
+export type ServedModel = ServedClassifier | ServedTextModel;
+
+export interface ServedClassifier {
+  readonly kind: "mlp";
   readonly id: number;
   readonly modelHash: Field;
   readonly fee: bigint;
@@ -45,6 +58,16 @@ export interface ServedModel {
   readonly runner: ModelRunner;
 }
 
+/** A text model: an n-gram whose next tokens come from its onnxruntime session. */
+export interface ServedTextModel {
+  readonly kind: "ngram";
+  readonly id: number;
+  readonly modelHash: Field;
+  readonly fee: bigint;
+  readonly config: TextTrainingConfig;
+  readonly runner: NextTokenModel;
+}
+
 /**
  * Registered models loaded on first use, each checked against its modelHash before it runs,
  * at most `maxModels` at a time (the least recently used is released). A failed load is not
@@ -55,7 +78,7 @@ export class ModelCache {
 
   constructor(
     private readonly source: ModelSource,
-    private readonly o: BatchOptions & { maxModels: number; load: ModelLoader },
+    private readonly o: BatchOptions & { maxModels: number; load: ModelLoader; loadText: TextModelLoader },
   ) {}
 
   get(id: number): Promise<ServedModel> {
@@ -107,11 +130,13 @@ export class ModelCache {
         { cause: e },
       );
     }
+    if (modelKind(bytes) === "ngram") return this.loadText(id, registered, bytes);
     const mlp = decodeMlp(bytes);
     const dim = inputDim(mlp);
     const classes = classCount(mlp);
     const runner = await this.o.load(bytes, dim);
     return {
+      kind: "mlp",
       id,
       modelHash: registered.modelHash,
       fee: registered.inferenceFee,
@@ -121,6 +146,35 @@ export class ModelCache {
       ctx: servingContext(mlp),
       batcher: new MicroBatcher(runner.run.bind(runner), dim, classes, this.o),
       runner,
+    };
+  }
+
+  private async loadText(
+    id: number,
+    registered: RegisteredModel,
+    bytes: Uint8Array,
+  ): Promise<ServedTextModel> {
+    const config = carriedTextConfig(bytes);
+    if (!config) {
+      throw new InferenceError(
+        InferenceErrorCode.ModelUnavailable,
+        `model ${id}: a text model without its training config`,
+      );
+    }
+    // Token ids of another vocabulary would decode to other text and break every replay.
+    if (config.tokenizerHash !== TOKENIZER_HASH) {
+      throw new InferenceError(
+        InferenceErrorCode.WrongTokenizer,
+        `model ${id} was trained with tokenizer ${config.tokenizerHash.toString(16)}, not this node's`,
+      );
+    }
+    return {
+      kind: "ngram",
+      id,
+      modelHash: registered.modelHash,
+      fee: registered.inferenceFee,
+      config,
+      runner: await this.o.loadText(bytes, config.order),
     };
   }
 }

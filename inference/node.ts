@@ -21,6 +21,11 @@ import { type Inference, type SignedTx, TxType } from "../protocol/tx/types.ts";
 import type { Reader } from "../store/client.ts";
 import { MAX_CONTENT_HASHES } from "../store/schemas.ts";
 import { argmax, inputCommitment } from "./check.ts";
+import { textInputBytes, textOutputBytes } from "../protocol/provenance/text-inference.ts";
+import { textRoot } from "../protocol/text/text-root.ts";
+import { decodeTokens } from "../protocol/text/tokenizer.ts";
+import { generateGreedy } from "../prover/models/ngram-runtime.ts";
+import { promptTokens, type TextRequest } from "./text-request.ts";
 import { type BatchOptions, WindowBatcher } from "./batcher.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
 import type { ModelCache } from "./model-cache.ts";
@@ -81,13 +86,18 @@ interface OpenQuote {
   readonly model: number;
   readonly input: Uint8Array;
   readonly inputHash: Field;
-  readonly probs: Float32Array;
+  /** What the user gets once paid. */
+  readonly answer: Answer;
   readonly output: Uint8Array;
   readonly outputHash: Field;
   readonly featureCommitment: Field;
   readonly payment: bigint;
   readonly expiresAt: number;
 }
+
+/** A classifier's probabilities and label, or a text model's generated text and its tokens. */
+export type Answer =
+  { readonly probs: number[]; readonly label: number } | { readonly text: string; readonly tokens: number[] };
 
 /** Step 1's answer: what the user signs an inference transaction over. */
 export interface QuoteView {
@@ -106,7 +116,7 @@ export interface PaidInference {
   readonly status: string;
   readonly batch?: number;
   readonly position?: number;
-  readonly output: { readonly probs: number[]; readonly label: number };
+  readonly output: Answer;
   readonly outputHash: string;
   readonly inputBlob: string;
   readonly attestation: Attestation;
@@ -180,6 +190,12 @@ export class InferenceNode {
 
   async quote(modelId: number, input: readonly (number | null)[]): Promise<QuoteView> {
     const model = await this.models.get(modelId);
+    if (model.kind !== "mlp") {
+      throw new InferenceError(
+        InferenceErrorCode.WrongModelKind,
+        `model ${modelId} is a text model: post a prompt to /v1/models/${modelId}/generate`,
+      );
+    }
     if (input.length !== model.inputDim) {
       throw new InferenceError(
         InferenceErrorCode.BadShape,
@@ -202,17 +218,51 @@ export class InferenceNode {
       model: modelId,
       input: canonical,
       inputHash: ioHash(canonical),
-      probs,
+      answer: { probs: Array.from(probs), label: argmax(probs) },
       output,
       outputHash: ioHash(output),
       featureCommitment: inputCommitment(model.ctx, x),
       payment: model.fee,
       expiresAt: Date.now() + this.config.quoteTtlMs,
     };
+    return this.open(quote);
+  }
+
+  /**
+   * Step 1 for a text model: generates greedily through its onnxruntime session, token by
+   * token, and quotes inputHash = textRoot(prompt tokens), outputHash = textRoot(output
+   * tokens) and a featureCommitment of 0 (a text model has none: spans are read off the
+   * output). The request is checked before the model runs.
+   */
+  async quoteText(modelId: number, request: TextRequest): Promise<QuoteView> {
+    const prompt = promptTokens(request);
+    const model = await this.models.get(modelId);
+    if (model.kind !== "ngram") {
+      throw new InferenceError(
+        InferenceErrorCode.WrongModelKind,
+        `model ${modelId} is a classifier: post numbers to /v1/models/${modelId}/quote`,
+      );
+    }
+    const tokens = await generateGreedy(model.runner, prompt, request.maxTokens);
+    const output = textOutputBytes(tokens);
+    return this.open({
+      model: modelId,
+      input: textInputBytes({ prompt, maxTokens: request.maxTokens }),
+      inputHash: textRoot(prompt),
+      answer: { text: decodeTokens(tokens), tokens: Array.from(tokens) },
+      output,
+      outputHash: textRoot(tokens),
+      featureCommitment: 0n,
+      payment: model.fee,
+      expiresAt: Date.now() + this.config.quoteTtlMs,
+    });
+  }
+
+  private open(quote: OpenQuote): QuoteView {
     const quoteId = this.quotes.add(quote);
     return {
       quoteId,
-      model: modelId,
+      model: quote.model,
       inputHash: fieldToHex(quote.inputHash),
       outputHash: fieldToHex(quote.outputHash),
       featureCommitment: fieldToHex(quote.featureCommitment),
@@ -305,7 +355,7 @@ export class InferenceNode {
     this.logger.debug({ txHash: submitted.txHash, model: quote.model, blobId }, "inference paid");
     return {
       ...submitted,
-      output: { probs: Array.from(quote.probs), label: argmax(quote.probs) },
+      output: quote.answer,
       outputHash: fieldToHex(quote.outputHash),
       inputBlob: blobId,
       attestation,

@@ -21,18 +21,36 @@ const modelParams = {
   properties: { model: { type: "string", pattern: "^[1-9][0-9]{0,9}$" } },
 } as const;
 
+const quoteReply = {
+  type: "object",
+  required: ["quoteId", "model", "inputHash", "outputHash", "featureCommitment", "payment", "expiresAt"],
+  properties: {
+    quoteId: { type: "string" },
+    model: { type: "integer" },
+    inputHash: hex32,
+    outputHash: hex32,
+    featureCommitment: hex32,
+    payment: { type: "string" },
+    expiresAt: { type: "integer" },
+  },
+} as const;
+
 const schemas = {
   model: {
     params: modelParams,
     response: {
       200: {
         type: "object",
-        required: ["model", "modelHash", "inputDim", "classes", "fee"],
+        required: ["model", "modelHash", "kind", "fee"],
         properties: {
           model: { type: "integer" },
           modelHash: hex32,
+          kind: { type: "string", enum: ["mlp", "ngram"] },
+          // A classifier's widths; a text model's order and tokenizer.
           inputDim: { type: "integer" },
           classes: { type: "integer" },
+          order: { type: "integer" },
+          tokenizerHash: hex32,
           fee: { type: "string" },
         },
       },
@@ -49,29 +67,22 @@ const schemas = {
         input: { type: "array", maxItems: 100_000, items: { type: ["number", "null"] } },
       },
     },
-    response: {
-      200: {
-        type: "object",
-        required: [
-          "quoteId",
-          "model",
-          "inputHash",
-          "outputHash",
-          "featureCommitment",
-          "payment",
-          "expiresAt",
-        ],
-        properties: {
-          quoteId: { type: "string" },
-          model: { type: "integer" },
-          inputHash: hex32,
-          outputHash: hex32,
-          featureCommitment: hex32,
-          payment: { type: "string" },
-          expiresAt: { type: "integer" },
-        },
+    response: { 200: quoteReply },
+  },
+  generate: {
+    params: modelParams,
+    body: {
+      type: "object",
+      required: ["prompt", "max_tokens"],
+      additionalProperties: false,
+      properties: {
+        // Characters bounded here, tokens by the node (MAX_PROMPT_TOKENS), each with its code.
+        prompt: { type: "string", maxLength: 65_536 },
+        max_tokens: { type: "integer" },
+        temperature: { type: "number", default: 0 },
       },
     },
+    response: { 200: quoteReply },
   },
   pay: {
     params: {
@@ -95,9 +106,24 @@ const schemas = {
           batch: { type: "integer" },
           position: { type: "integer" },
           output: {
-            type: "object",
-            required: ["probs", "label"],
-            properties: { probs: { type: "array", items: { type: "number" } }, label: { type: "integer" } },
+            anyOf: [
+              {
+                type: "object",
+                required: ["probs", "label"],
+                properties: {
+                  probs: { type: "array", items: { type: "number" } },
+                  label: { type: "integer" },
+                },
+              },
+              {
+                type: "object",
+                required: ["text", "tokens"],
+                properties: {
+                  text: { type: "string" },
+                  tokens: { type: "array", items: { type: "integer" } },
+                },
+              },
+            ],
           },
           outputHash: hex32,
           inputBlob: { type: "string" },
@@ -146,7 +172,9 @@ export async function buildInferenceServer(node: InferenceNode, logger?: Logger)
       operator: node.operatorKey,
       openQuotes: node.openQuotes,
       // Model calls and the rows they carried: rows / calls is the batching achieved.
-      batching: models.map((m) => ({ model: m.id, calls: m.batcher.calls, rows: m.batcher.items })),
+      batching: models.flatMap((m) =>
+        m.kind === "mlp" ? [{ model: m.id, calls: m.batcher.calls, rows: m.batcher.items }] : [],
+      ),
     };
   });
 
@@ -155,11 +183,15 @@ export async function buildInferenceServer(node: InferenceNode, logger?: Logger)
     { schema: withErrors(schemas.model) },
     async (req) => {
       const m = await node.models.get(Number(req.params.model));
+      const shape =
+        m.kind === "mlp"
+          ? { inputDim: m.inputDim, classes: m.classes }
+          : { order: m.config.order, tokenizerHash: fieldToHex(m.config.tokenizerHash) };
       return {
         model: m.id,
         modelHash: fieldToHex(m.modelHash),
-        inputDim: m.inputDim,
-        classes: m.classes,
+        kind: m.kind,
+        ...shape,
         fee: m.fee.toString(),
       };
     },
@@ -169,6 +201,17 @@ export async function buildInferenceServer(node: InferenceNode, logger?: Logger)
     "/v1/models/:model/quote",
     { schema: withErrors(schemas.quote) },
     (req) => node.quote(Number(req.params.model), req.body.input),
+  );
+
+  app.post<{
+    Params: { model: string };
+    Body: { prompt: string; max_tokens: number; temperature: number };
+  }>("/v1/models/:model/generate", { schema: withErrors(schemas.generate) }, (req) =>
+    node.quoteText(Number(req.params.model), {
+      prompt: req.body.prompt,
+      maxTokens: req.body.max_tokens,
+      temperature: req.body.temperature,
+    }),
   );
 
   app.post<{ Params: { quoteId: string }; Body: { tx: string } }>(

@@ -9,7 +9,13 @@ import { type Reader, StoreClient } from "../store/client.ts";
 import { fetchModel } from "../store/fetch-content.ts";
 import { StoreKey } from "../store/identity.ts";
 import { proverReaders } from "../store/roles.ts";
-import { type ModelLoader, ModelCache, onnxLoader } from "./model-cache.ts";
+import {
+  type ModelLoader,
+  ModelCache,
+  onnxLoader,
+  onnxTextLoader,
+  type TextModelLoader,
+} from "./model-cache.ts";
 import { InferenceNode, type RecordStore } from "./node.ts";
 import { SERVE_DEFAULTS } from "./defaults.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
@@ -47,6 +53,8 @@ export interface InferenceServiceOptions {
   readonly maxModels?: number;
   /** How model bytes become a runnable session; onnxruntime-node by default. */
   readonly load?: ModelLoader;
+  /** How a text model's bytes become a runnable session; onnxruntime-node by default. */
+  readonly loadText?: TextModelLoader;
   readonly logger: Logger;
 }
 
@@ -103,6 +111,7 @@ export async function startInferenceService(o: InferenceServiceOptions): Promise
       ...batch,
       maxModels: o.maxModels ?? SERVE_DEFAULTS.maxModels,
       load: o.load ?? onnxLoader,
+      loadText: o.loadText ?? onnxTextLoader,
     },
   );
   const records: RecordStore = {

@@ -21,6 +21,9 @@ import { type RunningStore, startStore } from "../store/server.ts";
 import { terminateSnarkjsCurve } from "../circuits/runtime/snarkjs-curve.ts";
 import { InferenceOperatorList } from "../contracts/client/inference-operators.ts";
 import { deploySystem, prepareArtifacts, type System } from "../contracts/test/fixture.ts";
+import { textRoot, tokenStream } from "../protocol/text/text-root.ts";
+import { StoreError, StoreErrorCode } from "../store/errors.ts";
+import { type FetchDocuments, trainTextAndRegister } from "../prover/training/text-store-training.ts";
 import { InferenceClient } from "./client.ts";
 import { type InferenceServiceOptions, type RunningInferenceNode, startInferenceService } from "./service.ts";
 
@@ -218,4 +221,40 @@ export async function registerModel(
   const receipt = await owner.provider.getTransactionReceipt(sent.txHash);
   if (!receipt?.created) throw new Error(`model registration ${sent.txHash} created nothing`);
   return receipt.created.id;
+}
+
+/**
+ * Registers a text contribution of `documents` (contentRoot = textRoot of their token stream)
+ * and trains, stores (for the operator and the verifier) and registers an n-gram model on it
+ * through `trainTextAndRegister`. The documents come from memory, held to the contribution's
+ * contentRoot and rowCount as the store's document fetch holds them. Returns the model id.
+ */
+export async function registerTextModel(served: Served, documents: readonly string[]): Promise<number> {
+  const { owner, ownerStore } = served;
+  const sent = await owner.registerContribution({
+    datanet: 1,
+    contentRoot: textRoot(tokenStream(documents)),
+    rowCount: documents.length,
+    license: 1,
+    uriCommitment: 0n,
+    stake: 10n ** 18n,
+  });
+  const contribution = (await owner.provider.getTransactionReceipt(sent.txHash))?.created?.id;
+  if (contribution === undefined) throw new Error(`contribution ${sent.txHash} created nothing`);
+  const fromMemory: FetchDocuments = async (id) => {
+    const c = await owner.provider.getContribution(id);
+    if (!c || BigInt(c.contentRoot) !== textRoot(tokenStream(documents)) || c.rowCount !== documents.length)
+      throw new StoreError(StoreErrorCode.ContentRootMismatch, `contribution ${id}: not these documents`);
+    return { documents };
+  };
+  const { model } = await trainTextAndRegister(owner, ownerStore, fromMemory, {
+    contributions: [contribution],
+    inferenceFee: FEE,
+    readers: [
+      { identity: storeKey(OPERATOR).identity, role: "reader" },
+      { identity: storeKey(VERIFIER).identity, role: "prover" },
+    ],
+  });
+  if (model === undefined) throw new Error("the text model's registration is queued");
+  return model;
 }

@@ -13,6 +13,9 @@ import type { InferenceInfo } from "../sdk/wire.ts";
 import type { StoreClient } from "../store/client.ts";
 import { fetchByContent, fetchModel } from "../store/fetch-content.ts";
 import { checkOutput, inputCommitment, servingContext } from "./check.ts";
+import { checkGeneration } from "./verify-text.ts";
+import { modelKind } from "../prover/models/kind.ts";
+import { textInputHash, textOutputHash } from "../protocol/provenance/text-inference.ts";
 import { InferenceError, InferenceErrorCode } from "./errors.ts";
 import { encodeRecord, findRecord, type InferenceRecord } from "../protocol/provenance/inference-record.ts";
 import { verifyOperatorAttestation } from "../protocol/provenance/operator-attestation.ts";
@@ -51,7 +54,8 @@ export interface Verdict {
  * must be the one the input gives; a wrong output comes with the slash evidence (evidence.ts):
  * whoever signed it answers for it. A model the store cannot give back
  * throws (nothing to judge the operator by); a missing or wrong record is a verdict against
- * the operator, who stored it.
+ * the operator, who stored it. A text model's inference is found by textRoots instead and
+ * replayed by re-generating its prompt (verify-text.ts).
  */
 export async function verifyInference(
   provider: OpenLedgerProvider,
@@ -64,7 +68,11 @@ export async function verifyInference(
   const model = await provider.getModel(record.model as number);
   if (!model)
     throw new InferenceError(InferenceErrorCode.UnknownModel, `no model ${String(record.model)} on L2`);
-  const mlp = decodeMlp((await fetchModel(store, BigInt(model.modelHash as string))).bytes);
+  const modelBytes = (await fetchModel(store, BigInt(model.modelHash as string))).bytes;
+  // A text model's hashes are textRoots of tokens (docs/protocol.md §12.3), a classifier's SHA-256s.
+  const text = modelKind(modelBytes) === "ngram";
+  const hashInput = text ? textInputHash : ioHash;
+  const hashOutput = text ? textOutputHash : ioHash;
   const inputHash = BigInt(record.inputHash as string);
   const outputHash = BigInt(record.outputHash as string);
   const fc = BigInt(record.featureCommitment as string);
@@ -84,8 +92,9 @@ export async function verifyInference(
   // signature: anyone may upload a blob under this inputHash and grant it to the verifier,
   // and a forged output or attestation must not stand in for the operator's record.
   const bound = (r: InferenceRecord) =>
-    r.model === record.model && ioHash(r.output) === outputHash && attested(r);
-  const matches = (bytes: Uint8Array): Field => (findRecord(bytes, inputHash, bound) ? inputHash : -1n);
+    r.model === record.model && hashOutput(r.output) === outputHash && attested(r);
+  const matches = (bytes: Uint8Array): Field =>
+    findRecord(bytes, inputHash, bound, hashInput) ? inputHash : -1n;
   let stored: { blob: { id: string }; bytes: Uint8Array };
   try {
     stored = await fetchByContent(store, "input", inputHash, matches);
@@ -98,7 +107,27 @@ export async function verifyInference(
       evidence: { record },
     };
   }
-  const r = findRecord(stored.bytes, inputHash, bound)!;
+  const r = findRecord(stored.bytes, inputHash, bound, hashInput)!;
+  const txHash = BigInt(`0x${Buffer.from(r.txHash).toString("hex")}`);
+  const attestedBy = {
+    record,
+    inputBlob: stored.blob.id,
+    txHash: fieldToHex(txHash),
+    operator: r.attestation.operator,
+    attestation: r.attestation.signature,
+    operatorL1: r.operatorL1.signer,
+  };
+  if (text) {
+    // Slash evidence for a wrong generation: not yet (evidence.ts re-runs classifiers only).
+    const { problems, output, reference } = await checkGeneration(modelBytes, r, fc);
+    return {
+      inference: id,
+      ok: problems.length === 0,
+      problems,
+      evidence: { ...attestedBy, output, reference },
+    };
+  }
+  const mlp = decodeMlp(modelBytes);
   const problems: string[] = [];
   const x = decodeInput(r.input);
   const probs = decodeOutput(r.output);
@@ -112,23 +141,17 @@ export async function verifyInference(
   if (inputCommitment(servingContext(mlp), x) !== fc) {
     problems.push("the featureCommitment is not the one the stored input gives");
   }
-  const txHash = BigInt(`0x${Buffer.from(r.txHash).toString("hex")}`);
   return {
     inference: id,
     ok: problems.length === 0,
     problems,
     evidence: {
-      record,
-      inputBlob: stored.blob.id,
-      txHash: fieldToHex(txHash),
-      operator: r.attestation.operator,
-      attestation: r.attestation.signature,
+      ...attestedBy,
       output: Array.from(probs),
       reference: Array.from(check.reference),
       maxDiff: check.maxDiff,
       label: check.label,
       referenceLabel: check.referenceLabel,
-      operatorL1: r.operatorL1.signer,
     },
     ...(!check.ok && {
       slash: buildEvidence({

@@ -15,6 +15,9 @@ import { OpenLedgerProvider } from "../../sdk/provider.ts";
 import { startNode, type SequencerNode } from "../../sequencer/node.ts";
 import { depositParam, rpc, tempDir, testNodeConfig } from "../../sequencer/testing.ts";
 import { type RunningStore, startStore } from "../../store/server.ts";
+import { TEST_PARAMS } from "../../protocol/params.ts";
+import { TOKENIZER_HASH } from "../../protocol/text/tokenizer.ts";
+import { DEFAULT_TEXT_CONFIG, trainTextArtifact } from "../../prover/training/text-train.ts";
 import { failure, runCli } from "./testing.ts";
 
 // A well-known throwaway key (Hardhat's account #1): it guards nothing.
@@ -24,6 +27,7 @@ let node: SequencerNode;
 let store: RunningStore;
 let dir: string;
 let provider: OpenLedgerProvider;
+const docs = ["The first note.\n", "A second note, with a café.\n"];
 
 const common = () => ["--params", "test", "--rpc", `${node.url}/rpc`, "--store", store.url, "--json"];
 const contributeText = (path: string) => [
@@ -57,7 +61,7 @@ afterAll(async () => {
   await node?.stop();
 });
 
-describe("openledger datanet create --text, contribute --text", () => {
+describe("openledger datanet create --text, contribute --text, model train on a text Datanet", () => {
   it("creates a text Datanet and registers a directory's .txt files as its documents, by name", async () => {
     const created = JSON.parse(
       (
@@ -70,7 +74,6 @@ describe("openledger datanet create --text, contribute --text", () => {
     const metadata = textDatanetMetadata({ name: "Notes", license: 1 });
     expect(created).toMatchObject({ datanet: 1, metadataHash: fieldToHex(metadataHash(metadata)) });
 
-    const docs = ["The first note.\n", "A second note, with a café.\n"];
     const path = await textDir("notes", {
       "b.txt": docs[1]!,
       "a.txt": docs[0]!,
@@ -84,6 +87,37 @@ describe("openledger datanet create --text, contribute --text", () => {
       await runCli(ALICE, ["datanet", "show", "1", "--rpc", `${node.url}/rpc`, "--store", store.url])
     ).stdout;
     expect(shown).toContain(`schema        text, documents tokenized by ${metadata.schema.tokenizer}`);
+  });
+
+  it("model train --datanet trains a text model on the Datanet's documents from the store", async () => {
+    // Registering a model takes the test parameters' minimum stake.
+    await runCli(ALICE, [
+      ...["tx", "stake", "--account", "1", "--amount", "1000", "--wei"],
+      ...["--params", "test", "--rpc", `${node.url}/rpc`],
+    ]);
+    const out = JSON.parse(
+      (
+        await runCli(ALICE, [
+          ...["model", "train", "--datanet", "1", "--account", "1", "--fee", "5", "--wei"],
+          ...["--params", "test", "--rpc", `${node.url}/rpc`, "--url", store.url, "--json"],
+        ])
+      ).stdout,
+    );
+    // The documents and the default configuration retrain the registered bytes.
+    const config = { ...DEFAULT_TEXT_CONFIG, tokenizerHash: TOKENIZER_HASH };
+    const again = trainTextArtifact([{ id: 1, documents: docs }], config, TEST_PARAMS);
+    expect(out).toMatchObject({
+      status: "executed",
+      kind: "ngram",
+      contributions: [1],
+      modelHash: fieldToHex(again.modelHash),
+      trainingConfigHash: fieldToHex(again.trainingConfigHash),
+    });
+    expect(await provider.getModel(out.model)).toMatchObject({
+      modelHash: fieldToHex(again.modelHash),
+      contributions: [1],
+      checkpointCommitment: fieldToHex(0n),
+    });
   });
 
   it("refuses a document that is not UTF-8, naming its file", async () => {

@@ -23,6 +23,8 @@ import {
   STORE_URL,
   weiOption,
 } from "./common.ts";
+import { DEFAULT_NGRAM } from "../../prover/models/ngram.ts";
+import { isTextDatanet, trainTextModel } from "./model-train-text.ts";
 import { phase } from "./progress.ts";
 import { checkedProvers, proverOption } from "./prover-readers.ts";
 import { readerArg } from "./store.ts";
@@ -54,6 +56,8 @@ interface TrainOptions extends KeyOptions {
   readonly headL2?: number;
   readonly seed?: string;
   readonly classes?: number;
+  readonly order?: number;
+  readonly topK?: number;
   readonly reader: Array<{ key: string; box: string }>;
   readonly prover: number[];
   readonly l1: string;
@@ -159,6 +163,8 @@ function trainCommand(): Command {
     .option("--head-l2 <x>", `ridge weight of the head refit (default ${DEFAULT_HEAD_L2})`, positive)
     .option("--seed <text>", `seed of the initialisation and visiting orders (default ${DEFAULT_TRAIN.seed})`)
     .option("--classes <n>", "number of classes (default: the base's, or the largest label + 1)", intArg)
+    .option("--order <n>", `a text Datanet's n-gram order (default ${DEFAULT_NGRAM.order})`, intArg)
+    .option("--top-k <n>", `continuations kept per context (default ${DEFAULT_NGRAM.topK})`, intArg)
     .option(
       "--reader <key:box>",
       "a store identity that may read the model, as a plain reader: an inference operator, say (repeatable)",
@@ -181,6 +187,22 @@ function trainCommand(): Command {
         const provers = await checkedProvers(o, s.provider, s.store, o.prover);
         const contributions = await contributionsOf(o, s.provider);
         const wallet = new L2Wallet(s.key, o.account, s.provider, s.domain, s.params);
+        const readers = [...o.reader.map((identity) => ({ identity, role: "reader" as const })), ...provers];
+        // A text Datanet's documents train the n-gram text model; its other options do not apply.
+        if (o.datanet !== undefined && (await isTextDatanet(o.rpc, o.url, o.datanet))) {
+          if (o.base !== undefined)
+            throw new ProverError(
+              ProverErrorCode.InvalidTraining,
+              "fine-tuning a text model (--base): not yet",
+            );
+          await trainTextModel(o, wallet, s.store, {
+            contributions,
+            inferenceFee: amountOf(o, "--fee", o.fee),
+            txFee: amountOf(o, "--tx-fee", o.txFee),
+            readers,
+          });
+          return;
+        }
         let epochs = 0;
         const result = await s.training.trainAndRegister(wallet, s.store, {
           contributions,
@@ -194,7 +216,7 @@ function trainCommand(): Command {
           classes: o.classes,
           inferenceFee: amountOf(o, "--fee", o.fee),
           txFee: amountOf(o, "--tx-fee", o.txFee),
-          readers: [...o.reader.map((identity) => ({ identity, role: "reader" as const })), ...provers],
+          readers,
           onLoad: (p) => loading.update(p.rows, p.totalRows, `(contribution ${p.contribution})`),
           onTrain: (p) => {
             epochs = p.epochs;

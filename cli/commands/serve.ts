@@ -296,7 +296,9 @@ export function inferCommand(): Command {
       "pay for one inference at an inference node; prints the output and checks it against the outputHash paid for",
     )
     .requiredOption("--model <id>", "the registered model's id", intArg)
-    .requiredOption("--input <file>", 'JSON array of numbers (or { "input": [...] })')
+    .option("--input <file>", 'a classifier\'s input: JSON array of numbers (or { "input": [...] })')
+    .option("--prompt <text>", "a text model's prompt (generated greedily, temperature 0)")
+    .option("--max-tokens <n>", "with --prompt: most tokens to generate (1 to 256)", intArg, 64)
     .requiredOption("--account <id>", "your L2 account id (pays the model's fee)", intArg)
     .option("--node <url>", "the inference node", DEFAULT_NODE)
     .option("--rpc <url>", "the sequencer's JSON-RPC endpoint (your next nonce)", DEFAULT_SEQUENCER)
@@ -306,7 +308,12 @@ export function inferCommand(): Command {
     .option("--json", "print JSON", false)
     .action(async (o) => {
       const m = await modules();
-      const input = readInput(o.input);
+      if ((o.input === undefined) === (o.prompt === undefined)) {
+        throw new OpenLedgerError(
+          ErrorCode.InvalidEncoding,
+          "give --input (a classifier) or --prompt (a text model)",
+        );
+      }
       const domain = domainFrom(o);
       const key = await deriveL2Key(loadEthWallet(o), domain, o.keyIndex);
       const provider = new m.provider.OpenLedgerProvider(o.rpc);
@@ -315,7 +322,10 @@ export function inferCommand(): Command {
         new m.wallet.L2Wallet(key, o.account, provider, domain, await paramsFor(provider, o)),
       );
       const max = o.maxPayment === undefined ? undefined : amountOf(o, "--max-payment", o.maxPayment);
-      const quote = await client.quote(o.model, input);
+      const quote =
+        o.prompt === undefined
+          ? await client.quote(o.model, readInput(o.input))
+          : await client.quoteText(o.model, o.prompt, { maxTokens: o.maxTokens });
       const asked = formatAmount(BigInt(quote.payment), o);
       if (max !== undefined && BigInt(quote.payment) > max) {
         throw new OpenLedgerError(
@@ -326,7 +336,9 @@ export function inferCommand(): Command {
       const paid = await client.pay(quote);
       output(o.json, { quote, ...paid }, () =>
         [
-          `label ${paid.output.label}   probabilities ${paid.output.probs.map((p) => p.toFixed(4)).join(" ")}`,
+          "probs" in paid.output
+            ? `label ${paid.output.label}   probabilities ${paid.output.probs.map((p) => p.toFixed(4)).join(" ")}`
+            : paid.output.text,
           `paid ${asked} for model ${quote.model}: ${paid.status}${paid.batch === undefined ? "" : ` in batch ${paid.batch}, position ${paid.position}`}`,
           `tx ${paid.txHash}`,
           `outputHash ${paid.outputHash} (checked)   operator ${paid.attestation.operator} (attestation checked)`,

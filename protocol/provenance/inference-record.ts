@@ -128,11 +128,13 @@ export function decodeRecords(bytes: Uint8Array): InferenceRecord[] {
 /**
  * The record in a stored blob (one record or a batch) whose input hashes to `inputHash` and
  * that `accept`s, if any: how a reader finds an inference's record by the chain's value.
+ * `hashInput` is how the model's kind hashes an input (a text model's: text-inference.ts).
  */
 export function findRecord(
   bytes: Uint8Array,
   inputHash: Field,
   accept: (r: InferenceRecord) => boolean = () => true,
+  hashInput: (input: Uint8Array) => Field = ioHash,
 ): InferenceRecord | undefined {
   let records: InferenceRecord[];
   try {
@@ -140,5 +142,12 @@ export function findRecord(
   } catch {
     return undefined;
   }
-  return records.find((r) => ioHash(r.input) === inputHash && accept(r));
+  return records.find((r) => {
+    try {
+      return hashInput(r.input) === inputHash && accept(r);
+    } catch {
+      // Another kind's input in the same blob: not this record.
+      return false;
+    }
+  });
 }
