@@ -95,6 +95,15 @@ describe("openledger datanet create --text, contribute --text, model train on a 
       ...["tx", "stake", "--account", "1", "--amount", "1000", "--wei"],
       ...["--params", "test", "--rpc", `${node.url}/rpc`],
     ]);
+    const train = ["model", "train", "--datanet", "1", "--account", "1", "--fee", "5", "--wei"];
+    const at = ["--params", "test", "--rpc", `${node.url}/rpc`, "--url", store.url];
+    // A classifier's options on a text Datanet are refused, not ignored, and nothing registers.
+    expect(
+      (await failure(runCli(ALICE, [...train, "--epochs", "3", "--head-l2", "0.5", ...at]))).stderr,
+    ).toMatch(
+      /error INVALID_TRAINING: --epochs, --head-l2 train classifiers, and Datanet 1 is a text Datanet/,
+    );
+    expect(await provider.getModel(1)).toBeNull();
     const out = JSON.parse(
       (
         await runCli(ALICE, [

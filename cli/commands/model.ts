@@ -188,8 +188,11 @@ function trainCommand(): Command {
         const contributions = await contributionsOf(o, s.provider);
         const wallet = new L2Wallet(s.key, o.account, s.provider, s.domain, s.params);
         const readers = [...o.reader.map((identity) => ({ identity, role: "reader" as const })), ...provers];
-        // A text Datanet's documents train the n-gram text model; its other options do not apply.
-        if (o.datanet !== undefined && (await isTextDatanet(o.rpc, o.url, o.datanet))) {
+        // A text Datanet's documents train the n-gram text model; a classifier's options
+        // given for it (or the reverse) are refused rather than silently ignored.
+        const text = o.datanet !== undefined && (await isTextDatanet(o.rpc, o.url, o.datanet));
+        refuseOptionsOfOtherKind(o, text);
+        if (text) {
           if (o.base !== undefined)
             throw new ProverError(
               ProverErrorCode.InvalidTraining,
@@ -354,6 +357,30 @@ function describe(m: ModelInfo): string {
 }
 
 /** `openledger model`: train, fine-tune and register models from the store; show them. */
+const CLASSIFIER_OPTIONS = [
+  "hidden",
+  "epochs",
+  "batchSize",
+  "learningRate",
+  "headL2",
+  "seed",
+  "classes",
+] as const;
+const TEXT_OPTIONS = ["order", "topK"] as const;
+const flag = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** INVALID_TRAINING naming the options given that the Datanet's kind of model does not take. */
+function refuseOptionsOfOtherKind(o: TrainOptions, text: boolean): void {
+  const foreign = (text ? CLASSIFIER_OPTIONS : TEXT_OPTIONS).filter((k) => o[k] !== undefined);
+  if (foreign.length === 0) return;
+  throw new ProverError(
+    ProverErrorCode.InvalidTraining,
+    text
+      ? `${foreign.map(flag).join(", ")} train classifiers, and Datanet ${o.datanet} is a text Datanet: its n-gram model takes ${TEXT_OPTIONS.map(flag).join(" and ")}`
+      : `${foreign.map(flag).join(", ")} train a text Datanet's n-gram model, and these rows train a classifier`,
+  );
+}
+
 export function modelCommand(): Command {
   return new Command("model")
     .description("train, fine-tune and register ONNX models from contributions' rows; show registered models")
