@@ -99,11 +99,11 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
                 c.postStateRoot,
                 bytes32(queueHashAt(h.queueCommitted)),
                 bytes32(queueHashAt(c.queueEnd)),
-                c.withdrawalsRoot,
-                versionedHash,
-                bytes32(blob.z),
-                bytes32(blob.y)
-            ]
+                c.withdrawalsRoot
+            ],
+            versionedHash,
+            blob.z,
+            blob.y
         );
         uint256 proofSlot = commitment ^ (uint256(era.circuitId) << CIRCUIT_SHIFT);
         // An empty batch earns no prover reward: born "paid", which its proof keeps.
