@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IBatchVerifier} from "./interfaces/IBatchVerifier.sol";
+import {BatchCommitment} from "./lib/BatchCommitment.sol";
 import {PoseidonMerkle} from "./lib/PoseidonMerkle.sol";
 import {PublicInput} from "./lib/PublicInput.sol";
 import {Bonds} from "./Bonds.sol";
@@ -93,7 +94,7 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         _verifierFor(era.circuitId, PURPOSE_BATCH);
         if (era.committer != msg.sender) _startEra(msg.sender, era.circuitId, c.batchIndex);
 
-        uint256 commitment = PublicInput.fold(
+        uint256 commitment = BatchCommitment.fold(
             [
                 c.preStateRoot,
                 c.postStateRoot,

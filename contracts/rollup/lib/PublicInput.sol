@@ -1,37 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
-import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
-
-/// @notice The one public input of a batch proof (docs/protocol.md section 8.1). A batch's
-/// commitment folds its roots, queue hashes and blob opening with Poseidon, which the circuit
-/// hashes for about a thousand constraints where sha256 took five blocks (about 150k); top three
-/// bits cleared, so the proof slot's flags stay free. The proof's input binds that commitment
-/// to the address that submits the proof with one sha256 block, a few hundred gas here, so a
-/// proof copied from the mempool is worthless to anyone else.
+/// @notice The one public input of a batch proof (docs/protocol.md section 8.1): the batch's
+/// commitment (BatchCommitment) bound to the address that submits the proof, so a proof copied
+/// from the mempool is worthless to anyone else.
 library PublicInput {
     uint256 internal constant MASK = type(uint256).max >> 3;
 
-    /// @notice Poseidon(Poseidon(pre, post, H_start, H_end, withdrawalsRoot),
-    /// Poseidon(vh_hi, vh_lo, z, y_hi, y_lo)), top three bits cleared. The versioned hash (256
-    /// bits) and y (below BLS12-381's r) exceed BN254's p, so they enter as 128-bit halves;
-    /// every other word is below p (the caller checks the roots and z).
-    function fold(bytes32[5] memory claimed, bytes32 versionedHash, uint256 z, uint256 y)
-        internal
-        pure
-        returns (uint256)
-    {
-        uint256 vh = uint256(versionedHash);
-        uint256 claimedHash = PoseidonT6.hash(
-            [uint256(claimed[0]), uint256(claimed[1]), uint256(claimed[2]), uint256(claimed[3]), uint256(claimed[4])]
-        );
-        uint256 openingHash = PoseidonT6.hash([vh >> 128, uint128(vh), z, y >> 128, uint128(y)]);
-        return PoseidonT3.hash([claimedHash, openingHash]) & MASK;
-    }
-
     /// @notice sha256(commitment ‖ prover), 32 + 20 bytes, top three bits cleared: one sha256
-    /// block in the circuit, a few hundred gas here.
+    /// block in the circuit, a few hundred gas here, where a Poseidon (about 21k) or a second
+    /// public input (about 6.2k) would take proveBatch past its 230k budget.
     function bind(uint256 commitment, address prover) internal pure returns (uint256) {
         return uint256(sha256(abi.encodePacked(commitment, prover))) & MASK;
     }
