@@ -53,7 +53,7 @@ export function blobFields(blob: BatchBlob, maxFeePerBlobGas: bigint) {
 
 /**
  * commitBatch's gas does not grow with the batch (one point evaluation, two storage writes, the
- * Poseidon fold of its commitment): about COMMIT_NEW measured (bench:gas), and at most about 80k
+ * Poseidon fold of its commitment): about 341,459 measured (bench:gas), and at most about 80k
  * more for the finality it syncs (SYNC_STEPS proven batches), so a fixed limit with headroom.
  */
 export const COMMIT_BATCH_GAS_LIMIT = 500_000n;
