@@ -34,6 +34,8 @@ export interface DeploymentFile {
     poseidonT9Data1: string;
     /** Folds a reward settlement's public input (contracts/rollup/lib/SettlementInput.sol). */
     settlementInput: string;
+    /** Folds a batch's commitment (contracts/rollup/lib/BatchCommitment.sol). */
+    batchCommitment: string;
     rewardVerifier?: string;
     /** The compute operators' list (contracts/inference/InferenceOperators.sol). */
     inferenceOperators: string;

@@ -16,6 +16,7 @@ const SOURCES: Record<string, string> = {
   GrantStreams: "contracts/governance/GrantStreams.sol",
   PoseidonT9: "contracts/rollup/lib/PoseidonT9.sol",
   SettlementInput: "contracts/rollup/lib/SettlementInput.sol",
+  BatchCommitment: "contracts/rollup/lib/BatchCommitment.sol",
 };
 
 export interface Artifact {

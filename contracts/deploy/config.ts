@@ -10,7 +10,7 @@ import { GENESIS_GOVERNANCE } from "../../protocol/genesis.ts";
  * name, the id its verifier is registered under, and the batch layout it proves (what the
  * sequencer must post). Tiny TEST_PARAMS trees bound to DEV_DOMAIN; two account slots, one
  * withdrawal entry and one registry slot, the smallest layout that proves every transaction
- * type (217,686 constraints, 2^18: one registry slot alone takes a 1-slot layout past 2^17).
+ * type (74,723 constraints, 2^17).
  * The one place that names it.
  */
 export const DEV_BATCH_CIRCUIT: { name: string; circuitId: number; shape: Required<BatchShape> } = {

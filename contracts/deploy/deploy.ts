@@ -54,6 +54,7 @@ const ORDER = [
   "poseidonT5",
   "poseidonT6",
   "settlementInput",
+  "batchCommitment",
   "poseidonT9",
   "poseidonT9Data0",
   "poseidonT9Data1",
@@ -137,6 +138,7 @@ export async function deployOpenLedger(
       PoseidonT6: at.poseidonT6,
       PoseidonT9: at.poseidonT9,
       SettlementInput: at.settlementInput,
+      BatchCommitment: at.batchCommitment,
     },
   );
   const token = await deploy("token", "OpenToken", [config.token.treasury, config.token.supply]);
@@ -185,6 +187,10 @@ export async function deployOpenLedger(
   await deploy("settlementInput", "SettlementInput", [], {
     PoseidonT3: at.poseidonT3,
     PoseidonT4: at.poseidonT4,
+    PoseidonT6: at.poseidonT6,
+  });
+  await deploy("batchCommitment", "BatchCommitment", [], {
+    PoseidonT3: at.poseidonT3,
     PoseidonT6: at.poseidonT6,
   });
   // Generated here (contracts/tools/poseidon-library.ts): poseidon-solidity has no 8-input hash.
@@ -283,6 +289,7 @@ export async function deployOpenLedger(
       poseidonT9Data0: at.poseidonT9Data0,
       poseidonT9Data1: at.poseidonT9Data1,
       settlementInput: at.settlementInput,
+      batchCommitment: at.batchCommitment,
       ...(rewardVerifier && { rewardVerifier: at.rewardVerifier }),
       inferenceOperators: String(inferenceOperators.target),
       grantStreams: String(grantStreams.target),

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IBatchVerifier} from "./interfaces/IBatchVerifier.sol";
+import {BatchCommitment} from "./lib/BatchCommitment.sol";
 import {PoseidonMerkle} from "./lib/PoseidonMerkle.sol";
 import {PublicInput} from "./lib/PublicInput.sol";
 import {Bonds} from "./Bonds.sol";
@@ -93,17 +94,17 @@ abstract contract Batches is PriorityQueue, VerifierRegistry, Bonds {
         _verifierFor(era.circuitId, PURPOSE_BATCH);
         if (era.committer != msg.sender) _startEra(msg.sender, era.circuitId, c.batchIndex);
 
-        uint256 commitment = PublicInput.fold(
+        uint256 commitment = BatchCommitment.fold(
             [
                 c.preStateRoot,
                 c.postStateRoot,
                 bytes32(queueHashAt(h.queueCommitted)),
                 bytes32(queueHashAt(c.queueEnd)),
-                c.withdrawalsRoot,
-                versionedHash,
-                bytes32(blob.z),
-                bytes32(blob.y)
-            ]
+                c.withdrawalsRoot
+            ],
+            versionedHash,
+            blob.z,
+            blob.y
         );
         uint256 proofSlot = commitment ^ (uint256(era.circuitId) << CIRCUIT_SHIFT);
         // An empty batch earns no prover reward: born "paid", which its proof keeps.

@@ -4,6 +4,7 @@ import { addressToField } from "../domain.ts";
 import { ErrorCode, OpenLedgerError } from "../errors.ts";
 import { bigIntToBytesBE, bytesToBigIntBE, type Field } from "../field.ts";
 import { decodeFloat40, encodeFloat40 } from "../float40.ts";
+import { poseidon } from "../poseidon.ts";
 import type { Receipt } from "../state/apply.ts";
 import { packCurators } from "../tx/fields.ts";
 import { type QueueOp, type SignedTx, TxType } from "../tx/types.ts";
@@ -274,20 +275,21 @@ export interface BatchClaims {
 }
 
 const PUBLIC_INPUT_MASK = (1n << 253n) - 1n;
+const HALF = 128n;
+const LOW_HALF = (1n << HALF) - 1n;
 
 /**
- * sha256(pre ‖ post ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ versionedHash ‖ z ‖ y), 32-byte
- * big-endian words, top three bits cleared: the batch's commitment, as commitBatch records it
- * (the blob opening of section 8.2 stands for the batch data).
+ * Poseidon(Poseidon(pre, post, H_start, H_end, withdrawalsRoot),
+ * Poseidon(vh_hi, vh_lo, z, y_hi, y_lo)), top three bits cleared: the batch's commitment, as
+ * commitBatch records it (the blob opening of section 8.2 stands for the batch data). The roots,
+ * the queue hashes and z are below p; the versioned hash (256 bits) and y (below BLS12-381's r)
+ * are not, so they go in as 128-bit halves, which name each value once.
  */
 export function batchCommitment(c: BatchClaims, blob: BlobOpening): Field {
-  const words = [c.preStateRoot, c.postStateRoot, c.queueStart, c.queueEnd, c.withdrawalsRoot];
-  const bytes = new Uint8Array(256);
-  words.forEach((w, i) => bytes.set(bigIntToBytesBE(w, 32), 32 * i));
-  bytes.set(blob.versionedHash, 160);
-  bytes.set(bigIntToBytesBE(blob.z, 32), 192);
-  bytes.set(bigIntToBytesBE(blob.y, 32), 224);
-  return maskedSha256(bytes);
+  const vh = bytesToBigIntBE(blob.versionedHash);
+  const claimed = poseidon([c.preStateRoot, c.postStateRoot, c.queueStart, c.queueEnd, c.withdrawalsRoot]);
+  const opening = poseidon([vh >> HALF, vh & LOW_HALF, blob.z, blob.y >> HALF, blob.y & LOW_HALF]);
+  return poseidon([claimed, opening]) & PUBLIC_INPUT_MASK;
 }
 
 /**

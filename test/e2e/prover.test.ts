@@ -42,7 +42,8 @@ let s: System;
 let seq: SequencerNode;
 const backends: SnarkjsBackend[] = [];
 
-// On a clean build/ the 2^18 dev keys take about ten minutes on two cores: a longer hook timeout.
+// On a clean build/ the circuit (2^17) compiles in about five minutes and its dev keys take
+// about four on two loaded cores: a longer hook timeout.
 beforeAll(async () => {
   // The batch circuit first: its build writes the verifier contract that hardhat compiles.
   circuit = await buildCircuit(CIRCUIT, { log: () => {} });
@@ -117,7 +118,7 @@ async function send(tx: L2Tx, key: number): Promise<void> {
 }
 
 describe("end to end: sequencer, L1, two prover nodes", () => {
-  // Five Groth16 proofs of a 2^18 circuit on two shared cores: minutes, not the default 2.
+  // Five Groth16 proofs of a 2^17 circuit on two shared cores: minutes, not the default 2.
   it(
     "finalizes every batch on L1 with the sequencer's root, the provers splitting the batches",
     { timeout: 900_000 },

@@ -7,9 +7,9 @@ include "../state/governance_params.circom";
 include "../state/param_change.circom";
 include "./registry_match.circom";
 include "../utils/bits_be.circom";
-include "../utils/field_bits_be.circom";
 include "./fee_credit.circom";
-include "./public_input_hash.circom";
+include "./batch_commitment.circom";
+include "./prover_binding.circom";
 include "../blob/blob_evaluation.circom";
 include "./state_root.circom";
 include "./withdrawals_match.circom";
@@ -26,8 +26,9 @@ include "../trees/empty_binary_root.circom";
 // nonce, fee, debit) and a registry slot (its registry writes), in execution order on each
 // side; registry trees are touched by registry slots only, so the order within every tree is
 // the TypeScript's. Its one public signal is sha256(commitment ‖ prover) with the commitment
-//   sha256(preStateRoot ‖ postStateRoot ‖ H_start ‖ H_end ‖ withdrawalsRoot ‖ versionedHash ‖ z ‖ y),
-// both with the top three bits cleared (docs/protocol.md section 8): the batch data, in the
+//   Poseidon(Poseidon(preStateRoot, postStateRoot, H_start, H_end, withdrawalsRoot),
+//            Poseidon(vh_hi, vh_lo, z, y_hi, y_lo)),
+// both with the top three bits cleared (docs/protocol.md section 8.1): the batch data, in the
 // fixed layout of protocol/batch/layout.ts (feeRecipient u24, NTX records of 17 bytes, NWD
 // recipients of 20 bytes, NREG registry records of 107 bytes), is the blob whose versioned
 // hash the commitment names, opened at z to y (section 8.2, BlobEvaluation). DOMAIN_HASH binds
@@ -100,7 +101,7 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
     signal input regSiblingsD[NREG][DEPTH_D][REG_ARITY - 1];
 
     signal input feeRecipient;
-    // The L1 address that will submit the proof: the public input binds it (PublicInputHash).
+    // The L1 address that will submit the proof: the public input binds it (ProverBinding).
     signal input prover;
     // The blob's versioned hash, as two 128-bit halves (L1's BatchCommitted gives it).
     signal input versionedHash[2];
@@ -326,23 +327,21 @@ template Batch(ARITY, DEPTH, NTX, NWD, WD_DEPTH, DOMAIN_HASH, REG_ARITY, DEPTH_C
         for (var i = 0; i < 128; i++) blob.versionedHashBits[h * 128 + i] <== vhBits[h].bits[i];
     }
 
-    // sha256 input: the five claimed words, then the versioned hash, z and y.
-    component words[5];
-    signal wordValues[5] <== [pre.root, post.root, queueStart, slot[NTX - 1].queueOut, withdrawalsRoot];
-    component hash = PublicInputHash(8 * 256);
-    hash.prover <== prover;
-    for (var w = 0; w < 5; w++) {
-        words[w] = FieldBitsBE();
-        words[w].in <== wordValues[w];
-        for (var i = 0; i < 256; i++) hash.bits[w * 256 + i] <== words[w].bits[i];
-    }
-    for (var i = 0; i < 128; i++) {
-        hash.bits[1280 + i] <== vhBits[0].bits[i];
-        hash.bits[1408 + i] <== vhBits[1].bits[i];
-    }
+    // The commitment: the five claimed words, then the versioned hash, z and y (y as 128-bit
+    // halves of its range-checked bits; z below p, decomposed strictly by the blob evaluation).
+    var z = 0;
+    var yHalves[2] = [0, 0];
     for (var i = 0; i < 256; i++) {
-        hash.bits[1536 + i] <== blob.zBits[i];
-        hash.bits[1792 + i] <== blob.yBits[i];
+        z += blob.zBits[i] * 2 ** (255 - i);
+        yHalves[i \ 128] += blob.yBits[i] * 2 ** (127 - i % 128);
     }
-    publicInput <== hash.out;
+    component commitment = BatchCommitment();
+    commitment.claimed <== [pre.root, post.root, queueStart, slot[NTX - 1].queueOut, withdrawalsRoot];
+    commitment.versionedHash <== versionedHash;
+    commitment.z <== z;
+    commitment.y <== yHalves;
+    component binding = ProverBinding();
+    binding.commitmentBits <== commitment.bits;
+    binding.prover <== prover;
+    publicInput <== binding.out;
 }
